@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/todo-api/todo-api/internal/config"
+	"github.com/todo-api/todo-api/internal/migrate"
+)
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return &usageError{"migrate needs one of: up, down, status"}
+	}
+	dsn := strings.TrimSpace(getenv("DATABASE_DIRECT_URL"))
+	if dsn == "" {
+		dsn = strings.TrimSpace(getenv("DATABASE_URL"))
+	}
+	if dsn == "" {
+		return &config.Error{Var: "DATABASE_URL", Msg: "is required (a PostgreSQL connection string)"}
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	switch args[0] {
+	case "up":
+		return migrate.Up(ctx, dsn, logger)
+	case "down":
+		return migrate.Down(ctx, dsn, logger)
+	case "status":
+		return migrate.Status(ctx, dsn, stdout)
+	}
+	return &usageError{fmt.Sprintf("migrate: unknown action %q (up, down, status)", args[0])}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/config"
+	"github.com/todo-api/todo-api/internal/httpapi"
+	"github.com/todo-api/todo-api/internal/migrate"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// shutdownGrace bounds how long in-flight requests may take after SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start")
+	if err := fs.Parse(args); err != nil {
+		return &usageError{"serve: " + err.Error()}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+
+	if !*noMigrate {
+		dsn := cfg.DatabaseURL
+		if cfg.DatabaseDirectURL != "" {
+			dsn = cfg.DatabaseDirectURL
+		}
+		if err := migrate.Up(ctx, dsn, logger); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	verifier, err := auth.New(ctx, auth.Config{
+		JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Logger: logger,
+	})
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	defer verifier.Close()
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	return serveWith(ctx, cfg, verifier, ln, logger)
+}
+
+// serveWith opens the pool, builds the HTTP layer and serves on ln until ctx ends, then
+// shuts down gracefully. `serve` and `dev` share it.
+func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticator, ln net.Listener, logger *slog.Logger) error {
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer pool.Close()
+
+	st := store.New(pool, store.Options{AcquireTimeout: cfg.DBAcquireTimeout, StatementTimeout: cfg.DBStatementTimeout})
+	h, err := httpapi.New(httpapi.Options{
+		Store:              st,
+		Auth:               authn,
+		Logger:             logger,
+		Pool:               pool,
+		Ready:              func(ctx context.Context) error { return schemaCurrent(ctx, pool) },
+		RateLimitPerUser:   cfg.RateLimitPerUser,
+		CORSAllowedOrigins: cfg.CORSAllowedOrigins,
+		Version:            version,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// openPool configures pgx for the service: a bounded pool, quick connect timeouts, and
+// health checks so a restarted database is noticed.
+func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, &config.Error{Var: "DATABASE_URL", Msg: "cannot be parsed as a PostgreSQL connection string"}
+	}
+	pc.MaxConns = cfg.DBMaxConns
+	pc.MaxConnLifetime = 30 * time.Minute
+	pc.MaxConnIdleTime = 5 * time.Minute
+	pc.HealthCheckPeriod = 15 * time.Second
+	if pc.ConnConfig.ConnectTimeout == 0 || pc.ConnConfig.ConnectTimeout > 5*time.Second {
+		pc.ConnConfig.ConnectTimeout = 3 * time.Second
+	}
+	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
+		pc.ConnConfig.RuntimeParams["application_name"] = "todo-api"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("open database pool: %w", err)
+	}
+	return pool, nil
+}
+
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// schemaCurrent is the readiness check of the schema: every embedded migration is applied.
+func schemaCurrent(ctx context.Context, pool *pgxpool.Pool) error {
+	pending, err := migrate.Pending(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("check migrations: %w", err)
+	}
+	if pending {
+		return errors.New("migrations pending")
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+-- name: TaskListCreatedAsc :many
+-- Lists the caller's tasks ordered by created_at ASC, id ASC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (created_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+ORDER BY created_at ASC, id ASC
+LIMIT @row_limit;
+
+-- name: TaskListCreatedDesc :many
+-- Lists the caller's tasks ordered by created_at DESC, id DESC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (created_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT @row_limit;
+
+-- name: TaskListUpdatedAsc :many
+-- Lists the caller's tasks ordered by updated_at ASC, id ASC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (updated_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+ORDER BY updated_at ASC, id ASC
+LIMIT @row_limit;
+
+-- name: TaskListUpdatedDesc :many
+-- Lists the caller's tasks ordered by updated_at DESC, id DESC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (updated_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+ORDER BY updated_at DESC, id DESC
+LIMIT @row_limit;
+
+-- name: TaskListTitleAsc :many
+-- Lists the caller's tasks ordered by lower(title) ASC, id ASC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (lower(title), id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+ORDER BY lower(title) ASC, id ASC
+LIMIT @row_limit;
+
+-- name: TaskListTitleDesc :many
+-- Lists the caller's tasks ordered by lower(title) DESC, id DESC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (lower(title), id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+ORDER BY lower(title) DESC, id DESC
+LIMIT @row_limit;
+
+-- name: TaskListDueDateAsc :many
+-- Lists the caller's tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (coalesce(due_date, 'infinity'::date))::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (coalesce(due_date, 'infinity'::date), id) > (sqlc.narg('after_key')::text::date, sqlc.narg('after_id')::uuid))
+ORDER BY coalesce(due_date, 'infinity'::date) ASC, id ASC
+LIMIT @row_limit;
+
+-- name: TaskListDueDateDesc :many
+-- Lists the caller's tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (coalesce(due_date, '-infinity'::date))::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (coalesce(due_date, '-infinity'::date), id) < (sqlc.narg('after_key')::text::date, sqlc.narg('after_id')::uuid))
+ORDER BY coalesce(due_date, '-infinity'::date) DESC, id DESC
+LIMIT @row_limit;
+
+-- name: TaskListPriorityAsc :many
+-- Lists the caller's tasks ordered by priority ASC, id ASC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (priority)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (priority, id) > (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
+ORDER BY priority ASC, id ASC
+LIMIT @row_limit;
+
+-- name: TaskListPriorityDesc :many
+-- Lists the caller's tasks ordered by priority DESC, id DESC; after_key/after_id
+-- (the last row's sort_key and id) continue after a page.
+SELECT sqlc.embed(tasks), (priority)::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
+  AND (sqlc.narg('q')::text IS NULL
+       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
+       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
+  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
+  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('after_key')::text IS NULL
+       OR (priority, id) < (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
+ORDER BY priority DESC, id DESC
+LIMIT @row_limit;
+
+-- Code generated by db/listgen; DO NOT EDIT.

@@ -1,0 +1,250 @@
+// Package apitest runs the real HTTP stack for tests: httpapi.New over a store on an
+// isolated PostgreSQL database (dbtest) and a verifier fetching a test issuer's JWKS over
+// HTTP (authtest). Every response it sees is validated against the OpenAPI contract, so a
+// test that passes also proves the server kept to its contract.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/authtest"
+	"github.com/todo-api/todo-api/internal/dbtest"
+	"github.com/todo-api/todo-api/internal/httpapi"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// Env is one running service with its own database and issuer.
+type Env struct {
+	URL    string
+	Issuer *authtest.Issuer
+	Pool   *pgxpool.Pool
+	Server *httptest.Server
+	Client *http.Client
+
+	router routers.Router
+}
+
+// Options adjust the service under test.
+type Options struct {
+	// RateLimitPerUser as in httpapi.Options (default 0: off).
+	RateLimitPerUser float64
+	// CORSAllowedOrigins as in httpapi.Options.
+	CORSAllowedOrigins []string
+	// StoreOptions bound the store's use of the pool.
+	StoreOptions store.Options
+	// Logger receives the service's logs (default: discarded unless -v).
+	Logger *slog.Logger
+}
+
+// New starts the service for one test; everything stops at t.Cleanup.
+func New(t testing.TB, opts ...Options) *Env {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	pool := dbtest.New(t)
+	iss := authtest.NewIssuer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v, err := auth.New(ctx, iss.AuthConfig())
+	if err != nil {
+		t.Fatalf("auth.New: %v", err)
+	}
+	t.Cleanup(v.Close)
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	h, err := httpapi.New(httpapi.Options{
+		Store:              store.New(pool, o.StoreOptions),
+		Auth:               v,
+		Logger:             logger,
+		Pool:               pool,
+		RateLimitPerUser:   o.RateLimitPerUser,
+		CORSAllowedOrigins: o.CORSAllowedOrigins,
+		Version:            "test",
+	})
+	if err != nil {
+		t.Fatalf("httpapi.New: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: srv.Client(), router: contractRouter(t)}
+}
+
+// testWriter sends log lines to t.Log, so they show only for failing tests or -v.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// Token returns a valid bearer token (EdDSA, like Better Auth's) for user sub.
+func (e *Env) Token(t testing.TB, sub string, opts ...authtest.TokenOption) string {
+	return e.Issuer.Token(t, sub, opts...)
+}
+
+// Response is a finished response with its body read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test if it cannot.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %d response %q: %v", r.Status, r.Body, err)
+	}
+}
+
+// Task decodes the body as a task.
+func (r *Response) Task(t testing.TB) api.Task {
+	t.Helper()
+	var task api.Task
+	r.JSON(t, &task)
+	return task
+}
+
+// Problem decodes the body as a problem, checking its media type.
+func (r *Response) Problem(t testing.TB) api.Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("status %d with Content-Type %q, want application/problem+json; body %s", r.Status, ct, r.Body)
+	}
+	var p api.Problem
+	r.JSON(t, &p)
+	if p.Status != r.Status {
+		t.Errorf("problem status %d, response status %d", p.Status, r.Status)
+	}
+	return p
+}
+
+// Req describes one request. Body may be a string or []byte (sent as is) or any value
+// (sent as JSON); ContentType defaults to application/json when there is a body.
+type Req struct {
+	Method      string
+	Path        string
+	Token       string
+	Body        any
+	ContentType string
+	Header      map[string]string
+}
+
+// Do sends req and validates the response against the contract.
+func (e *Env) Do(t testing.TB, req Req) *Response {
+	t.Helper()
+	var body io.Reader
+	var raw []byte
+	switch b := req.Body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			t.Fatalf("encode body: %v", err)
+		}
+	}
+	if req.Body != nil {
+		body = bytes.NewReader(raw)
+	}
+	hr, err := http.NewRequest(req.Method, e.URL+req.Path, body)
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	if req.Body != nil {
+		ct := req.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		hr.Header.Set("Content-Type", ct)
+	}
+	if req.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, v := range req.Header {
+		hr.Header.Set(k, v)
+	}
+	res, err := e.Client.Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	out := &Response{Status: res.StatusCode, Header: res.Header, Body: data}
+	e.validate(t, hr, raw, out)
+	if out.Status >= 500 && out.Status != http.StatusServiceUnavailable {
+		t.Errorf("%s %s: status %d: %s", req.Method, req.Path, out.Status, data)
+	}
+	return out
+}
+
+// contractRouter routes requests to the contract's operations for response validation.
+func contractRouter(t testing.TB) routers.Router {
+	t.Helper()
+	spec, err := api.GetSpec()
+	if err != nil {
+		t.Fatalf("load contract: %v", err)
+	}
+	spec.Servers = nil
+	r, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatalf("contract router: %v", err)
+	}
+	return r
+}
+
+// validate checks a response against the contract: its status must be declared for the
+// operation, and its headers and body must match the declared schema. Requests outside the
+// contract (operational endpoints, unknown routes, wrong methods) must still answer errors
+// as problem+json.
+func (e *Env) validate(t testing.TB, hr *http.Request, reqBody []byte, res *Response) {
+	t.Helper()
+	route, params, err := e.router.FindRoute(hr)
+	if err != nil {
+		if res.Status >= 400 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s %s: error %d outside the contract is not problem+json: %q", hr.Method, hr.URL.Path, res.Status, res.Header.Get("Content-Type"))
+		}
+		return
+	}
+	hr.Body = io.NopCloser(bytes.NewReader(reqBody))
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: hr, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  res.Status,
+		Header:  res.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(res.Body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s: response %d breaks the contract: %v\nbody: %s", hr.Method, hr.URL.Path, res.Status, err, res.Body)
+	}
+}

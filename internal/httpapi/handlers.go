@@ -1,0 +1,303 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// Store is what the handlers need of internal/store; *store.Store implements it.
+type Store interface {
+	TaskCreate(ctx context.Context, userID string, f store.TaskFields, idemKey string, requestHash []byte) (store.Task, bool, error)
+	TaskGet(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskList(ctx context.Context, userID string, p store.ListParams) ([]store.Task, *store.Position, error)
+	TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c store.TaskChanges, pre *store.Precondition) (store.Task, error)
+	TaskToggle(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (store.Task, error)
+	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
+	TaskStats(ctx context.Context, userID string) (store.Stats, error)
+	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
+	Ping(ctx context.Context) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// handlers implements the contract's operations. Each one takes the caller from the
+// request context (put there by the validator's authentication), calls the store once and
+// maps the result to the generated response type. Failures are returned as errors and
+// rendered by the one error handler.
+type handlers struct {
+	store Store
+}
+
+var _ api.StrictServerInterface = (*handlers)(nil)
+
+// caller returns the authenticated user. The validator guarantees one on every /api route;
+// its absence is a wiring bug, hence a 500.
+func caller(ctx context.Context) (string, error) {
+	sub, ok := auth.UserID(ctx)
+	if !ok || sub == "" {
+		return "", fmt.Errorf("no authenticated user in request context")
+	}
+	return sub, nil
+}
+
+func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject) (api.ListTasksResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := req.Params
+	lp := store.ListParams{Sort: store.SortCreated, Limit: 50, Priority: (*string)(p.Priority), DueBefore: dateOrNil(p.DueBefore), DueAfter: dateOrNil(p.DueAfter)}
+	if p.Sort != nil {
+		lp.Sort = string(*p.Sort)
+	}
+	switch {
+	case p.Order != nil:
+		lp.Desc = *p.Order == api.ListTasksParamsOrderDesc
+	default:
+		lp.Desc = lp.Sort == store.SortCreated || lp.Sort == store.SortUpdated || lp.Sort == store.SortPriority
+	}
+	if p.Status != nil && *p.Status != api.ListTasksParamsStatusAll {
+		done := *p.Status == api.ListTasksParamsStatusCompleted
+		lp.Completed = &done
+	}
+	if p.Q != nil {
+		q := *p.Q
+		lp.Q = &q
+	}
+	if p.Tag != nil {
+		var fe fieldErrors
+		lp.Tags = normTags(p.Tag, &fe)
+		if len(fe) > 0 {
+			return nil, badQuery("query.tag", "each tag must be 1 to 32 characters after trimming")
+		}
+	}
+	if p.Limit != nil {
+		lp.Limit = *p.Limit
+	}
+	canon := canonicalQuery(p, lp)
+	scope := cursorScope{userID: user, query: canon.Encode()}
+	if p.Cursor != nil {
+		pos, err := decodeCursor(*p.Cursor, scope)
+		if err != nil {
+			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		}
+		lp.After = pos
+	}
+	tasks, next, err := h.store.TaskList(ctx, user, lp)
+	if err != nil {
+		return nil, err
+	}
+	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks))}
+	for i, t := range tasks {
+		resp.Body[i] = toAPI(t)
+	}
+	if next != nil {
+		cur, err := encodeCursor(*next, scope)
+		if err != nil {
+			return nil, fmt.Errorf("encode cursor: %w", err)
+		}
+		q := canon
+		q.Set("limit", strconv.Itoa(lp.Limit))
+		q.Set("cursor", cur)
+		link := fmt.Sprintf(`</api/tasks?%s>; rel="next"`, q.Encode())
+		resp.Headers.Link = &link
+	}
+	return resp, nil
+}
+
+// canonicalQuery is the listing's filters and order in one stable form: the cursor's scope
+// and the base of the next-page link.
+func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
+	q := url.Values{}
+	if lp.Completed != nil {
+		q.Set("status", string(*p.Status))
+	}
+	q.Set("sort", lp.Sort)
+	if lp.Desc {
+		q.Set("order", "desc")
+	} else {
+		q.Set("order", "asc")
+	}
+	if lp.Q != nil {
+		q.Set("q", *lp.Q)
+	}
+	if lp.Priority != nil {
+		q.Set("priority", *lp.Priority)
+	}
+	for _, t := range lp.Tags {
+		q.Add("tag", t)
+	}
+	if p.DueBefore != nil {
+		q.Set("due_before", p.DueBefore.String())
+	}
+	if p.DueAfter != nil {
+		q.Set("due_after", p.DueAfter.String())
+	}
+	return q
+}
+
+func badQuery(field, msg string) error {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: "A query parameter is invalid.", fields: []api.FieldError{{Field: field, Message: msg}}}
+}
+
+func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObject) (api.CreateTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+	}
+	f, err := taskFields(*req.Body)
+	if err != nil {
+		return nil, err
+	}
+	var key string
+	var hash []byte
+	if req.Params.IdempotencyKey != nil {
+		key = *req.Params.IdempotencyKey
+		// The normalised fields identify the request: bodies that differ only in spacing,
+		// key order or tag case are the same request.
+		b, err := json.Marshal(f)
+		if err != nil {
+			return nil, fmt.Errorf("hash request: %w", err)
+		}
+		sum := sha256.Sum256(b)
+		hash = sum[:]
+	}
+	t, _, err := h.store.TaskCreate(ctx, user, f, key, hash)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateTask201JSONResponse{
+		Body:    toAPI(t),
+		Headers: api.CreateTask201ResponseHeaders{Location: "/api/tasks/" + t.ID.String(), ETag: etag(t.Version)},
+	}, nil
+}
+
+func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (api.GetTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.store.TaskGet(ctx, user, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	tag := etag(t.Version)
+	if noneMatch(req.Params.IfNoneMatch, tag) {
+		return api.GetTask304Response{Headers: api.GetTask304ResponseHeaders{ETag: tag}}, nil
+	}
+	return api.GetTask200JSONResponse{Body: toAPI(t), Headers: api.GetTask200ResponseHeaders{ETag: tag}}, nil
+}
+
+func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestObject) (api.ReplaceTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+	}
+	f, err := taskFields(*req.Body)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.store.TaskUpdate(ctx, user, req.Id, store.AllChanges(f), ifMatch(req.Params.IfMatch))
+	if err != nil {
+		return nil, err
+	}
+	return api.ReplaceTask200JSONResponse{Body: toAPI(t), Headers: api.ReplaceTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+}
+
+func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	patch := req.ApplicationMergePatchPlusJSONBody
+	if patch == nil {
+		patch = req.JSONBody
+	}
+	if patch == nil {
+		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+	}
+	c, err := taskChanges(*patch)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.store.TaskUpdate(ctx, user, req.Id, c, ifMatch(req.Params.IfMatch))
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateTask200JSONResponse{Body: toAPI(t), Headers: api.UpdateTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+}
+
+func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.store.TaskDelete(ctx, user, req.Id, ifMatch(req.Params.IfMatch)); err != nil {
+		return nil, err
+	}
+	return api.DeleteTask204Response{}, nil
+}
+
+func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequestObject) (api.CompleteTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t store.Task
+	if req.Body == nil || req.Body.Completed == nil {
+		t, err = h.store.TaskToggle(ctx, user, req.Id)
+	} else {
+		t, err = h.store.TaskSetCompleted(ctx, user, req.Id, *req.Body.Completed)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+}
+
+func (h *handlers) GetTaskStats(ctx context.Context, _ api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.store.TaskStats(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetTaskStats200JSONResponse{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue}, nil
+}
+
+func (h *handlers) ListTags(ctx context.Context, _ api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := h.store.TagList(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	out := make(api.ListTags200JSONResponse, len(tags))
+	for i, t := range tags {
+		out[i] = api.TagCount{Name: t.Name, Count: t.Count}
+	}
+	return out, nil
+}

@@ -1,0 +1,186 @@
+package httpapi
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/oapi-codegen/nullable"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// Limits the contract states; the validator checks raw lengths, these are checked after
+// normalising.
+const (
+	maxTitle       = 200
+	maxDescription = 2000
+	maxTags        = 10
+	maxTag         = 32
+)
+
+// fieldErrors collects the rules a request body breaks.
+type fieldErrors []api.FieldError
+
+func (fe *fieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, api.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return validationProblem(fe)
+}
+
+// normTitle trims the title and checks its length in characters.
+func normTitle(s string, fe *fieldErrors) string {
+	t := strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(t); n < 1 || n > maxTitle {
+		fe.add("/title", "must be 1 to %d characters after trimming", maxTitle)
+	}
+	checkText("/title", t, fe)
+	return t
+}
+
+// normDescription checks an optional description.
+func normDescription(d nullable.Nullable[string], fe *fieldErrors) *string {
+	if !d.IsSpecified() || d.IsNull() {
+		return nil
+	}
+	v := d.MustGet()
+	if utf8.RuneCountInString(v) > maxDescription {
+		fe.add("/description", "must be at most %d characters", maxDescription)
+	}
+	checkText("/description", v, fe)
+	return &v
+}
+
+// checkText refuses NUL, which PostgreSQL text cannot hold.
+func checkText(field, s string, fe *fieldErrors) {
+	if strings.ContainsRune(s, 0) {
+		fe.add(field, "must not contain the NUL character")
+	}
+}
+
+// normTags trims, lower-cases and de-duplicates tags, keeping first-seen order.
+func normTags(in *[]string, fe *fieldErrors) []string {
+	out := []string{}
+	if in == nil {
+		return out
+	}
+	seen := map[string]bool{}
+	for i, raw := range *in {
+		t := strings.ToLower(strings.TrimSpace(raw))
+		field := fmt.Sprintf("/tags/%d", i)
+		if n := utf8.RuneCountInString(t); n < 1 || n > maxTag {
+			fe.add(field, "must be 1 to %d characters after trimming", maxTag)
+			continue
+		}
+		checkText(field, t, fe)
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxTags {
+		fe.add("/tags", "at most %d tags", maxTags)
+	}
+	return out
+}
+
+func normDate(d nullable.Nullable[openapi_types.Date]) *time.Time {
+	if !d.IsSpecified() || d.IsNull() {
+		return nil
+	}
+	t := d.MustGet().Time
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return &t
+}
+
+// taskFields validates a whole task (POST, PUT), applying the defaults of the contract.
+func taskFields(in api.TaskInput) (store.TaskFields, error) {
+	var fe fieldErrors
+	f := store.TaskFields{
+		Title:       normTitle(in.Title, &fe),
+		Description: normDescription(in.Description, &fe),
+		Priority:    string(api.PriorityMedium),
+		DueDate:     normDate(in.DueDate),
+		Tags:        normTags(in.Tags, &fe),
+	}
+	if in.Completed != nil {
+		f.Completed = *in.Completed
+	}
+	if in.Priority != nil {
+		f.Priority = string(*in.Priority)
+	}
+	return f, fe.err()
+}
+
+// taskChanges validates a merge patch: only the fields present change.
+func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
+	var fe fieldErrors
+	var c store.TaskChanges
+	if p.Title != nil {
+		c.SetTitle, c.Fields.Title = true, normTitle(*p.Title, &fe)
+	}
+	if p.Description.IsSpecified() {
+		c.SetDescription, c.Fields.Description = true, normDescription(p.Description, &fe)
+	}
+	if p.Completed != nil {
+		c.SetCompleted, c.Fields.Completed = true, *p.Completed
+	}
+	if p.Priority != nil {
+		c.SetPriority, c.Fields.Priority = true, string(*p.Priority)
+	}
+	if p.DueDate.IsSpecified() {
+		c.SetDueDate, c.Fields.DueDate = true, normDate(p.DueDate)
+	}
+	if p.Tags != nil {
+		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
+	}
+	return c, fe.err()
+}
+
+// toAPI renders a stored task in the contract's shape; nullable fields are always written.
+func toAPI(t store.Task) api.Task {
+	out := api.Task{
+		Id:        t.ID,
+		Title:     t.Title,
+		Completed: t.Completed,
+		Priority:  api.Priority(t.Priority),
+		Tags:      t.Tags,
+		CreatedAt: t.CreatedAt.UTC(),
+		UpdatedAt: t.UpdatedAt.UTC(),
+	}
+	if t.Tags == nil {
+		out.Tags = []string{}
+	}
+	if t.Description != nil {
+		out.Description.Set(*t.Description)
+	} else {
+		out.Description.SetNull()
+	}
+	if t.DueDate != nil {
+		out.DueDate.Set(openapi_types.Date{Time: *t.DueDate})
+	} else {
+		out.DueDate.SetNull()
+	}
+	if t.CompletedAt != nil {
+		out.CompletedAt.Set(t.CompletedAt.UTC())
+	} else {
+		out.CompletedAt.SetNull()
+	}
+	return out
+}
+
+func dateOrNil(d *openapi_types.Date) *time.Time {
+	if d == nil {
+		return nil
+	}
+	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	return &t
+}

@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics holds the service's Prometheus instruments, registered on its own registry (no
+// global state).
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "HTTP requests by route template, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "HTTP request latency by route template and method.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if pool != nil {
+		reg.MustRegister(newPoolCollector(pool))
+	}
+	return m
+}
+
+// observe records one request; route is Echo's matched template, so cardinality is bounded.
+func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+func routeOf(c echo.Context) string {
+	if p := c.Path(); p != "" && c.Response().Status != 404 {
+		return p
+	}
+	return "unmatched"
+}
+
+// poolCollector exports pgxpool statistics.
+type poolCollector struct {
+	pool                                                   *pgxpool.Pool
+	total, idle, acquired, maxConns                        *prometheus.Desc
+	acquireCount, acquireWait, emptyAcquire, canceledAcqui *prometheus.Desc
+}
+
+func newPoolCollector(pool *pgxpool.Pool) *poolCollector {
+	d := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc("db_pool_"+name, help, nil, nil)
+	}
+	return &poolCollector{
+		pool:          pool,
+		total:         d("connections", "Open connections."),
+		idle:          d("idle_connections", "Idle connections."),
+		acquired:      d("acquired_connections", "Connections in use."),
+		maxConns:      d("max_connections", "Pool size limit."),
+		acquireCount:  d("acquires_total", "Successful acquires."),
+		acquireWait:   d("acquire_wait_seconds_total", "Time spent waiting for a connection."),
+		emptyAcquire:  d("empty_acquires_total", "Acquires that had to wait for a connection."),
+		canceledAcqui: d("canceled_acquires_total", "Acquires canceled by their context (timeouts)."),
+	}
+}
+
+func (p *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{p.total, p.idle, p.acquired, p.maxConns, p.acquireCount, p.acquireWait, p.emptyAcquire, p.canceledAcqui} {
+		ch <- d
+	}
+}
+
+func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
+	s := p.pool.Stat()
+	g := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
+	c := func(d *prometheus.Desc, v float64) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
+	}
+	g(p.total, float64(s.TotalConns()))
+	g(p.idle, float64(s.IdleConns()))
+	g(p.acquired, float64(s.AcquiredConns()))
+	g(p.maxConns, float64(s.MaxConns()))
+	c(p.acquireCount, float64(s.AcquireCount()))
+	c(p.acquireWait, s.AcquireDuration().Seconds())
+	c(p.emptyAcquire, float64(s.EmptyAcquireCount()))
+	c(p.canceledAcqui, float64(s.CanceledAcquireCount()))
+}

@@ -1,0 +1,267 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// Problem type URIs for the problems a client may want to tell apart. Plain HTTP errors use
+// about:blank with the status text as title (RFC 9457 §4.2.1).
+const (
+	typeBlank          = "about:blank"
+	typeValidation     = "urn:todo-api:problem:validation"
+	typeBadRequest     = "urn:todo-api:problem:bad-request"
+	typeIdempotencyKey = "urn:todo-api:problem:idempotency-key-reused"
+	typePrecondition   = "urn:todo-api:problem:precondition-failed"
+	typeRateLimited    = "urn:todo-api:problem:rate-limited"
+	typeUnavailable    = "urn:todo-api:problem:unavailable"
+	typeUnauthorized   = "urn:todo-api:problem:unauthorized"
+)
+
+// retryAfterSeconds is what 503 answers tell clients to wait.
+const retryAfterSeconds = "2"
+
+// problemError is an error that knows its problem+json rendering. Handlers, middleware and
+// the validator produce it; errorHandler renders it.
+type problemError struct {
+	status  int
+	typ     string
+	title   string
+	detail  string
+	fields  []api.FieldError
+	headers map[string]string
+	cause   error
+}
+
+func (p *problemError) Error() string {
+	if p.cause != nil {
+		return fmt.Sprintf("%d %s: %s: %v", p.status, p.title, p.detail, p.cause)
+	}
+	return fmt.Sprintf("%d %s: %s", p.status, p.title, p.detail)
+}
+
+func (p *problemError) Unwrap() error { return p.cause }
+
+// body returns the problem document; instance is the request id.
+func (p *problemError) body(instance string) api.Problem {
+	pr := api.Problem{Type: p.typ, Title: p.title, Status: p.status}
+	if pr.Type == "" {
+		pr.Type = typeBlank
+	}
+	if pr.Title == "" {
+		pr.Title = http.StatusText(p.status)
+	}
+	if p.detail != "" {
+		pr.Detail = &p.detail
+	}
+	if instance != "" {
+		pr.Instance = &instance
+	}
+	if len(p.fields) > 0 {
+		f := p.fields
+		pr.Errors = &f
+	}
+	return pr
+}
+
+func newProblem(status int, typ, detail string) *problemError {
+	return &problemError{status: status, typ: typ, detail: detail}
+}
+
+func validationProblem(fields []api.FieldError) *problemError {
+	detail := "The request breaks 1 rule."
+	if len(fields) != 1 {
+		detail = fmt.Sprintf("The request breaks %d rules.", len(fields))
+	}
+	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed", detail: detail, fields: fields}
+}
+
+func notFoundProblem() *problemError {
+	return newProblem(http.StatusNotFound, typeBlank, "No such task.")
+}
+
+func unavailableProblem(cause error) *problemError {
+	return &problemError{
+		status: http.StatusServiceUnavailable, typ: typeUnavailable,
+		detail:  "The service cannot reach its database right now; retry shortly.",
+		headers: map[string]string{"Retry-After": retryAfterSeconds}, cause: cause,
+	}
+}
+
+// toProblem maps any error that reaches the edge to its problem. It is the one place where
+// errors become HTTP statuses; an error it does not recognise is a 500.
+func toProblem(err error) *problemError {
+	var p *problemError
+	if errors.As(err, &p) {
+		return p
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return notFoundProblem()
+	case errors.Is(err, store.ErrPreconditionFailed):
+		return newProblem(http.StatusPreconditionFailed, typePrecondition, "The task has changed since the ETag in If-Match.")
+	case errors.Is(err, store.ErrIdempotencyMismatch):
+		return &problemError{status: http.StatusUnprocessableEntity, typ: typeIdempotencyKey, title: "Idempotency-Key reused",
+			detail: "This Idempotency-Key was used with a different request body in the last 24 hours.",
+			fields: []api.FieldError{{Field: "header.Idempotency-Key", Message: "already used with a different body"}}}
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, auth.ErrKeysUnavailable):
+		return unavailableProblem(err)
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+	case errors.Is(err, store.ErrInvalid):
+		return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
+			detail: "A value was refused by the database.", cause: err}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return fromHTTPError(he)
+	}
+	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: err}
+}
+
+// fromHTTPError maps Echo's and the middleware's errors.
+func fromHTTPError(he *echo.HTTPError) *problemError {
+	if he.Internal != nil {
+		if p := toProblem(he.Internal); p.status != http.StatusInternalServerError {
+			// An explicit code on the HTTPError wins over what its cause suggests, except
+			// when the cause is a precise problem of ours.
+			var own *problemError
+			if errors.As(he.Internal, &own) || p.status == he.Code {
+				return p
+			}
+		}
+	}
+	switch he.Code {
+	case http.StatusUnauthorized:
+		p := &problemError{status: http.StatusUnauthorized, typ: typeUnauthorized, cause: he.Internal}
+		if he.Internal != nil && errors.Is(he.Internal, auth.ErrNoToken) {
+			p.detail = "This operation needs an Authorization: Bearer token."
+			p.headers = map[string]string{"WWW-Authenticate": `Bearer`}
+		} else {
+			p.detail = "The bearer token is invalid or expired."
+			p.headers = map[string]string{"WWW-Authenticate": `Bearer error="invalid_token"`}
+		}
+		return p
+	case http.StatusNotFound:
+		return newProblem(http.StatusNotFound, typeBlank, "No such resource.")
+	case http.StatusMethodNotAllowed:
+		return newProblem(http.StatusMethodNotAllowed, typeBlank, "This method is not allowed on this resource.")
+	case http.StatusRequestEntityTooLarge:
+		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+	case http.StatusUnsupportedMediaType:
+		return newProblem(http.StatusUnsupportedMediaType, typeBlank, "The request body must be JSON (Content-Type: application/json).")
+	case http.StatusServiceUnavailable:
+		return unavailableProblem(he.Internal)
+	}
+	if he.Code >= 400 && he.Code < 500 {
+		detail := http.StatusText(he.Code)
+		if m, ok := he.Message.(string); ok && m != "" {
+			detail = m
+		}
+		return &problemError{status: he.Code, typ: typeBlank, detail: detail, cause: he.Internal}
+	}
+	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: he}
+}
+
+// errorHandler renders every error as application/problem+json: validator, router, binder,
+// handler and recovered panics alike. Unexpected errors are logged with the request id;
+// their details never reach the client.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		s.logger.ErrorContext(c.Request().Context(), "error after response was sent", "err", err, "request_id", requestID(c))
+		return
+	}
+	p := toProblem(err)
+	if errors.Is(err, context.Canceled) {
+		// The client went away; nobody reads this answer.
+		p = &problemError{status: 499, title: "Client Closed Request", cause: err}
+	}
+	rid := requestID(c)
+	switch {
+	case p.status >= 500 && p.status != http.StatusServiceUnavailable:
+		s.logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
+			"method", c.Request().Method, "path", c.Request().URL.Path)
+	case p.status == http.StatusServiceUnavailable:
+		s.logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
+	default:
+		s.logger.DebugContext(c.Request().Context(), "request refused", "status", p.status, "err", err, "request_id", rid)
+	}
+	h := c.Response().Header()
+	for k, v := range p.headers {
+		h.Set(k, v)
+	}
+	if p.status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
+		if allow := s.allowed(c.Request().URL.Path); allow != "" {
+			h.Set("Allow", allow)
+		}
+	}
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	if c.Request().Method == http.MethodHead {
+		c.Response().WriteHeader(p.status)
+		return
+	}
+	if werr := c.JSON(p.status, p.body(rid)); werr != nil {
+		s.logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
+	}
+}
+
+// allowed lists the methods the contract declares for a path, for the Allow header of 405.
+func (s *Server) allowed(path string) string {
+	var methods []string
+	for _, r := range s.echo.Routes() {
+		if r.Method == echo.RouteNotFound || !routeMatches(r.Path, path) {
+			continue
+		}
+		methods = append(methods, r.Method)
+	}
+	return strings.Join(dedupe(methods), ", ")
+}
+
+// routeMatches reports whether an Echo route pattern (/api/tasks/:id) matches path.
+func routeMatches(pattern, path string) bool {
+	ps, xs := strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if !strings.HasPrefix(ps[i], ":") && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.
+func retryAfter(seconds float64) string {
+	n := int(seconds)
+	if float64(n) < seconds {
+		n++
+	}
+	if n < 1 {
+		n = 1
+	}
+	return strconv.Itoa(n)
+}

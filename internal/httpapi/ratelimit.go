@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/todo-api/todo-api/internal/auth"
+)
+
+// userLimiter is a token bucket per user: perSecond sustained, bursts of twice that. Idle
+// buckets are dropped so memory stays bounded by the number of recently active users.
+type userLimiter struct {
+	perSecond rate.Limit
+	burst     int
+	idle      time.Duration
+
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newUserLimiter(perSecond float64) *userLimiter {
+	burst := int(2 * perSecond)
+	if burst < 1 {
+		burst = 1
+	}
+	return &userLimiter{perSecond: rate.Limit(perSecond), burst: burst, idle: 5 * time.Minute, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for user; when none is left it returns how long until one is.
+func (l *userLimiter) allow(user string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > l.idle {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > l.idle {
+				delete(l.buckets, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	b := l.buckets[user]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.perSecond, l.burst)}
+		l.buckets[user] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// middleware answers 429 with Retry-After once the caller's bucket is empty. It runs after
+// authentication, so the bucket is the verified user's.
+func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		user, ok := auth.UserID(c.Request().Context())
+		if !ok {
+			return next(c)
+		}
+		if ok, wait := l.allow(user, time.Now()); !ok {
+			return &problemError{
+				status: http.StatusTooManyRequests, typ: typeRateLimited, title: "Too many requests",
+				detail:  "This user's request rate limit is exhausted; retry after the time in Retry-After.",
+				headers: map[string]string{"Retry-After": retryAfter(wait.Seconds())},
+			}
+		}
+		return next(c)
+	}
+}

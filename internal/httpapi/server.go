@@ -1,0 +1,179 @@
+// Package httpapi is the service's HTTP layer: the Echo instance with its middleware, the
+// handlers of the generated strict server (gen/api), the operational endpoints and the one
+// error handler that renders every failure as application/problem+json.
+//
+// The middleware runs in this order: recover, request id, access log and metrics, body
+// limit, CORS, then on /api the OpenAPI request validator (which authenticates the bearer
+// token as the contract's security scheme) and the per-user rate limit.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/todo-api/todo-api/gen/api"
+)
+
+// MaxBodyBytes is the largest request body accepted (413 beyond).
+const MaxBodyBytes = 64 << 10
+
+// Authenticator provides the contract's bearerAuth check; *auth.Verifier implements it.
+type Authenticator interface {
+	Authenticator() openapi3filter.AuthenticationFunc
+}
+
+// Options wires the HTTP layer. Store, Auth and Logger are required.
+type Options struct {
+	Store  Store
+	Auth   Authenticator
+	Logger *slog.Logger
+	// Ready reports readiness beyond the database answering (e.g. pending migrations).
+	Ready func(ctx context.Context) error
+	// Pool, when set, has its statistics exported on /metrics.
+	Pool *pgxpool.Pool
+	// RateLimitPerUser is requests per second per user (bursts of twice that); 0 = off.
+	RateLimitPerUser float64
+	// CORSAllowedOrigins are the browser origins allowed to call /api; empty = no CORS.
+	CORSAllowedOrigins []string
+	// Version is reported by /healthz.
+	Version string
+}
+
+// Server is the HTTP handler of the service.
+type Server struct {
+	echo    *echo.Echo
+	logger  *slog.Logger
+	metrics *metrics
+	opts    Options
+}
+
+// New builds the HTTP handler. It is the same wiring in production and in tests.
+func New(o Options) (*Server, error) {
+	if o.Store == nil || o.Auth == nil || o.Logger == nil {
+		return nil, errors.New("httpapi: Store, Auth and Logger are required")
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Binder = jsonBinder{}
+	e.JSONSerializer = jsonSerializer{}
+	s := &Server{echo: e, logger: o.Logger, opts: o}
+	e.HTTPErrorHandler = s.errorHandler
+
+	reg := prometheus.NewRegistry()
+	s.metrics = newMetrics(reg, o.Pool)
+
+	validator, err := newValidator(o.Auth.Authenticator())
+	if err != nil {
+		return nil, err
+	}
+
+	e.Use(
+		middleware.RecoverWithConfig(middleware.RecoverConfig{
+			DisableStackAll:   true,
+			DisablePrintStack: true,
+			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+				s.logger.ErrorContext(c.Request().Context(), "panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+				return fmt.Errorf("recovered panic: %w", err)
+			},
+		}),
+		requestIDMiddleware,
+		s.accessLog,
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
+	)
+	if len(o.CORSAllowedOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  o.CORSAllowedOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+			ExposeHeaders: []string{"ETag", "Location", "Link", "Retry-After", "X-Request-ID"},
+			MaxAge:        600,
+		}))
+	}
+	e.Use(validator)
+	if o.RateLimitPerUser > 0 {
+		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
+	}
+
+	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store}, nil))
+	if err := s.registerOps(reg); err != nil {
+		return nil, err
+	}
+	// Unknown routes answer 404 problem+json like everything else.
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// requestIDMiddleware gives every request an id: the client's X-Request-ID when it is short
+// and plain, else a new one. It is echoed in the response and in every log line.
+func requestIDMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !plainID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set("request_id", id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get("request_id").(string)
+	return id
+}
+
+// accessLog logs one line per request and records its metrics.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			// Render now, so the status below is the one the client gets.
+			c.Error(err)
+		}
+		d := time.Since(start)
+		status := c.Response().Status
+		route := routeOf(c)
+		s.metrics.observe(route, c.Request().Method, status, d)
+		if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
+			s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", c.Request().Method),
+				slog.String("route", route),
+				slog.Int("status", status),
+				slog.Duration("duration", d),
+				slog.Int64("bytes_out", c.Response().Size),
+				slog.String("request_id", requestID(c)))
+		}
+		return nil
+	}
+}

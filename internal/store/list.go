@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// Sort keys of TaskList.
+const (
+	SortCreated  = "created"
+	SortUpdated  = "updated"
+	SortTitle    = "title"
+	SortDueDate  = "due_date"
+	SortPriority = "priority"
+)
+
+// Position is where a page ends: the last task's sort key (as PostgreSQL prints it) and id.
+// The next page starts after it.
+type Position struct {
+	Key string
+	ID  uuid.UUID
+}
+
+// ListParams selects and orders a page of tasks. Nil filters select everything.
+type ListParams struct {
+	Completed *bool
+	Priority  *string
+	Q         *string
+	Tags      []string // any of
+	DueBefore *time.Time
+	DueAfter  *time.Time
+
+	Sort  string // one of the Sort constants
+	Desc  bool
+	Limit int
+	After *Position
+}
+
+// listFunc runs the listing query of one order. Every generated TaskList* query has the
+// same parameters and row shape, so they convert to the TaskListCreatedAsc types.
+type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]db.TaskListCreatedAscRow, error)
+
+func adapt[P ~struct {
+	UserID    string
+	Completed *bool
+	Priority  *db.TaskPriority
+	Q         *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}, R ~struct {
+	Task    db.Task
+	SortKey string
+}](run func(*db.Queries, context.Context, P) ([]R, error)) listFunc {
+	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]db.TaskListCreatedAscRow, error) {
+		rows, err := run(q, ctx, P(p))
+		out := make([]db.TaskListCreatedAscRow, len(rows))
+		for i, r := range rows {
+			out[i] = db.TaskListCreatedAscRow(r)
+		}
+		return out, err
+	}
+}
+
+type orderKey struct {
+	sort string
+	desc bool
+}
+
+var listQueries = map[orderKey]listFunc{
+	{SortCreated, false}:  adapt((*db.Queries).TaskListCreatedAsc),
+	{SortCreated, true}:   adapt((*db.Queries).TaskListCreatedDesc),
+	{SortUpdated, false}:  adapt((*db.Queries).TaskListUpdatedAsc),
+	{SortUpdated, true}:   adapt((*db.Queries).TaskListUpdatedDesc),
+	{SortTitle, false}:    adapt((*db.Queries).TaskListTitleAsc),
+	{SortTitle, true}:     adapt((*db.Queries).TaskListTitleDesc),
+	{SortDueDate, false}:  adapt((*db.Queries).TaskListDueDateAsc),
+	{SortDueDate, true}:   adapt((*db.Queries).TaskListDueDateDesc),
+	{SortPriority, false}: adapt((*db.Queries).TaskListPriorityAsc),
+	{SortPriority, true}:  adapt((*db.Queries).TaskListPriorityDesc),
+}
+
+// TaskList returns one page of userID's tasks and, when more follow, the position to
+// continue after. The order is total (ties broken by id), so pages never overlap or skip.
+func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Task, *Position, error) {
+	run, ok := listQueries[orderKey{p.Sort, p.Desc}]
+	if !ok {
+		return nil, nil, fmt.Errorf("list tasks: unknown sort %q: %w", p.Sort, ErrInvalid)
+	}
+	if p.Limit < 1 {
+		p.Limit = 50
+	}
+	params := db.TaskListCreatedAscParams{
+		UserID:    userID,
+		Completed: p.Completed,
+		Q:         p.Q,
+		Tags:      p.Tags,
+		DueBefore: p.DueBefore,
+		DueAfter:  p.DueAfter,
+		RowLimit:  int32(p.Limit + 1), // one more tells whether a next page exists
+	}
+	if p.Priority != nil {
+		pr := db.TaskPriority(*p.Priority)
+		params.Priority = &pr
+	}
+	if p.After != nil {
+		params.AfterKey = &p.After.Key
+		params.AfterID = &p.After.ID
+	}
+	var rows []db.TaskListCreatedAscRow
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		var err error
+		rows, err = run(ctx, q, params)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list tasks: %w", err)
+	}
+	var next *Position
+	if len(rows) > p.Limit {
+		rows = rows[:p.Limit]
+		last := rows[len(rows)-1]
+		next = &Position{Key: last.SortKey, ID: last.Task.ID}
+	}
+	tasks := make([]Task, len(rows))
+	for i, r := range rows {
+		tasks[i] = fromRow(r.Task)
+	}
+	return tasks, next, nil
+}

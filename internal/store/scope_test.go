@@ -1,0 +1,130 @@
+package store
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var (
+	// A reference to a table that holds user data.
+	tableRef = regexp.MustCompile(`(?i)\b(FROM|UPDATE|JOIN|INTO|USING)\s+(tasks|idempotency_keys)\b`)
+	// An ownership predicate: user_id (possibly table-qualified) compared with a parameter.
+	userPredicate = regexp.MustCompile(`(?i)(^|[^.\w])(\w+\.)?user_id\s*=\s*\$\d+`)
+	// An INSERT that writes user_id from a parameter as its first column.
+	insertWithUser = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+\w+\s*\(\s*user_id\b.*\bVALUES\s*\(\s*\$\d+`)
+	queryName      = regexp.MustCompile(`-- name: (\w+)`)
+)
+
+// generatedQueries returns every SQL statement sqlc generated (what the service runs),
+// keyed by query name.
+func generatedQueries(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("../../gen/db/*.sql.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no generated query files found: %v", err)
+	}
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatalf("parse %s: %v", f, err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			if m := queryName.FindStringSubmatch(s); m != nil {
+				out[m[1]] = s
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// checkUserScoped reports why a statement is not scoped to one user, or "".
+func checkUserScoped(sql string) string {
+	body := sql
+	if i := strings.Index(body, "\n"); i >= 0 && strings.HasPrefix(body, "-- name:") {
+		body = body[i+1:]
+	}
+	// Drop comment lines: a predicate in a comment does not count.
+	var lines []string
+	for _, l := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			lines = append(lines, l)
+		}
+	}
+	body = strings.Join(lines, "\n")
+	refs := tableRef.FindAllStringSubmatch(body, -1)
+	if len(refs) == 0 {
+		return "touches no user table (add it to the check if it should exist)"
+	}
+	inserts := 0
+	for _, r := range refs {
+		if strings.EqualFold(r[1], "INTO") {
+			inserts++
+		}
+	}
+	if inserts > 0 && !insertWithUser.MatchString(body) {
+		return "INSERT does not write user_id from a parameter as its first column"
+	}
+	preds := len(userPredicate.FindAllString(body, -1))
+	if need := len(refs) - inserts; preds < need {
+		return "reads or changes user rows without a user_id = $N predicate for each table reference (" +
+			strconv.Itoa(preds) + " of " + strconv.Itoa(need) + ")"
+	}
+	return ""
+}
+
+func TestEveryQueryIsUserScoped(t *testing.T) {
+	t.Parallel()
+	queries := generatedQueries(t)
+	if len(queries) < 20 {
+		t.Fatalf("found only %d queries; the parser is missing some", len(queries))
+	}
+	for name, sql := range queries {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if why := checkUserScoped(sql); why != "" {
+				t.Errorf("query %s is not user-scoped: %s\n%s", name, why, sql)
+			}
+		})
+	}
+}
+
+// TestUserScopeCheckCatchesOmissions proves the check above can fail.
+func TestUserScopeCheckCatchesOmissions(t *testing.T) {
+	t.Parallel()
+	bad := map[string]string{
+		"SelectWithoutPredicate": "-- name: X :one\nSELECT * FROM tasks WHERE id = $1",
+		"PredicateOnlyInComment": "-- name: X :one\n-- user_id = $1\nSELECT * FROM tasks WHERE id = $1",
+		"UpdateWithoutPredicate": "-- name: X :one\nUPDATE tasks SET title = $1 WHERE id = $2",
+		"DeleteWithoutPredicate": "-- name: X :exec\nDELETE FROM idempotency_keys WHERE key = $1",
+		"OneOfTwoReferences":     "-- name: X :one\nWITH c AS (UPDATE tasks SET x = 1 WHERE user_id = $1) SELECT * FROM tasks WHERE id = $2",
+		"InsertWithoutUser":      "-- name: X :one\nINSERT INTO tasks (id, title) VALUES ($1, $2)",
+		"UserIDComparedToColumn": "-- name: X :one\nSELECT * FROM tasks WHERE user_id = user_id",
+		"OtherColumnEndingInID":  "-- name: X :one\nSELECT * FROM tasks WHERE owner_user_id = $1",
+	}
+	for name, sql := range bad {
+		if checkUserScoped(sql) == "" {
+			t.Errorf("%s: the check accepted an unscoped statement:\n%s", name, sql)
+		}
+	}
+	good := "-- name: X :one\nSELECT * FROM tasks WHERE user_id = $1 AND id = $2"
+	if why := checkUserScoped(good); why != "" {
+		t.Errorf("the check refused a scoped statement: %s", why)
+	}
+}

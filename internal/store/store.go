@@ -1,0 +1,138 @@
+// Package store is the service's data access: it runs the sqlc queries of gen/db on a pgx
+// pool, always on behalf of one user, and turns database outcomes into the sentinel errors
+// below. Every method takes the user id; every query it runs carries it (see
+// TestEveryQueryIsUserScoped), so one user can never reach another's rows.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// Sentinel errors. Callers match them with errors.Is; Translate is the one place that
+// produces them from database errors.
+var (
+	// ErrNotFound: no such row for this user (including rows of other users).
+	ErrNotFound = errors.New("not found")
+	// ErrPreconditionFailed: the row exists but its version is not one the caller named.
+	ErrPreconditionFailed = errors.New("precondition failed")
+	// ErrIdempotencyMismatch: the idempotency key was used before with a different body.
+	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
+	// ErrInvalid: the database refused a value (a constraint the API should have checked).
+	ErrInvalid = errors.New("invalid value")
+	// ErrUnavailable: the database cannot be reached or did not answer in time.
+	ErrUnavailable = errors.New("database unavailable")
+)
+
+// Options bound the store's use of the pool.
+type Options struct {
+	// AcquireTimeout bounds the wait for a pool connection.
+	AcquireTimeout time.Duration
+	// StatementTimeout bounds each operation once it has a connection.
+	StatementTimeout time.Duration
+}
+
+// Store runs the service's queries.
+type Store struct {
+	pool *pgxpool.Pool
+	opts Options
+}
+
+// New returns a Store over pool. Zero options take 2 s to acquire and 5 s per operation.
+func New(pool *pgxpool.Pool, opts Options) *Store {
+	if opts.AcquireTimeout <= 0 {
+		opts.AcquireTimeout = 2 * time.Second
+	}
+	if opts.StatementTimeout <= 0 {
+		opts.StatementTimeout = 5 * time.Second
+	}
+	return &Store{pool: pool, opts: opts}
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.withConn(ctx, func(ctx context.Context, _ *db.Queries, conn *pgxpool.Conn) error {
+		return conn.Ping(ctx)
+	})
+}
+
+// withConn runs fn on one pooled connection: the wait for it is bounded by AcquireTimeout
+// (then ErrUnavailable), the work by StatementTimeout.
+func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, q *db.Queries, conn *pgxpool.Conn) error) error {
+	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
+	conn, err := s.pool.Acquire(actx)
+	cancel()
+	if err != nil {
+		return Translate(fmt.Errorf("acquire connection: %w", err))
+	}
+	defer conn.Release()
+	sctx, cancel := context.WithTimeout(ctx, s.opts.StatementTimeout)
+	defer cancel()
+	return Translate(fn(sctx, db.New(conn), conn))
+}
+
+// withTx runs fn in one transaction on one connection, committing when fn returns nil.
+func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withConn(ctx, func(ctx context.Context, _ *db.Queries, conn *pgxpool.Conn) error {
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			return fn(ctx, db.New(tx))
+		})
+	})
+}
+
+// query runs fn with the queries bound to one pooled connection.
+func (s *Store) query(ctx context.Context, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withConn(ctx, func(ctx context.Context, q *db.Queries, _ *pgxpool.Conn) error {
+		return fn(ctx, q)
+	})
+}
+
+// Translate maps a database error to the store's sentinels, keeping the cause wrapped.
+// It is the only place that inspects pgx and PostgreSQL errors.
+func Translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable} {
+		if errors.Is(err, sentinel) {
+			return err
+		}
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code[:2] == "23" || pgErr.Code[:2] == "22": // integrity constraint, data exception
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		case pgErr.Code[:2] == "08", // connection exception
+			pgErr.Code == "57014",                        // query_canceled (timeout)
+			pgErr.Code == "57P01", pgErr.Code == "57P02", // admin/crash shutdown
+			pgErr.Code == "57P03",                        // cannot connect now (starting up)
+			pgErr.Code == "53300",                        // too many connections
+			pgErr.Code == "40001", pgErr.Code == "40P01": // serialization failure, deadlock
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return err
+	}
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	if errors.As(err, &connErr) || errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.Timeout(err) || pgconn.SafeToRetry(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}

@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// Task is a task as stored.
+type Task struct {
+	ID          uuid.UUID  `json:"id"`
+	Title       string     `json:"title"`
+	Description *string    `json:"description"`
+	Completed   bool       `json:"completed"`
+	Priority    string     `json:"priority"`
+	DueDate     *time.Time `json:"due_date"` // a civil date at 00:00 UTC
+	Tags        []string   `json:"tags"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	CompletedAt *time.Time `json:"completed_at"`
+	// Version increases with every change; it is the task's ETag.
+	Version int64 `json:"version"`
+}
+
+// TaskFields are the values a client writes. The caller has validated and normalised them
+// (trimmed title, de-duplicated lower-case tags).
+type TaskFields struct {
+	Title       string
+	Description *string
+	Completed   bool
+	Priority    string
+	DueDate     *time.Time
+	Tags        []string
+}
+
+// TaskChanges says which fields change, for PUT (all) and PATCH (those present).
+type TaskChanges struct {
+	Fields                                                                   TaskFields
+	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetTags bool
+}
+
+// AllChanges returns changes that replace every field with f (PUT).
+func AllChanges(f TaskFields) TaskChanges {
+	return TaskChanges{Fields: f, SetTitle: true, SetDescription: true, SetCompleted: true, SetPriority: true, SetDueDate: true, SetTags: true}
+}
+
+// Precondition is an If-Match: nil means unconditional; otherwise the task's version must
+// be one of Versions (an empty list never matches).
+type Precondition struct {
+	Versions []int64
+}
+
+func (p *Precondition) versions() []int64 {
+	if p == nil {
+		return nil
+	}
+	if p.Versions == nil {
+		return []int64{}
+	}
+	return p.Versions
+}
+
+// Stats counts a user's tasks.
+type Stats struct {
+	Total, Completed, Pending, Overdue int64
+}
+
+// TagCount is one tag with the number of tasks that carry it.
+type TagCount struct {
+	Name  string
+	Count int64
+}
+
+func fromRow(r db.Task) Task {
+	t := Task{
+		ID:          r.ID,
+		Title:       r.Title,
+		Description: r.Description,
+		Completed:   r.Completed,
+		Priority:    string(r.Priority),
+		DueDate:     r.DueDate,
+		Tags:        r.Tags,
+		CreatedAt:   r.CreatedAt,
+		UpdatedAt:   r.UpdatedAt,
+		CompletedAt: r.CompletedAt,
+		Version:     r.Version,
+	}
+	if t.Tags == nil {
+		t.Tags = []string{}
+	}
+	return t
+}
+
+func nonNil(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
+}
+
+// TaskCreate stores a new task for userID. With an idempotency key, a repeat of the same
+// request (same requestHash) within 24 hours returns the task of the first one with
+// replayed=true; the same key with another hash is ErrIdempotencyMismatch. Concurrent
+// requests with one key serialise on the key's row.
+func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, idemKey string, requestHash []byte) (task Task, replayed bool, err error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Task{}, false, fmt.Errorf("new task id: %w", err)
+	}
+	params := db.TaskCreateParams{
+		UserID:      userID,
+		ID:          id,
+		Title:       f.Title,
+		Description: f.Description,
+		Completed:   f.Completed,
+		Priority:    db.TaskPriority(f.Priority),
+		DueDate:     f.DueDate,
+		Tags:        nonNil(f.Tags),
+	}
+	if idemKey == "" {
+		err = s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+			row, err := q.TaskCreate(ctx, params)
+			task = fromRow(row)
+			return err
+		})
+		if err != nil {
+			return Task{}, false, fmt.Errorf("create task: %w", err)
+		}
+		return task, false, nil
+	}
+	err = s.withTx(ctx, func(ctx context.Context, q *db.Queries) error {
+		key := db.IdempotencyClaimParams{UserID: userID, Key: idemKey, RequestHash: requestHash}
+		if _, err := q.IdempotencyClaim(ctx, key); err != nil {
+			if !isNotFound(err) {
+				return fmt.Errorf("claim idempotency key: %w", err)
+			}
+			// Claimed before, within 24 hours: replay or refuse.
+			prev, err := q.IdempotencyGet(ctx, db.IdempotencyGetParams{UserID: userID, Key: idemKey})
+			if err != nil {
+				return fmt.Errorf("read idempotency key: %w", err)
+			}
+			if string(prev.RequestHash) != string(requestHash) {
+				return ErrIdempotencyMismatch
+			}
+			if err := json.Unmarshal(prev.Response, &task); err != nil {
+				return fmt.Errorf("decode replayed task: %w", err)
+			}
+			replayed = true
+			return nil
+		}
+		if err := q.IdempotencyPurgeExpired(ctx, userID); err != nil {
+			return fmt.Errorf("purge idempotency keys: %w", err)
+		}
+		row, err := q.TaskCreate(ctx, params)
+		if err != nil {
+			return fmt.Errorf("insert task: %w", err)
+		}
+		task = fromRow(row)
+		body, err := json.Marshal(task)
+		if err != nil {
+			return fmt.Errorf("encode task: %w", err)
+		}
+		if err := q.IdempotencySaveResponse(ctx, db.IdempotencySaveResponseParams{UserID: userID, Key: idemKey, Response: body}); err != nil {
+			return fmt.Errorf("save idempotent response: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Task{}, false, fmt.Errorf("create task: %w", err)
+	}
+	return task, replayed, nil
+}
+
+func isNotFound(err error) bool {
+	return errors.Is(Translate(err), ErrNotFound)
+}
+
+// TaskGet returns one of userID's tasks.
+func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	var task Task
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		task = fromRow(row)
+		return err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("get task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
+// is no such task, ErrPreconditionFailed when its version is not one pre names.
+func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c TaskChanges, pre *Precondition) (Task, error) {
+	f := c.Fields
+	params := db.TaskUpdateParams{
+		SetTitle: c.SetTitle, Title: f.Title,
+		SetDescription: c.SetDescription, Description: f.Description,
+		SetCompleted: c.SetCompleted, Completed: f.Completed,
+		SetPriority: c.SetPriority, Priority: db.TaskPriority(orMedium(f.Priority)),
+		SetDueDate: c.SetDueDate, DueDate: f.DueDate,
+		SetTags: c.SetTags, Tags: nonNil(f.Tags),
+		UserID: userID, ID: id,
+		IfVersions: pre.versions(),
+	}
+	var task Task
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskUpdate(ctx, params)
+		if err != nil && pre != nil && isNotFound(err) {
+			return s.preconditionOrNotFound(ctx, q, userID, id)
+		}
+		task = fromRow(row)
+		return err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("update task: %w", err)
+	}
+	return task, nil
+}
+
+// preconditionOrNotFound tells, after a conditional statement touched no row, whether the
+// task is missing (ErrNotFound) or only its version differs (ErrPreconditionFailed).
+func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
+	if _, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id}); err != nil {
+		return err
+	}
+	return ErrPreconditionFailed
+}
+
+// TaskToggle flips completed on one of userID's tasks.
+func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	var task Task
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+		task = fromRow(row)
+		return err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("toggle task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskSetCompleted sets completed on one of userID's tasks; a task that already has the
+// value is returned unchanged.
+func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
+	var task Task
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
+		task = fromRow(db.Task(row))
+		return err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("set task completed: %w", err)
+	}
+	return task, nil
+}
+
+// TaskDelete removes one of userID's tasks if pre holds.
+func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if pre != nil {
+				return s.preconditionOrNotFound(ctx, q, userID, id)
+			}
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete task: %w", err)
+	}
+	return nil
+}
+
+// TaskStats counts userID's tasks; overdue is not completed and due before today in UTC.
+func (s *Store) TaskStats(ctx context.Context, userID string) (Stats, error) {
+	var st Stats
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskStats(ctx, userID)
+		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
+		return err
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("task stats: %w", err)
+	}
+	return st, nil
+}
+
+// TagList returns userID's tags with their task counts, by name.
+func (s *Store) TagList(ctx context.Context, userID string) ([]TagCount, error) {
+	var tags []TagCount
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		rows, err := q.TagList(ctx, userID)
+		tags = make([]TagCount, 0, len(rows))
+		for _, r := range rows {
+			tags = append(tags, TagCount{Name: r.Name, Count: r.Count})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	return tags, nil
+}
+
+func orMedium(p string) string {
+	if p == "" {
+		return "medium"
+	}
+	return p
+}
