@@ -1,0 +1,47 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// BearerToken extracts the token from an Authorization header value of the form
+// "Bearer <token>" (scheme case-insensitive, RFC 6750). It returns ErrNoToken when
+// the header is empty, uses another scheme or carries no token, and ErrInvalidToken
+// when the token part is malformed (contains whitespace).
+func BearerToken(header string) (string, error) {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return "", ErrNoToken
+	}
+	scheme, rest, _ := strings.Cut(header, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", ErrNoToken
+	}
+	token := strings.TrimLeft(rest, " ")
+	if token == "" {
+		return "", ErrNoToken
+	}
+	if strings.ContainsAny(token, " \t\r\n") {
+		return "", fmt.Errorf("%w: whitespace in bearer token", ErrInvalidToken)
+	}
+	return token, nil
+}
+
+// userIDKey is the context key for the authenticated user id.
+type userIDKey struct{}
+
+// WithUserID returns a copy of ctx carrying sub as the authenticated user id. Only
+// Authenticator (and tests) should call it: it is the sole source of identity.
+func WithUserID(ctx context.Context, sub string) context.Context {
+	return context.WithValue(ctx, userIDKey{}, sub)
+}
+
+// UserID returns the authenticated user id stored by Authenticator. ok is false when
+// the request was not authenticated, which for a route that requires auth is a
+// wiring bug (answer 500, never proceed).
+func UserID(ctx context.Context) (string, bool) {
+	sub, ok := ctx.Value(userIDKey{}).(string)
+	return sub, ok && sub != ""
+}

@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
+)
+
+const (
+	// maxTokenBytes: longer tokens are rejected before any parsing.
+	maxTokenBytes = 16 << 10
+	// maxSubjectChars is the contract's upper bound for sub.
+	maxSubjectChars = 255
+)
+
+// Verify checks token and returns its subject (the user id).
+//
+// Errors: ErrNoToken for an empty token; ErrKeysUnavailable (wrapping the fetch
+// error) while no key set has ever loaded; otherwise ErrInvalidToken wrapping the
+// cause. A token whose kid is not in the key set triggers at most one rate-limited,
+// shared JWKS refresh and one retry.
+func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
+	if token == "" {
+		return "", ErrNoToken
+	}
+	if len(token) > maxTokenBytes {
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenBytes)
+	}
+	alg, kid, err := peekHeader(token)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+
+	ring, ok := v.currentRing()
+	if !ok {
+		err := v.refresh(ctx)
+		if ring, ok = v.currentRing(); !ok {
+			if err == nil {
+				return "", ErrKeysUnavailable
+			}
+			return "", fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
+		}
+	}
+	key, ok := ring.keys[kid]
+	if !ok {
+		// Unknown kid: maybe the issuer rotated. Refresh (rate-limited, shared) and
+		// look again; even a rate-limited caller may find a key that a refresh
+		// completed a moment ago brought in.
+		refreshErr := v.refresh(ctx)
+		if ring, ok = v.currentRing(); ok {
+			key, ok = ring.keys[kid]
+		}
+		if !ok {
+			if refreshErr != nil && !errors.Is(refreshErr, errRefreshSkipped) {
+				return "", fmt.Errorf("%w: unknown kid (%w)", ErrInvalidToken, refreshErr)
+			}
+			return "", fmt.Errorf("%w: unknown kid", ErrInvalidToken)
+		}
+	}
+	sigAlg, ok := key.algs[alg]
+	if !ok {
+		return "", fmt.Errorf("%w: alg %s not valid for key %q", ErrInvalidToken, alg, kid)
+	}
+
+	// jwx verifies the signature with the key's raw public key and exactly this
+	// algorithm, re-checks the header alg, and refuses crit and b64 headers.
+	payload, err := jws.VerifyCompactFast(key.raw, []byte(token), sigAlg)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	sub, err := checkClaims(payload, time.Now(), v.issuer, v.audience)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	return sub, nil
+}
+
+// peekHeader reads alg and kid from the protected header of a compact JWS without
+// verifying anything, and applies the checks that must come before any key is
+// touched: the alg allow-list and a present kid. It uses the same header parser as
+// jws.VerifyCompactFast, so both see the same alg. jku, x5u and jwk headers are
+// never read.
+func peekHeader(token string) (alg, kid string, err error) {
+	protected, _, _, err := jwsbb.SplitCompactString(token)
+	if err != nil {
+		return "", "", fmt.Errorf("not a compact JWS: %w", err)
+	}
+	hdr := jwsbb.HeaderParseCompact(protected)
+	alg, err = jwsbb.HeaderGetString(hdr, jws.AlgorithmKey)
+	if err != nil {
+		return "", "", fmt.Errorf("header alg: %w", err)
+	}
+	if _, ok := allowedAlgs[alg]; !ok {
+		return "", "", fmt.Errorf("alg %q not allowed", alg)
+	}
+	kid, err = jwsbb.HeaderGetString(hdr, jws.KeyIDKey)
+	if err != nil || kid == "" {
+		return "", "", errors.New("header kid missing")
+	}
+	return alg, kid, nil
+}
