@@ -11,6 +11,14 @@ GO_TEST_FLAGS ?=
 
 TOOLS := $(BIN)/oapi-codegen $(BIN)/sqlc $(BIN)/staticcheck $(BIN)/oasdiff
 
+# The TypeScript client package; its devDependencies pin the Node tools (hey-api's generator,
+# TypeScript, Redocly CLI) in gen/ts/package-lock.json.
+TS_DIR   := gen/ts
+TS_DEPS  := $(TS_DIR)/node_modules/.package-lock.json
+CONTRACT := api/contracts/openapi.yaml
+# The contract `make breaking` compares against; override for a branch: CONTRACT_BASE=origin/main
+CONTRACT_BASE ?= HEAD~1
+
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,14 +34,24 @@ $(BIN)/staticcheck: $(TOOLS_MOD)
 $(BIN)/oasdiff: $(TOOLS_MOD)
 	go -C .tools build -o ../$(BIN)/ github.com/oasdiff/oasdiff
 
+# npm ci installs exactly the lock file; it runs again when the lock file changes.
+$(TS_DEPS): $(TS_DIR)/package-lock.json
+	npm --prefix $(TS_DIR) ci
+	@touch $@
+
+.PHONY: node-deps
+node-deps: $(TS_DEPS) ## Install gen/ts's pinned Node tools (npm ci)
+
 .PHONY: tools
 tools: $(TOOLS) ## Build the pinned code generators and linters into .bin/
 
 .PHONY: generate
-generate: $(BIN)/oapi-codegen $(BIN)/sqlc ## Regenerate gen/ from the contract and the SQL
+generate: $(BIN)/oapi-codegen $(BIN)/sqlc $(TS_DEPS) ## Regenerate gen/ from the contract and the SQL
 	go run ./db/listgen db/queries/tasks_list.sql
 	$(BIN)/sqlc generate
-	$(BIN)/oapi-codegen -config oapi-codegen.yaml api/contracts/openapi.yaml
+	$(BIN)/oapi-codegen -config oapi-codegen.yaml $(CONTRACT)
+	rm -rf $(TS_DIR)/src/generated
+	npm --prefix $(TS_DIR) run --silent generate
 
 .PHONY: verify
 verify: generate ## Fail if generated code differs from what is committed
@@ -47,6 +65,31 @@ lint: $(BIN)/staticcheck $(BIN)/sqlc ## go vet, staticcheck, gofmt and sqlc vet 
 	$(BIN)/staticcheck $$(go list ./... | grep -v '/gen/')
 	$(BIN)/sqlc vet
 
+.PHONY: lint-contract
+lint-contract: $(TS_DEPS) ## Lint the contract with Redocly CLI (ruleset api/contracts/redocly.yaml)
+	REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm --prefix $(TS_DIR) run --silent lint:contract
+
+.PHONY: breaking
+breaking: $(BIN)/oasdiff ## Fail on a breaking contract change since the previous commit unless info.version's major was bumped
+	@base=$$(mktemp); trap 'rm -f "$$base"' EXIT; \
+	if ! git show '$(CONTRACT_BASE):$(CONTRACT)' >"$$base" 2>/dev/null; then \
+	  echo "breaking: no $(CONTRACT) at $(CONTRACT_BASE) (first commit?): nothing to compare with, skipped"; exit 0; fi; \
+	old=$$($(call contract_major,"$$base")); new=$$($(call contract_major,$(CONTRACT))); \
+	echo "breaking: $(CONTRACT) (major $$new) against $(CONTRACT_BASE) (major $$old)"; \
+	if [ -n "$$old" ] && [ -n "$$new" ] && [ "$$new" -gt "$$old" ]; then \
+	  $(BIN)/oasdiff breaking "$$base" $(CONTRACT) || true; \
+	  echo "breaking: info.version's major went $$old -> $$new: breaking changes allowed"; \
+	else \
+	  $(BIN)/oasdiff breaking "$$base" $(CONTRACT) --fail-on ERR \
+	    || { echo "breaking: this breaks existing clients: undo it, or bump info.version's major"; exit 1; }; \
+	fi
+# contract_major prints the major number of info.version in the OpenAPI YAML file $(1).
+contract_major = sed -n '/^info:/,/^[^ ]/s/^  version: *[^0-9]*\([0-9][0-9]*\).*/\1/p' $(1) | head -n 1
+
+.PHONY: typecheck
+typecheck: $(TS_DEPS) ## tsc --noEmit (strict) over the TypeScript client and its tests
+	npm --prefix $(TS_DIR) run --silent typecheck
+
 .PHONY: build
 build: ## Build bin/todo-api with release flags
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/todo-api ./cmd/todo-api
@@ -56,11 +99,11 @@ run: build ## Run the service locally: its own PostgreSQL cluster and a developm
 	./bin/todo-api dev
 
 .PHONY: test-go
-test-go: ## Go tests (unit + integration on a real PostgreSQL), with the race detector
+test-go: ## Go tests (unit + integration on a real PostgreSQL, the TypeScript client against the server), with the race detector
 	go test -race -count=1 $(GO_TEST_FLAGS) ./...
 
 .PHONY: test
-test: lint verify test-go ## Everything CI checks
+test: lint lint-contract breaking verify typecheck test-go ## Everything CI checks
 
 .PHONY: clean
 clean: ## Remove build output (keeps .data/)

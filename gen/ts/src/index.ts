@@ -1,0 +1,170 @@
+/**
+ * @todo-api/client — the Todo API's TypeScript client.
+ *
+ * Everything under `./generated/` is written by `make generate` (@hey-api/openapi-ts with its
+ * Fetch client) from api/contracts/openapi.yaml; this file is the only hand-written runtime
+ * code. It adds what the contract cannot say:
+ *
+ * - `createTodoClient({ baseUrl, getToken })` builds a `TodoApi` whose every request carries
+ *   `Authorization: Bearer <await getToken()>`;
+ * - every non-2xx response is thrown as a {@link TodoApiError} (the RFC 9457 problem, typed);
+ * - `getETag`, `getLocation` and `getNextCursor` read the response headers the contract
+ *   declares but the generated types do not carry.
+ *
+ * @example
+ * const todo = createTodoClient({ baseUrl: "https://api.example.com", getToken: () => authClient.token() });
+ * const { data: task, response } = await todo.createTask({ body: { title: "Buy milk" } });
+ * const page = await todo.listTasks({ query: { status: "pending", limit: 20 } });
+ * const cursor = getNextCursor(page); // pass it back with the same query for the next page
+ */
+import { createClient, createConfig } from './generated/client';
+import { TodoApi } from './generated/sdk.gen';
+import type { FieldError, Problem } from './generated/types.gen';
+
+export * from './generated/types.gen';
+export { TodoApi } from './generated/sdk.gen';
+
+/** Options of {@link createTodoClient}. */
+export interface TodoClientOptions {
+  /** Where the API is served, e.g. `https://api.example.com` (paths start with `/api/`). */
+  baseUrl: string;
+  /**
+   * Returns the bearer token (a JWT from Better Auth: `authClient.token()` in the browser,
+   * `auth.api.getToken({ headers })` on the server). Awaited before every request, so it may
+   * refresh or cache as it likes; an empty result sends no `Authorization` header.
+   */
+  getToken: () => string | null | undefined | Promise<string | null | undefined>;
+  /** The fetch to send requests with; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * createTodoClient returns the generated `TodoApi` bound to its own fetch client: one method
+ * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
+ * `completeTask`, `deleteTask`, `listTags`, `getTaskStats`), each resolving to
+ * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
+ * (a network failure rejects with fetch's own `TypeError`).
+ */
+export function createTodoClient(options: TodoClientOptions): TodoApi {
+  const client = createClient(
+    createConfig({
+      baseUrl: options.baseUrl,
+      throwOnError: true,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
+  client.interceptors.request.use(async (request) => {
+    const token = await options.getToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  });
+  // The Fetch client hands over the parsed body of every non-2xx response (or the fetch
+  // exception, with no response); what this returns is what the call rejects with.
+  client.interceptors.error.use((body, response) =>
+    response ? TodoApiError.from(body, response) : body,
+  );
+  return new TodoApi({ client });
+}
+
+/**
+ * TodoApiError is every non-2xx answer of the API: the `application/problem+json` body
+ * (RFC 9457) as typed fields, or the bare HTTP status when the body is something else (a proxy's
+ * error page, a `304 Not Modified` to `If-None-Match`).
+ */
+export class TodoApiError extends Error {
+  override readonly name = 'TodoApiError';
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** Problem type URI (`about:blank` for plain HTTP errors). */
+  readonly type: string;
+  /** Short summary of the problem type. */
+  readonly title: string;
+  /** What went wrong this time, for people. */
+  readonly detail: string | undefined;
+  /** Validation failures (422, 400): `field` is a JSON pointer into the body (`/title`) or `query.<name>`. */
+  readonly errors: FieldError[];
+  /** The server's request id (`instance`, also the `X-Request-ID` header): quote it in bug reports. */
+  readonly requestId: string | undefined;
+  /** Seconds to wait before retrying (429, 503), from `Retry-After`. */
+  readonly retryAfter: number | undefined;
+  /** The response itself, for anything else in its headers. */
+  readonly response: Response;
+
+  constructor(status: number, problem: Partial<Problem>, response: Response) {
+    const title = problem.title ?? (response.statusText || `HTTP ${status}`);
+    super(`${status} ${title}${problem.detail ? `: ${problem.detail}` : ''}`);
+    this.status = status;
+    this.type = problem.type ?? 'about:blank';
+    this.title = title;
+    this.detail = problem.detail;
+    this.errors = problem.errors ?? [];
+    this.requestId = problem.instance ?? response.headers.get('X-Request-ID') ?? undefined;
+    const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    this.retryAfter = Number.isNaN(retry) ? undefined : retry;
+    this.response = response;
+  }
+
+  /** from builds the error for a response whose body was already read (parsed JSON or text). */
+  static from(body: unknown, response: Response): TodoApiError {
+    const isProblem = (response.headers.get('Content-Type') ?? '').startsWith('application/problem+json');
+    return new TodoApiError(response.status, isProblem ? problemFields(body) : {}, response);
+  }
+
+  /** fieldError is the message for `field` (e.g. `/title`), if the server named that field. */
+  fieldError(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
+  }
+}
+
+/** problemFields keeps the members of a problem body that have the contract's types. */
+function problemFields(body: unknown): Partial<Problem> {
+  if (typeof body !== 'object' || body === null) return {};
+  const b = body as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const p: Partial<Problem> = {};
+  const type = str(b.type), title = str(b.title), detail = str(b.detail), instance = str(b.instance);
+  if (type !== undefined) p.type = type;
+  if (title !== undefined) p.title = title;
+  if (detail !== undefined) p.detail = detail;
+  if (instance !== undefined) p.instance = instance;
+  if (Array.isArray(b.errors)) {
+    p.errors = b.errors.filter(
+      (e): e is FieldError => typeof e?.field === 'string' && typeof e?.message === 'string',
+    );
+  }
+  return p;
+}
+
+/** A call's result (`{ response }`) or a bare Response. */
+type WithResponse = { response: Response } | Response;
+
+const headerOf = (r: WithResponse, name: string): string | undefined =>
+  ('response' in r ? r.response : r).headers.get(name) ?? undefined;
+
+/** getETag is the task's `ETag`: send it as `If-Match` (PUT, PATCH, DELETE) or `If-None-Match` (GET). */
+export function getETag(r: WithResponse): string | undefined {
+  return headerOf(r, 'ETag');
+}
+
+/** getLocation is the URL path of a created task (`Location` of `createTask`'s 201). */
+export function getLocation(r: WithResponse): string | undefined {
+  return headerOf(r, 'Location');
+}
+
+/**
+ * getNextCursor is the `cursor` of the `Link: <…>; rel="next"` header of a `listTasks` page,
+ * or undefined on the last page. A cursor is valid only with the query it came from: call
+ * `listTasks({ query: { ...sameQuery, cursor } })`.
+ */
+export function getNextCursor(r: WithResponse): string | undefined {
+  const link = headerOf(r, 'Link');
+  if (!link) return undefined;
+  // RFC 8288: `<target>; param=value; rel="next", <target>; …`
+  for (const m of link.matchAll(/<([^>]*)>([^,<]*)/g)) {
+    const rel = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2] ?? '')?.[1];
+    if (rel?.toLowerCase().split(/\s+/).includes('next')) {
+      return new URL(m[1] ?? '', 'http://link.invalid').searchParams.get('cursor') ?? undefined;
+    }
+  }
+  return undefined;
+}

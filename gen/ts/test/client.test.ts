@@ -1,0 +1,190 @@
+// Drives the generated client against a real running server. The server, its throwaway
+// database and the tokens come from the Go test internal/clienttest (`go test
+// ./internal/clienttest`), which runs `npm test` here with:
+//   TODO_API_URL      the server's base URL
+//   TODO_API_TOKEN_A  a bearer token for user A
+//   TODO_API_TOKEN_B  a bearer token for user B
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  createTodoClient,
+  getETag,
+  getLocation,
+  getNextCursor,
+  type ListTasksData,
+  type Task,
+  TodoApiError,
+} from '../src/index';
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run this through \`go test ./internal/clienttest\``);
+  return v;
+}
+
+const baseUrl = env('TODO_API_URL');
+const tokenA = env('TODO_API_TOKEN_A');
+const tokenB = env('TODO_API_TOKEN_B');
+
+// getToken is async, as Better Auth's is; counting calls shows it runs on every request.
+let tokenCalls = 0;
+const todo = createTodoClient({
+  baseUrl,
+  getToken: async () => {
+    tokenCalls++;
+    return tokenA;
+  },
+});
+const other = createTodoClient({ baseUrl, getToken: () => tokenB });
+
+/** rejectsWith asserts that call rejects with a TodoApiError of status and returns it. */
+async function rejectsWith(status: number, call: Promise<unknown>): Promise<TodoApiError> {
+  try {
+    await call;
+  } catch (err) {
+    assert.ok(err instanceof TodoApiError, `want a TodoApiError, got ${String(err)}`);
+    assert.equal(err.status, status, err.message);
+    return err;
+  }
+  assert.fail(`want a ${status} TodoApiError, the call succeeded`);
+}
+
+test('a task from creation to deletion', async (t) => {
+  let task: Task;
+  let etag: string;
+
+  await t.test('create', async () => {
+    const before = tokenCalls;
+    const res = await todo.createTask({
+      body: { title: '  Buy milk  ', priority: 'high', tags: ['Home', 'errand', 'home'], due_date: '2030-01-15' },
+    });
+    assert.equal(tokenCalls, before + 1, 'getToken is awaited once per request');
+    assert.equal(res.response.status, 201);
+    task = res.data;
+    assert.equal(task.title, 'Buy milk', 'the title is trimmed');
+    assert.deepEqual([...task.tags].sort(), ['errand', 'home'], 'tags are lower-cased and de-duplicated');
+    assert.equal(task.completed, false);
+    assert.equal(task.completed_at, null);
+    assert.equal(task.description, null);
+    assert.equal(getLocation(res), `/api/tasks/${task.id}`);
+    assert.ok(getETag(res), 'the 201 carries an ETag');
+  });
+
+  await t.test('list with filters, paged by the Link cursor', async () => {
+    // Five matches (high, pending, tagged `work` or `report`) among decoys.
+    const matches = ['Report 3', 'Report 1', 'Report 5', 'Report 2', 'Report 4'];
+    for (const [i, title] of matches.entries()) {
+      await todo.createTask({ body: { title, priority: 'high', tags: [i % 2 ? 'work' : 'report'] } });
+    }
+    await todo.createTask({ body: { title: 'Report low', priority: 'low', tags: ['work'] } });
+    await todo.createTask({ body: { title: 'Report done', priority: 'high', tags: ['work'], completed: true } });
+    await todo.createTask({ body: { title: 'Report untagged', priority: 'high' } });
+
+    const query: NonNullable<ListTasksData['query']> = {
+      status: 'pending',
+      priority: 'high',
+      tag: ['work', 'report'],
+      sort: 'title',
+      order: 'asc',
+      limit: 2,
+    };
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await todo.listTasks({ query: cursor ? { ...query, cursor } : query });
+      assert.equal(page.response.status, 200);
+      pages.push(page.data.map((x) => x.title));
+      cursor = getNextCursor(page);
+    } while (cursor && pages.length < 10);
+    assert.deepEqual(pages, [['Report 1', 'Report 2'], ['Report 3', 'Report 4'], ['Report 5']]);
+
+    const pending = await todo.listTasks({ query: { status: 'completed' } });
+    assert.deepEqual(pending.data.map((x) => x.title), ['Report done']);
+    assert.equal(getNextCursor(pending), undefined, 'the last page has no next link');
+  });
+
+  await t.test('get returns an ETag', async () => {
+    const res = await todo.getTask({ path: { id: task.id } });
+    assert.deepEqual(res.data, task);
+    etag = getETag(res) ?? assert.fail('no ETag');
+  });
+
+  await t.test('patch (merge patch) with If-Match', async () => {
+    const res = await todo.updateTask({
+      path: { id: task.id },
+      headers: { 'If-Match': etag },
+      body: { title: 'Buy oat milk', description: 'The barista kind', due_date: null },
+    });
+    assert.equal(res.request.headers.get('Content-Type'), 'application/merge-patch+json');
+    assert.equal(res.data.title, 'Buy oat milk');
+    assert.equal(res.data.description, 'The barista kind');
+    assert.equal(res.data.due_date, null, 'null clears the due date');
+    assert.equal(res.data.priority, 'high', 'absent fields are unchanged');
+    assert.deepEqual(res.data.tags, task.tags);
+
+    const stale = await rejectsWith(
+      412,
+      todo.updateTask({ path: { id: task.id }, headers: { 'If-Match': etag }, body: { priority: 'low' } }),
+    );
+    assert.ok(stale.type, 'the problem has a type');
+    etag = getETag(res) ?? assert.fail('no ETag');
+  });
+
+  await t.test('toggle and set completion', async () => {
+    const on = await todo.completeTask({ path: { id: task.id } });
+    assert.equal(on.data.completed, true, 'no body toggles');
+    assert.ok(on.data.completed_at, 'completed_at is set');
+    const off = await todo.completeTask({ path: { id: task.id } });
+    assert.equal(off.data.completed, false, 'no body toggles back');
+    assert.equal(off.data.completed_at, null);
+    for (let i = 0; i < 2; i++) {
+      const set = await todo.completeTask({ path: { id: task.id }, body: { completed: true } });
+      assert.equal(set.data.completed, true, '{completed: true} sets it, idempotently');
+    }
+  });
+
+  await t.test('delete', async () => {
+    const res = await todo.deleteTask({ path: { id: task.id } });
+    assert.equal(res.response.status, 204);
+    await rejectsWith(404, todo.getTask({ path: { id: task.id } }));
+  });
+});
+
+test('failures come back as typed TodoApiError', async (t) => {
+  await t.test('401 with a bad token', async () => {
+    const bad = createTodoClient({ baseUrl, getToken: () => 'not-a-jwt' });
+    const err = await rejectsWith(401, bad.listTasks());
+    assert.equal(err.name, 'TodoApiError');
+    assert.ok(err.title, 'the problem has a title');
+    assert.ok(err.requestId, 'the problem names the request');
+    assert.match(err.response.headers.get('WWW-Authenticate') ?? '', /^Bearer .*error="invalid_token"/);
+  });
+
+  await t.test('401 without a token', async () => {
+    const anon = createTodoClient({ baseUrl, getToken: () => null });
+    const err = await rejectsWith(401, anon.getTaskStats());
+    assert.doesNotMatch(err.response.headers.get('WWW-Authenticate') ?? '', /error=/);
+  });
+
+  await t.test('404 for another user’s task', async () => {
+    const { data: mine } = await todo.createTask({ body: { title: 'Private' } });
+    const err = await rejectsWith(404, other.getTask({ path: { id: mine.id } }));
+    assert.equal(err.errors.length, 0);
+    await rejectsWith(404, other.updateTask({ path: { id: mine.id }, body: { title: 'Stolen' } }));
+    await rejectsWith(404, other.deleteTask({ path: { id: mine.id } }));
+    const still = await todo.getTask({ path: { id: mine.id } });
+    assert.equal(still.data.title, 'Private', 'the owner still has it, unchanged');
+  });
+
+  await t.test('422 names the field', async () => {
+    const blank = await rejectsWith(422, todo.createTask({ body: { title: '   ' } }));
+    assert.ok(blank.fieldError('/title'), `want /title among ${JSON.stringify(blank.errors)}`);
+    assert.ok(blank.detail, 'the problem has a detail');
+
+    // A client can never set the owner: unknown properties are refused by name.
+    const body = { title: 'x', user_id: 'someone-else' } as unknown as { title: string };
+    const unknown = await rejectsWith(422, todo.createTask({ body }));
+    assert.deepEqual(unknown.errors.map((e) => e.field), ['/user_id']);
+  });
+});
