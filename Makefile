@@ -105,6 +105,13 @@ test-go: ## Go tests (unit + integration on a real PostgreSQL, the TypeScript cl
 .PHONY: test
 test: lint lint-contract breaking verify typecheck test-go ## Everything CI checks
 
+.PHONY: bench
+bench: ## Load benchmark against the machine's own bounds (pgbench), then Go micro-benchmarks; PROFILE=1 saves pprof
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	go run ./cmd/todo-bench $(if $(PROFILE),-profile) $(BENCH_FLAGS)
+	go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
+BENCH_PKGS ?= ./internal/auth/ ./internal/httpapi/
+
 .PHONY: clean
 clean: ## Remove build output (keeps .data/)
 	rm -rf bin $(BIN)

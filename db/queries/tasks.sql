@@ -37,20 +37,16 @@ WHERE user_id = @user_id AND id = @id
 RETURNING *;
 
 -- name: TaskSetCompleted :one
--- Sets completed; a task that already has the value is returned unchanged (idempotent).
-WITH changed AS (
-    UPDATE tasks SET
-        completed    = @completed::bool,
-        completed_at = CASE WHEN @completed::bool THEN now() END,
-        updated_at   = now(),
-        version      = version + 1
-    WHERE tasks.user_id = @user_id AND tasks.id = @id AND tasks.completed <> @completed::bool
-    RETURNING *
-)
-SELECT * FROM changed
-UNION ALL
-SELECT * FROM tasks
-WHERE tasks.user_id = @user_id AND tasks.id = @id AND NOT EXISTS (SELECT 1 FROM changed);
+-- Sets completed; a task that already has the value keeps its timestamps and version
+-- (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
+UPDATE tasks SET
+    completed    = @completed::bool,
+    completed_at = CASE WHEN completed = @completed::bool THEN completed_at
+                        WHEN @completed::bool THEN now() END,
+    updated_at   = CASE WHEN completed = @completed::bool THEN updated_at ELSE now() END,
+    version      = version + (completed <> @completed::bool)::int
+WHERE user_id = @user_id AND id = @id
+RETURNING *;
 
 -- name: TaskDelete :execrows
 DELETE FROM tasks

@@ -143,19 +143,14 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one
-WITH changed AS (
-    UPDATE tasks SET
-        completed    = $1::bool,
-        completed_at = CASE WHEN $1::bool THEN now() END,
-        updated_at   = now(),
-        version      = version + 1
-    WHERE tasks.user_id = $2 AND tasks.id = $3 AND tasks.completed <> $1::bool
-    RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
-)
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version FROM changed
-UNION ALL
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version FROM tasks
-WHERE tasks.user_id = $2 AND tasks.id = $3 AND NOT EXISTS (SELECT 1 FROM changed)
+UPDATE tasks SET
+    completed    = $1::bool,
+    completed_at = CASE WHEN completed = $1::bool THEN completed_at
+                        WHEN $1::bool THEN now() END,
+    updated_at   = CASE WHEN completed = $1::bool THEN updated_at ELSE now() END,
+    version      = version + (completed <> $1::bool)::int
+WHERE user_id = $2 AND id = $3
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
 `
 
 type TaskSetCompletedParams struct {
@@ -164,25 +159,11 @@ type TaskSetCompletedParams struct {
 	ID        uuid.UUID
 }
 
-type TaskSetCompletedRow struct {
-	UserID      string
-	ID          uuid.UUID
-	Title       string
-	Description *string
-	Completed   bool
-	Priority    TaskPriority
-	DueDate     *time.Time
-	Tags        []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	CompletedAt *time.Time
-	Version     int64
-}
-
-// Sets completed; a task that already has the value is returned unchanged (idempotent).
-func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedParams) (TaskSetCompletedRow, error) {
+// Sets completed; a task that already has the value keeps its timestamps and version
+// (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
+func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskSetCompleted, arg.Completed, arg.UserID, arg.ID)
-	var i TaskSetCompletedRow
+	var i Task
 	err := row.Scan(
 		&i.UserID,
 		&i.ID,

@@ -253,7 +253,7 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 	var task Task
 	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
-		task = fromRow(db.Task(row))
+		task = fromRow(row)
 		return err
 	})
 	if err != nil {

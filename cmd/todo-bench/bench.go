@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/todo-api/todo-api/internal/pgcluster"
+)
+
+// bench is one benchmark run against a started server and cluster.
+type bench struct {
+	s         settings
+	base      string
+	users     []*benchUser
+	cluster   *pgcluster.Cluster
+	server    int // pid of todo-api
+	tmp       string
+	debugAddr string
+	logf      func(string, ...any)
+	pgbench   string
+	targets   int
+}
+
+// row is one line of the result table.
+type row struct {
+	Scenario    string  `json:"scenario"`
+	Conns       int     `json:"conns"`
+	RPS         float64 `json:"rps"`
+	P50ms       float64 `json:"p50_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Errors      int64   `json:"errors"`
+	Requests    int64   `json:"requests"`
+	Bound       string  `json:"bound,omitempty"`
+	BoundTPS    float64 `json:"bound_tps,omitempty"`
+	Ratio       float64 `json:"ratio,omitempty"`
+	ServerCPUms float64 `json:"server_cpu_ms_per_req"`
+	PgCPUms     float64 `json:"pg_cpu_ms_per_req"`
+	BoundPgCPU  float64 `json:"bound_pg_cpu_ms_per_tx,omitempty"`
+	MaxRSSMiB   float64 `json:"max_rss_mib,omitempty"`
+}
+
+// results is everything one run measured.
+type results struct {
+	When     time.Time `json:"when"`
+	Users    int       `json:"users"`
+	Tasks    int       `json:"tasks_per_user"`
+	Duration string    `json:"duration_each"`
+	Rows     []row     `json:"rows"`
+	OpenLoop *openLoop `json:"open_loop,omitempty"`
+	Profiles []string  `json:"profiles,omitempty"`
+}
+
+// bounds: the statement pgbench runs for each API scenario. Each has the user_id predicate
+// the API's query has; single picks a random seeded (user, task) pair through a small
+// lookup table in the same statement, which makes that bound slightly pessimistic.
+var boundScripts = map[string]string{
+	"single": `\set n random(1, :targets)
+SELECT t.user_id, t.id, t.title, t.description, t.completed, t.priority, t.due_date, t.tags, t.created_at, t.updated_at, t.completed_at, t.version
+FROM bench_targets b JOIN tasks t ON t.user_id = b.user_id AND t.id = b.id WHERE b.n = :n;
+`,
+	"list": `\set u random(1, :users)
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+FROM tasks WHERE user_id = 'bench-user-' || lpad(:u::text, 3, '0') ORDER BY created_at DESC, id DESC LIMIT 51;
+`,
+	"create": `\set u random(1, :users)
+INSERT INTO tasks (user_id, id, title, priority, tags)
+VALUES ('bench-user-' || lpad(:u::text, 3, '0'), gen_random_uuid(), 'pgbench task', 'high', '{load}')
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version;
+`,
+}
+
+func (b *bench) prepareBounds(ctx context.Context) error {
+	dir, err := pgcluster.FindBinDir()
+	if err != nil {
+		return err
+	}
+	b.pgbench = filepath.Join(dir, "pgbench")
+	conn, err := pgx.Connect(ctx, b.cluster.URL("bench"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE TABLE bench_targets AS
+		SELECT row_number() OVER (ORDER BY user_id, id)::int AS n, user_id, id FROM tasks;
+		ALTER TABLE bench_targets ADD PRIMARY KEY (n); ANALYZE;`); err != nil {
+		return err
+	}
+	return conn.QueryRow(ctx, `SELECT count(*) FROM bench_targets`).Scan(&b.targets)
+}
+
+func (b *bench) runAll(ctx context.Context) (*results, error) {
+	res := &results{When: time.Now().UTC(), Users: b.s.users, Tasks: b.s.tasksPerUser, Duration: b.s.duration.String()}
+	scenarios := []string{"list", "single", "create", "mix"}
+	scripts := map[string]string{}
+	for _, sc := range scenarios {
+		p, err := writeScript(b.tmp, sc, b.users)
+		if err != nil {
+			return nil, err
+		}
+		scripts[sc] = p
+	}
+	// Warm up caches and the pool.
+	if _, err := runWrk(ctx, b.base, scripts["mix"], 16, 3*time.Second); err != nil {
+		return nil, err
+	}
+	peakSingle := 0.0
+	for _, c := range b.s.conns {
+		for _, sc := range scenarios {
+			b.logf("%s at %d connections", sc, c)
+			r, err := b.measureAPI(ctx, sc, scripts[sc], c)
+			if err != nil {
+				return nil, err
+			}
+			if sc == "single" && r.RPS > peakSingle {
+				peakSingle = r.RPS
+			}
+			if _, ok := boundScripts[sc]; ok {
+				b.logf("bound: pgbench %s at %d clients", sc, c)
+				tps, pgCPU, err := b.measureBound(ctx, sc, c)
+				if err != nil {
+					return nil, err
+				}
+				r.Bound, r.BoundTPS, r.BoundPgCPU = "pgbench "+sc, tps, pgCPU
+				r.Ratio = r.RPS / tps
+			}
+			res.Rows = append(res.Rows, r)
+		}
+	}
+	b.logf("open loop: single at half the peak rate (%.0f/s)", peakSingle/2)
+	ol, err := runOpenLoop(ctx, b.base, b.users, peakSingle/2, b.s.duration)
+	if err != nil {
+		return nil, err
+	}
+	res.OpenLoop = ol
+	if b.s.profile && b.debugAddr != "" {
+		b.logf("profiling the server under the mix")
+		files, err := b.profile(ctx, scripts["mix"])
+		if err != nil {
+			return nil, err
+		}
+		res.Profiles = files
+	}
+	return res, nil
+}
+
+func (b *bench) measureAPI(ctx context.Context, scenario, script string, conns int) (row, error) {
+	srv0, pg0 := procCPU(b.server), b.pgCPU()
+	stopRSS := make(chan struct{})
+	rssc := make(chan float64, 1)
+	go func() { rssc <- sampleRSS(b.server, stopRSS) }()
+	w, err := runWrk(ctx, b.base, script, conns, b.s.duration)
+	close(stopRSS)
+	maxRSS := <-rssc
+	if err != nil {
+		return row{}, err
+	}
+	srv1, pg1 := procCPU(b.server), b.pgCPU()
+	n := float64(w.Requests)
+	r := row{
+		Scenario: scenario, Conns: conns, RPS: w.rps(), Requests: w.Requests,
+		P50ms: float64(w.P50US) / 1000, P99ms: float64(w.P99US) / 1000, Errors: w.errors(),
+		ServerCPUms: (srv1 - srv0) / n, PgCPUms: (pg1 - pg0) / n,
+	}
+	if scenario == "mix" {
+		r.MaxRSSMiB = maxRSS
+	}
+	return r, nil
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+var txLine = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+
+func (b *bench) measureBound(ctx context.Context, scenario string, clients int) (float64, float64, error) {
+	script := filepath.Join(b.tmp, "bound-"+scenario+".sql")
+	if err := os.WriteFile(script, []byte(boundScripts[scenario]), 0o644); err != nil {
+		return 0, 0, err
+	}
+	threads := 2
+	if clients < threads {
+		threads = clients
+	}
+	pg0 := b.pgCPU()
+	cmd := exec.CommandContext(ctx, b.pgbench, "-n", "-M", "prepared", "-c", fmt.Sprint(clients), "-j", fmt.Sprint(threads),
+		"-T", fmt.Sprint(int(b.s.duration.Seconds())), "-D", fmt.Sprintf("targets=%d", b.targets), "-D", fmt.Sprintf("users=%d", len(b.users)),
+		"-f", script, "-h", "127.0.0.1", "-p", fmt.Sprint(b.cluster.Port()), "-U", "postgres", "bench")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("pgbench: %w: %s", err, out)
+	}
+	pg1 := b.pgCPU()
+	m := tpsLine.FindSubmatch(out)
+	t := txLine.FindSubmatch(out)
+	if m == nil || t == nil {
+		return 0, 0, fmt.Errorf("pgbench output not understood: %s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	txs, _ := strconv.ParseFloat(string(t[1]), 64)
+	return tps, (pg1 - pg0) / txs, nil
+}
+
+// profile saves a 10 s CPU profile and an allocation profile of the server under the mix.
+func (b *bench) profile(ctx context.Context, script string) ([]string, error) {
+	stamp := time.Now().UTC().Format("20060102T150405Z")
+	cpuFile := filepath.Join(b.s.outDir, "cpu-"+stamp+".pprof")
+	allocFile := filepath.Join(b.s.outDir, "allocs-"+stamp+".pprof")
+	done := make(chan error, 1)
+	go func() {
+		_, err := runWrk(ctx, b.base, script, 16, 12*time.Second)
+		done <- err
+	}()
+	time.Sleep(time.Second)
+	if err := fetch("http://"+b.debugAddr+"/debug/pprof/profile?seconds=10", cpuFile); err != nil {
+		return nil, err
+	}
+	if err := fetch("http://"+b.debugAddr+"/debug/pprof/allocs", allocFile); err != nil {
+		return nil, err
+	}
+	if err := <-done; err != nil {
+		return nil, err
+	}
+	return []string{cpuFile, allocFile}, nil
+}
+
+func fetch(url, file string) error {
+	c := &http.Client{Timeout: 30 * time.Second}
+	res, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, res.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, res.Body)
+	return err
+}
+
+// clock ticks per second of /proc/*/stat times (USER_HZ; 100 on Linux).
+const userHZ = 100
+
+// procStat returns the fields of /proc/pid/stat from the third ("state") on.
+func procStat(pid int) (fields []string, ok bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, false
+	}
+	return strings.Fields(s[i+2:]), true // fields from "state" (field 3) on
+}
+
+// ticks sums the numbered /proc/pid/stat fields (1-based, as proc(5) numbers them), in ms.
+func ticks(f []string, idx ...int) float64 {
+	var sum float64
+	for _, i := range idx {
+		v, _ := strconv.ParseFloat(f[i-3], 64)
+		sum += v
+	}
+	return sum * 1000 / userHZ
+}
+
+// procCPU returns the CPU milliseconds (user+system) pid has used.
+func procCPU(pid int) float64 {
+	f, ok := procStat(pid)
+	if !ok {
+		return 0
+	}
+	return ticks(f, 14, 15)
+}
+
+// pgCPU is the CPU the whole cluster has used: the postmaster with its reaped children
+// (backends that exited) plus the live children.
+func (b *bench) pgCPU() float64 {
+	pm := b.cluster.PID()
+	f, ok := procStat(pm)
+	if !ok {
+		return 0
+	}
+	total := ticks(f, 14, 15, 16, 17)
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == pm {
+			continue
+		}
+		cf, ok := procStat(pid)
+		if !ok || len(cf) < 2 || cf[1] != strconv.Itoa(pm) {
+			continue
+		}
+		total += ticks(cf, 14, 15)
+	}
+	return total
+}
+
+// sampleRSS returns the largest resident set (MiB) of pid seen until stop closes.
+func sampleRSS(pid int, stop <-chan struct{}) float64 {
+	maxKB := 0.0
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+			for _, l := range strings.Split(string(data), "\n") {
+				if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+					kb, _ := strconv.ParseFloat(strings.Fields(v)[0], 64)
+					if kb > maxKB {
+						maxKB = kb
+					}
+				}
+			}
+		}
+		select {
+		case <-stop:
+			return maxKB / 1024
+		case <-t.C:
+		}
+	}
+}

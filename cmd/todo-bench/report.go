@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"text/tabwriter"
+)
+
+func drain(res *http.Response) (int64, error) {
+	defer res.Body.Close()
+	return io.Copy(io.Discard, res.Body)
+}
+
+// print writes the one-screen table.
+func (r *results) print(w io.Writer) {
+	fmt.Fprintf(w, "\ntodo-bench %s — %d users × %d tasks, %s per measurement; bound = pgbench on the same cluster, same run\n\n",
+		r.When.Format("2006-01-02 15:04Z"), r.Users, r.Tasks, r.Duration)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\tconns\trps\tp50 ms\tp99 ms\terrors\tbound tps\tratio\tapi cpu ms/req\tpg cpu ms/req\tbound pg cpu ms/tx\tmax rss MiB\t")
+	for _, x := range r.Rows {
+		bound, ratio, bcpu, rss := "-", "-", "-", "-"
+		if x.BoundTPS > 0 {
+			bound, ratio, bcpu = fmt.Sprintf("%.0f", x.BoundTPS), fmt.Sprintf("%.2f", x.Ratio), fmt.Sprintf("%.3f", x.BoundPgCPU)
+		}
+		if x.MaxRSSMiB > 0 {
+			rss = fmt.Sprintf("%.1f", x.MaxRSSMiB)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%.3f\t%.3f\t%s\t%s\t\n",
+			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, x.ServerCPUms, x.PgCPUms, bcpu, rss)
+	}
+	tw.Flush()
+	if ol := r.OpenLoop; ol != nil {
+		fmt.Fprintf(w, "\nopen loop, single at %.0f req/s (half the peak): sent %d, errors %d, p50 %.2f ms, p99 %.2f ms, p99/p50 %.2f\n",
+			ol.Rate, ol.Sent, ol.Errors, ol.P50ms, ol.P99ms, ol.P99OverP50)
+	}
+	for _, p := range r.Profiles {
+		fmt.Fprintln(w, "profile:", p)
+	}
+}

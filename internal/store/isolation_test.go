@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// TestOtherUsersRowsAreUnreachable gives the owner tasks and idempotency keys, then calls
+// every exported Store method as an intruder with the owner's ids, versions, listing positions
+// and key: the intruder gets ErrNotFound, only its own rows, or a task of its own, and the
+// owner's rows are byte-for-byte what they were.
+func TestOtherUsersRowsAreUnreachable(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ctx := t.Context()
+	const owner, intruder = "owner-0123456789abcdef0123456789", "intruder-0123456789abcdef012345"
+
+	ownerFields := TaskFields{Title: "Owner secret", Description: ptr("owner notes"), Priority: "high", DueDate: day(2020, 1, 1), Tags: []string{"secret", "work"}}
+	var owned []Task
+	owned = append(owned,
+		create(t, s, owner, ownerFields),
+		create(t, s, owner, TaskFields{Title: "Owner done", Priority: "low", Completed: true, DueDate: day(2030, 6, 1), Tags: []string{"secret"}}),
+		create(t, s, owner, TaskFields{Title: "Owner undated", Priority: "medium"}),
+	)
+	ownerKeys := []string{"owner-idempotency-key-1", "owner-idempotency-key-2"}
+	ownerHash := []byte("owner-request-hash")
+	for _, key := range ownerKeys {
+		keyed, _, err := s.TaskCreate(ctx, owner, ownerFields, key, ownerHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned = append(owned, keyed)
+	}
+	// Positions inside the owner's listings, one per order, for the intruder to continue from.
+	positions := map[orderKey]*Position{}
+	for _, k := range orders() {
+		_, next, err := s.TaskList(ctx, owner, ListParams{Sort: k.sort, Desc: k.desc, Limit: 1})
+		if err != nil || next == nil {
+			t.Fatalf("owner's %s listing: next %v, %v", orderName(k), next, err)
+		}
+		positions[k] = next
+	}
+	mine := create(t, s, intruder, TaskFields{Title: "Intruder own", Priority: "low", Tags: []string{"mine"}})
+	before := userRows(t, pool, owner)
+
+	covered := map[string]bool{"Ping": true} // Ping takes no user
+	call := func(method string) { covered[method] = true }
+
+	changes := AllChanges(TaskFields{Title: "pwned", Priority: "low", Completed: true, Tags: []string{"pwned"}})
+	byID := []struct {
+		name, method string
+		do           func(ctx context.Context, task Task) error
+	}{
+		{"TaskGet", "TaskGet", func(ctx context.Context, task Task) error {
+			_, err := s.TaskGet(ctx, intruder, task.ID)
+			return err
+		}},
+		{"TaskUpdate", "TaskUpdate", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUpdate(ctx, intruder, task.ID, changes, nil)
+			return err
+		}},
+		{"TaskUpdateOneField", "TaskUpdate", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUpdate(ctx, intruder, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "pwned"}}, nil)
+			return err
+		}},
+		{"TaskUpdateIfMatchCurrentVersion", "TaskUpdate", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUpdate(ctx, intruder, task.ID, changes, &Precondition{Versions: []int64{task.Version}})
+			return err
+		}},
+		{"TaskUpdateIfMatchStaleVersion", "TaskUpdate", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUpdate(ctx, intruder, task.ID, changes, &Precondition{Versions: []int64{task.Version + 1}})
+			return err
+		}},
+		{"TaskUpdateIfMatchNothing", "TaskUpdate", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUpdate(ctx, intruder, task.ID, changes, &Precondition{})
+			return err
+		}},
+		{"TaskToggle", "TaskToggle", func(ctx context.Context, task Task) error {
+			_, err := s.TaskToggle(ctx, intruder, task.ID)
+			return err
+		}},
+		{"TaskSetCompletedTrue", "TaskSetCompleted", func(ctx context.Context, task Task) error {
+			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, true)
+			return err
+		}},
+		{"TaskSetCompletedFalse", "TaskSetCompleted", func(ctx context.Context, task Task) error {
+			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, false)
+			return err
+		}},
+		{"TaskDeleteIfMatchCurrentVersion", "TaskDelete", func(ctx context.Context, task Task) error {
+			return s.TaskDelete(ctx, intruder, task.ID, &Precondition{Versions: []int64{task.Version}})
+		}},
+		{"TaskDeleteIfMatchStaleVersion", "TaskDelete", func(ctx context.Context, task Task) error {
+			return s.TaskDelete(ctx, intruder, task.ID, &Precondition{Versions: []int64{task.Version + 1}})
+		}},
+		{"TaskDeleteIfMatchNothing", "TaskDelete", func(ctx context.Context, task Task) error {
+			return s.TaskDelete(ctx, intruder, task.ID, &Precondition{})
+		}},
+		{"TaskDelete", "TaskDelete", func(ctx context.Context, task Task) error {
+			return s.TaskDelete(ctx, intruder, task.ID, nil)
+		}},
+	}
+	for _, tt := range byID {
+		call(tt.method)
+		t.Run(tt.name+"OnForeignTaskIsNotFound", func(t *testing.T) {
+			for _, task := range owned {
+				if err := tt.do(t.Context(), task); !errors.Is(err, ErrNotFound) {
+					t.Errorf("task %q: err = %v, want ErrNotFound", task.Title, err)
+				}
+			}
+		})
+	}
+
+	// Listings: every order (a new one in listQueries is covered without editing this test),
+	// each with filters that match only the owner's tasks, and from the owner's positions.
+	call("TaskList")
+	filters := []struct {
+		name string
+		set  func(*ListParams)
+	}{
+		{"NoFilter", func(*ListParams) {}},
+		{"Completed", func(p *ListParams) { p.Completed = ptr(true) }},
+		{"Priority", func(p *ListParams) { p.Priority = ptr("high") }},
+		{"Q", func(p *ListParams) { p.Q = ptr("owner") }},
+		{"Tags", func(p *ListParams) { p.Tags = []string{"secret", "work"} }},
+		{"DueBefore", func(p *ListParams) { p.DueBefore = day(2025, 1, 1) }},
+		{"DueAfter", func(p *ListParams) { p.DueAfter = day(2025, 1, 1) }},
+		{"Combined", func(p *ListParams) {
+			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr("high"), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
+		}},
+	}
+	for _, k := range orders() {
+		for _, f := range filters {
+			for _, fromOwnersPosition := range []bool{false, true} {
+				name := orderName(k) + "/" + f.name
+				if fromOwnersPosition {
+					name += "/AfterOwnersPosition"
+				}
+				t.Run("TaskList/"+name, func(t *testing.T) {
+					p := ListParams{Sort: k.sort, Desc: k.desc, Limit: 200}
+					f.set(&p)
+					if fromOwnersPosition {
+						p.After = positions[k]
+					}
+					tasks, next, err := s.TaskList(t.Context(), intruder, p)
+					if err != nil || next != nil {
+						t.Fatalf("next %v, %v", next, err)
+					}
+					for _, task := range tasks {
+						if task.ID != mine.ID {
+							t.Errorf("listed %s", render(task))
+						}
+					}
+					if f.name == "NoFilter" && !fromOwnersPosition && len(tasks) != 1 {
+						t.Errorf("listed %d tasks, want only the intruder's own", len(tasks))
+					}
+				})
+			}
+		}
+	}
+
+	call("TaskStats")
+	t.Run("TaskStatsCountsOwnTasksOnly", func(t *testing.T) {
+		st, err := s.TaskStats(t.Context(), intruder)
+		if want := (Stats{Total: 1, Pending: 1}); err != nil || st != want {
+			t.Fatalf("stats = %+v, %v; want %+v", st, err, want)
+		}
+	})
+	call("TagList")
+	t.Run("TagListHasOwnTagsOnly", func(t *testing.T) {
+		tags, err := s.TagList(t.Context(), intruder)
+		if want := []TagCount{{"mine", 1}}; err != nil || !slices.Equal(tags, want) {
+			t.Fatalf("tags = %v, %v; want %v", tags, err, want)
+		}
+	})
+
+	call("TaskCreate")
+	t.Run("TaskCreateWithOwnersKeyCreatesOwnTask", func(t *testing.T) {
+		// The owner's request replayed, and another request under the owner's other key.
+		for i, hash := range [][]byte{ownerHash, []byte("another hash")} {
+			key := ownerKeys[i]
+			got, replayed, err := s.TaskCreate(t.Context(), intruder, ownerFields, key, hash)
+			if err != nil || replayed {
+				t.Fatalf("key %q: replayed=%v, %v; want a fresh task", key, replayed, err)
+			}
+			for _, task := range owned {
+				if got.ID == task.ID {
+					t.Fatalf("the intruder got the owner's task %s", render(task))
+				}
+			}
+			if _, err := s.TaskGet(t.Context(), intruder, got.ID); err != nil {
+				t.Fatalf("the intruder cannot read its new task: %v", err)
+			}
+			if _, err := s.TaskGet(t.Context(), owner, got.ID); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("the owner can read the intruder's task: %v", err)
+			}
+		}
+	})
+
+	t.Run("EveryStoreMethodIsCovered", func(t *testing.T) {
+		typ := reflect.TypeFor[*Store]()
+		for i := range typ.NumMethod() {
+			if name := typ.Method(i).Name; !covered[name] {
+				t.Errorf("Store.%s is not called by this test: add it", name)
+			}
+		}
+	})
+
+	if after := userRows(t, pool, owner); after != before {
+		t.Fatalf("the owner's rows changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
