@@ -44,6 +44,9 @@ type Config struct {
 	// that); 0 turns the limit off.
 	RateLimitPerUser float64
 
+	// DebugAddr, when set, serves net/http/pprof on this loopback host:port (profiling).
+	DebugAddr string
+
 	// LogLevel is the minimum level logged.
 	LogLevel slog.Level
 	// LogFormat is "json" or "text".
@@ -154,6 +157,12 @@ func Load(getenv func(string) string) (Config, error) {
 				return c, &Error{d.name, "must be a positive duration such as 5s"}
 			}
 			*d.dst = v
+		}
+	}
+	if c.DebugAddr = strings.TrimSpace(getenv("DEBUG_ADDR")); c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return c, &Error{"DEBUG_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the network)"}
 		}
 	}
 	lvl, err := ParseLevel(orDefault(getenv("LOG_LEVEL"), "info"))

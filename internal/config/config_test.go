@@ -77,6 +77,12 @@ func TestLoad(t *testing.T) {
 		{"BadFormat", with("LOG_FORMAT", "xml"), "LOG_FORMAT", nil},
 		{"BadTimeout", with("DB_ACQUIRE_TIMEOUT", "-1s"), "DB_ACQUIRE_TIMEOUT", nil},
 		{"BadMaxConns", with("DB_MAX_CONNS", "0"), "DB_MAX_CONNS", nil},
+		{"DebugAddrNotLoopback", with("DEBUG_ADDR", "0.0.0.0:6060"), "DEBUG_ADDR", nil},
+		{"DebugAddrLoopback", with("DEBUG_ADDR", "127.0.0.1:6060"), "", func(t *testing.T, c Config) {
+			if c.DebugAddr != "127.0.0.1:6060" {
+				t.Errorf("DebugAddr = %q", c.DebugAddr)
+			}
+		}},
 		{"BadDatabaseURL", with("DATABASE_URL", "mysql://x"), "DATABASE_URL", nil},
 	}
 	for _, tt := range tests {
