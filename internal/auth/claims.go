@@ -20,16 +20,17 @@ var parserPool fastjson.ParserPool
 //
 // Keys match exactly (unlike encoding/json, which would take "EXP" for exp), and the
 // JSON parser is the one jwx uses for headers. It replaces jwt.Parse's claim
-// decoding, which costs more than an RS256 signature check.
-func checkClaims(payload []byte, now time.Time, issuer, audience string) (string, error) {
+// decoding, which costs more than an RS256 signature check. validUntil is when the
+// token stops being accepted (exp plus the allowed clock skew).
+func checkClaims(payload []byte, now time.Time, issuer, audience string) (sub string, validUntil time.Time, err error) {
 	p := parserPool.Get()
 	defer parserPool.Put(p)
 	claims, err := p.ParseBytes(payload)
 	if err != nil {
-		return "", fmt.Errorf("claims are not JSON: %w", err)
+		return "", time.Time{}, fmt.Errorf("claims are not JSON: %w", err)
 	}
 	if claims.Type() != fastjson.TypeObject {
-		return "", errors.New("claims are not a JSON object")
+		return "", time.Time{}, errors.New("claims are not a JSON object")
 	}
 
 	t := float64(now.UnixNano()) / float64(time.Second)
@@ -37,37 +38,37 @@ func checkClaims(payload []byte, now time.Time, issuer, audience string) (string
 	exp, ok, err := numericDate(claims, "exp")
 	switch {
 	case err != nil:
-		return "", err
+		return "", time.Time{}, err
 	case !ok:
-		return "", errors.New("exp missing")
+		return "", time.Time{}, errors.New("exp missing")
 	case t >= exp+skew:
-		return "", errors.New("token expired")
+		return "", time.Time{}, errors.New("token expired")
 	}
 	if nbf, ok, err := numericDate(claims, "nbf"); err != nil {
-		return "", err
+		return "", time.Time{}, err
 	} else if ok && t+skew < nbf {
-		return "", errors.New("token not valid yet (nbf)")
+		return "", time.Time{}, errors.New("token not valid yet (nbf)")
 	}
 	if iat, ok, err := numericDate(claims, "iat"); err != nil {
-		return "", err
+		return "", time.Time{}, err
 	} else if ok && t+skew < iat {
-		return "", errors.New("token issued in the future (iat)")
+		return "", time.Time{}, errors.New("token issued in the future (iat)")
 	}
 
 	if issuer != "" {
 		if iss, ok := stringClaim(claims, "iss"); !ok || iss != issuer {
-			return "", errors.New("iss mismatch")
+			return "", time.Time{}, errors.New("iss mismatch")
 		}
 	}
 	if audience != "" && !audienceContains(claims.Get("aud"), audience) {
-		return "", errors.New("aud mismatch")
+		return "", time.Time{}, errors.New("aud mismatch")
 	}
 
-	sub, ok := stringClaim(claims, "sub")
+	sub, ok = stringClaim(claims, "sub")
 	if !ok || sub == "" || !utf8.ValidString(sub) || utf8.RuneCountInString(sub) > maxSubjectChars {
-		return "", fmt.Errorf("sub must be a string of 1..%d characters", maxSubjectChars)
+		return "", time.Time{}, fmt.Errorf("sub must be a string of 1..%d characters", maxSubjectChars)
 	}
-	return sub, nil
+	return sub, time.Unix(0, int64((exp+skew)*float64(time.Second))), nil
 }
 
 // numericDate reads claim name as a NumericDate (a JSON number of seconds).

@@ -54,6 +54,9 @@ type Config struct {
 	WarmupTimeout time.Duration
 	// HTTPClient fetches the JWKS. Default: a client with a 5 s timeout.
 	HTTPClient *http.Client
+	// NoTokenCache turns off the cache of verified tokens, so every Verify checks the
+	// signature (benchmarks use it to measure the full verification).
+	NoTokenCache bool
 	// Logger receives warm-up and refresh failures and dropped keys. Default: discard.
 	Logger *slog.Logger
 }
@@ -101,6 +104,9 @@ type Verifier struct {
 
 	// In-memory key set (NewStatic).
 	static *keyring
+
+	// tokens remembers verified tokens until exp or the next key set change.
+	tokens *tokenCache
 }
 
 // New starts a Verifier that fetches the JWKS at cfg.JWKSURL and keeps it fresh in
@@ -121,6 +127,9 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		audience: cfg.Audience,
 		minGap:   cfg.UnknownKIDRefresh,
 		waitMax:  cfg.WarmupTimeout,
+	}
+	if !cfg.NoTokenCache {
+		v.tokens = newTokenCache()
 	}
 
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -183,6 +192,7 @@ func NewStatic(set jwk.Set, issuer, audience string) *Verifier {
 		log:      slog.New(slog.DiscardHandler),
 		issuer:   issuer,
 		audience: audience,
+		tokens:   newTokenCache(),
 	}
 	ring := buildKeyring(set)
 	ring.src = nil

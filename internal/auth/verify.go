@@ -30,6 +30,12 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 	if len(token) > maxTokenBytes {
 		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenBytes)
 	}
+	now := time.Now()
+	if ring, ok := v.currentRing(); ok {
+		if sub, ok := v.tokens.get(token, ring, now); ok {
+			return sub, nil
+		}
+	}
 	alg, kid, err := peekHeader(token)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
@@ -72,10 +78,11 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	sub, err := checkClaims(payload, time.Now(), v.issuer, v.audience)
+	sub, validUntil, err := checkClaims(payload, now, v.issuer, v.audience)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
+	v.tokens.put(token, cachedToken{sub: sub, validUntil: validUntil, ring: ring})
 	return sub, nil
 }
 
