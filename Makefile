@@ -16,8 +16,10 @@ TOOLS := $(BIN)/oapi-codegen $(BIN)/sqlc $(BIN)/staticcheck $(BIN)/oasdiff
 TS_DIR   := gen/ts
 TS_DEPS  := $(TS_DIR)/node_modules/.package-lock.json
 CONTRACT := api/contracts/openapi.yaml
-# The contract `make breaking` compares against; override for a branch: CONTRACT_BASE=origin/main
-CONTRACT_BASE ?= HEAD~1
+# The contract `make breaking` compares against: by default the first committed version of
+# the current major (info.version), so no breaking change can creep in over several commits
+# within a major. Override for a branch: CONTRACT_BASE=origin/main
+CONTRACT_BASE ?= $(shell $(contract_baseline))
 
 .PHONY: help
 help: ## List the targets
@@ -83,6 +85,12 @@ breaking: $(BIN)/oasdiff ## Fail on a breaking contract change since the previou
 	  $(BIN)/oasdiff breaking "$$base" $(CONTRACT) --fail-on ERR \
 	    || { echo "breaking: this breaks existing clients: undo it, or bump info.version's major"; exit 1; }; \
 	fi
+# contract_baseline prints the oldest commit, going back from HEAD without a change of
+# major version, whose contract has the working tree's major (HEAD~1 when history is short).
+contract_baseline = cur=$$($(call contract_major,$(CONTRACT))); base=HEAD~1; \
+	for c in $$(git rev-list HEAD -- $(CONTRACT) 2>/dev/null); do \
+	  m=$$(git show "$$c:$(CONTRACT)" 2>/dev/null | $(call contract_major,-)); \
+	  [ "$$m" = "$$cur" ] || break; base=$$c; done; echo $$base
 # contract_major prints the major number of info.version in the OpenAPI YAML file $(1).
 contract_major = sed -n '/^info:/,/^[^ ]/s/^  version: *[^0-9]*\([0-9][0-9]*\).*/\1/p' $(1) | head -n 1
 
