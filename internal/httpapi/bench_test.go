@@ -1,0 +1,183 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwt"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// benchStore answers every read with one fixed task: the store faked at the boundary, so
+// the handler-stack benchmark measures the HTTP layer alone.
+type benchStore struct {
+	Store
+	task store.Task
+}
+
+func (s benchStore) TaskGet(context.Context, string, uuid.UUID) (store.Task, error) { return s.task, nil }
+
+func (s benchStore) Ping(context.Context) error { return nil }
+
+func benchTask() store.Task {
+	now := time.Now().UTC()
+	d := "Forms are in the blue folder."
+	return store.Task{ID: uuid.Must(uuid.NewV7()), Title: "File the tax return", Description: &d, Priority: "high",
+		Tags: []string{"admin", "money"}, CreatedAt: now, UpdatedAt: now, Version: 3}
+}
+
+// benchServer is the real handler stack (validator, auth, error handler, metrics, access
+// log at warn) over benchStore, with a static key set.
+func benchServer(b testing.TB) (*Server, string, store.Task) {
+	b.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, err := jwk.Import(priv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = key.Set(jwk.KeyIDKey, "bench")
+	pub, err := key.PublicKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	set := jwk.NewSet()
+	_ = set.AddKey(pub)
+	tok, err := jwt.NewBuilder().Subject("bench-user").Issuer("bench").Audience([]string{"bench"}).
+		Expiration(time.Now().Add(time.Hour)).IssuedAt(time.Now()).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.EdDSA(), key))
+	if err != nil {
+		b.Fatal(err)
+	}
+	task := benchTask()
+	s, err := New(Options{
+		Store:  benchStore{task: task},
+		Auth:   auth.NewStatic(set, "bench", "bench"),
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, string(signed), task
+}
+
+// BenchmarkHandlerGetTask is one authenticated GET /api/tasks/{id} through the whole HTTP
+// stack with the store faked at the boundary.
+func BenchmarkHandlerGetTask(b *testing.B) {
+	s, tok, task := benchServer(b)
+	req := httptest.NewRequest(http.MethodGet, "/api/tasks/"+task.ID.String(), nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkValidateCreateBody is the OpenAPI validator (with authentication) on a create
+// request; the handler behind it does nothing.
+func BenchmarkValidateCreateBody(b *testing.B) {
+	s, tok, _ := benchServer(b)
+	validator, err := newValidator(s.opts.Auth.Authenticator())
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := echo.New()
+	h := validator(func(c echo.Context) error { return nil })
+	body := `{"title":"File the tax return","description":"Forms are in the blue folder.","priority":"high","due_date":"2026-12-31","tags":["admin","money"]}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/api/tasks", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		c := e.NewContext(req, httptest.NewRecorder())
+		if err := h(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProblemRendering renders one validation problem as the error handler does.
+func BenchmarkProblemRendering(b *testing.B) {
+	s, _, _ := benchServer(b)
+	err := validationProblem([]api.FieldError{{Field: "/title", Message: "must be 1 to 200 characters after trimming"}})
+	req := httptest.NewRequest(http.MethodPost, "/api/tasks", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		c := s.echo.NewContext(req, httptest.NewRecorder())
+		c.Set("request_id", "0123456789abcdef01234567")
+		s.errorHandler(err, c)
+	}
+}
+
+// BenchmarkCursor encodes and decodes one listing cursor.
+func BenchmarkCursor(b *testing.B) {
+	sc := cursorScope{userID: "bench-user", query: "order=desc&sort=created&status=pending"}
+	pos := store.Position{Key: "2026-11-25 19:18:00.123456+00", ID: uuid.Must(uuid.NewV7())}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := encodeCursor(pos, sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := decodeCursor(c, sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestBenchServerIsTheRealStack keeps the benchmarks honest: the fixture answers like the
+// service (contract shape, ETag, 401 without a token, 404 problem for an unknown route).
+func TestBenchServerIsTheRealStack(t *testing.T) {
+	t.Parallel()
+	s, tok, task := benchServer(t)
+	for _, tc := range []struct {
+		name, path, token string
+		want              int
+	}{
+		{"Get", "/api/tasks/" + task.ID.String(), tok, 200},
+		{"NoToken", "/api/tasks/" + task.ID.String(), "", 401},
+		{"UnknownRoute", "/api/nope", tok, 404},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != tc.want {
+			t.Errorf("%s: status %d, want %d: %s", tc.name, w.Code, tc.want, w.Body)
+		}
+		if tc.want == 200 {
+			var got api.Task
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || got.Id != task.ID || w.Header().Get("ETag") != `"3"` {
+				t.Errorf("%s: body %s, ETag %q, err %v", tc.name, w.Body, w.Header().Get("ETag"), errors.Unwrap(err))
+			}
+		}
+	}
+}
