@@ -32,7 +32,9 @@ type benchStore struct {
 	task store.Task
 }
 
-func (s benchStore) TaskGet(context.Context, string, uuid.UUID) (store.Task, error) { return s.task, nil }
+func (s benchStore) TaskGet(context.Context, string, uuid.UUID) (store.Task, error) {
+	return s.task, nil
+}
 
 func (s benchStore) Ping(context.Context) error { return nil }
 
