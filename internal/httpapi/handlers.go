@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -74,6 +75,10 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	}
 	if p.Q != nil {
 		q := *p.Q
+		var fe fieldErrors
+		if checkText("query.q", q, &fe); len(fe) > 0 {
+			return nil, badQuery("query.q", fe[0].Message)
+		}
 		lp.Q = &q
 	}
 	if p.Tag != nil {
@@ -97,6 +102,11 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	}
 	tasks, next, err := h.store.TaskList(ctx, user, lp)
 	if err != nil {
+		// The cursor's check is not secret; a forged position the database cannot read is
+		// a bad cursor like any other.
+		if lp.After != nil && errors.Is(err, store.ErrInvalid) {
+			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		}
 		return nil, err
 	}
 	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks))}
@@ -169,6 +179,10 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	var hash []byte
 	if req.Params.IdempotencyKey != nil {
 		key = *req.Params.IdempotencyKey
+		var fe fieldErrors
+		if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
+			return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
+		}
 		// The normalised fields identify the request: bodies that differ only in spacing,
 		// key order or tag case are the same request.
 		b, err := json.Marshal(f)

@@ -59,10 +59,14 @@ func normDescription(d nullable.Nullable[string], fe *fieldErrors) *string {
 	return &v
 }
 
-// checkText refuses NUL, which PostgreSQL text cannot hold.
+// checkText refuses what PostgreSQL text cannot hold: NUL, and invalid UTF-8 (which JSON
+// decoding never yields, but query parameters and headers can carry).
 func checkText(field, s string, fe *fieldErrors) {
 	if strings.ContainsRune(s, 0) {
 		fe.add(field, "must not contain the NUL character")
+	}
+	if !utf8.ValidString(s) {
+		fe.add(field, "must be valid UTF-8")
 	}
 }
 

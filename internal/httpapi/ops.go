@@ -72,11 +72,16 @@ func (s *Server) readyz(c echo.Context) error {
 			checks["migrations"] = "ok"
 		}
 	}
-	status := http.StatusOK
 	if !ready {
-		status = http.StatusServiceUnavailable
-		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+		// An error like any other: problem+json with Retry-After, rendered by errorHandler.
+		p := unavailableProblem(nil)
+		p.detail = fmt.Sprintf("Not ready: database %s", checks["database"])
+		if m, ok := checks["migrations"]; ok {
+			p.detail += ", migrations " + m
+		}
+		p.detail += "."
+		return p
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(status, map[string]any{"ready": ready, "checks": checks})
+	return c.JSON(http.StatusOK, map[string]any{"ready": ready, "checks": checks})
 }

@@ -111,8 +111,9 @@ func New(o Options) (*Server, error) {
 	if err := s.registerOps(reg); err != nil {
 		return nil, err
 	}
-	// Unknown routes answer 404 problem+json like everything else.
-	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	// Unknown routes answer 404 and known routes with another method 405, both rendered as
+	// problem+json by errorHandler. (A RouteNotFound("/*") handler would turn every 405 of
+	// the operational endpoints into a 404: Echo prefers it to its 405.)
 	return s, nil
 }
 

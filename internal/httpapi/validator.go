@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -42,6 +45,8 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 			MultiError:         true,
 			// Defaults are applied in Go; kin-openapi would otherwise rewrite the body.
 			SkipSettingDefaults: true,
+			// openapi3filter does not read the document's format validators by itself.
+			SchemaValidationOptions: spec.GetSchemaValidationOptions(),
 		},
 		DoNotValidateServers:  true,
 		SilenceServersWarning: true,
@@ -50,6 +55,11 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 		},
 		MultiErrorHandler: validationError,
 		ErrorHandler: func(c echo.Context, he *echo.HTTPError) error {
+			// kin-openapi validates the first JSON value of a body and ignores what follows;
+			// a body that is not exactly one JSON value is malformed, whatever that value breaks.
+			if he.Code == http.StatusUnprocessableEntity && !bodyIsJSON(c.Request()) {
+				return badRequest("The request body is not valid JSON.", he)
+			}
 			return he
 		},
 	}), nil
@@ -118,6 +128,17 @@ func validationError(me openapi3.MultiError) *echo.HTTPError {
 		p.detail = strings.Replace(p.detail, "request breaks", "request's parameters break", 1)
 	}
 	return &echo.HTTPError{Code: p.status, Internal: p}
+}
+
+// bodyIsJSON reports whether the request body, which the validator has read and put back,
+// is one well-formed JSON value; the body is left readable.
+func bodyIsJSON(r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	data, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	return err == nil && json.Valid(data)
 }
 
 func badRequest(detail string, cause error) *echo.HTTPError {

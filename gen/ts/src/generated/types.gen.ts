@@ -35,11 +35,17 @@ export type Task = {
  *
  */
 export type TaskInput = {
+    /**
+     * 1 to 200 characters (Unicode characters, not bytes) once surrounding whitespace is trimmed.
+     */
     title: string;
     description?: string | null;
     completed?: boolean;
     priority?: Priority;
     due_date?: string | null;
+    /**
+     * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
+     */
     tags?: Array<string>;
 };
 
@@ -49,11 +55,17 @@ export type TaskInput = {
  *
  */
 export type TaskPatch = {
+    /**
+     * 1 to 200 characters (Unicode characters, not bytes) once surrounding whitespace is trimmed.
+     */
     title?: string;
     description?: string | null;
     completed?: boolean;
     priority?: Priority;
     due_date?: string | null;
+    /**
+     * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
+     */
     tags?: Array<string>;
 };
 
