@@ -734,7 +734,9 @@ type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
 }
 
 type TooManyRequestsResponseHeaders struct {
-	RetryAfter string
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      string
 }
 type TooManyRequestsApplicationProblemPlusJSONResponse struct {
 	Body Problem
@@ -804,6 +806,12 @@ func (response ListTags429ApplicationProblemPlusJSONResponse) VisitListTagsRespo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -903,6 +911,12 @@ func (response ListTasks429ApplicationProblemPlusJSONResponse) VisitListTasksRes
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1051,6 +1065,12 @@ func (response CreateTask429ApplicationProblemPlusJSONResponse) VisitCreateTaskR
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1123,6 +1143,12 @@ func (response GetTaskStats429ApplicationProblemPlusJSONResponse) VisitGetTaskSt
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1239,6 +1265,12 @@ func (response DeleteTask429ApplicationProblemPlusJSONResponse) VisitDeleteTaskR
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1367,6 +1399,12 @@ func (response GetTask429ApplicationProblemPlusJSONResponse) VisitGetTaskRespons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1547,6 +1585,12 @@ func (response UpdateTask429ApplicationProblemPlusJSONResponse) VisitUpdateTaskR
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1726,6 +1770,12 @@ func (response ReplaceTask429ApplicationProblemPlusJSONResponse) VisitReplaceTas
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -1888,6 +1938,12 @@ func (response CompleteTask429ApplicationProblemPlusJSONResponse) VisitCompleteT
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
 	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
 	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
@@ -2306,90 +2362,93 @@ func (sh *strictHandler) CompleteTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HzbcttIkvarZOD/I0byQhRFyd1jKuZCtuUZ9djdCltab2zT0SgCSbJGQBW6qiCZ7VXEPs0+2D7JRmYV",
-	"DiRBHcZu98xEX9kkAVRWVuaXXx6gT1Gqi1IrVM5G40/RAkWGhv97eiHm9G+GNjWydFKraBy9c0arOVyL",
-	"XGbCaQN6Bm6B4IS9+oOFtDIGlQPrhMNBFEcGf66kwSwaO1NhHNl0gYWg57plidE4ss5INY9ub+PoLTqz",
-	"PJk5ND3rYqpVZsFpuBHSwRRn2iAYukWq+WOXev/+/UnlFqicTIXDzfWS5ygMmiSGG+kWkKAx2vxpEknF",
-	"W//J6StUkyiBmwUqEMCf4UZYsLT/aeXA4KyymD1OtNs4KoURBbpwDGcZFqV2qNLlX3G5KegJVEr+XCFc",
-	"4RJKNCCVQ5VhBqlBQRfBjoDLy7OXIC0ImGudQbrQMsXdGK6wdDA6goWujOXbU5HnaEhoSY/3BhHFkRIF",
-	"CdoRZ4/k6e6lEB9fo5q7RTQePX0aR4VU9eeDuOcQzmZvhEsXPXsqy3zJZpUuhJojaJUvQfZaGpkp7Uwr",
-	"DLZoEXaSJwkU9HC0INRy9xgwtwjJ0cEo2b632Z4XaMumDoajo759XAh7dfZycxsXrbQyG8AJFCKfaVNg",
-	"BjIjmZOj4bAVpxRu0Qojszvthp4jXDSOqoqv7LEjg7bUyiKb0XORvcWfK7SOPqWajIT/K8oyJx+QWu2X",
-	"Rk9zLP7tb5bk/9RZ7v8bnEXj6P/tt3Cx73+1++f+Lr/oqgbeNBv+7t0P38cgYCoy+LlCswRtgHYMjbnH",
-	"9JW/Iq2M1WYQ3cbR99q90pXKvqbY32uwVbrgw4OZNuAW0jaecRtH52KZa5FdaP1amDl+TdnIqKY6W7LN",
-	"X6OBb47gr/K5F8swSkq69JWQOX5VrSW1/ySQabSgtPM+uM1tWeZ3aK5lipdKXAuZi2n+1bWZCSemglCD",
-	"TxpBWluh+YOF797/9V1chxrpLGGshRs0CEiqJxvAbJeOomrlJ4fuxFGOantNWOsTNFy93wmALOuF1m+E",
-	"WgbHtV9bMd7g/2DBCIeQy0I62ip+XIjKOh/ZvsxGL5Wo3EIb+cvXNdk30lqp5jGEsE4IhB9LglyYMgHw",
-	"gX1tp+/fv99bpw93bXedbYQ9l0anaC3ZzKly0i0fsXX8KIoyD8TFCZmHMzPeVjxETA2KKwsHYCpvlsxi",
-	"bDT+8VM0k5hn0Tjad9LlGMVRQaIQlkVFRQ9AOCC2NRoOKQobkRIjAUGHBs7IouBA8yGOiOtVNhofjUZx",
-	"5J82jv7dE0SiHzOPRE2MqowaO53pPVHKcdjX+Lq5nkDhy6FkUIFgFcCO53E2AYqyFlCkC2BN7ProoyBZ",
-	"YzgJkzqDROU8FxSQydkMGcZoDYaxS2WrstTGYfYGMykueK+/TVgg4KV4O2B2Em6mZ7+inZ6SBuhTaXSJ",
-	"xklPEII9bNJLehKUmmglk0vNGMlr7STeepIYkn0n5nb/MPGKTDjGDybVcHiYkq75f3yhd4ren4gPbP4w",
-	"2KQ3HWvtY/ctbfox7Ku94UPzMD39G6bOx02pTfA/VFVB9+X6hu/KZFWQ98v5onNvK0h9JpuaU/D21Qt4",
-	"dvT0WwjHDd5VaUOryq9d+NPm82uX/RRJh4W9z0Q6R3zbSCuMEUv6LJV1QqXYz1Vr7JBZDCK32qcywkLy",
-	"H3shBu2dvew/jxoEmDDLgnT49NkzzgH8p4PhsLmNbGmOXkKPFz0bd8GD1u3x8u0ZpVbkfymCzAhVZ5QD",
-	"sl1eSZVRHlBrfCcRU1258TQX6iphMlfmQir4y8XFOXjl7vbsaM2K+Nda2ma3fbZ0IeYvdOU9fvWQ0/rr",
-	"hrtL5b45irpK6lORTwjus3O+Kg6L9Atmr9YiB9lPjo4eMBO5xbj95icSUFV5HkecR4ZvotFw9M3ewcHe",
-	"6OnF8Nn4cDgeDv8zWgejV9oUFgSRJuXRIq8QZjrPfGaZVfhTxnEzPG+0d3hAaRAFpOHBs9FsmB7tfSue",
-	"Ptv7NjvAvWfTw3RvNDuaHcy+mR2KgyE7UO2z3jfjiACINCGyQirSqla4ZFWEmPRK5hi46Ecw6CpDl1Vl",
-	"ds/2buONk2z01hzLVOscBUevVSWuW/D7BaqGEXNwyYUlpmyuKGmv7z0G0j7cLEhoT7yUdqS9xnxI7j0n",
-	"+dzpYk+efaa44U7dU/zU/4yNe1YEX83vh+TO9y7aHvTakg+RWPaFI2vlXBE78/UBi+ba29Q9CXHXYO4L",
-	"suG629qkOtDbUcHh6J4KR0xXn/k7D4abYNxA36pe731q12DX9fOC6yUWtOIMZQmFzuQssI6txnM3snh1",
-	"BuTrLtex9K5Ddo49aHDF+lY2sOYs23Drhb8o2KHIfIor8vOOWwYEK6Tqfntwp+/25DzNSr6GSRTYoutE",
-	"iMbRb7cIe6bKyt0r53pYu1noPGCCsL72lUuKv4VYwo2RjlFgxysyBoNlLlLcHUDiKRgBBNNyzECoDJjE",
-	"U84xUUTlB4M1Ir9zqWSqM+x8FzNznC4d2t1joJNjDA9PjSHXN2j2UmH9EhOV4V5WeVKL2QAu1ZXSNwpa",
-	"hfP9oQ4KO8nRaMTMOwTrYncwUdE9BzQTVe4arW2C7W+LUZ8DKs3efvywYQ4OCm0dHAwhVJSPfa6ydsid",
-	"E4nbE29yt8PRyunSHQZLFM4fTGZ0Wfo0vgW4L4Joq7vpyyPvMT/QRO5sZYyuVEb2crOQDm0piPM1ShhE",
-	"91eZV2gcC7gNZc7ravSjHJfzowLNHKHkapeegWBHHvu6NfkyZyEWSoPMqX1Z+xgSMrAE0hyFsZB0Hp1M",
-	"FKVRtXEmAyB0sqJAzmQt0/IGbRIQvmTuk7NrkVdo73Wufy1n+t1/fh3/6XWVd074euQd5rWR5mymNvoa",
-	"TVb1bPl77VoqzIrPKqwrsU5nYgk7lxcvdlcozfZ1SmQlPFAqp53IH3TtOrzwjWu0KCzdbnYTfih/xrQi",
-	"m35HNu6V6QuQJ5VbtJ9e1RJ99/4i6sGi9xcwM7rYLGPDznN0Dg3Q8/i7Cyjzai7VGJI/n17Avijlvqjc",
-	"Yp8rngnF5pN8To62KCycZi/fncRw+m709JsY3tI/oA2c03+OIcGPZQK1Ko4hkdYmfGyJqLIE0gWmlN3c",
-	"MB9JtZrJeWWIM7R1ZjbLBUJiqylBopAFkZtQKIQMrxMojVTkfPQJc10WBKa+QstgxwjBmMbaak9s4Vzp",
-	"y2ZSzXQ/9ZuK9Ap99UBAUeVO7lUWDVzoTBOnyarUDeCUaXVC6kqAbN8XOUXqmHXXiZ0NzciJCrujUDD2",
-	"vG7bduteeqg8f/f+IoZrNHImyQfmQioPUM3JTtTdR0vpdxBcarU7gBNPMN1CuLZHgx+ldXxYov2ZWGOu",
-	"1Zw77lYXqBX6HuocvRAci4SyN2hiSI6GR8lgoibqyROuPtknTxgjk21VzwR26vLYbuix01klcU1oY0h8",
-	"mYX+5wtkyUQJlcVcxbleLTBXBm0c2vR2DD9+4ogbQyj73X7gTj0JxD8kvhnerW1OVFPcXCmiN0XOXQj9",
-	"IUU7ZytpepewEyqe3CVh5yFVvKi7cSKvH2oHT550PI5tZf+TzG6TUJIguayfskhOL8Q8OaYAlhH7JwsF",
-	"qSYqOZvtfa8V1v02p/lYksPhUcL1V6mg047TCpLzywtS5PnJxYu/BNd8efr69OK0vfvoYJSQFqxDwW5A",
-	"iEWpB8UPAalWdffO85ewyde0Zd7W21ZvRP6rkh7t+5PE/g8OE5jiUqtsdwCnFI7ZvyjBKcQVTlTy9uTi",
-	"9KfXZ2/OLn46P3370+W707dJozgeT7Dc4aQdiWs0Yo4x7XVaGbqA/OdGpugNnPKNZwnbFj267U61UtAG",
-	"fqh9WOSAKmNrsKArZ2WGvvOb6bQiqIl9vcH3AXTlQLRdHakJSfcXKHK3+CWZqB0yldDiAVMpuxtDsm9Q",
-	"ZMtfEuBfm86jdyPLx8K+xUyHbLSQcyO4HMTO93R4uBtPVLKvS1SilIOlKPJwnM13wb1WROfFM53aBHbe",
-	"3Yj5HA1cnu2GOwt0RqaWpD43ukC3wMqG7CyXKSrLMTqMJrw5o9hTmTwAqx3v89pWVybFgTbz/XCT3adr",
-	"W2YTMZaenJ9FcXSNxgZ+MxgOhkwH/AaicXQ4GA4OKXoKt+BgGJzFk7059pQ+PDA7Ma9huGlfejxmjGH3",
-	"rYop+sEl/iEVhmeIQNIBcwsHpkv2cqIXDcafZdE4ei2tu/A1jZX5itFweEe7Z7PN86BiflNL3ijl9zeA",
-	"SD/cjToaHmx7diP1/krTlW4aPbv/pvWW9G0cPR0e3n9fT5ufaU9VFMIsg2LXj43VXJd1pbJyvnA2+kA3",
-	"tuC51SBeyZypcqqLqVToDeDk+5fe9xIn5knIlEAUOpQkLObXGIzlh7e7nqBok4WATQRvPFFc2whmRhbD",
-	"w1cU7qaG58CmS0gkBRnVhspMGuQ4TEYGpZiTySmeI7BXsrSgzUQ16QXb5gAuGtNluOkkhLQt9KVjHkEj",
-	"MeiJtHRzkQdHTQDYLG8HcE6L+9gpLd3h523G/kkFc2xemKlBHGKiP0pYCAtiopLXUl2NwXfr/ve//8c3",
-	"647BYP6nSaTwo5tECfhmH9wstEW4fPuanY2U16hlFk6J+YcCXYqfK4TES0SU4iRIR6KGJj1l1Y07dx/A",
-	"ZyEdV9WZJGXEFY5BqKVbkHYYRJvJK8a3Pv8ms1odxPtxs4wvw4SQ12BTN2zmuZgQtANdoWfUbW43FaBI",
-	"5JQ31L1H/6nNHNp84kNPhtbHZWuj3CqMNm6LKKFU2xGn/SZUbrv14LbU26TvDxHyHQnY2OQAXvr1x74I",
-	"4ht1SViYeEtYOYS6eqkEdhZyvoCZNNbtHk9UIpqbQ1l0h7L7PaksKiudvMYQ89rKCltBn5LY7Ve01ByQ",
-	"TUP29aDNvlgTAWw19Vc347MkbM0vOzdvO7+ftw5e3ttA2BTvB65StUmLtFAreNv6nWL/Q0cX6prNnes3",
-	"sVioZTvOyaXoHY+NrKGWd9NRe8BaEHoo5JIAfixznTWVpr4dODFfEf5XafFYt2TaM9OmiO7ceFYhBRRt",
-	"miIHs7cwRd23ATJgf23UOxhaN2AecfqtEGHM5yEy8KWfJ8K5mCNY+cvWdTir6serp8O4HTmorX9rN71n",
-	"+z7glNpKn0zW5RMOcE0EC35aGryWurIUv7dK6+PV3VPEd7voh6/DLu3VQ5jlDwp5uw1jXpuGIz31DNDf",
-	"www4+//j6I9/3O1nHYPozjF5JrnD+3lnZ+75X4cXe3pSE2P/+cNtHJXa9g0c8NBaz2Rb3LKwUJOynnK0",
-	"3zOvrZNS+oJLIsS9pJqo5sWBOTpP6bSRRC1zSEbDg6QljVy5oAcpXafwXGqSFkKQDyNHvkLYKcJYMCLF",
-	"TvuDROqdw/O8bjTq5XUveBU2+Q1i13dC7SX7a29geOdk2Z7rbPkAvwwTN37Mrsq5tNwesM9b6zE1Tkh6",
-	"cpm/c6LmC03JkEkyrIo14Tl4CKjZYCN9/bDn1RIKmV95XHkYVWh76LerBXYK5rcbyHjwKGS8HxC3zEJ7",
-	"K/Vp2Sr+1S9K3TUBzNfcxtFr7SXrr0BTghQCjcKbZq1HvD30NWHx4AHwtv6iBN/39CGL9YzTMhaPHnLz",
-	"5mT1b47jHoBCYt+D3is1jX1b99d6KxtJaCUlwON+dYVLrTTNfM7dKRhQqt/bQFtFyj+jazt8n8lD7vM2",
-	"v8g2l+O9/bPWs7hwd3fg3lbR4naAP3U6ys3zf8nf26bZNACO8W3FPw41kkWL5ZsvzYX347qvxnF/pR1O",
-	"tE4sbV809QL8fdE0vPTXw3GPtu00C0bwlYDNC3L3Tc1raYxoDwClnnezfnMb9drdjklxP/y8DX2qdojV",
-	"07GVrtUA3iHbkgjmFppXcFfvaqJWTda/WeW7TdmjG1t9lhvQ7b7q3onyQnM2KBSgMLlE0xDaY5+0SAfW",
-	"yTxv3jUlwX0zh9ko7emu101bPTzundMPvzIub28wfAb7oUce9jl5/WQuLXMQ8wcOVqrUG4N/y3fDeD5L",
-	"ln9cPPlNQeHP6Phl6q2Y8Di8Dy9Hk8mWW9723hyh4+LAt4fPvtkdg5jyyFyYoKMUqEGEewbo1uq8BEj+",
-	"dZauc/Cye7xsmEvQZvUK/rYPSy65Jv0FouBjksmHO7EfZ6TDvWu/6wlqTSD3hMr2WK/0bZPYdSa8fDLS",
-	"Zp50FI9M82oRH5DmfT2AIxMJBvYvii+fwVd+T/oelQT4P19hddGMADfTwf3YWvXyLZ71t+GVDsyko7X8",
-	"E9cB0okrDpnSQKiRW9hZAUY/u99JDPk1L0ga107Ajzp3+2z+RciY2+Y2ASxKt9ztA8Ug7FdGxS6ChVcj",
-	"tsFWGOPuVMb8q571YdiFLkuiWZ2a2PNqCVq4X7uU9XUxLujpd5D7HeQ+C+SCxz+0tPVJZrf7tT/yCPkX",
-	"5pNcC1GaewIxOD2f52hX4G2HkgwrZvx2F/8Jqd26hPJp0mLFJBoDOep/MWTcJvFEWXQWpDsGi87VnRJG",
-	"GcoFRc7jfZzHpOFNPKX95MmOrNsIbncAJ8pDKPgR8Im6s3cRBAqY+vcjY1fr2xjdI9Gt82be7eZfHfqn",
-	"yUv/gWHsdyx6BBa9EeaqHmNvS+HakBv2IVPnzQsGn+47Fz9+IJAJt3y66+/jNF3xZraEHr85a3Aynxuc",
-	"C4fhTze5ux7SVIdvP9z+XwAAAP//",
+	"7Hz9cttGsu+rdOHeqpV8QYqi5GRN1f4h2/KusnaisqnrWzd0BUOgSc4KnIFnBpIZH1WdpzkPdp7kVPcM",
+	"PkiC+ogTZ3crf9kkAUxPT/evf/0BfY5SvSy0QuVsNPocLVBkaPi/Z2Mxp38ztKmRhZNaRaPonTNazeFa",
+	"5DITThvQM3ALBCfs1Z8spKUxqBxYJxz2ozgy+LGUBrNo5EyJcWTTBS4FPdetCoxGkXVGqnl0extHb4XD",
+	"13Ip3fay7xfCgbSQ48xVS6Yiz9H8ycLHUjsxgmQSFWh6pUUziU7MXyblYHCUkgBonb+Vv8ITF36zmGqV",
+	"WSiVkznMyjz3FyQk+YMkvdC5TFfb8o7vle9jkGFaGlvJdbMhl1CAy8Kt/BPAiSu04DQYnMmHy4rOrE5n",
+	"Dk3HaYaFnIYbIR1McaYNgqFbpJo/9gDfv39/WroFKidT4XB7veQ5CoMmieFGugUkaIw2f5lEUrFB/eT0",
+	"FapJlMDNAhUI4M9wIyxYsqpp6WjvpcXscaLdxlEhjFiiC8Z9nuGy0A5Vuvo7dpzfKZRKfiwRrnAFBRqQ",
+	"yqHKMIPUoKCLYE/A5eX5S7JKAXOtM0gXWqa4H8MVFg6Gx7DQpbF8u7cFElrS472bRXGkxJIEbYnTI3na",
+	"e1mKT69Rzd0iGg2fPo2jpVTV58O44xDOZ2+ESxcdeyqKfOU9ZyHUHEGrfAWy03/J+WlnWmFwN4uwlzxJ",
+	"YEkPR7LN1f4JYG4RkuPDYbJ7b7OeF2jHpg4Hw+OufYyFvTp/2e1aQVqZ9eEUliKfabPEDGRGMifHg0Ej",
+	"TiHcohFGZnfaDT1HuGgUlSVf2WFHBm2hlUU2o+cie+vxhT6lmoyE/yuKIicfkFodFEZPc1z+n39Ykv9z",
+	"a7n/bXAWjaL/ddCA8IH/1R5c+Lv8ousaeFNv+Lt3P3wfg4CpyOBjiWYF2gDtGGpzj+krf0VaGqtNP7qN",
+	"o++1e6VLlX1Nsb/XYMt0wYcHM23ALaStPeM2ji7EKtciG2v9Wpg5fk3ZyKimOluxzV+jgW+O4e/yuRfL",
+	"MEpKuvSVkDl+Va0llf8kkGm0oLTzPrjLbVnmd2iuZYqXSlwLmYtp/tW1mQknpoJQg08aQVpbcjj87v3f",
+	"38VVqJHOEsZauEGDgKR6sgHM9ukoykZ+cugWO+Go1qvDWpeg4eqDVgBkWcdavxFqFRzXfm3F1LTACIeQ",
+	"E4ugreKnhSit85GtvdE2Kbpzm/WFbYLSaxjKg24Ol1e84Zdp+FKJ0i20kT9/XV95I62Vah5D4BMEffip",
+	"IKyHKTMPzyg2VPz+/fveJm+5a7ubNCfsuTA6RWvJWM+Uk271iK3jJ7Es8sCYnJB5MJbAXj02TQ2KKwuH",
+	"YErvD0yfbDT68XM0k5hn0Sg6cNLlGMXRkkQhEI2WJT0A4ZBo3nAwoPBvREpUCAQdGjgjl0uOcB/iiKh7",
+	"aaPR8XAYR/5po+j/er5PvGfmIbAOjqVRI6cz3ROFHIV9ja7r68mUfj14DioQrALY8wTSJkDh3QKKdAGs",
+	"iX0f9hQkG9QqYTZpkDikJ6ECMjmbIeMnrcH4ealsWRTaOMzeYCbFmPf6+8QjQnwK9H2mReFmevYr2ukZ",
+	"aYA+FUYXaJz0zCTYwzavpSdBoYnPMqvVDM681l7irSeJITlwYm4PjhKvyITJRd9nJ6TrkHvEkHin6PyJ",
+	"iMj2D/1tXtWy1q60ouFrP4Z9NTd8qB+mp//A1PmALbUJ/oeqXNJ9ub7huzJZLsn75XzRurcRpDqTbc0p",
+	"ePvqBTw7fvothOMG76q0oXXlVy78efv5lct+jqTDpb3PRFpHfFtLK4wRDNFSWSdUit0kucIOmcUgcqt9",
+	"DiUsJP+vF4Jf7/xl93lUIMBMXS5Jh0+fPePkw386HAzq28iW5ugl9HjRsXEXPGjTHi/fnlNOR/6XIsiM",
+	"UHVGySfb5ZVUGSUglcb3EjHVpRtNc6GuEmaRRS6kgr+NxxfglbvfsaMNK+JfK2nr3XbZ0ljMX+jSe/z6",
+	"IafV13XSIJX75jhqK6lLRT4Tuc/O+ao4LNItmL3aiBxkPzk6esBM5Bbj5pufSEBV5nkccQIbvomGg+E3",
+	"vcPD3vDpePBsdDQYDQb/P9oEo1faLC0IYmvKo0VeIsx0nvmUNivxp4zjZnjesHd0SPkXBaTB4bPhbJAe",
+	"974VT5/1vs0OsfdsepT2hrPj2eHsm9mROBywA1U+630zjgiASBMiW0pFWtUKV6yKEJNeyRwDCf4EBl1p",
+	"6LKyyO7Z3m28dZK13upjmWqdo+Dota7E7coUqpqKc3DJhSWKbq4wg/reEyDtw82ChPaMT2lH2qvNh+Tu",
+	"OcnnThd71u5T1C13ap/i5+5nbN2zJvh6YWFA7nzvos1Bbyz5EIllVziyVs4VsTNfmLBorr1N3ZOJtw3m",
+	"viAbrrutTKoFvS0VHA3vKa3EdPW5v/NwsA3GNfSt6/Xep7YNdlM/L7hQY0ErTo1WsNSZnAXWsdN47kYW",
+	"r86AfO3lWpbedsjWsQcNrlnf2gY2nGUXbr3wFwU7FJnPrUV+0XLLgGBLqdrfHt7pux3JVr2SL0kTBbbo",
+	"WhGidvTbHcKeq6J098q5GdZuFjoPmCCsL7rlkuLvUqzgxkjHKLDnFRmDwSIXKe73IfEUjACCaTlmIFQG",
+	"TOIp55goovL9/gaR37tUMtUZtr6LmTlOVw7t/gnQyTGGh6fGkOsbNL1UWL/ERGXYy0pPajHrw6W6UvpG",
+	"QaNwvj8UYGEvOR4OmXmHYL3c709UdM8BzUSZu1pr22D7+2LUl4BKvbcfP2yZg4Oltg4OBxBK2Sc+V9k4",
+	"5NaJxM2J17nb0XDtdOkOgwUK5w8mM7oofP2gAbhfBdHWd9OVR95jfqCJ3NnSGF2qjOzlZiEd2kIQ56uV",
+	"0I/uL2+v0TgWcBfKXFRl8Ec5LudHSzRzhILLbHoGgh155Avm5MuchVgoDDKn9vX0E0jIwBJIcxTGQtJ6",
+	"dDJRlEZVxpn0gdDJiiVyJmuZltdok4DwtXqfnF2LvER7r3P9eznTH/7z2/hPp6u8c8IXQu8wr600Zzu1",
+	"0ddosrJjy99r11BhVnxWYlUCdjoTK9i7HL/YX6M0u9cpkJXwQKmcdiJ/0LWb8MI3btCisHSz2W34ofwZ",
+	"05Js+h3ZuFemL0Celm7RfHpVSfTd+3HUgUXvxzAzerldP4e95+gcGqDn8XdjKPJyLtUIkr+ejeFAFPJA",
+	"lG5xwBXPhGLzaT4nR1ssLZxlL9+dxnD2bvj0mxje0j+gDVzQf04gwU9FApUqTiCR1iZ8bIkoswTSBaaU",
+	"3dwwH0m1msl5aYgzNAVuNssFQmLLKUGikEsiN6FQCBleJ1AYqcj56BPmulgSmPoKLYMdIwRjGmurObGF",
+	"c4Uvm0k1093UbyrSK/TVAwHLMneSW+8w1pkmTpOVqevDGdPqhNSVANm+L3KK1DHrrhI7G7qgExV2R6Fg",
+	"1BpD6NhuNacQKs/fvR/HcI1GziT5wFxI5QGqPtmJuvtoKf0Ogkut9vtw6gmmWwjXNIfwk7SOD0s0PxNr",
+	"zLWac6vf6iVqhb55O0cvBMcioewNmhiS48Fx0p+oiXryhKtP9skTxshkV9Uzgb2qPLYfmvt0VklcEdoY",
+	"El9mof/5AlkyUUJlMVdxrtcLzKVBG4f5ADuCHz9zxI0hlP1uP/CIAAnEPyS+C9+ubU5UXdxcK6LXRc59",
+	"CI0pRTtnK6mbprAXKp7cnmHnIVW8qNqAIq8eavtPnrQ8jm3l4LPMbpNQkiC5rB+aSc7GYp6cUADLiP2T",
+	"hYJUE5Wcz3rfa4VVo89pPpbkaHCccP1VKmj1AbWC5OJyTIq8OB2/+FtwzZdnr8/GZ83dx4fDhLRgHQp2",
+	"A0IsSj0ofghItarahp6/hE1yG4i39bbRG5H/sqBH+8Yosf/DowSmuNIq2+/DGYVj9i9KcJbiCicqeXs6",
+	"Pvvp9fmb8/FPF2dvf7p8d/Y2qRXHcxF+0oV2JK7RiDnGtFeeifEudyNT9AZO+cazhG2LHt10p1pSvF9U",
+	"NaG6r6ZVHHJn0erZZJXLV+18sGJlJ8obVcutrRMqs7B3fjZ+BZkRM9eT6GY9QiBRyJ4RDnmtXugO7Y9I",
+	"uo322wgePfuzOebjU7TmyRuP/LJxJzr5HyrwEzmgytiNLOjSWZmh79VnOi0Jo2NfqPENFF26tmqlphB0",
+	"sECRu8XPyUTtkTZDbwxMqex+DMmBQZGtfk6Af617xR5/LNszgxJTRDrGpZyTqrMwcvJ0cLQfT1RyoAtU",
+	"opD9lVjmwQ/q7wIurYnOi2c6tQnsvbsR8zkauDzfD3cu0RmZWpL6wuglugWWNqS1uUxRWSY3YZjkzTkF",
+	"7dLkISLZ0QGvbXVpUuxrMz8IN9kDurahhBEHodOL8yiOrtHYQAz7g/6AeZTfQDSKjvqD/hHRDuEWzCIC",
+	"yniWPMeOmpGPaE7Mq/hVN5x9IGNwZtwrl1P0A3z8QyoMT32BpAPm3hdMVwyPxMvq4HieRaPotbRu7ItB",
+	"axMxw8Hgjj7Zdn/sQV2Qugi/1QPp7pyRfriNdzw43PXsWuqDtW413TR8dv9Nm0MEt3H0dHB0/30dgxnM",
+	"F8vlUphVUOzmsbGaq3q4VFbOF85GH+jGJursNIhXMuccI9XLqVToDeD0+5fe9xIn5klIMUEsdajlWMyv",
+	"MRjLD2/3PbPTJgtMh5jxaKK4KBTMjCyGx+WIJ0wNT+5NV5BIis6q4RiZNMgEhowMCjEnk1M8+WGvZGFB",
+	"m4mq8zK2zT6Ma9NluGll0rQt9DV3HhokMeiJtHR9kY8qmiJHvbztwwUt7kmHtHSHn5Aa+SctOTnhhZlT",
+	"xYFMhICxEBbERCWvpboagUfY//7P/wqYCwbzv0wihZ/cJErABwe4WWiLcPn2NTsbKa9WyyycEhM3BboQ",
+	"H0uExEtECH0apCNRw3SDyleNO7cfwGchHbcjmF1mRLJOQKiVW5B2GETrWTnGty7/JrNaH538cbv/IcNM",
+	"l9dgXXCtJ/CYSTUjeKHZ1p4KqEtnkcgp4aqatv5Tk3I1idiHjtS2KwmojHKnMNq4HaKEGndLnOabUPJu",
+	"F9KbGnld93iIkO9IwNom+/DSrz/y1SPf4UzCwkT4wsoh1FVLJbC3kPMFzKSxbv9kohJR3xzqyXupsNiT",
+	"yqKy0slrDDGvKUmxFXQpid1+TUv1Adk0pK0P2uyLDRHAllN/dT1GTsJWxLx1867z+7hzVPbezsu2eD9w",
+	"ea/J9qSFSsG71m91SR4681EVu+5cv47FQq2aAVyu4e95bGQNNQkLHbUHrAWhh0KupeCnItdZXaLr2oET",
+	"8zXhf5PemHUrpj0zbZbRnRvPSqSAok1dHWL2Ft4m6NoAGbC/Nuoc5a06V484/UaIMB/1EBn40i8T4ULM",
+	"Eaz8eec6nGl049XTQdzMalTWv3MMoWP7PuAU2kqfhVd1Jw5wdQQLfloYvJa6tBS/d0rr49Xdc993u+iH",
+	"r8Mu7dVDmOUPCnm7NWPeGCMkPXW88nAPM+CyyZ+Hf/7zfjfruPv1jlsmuYP7eWdrUv3fhxd7elIRY//5",
+	"w20cFdp2TWrwtF/HSGDcsLAq6/eUo/meeW2VlNIXXEsi7iXVRNWveszReUqnjSRqmUMyHBy2qgxc8qEH",
+	"KV3VPrhGJy2EIB9mtXxptVW9smBEiq2+EYnUOcDoed1w2MnrXvAqbPJbxK7rhJpLDjbemfHOybI919nq",
+	"AX4ZRpX8fGKZc02+OWCft1bzfZyQdOQyv3AU6VcaLyKTZFgVG8Jz8BBQscFa+uphz8sVLGV+5XHlYVSh",
+	"GT64Xe9MUDC/3ULGw0ch4/2AuGN63VupT8vW8a96YfCu0Wm+5jaOXmsvWXfpnhKkEGgU3tRrPeJ9r68J",
+	"i4cPgLfNV1v4vqcPWaxjDpmxePiQm7dH0n93HPcAFBL7DvReq2kc2Kox2VnZSEIPLgGek6wqXGqt2+hz",
+	"7lbBgFL9zs7jOlL+FV3TGv1CHnKft/lFdrkc7+1ftZ7Fhbu7A/euihb3Ufyp01Fun/9L/t7WXbo+cIxv",
+	"WiVxqJEsGizffs0xvNHYfpmRG1PNVKd1YmW7oqkX4JdF0/CaZgfHPd610ywYwVcCNi/I3TfVLxIyoj0A",
+	"lDrepvvdbdRrdzcmxd3w8zY0+JrpX0/H1tp9fXiHbEsimFvo+sFdTb+JWjdZ/y6cb9Nlj+4IdlluQLf7",
+	"qnunygvN2aBQgMLkEk1NaE980iIdWCfzvH47mAT3zRxmo7Snu14QbvTwuLeEP/zGuLy7wfAF7IceedTl",
+	"5NWTubTMQcwfOFipUm8M/r3sLeP5Iln+efHkdwWFv6Lj1993YsLj8D68zk4mW+x4P3979pCLA98ePftm",
+	"fwRiyrOGYfSQUqAaEe6ZPNyo8xIg+feA2s7By/Z42TDQoc36FfxtF5Zcck36V4iCj0kmH+7Efg6UDveu",
+	"/W4mqBWB7AmV9Viv9G2d2LVG43wy0mSedBSPTPMqER+Q5n09gCMTCQb2b4ovX8BX/kj6HpUE+D84YvWy",
+	"np2ux6q7sbXs5Fv8koQN8zyYSUdr+SduAqQTVxwypYFQI7ewtwaMYaKmSQz5/ThIatdOwM+It/ts/g3S",
+	"mNvmNvF/nme/CxSDsF8ZFdsIFt4p2QVbYf69VRnz78hWh2EXuiiIZrVqYs/LFWjhfutS1tfFuKCnP0Du",
+	"D5D7IpALHv/Q0tZnmd0eVP7Is/e/Mp/kWojS3BOIwen5PEe7Bm97lGRYMUM/bejMar8qoXyeNFgxiUZA",
+	"jvofDBm3STxRFp0F6U7AonNVp4RRhnJBkfN4H+cxaXiFUWk/ebInqzaC2+/DafUXzvzs/ETd2bsIAgVM",
+	"/eXI2Nb6Lkb3SHRrvdJ4u/13ov5l8tJ/Yhj7A4segUVvhLmq5v+bUrg25IZdyNR6ZYXBp/2yyo8fCGTC",
+	"LXf+ocO6K17PltDjt2cNTudzg3PhMPyxLXfXQ+rq8O2H2/8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -37,7 +38,8 @@ func newUserLimiter(perSecond float64) *userLimiter {
 }
 
 // allow takes a token for user; when none is left it returns how long until one is.
-func (l *userLimiter) allow(user string, now time.Time) (bool, time.Duration) {
+// remaining is the whole tokens left after this request.
+func (l *userLimiter) allow(user string, now time.Time) (ok bool, wait time.Duration, remaining int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > l.idle {
@@ -57,9 +59,27 @@ func (l *userLimiter) allow(user string, now time.Time) (bool, time.Duration) {
 	r := b.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, d
+		return false, d, 0
 	}
-	return true, 0
+	return true, 0, int(b.lim.TokensAt(now))
+}
+
+// headers describe the limit (IETF draft-ietf-httpapi-ratelimit-headers): the policy as a
+// quota of burst requests per window (the time an empty bucket takes to fill), and what is
+// left of it with the seconds until the bucket is full again.
+func (l *userLimiter) headers(h http.Header, remaining int) {
+	window := float64(l.burst) / float64(l.perSecond)
+	h.Set("RateLimit-Policy", fmt.Sprintf(`"per-user";q=%d;w=%s`, l.burst, retryAfter(window)))
+	refill := float64(l.burst-remaining) / float64(l.perSecond)
+	h.Set("RateLimit", fmt.Sprintf(`"per-user";r=%d;t=%s`, remaining, retryAfterOrZero(refill)))
+}
+
+// retryAfterOrZero is retryAfter but 0 when nothing needs to refill.
+func retryAfterOrZero(seconds float64) string {
+	if seconds <= 0 {
+		return "0"
+	}
+	return retryAfter(seconds)
 }
 
 // middleware answers 429 with Retry-After once the caller's bucket is empty. It runs after
@@ -70,7 +90,9 @@ func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
-		if ok, wait := l.allow(user, time.Now()); !ok {
+		ok, wait, remaining := l.allow(user, time.Now())
+		l.headers(c.Response().Header(), remaining)
+		if !ok {
 			return &problemError{
 				status: http.StatusTooManyRequests, typ: typeRateLimited, title: "Too many requests",
 				detail:  "This user's request rate limit is exhausted; retry after the time in Retry-After.",

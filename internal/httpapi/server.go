@@ -98,7 +98,7 @@ func New(o Options) (*Server, error) {
 			AllowOrigins:  o.CORSAllowedOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
-			ExposeHeaders: []string{"ETag", "Location", "Link", "Retry-After", "X-Request-ID"},
+			ExposeHeaders: []string{"ETag", "Location", "Link", "Retry-After", "X-Request-ID", "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}))
 	}
