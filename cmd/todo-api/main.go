@@ -55,7 +55,7 @@ var errSetup = errors.New("setup")
 const usage = `usage:
   todo-api serve [--no-migrate]          run the service (configuration from the environment)
   todo-api migrate up|down|status         manage the database schema (DATABASE_URL)
-  todo-api dev [--data-dir DIR]           run locally: own PostgreSQL cluster, development issuer
+  todo-api dev [--data-dir DIR] [--listen ADDR]   run locally: own PostgreSQL cluster, development issuer
   todo-api token --sub ID [--ttl 1h] [--data-dir DIR]   mint a development token
   todo-api version                        print the version
 `

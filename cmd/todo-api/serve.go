@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/auth"
@@ -57,13 +59,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
-	return serveWith(ctx, cfg, verifier, ln, logger)
+	return serveWith(ctx, cfg, verifier, ln, logger, serveExtras{})
+}
+
+// serveExtras adapt serveWith to `dev`; `serve` uses none.
+type serveExtras struct {
+	// wrap, when set, wraps the service's handler (dev adds its JWKS endpoint).
+	wrap func(http.Handler) http.Handler
+	// serving, when set, is called once the server accepts requests.
+	serving func()
 }
 
 // serveWith opens the pool, builds the HTTP layer and serves on ln until ctx ends, then
 // shuts down gracefully. `serve` and `dev` share it.
-func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticator, ln net.Listener, logger *slog.Logger) error {
-	pool, err := openPool(ctx, cfg)
+func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticator, ln net.Listener, logger *slog.Logger, x serveExtras) error {
+	pool, err := openPool(ctx, cfg, logger)
 	if err != nil {
 		ln.Close()
 		return err
@@ -85,8 +95,12 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 		ln.Close()
 		return err
 	}
+	var handler http.Handler = h
+	if x.wrap != nil {
+		handler = x.wrap(handler)
+	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -97,6 +111,9 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
+	if x.serving != nil {
+		x.serving()
+	}
 
 	select {
 	case err := <-errc:
@@ -118,10 +135,50 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 
 // openPool configures pgx for the service: a bounded pool, quick connect timeouts, and
 // health checks so a restarted database is noticed.
-func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+func openPool(ctx context.Context, cfg config.Config, logger *slog.Logger) (*pgxpool.Pool, error) {
+	pc, why, err := poolConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("database", "host", pc.ConnConfig.Host, "query_exec_mode", pc.ConnConfig.DefaultQueryExecMode.String(), "because", why)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("open database pool: %w", err)
+	}
+	return pool, nil
+}
+
+// pooledExecMode is the query exec mode for a transaction pooler (PgBouncer in
+// pool_mode=transaction, Neon's -pooler endpoints). pgx's default, cache_statement, prepares
+// named statements on one server connection and runs them later, when the pooler may have
+// handed the client another one ("prepared statement … does not exist"). cache_describe
+// sends every query as an unnamed statement in one round trip, like exec, but takes the
+// parameter types from the server (asked once per connection and query, then cached) rather
+// than guessing them from Go types as exec does: with exec, a []byte bound to a jsonb column
+// (the idempotency store's saved response) is sent as bytea text and refused (22P02), which
+// is why exec is not the choice here. Proven by TestPgBouncer against PgBouncer 1.18.
+const pooledExecMode = pgx.QueryExecModeCacheDescribe
+
+// poolConfig parses DATABASE_URL and picks pgx's query exec mode, saying why:
+//
+//   - default_query_exec_mode in the URL wins (pgx reads it);
+//   - a host whose name contains "-pooler." (Neon's pooled endpoints) gets pooledExecMode;
+//   - anything else keeps pgx's default, cache_statement: the fast path for direct
+//     connections.
+//
+// Any other transaction pooler needs default_query_exec_mode=cache_describe in the URL.
+func poolConfig(cfg config.Config) (*pgxpool.Config, string, error) {
 	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
-		return nil, &config.Error{Var: "DATABASE_URL", Msg: "cannot be parsed as a PostgreSQL connection string"}
+		return nil, "", &config.Error{Var: "DATABASE_URL", Msg: "cannot be parsed as a PostgreSQL connection string"}
+	}
+	why := "pgx default for a direct connection"
+	switch host := poolerHost(pc.ConnConfig); {
+	case strings.Contains(cfg.DatabaseURL, "default_query_exec_mode"):
+		why = "set in DATABASE_URL"
+	case host != "":
+		pc.ConnConfig.DefaultQueryExecMode = pooledExecMode
+		why = "host " + host + " is a transaction pooler (-pooler.)"
 	}
 	pc.MaxConns = cfg.DBMaxConns
 	pc.MaxConnLifetime = 30 * time.Minute
@@ -133,11 +190,22 @@ func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
 		pc.ConnConfig.RuntimeParams["application_name"] = "todo-api"
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, pc)
-	if err != nil {
-		return nil, fmt.Errorf("open database pool: %w", err)
+	return pc, why, nil
+}
+
+// poolerHost returns the first of the connection's hosts (fallbacks included) that names a
+// pooled endpoint the Neon way ("ep-…-pooler.region.aws.neon.tech"), or "".
+func poolerHost(cc *pgx.ConnConfig) string {
+	hosts := []string{cc.Host}
+	for _, fb := range cc.Fallbacks {
+		hosts = append(hosts, fb.Host)
 	}
-	return pool, nil
+	for _, h := range hosts {
+		if strings.Contains(strings.ToLower(h), "-pooler.") {
+			return h
+		}
+	}
+	return ""
 }
 
 func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
