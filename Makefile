@@ -23,7 +23,7 @@ CONTRACT_BASE ?= $(shell $(contract_baseline))
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z0-9_-]+:.*## /{printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # Tools are pinned in .tools/go.mod (a module of their own, so sqlc's dependency tree stays
 # out of the service's) and built once into .bin/.
@@ -106,12 +106,32 @@ build: ## Build bin/todo-api with release flags
 run: build ## Run the service locally: its own PostgreSQL cluster and a development issuer
 	./bin/todo-api dev
 
+# The web front end (web/: Next.js, Better Auth, @todo-api/client by path). Its packages are
+# pinned in web/package-lock.json; web/stack runs the whole product (see its doc comment).
+WEB_DIR  := web
+WEB_DEPS := $(WEB_DIR)/node_modules/.package-lock.json
+
+$(WEB_DEPS): $(WEB_DIR)/package-lock.json
+	npm --prefix $(WEB_DIR) ci
+	@touch $@
+
+.PHONY: run-web
+run-web: build $(WEB_DEPS) ## The whole product: PostgreSQL (./.data/web), the API trusting Better Auth, the web app; prints the URL
+	node $(WEB_DIR)/scripts/build.mjs
+	go build -o bin/todo-stack ./$(WEB_DIR)/stack
+	./bin/todo-stack
+
 .PHONY: test-go
 test-go: ## Go tests (unit + integration on a real PostgreSQL, the TypeScript client against the server), with the race detector
 	go test -race -count=1 $(GO_TEST_FLAGS) ./...
 
+.PHONY: test-e2e
+test-e2e: $(WEB_DEPS) ## Type-check web/, then its end-to-end tests in Debian's Chromium (playwright-core) on a throwaway stack
+	npm --prefix $(WEB_DIR) run --silent typecheck
+	npm --prefix $(WEB_DIR) run --silent test:e2e
+
 .PHONY: test
-test: lint lint-contract breaking verify typecheck test-go ## Everything CI checks
+test: lint lint-contract breaking verify typecheck test-go test-e2e ## Everything CI checks
 
 .PHONY: bench
 bench: ## Load benchmark against the machine's own bounds (pgbench), then Go micro-benchmarks; PROFILE=1 saves pprof

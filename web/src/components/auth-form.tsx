@@ -1,0 +1,77 @@
+"use client";
+
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { authClient } from "@/lib/auth-client";
+
+/** AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. */
+export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const signUp = mode === "sign-up";
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    setPending(true);
+    setError(null);
+    const { error } = signUp
+      ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email, email, password })
+      : await authClient.signIn.email({ email, password });
+    if (error) {
+      setError(error.message ?? (error.statusText || "Something went wrong, try again."));
+      setPending(false);
+      return;
+    }
+    // A full load: the dashboard reads the new session cookie on the server.
+    window.location.assign("/dashboard");
+  }
+
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center px-4 py-10">
+      <h1 className="mb-1 text-2xl font-semibold tracking-tight">{signUp ? "Create your account" : "Sign in"}</h1>
+      <p className="mb-6 text-sm text-zinc-600">
+        {signUp ? "Already have an account? " : "New here? "}
+        <Link className="font-medium text-indigo-700 underline-offset-2 hover:underline" href={signUp ? "/sign-in" : "/sign-up"}>
+          {signUp ? "Sign in" : "Create an account"}
+        </Link>
+      </p>
+      <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm" noValidate={false}>
+        {signUp && (
+          <div>
+            <label className="label" htmlFor="name">Name</label>
+            <input className="input" id="name" name="name" autoComplete="name" />
+          </div>
+        )}
+        <div>
+          <label className="label" htmlFor="email">Email</label>
+          <input className="input" id="email" name="email" type="email" autoComplete="email" required />
+        </div>
+        <div>
+          <label className="label" htmlFor="password">Password</label>
+          <input
+            className="input"
+            id="password"
+            name="password"
+            type="password"
+            autoComplete={signUp ? "new-password" : "current-password"}
+            minLength={signUp ? 8 : undefined}
+            required
+            aria-describedby={signUp ? "password-hint" : undefined}
+          />
+          {signUp && <p id="password-hint" className="mt-1 text-xs text-zinc-500">At least 8 characters.</p>}
+        </div>
+        {error && (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </p>
+        )}
+        <button className="btn-primary w-full" type="submit" disabled={pending}>
+          {pending ? (signUp ? "Creating account…" : "Signing in…") : signUp ? "Create account" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}
