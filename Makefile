@@ -130,8 +130,26 @@ test-e2e: $(WEB_DEPS) ## Type-check web/, then its end-to-end tests in Debian's 
 	npm --prefix $(WEB_DIR) run --silent typecheck
 	npm --prefix $(WEB_DIR) run --silent test:e2e
 
+# Native Go fuzz targets (internal/httpapi/fuzz_*_test.go), one `go test -fuzz` each; their
+# seed corpora (testdata/fuzz/) also run in every plain `go test`. FUZZMINIMIZETIME bounds the
+# minimisation of each new input, which otherwise (60 s) stalls short runs.
+FUZZ_TARGETS     := FuzzTaskBody FuzzListQuery FuzzCursor FuzzIdempotencyKey FuzzAuthorization
+FUZZTIME         ?= 30s
+FUZZMINIMIZETIME ?= 2s
+
+.PHONY: fuzz
+fuzz: ## Fuzz each target for FUZZTIME (default 30s)
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "go test -run='^$$' -fuzz='^$$f\$$' -fuzztime=$(FUZZTIME) ./internal/httpapi/"; \
+	  go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) ./internal/httpapi/ || exit 1; \
+	done
+
+.PHONY: test-fuzz
+test-fuzz: ## A short fuzz pass: 5 s per target
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
 .PHONY: test
-test: lint lint-contract breaking verify typecheck test-go test-e2e ## Everything CI checks
+test: lint lint-contract breaking verify typecheck test-go test-fuzz test-e2e ## Everything CI checks
 
 .PHONY: bench
 bench: ## Load benchmark against the machine's own bounds (pgbench), then Go micro-benchmarks; PROFILE=1 saves pprof

@@ -205,6 +205,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			h.Set("Allow", allow)
 		}
 	}
+	if p.status == http.StatusRequestEntityTooLarge {
+		// The rest of the body stays unread: without this, net/http would first try to
+		// drain up to 256 KiB more of it, and a chunked body that never ends would hold
+		// the answer back until the read timeout.
+		h.Set("Connection", "close")
+	}
 	h.Set(echo.HeaderContentType, "application/problem+json")
 	h.Set("Cache-Control", "no-store")
 	if c.Request().Method == http.MethodHead {

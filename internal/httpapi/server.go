@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -92,6 +93,7 @@ func New(o Options) (*Server, error) {
 		requestIDMiddleware,
 		s.accessLog,
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
+		keepBodyOpen,
 	)
 	if len(o.CORSAllowedOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -116,6 +118,24 @@ func New(o Options) (*Server, error) {
 	// the operational endpoints into a 404: Echo prefers it to its 405.)
 	return s, nil
 }
+
+// keepBodyOpen stops middleware and handlers from closing the request body, which net/http
+// closes itself once the response is written. Closed early (kin-openapi's validator closes
+// the body it has read, also when the body limit cut it short), net/http first reads up to
+// 256 KiB more of it, so a client that stops sending a chunked body over the limit would
+// get its 413 only at the read timeout.
+func keepBodyOpen(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if req := c.Request(); req.Body != nil && req.Body != http.NoBody {
+			req.Body = unclosableBody{req.Body}
+		}
+		return next(c)
+	}
+}
+
+type unclosableBody struct{ io.ReadCloser }
+
+func (unclosableBody) Close() error { return nil }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
