@@ -162,6 +162,12 @@ type Task struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// TaskChange One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
+// Tell them apart by `deleted_at`, which only a tombstone has.
+type TaskChange struct {
+	union json.RawMessage
+}
+
 // TaskCompletion defines model for TaskCompletion.
 type TaskCompletion struct {
 	// Completed The completion state to set.
@@ -209,6 +215,15 @@ type TaskStats struct {
 	Total   int64 `json:"total"`
 }
 
+// TaskTombstone A task deleted within the last 30 days, as the change feed reports it.
+//
+// Example: {"deleted_at":"2026-11-25T10:05:37.000412Z","id":"0192f0c5-1b22-7c4e-8f00-6a1d2c3b4e5f"}
+type TaskTombstone struct {
+	// DeletedAt When the task was deleted; also its place in the feed (its `updated_at`).
+	DeletedAt time.Time          `json:"deleted_at"`
+	Id        openapi_types.UUID `json:"id"`
+}
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -232,6 +247,9 @@ type PreconditionFailed = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
+
+// SyncExpired An RFC 9457 problem detail.
+type SyncExpired = Problem
 
 // TooManyRequests An RFC 9457 problem detail.
 type TooManyRequests = Problem
@@ -294,6 +312,20 @@ type CreateTaskParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListTaskChangesParams defines parameters for ListTaskChanges.
+type ListTaskChangesParams struct {
+	// UpdatedAfter Only changes after this instant (exclusive): the greatest `updated_at` /
+	// `deleted_at` from your previous sync, as received. Omit it for a first, full sync.
+	// More than 30 days old, it may be `410`.
+	UpdatedAfter *time.Time `form:"updated_after,omitempty" json:"updated_after,omitempty"`
+
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // DeleteTaskParams defines parameters for DeleteTask.
 type DeleteTaskParams struct {
 	// IfMatch Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
@@ -333,6 +365,68 @@ type ReplaceTaskJSONRequestBody = TaskInput
 // CompleteTaskJSONRequestBody defines body for CompleteTask for application/json ContentType.
 type CompleteTaskJSONRequestBody = TaskCompletion
 
+// AsTask returns the union data inside the TaskChange as a Task
+func (t TaskChange) AsTask() (Task, error) {
+	var body Task
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTask overwrites any union data inside the TaskChange as the provided Task
+func (t *TaskChange) FromTask(v Task) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTask performs a merge with any union data inside the TaskChange, using the provided Task
+func (t *TaskChange) MergeTask(v Task) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTaskTombstone returns the union data inside the TaskChange as a TaskTombstone
+func (t TaskChange) AsTaskTombstone() (TaskTombstone, error) {
+	var body TaskTombstone
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTaskTombstone overwrites any union data inside the TaskChange as the provided TaskTombstone
+func (t *TaskChange) FromTaskTombstone(v TaskTombstone) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTaskTombstone performs a merge with any union data inside the TaskChange, using the provided TaskTombstone
+func (t *TaskChange) MergeTaskTombstone(v TaskTombstone) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TaskChange) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TaskChange) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListTags List the caller's tags
@@ -344,6 +438,9 @@ type ServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx echo.Context, params CreateTaskParams) error
+	// ListTaskChanges List what changed since a point in time
+	// (GET /api/tasks/changes)
+	ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error
 	// GetTaskStats Count the caller's tasks
 	// (GET /api/tasks/stats)
 	GetTaskStats(ctx echo.Context) error
@@ -362,6 +459,9 @@ type ServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx echo.Context, id TaskID) error
+	// RestoreTask Undo the deletion of a task
+	// (POST /api/tasks/{id}/restore)
+	RestoreTask(ctx echo.Context, id TaskID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -485,6 +585,38 @@ func (w *ServerInterfaceWrapper) CreateTask(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateTask(ctx, params)
+	return err
+}
+
+// ListTaskChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTaskChanges(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTaskChangesParams
+	// ------------- Optional query parameter "updated_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_after", ctx.QueryParams(), &params.UpdatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTaskChanges(ctx, params)
 	return err
 }
 
@@ -657,6 +789,22 @@ func (w *ServerInterfaceWrapper) CompleteTask(ctx echo.Context) error {
 	return err
 }
 
+// RestoreTask converts echo context to params.
+func (w *ServerInterfaceWrapper) RestoreTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id TaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RestoreTask(ctx, id)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -706,12 +854,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
+	router.GET(options.BaseURL+"/api/tasks/changes", wrapper.ListTaskChanges, options.OperationMiddlewares["listTaskChanges"]...)
 	router.GET(options.BaseURL+"/api/tasks/stats", wrapper.GetTaskStats, options.OperationMiddlewares["getTaskStats"]...)
 	router.GET(options.BaseURL+"/api/tags", wrapper.ListTags, options.OperationMiddlewares["listTags"]...)
 	router.DELETE(options.BaseURL+"/api/tasks/:id", wrapper.DeleteTask, options.OperationMiddlewares["deleteTask"]...)
 	router.GET(options.BaseURL+"/api/tasks/:id", wrapper.GetTask, options.OperationMiddlewares["getTask"]...)
 	router.PATCH(options.BaseURL+"/api/tasks/:id", wrapper.UpdateTask, options.OperationMiddlewares["updateTask"]...)
 	router.PUT(options.BaseURL+"/api/tasks/:id", wrapper.ReplaceTask, options.OperationMiddlewares["replaceTask"]...)
+	router.POST(options.BaseURL+"/api/tasks/:id/restore", wrapper.RestoreTask, options.OperationMiddlewares["restoreTask"]...)
 	router.PATCH(options.BaseURL+"/api/tasks/:id/complete", wrapper.CompleteTask, options.OperationMiddlewares["completeTask"]...)
 
 }
@@ -732,6 +882,8 @@ type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
 
 	Headers ServiceUnavailableResponseHeaders
 }
+
+type SyncExpiredApplicationProblemPlusJSONResponse Problem
 
 type TooManyRequestsResponseHeaders struct {
 	RateLimit       *string
@@ -1082,6 +1234,127 @@ type CreateTask503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateTask503ApplicationProblemPlusJSONResponse) VisitCreateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChangesRequestObject struct {
+	Params ListTaskChangesParams
+}
+
+type ListTaskChangesResponseObject interface {
+	VisitListTaskChangesResponse(w http.ResponseWriter) error
+}
+
+type ListTaskChanges200ResponseHeaders struct {
+	Link *string
+}
+
+type ListTaskChanges200JSONResponse struct {
+	Body    []TaskChange
+	Headers ListTaskChanges200ResponseHeaders
+}
+
+func (response ListTaskChanges200JSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges400ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges401ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges410ApplicationProblemPlusJSONResponse struct {
+	SyncExpiredApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges410ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges429ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges503ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1967,6 +2240,125 @@ func (response CompleteTask503ApplicationProblemPlusJSONResponse) VisitCompleteT
 	return err
 }
 
+type RestoreTaskRequestObject struct {
+	Id TaskID `json:"id"`
+}
+
+type RestoreTaskResponseObject interface {
+	VisitRestoreTaskResponse(w http.ResponseWriter) error
+}
+
+type RestoreTask200ResponseHeaders struct {
+	ETag string
+}
+
+type RestoreTask200JSONResponse struct {
+	Body    Task
+	Headers RestoreTask200ResponseHeaders
+}
+
+func (response RestoreTask200JSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask400ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask401ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask404ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask429ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListTags List the caller's tags
@@ -1978,6 +2370,9 @@ type StrictServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx context.Context, request CreateTaskRequestObject) (CreateTaskResponseObject, error)
+	// ListTaskChanges List what changed since a point in time
+	// (GET /api/tasks/changes)
+	ListTaskChanges(ctx context.Context, request ListTaskChangesRequestObject) (ListTaskChangesResponseObject, error)
 	// GetTaskStats Count the caller's tasks
 	// (GET /api/tasks/stats)
 	GetTaskStats(ctx context.Context, request GetTaskStatsRequestObject) (GetTaskStatsResponseObject, error)
@@ -1996,6 +2391,9 @@ type StrictServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx context.Context, request CompleteTaskRequestObject) (CompleteTaskResponseObject, error)
+	// RestoreTask Undo the deletion of a task
+	// (POST /api/tasks/{id}/restore)
+	RestoreTask(ctx context.Context, request RestoreTaskRequestObject) (RestoreTaskResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2100,6 +2498,31 @@ func (sh *strictHandler) CreateTask(ctx echo.Context, params CreateTaskParams) e
 		return err
 	} else if validResponse, ok := response.(CreateTaskResponseObject); ok {
 		return validResponse.VisitCreateTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTaskChanges operation middleware
+func (sh *strictHandler) ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error {
+	var request ListTaskChangesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTaskChanges(ctx.Request().Context(), request.(ListTaskChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTaskChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTaskChangesResponseObject); ok {
+		return validResponse.VisitListTaskChangesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2357,98 +2780,153 @@ func (sh *strictHandler) CompleteTask(ctx echo.Context, id TaskID) error {
 	return nil
 }
 
+// RestoreTask operation middleware
+func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
+	var request RestoreTaskRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RestoreTask(ctx.Request().Context(), request.(RestoreTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RestoreTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RestoreTaskResponseObject); ok {
+		return validResponse.VisitRestoreTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hz9cttGsu+rdOHeqpV8QYqi5GRN1f4h2/KusnaisqnrWzd0BUOgSc4KnIFnBpIZH1WdpzkPdp7kVPcM",
-	"PkiC+ogTZ3crf9kkAUxPT/evf/0BfY5SvSy0QuVsNPocLVBkaPi/Z2Mxp38ztKmRhZNaRaPonTNazeFa",
-	"5DITThvQM3ALBCfs1Z8spKUxqBxYJxz2ozgy+LGUBrNo5EyJcWTTBS4FPdetCoxGkXVGqnl0extHb4XD",
-	"13Ip3fay7xfCgbSQ48xVS6Yiz9H8ycLHUjsxgmQSFWh6pUUziU7MXyblYHCUkgBonb+Vv8ITF36zmGqV",
-	"WSiVkznMyjz3FyQk+YMkvdC5TFfb8o7vle9jkGFaGlvJdbMhl1CAy8Kt/BPAiSu04DQYnMmHy4rOrE5n",
-	"Dk3HaYaFnIYbIR1McaYNgqFbpJo/9gDfv39/WroFKidT4XB7veQ5CoMmieFGugUkaIw2f5lEUrFB/eT0",
-	"FapJlMDNAhUI4M9wIyxYsqpp6WjvpcXscaLdxlEhjFiiC8Z9nuGy0A5Vuvo7dpzfKZRKfiwRrnAFBRqQ",
-	"yqHKMIPUoKCLYE/A5eX5S7JKAXOtM0gXWqa4H8MVFg6Gx7DQpbF8u7cFElrS472bRXGkxJIEbYnTI3na",
-	"e1mKT69Rzd0iGg2fPo2jpVTV58O44xDOZ2+ESxcdeyqKfOU9ZyHUHEGrfAWy03/J+WlnWmFwN4uwlzxJ",
-	"YEkPR7LN1f4JYG4RkuPDYbJ7b7OeF2jHpg4Hw+OufYyFvTp/2e1aQVqZ9eEUliKfabPEDGRGMifHg0Ej",
-	"TiHcohFGZnfaDT1HuGgUlSVf2WFHBm2hlUU2o+cie+vxhT6lmoyE/yuKIicfkFodFEZPc1z+n39Ykv9z",
-	"a7n/bXAWjaL/ddCA8IH/1R5c+Lv8ousaeFNv+Lt3P3wfg4CpyOBjiWYF2gDtGGpzj+krf0VaGqtNP7qN",
-	"o++1e6VLlX1Nsb/XYMt0wYcHM23ALaStPeM2ji7EKtciG2v9Wpg5fk3ZyKimOluxzV+jgW+O4e/yuRfL",
-	"MEpKuvSVkDl+Va0llf8kkGm0oLTzPrjLbVnmd2iuZYqXSlwLmYtp/tW1mQknpoJQg08aQVpbcjj87v3f",
-	"38VVqJHOEsZauEGDgKR6sgHM9ukoykZ+cugWO+Go1qvDWpeg4eqDVgBkWcdavxFqFRzXfm3F1LTACIeQ",
-	"E4ugreKnhSit85GtvdE2Kbpzm/WFbYLSaxjKg24Ol1e84Zdp+FKJ0i20kT9/XV95I62Vah5D4BMEffip",
-	"IKyHKTMPzyg2VPz+/fveJm+5a7ubNCfsuTA6RWvJWM+Uk271iK3jJ7Es8sCYnJB5MJbAXj02TQ2KKwuH",
-	"YErvD0yfbDT68XM0k5hn0Sg6cNLlGMXRkkQhEI2WJT0A4ZBo3nAwoPBvREpUCAQdGjgjl0uOcB/iiKh7",
-	"aaPR8XAYR/5po+j/er5PvGfmIbAOjqVRI6cz3ROFHIV9ja7r68mUfj14DioQrALY8wTSJkDh3QKKdAGs",
-	"iX0f9hQkG9QqYTZpkDikJ6ECMjmbIeMnrcH4ealsWRTaOMzeYCbFmPf6+8QjQnwK9H2mReFmevYr2ukZ",
-	"aYA+FUYXaJz0zCTYwzavpSdBoYnPMqvVDM681l7irSeJITlwYm4PjhKvyITJRd9nJ6TrkHvEkHin6PyJ",
-	"iMj2D/1tXtWy1q60ouFrP4Z9NTd8qB+mp//A1PmALbUJ/oeqXNJ9ub7huzJZLsn75XzRurcRpDqTbc0p",
-	"ePvqBTw7fvothOMG76q0oXXlVy78efv5lct+jqTDpb3PRFpHfFtLK4wRDNFSWSdUit0kucIOmcUgcqt9",
-	"DiUsJP+vF4Jf7/xl93lUIMBMXS5Jh0+fPePkw386HAzq28iW5ugl9HjRsXEXPGjTHi/fnlNOR/6XIsiM",
-	"UHVGySfb5ZVUGSUglcb3EjHVpRtNc6GuEmaRRS6kgr+NxxfglbvfsaMNK+JfK2nr3XbZ0ljMX+jSe/z6",
-	"IafV13XSIJX75jhqK6lLRT4Tuc/O+ao4LNItmL3aiBxkPzk6esBM5Bbj5pufSEBV5nkccQIbvomGg+E3",
-	"vcPD3vDpePBsdDQYDQb/P9oEo1faLC0IYmvKo0VeIsx0nvmUNivxp4zjZnjesHd0SPkXBaTB4bPhbJAe",
-	"974VT5/1vs0OsfdsepT2hrPj2eHsm9mROBywA1U+630zjgiASBMiW0pFWtUKV6yKEJNeyRwDCf4EBl1p",
-	"6LKyyO7Z3m28dZK13upjmWqdo+Dota7E7coUqpqKc3DJhSWKbq4wg/reEyDtw82ChPaMT2lH2qvNh+Tu",
-	"OcnnThd71u5T1C13ap/i5+5nbN2zJvh6YWFA7nzvos1Bbyz5EIllVziyVs4VsTNfmLBorr1N3ZOJtw3m",
-	"viAbrrutTKoFvS0VHA3vKa3EdPW5v/NwsA3GNfSt6/Xep7YNdlM/L7hQY0ErTo1WsNSZnAXWsdN47kYW",
-	"r86AfO3lWpbedsjWsQcNrlnf2gY2nGUXbr3wFwU7FJnPrUV+0XLLgGBLqdrfHt7pux3JVr2SL0kTBbbo",
-	"WhGidvTbHcKeq6J098q5GdZuFjoPmCCsL7rlkuLvUqzgxkjHKLDnFRmDwSIXKe73IfEUjACCaTlmIFQG",
-	"TOIp55goovL9/gaR37tUMtUZtr6LmTlOVw7t/gnQyTGGh6fGkOsbNL1UWL/ERGXYy0pPajHrw6W6UvpG",
-	"QaNwvj8UYGEvOR4OmXmHYL3c709UdM8BzUSZu1pr22D7+2LUl4BKvbcfP2yZg4Oltg4OBxBK2Sc+V9k4",
-	"5NaJxM2J17nb0XDtdOkOgwUK5w8mM7oofP2gAbhfBdHWd9OVR95jfqCJ3NnSGF2qjOzlZiEd2kIQ56uV",
-	"0I/uL2+v0TgWcBfKXFRl8Ec5LudHSzRzhILLbHoGgh155Avm5MuchVgoDDKn9vX0E0jIwBJIcxTGQtJ6",
-	"dDJRlEZVxpn0gdDJiiVyJmuZltdok4DwtXqfnF2LvER7r3P9eznTH/7z2/hPp6u8c8IXQu8wr600Zzu1",
-	"0ddosrJjy99r11BhVnxWYlUCdjoTK9i7HL/YX6M0u9cpkJXwQKmcdiJ/0LWb8MI3btCisHSz2W34ofwZ",
-	"05Js+h3ZuFemL0Celm7RfHpVSfTd+3HUgUXvxzAzerldP4e95+gcGqDn8XdjKPJyLtUIkr+ejeFAFPJA",
-	"lG5xwBXPhGLzaT4nR1ssLZxlL9+dxnD2bvj0mxje0j+gDVzQf04gwU9FApUqTiCR1iZ8bIkoswTSBaaU",
-	"3dwwH0m1msl5aYgzNAVuNssFQmLLKUGikEsiN6FQCBleJ1AYqcj56BPmulgSmPoKLYMdIwRjGmurObGF",
-	"c4Uvm0k1093UbyrSK/TVAwHLMneSW+8w1pkmTpOVqevDGdPqhNSVANm+L3KK1DHrrhI7G7qgExV2R6Fg",
-	"1BpD6NhuNacQKs/fvR/HcI1GziT5wFxI5QGqPtmJuvtoKf0Ogkut9vtw6gmmWwjXNIfwk7SOD0s0PxNr",
-	"zLWac6vf6iVqhb55O0cvBMcioewNmhiS48Fx0p+oiXryhKtP9skTxshkV9Uzgb2qPLYfmvt0VklcEdoY",
-	"El9mof/5AlkyUUJlMVdxrtcLzKVBG4f5ADuCHz9zxI0hlP1uP/CIAAnEPyS+C9+ubU5UXdxcK6LXRc59",
-	"CI0pRTtnK6mbprAXKp7cnmHnIVW8qNqAIq8eavtPnrQ8jm3l4LPMbpNQkiC5rB+aSc7GYp6cUADLiP2T",
-	"hYJUE5Wcz3rfa4VVo89pPpbkaHCccP1VKmj1AbWC5OJyTIq8OB2/+FtwzZdnr8/GZ83dx4fDhLRgHQp2",
-	"A0IsSj0ofghItarahp6/hE1yG4i39bbRG5H/sqBH+8Yosf/DowSmuNIq2+/DGYVj9i9KcJbiCicqeXs6",
-	"Pvvp9fmb8/FPF2dvf7p8d/Y2qRXHcxF+0oV2JK7RiDnGtFeeifEudyNT9AZO+cazhG2LHt10p1pSvF9U",
-	"NaG6r6ZVHHJn0erZZJXLV+18sGJlJ8obVcutrRMqs7B3fjZ+BZkRM9eT6GY9QiBRyJ4RDnmtXugO7Y9I",
-	"uo322wgePfuzOebjU7TmyRuP/LJxJzr5HyrwEzmgytiNLOjSWZmh79VnOi0Jo2NfqPENFF26tmqlphB0",
-	"sECRu8XPyUTtkTZDbwxMqex+DMmBQZGtfk6Af617xR5/LNszgxJTRDrGpZyTqrMwcvJ0cLQfT1RyoAtU",
-	"opD9lVjmwQ/q7wIurYnOi2c6tQnsvbsR8zkauDzfD3cu0RmZWpL6wuglugWWNqS1uUxRWSY3YZjkzTkF",
-	"7dLkISLZ0QGvbXVpUuxrMz8IN9kDurahhBEHodOL8yiOrtHYQAz7g/6AeZTfQDSKjvqD/hHRDuEWzCIC",
-	"yniWPMeOmpGPaE7Mq/hVN5x9IGNwZtwrl1P0A3z8QyoMT32BpAPm3hdMVwyPxMvq4HieRaPotbRu7ItB",
-	"axMxw8Hgjj7Zdn/sQV2Qugi/1QPp7pyRfriNdzw43PXsWuqDtW413TR8dv9Nm0MEt3H0dHB0/30dgxnM",
-	"F8vlUphVUOzmsbGaq3q4VFbOF85GH+jGJursNIhXMuccI9XLqVToDeD0+5fe9xIn5klIMUEsdajlWMyv",
-	"MRjLD2/3PbPTJgtMh5jxaKK4KBTMjCyGx+WIJ0wNT+5NV5BIis6q4RiZNMgEhowMCjEnk1M8+WGvZGFB",
-	"m4mq8zK2zT6Ma9NluGll0rQt9DV3HhokMeiJtHR9kY8qmiJHvbztwwUt7kmHtHSHn5Aa+SctOTnhhZlT",
-	"xYFMhICxEBbERCWvpboagUfY//7P/wqYCwbzv0wihZ/cJErABwe4WWiLcPn2NTsbKa9WyyycEhM3BboQ",
-	"H0uExEtECH0apCNRw3SDyleNO7cfwGchHbcjmF1mRLJOQKiVW5B2GETrWTnGty7/JrNaH538cbv/IcNM",
-	"l9dgXXCtJ/CYSTUjeKHZ1p4KqEtnkcgp4aqatv5Tk3I1idiHjtS2KwmojHKnMNq4HaKEGndLnOabUPJu",
-	"F9KbGnld93iIkO9IwNom+/DSrz/y1SPf4UzCwkT4wsoh1FVLJbC3kPMFzKSxbv9kohJR3xzqyXupsNiT",
-	"yqKy0slrDDGvKUmxFXQpid1+TUv1Adk0pK0P2uyLDRHAllN/dT1GTsJWxLx1867z+7hzVPbezsu2eD9w",
-	"ea/J9qSFSsG71m91SR4681EVu+5cv47FQq2aAVyu4e95bGQNNQkLHbUHrAWhh0KupeCnItdZXaLr2oET",
-	"8zXhf5PemHUrpj0zbZbRnRvPSqSAok1dHWL2Ft4m6NoAGbC/Nuoc5a06V484/UaIMB/1EBn40i8T4ULM",
-	"Eaz8eec6nGl049XTQdzMalTWv3MMoWP7PuAU2kqfhVd1Jw5wdQQLfloYvJa6tBS/d0rr49Xdc993u+iH",
-	"r8Mu7dVDmOUPCnm7NWPeGCMkPXW88nAPM+CyyZ+Hf/7zfjfruPv1jlsmuYP7eWdrUv3fhxd7elIRY//5",
-	"w20cFdp2TWrwtF/HSGDcsLAq6/eUo/meeW2VlNIXXEsi7iXVRNWveszReUqnjSRqmUMyHBy2qgxc8qEH",
-	"KV3VPrhGJy2EIB9mtXxptVW9smBEiq2+EYnUOcDoed1w2MnrXvAqbPJbxK7rhJpLDjbemfHOybI919nq",
-	"AX4ZRpX8fGKZc02+OWCft1bzfZyQdOQyv3AU6VcaLyKTZFgVG8Jz8BBQscFa+uphz8sVLGV+5XHlYVSh",
-	"GT64Xe9MUDC/3ULGw0ch4/2AuGN63VupT8vW8a96YfCu0Wm+5jaOXmsvWXfpnhKkEGgU3tRrPeJ9r68J",
-	"i4cPgLfNV1v4vqcPWaxjDpmxePiQm7dH0n93HPcAFBL7DvReq2kc2Kox2VnZSEIPLgGek6wqXGqt2+hz",
-	"7lbBgFL9zs7jOlL+FV3TGv1CHnKft/lFdrkc7+1ftZ7Fhbu7A/euihb3Ufyp01Fun/9L/t7WXbo+cIxv",
-	"WiVxqJEsGizffs0xvNHYfpmRG1PNVKd1YmW7oqkX4JdF0/CaZgfHPd610ywYwVcCNi/I3TfVLxIyoj0A",
-	"lDrepvvdbdRrdzcmxd3w8zY0+JrpX0/H1tp9fXiHbEsimFvo+sFdTb+JWjdZ/y6cb9Nlj+4IdlluQLf7",
-	"qnunygvN2aBQgMLkEk1NaE980iIdWCfzvH47mAT3zRxmo7Snu14QbvTwuLeEP/zGuLy7wfAF7IceedTl",
-	"5NWTubTMQcwfOFipUm8M/r3sLeP5Iln+efHkdwWFv6Lj1993YsLj8D68zk4mW+x4P3979pCLA98ePftm",
-	"fwRiyrOGYfSQUqAaEe6ZPNyo8xIg+feA2s7By/Z42TDQoc36FfxtF5Zcck36V4iCj0kmH+7Efg6UDveu",
-	"/W4mqBWB7AmV9Viv9G2d2LVG43wy0mSedBSPTPMqER+Q5n09gCMTCQb2b4ovX8BX/kj6HpUE+D84YvWy",
-	"np2ux6q7sbXs5Fv8koQN8zyYSUdr+SduAqQTVxwypYFQI7ewtwaMYaKmSQz5/ThIatdOwM+It/ts/g3S",
-	"mNvmNvF/nme/CxSDsF8ZFdsIFt4p2QVbYf69VRnz78hWh2EXuiiIZrVqYs/LFWjhfutS1tfFuKCnP0Du",
-	"D5D7IpALHv/Q0tZnmd0eVP7Is/e/Mp/kWojS3BOIwen5PEe7Bm97lGRYMUM/bejMar8qoXyeNFgxiUZA",
-	"jvofDBm3STxRFp0F6U7AonNVp4RRhnJBkfN4H+cxaXiFUWk/ebInqzaC2+/DafUXzvzs/ETd2bsIAgVM",
-	"/eXI2Nb6Lkb3SHRrvdJ4u/13ov5l8tJ/Yhj7A4segUVvhLmq5v+bUrg25IZdyNR6ZYXBp/2yyo8fCGTC",
-	"LXf+ocO6K17PltDjt2cNTudzg3PhMPyxLXfXQ+rq8O2H2/8JAAD//w==",
+	"7H37chs30u+rdM05VUv6DCmSkpyYqv1DtuWsEt9Kl+OvEro84AxIYjUDTACMZMafqvYh9hm+B9sn+aob",
+	"mAvJISXFiZPd8l82yRmg0ej+9RXQpyBWWa4kl9YE40/BgrOEa/rvyQWb478JN7EWuRVKBuPg3Gol53DN",
+	"UpEwqzSoGdgFB8vM1V8MxIXWXFowllneD8JA858LoXkSjK0ueBiYeMEzhuPaZc6DcWCsFnIe3N6GwRmz",
+	"/KXIhN2c9t2CWRAGUj6z5ZQxS1Ou/2Lg50JZNoZoEuRc9wrD9SQ40n+dFIPBfowEcGPdq/QVP7L+N8Nj",
+	"JRMDhbQihVmRpu6BCCm/F6VvVSri5Sa9F3fS97OnYVpoU9J1s0YXk8Cz3C7dCGDZFTdgFWg+E/enlVu9",
+	"PJ5Zrlt2009kFdwwYWHKZ0pz0PiKkPOHbuC7d++OC7vg0oqYWb45X/SUM811FMKNsAuIuNZK/3USCEkC",
+	"9cGqKy4nQQQ3Cy6BAX2GG2bAoFRNC4trLwxPHkbabRjkTLOMWy/cpwnPcmW5jJc/8Jb9O4ZCip8LDld8",
+	"CTnXIKTlMuEJxJozfAg6DC4vT5+jVDKYK5VAvFAi5t0QrnhuYXQAC1VoQ687WUCiBQ7v1CwIA8kyJLRB",
+	"Tg/paa4lYx9fcjm3i2A8OjwMg0zI8vMwbNmE09krZuNFy5ryPF06zVkwOeegZLoE0aq/qPy4MiW5VzfD",
+	"oRM9iiDDwTnK5rJ7BDw1HKKD4SjavrZZzxG0ZVHDweigbR0XzFydPm9XLU+tSPpwDBlLZ0pnPAGRIM3R",
+	"wWBQk5Mzu6iJEclOucFxmA3GQVHQky1ypLnJlTScxOgpS84cvuCnWKGQ0H9ZnqeoA0LJvVyracqz//d3",
+	"g/R/akz3fzWfBePg/+zVILznfjV7b91bbtJVDryqFvz9+ZvXITCYsgR+LrhegtKAK4ZK3EP8yj0RF9oo",
+	"3Q9uw+C1si9UIZMvSfZrBaaIF7R5MFMa7EKYSjNuw+AtW6aKJRdKvWR6zr8kbShUU5UsSeavuYbHB/CD",
+	"eOrI0oSSAh99wUTKvyjXolJ/IkgUNyCVdTq4TW2J5nOur0XMLyW7ZiJl0/SLczNhlk0ZogbtNAdhTEHm",
+	"8Pt3P5yHpakR1iDGGrjhmgNH1qMM8KSLW1HU9KNCN7wTsmq9yqy1Eeqf3msYQKL1fCnjk4+5Q4B7M4V/",
+	"ZFmeeptmmUhxncxcGUh4yi1PgOEUUOQJszz54D5lbAkLds1hyrmEvNBznkDHqmxqrJIIo5o7c7E/gIQt",
+	"TXcMiTAx0wkxLVUxSyFW+RKYTMAsZQxszoQkA6oKuzof+QKW2cIE44PhIAyssEgzrRm4X3SFa4WWY6sS",
+	"1WO5GPsFj3GOXvnobfgbSEO9WjQlLTyLVhYRbePagi8rfk1kybAQjCJezTiaZyZRQwxbwg36jFb5ufrw",
+	"/D58nciZVhk9YyzTFjolo9eI7PYnEtlzodQrJpfeDJgvrWaVk6mZ5ZCiT4qKwz8uWGGs85OaatN0sXcq",
+	"TfVg093t1f7uvV72j5de6K/T10vJCrtQWvzyZZH3lTBGyHkI3jtFQ+r1Aqbkxzr/dI3F79696617wbuW",
+	"u+40+zXnWsXcGIS+E2mFXX4uVi3QrychdZZuqjm7MjAEXTh0JWfcBOOfPgUzwdMkGAd7Dj/CIENS0CQH",
+	"WYEDcBiiao0GA3QmNYvRsfbabLXIMvKX3jfQaDSq0ej/u+gRveiZM6i7Iem6ev63AaTS2HsWMGIBdFw4",
+	"YiJAZ9EAZ/ECiBNd50RJiNYc9YhiE80xInEhDYNEzGacrDHOQdb4Upoiz5W2PHnFE8EuaK1/jHeD6Ihu",
+	"Y5+cbP8yjv0CV3qCHMBPuVY511Y4P9fLw2aUhCNBrjA6ohjJITHN1Ymc9EQhRHuWzc3efuQYGZGr2nex",
+	"LvLaR7IhRE4pWn9Ct3bzh/6ml96Q1rYgtfb+f/Lrql94Xw2mpn/nsXXun1Da6x+XRYbvpeqG3kpEkaH2",
+	"i/mi8W5NSLknm5yTcPbiGTw5OPwG/HaDU1Vc0CrzSxX+tDl+qbKfAmF5Zu4SkcYW31bUMq0ZQbSQxjIZ",
+	"8/aQq8QOkYTAUqNcRM4MRP/V88avd/q8fT9KEKC4T2TIw8MnTyiUdZ+Gg0H1GsrSnDsKHV60LNx6DVqX",
+	"x8uzU9Cc9C/mIBJE1dlSyDnJ5ZWQCfogJcc7EZuqwo6nKZNXEcUkeYrO1d8uLt6CY263ZUVrUkS/ltRW",
+	"q22TpQs2f6YKp/GrmxyXX1chqJD28UHQZFIbi1xce5ec01Ohn6SdMHO1ZjlQfshJC8Yzlhoe1t98QAJl",
+	"kaZhQOkQ/00wGowe94bD3ujwYvBkvD8YDwY/Butg9ELpzPm9Qjq0SAsOM5Umzn9NCv4hIbvpxxv19ocY",
+	"zaNBGgyfjGaD+KD3DTt80vsmGfLek+l+3BvNDmbD2ePZPhsOSIFKnXW6GQYIQMgJlmRCIleV5EtihbdJ",
+	"L0TKfUj1ETS3hcbHKp9v6/Juw42drPhWbctUqZQzsl6rTNzMc3JZBXZkXFJmMODTV+jclu8eAXIfbhZI",
+	"tPP4pLLIvUp8kO6eFbTv+LCLAV3CY0Odmrv4qX2MjXdWCF9NUw1Qne+ctN7otSnvQ7FoM0fGiLlE78yl",
+	"uQzX106m7sjrNAXmLiPrn7stRaoBvQ0W7I/uSNSF+PSpe3M42ATjCvpW+XrnqE2BXefPM0r7GVCSAu0l",
+	"ZCoRM+91bBWe3cji2OmRrzldQ9KbCtnYds/BFelbWcCasmzDLbeszeW+kRy4tHpZFQxc2hPjxHGtZMyg",
+	"Bkl1A8L4ZFkVn4OY4Y+ohz5i7U/kBU9TfD0DlmOEOF1C5H/9wGwUolrGC5ddbY61YAZjxjBQkr+ZkZ+9",
+	"S9QIkm/Dux+q4uvg9n3JEsc3r5oscckrlr5tIJUH9UzI5rfDnXDWEn9WM7maD0YFhtuG0ayw73bL/p3K",
+	"vLB30rlu6W8WKq13kLY3FeiSZBj6a2EJGDtOtkLQPE9ZzLt9iJxXiphJkQpPKAVAcQ2GYROJ0U2/vxbb",
+	"dC6liFXCG9+F5ExPl5ab7hGgMJNZ86OGkKobrnsxM26KiUx4Lymcn8+TPlzKK6luJNQMp/d9hQM60cFo",
+	"RMGI91+yrpOfnRs0Y0VqK65t2p8/FrY/B2ertf30fkMcLGTKWBgOwNeKjlz4trbJjR0J6x2vwtn90cru",
+	"4hua55xZtzGJVnnuUio15v8mIL+6mrbQ+g7xA4X+rim0VoVMUF5uFsJykzN0gysm9IO760crni0RuA14",
+	"35Z1pgcpLoWMGddzDjnlsdUMYZKZq7HDTMrlYaRiINecwgyH3EcQoYBFEKecaYOoWw0dTSRGlqVwRn1A",
+	"dDIs4xTcG4pUKrSJgLlimItXr1lacHOncv1nKdNX/fl99KdVVc4tc7nhHeK1EfltRnvqmuukaFnya2Xr",
+	"6IAYnxS8rLFYlbAldC4vnnVXvLzt8+ScmHBPqqyyLL3Xs+vwQi+ueYp+6nqx2+Cn9nseCkHkNZQliBth",
+	"Fz4SpVjL1xXCyq2ovUaUZqUtOoyUMG2mWeuYrhknDgfjweF4/5v+YDA4GI5+XItjD3vD6WjU+yY+4L1v",
+	"Z4NB7zEbJqN4f3rAD2eboWVzlrsjR//0kUvXCGuAXKAy7KYFdfDrurJho+5944AyBLurZN4SLjSWsbm3",
+	"t2FgeFwgXp0jfrmVu3z7cWEX9acX5czfv7sIWuzMuwuoajkrxUfoPOXWcg04Hn13AXlazIUcQ/TdyQXs",
+	"sVzsscIu9ijBT7We43SOILrIDJwkz8+PQzg5Hx0+DuEM/8G44S3+5wgi/jGPoFz0EUTCmIhUMmJFEkG8",
+	"4DEG8zfka8ZKzsS80OgP1vUcgpwFh8gUUzR3TGTouPq8OCT8OoJcC4nAip94qvIMDaUrSJAhI/Qne0Xc",
+	"qrdmYW3ussRCzlS7Wz9l8RV3yTIGWZFaQX1LcKEShf5qUsS2DycURUbIrghQUF1On8WWgsxSGo0PwCbS",
+	"rw7N/LjRw9Wy3DJm84WW799dhHDNtZgJxLc5E9IZn2pnJ3L31qLYe8KFkt0+eBiwC2bryjr/KIylzWL1",
+	"zxgRpErOqU/KqIxjNEedL3PuiCA/g0lzw3UI0cHgIOpP5EQ+ekTJVvPoEdm/aFuSP4JOmQ3u+s4o3Kso",
+	"LIOVECKXVcT/uXxwNJFMJiElLa9X6ymF5ib0zVVmDD99Im8qBJ/lvn1P/VVIEP0QuRamZip/Iqtc/krN",
+	"qMrpd8FX9SWunKSk6jiBjk/wUzWSlAdZ8azsoWBpOajpP3rU0DiSlb1PIrmNfAYO6TKu4zA6uWDz6Aid",
+	"kwQjO5RQEHIio9NZ77WSvOySsIq2JdofHEQUzwsJjSYKJSF6e3mBjHx7fPHsb141n5+8PLk4qd8+GI4i",
+	"5IKxnJEaoDXCsBJ9AwaxkmXPhbMPfpHPEdroEV9VFnJOiyzHv+I8NzVO4+55g4P2ppEuGPu83hyFDXFs",
+	"Il3SRiNBOLwLcjskbl1czpvzDUbuaW6s0jyCKeKxKTnnnLPavE0kmYP1vXA/mqhh+MiR/iSSEGoYv43g",
+	"X//4p897CAMLdYM8cvE4yvNEsmbJ3TFB2Kpvpayxa95LhSEGdgznTjkrYCkliUrLJDtntXBi9FzkuH+u",
+	"dQcZM9yPYMqXSibdPpygP0sglrElZOyKT2R0dnxx8uHl6avTiw9vT84+XJ6fnEWVdFLnnuvFRLFh11yz",
+	"OQ9RoKhr0+HajYg9oRiwP4n8gqNGxbtBxbtFmWeuavVKhj4fxxp14KTE1bLhDAxbmol0mtvATmOZTAx0",
+	"Tk8uXkCi2cz2BLezHsI8y0VPM8tprp6vOHfHSN1aSX8MD+5OXW9EdTmOeuS1IT+vIRd3/k0pCCwFLhPC",
+	"KgOqsEYk3HWTJSou0BCGLvmbVJLVYK1QaOf3FpyldvFLNJEd5Kavt4MupEFt2kM9W/4SUd9J3c3kQN5U",
+	"6uNiLNzGTMyR1Ylvijwc7HfDiYz2VM4ly0V/ybLUg031nQf/FdJp8kTFJoLO+Q2bz7mGy9OufzPjVovY",
+	"INVvtcq4XfDC+LxQKmIuDfmjvt3x1Sl6RoVOvdk34z2a26hCx7yv9HzPv2T28Nk6pgrI0h+/PQ3C4Jpr",
+	"4yOr/qA/oEDELSAYB/v9QX8f/XZmF+SqefhwYeact7iqzm2wbF46CVUTi/MWyAKScSmyKdd111DMNPUl",
+	"g8ANpno6TJdkg9BtrYDiFF3sl8LYC5dgXunZHA0GO2rvmzX3e1VWq8LeRl21vRqP/KHWgIPBcNvYFdV7",
+	"Kx0w+NLoyd0vrTcm3YbB4WD/7vdaWgfJKS+yjOmlZ+z6thGbyxqbkEbMF9YE7/HF2pxsFYgXIqUgPVbZ",
+	"VEjuBOD49XOne5Fl88jnaIBlyidDDU+vuReWN2dd5z4rnXh3EkPL8URSVtWLGUoMNXSjMzbV1Fs+XUIk",
+	"0AWStSOXCM3JS6TWspzNUeTI+oK5ErkBpSeySmyQbPbhohJdgptGKgqX5WNLamtHMnBEqhuUDzmrotBy",
+	"VNObPrzFyZ1nJwy+4Xp4x26kjKJ7mpgc19B7bN5gLNCjmMjopZBXY3AI+69//I/HXNA8/eskkPyjnQQR",
+	"OOMANwtlOFyevSRlQ+ZVbJn5XSLvWILK2c8Fh8hRhAh97KlDUn3HlEyXtTo3B6C98KUVcuET9IWOgMkl",
+	"huNzB6JVN7erm7ToN4rVanP/T5uRsfBdx46DVcWi6hEnd7VuEvcF/GanUZV7DliaYujvG0HcpzpnUWcy",
+	"3reEwm2RVimUW4lR2m4hxdfNGuTU3/iQvlmcq+tuVeLwPkSeI4GVTPbhuZt/7NKvrmsi8hOjV+1n9qau",
+	"nCqCzkLMFzAT2tju0URGrHrZF2Q6MTO8J6Th0ggrrrm3eXVOl6SgjUmk9itcqjbIxD43cK/FPlsjAUwx",
+	"dU9XB52Q2DL6aby8bf9+3nqY485q7iZ5byg/XofUwkDJ4G3zNyqv9+0jK7PFO+evbDGTy/qICBXBOg4b",
+	"iUN1VIhb7QBrgeghedfl0PJUJVWOu20Fls1XiP9d6u3GLsntmSmdBTsXnhQcDYrSVXqVvDd/3q1tASjA",
+	"7tmg9bBJWQ1/wO7XRPiey/vQQI9+Hglv2ZyDEb9snYcijXa8OhyEdf9XKf1bW5talu8MTq6McKmOMrlH",
+	"Bq6yYF5Pc82vhSoM2u+t1Dp7tftk0m4Vff9lvEtqBbjTs3wjOS238pjXWpORTy2H8u7wDCg39e3o22+7",
+	"7V7H7gOIt+TkDu72Oxtnqf5z/GLnnpSOsfv8/jYMcmXacvjUQdzSZhzWXlgZ9TuXo/6e/NoyKMUvKGHn",
+	"ihsTWR1GnHPrXDqlBbqWKUSjwbCRZaC8Gg4kVZn7oEyVMOCNvO//dPnrRorQgGYxbxRekaTWpmjn141G",
+	"rX7dM5qFRH7DsWvbofqRvbVTnU45ibanKlneQy99Rcf1PBcpFbXqDXZxa9kzTAFJSyzzK9sbf6OWRRRJ",
+	"glW2Rvwb347kvcGK+nKwp8USMpFeOVy5n6tQd+/crhZ60JjfbiDj8EHIeDcgbjkR46TUhWWr+Fcead91",
+	"HIOeuQ2Dl8pR1l4fwQDJGxrJb6q5HnAi+UvC4vAe8LZ++JLeO7zPZC1nGwiLR/d5efOYyx+O4w6AfGDf",
+	"gt4rOY0yRb41t3Gx3njoUr31wer17BelkjEsruDWvV5n3H3+gRL7247QdfjHOC0MRlEhIPgYW5GBIVjo",
+	"UiWUQJvITrMEHFJGhCpkKYZABP+xylwTDVLseu+onSY6Kitlm/X0iWwW1Oshmk2Rm6UEn6l3nX15Tp0+",
+	"SsYu7y6swVEtLsfdMeFSJHO4UfqKRldyvYwRjX2nNHkufsN8qa+ZMJlIypjAQxImRwjtqboBYaGQfqeg",
+	"w7anQpzNXN+ve6dCyiLI39QNlSOXMu4/ejSRwz48eoE7S1+NH5FYwZbDi2TgPeHee/blPi6TPpyjZDlB",
+	"nUiAaqcTrXKK90TixLR1S1eOt9IGgqtZKDUuhWWpChpZ85iLa+7qKxI406ng2jmxGVvClFdy5aOtpSpA",
+	"U29S1bFBseREjvpwxjNOKWP8bU76U8u9FVn5up/0X//450rzQ92KFrp1N9p6/W/1Kl3xhsxv+eVf1nsp",
+	"4DjWyjSUhoal06bW32hiRFZey0CLwYCgRAb6guIXOJ2BVE4cYvLuqIh3xXnuNA3AZUhpgQuW9Cdyvw+P",
+	"TmWsecalZemGXKwJhS/BEF00VHX0Kla54Anwjyy26ESYla0L7xCmM9d56/rJnCQ1dwE6QhrukoFiRiNL",
+	"ftM98vvuXmtyWLhOCQm6udlohds2vD+RB314dDAcwHdK8keQcSYN2M87k0xktp5Lhp3Hki1PU1q8MwI0",
+	"I5Wj/JlvGrftfDIdRXYHvxkiH89h2Afn08lNWqs0i6eGxlUp0VHWtweR2zkCJtf+RvUkAlNmyuU5bgg7",
+	"riu6pAlU1cNhbxaqtFCViLpcj7QL42u9vhQOopbHdIkWZlZBls+wY4DilA9JJLB7XU5AJ5vxoUwYUwUi",
+	"hcSwv1GRp8K4GTvRqayr+xY3aoICJ1gqfGM2sjfL6xOcBBSkB+iukcwT3cxwg0YoVlkmrDOguM0TWUG1",
+	"+6mWIlYHVu6kKHOp7/KsLMmBe5Ws265Etz++cVe6m4SiNHKN7JA73mebnsF4FSdXoHBvIlfgj7ItS1Xo",
+	"OrOCu0ZtciUU9OEN1bQtCQArPQ2MpJyhmshX66KJYhniKx7uy21v9te1nbzqD0f7B4ePf9yS2VnRiO05",
+	"r62HXL4mvn6XxFe1pT99PWC484DhcDAejMbDYf/g29GT4f6PPif9e3SZvg9/TT7Sn7p6YFbS41IVkhBC",
+	"/H5ZyhVf/0+UpxzeY57mNTV/jtwmXahSmnoj0GVgrmOQNM0jqdcDxPuNYNmUbfCtoXLkO74joIPKZUAs",
+	"V3rbXYG6UV0XZkuf+6oV/Y7buhH/M5P2d+mGm2RbforW9u/a/EFdLruz3NvaP6ghsW5j39x/ap7kdXfk",
+	"2Fk6qW7qI6tr3Y9q5tskqQuSfhAWUs6uuYFUGGvCiaTe2bIHG6mM+nBKb5HHvr0HszzKuXYMYCI72xol",
+	"u1WnZHubpGuR292piT46dWtSkHdU+XDM+rV6zxzpniuV9OGd6zismlxDn21Y1CZn83Y/f5Ff8w6/qoBA",
+	"MbqxbGnaHFK3T78uQ+8vJ2xxHw62CUTideULYbMjZPdL1fV5BOb3SHS23CH3h6uy4+72PGfYjtJnvjO7",
+	"PmvioqaVPu0+nHPpk0Qkbb5dG3Z1a0/kqsS6G+Cq7OcDW7nbJNcbgbtCqGPpiCb4aaSlSuYeORdDYIAo",
+	"0rS6ExMJdw2iBEm4pl3XYtZ8eNjdmO9/Z/O1vWnxMyoqOOR+m5KXI1O7Gtn6FQ8DeepuI90Qns+i5c+L",
+	"J38oKHzHKZ+6HRMehvf+ElcU2XzLrbSbB4LJlf9m/8nj7hjYlA4A+/PAGNRViHDHceC13jEEJHd4oakc",
+	"NG2PpvUncZRefYK+bcOSS4rcfgMr+JAC9f2V2B3Oxs3dtd71onfpZ/eYTHrEV/y2KhY3QnZX4KxjadyK",
+	"B5aOSxLvUTr+cgCHIuIF7D8UXz7DX/laSH5QrORCBqOy6kKDqsDUjq1Fq79F9RPjAyCeCItzuRHXAdKy",
+	"KzKZQoNPPxrorACjD0Hq+JnSbBBVqh2By8Y1e3fdTXehj57cpfTdNlD0xH5hVGwimL/oZRts+UxjI3/n",
+	"7vKr0hYLlefoZjUyd0+LJShmf+/2mC+LcZ5PX0HuK8h9FsiV5d17tstQqqPUR7oQ4zf2J6mHUirqMwzB",
+	"qvk85WYF3jrugugZdycYrV52XQoFok+TGismwRhQUf+bIOM2CifScDoCewSGW1t2X7qyu7DAUjoySHFM",
+	"mXguC6IdUbYm2m4fjsu/6+EuPZjInf2QniCPqb8eGZtc3+bRPRDdGveM3W7+dYR/m7j0TwxjX7HoAVj0",
+	"iumrssOorhgojWp4P2TySdjPA6bW3u6n7vy9a69e7ZhLObUINWribK7CRr9N2R1GWSf/FhXe2URKfgP+",
+	"gO4Y1m9zcQkxysiVCezVc//r19r4QX2bDjWc9OGMmOIuPqjvzPB3SZeLWEc8d0rQHZaORoNBNJHVQcDG",
+	"vYvCUKMMc0BMlwcwnSFHqhs6yhn2B1AeISqZBMJMpEuHj10JgNjiug9qUl1nCRUBnTxsuc+jD6+d4Wh3",
+	"bUk0Khj+g4AudE2Zbmu+JsB+cwy5lInyZ/v8vZa7YrbmdUUEE82Lin56j3DgX9n5F8KqwzrVkTccfrMT",
+	"5Hg+13zOLPd/pcbuGqSqw22O8wPnudPnRqNZezuyrxk1xqXK7u372/8NAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

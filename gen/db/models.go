@@ -86,4 +86,11 @@ type Task struct {
 	UpdatedAt   time.Time
 	CompletedAt *time.Time
 	Version     int64
+	DeletedAt   *time.Time
+}
+
+type UserClock struct {
+	UserID        string
+	Last          time.Time
+	PurgedThrough *time.Time
 }

@@ -28,6 +28,9 @@ type Store interface {
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
 	TaskStats(ctx context.Context, userID string) (store.Stats, error)
 	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
+	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
+	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	Ping(ctx context.Context) error
 }
 

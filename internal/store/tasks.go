@@ -26,6 +26,9 @@ type Task struct {
 	CompletedAt *time.Time `json:"completed_at"`
 	// Version increases with every change; it is the task's ETag.
 	Version int64 `json:"version"`
+	// DeletedAt is set on a tombstone (a deleted task, kept for TombstoneRetention); it
+	// equals UpdatedAt. Only TaskChanges returns tombstones.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // TaskFields are the values a client writes. The caller has validated and normalised them
@@ -90,6 +93,7 @@ func fromRow(r db.Task) Task {
 		UpdatedAt:   r.UpdatedAt,
 		CompletedAt: r.CompletedAt,
 		Version:     r.Version,
+		DeletedAt:   r.DeletedAt,
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -262,7 +266,9 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 	return task, nil
 }
 
-// TaskDelete removes one of userID's tasks if pre holds.
+// TaskDelete deletes one of userID's tasks if pre holds: the task becomes a tombstone that
+// TaskChanges reports and TaskRestore can bring back within TombstoneRetention. It also
+// purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
 	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
 		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})

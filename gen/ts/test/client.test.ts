@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
+  changedAt,
   createTodoClient,
   getETag,
   getLocation,
   getNextCursor,
+  isTombstone,
+  type ListTaskChangesData,
   type ListTasksData,
   type Task,
   TodoApiError,
@@ -186,5 +189,67 @@ test('failures come back as typed TodoApiError', async (t) => {
     const body = { title: 'x', user_id: 'someone-else' } as unknown as { title: string };
     const unknown = await rejectsWith(422, todo.createTask({ body }));
     assert.deepEqual(unknown.errors.map((e) => e.field), ['/user_id']);
+  });
+});
+
+/**
+ * syncAll follows the change feed from `since` to its end, applying each entry to `copy`,
+ * exactly as the contract says a client should, and returns the new sync point.
+ */
+async function syncAll(copy: Map<string, Task>, since: string | undefined): Promise<string | undefined> {
+  const query: NonNullable<ListTaskChangesData['query']> = { limit: 2, ...(since ? { updated_after: since } : {}) };
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await todo.listTaskChanges({ query: cursor ? { ...query, cursor } : query });
+    for (const change of page.data) {
+      if (isTombstone(change)) copy.delete(change.id);
+      else copy.set(change.id, change);
+      since = changedAt(change);
+    }
+    cursor = getNextCursor(page);
+  } while (cursor && ++pages < 100);
+  return since;
+}
+
+test('sync: the change feed, soft delete and restore', async (t) => {
+  const copy = new Map<string, Task>();
+  let since: string | undefined;
+
+  await t.test('a first sync copies every task', async () => {
+    since = await syncAll(copy, undefined);
+    const all = await todo.listTasks({ query: { limit: 200 } });
+    assert.deepEqual([...copy.keys()].sort(), all.data.map((x) => x.id).sort());
+    assert.ok(since, 'a sync point');
+  });
+
+  let kept: Task;
+  let dropped: Task;
+  await t.test('an incremental sync brings creates, changes and deletions', async () => {
+    kept = (await todo.createTask({ body: { title: 'Synced' } })).data;
+    dropped = (await todo.createTask({ body: { title: 'Synced, then deleted' } })).data;
+    await todo.completeTask({ path: { id: kept.id }, body: { completed: true } });
+    await todo.deleteTask({ path: { id: dropped.id } });
+    const before = since;
+    since = await syncAll(copy, since);
+    assert.notEqual(since, before);
+    assert.equal(copy.get(kept.id)?.completed, true);
+    assert.equal(copy.has(dropped.id), false, 'the tombstone removed it');
+    const again = await todo.listTaskChanges({ query: { updated_after: since! } });
+    assert.deepEqual(again.data, [], 'nothing after the last change');
+  });
+
+  await t.test('restore brings a deleted task back, and the feed says so', async () => {
+    const res = await todo.restoreTask({ path: { id: dropped.id } });
+    assert.equal(res.data.title, 'Synced, then deleted');
+    assert.ok(getETag(res), 'the restored task has an ETag');
+    since = await syncAll(copy, since);
+    assert.equal(copy.get(dropped.id)?.title, 'Synced, then deleted');
+    await rejectsWith(404, other.restoreTask({ path: { id: dropped.id } }));
+  });
+
+  await t.test('a bad cursor is a 400', async () => {
+    const err = await rejectsWith(400, todo.listTaskChanges({ query: { cursor: 'not-a-cursor' } }));
+    assert.ok(err.fieldError('query.cursor'));
   });
 });

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -92,6 +92,44 @@ export class TodoApi extends HeyApiClient {
     }
     
     /**
+     * List what changed since a point in time
+     *
+     * The change feed: every one of the caller's tasks that was created, changed, deleted or
+     * restored after `updated_after` (exclusive), oldest change first, ordered by
+     * (`updated_at`, `id`). A live task comes as the whole `Task`; a task deleted within the
+     * last 30 days comes as a tombstone `{id, deleted_at}`. Each task appears once, in its
+     * latest state. Paging works as on `GET /api/tasks`: while more changes exist the response
+     * has a `Link: <…>; rel="next"` header; follow it unchanged (a cursor is valid only with
+     * the `updated_after` it was issued for; anything else is `400`).
+     *
+     * **How to sync.**
+     * 1. *First sync:* call without `updated_after` and follow `Link` to the end. Store every
+     * `Task`; drop any id that comes as a tombstone (tombstones appear here too: a task you
+     * received on an earlier page may be deleted before you reach the last one).
+     * 2. Remember the greatest change time you received — `updated_at` of a task,
+     * `deleted_at` of a tombstone (it is the tombstone's `updated_at`). Across the whole
+     * sync that is simply the last item of the last page. If nothing came back, keep the
+     * value you had.
+     * 3. *Incremental sync:* call with `updated_after=<that value>`, copied exactly as
+     * received, and follow `Link` to the end. Replace each `Task` you receive (insert it if
+     * new); delete each tombstone's id. Then remember the new greatest change time.
+     * 4. *410 Gone* means tombstones of tasks deleted after `updated_after` may have been
+     * purged (they are kept 30 days), so the feed cannot tell you every deletion: discard
+     * the local copy and start again at step 1. Only an `updated_after` more than 30 days
+     * old can get `410`, and only once something was purged after it: a client of a user
+     * who changed nothing for months keeps syncing incrementally. A first sync never gets
+     * `410`.
+     *
+     * No change is ever missed, also under concurrent writes: each caller's writes are
+     * serialised and stamped with a time that strictly increases in commit order, so
+     * anything committed after a response was read sorts after everything in it.
+     *
+     */
+    public listTaskChanges<ThrowOnError extends boolean = true>(options?: Options<ListTaskChangesData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<ListTaskChangesResponses, ListTaskChangesErrors, ThrowOnError>({ url: '/api/tasks/changes', ...options });
+    }
+    
+    /**
      * Count the caller's tasks
      *
      * `overdue` counts tasks not completed whose `due_date` is before today (UTC).
@@ -112,8 +150,11 @@ export class TodoApi extends HeyApiClient {
     /**
      * Delete a task
      *
-     * Deletes the task. With `If-Match`, only while the task's current ETag matches; else `412`
-     * and the task stays.
+     * Deletes the task: from now on every read and write of it is `404` and it leaves lists,
+     * `stats` and `tags`. It is kept for 30 days as a tombstone, which the change feed
+     * (`GET /api/tasks/changes`) reports as `{id, deleted_at}` and
+     * `POST /api/tasks/{id}/restore` can bring back; after that it is purged for good. With
+     * `If-Match`, only while the task's current ETag matches; else `412` and the task stays.
      *
      */
     public deleteTask<ThrowOnError extends boolean = true>(options: Options<DeleteTaskData, ThrowOnError>) {
@@ -165,6 +206,20 @@ export class TodoApi extends HeyApiClient {
                 ...options.headers
             }
         });
+    }
+    
+    /**
+     * Undo the deletion of a task
+     *
+     * Brings back a task deleted less than 30 days ago, exactly as it was when deleted, as a
+     * new version: its `updated_at` and `ETag` change and the change feed reports it as a
+     * `Task` again. Restoring a task that is not deleted changes nothing and answers `200`
+     * with the task as it is, so a retry is harmless. A task deleted 30 or more days ago is
+     * purged: `404`, as for a task that never existed or belongs to someone else. No body.
+     *
+     */
+    public restoreTask<ThrowOnError extends boolean = true>(options: Options<RestoreTaskData, ThrowOnError>) {
+        return (options.client ?? this.client).post<RestoreTaskResponses, RestoreTaskErrors, ThrowOnError>({ url: '/api/tasks/{id}/restore', ...options });
     }
     
     /**

@@ -76,6 +76,24 @@ export type TaskCompletion = {
     completed?: boolean;
 };
 
+/**
+ * A task deleted within the last 30 days, as the change feed reports it.
+ */
+export type TaskTombstone = {
+    id: string;
+    /**
+     * When the task was deleted; also its place in the feed (its `updated_at`).
+     */
+    deleted_at: string;
+};
+
+/**
+ * One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
+ * Tell them apart by `deleted_at`, which only a tombstone has.
+ *
+ */
+export type TaskChange = Task | TaskTombstone;
+
 export type TagCount = {
     name: string;
     count: number;
@@ -266,6 +284,66 @@ export type CreateTaskResponses = {
 };
 
 export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
+
+export type ListTaskChangesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only changes after this instant (exclusive): the greatest `updated_at` /
+         * `deleted_at` from your previous sync, as received. Omit it for a first, full sync.
+         * More than 30 days old, it may be `410`.
+         *
+         */
+        updated_after?: string;
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Opaque position from the `Link` header of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/api/tasks/changes';
+};
+
+export type ListTaskChangesErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * Tombstones of tasks deleted after `updated_after` may have been purged (they are kept
+     * 30 days), so the feed cannot say what to delete. Discard the local copy and sync again
+     * from the start (without `updated_after`).
+     *
+     */
+    410: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListTaskChangesError = ListTaskChangesErrors[keyof ListTaskChangesErrors];
+
+export type ListTaskChangesResponses = {
+    /**
+     * One page of changes, oldest first.
+     */
+    200: Array<TaskChange>;
+};
+
+export type ListTaskChangesResponse = ListTaskChangesResponses[keyof ListTaskChangesResponses];
 
 export type GetTaskStatsData = {
     body?: never;
@@ -576,6 +654,52 @@ export type ReplaceTaskResponses = {
 };
 
 export type ReplaceTaskResponse = ReplaceTaskResponses[keyof ReplaceTaskResponses];
+
+export type RestoreTaskData = {
+    body?: never;
+    path: {
+        /**
+         * The task's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/restore';
+};
+
+export type RestoreTaskErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type RestoreTaskError = RestoreTaskErrors[keyof RestoreTaskErrors];
+
+export type RestoreTaskResponses = {
+    /**
+     * The task, live again.
+     */
+    200: Task;
+};
+
+export type RestoreTaskResponse = RestoreTaskResponses[keyof RestoreTaskResponses];
 
 export type CompleteTaskData = {
     body?: TaskCompletion;
