@@ -230,6 +230,9 @@ type IdempotencyKey = string
 // IfMatch defines model for IfMatch.
 type IfMatch = string
 
+// IfNoneMatchCollection defines model for IfNoneMatchCollection.
+type IfNoneMatchCollection = string
+
 // TaskID defines model for TaskID.
 type TaskID = openapi_types.UUID
 
@@ -295,6 +298,10 @@ type ListTasksParams struct {
 
 	// Cursor Opaque position from the `Link` header of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
 }
 
 // ListTasksParamsStatus defines parameters for ListTasks.
@@ -324,6 +331,17 @@ type ListTaskChangesParams struct {
 
 	// Cursor Opaque position from the `Link` header of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
+}
+
+// GetTaskStatsParams defines parameters for GetTaskStats.
+type GetTaskStatsParams struct {
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
 }
 
 // DeleteTaskParams defines parameters for DeleteTask.
@@ -443,7 +461,7 @@ type ServerInterface interface {
 	ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error
 	// GetTaskStats Count the caller's tasks
 	// (GET /api/tasks/stats)
-	GetTaskStats(ctx echo.Context) error
+	GetTaskStats(ctx echo.Context, params GetTaskStatsParams) error
 	// DeleteTask Delete a task
 	// (DELETE /api/tasks/{id})
 	DeleteTask(ctx echo.Context, id TaskID, params DeleteTaskParams) error
@@ -554,6 +572,23 @@ func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListTasks(ctx, params)
 	return err
@@ -615,6 +650,23 @@ func (w *ServerInterfaceWrapper) ListTaskChanges(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListTaskChanges(ctx, params)
 	return err
@@ -624,8 +676,28 @@ func (w *ServerInterfaceWrapper) ListTaskChanges(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) GetTaskStats(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTaskStatsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetTaskStats(ctx)
+	err = w.Handler.GetTaskStats(ctx, params)
 	return err
 }
 
@@ -868,6 +940,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
 
+type CollectionNotModifiedResponseHeaders struct {
+	ETag string
+}
+type CollectionNotModifiedResponse struct {
+	Headers CollectionNotModifiedResponseHeaders
+}
+
 type NotFoundApplicationProblemPlusJSONResponse Problem
 
 type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
@@ -996,6 +1075,7 @@ type ListTasksResponseObject interface {
 }
 
 type ListTasks200ResponseHeaders struct {
+	ETag string
 	Link *string
 }
 
@@ -1011,12 +1091,21 @@ func (response ListTasks200JSONResponse) VisitListTasksResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	if response.Headers.Link != nil {
 		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
 	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListTasks304Response = CollectionNotModifiedResponse
+
+func (response ListTasks304Response) VisitListTasksResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListTasks400ApplicationProblemPlusJSONResponse struct {
@@ -1255,6 +1344,7 @@ type ListTaskChangesResponseObject interface {
 }
 
 type ListTaskChanges200ResponseHeaders struct {
+	ETag string
 	Link *string
 }
 
@@ -1270,12 +1360,21 @@ func (response ListTaskChanges200JSONResponse) VisitListTaskChangesResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	if response.Headers.Link != nil {
 		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
 	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListTaskChanges304Response = CollectionNotModifiedResponse
+
+func (response ListTaskChanges304Response) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListTaskChanges400ApplicationProblemPlusJSONResponse struct {
@@ -1368,22 +1467,55 @@ func (response ListTaskChanges503ApplicationProblemPlusJSONResponse) VisitListTa
 }
 
 type GetTaskStatsRequestObject struct {
+	Params GetTaskStatsParams
 }
 
 type GetTaskStatsResponseObject interface {
 	VisitGetTaskStatsResponse(w http.ResponseWriter) error
 }
 
-type GetTaskStats200JSONResponse TaskStats
+type GetTaskStats200ResponseHeaders struct {
+	ETag string
+}
+
+type GetTaskStats200JSONResponse struct {
+	Body    TaskStats
+	Headers GetTaskStats200ResponseHeaders
+}
 
 func (response GetTaskStats200JSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskStats304Response = CollectionNotModifiedResponse
+
+func (response GetTaskStats304Response) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetTaskStats400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTaskStats400ApplicationProblemPlusJSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2530,8 +2662,10 @@ func (sh *strictHandler) ListTaskChanges(ctx echo.Context, params ListTaskChange
 }
 
 // GetTaskStats operation middleware
-func (sh *strictHandler) GetTaskStats(ctx echo.Context) error {
+func (sh *strictHandler) GetTaskStats(ctx echo.Context, params GetTaskStatsParams) error {
 	var request GetTaskStatsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetTaskStats(ctx.Request().Context(), request.(GetTaskStatsRequestObject))
@@ -2810,123 +2944,132 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37chs30u+rdM05VUv6DCmSkpyYqv1DtuWsEt9Kl+OvEro84AxIYjUDTACMZMafqvYh9hm+B9sn+aob",
-	"mAvJISXFiZPd8l82yRmg0ej+9RXQpyBWWa4kl9YE40/BgrOEa/rvyQWb478JN7EWuRVKBuPg3Gol53DN",
-	"UpEwqzSoGdgFB8vM1V8MxIXWXFowllneD8JA858LoXkSjK0ueBiYeMEzhuPaZc6DcWCsFnIe3N6GwRmz",
-	"/KXIhN2c9t2CWRAGUj6z5ZQxS1Ou/2Lg50JZNoZoEuRc9wrD9SQ40n+dFIPBfowEcGPdq/QVP7L+N8Nj",
-	"JRMDhbQihVmRpu6BCCm/F6VvVSri5Sa9F3fS97OnYVpoU9J1s0YXk8Cz3C7dCGDZFTdgFWg+E/enlVu9",
-	"PJ5Zrlt2009kFdwwYWHKZ0pz0PiKkPOHbuC7d++OC7vg0oqYWb45X/SUM811FMKNsAuIuNZK/3USCEkC",
-	"9cGqKy4nQQQ3Cy6BAX2GG2bAoFRNC4trLwxPHkbabRjkTLOMWy/cpwnPcmW5jJc/8Jb9O4ZCip8LDld8",
-	"CTnXIKTlMuEJxJozfAg6DC4vT5+jVDKYK5VAvFAi5t0QrnhuYXQAC1VoQ687WUCiBQ7v1CwIA8kyJLRB",
-	"Tg/paa4lYx9fcjm3i2A8OjwMg0zI8vMwbNmE09krZuNFy5ryPF06zVkwOeegZLoE0aq/qPy4MiW5VzfD",
-	"oRM9iiDDwTnK5rJ7BDw1HKKD4SjavrZZzxG0ZVHDweigbR0XzFydPm9XLU+tSPpwDBlLZ0pnPAGRIM3R",
-	"wWBQk5Mzu6iJEclOucFxmA3GQVHQky1ypLnJlTScxOgpS84cvuCnWKGQ0H9ZnqeoA0LJvVyracqz//d3",
-	"g/R/akz3fzWfBePg/+zVILznfjV7b91bbtJVDryqFvz9+ZvXITCYsgR+LrhegtKAK4ZK3EP8yj0RF9oo",
-	"3Q9uw+C1si9UIZMvSfZrBaaIF7R5MFMa7EKYSjNuw+AtW6aKJRdKvWR6zr8kbShUU5UsSeavuYbHB/CD",
-	"eOrI0oSSAh99wUTKvyjXolJ/IkgUNyCVdTq4TW2J5nOur0XMLyW7ZiJl0/SLczNhlk0ZogbtNAdhTEHm",
-	"8Pt3P5yHpakR1iDGGrjhmgNH1qMM8KSLW1HU9KNCN7wTsmq9yqy1Eeqf3msYQKL1fCnjk4+5Q4B7M4V/",
-	"ZFmeeptmmUhxncxcGUh4yi1PgOEUUOQJszz54D5lbAkLds1hyrmEvNBznkDHqmxqrJIIo5o7c7E/gIQt",
-	"TXcMiTAx0wkxLVUxSyFW+RKYTMAsZQxszoQkA6oKuzof+QKW2cIE44PhIAyssEgzrRm4X3SFa4WWY6sS",
-	"1WO5GPsFj3GOXvnobfgbSEO9WjQlLTyLVhYRbePagi8rfk1kybAQjCJezTiaZyZRQwxbwg36jFb5ufrw",
-	"/D58nciZVhk9YyzTFjolo9eI7PYnEtlzodQrJpfeDJgvrWaVk6mZ5ZCiT4qKwz8uWGGs85OaatN0sXcq",
-	"TfVg093t1f7uvV72j5de6K/T10vJCrtQWvzyZZH3lTBGyHkI3jtFQ+r1Aqbkxzr/dI3F79696617wbuW",
-	"u+40+zXnWsXcGIS+E2mFXX4uVi3QrychdZZuqjm7MjAEXTh0JWfcBOOfPgUzwdMkGAd7Dj/CIENS0CQH",
-	"WYEDcBiiao0GA3QmNYvRsfbabLXIMvKX3jfQaDSq0ej/u+gRveiZM6i7Iem6ev63AaTS2HsWMGIBdFw4",
-	"YiJAZ9EAZ/ECiBNd50RJiNYc9YhiE80xInEhDYNEzGacrDHOQdb4Upoiz5W2PHnFE8EuaK1/jHeD6Ihu",
-	"Y5+cbP8yjv0CV3qCHMBPuVY511Y4P9fLw2aUhCNBrjA6ohjJITHN1Ymc9EQhRHuWzc3efuQYGZGr2nex",
-	"LvLaR7IhRE4pWn9Ct3bzh/6ml96Q1rYgtfb+f/Lrql94Xw2mpn/nsXXun1Da6x+XRYbvpeqG3kpEkaH2",
-	"i/mi8W5NSLknm5yTcPbiGTw5OPwG/HaDU1Vc0CrzSxX+tDl+qbKfAmF5Zu4SkcYW31bUMq0ZQbSQxjIZ",
-	"8/aQq8QOkYTAUqNcRM4MRP/V88avd/q8fT9KEKC4T2TIw8MnTyiUdZ+Gg0H1GsrSnDsKHV60LNx6DVqX",
-	"x8uzU9Cc9C/mIBJE1dlSyDnJ5ZWQCfogJcc7EZuqwo6nKZNXEcUkeYrO1d8uLt6CY263ZUVrUkS/ltRW",
-	"q22TpQs2f6YKp/GrmxyXX1chqJD28UHQZFIbi1xce5ec01Ohn6SdMHO1ZjlQfshJC8Yzlhoe1t98QAJl",
-	"kaZhQOkQ/00wGowe94bD3ujwYvBkvD8YDwY/Butg9ELpzPm9Qjq0SAsOM5Umzn9NCv4hIbvpxxv19ocY",
-	"zaNBGgyfjGaD+KD3DTt80vsmGfLek+l+3BvNDmbD2ePZPhsOSIFKnXW6GQYIQMgJlmRCIleV5EtihbdJ",
-	"L0TKfUj1ETS3hcbHKp9v6/Juw42drPhWbctUqZQzsl6rTNzMc3JZBXZkXFJmMODTV+jclu8eAXIfbhZI",
-	"tPP4pLLIvUp8kO6eFbTv+LCLAV3CY0Odmrv4qX2MjXdWCF9NUw1Qne+ctN7otSnvQ7FoM0fGiLlE78yl",
-	"uQzX106m7sjrNAXmLiPrn7stRaoBvQ0W7I/uSNSF+PSpe3M42ATjCvpW+XrnqE2BXefPM0r7GVCSAu0l",
-	"ZCoRM+91bBWe3cji2OmRrzldQ9KbCtnYds/BFelbWcCasmzDLbeszeW+kRy4tHpZFQxc2hPjxHGtZMyg",
-	"Bkl1A8L4ZFkVn4OY4Y+ohz5i7U/kBU9TfD0DlmOEOF1C5H/9wGwUolrGC5ddbY61YAZjxjBQkr+ZkZ+9",
-	"S9QIkm/Dux+q4uvg9n3JEsc3r5oscckrlr5tIJUH9UzI5rfDnXDWEn9WM7maD0YFhtuG0ayw73bL/p3K",
-	"vLB30rlu6W8WKq13kLY3FeiSZBj6a2EJGDtOtkLQPE9ZzLt9iJxXiphJkQpPKAVAcQ2GYROJ0U2/vxbb",
-	"dC6liFXCG9+F5ExPl5ab7hGgMJNZ86OGkKobrnsxM26KiUx4Lymcn8+TPlzKK6luJNQMp/d9hQM60cFo",
-	"RMGI91+yrpOfnRs0Y0VqK65t2p8/FrY/B2ertf30fkMcLGTKWBgOwNeKjlz4trbJjR0J6x2vwtn90cru",
-	"4hua55xZtzGJVnnuUio15v8mIL+6mrbQ+g7xA4X+rim0VoVMUF5uFsJykzN0gysm9IO760crni0RuA14",
-	"35Z1pgcpLoWMGddzDjnlsdUMYZKZq7HDTMrlYaRiINecwgyH3EcQoYBFEKecaYOoWw0dTSRGlqVwRn1A",
-	"dDIs4xTcG4pUKrSJgLlimItXr1lacHOncv1nKdNX/fl99KdVVc4tc7nhHeK1EfltRnvqmuukaFnya2Xr",
-	"6IAYnxS8rLFYlbAldC4vnnVXvLzt8+ScmHBPqqyyLL3Xs+vwQi+ueYp+6nqx2+Cn9nseCkHkNZQliBth",
-	"Fz4SpVjL1xXCyq2ovUaUZqUtOoyUMG2mWeuYrhknDgfjweF4/5v+YDA4GI5+XItjD3vD6WjU+yY+4L1v",
-	"Z4NB7zEbJqN4f3rAD2eboWVzlrsjR//0kUvXCGuAXKAy7KYFdfDrurJho+5944AyBLurZN4SLjSWsbm3",
-	"t2FgeFwgXp0jfrmVu3z7cWEX9acX5czfv7sIWuzMuwuoajkrxUfoPOXWcg04Hn13AXlazIUcQ/TdyQXs",
-	"sVzsscIu9ijBT7We43SOILrIDJwkz8+PQzg5Hx0+DuEM/8G44S3+5wgi/jGPoFz0EUTCmIhUMmJFEkG8",
-	"4DEG8zfka8ZKzsS80OgP1vUcgpwFh8gUUzR3TGTouPq8OCT8OoJcC4nAip94qvIMDaUrSJAhI/Qne0Xc",
-	"qrdmYW3ussRCzlS7Wz9l8RV3yTIGWZFaQX1LcKEShf5qUsS2DycURUbIrghQUF1On8WWgsxSGo0PwCbS",
-	"rw7N/LjRw9Wy3DJm84WW799dhHDNtZgJxLc5E9IZn2pnJ3L31qLYe8KFkt0+eBiwC2bryjr/KIylzWL1",
-	"zxgRpErOqU/KqIxjNEedL3PuiCA/g0lzw3UI0cHgIOpP5EQ+ekTJVvPoEdm/aFuSP4JOmQ3u+s4o3Kso",
-	"LIOVECKXVcT/uXxwNJFMJiElLa9X6ymF5ib0zVVmDD99Im8qBJ/lvn1P/VVIEP0QuRamZip/Iqtc/krN",
-	"qMrpd8FX9SWunKSk6jiBjk/wUzWSlAdZ8azsoWBpOajpP3rU0DiSlb1PIrmNfAYO6TKu4zA6uWDz6Aid",
-	"kwQjO5RQEHIio9NZ77WSvOySsIq2JdofHEQUzwsJjSYKJSF6e3mBjHx7fPHsb141n5+8PLk4qd8+GI4i",
-	"5IKxnJEaoDXCsBJ9AwaxkmXPhbMPfpHPEdroEV9VFnJOiyzHv+I8NzVO4+55g4P2ppEuGPu83hyFDXFs",
-	"Il3SRiNBOLwLcjskbl1czpvzDUbuaW6s0jyCKeKxKTnnnLPavE0kmYP1vXA/mqhh+MiR/iSSEGoYv43g",
-	"X//4p897CAMLdYM8cvE4yvNEsmbJ3TFB2Kpvpayxa95LhSEGdgznTjkrYCkliUrLJDtntXBi9FzkuH+u",
-	"dQcZM9yPYMqXSibdPpygP0sglrElZOyKT2R0dnxx8uHl6avTiw9vT84+XJ6fnEWVdFLnnuvFRLFh11yz",
-	"OQ9RoKhr0+HajYg9oRiwP4n8gqNGxbtBxbtFmWeuavVKhj4fxxp14KTE1bLhDAxbmol0mtvATmOZTAx0",
-	"Tk8uXkCi2cz2BLezHsI8y0VPM8tprp6vOHfHSN1aSX8MD+5OXW9EdTmOeuS1IT+vIRd3/k0pCCwFLhPC",
-	"KgOqsEYk3HWTJSou0BCGLvmbVJLVYK1QaOf3FpyldvFLNJEd5Kavt4MupEFt2kM9W/4SUd9J3c3kQN5U",
-	"6uNiLNzGTMyR1Ylvijwc7HfDiYz2VM4ly0V/ybLUg031nQf/FdJp8kTFJoLO+Q2bz7mGy9OufzPjVovY",
-	"INVvtcq4XfDC+LxQKmIuDfmjvt3x1Sl6RoVOvdk34z2a26hCx7yv9HzPv2T28Nk6pgrI0h+/PQ3C4Jpr",
-	"4yOr/qA/oEDELSAYB/v9QX8f/XZmF+SqefhwYeact7iqzm2wbF46CVUTi/MWyAKScSmyKdd111DMNPUl",
-	"g8ANpno6TJdkg9BtrYDiFF3sl8LYC5dgXunZHA0GO2rvmzX3e1VWq8LeRl21vRqP/KHWgIPBcNvYFdV7",
-	"Kx0w+NLoyd0vrTcm3YbB4WD/7vdaWgfJKS+yjOmlZ+z6thGbyxqbkEbMF9YE7/HF2pxsFYgXIqUgPVbZ",
-	"VEjuBOD49XOne5Fl88jnaIBlyidDDU+vuReWN2dd5z4rnXh3EkPL8URSVtWLGUoMNXSjMzbV1Fs+XUIk",
-	"0AWStSOXCM3JS6TWspzNUeTI+oK5ErkBpSeySmyQbPbhohJdgptGKgqX5WNLamtHMnBEqhuUDzmrotBy",
-	"VNObPrzFyZ1nJwy+4Xp4x26kjKJ7mpgc19B7bN5gLNCjmMjopZBXY3AI+69//I/HXNA8/eskkPyjnQQR",
-	"OOMANwtlOFyevSRlQ+ZVbJn5XSLvWILK2c8Fh8hRhAh97KlDUn3HlEyXtTo3B6C98KUVcuET9IWOgMkl",
-	"huNzB6JVN7erm7ToN4rVanP/T5uRsfBdx46DVcWi6hEnd7VuEvcF/GanUZV7DliaYujvG0HcpzpnUWcy",
-	"3reEwm2RVimUW4lR2m4hxdfNGuTU3/iQvlmcq+tuVeLwPkSeI4GVTPbhuZt/7NKvrmsi8hOjV+1n9qau",
-	"nCqCzkLMFzAT2tju0URGrHrZF2Q6MTO8J6Th0ggrrrm3eXVOl6SgjUmk9itcqjbIxD43cK/FPlsjAUwx",
-	"dU9XB52Q2DL6aby8bf9+3nqY485q7iZ5byg/XofUwkDJ4G3zNyqv9+0jK7PFO+evbDGTy/qICBXBOg4b",
-	"iUN1VIhb7QBrgeghedfl0PJUJVWOu20Fls1XiP9d6u3GLsntmSmdBTsXnhQcDYrSVXqVvDd/3q1tASjA",
-	"7tmg9bBJWQ1/wO7XRPiey/vQQI9+Hglv2ZyDEb9snYcijXa8OhyEdf9XKf1bW5talu8MTq6McKmOMrlH",
-	"Bq6yYF5Pc82vhSoM2u+t1Dp7tftk0m4Vff9lvEtqBbjTs3wjOS238pjXWpORTy2H8u7wDCg39e3o22+7",
-	"7V7H7gOIt+TkDu72Oxtnqf5z/GLnnpSOsfv8/jYMcmXacvjUQdzSZhzWXlgZ9TuXo/6e/NoyKMUvKGHn",
-	"ihsTWR1GnHPrXDqlBbqWKUSjwbCRZaC8Gg4kVZn7oEyVMOCNvO//dPnrRorQgGYxbxRekaTWpmjn141G",
-	"rX7dM5qFRH7DsWvbofqRvbVTnU45ibanKlneQy99Rcf1PBcpFbXqDXZxa9kzTAFJSyzzK9sbf6OWRRRJ",
-	"glW2Rvwb347kvcGK+nKwp8USMpFeOVy5n6tQd+/crhZ60JjfbiDj8EHIeDcgbjkR46TUhWWr+Fcead91",
-	"HIOeuQ2Dl8pR1l4fwQDJGxrJb6q5HnAi+UvC4vAe8LZ++JLeO7zPZC1nGwiLR/d5efOYyx+O4w6AfGDf",
-	"gt4rOY0yRb41t3Gx3njoUr31wer17BelkjEsruDWvV5n3H3+gRL7247QdfjHOC0MRlEhIPgYW5GBIVjo",
-	"UiWUQJvITrMEHFJGhCpkKYZABP+xylwTDVLseu+onSY6Kitlm/X0iWwW1Oshmk2Rm6UEn6l3nX15Tp0+",
-	"SsYu7y6swVEtLsfdMeFSJHO4UfqKRldyvYwRjX2nNHkufsN8qa+ZMJlIypjAQxImRwjtqboBYaGQfqeg",
-	"w7anQpzNXN+ve6dCyiLI39QNlSOXMu4/ejSRwz48eoE7S1+NH5FYwZbDi2TgPeHee/blPi6TPpyjZDlB",
-	"nUiAaqcTrXKK90TixLR1S1eOt9IGgqtZKDUuhWWpChpZ85iLa+7qKxI406ng2jmxGVvClFdy5aOtpSpA",
-	"U29S1bFBseREjvpwxjNOKWP8bU76U8u9FVn5up/0X//450rzQ92KFrp1N9p6/W/1Kl3xhsxv+eVf1nsp",
-	"4DjWyjSUhoal06bW32hiRFZey0CLwYCgRAb6guIXOJ2BVE4cYvLuqIh3xXnuNA3AZUhpgQuW9Cdyvw+P",
-	"TmWsecalZemGXKwJhS/BEF00VHX0Kla54Anwjyy26ESYla0L7xCmM9d56/rJnCQ1dwE6QhrukoFiRiNL",
-	"ftM98vvuXmtyWLhOCQm6udlohds2vD+RB314dDAcwHdK8keQcSYN2M87k0xktp5Lhp3Hki1PU1q8MwI0",
-	"I5Wj/JlvGrftfDIdRXYHvxkiH89h2Afn08lNWqs0i6eGxlUp0VHWtweR2zkCJtf+RvUkAlNmyuU5bgg7",
-	"riu6pAlU1cNhbxaqtFCViLpcj7QL42u9vhQOopbHdIkWZlZBls+wY4DilA9JJLB7XU5AJ5vxoUwYUwUi",
-	"hcSwv1GRp8K4GTvRqayr+xY3aoICJ1gqfGM2sjfL6xOcBBSkB+iukcwT3cxwg0YoVlkmrDOguM0TWUG1",
-	"+6mWIlYHVu6kKHOp7/KsLMmBe5Ws265Etz++cVe6m4SiNHKN7JA73mebnsF4FSdXoHBvIlfgj7ItS1Xo",
-	"OrOCu0ZtciUU9OEN1bQtCQArPQ2MpJyhmshX66KJYhniKx7uy21v9te1nbzqD0f7B4ePf9yS2VnRiO05",
-	"r62HXL4mvn6XxFe1pT99PWC484DhcDAejMbDYf/g29GT4f6PPif9e3SZvg9/TT7Sn7p6YFbS41IVkhBC",
-	"/H5ZyhVf/0+UpxzeY57mNTV/jtwmXahSmnoj0GVgrmOQNM0jqdcDxPuNYNmUbfCtoXLkO74joIPKZUAs",
-	"V3rbXYG6UV0XZkuf+6oV/Y7buhH/M5P2d+mGm2RbforW9u/a/EFdLruz3NvaP6ghsW5j39x/ap7kdXfk",
-	"2Fk6qW7qI6tr3Y9q5tskqQuSfhAWUs6uuYFUGGvCiaTe2bIHG6mM+nBKb5HHvr0HszzKuXYMYCI72xol",
-	"u1WnZHubpGuR292piT46dWtSkHdU+XDM+rV6zxzpniuV9OGd6zismlxDn21Y1CZn83Y/f5Ff8w6/qoBA",
-	"MbqxbGnaHFK3T78uQ+8vJ2xxHw62CUTideULYbMjZPdL1fV5BOb3SHS23CH3h6uy4+72PGfYjtJnvjO7",
-	"PmvioqaVPu0+nHPpk0Qkbb5dG3Z1a0/kqsS6G+Cq7OcDW7nbJNcbgbtCqGPpiCb4aaSlSuYeORdDYIAo",
-	"0rS6ExMJdw2iBEm4pl3XYtZ8eNjdmO9/Z/O1vWnxMyoqOOR+m5KXI1O7Gtn6FQ8DeepuI90Qns+i5c+L",
-	"J38oKHzHKZ+6HRMehvf+ElcU2XzLrbSbB4LJlf9m/8nj7hjYlA4A+/PAGNRViHDHceC13jEEJHd4oakc",
-	"NG2PpvUncZRefYK+bcOSS4rcfgMr+JAC9f2V2B3Oxs3dtd71onfpZ/eYTHrEV/y2KhY3QnZX4KxjadyK",
-	"B5aOSxLvUTr+cgCHIuIF7D8UXz7DX/laSH5QrORCBqOy6kKDqsDUjq1Fq79F9RPjAyCeCItzuRHXAdKy",
-	"KzKZQoNPPxrorACjD0Hq+JnSbBBVqh2By8Y1e3fdTXehj57cpfTdNlD0xH5hVGwimL/oZRts+UxjI3/n",
-	"7vKr0hYLlefoZjUyd0+LJShmf+/2mC+LcZ5PX0HuK8h9FsiV5d17tstQqqPUR7oQ4zf2J6mHUirqMwzB",
-	"qvk85WYF3jrugugZdycYrV52XQoFok+TGismwRhQUf+bIOM2CifScDoCewSGW1t2X7qyu7DAUjoySHFM",
-	"mXguC6IdUbYm2m4fjsu/6+EuPZjInf2QniCPqb8eGZtc3+bRPRDdGveM3W7+dYR/m7j0TwxjX7HoAVj0",
-	"iumrssOorhgojWp4P2TySdjPA6bW3u6n7vy9a69e7ZhLObUINWribK7CRr9N2R1GWSf/FhXe2URKfgP+",
-	"gO4Y1m9zcQkxysiVCezVc//r19r4QX2bDjWc9OGMmOIuPqjvzPB3SZeLWEc8d0rQHZaORoNBNJHVQcDG",
-	"vYvCUKMMc0BMlwcwnSFHqhs6yhn2B1AeISqZBMJMpEuHj10JgNjiug9qUl1nCRUBnTxsuc+jD6+d4Wh3",
-	"bUk0Khj+g4AudE2Zbmu+JsB+cwy5lInyZ/v8vZa7YrbmdUUEE82Lin56j3DgX9n5F8KqwzrVkTccfrMT",
-	"5Hg+13zOLPd/pcbuGqSqw22O8wPnudPnRqNZezuyrxk1xqXK7u372/8NAAD//w==",
+	"7H37ctu21u+rrOE5M5VyKFmSnbSRZ//hJE6329xO4pycaZUJIRKSsE0CLABaUfN5pg+xn2E/WJ/km7UA",
+	"XiRRttxc2q+TvxJJJLCwsO7rB/hDEKssV5JLa4Lxh2DBWcI1/fehSlMeW6Hk6Tmb4zcJN7EWOX4VjIM3",
+	"nF3AJUtFwqzS0IneHEyC33/7zySIuqBmYBfCgOYmV9LwMQgL8YLJOTewXHDJL7kGJlfuSQ4xS1OuvzFg",
+	"mbkwE1k+22EygYyt/Mv0LjBYamE5zJhITTeEpbALGuWXgutVCPgOPYjfnbw4+8ZMpOa55oZLy5D+kpY+",
+	"PFRZXliewEyrbJ0UN0mcqvgiBKls/QgR2Z/IIAz4e5blKUeGHEyCxWj64+H7hwP9Xf5/h9nRT5MgCAPN",
+	"fymE5kkwtrrgYWDiBc8YctSucnzTWC3kPLi6CoN2Xr+yWsl5g9uea0jHNwbiQmsuLRjLLO/fcsaXzPIn",
+	"IhO2ZYsXzIIwkPKZ3dqoXwpl2RiiSZBz3SsM15PgWP9jUgwGhzESwI11r9JX/Nj63wyPlUwMFNKKFGZF",
+	"mroHIqR8L0pfqFTEq216z2+k7xdPw7TQpqRruUEXk8Cz3K7cCGDZBTdgFWg+E/vTyq1encws1y276Sey",
+	"CpZMWJjymdIcNL4i5Py2G/jmzZuTwi64tCJmlm/PFz3gTHMdeUWJuNZK/2MSCEkC9c6qCy4nQVQqF32G",
+	"JTOA+gLTwuLaC8OT25F2FQY50yzj1puUs4RnubJcxqsfecv+nUAhxS8Fhwu+gpxrENJymfAEYs2d3nYY",
+	"vH599gilksFcqQTihRIx74ZwwXMLoyNYqEIbet3JAhItcHhn3IIwkCxDQhvk9JCe5loy9v4Jl3O7CMaj",
+	"u3fDIBOy/DwMWzbhbPaU2XjRsqY8T1dOc5wFUzJdgWjVX1R+XJmS3Kub4dCJ7kSQ4eAcZXPVPQaeGg7R",
+	"0XAU7V7brOcI2rGo4WB01L6OZ0pyerV2ANurQkqNs4ec6VRwXZl6kmtcnGEZCjUZAujEKstYz3CUCMuT",
+	"EJSG6E7UPXZSpySfSGNFmlZrxTGYNEuUAwPR4eAocgIsFUxVsnK2m2mewJKzi3TlDPIuduC6/hhPzpm5",
+	"OHvUbm78DoqkDyeQsXSmdMYTEAnRfDQY1FuUM7uoKRLJtbqE4zAbjIOioCdbdKtiOD7/gCUvHavxU6xQ",
+	"cei/LM9TtAtCyYNcq2nKs//zL+P2tJ7uf2s+C8bB/zqow4ED96s5eOHecpOuc+BpteAfXj1/FgKDKUuc",
+	"F8b9xRVDZQJoy90TcaGN0v3gKmyEGc+UfaoSMRPIj01eP1N2IeQcFsx4RUrACBlzEhOnOBKitX2OjitR",
+	"CcJmaFM62bZV+8cONsIfWvwzZR+rQiZfksXPFJgiXpCgwUxpF1eVlu0qDF6wVapYcq7UE6bn/EvShgqA",
+	"7CWbhQHdvSP4UTxwZGnycgIffcxEyr8o16LS/kWQKG4oeiO7ssvsEs2vuL4UMX8t2SUTKZumX5ybCbNs",
+	"ytDq005zEMYUFM788ObHV2EZKghr0EcaWHLNgWJplAGedHEripr+DcGnqKRXhSXXyX8jgCFaX61kfPo+",
+	"d9Zqb6ZU0THqs2UixXVi8AwJTzmG3QyngCJP0Cu8c58w3l+wSw5TziXkhUZt71iVTY1VEt2g5s7dHw4g",
+	"YSvTHUMiTMx0QkxLVcxSiFW+olTArGQMbM6EJP+hCrs+H8VyltnCBOOj4SAMrLAU0eOagftFVza40HJs",
+	"VaJ6LBdjv+AxztErH70KP4E01KvFUKCFZ9HaIqJdXFvwVcWviSwZFoJxXnrGMbxiEjXEsBUsMea3ys/V",
+	"h0f78HUiq9TIWKYtdEpGbxDZRR+NLlWpp0yuvMsyX1rNqiQBYxFIMadAxeHvF6ww1sW5TbVppkjXKk31",
+	"YDNd6dX5yl4v+8fLLOKP6etryQq7UFr8+mUt71NhjJDzEHx2gU7f6wVMKQ9x+cUGi9+8edPbzGKuW+5m",
+	"0uPXnGsVc2PQ9J1KK+zqY23Vog5hydNNNWcXBoagC2ddKZkywfjnD8FM8DQJxsGBsx9hkCEp6JKDrMAB",
+	"OAxRtUaDAcYwmsWYGHlttlpkGcV2bxvWaDSqrdH/c9k/ZkEz51CvN0mX1fOfxiCVzt6zgBELoOPSSRMB",
+	"BrYGOIsXQJzouoAPo7L1RCui3FJzzChdRM8gEbMZJ2/s4jXaTVPkudKWJ095Itg5rfXPiW7QOmKI26eE",
+	"wL+MYz/GlZ4iB/BTrlXOtRUuJvfysJ3l4kiQK8xuKcd1lpjm6kROeqIQogPL5ubgMHKMjCis7rtaBfLa",
+	"VyJCiJxStP6EIfj2D/3tjKIhrW1FhjpT+dmvq37hbTWYmv6Lx9aFf0Jpr39cFhm+l6olvZWIIkPtF/NF",
+	"492akHJPtjkn4eXjh3D/6O634LcbnKrigtaZX6rwh+3xS5X9EAjLM3OTiDS2+KqilmnNyEQLaSyTMW9P",
+	"D0vbIZIQWGqUq6gwA9H/73nn1zt71L4fpRGgHFVkyMO79+9TKcJ9Gg4G1WsoS3PuKHT2omXh1mvQpjy+",
+	"fnkGmpP+xRxEglZ1tsJ0C+XyQsgEY5CS452ITVVhx9OUyYuIcpI8xeDqn+fnL8Axt9uyog0pol9LaqvV",
+	"tsnSOZs/VIXT+PVNjsuvq3RZSHvvKGgyqY1FLge/Sc7pqdBP0k6YudjwHCg/FKQF4xlLDQ/rb94hgbJI",
+	"0zCgcpb/JhgNRvd6w2FvdPd8cH98OBgPBj8Fm8bosdKZi3uFK2tP04LDTKWJi1+Tgr9LyG/68Ua9w2EQ",
+	"BgId0mB4fzQbxEe9b9nd+71vkyHv3Z8exr3R7Gg2nN2bHbLhgBSo1Fmnm2GABgg5wZJMSOSqknxFrPA+",
+	"6bFIuU+p3oPmttD4WBXz7VzeVbi1kxXfqm2ZKpVyRt5rnYnbdWpf66ckGZ1LygwmfPoCg9vy3WNA7sNy",
+	"gUS7iE8qi9yrxAfp7llB+44PuxzQFWe21Km5ix/ax9h6Z43w9TLjANX5xknrjd6Ych+KRZs7MkbMJUZn",
+	"rkxpuL50MnVDDaopMDc5Wf/cVSlSDdPbYMHh6IZCa4hPn7k3h4NtY1yZvnW+3jhqU2A3+fPQd6KUpER7",
+	"BRkVqVzUsVN4rrcsjp3e8jWna0h6UyEb2+45uCZ9awvYUJZddssta3u5zyUHLq2uO3OubI154rhWMmZQ",
+	"g6RagjC+sFfl5yBm+CPqoc9Y+xN5ztMUX8+A5ZghTlcQ+V/fMRuFqJbxwlXHm2MtmG+0KcmfzyjOvk7U",
+	"yCRfhTc/VOXXwdXbkiWOb141WeKKVyx90bBU3qhnQja/HV5rzlryz2om17PDrMBw23Cale272rF/ZzIv",
+	"7I10bnr65UKl9Q7S9qYCQ5IMU3/qdwoLHSdbIWiepyzm3T5ELipFm0mZCk+oBEB5DaZhE4nZTb+/kdt0",
+	"XksRq4Q3vnOt1OnKctM9BhRmcmt+1BBSteS6FzPjppjIhPeSwsX5POnDa3kh1VJCzXB633eooBMdjUaU",
+	"jPj4Jes6+bl2g2asSG3FtW3/8+ea7Y+xs9Xafn67JQ4WMmUsDAfge33HLn3b2OTGjoT1jlfp7OFobXfx",
+	"Dc1zzqzbmESrPHclldrmfxIjv76attT6BvEDhfGuKbRWhUxQXpYLYbnJGYbBFRP6wc39v7XIlgjcZXhf",
+	"lH3CWykupYwZ13MOOdWx1QzNJDMXY2czqZaHmYoBD3TwlvsYIhSwCOKUM23Q6lZDRxOJmWUpnFEfzqvG",
+	"XZGiZhmIKmsTAXPNTJevXrK04OZG5fp7KdNX/fk8+tOqKq8sc7Xha8RrK/PbzvbUJddJwVubinV2QIxP",
+	"Cl72WKxK2Ao6r88fdteivN3z5JyYsCdVVlmW7vXspnmhFzciRT91vdhd5qeOe25rgihqKFsQS2EXPhOl",
+	"XMv3FcIqrKijRpRmpS0GjP0mYAp3o87pmnnicDAe3B0fftsfDAZHw9FPG3ns3d5wOhr1vo2PeO+72WDQ",
+	"u8eGySg+nB7xu7Pt1LI5y82Zo3/62JVrhDVAIVCZdtOCOvh13dmwUXffPKBMwW5q77ekC41lbO/tVRgY",
+	"Hhdor16h/XIrd/X2k8Iu6k+Py5l/eHMetPiZN+c1zG2t+QidB9xargHHo+/OIU+LuZBjiL4/PYcDlosD",
+	"VtjFARX4qddzks7RiC4yA6fJo1cnIZy+Gt29F8JL/Afzhhf4n2OI+Ps8gnLRxxAJYyJSyYgVSQTxgseY",
+	"zC8p1oyVnIl5oTEerPs5ZHIWHCJTTNHdMZFh4Orr4pDwywhyLSQaVvzEU5Vn6ChdQ4IcGVl/8lfErXpr",
+	"Ftbmrkos5Ey1h/VTFl9wVyxjkBWpFYQ7g3OVKIxXkyK2fTilLDJCdkWAgupq+iy2lGRW+EKfgE2kXx26",
+	"+XEDg9ey3DJn842WH96ch3DJNWEqXKfOOZ9qZyfy+q1FsfeECyW7ffBmwC6YrTvr/L0wljaL1T9jRpAq",
+	"OSc8kFEZx2yOkEtzbmuAkEP4hBAdDY6i/kRO5J07VGw1d+6Q/4t2Ffkj6JTV4K5HtuFeRWGZrIQQuaoi",
+	"/s/Vg6OJZDIJqWh5ud5PKTQ3oQfHmTH8/IGiqRB8lfvqLeHjkCD6IXIQtGYpfyKrWv5az6iq6XfBd/Ul",
+	"rpykpELHQMcX+KkbScqDrHhYYihYWg5q+nfuNDSOZOXgg0iuIl+BQ7qMQ4xGp+dsHh1jcJJgZocSCkJO",
+	"5AZSBvcIt4VQVpTPezSN/1lJiF68PkdGvjg5f/hPr5qPTp+cnp/Wbx8NRxFywVjOSA3QG2FaibEBg1jJ",
+	"EnPh/IPX3gpqY6CzsbAonMiosU7cUNrPxnceyxt1/fqBESDML96DZjjw9yy2Dpx0vM0AEiBXFPRQMyoT",
+	"So878pgjvyuP0BbTmnwbXMg57UrJkAvOc1M7FiTBe0h0kI36xtjPOUftQMM7ka7KpJGDBGSmrLxD+tFF",
+	"/j9/tbXzB5obqzSPYIoOxJRb7aLJ2h9PJPmvTeEpGdjw1BT5fxBJCLXfuYrg99/+7Qs1wsBCLXFTXQEB",
+	"+TeRrIkRcEwQtgLalKAAzXupMMTAjuHcWZPKEpaiT71wEvaXtTZhul/kKHAOa4SMGR5GMOUrJZNuH04x",
+	"ACerm7EVZOyCT2T08uT89N2Ts6dn5+9enL589/rV6cuoUieCijrwL8o5u+SazXmIGkAwYWeIlyL2hHai",
+	"o9H9yC84arToG1S8WZSF8QpcoGToC4is0bhOSkdQovnAsJWZSGdqGsbeWCYTA52z0/PHkGg2sz3B7ayH",
+	"fonloqeZ5TRXz7fIu2OkbgODMIZbw6E3kc+uKFOPvDHkxyHAceefl4LAUuAyIeNqQBXWiIQ7+Fui4gI9",
+	"d+iq1UklWQ3WCoWBycGCs9Qufo0msoPc9AAB0IU0qE0HqGerXyMCytTwK+eVTKU+LinEbczEnACsHoV7",
+	"d3DYJROlci5ZLvorlqXeOlbfeW+1RjpNnqjYRNB5tWTzOdfw+qzr38y41SI2SPULrTJuF7wwvpCViphL",
+	"QwG0x5I+PcNQrtCpj1PM+IDmNqrQMe8rPT/wL5kDfLZOAgMKTU5enAVhcMm18algf9AfUObkFhCMg8P+",
+	"oH+IiQazC4otvflwefGct8TWLs6xbF5GNetnPOpTG7LIplzXMKeYaQLCg8ANJgAATFfkNDHOrgzFGeYE",
+	"T4Sx564ivgaIHQ0G14AFtkECe7WCq07kViO4HT6A/CEsw9FguGvsiuqDNcgOvjS6f/NLm0iqqzC4Ozi8",
+	"+b0WrCNlEUWWMb3yjN3cNmJz2RQU0oj5wprgLb5Yu5OdAvFYpFRViFU2FZI7ATh59sjpXmTRWbuiErBM",
+	"+eqt4ekl98Ly/GXXRQxKJz7+xVx4PJFUBvZihhJDJwgwepxqOswwXUEkMGaTdeSZCO2iDsLC5WyOIucO",
+	"JpkLkRtQmo4NuUoMyWYfzivRJXPTqJ3hsnwyTIh2JANHpEZH+ZDzKgo9RzW96cMLnNyFosLgGw4gPXYj",
+	"ZVSOoIkp0g59iOkdxgIjiomMngh5MQZnYX//7T/e5oLm6T8mgeTv7SSIwDkHWC6U4fD65RNSNuHR9sSW",
+	"md8lCuclqJz9UnCIHEVooU88dUiqh3jJdFWrc3MA2gvfC6KcI8FY6BiYXLm4ioxoBZVH83/eXFtJXVtE",
+	"R4C9KqSDjp/XmYzQyUjo/G84kY7m7lYoDNdFwlUQWB3I2Dqo1gCk9+GMPH1cHimr4x2WlGgKeo0kjlJa",
+	"MnM4Ame573O1mDfUqvXDNDvaYPUjB+0nOa7C7RKI8PByJ3lVa6o6uED8rU8ueKRGE1JWNRkClqZBWCF+",
+	"3Ke6OFWXrN621DzaUupSmXcSo7TdQYpvkDbIqb/xtZtmF7ZusFYV4n2IfIUEVrrch0du/rGrsztZjfzE",
+	"mLf4mX2IUE4VQWch5guYCW1sF9MTVr3sO2+dmBneE9JwaYQVl9zHCnXxvj7+ssEkUoU1LlUbZGJfBNpr",
+	"sQ83SABTTN3T1YlEJLZMcxsv79q/X3aeurqxbb9N3nNqhNS1E2GgZPCu+Rst9n0Bg2Vb4Nr5qximPuNq",
+	"XDwAHedTiEN1+o9b7Qz9gtFxqK4rluapSqpmRtsKLJuvEf9ZgBXGrihcnCmdBdcuPCk4OmKlqzo6Rb3+",
+	"YGrbAlCA3bNB6wmoEvZwi92vifDg2n1ooEc/joQXbM7BiF93zkPeqN1e3R2ENdCvlP6dGLaW5TtHnSsj",
+	"XE2rrOJSYFB5fq+nueaXQhUG456d1Dqfef1xuetV9O2XicoJ83FjRP5cclpulWl8gmNhYYDcbTlze0Mc",
+	"RqXL70bffddtj/GuP1+MazscHN0c5befrqOEZHDz241DhX+fHMbFUmUS4z6/vQqDXJm2BhHB01sw7GEd",
+	"MZcVGhfm1N9TDlIWEPALqga7ztlEVieV59y68FtpgWlACtFoMGxUhChSxYGkKutUVFXEuNEFFh5c7Joj",
+	"jfqzAc1i3ujqI0mtiHsXg49GUVsQ+pBmITW7dRS6fuTbGQSi7YFKVnvYAt8udID6IqWOab3BrsZQAtIp",
+	"eWzJO/8gdvYT4WFRJMmUsw3in3usm49AK+rLwR4UK8hEeuFs2X7hSQ0Nu1rvImIAcbVljYe3ssY3G+Ed",
+	"x62clLoU+vY2t7K0ylHW3nzDZNY7N8mX1Vy3uK7gS5rF4R7mbfNkL713d5/JWg7OkC0e7fPy9hmqP92O",
+	"OwPkizAt1nut/lS2M3bWoc43Ua2uLL8zyXdl/yVrmFuf8VfdEV8roibMrvOZHf4+TguDmVsIaHyMrcjA",
+	"tM+XLKjYOZGdJr4gpOoVtV9TTLvI/McqcwgtpNgBOwmrFR2XbdhtsMZENtEa9RBNxO1228d3VRxsNM8J",
+	"RqZk7Hokwhoc1eJy3AU0rpw1h6XSFzS6kpstp2jsSysU95SX/bg+crO45eorDG5T3DpG056qJQgLhSwv",
+	"C+iw3WUr5zM392vvslXZsPqnWlKveyXj/p07Eznsw53HuLP01fgOiRXsOBlLDt4T7iN230vmMunDK5Qs",
+	"J6gTCVDtdKJVTjmmSJyYtm7p2tlp2kBw/SWlxqWwrFRBI2sec3HJXS9MVtd7UOCcsRVMeSVXPsNbqQI0",
+	"Ad8qOBDlrxM56sNLnnEq7+Nvc9KfWu6tyMrX/aS///bvNWRNjXMM3bobmHH/W71K12gj91t++c0mUAdO",
+	"Yq1MQ2loWDrKbP11R0Zk5Z0ttBhMQkrLQF9QzgRns7o7TNEdNVwvOM+dpgG4ajYtcMGS/kQe9uHOmYw1",
+	"z7i0LN2Siw2h8O0yoouGqs71xSoXPHH1TwwizNrWhTcI00sH63ZgRSdJzV2AjpCGu8KtmNHIki+7x37f",
+	"3WtNDgsHw5Ggm5uNXrhtw/sTedSHO0fDAXyvJL8DGWfSgP24A+9EZuuhd7j2zLvlaUqLd06AZqTWob9Q",
+	"gMZtO/xO59zdrQIMLR/PYdgHF9PJbVqr0o6nhsZVKdFRgicGkds5MkwOW0m9PzKmzJTLc9wQdlx330kT",
+	"qAOLwy4XqrokpRRRV1+SdmF8X97DFkDU8piu0MPMKpPluyGYoDjlQxLJ2D0rJ6Bj8/hQJoypEpFCJlw3",
+	"4R4EYjBjJzrrF6xRZD5BgRMsFR71j+zN8vp4MBkK0gMM10jmiW5muEEnFKssE7as+Rs1kZWpdj/VUsTq",
+	"xModQ2auTVEexCY5cK+Sd6P1PhEXfMuHtfVhbuxTHNdIkzYYTtudRzf0INbuxEH7yeREig0r45g3EzIx",
+	"lUiggsaKAA6SQ64FRls9TBFTpS6Ka/sR/lTUZ+tKkB6VcUGjiOeO29pmMDVedy1r3uNgItc8BhXFVqrQ",
+	"dQEMuUOw1dJ69uE5QTYs7R8rgzNMPp1vn8inm9qMmhziK95DlpqydkFgy0nI/nB0eHT33k87CnBrRmR3",
+	"aXLnobOv9cnPUp+stvTnrwd+rz3wOxyMB6PxcNg/+m50f3j4k1f0z4H6fhv+kbKxPwV5y+Kxt0tVFkcW",
+	"4q9WTF5Lqv425eThHvM0r6r6a5Sg6VKl9WvrmEMNk3Z76+11D33MVk3DlEdhWisakT/1EQFdVlAGBnLt",
+	"fIvDfDQAK8K0nXXZD4PxR3AUE7lnEFMWzV+fP6SuXZnVUQm7Uy82U5fcTCSzkIlEivnCgl/CVtzyPbf1",
+	"iaJPFLR8bHPrJuPkiN1VU6WN/kQXG37tJe1Rg0SGX99M2oWII4x2fRRpW38JT85rwPjYRUdSLetrBzYA",
+	"4WpWotWPUMGYU8aUs0tuIBXGmnAiIweXd0ARpDIqMUqUGO+GpZfH8TeOck1kZxd2vFuBx9uR4w41fD14",
+	"HVNhArCTUTmu4n5m/Vp9Aox0z5VK+vDGgbCrgwqhL+ot6jBl+4Zdf8Fs8x7dyuRQKcxYtjJtVsTt0x9r",
+	"hPkLglusxtEugUj6X1S99jEC1RWo5Iz36Ce03AP6p6uy4+7udkLY7mVf+tM19XlBV5xYO2vTh1dc+los",
+	"Sds+/nEi1yXW3eJZNRlueRznGv+3LbZbN2wR0WR+GtXfkrn+tmZh4ca7mvuf4S7mz+1xd+O4P6Jx2XCw",
+	"7SNT7EOx2r4XG38ULX9de/KnGoXvObUtdtuE29l7f2k4imy+42b47UsdKJH79vD+ve4Y2JQucfB3OjDN",
+	"a4tww5UOG7BQNEjuPFdTOWjaHk3rT1Mqvf4EfdtmS15Ttv8JvOBtcCD7K7G7YAM397r1bmJLyjypx2TS",
+	"I77itxUmo1HmcTiCuv6CW3FLhEZJ4h4IjS9n4KCBZP972pePiFe+4jVulSu5lMGorLqUpurjttvWojXe",
+	"ojal8QkQT4TFudyImwbSsgtymUKDL1kb6KwZRp+C1PUPKs1CVKl2BK6C24Tlu9tKQ589uT8M01pg8MR+",
+	"YavYtGD+sq5dZstXpxs1X3cfa1V2Wqg8xzCrUe19UKxAUXnls6LQvqyN83z6auS+GrmPMnIlimJPVBqV",
+	"Okp9pEuNPnE8+abxt3FCsGo+T7lZM28dd8n/jLtD3Vavuq6EAtGHSW0rJsEYUFH/i0zGVRROpOF0K8Ax",
+	"GG5tCXJ26BZhgaV0irpRw62bzB1RIoBttw8n5d/WchfXTOS1sGNPkLepf9wyNrm+K6K7pXVr3BV5tf3X",
+	"eP7H5KV/YTP21RbdwhY9ZfqiBPLVHR+lUQ33s0y+CPtxhqn1CMUDdyWJO8WwDkxNOSHxGjgKNldhA9ZW",
+	"gjCp6uTfIrAGm0jJl+DvLBjD5o1criDmYDi+gL1+Fcrm1WR+UI+GI1xXH14SU9zlNfW9R/7vAZSL2LR4",
+	"7uC0uz8iGg0G0URWZ6Mbd+cKdwqYOUNM96kwnSFHqluWyhkOB1CeDiyZBMJMpCuHj10LgNjiECs1qQ7A",
+	"RS1gJw877mTqwzP/l7JaQ1sSjcoM/0mGLnTYZ7c1Xwtgn9yGvJaJ8sd2/d3E1+VszSvnyEw0L5v7+S2a",
+	"A//KtX+lszqHV51mxeG30UMn87nmc2a5/0tj9rpBqj7c9jg/cp47fW7gOds70r5n1BiXOvNXb6/+OwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

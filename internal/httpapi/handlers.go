@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -103,6 +105,21 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		}
 		lp.After = pos
 	}
+	// The clock is read before the tasks: a write committing in between makes the tag older
+	// than the body (the next request gets a 200), never newer.
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	tagQuery := maps.Clone(canon)
+	tagQuery.Set("limit", strconv.Itoa(lp.Limit))
+	if p.Cursor != nil {
+		tagQuery.Set("cursor", *p.Cursor)
+	}
+	tag := collectionETag("tasks", user, clock, tagQuery)
+	if noneMatch(p.IfNoneMatch, tag) {
+		return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
+	}
 	tasks, next, err := h.store.TaskList(ctx, user, lp)
 	if err != nil {
 		// The cursor's check is not secret; a forged position the database cannot read is
@@ -112,7 +129,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		}
 		return nil, err
 	}
-	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks))}
+	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks)), Headers: api.ListTasks200ResponseHeaders{ETag: tag}}
 	for i, t := range tasks {
 		resp.Body[i] = toAPI(t)
 	}
@@ -291,16 +308,28 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
 }
 
-func (h *handlers) GetTaskStats(ctx context.Context, _ api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
+func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
 		return nil, err
+	}
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	// overdue depends on the UTC date as the database sees it.
+	tag := collectionETag("stats", user, clock, nil, clock.Now.UTC().Format(time.DateOnly))
+	if noneMatch(req.Params.IfNoneMatch, tag) {
+		return api.GetTaskStats304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
 	st, err := h.store.TaskStats(ctx, user)
 	if err != nil {
 		return nil, err
 	}
-	return api.GetTaskStats200JSONResponse{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue}, nil
+	return api.GetTaskStats200JSONResponse{
+		Body:    api.TaskStats{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue},
+		Headers: api.GetTaskStats200ResponseHeaders{ETag: tag},
+	}, nil
 }
 
 func (h *handlers) ListTags(ctx context.Context, _ api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {

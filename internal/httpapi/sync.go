@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"time"
@@ -39,6 +40,19 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		}
 		cp.After = pos
 	}
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	tagQuery := maps.Clone(canon)
+	tagQuery.Set("limit", strconv.Itoa(cp.Limit))
+	if p.Cursor != nil {
+		tagQuery.Set("cursor", *p.Cursor)
+	}
+	tag := collectionETag("changes", user, clock, tagQuery)
+	if noneMatch(p.IfNoneMatch, tag) {
+		return api.ListTaskChanges304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
+	}
 	changes, next, err := h.store.TaskChanges(ctx, user, cp)
 	if err != nil {
 		if cp.After != nil && errors.Is(err, store.ErrInvalid) {
@@ -46,7 +60,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		}
 		return nil, err
 	}
-	resp := api.ListTaskChanges200JSONResponse{Body: make([]api.TaskChange, len(changes))}
+	resp := api.ListTaskChanges200JSONResponse{Body: make([]api.TaskChange, len(changes)), Headers: api.ListTaskChanges200ResponseHeaders{ETag: tag}}
 	for i, t := range changes {
 		if err := toChange(t, &resp.Body[i]); err != nil {
 			return nil, err
@@ -77,7 +91,6 @@ func toChange(t store.Task, out *api.TaskChange) error {
 func badCursor() error {
 	return badQuery("query.cursor", "not a cursor this feed issued; start again without it")
 }
-
 
 func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestObject) (api.RestoreTaskResponseObject, error) {
 	user, err := caller(ctx)

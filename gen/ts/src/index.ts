@@ -143,7 +143,12 @@ type WithResponse = { response: Response } | Response;
 const headerOf = (r: WithResponse, name: string): string | undefined =>
   ('response' in r ? r.response : r).headers.get(name) ?? undefined;
 
-/** getETag is the task's `ETag`: send it as `If-Match` (PUT, PATCH, DELETE) or `If-None-Match` (GET). */
+/**
+ * getETag is the response's `ETag`. A task's (strong): send it as `If-Match` (PUT, PATCH,
+ * DELETE) or `If-None-Match` (GET). A collection's (`listTasks`, `getTaskStats`,
+ * `listTaskChanges`; weak): send it as `If-None-Match` with the same query — the call then
+ * rejects with a `TodoApiError` of status 304 while nothing changed.
+ */
 export function getETag(r: WithResponse): string | undefined {
   return headerOf(r, 'ETag');
 }

@@ -253,3 +253,29 @@ test('sync: the change feed, soft delete and restore', async (t) => {
     assert.ok(err.fieldError('query.cursor'));
   });
 });
+
+test('conditional GET on the collections', async (t) => {
+  await t.test('an unchanged collection is a 304 to its own ETag', async () => {
+    const list = await todo.listTasks({ query: { sort: 'title' } });
+    const stats = await todo.getTaskStats();
+    const feed = await todo.listTaskChanges();
+    for (const res of [list, stats, feed]) assert.match(getETag(res) ?? '', /^W\/"/, 'a weak ETag');
+    const listTag = getETag(list)!;
+    const notModified = await rejectsWith(304, todo.listTasks({ query: { sort: 'title' }, headers: { 'If-None-Match': listTag } }));
+    assert.equal(getETag(notModified.response), listTag);
+    await rejectsWith(304, todo.getTaskStats({ headers: { 'If-None-Match': getETag(stats)! } }));
+    await rejectsWith(304, todo.listTaskChanges({ headers: { 'If-None-Match': getETag(feed)! } }));
+    // Another query is another tag.
+    const other = await todo.listTasks({ query: { sort: 'title', limit: 1 }, headers: { 'If-None-Match': listTag } });
+    assert.equal(other.response.status, 200);
+  });
+
+  await t.test('a write changes the tags', async () => {
+    const stats = await todo.getTaskStats();
+    await todo.createTask({ body: { title: 'Changes the stats' } });
+    const after = await todo.getTaskStats({ headers: { 'If-None-Match': getETag(stats)! } });
+    assert.equal(after.response.status, 200);
+    assert.equal(after.data.total, stats.data.total + 1);
+    assert.notEqual(getETag(after), getETag(stats));
+  });
+});

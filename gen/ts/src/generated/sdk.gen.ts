@@ -67,6 +67,10 @@ export class TodoApi extends HeyApiClient {
      * `Link: <…>; rel="next"` header whose URL carries the same filters and an opaque `cursor`.
      * A cursor is valid only with the filters and sort it was issued for; anything else is `400`.
      *
+     * The response carries a weak `ETag` for this exact query (filters, sort, order, limit,
+     * cursor); send it back in `If-None-Match` to get `304` while none of the caller's tasks
+     * has changed. It is computed without reading the tasks, so checking is cheap.
+     *
      */
     public listTasks<ThrowOnError extends boolean = true>(options?: Options<ListTasksData, ThrowOnError>) {
         return (options?.client ?? this.client).get<ListTasksResponses, ListTasksErrors, ThrowOnError>({ url: '/api/tasks', ...options });
@@ -124,6 +128,10 @@ export class TodoApi extends HeyApiClient {
      * serialised and stamped with a time that strictly increases in commit order, so
      * anything committed after a response was read sorts after everything in it.
      *
+     * Like `GET /api/tasks`, the response has a weak `ETag` for this exact query; with it in
+     * `If-None-Match` the answer is `304` while none of the caller's tasks has changed — an
+     * incremental sync that finds nothing new costs one primary-key lookup.
+     *
      */
     public listTaskChanges<ThrowOnError extends boolean = true>(options?: Options<ListTaskChangesData, ThrowOnError>) {
         return (options?.client ?? this.client).get<ListTaskChangesResponses, ListTaskChangesErrors, ThrowOnError>({ url: '/api/tasks/changes', ...options });
@@ -133,6 +141,11 @@ export class TodoApi extends HeyApiClient {
      * Count the caller's tasks
      *
      * `overdue` counts tasks not completed whose `due_date` is before today (UTC).
+     *
+     * The response carries a weak `ETag`; send it back in `If-None-Match` to get `304` while
+     * none of the caller's tasks has changed and the UTC date is the same (`overdue` moves
+     * at midnight UTC).
+     *
      */
     public getTaskStats<ThrowOnError extends boolean = true>(options?: Options<GetTaskStatsData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetTaskStatsResponses, GetTaskStatsErrors, ThrowOnError>({ url: '/api/tasks/stats', ...options });

@@ -146,12 +146,27 @@ export type TaskId = string;
 export type IfMatch = string;
 
 /**
+ * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+ * still matches the answer is `304` with no body. Compared weakly.
+ *
+ */
+export type IfNoneMatchCollection = string;
+
+/**
  * A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
  */
 export type IdempotencyKey = string;
 
 export type ListTasksData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: {
         /**
@@ -287,6 +302,14 @@ export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
 
 export type ListTaskChangesData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: {
         /**
@@ -347,12 +370,24 @@ export type ListTaskChangesResponse = ListTaskChangesResponses[keyof ListTaskCha
 
 export type GetTaskStatsData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/tasks/stats';
 };
 
 export type GetTaskStatsErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
     /**
      * Missing, invalid or expired bearer token.
      */
