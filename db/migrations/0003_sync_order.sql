@@ -35,7 +35,22 @@ ALTER TABLE tasks
 -- The purge's lookup: one user's tombstones by age.
 CREATE INDEX tasks_user_deleted ON tasks (user_id, deleted_at) WHERE deleted_at IS NOT NULL;
 
+-- Idempotency keys get a namespace per operation (tasks.create, tasks.bulk): the same key
+-- sent to two operations is two keys. Existing keys belong to POST /api/tasks.
+ALTER TABLE idempotency_keys ADD COLUMN namespace text NOT NULL DEFAULT 'tasks.create'
+    CHECK (char_length(namespace) BETWEEN 1 AND 64);
+ALTER TABLE idempotency_keys ALTER COLUMN namespace DROP DEFAULT;
+ALTER TABLE idempotency_keys
+    DROP CONSTRAINT idempotency_keys_pkey,
+    ADD PRIMARY KEY (user_id, namespace, key);
+
 -- +goose Down
+DELETE FROM idempotency_keys WHERE namespace <> 'tasks.create';
+ALTER TABLE idempotency_keys
+    DROP CONSTRAINT idempotency_keys_pkey,
+    ADD PRIMARY KEY (user_id, key);
+ALTER TABLE idempotency_keys DROP COLUMN namespace;
+
 -- Without soft delete a tombstone would come back as a live task: drop them.
 DELETE FROM tasks WHERE deleted_at IS NOT NULL;
 DROP INDEX tasks_user_deleted;

@@ -46,6 +46,57 @@ func (e Priority) Valid() bool {
 	}
 }
 
+// Defines values for TaskBulkAction.
+const (
+	TaskBulkActionAddTags    TaskBulkAction = "add_tags"
+	TaskBulkActionComplete   TaskBulkAction = "complete"
+	TaskBulkActionDelete     TaskBulkAction = "delete"
+	TaskBulkActionRemoveTags TaskBulkAction = "remove_tags"
+	TaskBulkActionRestore    TaskBulkAction = "restore"
+	TaskBulkActionUncomplete TaskBulkAction = "uncomplete"
+)
+
+// Valid indicates whether the value is a known member of the TaskBulkAction enum.
+func (e TaskBulkAction) Valid() bool {
+	switch e {
+	case TaskBulkActionAddTags:
+		return true
+	case TaskBulkActionComplete:
+		return true
+	case TaskBulkActionDelete:
+		return true
+	case TaskBulkActionRemoveTags:
+		return true
+	case TaskBulkActionRestore:
+		return true
+	case TaskBulkActionUncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskBulkResultStatus.
+const (
+	TaskBulkResultStatusInvalid  TaskBulkResultStatus = "invalid"
+	TaskBulkResultStatusNotFound TaskBulkResultStatus = "not_found"
+	TaskBulkResultStatusOk       TaskBulkResultStatus = "ok"
+)
+
+// Valid indicates whether the value is a known member of the TaskBulkResultStatus enum.
+func (e TaskBulkResultStatus) Valid() bool {
+	switch e {
+	case TaskBulkResultStatusInvalid:
+		return true
+	case TaskBulkResultStatusNotFound:
+		return true
+	case TaskBulkResultStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListTasksParamsStatus.
 const (
 	ListTasksParamsStatusAll       ListTasksParamsStatus = "all"
@@ -160,6 +211,40 @@ type Task struct {
 
 	// UpdatedAt Changes on every modification.
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// TaskBulk One action for many tasks. Unknown properties are refused (`422` naming them).
+type TaskBulk struct {
+	Action TaskBulkAction `json:"action"`
+
+	// Ids The tasks to act on, each once.
+	Ids []openapi_types.UUID `json:"ids"`
+
+	// Tags For `add_tags` and `remove_tags` (required there, refused elsewhere). Each is trimmed
+	// and lower-cased, must then be 1 to 32 characters; repeats are dropped.
+	Tags *[]string `json:"tags,omitempty"`
+}
+
+// TaskBulkAction defines model for TaskBulk.Action.
+type TaskBulkAction string
+
+// TaskBulkResult defines model for TaskBulkResult.
+type TaskBulkResult struct {
+	// Detail Why the action could not apply to this task (`invalid` only).
+	Detail *string            `json:"detail,omitempty"`
+	Id     openapi_types.UUID `json:"id"`
+
+	// Status `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+	Status TaskBulkResultStatus `json:"status"`
+}
+
+// TaskBulkResultStatus `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+type TaskBulkResultStatus string
+
+// TaskBulkResults defines model for TaskBulkResults.
+type TaskBulkResults struct {
+	// Results One entry per id of the request, in its order.
+	Results []TaskBulkResult `json:"results"`
 }
 
 // TaskChange One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
@@ -315,7 +400,13 @@ type ListTasksParamsOrder string
 
 // CreateTaskParams defines parameters for CreateTask.
 type CreateTaskParams struct {
-	// IdempotencyKey A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+	// IdempotencyKey A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// BulkTasksParams defines parameters for BulkTasks.
+type BulkTasksParams struct {
+	// IdempotencyKey A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -370,6 +461,9 @@ type ReplaceTaskParams struct {
 
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
+
+// BulkTasksJSONRequestBody defines body for BulkTasks for application/json ContentType.
+type BulkTasksJSONRequestBody = TaskBulk
 
 // UpdateTaskJSONRequestBody defines body for UpdateTask for application/json ContentType.
 type UpdateTaskJSONRequestBody = TaskPatch
@@ -456,6 +550,9 @@ type ServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx echo.Context, params CreateTaskParams) error
+	// BulkTasks Act on many tasks at once
+	// (POST /api/tasks/bulk)
+	BulkTasks(ctx echo.Context, params BulkTasksParams) error
 	// ListTaskChanges List what changed since a point in time
 	// (GET /api/tasks/changes)
 	ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error
@@ -620,6 +717,35 @@ func (w *ServerInterfaceWrapper) CreateTask(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateTask(ctx, params)
+	return err
+}
+
+// BulkTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) BulkTasks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BulkTasksParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BulkTasks(ctx, params)
 	return err
 }
 
@@ -926,6 +1052,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
+	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
 	router.GET(options.BaseURL+"/api/tasks/changes", wrapper.ListTaskChanges, options.OperationMiddlewares["listTaskChanges"]...)
 	router.GET(options.BaseURL+"/api/tasks/stats", wrapper.GetTaskStats, options.OperationMiddlewares["getTaskStats"]...)
 	router.GET(options.BaseURL+"/api/tags", wrapper.ListTags, options.OperationMiddlewares["listTags"]...)
@@ -1323,6 +1450,150 @@ type CreateTask503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateTask503ApplicationProblemPlusJSONResponse) VisitCreateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasksRequestObject struct {
+	Params BulkTasksParams
+	Body   *BulkTasksJSONRequestBody
+}
+
+type BulkTasksResponseObject interface {
+	VisitBulkTasksResponse(w http.ResponseWriter) error
+}
+
+type BulkTasks200JSONResponse TaskBulkResults
+
+func (response BulkTasks200JSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks400ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks401ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks413ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks415ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks422ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks429ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks503ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2502,6 +2773,9 @@ type StrictServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx context.Context, request CreateTaskRequestObject) (CreateTaskResponseObject, error)
+	// BulkTasks Act on many tasks at once
+	// (POST /api/tasks/bulk)
+	BulkTasks(ctx context.Context, request BulkTasksRequestObject) (BulkTasksResponseObject, error)
 	// ListTaskChanges List what changed since a point in time
 	// (GET /api/tasks/changes)
 	ListTaskChanges(ctx context.Context, request ListTaskChangesRequestObject) (ListTaskChangesResponseObject, error)
@@ -2630,6 +2904,54 @@ func (sh *strictHandler) CreateTask(ctx echo.Context, params CreateTaskParams) e
 		return err
 	} else if validResponse, ok := response.(CreateTaskResponseObject); ok {
 		return validResponse.VisitCreateTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// BulkTasks operation middleware
+func (sh *strictHandler) BulkTasks(ctx echo.Context, params BulkTasksParams) error {
+	var request BulkTasksRequestObject
+
+	request.Params = params
+
+	var body BulkTasksJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BulkTasks(ctx.Request().Context(), request.(BulkTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BulkTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BulkTasksResponseObject); ok {
+		return validResponse.VisitBulkTasksResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2944,132 +3266,151 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37ctu21u+rrOE5M5VyKFmSnbSRZ//hJE6329xO4pycaZUJIRKSsE0CLABaUfN5pg+xn2E/WJ/km7UA",
-	"XiRRttxc2q+TvxJJJLCwsO7rB/hDEKssV5JLa4Lxh2DBWcI1/fehSlMeW6Hk6Tmb4zcJN7EWOX4VjIM3",
-	"nF3AJUtFwqzS0IneHEyC33/7zySIuqBmYBfCgOYmV9LwMQgL8YLJOTewXHDJL7kGJlfuSQ4xS1OuvzFg",
-	"mbkwE1k+22EygYyt/Mv0LjBYamE5zJhITTeEpbALGuWXgutVCPgOPYjfnbw4+8ZMpOa55oZLy5D+kpY+",
-	"PFRZXliewEyrbJ0UN0mcqvgiBKls/QgR2Z/IIAz4e5blKUeGHEyCxWj64+H7hwP9Xf5/h9nRT5MgCAPN",
-	"fymE5kkwtrrgYWDiBc8YctSucnzTWC3kPLi6CoN2Xr+yWsl5g9uea0jHNwbiQmsuLRjLLO/fcsaXzPIn",
-	"IhO2ZYsXzIIwkPKZ3dqoXwpl2RiiSZBz3SsM15PgWP9jUgwGhzESwI11r9JX/Nj63wyPlUwMFNKKFGZF",
-	"mroHIqR8L0pfqFTEq216z2+k7xdPw7TQpqRruUEXk8Cz3K7cCGDZBTdgFWg+E/vTyq1encws1y276Sey",
-	"CpZMWJjymdIcNL4i5Py2G/jmzZuTwi64tCJmlm/PFz3gTHMdeUWJuNZK/2MSCEkC9c6qCy4nQVQqF32G",
-	"JTOA+gLTwuLaC8OT25F2FQY50yzj1puUs4RnubJcxqsfecv+nUAhxS8Fhwu+gpxrENJymfAEYs2d3nYY",
-	"vH599gilksFcqQTihRIx74ZwwXMLoyNYqEIbet3JAhItcHhn3IIwkCxDQhvk9JCe5loy9v4Jl3O7CMaj",
-	"u3fDIBOy/DwMWzbhbPaU2XjRsqY8T1dOc5wFUzJdgWjVX1R+XJmS3Kub4dCJ7kSQ4eAcZXPVPQaeGg7R",
-	"0XAU7V7brOcI2rGo4WB01L6OZ0pyerV2ANurQkqNs4ec6VRwXZl6kmtcnGEZCjUZAujEKstYz3CUCMuT",
-	"EJSG6E7UPXZSpySfSGNFmlZrxTGYNEuUAwPR4eAocgIsFUxVsnK2m2mewJKzi3TlDPIuduC6/hhPzpm5",
-	"OHvUbm78DoqkDyeQsXSmdMYTEAnRfDQY1FuUM7uoKRLJtbqE4zAbjIOioCdbdKtiOD7/gCUvHavxU6xQ",
-	"cei/LM9TtAtCyYNcq2nKs//zL+P2tJ7uf2s+C8bB/zqow4ED96s5eOHecpOuc+BpteAfXj1/FgKDKUuc",
-	"F8b9xRVDZQJoy90TcaGN0v3gKmyEGc+UfaoSMRPIj01eP1N2IeQcFsx4RUrACBlzEhOnOBKitX2OjitR",
-	"CcJmaFM62bZV+8cONsIfWvwzZR+rQiZfksXPFJgiXpCgwUxpF1eVlu0qDF6wVapYcq7UE6bn/EvShgqA",
-	"7CWbhQHdvSP4UTxwZGnycgIffcxEyr8o16LS/kWQKG4oeiO7ssvsEs2vuL4UMX8t2SUTKZumX5ybCbNs",
-	"ytDq005zEMYUFM788ObHV2EZKghr0EcaWHLNgWJplAGedHEripr+DcGnqKRXhSXXyX8jgCFaX61kfPo+",
-	"d9Zqb6ZU0THqs2UixXVi8AwJTzmG3QyngCJP0Cu8c58w3l+wSw5TziXkhUZt71iVTY1VEt2g5s7dHw4g",
-	"YSvTHUMiTMx0QkxLVcxSiFW+olTArGQMbM6EJP+hCrs+H8VyltnCBOOj4SAMrLAU0eOagftFVza40HJs",
-	"VaJ6LBdjv+AxztErH70KP4E01KvFUKCFZ9HaIqJdXFvwVcWviSwZFoJxXnrGMbxiEjXEsBUsMea3ys/V",
-	"h0f78HUiq9TIWKYtdEpGbxDZRR+NLlWpp0yuvMsyX1rNqiQBYxFIMadAxeHvF6ww1sW5TbVppkjXKk31",
-	"YDNd6dX5yl4v+8fLLOKP6etryQq7UFr8+mUt71NhjJDzEHx2gU7f6wVMKQ9x+cUGi9+8edPbzGKuW+5m",
-	"0uPXnGsVc2PQ9J1KK+zqY23Vog5hydNNNWcXBoagC2ddKZkywfjnD8FM8DQJxsGBsx9hkCEp6JKDrMAB",
-	"OAxRtUaDAcYwmsWYGHlttlpkGcV2bxvWaDSqrdH/c9k/ZkEz51CvN0mX1fOfxiCVzt6zgBELoOPSSRMB",
-	"BrYGOIsXQJzouoAPo7L1RCui3FJzzChdRM8gEbMZJ2/s4jXaTVPkudKWJ095Itg5rfXPiW7QOmKI26eE",
-	"wL+MYz/GlZ4iB/BTrlXOtRUuJvfysJ3l4kiQK8xuKcd1lpjm6kROeqIQogPL5ubgMHKMjCis7rtaBfLa",
-	"VyJCiJxStP6EIfj2D/3tjKIhrW1FhjpT+dmvq37hbTWYmv6Lx9aFf0Jpr39cFhm+l6olvZWIIkPtF/NF",
-	"492akHJPtjkn4eXjh3D/6O634LcbnKrigtaZX6rwh+3xS5X9EAjLM3OTiDS2+KqilmnNyEQLaSyTMW9P",
-	"D0vbIZIQWGqUq6gwA9H/73nn1zt71L4fpRGgHFVkyMO79+9TKcJ9Gg4G1WsoS3PuKHT2omXh1mvQpjy+",
-	"fnkGmpP+xRxEglZ1tsJ0C+XyQsgEY5CS452ITVVhx9OUyYuIcpI8xeDqn+fnL8Axt9uyog0pol9LaqvV",
-	"tsnSOZs/VIXT+PVNjsuvq3RZSHvvKGgyqY1FLge/Sc7pqdBP0k6YudjwHCg/FKQF4xlLDQ/rb94hgbJI",
-	"0zCgcpb/JhgNRvd6w2FvdPd8cH98OBgPBj8Fm8bosdKZi3uFK2tP04LDTKWJi1+Tgr9LyG/68Ua9w2EQ",
-	"BgId0mB4fzQbxEe9b9nd+71vkyHv3Z8exr3R7Gg2nN2bHbLhgBSo1Fmnm2GABgg5wZJMSOSqknxFrPA+",
-	"6bFIuU+p3oPmttD4WBXz7VzeVbi1kxXfqm2ZKpVyRt5rnYnbdWpf66ckGZ1LygwmfPoCg9vy3WNA7sNy",
-	"gUS7iE8qi9yrxAfp7llB+44PuxzQFWe21Km5ix/ax9h6Z43w9TLjANX5xknrjd6Ych+KRZs7MkbMJUZn",
-	"rkxpuL50MnVDDaopMDc5Wf/cVSlSDdPbYMHh6IZCa4hPn7k3h4NtY1yZvnW+3jhqU2A3+fPQd6KUpER7",
-	"BRkVqVzUsVN4rrcsjp3e8jWna0h6UyEb2+45uCZ9awvYUJZddssta3u5zyUHLq2uO3OubI154rhWMmZQ",
-	"g6RagjC+sFfl5yBm+CPqoc9Y+xN5ztMUX8+A5ZghTlcQ+V/fMRuFqJbxwlXHm2MtmG+0KcmfzyjOvk7U",
-	"yCRfhTc/VOXXwdXbkiWOb141WeKKVyx90bBU3qhnQja/HV5rzlryz2om17PDrMBw23Cale272rF/ZzIv",
-	"7I10bnr65UKl9Q7S9qYCQ5IMU3/qdwoLHSdbIWiepyzm3T5ELipFm0mZCk+oBEB5DaZhE4nZTb+/kdt0",
-	"XksRq4Q3vnOt1OnKctM9BhRmcmt+1BBSteS6FzPjppjIhPeSwsX5POnDa3kh1VJCzXB633eooBMdjUaU",
-	"jPj4Jes6+bl2g2asSG3FtW3/8+ea7Y+xs9Xafn67JQ4WMmUsDAfge33HLn3b2OTGjoT1jlfp7OFobXfx",
-	"Dc1zzqzbmESrPHclldrmfxIjv76attT6BvEDhfGuKbRWhUxQXpYLYbnJGYbBFRP6wc39v7XIlgjcZXhf",
-	"lH3CWykupYwZ13MOOdWx1QzNJDMXY2czqZaHmYoBD3TwlvsYIhSwCOKUM23Q6lZDRxOJmWUpnFEfzqvG",
-	"XZGiZhmIKmsTAXPNTJevXrK04OZG5fp7KdNX/fk8+tOqKq8sc7Xha8RrK/PbzvbUJddJwVubinV2QIxP",
-	"Cl72WKxK2Ao6r88fdteivN3z5JyYsCdVVlmW7vXspnmhFzciRT91vdhd5qeOe25rgihqKFsQS2EXPhOl",
-	"XMv3FcIqrKijRpRmpS0GjP0mYAp3o87pmnnicDAe3B0fftsfDAZHw9FPG3ns3d5wOhr1vo2PeO+72WDQ",
-	"u8eGySg+nB7xu7Pt1LI5y82Zo3/62JVrhDVAIVCZdtOCOvh13dmwUXffPKBMwW5q77ekC41lbO/tVRgY",
-	"Hhdor16h/XIrd/X2k8Iu6k+Py5l/eHMetPiZN+c1zG2t+QidB9xargHHo+/OIU+LuZBjiL4/PYcDlosD",
-	"VtjFARX4qddzks7RiC4yA6fJo1cnIZy+Gt29F8JL/Afzhhf4n2OI+Ps8gnLRxxAJYyJSyYgVSQTxgseY",
-	"zC8p1oyVnIl5oTEerPs5ZHIWHCJTTNHdMZFh4Orr4pDwywhyLSQaVvzEU5Vn6ChdQ4IcGVl/8lfErXpr",
-	"Ftbmrkos5Ey1h/VTFl9wVyxjkBWpFYQ7g3OVKIxXkyK2fTilLDJCdkWAgupq+iy2lGRW+EKfgE2kXx26",
-	"+XEDg9ey3DJn842WH96ch3DJNWEqXKfOOZ9qZyfy+q1FsfeECyW7ffBmwC6YrTvr/L0wljaL1T9jRpAq",
-	"OSc8kFEZx2yOkEtzbmuAkEP4hBAdDY6i/kRO5J07VGw1d+6Q/4t2Ffkj6JTV4K5HtuFeRWGZrIQQuaoi",
-	"/s/Vg6OJZDIJqWh5ud5PKTQ3oQfHmTH8/IGiqRB8lfvqLeHjkCD6IXIQtGYpfyKrWv5az6iq6XfBd/Ul",
-	"rpykpELHQMcX+KkbScqDrHhYYihYWg5q+nfuNDSOZOXgg0iuIl+BQ7qMQ4xGp+dsHh1jcJJgZocSCkJO",
-	"5AZSBvcIt4VQVpTPezSN/1lJiF68PkdGvjg5f/hPr5qPTp+cnp/Wbx8NRxFywVjOSA3QG2FaibEBg1jJ",
-	"EnPh/IPX3gpqY6CzsbAonMiosU7cUNrPxnceyxt1/fqBESDML96DZjjw9yy2Dpx0vM0AEiBXFPRQMyoT",
-	"So878pgjvyuP0BbTmnwbXMg57UrJkAvOc1M7FiTBe0h0kI36xtjPOUftQMM7ka7KpJGDBGSmrLxD+tFF",
-	"/j9/tbXzB5obqzSPYIoOxJRb7aLJ2h9PJPmvTeEpGdjw1BT5fxBJCLXfuYrg99/+7Qs1wsBCLXFTXQEB",
-	"+TeRrIkRcEwQtgLalKAAzXupMMTAjuHcWZPKEpaiT71wEvaXtTZhul/kKHAOa4SMGR5GMOUrJZNuH04x",
-	"ACerm7EVZOyCT2T08uT89N2Ts6dn5+9enL589/rV6cuoUieCijrwL8o5u+SazXmIGkAwYWeIlyL2hHai",
-	"o9H9yC84arToG1S8WZSF8QpcoGToC4is0bhOSkdQovnAsJWZSGdqGsbeWCYTA52z0/PHkGg2sz3B7ayH",
-	"fonloqeZ5TRXz7fIu2OkbgODMIZbw6E3kc+uKFOPvDHkxyHAceefl4LAUuAyIeNqQBXWiIQ7+Fui4gI9",
-	"d+iq1UklWQ3WCoWBycGCs9Qufo0msoPc9AAB0IU0qE0HqGerXyMCytTwK+eVTKU+LinEbczEnACsHoV7",
-	"d3DYJROlci5ZLvorlqXeOlbfeW+1RjpNnqjYRNB5tWTzOdfw+qzr38y41SI2SPULrTJuF7wwvpCViphL",
-	"QwG0x5I+PcNQrtCpj1PM+IDmNqrQMe8rPT/wL5kDfLZOAgMKTU5enAVhcMm18algf9AfUObkFhCMg8P+",
-	"oH+IiQazC4otvflwefGct8TWLs6xbF5GNetnPOpTG7LIplzXMKeYaQLCg8ANJgAATFfkNDHOrgzFGeYE",
-	"T4Sx564ivgaIHQ0G14AFtkECe7WCq07kViO4HT6A/CEsw9FguGvsiuqDNcgOvjS6f/NLm0iqqzC4Ozi8",
-	"+b0WrCNlEUWWMb3yjN3cNmJz2RQU0oj5wprgLb5Yu5OdAvFYpFRViFU2FZI7ATh59sjpXmTRWbuiErBM",
-	"+eqt4ekl98Ly/GXXRQxKJz7+xVx4PJFUBvZihhJDJwgwepxqOswwXUEkMGaTdeSZCO2iDsLC5WyOIucO",
-	"JpkLkRtQmo4NuUoMyWYfzivRJXPTqJ3hsnwyTIh2JANHpEZH+ZDzKgo9RzW96cMLnNyFosLgGw4gPXYj",
-	"ZVSOoIkp0g59iOkdxgIjiomMngh5MQZnYX//7T/e5oLm6T8mgeTv7SSIwDkHWC6U4fD65RNSNuHR9sSW",
-	"md8lCuclqJz9UnCIHEVooU88dUiqh3jJdFWrc3MA2gvfC6KcI8FY6BiYXLm4ioxoBZVH83/eXFtJXVtE",
-	"R4C9KqSDjp/XmYzQyUjo/G84kY7m7lYoDNdFwlUQWB3I2Dqo1gCk9+GMPH1cHimr4x2WlGgKeo0kjlJa",
-	"MnM4Ame573O1mDfUqvXDNDvaYPUjB+0nOa7C7RKI8PByJ3lVa6o6uED8rU8ueKRGE1JWNRkClqZBWCF+",
-	"3Ke6OFWXrN621DzaUupSmXcSo7TdQYpvkDbIqb/xtZtmF7ZusFYV4n2IfIUEVrrch0du/rGrsztZjfzE",
-	"mLf4mX2IUE4VQWch5guYCW1sF9MTVr3sO2+dmBneE9JwaYQVl9zHCnXxvj7+ssEkUoU1LlUbZGJfBNpr",
-	"sQ83SABTTN3T1YlEJLZMcxsv79q/X3aeurqxbb9N3nNqhNS1E2GgZPCu+Rst9n0Bg2Vb4Nr5qximPuNq",
-	"XDwAHedTiEN1+o9b7Qz9gtFxqK4rluapSqpmRtsKLJuvEf9ZgBXGrihcnCmdBdcuPCk4OmKlqzo6Rb3+",
-	"YGrbAlCA3bNB6wmoEvZwi92vifDg2n1ooEc/joQXbM7BiF93zkPeqN1e3R2ENdCvlP6dGLaW5TtHnSsj",
-	"XE2rrOJSYFB5fq+nueaXQhUG456d1Dqfef1xuetV9O2XicoJ83FjRP5cclpulWl8gmNhYYDcbTlze0Mc",
-	"RqXL70bffddtj/GuP1+MazscHN0c5befrqOEZHDz241DhX+fHMbFUmUS4z6/vQqDXJm2BhHB01sw7GEd",
-	"MZcVGhfm1N9TDlIWEPALqga7ztlEVieV59y68FtpgWlACtFoMGxUhChSxYGkKutUVFXEuNEFFh5c7Joj",
-	"jfqzAc1i3ujqI0mtiHsXg49GUVsQ+pBmITW7dRS6fuTbGQSi7YFKVnvYAt8udID6IqWOab3BrsZQAtIp",
-	"eWzJO/8gdvYT4WFRJMmUsw3in3usm49AK+rLwR4UK8hEeuFs2X7hSQ0Nu1rvImIAcbVljYe3ssY3G+Ed",
-	"x62clLoU+vY2t7K0ylHW3nzDZNY7N8mX1Vy3uK7gS5rF4R7mbfNkL713d5/JWg7OkC0e7fPy9hmqP92O",
-	"OwPkizAt1nut/lS2M3bWoc43Ua2uLL8zyXdl/yVrmFuf8VfdEV8roibMrvOZHf4+TguDmVsIaHyMrcjA",
-	"tM+XLKjYOZGdJr4gpOoVtV9TTLvI/McqcwgtpNgBOwmrFR2XbdhtsMZENtEa9RBNxO1228d3VRxsNM8J",
-	"RqZk7Hokwhoc1eJy3AU0rpw1h6XSFzS6kpstp2jsSysU95SX/bg+crO45eorDG5T3DpG056qJQgLhSwv",
-	"C+iw3WUr5zM392vvslXZsPqnWlKveyXj/p07Eznsw53HuLP01fgOiRXsOBlLDt4T7iN230vmMunDK5Qs",
-	"J6gTCVDtdKJVTjmmSJyYtm7p2tlp2kBw/SWlxqWwrFRBI2sec3HJXS9MVtd7UOCcsRVMeSVXPsNbqQI0",
-	"Ad8qOBDlrxM56sNLnnEq7+Nvc9KfWu6tyMrX/aS///bvNWRNjXMM3bobmHH/W71K12gj91t++c0mUAdO",
-	"Yq1MQ2loWDrKbP11R0Zk5Z0ttBhMQkrLQF9QzgRns7o7TNEdNVwvOM+dpgG4ajYtcMGS/kQe9uHOmYw1",
-	"z7i0LN2Siw2h8O0yoouGqs71xSoXPHH1TwwizNrWhTcI00sH63ZgRSdJzV2AjpCGu8KtmNHIki+7x37f",
-	"3WtNDgsHw5Ggm5uNXrhtw/sTedSHO0fDAXyvJL8DGWfSgP24A+9EZuuhd7j2zLvlaUqLd06AZqTWob9Q",
-	"gMZtO/xO59zdrQIMLR/PYdgHF9PJbVqr0o6nhsZVKdFRgicGkds5MkwOW0m9PzKmzJTLc9wQdlx330kT",
-	"qAOLwy4XqrokpRRRV1+SdmF8X97DFkDU8piu0MPMKpPluyGYoDjlQxLJ2D0rJ6Bj8/hQJoypEpFCJlw3",
-	"4R4EYjBjJzrrF6xRZD5BgRMsFR71j+zN8vp4MBkK0gMM10jmiW5muEEnFKssE7as+Rs1kZWpdj/VUsTq",
-	"xModQ2auTVEexCY5cK+Sd6P1PhEXfMuHtfVhbuxTHNdIkzYYTtudRzf0INbuxEH7yeREig0r45g3EzIx",
-	"lUiggsaKAA6SQ64FRls9TBFTpS6Ka/sR/lTUZ+tKkB6VcUGjiOeO29pmMDVedy1r3uNgItc8BhXFVqrQ",
-	"dQEMuUOw1dJ69uE5QTYs7R8rgzNMPp1vn8inm9qMmhziK95DlpqydkFgy0nI/nB0eHT33k87CnBrRmR3",
-	"aXLnobOv9cnPUp+stvTnrwd+rz3wOxyMB6PxcNg/+m50f3j4k1f0z4H6fhv+kbKxPwV5y+Kxt0tVFkcW",
-	"4q9WTF5Lqv425eThHvM0r6r6a5Sg6VKl9WvrmEMNk3Z76+11D33MVk3DlEdhWisakT/1EQFdVlAGBnLt",
-	"fIvDfDQAK8K0nXXZD4PxR3AUE7lnEFMWzV+fP6SuXZnVUQm7Uy82U5fcTCSzkIlEivnCgl/CVtzyPbf1",
-	"iaJPFLR8bHPrJuPkiN1VU6WN/kQXG37tJe1Rg0SGX99M2oWII4x2fRRpW38JT85rwPjYRUdSLetrBzYA",
-	"4WpWotWPUMGYU8aUs0tuIBXGmnAiIweXd0ARpDIqMUqUGO+GpZfH8TeOck1kZxd2vFuBx9uR4w41fD14",
-	"HVNhArCTUTmu4n5m/Vp9Aox0z5VK+vDGgbCrgwqhL+ot6jBl+4Zdf8Fs8x7dyuRQKcxYtjJtVsTt0x9r",
-	"hPkLglusxtEugUj6X1S99jEC1RWo5Iz36Ce03AP6p6uy4+7udkLY7mVf+tM19XlBV5xYO2vTh1dc+los",
-	"Sds+/nEi1yXW3eJZNRlueRznGv+3LbZbN2wR0WR+GtXfkrn+tmZh4ca7mvuf4S7mz+1xd+O4P6Jx2XCw",
-	"7SNT7EOx2r4XG38ULX9de/KnGoXvObUtdtuE29l7f2k4imy+42b47UsdKJH79vD+ve4Y2JQucfB3OjDN",
-	"a4tww5UOG7BQNEjuPFdTOWjaHk3rT1Mqvf4EfdtmS15Ttv8JvOBtcCD7K7G7YAM397r1bmJLyjypx2TS",
-	"I77itxUmo1HmcTiCuv6CW3FLhEZJ4h4IjS9n4KCBZP972pePiFe+4jVulSu5lMGorLqUpurjttvWojXe",
-	"ojal8QkQT4TFudyImwbSsgtymUKDL1kb6KwZRp+C1PUPKs1CVKl2BK6C24Tlu9tKQ589uT8M01pg8MR+",
-	"YavYtGD+sq5dZstXpxs1X3cfa1V2Wqg8xzCrUe19UKxAUXnls6LQvqyN83z6auS+GrmPMnIlimJPVBqV",
-	"Okp9pEuNPnE8+abxt3FCsGo+T7lZM28dd8n/jLtD3Vavuq6EAtGHSW0rJsEYUFH/i0zGVRROpOF0K8Ax",
-	"GG5tCXJ26BZhgaV0irpRw62bzB1RIoBttw8n5d/WchfXTOS1sGNPkLepf9wyNrm+K6K7pXVr3BV5tf3X",
-	"eP7H5KV/YTP21RbdwhY9ZfqiBPLVHR+lUQ33s0y+CPtxhqn1CMUDdyWJO8WwDkxNOSHxGjgKNldhA9ZW",
-	"gjCp6uTfIrAGm0jJl+DvLBjD5o1criDmYDi+gL1+Fcrm1WR+UI+GI1xXH14SU9zlNfW9R/7vAZSL2LR4",
-	"7uC0uz8iGg0G0URWZ6Mbd+cKdwqYOUNM96kwnSFHqluWyhkOB1CeDiyZBMJMpCuHj10LgNjiECs1qQ7A",
-	"RS1gJw877mTqwzP/l7JaQ1sSjcoM/0mGLnTYZ7c1Xwtgn9yGvJaJ8sd2/d3E1+VszSvnyEw0L5v7+S2a",
-	"A//KtX+lszqHV51mxeG30UMn87nmc2a5/0tj9rpBqj7c9jg/cp47fW7gOds70r5n1BiXOvNXb6/+OwAA",
-	"//8=",
+	"7H3/cts48uerdOmuaqQcJUuyk5nItX84mWTXO5NJLnEuVzNKhRAJSfiKAjQEaEebc9U+xD3DPtg+yVV3",
+	"AyQlUbacXzO3lb8SUyQBNPp3fxr80ErMcmW01M62Rh9acylSmdN/H5ssk4lTRj+5EDO8kkqb5GqFl1qj",
+	"1hspFnApMpUKZ3Jox2+Oxq1///Nf41bcATMFN1cWcmlXRls5AuUgmQs9kxau5lLLS5mD0Gu+U0Iiskzm",
+	"31lwwi7sWId720KnsBRr/zA9CwKucuUkTIXKbCeCK+Xm9JbfC5mvI8Bn6Ea8dvbi/Ds71rlc5dJK7QTO",
+	"P8ylB4/NclU4mcI0N8vNqfAgSWaSRQTauOoWmmRvrFtRS74Xy1UmkSBH49Z8OPnp+P3jfv7D6n8Olie/",
+	"jlutqJXL3wuVy7Q1cnkho5ZN5nIpkKJuvcInrcuVnrWur6NWM61fudzoWY3anmo4j+8sJEWeS+3AOuFk",
+	"744jvhRO/qyWyjVs8Vw4UBYyOXU7G/V7YZwYQTxurWTeLazMx63T/C/jot8/TnAC0jp+lC7JU+d/szIx",
+	"OrVQaKcymBZZxjfEOPODZvrCZCpZ78734tb5/e7nMClyG+Z1tTUvoUEuV27NbwAnFtKCM5DLqTp8rtLl",
+	"67Opk3nDbvqBnIEroRxM5NTkEnJ8ROnZXTfwzZs3Z4WbS+1UIpzcHS9+JEUu89gLSizz3OR/GbeUJoZ6",
+	"58xC6nErDsJFf8OVsIDyApPC4doLK9O7Te06aq1ELpbSeZVynsrlyjipk/VPsmH/zqDQ6vdCwkKuYSVz",
+	"UNpJncoUPD9BW8Dr1+c/IlMKmBmTQjI3KpGdCBZy5WB4AnNT5JaeZlYgbWBWMifBxxUoHIs1XStqabHE",
+	"Wdfm1sXJ1Re2FO9/lnrm5q3R8P79qLVUOvw9iBp25Hz6TLhk3rDA1SpbsxixOjM6W4NqFGbUBLhOo6WX",
+	"PSuhHd+LYYkvl8io684pyMxKiE8Gw3j/2qZdntCeRQ36w5PmdfxitKRHK2uwuyqcqWXlKEWeKZmXep+Y",
+	"HBdnxVJWu5iY5VJ0rUT2cDKNwOQQ34s7p8yCRsuxtk5lWblWfIfQ9gqZwkJ83D+JmZu1gYlJ16zIRS5T",
+	"uJJika1ZO+8jB67r42hyIezi/Mdm3eN3UKU9OIOlyKYmX8oUVEpzPun3qy1aCTevZqTSGwUL3yNca9Qq",
+	"CrqzQdBKguP9j0T6kkmNfyUGpYj+K1arDJWEMvpolZtJJpf/478s72k13H/P5bQ1av23o8o3OOJf7dEL",
+	"fooH3aTAs3LBf3/1/JcIBExEyiYZ9xdXDKU+oC3nO5Iitybvta6jms/xi3HPTKqmCumxTetfjJsrPYO5",
+	"sF6QUrBKJ5LYhAVHQ7yxz/FpySqtqO7nBIvbtGp/29GWL0SL/8W4p6bQ6dck8S8GbJHMidFganJ2sljP",
+	"EQFfiHVmRHphzM8in8mvOTcUACQv6Sz07h6cwE/qEU8rJ5On8NanQmXyq1ItDvovhtRIS64c6ZV9apfm",
+	"/ErmlyqRr7W4FCoTk+yrUzMVTkwEan3aaQnK2oJ8m7+/+elVFPwG5SwaTAtXMpdAjjXygEw7uBVFNf8t",
+	"xicXpVv6KDfxf82bobm+WuvkyfsVa6uDiVK6yijPTqgM14meNKQyk+iDCxwCilWKVuEd/4XO/1xcSphI",
+	"qWFV5CjtbWeWE+uMRjOYSzb+x31Ixdp2RpAqm4g8JaJlJhEZJGa1Jk/ArnUCYiaUJvthCrc5Hjl2TrjC",
+	"tkYng37UcsqRe49rBukXXergItcjZ1LTFSs18gse4RjdcOt19Bm4oVotugINNIs3FhHvo9pcrkt6jXUg",
+	"WASWrfRUyhQSoVFCrFjDFQYAzvixevDjIXQd6zJOsk7kDtqB0FuT7KCNRpNqzDOh195k2a8tZmXEgL4I",
+	"ZBhgoODI93NRWMdOb11s6vHSjUJT3liPXbpV8HLQw/72EFJ8nLy+1qJwc5Orf3xdzftMWav0LAIfaqDR",
+	"93IBEwpKONjYIvGbN2+62yHNTcvdjoD8mle5SaS1qPqeaKfc+lN11bxyYcnSTXIpFhYGkBesXSmysq3R",
+	"bx9aUyWztDVqHbH+iFpLnAqa5NaywBdIGKBoDft99GFykWCU5KXZ5Wq5JN/ubU0bDYeVNvpfnApQRlMW",
+	"5FaVdFne/3kUUjD2ngSCSABtji1tDOjYWpAimQNRosMOH3plm4FWTIFmLjG8ZI9eQKqmU0nWmP012k1b",
+	"rFYmdzJ9JlMlLmitf4x3g9oRXdweBQT+YXz3U1zpE6QA/rXKMep0in1yzw+7IS++CVYGQ10KeFkT01jt",
+	"mLknjiA+cmJmj45jJmRMbnWPExdIa5+WiCBmoWj8CV3w3R96uxFFjVubMg5VpPKbX1f1wNvyZWbyXzJx",
+	"7P4pk3v5k7pY4nOZuaKnUlUsUfrVbF57tppI2JNdyml4+fQxPDy5/z347QYWVVzQJvGDCH/YfX8Q2Q8t",
+	"5eTS3sYitS2+Lmcr8lyQilbaOqET2RweBt2h0ghEZg2nV4SF+H93vfHrnv/YvB9BCVCMqpZIw/sPH1Iq",
+	"gv8a9PvlY8hLM8kzZH3RsHDnJWibH1+/PIdckvwlElSKWnW6xnAL+XKhdIo+SKB4OxYTU7jRJBN6EVNM",
+	"ssrQufrbxcULYOJ2Gla0xUX0a5htudomXroQs8emYInf3OQkXC7DZaXdg5NWnUhNJOIY/DY+p7siP0jz",
+	"xOxiy3Ig/5CT1hpNRWZlVF15hxPURZZFrSSXIlxpDfvDB93BoDu8f9F/ODruj/r9X1vbyuipyZfs9yrO",
+	"cU+yQsLUZCn7r2kh36VkN/37ht3jQStqKTRI/cHD4bSfnHS/F/cfdr9PB7L7cHKcdIfTk+lg+mB6LAZ9",
+	"EqAgsyybUQsVEFJCpEulkapGyzWRwtukpyqTPqR6D7l0RY63lT7f3uVdRzs7WdKt3JaJMZkUZL02ibib",
+	"tPaJfwqS0bhkwmLAly/QuQ3PngJSH67mOGn2+LRxSL2SfXDeXado3/FmjgE5ObMjTvVd/ND8jp1nNia+",
+	"mWbsozjfOmi10VtDHjJj1WSOrFUzjd4ZpymtzC+Zp27JQdUZ5jYj6++7DixVU701EhwPb0m0Rnj3OT85",
+	"6O8q41L1bdL11rfWGXabPo99WcpoCrTXsKQkVVLmlg/Z+C3NwuT0mq8+XI3T6wJZ23ZPwQ3u21jAlrDs",
+	"01uPiox0l0g5RyOyFzWB9LprkxLPtQSRsANqMErXa18Wg9d6oc2VhkqoSVf5GgK045PhkDxEb1SWnV2L",
+	"Lcpcc3AYwkJwgbr2B8emlD+1zuT4P5Gm7zxhcrk0l5L/etsoBHZ/Lpey1yJxYHTEvqzRCTn6JcPeKhZ1",
+	"HmXeC39ucSwuS/1eSP8zCm1NQnYMAMRhlTHF33FtpTG0A4MhfXMZlcSXmZVXeKnTgye4ImU52pDpWON7",
+	"MnMl824irEwjoEgFA6syXDke1qKVU8jlSgrH+5vmZrWSqU+8lxJ9FxHeT51docHd9VxyE1u/lLbIGryF",
+	"yiXcNh+s+TxvJ6bIUvL4BdduDOdcybi0Yx/XxlTI6TR6bqxmb+WTysHbSl6aRTyC1GhOA2qf+nYGUtM5",
+	"hVgb925qCp3GI9C76eGQ3jiFcq4jsFJCzAQgbzOImFmg3QgvpFIFPdIgOU067Eavrb4bdnc78uqHXT0j",
+	"tct9QTANdWjvTEfoAilnweTe+TnIjd/ijutbuC3Mbt/S2CzcNPlQPeey31TKdFQ5KcKiB6LNFSjrCyNl",
+	"fhPUFH9EP8Zn/HpjfSGzjDQniJXIHVrr2P/6Trg4QreGtFW23njXXHjUgtHy+ZTyFLdRqXUd3X5TmZ9s",
+	"Xb8NJGEN7ZX4jYZlqXT96uBGd7Ahf1eOxAAIlA0rXU0YS9/xes/+netV4e5oAM/gam6yagdpezOFId1S",
+	"rD14RDlos21GFbzKRIKKN+aovqZ7SYWX2nasUd32elu5ofZrrRKTyto1xqVM1k7azimg7idV7N8a1bU5",
+	"DjHWqeymBedJZPpRppr458YNmgrSuJ5qu/77H+v2foqfWq7tt7c77OBgaayDQR88cOKUXYatTb6LfWUk",
+	"U5ON/WgLu9dJ3lxNU2ryFvYj3whskedoPJBfrubKSbsSiawRode6HT+xkRmgCe5TvC8CzuJOgkspt6XM",
+	"ZxJWVAc0U1STwi5GrDOpFqJkllrwqDGvudHgFlkWQ5JJkVvUuuWr47FGtywwZ9yDixL4UGQoWRbiUtvE",
+	"dYdCwqXICmlvFa7/LGH6Jj9fRn4aReWVE02O1wZ77WTOdrNl5lLmaSEbQRlVdoUInxYy1KidScUa2q8v",
+	"Hnc2ouT946wkEeHAWTnjRHbQvdvqhR7cirT90NVi96mfyu+5qwoiryGUcK8UOvVcVRW2LGRHpVtReY3I",
+	"zSZ36DD26ujTD63K/9vMsw36o/790fH3vX6/fzIY/rqVB7zfHUyGw+73yYns/jDt97sPxCAdJseTE3l/",
+	"upuaq49ye+bN333K6W5008kFCmlLWlAbL1eVYRd3Ds2jHBhbNYUqtWXs7i1GYzIpUF+9Qv3FK+d65Vnh",
+	"5tVfT8PIf39z0WqwM28uKszwBngD2o+kczIHfB9du4BVVsyUHkH81ycXcCRW6kgUbn5EBVKqlZ9lM1Si",
+	"86WFJ+mPr84iePJqeP9BBC/xH4wbXuB/TiGW71cxhEVj6GdDlkAUaQzJXCYLyRjpsU6MnqpZkaM/WNXD",
+	"SeXMJcS2mKC5E2qJjquvK0IqL2NY5UqjYsW/ZGZWSzSUXNAlQ0ban+wVUavamrlzK66yKT01zW79RCQL",
+	"ycUGAcsic4pAvHBhUoP+alokrgdPKAsXI7niCuWJ0Tsl6Uqwtg/AxtqvDs38qBYfNyw3xGy+UP33NxcR",
+	"XMqcMGmMdGDjU+7sWN+8tcj2fuLK6E4PvBpwc+EqZJJ8r6yjzRLVzxgRZEbPKCNlzVJiNEfIz5l0FcCS",
+	"EZIRxCf9k7g31mN97x4Vq+y9e2T/4n1F0hjaoZrW8TBh3Ks4CsFKBDHH9/g/nzugjFFEmYbLzXp0kUsb",
+	"eaSxHcFvH8ibisBXCa/fEtgYJ0Q/xAzorZdCx7qshW7U3MuaaAd8gkPjyolLSnQhtH2BlNAcJDxIiscB",
+	"gyay8FLbu3evJnHEK0cfVHod+woGzssy/D5+ciFm8Sk6JylGdsihoPRYbyENcY9wWwilSvG8RyP6n42G",
+	"+MXrCyTki7OLx3/zovnjk5+fXDypnj4ZDGOkgnVSkBigNcKwEn0DAYnRAbPG9sFLbwlVtNDeWlgcjXVc",
+	"WyduKO1n7ZpvjIg7fv0gCFDrF19mleR7kTgGd57uEoAYiIsqHqpLZZaQvPKYTb8rP6IupjV5GJHSM9qV",
+	"QJCFlCtbGRacgreQaCBr+Y2RH3OG0oGKd6w5S58jBakrhKLyNslHB+n//NXOzh/5RHIMEzQgNmw1e5OV",
+	"PR5rsl/bzBMIWLPU5Pl/UGkEld25juHf//y/PlGjLMzNFW4qJxCQfmMt6hgrJoJyJVAxgKpy2c2UJQK2",
+	"rZSsTUpNGFifsETE7C8racJwv1ghwzFWEwkzOI5hItdGpyFDTFp3KdawFAs51vHLs4sn734+f3Z+8e7F",
+	"k5fvXr968jIuxYmydNxJgXwuLmUuZpKydNRzwYr4SiV+ou34ZPgw9guOaxCn2izezENhsQRnUUKetlbU",
+	"gD9pMAQBDQ1WrO1Ys6qpKXvrhE4ttM+fXDyFNBdT11XSTbtol8RKdXPhJI3V9RCjzghnt4XhGsGde0u2",
+	"20g4KVO9eeuVn9ZOgzv/PDCCyEDqlJSrBVM4q1LJqezUJAVa7oirfWnJWTXSKoOOydFciszN/xGPdRup",
+	"6QFWkBfaojQdoZyt/xET0LCCr7JVsqX4cFCI27hUM2oA8F0M9/vHHVJRZiW1WKneWiwzrx3La95abUyd",
+	"Bk9NYmNov7oSs5nM4fV5xz+5lC5XicVZv8jNUrq5LKxPZGUqkdqSA+2x+M/O0ZUr8sz7KXZ0RGNbU+SJ",
+	"7Jl8duQfskd4bxUEtsg1OXtx3opalzK3PhTs9Xt9ipx4Aa1R67jX7x1joCHcnHxLrz44Lp7JBt+a/Rwn",
+	"ZsGr2WyYq1rgdLGcyLyCiSYip64iULjBBKCCyZqMJvrZpaI4x5jgZ2XdRSic1RoKhv3+DWCrXZDVgTl4",
+	"j+TYzb43wq+QPoQFO+kP9r27nPXRBuQRHxo+vP2hbSTqddS63z++/bkGrDhFEcVyKfK1J+z2thGZA6hC",
+	"aatmc2dbb/HBypzsZYinKqOsQmKWE6UlM8DZLz+y7MUOjTUnlUAsjc/eWpldSs8sz1922GOgygn5vxgL",
+	"j8aa0sCezZBjqB0LvcdJTp1hkzXECn02XXmeqcrZ6yAs8UrMkOW4y9Mu1MqCyakHkzMxxJs9uChZl9RN",
+	"LXeGy/LBMHUE4TTwjVToCDexVTFoOcrhbQ9e4ODsiiqLT3CDyYjftKR0BA1MnnbkXUxvMOboUYx1/LPS",
+	"ixGwhv33P//ldS7kMvvLuKXlezduxcDGAa7mxkp4/fJnEjblu5WILFO/S+TOazAr8XshIeYZoYY+87PD",
+	"qXqIrM7WlTjXX0B74WtBFHOk6AudgtBr9qtIiZatRqj+L+prC7Nr8ugI8Fy6dND247LKiJhHIra/0Vjz",
+	"nDs7rjDc5AmXTmDZ0LbT9Vtr6OnBOVn6JPTnVv6OSAMajR4jjqOQltQcvkGKla9zNag3lKrNzsQ9ZbDq",
+	"lqPmTrjraDcFonz9lTmvLE2VjV9E36rzy9dM65DcssjQEllWq87yX1VyqkpZNZVnm0LqIMx7J2Nyt2cq",
+	"HmBSm051xedu6iiWCqBSZogPmeQrnGApyz34kccfcZ6deTX2A2Pc4kf2LkIYKob2XM3mMFW5dR0MT0T5",
+	"sK+8tRNhZVdpK7VVTl1K7ytUyfuqfXCLSCQKG1QqN8gmPgl00GIfb00BbDHhu8v2bpxsCHNrD+/bv9/3",
+	"dq3eCnvand5zKoRUuRNlIRB43/g1iNKhgOtQFrhx/NKHqQ4MsOwPQJttClGoCv8JkUSKfi6onbTDydJV",
+	"ZtKymNG0AidmG5P/IsA069bkLk5NvmzduPC0kGiITV7m0cnr9V3+TQtABuZ7W40dpAE2dofdrybhmxMO",
+	"mQPd+mlTeCFmEqz6x95xyBo166v7/agCSgfu34sBblg+G+qVsYpzWiGLS45Bafm9nK5yealMYdHv2Ttb",
+	"tpk3txvfLKJvv45XTpiPWz3y51rScstI4zO01UYtpG4DBuoWP4xSlz8Mf/ih0+zj3XxYA67tuH9yu5ff",
+	"3J1MAUn/9qdrTdn/OTEM+1IhiOG/315HrZWxTQUiau9p6AGKKo85ZGjYzamuUwwSEgh4gbLBXDkb6/Lc",
+	"h5l07H6bXGEYkEE87A9qGSHyVPFF2oQ8FWUV0W9kx8I3Z3BxpJZ/tpCLRNaq+jilxo4l9sGHw7jJCX1M",
+	"o5CY3dkL3Tw/gxUCze2RSdcH6AJfLmTkapFRxbTaYM4xhIYeCh4boacf1XvwmfoJkCVJlYutyT/3WDfv",
+	"gZazDy97VKxhqbIF67LD3JMKGna9WUX04NwtbTy4kza+XQnvaVdlLuUQ+u46t9S0hmfWXHzDYNYbNy2v",
+	"yrHucPbL11SLgwPU2/bJCPTc/UMGa2g8JF08POTh3R7UP1yPswLySZgG7b2Rfzqa+NaAZo1+hiwu+ZCa",
+	"mCHTFPQzWH4KsUptDG2Cwwz6/QhSKlUkroPqA59yudBW+NQRZcNDujge9vu+lIQ3MgbXo4CjoH04eRVG",
+	"Go31WHchNguurqRGy8gHULmkxMkGgJpOolmF8lMNvoJrj0CkbIMEFYHGGmAubGfEIGtfnQ11mU0MA0eT",
+	"lGDp0YwqmDZN7AakdkiL+apwVRMuq0chWwJ8tBGujYo09jvv9Igs83VhZZFSTPRZoexcTLL1KYfCocxF",
+	"+RMqP/OS8MVhpOM+hFCK620zE/k8Tq06HZpiw1No/szCr7yEyOO6K+y8P2XAiYWs4e1Py9oylW7gar7u",
+	"Aan2qt3B70PYBYzka1jqKwLs09EHVQQ46HP2GC7oQANv7+lYMxG29krYU2YpIqhK2crxMUSkyn3F8owT",
+	"jSOIA7/47a7aUmKw0lW/pzG0hR1rLvfu1Burp7w3QT4E7kjnNOC6yyYPX5pMDR3OMNa+Srpbvqb7b65v",
+	"puZ0o41ktZJUpJrLsZ6pS6k9opgplolkYU+3Gk34D3qG8CHcfeLlvebWBQTkWItw4greO2qEKiOn12DK",
+	"dI5J2dDC4ISN5pex3pwUo/6mVUt5ta2iLI3Xkc3cXe1xAqHUEpg7HEVIrqUge+irO5sOaV3+T7dxW5T8",
+	"pnIwwfadmUmcTw/OSngDDUZHGuLs3r+PI4jvv38fd8oZeN3VA+9Ij/VuNz3BqcyV5g78lUi8cJQeK6EP",
+	"NtmC4ReaKDTWC7nufKJDDjv++FjXHfJ+s0POmhnnwuLGheLTzTFZRsb6Di73oyJbfGTe93N63CJNu6HI",
+	"V5njCzEDd2XKYKr0XEMLXL2djdrVfju0h/cgiN/bygMo8hkuJWr9fsJ+QNlmtzFj39qBujWX8oaJ17r0",
+	"vsDEy9sedPvHQnS/nzwYdMUwPenelw+nPyTfTx6I/gAXcieHn3ohD/L3+4fv/0aL028f7tSJHTrDWmbh",
+	"s4X+PJKDbN6d4J61wULrF45Yf8HNxK69oOojo56gu21A6BNriIHoUNI52SrUEN7X3OsS9lrfIpE/ayRy",
+	"Rq21td5hEI5g8LdGJd4i7q2OX2z32jFYaG/pkY0vxgdlEsjXISuvmyvY5DrtO3WrLd8nWWHVpexEYLIU",
+	"zXqYhsptKKQSBGOs23WPIaKaOoFCM3XpBTsxS+4bwRlzuxl1kMSnwSnbhZCPdR1DXr2i3ge4C0bzWC9u",
+	"ZlutqLkFdyL0V+JbHS6HzxjmIvsMrky+oLejV7EFNhz5QIFUUnBhGN1aL7lz1VfAXUruGMFkmbkC5aDQ",
+	"4QjItthfTOdM3vZ+HVxMDzC6v5krQuCuddK7d2+sBz249xR3li6N7hFbwZ7zzsjL8RP3dQSPcJU67cEr",
+	"5CxmVIxHyp1Oc7OiypdKvUPatKUbJ+LRBgKj3owZBWZZm4LenMtEqkvJCD1dHtpK6fylWMNElnzl605r",
+	"U0BOirZsUqCq2lgPe/BSLiWBjvC3GclPxfdOLcPjflCMAzdi5bL7KuJ11zpZ/W/VKhn+R5YvXPxuu30A",
+	"zpLc2JrQ0GvpgLoQrVq1DCfx0mKUkyXemy5QJQfOpxVmlVxcgoFiyM+SBsAYG1rgXKQYuy+o65Nbb13Y",
+	"XV4HTiHyqBiqKAmmuTdcS5WmmRzRa33h03N2CBegvRPRTYpsEXfAzjFYpYSKIiA4n5puXS7wpfROHMv2",
+	"xvq4B/fOdZLLpdROZDusu8W3HmdIpKPVlgdKJWaFXjoBR3C5doO7olv4/SX3w7L9ZmavMwq0lbaSES9q",
+	"Sm/W8qpz6lmTH6szgeL+BY0xacWPGK418WRvrE96cO9k0Ie/Gi3vwVIKbcF92kmLTOem0xbhxsMWncwy",
+	"WjzbKRqRMJf+JEvmiYZTF+mART7OUqBylisY+IyJ0LtzLb1DPxt6r8loHgF13o9554iFuSmNQJOk74UN",
+	"y2NqKDeqYMvE5ARdxddezU3JwEGKuDCv3dz6xJnHe4Oq+DFboxGcllrVCwxGkqwfcIqkj38JA9B5jXjT",
+	"UllbVnAKjY5gDSdP6G87YtbZPOafkj1jZDglMuXbpZG8y1V1Lh2JFsmBdbkinqd5CystCnFilkuUfQZL",
+	"WTPWpTXhnyouElUAzOffCcZ3hRMAiQ98PIwGmNb7s1rIHTPbBGC7FeB1WkH0m/oXmg7bvgW8tXEYM6p4",
+	"ocdabWkZn+NQOq0SsSigiSFkuJawyhU6h12M9DNjFsWNQC5/HM8Xg3ORHAXXpYZ+4HPeXN3fG21avw0D",
+	"dzTWG0aNdP/aFHmFHGDTQJzA2rMHzwnr7mj/RPAfp0XGpOyN9bNtaUZJjvARb8SDpGx8pqLhCK7eYHh8",
+	"cv/Br3uQCxtKZD+mY+9pR9+AHV8E2FFu6W/fTpq78aS5QX/UH44Gg97JD8OHg+NfvaB/iXbZt9HH4G38",
+	"8TF3RN14vVQGmqQh/mwonI247z8GhzM4YJz6Gel/DuzOVVXNCN9LENxuSdLttbeXPbQxO2kXG84QaEy6",
+	"xL5dPgY6JTM4BnrjYAAGy9eQ/so2HRJwGHj9YwDoY32gExOKG68vHhPcMQSeVIloV4ulAthYC4cBnFaz",
+	"uQO/hB2/5a/SVUcxfCan5VNRgbcpJ57sPjAKbfRn+qLGNxDeAeANJPjNKLx9rURU/K3OcNiVX2rElVWn",
+	"7Yi9I22uqvMutzppzTS0+Z6ggAkWxkyKS2khU9bZaKxj7jPmijQVWkNzBwXG+/t5wzlmO7XU9r6m207Z",
+	"ddvccsvF4pur4hgKU+cvKZXT0u8Xzq/VB8A475kxKZdjOYpirRP5vOO8clN2P+3kv2xU/4BTqXIoW2ed",
+	"WNsmLcL79HEIQv9lqgatcbKPIdKvW0I5RAmU394hY3xA+aPhAzR/uCgzdffjsKJmK/vSH0tQVf84ObFx",
+	"SEEPXknt08XEbYfYx7He5Fj+fExZB7njOQY32L9dtt052p0mzTlSvfNVMf+ZMOXg1o+E9b7AR8C+tMXd",
+	"3wD7CYjPmoFtfjP5PuSrHfpFrU+ay59Xn/yhSuGv0nEWf59OuJu+91+rQ5Zd7fkk4e5peBTIfX/88EFn",
+	"BGJCp9/5w/BELiuNcMtZeFv9dKiQ+CCMunDQsF0a1h9DQycbb4lPoy55TdH+Z7CCd4HzHC7EfDIhbu5N",
+	"692GCIU4qSt02iW64tUSWVNL8zAAu8q/4FbcEekSpviZoC6fR8FBrQX4P1O/fIK/8g1ecqdYiUMGa5bl",
+	"aZ5lqblZtxaN/haVKa0PgGSqHI7Fb9xWkAHOrHLwKWsL7Q3F6EOQKv9BqdkNrDBncOv9zPyZnCjga+nz",
+	"xI0JBj/Zr6wV6xrMn3K8T2357HQt58sfAirTTnOzWqGbVcv2PirWYCi98kXbd76ujvN0+qbkvim5T1Jy",
+	"AUVxYDvPRsMB9fV8Zn/yTe2jzBE4M5tl0m62QvDXJaeST8Ny+brjEe3xh3GlK8atEaCg/h9SGddxNNZW",
+	"0nFqp2ClcwGMzgAc5UBkdPxULYdbFZnbKgC5XacHZ+EL73zi51jf2K/pJ+R16sdrxjrV93l0d9RutUP2",
+	"r3c/A/3/TVz6J1Zj33TRHXTRM5EvAtawqvjwV0sO00zhGz6fpJgaOxUf8VmO3G2yiZ3NJIEFazgKanOr",
+	"YG0BJ0pZJ/8UgTXEWNfagUY3tQGGBPbmGZLbZzr7l3o0HOG6evCSiMItint77rY1Hp84VeukHOuyFar2",
+	"0RHFxycJVsR0EKXIl0iR8njaG3oBQdmx5nT4iEsARBZGrFRTZQAXlYCZH/YcZtuDX/wn2htdW2KNUg3/",
+	"QYouYng2b823BNhn1yGvdWr8eUf+oy43xWz1s7pJTdRP6f7t7XXV3PThpi8/lweYlMcA4et30UNns1ku",
+	"Z8JJ/4l7d9NLyjrc7nt+knLF8lzDczZXpH3NqPZeqsxfv73+fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -71,6 +71,7 @@ type IdempotencyKey struct {
 	RequestHash []byte
 	Response    []byte
 	CreatedAt   time.Time
+	Namespace   string
 }
 
 type Task struct {

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -31,6 +29,7 @@ type Store interface {
 	TaskStats(ctx context.Context, userID string) (store.Stats, error)
 	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
 	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	Ping(ctx context.Context) error
@@ -195,22 +194,9 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	var key string
-	var hash []byte
-	if req.Params.IdempotencyKey != nil {
-		key = *req.Params.IdempotencyKey
-		var fe fieldErrors
-		if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
-			return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
-		}
-		// The normalised fields identify the request: bodies that differ only in spacing,
-		// key order or tag case are the same request.
-		b, err := json.Marshal(f)
-		if err != nil {
-			return nil, fmt.Errorf("hash request: %w", err)
-		}
-		sum := sha256.Sum256(b)
-		hash = sum[:]
+	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, f)
+	if err != nil {
+		return nil, err
 	}
 	t, _, err := h.store.TaskCreate(ctx, user, f, key, hash)
 	if err != nil {

@@ -366,7 +366,7 @@ func (c *syncer) sync(t *testing.T, f *fixture) {
 }
 
 // TestSyncUnderConcurrentWrites: several users, many writers each (creates, merge patches,
-// completions, deletes, restores, over a few tasks so that they wait on each other's locks),
+// completions, deletes, restores, bulk actions, over a few tasks so that they wait on each other's locks),
 // and per user a client syncing over and over. One more writer per user stalls between its
 // write and its commit, as a request does when its process pauses or its transaction has
 // more to do: the moment when a timestamp taken at the write is overtaken by writes that
@@ -411,7 +411,7 @@ func TestSyncUnderConcurrentWrites(t *testing.T) {
 				}
 				id := tasks[rng.IntN(len(tasks))].Id
 				var r *apitest.Response
-				switch rng.IntN(5) {
+				switch rng.IntN(6) {
 				case 0:
 					r = f.Do(t, apitest.Req{Method: http.MethodPatch, Path: taskPath(id), Token: tok, Body: map[string]any{"title": fmt.Sprintf("w%d op%d", w, i)}, ContentType: "application/merge-patch+json"})
 				case 1:
@@ -425,6 +425,14 @@ func TestSyncUnderConcurrentWrites(t *testing.T) {
 					if r.Status == http.StatusNoContent {
 						r = f.Do(t, apitest.Req{Method: http.MethodPost, Path: taskPath(id) + "/restore", Token: tok})
 					}
+				case 5:
+					// Half the tasks listed; delete rarely, so that tasks remain to check.
+					some := ids(tasks)[:max(1, len(tasks)/2)]
+					body := map[string]any{"action": []string{"complete", "uncomplete", "restore", "complete", "uncomplete", "delete"}[rng.IntN(6)], "ids": some}
+					if rng.IntN(3) == 0 {
+						body = map[string]any{"action": []string{"add_tags", "remove_tags"}[rng.IntN(2)], "ids": some, "tags": []string{"bulk"}}
+					}
+					r = f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks/bulk", Token: tok, Body: body})
 				}
 				if r.Status >= 300 && r.Status != http.StatusNotFound {
 					t.Errorf("status %d: %s", r.Status, r.Body)

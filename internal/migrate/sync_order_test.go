@@ -41,7 +41,18 @@ func TestSyncOrderMigrationKeepsExistingData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ('alice', 'k', 'h')`); err != nil {
+		t.Fatal(err)
+	}
 	if err := migrate.Up(ctx, dsn, nil); err != nil {
+		t.Fatal(err)
+	}
+	var namespace string
+	if err := pool.QueryRow(ctx, "SELECT namespace FROM idempotency_keys WHERE user_id = 'alice' AND key = 'k'").Scan(&namespace); err != nil || namespace != "tasks.create" {
+		t.Fatalf("an existing idempotency key's namespace: %q, %v; want tasks.create", namespace, err)
+	}
+	// The same key in another namespace is another row.
+	if _, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (user_id, namespace, key, request_hash) VALUES ('alice', 'tasks.bulk', 'k', 'h')`); err != nil {
 		t.Fatal(err)
 	}
 	clocks := map[string]time.Time{}
@@ -87,5 +98,9 @@ func TestSyncOrderMigrationKeepsExistingData(t *testing.T) {
 	}
 	if tableExists(t, pool, "user_clocks") {
 		t.Fatal("user_clocks survived the rollback")
+	}
+	var keys int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM idempotency_keys WHERE user_id = 'alice' AND key = 'k'").Scan(&keys); err != nil || keys != 1 {
+		t.Fatalf("%d idempotency keys after the rollback (%v), want the create's one", keys, err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // TestOtherUsersRowsAreUnreachable gives the owner tasks and idempotency keys, then calls
@@ -41,6 +43,12 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	owned = append(owned, deleted)
+	// A bulk request under a key, changing nothing.
+	ownerBulkKey := "owner-bulk-key"
+	ownerBulk := Bulk{Action: BulkRemoveTags, IDs: []uuid.UUID{owned[0].ID}, Tags: []string{"absent"}}
+	if res, _, err := s.TaskBulk(ctx, owner, ownerBulk, ownerBulkKey, ownerHash); err != nil || res[0].Status != BulkOK {
+		t.Fatalf("owner's bulk: %v, %v", res, err)
+	}
 	// Positions inside the owner's listings, one per order, for the intruder to continue from.
 	positions := map[orderKey]*Position{}
 	for _, k := range orders() {
@@ -184,6 +192,47 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			}
 		}
 	}
+
+	call("TaskBulk")
+	t.Run("TaskBulkOnForeignTasksIsNotFound", func(t *testing.T) {
+		var ids []uuid.UUID
+		for _, task := range owned {
+			ids = append(ids, task.ID)
+		}
+		ids = append(ids, mine.ID)
+		// The owner's own request under the owner's key first: it must not replay.
+		requests := []struct {
+			b    Bulk
+			key  string
+			hash []byte
+		}{{Bulk{Action: ownerBulk.Action, IDs: ids, Tags: ownerBulk.Tags}, ownerBulkKey, ownerHash}}
+		for _, action := range []string{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
+			b := Bulk{Action: action, IDs: ids}
+			if action == BulkAddTags || action == BulkRemoveTags {
+				b.Tags = []string{"pwned", "secret"}
+			}
+			requests = append(requests, struct {
+				b    Bulk
+				key  string
+				hash []byte
+			}{b, "", nil})
+		}
+		for _, r := range requests {
+			results, replayed, err := s.TaskBulk(t.Context(), intruder, r.b, r.key, r.hash)
+			if err != nil || replayed || len(results) != len(ids) {
+				t.Fatalf("%s: %d results, replayed=%v, %v", r.b.Action, len(results), replayed, err)
+			}
+			for i, res := range results {
+				want := BulkNotFound
+				if res.ID == mine.ID {
+					want = BulkOK
+				}
+				if res.ID != ids[i] || res.Status != want || res.Detail != "" {
+					t.Errorf("%s: result %d = %+v, want %s for %s", r.b.Action, i, res, want, ids[i])
+				}
+			}
+		}
+	})
 
 	call("TaskChanges")
 	t.Run("TaskChangesHasOwnTasksOnly", func(t *testing.T) {

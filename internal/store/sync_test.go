@@ -474,7 +474,7 @@ func (c *syncClient) check(t *testing.T, pool *pgxpool.Pool, user string) {
 }
 
 // TestTaskChangesConcurrentWritersNoGaps: many writers on a few users' tasks (creates,
-// updates, toggles, deletes, restores; lock waits make commits land out of start order)
+// updates, toggles, deletes, restores, bulk actions; lock waits make commits land out of start order)
 // while a client per user syncs over and over; once the writers stop and each client syncs
 // one last time, its copy equals the database.
 func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
@@ -525,7 +525,7 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 					_, _, err = s.TaskCreate(ctx, user, TaskFields{Title: fmt.Sprintf("w%d op%d", w, i), Priority: "low"}, "", nil)
 				} else {
 					task := tasks[rng.IntN(len(tasks))]
-					switch rng.IntN(5) {
+					switch rng.IntN(6) {
 					case 0:
 						_, err = s.TaskToggle(ctx, user, task.ID)
 					case 1:
@@ -538,6 +538,13 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 						if err = s.TaskDelete(ctx, user, task.ID, nil); err == nil {
 							_, err = s.TaskRestore(ctx, user, task.ID)
 						}
+					case 5:
+						var ids []uuid.UUID
+						for _, t := range tasks {
+							ids = append(ids, t.ID)
+						}
+						actions := []string{BulkComplete, BulkUncomplete, BulkDelete, BulkRestore, BulkAddTags, BulkRemoveTags}
+						_, _, err = s.TaskBulk(ctx, user, Bulk{Action: actions[rng.IntN(len(actions))], IDs: ids, Tags: []string{"bulk"}}, "", nil)
 					}
 				}
 				if err != nil && !errors.Is(err, ErrNotFound) {

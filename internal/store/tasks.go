@@ -138,22 +138,51 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		}
 		return task, false, nil
 	}
+	replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task,
+		func(ctx context.Context, q *db.Queries) error {
+			row, err := q.TaskCreate(ctx, params)
+			if err != nil {
+				return fmt.Errorf("insert task: %w", err)
+			}
+			task = fromRow(row)
+			return nil
+		})
+	if err != nil {
+		return Task{}, false, fmt.Errorf("create task: %w", err)
+	}
+	return task, replayed, nil
+}
+
+// Idempotency key namespaces, one per operation that takes keys: a key sent to two
+// operations is two keys.
+const (
+	idemCreate = "tasks.create"
+	idemBulk   = "tasks.bulk"
+)
+
+// withIdempotencyKey runs fn in one transaction under userID's idempotency key (namespace,
+// key). The first request with the key runs fn, which fills response, and saves response;
+// a repeat with the same requestHash within 24 hours decodes the saved response into
+// response instead and reports replayed; another hash is ErrIdempotencyMismatch.
+// Concurrent requests with one key serialise on the key's row.
+func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key string, requestHash []byte, response any,
+	fn func(ctx context.Context, q *db.Queries) error) (replayed bool, err error) {
 	err = s.withTx(ctx, func(ctx context.Context, q *db.Queries) error {
-		key := db.IdempotencyClaimParams{UserID: userID, Key: idemKey, RequestHash: requestHash}
-		if _, err := q.IdempotencyClaim(ctx, key); err != nil {
+		claim := db.IdempotencyClaimParams{UserID: userID, Namespace: namespace, Key: key, RequestHash: requestHash}
+		if _, err := q.IdempotencyClaim(ctx, claim); err != nil {
 			if !isNotFound(err) {
 				return fmt.Errorf("claim idempotency key: %w", err)
 			}
 			// Claimed before, within 24 hours: replay or refuse.
-			prev, err := q.IdempotencyGet(ctx, db.IdempotencyGetParams{UserID: userID, Key: idemKey})
+			prev, err := q.IdempotencyGet(ctx, db.IdempotencyGetParams{UserID: userID, Namespace: namespace, Key: key})
 			if err != nil {
 				return fmt.Errorf("read idempotency key: %w", err)
 			}
 			if string(prev.RequestHash) != string(requestHash) {
 				return ErrIdempotencyMismatch
 			}
-			if err := json.Unmarshal(prev.Response, &task); err != nil {
-				return fmt.Errorf("decode replayed task: %w", err)
+			if err := json.Unmarshal(prev.Response, response); err != nil {
+				return fmt.Errorf("decode replayed response: %w", err)
 			}
 			replayed = true
 			return nil
@@ -161,24 +190,20 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		if err := q.IdempotencyPurgeExpired(ctx, userID); err != nil {
 			return fmt.Errorf("purge idempotency keys: %w", err)
 		}
-		row, err := q.TaskCreate(ctx, params)
-		if err != nil {
-			return fmt.Errorf("insert task: %w", err)
+		if err := fn(ctx, q); err != nil {
+			return err
 		}
-		task = fromRow(row)
-		body, err := json.Marshal(task)
+		body, err := json.Marshal(response)
 		if err != nil {
-			return fmt.Errorf("encode task: %w", err)
+			return fmt.Errorf("encode response: %w", err)
 		}
-		if err := q.IdempotencySaveResponse(ctx, db.IdempotencySaveResponseParams{UserID: userID, Key: idemKey, Response: body}); err != nil {
+		save := db.IdempotencySaveResponseParams{UserID: userID, Namespace: namespace, Key: key, Response: body}
+		if err := q.IdempotencySaveResponse(ctx, save); err != nil {
 			return fmt.Errorf("save idempotent response: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return Task{}, false, fmt.Errorf("create task: %w", err)
-	}
-	return task, replayed, nil
+	return replayed, err
 }
 
 func isNotFound(err error) bool {

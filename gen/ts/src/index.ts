@@ -42,7 +42,7 @@ export interface TodoClientOptions {
 /**
  * createTodoClient returns the generated `TodoApi` bound to its own fetch client: one method
  * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
- * `completeTask`, `deleteTask`, `restoreTask`, `listTaskChanges`, `listTags`,
+ * `completeTask`, `deleteTask`, `restoreTask`, `bulkTasks`, `listTaskChanges`, `listTags`,
  * `getTaskStats`), each resolving to
  * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
  * (a network failure rejects with fetch's own `TypeError`).

@@ -279,3 +279,36 @@ test('conditional GET on the collections', async (t) => {
     assert.notEqual(getETag(after), getETag(stats));
   });
 });
+
+test('bulk actions', async (t) => {
+  const a = (await todo.createTask({ body: { title: 'Bulk A' } })).data;
+  const b = (await todo.createTask({ body: { title: 'Bulk B', tags: ['old'] } })).data;
+  const unknown = '0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10';
+
+  await t.test('one result per id, in order', async () => {
+    const res = await todo.bulkTasks({ body: { action: 'complete', ids: [a.id, unknown, b.id] } });
+    assert.deepEqual(res.data.results.map((r) => [r.id, r.status]), [[a.id, 'ok'], [unknown, 'not_found'], [b.id, 'ok']]);
+    assert.equal((await todo.getTask({ path: { id: b.id } })).data.completed, true);
+  });
+
+  await t.test('tags, with an Idempotency-Key', async () => {
+    const req = { body: { action: 'add_tags' as const, ids: [a.id, b.id], tags: ['Bulk'] }, headers: { 'Idempotency-Key': 'ts-bulk-1' } };
+    const first = await todo.bulkTasks(req);
+    const again = await todo.bulkTasks(req);
+    assert.deepEqual(again.data, first.data, 'the replay is the first response');
+    assert.deepEqual((await todo.getTask({ path: { id: b.id } })).data.tags, ['old', 'bulk']);
+    const reused = await rejectsWith(422, todo.bulkTasks({ ...req, body: { ...req.body, action: 'remove_tags' } }));
+    assert.ok(reused.fieldError('header.Idempotency-Key'));
+  });
+
+  await t.test("another user's ids are not found, and stay as they were", async () => {
+    const res = await other.bulkTasks({ body: { action: 'delete', ids: [a.id, b.id] } });
+    assert.deepEqual(res.data.results.map((r) => r.status), ['not_found', 'not_found']);
+    assert.equal((await todo.getTask({ path: { id: a.id } })).data.title, 'Bulk A');
+  });
+
+  await t.test('a tag action without tags is a 422 naming /tags', async () => {
+    const err = await rejectsWith(422, todo.bulkTasks({ body: { action: 'add_tags', ids: [a.id] } }));
+    assert.ok(err.fieldError('/tags'));
+  });
+});

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -96,6 +96,47 @@ export class TodoApi extends HeyApiClient {
     }
     
     /**
+     * Act on many tasks at once
+     *
+     * Applies one `action` to each of `ids` (1 to 100, distinct) in one transaction, and
+     * answers `200` with one result per id, in the order of `ids`:
+     *
+     * - `ok` — done, or there was nothing to do (completing a completed task, adding tags it
+     * has): such a task keeps its `updated_at` and `ETag`.
+     * - `not_found` — no such task for the caller. Tasks that do not exist, deleted tasks
+     * and other users' tasks all get this, indistinguishably; for `restore`, so does a task
+     * deleted 30 or more days ago, while a task that is not deleted is `ok`.
+     * - `invalid` — this task cannot take the action; `detail` says why. Only `add_tags`
+     * has such a case: the task would have more than 10 tags. That task is left as it
+     * was; the other ids are still applied.
+     *
+     * Actions: `complete` and `uncomplete` set `completed` (as
+     * `PATCH /api/tasks/{id}/complete` with a body does); `delete` and `restore` do what
+     * `DELETE /api/tasks/{id}` and `POST /api/tasks/{id}/restore` do; `add_tags` appends the
+     * given tags a task lacks; `remove_tags` removes them. `tags` (1 to 10, the same rules as
+     * a task's tags: trimmed, lower-cased, de-duplicated) is required with `add_tags` and
+     * `remove_tags` and refused with the other actions (`422` naming `/tags`).
+     *
+     * Every task that changes gets a new version and the same `updated_at`; the change feed
+     * reports them together. A request that fails (`4xx`, `5xx`) changes nothing. With an
+     * `Idempotency-Key` (its own namespace: the same key on `POST /api/tasks` is another
+     * key), the same caller sending the same key and the same body within 24 hours gets the
+     * original `200` response back and nothing is applied twice; the same key with a
+     * different body is `422`.
+     *
+     */
+    public bulkTasks<ThrowOnError extends boolean = true>(options: Options<BulkTasksData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BulkTasksResponses, BulkTasksErrors, ThrowOnError>({
+            url: '/api/tasks/bulk',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
      * List what changed since a point in time
      *
      * The change feed: every one of the caller's tasks that was created, changed, deleted or
@@ -113,7 +154,9 @@ export class TodoApi extends HeyApiClient {
      * 2. Remember the greatest change time you received — `updated_at` of a task,
      * `deleted_at` of a tombstone (it is the tombstone's `updated_at`). Across the whole
      * sync that is simply the last item of the last page. If nothing came back, keep the
-     * value you had.
+     * value you had. Take it only at the end of a sync, never from a page in the middle:
+     * tasks changed together (`POST /api/tasks/bulk`) share one time and may straddle
+     * pages.
      * 3. *Incremental sync:* call with `updated_after=<that value>`, copied exactly as
      * received, and follow `Link` to the end. Replace each `Task` you receive (insert it if
      * new); delete each tombstone's id. Then remember the new greatest change time.

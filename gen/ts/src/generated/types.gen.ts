@@ -94,6 +94,42 @@ export type TaskTombstone = {
  */
 export type TaskChange = Task | TaskTombstone;
 
+/**
+ * One action for many tasks. Unknown properties are refused (`422` naming them).
+ */
+export type TaskBulk = {
+    /**
+     * The tasks to act on, each once.
+     */
+    ids: Array<string>;
+    action: 'complete' | 'uncomplete' | 'delete' | 'restore' | 'add_tags' | 'remove_tags';
+    /**
+     * For `add_tags` and `remove_tags` (required there, refused elsewhere). Each is trimmed
+     * and lower-cased, must then be 1 to 32 characters; repeats are dropped.
+     *
+     */
+    tags?: Array<string>;
+};
+
+export type TaskBulkResults = {
+    /**
+     * One entry per id of the request, in its order.
+     */
+    results: Array<TaskBulkResult>;
+};
+
+export type TaskBulkResult = {
+    id: string;
+    /**
+     * `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+     */
+    status: 'ok' | 'not_found' | 'invalid';
+    /**
+     * Why the action could not apply to this task (`invalid` only).
+     */
+    detail?: string;
+};
+
 export type TagCount = {
     name: string;
     count: number;
@@ -153,7 +189,7 @@ export type IfMatch = string;
 export type IfNoneMatchCollection = string;
 
 /**
- * A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+ * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
  */
 export type IdempotencyKey = string;
 
@@ -249,7 +285,7 @@ export type CreateTaskData = {
     body: TaskInput;
     headers?: {
         /**
-         * A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+         * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
          */
         'Idempotency-Key'?: string;
     };
@@ -299,6 +335,61 @@ export type CreateTaskResponses = {
 };
 
 export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
+
+export type BulkTasksData = {
+    body: TaskBulk;
+    headers?: {
+        /**
+         * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/tasks/bulk';
+};
+
+export type BulkTasksErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type BulkTasksError = BulkTasksErrors[keyof BulkTasksErrors];
+
+export type BulkTasksResponses = {
+    /**
+     * What happened to each id, in the order of `ids`.
+     */
+    200: TaskBulkResults;
+};
+
+export type BulkTasksResponse = BulkTasksResponses[keyof BulkTasksResponses];
 
 export type ListTaskChangesData = {
     body?: never;
