@@ -52,11 +52,11 @@ var orders = []order{
 
 const queryTemplate = `{{range .}}
 -- name: TaskList{{.Name}} :many
--- Lists the caller's tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}}; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}}; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL

@@ -1,20 +1,21 @@
 -- name: IdempotencyClaim :one
--- Claims the key for this request. Returns no row when a live (under 24 h) claim exists;
--- a concurrent claim of the same key waits here until the other transaction ends.
-INSERT INTO idempotency_keys (user_id, key, request_hash)
-VALUES (@user_id, @key, @request_hash)
-ON CONFLICT (user_id, key) DO UPDATE
+-- Claims the key (in the operation's namespace) for this request. Returns no row when a live
+-- (under 24 h) claim exists; a concurrent claim of the same key waits here until the other
+-- transaction ends.
+INSERT INTO idempotency_keys (user_id, namespace, key, request_hash)
+VALUES (@user_id, @namespace, @key, @request_hash)
+ON CONFLICT (user_id, namespace, key) DO UPDATE
     SET request_hash = EXCLUDED.request_hash, response = 'null', created_at = now()
     WHERE idempotency_keys.created_at < now() - interval '24 hours'
 RETURNING key;
 
 -- name: IdempotencyGet :one
 SELECT request_hash, response FROM idempotency_keys
-WHERE user_id = @user_id AND key = @key;
+WHERE user_id = @user_id AND namespace = @namespace AND key = @key;
 
 -- name: IdempotencySaveResponse :exec
 UPDATE idempotency_keys SET response = @response
-WHERE user_id = @user_id AND key = @key;
+WHERE user_id = @user_id AND namespace = @namespace AND key = @key;
 
 -- name: IdempotencyPurgeExpired :exec
 DELETE FROM idempotency_keys

@@ -1,68 +1,164 @@
 -- name: TaskCreate :one
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, completed_at)
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at)
 VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), @tags,
-        CASE WHEN @completed::bool THEN now() END)
+        (SELECT last FROM clock), (SELECT last FROM clock),
+        CASE WHEN @completed::bool THEN (SELECT last FROM clock) END)
 RETURNING *;
 
 -- name: TaskGet :one
 SELECT * FROM tasks
-WHERE user_id = @user_id AND id = @id;
+WHERE user_id = @user_id AND id = @id AND deleted_at IS NULL;
 
 -- name: TaskUpdate :one
 -- Changes the fields whose set_ flag is true (PUT sets all, PATCH those present). With
 -- if_versions, only a task whose version is one of them is changed (If-Match).
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     title        = CASE WHEN @set_title::bool THEN @title::text ELSE title END,
     description  = CASE WHEN @set_description::bool THEN sqlc.narg('description')::text ELSE description END,
     completed    = CASE WHEN @set_completed::bool THEN @completed::bool ELSE completed END,
     completed_at = CASE WHEN NOT @set_completed::bool THEN completed_at
-                        WHEN @completed::bool THEN coalesce(completed_at, now())
+                        WHEN @completed::bool THEN coalesce(completed_at, (SELECT last FROM clock))
                         ELSE NULL END,
     priority     = CASE WHEN @set_priority::bool THEN @priority::task_priority ELSE priority END,
     due_date     = CASE WHEN @set_due_date::bool THEN sqlc.narg('due_date')::date ELSE due_date END,
     tags         = CASE WHEN @set_tags::bool THEN @tags::text[] ELSE tags END,
-    updated_at   = now(),
+    updated_at   = (SELECT last FROM clock),
     version      = version + 1
-WHERE user_id = @user_id AND id = @id
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
   AND (sqlc.narg('if_versions')::bigint[] IS NULL OR version = ANY (sqlc.narg('if_versions')::bigint[]))
 RETURNING *;
 
 -- name: TaskToggle :one
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     completed    = NOT completed,
-    completed_at = CASE WHEN completed THEN NULL ELSE now() END,
-    updated_at   = now(),
+    completed_at = CASE WHEN completed THEN NULL ELSE (SELECT last FROM clock) END,
+    updated_at   = (SELECT last FROM clock),
     version      = version + 1
-WHERE user_id = @user_id AND id = @id
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
 RETURNING *;
 
 -- name: TaskSetCompleted :one
 -- Sets completed; a task that already has the value keeps its timestamps and version
 -- (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     completed    = @completed::bool,
     completed_at = CASE WHEN completed = @completed::bool THEN completed_at
-                        WHEN @completed::bool THEN now() END,
-    updated_at   = CASE WHEN completed = @completed::bool THEN updated_at ELSE now() END,
+                        WHEN @completed::bool THEN (SELECT last FROM clock) END,
+    updated_at   = CASE WHEN completed = @completed::bool THEN updated_at ELSE (SELECT last FROM clock) END,
     version      = version + (completed <> @completed::bool)::int
-WHERE user_id = @user_id AND id = @id
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
 RETURNING *;
 
 -- name: TaskDelete :execrows
-DELETE FROM tasks
-WHERE user_id = @user_id AND id = @id
+-- Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
+-- change feed reports and TaskRestore can bring back. The same statement purges the user's
+-- tombstones older than 30 days (store.TombstoneRetention) and, when there are any, moves
+-- the user's purged_through to that cutoff.
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET
+        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
+        purged_through = CASE
+            WHEN EXISTS (SELECT 1 FROM tasks old
+                         WHERE old.user_id = @user_id AND old.deleted_at < now() - interval '30 days')
+            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
+            ELSE user_clocks.purged_through END
+    RETURNING last
+), purged AS (
+    DELETE FROM tasks
+    WHERE tasks.user_id = @user_id AND tasks.deleted_at < now() - interval '30 days'
+)
+UPDATE tasks SET
+    deleted_at = (SELECT last FROM clock),
+    updated_at = (SELECT last FROM clock),
+    version    = version + 1
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
   AND (sqlc.narg('if_versions')::bigint[] IS NULL OR version = ANY (sqlc.narg('if_versions')::bigint[]));
+
+-- name: TaskRestore :one
+-- Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
+-- A live task comes back unchanged (restoring is idempotent); no row means no such task, or
+-- one deleted too long ago.
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
+UPDATE tasks SET
+    deleted_at = NULL,
+    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
+    version    = version + (deleted_at IS NOT NULL)::int
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = @user_id AND tasks.id = @id
+  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+RETURNING *;
+
+-- name: TaskChanges :many
+-- The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
+-- the position (after_ts, after_id); a position without an id is "after every change at
+-- after_ts" (the exclusive updated_after).
+SELECT sqlc.embed(tasks)
+FROM tasks
+WHERE user_id = @user_id
+  AND (sqlc.narg('after_ts')::timestamptz IS NULL
+       OR (updated_at, id) > (sqlc.narg('after_ts')::timestamptz,
+                              coalesce(sqlc.narg('after_id')::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+ORDER BY updated_at, id
+LIMIT @row_limit;
+
+-- name: UserClockGet :one
+-- The user's clock (null before the user's first write), where the user's purged tombstones
+-- end (null before the first purge) and the database's time.
+SELECT now()::timestamptz AS now, c.last, c.purged_through
+FROM (SELECT 1) AS one
+LEFT JOIN user_clocks c ON c.user_id = @user_id;
 
 -- name: TaskStats :one
 SELECT count(*) AS total,
        count(*) FILTER (WHERE completed) AS completed,
        count(*) FILTER (WHERE NOT completed AND due_date < (now() AT TIME ZONE 'UTC')::date) AS overdue
 FROM tasks
-WHERE user_id = @user_id;
+WHERE user_id = @user_id AND deleted_at IS NULL;
 
 -- name: TagList :many
 SELECT tag::text AS name, count(*) AS count
 FROM tasks, unnest(tasks.tags) AS tag
-WHERE tasks.user_id = @user_id
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
 GROUP BY tag
 ORDER BY tag COLLATE "C";
+
+-- The `clock` CTE: every statement that writes a user's tasks starts with it. It takes the
+-- user's row in user_clocks (locked until commit, so the user's writes serialise) and yields
+-- a time later than any of the user's earlier writes. That value stamps updated_at (and
+-- created_at, completed_at, deleted_at where they change). See 0003_sync_order.sql.
+--
+-- Lock order: the clock, then task rows. A CTE that nothing reads runs only when the
+-- statement ends, and a SET expression's (SELECT last FROM clock) may not be evaluated before
+-- the row is locked (a CASE that keeps the old value, or no row at all), so each UPDATE also
+-- has `WHERE (SELECT last FROM clock) IS NOT NULL`: planned as a one-time filter above the
+-- scan, it takes the clock before any task row is read. Without it, a no-op TaskSetCompleted
+-- (row locked, clock at the end) deadlocks with a TaskToggle (clock, then row).

@@ -1,9 +1,9 @@
 -- name: TaskListCreatedAsc :many
--- Lists the caller's tasks ordered by created_at ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -18,11 +18,11 @@ ORDER BY created_at ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListCreatedDesc :many
--- Lists the caller's tasks ordered by created_at DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -37,11 +37,11 @@ ORDER BY created_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListUpdatedAsc :many
--- Lists the caller's tasks ordered by updated_at ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -56,11 +56,11 @@ ORDER BY updated_at ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListUpdatedDesc :many
--- Lists the caller's tasks ordered by updated_at DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -75,11 +75,11 @@ ORDER BY updated_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListTitleAsc :many
--- Lists the caller's tasks ordered by lower(title) ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -94,11 +94,11 @@ ORDER BY lower(title) ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListTitleDesc :many
--- Lists the caller's tasks ordered by lower(title) DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -113,11 +113,11 @@ ORDER BY lower(title) DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateAsc :many
--- Lists the caller's tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (coalesce(due_date, 'infinity'::date))::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -132,11 +132,11 @@ ORDER BY coalesce(due_date, 'infinity'::date) ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateDesc :many
--- Lists the caller's tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (coalesce(due_date, '-infinity'::date))::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -151,11 +151,11 @@ ORDER BY coalesce(due_date, '-infinity'::date) DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityAsc :many
--- Lists the caller's tasks ordered by priority ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (priority)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL
@@ -170,11 +170,11 @@ ORDER BY priority ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityDesc :many
--- Lists the caller's tasks ordered by priority DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (priority)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id
+WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
   AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
   AND (sqlc.narg('q')::text IS NULL

@@ -46,6 +46,57 @@ func (e Priority) Valid() bool {
 	}
 }
 
+// Defines values for TaskBulkAction.
+const (
+	TaskBulkActionAddTags    TaskBulkAction = "add_tags"
+	TaskBulkActionComplete   TaskBulkAction = "complete"
+	TaskBulkActionDelete     TaskBulkAction = "delete"
+	TaskBulkActionRemoveTags TaskBulkAction = "remove_tags"
+	TaskBulkActionRestore    TaskBulkAction = "restore"
+	TaskBulkActionUncomplete TaskBulkAction = "uncomplete"
+)
+
+// Valid indicates whether the value is a known member of the TaskBulkAction enum.
+func (e TaskBulkAction) Valid() bool {
+	switch e {
+	case TaskBulkActionAddTags:
+		return true
+	case TaskBulkActionComplete:
+		return true
+	case TaskBulkActionDelete:
+		return true
+	case TaskBulkActionRemoveTags:
+		return true
+	case TaskBulkActionRestore:
+		return true
+	case TaskBulkActionUncomplete:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskBulkResultStatus.
+const (
+	TaskBulkResultStatusInvalid  TaskBulkResultStatus = "invalid"
+	TaskBulkResultStatusNotFound TaskBulkResultStatus = "not_found"
+	TaskBulkResultStatusOk       TaskBulkResultStatus = "ok"
+)
+
+// Valid indicates whether the value is a known member of the TaskBulkResultStatus enum.
+func (e TaskBulkResultStatus) Valid() bool {
+	switch e {
+	case TaskBulkResultStatusInvalid:
+		return true
+	case TaskBulkResultStatusNotFound:
+		return true
+	case TaskBulkResultStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListTasksParamsStatus.
 const (
 	ListTasksParamsStatusAll       ListTasksParamsStatus = "all"
@@ -162,6 +213,46 @@ type Task struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// TaskBulk One action for many tasks. Unknown properties are refused (`422` naming them).
+type TaskBulk struct {
+	Action TaskBulkAction `json:"action"`
+
+	// Ids The tasks to act on, each once.
+	Ids []openapi_types.UUID `json:"ids"`
+
+	// Tags For `add_tags` and `remove_tags` (required there, refused elsewhere). Each is trimmed
+	// and lower-cased, must then be 1 to 32 characters; repeats are dropped.
+	Tags *[]string `json:"tags,omitempty"`
+}
+
+// TaskBulkAction defines model for TaskBulk.Action.
+type TaskBulkAction string
+
+// TaskBulkResult defines model for TaskBulkResult.
+type TaskBulkResult struct {
+	// Detail Why the action could not apply to this task (`invalid` only).
+	Detail *string            `json:"detail,omitempty"`
+	Id     openapi_types.UUID `json:"id"`
+
+	// Status `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+	Status TaskBulkResultStatus `json:"status"`
+}
+
+// TaskBulkResultStatus `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+type TaskBulkResultStatus string
+
+// TaskBulkResults defines model for TaskBulkResults.
+type TaskBulkResults struct {
+	// Results One entry per id of the request, in its order.
+	Results []TaskBulkResult `json:"results"`
+}
+
+// TaskChange One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
+// Tell them apart by `deleted_at`, which only a tombstone has.
+type TaskChange struct {
+	union json.RawMessage
+}
+
 // TaskCompletion defines model for TaskCompletion.
 type TaskCompletion struct {
 	// Completed The completion state to set.
@@ -209,11 +300,23 @@ type TaskStats struct {
 	Total   int64 `json:"total"`
 }
 
+// TaskTombstone A task deleted within the last 30 days, as the change feed reports it.
+//
+// Example: {"deleted_at":"2026-11-25T10:05:37.000412Z","id":"0192f0c5-1b22-7c4e-8f00-6a1d2c3b4e5f"}
+type TaskTombstone struct {
+	// DeletedAt When the task was deleted; also its place in the feed (its `updated_at`).
+	DeletedAt time.Time          `json:"deleted_at"`
+	Id        openapi_types.UUID `json:"id"`
+}
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
 // IfMatch defines model for IfMatch.
 type IfMatch = string
+
+// IfNoneMatchCollection defines model for IfNoneMatchCollection.
+type IfNoneMatchCollection = string
 
 // TaskID defines model for TaskID.
 type TaskID = openapi_types.UUID
@@ -232,6 +335,9 @@ type PreconditionFailed = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
+
+// SyncExpired An RFC 9457 problem detail.
+type SyncExpired = Problem
 
 // TooManyRequests An RFC 9457 problem detail.
 type TooManyRequests = Problem
@@ -277,6 +383,10 @@ type ListTasksParams struct {
 
 	// Cursor Opaque position from the `Link` header of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
 }
 
 // ListTasksParamsStatus defines parameters for ListTasks.
@@ -290,8 +400,39 @@ type ListTasksParamsOrder string
 
 // CreateTaskParams defines parameters for CreateTask.
 type CreateTaskParams struct {
-	// IdempotencyKey A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+	// IdempotencyKey A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// BulkTasksParams defines parameters for BulkTasks.
+type BulkTasksParams struct {
+	// IdempotencyKey A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListTaskChangesParams defines parameters for ListTaskChanges.
+type ListTaskChangesParams struct {
+	// UpdatedAfter Only changes after this instant (exclusive): the greatest `updated_at` /
+	// `deleted_at` from your previous sync, as received. Omit it for a first, full sync.
+	// More than 30 days old, it may be `410`.
+	UpdatedAfter *time.Time `form:"updated_after,omitempty" json:"updated_after,omitempty"`
+
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
+}
+
+// GetTaskStatsParams defines parameters for GetTaskStats.
+type GetTaskStatsParams struct {
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
 }
 
 // DeleteTaskParams defines parameters for DeleteTask.
@@ -321,6 +462,9 @@ type ReplaceTaskParams struct {
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
 
+// BulkTasksJSONRequestBody defines body for BulkTasks for application/json ContentType.
+type BulkTasksJSONRequestBody = TaskBulk
+
 // UpdateTaskJSONRequestBody defines body for UpdateTask for application/json ContentType.
 type UpdateTaskJSONRequestBody = TaskPatch
 
@@ -333,6 +477,68 @@ type ReplaceTaskJSONRequestBody = TaskInput
 // CompleteTaskJSONRequestBody defines body for CompleteTask for application/json ContentType.
 type CompleteTaskJSONRequestBody = TaskCompletion
 
+// AsTask returns the union data inside the TaskChange as a Task
+func (t TaskChange) AsTask() (Task, error) {
+	var body Task
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTask overwrites any union data inside the TaskChange as the provided Task
+func (t *TaskChange) FromTask(v Task) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTask performs a merge with any union data inside the TaskChange, using the provided Task
+func (t *TaskChange) MergeTask(v Task) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTaskTombstone returns the union data inside the TaskChange as a TaskTombstone
+func (t TaskChange) AsTaskTombstone() (TaskTombstone, error) {
+	var body TaskTombstone
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTaskTombstone overwrites any union data inside the TaskChange as the provided TaskTombstone
+func (t *TaskChange) FromTaskTombstone(v TaskTombstone) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTaskTombstone performs a merge with any union data inside the TaskChange, using the provided TaskTombstone
+func (t *TaskChange) MergeTaskTombstone(v TaskTombstone) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TaskChange) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TaskChange) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListTags List the caller's tags
@@ -344,9 +550,15 @@ type ServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx echo.Context, params CreateTaskParams) error
+	// BulkTasks Act on many tasks at once
+	// (POST /api/tasks/bulk)
+	BulkTasks(ctx echo.Context, params BulkTasksParams) error
+	// ListTaskChanges List what changed since a point in time
+	// (GET /api/tasks/changes)
+	ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error
 	// GetTaskStats Count the caller's tasks
 	// (GET /api/tasks/stats)
-	GetTaskStats(ctx echo.Context) error
+	GetTaskStats(ctx echo.Context, params GetTaskStatsParams) error
 	// DeleteTask Delete a task
 	// (DELETE /api/tasks/{id})
 	DeleteTask(ctx echo.Context, id TaskID, params DeleteTaskParams) error
@@ -362,6 +574,9 @@ type ServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx echo.Context, id TaskID) error
+	// RestoreTask Undo the deletion of a task
+	// (POST /api/tasks/{id}/restore)
+	RestoreTask(ctx echo.Context, id TaskID) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -454,6 +669,23 @@ func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListTasks(ctx, params)
 	return err
@@ -488,12 +720,110 @@ func (w *ServerInterfaceWrapper) CreateTask(ctx echo.Context) error {
 	return err
 }
 
+// BulkTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) BulkTasks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BulkTasksParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.BulkTasks(ctx, params)
+	return err
+}
+
+// ListTaskChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTaskChanges(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTaskChangesParams
+	// ------------- Optional query parameter "updated_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_after", ctx.QueryParams(), &params.UpdatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTaskChanges(ctx, params)
+	return err
+}
+
 // GetTaskStats converts echo context to params.
 func (w *ServerInterfaceWrapper) GetTaskStats(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTaskStatsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetTaskStats(ctx)
+	err = w.Handler.GetTaskStats(ctx, params)
 	return err
 }
 
@@ -657,6 +987,22 @@ func (w *ServerInterfaceWrapper) CompleteTask(ctx echo.Context) error {
 	return err
 }
 
+// RestoreTask converts echo context to params.
+func (w *ServerInterfaceWrapper) RestoreTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id TaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RestoreTask(ctx, id)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -706,17 +1052,27 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
+	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
+	router.GET(options.BaseURL+"/api/tasks/changes", wrapper.ListTaskChanges, options.OperationMiddlewares["listTaskChanges"]...)
 	router.GET(options.BaseURL+"/api/tasks/stats", wrapper.GetTaskStats, options.OperationMiddlewares["getTaskStats"]...)
 	router.GET(options.BaseURL+"/api/tags", wrapper.ListTags, options.OperationMiddlewares["listTags"]...)
 	router.DELETE(options.BaseURL+"/api/tasks/:id", wrapper.DeleteTask, options.OperationMiddlewares["deleteTask"]...)
 	router.GET(options.BaseURL+"/api/tasks/:id", wrapper.GetTask, options.OperationMiddlewares["getTask"]...)
 	router.PATCH(options.BaseURL+"/api/tasks/:id", wrapper.UpdateTask, options.OperationMiddlewares["updateTask"]...)
 	router.PUT(options.BaseURL+"/api/tasks/:id", wrapper.ReplaceTask, options.OperationMiddlewares["replaceTask"]...)
+	router.POST(options.BaseURL+"/api/tasks/:id/restore", wrapper.RestoreTask, options.OperationMiddlewares["restoreTask"]...)
 	router.PATCH(options.BaseURL+"/api/tasks/:id/complete", wrapper.CompleteTask, options.OperationMiddlewares["completeTask"]...)
 
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type CollectionNotModifiedResponseHeaders struct {
+	ETag string
+}
+type CollectionNotModifiedResponse struct {
+	Headers CollectionNotModifiedResponseHeaders
+}
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
 
@@ -732,6 +1088,8 @@ type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
 
 	Headers ServiceUnavailableResponseHeaders
 }
+
+type SyncExpiredApplicationProblemPlusJSONResponse Problem
 
 type TooManyRequestsResponseHeaders struct {
 	RateLimit       *string
@@ -844,6 +1202,7 @@ type ListTasksResponseObject interface {
 }
 
 type ListTasks200ResponseHeaders struct {
+	ETag string
 	Link *string
 }
 
@@ -859,12 +1218,21 @@ func (response ListTasks200JSONResponse) VisitListTasksResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	if response.Headers.Link != nil {
 		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
 	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type ListTasks304Response = CollectionNotModifiedResponse
+
+func (response ListTasks304Response) VisitListTasksResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
 }
 
 type ListTasks400ApplicationProblemPlusJSONResponse struct {
@@ -1094,16 +1462,18 @@ func (response CreateTask503ApplicationProblemPlusJSONResponse) VisitCreateTaskR
 	return err
 }
 
-type GetTaskStatsRequestObject struct {
+type BulkTasksRequestObject struct {
+	Params BulkTasksParams
+	Body   *BulkTasksJSONRequestBody
 }
 
-type GetTaskStatsResponseObject interface {
-	VisitGetTaskStatsResponse(w http.ResponseWriter) error
+type BulkTasksResponseObject interface {
+	VisitBulkTasksResponse(w http.ResponseWriter) error
 }
 
-type GetTaskStats200JSONResponse TaskStats
+type BulkTasks200JSONResponse TaskBulkResults
 
-func (response GetTaskStats200JSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+func (response BulkTasks200JSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1111,6 +1481,312 @@ func (response GetTaskStats200JSONResponse) VisitGetTaskStatsResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks400ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks401ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks413ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks415ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks422ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks429ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks503ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChangesRequestObject struct {
+	Params ListTaskChangesParams
+}
+
+type ListTaskChangesResponseObject interface {
+	VisitListTaskChangesResponse(w http.ResponseWriter) error
+}
+
+type ListTaskChanges200ResponseHeaders struct {
+	ETag string
+	Link *string
+}
+
+type ListTaskChanges200JSONResponse struct {
+	Body    []TaskChange
+	Headers ListTaskChanges200ResponseHeaders
+}
+
+func (response ListTaskChanges200JSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges304Response = CollectionNotModifiedResponse
+
+func (response ListTaskChanges304Response) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListTaskChanges400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges400ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges401ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges410ApplicationProblemPlusJSONResponse struct {
+	SyncExpiredApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges410ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges429ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTaskChanges503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListTaskChanges503ApplicationProblemPlusJSONResponse) VisitListTaskChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskStatsRequestObject struct {
+	Params GetTaskStatsParams
+}
+
+type GetTaskStatsResponseObject interface {
+	VisitGetTaskStatsResponse(w http.ResponseWriter) error
+}
+
+type GetTaskStats200ResponseHeaders struct {
+	ETag string
+}
+
+type GetTaskStats200JSONResponse struct {
+	Body    TaskStats
+	Headers GetTaskStats200ResponseHeaders
+}
+
+func (response GetTaskStats200JSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskStats304Response = CollectionNotModifiedResponse
+
+func (response GetTaskStats304Response) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetTaskStats400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTaskStats400ApplicationProblemPlusJSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1967,6 +2643,125 @@ func (response CompleteTask503ApplicationProblemPlusJSONResponse) VisitCompleteT
 	return err
 }
 
+type RestoreTaskRequestObject struct {
+	Id TaskID `json:"id"`
+}
+
+type RestoreTaskResponseObject interface {
+	VisitRestoreTaskResponse(w http.ResponseWriter) error
+}
+
+type RestoreTask200ResponseHeaders struct {
+	ETag string
+}
+
+type RestoreTask200JSONResponse struct {
+	Body    Task
+	Headers RestoreTask200ResponseHeaders
+}
+
+func (response RestoreTask200JSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask400ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask401ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask404ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask429ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreTask503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListTags List the caller's tags
@@ -1978,6 +2773,12 @@ type StrictServerInterface interface {
 	// CreateTask Create a task
 	// (POST /api/tasks)
 	CreateTask(ctx context.Context, request CreateTaskRequestObject) (CreateTaskResponseObject, error)
+	// BulkTasks Act on many tasks at once
+	// (POST /api/tasks/bulk)
+	BulkTasks(ctx context.Context, request BulkTasksRequestObject) (BulkTasksResponseObject, error)
+	// ListTaskChanges List what changed since a point in time
+	// (GET /api/tasks/changes)
+	ListTaskChanges(ctx context.Context, request ListTaskChangesRequestObject) (ListTaskChangesResponseObject, error)
 	// GetTaskStats Count the caller's tasks
 	// (GET /api/tasks/stats)
 	GetTaskStats(ctx context.Context, request GetTaskStatsRequestObject) (GetTaskStatsResponseObject, error)
@@ -1996,6 +2797,9 @@ type StrictServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx context.Context, request CompleteTaskRequestObject) (CompleteTaskResponseObject, error)
+	// RestoreTask Undo the deletion of a task
+	// (POST /api/tasks/{id}/restore)
+	RestoreTask(ctx context.Context, request RestoreTaskRequestObject) (RestoreTaskResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2106,9 +2910,84 @@ func (sh *strictHandler) CreateTask(ctx echo.Context, params CreateTaskParams) e
 	return nil
 }
 
+// BulkTasks operation middleware
+func (sh *strictHandler) BulkTasks(ctx echo.Context, params BulkTasksParams) error {
+	var request BulkTasksRequestObject
+
+	request.Params = params
+
+	var body BulkTasksJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.BulkTasks(ctx.Request().Context(), request.(BulkTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BulkTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(BulkTasksResponseObject); ok {
+		return validResponse.VisitBulkTasksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTaskChanges operation middleware
+func (sh *strictHandler) ListTaskChanges(ctx echo.Context, params ListTaskChangesParams) error {
+	var request ListTaskChangesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTaskChanges(ctx.Request().Context(), request.(ListTaskChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTaskChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTaskChangesResponseObject); ok {
+		return validResponse.VisitListTaskChangesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetTaskStats operation middleware
-func (sh *strictHandler) GetTaskStats(ctx echo.Context) error {
+func (sh *strictHandler) GetTaskStats(ctx echo.Context, params GetTaskStatsParams) error {
 	var request GetTaskStatsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetTaskStats(ctx.Request().Context(), request.(GetTaskStatsRequestObject))
@@ -2357,98 +3236,181 @@ func (sh *strictHandler) CompleteTask(ctx echo.Context, id TaskID) error {
 	return nil
 }
 
+// RestoreTask operation middleware
+func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
+	var request RestoreTaskRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RestoreTask(ctx.Request().Context(), request.(RestoreTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RestoreTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RestoreTaskResponseObject); ok {
+		return validResponse.VisitRestoreTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hz9cttGsu+rdOHeqpV8QYqi5GRN1f4h2/KusnaisqnrWzd0BUOgSc4KnIFnBpIZH1WdpzkPdp7kVPcM",
-	"PkiC+ogTZ3crf9kkAUxPT/evf/0BfY5SvSy0QuVsNPocLVBkaPi/Z2Mxp38ztKmRhZNaRaPonTNazeFa",
-	"5DITThvQM3ALBCfs1Z8spKUxqBxYJxz2ozgy+LGUBrNo5EyJcWTTBS4FPdetCoxGkXVGqnl0extHb4XD",
-	"13Ip3fay7xfCgbSQ48xVS6Yiz9H8ycLHUjsxgmQSFWh6pUUziU7MXyblYHCUkgBonb+Vv8ITF36zmGqV",
-	"WSiVkznMyjz3FyQk+YMkvdC5TFfb8o7vle9jkGFaGlvJdbMhl1CAy8Kt/BPAiSu04DQYnMmHy4rOrE5n",
-	"Dk3HaYaFnIYbIR1McaYNgqFbpJo/9gDfv39/WroFKidT4XB7veQ5CoMmieFGugUkaIw2f5lEUrFB/eT0",
-	"FapJlMDNAhUI4M9wIyxYsqpp6WjvpcXscaLdxlEhjFiiC8Z9nuGy0A5Vuvo7dpzfKZRKfiwRrnAFBRqQ",
-	"yqHKMIPUoKCLYE/A5eX5S7JKAXOtM0gXWqa4H8MVFg6Gx7DQpbF8u7cFElrS472bRXGkxJIEbYnTI3na",
-	"e1mKT69Rzd0iGg2fPo2jpVTV58O44xDOZ2+ESxcdeyqKfOU9ZyHUHEGrfAWy03/J+WlnWmFwN4uwlzxJ",
-	"YEkPR7LN1f4JYG4RkuPDYbJ7b7OeF2jHpg4Hw+OufYyFvTp/2e1aQVqZ9eEUliKfabPEDGRGMifHg0Ej",
-	"TiHcohFGZnfaDT1HuGgUlSVf2WFHBm2hlUU2o+cie+vxhT6lmoyE/yuKIicfkFodFEZPc1z+n39Ykv9z",
-	"a7n/bXAWjaL/ddCA8IH/1R5c+Lv8ousaeFNv+Lt3P3wfg4CpyOBjiWYF2gDtGGpzj+krf0VaGqtNP7qN",
-	"o++1e6VLlX1Nsb/XYMt0wYcHM23ALaStPeM2ji7EKtciG2v9Wpg5fk3ZyKimOluxzV+jgW+O4e/yuRfL",
-	"MEpKuvSVkDl+Va0llf8kkGm0oLTzPrjLbVnmd2iuZYqXSlwLmYtp/tW1mQknpoJQg08aQVpbcjj87v3f",
-	"38VVqJHOEsZauEGDgKR6sgHM9ukoykZ+cugWO+Go1qvDWpeg4eqDVgBkWcdavxFqFRzXfm3F1LTACIeQ",
-	"E4ugreKnhSit85GtvdE2Kbpzm/WFbYLSaxjKg24Ol1e84Zdp+FKJ0i20kT9/XV95I62Vah5D4BMEffip",
-	"IKyHKTMPzyg2VPz+/fveJm+5a7ubNCfsuTA6RWvJWM+Uk271iK3jJ7Es8sCYnJB5MJbAXj02TQ2KKwuH",
-	"YErvD0yfbDT68XM0k5hn0Sg6cNLlGMXRkkQhEI2WJT0A4ZBo3nAwoPBvREpUCAQdGjgjl0uOcB/iiKh7",
-	"aaPR8XAYR/5po+j/er5PvGfmIbAOjqVRI6cz3ROFHIV9ja7r68mUfj14DioQrALY8wTSJkDh3QKKdAGs",
-	"iX0f9hQkG9QqYTZpkDikJ6ECMjmbIeMnrcH4ealsWRTaOMzeYCbFmPf6+8QjQnwK9H2mReFmevYr2ukZ",
-	"aYA+FUYXaJz0zCTYwzavpSdBoYnPMqvVDM681l7irSeJITlwYm4PjhKvyITJRd9nJ6TrkHvEkHin6PyJ",
-	"iMj2D/1tXtWy1q60ouFrP4Z9NTd8qB+mp//A1PmALbUJ/oeqXNJ9ub7huzJZLsn75XzRurcRpDqTbc0p",
-	"ePvqBTw7fvothOMG76q0oXXlVy78efv5lct+jqTDpb3PRFpHfFtLK4wRDNFSWSdUit0kucIOmcUgcqt9",
-	"DiUsJP+vF4Jf7/xl93lUIMBMXS5Jh0+fPePkw386HAzq28iW5ugl9HjRsXEXPGjTHi/fnlNOR/6XIsiM",
-	"UHVGySfb5ZVUGSUglcb3EjHVpRtNc6GuEmaRRS6kgr+NxxfglbvfsaMNK+JfK2nr3XbZ0ljMX+jSe/z6",
-	"IafV13XSIJX75jhqK6lLRT4Tuc/O+ao4LNItmL3aiBxkPzk6esBM5Bbj5pufSEBV5nkccQIbvomGg+E3",
-	"vcPD3vDpePBsdDQYDQb/P9oEo1faLC0IYmvKo0VeIsx0nvmUNivxp4zjZnjesHd0SPkXBaTB4bPhbJAe",
-	"974VT5/1vs0OsfdsepT2hrPj2eHsm9mROBywA1U+630zjgiASBMiW0pFWtUKV6yKEJNeyRwDCf4EBl1p",
-	"6LKyyO7Z3m28dZK13upjmWqdo+Dota7E7coUqpqKc3DJhSWKbq4wg/reEyDtw82ChPaMT2lH2qvNh+Tu",
-	"OcnnThd71u5T1C13ap/i5+5nbN2zJvh6YWFA7nzvos1Bbyz5EIllVziyVs4VsTNfmLBorr1N3ZOJtw3m",
-	"viAbrrutTKoFvS0VHA3vKa3EdPW5v/NwsA3GNfSt6/Xep7YNdlM/L7hQY0ErTo1WsNSZnAXWsdN47kYW",
-	"r86AfO3lWpbedsjWsQcNrlnf2gY2nGUXbr3wFwU7FJnPrUV+0XLLgGBLqdrfHt7pux3JVr2SL0kTBbbo",
-	"WhGidvTbHcKeq6J098q5GdZuFjoPmCCsL7rlkuLvUqzgxkjHKLDnFRmDwSIXKe73IfEUjACCaTlmIFQG",
-	"TOIp55goovL9/gaR37tUMtUZtr6LmTlOVw7t/gnQyTGGh6fGkOsbNL1UWL/ERGXYy0pPajHrw6W6UvpG",
-	"QaNwvj8UYGEvOR4OmXmHYL3c709UdM8BzUSZu1pr22D7+2LUl4BKvbcfP2yZg4Oltg4OBxBK2Sc+V9k4",
-	"5NaJxM2J17nb0XDtdOkOgwUK5w8mM7oofP2gAbhfBdHWd9OVR95jfqCJ3NnSGF2qjOzlZiEd2kIQ56uV",
-	"0I/uL2+v0TgWcBfKXFRl8Ec5LudHSzRzhILLbHoGgh155Avm5MuchVgoDDKn9vX0E0jIwBJIcxTGQtJ6",
-	"dDJRlEZVxpn0gdDJiiVyJmuZltdok4DwtXqfnF2LvER7r3P9eznTH/7z2/hPp6u8c8IXQu8wr600Zzu1",
-	"0ddosrJjy99r11BhVnxWYlUCdjoTK9i7HL/YX6M0u9cpkJXwQKmcdiJ/0LWb8MI3btCisHSz2W34ofwZ",
-	"05Js+h3ZuFemL0Celm7RfHpVSfTd+3HUgUXvxzAzerldP4e95+gcGqDn8XdjKPJyLtUIkr+ejeFAFPJA",
-	"lG5xwBXPhGLzaT4nR1ssLZxlL9+dxnD2bvj0mxje0j+gDVzQf04gwU9FApUqTiCR1iZ8bIkoswTSBaaU",
-	"3dwwH0m1msl5aYgzNAVuNssFQmLLKUGikEsiN6FQCBleJ1AYqcj56BPmulgSmPoKLYMdIwRjGmurObGF",
-	"c4Uvm0k1093UbyrSK/TVAwHLMneSW+8w1pkmTpOVqevDGdPqhNSVANm+L3KK1DHrrhI7G7qgExV2R6Fg",
-	"1BpD6NhuNacQKs/fvR/HcI1GziT5wFxI5QGqPtmJuvtoKf0Ogkut9vtw6gmmWwjXNIfwk7SOD0s0PxNr",
-	"zLWac6vf6iVqhb55O0cvBMcioewNmhiS48Fx0p+oiXryhKtP9skTxshkV9Uzgb2qPLYfmvt0VklcEdoY",
-	"El9mof/5AlkyUUJlMVdxrtcLzKVBG4f5ADuCHz9zxI0hlP1uP/CIAAnEPyS+C9+ubU5UXdxcK6LXRc59",
-	"CI0pRTtnK6mbprAXKp7cnmHnIVW8qNqAIq8eavtPnrQ8jm3l4LPMbpNQkiC5rB+aSc7GYp6cUADLiP2T",
-	"hYJUE5Wcz3rfa4VVo89pPpbkaHCccP1VKmj1AbWC5OJyTIq8OB2/+FtwzZdnr8/GZ83dx4fDhLRgHQp2",
-	"A0IsSj0ofghItarahp6/hE1yG4i39bbRG5H/sqBH+8Yosf/DowSmuNIq2+/DGYVj9i9KcJbiCicqeXs6",
-	"Pvvp9fmb8/FPF2dvf7p8d/Y2qRXHcxF+0oV2JK7RiDnGtFeeifEudyNT9AZO+cazhG2LHt10p1pSvF9U",
-	"NaG6r6ZVHHJn0erZZJXLV+18sGJlJ8obVcutrRMqs7B3fjZ+BZkRM9eT6GY9QiBRyJ4RDnmtXugO7Y9I",
-	"uo322wgePfuzOebjU7TmyRuP/LJxJzr5HyrwEzmgytiNLOjSWZmh79VnOi0Jo2NfqPENFF26tmqlphB0",
-	"sECRu8XPyUTtkTZDbwxMqex+DMmBQZGtfk6Af617xR5/LNszgxJTRDrGpZyTqrMwcvJ0cLQfT1RyoAtU",
-	"opD9lVjmwQ/q7wIurYnOi2c6tQnsvbsR8zkauDzfD3cu0RmZWpL6wuglugWWNqS1uUxRWSY3YZjkzTkF",
-	"7dLkISLZ0QGvbXVpUuxrMz8IN9kDurahhBEHodOL8yiOrtHYQAz7g/6AeZTfQDSKjvqD/hHRDuEWzCIC",
-	"yniWPMeOmpGPaE7Mq/hVN5x9IGNwZtwrl1P0A3z8QyoMT32BpAPm3hdMVwyPxMvq4HieRaPotbRu7ItB",
-	"axMxw8Hgjj7Zdn/sQV2Qugi/1QPp7pyRfriNdzw43PXsWuqDtW413TR8dv9Nm0MEt3H0dHB0/30dgxnM",
-	"F8vlUphVUOzmsbGaq3q4VFbOF85GH+jGJursNIhXMuccI9XLqVToDeD0+5fe9xIn5klIMUEsdajlWMyv",
-	"MRjLD2/3PbPTJgtMh5jxaKK4KBTMjCyGx+WIJ0wNT+5NV5BIis6q4RiZNMgEhowMCjEnk1M8+WGvZGFB",
-	"m4mq8zK2zT6Ma9NluGll0rQt9DV3HhokMeiJtHR9kY8qmiJHvbztwwUt7kmHtHSHn5Aa+SctOTnhhZlT",
-	"xYFMhICxEBbERCWvpboagUfY//7P/wqYCwbzv0wihZ/cJErABwe4WWiLcPn2NTsbKa9WyyycEhM3BboQ",
-	"H0uExEtECH0apCNRw3SDyleNO7cfwGchHbcjmF1mRLJOQKiVW5B2GETrWTnGty7/JrNaH538cbv/IcNM",
-	"l9dgXXCtJ/CYSTUjeKHZ1p4KqEtnkcgp4aqatv5Tk3I1idiHjtS2KwmojHKnMNq4HaKEGndLnOabUPJu",
-	"F9KbGnld93iIkO9IwNom+/DSrz/y1SPf4UzCwkT4wsoh1FVLJbC3kPMFzKSxbv9kohJR3xzqyXupsNiT",
-	"yqKy0slrDDGvKUmxFXQpid1+TUv1Adk0pK0P2uyLDRHAllN/dT1GTsJWxLx1867z+7hzVPbezsu2eD9w",
-	"ea/J9qSFSsG71m91SR4681EVu+5cv47FQq2aAVyu4e95bGQNNQkLHbUHrAWhh0KupeCnItdZXaLr2oET",
-	"8zXhf5PemHUrpj0zbZbRnRvPSqSAok1dHWL2Ft4m6NoAGbC/Nuoc5a06V484/UaIMB/1EBn40i8T4ULM",
-	"Eaz8eec6nGl049XTQdzMalTWv3MMoWP7PuAU2kqfhVd1Jw5wdQQLfloYvJa6tBS/d0rr49Xdc993u+iH",
-	"r8Mu7dVDmOUPCnm7NWPeGCMkPXW88nAPM+CyyZ+Hf/7zfjfruPv1jlsmuYP7eWdrUv3fhxd7elIRY//5",
-	"w20cFdp2TWrwtF/HSGDcsLAq6/eUo/meeW2VlNIXXEsi7iXVRNWveszReUqnjSRqmUMyHBy2qgxc8qEH",
-	"KV3VPrhGJy2EIB9mtXxptVW9smBEiq2+EYnUOcDoed1w2MnrXvAqbPJbxK7rhJpLDjbemfHOybI919nq",
-	"AX4ZRpX8fGKZc02+OWCft1bzfZyQdOQyv3AU6VcaLyKTZFgVG8Jz8BBQscFa+uphz8sVLGV+5XHlYVSh",
-	"GT64Xe9MUDC/3ULGw0ch4/2AuGN63VupT8vW8a96YfCu0Wm+5jaOXmsvWXfpnhKkEGgU3tRrPeJ9r68J",
-	"i4cPgLfNV1v4vqcPWaxjDpmxePiQm7dH0n93HPcAFBL7DvReq2kc2Kox2VnZSEIPLgGek6wqXGqt2+hz",
-	"7lbBgFL9zs7jOlL+FV3TGv1CHnKft/lFdrkc7+1ftZ7Fhbu7A/euihb3Ufyp01Fun/9L/t7WXbo+cIxv",
-	"WiVxqJEsGizffs0xvNHYfpmRG1PNVKd1YmW7oqkX4JdF0/CaZgfHPd610ywYwVcCNi/I3TfVLxIyoj0A",
-	"lDrepvvdbdRrdzcmxd3w8zY0+JrpX0/H1tp9fXiHbEsimFvo+sFdTb+JWjdZ/y6cb9Nlj+4IdlluQLf7",
-	"qnunygvN2aBQgMLkEk1NaE980iIdWCfzvH47mAT3zRxmo7Snu14QbvTwuLeEP/zGuLy7wfAF7IceedTl",
-	"5NWTubTMQcwfOFipUm8M/r3sLeP5Iln+efHkdwWFv6Lj1993YsLj8D68zk4mW+x4P3979pCLA98ePftm",
-	"fwRiyrOGYfSQUqAaEe6ZPNyo8xIg+feA2s7By/Z42TDQoc36FfxtF5Zcck36V4iCj0kmH+7Efg6UDveu",
-	"/W4mqBWB7AmV9Viv9G2d2LVG43wy0mSedBSPTPMqER+Q5n09gCMTCQb2b4ovX8BX/kj6HpUE+D84YvWy",
-	"np2ux6q7sbXs5Fv8koQN8zyYSUdr+SduAqQTVxwypYFQI7ewtwaMYaKmSQz5/ThIatdOwM+It/ts/g3S",
-	"mNvmNvF/nme/CxSDsF8ZFdsIFt4p2QVbYf69VRnz78hWh2EXuiiIZrVqYs/LFWjhfutS1tfFuKCnP0Du",
-	"D5D7IpALHv/Q0tZnmd0eVP7Is/e/Mp/kWojS3BOIwen5PEe7Bm97lGRYMUM/bejMar8qoXyeNFgxiUZA",
-	"jvofDBm3STxRFp0F6U7AonNVp4RRhnJBkfN4H+cxaXiFUWk/ebInqzaC2+/DafUXzvzs/ETd2bsIAgVM",
-	"/eXI2Nb6Lkb3SHRrvdJ4u/13ov5l8tJ/Yhj7A4segUVvhLmq5v+bUrg25IZdyNR6ZYXBp/2yyo8fCGTC",
-	"LXf+ocO6K17PltDjt2cNTudzg3PhMPyxLXfXQ+rq8O2H2/8JAAD//w==",
+	"7H3/cts48uerdOmuaqQcJUuyk5nItX84mWTXO5NJLnEuVzNKhRAJSfiKAjQEaEebc9U+xD3DPtg+yVV3",
+	"AyQlUbacXzO3lb8SUyQBNPp3fxr80ErMcmW01M62Rh9acylSmdN/H5ssk4lTRj+5EDO8kkqb5GqFl1qj",
+	"1hspFnApMpUKZ3Jox2+Oxq1///Nf41bcATMFN1cWcmlXRls5AuUgmQs9kxau5lLLS5mD0Gu+U0Iiskzm",
+	"31lwwi7sWId720KnsBRr/zA9CwKucuUkTIXKbCeCK+Xm9JbfC5mvI8Bn6Ea8dvbi/Ds71rlc5dJK7QTO",
+	"P8ylB4/NclU4mcI0N8vNqfAgSWaSRQTauOoWmmRvrFtRS74Xy1UmkSBH49Z8OPnp+P3jfv7D6n8Olie/",
+	"jlutqJXL3wuVy7Q1cnkho5ZN5nIpkKJuvcInrcuVnrWur6NWM61fudzoWY3anmo4j+8sJEWeS+3AOuFk",
+	"744jvhRO/qyWyjVs8Vw4UBYyOXU7G/V7YZwYQTxurWTeLazMx63T/C/jot8/TnAC0jp+lC7JU+d/szIx",
+	"OrVQaKcymBZZxjfEOPODZvrCZCpZ78734tb5/e7nMClyG+Z1tTUvoUEuV27NbwAnFtKCM5DLqTp8rtLl",
+	"67Opk3nDbvqBnIEroRxM5NTkEnJ8ROnZXTfwzZs3Z4WbS+1UIpzcHS9+JEUu89gLSizz3OR/GbeUJoZ6",
+	"58xC6nErDsJFf8OVsIDyApPC4doLK9O7Te06aq1ELpbSeZVynsrlyjipk/VPsmH/zqDQ6vdCwkKuYSVz",
+	"UNpJncoUPD9BW8Dr1+c/IlMKmBmTQjI3KpGdCBZy5WB4AnNT5JaeZlYgbWBWMifBxxUoHIs1XStqabHE",
+	"Wdfm1sXJ1Re2FO9/lnrm5q3R8P79qLVUOvw9iBp25Hz6TLhk3rDA1SpbsxixOjM6W4NqFGbUBLhOo6WX",
+	"PSuhHd+LYYkvl8io684pyMxKiE8Gw3j/2qZdntCeRQ36w5PmdfxitKRHK2uwuyqcqWXlKEWeKZmXep+Y",
+	"HBdnxVJWu5iY5VJ0rUT2cDKNwOQQ34s7p8yCRsuxtk5lWblWfIfQ9gqZwkJ83D+JmZu1gYlJ16zIRS5T",
+	"uJJika1ZO+8jB67r42hyIezi/Mdm3eN3UKU9OIOlyKYmX8oUVEpzPun3qy1aCTevZqTSGwUL3yNca9Qq",
+	"CrqzQdBKguP9j0T6kkmNfyUGpYj+K1arDJWEMvpolZtJJpf/478s72k13H/P5bQ1av23o8o3OOJf7dEL",
+	"fooH3aTAs3LBf3/1/JcIBExEyiYZ9xdXDKU+oC3nO5Iitybvta6jms/xi3HPTKqmCumxTetfjJsrPYO5",
+	"sF6QUrBKJ5LYhAVHQ7yxz/FpySqtqO7nBIvbtGp/29GWL0SL/8W4p6bQ6dck8S8GbJHMidFganJ2sljP",
+	"EQFfiHVmRHphzM8in8mvOTcUACQv6Sz07h6cwE/qEU8rJ5On8NanQmXyq1ItDvovhtRIS64c6ZV9apfm",
+	"/ErmlyqRr7W4FCoTk+yrUzMVTkwEan3aaQnK2oJ8m7+/+elVFPwG5SwaTAtXMpdAjjXygEw7uBVFNf8t",
+	"xicXpVv6KDfxf82bobm+WuvkyfsVa6uDiVK6yijPTqgM14meNKQyk+iDCxwCilWKVuEd/4XO/1xcSphI",
+	"qWFV5CjtbWeWE+uMRjOYSzb+x31Ixdp2RpAqm4g8JaJlJhEZJGa1Jk/ArnUCYiaUJvthCrc5Hjl2TrjC",
+	"tkYng37UcsqRe49rBukXXergItcjZ1LTFSs18gse4RjdcOt19Bm4oVotugINNIs3FhHvo9pcrkt6jXUg",
+	"WASWrfRUyhQSoVFCrFjDFQYAzvixevDjIXQd6zJOsk7kDtqB0FuT7KCNRpNqzDOh195k2a8tZmXEgL4I",
+	"ZBhgoODI93NRWMdOb11s6vHSjUJT3liPXbpV8HLQw/72EFJ8nLy+1qJwc5Orf3xdzftMWav0LAIfaqDR",
+	"93IBEwpKONjYIvGbN2+62yHNTcvdjoD8mle5SaS1qPqeaKfc+lN11bxyYcnSTXIpFhYGkBesXSmysq3R",
+	"bx9aUyWztDVqHbH+iFpLnAqa5NaywBdIGKBoDft99GFykWCU5KXZ5Wq5JN/ubU0bDYeVNvpfnApQRlMW",
+	"5FaVdFne/3kUUjD2ngSCSABtji1tDOjYWpAimQNRosMOH3plm4FWTIFmLjG8ZI9eQKqmU0nWmP012k1b",
+	"rFYmdzJ9JlMlLmitf4x3g9oRXdweBQT+YXz3U1zpE6QA/rXKMep0in1yzw+7IS++CVYGQ10KeFkT01jt",
+	"mLknjiA+cmJmj45jJmRMbnWPExdIa5+WiCBmoWj8CV3w3R96uxFFjVubMg5VpPKbX1f1wNvyZWbyXzJx",
+	"7P4pk3v5k7pY4nOZuaKnUlUsUfrVbF57tppI2JNdyml4+fQxPDy5/z347QYWVVzQJvGDCH/YfX8Q2Q8t",
+	"5eTS3sYitS2+Lmcr8lyQilbaOqET2RweBt2h0ghEZg2nV4SF+H93vfHrnv/YvB9BCVCMqpZIw/sPH1Iq",
+	"gv8a9PvlY8hLM8kzZH3RsHDnJWibH1+/PIdckvwlElSKWnW6xnAL+XKhdIo+SKB4OxYTU7jRJBN6EVNM",
+	"ssrQufrbxcULYOJ2Gla0xUX0a5htudomXroQs8emYInf3OQkXC7DZaXdg5NWnUhNJOIY/DY+p7siP0jz",
+	"xOxiy3Ig/5CT1hpNRWZlVF15hxPURZZFrSSXIlxpDfvDB93BoDu8f9F/ODruj/r9X1vbyuipyZfs9yrO",
+	"cU+yQsLUZCn7r2kh36VkN/37ht3jQStqKTRI/cHD4bSfnHS/F/cfdr9PB7L7cHKcdIfTk+lg+mB6LAZ9",
+	"EqAgsyybUQsVEFJCpEulkapGyzWRwtukpyqTPqR6D7l0RY63lT7f3uVdRzs7WdKt3JaJMZkUZL02ibib",
+	"tPaJfwqS0bhkwmLAly/QuQ3PngJSH67mOGn2+LRxSL2SfXDeXado3/FmjgE5ObMjTvVd/ND8jp1nNia+",
+	"mWbsozjfOmi10VtDHjJj1WSOrFUzjd4ZpymtzC+Zp27JQdUZ5jYj6++7DixVU701EhwPb0m0Rnj3OT85",
+	"6O8q41L1bdL11rfWGXabPo99WcpoCrTXsKQkVVLmlg/Z+C3NwuT0mq8+XI3T6wJZ23ZPwQ3u21jAlrDs",
+	"01uPiox0l0g5RyOyFzWB9LprkxLPtQSRsANqMErXa18Wg9d6oc2VhkqoSVf5GgK045PhkDxEb1SWnV2L",
+	"Lcpcc3AYwkJwgbr2B8emlD+1zuT4P5Gm7zxhcrk0l5L/etsoBHZ/Lpey1yJxYHTEvqzRCTn6JcPeKhZ1",
+	"HmXeC39ucSwuS/1eSP8zCm1NQnYMAMRhlTHF33FtpTG0A4MhfXMZlcSXmZVXeKnTgye4ImU52pDpWON7",
+	"MnMl824irEwjoEgFA6syXDke1qKVU8jlSgrH+5vmZrWSqU+8lxJ9FxHeT51docHd9VxyE1u/lLbIGryF",
+	"yiXcNh+s+TxvJ6bIUvL4BdduDOdcybi0Yx/XxlTI6TR6bqxmb+WTysHbSl6aRTyC1GhOA2qf+nYGUtM5",
+	"hVgb925qCp3GI9C76eGQ3jiFcq4jsFJCzAQgbzOImFmg3QgvpFIFPdIgOU067Eavrb4bdnc78uqHXT0j",
+	"tct9QTANdWjvTEfoAilnweTe+TnIjd/ijutbuC3Mbt/S2CzcNPlQPeey31TKdFQ5KcKiB6LNFSjrCyNl",
+	"fhPUFH9EP8Zn/HpjfSGzjDQniJXIHVrr2P/6Trg4QreGtFW23njXXHjUgtHy+ZTyFLdRqXUd3X5TmZ9s",
+	"Xb8NJGEN7ZX4jYZlqXT96uBGd7Ahf1eOxAAIlA0rXU0YS9/xes/+netV4e5oAM/gam6yagdpezOFId1S",
+	"rD14RDlos21GFbzKRIKKN+aovqZ7SYWX2nasUd32elu5ofZrrRKTyto1xqVM1k7azimg7idV7N8a1bU5",
+	"DjHWqeymBedJZPpRppr458YNmgrSuJ5qu/77H+v2foqfWq7tt7c77OBgaayDQR88cOKUXYatTb6LfWUk",
+	"U5ON/WgLu9dJ3lxNU2ryFvYj3whskedoPJBfrubKSbsSiawRode6HT+xkRmgCe5TvC8CzuJOgkspt6XM",
+	"ZxJWVAc0U1STwi5GrDOpFqJkllrwqDGvudHgFlkWQ5JJkVvUuuWr47FGtywwZ9yDixL4UGQoWRbiUtvE",
+	"dYdCwqXICmlvFa7/LGH6Jj9fRn4aReWVE02O1wZ77WTOdrNl5lLmaSEbQRlVdoUInxYy1KidScUa2q8v",
+	"Hnc2ouT946wkEeHAWTnjRHbQvdvqhR7cirT90NVi96mfyu+5qwoiryGUcK8UOvVcVRW2LGRHpVtReY3I",
+	"zSZ36DD26ujTD63K/9vMsw36o/790fH3vX6/fzIY/rqVB7zfHUyGw+73yYns/jDt97sPxCAdJseTE3l/",
+	"upuaq49ye+bN333K6W5008kFCmlLWlAbL1eVYRd3Ds2jHBhbNYUqtWXs7i1GYzIpUF+9Qv3FK+d65Vnh",
+	"5tVfT8PIf39z0WqwM28uKszwBngD2o+kczIHfB9du4BVVsyUHkH81ycXcCRW6kgUbn5EBVKqlZ9lM1Si",
+	"86WFJ+mPr84iePJqeP9BBC/xH4wbXuB/TiGW71cxhEVj6GdDlkAUaQzJXCYLyRjpsU6MnqpZkaM/WNXD",
+	"SeXMJcS2mKC5E2qJjquvK0IqL2NY5UqjYsW/ZGZWSzSUXNAlQ0ban+wVUavamrlzK66yKT01zW79RCQL",
+	"ycUGAcsic4pAvHBhUoP+alokrgdPKAsXI7niCuWJ0Tsl6Uqwtg/AxtqvDs38qBYfNyw3xGy+UP33NxcR",
+	"XMqcMGmMdGDjU+7sWN+8tcj2fuLK6E4PvBpwc+EqZJJ8r6yjzRLVzxgRZEbPKCNlzVJiNEfIz5l0FcCS",
+	"EZIRxCf9k7g31mN97x4Vq+y9e2T/4n1F0hjaoZrW8TBh3Ks4CsFKBDHH9/g/nzugjFFEmYbLzXp0kUsb",
+	"eaSxHcFvH8ibisBXCa/fEtgYJ0Q/xAzorZdCx7qshW7U3MuaaAd8gkPjyolLSnQhtH2BlNAcJDxIiscB",
+	"gyay8FLbu3evJnHEK0cfVHod+woGzssy/D5+ciFm8Sk6JylGdsihoPRYbyENcY9wWwilSvG8RyP6n42G",
+	"+MXrCyTki7OLx3/zovnjk5+fXDypnj4ZDGOkgnVSkBigNcKwEn0DAYnRAbPG9sFLbwlVtNDeWlgcjXVc",
+	"WyduKO1n7ZpvjIg7fv0gCFDrF19mleR7kTgGd57uEoAYiIsqHqpLZZaQvPKYTb8rP6IupjV5GJHSM9qV",
+	"QJCFlCtbGRacgreQaCBr+Y2RH3OG0oGKd6w5S58jBakrhKLyNslHB+n//NXOzh/5RHIMEzQgNmw1e5OV",
+	"PR5rsl/bzBMIWLPU5Pl/UGkEld25juHf//y/PlGjLMzNFW4qJxCQfmMt6hgrJoJyJVAxgKpy2c2UJQK2",
+	"rZSsTUpNGFifsETE7C8racJwv1ghwzFWEwkzOI5hItdGpyFDTFp3KdawFAs51vHLs4sn734+f3Z+8e7F",
+	"k5fvXr968jIuxYmydNxJgXwuLmUuZpKydNRzwYr4SiV+ou34ZPgw9guOaxCn2izezENhsQRnUUKetlbU",
+	"gD9pMAQBDQ1WrO1Ys6qpKXvrhE4ttM+fXDyFNBdT11XSTbtol8RKdXPhJI3V9RCjzghnt4XhGsGde0u2",
+	"20g4KVO9eeuVn9ZOgzv/PDCCyEDqlJSrBVM4q1LJqezUJAVa7oirfWnJWTXSKoOOydFciszN/xGPdRup",
+	"6QFWkBfaojQdoZyt/xET0LCCr7JVsqX4cFCI27hUM2oA8F0M9/vHHVJRZiW1WKneWiwzrx3La95abUyd",
+	"Bk9NYmNov7oSs5nM4fV5xz+5lC5XicVZv8jNUrq5LKxPZGUqkdqSA+2x+M/O0ZUr8sz7KXZ0RGNbU+SJ",
+	"7Jl8duQfskd4bxUEtsg1OXtx3opalzK3PhTs9Xt9ipx4Aa1R67jX7x1joCHcnHxLrz44Lp7JBt+a/Rwn",
+	"ZsGr2WyYq1rgdLGcyLyCiSYip64iULjBBKCCyZqMJvrZpaI4x5jgZ2XdRSic1RoKhv3+DWCrXZDVgTl4",
+	"j+TYzb43wq+QPoQFO+kP9r27nPXRBuQRHxo+vP2hbSTqddS63z++/bkGrDhFEcVyKfK1J+z2thGZA6hC",
+	"aatmc2dbb/HBypzsZYinKqOsQmKWE6UlM8DZLz+y7MUOjTUnlUAsjc/eWpldSs8sz1922GOgygn5vxgL",
+	"j8aa0sCezZBjqB0LvcdJTp1hkzXECn02XXmeqcrZ6yAs8UrMkOW4y9Mu1MqCyakHkzMxxJs9uChZl9RN",
+	"LXeGy/LBMHUE4TTwjVToCDexVTFoOcrhbQ9e4ODsiiqLT3CDyYjftKR0BA1MnnbkXUxvMOboUYx1/LPS",
+	"ixGwhv33P//ldS7kMvvLuKXlezduxcDGAa7mxkp4/fJnEjblu5WILFO/S+TOazAr8XshIeYZoYY+87PD",
+	"qXqIrM7WlTjXX0B74WtBFHOk6AudgtBr9qtIiZatRqj+L+prC7Nr8ugI8Fy6dND247LKiJhHIra/0Vjz",
+	"nDs7rjDc5AmXTmDZ0LbT9Vtr6OnBOVn6JPTnVv6OSAMajR4jjqOQltQcvkGKla9zNag3lKrNzsQ9ZbDq",
+	"lqPmTrjraDcFonz9lTmvLE2VjV9E36rzy9dM65DcssjQEllWq87yX1VyqkpZNZVnm0LqIMx7J2Nyt2cq",
+	"HmBSm051xedu6iiWCqBSZogPmeQrnGApyz34kccfcZ6deTX2A2Pc4kf2LkIYKob2XM3mMFW5dR0MT0T5",
+	"sK+8tRNhZVdpK7VVTl1K7ytUyfuqfXCLSCQKG1QqN8gmPgl00GIfb00BbDHhu8v2bpxsCHNrD+/bv9/3",
+	"dq3eCnvand5zKoRUuRNlIRB43/g1iNKhgOtQFrhx/NKHqQ4MsOwPQJttClGoCv8JkUSKfi6onbTDydJV",
+	"ZtKymNG0AidmG5P/IsA069bkLk5NvmzduPC0kGiITV7m0cnr9V3+TQtABuZ7W40dpAE2dofdrybhmxMO",
+	"mQPd+mlTeCFmEqz6x95xyBo166v7/agCSgfu34sBblg+G+qVsYpzWiGLS45Bafm9nK5yealMYdHv2Ttb",
+	"tpk3txvfLKJvv45XTpiPWz3y51rScstI4zO01UYtpG4DBuoWP4xSlz8Mf/ih0+zj3XxYA67tuH9yu5ff",
+	"3J1MAUn/9qdrTdn/OTEM+1IhiOG/315HrZWxTQUiau9p6AGKKo85ZGjYzamuUwwSEgh4gbLBXDkb6/Lc",
+	"h5l07H6bXGEYkEE87A9qGSHyVPFF2oQ8FWUV0W9kx8I3Z3BxpJZ/tpCLRNaq+jilxo4l9sGHw7jJCX1M",
+	"o5CY3dkL3Tw/gxUCze2RSdcH6AJfLmTkapFRxbTaYM4xhIYeCh4boacf1XvwmfoJkCVJlYutyT/3WDfv",
+	"gZazDy97VKxhqbIF67LD3JMKGna9WUX04NwtbTy4kza+XQnvaVdlLuUQ+u46t9S0hmfWXHzDYNYbNy2v",
+	"yrHucPbL11SLgwPU2/bJCPTc/UMGa2g8JF08POTh3R7UP1yPswLySZgG7b2Rfzqa+NaAZo1+hiwu+ZCa",
+	"mCHTFPQzWH4KsUptDG2Cwwz6/QhSKlUkroPqA59yudBW+NQRZcNDujge9vu+lIQ3MgbXo4CjoH04eRVG",
+	"Go31WHchNguurqRGy8gHULmkxMkGgJpOolmF8lMNvoJrj0CkbIMEFYHGGmAubGfEIGtfnQ11mU0MA0eT",
+	"lGDp0YwqmDZN7AakdkiL+apwVRMuq0chWwJ8tBGujYo09jvv9Igs83VhZZFSTPRZoexcTLL1KYfCocxF",
+	"+RMqP/OS8MVhpOM+hFCK620zE/k8Tq06HZpiw1No/szCr7yEyOO6K+y8P2XAiYWs4e1Py9oylW7gar7u",
+	"Aan2qt3B70PYBYzka1jqKwLs09EHVQQ46HP2GC7oQANv7+lYMxG29krYU2YpIqhK2crxMUSkyn3F8owT",
+	"jSOIA7/47a7aUmKw0lW/pzG0hR1rLvfu1Burp7w3QT4E7kjnNOC6yyYPX5pMDR3OMNa+Srpbvqb7b65v",
+	"puZ0o41ktZJUpJrLsZ6pS6k9opgplolkYU+3Gk34D3qG8CHcfeLlvebWBQTkWItw4greO2qEKiOn12DK",
+	"dI5J2dDC4ISN5pex3pwUo/6mVUt5ta2iLI3Xkc3cXe1xAqHUEpg7HEVIrqUge+irO5sOaV3+T7dxW5T8",
+	"pnIwwfadmUmcTw/OSngDDUZHGuLs3r+PI4jvv38fd8oZeN3VA+9Ij/VuNz3BqcyV5g78lUi8cJQeK6EP",
+	"NtmC4ReaKDTWC7nufKJDDjv++FjXHfJ+s0POmhnnwuLGheLTzTFZRsb6Di73oyJbfGTe93N63CJNu6HI",
+	"V5njCzEDd2XKYKr0XEMLXL2djdrVfju0h/cgiN/bygMo8hkuJWr9fsJ+QNlmtzFj39qBujWX8oaJ17r0",
+	"vsDEy9sedPvHQnS/nzwYdMUwPenelw+nPyTfTx6I/gAXcieHn3ohD/L3+4fv/0aL028f7tSJHTrDWmbh",
+	"s4X+PJKDbN6d4J61wULrF45Yf8HNxK69oOojo56gu21A6BNriIHoUNI52SrUEN7X3OsS9lrfIpE/ayRy",
+	"Rq21td5hEI5g8LdGJd4i7q2OX2z32jFYaG/pkY0vxgdlEsjXISuvmyvY5DrtO3WrLd8nWWHVpexEYLIU",
+	"zXqYhsptKKQSBGOs23WPIaKaOoFCM3XpBTsxS+4bwRlzuxl1kMSnwSnbhZCPdR1DXr2i3ge4C0bzWC9u",
+	"ZlutqLkFdyL0V+JbHS6HzxjmIvsMrky+oLejV7EFNhz5QIFUUnBhGN1aL7lz1VfAXUruGMFkmbkC5aDQ",
+	"4QjItthfTOdM3vZ+HVxMDzC6v5krQuCuddK7d2+sBz249xR3li6N7hFbwZ7zzsjL8RP3dQSPcJU67cEr",
+	"5CxmVIxHyp1Oc7OiypdKvUPatKUbJ+LRBgKj3owZBWZZm4LenMtEqkvJCD1dHtpK6fylWMNElnzl605r",
+	"U0BOirZsUqCq2lgPe/BSLiWBjvC3GclPxfdOLcPjflCMAzdi5bL7KuJ11zpZ/W/VKhn+R5YvXPxuu30A",
+	"zpLc2JrQ0GvpgLoQrVq1DCfx0mKUkyXemy5QJQfOpxVmlVxcgoFiyM+SBsAYG1rgXKQYuy+o65Nbb13Y",
+	"XV4HTiHyqBiqKAmmuTdcS5WmmRzRa33h03N2CBegvRPRTYpsEXfAzjFYpYSKIiA4n5puXS7wpfROHMv2",
+	"xvq4B/fOdZLLpdROZDusu8W3HmdIpKPVlgdKJWaFXjoBR3C5doO7olv4/SX3w7L9ZmavMwq0lbaSES9q",
+	"Sm/W8qpz6lmTH6szgeL+BY0xacWPGK418WRvrE96cO9k0Ie/Gi3vwVIKbcF92kmLTOem0xbhxsMWncwy",
+	"WjzbKRqRMJf+JEvmiYZTF+mART7OUqBylisY+IyJ0LtzLb1DPxt6r8loHgF13o9554iFuSmNQJOk74UN",
+	"y2NqKDeqYMvE5ARdxddezU3JwEGKuDCv3dz6xJnHe4Oq+DFboxGcllrVCwxGkqwfcIqkj38JA9B5jXjT",
+	"UllbVnAKjY5gDSdP6G87YtbZPOafkj1jZDglMuXbpZG8y1V1Lh2JFsmBdbkinqd5CystCnFilkuUfQZL",
+	"WTPWpTXhnyouElUAzOffCcZ3hRMAiQ98PIwGmNb7s1rIHTPbBGC7FeB1WkH0m/oXmg7bvgW8tXEYM6p4",
+	"ocdabWkZn+NQOq0SsSigiSFkuJawyhU6h12M9DNjFsWNQC5/HM8Xg3ORHAXXpYZ+4HPeXN3fG21avw0D",
+	"dzTWG0aNdP/aFHmFHGDTQJzA2rMHzwnr7mj/RPAfp0XGpOyN9bNtaUZJjvARb8SDpGx8pqLhCK7eYHh8",
+	"cv/Br3uQCxtKZD+mY+9pR9+AHV8E2FFu6W/fTpq78aS5QX/UH44Gg97JD8OHg+NfvaB/iXbZt9HH4G38",
+	"8TF3RN14vVQGmqQh/mwonI247z8GhzM4YJz6Gel/DuzOVVXNCN9LENxuSdLttbeXPbQxO2kXG84QaEy6",
+	"xL5dPgY6JTM4BnrjYAAGy9eQ/so2HRJwGHj9YwDoY32gExOKG68vHhPcMQSeVIloV4ulAthYC4cBnFaz",
+	"uQO/hB2/5a/SVUcxfCan5VNRgbcpJ57sPjAKbfRn+qLGNxDeAeANJPjNKLx9rURU/K3OcNiVX2rElVWn",
+	"7Yi9I22uqvMutzppzTS0+Z6ggAkWxkyKS2khU9bZaKxj7jPmijQVWkNzBwXG+/t5wzlmO7XU9r6m207Z",
+	"ddvccsvF4pur4hgKU+cvKZXT0u8Xzq/VB8A475kxKZdjOYpirRP5vOO8clN2P+3kv2xU/4BTqXIoW2ed",
+	"WNsmLcL79HEIQv9lqgatcbKPIdKvW0I5RAmU394hY3xA+aPhAzR/uCgzdffjsKJmK/vSH0tQVf84ObFx",
+	"SEEPXknt08XEbYfYx7He5Fj+fExZB7njOQY32L9dtt052p0mzTlSvfNVMf+ZMOXg1o+E9b7AR8C+tMXd",
+	"3wD7CYjPmoFtfjP5PuSrHfpFrU+ay59Xn/yhSuGv0nEWf59OuJu+91+rQ5Zd7fkk4e5peBTIfX/88EFn",
+	"BGJCp9/5w/BELiuNcMtZeFv9dKiQ+CCMunDQsF0a1h9DQycbb4lPoy55TdH+Z7CCd4HzHC7EfDIhbu5N",
+	"692GCIU4qSt02iW64tUSWVNL8zAAu8q/4FbcEekSpviZoC6fR8FBrQX4P1O/fIK/8g1ecqdYiUMGa5bl",
+	"aZ5lqblZtxaN/haVKa0PgGSqHI7Fb9xWkAHOrHLwKWsL7Q3F6EOQKv9BqdkNrDBncOv9zPyZnCjga+nz",
+	"xI0JBj/Zr6wV6xrMn3K8T2357HQt58sfAirTTnOzWqGbVcv2PirWYCi98kXbd76ujvN0+qbkvim5T1Jy",
+	"AUVxYDvPRsMB9fV8Zn/yTe2jzBE4M5tl0m62QvDXJaeST8Ny+brjEe3xh3GlK8atEaCg/h9SGddxNNZW",
+	"0nFqp2ClcwGMzgAc5UBkdPxULYdbFZnbKgC5XacHZ+EL73zi51jf2K/pJ+R16sdrxjrV93l0d9RutUP2",
+	"r3c/A/3/TVz6J1Zj33TRHXTRM5EvAtawqvjwV0sO00zhGz6fpJgaOxUf8VmO3G2yiZ3NJIEFazgKanOr",
+	"YG0BJ0pZJ/8UgTXEWNfagUY3tQGGBPbmGZLbZzr7l3o0HOG6evCSiMItint77rY1Hp84VeukHOuyFar2",
+	"0RHFxycJVsR0EKXIl0iR8njaG3oBQdmx5nT4iEsARBZGrFRTZQAXlYCZH/YcZtuDX/wn2htdW2KNUg3/",
+	"QYouYng2b823BNhn1yGvdWr8eUf+oy43xWz1s7pJTdRP6f7t7XXV3PThpi8/lweYlMcA4et30UNns1ku",
+	"Z8JJ/4l7d9NLyjrc7nt+knLF8lzDczZXpH3NqPZeqsxfv73+fwEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

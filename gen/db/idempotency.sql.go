@@ -10,9 +10,9 @@ import (
 )
 
 const idempotencyClaim = `-- name: IdempotencyClaim :one
-INSERT INTO idempotency_keys (user_id, key, request_hash)
-VALUES ($1, $2, $3)
-ON CONFLICT (user_id, key) DO UPDATE
+INSERT INTO idempotency_keys (user_id, namespace, key, request_hash)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (user_id, namespace, key) DO UPDATE
     SET request_hash = EXCLUDED.request_hash, response = 'null', created_at = now()
     WHERE idempotency_keys.created_at < now() - interval '24 hours'
 RETURNING key
@@ -20,14 +20,21 @@ RETURNING key
 
 type IdempotencyClaimParams struct {
 	UserID      string
+	Namespace   string
 	Key         string
 	RequestHash []byte
 }
 
-// Claims the key for this request. Returns no row when a live (under 24 h) claim exists;
-// a concurrent claim of the same key waits here until the other transaction ends.
+// Claims the key (in the operation's namespace) for this request. Returns no row when a live
+// (under 24 h) claim exists; a concurrent claim of the same key waits here until the other
+// transaction ends.
 func (q *Queries) IdempotencyClaim(ctx context.Context, arg IdempotencyClaimParams) (string, error) {
-	row := q.db.QueryRow(ctx, idempotencyClaim, arg.UserID, arg.Key, arg.RequestHash)
+	row := q.db.QueryRow(ctx, idempotencyClaim,
+		arg.UserID,
+		arg.Namespace,
+		arg.Key,
+		arg.RequestHash,
+	)
 	var key string
 	err := row.Scan(&key)
 	return key, err
@@ -35,12 +42,13 @@ func (q *Queries) IdempotencyClaim(ctx context.Context, arg IdempotencyClaimPara
 
 const idempotencyGet = `-- name: IdempotencyGet :one
 SELECT request_hash, response FROM idempotency_keys
-WHERE user_id = $1 AND key = $2
+WHERE user_id = $1 AND namespace = $2 AND key = $3
 `
 
 type IdempotencyGetParams struct {
-	UserID string
-	Key    string
+	UserID    string
+	Namespace string
+	Key       string
 }
 
 type IdempotencyGetRow struct {
@@ -49,7 +57,7 @@ type IdempotencyGetRow struct {
 }
 
 func (q *Queries) IdempotencyGet(ctx context.Context, arg IdempotencyGetParams) (IdempotencyGetRow, error) {
-	row := q.db.QueryRow(ctx, idempotencyGet, arg.UserID, arg.Key)
+	row := q.db.QueryRow(ctx, idempotencyGet, arg.UserID, arg.Namespace, arg.Key)
 	var i IdempotencyGetRow
 	err := row.Scan(&i.RequestHash, &i.Response)
 	return i, err
@@ -67,16 +75,22 @@ func (q *Queries) IdempotencyPurgeExpired(ctx context.Context, userID string) er
 
 const idempotencySaveResponse = `-- name: IdempotencySaveResponse :exec
 UPDATE idempotency_keys SET response = $1
-WHERE user_id = $2 AND key = $3
+WHERE user_id = $2 AND namespace = $3 AND key = $4
 `
 
 type IdempotencySaveResponseParams struct {
-	Response []byte
-	UserID   string
-	Key      string
+	Response  []byte
+	UserID    string
+	Namespace string
+	Key       string
 }
 
 func (q *Queries) IdempotencySaveResponse(ctx context.Context, arg IdempotencySaveResponseParams) error {
-	_, err := q.db.Exec(ctx, idempotencySaveResponse, arg.Response, arg.UserID, arg.Key)
+	_, err := q.db.Exec(ctx, idempotencySaveResponse,
+		arg.Response,
+		arg.UserID,
+		arg.Namespace,
+		arg.Key,
+	)
 	return err
 }

@@ -71,6 +71,7 @@ type IdempotencyKey struct {
 	RequestHash []byte
 	Response    []byte
 	CreatedAt   time.Time
+	Namespace   string
 }
 
 type Task struct {
@@ -86,4 +87,11 @@ type Task struct {
 	UpdatedAt   time.Time
 	CompletedAt *time.Time
 	Version     int64
+	DeletedAt   *time.Time
+}
+
+type UserClock struct {
+	UserID        string
+	Last          time.Time
+	PurgedThrough *time.Time
 }

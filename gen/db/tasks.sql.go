@@ -15,7 +15,7 @@ import (
 const tagList = `-- name: TagList :many
 SELECT tag::text AS name, count(*) AS count
 FROM tasks, unnest(tasks.tags) AS tag
-WHERE tasks.user_id = $1
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
 GROUP BY tag
 ORDER BY tag COLLATE "C"
 `
@@ -45,11 +45,81 @@ func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, err
 	return items, nil
 }
 
+const taskChanges = `-- name: TaskChanges :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at
+FROM tasks
+WHERE user_id = $1
+  AND ($2::timestamptz IS NULL
+       OR (updated_at, id) > ($2::timestamptz,
+                              coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+ORDER BY updated_at, id
+LIMIT $4
+`
+
+type TaskChangesParams struct {
+	UserID   string
+	AfterTs  *time.Time
+	AfterID  *uuid.UUID
+	RowLimit int32
+}
+
+type TaskChangesRow struct {
+	Task Task
+}
+
+// The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
+// the position (after_ts, after_id); a position without an id is "after every change at
+// after_ts" (the exclusive updated_after).
+func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]TaskChangesRow, error) {
+	rows, err := q.db.Query(ctx, taskChanges,
+		arg.UserID,
+		arg.AfterTs,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TaskChangesRow{}
+	for rows.Next() {
+		var i TaskChangesRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const taskCreate = `-- name: TaskCreate :one
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, completed_at)
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-        CASE WHEN $5::bool THEN now() END)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+        (SELECT last FROM clock), (SELECT last FROM clock),
+        CASE WHEN $5::bool THEN (SELECT last FROM clock) END)
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
 `
 
 type TaskCreateParams struct {
@@ -88,13 +158,32 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.UpdatedAt,
 		&i.CompletedAt,
 		&i.Version,
+		&i.DeletedAt,
 	)
 	return i, err
 }
 
 const taskDelete = `-- name: TaskDelete :execrows
-DELETE FROM tasks
-WHERE user_id = $1 AND id = $2
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET
+        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
+        purged_through = CASE
+            WHEN EXISTS (SELECT 1 FROM tasks old
+                         WHERE old.user_id = $1 AND old.deleted_at < now() - interval '30 days')
+            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
+            ELSE user_clocks.purged_through END
+    RETURNING last
+), purged AS (
+    DELETE FROM tasks
+    WHERE tasks.user_id = $1 AND tasks.deleted_at < now() - interval '30 days'
+)
+UPDATE tasks SET
+    deleted_at = (SELECT last FROM clock),
+    updated_at = (SELECT last FROM clock),
+    version    = version + 1
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
   AND ($3::bigint[] IS NULL OR version = ANY ($3::bigint[]))
 `
 
@@ -104,6 +193,10 @@ type TaskDeleteParams struct {
 	IfVersions []int64
 }
 
+// Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
+// change feed reports and TaskRestore can bring back. The same statement purges the user's
+// tombstones older than 30 days (store.TombstoneRetention) and, when there are any, moves
+// the user's purged_through to that cutoff.
 func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, error) {
 	result, err := q.db.Exec(ctx, taskDelete, arg.UserID, arg.ID, arg.IfVersions)
 	if err != nil {
@@ -113,8 +206,8 @@ func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, 
 }
 
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version FROM tasks
-WHERE user_id = $1 AND id = $2
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at FROM tasks
+WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type TaskGetParams struct {
@@ -138,19 +231,71 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.UpdatedAt,
 		&i.CompletedAt,
 		&i.Version,
+		&i.DeletedAt,
+	)
+	return i, err
+}
+
+const taskRestore = `-- name: TaskRestore :one
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
+UPDATE tasks SET
+    deleted_at = NULL,
+    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
+    version    = version + (deleted_at IS NOT NULL)::int
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = $1 AND tasks.id = $2
+  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+`
+
+type TaskRestoreParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
+// A live task comes back unchanged (restoring is idempotent); no row means no such task, or
+// one deleted too long ago.
+func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task, error) {
+	row := q.db.QueryRow(ctx, taskRestore, arg.UserID, arg.ID)
+	var i Task
+	err := row.Scan(
+		&i.UserID,
+		&i.ID,
+		&i.Title,
+		&i.Description,
+		&i.Completed,
+		&i.Priority,
+		&i.DueDate,
+		&i.Tags,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CompletedAt,
+		&i.Version,
+		&i.DeletedAt,
 	)
 	return i, err
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     completed    = $1::bool,
     completed_at = CASE WHEN completed = $1::bool THEN completed_at
-                        WHEN $1::bool THEN now() END,
-    updated_at   = CASE WHEN completed = $1::bool THEN updated_at ELSE now() END,
+                        WHEN $1::bool THEN (SELECT last FROM clock) END,
+    updated_at   = CASE WHEN completed = $1::bool THEN updated_at ELSE (SELECT last FROM clock) END,
     version      = version + (completed <> $1::bool)::int
-WHERE user_id = $2 AND id = $3
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
 `
 
 type TaskSetCompletedParams struct {
@@ -177,6 +322,7 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.UpdatedAt,
 		&i.CompletedAt,
 		&i.Version,
+		&i.DeletedAt,
 	)
 	return i, err
 }
@@ -186,7 +332,7 @@ SELECT count(*) AS total,
        count(*) FILTER (WHERE completed) AS completed,
        count(*) FILTER (WHERE NOT completed AND due_date < (now() AT TIME ZONE 'UTC')::date) AS overdue
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
 `
 
 type TaskStatsRow struct {
@@ -203,13 +349,19 @@ func (q *Queries) TaskStats(ctx context.Context, userID string) (TaskStatsRow, e
 }
 
 const taskToggle = `-- name: TaskToggle :one
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     completed    = NOT completed,
-    completed_at = CASE WHEN completed THEN NULL ELSE now() END,
-    updated_at   = now(),
+    completed_at = CASE WHEN completed THEN NULL ELSE (SELECT last FROM clock) END,
+    updated_at   = (SELECT last FROM clock),
     version      = version + 1
-WHERE user_id = $1 AND id = $2
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
 `
 
 type TaskToggleParams struct {
@@ -233,26 +385,33 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.UpdatedAt,
 		&i.CompletedAt,
 		&i.Version,
+		&i.DeletedAt,
 	)
 	return i, err
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
+WITH clock AS (
+    INSERT INTO user_clocks (user_id, last) VALUES ($13, clock_timestamp())
+    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+    RETURNING last
+)
 UPDATE tasks SET
     title        = CASE WHEN $1::bool THEN $2::text ELSE title END,
     description  = CASE WHEN $3::bool THEN $4::text ELSE description END,
     completed    = CASE WHEN $5::bool THEN $6::bool ELSE completed END,
     completed_at = CASE WHEN NOT $5::bool THEN completed_at
-                        WHEN $6::bool THEN coalesce(completed_at, now())
+                        WHEN $6::bool THEN coalesce(completed_at, (SELECT last FROM clock))
                         ELSE NULL END,
     priority     = CASE WHEN $7::bool THEN $8::task_priority ELSE priority END,
     due_date     = CASE WHEN $9::bool THEN $10::date ELSE due_date END,
     tags         = CASE WHEN $11::bool THEN $12::text[] ELSE tags END,
-    updated_at   = now(),
+    updated_at   = (SELECT last FROM clock),
     version      = version + 1
-WHERE user_id = $13 AND id = $14
+WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
+  AND tasks.user_id = $13 AND tasks.id = $14 AND tasks.deleted_at IS NULL
   AND ($15::bigint[] IS NULL OR version = ANY ($15::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
 `
 
 type TaskUpdateParams struct {
@@ -307,6 +466,28 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.UpdatedAt,
 		&i.CompletedAt,
 		&i.Version,
+		&i.DeletedAt,
 	)
+	return i, err
+}
+
+const userClockGet = `-- name: UserClockGet :one
+SELECT now()::timestamptz AS now, c.last, c.purged_through
+FROM (SELECT 1) AS one
+LEFT JOIN user_clocks c ON c.user_id = $1
+`
+
+type UserClockGetRow struct {
+	Now           time.Time
+	Last          *time.Time
+	PurgedThrough *time.Time
+}
+
+// The user's clock (null before the user's first write), where the user's purged tombstones
+// end (null before the first purge) and the database's time.
+func (q *Queries) UserClockGet(ctx context.Context, userID string) (UserClockGetRow, error) {
+	row := q.db.QueryRow(ctx, userClockGet, userID)
+	var i UserClockGetRow
+	err := row.Scan(&i.Now, &i.Last, &i.PurgedThrough)
 	return i, err
 }

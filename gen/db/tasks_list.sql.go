@@ -13,9 +13,9 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -48,7 +48,7 @@ type TaskListCreatedAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by created_at ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
@@ -83,6 +83,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -96,9 +97,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -131,7 +132,7 @@ type TaskListCreatedDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by created_at DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
@@ -166,6 +167,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -179,9 +181,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (coalesce(due_date, 'infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (coalesce(due_date, 'infinity'::date))::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -214,7 +216,7 @@ type TaskListDueDateAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
@@ -249,6 +251,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -262,9 +265,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (coalesce(due_date, '-infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (coalesce(due_date, '-infinity'::date))::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -297,7 +300,7 @@ type TaskListDueDateDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
@@ -332,6 +335,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -345,9 +349,9 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (priority)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -380,7 +384,7 @@ type TaskListPriorityAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by priority ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
@@ -415,6 +419,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -428,9 +433,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (priority)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -463,7 +468,7 @@ type TaskListPriorityDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by priority DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
@@ -498,6 +503,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -511,9 +517,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (lower(title))::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -546,7 +552,7 @@ type TaskListTitleAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by lower(title) ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
@@ -581,6 +587,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -594,9 +601,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (lower(title))::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -629,7 +636,7 @@ type TaskListTitleDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by lower(title) DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
@@ -664,6 +671,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -677,9 +685,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -712,7 +720,7 @@ type TaskListUpdatedAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by updated_at ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
@@ -747,6 +755,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -760,9 +769,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1
+WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
   AND ($3::task_priority IS NULL OR priority = $3::task_priority)
   AND ($4::text IS NULL
@@ -795,7 +804,7 @@ type TaskListUpdatedDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's tasks ordered by updated_at DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
@@ -830,6 +839,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.UpdatedAt,
 			&i.Task.CompletedAt,
 			&i.Task.Version,
+			&i.Task.DeletedAt,
 			&i.SortKey,
 		); err != nil {
 			return nil, err

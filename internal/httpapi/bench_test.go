@@ -49,6 +49,15 @@ func benchTask() store.Task {
 // log at warn) over benchStore, with a static key set.
 func benchServer(b testing.TB) (*Server, string, store.Task) {
 	b.Helper()
+	task := benchTask()
+	s, tok := serverWithStore(b, benchStore{task: task})
+	return s, tok, task
+}
+
+// serverWithStore is the real handler stack over st, with a static key set and a token for
+// "bench-user".
+func serverWithStore(b testing.TB, st Store) (*Server, string) {
+	b.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		b.Fatal(err)
@@ -73,16 +82,15 @@ func benchServer(b testing.TB) (*Server, string, store.Task) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	task := benchTask()
 	s, err := New(Options{
-		Store:  benchStore{task: task},
+		Store:  st,
 		Auth:   auth.NewStatic(set, "bench", "bench"),
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s, string(signed), task
+	return s, string(signed)
 }
 
 // BenchmarkHandlerGetTask is one authenticated GET /api/tasks/{id} through the whole HTTP

@@ -1,9 +1,14 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/todo-api/todo-api/api/contracts"
 	"github.com/todo-api/todo-api/internal/store"
 )
 
@@ -32,7 +37,7 @@ func ifMatch(header *string) *store.Precondition {
 }
 
 // noneMatch reports whether an If-None-Match header matches current (weak comparison,
-// RFC 9110 §13.1.2).
+// RFC 9110 §13.1.2: the opaque tags are equal, whether or not either is weak).
 func noneMatch(header *string, current string) bool {
 	if header == nil {
 		return false
@@ -40,12 +45,38 @@ func noneMatch(header *string, current string) bool {
 	if strings.TrimSpace(*header) == "*" {
 		return true
 	}
+	current = strings.TrimPrefix(current, "W/")
 	for _, tag := range splitTags(*header) {
 		if strings.TrimPrefix(tag, "W/") == current {
 			return true
 		}
 	}
 	return false
+}
+
+// contractSum identifies the API's representations: a new contract (a new field, say)
+// changes every collection ETag, so no client keeps a body of the old shape on a 304.
+var contractSum = sha256.Sum256(contracts.OpenAPIYAML)
+
+// collectionETag is the weak validator of a collection response (RFC 9110 §8.8.1): a hash of
+// the resource, the caller, the caller's write clock and the canonical query, plus extra
+// inputs the response depends on (the UTC date for stats). Every write of the caller's tasks
+// moves the clock, so the tag changes whenever the response may have; it never reads the
+// tasks themselves. Weak, because a clock tick without a change (a write that found no task)
+// changes the tag of an identical body.
+func collectionETag(resource, userID string, clock store.Clock, query url.Values, extra ...string) string {
+	h := sha256.New()
+	h.Write([]byte("todo-api collection v1\x00"))
+	h.Write(contractSum[:])
+	last := "0"
+	if !clock.Last.IsZero() {
+		last = clock.Last.UTC().Format(time.RFC3339Nano)
+	}
+	for _, part := range append([]string{resource, userID, last, query.Encode()}, extra...) {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return `W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:15]) + `"`
 }
 
 func splitTags(h string) []string {

@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -28,6 +28,10 @@ type Store interface {
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
 	TaskStats(ctx context.Context, userID string) (store.Stats, error)
 	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
+	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
+	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
+	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	Ping(ctx context.Context) error
 }
 
@@ -100,6 +104,21 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		}
 		lp.After = pos
 	}
+	// The clock is read before the tasks: a write committing in between makes the tag older
+	// than the body (the next request gets a 200), never newer.
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	tagQuery := maps.Clone(canon)
+	tagQuery.Set("limit", strconv.Itoa(lp.Limit))
+	if p.Cursor != nil {
+		tagQuery.Set("cursor", *p.Cursor)
+	}
+	tag := collectionETag("tasks", user, clock, tagQuery)
+	if noneMatch(p.IfNoneMatch, tag) {
+		return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
+	}
 	tasks, next, err := h.store.TaskList(ctx, user, lp)
 	if err != nil {
 		// The cursor's check is not secret; a forged position the database cannot read is
@@ -109,7 +128,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		}
 		return nil, err
 	}
-	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks))}
+	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks)), Headers: api.ListTasks200ResponseHeaders{ETag: tag}}
 	for i, t := range tasks {
 		resp.Body[i] = toAPI(t)
 	}
@@ -175,22 +194,9 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	var key string
-	var hash []byte
-	if req.Params.IdempotencyKey != nil {
-		key = *req.Params.IdempotencyKey
-		var fe fieldErrors
-		if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
-			return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
-		}
-		// The normalised fields identify the request: bodies that differ only in spacing,
-		// key order or tag case are the same request.
-		b, err := json.Marshal(f)
-		if err != nil {
-			return nil, fmt.Errorf("hash request: %w", err)
-		}
-		sum := sha256.Sum256(b)
-		hash = sum[:]
+	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, f)
+	if err != nil {
+		return nil, err
 	}
 	t, _, err := h.store.TaskCreate(ctx, user, f, key, hash)
 	if err != nil {
@@ -288,16 +294,28 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
 }
 
-func (h *handlers) GetTaskStats(ctx context.Context, _ api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
+func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
 		return nil, err
+	}
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	// overdue depends on the UTC date as the database sees it.
+	tag := collectionETag("stats", user, clock, nil, clock.Now.UTC().Format(time.DateOnly))
+	if noneMatch(req.Params.IfNoneMatch, tag) {
+		return api.GetTaskStats304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
 	st, err := h.store.TaskStats(ctx, user)
 	if err != nil {
 		return nil, err
 	}
-	return api.GetTaskStats200JSONResponse{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue}, nil
+	return api.GetTaskStats200JSONResponse{
+		Body:    api.TaskStats{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue},
+		Headers: api.GetTaskStats200ResponseHeaders{ETag: tag},
+	}, nil
 }
 
 func (h *handlers) ListTags(ctx context.Context, _ api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {

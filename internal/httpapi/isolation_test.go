@@ -32,6 +32,7 @@ func idRoutes(id string, etag string) map[string]apitest.Req {
 		"DeleteIfMatchStale": {Method: http.MethodDelete, Path: p, Header: map[string]string{"If-Match": `"987654"`}},
 		"Toggle":             {Method: http.MethodPatch, Path: p + "/complete"},
 		"SetCompleted":       {Method: http.MethodPatch, Path: p + "/complete", Body: map[string]any{"completed": true}},
+		"Restore":            {Method: http.MethodPost, Path: p + "/restore"},
 	}
 }
 
@@ -87,6 +88,8 @@ func TestIsolationForeignTaskIsNotFound(t *testing.T) {
 		t.Parallel()
 		f := svc.sub(t)
 		f.createA(t, map[string]any{"title": "A's", "tags": []string{"private"}, "due_date": "2000-01-01"})
+		gone := f.createA(t, map[string]any{"title": "A's deleted"})
+		wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodDelete, Path: taskPath(gone.Id), Token: f.tokA}), http.StatusNoContent)
 		tasks, _ := f.list(t, f.tokB, "")
 		if len(tasks) != 0 {
 			t.Errorf("B lists %q", titles(tasks))
@@ -100,6 +103,13 @@ func TestIsolationForeignTaskIsNotFound(t *testing.T) {
 		wantStatus(t, r, http.StatusOK)
 		if strings.TrimSpace(string(r.Body)) != "[]" {
 			t.Errorf("B's tags: %s", r.Body)
+		}
+		for _, q := range []string{"", "?updated_after=2000-01-01T00:00:00Z"} {
+			r := f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks/changes" + q, Token: f.tokB})
+			wantStatus(t, r, http.StatusOK)
+			if strings.TrimSpace(string(r.Body)) != "[]" {
+				t.Errorf("B's change feed%s: %s", q, r.Body)
+			}
 		}
 		r = f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks/stats", Token: f.tokB})
 		wantStatus(t, r, http.StatusOK)

@@ -26,6 +26,7 @@ const (
 	typeRateLimited    = "urn:todo-api:problem:rate-limited"
 	typeUnavailable    = "urn:todo-api:problem:unavailable"
 	typeUnauthorized   = "urn:todo-api:problem:unauthorized"
+	typeSyncExpired    = "urn:todo-api:problem:sync-expired"
 )
 
 // retryAfterSeconds is what 503 answers tell clients to wait.
@@ -114,6 +115,10 @@ func toProblem(err error) *problemError {
 		return &problemError{status: http.StatusUnprocessableEntity, typ: typeIdempotencyKey, title: "Idempotency-Key reused",
 			detail: "This Idempotency-Key was used with a different request body in the last 24 hours.",
 			fields: []api.FieldError{{Field: "header.Idempotency-Key", Message: "already used with a different body"}}}
+	case errors.Is(err, store.ErrGone):
+		return &problemError{status: http.StatusGone, typ: typeSyncExpired, title: "Sync expired",
+			detail: fmt.Sprintf("Tasks deleted after updated_after may have been purged (tombstones are kept %d days): "+
+				"discard the local copy and sync again without updated_after.", int(store.TombstoneRetention.Hours()/24))}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, auth.ErrKeysUnavailable):
 		return unavailableProblem(err)
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/todo-api/todo-api/db/migrations"
 	"github.com/todo-api/todo-api/internal/dbtest"
 	"github.com/todo-api/todo-api/internal/migrate"
 )
@@ -140,13 +142,26 @@ func TestDownThenUp(t *testing.T) {
 	if err := migrate.Up(t.Context(), dsn, testLogger(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate.Down(t.Context(), dsn, testLogger(t)); err != nil {
-		t.Fatal(err)
+	// Down rolls back one migration at a time, newest first; each Down section must work.
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("embedded migrations: %v, %v", files, err)
+	}
+	for i := range files {
+		if !tableExists(t, pool, "tasks") {
+			t.Fatalf("tasks table gone after rolling back %d of %d migrations", i, len(files))
+		}
+		if err := migrate.Down(t.Context(), dsn, testLogger(t)); err != nil {
+			t.Fatalf("Down %d of %d: %v", i+1, len(files), err)
+		}
+		if !pending(t, pool) {
+			t.Fatalf("nothing pending after Down %d", i+1)
+		}
 	}
 	if tableExists(t, pool, "tasks") || !pending(t, pool) {
 		t.Fatal("after Down: tasks table still there, or nothing pending")
 	}
-	// The schema has one migration; once it is rolled back there is nothing left.
+	// Every migration is rolled back; there is nothing left.
 	if err := migrate.Down(t.Context(), dsn, nil); !errors.Is(err, migrate.ErrNoneApplied) {
 		t.Fatalf("Down with nothing applied: %v, want ErrNoneApplied", err)
 	}

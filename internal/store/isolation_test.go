@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 )
 
 // TestOtherUsersRowsAreUnreachable gives the owner tasks and idempotency keys, then calls
@@ -34,6 +37,18 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		}
 		owned = append(owned, keyed)
 	}
+	// A tombstone: deleted by the owner, restorable by the owner only.
+	deleted := create(t, s, owner, TaskFields{Title: "Owner deleted", Priority: "high", Tags: []string{"secret"}})
+	if err := s.TaskDelete(ctx, owner, deleted.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	owned = append(owned, deleted)
+	// A bulk request under a key, changing nothing.
+	ownerBulkKey := "owner-bulk-key"
+	ownerBulk := Bulk{Action: BulkRemoveTags, IDs: []uuid.UUID{owned[0].ID}, Tags: []string{"absent"}}
+	if res, _, err := s.TaskBulk(ctx, owner, ownerBulk, ownerBulkKey, ownerHash); err != nil || res[0].Status != BulkOK {
+		t.Fatalf("owner's bulk: %v, %v", res, err)
+	}
 	// Positions inside the owner's listings, one per order, for the intruder to continue from.
 	positions := map[orderKey]*Position{}
 	for _, k := range orders() {
@@ -42,6 +57,18 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			t.Fatalf("owner's %s listing: next %v, %v", orderName(k), next, err)
 		}
 		positions[k] = next
+	}
+	var changePositions []*Position
+	for _, limit := range []int{1, 3, 5} {
+		_, next, err := s.TaskChanges(ctx, owner, ChangesParams{Limit: limit})
+		if err != nil || next == nil {
+			t.Fatalf("owner's change feed: next %v, %v", next, err)
+		}
+		changePositions = append(changePositions, next)
+	}
+	ownerClock, err := s.UserClock(ctx, owner)
+	if err != nil || ownerClock.Last.IsZero() {
+		t.Fatalf("owner's clock %+v, %v", ownerClock, err)
 	}
 	mine := create(t, s, intruder, TaskFields{Title: "Intruder own", Priority: "low", Tags: []string{"mine"}})
 	before := userRows(t, pool, owner)
@@ -102,6 +129,10 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		{"TaskDelete", "TaskDelete", func(ctx context.Context, task Task) error {
 			return s.TaskDelete(ctx, intruder, task.ID, nil)
 		}},
+		{"TaskRestore", "TaskRestore", func(ctx context.Context, task Task) error {
+			_, err := s.TaskRestore(ctx, intruder, task.ID)
+			return err
+		}},
 	}
 	for _, tt := range byID {
 		call(tt.method)
@@ -161,6 +192,80 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			}
 		}
 	}
+
+	call("TaskBulk")
+	t.Run("TaskBulkOnForeignTasksIsNotFound", func(t *testing.T) {
+		var ids []uuid.UUID
+		for _, task := range owned {
+			ids = append(ids, task.ID)
+		}
+		ids = append(ids, mine.ID)
+		// The owner's own request under the owner's key first: it must not replay.
+		requests := []struct {
+			b    Bulk
+			key  string
+			hash []byte
+		}{{Bulk{Action: ownerBulk.Action, IDs: ids, Tags: ownerBulk.Tags}, ownerBulkKey, ownerHash}}
+		for _, action := range []string{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
+			b := Bulk{Action: action, IDs: ids}
+			if action == BulkAddTags || action == BulkRemoveTags {
+				b.Tags = []string{"pwned", "secret"}
+			}
+			requests = append(requests, struct {
+				b    Bulk
+				key  string
+				hash []byte
+			}{b, "", nil})
+		}
+		for _, r := range requests {
+			results, replayed, err := s.TaskBulk(t.Context(), intruder, r.b, r.key, r.hash)
+			if err != nil || replayed || len(results) != len(ids) {
+				t.Fatalf("%s: %d results, replayed=%v, %v", r.b.Action, len(results), replayed, err)
+			}
+			for i, res := range results {
+				want := BulkNotFound
+				if res.ID == mine.ID {
+					want = BulkOK
+				}
+				if res.ID != ids[i] || res.Status != want || res.Detail != "" {
+					t.Errorf("%s: result %d = %+v, want %s for %s", r.b.Action, i, res, want, ids[i])
+				}
+			}
+		}
+	})
+
+	call("TaskChanges")
+	t.Run("TaskChangesHasOwnTasksOnly", func(t *testing.T) {
+		starts := []ChangesParams{{Limit: 200}, {Limit: 200, UpdatedAfter: ptr(time.Time{})}, {Limit: 200, UpdatedAfter: ptr(deleted.CreatedAt)}}
+		for _, pos := range changePositions {
+			starts = append(starts, ChangesParams{Limit: 200, After: pos})
+		}
+		for i, p := range starts {
+			tasks, next, err := s.TaskChanges(t.Context(), intruder, p)
+			if err != nil || next != nil {
+				t.Fatalf("start %d: next %v, %v", i, next, err)
+			}
+			for _, task := range tasks {
+				if task.ID != mine.ID {
+					t.Errorf("start %d: the intruder's feed has %s", i, render(task))
+				}
+			}
+			if i < 2 && len(tasks) != 1 {
+				t.Errorf("start %d: %d changes, want only the intruder's own task", i, len(tasks))
+			}
+		}
+	})
+	call("UserClock")
+	t.Run("UserClockIsOwnClock", func(t *testing.T) {
+		c, err := s.UserClock(t.Context(), intruder)
+		if err != nil || c.Last.Before(mine.UpdatedAt) {
+			t.Fatalf("intruder's clock %+v, %v; want at or after its own write %v", c, err, mine.UpdatedAt)
+		}
+		fresh, err := s.UserClock(t.Context(), "nobody-0123456789abcdef0123456789")
+		if err != nil || !fresh.Last.IsZero() || fresh.Now.IsZero() {
+			t.Fatalf("clock of a user who never wrote: %+v, %v; want zero Last", fresh, err)
+		}
+	})
 
 	call("TaskStats")
 	t.Run("TaskStatsCountsOwnTasksOnly", func(t *testing.T) {

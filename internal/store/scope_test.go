@@ -13,11 +13,13 @@ import (
 
 var (
 	// A reference to a table that holds user data.
-	tableRef = regexp.MustCompile(`(?i)\b(FROM|UPDATE|JOIN|INTO|USING)\s+(tasks|idempotency_keys)\b`)
+	tableRef = regexp.MustCompile(`(?i)\b(FROM|UPDATE|JOIN|INTO|USING)\s+(tasks|idempotency_keys|user_clocks)\b`)
 	// An ownership predicate: user_id (possibly table-qualified) compared with a parameter.
 	userPredicate = regexp.MustCompile(`(?i)(^|[^.\w])(\w+\.)?user_id\s*=\s*\$\d+`)
-	// An INSERT that writes user_id from a parameter as its first column.
-	insertWithUser = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+\w+\s*\(\s*user_id\b.*\bVALUES\s*\(\s*\$\d+`)
+	// The start of an INSERT, at the top level or in a WITH clause.
+	insertStart = regexp.MustCompile(`(?i)\bINSERT\s+INTO\b`)
+	// An INSERT (from its start) that writes user_id from a parameter as its first column.
+	insertWithUser = regexp.MustCompile(`(?is)^INSERT\s+INTO\s+\w+\s*\(\s*user_id\b[^;]*?\bVALUES\s*\(\s*\$\d+`)
 	queryName      = regexp.MustCompile(`-- name: (\w+)`)
 )
 
@@ -78,8 +80,10 @@ func checkUserScoped(sql string) string {
 			inserts++
 		}
 	}
-	if inserts > 0 && !insertWithUser.MatchString(body) {
-		return "INSERT does not write user_id from a parameter as its first column"
+	for _, at := range insertStart.FindAllStringIndex(body, -1) {
+		if !insertWithUser.MatchString(body[at[0]:]) {
+			return "an INSERT does not write user_id from a parameter as its first column"
+		}
 	}
 	preds := len(userPredicate.FindAllString(body, -1))
 	if need := len(refs) - inserts; preds < need {
@@ -109,22 +113,38 @@ func TestEveryQueryIsUserScoped(t *testing.T) {
 func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 	t.Parallel()
 	bad := map[string]string{
-		"SelectWithoutPredicate": "-- name: X :one\nSELECT * FROM tasks WHERE id = $1",
-		"PredicateOnlyInComment": "-- name: X :one\n-- user_id = $1\nSELECT * FROM tasks WHERE id = $1",
-		"UpdateWithoutPredicate": "-- name: X :one\nUPDATE tasks SET title = $1 WHERE id = $2",
-		"DeleteWithoutPredicate": "-- name: X :exec\nDELETE FROM idempotency_keys WHERE key = $1",
-		"OneOfTwoReferences":     "-- name: X :one\nWITH c AS (UPDATE tasks SET x = 1 WHERE user_id = $1) SELECT * FROM tasks WHERE id = $2",
-		"InsertWithoutUser":      "-- name: X :one\nINSERT INTO tasks (id, title) VALUES ($1, $2)",
-		"UserIDComparedToColumn": "-- name: X :one\nSELECT * FROM tasks WHERE user_id = user_id",
-		"OtherColumnEndingInID":  "-- name: X :one\nSELECT * FROM tasks WHERE owner_user_id = $1",
+		"SelectWithoutPredicate":    "-- name: X :one\nSELECT * FROM tasks WHERE id = $1",
+		"PredicateOnlyInComment":    "-- name: X :one\n-- user_id = $1\nSELECT * FROM tasks WHERE id = $1",
+		"UpdateWithoutPredicate":    "-- name: X :one\nUPDATE tasks SET title = $1 WHERE id = $2",
+		"DeleteWithoutPredicate":    "-- name: X :exec\nDELETE FROM idempotency_keys WHERE key = $1",
+		"OneOfTwoReferences":        "-- name: X :one\nWITH c AS (UPDATE tasks SET x = 1 WHERE user_id = $1) SELECT * FROM tasks WHERE id = $2",
+		"InsertWithoutUser":         "-- name: X :one\nINSERT INTO tasks (id, title) VALUES ($1, $2)",
+		"UserIDComparedToColumn":    "-- name: X :one\nSELECT * FROM tasks WHERE user_id = user_id",
+		"OtherColumnEndingInID":     "-- name: X :one\nSELECT * FROM tasks WHERE owner_user_id = $1",
+		"ClockReadWithoutPredicate": "-- name: X :one\nSELECT last FROM user_clocks",
+		"ClockJoinWithoutPredicate": "-- name: X :one\nSELECT now(), c.last FROM (SELECT 1) o LEFT JOIN user_clocks c ON true",
+		"InsertInCTEWithoutUser": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (last) VALUES (now()) RETURNING last)\n" +
+			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE user_id = $1",
+		"SecondInsertWithoutUser": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ($1, now()) RETURNING last)\n" +
+			"INSERT INTO tasks (id, title) VALUES ($2, $3)",
+		"UserFromConstantInCTE": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ('someone', now()) RETURNING last)\n" +
+			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE user_id = $1",
+		"PurgeWithoutPredicate": "-- name: X :exec\nWITH p AS (DELETE FROM tasks WHERE deleted_at < now())\n" +
+			"UPDATE tasks SET deleted_at = now() WHERE user_id = $1 AND id = $2",
 	}
 	for name, sql := range bad {
 		if checkUserScoped(sql) == "" {
 			t.Errorf("%s: the check accepted an unscoped statement:\n%s", name, sql)
 		}
 	}
-	good := "-- name: X :one\nSELECT * FROM tasks WHERE user_id = $1 AND id = $2"
-	if why := checkUserScoped(good); why != "" {
-		t.Errorf("the check refused a scoped statement: %s", why)
+	good := []string{
+		"-- name: X :one\nSELECT * FROM tasks WHERE user_id = $1 AND id = $2",
+		"-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ($1, now()) ON CONFLICT (user_id) DO UPDATE SET last = now() RETURNING last)\n" +
+			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE tasks.user_id = $1 AND id = $2",
+	}
+	for _, sql := range good {
+		if why := checkUserScoped(sql); why != "" {
+			t.Errorf("the check refused a scoped statement: %s\n%s", why, sql)
+		}
 	}
 }

@@ -32,6 +32,9 @@ var (
 	ErrInvalid = errors.New("invalid value")
 	// ErrUnavailable: the database cannot be reached or did not answer in time.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrGone: a change feed position before purged tombstones; the feed cannot tell what
+	// was deleted since.
+	ErrGone = errors.New("changes since then were purged")
 )
 
 // Options bound the store's use of the pool.
@@ -83,8 +86,13 @@ func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, q *db
 
 // withTx runs fn in one transaction on one connection, committing when fn returns nil.
 func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withTxOptions(ctx, pgx.TxOptions{}, fn)
+}
+
+// withTxOptions is withTx with the transaction's isolation level and access mode.
+func (s *Store) withTxOptions(ctx context.Context, opts pgx.TxOptions, fn func(ctx context.Context, q *db.Queries) error) error {
 	return s.withConn(ctx, func(ctx context.Context, _ *db.Queries, conn *pgxpool.Conn) error {
-		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		return pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
 			return fn(ctx, db.New(tx))
 		})
 	})
@@ -103,7 +111,7 @@ func Translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable} {
+	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable, ErrGone} {
 		if errors.Is(err, sentinel) {
 			return err
 		}

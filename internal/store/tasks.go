@@ -26,6 +26,9 @@ type Task struct {
 	CompletedAt *time.Time `json:"completed_at"`
 	// Version increases with every change; it is the task's ETag.
 	Version int64 `json:"version"`
+	// DeletedAt is set on a tombstone (a deleted task, kept for TombstoneRetention); it
+	// equals UpdatedAt. Only TaskChanges returns tombstones.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // TaskFields are the values a client writes. The caller has validated and normalised them
@@ -90,6 +93,7 @@ func fromRow(r db.Task) Task {
 		UpdatedAt:   r.UpdatedAt,
 		CompletedAt: r.CompletedAt,
 		Version:     r.Version,
+		DeletedAt:   r.DeletedAt,
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -134,22 +138,51 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		}
 		return task, false, nil
 	}
+	replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task,
+		func(ctx context.Context, q *db.Queries) error {
+			row, err := q.TaskCreate(ctx, params)
+			if err != nil {
+				return fmt.Errorf("insert task: %w", err)
+			}
+			task = fromRow(row)
+			return nil
+		})
+	if err != nil {
+		return Task{}, false, fmt.Errorf("create task: %w", err)
+	}
+	return task, replayed, nil
+}
+
+// Idempotency key namespaces, one per operation that takes keys: a key sent to two
+// operations is two keys.
+const (
+	idemCreate = "tasks.create"
+	idemBulk   = "tasks.bulk"
+)
+
+// withIdempotencyKey runs fn in one transaction under userID's idempotency key (namespace,
+// key). The first request with the key runs fn, which fills response, and saves response;
+// a repeat with the same requestHash within 24 hours decodes the saved response into
+// response instead and reports replayed; another hash is ErrIdempotencyMismatch.
+// Concurrent requests with one key serialise on the key's row.
+func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key string, requestHash []byte, response any,
+	fn func(ctx context.Context, q *db.Queries) error) (replayed bool, err error) {
 	err = s.withTx(ctx, func(ctx context.Context, q *db.Queries) error {
-		key := db.IdempotencyClaimParams{UserID: userID, Key: idemKey, RequestHash: requestHash}
-		if _, err := q.IdempotencyClaim(ctx, key); err != nil {
+		claim := db.IdempotencyClaimParams{UserID: userID, Namespace: namespace, Key: key, RequestHash: requestHash}
+		if _, err := q.IdempotencyClaim(ctx, claim); err != nil {
 			if !isNotFound(err) {
 				return fmt.Errorf("claim idempotency key: %w", err)
 			}
 			// Claimed before, within 24 hours: replay or refuse.
-			prev, err := q.IdempotencyGet(ctx, db.IdempotencyGetParams{UserID: userID, Key: idemKey})
+			prev, err := q.IdempotencyGet(ctx, db.IdempotencyGetParams{UserID: userID, Namespace: namespace, Key: key})
 			if err != nil {
 				return fmt.Errorf("read idempotency key: %w", err)
 			}
 			if string(prev.RequestHash) != string(requestHash) {
 				return ErrIdempotencyMismatch
 			}
-			if err := json.Unmarshal(prev.Response, &task); err != nil {
-				return fmt.Errorf("decode replayed task: %w", err)
+			if err := json.Unmarshal(prev.Response, response); err != nil {
+				return fmt.Errorf("decode replayed response: %w", err)
 			}
 			replayed = true
 			return nil
@@ -157,24 +190,20 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		if err := q.IdempotencyPurgeExpired(ctx, userID); err != nil {
 			return fmt.Errorf("purge idempotency keys: %w", err)
 		}
-		row, err := q.TaskCreate(ctx, params)
-		if err != nil {
-			return fmt.Errorf("insert task: %w", err)
+		if err := fn(ctx, q); err != nil {
+			return err
 		}
-		task = fromRow(row)
-		body, err := json.Marshal(task)
+		body, err := json.Marshal(response)
 		if err != nil {
-			return fmt.Errorf("encode task: %w", err)
+			return fmt.Errorf("encode response: %w", err)
 		}
-		if err := q.IdempotencySaveResponse(ctx, db.IdempotencySaveResponseParams{UserID: userID, Key: idemKey, Response: body}); err != nil {
+		save := db.IdempotencySaveResponseParams{UserID: userID, Namespace: namespace, Key: key, Response: body}
+		if err := q.IdempotencySaveResponse(ctx, save); err != nil {
 			return fmt.Errorf("save idempotent response: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return Task{}, false, fmt.Errorf("create task: %w", err)
-	}
-	return task, replayed, nil
+	return replayed, err
 }
 
 func isNotFound(err error) bool {
@@ -262,7 +291,9 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 	return task, nil
 }
 
-// TaskDelete removes one of userID's tasks if pre holds.
+// TaskDelete deletes one of userID's tasks if pre holds: the task becomes a tombstone that
+// TaskChanges reports and TaskRestore can bring back within TombstoneRetention. It also
+// purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
 	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
 		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})

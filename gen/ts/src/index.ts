@@ -9,7 +9,8 @@
  *   `Authorization: Bearer <await getToken()>`;
  * - every non-2xx response is thrown as a {@link TodoApiError} (the RFC 9457 problem, typed);
  * - `getETag`, `getLocation` and `getNextCursor` read the response headers the contract
- *   declares but the generated types do not carry.
+ *   declares but the generated types do not carry;
+ * - `isTombstone` and `changedAt` read the entries of the change feed (`listTaskChanges`).
  *
  * @example
  * const todo = createTodoClient({ baseUrl: "https://api.example.com", getToken: () => authClient.token() });
@@ -19,7 +20,7 @@
  */
 import { createClient, createConfig } from './generated/client';
 import { TodoApi } from './generated/sdk.gen';
-import type { FieldError, Problem } from './generated/types.gen';
+import type { FieldError, Problem, TaskChange, TaskTombstone } from './generated/types.gen';
 
 export * from './generated/types.gen';
 export { TodoApi } from './generated/sdk.gen';
@@ -41,7 +42,8 @@ export interface TodoClientOptions {
 /**
  * createTodoClient returns the generated `TodoApi` bound to its own fetch client: one method
  * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
- * `completeTask`, `deleteTask`, `listTags`, `getTaskStats`), each resolving to
+ * `completeTask`, `deleteTask`, `restoreTask`, `bulkTasks`, `listTaskChanges`, `listTags`,
+ * `getTaskStats`), each resolving to
  * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
  * (a network failure rejects with fetch's own `TypeError`).
  */
@@ -141,7 +143,12 @@ type WithResponse = { response: Response } | Response;
 const headerOf = (r: WithResponse, name: string): string | undefined =>
   ('response' in r ? r.response : r).headers.get(name) ?? undefined;
 
-/** getETag is the task's `ETag`: send it as `If-Match` (PUT, PATCH, DELETE) or `If-None-Match` (GET). */
+/**
+ * getETag is the response's `ETag`. A task's (strong): send it as `If-Match` (PUT, PATCH,
+ * DELETE) or `If-None-Match` (GET). A collection's (`listTasks`, `getTaskStats`,
+ * `listTaskChanges`; weak): send it as `If-None-Match` with the same query — the call then
+ * rejects with a `TodoApiError` of status 304 while nothing changed.
+ */
 export function getETag(r: WithResponse): string | undefined {
   return headerOf(r, 'ETag');
 }
@@ -167,4 +174,24 @@ export function getNextCursor(r: WithResponse): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * getNextCursor also reads the pages of `listTaskChanges`: follow them with the same
+ * `updated_after` and the cursor.
+ *
+ * isTombstone tells the two kinds of change-feed entry apart: a tombstone (`{id, deleted_at}`,
+ * the task was deleted: remove it from the local copy) or a whole `Task` (insert or replace it).
+ */
+export function isTombstone(change: TaskChange): change is TaskTombstone {
+  return 'deleted_at' in change;
+}
+
+/**
+ * changedAt is a change's place in the feed: a task's `updated_at`, a tombstone's
+ * `deleted_at`. The last entry of a sync's last page has the greatest; send it back unchanged
+ * as `updated_after` to sync again.
+ */
+export function changedAt(change: TaskChange): string {
+  return isTombstone(change) ? change.deleted_at : change.updated_at;
 }

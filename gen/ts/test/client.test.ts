@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
+  changedAt,
   createTodoClient,
   getETag,
   getLocation,
   getNextCursor,
+  isTombstone,
+  type ListTaskChangesData,
   type ListTasksData,
   type Task,
   TodoApiError,
@@ -186,5 +189,126 @@ test('failures come back as typed TodoApiError', async (t) => {
     const body = { title: 'x', user_id: 'someone-else' } as unknown as { title: string };
     const unknown = await rejectsWith(422, todo.createTask({ body }));
     assert.deepEqual(unknown.errors.map((e) => e.field), ['/user_id']);
+  });
+});
+
+/**
+ * syncAll follows the change feed from `since` to its end, applying each entry to `copy`,
+ * exactly as the contract says a client should, and returns the new sync point.
+ */
+async function syncAll(copy: Map<string, Task>, since: string | undefined): Promise<string | undefined> {
+  const query: NonNullable<ListTaskChangesData['query']> = { limit: 2, ...(since ? { updated_after: since } : {}) };
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await todo.listTaskChanges({ query: cursor ? { ...query, cursor } : query });
+    for (const change of page.data) {
+      if (isTombstone(change)) copy.delete(change.id);
+      else copy.set(change.id, change);
+      since = changedAt(change);
+    }
+    cursor = getNextCursor(page);
+  } while (cursor && ++pages < 100);
+  return since;
+}
+
+test('sync: the change feed, soft delete and restore', async (t) => {
+  const copy = new Map<string, Task>();
+  let since: string | undefined;
+
+  await t.test('a first sync copies every task', async () => {
+    since = await syncAll(copy, undefined);
+    const all = await todo.listTasks({ query: { limit: 200 } });
+    assert.deepEqual([...copy.keys()].sort(), all.data.map((x) => x.id).sort());
+    assert.ok(since, 'a sync point');
+  });
+
+  let kept: Task;
+  let dropped: Task;
+  await t.test('an incremental sync brings creates, changes and deletions', async () => {
+    kept = (await todo.createTask({ body: { title: 'Synced' } })).data;
+    dropped = (await todo.createTask({ body: { title: 'Synced, then deleted' } })).data;
+    await todo.completeTask({ path: { id: kept.id }, body: { completed: true } });
+    await todo.deleteTask({ path: { id: dropped.id } });
+    const before = since;
+    since = await syncAll(copy, since);
+    assert.notEqual(since, before);
+    assert.equal(copy.get(kept.id)?.completed, true);
+    assert.equal(copy.has(dropped.id), false, 'the tombstone removed it');
+    const again = await todo.listTaskChanges({ query: { updated_after: since! } });
+    assert.deepEqual(again.data, [], 'nothing after the last change');
+  });
+
+  await t.test('restore brings a deleted task back, and the feed says so', async () => {
+    const res = await todo.restoreTask({ path: { id: dropped.id } });
+    assert.equal(res.data.title, 'Synced, then deleted');
+    assert.ok(getETag(res), 'the restored task has an ETag');
+    since = await syncAll(copy, since);
+    assert.equal(copy.get(dropped.id)?.title, 'Synced, then deleted');
+    await rejectsWith(404, other.restoreTask({ path: { id: dropped.id } }));
+  });
+
+  await t.test('a bad cursor is a 400', async () => {
+    const err = await rejectsWith(400, todo.listTaskChanges({ query: { cursor: 'not-a-cursor' } }));
+    assert.ok(err.fieldError('query.cursor'));
+  });
+});
+
+test('conditional GET on the collections', async (t) => {
+  await t.test('an unchanged collection is a 304 to its own ETag', async () => {
+    const list = await todo.listTasks({ query: { sort: 'title' } });
+    const stats = await todo.getTaskStats();
+    const feed = await todo.listTaskChanges();
+    for (const res of [list, stats, feed]) assert.match(getETag(res) ?? '', /^W\/"/, 'a weak ETag');
+    const listTag = getETag(list)!;
+    const notModified = await rejectsWith(304, todo.listTasks({ query: { sort: 'title' }, headers: { 'If-None-Match': listTag } }));
+    assert.equal(getETag(notModified.response), listTag);
+    await rejectsWith(304, todo.getTaskStats({ headers: { 'If-None-Match': getETag(stats)! } }));
+    await rejectsWith(304, todo.listTaskChanges({ headers: { 'If-None-Match': getETag(feed)! } }));
+    // Another query is another tag.
+    const other = await todo.listTasks({ query: { sort: 'title', limit: 1 }, headers: { 'If-None-Match': listTag } });
+    assert.equal(other.response.status, 200);
+  });
+
+  await t.test('a write changes the tags', async () => {
+    const stats = await todo.getTaskStats();
+    await todo.createTask({ body: { title: 'Changes the stats' } });
+    const after = await todo.getTaskStats({ headers: { 'If-None-Match': getETag(stats)! } });
+    assert.equal(after.response.status, 200);
+    assert.equal(after.data.total, stats.data.total + 1);
+    assert.notEqual(getETag(after), getETag(stats));
+  });
+});
+
+test('bulk actions', async (t) => {
+  const a = (await todo.createTask({ body: { title: 'Bulk A' } })).data;
+  const b = (await todo.createTask({ body: { title: 'Bulk B', tags: ['old'] } })).data;
+  const unknown = '0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10';
+
+  await t.test('one result per id, in order', async () => {
+    const res = await todo.bulkTasks({ body: { action: 'complete', ids: [a.id, unknown, b.id] } });
+    assert.deepEqual(res.data.results.map((r) => [r.id, r.status]), [[a.id, 'ok'], [unknown, 'not_found'], [b.id, 'ok']]);
+    assert.equal((await todo.getTask({ path: { id: b.id } })).data.completed, true);
+  });
+
+  await t.test('tags, with an Idempotency-Key', async () => {
+    const req = { body: { action: 'add_tags' as const, ids: [a.id, b.id], tags: ['Bulk'] }, headers: { 'Idempotency-Key': 'ts-bulk-1' } };
+    const first = await todo.bulkTasks(req);
+    const again = await todo.bulkTasks(req);
+    assert.deepEqual(again.data, first.data, 'the replay is the first response');
+    assert.deepEqual((await todo.getTask({ path: { id: b.id } })).data.tags, ['old', 'bulk']);
+    const reused = await rejectsWith(422, todo.bulkTasks({ ...req, body: { ...req.body, action: 'remove_tags' } }));
+    assert.ok(reused.fieldError('header.Idempotency-Key'));
+  });
+
+  await t.test("another user's ids are not found, and stay as they were", async () => {
+    const res = await other.bulkTasks({ body: { action: 'delete', ids: [a.id, b.id] } });
+    assert.deepEqual(res.data.results.map((r) => r.status), ['not_found', 'not_found']);
+    assert.equal((await todo.getTask({ path: { id: a.id } })).data.title, 'Bulk A');
+  });
+
+  await t.test('a tag action without tags is a 422 naming /tags', async () => {
+    const err = await rejectsWith(422, todo.bulkTasks({ body: { action: 'add_tags', ids: [a.id] } }));
+    assert.ok(err.fieldError('/tags'));
   });
 });

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -67,6 +67,10 @@ export class TodoApi extends HeyApiClient {
      * `Link: <…>; rel="next"` header whose URL carries the same filters and an opaque `cursor`.
      * A cursor is valid only with the filters and sort it was issued for; anything else is `400`.
      *
+     * The response carries a weak `ETag` for this exact query (filters, sort, order, limit,
+     * cursor); send it back in `If-None-Match` to get `304` while none of the caller's tasks
+     * has changed. It is computed without reading the tasks, so checking is cheap.
+     *
      */
     public listTasks<ThrowOnError extends boolean = true>(options?: Options<ListTasksData, ThrowOnError>) {
         return (options?.client ?? this.client).get<ListTasksResponses, ListTasksErrors, ThrowOnError>({ url: '/api/tasks', ...options });
@@ -92,9 +96,99 @@ export class TodoApi extends HeyApiClient {
     }
     
     /**
+     * Act on many tasks at once
+     *
+     * Applies one `action` to each of `ids` (1 to 100, distinct) in one transaction, and
+     * answers `200` with one result per id, in the order of `ids`:
+     *
+     * - `ok` — done, or there was nothing to do (completing a completed task, adding tags it
+     * has): such a task keeps its `updated_at` and `ETag`.
+     * - `not_found` — no such task for the caller. Tasks that do not exist, deleted tasks
+     * and other users' tasks all get this, indistinguishably; for `restore`, so does a task
+     * deleted 30 or more days ago, while a task that is not deleted is `ok`.
+     * - `invalid` — this task cannot take the action; `detail` says why. Only `add_tags`
+     * has such a case: the task would have more than 10 tags. That task is left as it
+     * was; the other ids are still applied.
+     *
+     * Actions: `complete` and `uncomplete` set `completed` (as
+     * `PATCH /api/tasks/{id}/complete` with a body does); `delete` and `restore` do what
+     * `DELETE /api/tasks/{id}` and `POST /api/tasks/{id}/restore` do; `add_tags` appends the
+     * given tags a task lacks; `remove_tags` removes them. `tags` (1 to 10, the same rules as
+     * a task's tags: trimmed, lower-cased, de-duplicated) is required with `add_tags` and
+     * `remove_tags` and refused with the other actions (`422` naming `/tags`).
+     *
+     * Every task that changes gets a new version and the same `updated_at`; the change feed
+     * reports them together. A request that fails (`4xx`, `5xx`) changes nothing. With an
+     * `Idempotency-Key` (its own namespace: the same key on `POST /api/tasks` is another
+     * key), the same caller sending the same key and the same body within 24 hours gets the
+     * original `200` response back and nothing is applied twice; the same key with a
+     * different body is `422`.
+     *
+     */
+    public bulkTasks<ThrowOnError extends boolean = true>(options: Options<BulkTasksData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BulkTasksResponses, BulkTasksErrors, ThrowOnError>({
+            url: '/api/tasks/bulk',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List what changed since a point in time
+     *
+     * The change feed: every one of the caller's tasks that was created, changed, deleted or
+     * restored after `updated_after` (exclusive), oldest change first, ordered by
+     * (`updated_at`, `id`). A live task comes as the whole `Task`; a task deleted within the
+     * last 30 days comes as a tombstone `{id, deleted_at}`. Each task appears once, in its
+     * latest state. Paging works as on `GET /api/tasks`: while more changes exist the response
+     * has a `Link: <…>; rel="next"` header; follow it unchanged (a cursor is valid only with
+     * the `updated_after` it was issued for; anything else is `400`).
+     *
+     * **How to sync.**
+     * 1. *First sync:* call without `updated_after` and follow `Link` to the end. Store every
+     * `Task`; drop any id that comes as a tombstone (tombstones appear here too: a task you
+     * received on an earlier page may be deleted before you reach the last one).
+     * 2. Remember the greatest change time you received — `updated_at` of a task,
+     * `deleted_at` of a tombstone (it is the tombstone's `updated_at`). Across the whole
+     * sync that is simply the last item of the last page. If nothing came back, keep the
+     * value you had. Take it only at the end of a sync, never from a page in the middle:
+     * tasks changed together (`POST /api/tasks/bulk`) share one time and may straddle
+     * pages.
+     * 3. *Incremental sync:* call with `updated_after=<that value>`, copied exactly as
+     * received, and follow `Link` to the end. Replace each `Task` you receive (insert it if
+     * new); delete each tombstone's id. Then remember the new greatest change time.
+     * 4. *410 Gone* means tombstones of tasks deleted after `updated_after` may have been
+     * purged (they are kept 30 days), so the feed cannot tell you every deletion: discard
+     * the local copy and start again at step 1. Only an `updated_after` more than 30 days
+     * old can get `410`, and only once something was purged after it: a client of a user
+     * who changed nothing for months keeps syncing incrementally. A first sync never gets
+     * `410`.
+     *
+     * No change is ever missed, also under concurrent writes: each caller's writes are
+     * serialised and stamped with a time that strictly increases in commit order, so
+     * anything committed after a response was read sorts after everything in it.
+     *
+     * Like `GET /api/tasks`, the response has a weak `ETag` for this exact query; with it in
+     * `If-None-Match` the answer is `304` while none of the caller's tasks has changed — an
+     * incremental sync that finds nothing new costs one primary-key lookup.
+     *
+     */
+    public listTaskChanges<ThrowOnError extends boolean = true>(options?: Options<ListTaskChangesData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<ListTaskChangesResponses, ListTaskChangesErrors, ThrowOnError>({ url: '/api/tasks/changes', ...options });
+    }
+    
+    /**
      * Count the caller's tasks
      *
      * `overdue` counts tasks not completed whose `due_date` is before today (UTC).
+     *
+     * The response carries a weak `ETag`; send it back in `If-None-Match` to get `304` while
+     * none of the caller's tasks has changed and the UTC date is the same (`overdue` moves
+     * at midnight UTC).
+     *
      */
     public getTaskStats<ThrowOnError extends boolean = true>(options?: Options<GetTaskStatsData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetTaskStatsResponses, GetTaskStatsErrors, ThrowOnError>({ url: '/api/tasks/stats', ...options });
@@ -112,8 +206,11 @@ export class TodoApi extends HeyApiClient {
     /**
      * Delete a task
      *
-     * Deletes the task. With `If-Match`, only while the task's current ETag matches; else `412`
-     * and the task stays.
+     * Deletes the task: from now on every read and write of it is `404` and it leaves lists,
+     * `stats` and `tags`. It is kept for 30 days as a tombstone, which the change feed
+     * (`GET /api/tasks/changes`) reports as `{id, deleted_at}` and
+     * `POST /api/tasks/{id}/restore` can bring back; after that it is purged for good. With
+     * `If-Match`, only while the task's current ETag matches; else `412` and the task stays.
      *
      */
     public deleteTask<ThrowOnError extends boolean = true>(options: Options<DeleteTaskData, ThrowOnError>) {
@@ -165,6 +262,20 @@ export class TodoApi extends HeyApiClient {
                 ...options.headers
             }
         });
+    }
+    
+    /**
+     * Undo the deletion of a task
+     *
+     * Brings back a task deleted less than 30 days ago, exactly as it was when deleted, as a
+     * new version: its `updated_at` and `ETag` change and the change feed reports it as a
+     * `Task` again. Restoring a task that is not deleted changes nothing and answers `200`
+     * with the task as it is, so a retry is harmless. A task deleted 30 or more days ago is
+     * purged: `404`, as for a task that never existed or belongs to someone else. No body.
+     *
+     */
+    public restoreTask<ThrowOnError extends boolean = true>(options: Options<RestoreTaskData, ThrowOnError>) {
+        return (options.client ?? this.client).post<RestoreTaskResponses, RestoreTaskErrors, ThrowOnError>({ url: '/api/tasks/{id}/restore', ...options });
     }
     
     /**

@@ -76,6 +76,60 @@ export type TaskCompletion = {
     completed?: boolean;
 };
 
+/**
+ * A task deleted within the last 30 days, as the change feed reports it.
+ */
+export type TaskTombstone = {
+    id: string;
+    /**
+     * When the task was deleted; also its place in the feed (its `updated_at`).
+     */
+    deleted_at: string;
+};
+
+/**
+ * One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
+ * Tell them apart by `deleted_at`, which only a tombstone has.
+ *
+ */
+export type TaskChange = Task | TaskTombstone;
+
+/**
+ * One action for many tasks. Unknown properties are refused (`422` naming them).
+ */
+export type TaskBulk = {
+    /**
+     * The tasks to act on, each once.
+     */
+    ids: Array<string>;
+    action: 'complete' | 'uncomplete' | 'delete' | 'restore' | 'add_tags' | 'remove_tags';
+    /**
+     * For `add_tags` and `remove_tags` (required there, refused elsewhere). Each is trimmed
+     * and lower-cased, must then be 1 to 32 characters; repeats are dropped.
+     *
+     */
+    tags?: Array<string>;
+};
+
+export type TaskBulkResults = {
+    /**
+     * One entry per id of the request, in its order.
+     */
+    results: Array<TaskBulkResult>;
+};
+
+export type TaskBulkResult = {
+    id: string;
+    /**
+     * `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+     */
+    status: 'ok' | 'not_found' | 'invalid';
+    /**
+     * Why the action could not apply to this task (`invalid` only).
+     */
+    detail?: string;
+};
+
 export type TagCount = {
     name: string;
     count: number;
@@ -128,12 +182,27 @@ export type TaskId = string;
 export type IfMatch = string;
 
 /**
- * A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+ * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+ * still matches the answer is `304` with no body. Compared weakly.
+ *
+ */
+export type IfNoneMatchCollection = string;
+
+/**
+ * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
  */
 export type IdempotencyKey = string;
 
 export type ListTasksData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: {
         /**
@@ -216,7 +285,7 @@ export type CreateTaskData = {
     body: TaskInput;
     headers?: {
         /**
-         * A unique key per intended creation (a UUID is a good choice), kept 24 hours per caller.
+         * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
          */
         'Idempotency-Key'?: string;
     };
@@ -267,14 +336,149 @@ export type CreateTaskResponses = {
 
 export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
 
+export type BulkTasksData = {
+    body: TaskBulk;
+    headers?: {
+        /**
+         * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/tasks/bulk';
+};
+
+export type BulkTasksErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type BulkTasksError = BulkTasksErrors[keyof BulkTasksErrors];
+
+export type BulkTasksResponses = {
+    /**
+     * What happened to each id, in the order of `ids`.
+     */
+    200: TaskBulkResults;
+};
+
+export type BulkTasksResponse = BulkTasksResponses[keyof BulkTasksResponses];
+
+export type ListTaskChangesData = {
+    body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
+    path?: never;
+    query?: {
+        /**
+         * Only changes after this instant (exclusive): the greatest `updated_at` /
+         * `deleted_at` from your previous sync, as received. Omit it for a first, full sync.
+         * More than 30 days old, it may be `410`.
+         *
+         */
+        updated_after?: string;
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Opaque position from the `Link` header of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/api/tasks/changes';
+};
+
+export type ListTaskChangesErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * Tombstones of tasks deleted after `updated_after` may have been purged (they are kept
+     * 30 days), so the feed cannot say what to delete. Discard the local copy and sync again
+     * from the start (without `updated_after`).
+     *
+     */
+    410: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListTaskChangesError = ListTaskChangesErrors[keyof ListTaskChangesErrors];
+
+export type ListTaskChangesResponses = {
+    /**
+     * One page of changes, oldest first.
+     */
+    200: Array<TaskChange>;
+};
+
+export type ListTaskChangesResponse = ListTaskChangesResponses[keyof ListTaskChangesResponses];
+
 export type GetTaskStatsData = {
     body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/tasks/stats';
 };
 
 export type GetTaskStatsErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
     /**
      * Missing, invalid or expired bearer token.
      */
@@ -576,6 +780,52 @@ export type ReplaceTaskResponses = {
 };
 
 export type ReplaceTaskResponse = ReplaceTaskResponses[keyof ReplaceTaskResponses];
+
+export type RestoreTaskData = {
+    body?: never;
+    path: {
+        /**
+         * The task's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/restore';
+};
+
+export type RestoreTaskErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type RestoreTaskError = RestoreTaskErrors[keyof RestoreTaskErrors];
+
+export type RestoreTaskResponses = {
+    /**
+     * The task, live again.
+     */
+    200: Task;
+};
+
+export type RestoreTaskResponse = RestoreTaskResponses[keyof RestoreTaskResponses];
 
 export type CompleteTaskData = {
     body?: TaskCompletion;

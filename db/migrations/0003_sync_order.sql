@@ -1,0 +1,60 @@
+-- +goose Up
+-- Sync (issue 8): a per-user write clock, soft delete with tombstones for the change feed.
+--
+-- user_clocks holds, per user, the time of that user's latest write. Every statement that
+-- writes a user's tasks first takes this row (INSERT … ON CONFLICT DO UPDATE, in the same
+-- statement or transaction) and stamps what it writes with the value it got: the row lock
+-- serialises a user's writes until commit, so their updated_at values strictly increase in
+-- commit order and a client that syncs with updated_after=<the last updated_at it saw>
+-- never misses a write. The same value is the user's collection ETag.
+--
+-- NOTE for 0002_row_level_security.sql (being written on main): user_clocks holds per-user
+-- rows like tasks and idempotency_keys and needs the same policy
+-- (USING/WITH CHECK user_id = current_setting('app.user_id')).
+--
+-- purged_through is where the user's purged tombstones end: the delete path removes
+-- tombstones older than 30 days and moves it to that cutoff. A feed request whose
+-- updated_after lies before it may have lost deletions (410); one after it has not, however
+-- old it is (an idle user's client keeps syncing incrementally).
+CREATE TABLE user_clocks (
+    user_id        text        PRIMARY KEY CHECK (char_length(user_id) BETWEEN 1 AND 255),
+    last           timestamptz NOT NULL,
+    purged_through timestamptz
+);
+-- Existing users start from their latest change, so new writes sort after every old one.
+INSERT INTO user_clocks (user_id, last)
+SELECT user_id, max(updated_at) FROM tasks GROUP BY user_id;
+
+-- A deleted task stays as a tombstone (deleted_at set) for 30 days so that the change feed
+-- can report the deletion and the task can be restored; the delete path purges older ones.
+-- Deleting stamps deleted_at and updated_at with the same clock value: a tombstone's
+-- deleted_at is its place in the feed.
+ALTER TABLE tasks
+    ADD COLUMN deleted_at timestamptz,
+    ADD CONSTRAINT tasks_deleted_at_is_updated_at CHECK (deleted_at IS NULL OR deleted_at = updated_at);
+-- The purge's lookup: one user's tombstones by age.
+CREATE INDEX tasks_user_deleted ON tasks (user_id, deleted_at) WHERE deleted_at IS NOT NULL;
+
+-- Idempotency keys get a namespace per operation (tasks.create, tasks.bulk): the same key
+-- sent to two operations is two keys. Existing keys belong to POST /api/tasks.
+ALTER TABLE idempotency_keys ADD COLUMN namespace text NOT NULL DEFAULT 'tasks.create'
+    CHECK (char_length(namespace) BETWEEN 1 AND 64);
+ALTER TABLE idempotency_keys ALTER COLUMN namespace DROP DEFAULT;
+ALTER TABLE idempotency_keys
+    DROP CONSTRAINT idempotency_keys_pkey,
+    ADD PRIMARY KEY (user_id, namespace, key);
+
+-- +goose Down
+DELETE FROM idempotency_keys WHERE namespace <> 'tasks.create';
+ALTER TABLE idempotency_keys
+    DROP CONSTRAINT idempotency_keys_pkey,
+    ADD PRIMARY KEY (user_id, key);
+ALTER TABLE idempotency_keys DROP COLUMN namespace;
+
+-- Without soft delete a tombstone would come back as a live task: drop them.
+DELETE FROM tasks WHERE deleted_at IS NOT NULL;
+DROP INDEX tasks_user_deleted;
+ALTER TABLE tasks
+    DROP CONSTRAINT tasks_deleted_at_is_updated_at,
+    DROP COLUMN deleted_at;
+DROP TABLE user_clocks;

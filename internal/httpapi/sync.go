@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// The change feed and restore: how a client keeps a local copy of its tasks current.
+
+func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesRequestObject) (api.ListTaskChangesResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := req.Params
+	cp := store.ChangesParams{Limit: 50}
+	if p.Limit != nil {
+		cp.Limit = *p.Limit
+	}
+	canon := url.Values{}
+	if p.UpdatedAfter != nil {
+		after := p.UpdatedAfter.UTC()
+		cp.UpdatedAfter = &after
+		canon.Set("updated_after", after.Format(time.RFC3339Nano))
+	}
+	// The prefix keeps listing cursors and feed cursors apart.
+	scope := cursorScope{userID: user, query: "changes\x00" + canon.Encode()}
+	if p.Cursor != nil {
+		pos, err := decodeCursor(*p.Cursor, scope)
+		if err != nil {
+			return nil, badCursor()
+		}
+		cp.After = pos
+	}
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	tagQuery := maps.Clone(canon)
+	tagQuery.Set("limit", strconv.Itoa(cp.Limit))
+	if p.Cursor != nil {
+		tagQuery.Set("cursor", *p.Cursor)
+	}
+	tag := collectionETag("changes", user, clock, tagQuery)
+	if noneMatch(p.IfNoneMatch, tag) {
+		return api.ListTaskChanges304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
+	}
+	changes, next, err := h.store.TaskChanges(ctx, user, cp)
+	if err != nil {
+		if cp.After != nil && errors.Is(err, store.ErrInvalid) {
+			return nil, badCursor()
+		}
+		return nil, err
+	}
+	resp := api.ListTaskChanges200JSONResponse{Body: make([]api.TaskChange, len(changes)), Headers: api.ListTaskChanges200ResponseHeaders{ETag: tag}}
+	for i, t := range changes {
+		if err := toChange(t, &resp.Body[i]); err != nil {
+			return nil, err
+		}
+	}
+	if next != nil {
+		cur, err := encodeCursor(*next, scope)
+		if err != nil {
+			return nil, fmt.Errorf("encode cursor: %w", err)
+		}
+		q := canon
+		q.Set("limit", strconv.Itoa(cp.Limit))
+		q.Set("cursor", cur)
+		link := fmt.Sprintf(`</api/tasks/changes?%s>; rel="next"`, q.Encode())
+		resp.Headers.Link = &link
+	}
+	return resp, nil
+}
+
+// toChange renders a task of the feed: the task, or its tombstone when it is deleted.
+func toChange(t store.Task, out *api.TaskChange) error {
+	if t.DeletedAt != nil {
+		return out.FromTaskTombstone(api.TaskTombstone{Id: t.ID, DeletedAt: t.DeletedAt.UTC()})
+	}
+	return out.FromTask(toAPI(t))
+}
+
+func badCursor() error {
+	return badQuery("query.cursor", "not a cursor this feed issued; start again without it")
+}
+
+func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestObject) (api.RestoreTaskResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.store.TaskRestore(ctx, user, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return api.RestoreTask200JSONResponse{Body: toAPI(t), Headers: api.RestoreTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// Bulk actions of TaskBulk.
+const (
+	BulkComplete   = "complete"
+	BulkUncomplete = "uncomplete"
+	BulkDelete     = "delete"
+	BulkRestore    = "restore"
+	BulkAddTags    = "add_tags"
+	BulkRemoveTags = "remove_tags"
+)
+
+// Outcomes of one id in a bulk action.
+const (
+	BulkOK       = "ok"
+	BulkNotFound = "not_found"
+	BulkInvalid  = "invalid"
+)
+
+// MaxBulkIDs is the most ids one bulk action takes.
+const MaxBulkIDs = 100
+
+// Bulk is one bulk action: Action on each of IDs (distinct, at most MaxBulkIDs); Tags for
+// the tag actions, normalised and de-duplicated by the caller.
+type Bulk struct {
+	Action string
+	IDs    []uuid.UUID
+	Tags   []string
+}
+
+// BulkResult is what a bulk action did to one id.
+type BulkResult struct {
+	ID     uuid.UUID `json:"id"`
+	Status string    `json:"status"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// TaskBulk applies b to userID's tasks in one transaction, with one set-based statement, and
+// returns one result per id in b.IDs' order: BulkOK (done, or nothing to do), BulkNotFound
+// (no such live task of userID's — for BulkRestore, no such task deleted less than
+// TombstoneRetention ago — which covers other users' tasks alike) or BulkInvalid (add_tags
+// would exceed 10 tags; that task is left as it was, the others are changed). Only tasks that
+// change get a new version; they share one updated_at. With an idempotency key it behaves as
+// TaskCreate does: a repeat of the same request (requestHash) returns the first results.
+func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey string, requestHash []byte) (results []BulkResult, replayed bool, err error) {
+	if len(b.IDs) == 0 || len(b.IDs) > MaxBulkIDs {
+		return nil, false, fmt.Errorf("bulk %s: %d ids: %w", b.Action, len(b.IDs), ErrInvalid)
+	}
+	run := func(ctx context.Context, q *db.Queries) error {
+		found, err := bulkStatement(ctx, q, userID, b)
+		if err != nil {
+			return err
+		}
+		results = make([]BulkResult, len(b.IDs))
+		for i, id := range b.IDs {
+			results[i] = BulkResult{ID: id, Status: BulkNotFound}
+			if r, ok := found[id]; ok {
+				results[i] = r
+			}
+		}
+		return nil
+	}
+	if idemKey == "" {
+		err = s.withTx(ctx, run)
+	} else {
+		replayed, err = s.withIdempotencyKey(ctx, userID, idemBulk, idemKey, requestHash, &results, run)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("bulk %s: %w", b.Action, err)
+	}
+	return results, replayed, nil
+}
+
+// bulkStatement runs b's statement and returns the result of every id it found.
+func bulkStatement(ctx context.Context, q *db.Queries, userID string, b Bulk) (map[uuid.UUID]BulkResult, error) {
+	var ids []uuid.UUID
+	var err error
+	switch b.Action {
+	case BulkComplete, BulkUncomplete:
+		ids, err = q.TaskBulkSetCompleted(ctx, db.TaskBulkSetCompletedParams{UserID: userID, Ids: b.IDs, Completed: b.Action == BulkComplete})
+	case BulkDelete:
+		ids, err = q.TaskBulkDelete(ctx, db.TaskBulkDeleteParams{UserID: userID, Ids: b.IDs})
+	case BulkRestore:
+		ids, err = q.TaskBulkRestore(ctx, db.TaskBulkRestoreParams{UserID: userID, Ids: b.IDs})
+	case BulkRemoveTags:
+		ids, err = q.TaskBulkRemoveTags(ctx, db.TaskBulkRemoveTagsParams{UserID: userID, Ids: b.IDs, Tags: nonNil(b.Tags)})
+	case BulkAddTags:
+		rows, err := q.TaskBulkAddTags(ctx, db.TaskBulkAddTagsParams{UserID: userID, Ids: b.IDs, Tags: nonNil(b.Tags)})
+		if err != nil {
+			return nil, err
+		}
+		found := make(map[uuid.UUID]BulkResult, len(rows))
+		for _, r := range rows {
+			found[r.ID] = BulkResult{ID: r.ID, Status: BulkOK}
+			if !r.Fits {
+				found[r.ID] = BulkResult{ID: r.ID, Status: BulkInvalid, Detail: "the task would have more than 10 tags"}
+			}
+		}
+		return found, nil
+	default:
+		return nil, fmt.Errorf("unknown action %q: %w", b.Action, ErrInvalid)
+	}
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[uuid.UUID]BulkResult, len(ids))
+	for _, id := range ids {
+		found[id] = BulkResult{ID: id, Status: BulkOK}
+	}
+	return found, nil
+}

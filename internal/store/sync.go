@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// TombstoneRetention is how long a deleted task stays restorable; the delete path purges
+// older tombstones. The SQL in db/queries/tasks.sql says "30 days" where it applies it
+// (TaskDelete's purge, TaskRestore); TestTaskRestore and TestTombstonePurge hold the two
+// together.
+const TombstoneRetention = 30 * 24 * time.Hour
+
+// Clock is a user's write clock, read in one primary-key lookup.
+type Clock struct {
+	// Last is the time of the user's latest write; zero before the first one. Every write
+	// (every attempt, even one that finds no task) moves it forward, so it identifies the
+	// state of all the user's tasks.
+	Last time.Time
+	// Now is the database's current time.
+	Now time.Time
+}
+
+// UserClock returns userID's write clock.
+func (s *Store) UserClock(ctx context.Context, userID string) (Clock, error) {
+	var c Clock
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.UserClockGet(ctx, userID)
+		if err != nil {
+			return err
+		}
+		c.Now = row.Now
+		if row.Last != nil {
+			c.Last = *row.Last
+		}
+		return nil
+	})
+	if err != nil {
+		return Clock{}, fmt.Errorf("read user clock: %w", err)
+	}
+	return c, nil
+}
+
+// ChangesParams select a page of the change feed.
+type ChangesParams struct {
+	// UpdatedAfter, when set, starts the feed after every change at or before it.
+	UpdatedAfter *time.Time
+	// After continues after a page's last change (its Key is an RFC 3339 time); it takes
+	// precedence over UpdatedAfter.
+	After *Position
+	Limit int
+}
+
+// ChangeKey is the Position.Key of a change: its updated_at in RFC 3339 with microseconds.
+func ChangeKey(t Task) string {
+	return t.UpdatedAt.UTC().Format(time.RFC3339Nano)
+}
+
+// TaskChanges returns one page of userID's change feed: every task, deleted ones included
+// (as tombstones: DeletedAt set), in (updated_at, id) order, and the position to continue
+// after when more follow. Writes stamp updated_at from the user's clock, so a change
+// committed after this read always sorts after everything it returned. With UpdatedAfter
+// before the end of the user's purged tombstones it is ErrGone: deletions since then may be
+// missing. (A full feed, without UpdatedAfter, is never gone: its client has nothing to
+// delete.)
+func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams) ([]Task, *Position, error) {
+	if p.Limit < 1 {
+		p.Limit = 50
+	}
+	params := db.TaskChangesParams{UserID: userID, AfterTs: p.UpdatedAfter, RowLimit: int32(p.Limit + 1)}
+	if p.After != nil {
+		ts, err := time.Parse(time.RFC3339Nano, p.After.Key)
+		if err != nil {
+			return nil, nil, fmt.Errorf("task changes: position key %q: %w", p.After.Key, ErrInvalid)
+		}
+		params.AfterTs, params.AfterID = &ts, &p.After.ID
+	}
+	var rows []db.TaskChangesRow
+	read := func(ctx context.Context, q *db.Queries) error {
+		var err error
+		rows, err = q.TaskChanges(ctx, params)
+		return err
+	}
+	var err error
+	if p.UpdatedAfter == nil {
+		err = s.query(ctx, read)
+	} else {
+		// The purge mark and the rows from one snapshot: a purge committing between two
+		// reads could otherwise remove a tombstone the mark did not yet cover.
+		err = s.withTxOptions(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+			func(ctx context.Context, q *db.Queries) error {
+				clock, err := q.UserClockGet(ctx, userID)
+				if err != nil {
+					return err
+				}
+				if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
+					return ErrGone
+				}
+				return read(ctx, q)
+			})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("task changes: %w", err)
+	}
+	var next *Position
+	more := len(rows) > p.Limit
+	if more {
+		rows = rows[:p.Limit]
+	}
+	tasks := make([]Task, len(rows))
+	for i, r := range rows {
+		tasks[i] = fromRow(r.Task)
+	}
+	if more {
+		last := tasks[len(tasks)-1]
+		next = &Position{Key: ChangeKey(last), ID: last.ID}
+	}
+	return tasks, next, nil
+}
+
+// TaskRestore brings back one of userID's tasks deleted less than TombstoneRetention ago,
+// as a new version. A task that is not deleted is returned as it is (restoring twice is
+// harmless); one deleted longer ago, or none at all, is ErrNotFound.
+func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	var task Task
+	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
+		task = fromRow(row)
+		return err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("restore task: %w", err)
+	}
+	return task, nil
+}
