@@ -534,7 +534,11 @@ func TestSweepCollectionsShowNoForeignTask(t *testing.T) {
 	for _, c := range unsafe {
 		r := env.Do(t, c.req(tokB))
 		leaks(c, r)
-		if c.op.Method == http.MethodPost && c.body.contentType != "" && r.Status != http.StatusCreated {
+		// Control: B's own request succeeds, so the sweep sent valid requests. A body made
+		// of every property may combine fields the operation refuses together (bulk: tags
+		// with a non-tag action) — a 422 naming the field is then the right answer.
+		if c.op.Method == http.MethodPost && c.body.contentType != "" && r.Status/100 != 2 &&
+			(c.body.name != "generated-full" || r.Status != http.StatusUnprocessableEntity) {
 			t.Errorf("control: %s as B: %d %s; the sweep's request is not a valid one", c.name, r.Status, r.Body)
 		}
 	}
