@@ -449,6 +449,21 @@ func apiFlow(t *testing.T, clients []*client, iss *authtest.Issuer) {
 	pick(0).do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/tasks/stats", Token: alice})
 	pick(1).do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/tags", Token: alice})
 
+	// Restore, the change feed (incremental: a read-only repeatable-read transaction), a move
+	// and a keyed bulk action (transactions of several statements), through both servers.
+	pick(1).do(t, http.StatusOK, request{Method: http.MethodPost, Path: milk + "/restore", Token: alice})
+	for i := range 2 {
+		pick(i).do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/tasks/changes?updated_after=2000-01-01T00:00:00Z&limit=2", Token: alice})
+	}
+	pick(0).do(t, http.StatusOK, request{Method: http.MethodPost, Path: milk + "/move", Token: alice, Body: map[string]any{"after_id": ids["Pay rent"]}})
+	bulk := request{Method: http.MethodPost, Path: "/api/tasks/bulk", Token: alice, Header: map[string]string{"Idempotency-Key": "bulk-" + strconv.FormatInt(time.Now().UnixNano(), 36)},
+		Body: map[string]any{"action": "add_tags", "ids": []string{ids["Buy milk"], ids["Call mom"]}, "tags": []string{"pooled"}}}
+	pick(1).do(t, http.StatusOK, bulk)
+	pick(0).do(t, http.StatusOK, bulk)
+	if got := count(1, "?tag=pooled", alice); got != 2 {
+		t.Errorf("%d tasks tagged by the bulk action, want 2", got)
+	}
+
 	// Idempotent create: a retry, on another server, returns the first task.
 	key := map[string]string{"Idempotency-Key": "retry-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	body := map[string]any{"title": "Only once"}

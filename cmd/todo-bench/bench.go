@@ -74,8 +74,8 @@ SELECT user_id, id, title, description, completed, priority, due_date, tags, cre
 FROM tasks WHERE user_id = 'bench-user-' || lpad(:u::text, 3, '0') ORDER BY created_at DESC, id DESC LIMIT 51;
 `,
 	"create": `\set u random(1, :users)
-INSERT INTO tasks (user_id, id, title, priority, tags)
-VALUES ('bench-user-' || lpad(:u::text, 3, '0'), gen_random_uuid(), 'pgbench task', 'high', '{load}')
+INSERT INTO tasks (user_id, id, title, priority, tags, position)
+VALUES ('bench-user-' || lpad(:u::text, 3, '0'), gen_random_uuid(), 'pgbench task', 'high', '{load}', 'a0' || md5(random()::text) || '1')
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version;
 `,
 }

@@ -48,6 +48,9 @@ var orders = []order{
 	{"DueDateDesc", "coalesce(due_date, '-infinity'::date)", "date", true},
 	{"PriorityAsc", "priority", "task_priority", false},
 	{"PriorityDesc", "priority", "task_priority", true},
+	// Manual order: fractional-index keys, compared byte by byte (the column is COLLATE "C").
+	{"PositionAsc", "position", "text", false},
+	{"PositionDesc", "position", "text", true},
 }
 
 const queryTemplate = `{{range .}}

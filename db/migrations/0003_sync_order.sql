@@ -1,5 +1,6 @@
 -- +goose Up
--- Sync (issue 8): a per-user write clock, soft delete with tombstones for the change feed.
+-- Issue 8: a per-user write clock, soft delete with tombstones for the change feed, manual
+-- order, and idempotency key namespaces.
 --
 -- user_clocks holds, per user, the time of that user's latest write. Every statement that
 -- writes a user's tasks first takes this row (INSERT … ON CONFLICT DO UPDATE, in the same
@@ -35,6 +36,38 @@ ALTER TABLE tasks
 -- The purge's lookup: one user's tombstones by age.
 CREATE INDEX tasks_user_deleted ON tasks (user_id, deleted_at) WHERE deleted_at IS NOT NULL;
 
+-- Manual order: position is a fractional-index key (internal/fracindex) compared byte by
+-- byte, so that moving a task rewrites that task's key only. Keys are unique per user among
+-- all rows, tombstones included (a restored task keeps its place). Existing tasks are
+-- numbered newest first, as the default listing shows them: integer keys 'e' + 5 base-62
+-- digits (up to 916 million per user), with room before them for new tasks at the top.
+ALTER TABLE tasks ADD COLUMN position text COLLATE "C";
+WITH ranked AS (
+    SELECT user_id, id,
+           row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, id DESC) - 1 AS r
+    FROM tasks
+), digits (d) AS (
+    VALUES ('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')
+)
+UPDATE tasks SET position = 'e'
+    || substr(d, (r / 14776336 % 62)::int + 1, 1) || substr(d, (r / 238328 % 62)::int + 1, 1)
+    || substr(d, (r / 3844 % 62)::int + 1, 1) || substr(d, (r / 62 % 62)::int + 1, 1)
+    || substr(d, (r % 62)::int + 1, 1)
+FROM ranked, digits
+WHERE tasks.user_id = ranked.user_id AND tasks.id = ranked.id;
+ALTER TABLE tasks
+    ALTER COLUMN position SET NOT NULL,
+    ADD CONSTRAINT tasks_position_key CHECK (position ~ '^[A-Za-z][0-9A-Za-z]*$'),
+    ADD CONSTRAINT tasks_user_position_unique UNIQUE (user_id, position);
+-- sort=position, keyset paged by (position, id) like every listing order.
+CREATE INDEX tasks_user_position ON tasks (user_id, position, id);
+-- A create replayed from its idempotency key answers with the task as first created: give
+-- the saved responses their task's position, which the API's Task now always has.
+UPDATE idempotency_keys SET response = jsonb_set(response, '{position}', to_jsonb(tasks.position))
+FROM tasks
+WHERE jsonb_typeof(idempotency_keys.response) = 'object'
+  AND tasks.user_id = idempotency_keys.user_id AND tasks.id = (idempotency_keys.response->>'id')::uuid;
+
 -- Idempotency keys get a namespace per operation (tasks.create, tasks.bulk): the same key
 -- sent to two operations is two keys. Existing keys belong to POST /api/tasks.
 ALTER TABLE idempotency_keys ADD COLUMN namespace text NOT NULL DEFAULT 'tasks.create'
@@ -45,6 +78,8 @@ ALTER TABLE idempotency_keys
     ADD PRIMARY KEY (user_id, namespace, key);
 
 -- +goose Down
+DROP INDEX tasks_user_position;
+ALTER TABLE tasks DROP COLUMN position;
 DELETE FROM idempotency_keys WHERE namespace <> 'tasks.create';
 ALTER TABLE idempotency_keys
     DROP CONSTRAINT idempotency_keys_pkey,

@@ -1,13 +1,42 @@
+-- name: UserClockTick :one
+-- Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
+-- the row stays locked until commit, and the value stamps what the transaction writes.
+INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
+ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+RETURNING last;
+
 -- name: TaskCreate :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at)
-VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), @tags,
-        (SELECT last FROM clock), (SELECT last FROM clock),
-        CASE WHEN @completed::bool THEN (SELECT last FROM clock) END)
+-- Inserts a task; the caller holds the user's clock (UserClockTick) and passes its value as
+-- now, and the position it computed from TaskFirstPosition.
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, position,
+                   created_at, updated_at, completed_at)
+VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), @tags, @position,
+        @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END)
+RETURNING *;
+
+-- name: TaskFirstPosition :one
+-- The lowest position among all the user's rows, tombstones included (so that a restored
+-- task never shares its position).
+SELECT position FROM tasks
+WHERE user_id = @user_id
+ORDER BY position
+LIMIT 1;
+
+-- name: TaskPositionAfter :one
+-- The lowest position above after (every position is above the empty string) among all the user's rows
+-- but the task being moved.
+SELECT position FROM tasks
+WHERE user_id = @user_id AND position > @after::text AND id <> @id
+ORDER BY position
+LIMIT 1;
+
+-- name: TaskMove :one
+-- Gives the task its new position; the caller holds the user's clock and passes its value.
+UPDATE tasks SET
+    position   = @position,
+    updated_at = @now::timestamptz,
+    version    = version + 1
+WHERE user_id = @user_id AND id = @id AND deleted_at IS NULL
 RETURNING *;
 
 -- name: TaskGet :one

@@ -122,6 +122,7 @@ func (e ListTasksParamsStatus) Valid() bool {
 const (
 	ListTasksParamsSortCreated  ListTasksParamsSort = "created"
 	ListTasksParamsSortDueDate  ListTasksParamsSort = "due_date"
+	ListTasksParamsSortPosition ListTasksParamsSort = "position"
 	ListTasksParamsSortPriority ListTasksParamsSort = "priority"
 	ListTasksParamsSortTitle    ListTasksParamsSort = "title"
 	ListTasksParamsSortUpdated  ListTasksParamsSort = "updated"
@@ -133,6 +134,8 @@ func (e ListTasksParamsSort) Valid() bool {
 	case ListTasksParamsSortCreated:
 		return true
 	case ListTasksParamsSortDueDate:
+		return true
+	case ListTasksParamsSortPosition:
 		return true
 	case ListTasksParamsSortPriority:
 		return true
@@ -193,7 +196,7 @@ type TagCount struct {
 	Name  string `json:"name"`
 }
 
-// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","priority":"high","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
+// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
 type Task struct {
 	Completed bool `json:"completed"`
 
@@ -204,10 +207,16 @@ type Task struct {
 	DueDate     nullable.Nullable[openapi_types.Date] `json:"due_date"`
 
 	// Id Assigned by the server.
-	Id       openapi_types.UUID `json:"id"`
-	Priority Priority           `json:"priority"`
-	Tags     []string           `json:"tags"`
-	Title    string             `json:"title"`
+	Id openapi_types.UUID `json:"id"`
+
+	// Position The task's place in the caller's manual order (`sort=position`): tasks sort by this
+	// string byte by byte (`"Zz" < "a0" < "a0V" < "a1"`), not by locale. New tasks go to
+	// the top; `POST /api/tasks/{id}/move` changes it. Opaque otherwise: compare, never
+	// compute.
+	Position *string  `json:"position,omitempty"`
+	Priority Priority `json:"priority"`
+	Tags     []string `json:"tags"`
+	Title    string   `json:"title"`
 
 	// UpdatedAt Changes on every modification.
 	UpdatedAt time.Time `json:"updated_at"`
@@ -273,6 +282,12 @@ type TaskInput struct {
 
 	// Title 1 to 200 characters (Unicode characters, not bytes) once surrounding whitespace is trimmed.
 	Title string `json:"title"`
+}
+
+// TaskMove Where to put the task. Unknown properties are refused (`422` naming them).
+type TaskMove struct {
+	// AfterId The task to put it right after; `null` puts it at the top.
+	AfterId nullable.Nullable[openapi_types.UUID] `json:"after_id"`
 }
 
 // TaskPatch A JSON merge patch of a task: only the fields present change; `null` clears `description`
@@ -356,11 +371,11 @@ type ListTasksParams struct {
 	// Status Which tasks by completion.
 	Status *ListTasksParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Sort The sort key.
+	// Sort The sort key; `position` is the caller's manual order (see `moveTask`).
 	Sort *ListTasksParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
 
 	// Order Sort direction. Default: `desc` for `created`, `updated` and `priority` (high first);
-	// `asc` for `title` (case-insensitive) and `due_date`.
+	// `asc` for `title` (case-insensitive), `due_date` and `position` (top first).
 	Order *ListTasksParamsOrder `form:"order,omitempty" json:"order,omitempty"`
 
 	// Q Case-insensitive substring of the title or the description.
@@ -477,6 +492,9 @@ type ReplaceTaskJSONRequestBody = TaskInput
 // CompleteTaskJSONRequestBody defines body for CompleteTask for application/json ContentType.
 type CompleteTaskJSONRequestBody = TaskCompletion
 
+// MoveTaskJSONRequestBody defines body for MoveTask for application/json ContentType.
+type MoveTaskJSONRequestBody = TaskMove
+
 // AsTask returns the union data inside the TaskChange as a Task
 func (t TaskChange) AsTask() (Task, error) {
 	var body Task
@@ -574,6 +592,9 @@ type ServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx echo.Context, id TaskID) error
+	// MoveTask Move a task in the manual order
+	// (POST /api/tasks/{id}/move)
+	MoveTask(ctx echo.Context, id TaskID) error
 	// RestoreTask Undo the deletion of a task
 	// (POST /api/tasks/{id}/restore)
 	RestoreTask(ctx echo.Context, id TaskID) error
@@ -987,6 +1008,22 @@ func (w *ServerInterfaceWrapper) CompleteTask(ctx echo.Context) error {
 	return err
 }
 
+// MoveTask converts echo context to params.
+func (w *ServerInterfaceWrapper) MoveTask(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id TaskID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MoveTask(ctx, id)
+	return err
+}
+
 // RestoreTask converts echo context to params.
 func (w *ServerInterfaceWrapper) RestoreTask(ctx echo.Context) error {
 	var err error
@@ -1061,6 +1098,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/tasks/:id", wrapper.UpdateTask, options.OperationMiddlewares["updateTask"]...)
 	router.PUT(options.BaseURL+"/api/tasks/:id", wrapper.ReplaceTask, options.OperationMiddlewares["replaceTask"]...)
 	router.POST(options.BaseURL+"/api/tasks/:id/restore", wrapper.RestoreTask, options.OperationMiddlewares["restoreTask"]...)
+	router.POST(options.BaseURL+"/api/tasks/:id/move", wrapper.MoveTask, options.OperationMiddlewares["moveTask"]...)
 	router.PATCH(options.BaseURL+"/api/tasks/:id/complete", wrapper.CompleteTask, options.OperationMiddlewares["completeTask"]...)
 
 }
@@ -2643,6 +2681,174 @@ func (response CompleteTask503ApplicationProblemPlusJSONResponse) VisitCompleteT
 	return err
 }
 
+type MoveTaskRequestObject struct {
+	Id   TaskID `json:"id"`
+	Body *MoveTaskJSONRequestBody
+}
+
+type MoveTaskResponseObject interface {
+	VisitMoveTaskResponse(w http.ResponseWriter) error
+}
+
+type MoveTask200ResponseHeaders struct {
+	ETag string
+}
+
+type MoveTask200JSONResponse struct {
+	Body    Task
+	Headers MoveTask200ResponseHeaders
+}
+
+func (response MoveTask200JSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask400ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask401ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask404ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask413ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask415ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask422ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask429ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveTask503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask503ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RestoreTaskRequestObject struct {
 	Id TaskID `json:"id"`
 }
@@ -2797,6 +3003,9 @@ type StrictServerInterface interface {
 	// CompleteTask Mark a task completed or not
 	// (PATCH /api/tasks/{id}/complete)
 	CompleteTask(ctx context.Context, request CompleteTaskRequestObject) (CompleteTaskResponseObject, error)
+	// MoveTask Move a task in the manual order
+	// (POST /api/tasks/{id}/move)
+	MoveTask(ctx context.Context, request MoveTaskRequestObject) (MoveTaskResponseObject, error)
 	// RestoreTask Undo the deletion of a task
 	// (POST /api/tasks/{id}/restore)
 	RestoreTask(ctx context.Context, request RestoreTaskRequestObject) (RestoreTaskResponseObject, error)
@@ -3236,6 +3445,54 @@ func (sh *strictHandler) CompleteTask(ctx echo.Context, id TaskID) error {
 	return nil
 }
 
+// MoveTask operation middleware
+func (sh *strictHandler) MoveTask(ctx echo.Context, id TaskID) error {
+	var request MoveTaskRequestObject
+
+	request.Id = id
+
+	var body MoveTaskJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveTask(ctx.Request().Context(), request.(MoveTaskRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveTask")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MoveTaskResponseObject); ok {
+		return validResponse.VisitMoveTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RestoreTask operation middleware
 func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 	var request RestoreTaskRequestObject
@@ -3266,151 +3523,161 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3/cts48uerdOmuaqQcJUuyk5nItX84mWTXO5NJLnEuVzNKhRAJSfiKAjQEaEebc9U+xD3DPtg+yVV3",
-	"AyQlUbacXzO3lb8SUyQBNPp3fxr80ErMcmW01M62Rh9acylSmdN/H5ssk4lTRj+5EDO8kkqb5GqFl1qj",
-	"1hspFnApMpUKZ3Jox2+Oxq1///Nf41bcATMFN1cWcmlXRls5AuUgmQs9kxau5lLLS5mD0Gu+U0Iiskzm",
-	"31lwwi7sWId720KnsBRr/zA9CwKucuUkTIXKbCeCK+Xm9JbfC5mvI8Bn6Ea8dvbi/Ds71rlc5dJK7QTO",
-	"P8ylB4/NclU4mcI0N8vNqfAgSWaSRQTauOoWmmRvrFtRS74Xy1UmkSBH49Z8OPnp+P3jfv7D6n8Olie/",
-	"jlutqJXL3wuVy7Q1cnkho5ZN5nIpkKJuvcInrcuVnrWur6NWM61fudzoWY3anmo4j+8sJEWeS+3AOuFk",
-	"744jvhRO/qyWyjVs8Vw4UBYyOXU7G/V7YZwYQTxurWTeLazMx63T/C/jot8/TnAC0jp+lC7JU+d/szIx",
-	"OrVQaKcymBZZxjfEOPODZvrCZCpZ78734tb5/e7nMClyG+Z1tTUvoUEuV27NbwAnFtKCM5DLqTp8rtLl",
-	"67Opk3nDbvqBnIEroRxM5NTkEnJ8ROnZXTfwzZs3Z4WbS+1UIpzcHS9+JEUu89gLSizz3OR/GbeUJoZ6",
-	"58xC6nErDsJFf8OVsIDyApPC4doLK9O7Te06aq1ELpbSeZVynsrlyjipk/VPsmH/zqDQ6vdCwkKuYSVz",
-	"UNpJncoUPD9BW8Dr1+c/IlMKmBmTQjI3KpGdCBZy5WB4AnNT5JaeZlYgbWBWMifBxxUoHIs1XStqabHE",
-	"Wdfm1sXJ1Re2FO9/lnrm5q3R8P79qLVUOvw9iBp25Hz6TLhk3rDA1SpbsxixOjM6W4NqFGbUBLhOo6WX",
-	"PSuhHd+LYYkvl8io684pyMxKiE8Gw3j/2qZdntCeRQ36w5PmdfxitKRHK2uwuyqcqWXlKEWeKZmXep+Y",
-	"HBdnxVJWu5iY5VJ0rUT2cDKNwOQQ34s7p8yCRsuxtk5lWblWfIfQ9gqZwkJ83D+JmZu1gYlJ16zIRS5T",
-	"uJJika1ZO+8jB67r42hyIezi/Mdm3eN3UKU9OIOlyKYmX8oUVEpzPun3qy1aCTevZqTSGwUL3yNca9Qq",
-	"CrqzQdBKguP9j0T6kkmNfyUGpYj+K1arDJWEMvpolZtJJpf/478s72k13H/P5bQ1av23o8o3OOJf7dEL",
-	"fooH3aTAs3LBf3/1/JcIBExEyiYZ9xdXDKU+oC3nO5Iitybvta6jms/xi3HPTKqmCumxTetfjJsrPYO5",
-	"sF6QUrBKJ5LYhAVHQ7yxz/FpySqtqO7nBIvbtGp/29GWL0SL/8W4p6bQ6dck8S8GbJHMidFganJ2sljP",
-	"EQFfiHVmRHphzM8in8mvOTcUACQv6Sz07h6cwE/qEU8rJ5On8NanQmXyq1ItDvovhtRIS64c6ZV9apfm",
-	"/ErmlyqRr7W4FCoTk+yrUzMVTkwEan3aaQnK2oJ8m7+/+elVFPwG5SwaTAtXMpdAjjXygEw7uBVFNf8t",
-	"xicXpVv6KDfxf82bobm+WuvkyfsVa6uDiVK6yijPTqgM14meNKQyk+iDCxwCilWKVuEd/4XO/1xcSphI",
-	"qWFV5CjtbWeWE+uMRjOYSzb+x31Ixdp2RpAqm4g8JaJlJhEZJGa1Jk/ArnUCYiaUJvthCrc5Hjl2TrjC",
-	"tkYng37UcsqRe49rBukXXergItcjZ1LTFSs18gse4RjdcOt19Bm4oVotugINNIs3FhHvo9pcrkt6jXUg",
-	"WASWrfRUyhQSoVFCrFjDFQYAzvixevDjIXQd6zJOsk7kDtqB0FuT7KCNRpNqzDOh195k2a8tZmXEgL4I",
-	"ZBhgoODI93NRWMdOb11s6vHSjUJT3liPXbpV8HLQw/72EFJ8nLy+1qJwc5Orf3xdzftMWav0LAIfaqDR",
-	"93IBEwpKONjYIvGbN2+62yHNTcvdjoD8mle5SaS1qPqeaKfc+lN11bxyYcnSTXIpFhYGkBesXSmysq3R",
-	"bx9aUyWztDVqHbH+iFpLnAqa5NaywBdIGKBoDft99GFykWCU5KXZ5Wq5JN/ubU0bDYeVNvpfnApQRlMW",
-	"5FaVdFne/3kUUjD2ngSCSABtji1tDOjYWpAimQNRosMOH3plm4FWTIFmLjG8ZI9eQKqmU0nWmP012k1b",
-	"rFYmdzJ9JlMlLmitf4x3g9oRXdweBQT+YXz3U1zpE6QA/rXKMep0in1yzw+7IS++CVYGQ10KeFkT01jt",
-	"mLknjiA+cmJmj45jJmRMbnWPExdIa5+WiCBmoWj8CV3w3R96uxFFjVubMg5VpPKbX1f1wNvyZWbyXzJx",
-	"7P4pk3v5k7pY4nOZuaKnUlUsUfrVbF57tppI2JNdyml4+fQxPDy5/z347QYWVVzQJvGDCH/YfX8Q2Q8t",
-	"5eTS3sYitS2+Lmcr8lyQilbaOqET2RweBt2h0ghEZg2nV4SF+H93vfHrnv/YvB9BCVCMqpZIw/sPH1Iq",
-	"gv8a9PvlY8hLM8kzZH3RsHDnJWibH1+/PIdckvwlElSKWnW6xnAL+XKhdIo+SKB4OxYTU7jRJBN6EVNM",
-	"ssrQufrbxcULYOJ2Gla0xUX0a5htudomXroQs8emYInf3OQkXC7DZaXdg5NWnUhNJOIY/DY+p7siP0jz",
-	"xOxiy3Ig/5CT1hpNRWZlVF15hxPURZZFrSSXIlxpDfvDB93BoDu8f9F/ODruj/r9X1vbyuipyZfs9yrO",
-	"cU+yQsLUZCn7r2kh36VkN/37ht3jQStqKTRI/cHD4bSfnHS/F/cfdr9PB7L7cHKcdIfTk+lg+mB6LAZ9",
-	"EqAgsyybUQsVEFJCpEulkapGyzWRwtukpyqTPqR6D7l0RY63lT7f3uVdRzs7WdKt3JaJMZkUZL02ibib",
-	"tPaJfwqS0bhkwmLAly/QuQ3PngJSH67mOGn2+LRxSL2SfXDeXado3/FmjgE5ObMjTvVd/ND8jp1nNia+",
-	"mWbsozjfOmi10VtDHjJj1WSOrFUzjd4ZpymtzC+Zp27JQdUZ5jYj6++7DixVU701EhwPb0m0Rnj3OT85",
-	"6O8q41L1bdL11rfWGXabPo99WcpoCrTXsKQkVVLmlg/Z+C3NwuT0mq8+XI3T6wJZ23ZPwQ3u21jAlrDs",
-	"01uPiox0l0g5RyOyFzWB9LprkxLPtQSRsANqMErXa18Wg9d6oc2VhkqoSVf5GgK045PhkDxEb1SWnV2L",
-	"Lcpcc3AYwkJwgbr2B8emlD+1zuT4P5Gm7zxhcrk0l5L/etsoBHZ/Lpey1yJxYHTEvqzRCTn6JcPeKhZ1",
-	"HmXeC39ucSwuS/1eSP8zCm1NQnYMAMRhlTHF33FtpTG0A4MhfXMZlcSXmZVXeKnTgye4ImU52pDpWON7",
-	"MnMl824irEwjoEgFA6syXDke1qKVU8jlSgrH+5vmZrWSqU+8lxJ9FxHeT51docHd9VxyE1u/lLbIGryF",
-	"yiXcNh+s+TxvJ6bIUvL4BdduDOdcybi0Yx/XxlTI6TR6bqxmb+WTysHbSl6aRTyC1GhOA2qf+nYGUtM5",
-	"hVgb925qCp3GI9C76eGQ3jiFcq4jsFJCzAQgbzOImFmg3QgvpFIFPdIgOU067Eavrb4bdnc78uqHXT0j",
-	"tct9QTANdWjvTEfoAilnweTe+TnIjd/ijutbuC3Mbt/S2CzcNPlQPeey31TKdFQ5KcKiB6LNFSjrCyNl",
-	"fhPUFH9EP8Zn/HpjfSGzjDQniJXIHVrr2P/6Trg4QreGtFW23njXXHjUgtHy+ZTyFLdRqXUd3X5TmZ9s",
-	"Xb8NJGEN7ZX4jYZlqXT96uBGd7Ahf1eOxAAIlA0rXU0YS9/xes/+netV4e5oAM/gam6yagdpezOFId1S",
-	"rD14RDlos21GFbzKRIKKN+aovqZ7SYWX2nasUd32elu5ofZrrRKTyto1xqVM1k7azimg7idV7N8a1bU5",
-	"DjHWqeymBedJZPpRppr458YNmgrSuJ5qu/77H+v2foqfWq7tt7c77OBgaayDQR88cOKUXYatTb6LfWUk",
-	"U5ON/WgLu9dJ3lxNU2ryFvYj3whskedoPJBfrubKSbsSiawRode6HT+xkRmgCe5TvC8CzuJOgkspt6XM",
-	"ZxJWVAc0U1STwi5GrDOpFqJkllrwqDGvudHgFlkWQ5JJkVvUuuWr47FGtywwZ9yDixL4UGQoWRbiUtvE",
-	"dYdCwqXICmlvFa7/LGH6Jj9fRn4aReWVE02O1wZ77WTOdrNl5lLmaSEbQRlVdoUInxYy1KidScUa2q8v",
-	"Hnc2ouT946wkEeHAWTnjRHbQvdvqhR7cirT90NVi96mfyu+5qwoiryGUcK8UOvVcVRW2LGRHpVtReY3I",
-	"zSZ36DD26ujTD63K/9vMsw36o/790fH3vX6/fzIY/rqVB7zfHUyGw+73yYns/jDt97sPxCAdJseTE3l/",
-	"upuaq49ye+bN333K6W5008kFCmlLWlAbL1eVYRd3Ds2jHBhbNYUqtWXs7i1GYzIpUF+9Qv3FK+d65Vnh",
-	"5tVfT8PIf39z0WqwM28uKszwBngD2o+kczIHfB9du4BVVsyUHkH81ycXcCRW6kgUbn5EBVKqlZ9lM1Si",
-	"86WFJ+mPr84iePJqeP9BBC/xH4wbXuB/TiGW71cxhEVj6GdDlkAUaQzJXCYLyRjpsU6MnqpZkaM/WNXD",
-	"SeXMJcS2mKC5E2qJjquvK0IqL2NY5UqjYsW/ZGZWSzSUXNAlQ0ban+wVUavamrlzK66yKT01zW79RCQL",
-	"ycUGAcsic4pAvHBhUoP+alokrgdPKAsXI7niCuWJ0Tsl6Uqwtg/AxtqvDs38qBYfNyw3xGy+UP33NxcR",
-	"XMqcMGmMdGDjU+7sWN+8tcj2fuLK6E4PvBpwc+EqZJJ8r6yjzRLVzxgRZEbPKCNlzVJiNEfIz5l0FcCS",
-	"EZIRxCf9k7g31mN97x4Vq+y9e2T/4n1F0hjaoZrW8TBh3Ks4CsFKBDHH9/g/nzugjFFEmYbLzXp0kUsb",
-	"eaSxHcFvH8ibisBXCa/fEtgYJ0Q/xAzorZdCx7qshW7U3MuaaAd8gkPjyolLSnQhtH2BlNAcJDxIiscB",
-	"gyay8FLbu3evJnHEK0cfVHod+woGzssy/D5+ciFm8Sk6JylGdsihoPRYbyENcY9wWwilSvG8RyP6n42G",
-	"+MXrCyTki7OLx3/zovnjk5+fXDypnj4ZDGOkgnVSkBigNcKwEn0DAYnRAbPG9sFLbwlVtNDeWlgcjXVc",
-	"WyduKO1n7ZpvjIg7fv0gCFDrF19mleR7kTgGd57uEoAYiIsqHqpLZZaQvPKYTb8rP6IupjV5GJHSM9qV",
-	"QJCFlCtbGRacgreQaCBr+Y2RH3OG0oGKd6w5S58jBakrhKLyNslHB+n//NXOzh/5RHIMEzQgNmw1e5OV",
-	"PR5rsl/bzBMIWLPU5Pl/UGkEld25juHf//y/PlGjLMzNFW4qJxCQfmMt6hgrJoJyJVAxgKpy2c2UJQK2",
-	"rZSsTUpNGFifsETE7C8racJwv1ghwzFWEwkzOI5hItdGpyFDTFp3KdawFAs51vHLs4sn734+f3Z+8e7F",
-	"k5fvXr968jIuxYmydNxJgXwuLmUuZpKydNRzwYr4SiV+ou34ZPgw9guOaxCn2izezENhsQRnUUKetlbU",
-	"gD9pMAQBDQ1WrO1Ys6qpKXvrhE4ttM+fXDyFNBdT11XSTbtol8RKdXPhJI3V9RCjzghnt4XhGsGde0u2",
-	"20g4KVO9eeuVn9ZOgzv/PDCCyEDqlJSrBVM4q1LJqezUJAVa7oirfWnJWTXSKoOOydFciszN/xGPdRup",
-	"6QFWkBfaojQdoZyt/xET0LCCr7JVsqX4cFCI27hUM2oA8F0M9/vHHVJRZiW1WKneWiwzrx3La95abUyd",
-	"Bk9NYmNov7oSs5nM4fV5xz+5lC5XicVZv8jNUrq5LKxPZGUqkdqSA+2x+M/O0ZUr8sz7KXZ0RGNbU+SJ",
-	"7Jl8duQfskd4bxUEtsg1OXtx3opalzK3PhTs9Xt9ipx4Aa1R67jX7x1joCHcnHxLrz44Lp7JBt+a/Rwn",
-	"ZsGr2WyYq1rgdLGcyLyCiSYip64iULjBBKCCyZqMJvrZpaI4x5jgZ2XdRSic1RoKhv3+DWCrXZDVgTl4",
-	"j+TYzb43wq+QPoQFO+kP9r27nPXRBuQRHxo+vP2hbSTqddS63z++/bkGrDhFEcVyKfK1J+z2thGZA6hC",
-	"aatmc2dbb/HBypzsZYinKqOsQmKWE6UlM8DZLz+y7MUOjTUnlUAsjc/eWpldSs8sz1922GOgygn5vxgL",
-	"j8aa0sCezZBjqB0LvcdJTp1hkzXECn02XXmeqcrZ6yAs8UrMkOW4y9Mu1MqCyakHkzMxxJs9uChZl9RN",
-	"LXeGy/LBMHUE4TTwjVToCDexVTFoOcrhbQ9e4ODsiiqLT3CDyYjftKR0BA1MnnbkXUxvMOboUYx1/LPS",
-	"ixGwhv33P//ldS7kMvvLuKXlezduxcDGAa7mxkp4/fJnEjblu5WILFO/S+TOazAr8XshIeYZoYY+87PD",
-	"qXqIrM7WlTjXX0B74WtBFHOk6AudgtBr9qtIiZatRqj+L+prC7Nr8ugI8Fy6dND247LKiJhHIra/0Vjz",
-	"nDs7rjDc5AmXTmDZ0LbT9Vtr6OnBOVn6JPTnVv6OSAMajR4jjqOQltQcvkGKla9zNag3lKrNzsQ9ZbDq",
-	"lqPmTrjraDcFonz9lTmvLE2VjV9E36rzy9dM65DcssjQEllWq87yX1VyqkpZNZVnm0LqIMx7J2Nyt2cq",
-	"HmBSm051xedu6iiWCqBSZogPmeQrnGApyz34kccfcZ6deTX2A2Pc4kf2LkIYKob2XM3mMFW5dR0MT0T5",
-	"sK+8tRNhZVdpK7VVTl1K7ytUyfuqfXCLSCQKG1QqN8gmPgl00GIfb00BbDHhu8v2bpxsCHNrD+/bv9/3",
-	"dq3eCnvand5zKoRUuRNlIRB43/g1iNKhgOtQFrhx/NKHqQ4MsOwPQJttClGoCv8JkUSKfi6onbTDydJV",
-	"ZtKymNG0AidmG5P/IsA069bkLk5NvmzduPC0kGiITV7m0cnr9V3+TQtABuZ7W40dpAE2dofdrybhmxMO",
-	"mQPd+mlTeCFmEqz6x95xyBo166v7/agCSgfu34sBblg+G+qVsYpzWiGLS45Bafm9nK5yealMYdHv2Ttb",
-	"tpk3txvfLKJvv45XTpiPWz3y51rScstI4zO01UYtpG4DBuoWP4xSlz8Mf/ih0+zj3XxYA67tuH9yu5ff",
-	"3J1MAUn/9qdrTdn/OTEM+1IhiOG/315HrZWxTQUiau9p6AGKKo85ZGjYzamuUwwSEgh4gbLBXDkb6/Lc",
-	"h5l07H6bXGEYkEE87A9qGSHyVPFF2oQ8FWUV0W9kx8I3Z3BxpJZ/tpCLRNaq+jilxo4l9sGHw7jJCX1M",
-	"o5CY3dkL3Tw/gxUCze2RSdcH6AJfLmTkapFRxbTaYM4xhIYeCh4boacf1XvwmfoJkCVJlYutyT/3WDfv",
-	"gZazDy97VKxhqbIF67LD3JMKGna9WUX04NwtbTy4kza+XQnvaVdlLuUQ+u46t9S0hmfWXHzDYNYbNy2v",
-	"yrHucPbL11SLgwPU2/bJCPTc/UMGa2g8JF08POTh3R7UP1yPswLySZgG7b2Rfzqa+NaAZo1+hiwu+ZCa",
-	"mCHTFPQzWH4KsUptDG2Cwwz6/QhSKlUkroPqA59yudBW+NQRZcNDujge9vu+lIQ3MgbXo4CjoH04eRVG",
-	"Go31WHchNguurqRGy8gHULmkxMkGgJpOolmF8lMNvoJrj0CkbIMEFYHGGmAubGfEIGtfnQ11mU0MA0eT",
-	"lGDp0YwqmDZN7AakdkiL+apwVRMuq0chWwJ8tBGujYo09jvv9Igs83VhZZFSTPRZoexcTLL1KYfCocxF",
-	"+RMqP/OS8MVhpOM+hFCK620zE/k8Tq06HZpiw1No/szCr7yEyOO6K+y8P2XAiYWs4e1Py9oylW7gar7u",
-	"Aan2qt3B70PYBYzka1jqKwLs09EHVQQ46HP2GC7oQANv7+lYMxG29krYU2YpIqhK2crxMUSkyn3F8owT",
-	"jSOIA7/47a7aUmKw0lW/pzG0hR1rLvfu1Burp7w3QT4E7kjnNOC6yyYPX5pMDR3OMNa+Srpbvqb7b65v",
-	"puZ0o41ktZJUpJrLsZ6pS6k9opgplolkYU+3Gk34D3qG8CHcfeLlvebWBQTkWItw4greO2qEKiOn12DK",
-	"dI5J2dDC4ISN5pex3pwUo/6mVUt5ta2iLI3Xkc3cXe1xAqHUEpg7HEVIrqUge+irO5sOaV3+T7dxW5T8",
-	"pnIwwfadmUmcTw/OSngDDUZHGuLs3r+PI4jvv38fd8oZeN3VA+9Ij/VuNz3BqcyV5g78lUi8cJQeK6EP",
-	"NtmC4ReaKDTWC7nufKJDDjv++FjXHfJ+s0POmhnnwuLGheLTzTFZRsb6Di73oyJbfGTe93N63CJNu6HI",
-	"V5njCzEDd2XKYKr0XEMLXL2djdrVfju0h/cgiN/bygMo8hkuJWr9fsJ+QNlmtzFj39qBujWX8oaJ17r0",
-	"vsDEy9sedPvHQnS/nzwYdMUwPenelw+nPyTfTx6I/gAXcieHn3ohD/L3+4fv/0aL028f7tSJHTrDWmbh",
-	"s4X+PJKDbN6d4J61wULrF45Yf8HNxK69oOojo56gu21A6BNriIHoUNI52SrUEN7X3OsS9lrfIpE/ayRy",
-	"Rq21td5hEI5g8LdGJd4i7q2OX2z32jFYaG/pkY0vxgdlEsjXISuvmyvY5DrtO3WrLd8nWWHVpexEYLIU",
-	"zXqYhsptKKQSBGOs23WPIaKaOoFCM3XpBTsxS+4bwRlzuxl1kMSnwSnbhZCPdR1DXr2i3ge4C0bzWC9u",
-	"ZlutqLkFdyL0V+JbHS6HzxjmIvsMrky+oLejV7EFNhz5QIFUUnBhGN1aL7lz1VfAXUruGMFkmbkC5aDQ",
-	"4QjItthfTOdM3vZ+HVxMDzC6v5krQuCuddK7d2+sBz249xR3li6N7hFbwZ7zzsjL8RP3dQSPcJU67cEr",
-	"5CxmVIxHyp1Oc7OiypdKvUPatKUbJ+LRBgKj3owZBWZZm4LenMtEqkvJCD1dHtpK6fylWMNElnzl605r",
-	"U0BOirZsUqCq2lgPe/BSLiWBjvC3GclPxfdOLcPjflCMAzdi5bL7KuJ11zpZ/W/VKhn+R5YvXPxuu30A",
-	"zpLc2JrQ0GvpgLoQrVq1DCfx0mKUkyXemy5QJQfOpxVmlVxcgoFiyM+SBsAYG1rgXKQYuy+o65Nbb13Y",
-	"XV4HTiHyqBiqKAmmuTdcS5WmmRzRa33h03N2CBegvRPRTYpsEXfAzjFYpYSKIiA4n5puXS7wpfROHMv2",
-	"xvq4B/fOdZLLpdROZDusu8W3HmdIpKPVlgdKJWaFXjoBR3C5doO7olv4/SX3w7L9ZmavMwq0lbaSES9q",
-	"Sm/W8qpz6lmTH6szgeL+BY0xacWPGK418WRvrE96cO9k0Ie/Gi3vwVIKbcF92kmLTOem0xbhxsMWncwy",
-	"WjzbKRqRMJf+JEvmiYZTF+mART7OUqBylisY+IyJ0LtzLb1DPxt6r8loHgF13o9554iFuSmNQJOk74UN",
-	"y2NqKDeqYMvE5ARdxddezU3JwEGKuDCv3dz6xJnHe4Oq+DFboxGcllrVCwxGkqwfcIqkj38JA9B5jXjT",
-	"UllbVnAKjY5gDSdP6G87YtbZPOafkj1jZDglMuXbpZG8y1V1Lh2JFsmBdbkinqd5CystCnFilkuUfQZL",
-	"WTPWpTXhnyouElUAzOffCcZ3hRMAiQ98PIwGmNb7s1rIHTPbBGC7FeB1WkH0m/oXmg7bvgW8tXEYM6p4",
-	"ocdabWkZn+NQOq0SsSigiSFkuJawyhU6h12M9DNjFsWNQC5/HM8Xg3ORHAXXpYZ+4HPeXN3fG21avw0D",
-	"dzTWG0aNdP/aFHmFHGDTQJzA2rMHzwnr7mj/RPAfp0XGpOyN9bNtaUZJjvARb8SDpGx8pqLhCK7eYHh8",
-	"cv/Br3uQCxtKZD+mY+9pR9+AHV8E2FFu6W/fTpq78aS5QX/UH44Gg97JD8OHg+NfvaB/iXbZt9HH4G38",
-	"8TF3RN14vVQGmqQh/mwonI247z8GhzM4YJz6Gel/DuzOVVXNCN9LENxuSdLttbeXPbQxO2kXG84QaEy6",
-	"xL5dPgY6JTM4BnrjYAAGy9eQ/so2HRJwGHj9YwDoY32gExOKG68vHhPcMQSeVIloV4ulAthYC4cBnFaz",
-	"uQO/hB2/5a/SVUcxfCan5VNRgbcpJ57sPjAKbfRn+qLGNxDeAeANJPjNKLx9rURU/K3OcNiVX2rElVWn",
-	"7Yi9I22uqvMutzppzTS0+Z6ggAkWxkyKS2khU9bZaKxj7jPmijQVWkNzBwXG+/t5wzlmO7XU9r6m207Z",
-	"ddvccsvF4pur4hgKU+cvKZXT0u8Xzq/VB8A475kxKZdjOYpirRP5vOO8clN2P+3kv2xU/4BTqXIoW2ed",
-	"WNsmLcL79HEIQv9lqgatcbKPIdKvW0I5RAmU394hY3xA+aPhAzR/uCgzdffjsKJmK/vSH0tQVf84ObFx",
-	"SEEPXknt08XEbYfYx7He5Fj+fExZB7njOQY32L9dtt052p0mzTlSvfNVMf+ZMOXg1o+E9b7AR8C+tMXd",
-	"3wD7CYjPmoFtfjP5PuSrHfpFrU+ay59Xn/yhSuGv0nEWf59OuJu+91+rQ5Zd7fkk4e5peBTIfX/88EFn",
-	"BGJCp9/5w/BELiuNcMtZeFv9dKiQ+CCMunDQsF0a1h9DQycbb4lPoy55TdH+Z7CCd4HzHC7EfDIhbu5N",
-	"692GCIU4qSt02iW64tUSWVNL8zAAu8q/4FbcEekSpviZoC6fR8FBrQX4P1O/fIK/8g1ecqdYiUMGa5bl",
-	"aZ5lqblZtxaN/haVKa0PgGSqHI7Fb9xWkAHOrHLwKWsL7Q3F6EOQKv9BqdkNrDBncOv9zPyZnCjga+nz",
-	"xI0JBj/Zr6wV6xrMn3K8T2357HQt58sfAirTTnOzWqGbVcv2PirWYCi98kXbd76ujvN0+qbkvim5T1Jy",
-	"AUVxYDvPRsMB9fV8Zn/yTe2jzBE4M5tl0m62QvDXJaeST8Ny+brjEe3xh3GlK8atEaCg/h9SGddxNNZW",
-	"0nFqp2ClcwGMzgAc5UBkdPxULYdbFZnbKgC5XacHZ+EL73zi51jf2K/pJ+R16sdrxjrV93l0d9RutUP2",
-	"r3c/A/3/TVz6J1Zj33TRHXTRM5EvAtawqvjwV0sO00zhGz6fpJgaOxUf8VmO3G2yiZ3NJIEFazgKanOr",
-	"YG0BJ0pZJ/8UgTXEWNfagUY3tQGGBPbmGZLbZzr7l3o0HOG6evCSiMItint77rY1Hp84VeukHOuyFar2",
-	"0RHFxycJVsR0EKXIl0iR8njaG3oBQdmx5nT4iEsARBZGrFRTZQAXlYCZH/YcZtuDX/wn2htdW2KNUg3/",
-	"QYouYng2b823BNhn1yGvdWr8eUf+oy43xWz1s7pJTdRP6f7t7XXV3PThpi8/lweYlMcA4et30UNns1ku",
-	"Z8JJ/4l7d9NLyjrc7nt+knLF8lzDczZXpH3NqPZeqsxfv73+fwEAAP//",
+	"7H39cts4tueroLi3qqUsJUu2k+7INbXlpJOZTHc+NnFutjrMhhAJSbgiATYBWlFnXTUPsc8wDzZPsnXO",
+	"AUhKomw5Sad7p/JXYookgIPzfX4H/BgkOi+0EsqaYPIxWAieihL/+1BnmUis1OrRBZ/DlVSYpJQFXAom",
+	"wRvBl+ySZzLlVpesF785ioJ//eOfURD3mZ4xu5CGlcIUWhkxYdKyZMHVXBi2WgglLkXJuFrTnYIlPMtE",
+	"+Z1hlpuliZS/t8dVynK+dg/js4yzVSmtYDMuM9MP2UraBb7l10qU65DBM3gjXDt/8eQ7E6lSFKUwQlkO",
+	"8/dzGbKHOi8qK1I2K3W+ORUaJMl0sgyZ0ra5BSc5jFQQBuIDz4tMAEGOomBxPP3p5MPDUflD8T/H+ekv",
+	"URCEQSl+rWQp0mBiy0qEgUkWIudAUbsu4EljS6nmwdVVGHTT+pUttZq3qO2oBvP4zrCkKkuhLDOWWzG8",
+	"5YgvuRU/y1zaji1ecMukYZmY2Z2N+rXSlk9YHAWFKAeVEWUUnJV/iarR6CSBCQhj6VG8JM6s+82IRKvU",
+	"sEpZmbFZlWV0QwwzP2imL3Qmk/XufC9unN+vbg7TqjR+XquteXHFRF7YNb2BWb4UhlnNSjGTh89V2HJ9",
+	"PrOi7NhNN5DVbMWlZVMx06VgJTwi1fy2G/jmzZvzyi6EsjLhVuyOFz8QvBRl7AQlFmWpy79EgVTIUO+t",
+	"XgoVBbEXLvybrbhhIC9sWllYe2VEerupXYVBwUueC+tUypNU5IW2QiXrn0TH/p2zSslfK8GWYs0KUTKp",
+	"rFCpSJnjJ9bj7PXrJz8CU3I21zplyULLRPRDthSFZcenbKGr0uDTxAqoDXQhShR8WIGEsUjTBWGgeA6z",
+	"bs1tAJNrLyznH34Wam4XweT47t0wyKXyf4/Djh15MnvKbbLoWGBRZGsSI1JnWmVrJjuFGTQBrFMr4WTP",
+	"CNaL78Qsh5cLYNR1/4yJzAgWn46P4/1rmw1oQnsWNR4dn3av45lWAh9trMHuqmCmhpSj4GUmRVnrfWRy",
+	"WJzhuWh2MdF5zgdGAHtYkYZMlyy+E/fPiAW1EpEyVmZZvVZ4B1dmBUxhWHwyOo2Jm5VmU52uSZHzUqRs",
+	"JfgyW5N23kcOWNen0eSCm+WTH7t1j9tBmQ7ZOct5NtNlLlImU5zz6WjUbFHB7aKZkUyvFSx4D7fBJKgq",
+	"vLND0GqCw/0PePqSSA1/JRqkCP/LiyIDJSG1OipKPc1E/t//y9CeNsP9RylmwST4b0eNb3BEv5qjF/QU",
+	"DbpJgaf1gv/+6vmzkHE25SmZZNhfWDGr9QFuOd2RVKXR5TC4Cls+xzNtn+pUziTQY5vWz7RdSDVnC26c",
+	"IKXMSJUIZBMSHMXijX2Oz2pWCcK2n+Mtbteq3W1HW74QLv6Zto91pdKvSeJnmpkqWSCjsZkuyckiPYcE",
+	"fMHXmebphdY/83IuvubcQACAvKizwLu7d8p+kg9oWiWaPAm3PuYyE1+VarHXfzFLtTDoyqFe2ad2cc6v",
+	"RHkpE/Fa8UsuMz7Nvjo1U275lIPWx50WTBpToW/z9zc/vQq93yCtAYNp2EqUgqFjDTwg0j5sRdXMf4vx",
+	"0UUZ1D7Kdfzf8mZwrq/WKnn0oSBtdTBRalcZ5NlymcE6wZNmqcgE+OAchmBVkYJVeE9/gfO/4JeCTYVQ",
+	"rKhKkPae1fnUWK3ADJaCjP/JiKV8bfoTlkqT8DJFomU64RlLdLFGT8CsVcL4nEuF9kNXdnM8dOwst5UJ",
+	"JqfjURhYadG9hzUz4RZd6+CqVBOrUz3ghZy4BU9gjIG/9Sr8AtzQrBZcgQ6axRuLiPdRbSHWNb0i5QkW",
+	"MkNWeiZEyhKuQEIMX7MVBABWu7GG7MdD6BqpOk4ylpeW9TyhtybZBxsNJlXrp1ytnckyX1vM6ogBfBGW",
+	"QYABgiM+LHhlLDm9bbFpx0vXCk19Yzt2GTTBy0EPu9t9SPFp8vpa8coudCl/+7qa96k0Rqp5yFyoAUbf",
+	"yQWbYlBCwcYWid+8eTPYDmmuW+52BOTWXJQ6EcaA6nukrLTrz9VVi8aFRUs3LQVfGjZmZUXaFSMrE0ze",
+	"fgxmUmRpMAmOSH+EQQ5TAZMc5BW8QLAxiNbxaAQ+TMkTiJKcNNtS5jn6du9a2uj4uNFG/0mpAKkVZkFu",
+	"VEmX9f1fRiF5Y+9IwJEErEexpYkZOLaGCZ4sGFKiTw4feGWbgVaMgWYpILwkj56zVM5mAq0x+Wu4m6Yq",
+	"Cl1akT4VqeQXuNY/xrsB7Qgu7hADAvcwvPsxrPQRUAD+KkqIOq0kn9zxw27IC29ihYZQFwNe0sQ4Vi8m",
+	"7olDFh9ZPjdHJzERMka3ekiJC6C1S0uELCah6PwJXPDdH4a7EUWLW7syDk2k8tatq3ngXf0yPf0vkVhy",
+	"/6QunfwJVeXwXKZX+FQqqxykX84XrWebifg92aWcYi8fP2T3T+9+z9x2MxJVWNAm8b0If9x9vxfZj4G0",
+	"Ijc3sUhri6/q2fKy5KiipTKWq0R0h4ded8g0ZDwzmtIr3LD4fw2c8Rs8+bF7P7wSwBhV5kDDu/fvYyqC",
+	"/hqPRvVjwEtzQTMkfdGxcOskaJsfX798wkqB8pcIJlPQqrM1hFvAl0upUvBBPMV7MZ/qyk6mGVfLGGOS",
+	"IgPn6m8XFy8YEbffsaItLsJf/Wzr1Xbx0gWfP9QVSfzmJif+ch0uS2XvnQZtInWRiGLwm/gc7wrdIN0T",
+	"M8stywH8g05aMJnxzIiwufIeJqiqLAuDpBTcXwmOR8f3BuPx4Pjuxej+5GQ0GY1+CbaV0WNd5uT3Sspx",
+	"T7NKsJnOUvJf00q8T9FuuvcdD07GQRhIMEij8f3j2Sg5HXzP794ffJ+OxeD+9CQZHM9OZ+PZvdkJH49A",
+	"gLSRbrhfPqBAeRkmWQ0DUEhAGZ7mUgGVtRJrJI2zUY9lJlyI9YGVwlYl3Fb7gHuXexXu7GxNx3qbplpn",
+	"gqM12yTqbhLbFQIwaAZjk3EDAWC5BGfXP3vGYDfYagGTJg9QaQvUrNkJ5j2wEvkAbqaYkJI1O+LV3tWP",
+	"3e/YeWZj4ptpxxGI942DNhu/NeQhM5Zd5skYOVfgrVHa0ojyknjshpxUm4GuSZUVGU9qLq4d8ZyrimdM",
+	"l6koWS82urR/8a+L+xMXAMFlmpc0kaKB2XRtBVzEf3txFPzyWxQwsnksCvho86//3PhzHAVgX8G+T9cU",
+	"4IgheyZWbsS5ZlZHCplJF2csfvH81QU74oU8whuOPsr06ijXlyKui13SDtnzgv9aCabtQpQracQE2Y6X",
+	"ImRYCItUQlUoSlq20svHYVBwa0UJdPvfb88Hv/DBb+/ejgb33X/v/AdmDnn6XGXrvVtbtAzw9Q6Qu+/K",
+	"i3fLLLbY8eT4hiR4CHc/oSfHo11DWZulTR6/8a1t5bHNVg8dxbXCJMia5ZhATOq8/yFCuKX1ibWdVWoP",
+	"19I6beXYEkFHwQ1NsLGALcXVkph95uVBlaGJ4Sml0nj2oqUnnYnZJMpzJRhPKE7QJUjW2lUv2Wu1VHql",
+	"WKNr0aS4Ug/rxafHx+jIO9uf93cdK16XBLxf59cEa1WtPyiFgMxqrC7hfzxN3zsalQKkhv5616mbzH49",
+	"gkUGnlimVUghh1YJxmM1796ordrsSmzo/9xiXliW/LUS7mcQuJaw7NhpFvtVxpgmiVsrjVnP8xrQF9SB",
+	"J77IjFjBpf6QPYIVSUNBoUgjBe/J9EqUg4QbkYYMA0qIf+uo8uS4FVSesVIUglva37TURSFSVx+phfs2",
+	"0ryfOrvyA7vruOQ6tn4pTJV1OHWN575t1ckgOd5OdJWlqLg5ldg0pcbR5vdil36Isd7W73SwyfrdyCeN",
+	"H76VY9bLeMJSrShbq1yFwmqW6v4Zi5W272e6Umk8YWo3i++N3xmr5zphRggWEwEwKPAippdgzv0LsaKE",
+	"j3RITpc6u9a5bu+G2d2OsvlhV88IZUtXt009XMDFPCHYeGkN2fQN0bzOHm1xx9UN3OZnt29pZCGum7wH",
+	"OVB1diZEOml8Rw7WnCm9YtK4+lWdhmZyBj+Ce+kSs8NIXYgsQ83JeMHJWYndr++5jUPwNlFbZeuNdy24",
+	"A5doJZ7PMJ10E5WCq/Dmm+o0cnD1zpOENLRT4tcallyq9tXxtV56R5q1HolwKiAbRtiWMNYu/dWe/Xui",
+	"isre0gCes9VCZ80O4vZmEiLvnK8dxkda1iMzDSoYndL+kMWUfGnpXlThtbaNFKjb4XArhdd7rWSiU9G6",
+	"5n1KK0z/jIHuR1Xs3hq2tTkMEalUDNKK0lki/SRTjfxz7QbNOGpcR7XdsOqPjUY+x2Wt1/b23Q47WJZr",
+	"Y9l4xBy+5Yxchq1Nvo19JcBZl439ZAu711/eXE1XBvkG9kPfiJmqLMF4AL+sFtIKU2AgVhNhGNwMc9lI",
+	"4OAE9ynep/pS3FJu34D3A8srKlur4C/ktM6sKN/LdL9H6ceVlpVyvrCUlgczXmVZDD+hKeBuZrroiohv",
+	"YPEtAtaT2kfDFx5SdCvlh9nlXJRzwQoseesZmBpulhOyO1j2kyJLDXMASWf96tUmmeClActVvzqOFLi2",
+	"XsDjIbuoMT5VBntiWFxr7LjtlAl2ybNKmBsV1L+XQvqmg34fHdQpKq8s73JeN9hrJ0m8mxjWl6JMK9GJ",
+	"P2oSh0j4tBIejmF1ytes9/riYX9DK+wfpxBIhANnZbXl2UH3bqtofHArceGGbha7T/00vuNtVRAqVI9W",
+	"WEkIjAhAwE2N2Qhr16zxvIGbdYmadtgGWn8MGh96M4U8Hk1Gdycn3w9Ho9Hp+PiXrZT33cF4enw8+D45",
+	"FYMfZqPR4B4fp8fJyfRU3J3tZp3bo9ycVHZ3n1FlB0KdjdwmLqgHlxsQhI37h6alDoxPu8K91jJ29xYi",
+	"WpFUoK9egf6ilVNp/ryyi+avx37kv7+5CDrszJuLBh6/gVNivQfCWlEyeB9eu2BFVs2lmrD4r49c/pRX",
+	"dnGEWACEhZxnc1Cii9ywR+mPr85D9ujV8d17IXsJ/0Ds9QL+c8Zi8aGImV80hM/GZ1p4lcYsWYhkKagd",
+	"IFKJVjM5r0rwqRvoB6qchWCxqaZg7rjMwfl3JXSWisuYFaVUoFjhL5HpIgdDSdgFNGSo/dFeIbWarVlY",
+	"W1BBWaqZ7nY5pjxZCqqrcZZXmZWIV2cXOtXg6aRVYofsESY1YyBX3ACaGU8s5jzrvgQXxEbKrQ7M/KSV",
+	"Y+hYro97HSbj728uQnYpSoRfEqiHjE+9s5G6fmuB7d3EpVb9IXNqwC64bUB44oM0FjeLNz9DVJVpNces",
+	"ntG5gIgYQc5zYRssMYGBQxafjk7jYaQidecO1mXNnTto/+J9eICY9XzhuO8Q8bBXcegDvpDFlCOB/7n8",
+	"C2bdQszWXG5CL6pSmNCB6s2Evf2I3lTIXEH86h3i6mFC+ENM2PV21T9Sddl/A15Sl//7zCWJFKwcuaQG",
+	"0rKewwIgcAmFB0jx0MMteeZfaoZ37rQkrqlYxK44B/My1GkSP7rg8/gMnJMUPF3gUCZVpLZAtbBHsC0I",
+	"yMaciAPeup+1YvGL1xdAyBfnFw//5kTzx0c/P7p41Dx9Oj6OgQrGCo5iANYIQnPwDThLtPLwTLIPTnpr",
+	"VK5hva2FxWGk4tY6YUNxP1vXXIkm7rv1M47Ycbf4OjMnPvDEEo75bJcAyEBUL3SodKwg+gSggye7XfkR",
+	"dDGuySHmpJrjrniCLIUoTGNYYArOQoKBbOWIJm7MOUgHKN5IUdGjBApiAxRmNnooH/1wT63KJeNjNgUD",
+	"YvxWkzfZ2ONIof3aZh5PwJalRs//o0xD1tidq5j96x//1yW7pGELvYJNpSQM0C9SvA0nJCJIW2NyPX6w",
+	"FINMGiRgzwhB2qTWhJ71ETaHzP6ykSYIFKsCGI5gyUCY8UnMpmKtVeqz7Kh1c75mOV+KSMUvzy8evf/5",
+	"ydMnF+9fPHr5/vWrRy/jWpww00lNQ8Dn/FKUfC4w04ntRaSIVzJxE4XY9H7sFhy30HytWbxZ+Jp5jUPE",
+	"ogZuLW9h3FJvCDzwnxm+NpEiVdNS9sZylRrWe/Lo4jFLSz6zAynsbAB2iRdyUHIrcKyBQ9P1JzC7Lbji",
+	"hN26jWq7Y4oSW82bt175eZ1jsPPPPSPwjAmVonI1TFfWyFRQOSDVSQWWO6RCdlpzVou0UoNjcrQQPLOL",
+	"3+JI9YCaDkvIykoZkKYjkLP1bzFiahukNlklU4sPBYWwjbmcY6+La9i5Ozrpo4rShVC8kMM1zzOnHetr",
+	"zlptTB0HT3ViYtZ7teLzuSjZ6yd992QubCkTA7N+Uepc2IWojEsGZjIRyqAD7dpOnj4BV64qM+enmMkR",
+	"jm10VSZiqMv5kXvIHMG9TRAYoGty/uJJEAaXojQuFByOhiOMnGgBwSQ4GY6GJwFWsRfoWzr1QXHxXHT4",
+	"1uTnWD73Xs1mb2jT7amqfCrKBhGd8BIb6JiEDUasIJuu0WiCn10riicQE/wsjb3wxcdW78zxaHQNrnAX",
+	"T3hgHcOBlnYrGJ1IQ6APwh5PR+N9765nfbSB7oWHju/f/NA26PoqDO6OTm5+rqMtAqOIKs95uXaE3d42",
+	"JLPHC0ll5HxhTfAOHmzMyV6GeCwzzCokOp9KJYgBzp/9SLIXWzDWlFRiPNcu72dEdikcszx/2SePgRAl",
+	"4P9CLDyJFCYQHZshnmTpAPLTEpsgp2sWS/DZVON5prIkrwNh8wWfA8tRQ7NZysIwXWK7MWViXN7yomZd",
+	"VDet3BksywXD2PwG0yAkS+smsioaLEc9vBmyFzA4uaLSwBPUSzWhN+WYjsCB0dMOnYvpDMYCPIpIxT9L",
+	"tZw4FMy//vFPp3NZKbK/RIESH2wUxIyMA1sttBHs9cufUdika8xDsszcLqE7r5gmzEtMMwINfe5mB1N1",
+	"aHCVrRtxbr8A98LV0zDmSMEXOmNcrcmvQiVad9WB+r9or83PrsujQ2x/7dKxnhuXVEZIPBKS/Q0jRXPu",
+	"77jC7DpPuHYC697NnQb3Vu/akD1BS5/4VvTG3+GpB17iY8hxGNKimoM3CF64WmGHegOp2mzC3VNKbG45",
+	"6m76vAp3UyDS1bCJ8+ryXt3jiPRtmhxd3bmNPq8LNQHPslaFm/5qklNNyqqrxN0VUnthPmNxjRzzge8e",
+	"nBmW23N9KYBulJrpXIYu7Z5FOKRPayHNFZf1acOJGqRQCz/UAQLav9JXsMpaIQzZjzSVCSXrieFjNwcI",
+	"ftwknJ/hR41ZbyHnCzaTpbF9iHF4/bArgfYSbsRAKiMUTO9SgBvSqDB6XU3nntWFe1urDXeLjkj1DULW",
+	"u28Sl2E6iAgPt6bGTDV1aEB/TAIswsfQrYf3bfGve7u/b4So7U7vOVZZmsSMNMwTft/4LXY4tHHB1xyu",
+	"Hb92kJqDNww5G6xHBgsp1OQWEDKGVmTBsS27T5nYItNpXSnpWoHl843J/y4gQmPX6IvOdJkH1y48rQRY",
+	"eV3WSXp0qd1pGV0LAN6me4POTmwP8bvF7jeTcE0+h8wBb/28Kbzgc8GM/G3vOGjqulXa3VHYNBx47t+L",
+	"pe9YPnkBXjU0KWL0Omq3wslpUYpLqSsDTtXe2ZJBvr5t/3oRffd1XH4E5dzo7j9XApdbhzFfoD09DIC6",
+	"HSC1G5w8zIv+cPzDD/1uB/L6Q09gbSej05tDiO4uf4x2Rjc/3Trc4N8nQCJHzUdI9Pc7AtF3VZ+wTa6j",
+	"ly5s3HGf/iEfqrmOAY7PTsAFTDVTWS5S9fkpc2HJWdKlhBgjY/HxaNxKN6EbDC9S2ifBMGUJTik5HK7J",
+	"iSovreS2YSVPRAsyAFPq7PwjB//4OO7ycB/iKChmt3ZxN8+hIYWAc3ug0/UBusDVIglaXGVYjm02mBIY",
+	"vjEOI9NObPAn9fB8oT4cYElU5Xxr8s8dGNE5qfXs/cseVGuWy2xJuuww96TB7l1tligdenpLG49vpY1v",
+	"VsJ72r6JSyk+v73OrTWtppl1V/YgUnbGTbk2klueofQ11eL4APW2fcIIPnf3kME6GnhRFx8f8vBuL/cf",
+	"rsdJAbkMT4f23khuHU1d70a3Rj8HFhd02FNMmHbMKFA3w4zFMjUx6yHWZjwahSzFOkhi+6A+4ClbcmW4",
+	"y0thqt3nouPj0cjVqeBGAkk7mHbotQ/FwH6kSaQiNWCxXlLpJtVKhC6AKgVmZTYQ7niiU+FrWy1sDKw9",
+	"ZDwlG8SxwhQpxhbc9CeEgnelX1/02QRIUGSJ2ZshzqjB0ePEroHS+5ybKzk3Bee6NOVTMYyOCIO1YQXI",
+	"fOecHp5lrugsDVCKiD6vpFnwabY+oxDZ19AwOYO1bVoSvNiPdDJiPpSiYt5chy5J1Cp9++Zy/xSYP710",
+	"K697GGDdTXODO63D8qVoNUSc1YVrrAux1WI9ZKjam34Utw9+FyDCb4HdV9hRgUeINBHgeESpaXaBB4M4",
+	"e4/HA3K/tStuzoilkKAyJStHx3mhKnfl0HPKYk5Y7PnFbXfTNxQzI2zzexqzHjeRolryTjGzecp5E+hD",
+	"wI70zzzwvu7CcXXPVOMhJ5FyJdjd2jjef33xNNVnG30+RSGwArYQkZrLS6Ec5JsolvFkac62OoHoD3wG",
+	"wSfUHuTkveXWeXhlpLjvoYR7J51YcuD0Fo4czwOqO44I+bDRnRSpzUkRpHDWHM3QbCuv6+5twC2dUuBA",
+	"CL6O45nbd0Sia8nRHrrS0aZD2pb/s21QGGbWsdaMfRVWzwXMZ8jOa+wEDoZHg8LsPnyIQxbf/fAh7tcz",
+	"cLpryJwjHandUykQq6VXik6yKHjihKP2WBHasMkWhO1QSKFILcW6/5kOOdvxxyPVdshH3Q45aWaYC4kb",
+	"VaHPNsckGYnULVzuB1W2/MSk8pf0uHmaDnwFsTHHF3zO7ErXwVTtufoexXa/IfYTvj20F/4g/OC7xgOo",
+	"yjksJQx+PSU/oO6D3Jix670B3VoKcc3EW22Uv8PE69vuDUYnnA++n94bD/hxejq4K+7Pfki+n97jozEs",
+	"5FYOPzarHuTvjw7f/40etLcfb3WigW/dC/TSZQvduT4H2bxbYUlbg/nePBix/YLrid16QdPoh01bt9sA",
+	"38jXEQPh4b4LtFWgIZyvudclHAbfIpE/ayRyjr3PreZuxi1i7G+MSpxF3Ft6v9huhiQk0t66JhlfiA/q",
+	"JJArcjZeN5XH0XXad3pdT3xIsspQnUlnKZh1Pw1ZGl+lRXxHpHptjyHEgj0iTjN56QQ70Tk1pcCMqR8Q",
+	"21PiM++U7eLTI9UGqDevaDdq7iLdHJCMug2LAjtnYCd8Ayy81cJy6KxuquDP2UqXS3w7eBVbSMaJCxRQ",
+	"JXkXhqCz7Xo+lZQ5u009HyKYLNMrJi2rlD9Ktcf3V+opk7e9XwdX6j1G7296hfDetUqGd+5Eajxkdx7D",
+	"zuKlyR1kK7bn3ED0ctzEXR3BwWeFSofsFXAWMSrEI/VOp6UusPIlU+eQdm3pxsmSuIHMdaLpiWeWta7w",
+	"zaVIhLwUBP9T9eHHmM7P+ZpNRc1Xru601hUrUdHWHRBYVYvU8ZC9FLlARBP8Nkf5afjeytw/7gaFOHAj",
+	"Vq5bu0Jad6vV2P3WrJKwhdS95i5+t92bwM6TUpuW0OBr8aBHH60amfsTrXEx0ooaTI4XsJLDnswaQCy6",
+	"uIgxhZCfJI0xAvDgAhc8hdh9iW251Btt/e7SOmAK7ugUqihxorkzXLlM00xM8LWu8Ok424cLrLcT0U2r",
+	"bBn3mVlAsIoJFYkoc/r6gLElh5fiO2EsM4zUyZDdeaKSUuRCWZ7tsO4W3zoQI5IOV1sfzJboArx0RKXA",
+	"cs0Gd4U38PtLalgm+03M3mYU1pPKCILTyBm+WYlV/8yxJj3WZgJJzREKYtKGHyFc6+LJYaROh+zO6XjE",
+	"/qqVuMNywZVh9vNOLCU6d51ayq49tNSKLMPFk53CERHQ6U6EJZ7oOL0UDyqlY2E5KGdRsLHLmHC1O9fa",
+	"O3SzwffqDOfhIe2jmHYOWZg63hCRifqeG788ooa0kwYTjUyOuFh47Wqhawb2UkSFeWUXxiXOHJicyYYf",
+	"szUYwVmtVZ3AQCRJ+gGmiPr4mR8Azz2Fm3JpTF3BqRQ4gi0QPkLLzYRYZ/NzGZjsiYDhJM+k62cH8uZF",
+	"c74jihbKgbGlRJ7HeXMjDAhxovMcZJ+QWEZHqrYm9FPDRbwJgOkcSU7gMX+SJvKBi4fBAON6f5ZLsWNm",
+	"u9BxN6LHzhr8f1dzRNeh9TcgwzYONQcVz1Wk5JaWcTkOqdImEQsCmmiEnSvBilKCcziASD/TelldixJz",
+	"Ryf9blgxlCPvurTQD3Reom37e5NN67dh4I4itWHUUPevdVU2yAEyDcgJpD2H7DkC6S3uH/f+46zKiJTD",
+	"SD3dlmaQ5BAecUbcS8rG5146jq4bjo9PTu/e+2UPcmFDiezHdOw9meobsON3AXbUW/r224mNtzqxcTya",
+	"jI4n4/Hw9Ifj++OTX5zg/x69ue/CT8HfuPN+bonCcXqqDjxRY/zZUDkbceC/DS5nfMA47W8P/DmwPKum",
+	"uuG/Q8KptxOl3WlzJ3tgc3bSMMYfWNCZhIldb37M8PRZ7yiojVMICJnfwuRK03UiwWFI+U9Bu0fqQKfG",
+	"FzteXzxE+KMPRLEy0WsWiwWxSHELAZ3CY1jcEnb8mL8K25z78IWcmM9FCd6knGiy+8ApuNFf6Es130B5",
+	"B4A5gODXo/L29S1hMbg5MGJXfrHrVzRtvRPylpReNWeVbrXt6pnvKT4FAeMkjJngl8KwTBprwkjF1NRM",
+	"FWosvPpOEgyU9zcP+4PndmqrvX0dvv26xbe7v5eKx9dXySE0ntIhvTxZntVxALdurS4ghnnPtU6pPEtR",
+	"FWmd0OUhF42bsvvJNPfFsPaH0WqVg9k7Y/nadGkR2qdPQxS6L751aI3TfQyRft2SyiFKoP6mFRrjA8oh",
+	"HR92+sNFmai7H5cVdlvZl+4MhKYaSMmKjRMRhuyVUC59jNx2iH2M1CbH0meZ6rrILQ9NuMb+7bLtzicT",
+	"cNKUM1U7X+tzn9+Tlt348b3h7/Bxvd/b4u7vtv0MBGjLwO45S27Bna926JfqPmsuf1598ocqhb8KS1n9",
+	"fTrhdvrefQUSWLbY86nP3aP3MJD7/uT+vf6E8SketedO3uOlaDTCDQfvoS5onbz3yn9EpC0cOOwAh3Vn",
+	"3uBR1Fvi06lLXmO0/wWs4G3gPYcLMR2DCJt73Xq3IUM+ThpwlQ6QrnC1Rtq00j4EyG7yMbAVt0S++Cl+",
+	"IejLl1FwrNVv/O+pXz7DX/kGN7lVrEQhg9F5fXRoXXru1q1Vp7+FZUvjAiCRSgtj0Ru3FaSHN8uSuRS2",
+	"Yb0NxehCkCb/ganaDewwZXTbfc/0+anQ423xs9+dCQY32a+sFdsazB1LvU9tuWx1K+dLH9iq004LXRTg",
+	"ZrWyvQ+qNdOYXvld23m+ro5zdPqm5L4puc9Sch5VcWB7z0YDAvb5fGF/8k3rY+chs3o+z4TZbI2gr7bO",
+	"BB29Zct13yHc449RoyuiYMJAUP8PqoyrOIyUEXh22xkzwloPTidAjrSMZ3jWVSuH2xSde9IDu21/yM4V",
+	"qVBGx4tG6tr+TTchp1M/XTO2qb7Po7uldmt9FeFq9/Pq/9/EpX9iNfZNF91CFz3l5dJjD5uKD31m5jDN",
+	"lLsD+D9dK3W2Lb6obCth1joqv7kY+4Pt42s/87abe/4fW599oy+u1CfuU6qq/Xbj4mYH26LPwhHNSGvh",
+	"mZmt7qPWiTVTYVdC0Cdq4Ccl5Hwx1RUerL7dqhSpNiplyJ7qS+p79J8OoEMYW6pTmt3eo4cNnspVunoQ",
+	"2hO2wPgUfVHZunPYtJbfx1NSVd1WxEtRd/vAZaRLpFwzkgdLziXOtG6TIaiQowLWBrHesPWJoh43Gx+k",
+	"2mr5qrdgsrUdYI+oJEio4Xrja2C2QYRTRd90aBDie9sx5VLgE9ofYuw2WFojslmXlXnqznP6LAvD/Te3",
+	"W+5Bi9cdkb2j0PTv1N+ZOBDlgKe7F1ttTdpveferPyE/gV/j+LO57rIRPnS8vhm+b4YPpdfrVQ/ubhmN",
+	"w2yf/+Dglzd/D+jQZOq83OwjyQQC51uYQmz5biDevmcCzZh7CoGLPFItezO5riXeF283D2ve/niCe6lD",
+	"hiPGecheIlHaZquj/3zb26ejHVunCkSqbgtufSFN0jmFnIIQPPGZlzlQpD4H/pq+eAZmm0rBEyp/I1kI",
+	"vdlMlQwawp/IF9pzavyQPaOgqTutg6xRG4g/SPmFZBFpa74Vf764GnmtUu3O/nNfoLsuX9n+KAaqifbn",
+	"MN6+u2oafTu75TbgI8P2kXjw+l0k7fl8Xoo5+Hx46n0HBqX1khqDsvuen4QoSJ5bvQ3daCznd7bei6i0",
+	"q3dX/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

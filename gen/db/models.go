@@ -88,6 +88,7 @@ type Task struct {
 	CompletedAt *time.Time
 	Version     int64
 	DeletedAt   *time.Time
+	Position    string
 }
 
 type UserClock struct {

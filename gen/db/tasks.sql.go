@@ -46,7 +46,7 @@ func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, err
 }
 
 const taskChanges = `-- name: TaskChanges :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position
 FROM tasks
 WHERE user_id = $1
   AND ($2::timestamptz IS NULL
@@ -98,6 +98,7 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 		); err != nil {
 			return nil, err
 		}
@@ -110,16 +111,11 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 }
 
 const taskCreate = `-- name: TaskCreate :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-        (SELECT last FROM clock), (SELECT last FROM clock),
-        CASE WHEN $5::bool THEN (SELECT last FROM clock) END)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, position,
+                   created_at, updated_at, completed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+        $10::timestamptz, $10::timestamptz, CASE WHEN $5::bool THEN $10::timestamptz END)
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
 `
 
 type TaskCreateParams struct {
@@ -131,8 +127,12 @@ type TaskCreateParams struct {
 	Priority    TaskPriority
 	DueDate     *time.Time
 	Tags        []string
+	Position    string
+	Now         time.Time
 }
 
+// Inserts a task; the caller holds the user's clock (UserClockTick) and passes its value as
+// now, and the position it computed from TaskFirstPosition.
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
@@ -143,6 +143,8 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		arg.Priority,
 		arg.DueDate,
 		arg.Tags,
+		arg.Position,
+		arg.Now,
 	)
 	var i Task
 	err := row.Scan(
@@ -159,6 +161,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
 }
@@ -205,8 +208,24 @@ func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, 
 	return result.RowsAffected(), nil
 }
 
+const taskFirstPosition = `-- name: TaskFirstPosition :one
+SELECT position FROM tasks
+WHERE user_id = $1
+ORDER BY position
+LIMIT 1
+`
+
+// The lowest position among all the user's rows, tombstones included (so that a restored
+// task never shares its position).
+func (q *Queries) TaskFirstPosition(ctx context.Context, userID string) (string, error) {
+	row := q.db.QueryRow(ctx, taskFirstPosition, userID)
+	var position string
+	err := row.Scan(&position)
+	return position, err
+}
+
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position FROM tasks
 WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
@@ -232,8 +251,75 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
+}
+
+const taskMove = `-- name: TaskMove :one
+UPDATE tasks SET
+    position   = $1,
+    updated_at = $2::timestamptz,
+    version    = version + 1
+WHERE user_id = $3 AND id = $4 AND deleted_at IS NULL
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+`
+
+type TaskMoveParams struct {
+	Position string
+	Now      time.Time
+	UserID   string
+	ID       uuid.UUID
+}
+
+// Gives the task its new position; the caller holds the user's clock and passes its value.
+func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error) {
+	row := q.db.QueryRow(ctx, taskMove,
+		arg.Position,
+		arg.Now,
+		arg.UserID,
+		arg.ID,
+	)
+	var i Task
+	err := row.Scan(
+		&i.UserID,
+		&i.ID,
+		&i.Title,
+		&i.Description,
+		&i.Completed,
+		&i.Priority,
+		&i.DueDate,
+		&i.Tags,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CompletedAt,
+		&i.Version,
+		&i.DeletedAt,
+		&i.Position,
+	)
+	return i, err
+}
+
+const taskPositionAfter = `-- name: TaskPositionAfter :one
+SELECT position FROM tasks
+WHERE user_id = $1 AND position > $2::text AND id <> $3
+ORDER BY position
+LIMIT 1
+`
+
+type TaskPositionAfterParams struct {
+	UserID string
+	After  string
+	ID     uuid.UUID
+}
+
+// The lowest position above after (every position is above the empty string) among all the user's rows
+// but the task being moved.
+func (q *Queries) TaskPositionAfter(ctx context.Context, arg TaskPositionAfterParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskPositionAfter, arg.UserID, arg.After, arg.ID)
+	var position string
+	err := row.Scan(&position)
+	return position, err
 }
 
 const taskRestore = `-- name: TaskRestore :one
@@ -249,7 +335,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
   AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
 `
 
 type TaskRestoreParams struct {
@@ -277,6 +363,7 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task,
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
 }
@@ -295,7 +382,7 @@ UPDATE tasks SET
     version      = version + (completed <> $1::bool)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
 `
 
 type TaskSetCompletedParams struct {
@@ -323,6 +410,7 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
 }
@@ -361,7 +449,7 @@ UPDATE tasks SET
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
 `
 
 type TaskToggleParams struct {
@@ -386,6 +474,7 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
 }
@@ -411,7 +500,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $13 AND tasks.id = $14 AND tasks.deleted_at IS NULL
   AND ($15::bigint[] IS NULL OR version = ANY ($15::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
 `
 
 type TaskUpdateParams struct {
@@ -467,6 +556,7 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.CompletedAt,
 		&i.Version,
 		&i.DeletedAt,
+		&i.Position,
 	)
 	return i, err
 }
@@ -490,4 +580,19 @@ func (q *Queries) UserClockGet(ctx context.Context, userID string) (UserClockGet
 	var i UserClockGetRow
 	err := row.Scan(&i.Now, &i.Last, &i.PurgedThrough)
 	return i, err
+}
+
+const userClockTick = `-- name: UserClockTick :one
+INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
+ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
+RETURNING last
+`
+
+// Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
+// the row stays locked until commit, and the value stamps what the transaction writes.
+func (q *Queries) UserClockTick(ctx context.Context, userID string) (time.Time, error) {
+	row := q.db.QueryRow(ctx, userClockTick, userID)
+	var last time.Time
+	err := row.Scan(&last)
+	return last, err
 }

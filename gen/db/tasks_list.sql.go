@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -84,6 +84,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -97,7 +98,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -168,6 +169,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -181,7 +183,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (coalesce(due_date, 'infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (coalesce(due_date, 'infinity'::date))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -252,6 +254,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -265,7 +268,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (coalesce(due_date, '-infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (coalesce(due_date, '-infinity'::date))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -336,6 +339,177 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.SortKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListPositionAsc = `-- name: TaskListPositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (position)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND deleted_at IS NULL
+  AND ($2::bool IS NULL OR completed = $2::bool)
+  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
+  AND ($4::text IS NULL
+       OR strpos(lower(title), lower($4::text)) > 0
+       OR strpos(lower(description), lower($4::text)) > 0)
+  AND ($5::text[] IS NULL OR tags && $5::text[])
+  AND ($6::date IS NULL OR due_date <= $6::date)
+  AND ($7::date IS NULL OR due_date >= $7::date)
+  AND ($8::text IS NULL
+       OR (position, id) > ($8::text::text, $9::uuid))
+ORDER BY position ASC, id ASC
+LIMIT $10
+`
+
+type TaskListPositionAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListPositionAscRow struct {
+	Task    Task
+	SortKey string
+}
+
+// Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC; after_key/after_id
+// (the last row's sort_key and id) continue after a page.
+func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]TaskListPositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListPositionAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TaskListPositionAscRow{}
+	for rows.Next() {
+		var i TaskListPositionAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.SortKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListPositionDesc = `-- name: TaskListPositionDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (position)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND deleted_at IS NULL
+  AND ($2::bool IS NULL OR completed = $2::bool)
+  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
+  AND ($4::text IS NULL
+       OR strpos(lower(title), lower($4::text)) > 0
+       OR strpos(lower(description), lower($4::text)) > 0)
+  AND ($5::text[] IS NULL OR tags && $5::text[])
+  AND ($6::date IS NULL OR due_date <= $6::date)
+  AND ($7::date IS NULL OR due_date >= $7::date)
+  AND ($8::text IS NULL
+       OR (position, id) < ($8::text::text, $9::uuid))
+ORDER BY position DESC, id DESC
+LIMIT $10
+`
+
+type TaskListPositionDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListPositionDescRow struct {
+	Task    Task
+	SortKey string
+}
+
+// Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC; after_key/after_id
+// (the last row's sort_key and id) continue after a page.
+func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]TaskListPositionDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListPositionDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TaskListPositionDescRow{}
+	for rows.Next() {
+		var i TaskListPositionDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -349,7 +523,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -420,6 +594,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -433,7 +608,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -504,6 +679,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -517,7 +693,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -588,6 +764,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -601,7 +778,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -672,6 +849,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -685,7 +863,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -756,6 +934,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -769,7 +948,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -840,6 +1019,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.CompletedAt,
 			&i.Task.Version,
 			&i.Task.DeletedAt,
+			&i.Task.Position,
 			&i.SortKey,
 		); err != nil {
 			return nil, err

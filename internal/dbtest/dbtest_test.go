@@ -36,7 +36,7 @@ func TestNewGivesEachCallItsOwnMigratedDatabase(t *testing.T) {
 			t.Fatalf("database %s has no tasks table", currentDatabase(t, pool))
 		}
 	}
-	if _, err := a.Exec(ctx, "INSERT INTO tasks (user_id, id, title) VALUES ('u1', gen_random_uuid(), 'only in a')"); err != nil {
+	if _, err := a.Exec(ctx, "INSERT INTO tasks (user_id, id, title, position) VALUES ('u1', gen_random_uuid(), 'only in a', 'a0')"); err != nil {
 		t.Fatal(err)
 	}
 	var n int

@@ -26,6 +26,7 @@ func everyRoute(id uuid.UUID) []apitest.Req {
 		{Method: http.MethodDelete, Path: p},
 		{Method: http.MethodPatch, Path: p + "/complete"},
 		{Method: http.MethodPost, Path: p + "/restore"},
+		{Method: http.MethodPost, Path: p + "/move", Body: map[string]any{"after_id": nil}},
 		{Method: http.MethodPost, Path: "/api/tasks/bulk", Body: map[string]any{"action": "complete", "ids": []string{id.String()}}},
 		{Method: http.MethodGet, Path: "/api/tasks/changes"},
 		{Method: http.MethodGet, Path: "/api/tasks/changes?updated_after=2026-01-01T00:00:00Z"},

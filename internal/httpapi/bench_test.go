@@ -42,7 +42,7 @@ func benchTask() store.Task {
 	now := time.Now().UTC()
 	d := "Forms are in the blue folder."
 	return store.Task{ID: uuid.Must(uuid.NewV7()), Title: "File the tax return", Description: &d, Priority: "high",
-		Tags: []string{"admin", "money"}, CreatedAt: now, UpdatedAt: now, Version: 3}
+		Tags: []string{"admin", "money"}, CreatedAt: now, UpdatedAt: now, Version: 3, Position: "a0"}
 }
 
 // benchServer is the real handler stack (validator, auth, error handler, metrics, access

@@ -30,6 +30,7 @@ type Store interface {
 	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
 	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
+	TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error)
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	Ping(ctx context.Context) error

@@ -159,6 +159,7 @@ func toAPI(t store.Task) api.Task {
 		Tags:      t.Tags,
 		CreatedAt: t.CreatedAt.UTC(),
 		UpdatedAt: t.UpdatedAt.UTC(),
+		Position:  &t.Position, // read-only, hence a pointer in the generated type; always set
 	}
 	if t.Tags == nil {
 		out.Tags = []string{}

@@ -33,6 +33,7 @@ func idRoutes(id string, etag string) map[string]apitest.Req {
 		"Toggle":             {Method: http.MethodPatch, Path: p + "/complete"},
 		"SetCompleted":       {Method: http.MethodPatch, Path: p + "/complete", Body: map[string]any{"completed": true}},
 		"Restore":            {Method: http.MethodPost, Path: p + "/restore"},
+		"MoveToTop":          {Method: http.MethodPost, Path: p + "/move", Body: map[string]any{"after_id": nil}},
 	}
 }
 

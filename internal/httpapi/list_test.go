@@ -102,6 +102,8 @@ func expectedOrder(tasks []api.Task, sort string, desc bool) []api.Task {
 			c = strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
 		case "priority":
 			c = cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority])
+		case "position":
+			c = strings.Compare(*a.Position, *b.Position) // byte order, not locale
 		case "due_date":
 			da, db := dateString(a), dateString(b)
 			switch {
@@ -129,7 +131,7 @@ func expectedOrder(tasks []api.Task, sort string, desc bool) []api.Task {
 }
 
 // defaultDesc is the contract's default order per sort key.
-var defaultDesc = map[string]bool{"created": true, "updated": true, "priority": true, "title": false, "due_date": false}
+var defaultDesc = map[string]bool{"created": true, "updated": true, "priority": true, "title": false, "due_date": false, "position": false}
 
 // pagingFixture creates n tasks for userA with many ties: few distinct titles (differing in
 // case only), priorities and due dates; some completed and some edited after creation, so
@@ -153,6 +155,16 @@ func pagingFixture(t *testing.T, f *fixture, n int) []api.Task {
 		wantStatus(t, r, http.StatusOK)
 		created[i] = r.Task(t)
 	}
+	// Move some, so the manual order is neither.
+	for i := 0; i < n; i += 9 {
+		var after any
+		if j := (i*7 + 3) % n; j != i && i%2 == 0 {
+			after = created[j].Id
+		}
+		r := f.Do(t, apitest.Req{Method: http.MethodPost, Path: taskPath(created[i].Id) + "/move", Token: f.tokA, Body: map[string]any{"after_id": after}})
+		wantStatus(t, r, http.StatusOK)
+		created[i] = r.Task(t)
+	}
 	return created
 }
 
@@ -162,7 +174,7 @@ func TestListSortAndPaging(t *testing.T) {
 	tasks := pagingFixture(t, f, 120)
 	f.create(t, f.tokB, map[string]any{"title": "alpha", "priority": "high"}) // never in A's pages
 
-	for _, sort := range []string{"created", "updated", "title", "due_date", "priority"} {
+	for _, sort := range []string{"created", "updated", "title", "due_date", "priority", "position"} {
 		for _, order := range []string{"", "asc", "desc"} {
 			name := sort + "/" + cmp.Or(order, "default")
 			t.Run(name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package migrate_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/todo-api/todo-api/db/migrations"
+	"github.com/todo-api/todo-api/internal/fracindex"
 	"github.com/todo-api/todo-api/internal/migrate"
 )
 
@@ -41,7 +44,9 @@ func TestSyncOrderMigrationKeepsExistingData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ('alice', 'k', 'h')`); err != nil {
+	if _, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, response)
+		SELECT user_id, 'k', 'h', jsonb_build_object('id', id, 'title', title) FROM tasks
+		WHERE user_id = 'alice' ORDER BY created_at, id LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
 	if err := migrate.Up(ctx, dsn, nil); err != nil {
@@ -77,6 +82,29 @@ func TestSyncOrderMigrationKeepsExistingData(t *testing.T) {
 	var live int
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM tasks WHERE deleted_at IS NULL").Scan(&live); err != nil || live != 4 {
 		t.Fatalf("%d live tasks after the migration (%v), want 4", live, err)
+	}
+	// Positions: newest first per user, valid keys with room before them.
+	rows, err = pool.Query(ctx, "SELECT user_id || ' ' || position FROM tasks ORDER BY user_id, created_at DESC, id DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	positions, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if want := []string{"alice e00000", "alice e00001", "alice e00002", "bob e00000"}; err != nil || !slices.Equal(positions, want) {
+		t.Fatalf("positions %q, %v; want %q", positions, err, want)
+	}
+	for _, p := range positions {
+		key := strings.Fields(p)[1]
+		if err := fracindex.Validate(key); err != nil {
+			t.Fatal(err)
+		}
+		if before, err := fracindex.Between("", key); err != nil || before >= key {
+			t.Fatalf("no room before %q: %q, %v", key, before, err)
+		}
+	}
+	// The saved create response now carries its task's position.
+	var saved string
+	if err := pool.QueryRow(ctx, "SELECT response->>'position' FROM idempotency_keys WHERE user_id = 'alice' AND key = 'k'").Scan(&saved); err != nil || saved != "e00002" {
+		t.Fatalf("saved response's position %q, %v; want the oldest task's e00002", saved, err)
 	}
 
 	// A tombstone, then 0003 rolled back.

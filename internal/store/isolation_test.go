@@ -133,6 +133,14 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			_, err := s.TaskRestore(ctx, intruder, task.ID)
 			return err
 		}},
+		{"TaskMoveToTop", "TaskMove", func(ctx context.Context, task Task) error {
+			_, err := s.TaskMove(ctx, intruder, task.ID, nil)
+			return err
+		}},
+		{"TaskMoveAfterOwnTask", "TaskMove", func(ctx context.Context, task Task) error {
+			_, err := s.TaskMove(ctx, intruder, task.ID, &mine.ID)
+			return err
+		}},
 	}
 	for _, tt := range byID {
 		call(tt.method)
@@ -192,6 +200,21 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			}
 		}
 	}
+
+	t.Run("TaskMoveAfterForeignTaskIsLikeAfterNoTask", func(t *testing.T) {
+		ownBefore, err := s.TaskGet(t.Context(), intruder, mine.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, after := range append(owned, Task{Title: "no such task", ID: uuid.New()}) {
+			if _, err := s.TaskMove(t.Context(), intruder, mine.ID, &after.ID); !errors.Is(err, ErrNoSuchAfter) {
+				t.Errorf("move after %q: %v, want ErrNoSuchAfter", after.Title, err)
+			}
+		}
+		if got, err := s.TaskGet(t.Context(), intruder, mine.ID); err != nil || render(got) != render(ownBefore) {
+			t.Errorf("the intruder's own task changed: %s, %v", render(got), err)
+		}
+	})
 
 	call("TaskBulk")
 	t.Run("TaskBulkOnForeignTasksIsNotFound", func(t *testing.T) {

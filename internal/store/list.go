@@ -17,6 +17,7 @@ const (
 	SortTitle    = "title"
 	SortDueDate  = "due_date"
 	SortPriority = "priority"
+	SortPosition = "position"
 )
 
 // Position is where a page ends: the last task's sort key (as PostgreSQL prints it) and id.
@@ -86,6 +87,8 @@ var listQueries = map[orderKey]listFunc{
 	{SortDueDate, true}:   adapt((*db.Queries).TaskListDueDateDesc),
 	{SortPriority, false}: adapt((*db.Queries).TaskListPriorityAsc),
 	{SortPriority, true}:  adapt((*db.Queries).TaskListPriorityDesc),
+	{SortPosition, false}: adapt((*db.Queries).TaskListPositionAsc),
+	{SortPosition, true}:  adapt((*db.Queries).TaskListPositionDesc),
 }
 
 // TaskList returns one page of userID's tasks and, when more follow, the position to

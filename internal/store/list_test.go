@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
+	"github.com/todo-api/todo-api/internal/fracindex"
 )
 
 // orderName names a listing order as the generated query does: CreatedAsc, DueDateDesc, …
@@ -71,12 +73,13 @@ type listRow struct {
 	Due                  *time.Time
 	Tags                 []string
 	CreatedAt, UpdatedAt time.Time
+	Position             string
 }
 
 func loadRows(t *testing.T, pool *pgxpool.Pool, user string) []listRow {
 	t.Helper()
 	rows, err := pool.Query(t.Context(), `
-		SELECT id, title, description, completed, priority::text, due_date, tags, created_at, updated_at
+		SELECT id, title, description, completed, priority::text, due_date, tags, created_at, updated_at, position
 		FROM tasks WHERE user_id = $1`, user)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +103,7 @@ func expectedOrder(t *testing.T, rows []listRow, k orderKey) []uuid.UUID {
 		SortUpdated:  func(a, b listRow) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
 		SortTitle:    func(a, b listRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) },
 		SortPriority: func(a, b listRow) int { return cmp.Compare(priorityRank[a.Priority], priorityRank[b.Priority]) },
+		SortPosition: func(a, b listRow) int { return strings.Compare(a.Position, b.Position) }, // byte order
 		SortDueDate: func(a, b listRow) int {
 			if a.Due == nil || b.Due == nil {
 				return 0 // both nil here; one nil is handled before the direction applies
@@ -214,6 +218,16 @@ func seedListing(t *testing.T, pool *pgxpool.Pool, user string, n int) {
 	tagSets := [][]string{{}, {"work"}, {"home", "urgent"}, {"work", "urgent"}, {"errand"}}
 	created := time.Date(2024, 1, 2, 3, 4, 5, 123456000, time.UTC)
 	updated := time.Date(2024, 6, 7, 8, 9, 10, 654321000, time.UTC)
+	// Positions in an order unrelated to the others: keys made in sequence, then shuffled.
+	positions := make([]string, n)
+	key := ""
+	for _, j := range rand.New(rand.NewPCG(uint64(n), 7)).Perm(n) {
+		var err error
+		if key, err = fracindex.Between(key, ""); err != nil {
+			t.Fatal(err)
+		}
+		positions[j] = key
+	}
 	batch := &pgx.Batch{}
 	for i := range n {
 		var desc *string
@@ -230,10 +244,10 @@ func seedListing(t *testing.T, pool *pgxpool.Pool, user string, n int) {
 		if i%3 == 2 {
 			completedAt = &u
 		}
-		batch.Queue(`INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at)
-			VALUES ($1, $2, $3, $4, $5, $6::text::task_priority, $7, $8, $9, $10, $11)`,
+		batch.Queue(`INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, position)
+			VALUES ($1, $2, $3, $4, $5, $6::text::task_priority, $7, $8, $9, $10, $11, $12)`,
 			user, uuid.New(), cases[(i/7)%3](words[i%len(words)]), desc, completedAt != nil,
-			[]string{"low", "medium", "high"}[(i/2)%3], due, tagSets[(i/3)%len(tagSets)], c, u, completedAt)
+			[]string{"low", "medium", "high"}[(i/2)%3], due, tagSets[(i/3)%len(tagSets)], c, u, completedAt, positions[i])
 	}
 	if err := pool.SendBatch(t.Context(), batch).Close(); err != nil {
 		t.Fatalf("seed tasks: %v", err)
@@ -515,7 +529,7 @@ func explain(t *testing.T, q interface {
 func seedPlanTable(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
 	_, err := pool.Exec(t.Context(), `
-		INSERT INTO tasks (user_id, id, title, description, completed, completed_at, priority, due_date, tags, created_at, updated_at)
+		INSERT INTO tasks (user_id, id, title, description, completed, completed_at, priority, due_date, tags, created_at, updated_at, position)
 		SELECT CASE WHEN g <= 2000 THEN 'heavy' ELSE 'user-' || (g % 80) END,
 		       gen_random_uuid(),
 		       initcap(substr(md5(g::text), 1, 12)) || ' task',
@@ -528,7 +542,8 @@ func seedPlanTable(t *testing.T, pool *pgxpool.Pool) {
 		                  WHEN 3 THEN '{work,errand}' WHEN 4 THEN '{home}' WHEN 5 THEN '{work,home}'
 		                  WHEN 6 THEN '{errand}' ELSE '{reading}' END,
 		       now() - g * interval '1 minute',
-		       now() - ((g * 37) % 10000) * interval '1 minute'
+		       now() - ((g * 37) % 10000) * interval '1 minute',
+		       'a0' || md5(g::text) || '1'
 		FROM generate_series(1, 10000) g`)
 	if err != nil {
 		t.Fatalf("seed: %v", err)

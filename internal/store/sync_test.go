@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/gen/db"
@@ -438,17 +439,13 @@ func (c *syncClient) check(t *testing.T, pool *pgxpool.Pool, user string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[uuid.UUID]string{}
-	for rows.Next() {
-		var r db.Task
-		if err := rows.Scan(&r.UserID, &r.ID, &r.Title, &r.Description, &r.Completed, &r.Priority, &r.DueDate, &r.Tags,
-			&r.CreatedAt, &r.UpdatedAt, &r.CompletedAt, &r.Version, &r.DeletedAt); err != nil {
-			t.Fatal(err)
-		}
-		want[r.ID] = render(fromRow(r))
+	stored, err := pgx.CollectRows(rows, pgx.RowToStructByPos[db.Task]) // the model's fields are the columns, in order
+	if err != nil {
+		t.Fatal(err)
 	}
-	if rows.Err() != nil {
-		t.Fatal(rows.Err())
+	want := map[uuid.UUID]string{}
+	for _, r := range stored {
+		want[r.ID] = render(fromRow(r))
 	}
 	got := map[uuid.UUID]string{}
 	for id, task := range c.tasks {

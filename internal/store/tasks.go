@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/todo-api/todo-api/gen/db"
+	"github.com/todo-api/todo-api/internal/fracindex"
 )
 
 // Task is a task as stored.
@@ -26,6 +27,9 @@ type Task struct {
 	CompletedAt *time.Time `json:"completed_at"`
 	// Version increases with every change; it is the task's ETag.
 	Version int64 `json:"version"`
+	// Position is the task's place in the manual order (sort=position): a fractional-index
+	// key (internal/fracindex), unique among the user's tasks.
+	Position string `json:"position"`
 	// DeletedAt is set on a tombstone (a deleted task, kept for TombstoneRetention); it
 	// equals UpdatedAt. Only TaskChanges returns tombstones.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
@@ -93,6 +97,7 @@ func fromRow(r db.Task) Task {
 		UpdatedAt:   r.UpdatedAt,
 		CompletedAt: r.CompletedAt,
 		Version:     r.Version,
+		Position:    r.Position,
 		DeletedAt:   r.DeletedAt,
 	}
 	if t.Tags == nil {
@@ -108,10 +113,10 @@ func nonNil(tags []string) []string {
 	return tags
 }
 
-// TaskCreate stores a new task for userID. With an idempotency key, a repeat of the same
-// request (same requestHash) within 24 hours returns the task of the first one with
-// replayed=true; the same key with another hash is ErrIdempotencyMismatch. Concurrent
-// requests with one key serialise on the key's row.
+// TaskCreate stores a new task for userID, at the top of the manual order. With an
+// idempotency key, a repeat of the same request (same requestHash) within 24 hours returns
+// the task of the first one with replayed=true; the same key with another hash is
+// ErrIdempotencyMismatch. Concurrent requests with one key serialise on the key's row.
 func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, idemKey string, requestHash []byte) (task Task, replayed bool, err error) {
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -127,26 +132,33 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		DueDate:     f.DueDate,
 		Tags:        nonNil(f.Tags),
 	}
-	if idemKey == "" {
-		err = s.query(ctx, func(ctx context.Context, q *db.Queries) error {
-			row, err := q.TaskCreate(ctx, params)
-			task = fromRow(row)
-			return err
-		})
+	insert := func(ctx context.Context, q *db.Queries) error {
+		// The clock first: it serialises this with the user's other writes, so the first
+		// position read next is current and no other create can take the same one.
+		now, err := q.UserClockTick(ctx, userID)
 		if err != nil {
-			return Task{}, false, fmt.Errorf("create task: %w", err)
+			return fmt.Errorf("take clock: %w", err)
 		}
-		return task, false, nil
+		first, err := q.TaskFirstPosition(ctx, userID)
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("read first position: %w", err)
+		}
+		if params.Position, err = fracindex.Between("", first); err != nil {
+			return fmt.Errorf("position before %q: %w", first, err)
+		}
+		params.Now = now
+		row, err := q.TaskCreate(ctx, params)
+		if err != nil {
+			return fmt.Errorf("insert task: %w", err)
+		}
+		task = fromRow(row)
+		return nil
 	}
-	replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task,
-		func(ctx context.Context, q *db.Queries) error {
-			row, err := q.TaskCreate(ctx, params)
-			if err != nil {
-				return fmt.Errorf("insert task: %w", err)
-			}
-			task = fromRow(row)
-			return nil
-		})
+	if idemKey == "" {
+		err = s.withTx(ctx, insert)
+	} else {
+		replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task, insert)
+	}
 	if err != nil {
 		return Task{}, false, fmt.Errorf("create task: %w", err)
 	}

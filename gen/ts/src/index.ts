@@ -42,8 +42,8 @@ export interface TodoClientOptions {
 /**
  * createTodoClient returns the generated `TodoApi` bound to its own fetch client: one method
  * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
- * `completeTask`, `deleteTask`, `restoreTask`, `bulkTasks`, `listTaskChanges`, `listTags`,
- * `getTaskStats`), each resolving to
+ * `completeTask`, `deleteTask`, `restoreTask`, `moveTask`, `bulkTasks`, `listTaskChanges`,
+ * `listTags`, `getTaskStats`), each resolving to
  * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
  * (a network failure rejects with fetch's own `TypeError`).
  */

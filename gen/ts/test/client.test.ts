@@ -312,3 +312,31 @@ test('bulk actions', async (t) => {
     assert.ok(err.fieldError('/tags'));
   });
 });
+
+test('manual order', async (t) => {
+  const made: Task[] = [];
+  for (const title of ['Order 1', 'Order 2', 'Order 3']) made.push((await todo.createTask({ body: { title, tags: ['order'] } })).data);
+  const [one, two, three] = made as [Task, Task, Task];
+  const order = async () => (await todo.listTasks({ query: { tag: ['order'], sort: 'position' } })).data.map((x) => x.title);
+
+  await t.test('new tasks go to the top', async () => {
+    assert.deepEqual(await order(), ['Order 3', 'Order 2', 'Order 1']);
+    assert.ok(three.position < two.position, 'positions compare as strings');
+  });
+
+  await t.test('move after another task, and to the top', async () => {
+    const res = await todo.moveTask({ path: { id: three.id }, body: { after_id: one.id } });
+    assert.notEqual(res.data.position, three.position);
+    assert.ok(getETag(res));
+    assert.deepEqual(await order(), ['Order 2', 'Order 1', 'Order 3']);
+    await todo.moveTask({ path: { id: one.id }, body: { after_id: null } });
+    assert.deepEqual(await order(), ['Order 1', 'Order 2', 'Order 3']);
+  });
+
+  await t.test("after another user's task is a 422 naming /after_id", async () => {
+    const theirs = (await other.createTask({ body: { title: 'Theirs' } })).data;
+    const err = await rejectsWith(422, todo.moveTask({ path: { id: two.id }, body: { after_id: theirs.id } }));
+    assert.ok(err.fieldError('/after_id'));
+    await rejectsWith(404, other.moveTask({ path: { id: two.id }, body: { after_id: null } }));
+  });
+});

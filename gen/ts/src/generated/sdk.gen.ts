@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -276,6 +276,32 @@ export class TodoApi extends HeyApiClient {
      */
     public restoreTask<ThrowOnError extends boolean = true>(options: Options<RestoreTaskData, ThrowOnError>) {
         return (options.client ?? this.client).post<RestoreTaskResponses, RestoreTaskErrors, ThrowOnError>({ url: '/api/tasks/{id}/restore', ...options });
+    }
+    
+    /**
+     * Move a task in the manual order
+     *
+     * Puts the task right after the task `after_id` in the caller's manual order
+     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Only this
+     * task changes: it gets a new `position` between its new neighbours, a new version and
+     * `updated_at`. Moving a task to where it already is changes nothing. Concurrent moves
+     * (and creates, which put new tasks at the top) of one caller are applied one after
+     * another, never giving two tasks one position.
+     *
+     * `404`: no such task (as elsewhere). `422` naming `/after_id`: `after_id` is not one of
+     * the caller's live tasks — unknown, deleted and other users' tasks alike — or is the
+     * task itself.
+     *
+     */
+    public moveTask<ThrowOnError extends boolean = true>(options: Options<MoveTaskData, ThrowOnError>) {
+        return (options.client ?? this.client).post<MoveTaskResponses, MoveTaskErrors, ThrowOnError>({
+            url: '/api/tasks/{id}/move',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
     }
     
     /**

@@ -26,6 +26,14 @@ export type Task = {
      * When the task was last marked completed; null while it is not.
      */
     completed_at: string | null;
+    /**
+     * The task's place in the caller's manual order (`sort=position`): tasks sort by this
+     * string byte by byte (`"Zz" < "a0" < "a0V" < "a1"`), not by locale. New tasks go to
+     * the top; `POST /api/tasks/{id}/move` changes it. Opaque otherwise: compare, never
+     * compute.
+     *
+     */
+    readonly position: string;
 };
 
 /**
@@ -67,6 +75,16 @@ export type TaskPatch = {
      * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
      */
     tags?: Array<string>;
+};
+
+/**
+ * Where to put the task. Unknown properties are refused (`422` naming them).
+ */
+export type TaskMove = {
+    /**
+     * The task to put it right after; `null` puts it at the top.
+     */
+    after_id: string | null;
 };
 
 export type TaskCompletion = {
@@ -171,6 +189,35 @@ export type FieldError = {
     message: string;
 };
 
+export type TaskWritable = {
+    /**
+     * Assigned by the server.
+     */
+    id: string;
+    title: string;
+    description: string | null;
+    completed: boolean;
+    priority: Priority;
+    due_date: string | null;
+    tags: Array<string>;
+    created_at: string;
+    /**
+     * Changes on every modification.
+     */
+    updated_at: string;
+    /**
+     * When the task was last marked completed; null while it is not.
+     */
+    completed_at: string | null;
+};
+
+/**
+ * One entry of the change feed: the task as it now is, or a tombstone if it was deleted.
+ * Tell them apart by `deleted_at`, which only a tombstone has.
+ *
+ */
+export type TaskChangeWritable = TaskWritable | TaskTombstone;
+
 /**
  * The task's id. A malformed id is `400`.
  */
@@ -210,12 +257,12 @@ export type ListTasksData = {
          */
         status?: 'all' | 'pending' | 'completed';
         /**
-         * The sort key.
+         * The sort key; `position` is the caller's manual order (see `moveTask`).
          */
-        sort?: 'created' | 'updated' | 'title' | 'due_date' | 'priority';
+        sort?: 'created' | 'updated' | 'title' | 'due_date' | 'priority' | 'position';
         /**
          * Sort direction. Default: `desc` for `created`, `updated` and `priority` (high first);
-         * `asc` for `title` (case-insensitive) and `due_date`.
+         * `asc` for `title` (case-insensitive), `due_date` and `position` (top first).
          *
          */
         order?: 'asc' | 'desc';
@@ -826,6 +873,64 @@ export type RestoreTaskResponses = {
 };
 
 export type RestoreTaskResponse = RestoreTaskResponses[keyof RestoreTaskResponses];
+
+export type MoveTaskData = {
+    body: TaskMove;
+    path: {
+        /**
+         * The task's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/move';
+};
+
+export type MoveTaskErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task for this caller.
+     */
+    404: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted.
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type MoveTaskError = MoveTaskErrors[keyof MoveTaskErrors];
+
+export type MoveTaskResponses = {
+    /**
+     * The task in its new place.
+     */
+    200: Task;
+};
+
+export type MoveTaskResponse = MoveTaskResponses[keyof MoveTaskResponses];
 
 export type CompleteTaskData = {
     body?: TaskCompletion;
