@@ -159,3 +159,28 @@ func (s *FakeStore) TaskBulk(_ context.Context, userID string, b store.Bulk, _ s
 	}
 	return results, false, nil
 }
+
+// TaskMove implements httpapi.Store: after afterID (nil: to the top). The fake keeps no
+// manual order; it checks ownership of both tasks and records the change.
+func (s *FakeStore) TaskMove(_ context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.checkUser("TaskMove", userID) {
+		return store.Task{}, store.ErrInvalid
+	}
+	ft, err := s.lookup(userID, id, nil)
+	if err != nil {
+		return store.Task{}, err
+	}
+	if afterID != nil {
+		if *afterID == id {
+			s.violation("TaskMove", "task %s moved after itself", id)
+			return store.Task{}, store.ErrInvalid
+		}
+		if _, err := s.lookup(userID, *afterID, nil); err != nil {
+			return store.Task{}, err
+		}
+	}
+	s.touch(ft, ft.task.Completed)
+	return ft.task, nil
+}

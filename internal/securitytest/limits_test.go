@@ -175,7 +175,7 @@ func TestLimitsQueryParametersAndPageSizes(t *testing.T) {
 	tok := env.Token(t, user)
 	// 205 tasks, inserted directly: more than the largest page.
 	asUser(t, env, user, func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tasks (user_id, id, title) SELECT $1, gen_random_uuid(), 'task ' || g FROM generate_series(1, 205) g`, user)
+		_, err := tx.Exec(ctx, `INSERT INTO tasks (user_id, id, title, position) SELECT $1, gen_random_uuid(), 'task ' || g, 'a0' || lpad(g::text, 4, '0') FROM generate_series(1, 205) g`, user)
 		return err
 	})
 	tags := func(n int) string {
