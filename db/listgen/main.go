@@ -43,9 +43,10 @@ var orders = []order{
 	{"UpdatedDesc", "updated_at", "timestamptz", true},
 	{"TitleAsc", "lower(title)", "text", false},
 	{"TitleDesc", "lower(title)", "text", true},
-	// Tasks without a due date sort last in both directions.
-	{"DueDateAsc", "coalesce(due_date, 'infinity'::date)", "date", false},
-	{"DueDateDesc", "coalesce(due_date, '-infinity'::date)", "date", true},
+	// The due moment: date, then time (a task without a time at the end of its day); tasks
+	// without a due date sort last in both directions.
+	{"DueDateAsc", "coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp)", "timestamp", false},
+	{"DueDateDesc", "coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp)", "timestamp", true},
 	{"PriorityAsc", "priority", "task_priority", false},
 	{"PriorityDesc", "priority", "task_priority", true},
 	// Manual order: fractional-index keys, compared byte by byte (the column is COLLATE "C").
@@ -68,6 +69,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR ({{.Expr}}, id) {{.Cmp}} (sqlc.narg('after_key')::text::{{.Cast}}, sqlc.narg('after_id')::uuid))
 ORDER BY {{.Expr}} {{.Dir}}, id {{.Dir}}

@@ -8,10 +8,10 @@ RETURNING last;
 -- name: TaskCreate :one
 -- Inserts a task; the caller holds the user's clock (UserClockTick) and passes its value as
 -- now, and the position it computed from TaskFirstPosition.
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, position,
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at)
-VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), @tags, @position,
-        @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END)
+VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), sqlc.narg('due_time')::time,
+        @tags, @position, @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END)
 RETURNING *;
 
 -- name: TaskFirstPosition :one
@@ -60,6 +60,10 @@ UPDATE tasks SET
                         ELSE NULL END,
     priority     = CASE WHEN @set_priority::bool THEN @priority::task_priority ELSE priority END,
     due_date     = CASE WHEN @set_due_date::bool THEN sqlc.narg('due_date')::date ELSE due_date END,
+    -- A due time needs a due date: clearing the date clears the time too.
+    due_time     = CASE WHEN @set_due_time::bool THEN sqlc.narg('due_time')::time
+                        WHEN @set_due_date::bool AND sqlc.narg('due_date')::date IS NULL THEN NULL
+                        ELSE due_time END,
     tags         = CASE WHEN @set_tags::bool THEN @tags::text[] ELSE tags END,
     updated_at   = (SELECT last FROM clock),
     version      = version + 1
@@ -167,9 +171,14 @@ FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = @user_id;
 
 -- name: TaskStats :one
+-- overdue: not completed, and due before now on the caller's wall clock: a task with a due
+-- time once that time has passed, one without once its date has (today and now_local are
+-- the current date and time in the caller's time zone).
 SELECT count(*) AS total,
        count(*) FILTER (WHERE completed) AS completed,
-       count(*) FILTER (WHERE NOT completed AND due_date < (now() AT TIME ZONE 'UTC')::date) AS overdue
+       count(*) FILTER (WHERE NOT completed
+                        AND (due_time IS NULL AND due_date < @today::date
+                             OR due_time IS NOT NULL AND due_date + due_time < @now_local::timestamp)) AS overdue
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL;
 

@@ -12,6 +12,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (created_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY created_at ASC, id ASC
@@ -31,6 +35,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (created_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY created_at DESC, id DESC
@@ -50,6 +58,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (updated_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY updated_at ASC, id ASC
@@ -69,6 +81,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (updated_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY updated_at DESC, id DESC
@@ -88,6 +104,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (lower(title), id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY lower(title) ASC, id ASC
@@ -107,15 +127,19 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (lower(title), id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY lower(title) DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateAsc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (coalesce(due_date, 'infinity'::date))::text AS sort_key
+SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -126,15 +150,19 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (coalesce(due_date, 'infinity'::date), id) > (sqlc.narg('after_key')::text::date, sqlc.narg('after_id')::uuid))
-ORDER BY coalesce(due_date, 'infinity'::date) ASC, id ASC
+       OR (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp), id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateDesc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC; after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (coalesce(due_date, '-infinity'::date))::text AS sort_key
+SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -145,9 +173,13 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (coalesce(due_date, '-infinity'::date), id) < (sqlc.narg('after_key')::text::date, sqlc.narg('after_id')::uuid))
-ORDER BY coalesce(due_date, '-infinity'::date) DESC, id DESC
+       OR (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp), id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityAsc :many
@@ -164,6 +196,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (priority, id) > (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
 ORDER BY priority ASC, id ASC
@@ -183,6 +219,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (priority, id) < (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
 ORDER BY priority DESC, id DESC
@@ -202,6 +242,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (position, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY position ASC, id ASC
@@ -221,6 +265,10 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
+  AND (sqlc.narg('overdue')::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
+                                      false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (position, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY position DESC, id DESC

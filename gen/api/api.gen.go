@@ -166,6 +166,13 @@ func (e ListTasksParamsOrder) Valid() bool {
 	}
 }
 
+// DueTime The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
+// own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
+// that day. Needs `due_date`.
+//
+// Example: 17:00
+type DueTime = string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Field A JSON pointer into the body (`/title`, `/tags/3`), or `query.<name>`, `header.<name>`, `path.<name>`.
@@ -196,7 +203,7 @@ type TagCount struct {
 	Name  string `json:"name"`
 }
 
-// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
+// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","due_time":"17:00","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
 type Task struct {
 	Completed bool `json:"completed"`
 
@@ -205,6 +212,14 @@ type Task struct {
 	CreatedAt   time.Time                             `json:"created_at"`
 	Description nullable.Nullable[string]             `json:"description"`
 	DueDate     nullable.Nullable[openapi_types.Date] `json:"due_date"`
+
+	// DueTime The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
+	// own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
+	// that day. Needs `due_date`.
+	//
+	//
+	// Example: 17:00
+	DueTime nullable.Nullable[DueTime] `json:"due_time"`
 
 	// Id Assigned by the server.
 	Id openapi_types.UUID `json:"id"`
@@ -270,12 +285,21 @@ type TaskCompletion struct {
 
 // TaskInput A whole task as the client may write it (create, replace). `title` is trimmed and must then
 // be 1..200 characters (Unicode characters, not bytes); tags are trimmed, lower-cased and
-// de-duplicated. Unknown properties are refused (`422` naming them).
+// de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`). Unknown properties
+// are refused (`422` naming them).
 type TaskInput struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
 	Description nullable.Nullable[string]             `json:"description,omitempty"`
 	DueDate     nullable.Nullable[openapi_types.Date] `json:"due_date,omitempty"`
-	Priority    *Priority                             `json:"priority,omitempty"`
+
+	// DueTime The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
+	// own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
+	// that day. Needs `due_date`.
+	//
+	//
+	// Example: 17:00
+	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
+	Priority *Priority                  `json:"priority,omitempty"`
 
 	// Tags At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
 	Tags *[]string `json:"tags,omitempty"`
@@ -290,13 +314,23 @@ type TaskMove struct {
 	AfterId nullable.Nullable[openapi_types.UUID] `json:"after_id"`
 }
 
-// TaskPatch A JSON merge patch of a task: only the fields present change; `null` clears `description`
-// or `due_date`. The same rules as `TaskInput` apply to the values.
+// TaskPatch A JSON merge patch of a task: only the fields present change; `null` clears `description`,
+// `due_date` or `due_time`. Clearing `due_date` clears `due_time` too; setting `due_time`
+// on a task without a due date is `422` naming `/due_time`. The same rules as `TaskInput`
+// apply to the values.
 type TaskPatch struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
 	Description nullable.Nullable[string]             `json:"description,omitempty"`
 	DueDate     nullable.Nullable[openapi_types.Date] `json:"due_date,omitempty"`
-	Priority    *Priority                             `json:"priority,omitempty"`
+
+	// DueTime The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
+	// own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
+	// that day. Needs `due_date`.
+	//
+	//
+	// Example: 17:00
+	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
+	Priority *Priority                  `json:"priority,omitempty"`
 
 	// Tags At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
 	Tags *[]string `json:"tags,omitempty"`
@@ -309,7 +343,7 @@ type TaskPatch struct {
 type TaskStats struct {
 	Completed int64 `json:"completed"`
 
-	// Overdue Not completed and due before today (UTC).
+	// Overdue Not completed and due before now in the requested time zone (`tz`, default UTC).
 	Overdue int64 `json:"overdue"`
 	Pending int64 `json:"pending"`
 	Total   int64 `json:"total"`
@@ -335,6 +369,9 @@ type IfNoneMatchCollection = string
 
 // TaskID defines model for TaskID.
 type TaskID = openapi_types.UUID
+
+// TimeZone defines model for TimeZone.
+type TimeZone = string
 
 // BadRequest An RFC 9457 problem detail.
 type BadRequest = Problem
@@ -393,6 +430,16 @@ type ListTasksParams struct {
 	// DueAfter Only tasks due on or after this date.
 	DueAfter *openapi_types.Date `form:"due_after,omitempty" json:"due_after,omitempty"`
 
+	// Overdue `true`: only overdue tasks — not completed, and due before now in `tz`: a task with a
+	// `due_time` once that time has passed, one without once its `due_date` has. `false`:
+	// only the others (tasks without a due date among them).
+	Overdue *bool `form:"overdue,omitempty" json:"overdue,omitempty"`
+
+	// Tz The caller's time zone, an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`): what
+	// "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
+	// `query.tz`.
+	Tz *TimeZone `form:"tz,omitempty" json:"tz,omitempty"`
+
 	// Limit Page size.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -445,6 +492,11 @@ type ListTaskChangesParams struct {
 
 // GetTaskStatsParams defines parameters for GetTaskStats.
 type GetTaskStatsParams struct {
+	// Tz The caller's time zone, an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`): what
+	// "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
+	// `query.tz`.
+	Tz *TimeZone `form:"tz,omitempty" json:"tz,omitempty"`
+
 	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
 	// still matches the answer is `304` with no body. Compared weakly.
 	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
@@ -676,6 +728,20 @@ func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter due_after: %s", err))
 	}
 
+	// ------------- Optional query parameter "overdue" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "overdue", ctx.QueryParams(), &params.Overdue, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter overdue: %s", err))
+	}
+
+	// ------------- Optional query parameter "tz" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tz", ctx.QueryParams(), &params.Tz, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tz: %s", err))
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -825,6 +891,12 @@ func (w *ServerInterfaceWrapper) GetTaskStats(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params GetTaskStatsParams
+	// ------------- Optional query parameter "tz" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tz", ctx.QueryParams(), &params.Tz, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tz: %s", err))
+	}
 
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "If-None-Match" -------------
@@ -3523,161 +3595,172 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39cts4tueroLi3qqUsJUu2k+7INbXlpJOZTHc+NnFutjrMhhAJSbgiATYBWlFnXTUPsc8wDzZPsnXO",
-	"AUhKomw5Sad7p/JXYookgIPzfX4H/BgkOi+0EsqaYPIxWAieihL/+1BnmUis1OrRBZ/DlVSYpJQFXAom",
-	"wRvBl+ySZzLlVpesF785ioJ//eOfURD3mZ4xu5CGlcIUWhkxYdKyZMHVXBi2WgglLkXJuFrTnYIlPMtE",
-	"+Z1hlpuliZS/t8dVynK+dg/js4yzVSmtYDMuM9MP2UraBb7l10qU65DBM3gjXDt/8eQ7E6lSFKUwQlkO",
-	"8/dzGbKHOi8qK1I2K3W+ORUaJMl0sgyZ0ra5BSc5jFQQBuIDz4tMAEGOomBxPP3p5MPDUflD8T/H+ekv",
-	"URCEQSl+rWQp0mBiy0qEgUkWIudAUbsu4EljS6nmwdVVGHTT+pUttZq3qO2oBvP4zrCkKkuhLDOWWzG8",
-	"5YgvuRU/y1zaji1ecMukYZmY2Z2N+rXSlk9YHAWFKAeVEWUUnJV/iarR6CSBCQhj6VG8JM6s+82IRKvU",
-	"sEpZmbFZlWV0QwwzP2imL3Qmk/XufC9unN+vbg7TqjR+XquteXHFRF7YNb2BWb4UhlnNSjGTh89V2HJ9",
-	"PrOi7NhNN5DVbMWlZVMx06VgJTwi1fy2G/jmzZvzyi6EsjLhVuyOFz8QvBRl7AQlFmWpy79EgVTIUO+t",
-	"XgoVBbEXLvybrbhhIC9sWllYe2VEerupXYVBwUueC+tUypNU5IW2QiXrn0TH/p2zSslfK8GWYs0KUTKp",
-	"rFCpSJnjJ9bj7PXrJz8CU3I21zplyULLRPRDthSFZcenbKGr0uDTxAqoDXQhShR8WIGEsUjTBWGgeA6z",
-	"bs1tAJNrLyznH34Wam4XweT47t0wyKXyf4/Djh15MnvKbbLoWGBRZGsSI1JnWmVrJjuFGTQBrFMr4WTP",
-	"CNaL78Qsh5cLYNR1/4yJzAgWn46P4/1rmw1oQnsWNR4dn3av45lWAh9trMHuqmCmhpSj4GUmRVnrfWRy",
-	"WJzhuWh2MdF5zgdGAHtYkYZMlyy+E/fPiAW1EpEyVmZZvVZ4B1dmBUxhWHwyOo2Jm5VmU52uSZHzUqRs",
-	"JfgyW5N23kcOWNen0eSCm+WTH7t1j9tBmQ7ZOct5NtNlLlImU5zz6WjUbFHB7aKZkUyvFSx4D7fBJKgq",
-	"vLND0GqCw/0PePqSSA1/JRqkCP/LiyIDJSG1OipKPc1E/t//y9CeNsP9RylmwST4b0eNb3BEv5qjF/QU",
-	"DbpJgaf1gv/+6vmzkHE25SmZZNhfWDGr9QFuOd2RVKXR5TC4Cls+xzNtn+pUziTQY5vWz7RdSDVnC26c",
-	"IKXMSJUIZBMSHMXijX2Oz2pWCcK2n+Mtbteq3W1HW74QLv6Zto91pdKvSeJnmpkqWSCjsZkuyckiPYcE",
-	"fMHXmebphdY/83IuvubcQACAvKizwLu7d8p+kg9oWiWaPAm3PuYyE1+VarHXfzFLtTDoyqFe2ad2cc6v",
-	"RHkpE/Fa8UsuMz7Nvjo1U275lIPWx50WTBpToW/z9zc/vQq93yCtAYNp2EqUgqFjDTwg0j5sRdXMf4vx",
-	"0UUZ1D7Kdfzf8mZwrq/WKnn0oSBtdTBRalcZ5NlymcE6wZNmqcgE+OAchmBVkYJVeE9/gfO/4JeCTYVQ",
-	"rKhKkPae1fnUWK3ADJaCjP/JiKV8bfoTlkqT8DJFomU64RlLdLFGT8CsVcL4nEuF9kNXdnM8dOwst5UJ",
-	"JqfjURhYadG9hzUz4RZd6+CqVBOrUz3ghZy4BU9gjIG/9Sr8AtzQrBZcgQ6axRuLiPdRbSHWNb0i5QkW",
-	"MkNWeiZEyhKuQEIMX7MVBABWu7GG7MdD6BqpOk4ylpeW9TyhtybZBxsNJlXrp1ytnckyX1vM6ogBfBGW",
-	"QYABgiM+LHhlLDm9bbFpx0vXCk19Yzt2GTTBy0EPu9t9SPFp8vpa8coudCl/+7qa96k0Rqp5yFyoAUbf",
-	"yQWbYlBCwcYWid+8eTPYDmmuW+52BOTWXJQ6EcaA6nukrLTrz9VVi8aFRUs3LQVfGjZmZUXaFSMrE0ze",
-	"fgxmUmRpMAmOSH+EQQ5TAZMc5BW8QLAxiNbxaAQ+TMkTiJKcNNtS5jn6du9a2uj4uNFG/0mpAKkVZkFu",
-	"VEmX9f1fRiF5Y+9IwJEErEexpYkZOLaGCZ4sGFKiTw4feGWbgVaMgWYpILwkj56zVM5mAq0x+Wu4m6Yq",
-	"Cl1akT4VqeQXuNY/xrsB7Qgu7hADAvcwvPsxrPQRUAD+KkqIOq0kn9zxw27IC29ihYZQFwNe0sQ4Vi8m",
-	"7olDFh9ZPjdHJzERMka3ekiJC6C1S0uELCah6PwJXPDdH4a7EUWLW7syDk2k8tatq3ngXf0yPf0vkVhy",
-	"/6QunfwJVeXwXKZX+FQqqxykX84XrWebifg92aWcYi8fP2T3T+9+z9x2MxJVWNAm8b0If9x9vxfZj4G0",
-	"Ijc3sUhri6/q2fKy5KiipTKWq0R0h4ded8g0ZDwzmtIr3LD4fw2c8Rs8+bF7P7wSwBhV5kDDu/fvYyqC",
-	"/hqPRvVjwEtzQTMkfdGxcOskaJsfX798wkqB8pcIJlPQqrM1hFvAl0upUvBBPMV7MZ/qyk6mGVfLGGOS",
-	"IgPn6m8XFy8YEbffsaItLsJf/Wzr1Xbx0gWfP9QVSfzmJif+ch0uS2XvnQZtInWRiGLwm/gc7wrdIN0T",
-	"M8stywH8g05aMJnxzIiwufIeJqiqLAuDpBTcXwmOR8f3BuPx4Pjuxej+5GQ0GY1+CbaV0WNd5uT3Sspx",
-	"T7NKsJnOUvJf00q8T9FuuvcdD07GQRhIMEij8f3j2Sg5HXzP794ffJ+OxeD+9CQZHM9OZ+PZvdkJH49A",
-	"gLSRbrhfPqBAeRkmWQ0DUEhAGZ7mUgGVtRJrJI2zUY9lJlyI9YGVwlYl3Fb7gHuXexXu7GxNx3qbplpn",
-	"gqM12yTqbhLbFQIwaAZjk3EDAWC5BGfXP3vGYDfYagGTJg9QaQvUrNkJ5j2wEvkAbqaYkJI1O+LV3tWP",
-	"3e/YeWZj4ptpxxGI942DNhu/NeQhM5Zd5skYOVfgrVHa0ojyknjshpxUm4GuSZUVGU9qLq4d8ZyrimdM",
-	"l6koWS82urR/8a+L+xMXAMFlmpc0kaKB2XRtBVzEf3txFPzyWxQwsnksCvho86//3PhzHAVgX8G+T9cU",
-	"4IgheyZWbsS5ZlZHCplJF2csfvH81QU74oU8whuOPsr06ijXlyKui13SDtnzgv9aCabtQpQracQE2Y6X",
-	"ImRYCItUQlUoSlq20svHYVBwa0UJdPvfb88Hv/DBb+/ejgb33X/v/AdmDnn6XGXrvVtbtAzw9Q6Qu+/K",
-	"i3fLLLbY8eT4hiR4CHc/oSfHo11DWZulTR6/8a1t5bHNVg8dxbXCJMia5ZhATOq8/yFCuKX1ibWdVWoP",
-	"19I6beXYEkFHwQ1NsLGALcXVkph95uVBlaGJ4Sml0nj2oqUnnYnZJMpzJRhPKE7QJUjW2lUv2Wu1VHql",
-	"WKNr0aS4Ug/rxafHx+jIO9uf93cdK16XBLxf59cEa1WtPyiFgMxqrC7hfzxN3zsalQKkhv5616mbzH49",
-	"gkUGnlimVUghh1YJxmM1796ordrsSmzo/9xiXliW/LUS7mcQuJaw7NhpFvtVxpgmiVsrjVnP8xrQF9SB",
-	"J77IjFjBpf6QPYIVSUNBoUgjBe/J9EqUg4QbkYYMA0qIf+uo8uS4FVSesVIUglva37TURSFSVx+phfs2",
-	"0ryfOrvyA7vruOQ6tn4pTJV1OHWN575t1ckgOd5OdJWlqLg5ldg0pcbR5vdil36Isd7W73SwyfrdyCeN",
-	"H76VY9bLeMJSrShbq1yFwmqW6v4Zi5W272e6Umk8YWo3i++N3xmr5zphRggWEwEwKPAippdgzv0LsaKE",
-	"j3RITpc6u9a5bu+G2d2OsvlhV88IZUtXt009XMDFPCHYeGkN2fQN0bzOHm1xx9UN3OZnt29pZCGum7wH",
-	"OVB1diZEOml8Rw7WnCm9YtK4+lWdhmZyBj+Ce+kSs8NIXYgsQ83JeMHJWYndr++5jUPwNlFbZeuNdy24",
-	"A5doJZ7PMJ10E5WCq/Dmm+o0cnD1zpOENLRT4tcallyq9tXxtV56R5q1HolwKiAbRtiWMNYu/dWe/Xui",
-	"isre0gCes9VCZ80O4vZmEiLvnK8dxkda1iMzDSoYndL+kMWUfGnpXlThtbaNFKjb4XArhdd7rWSiU9G6",
-	"5n1KK0z/jIHuR1Xs3hq2tTkMEalUDNKK0lki/SRTjfxz7QbNOGpcR7XdsOqPjUY+x2Wt1/b23Q47WJZr",
-	"Y9l4xBy+5Yxchq1Nvo19JcBZl439ZAu711/eXE1XBvkG9kPfiJmqLMF4AL+sFtIKU2AgVhNhGNwMc9lI",
-	"4OAE9ynep/pS3FJu34D3A8srKlur4C/ktM6sKN/LdL9H6ceVlpVyvrCUlgczXmVZDD+hKeBuZrroiohv",
-	"YPEtAtaT2kfDFx5SdCvlh9nlXJRzwQoseesZmBpulhOyO1j2kyJLDXMASWf96tUmmeClActVvzqOFLi2",
-	"XsDjIbuoMT5VBntiWFxr7LjtlAl2ybNKmBsV1L+XQvqmg34fHdQpKq8s73JeN9hrJ0m8mxjWl6JMK9GJ",
-	"P2oSh0j4tBIejmF1ytes9/riYX9DK+wfpxBIhANnZbXl2UH3bqtofHArceGGbha7T/00vuNtVRAqVI9W",
-	"WEkIjAhAwE2N2Qhr16zxvIGbdYmadtgGWn8MGh96M4U8Hk1Gdycn3w9Ho9Hp+PiXrZT33cF4enw8+D45",
-	"FYMfZqPR4B4fp8fJyfRU3J3tZp3bo9ycVHZ3n1FlB0KdjdwmLqgHlxsQhI37h6alDoxPu8K91jJ29xYi",
-	"WpFUoK9egf6ilVNp/ryyi+avx37kv7+5CDrszJuLBh6/gVNivQfCWlEyeB9eu2BFVs2lmrD4r49c/pRX",
-	"dnGEWACEhZxnc1Cii9ywR+mPr85D9ujV8d17IXsJ/0Ds9QL+c8Zi8aGImV80hM/GZ1p4lcYsWYhkKagd",
-	"IFKJVjM5r0rwqRvoB6qchWCxqaZg7rjMwfl3JXSWisuYFaVUoFjhL5HpIgdDSdgFNGSo/dFeIbWarVlY",
-	"W1BBWaqZ7nY5pjxZCqqrcZZXmZWIV2cXOtXg6aRVYofsESY1YyBX3ACaGU8s5jzrvgQXxEbKrQ7M/KSV",
-	"Y+hYro97HSbj728uQnYpSoRfEqiHjE+9s5G6fmuB7d3EpVb9IXNqwC64bUB44oM0FjeLNz9DVJVpNces",
-	"ntG5gIgYQc5zYRssMYGBQxafjk7jYaQidecO1mXNnTto/+J9eICY9XzhuO8Q8bBXcegDvpDFlCOB/7n8",
-	"C2bdQszWXG5CL6pSmNCB6s2Evf2I3lTIXEH86h3i6mFC+ENM2PV21T9Sddl/A15Sl//7zCWJFKwcuaQG",
-	"0rKewwIgcAmFB0jx0MMteeZfaoZ37rQkrqlYxK44B/My1GkSP7rg8/gMnJMUPF3gUCZVpLZAtbBHsC0I",
-	"yMaciAPeup+1YvGL1xdAyBfnFw//5kTzx0c/P7p41Dx9Oj6OgQrGCo5iANYIQnPwDThLtPLwTLIPTnpr",
-	"VK5hva2FxWGk4tY6YUNxP1vXXIkm7rv1M47Ycbf4OjMnPvDEEo75bJcAyEBUL3SodKwg+gSggye7XfkR",
-	"dDGuySHmpJrjrniCLIUoTGNYYArOQoKBbOWIJm7MOUgHKN5IUdGjBApiAxRmNnooH/1wT63KJeNjNgUD",
-	"YvxWkzfZ2ONIof3aZh5PwJalRs//o0xD1tidq5j96x//1yW7pGELvYJNpSQM0C9SvA0nJCJIW2NyPX6w",
-	"FINMGiRgzwhB2qTWhJ71ETaHzP6ykSYIFKsCGI5gyUCY8UnMpmKtVeqz7Kh1c75mOV+KSMUvzy8evf/5",
-	"ydMnF+9fPHr5/vWrRy/jWpww00lNQ8Dn/FKUfC4w04ntRaSIVzJxE4XY9H7sFhy30HytWbxZ+Jp5jUPE",
-	"ogZuLW9h3FJvCDzwnxm+NpEiVdNS9sZylRrWe/Lo4jFLSz6zAynsbAB2iRdyUHIrcKyBQ9P1JzC7Lbji",
-	"hN26jWq7Y4oSW82bt175eZ1jsPPPPSPwjAmVonI1TFfWyFRQOSDVSQWWO6RCdlpzVou0UoNjcrQQPLOL",
-	"3+JI9YCaDkvIykoZkKYjkLP1bzFiahukNlklU4sPBYWwjbmcY6+La9i5Ozrpo4rShVC8kMM1zzOnHetr",
-	"zlptTB0HT3ViYtZ7teLzuSjZ6yd992QubCkTA7N+Uepc2IWojEsGZjIRyqAD7dpOnj4BV64qM+enmMkR",
-	"jm10VSZiqMv5kXvIHMG9TRAYoGty/uJJEAaXojQuFByOhiOMnGgBwSQ4GY6GJwFWsRfoWzr1QXHxXHT4",
-	"1uTnWD73Xs1mb2jT7amqfCrKBhGd8BIb6JiEDUasIJuu0WiCn10riicQE/wsjb3wxcdW78zxaHQNrnAX",
-	"T3hgHcOBlnYrGJ1IQ6APwh5PR+N9765nfbSB7oWHju/f/NA26PoqDO6OTm5+rqMtAqOIKs95uXaE3d42",
-	"JLPHC0ll5HxhTfAOHmzMyV6GeCwzzCokOp9KJYgBzp/9SLIXWzDWlFRiPNcu72dEdikcszx/2SePgRAl",
-	"4P9CLDyJFCYQHZshnmTpAPLTEpsgp2sWS/DZVON5prIkrwNh8wWfA8tRQ7NZysIwXWK7MWViXN7yomZd",
-	"VDet3BksywXD2PwG0yAkS+smsioaLEc9vBmyFzA4uaLSwBPUSzWhN+WYjsCB0dMOnYvpDMYCPIpIxT9L",
-	"tZw4FMy//vFPp3NZKbK/RIESH2wUxIyMA1sttBHs9cufUdika8xDsszcLqE7r5gmzEtMMwINfe5mB1N1",
-	"aHCVrRtxbr8A98LV0zDmSMEXOmNcrcmvQiVad9WB+r9or83PrsujQ2x/7dKxnhuXVEZIPBKS/Q0jRXPu",
-	"77jC7DpPuHYC697NnQb3Vu/akD1BS5/4VvTG3+GpB17iY8hxGNKimoM3CF64WmGHegOp2mzC3VNKbG45",
-	"6m76vAp3UyDS1bCJ8+ryXt3jiPRtmhxd3bmNPq8LNQHPslaFm/5qklNNyqqrxN0VUnthPmNxjRzzge8e",
-	"nBmW23N9KYBulJrpXIYu7Z5FOKRPayHNFZf1acOJGqRQCz/UAQLav9JXsMpaIQzZjzSVCSXrieFjNwcI",
-	"ftwknJ/hR41ZbyHnCzaTpbF9iHF4/bArgfYSbsRAKiMUTO9SgBvSqDB6XU3nntWFe1urDXeLjkj1DULW",
-	"u28Sl2E6iAgPt6bGTDV1aEB/TAIswsfQrYf3bfGve7u/b4So7U7vOVZZmsSMNMwTft/4LXY4tHHB1xyu",
-	"Hb92kJqDNww5G6xHBgsp1OQWEDKGVmTBsS27T5nYItNpXSnpWoHl843J/y4gQmPX6IvOdJkH1y48rQRY",
-	"eV3WSXp0qd1pGV0LAN6me4POTmwP8bvF7jeTcE0+h8wBb/28Kbzgc8GM/G3vOGjqulXa3VHYNBx47t+L",
-	"pe9YPnkBXjU0KWL0Omq3wslpUYpLqSsDTtXe2ZJBvr5t/3oRffd1XH4E5dzo7j9XApdbhzFfoD09DIC6",
-	"HSC1G5w8zIv+cPzDD/1uB/L6Q09gbSej05tDiO4uf4x2Rjc/3Trc4N8nQCJHzUdI9Pc7AtF3VZ+wTa6j",
-	"ly5s3HGf/iEfqrmOAY7PTsAFTDVTWS5S9fkpc2HJWdKlhBgjY/HxaNxKN6EbDC9S2ifBMGUJTik5HK7J",
-	"iSovreS2YSVPRAsyAFPq7PwjB//4OO7ycB/iKChmt3ZxN8+hIYWAc3ug0/UBusDVIglaXGVYjm02mBIY",
-	"vjEOI9NObPAn9fB8oT4cYElU5Xxr8s8dGNE5qfXs/cseVGuWy2xJuuww96TB7l1tligdenpLG49vpY1v",
-	"VsJ72r6JSyk+v73OrTWtppl1V/YgUnbGTbk2klueofQ11eL4APW2fcIIPnf3kME6GnhRFx8f8vBuL/cf",
-	"rsdJAbkMT4f23khuHU1d70a3Rj8HFhd02FNMmHbMKFA3w4zFMjUx6yHWZjwahSzFOkhi+6A+4ClbcmW4",
-	"y0thqt3nouPj0cjVqeBGAkk7mHbotQ/FwH6kSaQiNWCxXlLpJtVKhC6AKgVmZTYQ7niiU+FrWy1sDKw9",
-	"ZDwlG8SxwhQpxhbc9CeEgnelX1/02QRIUGSJ2ZshzqjB0ePEroHS+5ybKzk3Bee6NOVTMYyOCIO1YQXI",
-	"fOecHp5lrugsDVCKiD6vpFnwabY+oxDZ19AwOYO1bVoSvNiPdDJiPpSiYt5chy5J1Cp9++Zy/xSYP710",
-	"K697GGDdTXODO63D8qVoNUSc1YVrrAux1WI9ZKjam34Utw9+FyDCb4HdV9hRgUeINBHgeESpaXaBB4M4",
-	"e4/HA3K/tStuzoilkKAyJStHx3mhKnfl0HPKYk5Y7PnFbXfTNxQzI2zzexqzHjeRolryTjGzecp5E+hD",
-	"wI70zzzwvu7CcXXPVOMhJ5FyJdjd2jjef33xNNVnG30+RSGwArYQkZrLS6Ec5JsolvFkac62OoHoD3wG",
-	"wSfUHuTkveXWeXhlpLjvoYR7J51YcuD0Fo4czwOqO44I+bDRnRSpzUkRpHDWHM3QbCuv6+5twC2dUuBA",
-	"CL6O45nbd0Sia8nRHrrS0aZD2pb/s21QGGbWsdaMfRVWzwXMZ8jOa+wEDoZHg8LsPnyIQxbf/fAh7tcz",
-	"cLpryJwjHandUykQq6VXik6yKHjihKP2WBHasMkWhO1QSKFILcW6/5kOOdvxxyPVdshH3Q45aWaYC4kb",
-	"VaHPNsckGYnULVzuB1W2/MSk8pf0uHmaDnwFsTHHF3zO7ErXwVTtufoexXa/IfYTvj20F/4g/OC7xgOo",
-	"yjksJQx+PSU/oO6D3Jix670B3VoKcc3EW22Uv8PE69vuDUYnnA++n94bD/hxejq4K+7Pfki+n97jozEs",
-	"5FYOPzarHuTvjw7f/40etLcfb3WigW/dC/TSZQvduT4H2bxbYUlbg/nePBix/YLrid16QdPoh01bt9sA",
-	"38jXEQPh4b4LtFWgIZyvudclHAbfIpE/ayRyjr3PreZuxi1i7G+MSpxF3Ft6v9huhiQk0t66JhlfiA/q",
-	"JJArcjZeN5XH0XXad3pdT3xIsspQnUlnKZh1Pw1ZGl+lRXxHpHptjyHEgj0iTjN56QQ70Tk1pcCMqR8Q",
-	"21PiM++U7eLTI9UGqDevaDdq7iLdHJCMug2LAjtnYCd8Ayy81cJy6KxuquDP2UqXS3w7eBVbSMaJCxRQ",
-	"JXkXhqCz7Xo+lZQ5u009HyKYLNMrJi2rlD9Ktcf3V+opk7e9XwdX6j1G7296hfDetUqGd+5Eajxkdx7D",
-	"zuKlyR1kK7bn3ED0ctzEXR3BwWeFSofsFXAWMSrEI/VOp6UusPIlU+eQdm3pxsmSuIHMdaLpiWeWta7w",
-	"zaVIhLwUBP9T9eHHmM7P+ZpNRc1Xru601hUrUdHWHRBYVYvU8ZC9FLlARBP8Nkf5afjeytw/7gaFOHAj",
-	"Vq5bu0Jad6vV2P3WrJKwhdS95i5+t92bwM6TUpuW0OBr8aBHH60amfsTrXEx0ooaTI4XsJLDnswaQCy6",
-	"uIgxhZCfJI0xAvDgAhc8hdh9iW251Btt/e7SOmAK7ugUqihxorkzXLlM00xM8LWu8Ok424cLrLcT0U2r",
-	"bBn3mVlAsIoJFYkoc/r6gLElh5fiO2EsM4zUyZDdeaKSUuRCWZ7tsO4W3zoQI5IOV1sfzJboArx0RKXA",
-	"cs0Gd4U38PtLalgm+03M3mYU1pPKCILTyBm+WYlV/8yxJj3WZgJJzREKYtKGHyFc6+LJYaROh+zO6XjE",
-	"/qqVuMNywZVh9vNOLCU6d51ayq49tNSKLMPFk53CERHQ6U6EJZ7oOL0UDyqlY2E5KGdRsLHLmHC1O9fa",
-	"O3SzwffqDOfhIe2jmHYOWZg63hCRifqeG788ooa0kwYTjUyOuFh47Wqhawb2UkSFeWUXxiXOHJicyYYf",
-	"szUYwVmtVZ3AQCRJ+gGmiPr4mR8Azz2Fm3JpTF3BqRQ4gi0QPkLLzYRYZ/NzGZjsiYDhJM+k62cH8uZF",
-	"c74jihbKgbGlRJ7HeXMjDAhxovMcZJ+QWEZHqrYm9FPDRbwJgOkcSU7gMX+SJvKBi4fBAON6f5ZLsWNm",
-	"u9BxN6LHzhr8f1dzRNeh9TcgwzYONQcVz1Wk5JaWcTkOqdImEQsCmmiEnSvBilKCcziASD/TelldixJz",
-	"Ryf9blgxlCPvurTQD3Reom37e5NN67dh4I4itWHUUPevdVU2yAEyDcgJpD2H7DkC6S3uH/f+46zKiJTD",
-	"SD3dlmaQ5BAecUbcS8rG5146jq4bjo9PTu/e+2UPcmFDiezHdOw9meobsON3AXbUW/r224mNtzqxcTya",
-	"jI4n4/Hw9Ifj++OTX5zg/x69ue/CT8HfuPN+bonCcXqqDjxRY/zZUDkbceC/DS5nfMA47W8P/DmwPKum",
-	"uuG/Q8KptxOl3WlzJ3tgc3bSMMYfWNCZhIldb37M8PRZ7yiojVMICJnfwuRK03UiwWFI+U9Bu0fqQKfG",
-	"FzteXzxE+KMPRLEy0WsWiwWxSHELAZ3CY1jcEnb8mL8K25z78IWcmM9FCd6knGiy+8ApuNFf6Es130B5",
-	"B4A5gODXo/L29S1hMbg5MGJXfrHrVzRtvRPylpReNWeVbrXt6pnvKT4FAeMkjJngl8KwTBprwkjF1NRM",
-	"FWosvPpOEgyU9zcP+4PndmqrvX0dvv26xbe7v5eKx9dXySE0ntIhvTxZntVxALdurS4ghnnPtU6pPEtR",
-	"FWmd0OUhF42bsvvJNPfFsPaH0WqVg9k7Y/nadGkR2qdPQxS6L751aI3TfQyRft2SyiFKoP6mFRrjA8oh",
-	"HR92+sNFmai7H5cVdlvZl+4MhKYaSMmKjRMRhuyVUC59jNx2iH2M1CbH0meZ6rrILQ9NuMb+7bLtzicT",
-	"cNKUM1U7X+tzn9+Tlt348b3h7/Bxvd/b4u7vtv0MBGjLwO45S27Bna926JfqPmsuf1598ocqhb8KS1n9",
-	"fTrhdvrefQUSWLbY86nP3aP3MJD7/uT+vf6E8SketedO3uOlaDTCDQfvoS5onbz3yn9EpC0cOOwAh3Vn",
-	"3uBR1Fvi06lLXmO0/wWs4G3gPYcLMR2DCJt73Xq3IUM+ThpwlQ6QrnC1Rtq00j4EyG7yMbAVt0S++Cl+",
-	"IejLl1FwrNVv/O+pXz7DX/kGN7lVrEQhg9F5fXRoXXru1q1Vp7+FZUvjAiCRSgtj0Ru3FaSHN8uSuRS2",
-	"Yb0NxehCkCb/ganaDewwZXTbfc/0+anQ423xs9+dCQY32a+sFdsazB1LvU9tuWx1K+dLH9iq004LXRTg",
-	"ZrWyvQ+qNdOYXvld23m+ro5zdPqm5L4puc9Sch5VcWB7z0YDAvb5fGF/8k3rY+chs3o+z4TZbI2gr7bO",
-	"BB29Zct13yHc449RoyuiYMJAUP8PqoyrOIyUEXh22xkzwloPTidAjrSMZ3jWVSuH2xSde9IDu21/yM4V",
-	"qVBGx4tG6tr+TTchp1M/XTO2qb7Po7uldmt9FeFq9/Pq/9/EpX9iNfZNF91CFz3l5dJjD5uKD31m5jDN",
-	"lLsD+D9dK3W2Lb6obCth1joqv7kY+4Pt42s/87abe/4fW599oy+u1CfuU6qq/Xbj4mYH26LPwhHNSGvh",
-	"mZmt7qPWiTVTYVdC0Cdq4Ccl5Hwx1RUerL7dqhSpNiplyJ7qS+p79J8OoEMYW6pTmt3eo4cNnspVunoQ",
-	"2hO2wPgUfVHZunPYtJbfx1NSVd1WxEtRd/vAZaRLpFwzkgdLziXOtG6TIaiQowLWBrHesPWJoh43Gx+k",
-	"2mr5qrdgsrUdYI+oJEio4Xrja2C2QYRTRd90aBDie9sx5VLgE9ofYuw2WFojslmXlXnqznP6LAvD/Te3",
-	"W+5Bi9cdkb2j0PTv1N+ZOBDlgKe7F1ttTdpveferPyE/gV/j+LO57rIRPnS8vhm+b4YPpdfrVQ/ubhmN",
-	"w2yf/+Dglzd/D+jQZOq83OwjyQQC51uYQmz5biDevmcCzZh7CoGLPFItezO5riXeF283D2ve/niCe6lD",
-	"hiPGecheIlHaZquj/3zb26ejHVunCkSqbgtufSFN0jmFnIIQPPGZlzlQpD4H/pq+eAZmm0rBEyp/I1kI",
-	"vdlMlQwawp/IF9pzavyQPaOgqTutg6xRG4g/SPmFZBFpa74Vf764GnmtUu3O/nNfoLsuX9n+KAaqifbn",
-	"MN6+u2oafTu75TbgI8P2kXjw+l0k7fl8Xoo5+Hx46n0HBqX1khqDsvuen4QoSJ5bvQ3daCznd7bei6i0",
-	"q3dX/y8AAP//",
+	"7L37kts4sif8Kgh+EzGSP0olVZXdbVVMbJTd7pmaaV/WLh/vtuk1IRKScEQCbAIsWe1TEfMQ5xnOg82T",
+	"bGQmQFISVaWy3Z4+s/7LLooXIJHI6y8TH4NE54VWQlkTTD4GC8FTUeJ/H+ssE4mVWj255HO4kgqTlLKA",
+	"S8EkeCP4kl3xTKbc6pL14jdHUfCPv/9XFMR9pmfMLqRhpTCFVkZMmLQsWXA1F4atFkKJK1EyrtZ0p2AJ",
+	"zzJR/tEwy83SRMrf2+MqZTlfu4fxWcbZqpRWsBmXmemHbCXtAt/ySyXKdUg3wd/nLy7+aCJViqIURijL",
+	"Yez1OLhK8d5SsFhfiTKtRMykYVJd6exKpKxnLLcmxFc1d8xkZkXZDyOcxJrlUlVWwERi+2s8ZI91XlRW",
+	"pGxW6nxzcjTsJNPJMmRK2+YWnPYwUkEYiA88LzIBJD6KgsXx9G8nHx6Pyu+L/znOT3+OgiAMSvFLJUuR",
+	"BhNbViIMTLIQOYc1susCnjS2lGoeXF+HQffqvbKlVvPW+rl1gHH80bCkKkuhLAMCiOEdv/iSW/GTzKXt",
+	"YJoFt0DiTMzsztL/UmnLJyyOgkKUg8qIMgrOyj9F1Wh0ksAAhLH0KF4SZ9b9ZkSiVWpYpazM2KzKMroh",
+	"hpEfNNIXOpPJene8l7eO7xc3hmlVGj+u1da4uGIiL+ya3sAsXwrDrGalmMnDxypsuT6fWVF2rKb7kNVs",
+	"xaVlUzHTpWAlPCLV/K4L+ObNm/PKLoSyMuFW7H4vfiR4KcrYbb1YlKUu/xQFUiFDvbd6KVQUxH674t9s",
+	"xQ2DXcimlYW5V0akdxvadRgUvOS5sE5IXaQiL7QVKln/TXSs3zmrlPylEmwp1qwQJZPKCpWKlDl+Yj3O",
+	"Xr+++AGYkrO51ilLFlomoh+ypSgsOz5lC12VBp8mVgDBwXQhShQnMAMJ3yLZGYSB4jmMujW2AQyuPbGc",
+	"f/hJqLldBJPj+/fDIJfK/z0OO1bkYvaU22TRMcGiyNa0jUhAapWtmezczCAJYJ5aCbf3jGC9+F7Mcng5",
+	"SsR1/4yJzAgWn46P4/1zmw1oQHsmNR4dn3bP45lWAh9t9MvurGCkhoSj4GUmRVlrEmRymJzhuWhWMdF5",
+	"zgdGAHtYkYZMlyy+F/fPiAW1EpEyVmZZPVd4B1dmBUxhWHwyOo2Jm5VmU52uSZDzUqRsJfgyW5N03kcO",
+	"mNen0eSSm+XFD92yx62gTIfsnOU8m+kyFymTKY75dDRqlqjgdtGMSKY3bix4D7fBJKgqvLNjVDIXP2sl",
+	"bpGJVuaC/aqVCEHKXZw/O2cwAtaLn1SlLsTRI1FmUsUhi89zUcqEHz0Tq/f/W5dLuPb68nHcn7DVgttI",
+	"RYHSqyjA7RUFVqd8DX+Vgs1gNb0CHrIfxIxXmaXHh+xcsUotlV4pHElNGhiJVPNIxWgXDEE7b2nYjUF6",
+	"SuLdDSntrxsrmtLHg0nw+vJxELZX+MHpbTv5GhbFMTK87BFPXxILw1+JBumE/+VFkYHwlVodFaWeZiL/",
+	"///d0F5pxvKHUsyCSfD/HTVW3BH9ao5e0FP00c0VfFoz0l9fPX8WMs6mPCXjCfYNcBKr5SxuJbojqUqj",
+	"y2FwHbasw2faPtWpnEngs21eeabtQqo5W3DjBFTKjFSJwO1HAkmxeGP/xGf1FgzCtkXqLZmuWbvbjras",
+	"Vpz8M21/1JVKvyaJn2lmqmSBGxjZF81h2jZIwBd8nWmeXmr9Ey/n4muODTYwkBd1AdjhD07Z3+QjGlaJ",
+	"poSEW3/kMhNflWqx1ysxS7UwaCKjvN6nznDMr0R5JRPxWvErLjM+zb46NVNu+ZSDNsWVBhFkKpSPf33z",
+	"t1eht8ekNWCIGLYCnwNdIOABkfZhKapm/FuMj6bfoLb9buL/lpWIY321VsmTDwVpgYOJUgtI2M+Wywzm",
+	"CR4KS0UmwLfh8AlWFSlo2/f0F7hpC34l2FQIxYqqhN3eszqfGqsVmBelIKPqZMRSvjb9CUulSXiZItEy",
+	"nfCMJbpYowowa5UwPudSoV7Wld38HhrMltvKBJPT8SgMrLQo1GHOTLhJ1zK4KtXE6lQPeCEnbsIT+MbA",
+	"33odfgFuaGYLJlYHzeKNScT7qLYQ65pekfIEC5kh62cmRMoSrmCHGL5GDQqWEX1ryH44hK6Rqv1PY3lp",
+	"Wc8TemuQfdCbYBRo/ZSrtVNZ5mtvs9rqABuPZeC4wcYRHxa8Mpacifa2afuhN26a+sa2TzhonMKDHna3",
+	"e1ft0/bra8Uru9Cl/PXrSt6n0hip5iFzLhwofbcv2BSdPXLitkj85s2bwbareNN0tz1LN+ei1IkwBkTf",
+	"E2WlXX+urFo0rgFqumkp+NKwMSsrkq7osZpg8vZjMJMiS4NJcETyIwxyGAqo5CCv4AWCjWFrHY9GYMOU",
+	"PAHv0+1mW8o8R9vuXUsaHR830ujfKMQitcJ41a0i6aq+/8sIJK/sHQk4koD1yGc3aCQLwwRPFgwp0SeD",
+	"D6yyTQc2Rge+FOC2k6fEWSpnM4HamOw1XE1TFYUurUifilTyS5zrP8e6AekIJu4QXRr3MLz7h0qAg7PH",
+	"6QKfRs9A4tZ2B7wtrcC9Ri0ep5V4DxISnJi//GXy9GnMeseng4WuSiCg2ohsReibrHiWUexvwozVsLO4",
+	"YXN5JVTIKCCaaHUlgHKsl8mlaH2mP2SxqrIsnuAwuFrjMCNlQfCnfD1kz4RI2yPb9nXG301GI3BrqswZ",
+	"SeQVFtxaUcLk/0/v7Wj87u1o8PDdfxy/HQ1O3vUnb0eD+3TpD7t+Yhj8CCzzBFgJaFmAN1VaSc6N21i7",
+	"MRlYElZoqSxFZEil4aL1YtqGQNcjy+fm6CQmjnROHEXWgGld3CxkMUmXzp/Al9n9Ydg1lXrbd4XEGlf6",
+	"rZtX88C7+mV6+u8isWRHS106QSZUlcNzmV7hU6mschCjcr5oPdsMxDP3LuUUe/njY/bw9P53zO0bRjIP",
+	"JrRJfC8LP+6+38u+j4G0Ije37bXWEl/Xo+VlyVHXSWUsV8mereSFsExDxjOjKf7HDYv/18BZEYOLH7rX",
+	"w0tTDKLIHGh4/+FD9LDpr/FoVD8GvDQXNEISvB0Tt04UbfPj65cXrBQoyBLBZArqabYGvxX4cilVCuLA",
+	"U7wX86mu7GSacbWM0bkrMrBS/3J5+YIRcfvDzqBKm4vwVz/aerZdvHTJ5491RaJzc5ETf7mO50hlH5wG",
+	"bSJ1kYgiG7fxOd4Vuo90D8wst1Qw8A9au8FkxjMjwubKexggCJ8wSErB/ZXgeHT8YDAeD47vX44eTk5G",
+	"k9Ho52Bbqv+oy5wcCEmydZpVgs10lpIj4KVe/b7jwcnYXbco6Wv5J0HZj8YPj2ej5HTwHb//cPBdOhaD",
+	"h9OTZHA8O52NZw9mJ3wM9xbaSDeCnz/gHvPbmrZvGICMAmLxNMcIUq6VWCO1nP7/UWbCqZEPrBS2KuG2",
+	"2r7eS4HrcGexa9LWKzfVOhMcLYVNOu8mXlxKDJUZKPKMG3CuyyU4Ev7ZMwYLxFYLGDRZ10pbIHDNYTDu",
+	"AZJ0V5Xs7Lj2Qn/sfsfOMxsD3wyVj2DH3/rRhhe2Phkc+LB1psFNUtFbENfEUDtCxRg5V2A8kw1hRHlF",
+	"nHpL6LXNczdEhIuMJ/VeqP2inKuKZ0yXqShZLza6tH/yr4v7E+ePwmUalzSRog+z6doKuIj/9uIo+PnX",
+	"KGCkOVkU8NHmX/+28ec4CkBLg7k1XZO/KcAgWbkvzjWzGmwVwawuzlj84vmrS3bEC3mENxx9lOn1Ua6v",
+	"RFxnZ6UdsucF/wWMLrsQ5UoaMUFO5aVwBlOkEkq2kq3Tir0eb9g1b88HP/PBr2jHuP/e+wMGyHn6XGXr",
+	"vdxQtNT4zfaou+/aS4SWcm1x8MnxLRFijCdf0JPj0a66rZXb5ra49a1tebPNVo8dxbViLqON8dykTm8d",
+	"sm+3dAexttNt7c+1BFVbnrZ2bWsPOmJuyJGNuWyJvdbm2aevHlUZ6iyeUpCTZy9aUtbprE36PFeC8YQ8",
+	"OF3CJlu7fD177fIOjaRGHeWSm6wXnx4f+zwEbNW8v2up8ToJ5g1FPyeYq2r9QcEd5Ft0IIIQpvHe0agU",
+	"sIHory6zUqZmv0jBtBpPLNMqJGdQqwQ95ZqNbxVcbc4ljvR/bvExTEv+Ugn3M+y91r7ZUfws9rOMMYAV",
+	"t2Yas55nO6AvSAZPfJEZgeiO/pA9gRlJQ+66SCMF78n0SpSDhBuRhgxdfQta0vv7J8ctd/+MlaIQ3NL6",
+	"pqUuCpG6jGC9z++ysfdTZ3crweo6LrmJrV8Kg4mpj3tdgW2bgHST4+1EV1mKMpxTUllT0gIthl7sAkMx",
+	"Zpj7nRY7KcJb+aQx7Lei/3oJ7q1WFEdXLndkNUt1/4zFStv3M12pNJ4wtZtf8XrwjNVjnTAjwItGAqCX",
+	"4beYXoIx4F+ImT98pGPndEm2G6319mqY3eUomx925YxQtnRIhdQDZJwTFYK6l9aQet/Ymjeppi3uuL6F",
+	"2/zo9k2NlMVNg/ewHsIjzIRIJ43lyUGxM6VXTBqXWawTBEzO4EcwTl3IfBipS5FlKDkZLzjZLbH79T23",
+	"cQi2KkqrbL3xrgV3cCqtxPMZBvpuo1JwHd5+Ux3gD67feZKQhHZC/EbFkkvVvjq+0cbvCIDXXyJkFuwN",
+	"I2xrM9YOwfWe9btQRWXvqADP2Wqhs2YFcXkzCa58ztcO1SYt65GaBhGM9ml/yGKK5rRkL4rwWtpGCsTt",
+	"cLgVXO29VjLRqWhd8+alFaZ/xkD2oyh2bw3b0hw+EalUDNKKAo0iHVJgDKyKmKmtSNmWno6P6lv7XSo+",
+	"UrfpeGS8G1fWYQgcuXe9uf92TtDnWMo1Od6+22E9y3JtLBuPmEOPnZF5ssVQd9HlIT7Rpc8/WZvvNdM3",
+	"Z9OVR7iF1dEOY6YqS1BUwGKrhbTCFOj/1UQYBreDyDaiTzjAfUL+qb4Sd5QRbxBHazUrKluL+y9kIM+s",
+	"KN/LdL/16r8rLSvlfGEpOXPmQubwE6od7kamiy5H/JZdsUXAelD7aPjCA/buJGgxNJ6Lci5YgcAHPQO1",
+	"xs1yQjoOk79SZKlhDtTsNG092yQTvATx1rw6DiPVEndgUtcibsgewwMo+Jpb6pfUQtNqfQbKxtZ34vVI",
+	"aeVGWKfpOeYo4EWExeqWrUN2WcP4qgwYw7C4VlFxpFpmqGBXPKuEuVWy/j8vSb8Jz99GeHbu8VeWd1n4",
+	"Gxy5E5rfDcc7ZGMnfK6JzSLhYWM5NBEa0artIYAP7PGYrBfbX+OQOd3KXl8+7m9Ivf3DKQTS6sDBW215",
+	"dtC92yoIH9yKB7lPNzTZJ14bO/yuIhZFlcfkgMhyRMSAuAPahLWZ23gxwPS6RE0ybCdWPwaNP7IZzB+P",
+	"JqP7k5PvhqPR6HR8/PNW8uH+YDw9Ph58l5yKwfez0WjwgI/T4+Rkeiruz3bj/+2v3B7ed3efUdoN3MaN",
+	"kDFOqIep7CacFvcPjfYd6Ot3uc6taeyu7XUYGJFUINZegZijmRMA5byyi+avH/2X//rmMujQo28um+Ka",
+	"DTQe6z0S1oqSwfvw2iUrsmou1YTFf37iwtK8sosjRLwg+Ok8m4OsXeSGPUl/eHUesievju8/CNlL+AcU",
+	"6gv4zxmLxYciZn7SZyyWxketeJXGLFmIZAl8h75PotVMzqsS/JMG4ISSaSFYbKopaGIuc3CkHFCEpeIq",
+	"ZkUpFchf+EtkusjBECCEDqpIVBKoCZFazdIsrC0INiHVTHebVFOeLAUlPTnLq8xKrHZhlzrVYMmlVWKH",
+	"7AnGimMgV9yUQzCeWOMBEBRZpIBApNzswIyZtOI1HdP1MQSHPPrrm8uQXYkSQcYEXSMdVa9spG5eWmB7",
+	"N3CpVX/InBgg9ISHmooP0lhcLN78DB5qptUcI6RG5wKEK5ZIzIVtKhGolCBk8enoNB5GKlL37mHS3Ny7",
+	"h2oy3od6iVnPZ/X7rp4G1ioOvfMcspjiTfA/F8vCCGaIka+rTYBRVQoTupIcM2FvP6K1GDKHVrh+F/ua",
+	"N/whpsqXNiQjUjUmYwNEVWMz+swF3BDqj1xSw8VZzwE1EJ6HmwdI8diDinnmX2qG9+61dlyTCIpdmhTG",
+	"ZahOLX5yyecx2J8qBUseOJRJFakt6DisESwLlnNgfMnBy93PWrH4xetLIOSL88vHf3Fb84cnPz25fNI8",
+	"fTo+joEKxgqO2wC00aqUaPtylmjlQcikH9zurbHnhvW2JoYWeGueWFmIIJfmmst8xX03f8ax8sRNvo5y",
+	"ig88sYTWP9slADIQZW5dTQvmcn0w1YHw3ar8ALIY5+RwoVLNcVU8QZZCFKZRLDAEpyFBQbbibRP3zTns",
+	"DhC8vjqyBArC6ylK1MP90Q/3pABdYiNmU1Agxi81GZ2NPo4U6q9t5vEEbGlqdCo+yjRkjd65jtk//v6f",
+	"LnAoDVvoFSwqBbSAfpHibdAsEUHaGnnu/ZxSDDJpkIA9IwRJk1oSetZHcCgy+8tmN4EjXBXAcAS+B8KM",
+	"T2I2FWutUp+xQKmb8zXL+VJEKn55fvnk/U8XTy8u37948vL961dPXsb1dsKoMZUcAp/zK1HyucCoMRYn",
+	"kiBeycQNFHzvh7GbcNzCrLZG8Wbh0Qs12hYTRLi0vIXkTL0i8OUtzPC1iRSJmpawN5ar1LDexZPLH1la",
+	"8pkdSGFnA9BLvJCDkluB3xo4zGh/AqPbAuVO2J2LMLfrLSlI2Lx565WfV3cKK//cMwLPmFApClfDdGWN",
+	"TAWlVlKdVKC5Q8IHpI0H3ZBWajBMjhaCZ3bxaxypHlDTIWZZWSkDu+kI9tn61xiR4009AmklU28f8h1h",
+	"GXM5x0o5V+53f3TSRxGlC6F4IYdrnmdOOtbXnLbaGDp+PNWJiVnv1YrP56Jkry/67slc2FImBkb9otS5",
+	"sAtRGRcfzWQilEED2lVaPb0AU64qM2enmMkRftvoqkzEUJfzI/eQOYJ7G18xQNPk/MVFEAZXojTOYxyO",
+	"hiN0sGgCwSQ4GY6GJwGCAxZoWzrxQe7zXHTY1mTnWD7fhnU686auPldVPhVlg/tPeInlt0zCAiMilk3X",
+	"qDTBzq4FxQX4BD9JYy99IrdVIXY8Gt2Ant1FzR6YE3KIst1sUCeeFuiD4N7T0Xjfu+tRH21g2OGh44e3",
+	"P7RdWnAdBvdHJ7c/11H8g15Elee8XDvCbi8bktkjt6Qycr6wJngHDzbqZC9D/IgNAAx45lOpBDHA+bMf",
+	"aO/FFpQ1hasYz7WLaxqRXQnHLM9f9sliIKAO2L/gC08ihQFSx2YI01m6MpBpiSXU0zWLJdhsqrE8U1mS",
+	"1YHFIQWfA8sRntgsZWGYLrEFAgVsXFz2lS4twX7YRmAQJK7HLKWVYLmGTU7meoq5HcraNAHAcDf6h0EI",
+	"hA2ibUHIaRd8dX4FeJ4pX5+19hA+uxGnTHRObjkpMW0XzWSNy+hQMMRJKrjgymocUAhWXaiUl5GCdxqf",
+	"L1RgPyjdxEvOsHsDyxE0hNqi6fgAHsuQvQDKkp0tkUZUDjmhCuNcl97fQTcidPaz04YLMJciFf8k1XLi",
+	"kFP/+Pt/OYXCSpH9KQqU+GCjIGak+dhqoY1gr1/+hJJEupplXPOZY0H0VRTThJOKaUSgfs7d6GCorqBD",
+	"ZetGVrVfgIzmEq/oUKVg6J0xrtZkNKKGqAuOQbddtufmR9dlrmJ5Tm2vsp77LsnDkBguJOMijBSNub9j",
+	"57ObzPzawq3L2ne6ibTLT3vkYvnFdbjkVW3ouHYe8FFgCNlQvT9kF2gCOdBZGqnGEuSpxwvjN3EvorOP",
+	"CgA+L3jhMtIdgh/kzWZzgz0J6+aWo+5i+utwNzgkHVKC2LZOIg/3VDw7dEN31TPPshaOgv5qwnZNMK8L",
+	"SNEVbPBi7ozFNVTRU30PsBFBHbm+EkA3Clp1TkOXds8kHJ6sNZHmiouHtfFrDTStBVjrgJrtnynI20Z4",
+	"1SXsE0rT0G6J3RjALXSDcHLNfzVmvYWcL9hMlsb2wfvj9cMu0d5LuBEDqYxQMLwrAQZaI1LpdTWde1YX",
+	"7m2t9gZbdESqbxCyXn2TuNjbQUR4vDU0Zqqpg5/69jMwCR9daD28b4l/2dtV41ZM5O7wnmN+rQlZScM8",
+	"4fd9v8UOhxYu+aTNjd+vTcemRZIhM4z1SJUjhZqoCwITUQUtOLa76FOMush0WmenOrsb8PnG4H8T1Kqx",
+	"a7TSZ7rMgxsn7mqsdOmzHORsuC5EXRNojICgs8OF27h3Wf1mEK7I75Ax4K2fN4QYlil2iV6noNyQ/vH3",
+	"/8QQZS1fwz3pIFBak7ZJVttUlMbVyvv/aPqAZiy4wcyfdrYsKDS8bbPSDSFVLMasSjyJVJ2ORni2Yb0t",
+	"U65JAjdW8E1SxiV8Ovr/tEBNtyrFum/JLnlf8LlgRv66dxnRDOnWGPdHYVOG5IXL3gqbDu4iC81L3iY3",
+	"gRZhbfI5MViU4krqCpZmvne0ZCzd3G3mZgn47uv4moisu9XPfK4ETrf2n79A948wAOp2IE1vMcAxIP/9",
+	"8fff97uN+5t7dcHcTkant/uu3U1U0M0e3f50q3fMv45nTnawd83p73dUFNOV9kT51lGqHDauko87kona",
+	"XEfP2ofF4ALmOCgfHKm67ddcWLJFdSnB/8tYfDwat+Kc6KLAi5T20VdfMOzsudrFAMe5lVUxrOSJaMFg",
+	"YEidhdU1jKbLgXiMX8FtdmcPYrN9GgkEHNsjna4PkAUuCU71AVWGOIBmgSly5stlMSTSCfD/UpV9X6g6",
+	"D7gUpTvfms9zBzJ2bkE9If+yR9Wa5TJbkng7zCBsMLnXm+lyVxWxJaDHdxLQt8vlPY02iHEpVnR3MVwL",
+	"X00j684yv375k9d3ylWK3bEb4NeUlOMDJN52Tyd87v4hH+tomYDi+fiQh3e7Z/zTRTvJJGeGdgj0jUDr",
+	"0dTVZHUL+XNgcUFtC2OqVcEAEFUpzVgsUxOzHsLDxqNRyFLMySW2DxIFnrIlV4a7GCmmfXxeJD4ejVzO",
+	"FG6k4gdXfhF6gURRB/+lSaQiNWCxXlIaMcXmd+SylgKDaBuVK9ibsPB51hacC+YeMp6SWuKY7YwUAzO7",
+	"P6HqFmfG+wTkJliHfHkMtg1xRE19jHMX9pbIDBl1c3Lwhwb8UKdJfeSMUbNLmBtmI80fnR3Es8wBIKQB",
+	"ShHR55U0Cz7N1mcUlPD5XAyHIc6CpgQv9l86GTHvvFJiea5DF49rwTB8Ow//FGhEvXQzr2uTYN5N0ZLr",
+	"j2T5UrQKnc5qEAXmKNlqsR4yFO1NnZlbB78KCTeiVcSywkopbNrU+NzjEaVJ2CU6V84EwEa33C/tipuz",
+	"xmViMiXFR40pUZS71Pw5xbgnLPb84pa7qQeMmRG2+T2NWY+bSBGuYSex3jzlDAw0K2BF+me+oKaurnM5",
+	"+FS7xowODrCL08D7b07kp/pso36vKARmYxciUtj7xJVyEMUynizN2VaFH/2BzyAQisr+3H5vWXoeRRwp",
+	"7suk4d5JZ40IcHqrPgQ7sNWVhBQi3qg6jNTmoAgFO2ua4TTLymsMyCbyGR8kVIDPKXrm9kXPaG1y1Icu",
+	"jblpo7b3/9k2QBGzPIh7wHopq+cCxjNk5zWOBz+GbbNhdB8+xCGL73/4EPfrETjZNWTOto7Ubh8gxA3q",
+	"laLeQQVP3OaojViE2WyyBeGMFFIoUkux7n+mjc52TPRItW30UbeNTpIZxkLbjRARZ5vf9HGTO1jhj6ps",
+	"+Ylh/C9phPM0HfhsdqOOL/mc2ZWu/avacvW1x+06YqwTfntoh4yDsKzvGgugKucwlTD45ZTsgLq+eWPE",
+	"rqYOZGspxA0Db5VH/wYDr297MBidcD74bvpgPODH6engvng4+z75bvqAj8YwkTsZ/FiEfpC9Pzp8/Tdq",
+	"S99+vFOfE1+SG+ilC5y5TmoH6bw74ZpbH/M1t/DF9gtuJnbrBU0BLxZj3m0BfIFuhw+EbeoXqKtAQjhb",
+	"c69JOAy+eSK/V0/kHHsatJo2ME7R7Vu9EqcR98JALreLnAkVtzcNTcoX/IM6LuRy0o3VTVAN3x2us19o",
+	"T3xIsspQZk9nKah1PwxZGp9UR6xRpHptiyFE8AiinzN55TZ2onOqvYIRU50vVmHFZ94o262ViFS7WKJ5",
+	"RbsAexd16UCNVEVcFFhgBivhC9vhrRamQ6dOEOBizla6XOLbwarYQtVOnKOAIsmbMATjbsMvCAHA2V3g",
+	"F+DBZJleMWlZpWr0AN8PrKDg3vZ6HQys8HjRv+gVQs3XKhneuxep8ZDd+xFWFi9N7iFbsT2dWtHKcQN3",
+	"qQUH5RYqHbJXwFnEqOCP1CudlrrAXKNMnUHataQbvXxxAZmr+tR1ymmtK3xzKRIhrwRBUVXdxh8j/Dlf",
+	"s6mo+colsNa6YiUK2roaB/OYkToespciF4iug9/muH8avsdMFj3uPgp+4IavXJdRhjTvVgsB91szS8K5",
+	"UqWou/jH7ToZdp6U2rQ2Db4WW+t6b9XI3J/NgJORVtSFDXgBkzvsYtaAs9HERbwzuPy00xgjMBlOcMFT",
+	"8N2XWG5PPQ82YFUch+DbSWKSiRPNneLKZZpmYoKvdalmx9neXWC9HY9uWmXLuM/MApxVDKhIrHigk3mM",
+	"LTm8FN8J3zLDSJ0M2b0LlZQiF8rybId1t/jWAWqRdDjbuoNjoguw0hFEBNM1G9wV3sLvL6kRAelvYvY2",
+	"o7CeVEYQ+knO8M1KrPpnjjXpsTYTSCrUUeCTNvwI7loXTw4jdTpk907HI/ZnrcQ9lguuDLOf1yOa6NzV",
+	"J5rd2CbaiizDyZOewi8iuNj14Cae6OgXja2hqRE3B+EsCjZ2EROudsdaW4duNPheneE4fHnFKKaVo0w3",
+	"FmkiOhjlPTd+ekQNaScNPh+ZHDHa8NrVQtcM7HcRQSGUXRgXOHOFDUw2/JitQQnOaqnqNgx4kiQfYIgo",
+	"j5/5D2Cnabgpl5Qux6ROpVLq21rXBpTSCjMh1tk8+AmDPREwnOSZdH0qgLx50XTUxa2F+8DYUiLP47i5",
+	"EQY2caLzHPY+AeeMjlStTeinhot44wBT515OWD/fuxj5wPnDoIBxvj9h39nt4pUOMOOtYL+zphalq1Cn",
+	"6/iVW4B8G8dIgIjnKlJyS8q4GIdUaROIhQ2aaCyBUIIVpQTjcACefqb1sroRl+e6o/1m6DzcR/WRZA3e",
+	"hBqr2ra9N9nUfhsK7ihSG0oNZf9aV2UDJiDVgJxA0nPInmNRh8X1495+nFUZkXIYqafbuxl2cgiPOCXu",
+	"d8pGq+GOhpbD8fHJ6f0HP+8BM2wIkf0omr3N575hPX4TrEe9pG9/z61d6cu/676u49FkdDwZj4en3x8/",
+	"HJ/87ATBb1E3/i78FIiO6+t1R6COk1u1I4oS5PcG3NnwC/9loDvjA77TPv3l9wH3WTXZDn8SFKe6Y9z9",
+	"raafk7cB6KCdsIzxPTc6gzJN0QbWn3jDQR3QSAPh/r12v4xJna10xtkhOEpfvtO0+/dHg+4iLCO1BbH0",
+	"JzJhLvnASotPqZaI1IFWls++7K+KYL2a5pGiRF2dD8Pp97usqz8L2zRQ+XKm1cHg0M+FPt4mTmli++A1",
+	"yJpf6HSzb0jDA+AoQPCboYb7qgAxnd20X9mVOFhDL5oi+QnZeyBU6obKW0XwWP/m4n6nFLKTlmWCw+bJ",
+	"pLEmjFRMLQIox46pY19+hK7+/lJ8X+K2kx3u7auX79cF893V8pT+vjnPD879lDqJ82R5Vnsy3Lq5Opce",
+	"xj3XOqUEM/mFJKZCF0ldNIbV7vGl7vTO9iGltYzC+KOxfG26JA6t06fBJN3pqx1S43QfQ6RfNyl0iBCo",
+	"z0FE8+GAhE7HYYD/9K1M1N2PLAu77YKXrqNIk88kjb7RX2TIXgnlAuDIbYco1Ehtciwd5Vdndu7YguQG",
+	"XbnLtjunw+CgKeqrdk7OdUfhSstuPQh3+BscdPtba9z9teufgWFtKdg9nScX3FmXh55u+llj+f3Kk3+q",
+	"UPizsJSX2CcT7ibv3YnMwLLFnmO3dxt1ouv53cnDB+A2TLExp+vTyUvRSIQb23RSX/rWEV4gkKiHTXtz",
+	"4GcH+FnXQQqb5G9tn05Z8hrjE19AC94FoHT4JqamqbC4N813G/TkPbsBV+kA6QpXa6xQK3BFkPImogRL",
+	"cUfsjh/iFwLvfBkBxxqX7V9UvnyGvfINMHMnX4lcBqPzutFwnTzvlq1Vp72FiVfjHCCRSgvfojduC0gP",
+	"0Jalb1dqWG9DMDoXpAmUYMh3A/1MMel2rTydtBd6xLDIC7vuDEa4wX5lqdiWYK5h/j6x5eLtrSg1nSVY",
+	"B8oWuijAzGrFpx9Va6a5/a0Lkr6ujHN0+ibkvgm5zxJyHhdyYIHSRgkFVip9YXsSwfZKI8w8ZFbP55kw",
+	"m8UddNL3TFAjO1uu+w6jH3+MGlkRBRMGG/U/UGRcx2GkjMBOiE3z9rqdOvZHzLBzXCvo26TNe9JD021/",
+	"yM4ViVBGzXojdWNRqhuQk6mfLhnbVN9n0d1RurXOa7l2Mu6/o1/6OxZj32TRHWTRU14uPXqyyVHRAViH",
+	"SabcHdfx6VKps/DyRWVbAbPWwRrNxdgfgxHfeBblbuz5f2ydTUlnQdXnc1Coqv124/xmBzyjsyuJZiS1",
+	"sANtq36q1eVoKuxKCDo8C35SQs4XU13haQbbxVaRauNqhuypvqLKTX/QCLU0bYlOaXarpx43iDDMiUWq",
+	"B649oSPqLnRFZevaZ9Oafh97Dqu6MIqXoq5XgstIl0i5cioP95xLHGld6ENgJ0cFTCZivmHr8LQeNxtH",
+	"5W0VrdVLMNlaDtBHlEMk3HO98DW0nLrWVHQCTINx31tQKpcCn9C+JbhbYGmNyGZdWuap6wH2WRqGIEcb",
+	"1UcvW7zuiOwNhaYCqT6V5kBcBp6VUGwVZmm/5N2v/oT4BJ7d83sz3WWz+dDw+qb4vik+3L1ernp4ektp",
+	"HKb7/FGoX179PaIW5FQ7ulkJkwmE/rdQkVi03oDUfdUHqjH3FEIveaRa+mZyU1G/T95utj7fPorEvdRh",
+	"2xGlPWQvkShttdVRQb9t7VMv0VZfBAd72Tq7UVJvS05OCPZP52UOFKlPVbihsp+B2qZU8ITS30gWwp82",
+	"QyWFhoAtsoX2nMEwZM/IaeoO6yBr1ArinyT8QtKItDTfkj9fXIy8Vql2/SLd2Zg3xSvbR8ygmGgfLvP2",
+	"3XVTqtxZ77cBHxm22yjC63exwOfzeSnmYPPVwK79L6kxKLvv+ZsQBe3nVnVGN3zL2Z2t9yKO7vrd9f8N",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

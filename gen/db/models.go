@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type TaskPriority string
@@ -89,6 +90,7 @@ type Task struct {
 	Version     int64
 	DeletedAt   *time.Time
 	Position    string
+	DueTime     pgtype.Time
 }
 
 type UserClock struct {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const tagList = `-- name: TagList :many
@@ -46,7 +47,7 @@ func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, err
 }
 
 const taskChanges = `-- name: TaskChanges :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time
 FROM tasks
 WHERE user_id = $1
   AND ($2::timestamptz IS NULL
@@ -99,6 +100,7 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 		); err != nil {
 			return nil, err
 		}
@@ -111,11 +113,11 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 }
 
 const taskCreate = `-- name: TaskCreate :one
-INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, position,
+INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-        $10::timestamptz, $10::timestamptz, CASE WHEN $5::bool THEN $10::timestamptz END)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time,
+        $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END)
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskCreateParams struct {
@@ -126,6 +128,7 @@ type TaskCreateParams struct {
 	Completed   bool
 	Priority    TaskPriority
 	DueDate     *time.Time
+	DueTime     pgtype.Time
 	Tags        []string
 	Position    string
 	Now         time.Time
@@ -142,6 +145,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		arg.Completed,
 		arg.Priority,
 		arg.DueDate,
+		arg.DueTime,
 		arg.Tags,
 		arg.Position,
 		arg.Now,
@@ -162,6 +166,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
@@ -225,7 +230,7 @@ func (q *Queries) TaskFirstPosition(ctx context.Context, userID string) (string,
 }
 
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time FROM tasks
 WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
@@ -252,6 +257,7 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
@@ -262,7 +268,7 @@ UPDATE tasks SET
     updated_at = $2::timestamptz,
     version    = version + 1
 WHERE user_id = $3 AND id = $4 AND deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskMoveParams struct {
@@ -296,6 +302,7 @@ func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
@@ -335,7 +342,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
   AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskRestoreParams struct {
@@ -364,6 +371,7 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task,
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
@@ -382,7 +390,7 @@ UPDATE tasks SET
     version      = version + (completed <> $1::bool)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskSetCompletedParams struct {
@@ -411,6 +419,7 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
@@ -418,10 +427,18 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 const taskStats = `-- name: TaskStats :one
 SELECT count(*) AS total,
        count(*) FILTER (WHERE completed) AS completed,
-       count(*) FILTER (WHERE NOT completed AND due_date < (now() AT TIME ZONE 'UTC')::date) AS overdue
+       count(*) FILTER (WHERE NOT completed
+                        AND (due_time IS NULL AND due_date < $1::date
+                             OR due_time IS NOT NULL AND due_date + due_time < $2::timestamp)) AS overdue
 FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
+WHERE user_id = $3 AND deleted_at IS NULL
 `
+
+type TaskStatsParams struct {
+	Today    time.Time
+	NowLocal time.Time
+	UserID   string
+}
 
 type TaskStatsRow struct {
 	Total     int64
@@ -429,8 +446,11 @@ type TaskStatsRow struct {
 	Overdue   int64
 }
 
-func (q *Queries) TaskStats(ctx context.Context, userID string) (TaskStatsRow, error) {
-	row := q.db.QueryRow(ctx, taskStats, userID)
+// overdue: not completed, and due before now on the caller's wall clock: a task with a due
+// time once that time has passed, one without once its date has (today and now_local are
+// the current date and time in the caller's time zone).
+func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (TaskStatsRow, error) {
+	row := q.db.QueryRow(ctx, taskStats, arg.Today, arg.NowLocal, arg.UserID)
 	var i TaskStatsRow
 	err := row.Scan(&i.Total, &i.Completed, &i.Overdue)
 	return i, err
@@ -449,7 +469,7 @@ UPDATE tasks SET
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskToggleParams struct {
@@ -475,13 +495,14 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
 WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($13, clock_timestamp())
+    INSERT INTO user_clocks (user_id, last) VALUES ($15, clock_timestamp())
     ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
     RETURNING last
 )
@@ -494,13 +515,17 @@ UPDATE tasks SET
                         ELSE NULL END,
     priority     = CASE WHEN $7::bool THEN $8::task_priority ELSE priority END,
     due_date     = CASE WHEN $9::bool THEN $10::date ELSE due_date END,
-    tags         = CASE WHEN $11::bool THEN $12::text[] ELSE tags END,
+    -- A due time needs a due date: clearing the date clears the time too.
+    due_time     = CASE WHEN $11::bool THEN $12::time
+                        WHEN $9::bool AND $10::date IS NULL THEN NULL
+                        ELSE due_time END,
+    tags         = CASE WHEN $13::bool THEN $14::text[] ELSE tags END,
     updated_at   = (SELECT last FROM clock),
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = $13 AND tasks.id = $14 AND tasks.deleted_at IS NULL
-  AND ($15::bigint[] IS NULL OR version = ANY ($15::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position
+  AND tasks.user_id = $15 AND tasks.id = $16 AND tasks.deleted_at IS NULL
+  AND ($17::bigint[] IS NULL OR version = ANY ($17::bigint[]))
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
 `
 
 type TaskUpdateParams struct {
@@ -514,6 +539,8 @@ type TaskUpdateParams struct {
 	Priority       TaskPriority
 	SetDueDate     bool
 	DueDate        *time.Time
+	SetDueTime     bool
+	DueTime        pgtype.Time
 	SetTags        bool
 	Tags           []string
 	UserID         string
@@ -535,6 +562,8 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		arg.Priority,
 		arg.SetDueDate,
 		arg.DueDate,
+		arg.SetDueTime,
+		arg.DueTime,
 		arg.SetTags,
 		arg.Tags,
 		arg.UserID,
@@ -557,6 +586,7 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.Version,
 		&i.DeletedAt,
 		&i.Position,
+		&i.DueTime,
 	)
 	return i, err
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -24,10 +24,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (created_at, id) > ($8::text::timestamptz, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (created_at, id) > ($11::text::timestamptz, $12::uuid))
 ORDER BY created_at ASC, id ASC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListCreatedAscParams struct {
@@ -38,6 +42,9 @@ type TaskListCreatedAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -59,6 +66,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -85,6 +95,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -98,7 +109,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -109,10 +120,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (created_at, id) < ($8::text::timestamptz, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (created_at, id) < ($11::text::timestamptz, $12::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListCreatedDescParams struct {
@@ -123,6 +138,9 @@ type TaskListCreatedDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -144,6 +162,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -170,6 +191,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -183,7 +205,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (coalesce(due_date, 'infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -194,10 +216,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (coalesce(due_date, 'infinity'::date), id) > ($8::text::date, $9::uuid))
-ORDER BY coalesce(due_date, 'infinity'::date) ASC, id ASC
-LIMIT $10
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp), id) > ($11::text::timestamp, $12::uuid))
+ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC
+LIMIT $13
 `
 
 type TaskListDueDateAscParams struct {
@@ -208,6 +234,9 @@ type TaskListDueDateAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -218,7 +247,7 @@ type TaskListDueDateAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, 'infinity'::date) ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
@@ -229,6 +258,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -255,6 +287,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -268,7 +301,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (coalesce(due_date, '-infinity'::date))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -279,10 +312,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (coalesce(due_date, '-infinity'::date), id) < ($8::text::date, $9::uuid))
-ORDER BY coalesce(due_date, '-infinity'::date) DESC, id DESC
-LIMIT $10
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp), id) < ($11::text::timestamp, $12::uuid))
+ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC
+LIMIT $13
 `
 
 type TaskListDueDateDescParams struct {
@@ -293,6 +330,9 @@ type TaskListDueDateDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -303,7 +343,7 @@ type TaskListDueDateDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date, '-infinity'::date) DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC; after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
@@ -314,6 +354,9 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -340,6 +383,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -353,7 +397,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -364,10 +408,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (position, id) > ($8::text::text, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (position, id) > ($11::text::text, $12::uuid))
 ORDER BY position ASC, id ASC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListPositionAscParams struct {
@@ -378,6 +426,9 @@ type TaskListPositionAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -399,6 +450,9 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -425,6 +479,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -438,7 +493,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -449,10 +504,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (position, id) < ($8::text::text, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (position, id) < ($11::text::text, $12::uuid))
 ORDER BY position DESC, id DESC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListPositionDescParams struct {
@@ -463,6 +522,9 @@ type TaskListPositionDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -484,6 +546,9 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -510,6 +575,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -523,7 +589,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -534,10 +600,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (priority, id) > ($8::text::task_priority, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (priority, id) > ($11::text::task_priority, $12::uuid))
 ORDER BY priority ASC, id ASC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListPriorityAscParams struct {
@@ -548,6 +618,9 @@ type TaskListPriorityAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -569,6 +642,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -595,6 +671,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -608,7 +685,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -619,10 +696,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (priority, id) < ($8::text::task_priority, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (priority, id) < ($11::text::task_priority, $12::uuid))
 ORDER BY priority DESC, id DESC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListPriorityDescParams struct {
@@ -633,6 +714,9 @@ type TaskListPriorityDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -654,6 +738,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -680,6 +767,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -693,7 +781,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -704,10 +792,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (lower(title), id) > ($8::text::text, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (lower(title), id) > ($11::text::text, $12::uuid))
 ORDER BY lower(title) ASC, id ASC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListTitleAscParams struct {
@@ -718,6 +810,9 @@ type TaskListTitleAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -739,6 +834,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -765,6 +863,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -778,7 +877,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -789,10 +888,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (lower(title), id) < ($8::text::text, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (lower(title), id) < ($11::text::text, $12::uuid))
 ORDER BY lower(title) DESC, id DESC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListTitleDescParams struct {
@@ -803,6 +906,9 @@ type TaskListTitleDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -824,6 +930,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -850,6 +959,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -863,7 +973,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -874,10 +984,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (updated_at, id) > ($8::text::timestamptz, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (updated_at, id) > ($11::text::timestamptz, $12::uuid))
 ORDER BY updated_at ASC, id ASC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListUpdatedAscParams struct {
@@ -888,6 +1002,9 @@ type TaskListUpdatedAscParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -909,6 +1026,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -935,6 +1055,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -948,7 +1069,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -959,10 +1080,14 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($5::text[] IS NULL OR tags && $5::text[])
   AND ($6::date IS NULL OR due_date <= $6::date)
   AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::text IS NULL
-       OR (updated_at, id) < ($8::text::timestamptz, $9::uuid))
+  AND ($8::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
+                                      false)) = $8::bool)
+  AND ($11::text IS NULL
+       OR (updated_at, id) < ($11::text::timestamptz, $12::uuid))
 ORDER BY updated_at DESC, id DESC
-LIMIT $10
+LIMIT $13
 `
 
 type TaskListUpdatedDescParams struct {
@@ -973,6 +1098,9 @@ type TaskListUpdatedDescParams struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -994,6 +1122,9 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1020,6 +1151,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.Version,
 			&i.Task.DeletedAt,
 			&i.Task.Position,
+			&i.Task.DueTime,
 			&i.SortKey,
 		); err != nil {
 			return nil, err

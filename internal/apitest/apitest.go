@@ -50,6 +50,8 @@ type Options struct {
 	StoreOptions store.Options
 	// Logger receives the service's logs (default: discarded unless -v).
 	Logger *slog.Logger
+	// Now is the service's clock for "overdue" (default time.Now).
+	Now func() time.Time
 }
 
 // New starts the service for one test; everything stops at t.Cleanup.
@@ -80,6 +82,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		RateLimitPerUser:   o.RateLimitPerUser,
 		CORSAllowedOrigins: o.CORSAllowedOrigins,
 		Version:            "test",
+		Now:                o.Now,
 	})
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)

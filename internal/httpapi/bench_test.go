@@ -55,8 +55,8 @@ func benchServer(b testing.TB) (*Server, string, store.Task) {
 }
 
 // serverWithStore is the real handler stack over st, with a static key set and a token for
-// "bench-user".
-func serverWithStore(b testing.TB, st Store) (*Server, string) {
+// "bench-user"; now, when given, is its clock.
+func serverWithStore(b testing.TB, st Store, now ...func() time.Time) (*Server, string) {
 	b.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -82,7 +82,12 @@ func serverWithStore(b testing.TB, st Store) (*Server, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var clock func() time.Time
+	if len(now) > 0 {
+		clock = now[0]
+	}
 	s, err := New(Options{
+		Now:    clock,
 		Store:  st,
 		Auth:   auth.NewStatic(set, "bench", "bench"),
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),

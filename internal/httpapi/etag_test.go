@@ -29,7 +29,7 @@ func (s clockStore) TaskList(context.Context, string, store.ListParams) ([]store
 	return nil, nil, nil
 }
 
-func (s clockStore) TaskStats(context.Context, string) (store.Stats, error) {
+func (s clockStore) TaskStats(context.Context, string, time.Time) (store.Stats, error) {
 	s.reads.Add(1)
 	return store.Stats{}, nil
 }
@@ -40,13 +40,16 @@ func (s clockStore) TaskChanges(context.Context, string, store.ChangesParams) ([
 }
 
 // TestCollectionETagsNeedOnlyTheClock: a 304 is decided from the caller's clock alone (no
-// listing, no counting); the tag moves with the clock, and the stats tag with the UTC date.
+// listing, no counting); the tag moves with the clock, and where overdue is involved (stats,
+// the overdue filter) with the minute in the caller's time zone.
 func TestCollectionETagsNeedOnlyTheClock(t *testing.T) {
 	t.Parallel()
 	noon := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	st := clockStore{clock: &atomic.Pointer[store.Clock]{}, reads: &atomic.Int32{}}
 	st.clock.Store(&store.Clock{Last: noon.Add(-time.Hour), Now: noon})
-	s, tok := serverWithStore(t, st)
+	var now atomic.Pointer[time.Time]
+	now.Store(&noon)
+	s, tok := serverWithStore(t, st, func() time.Time { return *now.Load() })
 	get := func(path, inm string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
@@ -57,8 +60,12 @@ func TestCollectionETagsNeedOnlyTheClock(t *testing.T) {
 		s.ServeHTTP(w, req)
 		return w
 	}
-	paths := []string{"/api/tasks", "/api/tasks?status=pending&sort=title", "/api/tasks/stats", "/api/tasks/changes",
-		"/api/tasks/changes?updated_after=" + url.QueryEscape(noon.Add(-48*time.Hour).Format(time.RFC3339))}
+	paths := []string{"/api/tasks", "/api/tasks?status=pending&sort=title", "/api/tasks?overdue=true",
+		"/api/tasks?overdue=true&tz=Asia/Tokyo", "/api/tasks/stats", "/api/tasks/stats?tz=Pacific/Kiritimati",
+		"/api/tasks/changes", "/api/tasks/changes?updated_after=" + url.QueryEscape(noon.Add(-48*time.Hour).Format(time.RFC3339))}
+	// movesWithMinutes: the responses that depend on the caller's clock.
+	movesWithMinutes := map[string]bool{"/api/tasks?overdue=true": true, "/api/tasks?overdue=true&tz=Asia/Tokyo": true,
+		"/api/tasks/stats": true, "/api/tasks/stats?tz=Pacific/Kiritimati": true}
 	tags := map[string]string{}
 	for _, path := range paths {
 		before := st.reads.Load()
@@ -82,22 +89,24 @@ func TestCollectionETagsNeedOnlyTheClock(t *testing.T) {
 		}
 	}
 
-	// Later the same day, with no write: every tag holds.
-	st.clock.Store(&store.Clock{Last: noon.Add(-time.Hour), Now: noon.Add(11 * time.Hour)})
+	// Later in the same minute, with no write: every tag holds.
+	later := noon.Add(59 * time.Second)
+	now.Store(&later)
 	for _, path := range paths {
 		if w := get(path, tags[path]); w.Code != http.StatusNotModified {
-			t.Errorf("%s later the same day: %d, want 304", path, w.Code)
+			t.Errorf("%s later in the same minute: %d, want 304", path, w.Code)
 		}
 	}
-	// After midnight UTC, overdue may have moved: the stats tag changes, the others do not.
-	st.clock.Store(&store.Clock{Last: noon.Add(-time.Hour), Now: noon.Add(12 * time.Hour)})
+	// The next minute: overdue may have moved (a task due at 12:01), the rest has not.
+	next := noon.Add(time.Minute)
+	now.Store(&next)
 	for _, path := range paths {
 		want := http.StatusNotModified
-		if path == "/api/tasks/stats" {
+		if movesWithMinutes[path] {
 			want = http.StatusOK
 		}
 		if w := get(path, tags[path]); w.Code != want {
-			t.Errorf("%s on the next day: %d, want %d", path, w.Code, want)
+			t.Errorf("%s in the next minute: %d, want %d", path, w.Code, want)
 		}
 	}
 	// A write moves the clock: every tag changes.

@@ -26,7 +26,7 @@ type Store interface {
 	TaskToggle(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (store.Task, error)
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
-	TaskStats(ctx context.Context, userID string) (store.Stats, error)
+	TaskStats(ctx context.Context, userID string, now time.Time) (store.Stats, error)
 	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
 	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
@@ -44,6 +44,7 @@ var _ Store = (*store.Store)(nil)
 // rendered by the one error handler.
 type handlers struct {
 	store Store
+	now   func() time.Time
 }
 
 var _ api.StrictServerInterface = (*handlers)(nil)
@@ -96,6 +97,15 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	if p.Limit != nil {
 		lp.Limit = *p.Limit
 	}
+	var overdueMinute string
+	if p.Overdue != nil {
+		loc, err := callerZone(p.Tz)
+		if err != nil {
+			return nil, err
+		}
+		lp.Overdue, lp.Now = p.Overdue, h.now().In(loc)
+		overdueMinute = lp.Now.Format("2006-01-02T15:04")
+	}
 	canon := canonicalQuery(p, lp)
 	scope := cursorScope{userID: user, query: canon.Encode()}
 	if p.Cursor != nil {
@@ -116,7 +126,8 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	if p.Cursor != nil {
 		tagQuery.Set("cursor", *p.Cursor)
 	}
-	tag := collectionETag("tasks", user, clock, tagQuery)
+	// With overdue, the answer also moves with the caller's clock, minute by minute.
+	tag := collectionETag("tasks", user, clock, tagQuery, overdueMinute)
 	if noneMatch(p.IfNoneMatch, tag) {
 		return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
@@ -174,6 +185,10 @@ func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
 	}
 	if p.DueAfter != nil {
 		q.Set("due_after", p.DueAfter.String())
+	}
+	if lp.Overdue != nil {
+		q.Set("overdue", strconv.FormatBool(*lp.Overdue))
+		q.Set("tz", lp.Now.Location().String())
 	}
 	return q
 }
@@ -300,16 +315,21 @@ func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequest
 	if err != nil {
 		return nil, err
 	}
+	loc, err := callerZone(req.Params.Tz)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now().In(loc)
 	clock, err := h.store.UserClock(ctx, user)
 	if err != nil {
 		return nil, err
 	}
-	// overdue depends on the UTC date as the database sees it.
-	tag := collectionETag("stats", user, clock, nil, clock.Now.UTC().Format(time.DateOnly))
+	// overdue moves with the caller's wall clock: due times are minutes.
+	tag := collectionETag("stats", user, clock, nil, loc.String(), now.Format("2006-01-02T15:04"))
 	if noneMatch(req.Params.IfNoneMatch, tag) {
 		return api.GetTaskStats304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
-	st, err := h.store.TaskStats(ctx, user)
+	st, err := h.store.TaskStats(ctx, user, now)
 	if err != nil {
 		return nil, err
 	}

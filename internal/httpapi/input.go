@@ -105,6 +105,15 @@ func normDate(d nullable.Nullable[openapi_types.Date]) *time.Time {
 	return &t
 }
 
+// normDueTime is an optional "HH:MM" (the validator has checked the pattern).
+func normDueTime(d nullable.Nullable[api.DueTime]) *string {
+	if !d.IsSpecified() || d.IsNull() {
+		return nil
+	}
+	v := d.MustGet()
+	return &v
+}
+
 // taskFields validates a whole task (POST, PUT), applying the defaults of the contract.
 func taskFields(in api.TaskInput) (store.TaskFields, error) {
 	var fe fieldErrors
@@ -113,7 +122,11 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 		Description: normDescription(in.Description, &fe),
 		Priority:    string(api.PriorityMedium),
 		DueDate:     normDate(in.DueDate),
+		DueTime:     normDueTime(in.DueTime),
 		Tags:        normTags(in.Tags, &fe),
+	}
+	if f.DueTime != nil && f.DueDate == nil {
+		fe.add("/due_time", "needs a due_date")
 	}
 	if in.Completed != nil {
 		f.Completed = *in.Completed
@@ -142,6 +155,14 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 	}
 	if p.DueDate.IsSpecified() {
 		c.SetDueDate, c.Fields.DueDate = true, normDate(p.DueDate)
+	}
+	if p.DueTime.IsSpecified() {
+		c.SetDueTime, c.Fields.DueTime = true, normDueTime(p.DueTime)
+		// A time with the date cleared in the same patch; a time on a task without a date
+		// is found by the database (store.ErrDueTimeWithoutDate).
+		if c.Fields.DueTime != nil && c.SetDueDate && c.Fields.DueDate == nil {
+			fe.add("/due_time", "needs a due_date")
+		}
 	}
 	if p.Tags != nil {
 		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
@@ -173,6 +194,11 @@ func toAPI(t store.Task) api.Task {
 		out.DueDate.Set(openapi_types.Date{Time: *t.DueDate})
 	} else {
 		out.DueDate.SetNull()
+	}
+	if t.DueTime != nil {
+		out.DueTime.Set(*t.DueTime)
+	} else {
+		out.DueTime.SetNull()
 	}
 	if t.CompletedAt != nil {
 		out.CompletedAt.Set(t.CompletedAt.UTC())

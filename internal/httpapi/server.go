@@ -51,6 +51,8 @@ type Options struct {
 	CORSAllowedOrigins []string
 	// Version is reported by /healthz.
 	Version string
+	// Now is the clock "overdue" is computed with; nil is time.Now (tests set it).
+	Now func() time.Time
 }
 
 // Server is the HTTP handler of the service.
@@ -109,7 +111,11 @@ func New(o Options) (*Server, error) {
 		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
 	}
 
-	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store}, nil))
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store, now: now}, nil))
 	if err := s.registerOps(reg); err != nil {
 		return nil, err
 	}

@@ -167,6 +167,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		{"Tags", func(p *ListParams) { p.Tags = []string{"secret", "work"} }},
 		{"DueBefore", func(p *ListParams) { p.DueBefore = day(2025, 1, 1) }},
 		{"DueAfter", func(p *ListParams) { p.DueAfter = day(2025, 1, 1) }},
+		{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), time.Now() }},
 		{"Combined", func(p *ListParams) {
 			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr("high"), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
 		}},
@@ -292,7 +293,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 
 	call("TaskStats")
 	t.Run("TaskStatsCountsOwnTasksOnly", func(t *testing.T) {
-		st, err := s.TaskStats(t.Context(), intruder)
+		st, err := s.TaskStats(t.Context(), intruder, time.Now())
 		if want := (Stats{Total: 1, Pending: 1}); err != nil || st != want {
 			t.Fatalf("stats = %+v, %v; want %+v", st, err, want)
 		}

@@ -35,6 +35,10 @@ type ListParams struct {
 	Tags      []string // any of
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	// Overdue selects the tasks that are (true) or are not (false) overdue at Now, the
+	// current time in the caller's time zone (see TaskStats).
+	Overdue *bool
+	Now     time.Time
 
 	Sort  string // one of the Sort constants
 	Desc  bool
@@ -54,6 +58,9 @@ func adapt[P ~struct {
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -113,6 +120,10 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 	if p.Priority != nil {
 		pr := db.TaskPriority(*p.Priority)
 		params.Priority = &pr
+	}
+	if p.Overdue != nil {
+		today, wall := wallClock(p.Now)
+		params.Overdue, params.Today, params.NowLocal = p.Overdue, &today, &wall
 	}
 	if p.After != nil {
 		params.AfterKey = &p.After.Key

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones the overdue filters name, whatever the host has
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -71,6 +72,7 @@ type listRow struct {
 	Completed            bool
 	Priority             string
 	Due                  *time.Time
+	DueTime              *string // HH:MM
 	Tags                 []string
 	CreatedAt, UpdatedAt time.Time
 	Position             string
@@ -79,7 +81,7 @@ type listRow struct {
 func loadRows(t *testing.T, pool *pgxpool.Pool, user string) []listRow {
 	t.Helper()
 	rows, err := pool.Query(t.Context(), `
-		SELECT id, title, description, completed, priority::text, due_date, tags, created_at, updated_at, position
+		SELECT id, title, description, completed, priority::text, due_date, to_char(due_time, 'HH24:MI'), tags, created_at, updated_at, position
 		FROM tasks WHERE user_id = $1`, user)
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +110,7 @@ func expectedOrder(t *testing.T, rows []listRow, k orderKey) []uuid.UUID {
 			if a.Due == nil || b.Due == nil {
 				return 0 // both nil here; one nil is handled before the direction applies
 			}
-			return a.Due.Compare(*b.Due)
+			return dueMoment(a).Compare(dueMoment(b))
 		},
 	}
 	key, ok := keys[k.sort]
@@ -244,15 +246,44 @@ func seedListing(t *testing.T, pool *pgxpool.Pool, user string, n int) {
 		if i%3 == 2 {
 			completedAt = &u
 		}
-		batch.Queue(`INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, position)
-			VALUES ($1, $2, $3, $4, $5, $6::text::task_priority, $7, $8, $9, $10, $11, $12)`,
+		// Some due dates get a time (in the morning, the afternoon, at midnight, just before it).
+		var dueTime *string
+		if due != nil && i%3 != 1 {
+			dueTime = ptr([]string{"09:15", "17:45", "00:00", "23:59"}[(i/3)%4])
+		}
+		batch.Queue(`INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, created_at, updated_at, completed_at, position)
+			VALUES ($1, $2, $3, $4, $5, $6::text::task_priority, $7, $8::text::time, $9, $10, $11, $12, $13)`,
 			user, uuid.New(), cases[(i/7)%3](words[i%len(words)]), desc, completedAt != nil,
-			[]string{"low", "medium", "high"}[(i/2)%3], due, tagSets[(i/3)%len(tagSets)], c, u, completedAt, positions[i])
+			[]string{"low", "medium", "high"}[(i/2)%3], due, dueTime, tagSets[(i/3)%len(tagSets)], c, u, completedAt, positions[i])
 	}
 	if err := pool.SendBatch(t.Context(), batch).Close(); err != nil {
 		t.Fatalf("seed tasks: %v", err)
 	}
 }
+
+// dueMoment is when a dated task is due, as a wall-clock time: its date and time, or the
+// end of its date (24:00) without a time.
+func dueMoment(r listRow) time.Time {
+	if r.DueTime == nil {
+		return r.Due.AddDate(0, 0, 1)
+	}
+	clock, _ := time.Parse("15:04", *r.DueTime)
+	return r.Due.Add(time.Duration(clock.Hour())*time.Hour + time.Duration(clock.Minute())*time.Minute)
+}
+
+// overdueAt is the contract's overdue rule at wall-clock time now.
+func overdueAt(r listRow, now time.Time) bool {
+	if r.Completed || r.Due == nil {
+		return false
+	}
+	if r.DueTime == nil {
+		return r.Due.Before(now.Truncate(24 * time.Hour))
+	}
+	return dueMoment(r).Before(now)
+}
+
+// seedNow is a wall-clock time in the middle of seedListing's due dates.
+var seedNow = time.Date(2030, 3, 3, 12, 30, 0, 0, time.UTC)
 
 // listFilter is a set of ListParams filters and, independently, the rule they select by.
 type listFilter struct {
@@ -281,6 +312,14 @@ func dueWithin(r listRow, after, before *time.Time) bool {
 	return (after == nil || !r.Due.Before(*after)) && (before == nil || !r.Due.After(*before))
 }
 
+var kiritimati = func() *time.Location {
+	loc, err := time.LoadLocation("Pacific/Kiritimati")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
 var pagingFilters = []listFilter{
 	{"NoFilter", func(*ListParams) {}, func(listRow) bool { return true }},
 	{"Pending", func(p *ListParams) { p.Completed = ptr(false) }, func(r listRow) bool { return !r.Completed }},
@@ -294,6 +333,14 @@ var pagingFilters = []listFilter{
 		func(r listRow) bool { return hasAnyTag(r, "urgent", "errand") }},
 	{"DueWindowInclusive", func(p *ListParams) { p.DueAfter, p.DueBefore = day(2030, 3, 2), day(2030, 3, 4) },
 		func(r listRow) bool { return dueWithin(r, day(2030, 3, 2), day(2030, 3, 4)) }},
+	{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), seedNow },
+		func(r listRow) bool { return overdueAt(r, seedNow) }},
+	{"NotOverdue", func(p *ListParams) { p.Overdue, p.Now = ptr(false), seedNow },
+		func(r listRow) bool { return !overdueAt(r, seedNow) }},
+	{"OverdueInAnotherZone", func(p *ListParams) {
+		// 12:30 in UTC is 01:30 the next day in Kiritimati (UTC+14).
+		p.Overdue, p.Now = ptr(true), seedNow.In(kiritimati)
+	}, func(r listRow) bool { return overdueAt(r, seedNow.Add(14*time.Hour)) }},
 	{"Combined", func(p *ListParams) {
 		p.Completed, p.Tags, p.DueBefore, p.Q = ptr(false), []string{"work", "home"}, day(2030, 3, 4), ptr("E")
 	}, func(r listRow) bool {
@@ -579,6 +626,7 @@ func TestTaskListPlansUseIndexes(t *testing.T) {
 		{"Search", func(p *ListParams) { p.Q = ptr("report") }},
 		{"Tag", func(p *ListParams) { p.Tags = []string{"urgent"} }},
 		{"DueWindow", func(p *ListParams) { p.DueAfter, p.DueBefore = day(2026, 2, 1), day(2026, 2, 14) }},
+		{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }},
 		{"Combined", func(p *ListParams) {
 			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr("medium"), []string{"work", "home"}, day(2026, 3, 1)
 		}},

@@ -35,6 +35,8 @@ var (
 	// ErrGone: a change feed position before purged tombstones; the feed cannot tell what
 	// was deleted since.
 	ErrGone = errors.New("changes since then were purged")
+	// ErrDueTimeWithoutDate: a due time on a task without a due date (an ErrInvalid).
+	ErrDueTimeWithoutDate = fmt.Errorf("%w: a due time needs a due date", ErrInvalid)
 )
 
 // Options bound the store's use of the pool.
@@ -122,6 +124,8 @@ func Translate(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
+		case pgErr.ConstraintName == "tasks_due_time_needs_date":
+			return fmt.Errorf("%w: %w", ErrDueTimeWithoutDate, err)
 		case pgErr.Code[:2] == "23" || pgErr.Code[:2] == "22": // integrity constraint, data exception
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		case pgErr.Code[:2] == "08", // connection exception

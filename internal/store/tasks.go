@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/todo-api/todo-api/gen/db"
 	"github.com/todo-api/todo-api/internal/fracindex"
@@ -21,6 +22,9 @@ type Task struct {
 	Completed   bool       `json:"completed"`
 	Priority    string     `json:"priority"`
 	DueDate     *time.Time `json:"due_date"` // a civil date at 00:00 UTC
+	// DueTime is the wall-clock time on DueDate the task is due, "HH:MM"; nil: any time
+	// that day.
+	DueTime     *string    `json:"due_time"`
 	Tags        []string   `json:"tags"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
@@ -43,18 +47,19 @@ type TaskFields struct {
 	Completed   bool
 	Priority    string
 	DueDate     *time.Time
+	DueTime     *string // "HH:MM"; needs DueDate
 	Tags        []string
 }
 
 // TaskChanges says which fields change, for PUT (all) and PATCH (those present).
 type TaskChanges struct {
-	Fields                                                                   TaskFields
-	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetTags bool
+	Fields                                                                               TaskFields
+	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetDueTime, SetTags bool
 }
 
 // AllChanges returns changes that replace every field with f (PUT).
 func AllChanges(f TaskFields) TaskChanges {
-	return TaskChanges{Fields: f, SetTitle: true, SetDescription: true, SetCompleted: true, SetPriority: true, SetDueDate: true, SetTags: true}
+	return TaskChanges{Fields: f, SetTitle: true, SetDescription: true, SetCompleted: true, SetPriority: true, SetDueDate: true, SetDueTime: true, SetTags: true}
 }
 
 // Precondition is an If-Match: nil means unconditional; otherwise the task's version must
@@ -92,6 +97,7 @@ func fromRow(r db.Task) Task {
 		Completed:   r.Completed,
 		Priority:    string(r.Priority),
 		DueDate:     r.DueDate,
+		DueTime:     clockText(r.DueTime),
 		Tags:        r.Tags,
 		CreatedAt:   r.CreatedAt,
 		UpdatedAt:   r.UpdatedAt,
@@ -104,6 +110,28 @@ func fromRow(r db.Task) Task {
 		t.Tags = []string{}
 	}
 	return t
+}
+
+// clockText renders a time of day as "HH:MM"; nil for NULL.
+func clockText(t pgtype.Time) *string {
+	if !t.Valid {
+		return nil
+	}
+	m := t.Microseconds / int64(time.Minute/time.Microsecond)
+	s := fmt.Sprintf("%02d:%02d", m/60, m%60)
+	return &s
+}
+
+// clockTime parses "HH:MM" (checked by the caller) into a time of day; nil is NULL.
+func clockTime(s *string) pgtype.Time {
+	if s == nil {
+		return pgtype.Time{}
+	}
+	var h, m int64
+	if _, err := fmt.Sscanf(*s, "%d:%d", &h, &m); err != nil {
+		return pgtype.Time{} // unreachable after validation; the database then keeps no time
+	}
+	return pgtype.Time{Microseconds: (h*60 + m) * int64(time.Minute/time.Microsecond), Valid: true}
 }
 
 func nonNil(tags []string) []string {
@@ -130,6 +158,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		Completed:   f.Completed,
 		Priority:    db.TaskPriority(f.Priority),
 		DueDate:     f.DueDate,
+		DueTime:     clockTime(f.DueTime),
 		Tags:        nonNil(f.Tags),
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
@@ -246,6 +275,7 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		SetCompleted: c.SetCompleted, Completed: f.Completed,
 		SetPriority: c.SetPriority, Priority: db.TaskPriority(orMedium(f.Priority)),
 		SetDueDate: c.SetDueDate, DueDate: f.DueDate,
+		SetDueTime: c.SetDueTime, DueTime: clockTime(f.DueTime),
 		SetTags: c.SetTags, Tags: nonNil(f.Tags),
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
@@ -326,11 +356,14 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 	return nil
 }
 
-// TaskStats counts userID's tasks; overdue is not completed and due before today in UTC.
-func (s *Store) TaskStats(ctx context.Context, userID string) (Stats, error) {
+// TaskStats counts userID's tasks. Overdue ones are not completed and due before now on
+// the caller's wall clock: now is the current time in the caller's time zone (its Location);
+// a task with a due time is overdue once that time has passed, one without once its date has.
+func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (Stats, error) {
+	today, wall := wallClock(now)
 	var st Stats
 	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskStats(ctx, userID)
+		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall})
 		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
 		return err
 	})
@@ -338,6 +371,13 @@ func (s *Store) TaskStats(ctx context.Context, userID string) (Stats, error) {
 		return Stats{}, fmt.Errorf("task stats: %w", err)
 	}
 	return st, nil
+}
+
+// wallClock is now's date and wall-clock time in its own location, as the database's date
+// and timestamp (without time zone) take them: fields in UTC.
+func wallClock(now time.Time) (today, wall time.Time) {
+	wall = time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), time.UTC)
+	return wall.Truncate(24 * time.Hour), wall
 }
 
 // TagList returns userID's tags with their task counts, by name.

@@ -340,3 +340,22 @@ test('manual order', async (t) => {
     await rejectsWith(404, other.moveTask({ path: { id: two.id }, body: { after_id: null } }));
   });
 });
+
+test("due times and the caller's time zone", async (t) => {
+  await t.test('a due time is stored as given', async () => {
+    const { data } = await todo.createTask({ body: { title: 'Dentist', due_date: '2030-05-06', due_time: '09:30' } });
+    assert.equal(data.due_time, '09:30');
+    const err = await rejectsWith(422, todo.createTask({ body: { title: 'No date', due_time: '09:30' } }));
+    assert.ok(err.fieldError('/due_time'));
+  });
+
+  await t.test('overdue follows tz', async () => {
+    await todo.createTask({ body: { title: 'Long overdue', due_date: '2001-01-01', due_time: '08:00', tags: ['tz-test'] } });
+    const stats = await todo.getTaskStats({ query: { tz: 'Asia/Tokyo' } });
+    assert.ok(stats.data.overdue >= 1);
+    const overdue = await todo.listTasks({ query: { overdue: true, tz: 'Asia/Tokyo', tag: ['tz-test'] } });
+    assert.deepEqual(overdue.data.map((x) => x.title), ['Long overdue']);
+    const err = await rejectsWith(400, todo.getTaskStats({ query: { tz: 'Mars/Olympus_Mons' } }));
+    assert.ok(err.fieldError('query.tz'));
+  });
+});

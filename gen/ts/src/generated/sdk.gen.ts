@@ -62,14 +62,17 @@ export class TodoApi extends HeyApiClient {
      *
      * Filters combine with AND (the `tag` values among themselves with OR). The order is total:
      * ties on the sort key are broken by `id` in the same direction, so paging never skips or
-     * repeats a task. Tasks without a `due_date` come last when sorting by `due_date`, in both
-     * directions. Pagination is by cursor: when more tasks exist, the response has a
+     * repeats a task. Sorting by `due_date` orders by the due moment: the date, then
+     * `due_time`, a task without a time counting as due at the end of its day; tasks without a
+     * `due_date` come last, in both directions. `due_before` and `due_after` compare calendar
+     * dates, which need no time zone; `tz` matters to `overdue` only. Pagination is by cursor: when more tasks exist, the response has a
      * `Link: <…>; rel="next"` header whose URL carries the same filters and an opaque `cursor`.
      * A cursor is valid only with the filters and sort it was issued for; anything else is `400`.
      *
      * The response carries a weak `ETag` for this exact query (filters, sort, order, limit,
      * cursor); send it back in `If-None-Match` to get `304` while none of the caller's tasks
-     * has changed. It is computed without reading the tasks, so checking is cheap.
+     * has changed (with `overdue`, also while the minute in `tz` is the same). It is computed
+     * without reading the tasks, so checking is cheap.
      *
      */
     public listTasks<ThrowOnError extends boolean = true>(options?: Options<ListTasksData, ThrowOnError>) {
@@ -183,11 +186,13 @@ export class TodoApi extends HeyApiClient {
     /**
      * Count the caller's tasks
      *
-     * `overdue` counts tasks not completed whose `due_date` is before today (UTC).
+     * `overdue` counts tasks not completed and due before now in `tz` (default UTC): a task
+     * with a `due_time` once that time has passed on the wall clock of `tz`, one without once
+     * its `due_date` is over there.
      *
      * The response carries a weak `ETag`; send it back in `If-None-Match` to get `304` while
-     * none of the caller's tasks has changed and the UTC date is the same (`overdue` moves
-     * at midnight UTC).
+     * none of the caller's tasks has changed and the minute in `tz` is the same (`overdue`
+     * moves with the clock).
      *
      */
     public getTaskStats<ThrowOnError extends boolean = true>(options?: Options<GetTaskStatsData, ThrowOnError>) {

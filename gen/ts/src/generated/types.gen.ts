@@ -4,6 +4,14 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+/**
+ * The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
+ * own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
+ * that day. Needs `due_date`.
+ *
+ */
+export type DueTime = string | null;
+
 export type Priority = 'low' | 'medium' | 'high';
 
 export type Task = {
@@ -16,6 +24,7 @@ export type Task = {
     completed: boolean;
     priority: Priority;
     due_date: string | null;
+    due_time: DueTime;
     tags: Array<string>;
     created_at: string;
     /**
@@ -39,7 +48,8 @@ export type Task = {
 /**
  * A whole task as the client may write it (create, replace). `title` is trimmed and must then
  * be 1..200 characters (Unicode characters, not bytes); tags are trimmed, lower-cased and
- * de-duplicated. Unknown properties are refused (`422` naming them).
+ * de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`). Unknown properties
+ * are refused (`422` naming them).
  *
  */
 export type TaskInput = {
@@ -51,6 +61,7 @@ export type TaskInput = {
     completed?: boolean;
     priority?: Priority;
     due_date?: string | null;
+    due_time?: DueTime;
     /**
      * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
      */
@@ -58,8 +69,10 @@ export type TaskInput = {
 };
 
 /**
- * A JSON merge patch of a task: only the fields present change; `null` clears `description`
- * or `due_date`. The same rules as `TaskInput` apply to the values.
+ * A JSON merge patch of a task: only the fields present change; `null` clears `description`,
+ * `due_date` or `due_time`. Clearing `due_date` clears `due_time` too; setting `due_time`
+ * on a task without a due date is `422` naming `/due_time`. The same rules as `TaskInput`
+ * apply to the values.
  *
  */
 export type TaskPatch = {
@@ -71,6 +84,7 @@ export type TaskPatch = {
     completed?: boolean;
     priority?: Priority;
     due_date?: string | null;
+    due_time?: DueTime;
     /**
      * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
      */
@@ -158,7 +172,7 @@ export type TaskStats = {
     completed: number;
     pending: number;
     /**
-     * Not completed and due before today (UTC).
+     * Not completed and due before now in the requested time zone (`tz`, default UTC).
      */
     overdue: number;
 };
@@ -199,6 +213,7 @@ export type TaskWritable = {
     completed: boolean;
     priority: Priority;
     due_date: string | null;
+    due_time: DueTime;
     tags: Array<string>;
     created_at: string;
     /**
@@ -227,6 +242,14 @@ export type TaskId = string;
  * Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
  */
 export type IfMatch = string;
+
+/**
+ * The caller's time zone, an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`): what
+ * "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
+ * `query.tz`.
+ *
+ */
+export type TimeZone = string;
 
 /**
  * ETags from earlier responses to the same request (comma-separated, or `*`); when one
@@ -286,6 +309,20 @@ export type ListTasksData = {
          * Only tasks due on or after this date.
          */
         due_after?: string;
+        /**
+         * `true`: only overdue tasks — not completed, and due before now in `tz`: a task with a
+         * `due_time` once that time has passed, one without once its `due_date` has. `false`:
+         * only the others (tasks without a due date among them).
+         *
+         */
+        overdue?: boolean;
+        /**
+         * The caller's time zone, an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`): what
+         * "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
+         * `query.tz`.
+         *
+         */
+        tz?: string;
         /**
          * Page size.
          */
@@ -517,7 +554,15 @@ export type GetTaskStatsData = {
         'If-None-Match'?: string;
     };
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * The caller's time zone, an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`): what
+         * "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
+         * `query.tz`.
+         *
+         */
+        tz?: string;
+    };
     url: '/api/tasks/stats';
 };
 
