@@ -631,13 +631,18 @@ func fakeMatches(t store.Task, p store.ListParams) bool {
 }
 
 // TaskStats implements httpapi.Store.
-func (s *FakeStore) TaskStats(_ context.Context, userID string) (store.Stats, error) {
+func (s *FakeStore) TaskStats(_ context.Context, userID string, now time.Time) (store.Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.checkUser("TaskStats", userID) {
 		return store.Stats{}, store.ErrInvalid
 	}
-	today := s.opts.Now().UTC().Truncate(24 * time.Hour)
+	if now.IsZero() {
+		s.violation("TaskStats", "no current time given")
+		return store.Stats{}, store.ErrInvalid
+	}
+	// Dates are civil dates at 00:00 UTC; "today" is the caller's wall-clock date.
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	var st store.Stats
 	for _, ft := range s.tasks[userID] {
 		st.Total++

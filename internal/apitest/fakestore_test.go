@@ -183,7 +183,7 @@ func TestFakeStoreRecordsEveryBrokenPromise(t *testing.T) {
 			return err
 		}, "not one of the users"},
 		{"EmptyUser", func(s *FakeStore) error {
-			_, err := s.TaskStats(ctx, "")
+			_, err := s.TaskStats(ctx, "", time.Now())
 			return err
 		}, "user id"},
 		{"PatchSetsBadTitle", func(s *FakeStore) error {
@@ -257,7 +257,7 @@ func TestFakeStoreBoundsMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := s.TaskStats(ctx, fakeUser)
+	st, err := s.TaskStats(ctx, fakeUser, time.Now())
 	if err != nil || st.Total != 5 {
 		t.Fatalf("%d tasks kept, want 5 (%v)", st.Total, err)
 	}

@@ -109,9 +109,14 @@ func validationError(me openapi3.MultiError) *echo.HTTPError {
 			status = http.StatusBadRequest
 			msg := re.Reason
 			var se *openapi3.SchemaError
-			if errors.As(re.Err, &se) {
+			var pe *openapi3filter.ParseError
+			switch {
+			case errors.As(re.Err, &se):
 				msg = se.Reason
-			} else if re.Err != nil && msg == "" {
+			case errors.As(re.Err, &pe):
+				// The parser's message quotes the value; answers never echo raw input.
+				msg = "must be " + paramKind(re.Parameter)
+			case re.Err != nil && msg == "":
 				msg = re.Err.Error()
 			}
 			fields = append(fields, api.FieldError{Field: re.Parameter.In + "." + re.Parameter.Name, Message: msg})
@@ -234,4 +239,22 @@ func dedupeFields(in []api.FieldError) []api.FieldError {
 		}
 	}
 	return out
+}
+
+// paramKind names what a parameter's value must be, for messages that do not quote it.
+func paramKind(p *openapi3.Parameter) string {
+	if p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Type == nil {
+		return "a valid value"
+	}
+	switch t := p.Schema.Value; {
+	case t.Type.Is("boolean"):
+		return "true or false"
+	case t.Type.Is("integer"):
+		return "a whole number"
+	case t.Type.Is("number"):
+		return "a number"
+	case t.Type.Is("array"):
+		return "a list of valid values"
+	}
+	return "a valid value"
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -263,6 +264,19 @@ func genString(schema *openapi3.Schema) string {
 		return "sweep@example.test"
 	case "uri":
 		return "https://example.test/sweep"
+	}
+	if ex, ok := schema.Example.(string); ok {
+		return ex
+	}
+	if schema.Pattern != "" {
+		// A patterned string: the first of a few plausible shapes that fits (times of day…).
+		if re, err := regexp.Compile(schema.Pattern); err == nil {
+			for _, c := range []string{"sweep", "12:00", "12:00:00", "SWEEP", "0"} {
+				if re.MatchString(c) {
+					return c
+				}
+			}
+		}
 	}
 	s := "sweep"
 	for uint64(len(s)) < schema.MinLength {
