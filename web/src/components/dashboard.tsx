@@ -154,6 +154,9 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       completed: false,
       priority: input.priority ?? "medium",
       due_date: input.due_date ?? null,
+      due_time: input.due_time ?? null,
+      // The server gives new tasks the first place in the manual order; "" sorts first too.
+      position: "",
       tags: [...new Set((input.tags ?? []).map((t) => t.toLowerCase()))],
       created_at: now,
       updated_at: now,
