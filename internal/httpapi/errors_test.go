@@ -262,7 +262,6 @@ func TestErrorsDatabaseUnavailableIs503(t *testing.T) {
 // A request that meets a closed pool (shutdown) is also "database unavailable".
 func TestErrorsClosedPoolIs503(t *testing.T) {
 	t.Parallel()
-	t.Skip("known bug: store.Translate does not recognise pgxpool's \"closed pool\" error from Acquire, so a request racing shutdown (or any use after pool.Close) is a 500 instead of 503 with Retry-After (internal/store/store.go, Translate)")
 	f := setup(t)
 	task := f.createA(t, map[string]any{"title": "x"})
 	f.Pool.Close()
