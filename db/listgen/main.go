@@ -56,7 +56,7 @@ var orders = []order{
 
 const queryTemplate = `{{range .}}
 -- name: TaskList{{.Name}} :many
--- Lists the caller's live (not deleted) tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}}; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key
 FROM tasks

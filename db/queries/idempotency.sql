@@ -1,6 +1,6 @@
 -- name: IdempotencyClaim :one
 -- Claims the key (in the operation's namespace) for this request. Returns no row when a live
--- (under 24 h) claim exists; a concurrent claim of the same key waits here until the other
+-- (under 24 h) claim exists — a concurrent claim of the same key waits here until the other
 -- transaction ends.
 INSERT INTO idempotency_keys (user_id, namespace, key, request_hash)
 VALUES (@user_id, @namespace, @key, @request_hash)

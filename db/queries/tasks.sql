@@ -6,7 +6,7 @@ ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_cloc
 RETURNING last;
 
 -- name: TaskCreate :one
--- Inserts a task; the caller holds the user's clock (UserClockTick) and passes its value as
+-- Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
 -- now, and the position it computed from TaskFirstPosition.
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at)
@@ -31,7 +31,7 @@ ORDER BY position
 LIMIT 1;
 
 -- name: TaskMove :one
--- Gives the task its new position; the caller holds the user's clock and passes its value.
+-- Gives the task its new position — the caller holds the user's clock and passes its value.
 UPDATE tasks SET
     position   = @position,
     updated_at = @now::timestamptz,
@@ -88,7 +88,7 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of th
 RETURNING *;
 
 -- name: TaskSetCompleted :one
--- Sets completed; a task that already has the value keeps its timestamps and version
+-- Sets completed — a task that already has the value keeps its timestamps and version
 -- (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
 WITH clock AS (
     INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
@@ -134,7 +134,7 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of th
 
 -- name: TaskRestore :one
 -- Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
--- A live task comes back unchanged (restoring is idempotent); no row means no such task, or
+-- A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 -- one deleted too long ago.
 WITH clock AS (
     INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
@@ -152,7 +152,7 @@ RETURNING *;
 
 -- name: TaskChanges :many
 -- The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
--- the position (after_ts, after_id); a position without an id is "after every change at
+-- the position (after_ts, after_id) — a position without an id is "after every change at
 -- after_ts" (the exclusive updated_after).
 SELECT sqlc.embed(tasks)
 FROM tasks

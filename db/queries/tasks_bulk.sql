@@ -1,5 +1,5 @@
 -- name: TaskBulkSetCompleted :many
--- Bulk complete / uncomplete: sets completed on the user's live tasks among ids; a task that
+-- Bulk complete / uncomplete: sets completed on the user's live tasks among ids — a task that
 -- already has the value keeps its timestamps and version. Returns every task found.
 WITH clock AS (
     INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
@@ -60,7 +60,7 @@ RETURNING tasks.id;
 
 -- name: TaskBulkAddTags :many
 -- Bulk add_tags: appends the tags a task lacks (in the order given). A task that would then
--- have more than 10 keeps its tags and comes back with fits = false; a task that has them
+-- have more than 10 keeps its tags and comes back with fits = false — a task that has them
 -- all keeps its timestamps and version. Returns every live task found.
 -- (The merged list is written out in full each time rather than computed once in a CTE:
 -- a CTE would read the tags as of the statement's start, before the clock's lock was
@@ -85,7 +85,7 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of ta
 RETURNING tasks.id, (tags @> @tags::text[])::bool AS fits;
 
 -- name: TaskBulkRemoveTags :many
--- Bulk remove_tags: drops the given tags from the user's live tasks among ids; a task that
+-- Bulk remove_tags: drops the given tags from the user's live tasks among ids — a task that
 -- has none of them keeps its timestamps and version. Returns every task found.
 WITH clock AS (
     INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())

@@ -1,5 +1,5 @@
 -- name: TaskListCreatedAsc :many
--- Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
 FROM tasks
@@ -22,7 +22,7 @@ ORDER BY created_at ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListCreatedDesc :many
--- Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
 FROM tasks
@@ -45,7 +45,7 @@ ORDER BY created_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListUpdatedAsc :many
--- Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
 FROM tasks
@@ -68,7 +68,7 @@ ORDER BY updated_at ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListUpdatedDesc :many
--- Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
 FROM tasks
@@ -91,7 +91,7 @@ ORDER BY updated_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListTitleAsc :many
--- Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
 FROM tasks
@@ -114,7 +114,7 @@ ORDER BY lower(title) ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListTitleDesc :many
--- Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
 FROM tasks
@@ -137,7 +137,7 @@ ORDER BY lower(title) DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateAsc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
 FROM tasks
@@ -160,7 +160,7 @@ ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::times
 LIMIT @row_limit;
 
 -- name: TaskListDueDateDesc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
 FROM tasks
@@ -183,7 +183,7 @@ ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::time
 LIMIT @row_limit;
 
 -- name: TaskListPriorityAsc :many
--- Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (priority)::text AS sort_key
 FROM tasks
@@ -206,7 +206,7 @@ ORDER BY priority ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityDesc :many
--- Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (priority)::text AS sort_key
 FROM tasks
@@ -229,7 +229,7 @@ ORDER BY priority DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListPositionAsc :many
--- Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (position)::text AS sort_key
 FROM tasks
@@ -252,7 +252,7 @@ ORDER BY position ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListPositionDesc :many
--- Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC; after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
 SELECT sqlc.embed(tasks), (position)::text AS sort_key
 FROM tasks

@@ -26,7 +26,7 @@ type IdempotencyClaimParams struct {
 }
 
 // Claims the key (in the operation's namespace) for this request. Returns no row when a live
-// (under 24 h) claim exists; a concurrent claim of the same key waits here until the other
+// (under 24 h) claim exists — a concurrent claim of the same key waits here until the other
 // transaction ends.
 func (q *Queries) IdempotencyClaim(ctx context.Context, arg IdempotencyClaimParams) (string, error) {
 	row := q.db.QueryRow(ctx, idempotencyClaim,

@@ -69,7 +69,7 @@ type TaskChangesRow struct {
 }
 
 // The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
-// the position (after_ts, after_id); a position without an id is "after every change at
+// the position (after_ts, after_id) — a position without an id is "after every change at
 // after_ts" (the exclusive updated_after).
 func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]TaskChangesRow, error) {
 	rows, err := q.db.Query(ctx, taskChanges,
@@ -134,7 +134,7 @@ type TaskCreateParams struct {
 	Now         time.Time
 }
 
-// Inserts a task; the caller holds the user's clock (UserClockTick) and passes its value as
+// Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
 // now, and the position it computed from TaskFirstPosition.
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
@@ -278,7 +278,7 @@ type TaskMoveParams struct {
 	ID       uuid.UUID
 }
 
-// Gives the task its new position; the caller holds the user's clock and passes its value.
+// Gives the task its new position — the caller holds the user's clock and passes its value.
 func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskMove,
 		arg.Position,
@@ -351,7 +351,7 @@ type TaskRestoreParams struct {
 }
 
 // Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
-// A live task comes back unchanged (restoring is idempotent); no row means no such task, or
+// A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 // one deleted too long ago.
 func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskRestore, arg.UserID, arg.ID)
@@ -399,7 +399,7 @@ type TaskSetCompletedParams struct {
 	ID        uuid.UUID
 }
 
-// Sets completed; a task that already has the value keeps its timestamps and version
+// Sets completed — a task that already has the value keeps its timestamps and version
 // (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
 func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskSetCompleted, arg.Completed, arg.UserID, arg.ID)

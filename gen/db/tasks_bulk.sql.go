@@ -43,7 +43,7 @@ type TaskBulkAddTagsRow struct {
 }
 
 // Bulk add_tags: appends the tags a task lacks (in the order given). A task that would then
-// have more than 10 keeps its tags and comes back with fits = false; a task that has them
+// have more than 10 keeps its tags and comes back with fits = false — a task that has them
 // all keeps its timestamps and version. Returns every live task found.
 // (The merged list is written out in full each time rather than computed once in a CTE:
 // a CTE would read the tags as of the statement's start, before the clock's lock was
@@ -141,7 +141,7 @@ type TaskBulkRemoveTagsParams struct {
 	Ids    []uuid.UUID
 }
 
-// Bulk remove_tags: drops the given tags from the user's live tasks among ids; a task that
+// Bulk remove_tags: drops the given tags from the user's live tasks among ids — a task that
 // has none of them keeps its timestamps and version. Returns every task found.
 func (q *Queries) TaskBulkRemoveTags(ctx context.Context, arg TaskBulkRemoveTagsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, taskBulkRemoveTags, arg.Tags, arg.UserID, arg.Ids)
@@ -229,7 +229,7 @@ type TaskBulkSetCompletedParams struct {
 	Ids       []uuid.UUID
 }
 
-// Bulk complete / uncomplete: sets completed on the user's live tasks among ids; a task that
+// Bulk complete / uncomplete: sets completed on the user's live tasks among ids — a task that
 // already has the value keeps its timestamps and version. Returns every task found.
 func (q *Queries) TaskBulkSetCompleted(ctx context.Context, arg TaskBulkSetCompletedParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, taskBulkSetCompleted, arg.Completed, arg.UserID, arg.Ids)

@@ -55,7 +55,7 @@ type TaskListCreatedAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
@@ -151,7 +151,7 @@ type TaskListCreatedDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
@@ -247,7 +247,7 @@ type TaskListDueDateAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
@@ -343,7 +343,7 @@ type TaskListDueDateDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
@@ -439,7 +439,7 @@ type TaskListPositionAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]TaskListPositionAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionAsc,
@@ -535,7 +535,7 @@ type TaskListPositionDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
@@ -631,7 +631,7 @@ type TaskListPriorityAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
@@ -727,7 +727,7 @@ type TaskListPriorityDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
@@ -823,7 +823,7 @@ type TaskListTitleAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
@@ -919,7 +919,7 @@ type TaskListTitleDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
@@ -1015,7 +1015,7 @@ type TaskListUpdatedAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
@@ -1111,7 +1111,7 @@ type TaskListUpdatedDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC; after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
