@@ -125,6 +125,10 @@ run-web: build $(WEB_DEPS) ## The whole product: PostgreSQL (./.data/web), the A
 test-go: ## Go tests (unit + integration on a real PostgreSQL, the TypeScript client against the server), with the race detector
 	go test -race -count=1 $(GO_TEST_FLAGS) ./...
 
+.PHONY: test-long
+test-long: ## Soak: 10 min (SOAK=…) of mixed load on the real binary, a fault every minute; prints a summary
+	go test -count=1 -timeout 40m -v -run '^TestSoak$$' ./internal/faulttest/ -soak=$(or $(SOAK),10m)
+
 .PHONY: test-e2e
 test-e2e: $(WEB_DEPS) ## Type-check web/, then its end-to-end tests in Debian's Chromium (playwright-core) on a throwaway stack
 	npm --prefix $(WEB_DIR) run --silent typecheck

@@ -143,7 +143,19 @@ func pgtestdbConfig(connString string) (pgtestdb.Config, error) {
 		// A test that starts the real binary may leave its connections closing when the
 		// test ends; dropping its database must not fail over that.
 		ForceTerminateConnections: true,
+		TestRole:                  &testRole,
 	}, nil
+}
+
+// testRole owns the test databases and is who the tests connect as. Like pgtestdb's default
+// role it is no superuser, but it bypasses row-level security (BYPASSRLS): tests read and
+// write the raw rows as an administrator would, while the policies themselves are proven by
+// internal/store's tests with a role of their own that does not bypass them. Granting
+// BYPASSRLS takes a superuser, which the throwaway cluster's administrator is.
+var testRole = pgtestdb.Role{
+	Username:     "todo_test",
+	Password:     "todo_test",
+	Capabilities: "NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS",
 }
 
 // redact hides a password in a connection string for error messages.

@@ -70,7 +70,7 @@ func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey str
 		return nil
 	}
 	if idemKey == "" {
-		err = s.withTx(ctx, run)
+		err = s.withTx(ctx, userID, run)
 	} else {
 		replayed, err = s.withIdempotencyKey(ctx, userID, idemBulk, idemKey, requestHash, &results, run)
 	}

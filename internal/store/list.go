@@ -130,7 +130,7 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 		params.AfterID = &p.After.ID
 	}
 	var rows []db.TaskListCreatedAscRow
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		var err error
 		rows, err = run(ctx, q, params)
 		return err

@@ -503,6 +503,22 @@ func (l *queryLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.Tr
 
 func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// TraceBatchQuery records the statements of a batch, leaving out the store's set_config.
+func (l *queryLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
+	if data.SQL == setUserSQL {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.queries = append(l.queries, loggedQuery{data.SQL, data.Args})
+}
+
+func (l *queryLog) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (l *queryLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 func (l *queryLog) take() []loggedQuery {
 	l.mu.Lock()
 	defer l.mu.Unlock()

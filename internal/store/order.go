@@ -22,7 +22,7 @@ var ErrNoSuchAfter = errors.New("no such task to move after")
 // the same position. ErrNotFound: no such task; ErrNoSuchAfter: no such afterID.
 func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (Task, error) {
 	var task Task
-	err := s.withTx(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		now, err := q.UserClockTick(ctx, userID)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)

@@ -1,7 +1,9 @@
 // Package store is the service's data access: it runs the sqlc queries of gen/db on a pgx
 // pool, always on behalf of one user, and turns database outcomes into the sentinel errors
 // below. Every method takes the user id; every query it runs carries it (see
-// TestEveryQueryIsUserScoped), so one user can never reach another's rows.
+// TestEveryQueryIsUserScoped), so one user can never reach another's rows. Each statement
+// also sets app.user_id for the row-level security policies, which refuse other users' rows
+// should a statement ever forget its predicate (see rls.go).
 package store
 
 import (
@@ -52,6 +54,10 @@ type Options struct {
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
+	// skipUserSetting sends the statements without set_config(app.user_id), to measure what
+	// row-level security costs (see rls.go); row-level security then hides every row from a
+	// role it binds.
+	skipUserSetting bool
 }
 
 // New returns a Store over pool. Zero options take 2 s to acquire and 5 s per operation.
@@ -62,19 +68,19 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.StatementTimeout <= 0 {
 		opts.StatementTimeout = 5 * time.Second
 	}
-	return &Store{pool: pool, opts: opts}
+	return &Store{pool: pool, opts: opts, skipUserSetting: !sendUserSetting}
 }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.withConn(ctx, func(ctx context.Context, _ *db.Queries, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return conn.Ping(ctx)
 	})
 }
 
 // withConn runs fn on one pooled connection: the wait for it is bounded by AcquireTimeout
 // (then ErrUnavailable), the work by StatementTimeout.
-func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, q *db.Queries, conn *pgxpool.Conn) error) error {
+func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
 	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
 	conn, err := s.pool.Acquire(actx)
 	cancel()
@@ -84,27 +90,29 @@ func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, q *db
 	defer conn.Release()
 	sctx, cancel := context.WithTimeout(ctx, s.opts.StatementTimeout)
 	defer cancel()
-	return Translate(fn(sctx, db.New(conn), conn))
+	return Translate(fn(sctx, conn))
 }
 
-// withTx runs fn in one transaction on one connection, committing when fn returns nil.
-func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withTxOptions(ctx, pgx.TxOptions{}, fn)
+// withTx runs fn in one transaction on one connection, committing when fn returns nil. The
+// queries set app.user_id to userID once, with the transaction's first statement.
+func (s *Store) withTx(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withTxOptions(ctx, userID, pgx.TxOptions{}, fn)
 }
 
 // withTxOptions is withTx with the transaction's isolation level and access mode.
-func (s *Store) withTxOptions(ctx context.Context, opts pgx.TxOptions, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, func(ctx context.Context, _ *db.Queries, conn *pgxpool.Conn) error {
+func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOptions, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
-			return fn(ctx, db.New(tx))
+			return fn(ctx, s.scoped(tx, userID, true))
 		})
 	})
 }
 
-// query runs fn with the queries bound to one pooled connection.
-func (s *Store) query(ctx context.Context, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, func(ctx context.Context, q *db.Queries, _ *pgxpool.Conn) error {
-		return fn(ctx, q)
+// query runs fn with the queries bound to one pooled connection on behalf of userID: each
+// statement runs in its own implicit transaction with app.user_id set to userID.
+func (s *Store) query(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+		return fn(ctx, s.scoped(conn, userID, false))
 	})
 }
 

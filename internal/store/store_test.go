@@ -21,17 +21,20 @@ func TestMain(m *testing.M) {
 	dbtest.Main(m)
 }
 
-// newStore returns a Store with default options over a fresh, migrated database, and the pool
-// under it for the SQL a test runs on its own.
+// newStore returns a Store with default options over a fresh, migrated database, connected
+// as a role that row-level security binds (as production should be: see appRoleURL), and a
+// pool for the SQL a test runs on its own, as the tests' role, which sees every row.
 func newStore(t *testing.T) (*Store, *pgxpool.Pool) {
 	t.Helper()
-	pool := dbtest.New(t)
-	return New(pool, Options{}), pool
+	dbURL := dbtest.NewURL(t)
+	admin := newPool(t, dbURL, nil)
+	app := newPool(t, appRoleURL(t, dbURL), nil)
+	return New(app, Options{}), admin
 }
 
 // newPool opens a pool on connString with cfg applied, closed at cleanup (before dbtest drops
 // the database, as cleanups run last-in first-out).
-func newPool(t *testing.T, connString string, cfg func(*pgxpool.Config)) *pgxpool.Pool {
+func newPool(t testing.TB, connString string, cfg func(*pgxpool.Config)) *pgxpool.Pool {
 	t.Helper()
 	pc, err := pgxpool.ParseConfig(connString)
 	if err != nil {

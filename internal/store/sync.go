@@ -30,7 +30,7 @@ type Clock struct {
 // UserClock returns userID's write clock.
 func (s *Store) UserClock(ctx context.Context, userID string) (Clock, error) {
 	var c Clock
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.UserClockGet(ctx, userID)
 		if err != nil {
 			return err
@@ -89,11 +89,11 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	}
 	var err error
 	if p.UpdatedAfter == nil {
-		err = s.query(ctx, read)
+		err = s.query(ctx, userID, read)
 	} else {
 		// The purge mark and the rows from one snapshot: a purge committing between two
 		// reads could otherwise remove a tombstone the mark did not yet cover.
-		err = s.withTxOptions(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		err = s.withTxOptions(ctx, userID, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 			func(ctx context.Context, q *db.Queries) error {
 				clock, err := q.UserClockGet(ctx, userID)
 				if err != nil {
@@ -129,7 +129,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 // harmless); one deleted longer ago, or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
 		task = fromRow(row)
 		return err

@@ -184,7 +184,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		return nil
 	}
 	if idemKey == "" {
-		err = s.withTx(ctx, insert)
+		err = s.withTx(ctx, userID, insert)
 	} else {
 		replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task, insert)
 	}
@@ -208,7 +208,7 @@ const (
 // Concurrent requests with one key serialise on the key's row.
 func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key string, requestHash []byte, response any,
 	fn func(ctx context.Context, q *db.Queries) error) (replayed bool, err error) {
-	err = s.withTx(ctx, func(ctx context.Context, q *db.Queries) error {
+	err = s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		claim := db.IdempotencyClaimParams{UserID: userID, Namespace: namespace, Key: key, RequestHash: requestHash}
 		if _, err := q.IdempotencyClaim(ctx, claim); err != nil {
 			if !isNotFound(err) {
@@ -254,7 +254,7 @@ func isNotFound(err error) bool {
 // TaskGet returns one of userID's tasks.
 func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
 		task = fromRow(row)
 		return err
@@ -281,7 +281,7 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		IfVersions: pre.versions(),
 	}
 	var task Task
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskUpdate(ctx, params)
 		if err != nil && pre != nil && isNotFound(err) {
 			return s.preconditionOrNotFound(ctx, q, userID, id)
@@ -307,7 +307,7 @@ func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userI
 // TaskToggle flips completed on one of userID's tasks.
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
 		task = fromRow(row)
 		return err
@@ -322,7 +322,7 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 // value is returned unchanged.
 func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
 	var task Task
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
 		task = fromRow(row)
 		return err
@@ -337,7 +337,7 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 // TaskChanges reports and TaskRestore can bring back within TombstoneRetention. It also
 // purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})
 		if err != nil {
 			return err
@@ -362,7 +362,7 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (Stats, error) {
 	today, wall := wallClock(now)
 	var st Stats
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall})
 		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
 		return err
@@ -383,7 +383,7 @@ func wallClock(now time.Time) (today, wall time.Time) {
 // TagList returns userID's tags with their task counts, by name.
 func (s *Store) TagList(ctx context.Context, userID string) ([]TagCount, error) {
 	var tags []TagCount
-	err := s.query(ctx, func(ctx context.Context, q *db.Queries) error {
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		rows, err := q.TagList(ctx, userID)
 		tags = make([]TagCount, 0, len(rows))
 		for _, r := range rows {

@@ -1,0 +1,273 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
+)
+
+// TestRLSBehindPgBouncerTransactionMode runs the store through PgBouncer in transaction mode
+// with pgx's exec mode, as on Neon's -pooler host: each batch {set_config, statement} must
+// reach one server connection as one transaction, so every statement sees its own user's
+// setting although many clients share two server connections. Two separate round trips do
+// not (the control at the end).
+func TestRLSBehindPgBouncerTransactionMode(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("pgbouncer")
+	if err != nil {
+		if _, serr := os.Stat("/usr/sbin/pgbouncer"); serr != nil {
+			t.Skip("pgbouncer is not installed (apt-get install pgbouncer): the batch's single Sync is what keeps set_config and the statement in one transaction, checked here only when it is")
+		}
+		bin = "/usr/sbin/pgbouncer"
+	}
+	dbURL := dbtest.NewURL(t)
+	admin := newPool(t, dbURL, nil)
+	appURL := appRoleURL(t, dbURL)
+	bouncerURL := startPgBouncer(t, bin, appURL)
+
+	pool := newPool(t, bouncerURL, func(c *pgxpool.Config) {
+		c.MaxConns = 16
+		c.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
+	})
+	s := New(pool, Options{})
+	ctx := t.Context()
+
+	// The server sees at most two connections for all sixteen clients.
+	users := make([]string, 8)
+	for i := range users {
+		users[i] = fmt.Sprintf("bouncer-user-%d", i)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for _, user := range users {
+		wg.Go(func() {
+			for round := range 25 {
+				if err := bouncerRound(ctx, s, pool, user, round); err != nil {
+					errs <- fmt.Errorf("%s round %d: %w", user, round, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, user := range users {
+		if n := countTasks(t, admin, user); n != 50 {
+			t.Errorf("%s has %d tasks, want 50", user, n)
+		}
+	}
+	var servers int
+	if err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE usename = $1",
+		strings.SplitN(strings.TrimPrefix(appURL, "postgres://"), ":", 2)[0]).Scan(&servers); err != nil || servers > 2 {
+		t.Errorf("PgBouncer holds %d server connections (%v), want at most its pool size 2", servers, err)
+	}
+
+	t.Run("SeparateRoundTripsLoseTheSetting", func(t *testing.T) {
+		// The control: what the wrapper must not do. set_config(…, true) in its own implicit
+		// transaction has ended before the next statement runs.
+		conn, err := pool.Acquire(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(t.Context(), setUserSQL, "separate"); err != nil {
+			t.Fatal(err)
+		}
+		var got *string
+		if err := conn.QueryRow(t.Context(), "SELECT current_setting('"+UserSetting+"', true)").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != nil && *got == "separate" {
+			t.Fatalf("the setting outlived its transaction: this test cannot tell batches from round trips")
+		}
+	})
+}
+
+// bouncerRound is one user's work through the pooler: two creates (each a transaction), a
+// listing and an unscoped read, each of which must see only the user.
+func bouncerRound(ctx context.Context, s *Store, pool *pgxpool.Pool, user string, round int) error {
+	fields := TaskFields{Title: user + " task", Priority: "low"}
+	created, _, err := s.TaskCreate(ctx, user, fields, "", nil)
+	if err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	// A create is a transaction (the user's clock, the first position, the insert): the
+	// setting rides on its first statement and must hold for the rest. (Not with an
+	// idempotency key: in exec mode pgx sends the saved response, a []byte, as binary bytea,
+	// which PostgreSQL refuses as jsonb, with or without this wrapper.)
+	if _, _, err := s.TaskCreate(ctx, user, fields, "", nil); err != nil {
+		return fmt.Errorf("second create: %w", err)
+	}
+	if _, err := s.TaskGet(ctx, user, created.ID); err != nil {
+		return fmt.Errorf("get own task: %w", err)
+	}
+	tasks, _, err := s.TaskList(ctx, user, ListParams{Sort: SortCreated, Desc: true, Limit: 200})
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	if len(tasks) != 2*(round+1) {
+		return fmt.Errorf("listed %d tasks, want %d", len(tasks), 2*(round+1))
+	}
+	for _, task := range tasks {
+		if task.Title != fields.Title {
+			return fmt.Errorf("listed another user's task %q", task.Title)
+		}
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	q := &rlsConn{conn: conn, userID: user}
+	var setting string
+	var others int
+	err = q.QueryRow(ctx, "SELECT current_setting('"+UserSetting+"', true), (SELECT count(*) FROM tasks WHERE user_id <> current_setting('"+UserSetting+"', true))").Scan(&setting, &others)
+	if err != nil {
+		return err
+	}
+	if setting != user || others != 0 {
+		return fmt.Errorf("the statement saw %s=%q and %d rows of others", UserSetting, setting, others)
+	}
+	return nil
+}
+
+// startPgBouncer runs PgBouncer in transaction mode with a pool of two server connections in
+// front of the database of target (whose user and password it passes through), and returns
+// target pointing at it. As root, PgBouncer runs as the postgres user, like the cluster.
+func startPgBouncer(t *testing.T, bin, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, _ := u.User.Password()
+	dir := t.TempDir()
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ini := fmt.Sprintf(`[databases]
+rls = host=%s port=%s dbname=%s
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = %d
+unix_socket_dir =
+auth_type = plain
+auth_file = %s
+pool_mode = transaction
+default_pool_size = 2
+min_pool_size = 0
+reserve_pool_size = 0
+max_client_conn = 100
+server_reset_query =
+ignore_startup_parameters = extra_float_digits
+`, u.Hostname(), u.Port(), strings.TrimPrefix(u.Path, "/"), port, filepath.Join(dir, "users.txt"))
+	files := map[string]string{
+		"pgbouncer.ini": ini,
+		"users.txt":     fmt.Sprintf("%q %q\n", u.User.Username(), password),
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, filepath.Join(dir, "pgbouncer.ini"))
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if os.Geteuid() == 0 {
+		// PgBouncer refuses to run as root.
+		pg, err := user.Lookup("postgres")
+		if err != nil {
+			t.Fatalf("running as root, PgBouncer needs the postgres user: %v", err)
+		}
+		uid, _ := strconv.ParseUint(pg.Uid, 10, 32)
+		gid, _ := strconv.ParseUint(pg.Gid, 10, 32)
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGINT) // PgBouncer's immediate shutdown
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("pgbouncer output:\n%s", out.String())
+		}
+	})
+
+	u.Host = fmt.Sprintf("127.0.0.1:%d", port)
+	u.Path = "/rls"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		conn, err := pgx.Connect(ctx, u.String())
+		cancel()
+		if err == nil {
+			_ = conn.Close(context.Background())
+			return u.String()
+		}
+		select {
+		case <-done:
+			t.Fatalf("pgbouncer exited: %s", out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pgbouncer does not accept connections: %v\n%s", err, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that a process's stdout and stderr may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}

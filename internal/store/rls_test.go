@@ -1,0 +1,480 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
+)
+
+// appRoleURL creates a role like the one production should run as — neither superuser nor
+// BYPASSRLS, with only the privileges the service uses on the database at dbURL — and
+// returns dbURL with that role's credentials. The role is created NOLOGIN, granted its
+// privileges, then allowed to log in; it is dropped at cleanup. Row-level security binds it,
+// unlike the tests' own role (see dbtest), so what runs through it proves the policies.
+func appRoleURL(t testing.TB, dbURL string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbName := strings.TrimPrefix(u.Path, "/")
+	admin := adminURL(t, dbName)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	role, password := "app_"+hex.EncodeToString(b[:]), hex.EncodeToString(b[:])+"-pw"
+	ident := pgx.Identifier{role}.Sanitize()
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("connect as administrator: %v", err)
+	}
+	defer conn.Close(ctx)
+	for _, stmt := range []string{
+		"CREATE ROLE " + ident + " NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
+		"GRANT CONNECT ON DATABASE " + pgx.Identifier{dbName}.Sanitize() + " TO " + ident,
+		"GRANT USAGE ON SCHEMA public TO " + ident,
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys, user_clocks TO " + ident,
+		"ALTER ROLE " + ident + " LOGIN PASSWORD '" + password + "'",
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	t.Cleanup(func() {
+		// Runs before the database is dropped (cleanups run last-in first-out) and after the
+		// role's pools are closed (they were opened later).
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+			return
+		}
+		defer conn.Close(ctx)
+		_, _ = conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role)
+		for _, stmt := range []string{"DROP OWNED BY " + ident, "DROP ROLE " + ident} {
+			if _, err := conn.Exec(ctx, stmt); err != nil {
+				t.Errorf("%s: %v", stmt, err)
+			}
+		}
+	})
+	u.User = url.UserPassword(role, password)
+	return u.String()
+}
+
+// adminURL connects to database dbName as the server's administrator.
+func adminURL(t testing.TB, dbName string) string {
+	t.Helper()
+	u, err := url.Parse(dbtest.ServerURL())
+	if err != nil || dbtest.ServerURL() == "" {
+		t.Fatalf("no administrator URL: %v", err)
+	}
+	u.Path = "/" + dbName
+	return u.String()
+}
+
+// roleFlags reports whether the pool's role is a superuser or bypasses row-level security.
+func roleFlags(t *testing.T, pool *pgxpool.Pool) (super, bypass bool) {
+	t.Helper()
+	err := pool.QueryRow(t.Context(),
+		"SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user").Scan(&super, &bypass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return super, bypass
+}
+
+// TestRowLevelSecurity proves the policies of 0005_row_level_security.sql with a role they
+// bind: statements that forget their user_id predicate still see and change only the rows of
+// the user the store set, and nothing at all without the setting.
+func TestRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.NewURL(t)
+	admin := newPool(t, dbURL, nil)
+	// One connection, so that every statement of a subtest runs on the connection the store
+	// used before it.
+	app := newPool(t, appRoleURL(t, dbURL), func(c *pgxpool.Config) { c.MaxConns = 1 })
+	s := New(app, Options{})
+	ctx := t.Context()
+	const a, b = "rls-user-a", "rls-user-b"
+
+	if super, bypass := roleFlags(t, app); super || bypass {
+		t.Fatalf("the application role has rolsuper=%v rolbypassrls=%v: row-level security would not bind it", super, bypass)
+	}
+	if super, bypass := roleFlags(t, admin); super || !bypass {
+		// Not a requirement of the service; says how to read the other tests.
+		t.Logf("the tests' own role has rolsuper=%v rolbypassrls=%v", super, bypass)
+	}
+
+	fields := TaskFields{Title: "mine", Priority: "low", Tags: []string{"x"}}
+	for range 3 {
+		create(t, s, a, fields)
+	}
+	if _, _, err := s.TaskCreate(ctx, a, fields, "a-key", []byte("h")); err != nil {
+		t.Fatal(err)
+	}
+	bTask := create(t, s, b, fields)
+	if _, _, err := s.TaskCreate(ctx, b, fields, "b-key", []byte("h")); err != nil {
+		t.Fatal(err)
+	}
+
+	// rlsAs runs fn with the store's DBTX for user on the application role's connection.
+	rlsAs := func(t *testing.T, user string, fn func(q *rlsConn)) {
+		t.Helper()
+		conn, err := app.Acquire(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release()
+		fn(&rlsConn{conn: conn, userID: user})
+	}
+
+	t.Run("UnscopedReadsSeeOnlyTheCallersRows", func(t *testing.T) {
+		rlsAs(t, b, func(q *rlsConn) {
+			for _, table := range []string{"tasks", "idempotency_keys", "user_clocks"} {
+				rows, err := q.Query(t.Context(), "SELECT user_id FROM "+table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				owners, err := pgx.CollectRows(rows, pgx.RowTo[string])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := map[string]int{"tasks": 2, "idempotency_keys": 1, "user_clocks": 1}[table]; len(owners) != want {
+					t.Errorf("SELECT * FROM %s as %s: %d rows %v", table, b, len(owners), owners)
+				}
+				for _, o := range owners {
+					if o != b {
+						t.Errorf("SELECT * FROM %s as %s returned a row of %s", table, b, o)
+					}
+				}
+			}
+			var n int
+			if err := q.QueryRow(t.Context(), "SELECT count(*) FROM tasks WHERE id = $1", bTask.ID).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("own task by id: %d, %v", n, err)
+			}
+		})
+	})
+
+	t.Run("UnscopedWritesChangeOnlyTheCallersRows", func(t *testing.T) {
+		before := userRows(t, admin, a)
+		rlsAs(t, b, func(q *rlsConn) {
+			tag, err := q.Exec(t.Context(), "UPDATE tasks SET title = title")
+			if err != nil || tag.RowsAffected() != 2 {
+				t.Fatalf("UPDATE tasks as %s: %d rows, %v; want its own 2", b, tag.RowsAffected(), err)
+			}
+			tag, err = q.Exec(t.Context(), "DELETE FROM idempotency_keys WHERE key = 'a-key'")
+			if err != nil || tag.RowsAffected() != 0 {
+				t.Fatalf("DELETE of %s's key as %s: %d rows, %v", a, b, tag.RowsAffected(), err)
+			}
+		})
+		if after := userRows(t, admin, a); after != before {
+			t.Fatalf("%s's rows changed:\n%s\n---\n%s", a, before, after)
+		}
+	})
+
+	t.Run("RowsForAnotherUserAreRefused", func(t *testing.T) {
+		rlsAs(t, b, func(q *rlsConn) {
+			for _, stmt := range []string{
+				"INSERT INTO tasks (user_id, id, title) VALUES ('" + a + "', gen_random_uuid(), 'planted')",
+				"UPDATE tasks SET user_id = '" + a + "'",
+				"INSERT INTO idempotency_keys (user_id, namespace, key, request_hash) VALUES ('" + a + "', 'tasks.create', 'planted', '\\x00')",
+				"INSERT INTO user_clocks (user_id, last) VALUES ('" + a + "-other', now())",
+				"UPDATE user_clocks SET user_id = '" + a + "'",
+			} {
+				_, err := q.Exec(t.Context(), stmt)
+				var pgErr *pgconn.PgError
+				if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+					t.Errorf("%s as %s: %v, want insufficient_privilege (42501, row-level security)", stmt, b, err)
+				}
+			}
+		})
+	})
+
+	t.Run("WithoutTheSettingNothingIsVisible", func(t *testing.T) {
+		// The store has just used the connection for b: the setting must not outlive that.
+		if _, err := s.TaskGet(ctx, b, bTask.ID); err != nil {
+			t.Fatal(err)
+		}
+		var setting *string
+		var tasks, keys int
+		err := app.QueryRow(ctx, `SELECT current_setting('`+UserSetting+`', true),
+			(SELECT count(*) FROM tasks), (SELECT count(*) FROM idempotency_keys) + (SELECT count(*) FROM user_clocks)`).Scan(&setting, &tasks, &keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if setting != nil && *setting != "" {
+			t.Errorf("%s = %q after the store's statement ended", UserSetting, *setting)
+		}
+		if tasks != 0 || keys != 0 {
+			t.Errorf("without the setting the role sees %d tasks and %d keys and clocks, want none", tasks, keys)
+		}
+		if _, err := app.Exec(ctx, "INSERT INTO tasks (user_id, id, title) VALUES ('"+b+"', gen_random_uuid(), 't')"); err == nil {
+			t.Error("an INSERT without the setting succeeded")
+		}
+	})
+
+	t.Run("StoreWithoutTheSettingFindsNothing", func(t *testing.T) {
+		// What the bench_no_rls build does: with row-level security on, it breaks everything.
+		off := New(app, Options{})
+		off.skipUserSetting = true
+		if _, err := off.TaskGet(ctx, b, bTask.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("TaskGet without the setting: %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("TransactionKeepsTheSettingForEveryStatement", func(t *testing.T) {
+		// TaskCreate with a key runs five statements in one transaction; the setting rides on
+		// the first. A repeat replays through the transaction's reads.
+		first, replayed, err := s.TaskCreate(ctx, a, fields, "tx-key", []byte("tx"))
+		if err != nil || replayed {
+			t.Fatalf("create: replayed=%v, %v", replayed, err)
+		}
+		again, replayed, err := s.TaskCreate(ctx, a, fields, "tx-key", []byte("tx"))
+		if err != nil || !replayed || again.ID != first.ID {
+			t.Fatalf("replay: %s, replayed=%v, %v", render(again), replayed, err)
+		}
+	})
+}
+
+// TestRLSConnRowSemantics: the batch wrapper behaves as pgx's own Query/QueryRow/Exec do,
+// including errors and empty results, and leaves the connection usable.
+func TestRLSConnRowSemantics(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	conn, err := pool.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	ctx := t.Context()
+	for _, inTx := range []bool{false, true} {
+		name := "Statement"
+		if inTx {
+			name = "Transaction"
+		}
+		t.Run(name, func(t *testing.T) {
+			var q *rlsConn
+			var tx pgx.Tx
+			if inTx {
+				if tx, err = conn.Begin(ctx); err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback(context.Background())
+				q = &rlsConn{conn: tx, userID: "u", inTx: true}
+			} else {
+				q = &rlsConn{conn: conn, userID: "u"}
+			}
+			var got string
+			if err := q.QueryRow(ctx, "SELECT current_setting($1)", UserSetting).Scan(&got); err != nil || got != "u" {
+				t.Fatalf("setting seen by the statement: %q, %v", got, err)
+			}
+			if err := q.QueryRow(ctx, "SELECT 1 WHERE false").Scan(new(int)); !errors.Is(err, pgx.ErrNoRows) {
+				t.Fatalf("empty QueryRow: %v, want pgx.ErrNoRows", err)
+			}
+			rows, err := q.Query(ctx, "SELECT g FROM generate_series(1, 3) g")
+			if err != nil {
+				t.Fatal(err)
+			}
+			nums, err := pgx.CollectRows(rows, pgx.RowTo[int])
+			if err != nil || len(nums) != 3 || rows.CommandTag().RowsAffected() != 3 {
+				t.Fatalf("rows %v, tag %q, %v", nums, rows.CommandTag(), err)
+			}
+			// Rows closed early, without reading them all.
+			rows, err = q.Query(ctx, "SELECT g FROM generate_series(1, 1000) g")
+			if err != nil || !rows.Next() {
+				t.Fatalf("first row: %v", err)
+			}
+			rows.Close()
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			tag, err := q.Exec(ctx, "SELECT 1 FROM generate_series(1, 2)")
+			if err != nil || tag.RowsAffected() != 2 {
+				t.Fatalf("Exec: %q, %v", tag, err)
+			}
+			if !inTx {
+				// A failing statement: the error comes from Query (or the rows), the
+				// connection stays usable.
+				_, qerr := q.Query(ctx, "SELECT 1/0")
+				rows, err := q.Query(ctx, "SELECT 1/(g - 2) FROM generate_series(1, 3) g")
+				if err == nil {
+					for rows.Next() {
+					}
+					err = rows.Err()
+				}
+				var e1, e2 *pgconn.PgError
+				if !errors.As(qerr, &e1) && !errors.As(err, &e2) {
+					t.Fatalf("division by zero: %v / %v", qerr, err)
+				}
+				if err := q.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); err == nil {
+					t.Fatal("QueryRow of a failing statement succeeded")
+				}
+				if _, err := q.Exec(ctx, "SELECT 1/0"); err == nil {
+					t.Fatal("Exec of a failing statement succeeded")
+				}
+				if err := q.QueryRow(ctx, "SELECT 1").Scan(new(int)); err != nil {
+					t.Fatalf("the connection after errors: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestRLSMigrationUsesTheStoresSetting: the policies compare user_id with the very setting the
+// store sets.
+func TestRLSMigrationUsesTheStoresSetting(t *testing.T) {
+	t.Parallel()
+	sql, err := os.ReadFile(filepath.Join("..", "..", "db", "migrations", "0005_row_level_security.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := regexp.MustCompile(`current_setting\('([^']+)', true\)`).FindAllStringSubmatch(string(sql), -1)
+	if len(uses) != 6 {
+		t.Fatalf("found %d current_setting(…, true) calls in the migration, want 6 (USING and WITH CHECK of three policies)", len(uses))
+	}
+	for _, u := range uses {
+		if u[1] != UserSetting {
+			t.Errorf("the migration reads %q, the store sets %q", u[1], UserSetting)
+		}
+	}
+}
+
+// TestTaskListPlansUnderRowLevelSecurity EXPLAINs the listing statements as a role the
+// policies bind, with the setting in place, on the 10,000-row table of
+// TestTaskListPlansUseIndexes: no plan may scan tasks sequentially or sort a heavy user's
+// unfiltered page.
+//
+// Row-level security evaluates a statement's own conditions after the policy's unless they are
+// leakproof, and only leakproof conditions can become index conditions. The keyset seek of the
+// created and updated orders (timestamptz and uuid comparisons) stays an index condition, which
+// this test requires; that of title (lower()), due_date (coalesce()) and priority (enum
+// comparison) becomes a filter over the user's rows before the position, so a page deep in
+// those orders costs time proportional to its position. The test logs which.
+func TestTaskListPlansUnderRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	log := &queryLog{}
+	dbURL := dbtest.NewURL(t)
+	admin := newPool(t, dbURL, nil)
+	seedPlanTable(t, admin)
+	app := newPool(t, appRoleURL(t, dbURL), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
+	s := New(app, Options{})
+	const user = "heavy"
+	filters := map[string]func(*ListParams){
+		"NoFilter": func(*ListParams) {},
+		"Search":   func(p *ListParams) { p.Q = ptr("ab") },
+		"Tag":      func(p *ListParams) { p.Tags = []string{"urgent"} },
+		"Combined": func(p *ListParams) {
+			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr("medium"), []string{"work", "home"}, day(2026, 3, 1)
+		},
+	}
+	for _, k := range orders() {
+		for fname, set := range filters {
+			for _, page := range []string{"FirstPage", "NextPage"} {
+				name := orderName(k) + "/" + fname + "/" + page
+				p := ListParams{Sort: k.sort, Desc: k.desc, Limit: 20}
+				set(&p)
+				if page == "NextPage" {
+					_, next, err := s.TaskList(t.Context(), user, p)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if next == nil {
+						continue
+					}
+					p.After = next
+				}
+				log.take()
+				if _, _, err := s.TaskList(t.Context(), user, p); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				ran := log.take()
+				if len(ran) != 1 {
+					t.Fatalf("%s: the store ran %d statements, want 1", name, len(ran))
+				}
+				tx, err := app.Begin(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.Exec(t.Context(), setUserSQL, user); err != nil {
+					t.Fatal(err)
+				}
+				plan := explain(t, tx, ran[0].sql, ran[0].args...)
+				_ = tx.Rollback(t.Context())
+				if plan.has("Seq Scan") {
+					t.Errorf("%s scans tasks sequentially:\n%s", name, plan)
+				}
+				if fname != "NoFilter" {
+					continue
+				}
+				if plan.has("Sort") || !plan.has("Index Scan") {
+					t.Errorf("%s does not read its index in order:\n%s", name, plan)
+				}
+				if page == "NextPage" {
+					seeks := plan.hasIndexCond("ROW(")
+					t.Logf("%-28s keyset position as index condition: %v", name, seeks)
+					if !seeks && (k.sort == SortCreated || k.sort == SortUpdated) {
+						t.Errorf("%s: the position is not an index condition under row-level security:\n%s", name, plan)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEveryUserTableHasRowLevelSecurity: every table with a user_id column has row-level
+// security enabled and forced, and a policy that compares user_id with the store's setting —
+// so a new table of per-user rows cannot ship without it.
+func TestEveryUserTableHasRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	rows, err := pool.Query(t.Context(), `
+		SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+		       coalesce((SELECT bool_and(p.qual LIKE '%user_id = current_setting(''`+UserSetting+`''::text, true)%'
+		                              AND p.with_check LIKE '%user_id = current_setting(''`+UserSetting+`''::text, true)%')
+		                 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname), false)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind = 'r'
+		  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'user_id' AND NOT a.attisdropped)
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		var enabled, forced, policy bool
+		if err := rows.Scan(&name, &enabled, &forced, &policy); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+		if !enabled || !forced || !policy {
+			t.Errorf("table %s has user rows but row-level security enabled=%v forced=%v, policy on %s=%v",
+				name, enabled, forced, UserSetting, policy)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(tables, "tasks") || !slices.Contains(tables, "idempotency_keys") {
+		t.Fatalf("found the user tables %v; the query is missing some", tables)
+	}
+	t.Logf("user tables: %v", tables)
+}
