@@ -681,3 +681,8 @@ func (s *FakeStore) TagList(_ context.Context, userID string) ([]store.TagCount,
 
 // Ping implements httpapi.Store: the fake is always up.
 func (s *FakeStore) Ping(context.Context) error { return nil }
+
+// CursorKey implements httpapi.Store: a fixed key, the same for every fake.
+func (s *FakeStore) CursorKey(context.Context) ([]byte, error) {
+	return []byte("fake store cursor key, 32 bytes!"), nil
+}

@@ -152,7 +152,7 @@ func BenchmarkProblemRendering(b *testing.B) {
 
 // BenchmarkCursor encodes and decodes one listing cursor.
 func BenchmarkCursor(b *testing.B) {
-	sc := cursorScope{userID: "bench-user", query: "order=desc&sort=created&status=pending"}
+	sc := cursorScope{key: make([]byte, 32), userID: "bench-user", query: "order=desc&sort=created&status=pending"}
 	pos := store.Position{Key: "2026-11-25 19:18:00.123456+00", ID: uuid.Must(uuid.NewV7())}
 	b.ReportAllocs()
 	for b.Loop() {

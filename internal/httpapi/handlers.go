@@ -34,6 +34,7 @@ type Store interface {
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	Ping(ctx context.Context) error
+	CursorKey(ctx context.Context) ([]byte, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -43,8 +44,9 @@ var _ Store = (*store.Store)(nil)
 // maps the result to the generated response type. Failures are returned as errors and
 // rendered by the one error handler.
 type handlers struct {
-	store Store
-	now   func() time.Time
+	store     Store
+	now       func() time.Time
+	cursorKey *cursorKey
 }
 
 var _ api.StrictServerInterface = (*handlers)(nil)
@@ -107,7 +109,11 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		overdueMinute = lp.Now.Format("2006-01-02T15:04")
 	}
 	canon := canonicalQuery(p, lp)
-	scope := cursorScope{userID: user, query: canon.Encode()}
+	key, err := h.cursorKey.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope := cursorScope{key: key, userID: user, query: canon.Encode()}
 	if p.Cursor != nil {
 		pos, err := decodeCursor(*p.Cursor, scope)
 		if err != nil {

@@ -91,10 +91,16 @@ func notFoundProblem() *problemError {
 	return newProblem(http.StatusNotFound, typeBlank, "No such task.")
 }
 
+// unavailableProblem is the 503 for a dependency that is down: the database, or the
+// identity provider's key set (cause says which; nil is the database).
 func unavailableProblem(cause error) *problemError {
+	detail := "The service cannot reach its database right now; retry shortly."
+	if errors.Is(cause, auth.ErrKeysUnavailable) {
+		detail = "The service cannot fetch the keys that sign access tokens right now; retry shortly."
+	}
 	return &problemError{
 		status: http.StatusServiceUnavailable, typ: typeUnavailable,
-		detail:  "The service cannot reach its database right now; retry shortly.",
+		detail:  detail,
 		headers: map[string]string{"Retry-After": retryAfterSeconds}, cause: cause,
 	}
 }

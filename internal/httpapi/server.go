@@ -115,7 +115,7 @@ func New(o Options) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store, now: now}, nil))
+	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
 	if err := s.registerOps(reg); err != nil {
 		return nil, err
 	}

@@ -32,7 +32,11 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		canon.Set("updated_after", after.Format(time.RFC3339Nano))
 	}
 	// The prefix keeps listing cursors and feed cursors apart.
-	scope := cursorScope{userID: user, query: "changes\x00" + canon.Encode()}
+	key, err := h.cursorKey.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope := cursorScope{key: key, userID: user, query: "changes\x00" + canon.Encode()}
 	if p.Cursor != nil {
 		pos, err := decodeCursor(*p.Cursor, scope)
 		if err != nil {

@@ -210,3 +210,23 @@ func TestUpReportsBadDSN(t *testing.T) {
 		t.Fatalf("Up on an unreachable server: %v", err)
 	}
 }
+
+// TestCursorKeyIsRandomPerDatabase: migrating makes each database its own 32-byte cursor key.
+func TestCursorKeyIsRandomPerDatabase(t *testing.T) {
+	t.Parallel()
+	var keys [][]byte
+	for range 2 {
+		dsn, pool := emptyDatabase(t)
+		if err := migrate.Up(t.Context(), dsn, testLogger(t)); err != nil {
+			t.Fatal(err)
+		}
+		var key []byte
+		if err := pool.QueryRow(t.Context(), "SELECT key FROM cursor_keys WHERE id = 1").Scan(&key); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+	}
+	if len(keys[0]) != 32 || len(keys[1]) != 32 || bytes.Equal(keys[0], keys[1]) {
+		t.Fatalf("cursor keys of two databases: %x and %x; want two different 32-byte keys", keys[0], keys[1])
+	}
+}

@@ -1,9 +1,11 @@
 package securitytest
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"hash"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,17 +16,25 @@ import (
 	"github.com/todo-api/todo-api/internal/apitest"
 )
 
-// Cursors are client input that reaches SQL (the position a page continues after). The
-// check that guards them (internal/httpapi/cursor.go) is a plain SHA-256 over public data,
-// so any client can compute it: these tests forge cursors the way an attacker who read the
-// source would, and send them to the real stack on PostgreSQL.
+// Cursors are client input that reaches SQL (the position a page continues after). They are
+// signed with an HMAC keyed by a random value in the database (internal/httpapi/cursor.go):
+// a client who read the source still cannot compute one. These tests forge cursors the way
+// such a client would (refused), and — as if the key had leaked — with the real key, to show
+// that even then a forged position is only ever a place in the caller's own list.
 
 // forgeCursor builds a cursor for user's listing query (its canonical form) positioned
-// after key and id, with a check computed like the server's.
-func forgeCursor(user, query, key string, id uuid.UUID) string {
-	payload, _ := json.Marshal(map[string]any{"k": key, "i": id})
-	h := sha256.New()
-	h.Write([]byte("todo-api cursor v1\x00"))
+// after pos and id: with key, signed like the server's (HMAC-SHA-256); without, with the
+// unkeyed SHA-256 check the service used before cursors were signed.
+func forgeCursor(key []byte, user, query, pos string, id uuid.UUID) string {
+	payload, _ := json.Marshal(map[string]any{"k": pos, "i": id})
+	var h hash.Hash
+	if key != nil {
+		h = hmac.New(sha256.New, key)
+		h.Write([]byte("todo-api cursor v2\x00"))
+	} else {
+		h = sha256.New()
+		h.Write([]byte("todo-api cursor v1\x00"))
+	}
 	h.Write([]byte(user))
 	h.Write([]byte{0})
 	h.Write([]byte(query))
@@ -34,8 +44,19 @@ func forgeCursor(user, query, key string, id uuid.UUID) string {
 	return enc.EncodeToString(payload) + "." + enc.EncodeToString(h.Sum(nil)[:16])
 }
 
-// TestCursorForgeryIsHarmless sends forged positions of every kind for every sort: the
-// answer is 200 (a position in the caller's own list) or 400, never a server error.
+// cursorKey reads the key the service signs cursors with from env's database.
+func cursorKey(t *testing.T, env *apitest.Env) []byte {
+	t.Helper()
+	var key []byte
+	if err := env.Pool.QueryRow(t.Context(), "SELECT key FROM cursor_keys WHERE id = 1").Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// TestCursorForgeryIsHarmless sends positions of every kind for every sort, signed with the
+// real key (as if it had leaked): the answer is 200 (a position in the caller's own list) or
+// 400, never a server error.
 func TestCursorForgeryIsHarmless(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
@@ -44,6 +65,7 @@ func TestCursorForgeryIsHarmless(t *testing.T) {
 	for range 3 {
 		create(t, env, tok, victimBody("cursor"), nil)
 	}
+	key := cursorKey(t, env)
 	keys := []string{
 		"", "garbage", "2026-01-01 00:00:00+00", "2026-13-45", "99999-01-01", "infinity", "-infinity",
 		"epoch", "now", "today", "allballs", "NaN", "high", "medium", "low", "urgent", "1e308",
@@ -53,41 +75,55 @@ func TestCursorForgeryIsHarmless(t *testing.T) {
 	for _, sort := range []string{"created", "updated", "title", "due_date", "priority"} {
 		for _, order := range []string{"asc", "desc"} {
 			canon := url.Values{"sort": {sort}, "order": {order}}
-			for _, key := range keys {
+			for _, pos := range keys {
 				for _, id := range []uuid.UUID{uuid.New(), uuid.Max} {
-					q := url.Values{"sort": {sort}, "order": {order}, "cursor": {forgeCursor(user, canon.Encode(), key, id)}}
+					q := url.Values{"sort": {sort}, "order": {order}, "cursor": {forgeCursor(key, user, canon.Encode(), pos, id)}}
 					r := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks?" + q.Encode(), Token: tok})
 					switch r.Status {
 					case http.StatusOK:
 						accepted++
 					case http.StatusBadRequest:
 					default:
-						t.Errorf("sort=%s order=%s key %q: %d %s", sort, order, key, r.Status, r.Body)
+						t.Errorf("sort=%s order=%s position %q: %d %s", sort, order, pos, r.Status, r.Body)
 					}
 				}
 			}
 		}
 	}
 	if accepted == 0 {
-		t.Skip("no forged cursor was accepted: the check can no longer be computed by clients (keyed?), so " +
-			"forged positions never reach SQL; drop TestCursorForgedWithWellFormedKeyIsRefused's skip")
+		t.Fatal("no cursor signed with the real key was accepted: the forgery no longer matches the server's " +
+			"signing, so this test exercises nothing")
 	}
 }
 
-// TestCursorForgedWithWellFormedKeyIsRefused: the contract says a tampered cursor is 400.
+// TestCursorForgedWithWellFormedKeyIsRefused: the contract says a tampered cursor is 400. A
+// well-formed position checked the way an unkeyed scheme would, or signed with any key but
+// the database's, is refused; the same position signed with the database's key is accepted
+// (so the refusals are for the signature, not the position).
 func TestCursorForgedWithWellFormedKeyIsRefused(t *testing.T) {
-	t.Skip("known bug: the cursor check (internal/httpapi/cursor.go) is an unkeyed SHA-256, so a client " +
-		"can forge any position for its own listing and get 200 instead of the contract's 400 for a tampered " +
-		"cursor; harmless across users (the query is user-scoped) but it lets client text reach SQL. " +
-		"Fix: an HMAC with a server secret shared by the replicas (a new setting), see the issue 6 note")
 	t.Parallel()
 	env := apitest.New(t)
 	user := userID(t, "a")
 	tok := env.Token(t, user)
 	create(t, env, tok, victimBody("cursor"), nil)
-	c := forgeCursor(user, "order=desc&sort=created", "2026-01-01 00:00:00+00", uuid.New())
-	r := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks?cursor=" + c, Token: tok})
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("a forged cursor with a well-formed position: %d %s, want 400", r.Status, r.Body)
+	const query = "order=desc&sort=created"
+	pos, id := "2026-01-01 00:00:00+00", uuid.New()
+	real := cursorKey(t, env)
+	for _, tc := range []struct {
+		name string
+		key  []byte
+		want int
+	}{
+		{"unkeyed SHA-256", nil, http.StatusBadRequest},
+		{"empty key", []byte{}, http.StatusBadRequest},
+		{"all-zero key", make([]byte, 32), http.StatusBadRequest},
+		{"the fake store's key", []byte("fake store cursor key, 32 bytes!"), http.StatusBadRequest},
+		{"the database's key", real, http.StatusOK},
+	} {
+		c := forgeCursor(tc.key, user, query, pos, id)
+		r := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks?cursor=" + c, Token: tok})
+		if r.Status != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, r.Status, r.Body, tc.want)
+		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // UserSetting is the transaction-local setting that the row-level security policies of
-// db/migrations/0002_row_level_security.sql compare user_id with.
+// db/migrations/0005_row_level_security.sql compare user_id with.
 const UserSetting = "app.user_id"
 
 // setUserSQL sets UserSetting for the current transaction only (is_local = true): the

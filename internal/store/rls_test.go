@@ -50,6 +50,7 @@ func appRoleURL(t testing.TB, dbURL string) string {
 		"GRANT CONNECT ON DATABASE " + pgx.Identifier{dbName}.Sanitize() + " TO " + ident,
 		"GRANT USAGE ON SCHEMA public TO " + ident,
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys, user_clocks TO " + ident,
+		"GRANT SELECT ON cursor_keys TO " + ident,
 		"ALTER ROLE " + ident + " LOGIN PASSWORD '" + password + "'",
 	} {
 		if _, err := conn.Exec(ctx, stmt); err != nil {

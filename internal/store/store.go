@@ -78,6 +78,30 @@ func (s *Store) Ping(ctx context.Context) error {
 	})
 }
 
+// cursorKeySQL reads the key pagination cursors are signed with (db/migrations/0007). The
+// table is the service's, not a user's: it has no user_id, so this is the one statement
+// without a user predicate, and it is not a sqlc query (sqlc vet would rightly refuse it
+// among the user-scoped ones).
+const cursorKeySQL = "SELECT key FROM cursor_keys WHERE id = 1"
+
+// CursorKey returns the database's cursor-signing key (32 random bytes made by the
+// migration), the same for every replica of the service.
+func (s *Store) CursorKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+		err := conn.QueryRow(ctx, cursorKeySQL).Scan(&key)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && len(key) < 32 {
+			// Not a caller's missing row (that would read as a 404): the schema is broken.
+			return errors.New("cursor_keys holds no key: run the migrations")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	return key, nil
+}
+
 // withConn runs fn on one pooled connection: the wait for it is bounded by AcquireTimeout
 // (then ErrUnavailable), the work by StatementTimeout.
 func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {

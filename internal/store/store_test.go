@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -324,4 +325,31 @@ func TestStoreErrors(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestCursorKey: the key is 32 bytes, read back the same each time (so replicas agree), as
+// the service's role that row-level security binds; a database without one is a server
+// error, not a caller's 404. (internal/migrate's TestCursorKeyIsRandomPerDatabase shows each
+// database gets its own; the tests' databases are clones of one template, so share one.)
+func TestCursorKey(t *testing.T) {
+	t.Parallel()
+	s1, pool1 := newStore(t)
+	k1, err := s1.CursorKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s1.CursorKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k1) != 32 || !bytes.Equal(k1, again) || bytes.Equal(k1, make([]byte, 32)) {
+		t.Fatalf("keys: %x, again %x; want 32 random bytes, stable", k1, again)
+	}
+	if _, err := pool1.Exec(t.Context(), "DELETE FROM cursor_keys"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s1.CursorKey(t.Context())
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("no key: %v, want an error that is neither ErrNotFound nor ErrUnavailable", err)
+	}
 }
