@@ -66,6 +66,11 @@ func (e TaskPriority) Valid() bool {
 	return false
 }
 
+type CursorKey struct {
+	ID  int16
+	Key []byte
+}
+
 type IdempotencyKey struct {
 	UserID      string
 	Key         string
