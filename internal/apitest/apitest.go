@@ -8,11 +8,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,8 +39,6 @@ type Env struct {
 	Pool   *pgxpool.Pool
 	Server *httptest.Server
 	Client *http.Client
-
-	router routers.Router
 }
 
 // Options adjust the service under test.
@@ -87,9 +88,12 @@ func New(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
+	if _, err := contractRouter(); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: srv.Client(), router: contractRouter(t)}
+	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: srv.Client()}
 }
 
 // testWriter sends log lines to t.Log, so they show only for failing tests or -v.
@@ -208,33 +212,37 @@ func (e *Env) Do(t testing.TB, req Req) *Response {
 	return out
 }
 
-// contractRouter routes requests to the contract's operations for response validation.
-func contractRouter(t testing.TB) routers.Router {
-	t.Helper()
+// contractRouter routes requests to the contract's operations for response validation; it is
+// built once per process.
+var contractRouter = sync.OnceValues(func() (routers.Router, error) {
 	spec, err := api.GetSpec()
 	if err != nil {
-		t.Fatalf("load contract: %v", err)
+		return nil, fmt.Errorf("load contract: %w", err)
 	}
 	spec.Servers = nil
 	r, err := gorillamux.NewRouter(spec)
 	if err != nil {
-		t.Fatalf("contract router: %v", err)
+		return nil, fmt.Errorf("contract router: %w", err)
 	}
-	return r
-}
+	return r, nil
+})
 
-// validate checks a response against the contract: its status must be declared for the
-// operation, and its headers and body must match the declared schema. Requests outside the
-// contract (operational endpoints, unknown routes, wrong methods) must still answer errors
-// as problem+json.
-func (e *Env) validate(t testing.TB, hr *http.Request, reqBody []byte, res *Response) {
-	t.Helper()
-	route, params, err := e.router.FindRoute(hr)
+// ErrOutsideContract is what CheckResponse returns for a request that matches no operation
+// of the contract (operational endpoints, unknown routes, wrong methods).
+var ErrOutsideContract = errors.New("request outside the contract")
+
+// CheckResponse checks a response to hr (whose body was reqBody) against the contract: its
+// status must be declared for the operation, and its headers and body must match the
+// declared schema. It is the check every test client shares, in process or over the wire to
+// a separate process.
+func CheckResponse(hr *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	router, err := contractRouter()
 	if err != nil {
-		if res.Status >= 400 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
-			t.Errorf("%s %s: error %d outside the contract is not problem+json: %q", hr.Method, hr.URL.Path, res.Status, res.Header.Get("Content-Type"))
-		}
-		return
+		return err
+	}
+	route, params, err := router.FindRoute(hr)
+	if err != nil {
+		return ErrOutsideContract
 	}
 	hr.Body = io.NopCloser(bytes.NewReader(reqBody))
 	in := &openapi3filter.ResponseValidationInput{
@@ -242,12 +250,29 @@ func (e *Env) validate(t testing.TB, hr *http.Request, reqBody []byte, res *Resp
 			Request: hr, PathParams: params, Route: route,
 			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
 		},
-		Status:  res.Status,
-		Header:  res.Header,
+		Status:  status,
+		Header:  header,
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
-	in.SetBodyBytes(res.Body)
+	in.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		t.Errorf("%s %s: response %d breaks the contract: %v\nbody: %s", hr.Method, hr.URL.Path, res.Status, err, res.Body)
+		return fmt.Errorf("%s %s: response %d breaks the contract: %w\nbody: %s", hr.Method, hr.URL.Path, status, err, body)
+	}
+	return nil
+}
+
+// validate fails the test when a response breaks the contract (CheckResponse). Responses
+// outside the contract (operational endpoints, unknown routes, wrong methods) must still
+// answer errors as problem+json.
+func (e *Env) validate(t testing.TB, hr *http.Request, reqBody []byte, res *Response) {
+	t.Helper()
+	err := CheckResponse(hr, reqBody, res.Status, res.Header, res.Body)
+	switch {
+	case errors.Is(err, ErrOutsideContract):
+		if res.Status >= 400 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s %s: error %d outside the contract is not problem+json: %q", hr.Method, hr.URL.Path, res.Status, res.Header.Get("Content-Type"))
+		}
+	case err != nil:
+		t.Error(err)
 	}
 }
