@@ -38,6 +38,8 @@ func (s benchStore) TaskGet(context.Context, string, uuid.UUID) (store.Task, err
 
 func (s benchStore) Ping(context.Context) error { return nil }
 
+func (s benchStore) CursorKey(context.Context) ([]byte, error) { return make([]byte, 32), nil }
+
 func benchTask() store.Task {
 	now := time.Now().UTC()
 	d := "Forms are in the blue folder."

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"cmp"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -425,9 +426,10 @@ func TestListCursor(t *testing.T) {
 	})
 }
 
-// A cursor's check is not secret: it is a hash a client can recompute (this mirrors
-// cursor.go). A client forging one can only move within its own tasks, but a position the
-// database cannot read must still be a 400, not another status.
+// A cursor is signed with the database's key (cursor.go). Should the key leak, a client
+// forging one can only move within its own tasks, and a position the database cannot read
+// must still be a 400, not another status. (This test signs with the key, read from the
+// database; internal/securitytest shows a client without it cannot forge one.)
 func TestListForgedCursor(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -437,14 +439,18 @@ func TestListForgedCursor(t *testing.T) {
 	scope := u.Query()
 	scope.Del("cursor")
 	scope.Del("limit")
+	var key []byte
+	if err := f.Pool.QueryRow(t.Context(), "SELECT key FROM cursor_keys WHERE id = 1").Scan(&key); err != nil {
+		t.Fatal(err)
+	}
 	forge := func(payload string) string {
-		h := sha256.New()
-		h.Write([]byte("todo-api cursor v1\x00" + userA + "\x00" + scope.Encode() + "\x00" + payload))
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte("todo-api cursor v2\x00" + userA + "\x00" + scope.Encode() + "\x00" + payload))
 		enc := base64.RawURLEncoding
 		return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(h.Sum(nil)[:16])
 	}
 	q := u.Query()
-	// The forgery is accepted for a readable position: the check is what cursor.go computes.
+	// The forgery is accepted for a readable position: the tag is what cursor.go computes.
 	q.Set("cursor", forge(`{"k":"2030-01-01","i":"00000000-0000-0000-0000-000000000001"}`))
 	wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks?" + q.Encode(), Token: f.tokA}), http.StatusOK)
 	for name, payload := range map[string]string{
