@@ -50,6 +50,8 @@ func TestDev(t *testing.T) {
 	var taskID string
 
 	t.Run("FirstLineSaysDevelopmentOnly", func(t *testing.T) {
+		// The banner ends with the curl examples, printed after the token line startDev waited for.
+		dev.waitLine(t, "  curl -H \"Authorization: Bearer $TOKEN\" "+base+"/api/tasks", 10*time.Second)
 		first, _, _ := strings.Cut(dev.output(&dev.stdout), "\n")
 		if !strings.Contains(first, "FOR DEVELOPMENT ONLY") {
 			t.Fatalf("first line %q", first)
