@@ -7,12 +7,29 @@ RETURNING last;
 
 -- name: TaskCreate :one
 -- Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
--- now, and the position it computed from TaskFirstPosition.
+-- now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
+-- next occurrence (see 0006_recurrence.sql).
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
-                   created_at, updated_at, completed_at)
+                   created_at, updated_at, completed_at, repeat, repeat_anchor)
 VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), sqlc.narg('due_time')::time,
-        @tags, @position, @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END)
+        @tags, @position, @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END,
+        @repeat, sqlc.narg('repeat_anchor')::smallint)
 RETURNING *;
+
+-- name: TaskRepeatDue :many
+-- The user's live tasks among ids that are completed, repeat, and have no next occurrence
+-- yet: those a completion must give one (in the order of ids). The caller holds the user's
+-- clock, so no other write of the user's runs until it commits.
+SELECT * FROM tasks
+WHERE user_id = @user_id AND id = ANY (@ids::uuid[]) AND deleted_at IS NULL
+  AND completed AND repeat <> 'none' AND next_id IS NULL
+ORDER BY array_position(@ids::uuid[], id);
+
+-- name: TaskSetNext :execrows
+-- Records the task's next occurrence, once: a task that has one keeps it (0 rows). It is
+-- internal, so the task keeps its version and updated_at.
+UPDATE tasks SET next_id = @next_id
+WHERE user_id = @user_id AND id = @id AND next_id IS NULL;
 
 -- name: TaskFirstPosition :one
 -- The lowest position among all the user's rows, tombstones included (so that a restored
@@ -65,6 +82,13 @@ UPDATE tasks SET
                         WHEN @set_due_date::bool AND sqlc.narg('due_date')::date IS NULL THEN NULL
                         ELSE due_time END,
     tags         = CASE WHEN @set_tags::bool THEN @tags::text[] ELSE tags END,
+    -- A schedule needs a due date: clearing the date ends the repeat too.
+    repeat       = CASE WHEN @set_repeat::bool THEN @repeat::task_repeat
+                        WHEN @set_due_date::bool AND sqlc.narg('due_date')::date IS NULL THEN 'none'
+                        ELSE repeat END,
+    -- A series' day is the due date's once the due date moves.
+    repeat_anchor = CASE WHEN @set_due_date::bool AND due_date IS DISTINCT FROM sqlc.narg('due_date')::date THEN NULL
+                         ELSE repeat_anchor END,
     updated_at   = (SELECT last FROM clock),
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)

@@ -46,6 +46,36 @@ func (e Priority) Valid() bool {
 	}
 }
 
+// Defines values for Repeat.
+const (
+	RepeatDaily    Repeat = "daily"
+	RepeatMonthly  Repeat = "monthly"
+	RepeatNone     Repeat = "none"
+	RepeatWeekdays Repeat = "weekdays"
+	RepeatWeekly   Repeat = "weekly"
+	RepeatYearly   Repeat = "yearly"
+)
+
+// Valid indicates whether the value is a known member of the Repeat enum.
+func (e Repeat) Valid() bool {
+	switch e {
+	case RepeatDaily:
+		return true
+	case RepeatMonthly:
+		return true
+	case RepeatNone:
+		return true
+	case RepeatWeekdays:
+		return true
+	case RepeatWeekly:
+		return true
+	case RepeatYearly:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TaskBulkAction.
 const (
 	TaskBulkActionAddTags    TaskBulkAction = "add_tags"
@@ -197,13 +227,40 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
+// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
+// `PATCH /api/tasks/{id}/complete`, `PUT`, `PATCH` or the bulk action `complete`) creates
+// its next occurrence in the same transaction, unless the task already has one: a task
+// gets at most one next occurrence, ever, so a retried or concurrent completion, or
+// completing, uncompleting and completing again, creates exactly one. Uncompleting or
+// deleting the task leaves its next occurrence alone.
+//
+// The next occurrence copies `title`, `description`, `priority`, `tags`, `repeat` and
+// `due_time`; it is not completed, goes to the top of the manual order and is due on the
+// task's `due_date` moved on by:
+//
+//   - `daily`: one day.
+//   - `weekdays`: to the next Monday to Friday (a Friday, Saturday or Sunday → the
+//     following Monday).
+//   - `weekly`: seven days.
+//   - `monthly`: to the same day of the next month; a day the month lacks becomes its last
+//     day (Jan 31 → Feb 28, or Feb 29 in a leap year). The series keeps its day: after
+//     Jan 31 → Feb 28 comes Mar 31, then Apr 30, May 31.
+//   - `yearly`: to the same day of the next year; Feb 29 becomes Feb 28 in the years
+//     without one and is Feb 29 again in the next leap year.
+//
+// Changing a task's `due_date` to another day makes that day the series' day.
+//
+// Example: weekly
+type Repeat string
+
 // TagCount defines model for TagCount.
 type TagCount struct {
 	Count int64  `json:"count"`
 	Name  string `json:"name"`
 }
 
-// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","due_time":"17:00","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
+// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","due_time":"17:00","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","repeat":"none","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
 type Task struct {
 	Completed bool `json:"completed"`
 
@@ -230,8 +287,36 @@ type Task struct {
 	// compute.
 	Position *string  `json:"position,omitempty"`
 	Priority Priority `json:"priority"`
-	Tags     []string `json:"tags"`
-	Title    string   `json:"title"`
+
+	// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
+	// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
+	// `PATCH /api/tasks/{id}/complete`, `PUT`, `PATCH` or the bulk action `complete`) creates
+	// its next occurrence in the same transaction, unless the task already has one: a task
+	// gets at most one next occurrence, ever, so a retried or concurrent completion, or
+	// completing, uncompleting and completing again, creates exactly one. Uncompleting or
+	// deleting the task leaves its next occurrence alone.
+	//
+	// The next occurrence copies `title`, `description`, `priority`, `tags`, `repeat` and
+	// `due_time`; it is not completed, goes to the top of the manual order and is due on the
+	// task's `due_date` moved on by:
+	//
+	// - `daily`: one day.
+	// - `weekdays`: to the next Monday to Friday (a Friday, Saturday or Sunday → the
+	//   following Monday).
+	// - `weekly`: seven days.
+	// - `monthly`: to the same day of the next month; a day the month lacks becomes its last
+	//   day (Jan 31 → Feb 28, or Feb 29 in a leap year). The series keeps its day: after
+	//   Jan 31 → Feb 28 comes Mar 31, then Apr 30, May 31.
+	// - `yearly`: to the same day of the next year; Feb 29 becomes Feb 28 in the years
+	//   without one and is Feb 29 again in the next leap year.
+	//
+	// Changing a task's `due_date` to another day makes that day the series' day.
+	//
+	//
+	// Example: weekly
+	Repeat Repeat   `json:"repeat"`
+	Tags   []string `json:"tags"`
+	Title  string   `json:"title"`
 
 	// UpdatedAt Changes on every modification.
 	UpdatedAt time.Time `json:"updated_at"`
@@ -285,7 +370,9 @@ type TaskCompletion struct {
 
 // TaskInput A whole task as the client may write it (create, replace). `title` is trimmed and must then
 // be 1..200 characters (Unicode characters, not bytes); tags are trimmed, lower-cased and
-// de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`). Unknown properties
+// de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`), and so does a
+// `repeat` other than `none` (`422` naming `/repeat`). Absent fields take their defaults
+// (`completed` false, `priority` medium, `tags` empty, `repeat` none). Unknown properties
 // are refused (`422` naming them).
 type TaskInput struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
@@ -301,6 +388,34 @@ type TaskInput struct {
 	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
 	Priority *Priority                  `json:"priority,omitempty"`
 
+	// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
+	// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
+	// `PATCH /api/tasks/{id}/complete`, `PUT`, `PATCH` or the bulk action `complete`) creates
+	// its next occurrence in the same transaction, unless the task already has one: a task
+	// gets at most one next occurrence, ever, so a retried or concurrent completion, or
+	// completing, uncompleting and completing again, creates exactly one. Uncompleting or
+	// deleting the task leaves its next occurrence alone.
+	//
+	// The next occurrence copies `title`, `description`, `priority`, `tags`, `repeat` and
+	// `due_time`; it is not completed, goes to the top of the manual order and is due on the
+	// task's `due_date` moved on by:
+	//
+	// - `daily`: one day.
+	// - `weekdays`: to the next Monday to Friday (a Friday, Saturday or Sunday → the
+	//   following Monday).
+	// - `weekly`: seven days.
+	// - `monthly`: to the same day of the next month; a day the month lacks becomes its last
+	//   day (Jan 31 → Feb 28, or Feb 29 in a leap year). The series keeps its day: after
+	//   Jan 31 → Feb 28 comes Mar 31, then Apr 30, May 31.
+	// - `yearly`: to the same day of the next year; Feb 29 becomes Feb 28 in the years
+	//   without one and is Feb 29 again in the next leap year.
+	//
+	// Changing a task's `due_date` to another day makes that day the series' day.
+	//
+	//
+	// Example: weekly
+	Repeat *Repeat `json:"repeat,omitempty"`
+
 	// Tags At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
 	Tags *[]string `json:"tags,omitempty"`
 
@@ -315,8 +430,9 @@ type TaskMove struct {
 }
 
 // TaskPatch A JSON merge patch of a task: only the fields present change; `null` clears `description`,
-// `due_date` or `due_time`. Clearing `due_date` clears `due_time` too; setting `due_time`
-// on a task without a due date is `422` naming `/due_time`. The same rules as `TaskInput`
+// `due_date` or `due_time`. Clearing `due_date` clears `due_time` too and sets `repeat` to
+// `none`; setting `due_time`, or a `repeat` other than `none`, on a task without a due date
+// is `422` naming the field. The same rules as `TaskInput`
 // apply to the values.
 type TaskPatch struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
@@ -331,6 +447,34 @@ type TaskPatch struct {
 	// Example: 17:00
 	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
 	Priority *Priority                  `json:"priority,omitempty"`
+
+	// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
+	// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
+	// `PATCH /api/tasks/{id}/complete`, `PUT`, `PATCH` or the bulk action `complete`) creates
+	// its next occurrence in the same transaction, unless the task already has one: a task
+	// gets at most one next occurrence, ever, so a retried or concurrent completion, or
+	// completing, uncompleting and completing again, creates exactly one. Uncompleting or
+	// deleting the task leaves its next occurrence alone.
+	//
+	// The next occurrence copies `title`, `description`, `priority`, `tags`, `repeat` and
+	// `due_time`; it is not completed, goes to the top of the manual order and is due on the
+	// task's `due_date` moved on by:
+	//
+	// - `daily`: one day.
+	// - `weekdays`: to the next Monday to Friday (a Friday, Saturday or Sunday → the
+	//   following Monday).
+	// - `weekly`: seven days.
+	// - `monthly`: to the same day of the next month; a day the month lacks becomes its last
+	//   day (Jan 31 → Feb 28, or Feb 29 in a leap year). The series keeps its day: after
+	//   Jan 31 → Feb 28 comes Mar 31, then Apr 30, May 31.
+	// - `yearly`: to the same day of the next year; Feb 29 becomes Feb 28 in the years
+	//   without one and is Feb 29 again in the next leap year.
+	//
+	// Changing a task's `due_date` to another day makes that day the series' day.
+	//
+	//
+	// Example: weekly
+	Repeat *Repeat `json:"repeat,omitempty"`
 
 	// Tags At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
 	Tags *[]string `json:"tags,omitempty"`
@@ -2227,6 +2371,7 @@ type UpdateTaskResponseObject interface {
 
 type UpdateTask200ResponseHeaders struct {
 	ETag string
+	Link *string
 }
 
 type UpdateTask200JSONResponse struct {
@@ -2242,6 +2387,9 @@ func (response UpdateTask200JSONResponse) VisitUpdateTaskResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2412,6 +2560,7 @@ type ReplaceTaskResponseObject interface {
 
 type ReplaceTask200ResponseHeaders struct {
 	ETag string
+	Link *string
 }
 
 type ReplaceTask200JSONResponse struct {
@@ -2427,6 +2576,9 @@ func (response ReplaceTask200JSONResponse) VisitReplaceTaskResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2596,6 +2748,7 @@ type CompleteTaskResponseObject interface {
 
 type CompleteTask200ResponseHeaders struct {
 	ETag string
+	Link *string
 }
 
 type CompleteTask200JSONResponse struct {
@@ -2611,6 +2764,9 @@ func (response CompleteTask200JSONResponse) VisitCompleteTaskResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3595,172 +3751,190 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37kts4sif8Kgh+EzGSP0olVZXdbVVMbJTd7pmaaV/WLh/vtuk1IRKScEQCbAIsWe1TEfMQ5xnOg82T",
-	"bGQmQFISVaWy3Z4+s/7LLooXIJHI6y8TH4NE54VWQlkTTD4GC8FTUeJ/H+ssE4mVWj255HO4kgqTlLKA",
-	"S8EkeCP4kl3xTKbc6pL14jdHUfCPv/9XFMR9pmfMLqRhpTCFVkZMmLQsWXA1F4atFkKJK1EyrtZ0p2AJ",
-	"zzJR/tEwy83SRMrf2+MqZTlfu4fxWcbZqpRWsBmXmemHbCXtAt/ySyXKdUg3wd/nLy7+aCJViqIURijL",
-	"Yez1OLhK8d5SsFhfiTKtRMykYVJd6exKpKxnLLcmxFc1d8xkZkXZDyOcxJrlUlVWwERi+2s8ZI91XlRW",
-	"pGxW6nxzcjTsJNPJMmRK2+YWnPYwUkEYiA88LzIBJD6KgsXx9G8nHx6Pyu+L/znOT3+OgiAMSvFLJUuR",
-	"BhNbViIMTLIQOYc1susCnjS2lGoeXF+HQffqvbKlVvPW+rl1gHH80bCkKkuhLAMCiOEdv/iSW/GTzKXt",
-	"YJoFt0DiTMzsztL/UmnLJyyOgkKUg8qIMgrOyj9F1Wh0ksAAhLH0KF4SZ9b9ZkSiVWpYpazM2KzKMroh",
-	"hpEfNNIXOpPJene8l7eO7xc3hmlVGj+u1da4uGIiL+ya3sAsXwrDrGalmMnDxypsuT6fWVF2rKb7kNVs",
-	"xaVlUzHTpWAlPCLV/K4L+ObNm/PKLoSyMuFW7H4vfiR4KcrYbb1YlKUu/xQFUiFDvbd6KVQUxH674t9s",
-	"xQ2DXcimlYW5V0akdxvadRgUvOS5sE5IXaQiL7QVKln/TXSs3zmrlPylEmwp1qwQJZPKCpWKlDl+Yj3O",
-	"Xr+++AGYkrO51ilLFlomoh+ypSgsOz5lC12VBp8mVgDBwXQhShQnMAMJ3yLZGYSB4jmMujW2AQyuPbGc",
-	"f/hJqLldBJPj+/fDIJfK/z0OO1bkYvaU22TRMcGiyNa0jUhAapWtmezczCAJYJ5aCbf3jGC9+F7Mcng5",
-	"SsR1/4yJzAgWn46P4/1zmw1oQHsmNR4dn3bP45lWAh9t9MvurGCkhoSj4GUmRVlrEmRymJzhuWhWMdF5",
-	"zgdGAHtYkYZMlyy+F/fPiAW1EpEyVmZZPVd4B1dmBUxhWHwyOo2Jm5VmU52uSZDzUqRsJfgyW5N03kcO",
-	"mNen0eSSm+XFD92yx62gTIfsnOU8m+kyFymTKY75dDRqlqjgdtGMSKY3bix4D7fBJKgqvLNjVDIXP2sl",
-	"bpGJVuaC/aqVCEHKXZw/O2cwAtaLn1SlLsTRI1FmUsUhi89zUcqEHz0Tq/f/W5dLuPb68nHcn7DVgttI",
-	"RYHSqyjA7RUFVqd8DX+Vgs1gNb0CHrIfxIxXmaXHh+xcsUotlV4pHElNGhiJVPNIxWgXDEE7b2nYjUF6",
-	"SuLdDSntrxsrmtLHg0nw+vJxELZX+MHpbTv5GhbFMTK87BFPXxILw1+JBumE/+VFkYHwlVodFaWeZiL/",
-	"///d0F5pxvKHUsyCSfD/HTVW3BH9ao5e0FP00c0VfFoz0l9fPX8WMs6mPCXjCfYNcBKr5SxuJbojqUqj",
-	"y2FwHbasw2faPtWpnEngs21eeabtQqo5W3DjBFTKjFSJwO1HAkmxeGP/xGf1FgzCtkXqLZmuWbvbjras",
-	"Vpz8M21/1JVKvyaJn2lmqmSBGxjZF81h2jZIwBd8nWmeXmr9Ey/n4muODTYwkBd1AdjhD07Z3+QjGlaJ",
-	"poSEW3/kMhNflWqx1ysxS7UwaCKjvN6nznDMr0R5JRPxWvErLjM+zb46NVNu+ZSDNsWVBhFkKpSPf33z",
-	"t1eht8ekNWCIGLYCnwNdIOABkfZhKapm/FuMj6bfoLb9buL/lpWIY321VsmTDwVpgYOJUgtI2M+Wywzm",
-	"CR4KS0UmwLfh8AlWFSlo2/f0F7hpC34l2FQIxYqqhN3eszqfGqsVmBelIKPqZMRSvjb9CUulSXiZItEy",
-	"nfCMJbpYowowa5UwPudSoV7Wld38HhrMltvKBJPT8SgMrLQo1GHOTLhJ1zK4KtXE6lQPeCEnbsIT+MbA",
-	"33odfgFuaGYLJlYHzeKNScT7qLYQ65pekfIEC5kh62cmRMoSrmCHGL5GDQqWEX1ryH44hK6Rqv1PY3lp",
-	"Wc8TemuQfdCbYBRo/ZSrtVNZ5mtvs9rqABuPZeC4wcYRHxa8Mpacifa2afuhN26a+sa2TzhonMKDHna3",
-	"e1ft0/bra8Uru9Cl/PXrSt6n0hip5iFzLhwofbcv2BSdPXLitkj85s2bwbareNN0tz1LN+ei1IkwBkTf",
-	"E2WlXX+urFo0rgFqumkp+NKwMSsrkq7osZpg8vZjMJMiS4NJcETyIwxyGAqo5CCv4AWCjWFrHY9GYMOU",
-	"PAHv0+1mW8o8R9vuXUsaHR830ujfKMQitcJ41a0i6aq+/8sIJK/sHQk4koD1yGc3aCQLwwRPFgwp0SeD",
-	"D6yyTQc2Rge+FOC2k6fEWSpnM4HamOw1XE1TFYUurUifilTyS5zrP8e6AekIJu4QXRr3MLz7h0qAg7PH",
-	"6QKfRs9A4tZ2B7wtrcC9Ri0ep5V4DxISnJi//GXy9GnMeseng4WuSiCg2ohsReibrHiWUexvwozVsLO4",
-	"YXN5JVTIKCCaaHUlgHKsl8mlaH2mP2SxqrIsnuAwuFrjMCNlQfCnfD1kz4RI2yPb9nXG301GI3BrqswZ",
-	"SeQVFtxaUcLk/0/v7Wj87u1o8PDdfxy/HQ1O3vUnb0eD+3TpD7t+Yhj8CCzzBFgJaFmAN1VaSc6N21i7",
-	"MRlYElZoqSxFZEil4aL1YtqGQNcjy+fm6CQmjnROHEXWgGld3CxkMUmXzp/Al9n9Ydg1lXrbd4XEGlf6",
-	"rZtX88C7+mV6+u8isWRHS106QSZUlcNzmV7hU6mschCjcr5oPdsMxDP3LuUUe/njY/bw9P53zO0bRjIP",
-	"JrRJfC8LP+6+38u+j4G0Ije37bXWEl/Xo+VlyVHXSWUsV8mereSFsExDxjOjKf7HDYv/18BZEYOLH7rX",
-	"w0tTDKLIHGh4/+FD9LDpr/FoVD8GvDQXNEISvB0Tt04UbfPj65cXrBQoyBLBZArqabYGvxX4cilVCuLA",
-	"U7wX86mu7GSacbWM0bkrMrBS/3J5+YIRcfvDzqBKm4vwVz/aerZdvHTJ5491RaJzc5ETf7mO50hlH5wG",
-	"bSJ1kYgiG7fxOd4Vuo90D8wst1Qw8A9au8FkxjMjwubKexggCJ8wSErB/ZXgeHT8YDAeD47vX44eTk5G",
-	"k9Ho52Bbqv+oy5wcCEmydZpVgs10lpIj4KVe/b7jwcnYXbco6Wv5J0HZj8YPj2ej5HTwHb//cPBdOhaD",
-	"h9OTZHA8O52NZw9mJ3wM9xbaSDeCnz/gHvPbmrZvGICMAmLxNMcIUq6VWCO1nP7/UWbCqZEPrBS2KuG2",
-	"2r7eS4HrcGexa9LWKzfVOhMcLYVNOu8mXlxKDJUZKPKMG3CuyyU4Ev7ZMwYLxFYLGDRZ10pbIHDNYTDu",
-	"AZJ0V5Xs7Lj2Qn/sfsfOMxsD3wyVj2DH3/rRhhe2Phkc+LB1psFNUtFbENfEUDtCxRg5V2A8kw1hRHlF",
-	"nHpL6LXNczdEhIuMJ/VeqP2inKuKZ0yXqShZLza6tH/yr4v7E+ePwmUalzSRog+z6doKuIj/9uIo+PnX",
-	"KGCkOVkU8NHmX/+28ec4CkBLg7k1XZO/KcAgWbkvzjWzGmwVwawuzlj84vmrS3bEC3mENxx9lOn1Ua6v",
-	"RFxnZ6UdsucF/wWMLrsQ5UoaMUFO5aVwBlOkEkq2kq3Tir0eb9g1b88HP/PBr2jHuP/e+wMGyHn6XGXr",
-	"vdxQtNT4zfaou+/aS4SWcm1x8MnxLRFijCdf0JPj0a66rZXb5ra49a1tebPNVo8dxbViLqON8dykTm8d",
-	"sm+3dAexttNt7c+1BFVbnrZ2bWsPOmJuyJGNuWyJvdbm2aevHlUZ6iyeUpCTZy9aUtbprE36PFeC8YQ8",
-	"OF3CJlu7fD177fIOjaRGHeWSm6wXnx4f+zwEbNW8v2up8ToJ5g1FPyeYq2r9QcEd5Ft0IIIQpvHe0agU",
-	"sIHory6zUqZmv0jBtBpPLNMqJGdQqwQ95ZqNbxVcbc4ljvR/bvExTEv+Ugn3M+y91r7ZUfws9rOMMYAV",
-	"t2Yas55nO6AvSAZPfJEZgeiO/pA9gRlJQ+66SCMF78n0SpSDhBuRhgxdfQta0vv7J8ctd/+MlaIQ3NL6",
-	"pqUuCpG6jGC9z++ysfdTZ3crweo6LrmJrV8Kg4mpj3tdgW2bgHST4+1EV1mKMpxTUllT0gIthl7sAkMx",
-	"Zpj7nRY7KcJb+aQx7Lei/3oJ7q1WFEdXLndkNUt1/4zFStv3M12pNJ4wtZtf8XrwjNVjnTAjwItGAqCX",
-	"4beYXoIx4F+ImT98pGPndEm2G6319mqY3eUomx925YxQtnRIhdQDZJwTFYK6l9aQet/Ymjeppi3uuL6F",
-	"2/zo9k2NlMVNg/ewHsIjzIRIJ43lyUGxM6VXTBqXWawTBEzO4EcwTl3IfBipS5FlKDkZLzjZLbH79T23",
-	"cQi2KkqrbL3xrgV3cCqtxPMZBvpuo1JwHd5+Ux3gD67feZKQhHZC/EbFkkvVvjq+0cbvCIDXXyJkFuwN",
-	"I2xrM9YOwfWe9btQRWXvqADP2Wqhs2YFcXkzCa58ztcO1SYt65GaBhGM9ml/yGKK5rRkL4rwWtpGCsTt",
-	"cLgVXO29VjLRqWhd8+alFaZ/xkD2oyh2bw3b0hw+EalUDNKKAo0iHVJgDKyKmKmtSNmWno6P6lv7XSo+",
-	"UrfpeGS8G1fWYQgcuXe9uf92TtDnWMo1Od6+22E9y3JtLBuPmEOPnZF5ssVQd9HlIT7Rpc8/WZvvNdM3",
-	"Z9OVR7iF1dEOY6YqS1BUwGKrhbTCFOj/1UQYBreDyDaiTzjAfUL+qb4Sd5QRbxBHazUrKluL+y9kIM+s",
-	"KN/LdL/16r8rLSvlfGEpOXPmQubwE6od7kamiy5H/JZdsUXAelD7aPjCA/buJGgxNJ6Lci5YgcAHPQO1",
-	"xs1yQjoOk79SZKlhDtTsNG092yQTvATx1rw6DiPVEndgUtcibsgewwMo+Jpb6pfUQtNqfQbKxtZ34vVI",
-	"aeVGWKfpOeYo4EWExeqWrUN2WcP4qgwYw7C4VlFxpFpmqGBXPKuEuVWy/j8vSb8Jz99GeHbu8VeWd1n4",
-	"Gxy5E5rfDcc7ZGMnfK6JzSLhYWM5NBEa0artIYAP7PGYrBfbX+OQOd3KXl8+7m9Ivf3DKQTS6sDBW215",
-	"dtC92yoIH9yKB7lPNzTZJ14bO/yuIhZFlcfkgMhyRMSAuAPahLWZ23gxwPS6RE0ybCdWPwaNP7IZzB+P",
-	"JqP7k5PvhqPR6HR8/PNW8uH+YDw9Ph58l5yKwfez0WjwgI/T4+Rkeiruz3bj/+2v3B7ed3efUdoN3MaN",
-	"kDFOqIep7CacFvcPjfYd6Ot3uc6taeyu7XUYGJFUINZegZijmRMA5byyi+avH/2X//rmMujQo28um+Ka",
-	"DTQe6z0S1oqSwfvw2iUrsmou1YTFf37iwtK8sosjRLwg+Ok8m4OsXeSGPUl/eHUesievju8/CNlL+AcU",
-	"6gv4zxmLxYciZn7SZyyWxketeJXGLFmIZAl8h75PotVMzqsS/JMG4ISSaSFYbKopaGIuc3CkHFCEpeIq",
-	"ZkUpFchf+EtkusjBECCEDqpIVBKoCZFazdIsrC0INiHVTHebVFOeLAUlPTnLq8xKrHZhlzrVYMmlVWKH",
-	"7AnGimMgV9yUQzCeWOMBEBRZpIBApNzswIyZtOI1HdP1MQSHPPrrm8uQXYkSQcYEXSMdVa9spG5eWmB7",
-	"N3CpVX/InBgg9ISHmooP0lhcLN78DB5qptUcI6RG5wKEK5ZIzIVtKhGolCBk8enoNB5GKlL37mHS3Ny7",
-	"h2oy3od6iVnPZ/X7rp4G1ioOvfMcspjiTfA/F8vCCGaIka+rTYBRVQoTupIcM2FvP6K1GDKHVrh+F/ua",
-	"N/whpsqXNiQjUjUmYwNEVWMz+swF3BDqj1xSw8VZzwE1EJ6HmwdI8diDinnmX2qG9+61dlyTCIpdmhTG",
-	"ZahOLX5yyecx2J8qBUseOJRJFakt6DisESwLlnNgfMnBy93PWrH4xetLIOSL88vHf3Fb84cnPz25fNI8",
-	"fTo+joEKxgqO2wC00aqUaPtylmjlQcikH9zurbHnhvW2JoYWeGueWFmIIJfmmst8xX03f8ax8sRNvo5y",
-	"ig88sYTWP9slADIQZW5dTQvmcn0w1YHw3ar8ALIY5+RwoVLNcVU8QZZCFKZRLDAEpyFBQbbibRP3zTns",
-	"DhC8vjqyBArC6ylK1MP90Q/3pABdYiNmU1Agxi81GZ2NPo4U6q9t5vEEbGlqdCo+yjRkjd65jtk//v6f",
-	"LnAoDVvoFSwqBbSAfpHibdAsEUHaGnnu/ZxSDDJpkIA9IwRJk1oSetZHcCgy+8tmN4EjXBXAcAS+B8KM",
-	"T2I2FWutUp+xQKmb8zXL+VJEKn55fvnk/U8XTy8u37948vL961dPXsb1dsKoMZUcAp/zK1HyucCoMRYn",
-	"kiBeycQNFHzvh7GbcNzCrLZG8Wbh0Qs12hYTRLi0vIXkTL0i8OUtzPC1iRSJmpawN5ar1LDexZPLH1la",
-	"8pkdSGFnA9BLvJCDkluB3xo4zGh/AqPbAuVO2J2LMLfrLSlI2Lx565WfV3cKK//cMwLPmFApClfDdGWN",
-	"TAWlVlKdVKC5Q8IHpI0H3ZBWajBMjhaCZ3bxaxypHlDTIWZZWSkDu+kI9tn61xiR4009AmklU28f8h1h",
-	"GXM5x0o5V+53f3TSRxGlC6F4IYdrnmdOOtbXnLbaGDp+PNWJiVnv1YrP56Jkry/67slc2FImBkb9otS5",
-	"sAtRGRcfzWQilEED2lVaPb0AU64qM2enmMkRftvoqkzEUJfzI/eQOYJ7G18xQNPk/MVFEAZXojTOYxyO",
-	"hiN0sGgCwSQ4GY6GJwGCAxZoWzrxQe7zXHTY1mTnWD7fhnU686auPldVPhVlg/tPeInlt0zCAiMilk3X",
-	"qDTBzq4FxQX4BD9JYy99IrdVIXY8Gt2Ant1FzR6YE3KIst1sUCeeFuiD4N7T0Xjfu+tRH21g2OGh44e3",
-	"P7RdWnAdBvdHJ7c/11H8g15Elee8XDvCbi8bktkjt6Qycr6wJngHDzbqZC9D/IgNAAx45lOpBDHA+bMf",
-	"aO/FFpQ1hasYz7WLaxqRXQnHLM9f9sliIKAO2L/gC08ihQFSx2YI01m6MpBpiSXU0zWLJdhsqrE8U1mS",
-	"1YHFIQWfA8sRntgsZWGYLrEFAgVsXFz2lS4twX7YRmAQJK7HLKWVYLmGTU7meoq5HcraNAHAcDf6h0EI",
-	"hA2ibUHIaRd8dX4FeJ4pX5+19hA+uxGnTHRObjkpMW0XzWSNy+hQMMRJKrjgymocUAhWXaiUl5GCdxqf",
-	"L1RgPyjdxEvOsHsDyxE0hNqi6fgAHsuQvQDKkp0tkUZUDjmhCuNcl97fQTcidPaz04YLMJciFf8k1XLi",
-	"kFP/+Pt/OYXCSpH9KQqU+GCjIGak+dhqoY1gr1/+hJJEupplXPOZY0H0VRTThJOKaUSgfs7d6GCorqBD",
-	"ZetGVrVfgIzmEq/oUKVg6J0xrtZkNKKGqAuOQbddtufmR9dlrmJ5Tm2vsp77LsnDkBguJOMijBSNub9j",
-	"57ObzPzawq3L2ne6ibTLT3vkYvnFdbjkVW3ouHYe8FFgCNlQvT9kF2gCOdBZGqnGEuSpxwvjN3EvorOP",
-	"CgA+L3jhMtIdgh/kzWZzgz0J6+aWo+5i+utwNzgkHVKC2LZOIg/3VDw7dEN31TPPshaOgv5qwnZNMK8L",
-	"SNEVbPBi7ozFNVTRU30PsBFBHbm+EkA3Clp1TkOXds8kHJ6sNZHmiouHtfFrDTStBVjrgJrtnynI20Z4",
-	"1SXsE0rT0G6J3RjALXSDcHLNfzVmvYWcL9hMlsb2wfvj9cMu0d5LuBEDqYxQMLwrAQZaI1LpdTWde1YX",
-	"7m2t9gZbdESqbxCyXn2TuNjbQUR4vDU0Zqqpg5/69jMwCR9daD28b4l/2dtV41ZM5O7wnmN+rQlZScM8",
-	"4fd9v8UOhxYu+aTNjd+vTcemRZIhM4z1SJUjhZqoCwITUQUtOLa76FOMush0WmenOrsb8PnG4H8T1Kqx",
-	"a7TSZ7rMgxsn7mqsdOmzHORsuC5EXRNojICgs8OF27h3Wf1mEK7I75Ax4K2fN4QYlil2iV6noNyQ/vH3",
-	"/8QQZS1fwz3pIFBak7ZJVttUlMbVyvv/aPqAZiy4wcyfdrYsKDS8bbPSDSFVLMasSjyJVJ2ORni2Yb0t",
-	"U65JAjdW8E1SxiV8Ovr/tEBNtyrFum/JLnlf8LlgRv66dxnRDOnWGPdHYVOG5IXL3gqbDu4iC81L3iY3",
-	"gRZhbfI5MViU4krqCpZmvne0ZCzd3G3mZgn47uv4moisu9XPfK4ETrf2n79A948wAOp2IE1vMcAxIP/9",
-	"8fff97uN+5t7dcHcTkant/uu3U1U0M0e3f50q3fMv45nTnawd83p73dUFNOV9kT51lGqHDauko87kona",
-	"XEfP2ofF4ALmOCgfHKm67ddcWLJFdSnB/8tYfDwat+Kc6KLAi5T20VdfMOzsudrFAMe5lVUxrOSJaMFg",
-	"YEidhdU1jKbLgXiMX8FtdmcPYrN9GgkEHNsjna4PkAUuCU71AVWGOIBmgSly5stlMSTSCfD/UpV9X6g6",
-	"D7gUpTvfms9zBzJ2bkE9If+yR9Wa5TJbkng7zCBsMLnXm+lyVxWxJaDHdxLQt8vlPY02iHEpVnR3MVwL",
-	"X00j684yv375k9d3ylWK3bEb4NeUlOMDJN52Tyd87v4hH+tomYDi+fiQh3e7Z/zTRTvJJGeGdgj0jUDr",
-	"0dTVZHUL+XNgcUFtC2OqVcEAEFUpzVgsUxOzHsLDxqNRyFLMySW2DxIFnrIlV4a7GCmmfXxeJD4ejVzO",
-	"FG6k4gdXfhF6gURRB/+lSaQiNWCxXlIaMcXmd+SylgKDaBuVK9ibsPB51hacC+YeMp6SWuKY7YwUAzO7",
-	"P6HqFmfG+wTkJliHfHkMtg1xRE19jHMX9pbIDBl1c3Lwhwb8UKdJfeSMUbNLmBtmI80fnR3Es8wBIKQB",
-	"ShHR55U0Cz7N1mcUlPD5XAyHIc6CpgQv9l86GTHvvFJiea5DF49rwTB8Ow//FGhEvXQzr2uTYN5N0ZLr",
-	"j2T5UrQKnc5qEAXmKNlqsR4yFO1NnZlbB78KCTeiVcSywkopbNrU+NzjEaVJ2CU6V84EwEa33C/tipuz",
-	"xmViMiXFR40pUZS71Pw5xbgnLPb84pa7qQeMmRG2+T2NWY+bSBGuYSex3jzlDAw0K2BF+me+oKaurnM5",
-	"+FS7xowODrCL08D7b07kp/pso36vKARmYxciUtj7xJVyEMUynizN2VaFH/2BzyAQisr+3H5vWXoeRRwp",
-	"7suk4d5JZ40IcHqrPgQ7sNWVhBQi3qg6jNTmoAgFO2ua4TTLymsMyCbyGR8kVIDPKXrm9kXPaG1y1Icu",
-	"jblpo7b3/9k2QBGzPIh7wHopq+cCxjNk5zWOBz+GbbNhdB8+xCGL73/4EPfrETjZNWTOto7Ubh8gxA3q",
-	"laLeQQVP3OaojViE2WyyBeGMFFIoUkux7n+mjc52TPRItW30UbeNTpIZxkLbjRARZ5vf9HGTO1jhj6ps",
-	"+Ylh/C9phPM0HfhsdqOOL/mc2ZWu/avacvW1x+06YqwTfntoh4yDsKzvGgugKucwlTD45ZTsgLq+eWPE",
-	"rqYOZGspxA0Db5VH/wYDr297MBidcD74bvpgPODH6engvng4+z75bvqAj8YwkTsZ/FiEfpC9Pzp8/Tdq",
-	"S99+vFOfE1+SG+ilC5y5TmoH6bw74ZpbH/M1t/DF9gtuJnbrBU0BLxZj3m0BfIFuhw+EbeoXqKtAQjhb",
-	"c69JOAy+eSK/V0/kHHsatJo2ME7R7Vu9EqcR98JALreLnAkVtzcNTcoX/IM6LuRy0o3VTVAN3x2us19o",
-	"T3xIsspQZk9nKah1PwxZGp9UR6xRpHptiyFE8AiinzN55TZ2onOqvYIRU50vVmHFZ94o262ViFS7WKJ5",
-	"RbsAexd16UCNVEVcFFhgBivhC9vhrRamQ6dOEOBizla6XOLbwarYQtVOnKOAIsmbMATjbsMvCAHA2V3g",
-	"F+DBZJleMWlZpWr0AN8PrKDg3vZ6HQys8HjRv+gVQs3XKhneuxep8ZDd+xFWFi9N7iFbsT2dWtHKcQN3",
-	"qQUH5RYqHbJXwFnEqOCP1CudlrrAXKNMnUHataQbvXxxAZmr+tR1ymmtK3xzKRIhrwRBUVXdxh8j/Dlf",
-	"s6mo+colsNa6YiUK2roaB/OYkToespciF4iug9/muH8avsdMFj3uPgp+4IavXJdRhjTvVgsB91szS8K5",
-	"UqWou/jH7ToZdp6U2rQ2Db4WW+t6b9XI3J/NgJORVtSFDXgBkzvsYtaAs9HERbwzuPy00xgjMBlOcMFT",
-	"8N2XWG5PPQ82YFUch+DbSWKSiRPNneLKZZpmYoKvdalmx9neXWC9HY9uWmXLuM/MApxVDKhIrHigk3mM",
-	"LTm8FN8J3zLDSJ0M2b0LlZQiF8rybId1t/jWAWqRdDjbuoNjoguw0hFEBNM1G9wV3sLvL6kRAelvYvY2",
-	"o7CeVEYQ+knO8M1KrPpnjjXpsTYTSCrUUeCTNvwI7loXTw4jdTpk907HI/ZnrcQ9lguuDLOf1yOa6NzV",
-	"J5rd2CbaiizDyZOewi8iuNj14Cae6OgXja2hqRE3B+EsCjZ2EROudsdaW4duNPheneE4fHnFKKaVo0w3",
-	"FmkiOhjlPTd+ekQNaScNPh+ZHDHa8NrVQtcM7HcRQSGUXRgXOHOFDUw2/JitQQnOaqnqNgx4kiQfYIgo",
-	"j5/5D2Cnabgpl5Qux6ROpVLq21rXBpTSCjMh1tk8+AmDPREwnOSZdH0qgLx50XTUxa2F+8DYUiLP47i5",
-	"EQY2caLzHPY+AeeMjlStTeinhot44wBT515OWD/fuxj5wPnDoIBxvj9h39nt4pUOMOOtYL+zphalq1Cn",
-	"6/iVW4B8G8dIgIjnKlJyS8q4GIdUaROIhQ2aaCyBUIIVpQTjcACefqb1sroRl+e6o/1m6DzcR/WRZA3e",
-	"hBqr2ra9N9nUfhsK7ihSG0oNZf9aV2UDJiDVgJxA0nPInmNRh8X1495+nFUZkXIYqafbuxl2cgiPOCXu",
-	"d8pGq+GOhpbD8fHJ6f0HP+8BM2wIkf0omr3N575hPX4TrEe9pG9/z61d6cu/676u49FkdDwZj4en3x8/",
-	"HJ/87ATBb1E3/i78FIiO6+t1R6COk1u1I4oS5PcG3NnwC/9loDvjA77TPv3l9wH3WTXZDn8SFKe6Y9z9",
-	"raafk7cB6KCdsIzxPTc6gzJN0QbWn3jDQR3QSAPh/r12v4xJna10xtkhOEpfvtO0+/dHg+4iLCO1BbH0",
-	"JzJhLvnASotPqZaI1IFWls++7K+KYL2a5pGiRF2dD8Pp97usqz8L2zRQ+XKm1cHg0M+FPt4mTmli++A1",
-	"yJpf6HSzb0jDA+AoQPCboYb7qgAxnd20X9mVOFhDL5oi+QnZeyBU6obKW0XwWP/m4n6nFLKTlmWCw+bJ",
-	"pLEmjFRMLQIox46pY19+hK7+/lJ8X+K2kx3u7auX79cF893V8pT+vjnPD879lDqJ82R5Vnsy3Lq5Opce",
-	"xj3XOqUEM/mFJKZCF0ldNIbV7vGl7vTO9iGltYzC+KOxfG26JA6t06fBJN3pqx1S43QfQ6RfNyl0iBCo",
-	"z0FE8+GAhE7HYYD/9K1M1N2PLAu77YKXrqNIk88kjb7RX2TIXgnlAuDIbYco1Ehtciwd5Vdndu7YguQG",
-	"XbnLtjunw+CgKeqrdk7OdUfhSstuPQh3+BscdPtba9z9teufgWFtKdg9nScX3FmXh55u+llj+f3Kk3+q",
-	"UPizsJSX2CcT7ibv3YnMwLLFnmO3dxt1ouv53cnDB+A2TLExp+vTyUvRSIQb23RSX/rWEV4gkKiHTXtz",
-	"4GcH+FnXQQqb5G9tn05Z8hrjE19AC94FoHT4JqamqbC4N813G/TkPbsBV+kA6QpXa6xQK3BFkPImogRL",
-	"cUfsjh/iFwLvfBkBxxqX7V9UvnyGvfINMHMnX4lcBqPzutFwnTzvlq1Vp72FiVfjHCCRSgvfojduC0gP",
-	"0Jalb1dqWG9DMDoXpAmUYMh3A/1MMel2rTydtBd6xLDIC7vuDEa4wX5lqdiWYK5h/j6x5eLtrSg1nSVY",
-	"B8oWuijAzGrFpx9Va6a5/a0Lkr6ujHN0+ibkvgm5zxJyHhdyYIHSRgkFVip9YXsSwfZKI8w8ZFbP55kw",
-	"m8UddNL3TFAjO1uu+w6jH3+MGlkRBRMGG/U/UGRcx2GkjMBOiE3z9rqdOvZHzLBzXCvo26TNe9JD021/",
-	"yM4ViVBGzXojdWNRqhuQk6mfLhnbVN9n0d1RurXOa7l2Mu6/o1/6OxZj32TRHWTRU14uPXqyyVHRAViH",
-	"SabcHdfx6VKps/DyRWVbAbPWwRrNxdgfgxHfeBblbuz5f2ydTUlnQdXnc1Coqv124/xmBzyjsyuJZiS1",
-	"sANtq36q1eVoKuxKCDo8C35SQs4XU13haQbbxVaRauNqhuypvqLKTX/QCLU0bYlOaXarpx43iDDMiUWq",
-	"B649oSPqLnRFZevaZ9Oafh97Dqu6MIqXoq5XgstIl0i5cioP95xLHGld6ENgJ0cFTCZivmHr8LQeNxtH",
-	"5W0VrdVLMNlaDtBHlEMk3HO98DW0nLrWVHQCTINx31tQKpcCn9C+JbhbYGmNyGZdWuap6wH2WRqGIEcb",
-	"1UcvW7zuiOwNhaYCqT6V5kBcBp6VUGwVZmm/5N2v/oT4BJ7d83sz3WWz+dDw+qb4vik+3L1ernp4ektp",
-	"HKb7/FGoX179PaIW5FQ7ulkJkwmE/rdQkVi03oDUfdUHqjH3FEIveaRa+mZyU1G/T95utj7fPorEvdRh",
-	"2xGlPWQvkShttdVRQb9t7VMv0VZfBAd72Tq7UVJvS05OCPZP52UOFKlPVbihsp+B2qZU8ITS30gWwp82",
-	"QyWFhoAtsoX2nMEwZM/IaeoO6yBr1ArinyT8QtKItDTfkj9fXIy8Vql2/SLd2Zg3xSvbR8ygmGgfLvP2",
-	"3XVTqtxZ77cBHxm22yjC63exwOfzeSnmYPPVwK79L6kxKLvv+ZsQBe3nVnVGN3zL2Z2t9yKO7vrd9f8N",
-	"AAD//w==",
+	"7H39cts4tueroLi3qqUsJUu2k+7INbXlTiczmel8bOLc7HaYDSERknBNAWoCtKLOddX8tQ+wNc9wH6yf",
+	"ZOucA4CkRMlykk73TOUvWxKJz4Pz+TsHH6KJXiy1EsqaaPQhmgueiQL/faDzXEys1OrhBZ/BN5kwk0Iu",
+	"4atoFL0W/JJd8Vxm3OqCddLXR0n069//K4nSLtNTZufSsEKYpVZGjJi0bDLnaiYMW82FEleiYFyt6UnB",
+	"JjzPRfGNYZabS5Mo/2yHq4wt+Nq9jO8yzlaFtIJNucxNN2YraefYys+lKNYxPQSfz58//sYkqhDLQhih",
+	"LIexh3FwleGzhWCpvhJFVoqUScOkutL5lchYx1huTYxNVU9MZW5F0Y0TnMSaLaQqrYCJpPaXtM8e6MWy",
+	"tCJj00IvmpOjYU9yPbmMmdK2egSn3U9UFEfiPV8scwFLfJRE8+Px307ePxgU3y3/53Bx+lMSRXFUiJ9L",
+	"WYgsGtmiFHFkJnOx4LBHdr2EN40tpJpF19dx1L57L22h1ay2f24fYBzfGDYpi0Ioy2ABRP+WPT4V7+2z",
+	"CTUxEdt9p0k5GJxMjvhSHuG8jz7I7Bq/FGesEPmfkkiJ97anQyNJlLLOi0cP2HfH333XHdWHCk+y6knW",
+	"MUIkKn0hloLbtOuoQVo254ZpJZidcwvbDOufiVzAVv3693+wSSE4/D9ee9r9uRTGMl3AV1wlSvAil6Jg",
+	"cGZyAbPps/MxEBab6oJxHBK1TwRe4CBEBm2s5tqIrdGuuEmUG8Xm9m8t02B4/3g6mNztDcfHx71vJ6ei",
+	"9910MOjd48PseHIyPhV3pzcsY7R/615wK36UC2lbzrtbtlxM7dap/bnUlo9YmkRLUfRKI4okOiv+RDNw",
+	"C0mvuvFZ95sRE60yw0plZc6mZZ7TA2n/0JE+17mcrLfHe3Hj+H52YxiXhfHjWm2MiysmFku7phaY5ZfC",
+	"MKtZIaby8LEKW6zPp1YULQfRdWQ1W3Fp2VhMdSFYAa9INbvt2Xv9+vV5aedCWTnhtu3wfS94IYrUcc1U",
+	"FIUu/pREUiEveGf1pVBw3Bynxc9ApgzpfFxamHtpRHa7oV3H0ZIXfCGsky+PM7FYaivUZP030bJ/56xU",
+	"8udSsEuxZktRMKmsUJnIwsHscPbq1eMfgCg5m2mdsclcy4noxuxSLC07PmVzXRYG3yZSAJ7P9FIUKAlg",
+	"BhL6IrEXxZHiCxh1bWw9GFx9Ygv+/kehZnYejY7v3o2jhVT+8zBu2ZHH0yfcTuYtE1wu8zUdI5JtWuVr",
+	"Jlv5MDBxmCfwLzp7RrBOeidlC2gchdm6e8ZEbgRLT4fH6e65TXs0oB2TGg6OT9vn8VQrga9WqsH2rGCk",
+	"huSaZ5deCUAih8kZvhDVLk70YsF7RgB5WJHFwCzTO2n3jEhQK5EoY2Weh7lCG1yZFRCFYenJ4DQlalaa",
+	"jXW2JhnMC5GxleCX+Zo4667lgHl93JpccHP5+Id23uN2UGZ9ds4WPJ/qYiEyJjMc8+lgUG3Rktt5NSKZ",
+	"7T1Y0A630SgqS3yyZVRyIX7SStzAE61cCPaLViIGLvf4/Ok5gxGwTvqwLPRSHH0vilyqNGbp+UIUcsKP",
+	"norVu/+ti0v47tXFg7Q7Yqs5t4lKIqVXSYTHK4mszvgaPhUCBWPQnfrsBzHlZW7p9T47V6xUl0qvFI4k",
+	"LA2MRKpZolJU6fqgWG1Ix8Yg/Uri09VS2l8aO5pR59EoenXxIIrrO3zv9KaTfA2b4ggZGvueZy+IhOHT",
+	"RAN3wn/5cpkD85VaHS0LPc7F4r//h6GzUo3l3woxjUbRfzuqFPAj+tUcPae3qNPmDj4JhPTXl8+exoyz",
+	"Mc9I74VzA5TEAp/Fo0RPTMrC6KIfXcc1xf6ptk90JqcS6GyTVp5qO5dqhmoTMaiMGQk6Cxw/YkiKpY3z",
+	"k56FIxjFdWPCK6Fts3aPHW0YHDj5p9o+0qXKvuQSP9XMlJM5KXNAvqgN0rHBBXzO17nm2YXWP/JiJr7k",
+	"2OAAw/KiLAAN894p+5v8noZVoCoh4dFHXObii65a6uVKyjItSLtGfr1LnOGYX4riSk7EK8WvuMz5OP/i",
+	"q5lxy8ccpCnuNLAgUyJ//Ovrv72MvT4mrQFFxLAVmIuo3AMNiKwLW1FW498gfFT9ekH320f/NS0Rx/py",
+	"rSYP3y9JChy8KIFBwnm2XOYwT7Aegq3DoQtWLjOQtu/oE1jYc34l2FgIxZZlAae9Y/VibKxWoF4UgpSq",
+	"kwHL+Np0RyyTZsKLDBct1xOes4lerlEEmLWaMD7jUqFc1qVt9ocKs+W2NNHodDiIIystMnWYMxNu0oEH",
+	"l4UaWZ3pHl/KkZvwCPro+Uev489ADdVsQcVqWbO0MYl016rNxTqsV6L8gsXMkPYzFSJjE67ghBi+RgkK",
+	"mhH11Wc/HLKuiQquA2N5YVnHL/TGILsgN0Ep0PoJV2snssyXPmZB6wAdj+VguMHBEe/nvDSWjIn6sanb",
+	"oXsPTXiwbhP2KqPwoJfd495U+7jz+krx0s51IX/5spz3iTRGqlnMnAkHQt+dCzZGY4+MuI0lfv36dW/T",
+	"VNw33U3L0s15WeiJMAZY30NlpV1/Kq+aV6YBSrpxIfilYUNWlMRd0WI10ejNh2gqRZ5Fo+iI+EccLWAo",
+	"IJKjRQkNCDaEo3U8GIAOU/AJWJ/uNNtCLhao272tcaPj44ob/Tt5x6RW6Gq8kSVdhec/D0Pywt4tAccl",
+	"YB2y2Q0qycIwwSdzhivRJYUPtLKmAZuiAV8IMNvJUuIsk9OpQGlM+hrupimXS11YkT0RmeQXONffR7sB",
+	"7ggqbh9NGvcytP1DKcDA2WF0gU2jp8Bxg94BrWUlmNcoxdOsFO+AQ4IR85e/jJ48SVnn+LQ312UBC6ga",
+	"nq0EbZMVz3Ny246YsRpOFjdsJq+Eip2rb6LVlYCVY51cXopaN90+S1WZ5+kIh8HVGoeZKHQUZnzdZ0+F",
+	"yOoj27R1ht+OBgMwa8rcKUlkFS65taKAyf+fzpvB8O2bQe/+2/88fjPonbztjt4Menfpq3/bthPj6BGQ",
+	"zEMgJVjLJVhThZVk3LiDte2TgS1hSy2VJY8MiTTctE5KxxDW9cjymTk6SYkinRFHnjUgWuc3i1lK3KX1",
+	"J7Bltn/ot00lHPs2l1hlSr9x86peeBsa0+P/EBNLerTUhWNkQpULeC/XK3wrk+UC2KiczWvvVgPxxL29",
+	"coq9ePSA3T+9+y1z54YRz4MJNRff88IP2+173vchklYszE1nrbbF12G0vCg4yjqpjOWtHvo6E5ZZzHhu",
+	"NPn/uGHp/+o5LaL3+If2/fDcFJ0ocgFrePf+fbSw6dNwMAivAS3NBI2QGG/LxK1jRZv0+OrFY1YIZGQT",
+	"wWQG4mm6BrsV6PJSqgzYgV/xTsrHurSjcc7VZYrG3TIHLfUvFxfPGS1ut9/qVKlTEf7qRxtm20ZLFIXY",
+	"Hvhf9KriTxQlMH12rtbsiuelQDdrqrQSKVPIG3iNO7BOenp87H0kLD2iBtJEaTsXxUoa4UIkQAcZyIyi",
+	"VM4pJ22fvRTWwpvcdY3LBSNJXWRDZCnrjNeJSp+fXzz4C9sI1Rz5x+CYPn91gX/gwZQ5I2pc5peMozFf",
+	"NZp2XYzFJAo48WYsRKrKO2gLrgw1ELNS5cKYasF4XgierX1EZ+QiL4maCWsYt2yhjUVf6UYXMVpuqIlz",
+	"dLFLis1MtPKmaRXbAdaVKP8ZFKyy9gn18fpH0MpjP0Em3vOJzdcwiD57VX8PGkVV3xMpTikX/EoY1rYs",
+	"PIdGEpUoOJabv070UgrD0sB6a4SGXNRxM/gfmDL8dfQCU0gU0hUIpPSMyRAYC4QQs5muPLdWL33sZ8FV",
+	"yXOmi8y51Ssxa+cg3cjkr5HtQl/Bcis2Xo9gOj2WZlzm63SEewWSEL9cCXEJJlM68t3ipJ9ohWJds0eF",
+	"hP863P0Xs5fclgV8pwv2ssTnfv2//48GwthU57lewXpTG92qH+zdiCuh0EqjHxZa2Tn+UndYY/PTajz4",
+	"1BloUk7ZwC9YzieXho3FRC/chubcWBgGjvmvXLGTIY7ukRiz4+9QQuK/9+EEcCCFJVsLXnT7DHbciAJ2",
+	"+FKIJbWX8fWIdFhodatBRj0/4QU7GWLwWrHzZcFOBjF7wtfsZEizhC5unCQ8dOaH5yfl+nHnFR4xMBJv",
+	"gcJmOoJwL5IrwD2P7YZJImE/mHM1I460TTZWM06cDUe3oBCc051o5LhC3zgKAs3JiW3goFEcIZVFceQJ",
+	"y/2L37m9juKI1gPYeKV4hce2BNIFnz3QJSnFTfE98V8HT71U9t5pVBd/bcKPfNY3aTD4VOw6aRM5F9xc",
+	"bhhX4TBHoynPjYirb97BAEGtjCMX/8ZvouPB8b3ecNg7vnsxuD86GYwGg5+iTX39kS4W5BpyWzsG2TXV",
+	"eUYuHr+Hob3j3snQfW9Rhw+arQQzzsW3T3vf8rv3e99mQ9G7Pz6Z9I6np9Ph9N70hA/h2aU20o3gp/eo",
+	"PXmFjRQzWDASu54AgPHB4vFsgbGChVYCd9pbeo9kLhwzfg+CoSzgseBJ2bki1/HW5oelDjs51joXHG3C",
+	"5rpvh9gdbgVFAphswDrYgheXIqtY8hmDDWOrOQw6sGxY8EBxMO4eLvG20bBFyvWN/9DextY7jYE3g6ID",
+	"0O1u7LSijY0uowNfts4I3Kf/elvxmghsS300Rs6Uh3wgH7kiyr0hyFanwT2xv2XOK7UmeMAagrOTGl3Y",
+	"P/nmUlDc0PMIX3soSqKoYzZeWwFf4t9OmkQ//ZJEjGwklkR80Pz0742PwyQCewyk+3hNnkUBpufK9TjT",
+	"zGqwSlHMn7H0+bOXF1uqHwjxNECoQJt8tuQ/g9z3uucIKZUXwpnGpEOVVhBvrkXZjhsW7Jvz3k+89wta",
+	"rO7fO/+Gh5lnz1S+3kkNy5rBtt/z4J67rjjE/jec+n7tOUjN7KpR/MnxDbFDjDQ+pjeHg21DLJg9zWN0",
+	"Y6t1/rRJhg/cDmnFHEwNI32TAHw45JxvyB46Cs7qqXdXY2x1flw75bUz6xazwXcac9lgk7XDFvZtl+D7",
+	"vsxR+PGM4mA8f15jz074NRfqGWgrZKmAPbhA/wyi8dgrF5quWDwKO4d/2TDD7FwsutvGPA84Ca+U+MnB",
+	"pFXtA/n/cY7oY4pimMY7t1iFgJNHn9o8DzIzu3kR6u98AqpZTP5CrSboTA30fCPHq5Mwkab/uEHQMC35",
+	"cyncz3BoawdoS4NgqZ8lGiRgnYSZpqzj6Q/WF1iKX3yRG4HYzW6fPYQZSUMeXZElCtrJ9UoUvQk3YMOg",
+	"Nxg1Ye8SPjmueYTPvA2O+5sVern0cLzqwN/mhO9ene0zBbvrqGQfWb8QBrELH3Z6izaVCRJqjrYnuswz",
+	"ZP6ccEea4tqoanRSFztIEYTUbXXqkAS9kU4q389GgFhfpiOWgXHQ0QWMBOEFVrNMd89YqrR9N9WlytIR",
+	"U9sheC9Az1gYKxhuAgxeWAB0RPkjpi9Bi/ANIjgEX2k5OW0sbo9Dp7kbZns7iuqHbT4jlC0cmC3zZpbz",
+	"s8WgJ4B1h3pB42juk1Ab1HF9A7X50e2aGkmNfYP3yE+CrE2FyEY1xwxoBEzpFZPGgU9CDJnJKfwIWm2F",
+	"d70QeY6ck/ElJ4Undb++4zaNQclFbpWvG23NuQNLayWeTTEWdNMqRdfxzQ+FGHB0/dYvSXAI3ShYFlLV",
+	"vx3uNQ5aYqShJ8Jdw9kwwtYOY7Akrnfs32O1LO0tBeA5W811Xu0gbm8uhbIY4CbMurSsQ/IaWDAqtt2+",
+	"9zrVeC+y8MBtEwXstt/fiL91Xik50Zmofef1UitM94wB70dW7FqN69yc3FaZ6GUlxaJE1meVF8s5TPe4",
+	"S8Oj3Zii6pogKzxRwTVG/gY758r7YXc4XbsVBFyKPDMIEYbJy4I5vJlJVKfuWaVdqLnmGAUWvIeOEMc1",
+	"Px0MoNumjiTqJn0ED8leKnSQOEca2ybrP52l9yXNgbB8b95uHSvnhh4OmANPn5HqtXFYbqOnEL226Sof",
+	"ranstEWas2kLo99wjFHHZKYsChDCQJKrubTCLNEoDovQj27GUDeCLzjAXQLsib4St+R/rzEDyGq2LG0Q",
+	"ZZ9J+Z9aUbyT2W7N3PcrLSvkbG7Jr3vmIsbwE4pUbr37vc07ccMp2ljAMKhda/jc49VvJUQwMrwQxUyw",
+	"JeL+9NS5c0ckvxH7RDzSpWM5LSLMdpILXpiNEIaLUBArB3MhsO8+ewAvIDuuHgmNBIFgtSY+L6ypmKrV",
+	"iSLWfga/2NAMvuS0l93yAJECLuPHO745BkBgGIlCJHOTQmj2zqmPEPgyB6oyLA2yO01UTT8XFA40N7Lx",
+	"r2z7lmz7K6f+bTh1K0N5aXmbqdSg4K1gyXaAxGURtELVK+84LjycQ4fcRWtE1U0tkVW5D6yT2l/S2Ktq",
+	"7NXFg26Dxe4ezlLgWh04eKstzw96dlPe4YsbHjbXdbUmu3h5ZdDclp8jZ/P4V+BwbhExJOFArXGwFypz",
+	"EIheFyi2+nUQ04eoMuya4ZThYDS4Ozr5tj8YDE6Hxz9thIP2pjtuR2DqvdwcYHFPnxHEBezvhtMeJ9RB",
+	"2FjloEy7h/pPD3SatPkgatPY3tvrODJiUgIbfAlMjmZOYM/z0s6rT498z399fRG1CO3XF1UOcgP5zjrf",
+	"C2tFwaA9/O6CLfNyJtWIpX9+6AIDvLTzI0SXItD4PJ8Bb54vDHuY/fDyPGYPXx7fvRezF/AHROpz+OeM",
+	"peL9MmV+0mcslca7/3iZpWwyF5NLoDs0IidaTeWsLIQTni6XTxLtpaYcg9jncgEWqQNlskxcpWxZSAX8",
+	"Fz6JXC8XoHUQGhZFKooIlJy4WtXWzK1dEkRRqqlu19/GfHIpCGDE2aLMrcTMUnahMw1qY1ZObJ89RO97",
+	"CsuVVqmHjE+s8WBDctGSZyVRbnagM41qjq+W6XpnjEP5/vX1RcyuRIEJPRRzJxkVdjZR+7cWyN4NXGoF",
+	"pm0tpTmkdYj30ljcrFrGM5j6uVYzdDUbvRDAXDEdcSZshS+gtL2YpaeD0xRj/3fuIEDN3LmDYjLdhTB1",
+	"CeD3T+9+23W5q7BXiGvx2Bdy3BEKBp2C6AqO0YV41QTzloUwsUt/NSP25gMqZzFzyMDrt6kvDYA/pJRl",
+	"Woc/JirgHxuA5YCD7Ho0FKbVIZWE1CzWcaBIhMLj4YGleOATeHjuGzX9O3dqJ64KxaUuUA3jMpTOnz68",
+	"4DPUZ1UGZgNQKJMqURtpWrBHsC2YOomqrkvlcj9rtYnrwqP5w8MfH148rN4+HR6nsArGCo7HAKTRqpAO",
+	"XFZHVaF8cKc35HkZ1tmYGKr7tXliAQYElFbfudhj2nXzZxyzPN3kg7sYEViUGXe2vQBIQBQ7d/mjGE33",
+	"XmmX8OZ25QdRw3yZtZpINcNd8QtC2JwgWGAITkKCgKw5LkeuzxmcDmC8vohEASsIzZO7rYPnoxvvCMK6",
+	"CFHKxiBAjN9qUjoreZwolF+bxOMXsCap0Qj5ILOYVXLnOsWyCOSBlYbN9Qo2lTyDsH6J4vUEFQ9QClle",
+	"3iwqRC+XBhewY4QrwBA4oSf9Fw0oIlL9eWVe7bXFHOIJlmAUbDlpE1X3unlk3i2Qhzh/TrMjaJtgS1FI",
+	"nSUq53iKMQLhak0E0gONgIy7blwz3VuRc9iF2zUj1SwXPcIyVlnTyG+gHWkd4/tRqssR+6gyGoGnO6xk",
+	"onaDJY32IMm4fph1rbBF5bM2HgiP68zsSruNxQwb3M8XFZuUwrByCZyEMhiB4ocnKRuLtVaZj+mhOF04",
+	"0Fei0hfnFw/f/fj4yeOLd88fvnj36uXDF2ngkxhXoboNaJtfiYLPBMZVsMIDSdiVnDgK7KSnx/dTR8lp",
+	"LfGnNorXcw8MCilLGELFM8tr6TCZl/B+25jha5MokiE1KW4sV5lhnccPLx6xrOBT25PCTnugcPCl7BXc",
+	"Cuyr5xJvuiMY3UZm04jdupLFZtEKh/4MLW80+WnFO2Dnn/kTznMmVIZUbJgurZGZoOBjpiclqGQxQW+y",
+	"ypNSLa3UoHEezQXP7fyXNFEdWE2XdoTAZmCTR4gI/iXF9LsqqZPUDVOdMHQJwDYu5AzLDbiaCXcHJ12U",
+	"PXopFF/K/povcif2wndODWkMHTvP9MSkrPNyxWczUbBXj7vuzQUcn4mBUT8v9ELYuSiN88rnciKUQcvI",
+	"pas/eQw6elnkTgE1oyPs2+iymIi+LmZH7iVzBM9WToAIdc7z54+jOLoShXGugP6gP0DLmSYQjaKT/qB/",
+	"EiHuZo5Gg2Mf5BeZiRajiRRYy2ebuTFObw3Vl1S5GIuiSp6c8AJrmDAJG4xpRWy8Rm0IDKggAR6Dsfej",
+	"NPbCQx1qafbHg8GeFKTt1KMDo6YOvLkdL21NSoL1wQyp08FwV9th1EeNREB46fj+zS9t5mdex9HdwcnN",
+	"77VkUKN5WC4WvFi7hd3cNlxmD4qUysjZ3JroLbxYiZOdBPEIC2AZ4P1jqQQRwPnTH+jspRa0MPJbMr7Q",
+	"zjtuRH4lHLE8e+GgzSQCwbDRluejRKGb3ZEZIuAuXS7tuMA6NOM1SyUo4zWBnclCuEQBo9mSI5CYZJG5",
+	"lEuDiPvgiXPe/Ze6sISoYw33MnBcDwcEkb/QcMhHQazHLq5Z9xRveYHRu4QIXVQaCRfv9ABnMDoc91nt",
+	"DOG7DW83qDXobyEhpu28mqxxMU/ycjlOBV+43GSHwYNdFyrjRaKgTeMj6goUQ6UrR9gZVi9jC8TjobSo",
+	"Kp6BKdpnz2FlyYCSuEZUU2JEZVoWuvCGLNqHsTOMnDScc4qv1jWXX//+X9vaShKljCSfq5j16sWPyEmk",
+	"K/yCez51JIhGqGKaIIgpjQjEz7kbHQzVZcWqfF3xqnoDSGgOmoCWcgaa3Bnjak3WAEqIULXFZ2KEufnR",
+	"tdkh0tQNEdZx/RI/jIngYlIu4kTRmLtbBhzbZ78F0yXUBtqqplev4dEhFdJvrkvuWgVFx5Wzg06BIGS1",
+	"6t0+e4wqkMNzZomqVHye1fNZcILkxUEBAN0LvnSYjRbGD/ymWSFqB6SjeuSovSLRdbzt9ZMOS0RkW1Vv",
+	"21E2xuF/2kvH8DyvIY3oU+WPrby0bVCjNi+SZ3NnLA0oYL/qOzDDaHQs9JWAdSNvZOs0dGF3TMJBL2sT",
+	"qb5xjs461LNCcdawnQGVechMgd9WzCvUARpRsI9OS+rGAPa+G4TjaxVSojOXszmbysLYLpj1PLzsoCid",
+	"CTeiJ5URCoZ3JUBBq1gqNRfWuQNmGbVWqxG1sY646o2FDLtvJs6petAiPNgYGjPl2CG7fflFmIR3G9Ve",
+	"3rXFP+8sTXYjfHh7eM8wSlv5IqVhfuF39V8jh0Ozv330bm//QXWsSoQaUsNYh0Q5rlDlTkPoLoqgOcea",
+	"YV0KPixznYUwZWuJKD5rDP43AXgbu0YtfaqLRbR34i6DThc+fEXGhqvC2TaBSgmIWsuEuYN7m92vBuEq",
+	"JRwyBnz004aQwjalDi7gBJQb0q9//8dmXmJ7nA+E1qiukgWdisAAWnn7H1UfkIxLbjCkq50uSzlsE7FR",
+	"LgBBhyzFcFk6SlQANaA/yrDOhioXwAA1LXgfl3GRvJYiijXY341CMRR/217e53wmmJG/7NxGVEPaJcbd",
+	"QVzlcnvmsjOZrYW6SEPznLcKOqFGGFQ+xwaXhbiSuoStme0cLSlL+0v27eeAb7+MrYnY0xvtzGdK4HSD",
+	"/fwZSqjFEazuzgq8OxXwqtRuu3K/v+ApzO1kcHqz7dpeiQ7N7MHNb9cK8P3rWOakB3vTnD6/pXyztng2",
+	"8reWei9xZSp5vyOpqNX3aFl7txh8gcErCvQnKtRORTcxcrlCgv2Xs/R4MKz5OdFEgYaU9t5XX3XF6XPB",
+	"xADDuRYuM6zgE1HDQ8GQWqvTMI+majMgHmAveMxubUE0a9ASQ8Cxfa+z9QG8wKEbKIOmzBHgUW0wec58",
+	"zRF0ibSmwHyuJNo9ibAuufkjU2GBbpHf840ZPnPAfGcohCn6xr4v12wh80tieIepiBWO/bqJjHCZRBss",
+	"e3grln0zp95Rv8wVB0fv0e0Zc2DHmkbWDih49eLHKvl+Ffq6RZHlL8k7hwfwwM1Smfje3UM6a6lEhQz7",
+	"+JCXt4uS/e7MnriUU0xbWHzD9Xo0dnmM7Wz/HEhcUDXolEKV6BKizL4pS2VmUtZBJOBwMIhZhuHXie0C",
+	"j8Ea+PXyKhgI8pGS9HgwcOFxeJAShlzKUuxZFPkhfE++mIe+pIhxhjWFyYgtsMR9M9sLSz6Huik15B7M",
+	"PWY8I0HFMbCdKAaKd3dEGWFOsa+KYdRxWWTdo/uNSlxUOWXOgNiZVtZnVCTTIV0qnEuIiHtfGqMa4hiD",
+	"Lo0ozDdOM+J57rAu0sBK0aLPSmnmfJyvz8hN4UP3cZV24orXsNDTyYB5c5YwBDMdOw9d/Y6BjTsMQEbq",
+	"SzfzkM8H864S/VzZSZ+j4pIDzwJeBqOWbDVf9xmy9io30+2D34UJN6KW+LXC7EKshVlZ4cMBBU7YBZpb",
+	"TinA+wO439oVN2eVEcVkRqKQ6n0jK3cojHPyeo9q5YRou6sc2pQZYZs1jLi5uYaRVzlQ0YAdOWv0AaqL",
+	"xw748iWJqoEH9JQO3kYtJdyiOdK+EvHu4kYNBMGvf/9HoqaS1LKFf8mjJzzFVmDL7pnPlwvJsw4ZkmlX",
+	"mtuBVLbRQ/j8fnhJps8a6bnLpcBQ8lwkCqvfuUwtV8OITy5h8RoJvPQB30F4HmX1OtZUU1M9Fj5RoQYM",
+	"PDtqTQGDQ1lL/8IavCFRmPzbjaRiTOyqDYqw2dOqHGJFgTwgk5rpXvgiYVV8QNRvsi+GQIgKFN0uBttU",
+	"sOus6mxzJzFEhWgc3HmrZwLG02fnAV2GneGdNzC69+/TmKV3379Pu2EEjs32mTMMErVdCRLRrHqlqHrk",
+	"kk/cOQ4aOIK/mmRB6DcqwpOoS7HufqKBwbbsi0TVDYxBu4FBQgTGQpyB4BxnzT690+cWJsT3ZX75kTGI",
+	"z2lB8Czr+VB8pTlc8BmzKx2Mw6Bk+9IC9TIBWAbgzaGVdA5CWL+tlJWymMFU4ujnU1JZQvmCxohdyiyI",
+	"gUKIPQOvVT/4DQYeHrvXG5xw3vt2fG/Y48fZae+uuD/9bvLt+B4fDGEit7JNsMbEQabJ4PD9b6SOv/lw",
+	"q3pIPuM+0pfO6+dq6R4knm+Ftq915lPqocd6A/sXu9ZAlZ+Puda32wCff99irr0mwQuyCjiEU4t3aq/9",
+	"6KvR9Ec1ms6xZEmtJgvj5Jq/0YByEnEnhuVis4YBQfp2xtBJ+IIpE5xaLqBeGQiEM/H1gVsrxnfE+0le",
+	"GgpL6jwDse6HIQvjEQEIlEpUp64xxIh8QUx+Lq/cwSbgq0vCoTR+zCVMz7xStp3Bk6h6Ck/VRL2+wjYW",
+	"2CEyqUjAcok5lhpRolS3ghCxxl8ZR2iRGVvp4hJbB61iA+s9cjYNsiSvwlByQR07QvAFzm6DHTlzNR+Z",
+	"tKxUAfrAd6NCyDO5uV8Ho0I8ihkLu2oEiffv3EnUsM/uPIKdxa9Gd5Cs2I5a/ajluIG7uIhLMBAq67OX",
+	"QFlEqGA6hZ3OCr3EQKnMnELatqWN2xxwA5lLfNYhXrbWJbZciImQrlgnV+EiJwxPLPiajUWgKxd9W+uS",
+	"FchoQ44YBmETddxnL8RCIDQQfpuRLRXoHsNw9LrrFEzWhlkfMoljmnetQoj7rZolgXQJce2+/GYze4ud",
+	"TwptaocGm8XLFbxhbeTC386Fk5FWhHQb/AIjU+zxtEoZQBUXUfiXQix97VFX0BcmOOdZn12A6S2tK2nS",
+	"wIRxHIIvKI4RMk5r7gTXQmZZLkbYrIuTO8r25gLrbFl04zK/TLvMzMGuRt+PXFB9TthJYwsOjWKb0Jfp",
+	"J+qkz+48VpNCLISyPN8i3Q26dWhgXDqcbajhjcVps1AMl5sGdcU30PsLqjNC8puIvU4orCOVEQTdklNs",
+	"WYlV98yRJr1WJwJJ6WMKbNKKHsFca6PJfqJO++zO6XDA/qyVuMMWgivD7KfdEkLr3HZTCNt7UYgVeY6T",
+	"JzlFBYS1CrewEE203BiCl4NQ/VUOzFks2dA5d7jaHmvQDt1osF2d4zh80s8gpZ2jMD2mDiO0Gfk9N356",
+	"tBrSjqqsESRyBJhDs6u5DgTsTxHhOJSd+4K3Lt2GyYoe8zUIwWngqu7AgCVJ/AGGiPz4qe8A7xqBhxaS",
+	"Yv3o1ilVJhrFnzH5xoyIdJq3tqJfKgGCkzyXrgwNLO9iWd2pgEcLz4GxhUSax3FzIwwc4oleLODsE+rP",
+	"6EQFaUI/VVTEKwOY7m7gBFT0t1cgHTh7GAQwzvdHvHlgM6WqBYl5I1LxrMqQaksfa7uA7wYUYuMiMcp6",
+	"SZTc4DLOxyFVVvmM4YBONOZvKMGWhQTlsAeWfq71ZbkXVOiqIP5m0EI8R+E+4QosQ6X1bV3fGzWlX0PA",
+	"HSWqIdSQ9691WVRICBINSAnEPfvsGWak+Ltnnf44LXNayn6inmyeZjjJMbzihLg/KY3LJloK3faHxyen",
+	"d+/9tAOJ0WAiuyFAO4tMfgWq/CZAlbClb/7IJaCp53+q+s/DwWhwPBoO+6ffHd8fnvzkGMNvUd3gbfwx",
+	"eCNXxu+WqCPHx4Jhihzlj4ZCatiJ/zI4pOEB/dTvA/xjYJdWVfTD3w3KXbYqcINasd/Rmwhk0pabxvjK",
+	"MK1OmioDBZNpvCKhDij3grkLnXpVl+qWEJ9PfAAo1OciVRdA+Xv+t+GidKlJDS/q7+jEMPiBaSMfk/qR",
+	"qAO1Lh+N2Z3iwTphzRNFgbsQH8Ppd9u0rT8LW5X5+Xyq1sFI10/Fcd7ETmliu5BBSJqf6b7br7DJA5A0",
+	"sOD7cZO7UhoxvF0VCdrmOFjpQVSlHEak/wFTCYXUN0o1YDKf8wOekgtPWn+fTy6NNXGiUipkQTF3DCX7",
+	"XCo0/XcXjPD5elvR4s6uqg7dUNahvaYDhcP3x/3B2B/TjQN8cnkWLBuqQSCDiQ/jnmmdUcCZ7ERiU7Hz",
+	"rM4rxWr7Qnt3n3v92vrAo9AfaSzdybPFcWifPg7z6e7jb+Eap7sIIvuyQaJDmEC4GRvVhwMCPC3XQ//u",
+	"R5lWdzcoLm7XC164ujdVfJMkeqMKTp+9FMo5xJHaDhGoiWpSLF3uHCI9tyyUs0dWbpPt1n2BOGjyAlcu",
+	"eL+4Z6QSS+ugUu4otXlmgllKgqeySxvrsN88/dyZEx8Lw/0k+G1NwO4oxkpwLXv4ffefNJY/Lj/5XZnC",
+	"nwWVo9nJE27H7xFO/gOy+6UvbHtj7Vo0Pb89uX8PzIZGeW9eiIoj7K1cS9dQ1C51BYZElZbqhwO77WG3",
+	"rs4Z3omxcXyAl1TIxhHDTDkqQbuBO9xX58hdpCitvzoRc4mx+g0VMz9r+Iq/MRteL1fDBdWANub2Ch0m",
+	"n0Es3wZBdThXocLGQG37NmATleVXvcdV1sONhm8DmKnmWSN4fuXyAtq4JbjID/EzoYs+D8dllQ35KbkP",
+	"zgm079mn4r19Fuj1j84mP0Ht+ooDupXJR5aP0YtQQjxgAtpFRNmqNmI82Tg7TmTSQl/U4iafb7nGgXUa",
+	"/L12fSr5e9CTzT7DTQ//DKzeLeYX5vV1vuyuIdnFjF2YoxYcoEu8gz9yrpdL0GZrYYDvyzXT3P7WKWtf",
+	"lnO7dfrKur+y7t+BdXsQz4GJb43UHMyA+8zKPmZGKI05ATGzejbLhWkmDYEFaPhUUMlEW6y7LqEi/ZBU",
+	"HCaJiDX/JzKa6zROFF4wIW11n0S4wQFLrNZuLd9I2GAd6fMIbLfPzhUJBkb1vqvLJOiy5Hry3C0kwq4i",
+	"pxtywdXUomzATy436hNoUIicV1b2nkvaR+5u9nXcrCEcLkrDC9v9GiTKgZvQRdm4od0vhvIXUjdmVaXl",
+	"kNzreM8Pb6Z3NbPsWuMfPt/BCcOPF2l1wt9lYNxSLNWuL7t2wumfzW/zLyl/vgqRWwiRJ7y49BjlKvJL",
+	"t0geJlIW7l6ojxcnrZnYz0tbc0PXbnCqvkz9fUvp3pugtyM6/2PjZmi6kqiqJo0O4HrrxnmjHLyTbo6m",
+	"NSNxg9XHa1mKtUJoY2FXQignOFZMCTmbj3WJN9lspjQmqo5e67Mn+qq6vB+kJlU9rsk8abZzFB9UrB0j",
+	"zYnqAJN2XNsHvpalDcUQTG36Xaw3r0L6IS9EyApEfj/FEv0uadGDqmcSRxrS6QhS6FYBpStG8TZuIO1w",
+	"07hvdiM1NGzBaGM7QG5QZJ6yC8LGhwQOKmxV0lVjVSbJzgxzeSnwDe2vg3AbLK0R+bRNNj1xZQI/SS4R",
+	"sK+R4/eiRutukb2GV+X5hevPDkQ74T05y430R+23vL3pj3Cy4SVxfzRLTVaHDzXmf9HQwlfBdyvBp69C",
+	"zQefBFITGofJPn+f+OcXf9/T9ROUod3MN0PvUwN7jFUsqlQQn1uFYsy9hQBnnqiavBntq/LhIRHNay82",
+	"r6FyjboMEjQX+uwFLkpdbLWU1Ng00+pGBGapOzDZxgXIksrfOjMG787gxQJWJNy+sKfUBwOxTQCLEYFK",
+	"cFkI5V0NlQQawiBJF9px/06fPSVrt92Lh6QRBMTvxPxikoi0NV9Dqp+djbxSmXYlZd0F0/vc5/XrxZBN",
+	"1C8We/P2uioI0JpV2wBl9euVVqH5bcT9+WxWiBla6h4uubuRgOzabudvQizpPNdyoNpBkU7vrLWL6NTr",
+	"t9f/PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

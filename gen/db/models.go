@@ -66,6 +66,65 @@ func (e TaskPriority) Valid() bool {
 	return false
 }
 
+type TaskRepeat string
+
+const (
+	TaskRepeatNone     TaskRepeat = "none"
+	TaskRepeatDaily    TaskRepeat = "daily"
+	TaskRepeatWeekdays TaskRepeat = "weekdays"
+	TaskRepeatWeekly   TaskRepeat = "weekly"
+	TaskRepeatMonthly  TaskRepeat = "monthly"
+	TaskRepeatYearly   TaskRepeat = "yearly"
+)
+
+func (e *TaskRepeat) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = TaskRepeat(s)
+	case string:
+		*e = TaskRepeat(s)
+	default:
+		return fmt.Errorf("unsupported scan type for TaskRepeat: %T", src)
+	}
+	return nil
+}
+
+type NullTaskRepeat struct {
+	TaskRepeat TaskRepeat
+	Valid      bool // Valid is true if TaskRepeat is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullTaskRepeat) Scan(value interface{}) error {
+	if value == nil {
+		ns.TaskRepeat, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.TaskRepeat.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullTaskRepeat) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.TaskRepeat), nil
+}
+
+func (e TaskRepeat) Valid() bool {
+	switch e {
+	case TaskRepeatNone,
+		TaskRepeatDaily,
+		TaskRepeatWeekdays,
+		TaskRepeatWeekly,
+		TaskRepeatMonthly,
+		TaskRepeatYearly:
+		return true
+	}
+	return false
+}
+
 type CursorKey struct {
 	ID  int16
 	Key []byte
@@ -81,21 +140,24 @@ type IdempotencyKey struct {
 }
 
 type Task struct {
-	UserID      string
-	ID          uuid.UUID
-	Title       string
-	Description *string
-	Completed   bool
-	Priority    TaskPriority
-	DueDate     *time.Time
-	Tags        []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	CompletedAt *time.Time
-	Version     int64
-	DeletedAt   *time.Time
-	Position    string
-	DueTime     pgtype.Time
+	UserID       string
+	ID           uuid.UUID
+	Title        string
+	Description  *string
+	Completed    bool
+	Priority     TaskPriority
+	DueDate      *time.Time
+	Tags         []string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CompletedAt  *time.Time
+	Version      int64
+	DeletedAt    *time.Time
+	Position     string
+	DueTime      pgtype.Time
+	Repeat       TaskRepeat
+	RepeatAnchor *int16
+	NextID       *uuid.UUID
 }
 
 type UserClock struct {

@@ -47,7 +47,7 @@ func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, err
 }
 
 const taskChanges = `-- name: TaskChanges :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id
 FROM tasks
 WHERE user_id = $1
   AND ($2::timestamptz IS NULL
@@ -101,6 +101,9 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 		); err != nil {
 			return nil, err
 		}
@@ -114,28 +117,32 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 
 const taskCreate = `-- name: TaskCreate :one
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
-                   created_at, updated_at, completed_at)
+                   created_at, updated_at, completed_at, repeat, repeat_anchor)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time,
-        $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+        $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END,
+        $12, $13::smallint)
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskCreateParams struct {
-	UserID      string
-	ID          uuid.UUID
-	Title       string
-	Description *string
-	Completed   bool
-	Priority    TaskPriority
-	DueDate     *time.Time
-	DueTime     pgtype.Time
-	Tags        []string
-	Position    string
-	Now         time.Time
+	UserID       string
+	ID           uuid.UUID
+	Title        string
+	Description  *string
+	Completed    bool
+	Priority     TaskPriority
+	DueDate      *time.Time
+	DueTime      pgtype.Time
+	Tags         []string
+	Position     string
+	Now          time.Time
+	Repeat       TaskRepeat
+	RepeatAnchor *int16
 }
 
 // Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
-// now, and the position it computed from TaskFirstPosition.
+// now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
+// next occurrence (see 0006_recurrence.sql).
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
@@ -149,6 +156,8 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		arg.Tags,
 		arg.Position,
 		arg.Now,
+		arg.Repeat,
+		arg.RepeatAnchor,
 	)
 	var i Task
 	err := row.Scan(
@@ -167,6 +176,9 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }
@@ -230,7 +242,7 @@ func (q *Queries) TaskFirstPosition(ctx context.Context, userID string) (string,
 }
 
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id FROM tasks
 WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
@@ -258,6 +270,9 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }
@@ -268,7 +283,7 @@ UPDATE tasks SET
     updated_at = $2::timestamptz,
     version    = version + 1
 WHERE user_id = $3 AND id = $4 AND deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskMoveParams struct {
@@ -303,6 +318,9 @@ func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }
@@ -329,6 +347,60 @@ func (q *Queries) TaskPositionAfter(ctx context.Context, arg TaskPositionAfterPa
 	return position, err
 }
 
+const taskRepeatDue = `-- name: TaskRepeatDue :many
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id FROM tasks
+WHERE user_id = $1 AND id = ANY ($2::uuid[]) AND deleted_at IS NULL
+  AND completed AND repeat <> 'none' AND next_id IS NULL
+ORDER BY array_position($2::uuid[], id)
+`
+
+type TaskRepeatDueParams struct {
+	UserID string
+	Ids    []uuid.UUID
+}
+
+// The user's live tasks among ids that are completed, repeat, and have no next occurrence
+// yet: those a completion must give one (in the order of ids). The caller holds the user's
+// clock, so no other write of the user's runs until it commits.
+func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([]Task, error) {
+	rows, err := q.db.Query(ctx, taskRepeatDue, arg.UserID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Task{}
+	for rows.Next() {
+		var i Task
+		if err := rows.Scan(
+			&i.UserID,
+			&i.ID,
+			&i.Title,
+			&i.Description,
+			&i.Completed,
+			&i.Priority,
+			&i.DueDate,
+			&i.Tags,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CompletedAt,
+			&i.Version,
+			&i.DeletedAt,
+			&i.Position,
+			&i.DueTime,
+			&i.Repeat,
+			&i.RepeatAnchor,
+			&i.NextID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const taskRestore = `-- name: TaskRestore :one
 WITH clock AS (
     INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
@@ -342,7 +414,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
   AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskRestoreParams struct {
@@ -372,6 +444,9 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task,
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }
@@ -390,7 +465,7 @@ UPDATE tasks SET
     version      = version + (completed <> $1::bool)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskSetCompletedParams struct {
@@ -420,8 +495,32 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
+}
+
+const taskSetNext = `-- name: TaskSetNext :execrows
+UPDATE tasks SET next_id = $1
+WHERE user_id = $2 AND id = $3 AND next_id IS NULL
+`
+
+type TaskSetNextParams struct {
+	NextID *uuid.UUID
+	UserID string
+	ID     uuid.UUID
+}
+
+// Records the task's next occurrence, once: a task that has one keeps it (0 rows). It is
+// internal, so the task keeps its version and updated_at.
+func (q *Queries) TaskSetNext(ctx context.Context, arg TaskSetNextParams) (int64, error) {
+	result, err := q.db.Exec(ctx, taskSetNext, arg.NextID, arg.UserID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const taskStats = `-- name: TaskStats :one
@@ -469,7 +568,7 @@ UPDATE tasks SET
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskToggleParams struct {
@@ -496,13 +595,16 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
 WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($15, clock_timestamp())
+    INSERT INTO user_clocks (user_id, last) VALUES ($17, clock_timestamp())
     ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
     RETURNING last
 )
@@ -520,12 +622,19 @@ UPDATE tasks SET
                         WHEN $9::bool AND $10::date IS NULL THEN NULL
                         ELSE due_time END,
     tags         = CASE WHEN $13::bool THEN $14::text[] ELSE tags END,
+    -- A schedule needs a due date: clearing the date ends the repeat too.
+    repeat       = CASE WHEN $15::bool THEN $16::task_repeat
+                        WHEN $9::bool AND $10::date IS NULL THEN 'none'
+                        ELSE repeat END,
+    -- A series' day is the due date's once the due date moves.
+    repeat_anchor = CASE WHEN $9::bool AND due_date IS DISTINCT FROM $10::date THEN NULL
+                         ELSE repeat_anchor END,
     updated_at   = (SELECT last FROM clock),
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = $15 AND tasks.id = $16 AND tasks.deleted_at IS NULL
-  AND ($17::bigint[] IS NULL OR version = ANY ($17::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time
+  AND tasks.user_id = $17 AND tasks.id = $18 AND tasks.deleted_at IS NULL
+  AND ($19::bigint[] IS NULL OR version = ANY ($19::bigint[]))
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
 `
 
 type TaskUpdateParams struct {
@@ -543,6 +652,8 @@ type TaskUpdateParams struct {
 	DueTime        pgtype.Time
 	SetTags        bool
 	Tags           []string
+	SetRepeat      bool
+	Repeat         TaskRepeat
 	UserID         string
 	ID             uuid.UUID
 	IfVersions     []int64
@@ -566,6 +677,8 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		arg.DueTime,
 		arg.SetTags,
 		arg.Tags,
+		arg.SetRepeat,
+		arg.Repeat,
 		arg.UserID,
 		arg.ID,
 		arg.IfVersions,
@@ -587,6 +700,9 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.DeletedAt,
 		&i.Position,
 		&i.DueTime,
+		&i.Repeat,
+		&i.RepeatAnchor,
+		&i.NextID,
 	)
 	return i, err
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -96,6 +96,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -109,7 +112,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -192,6 +195,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -205,7 +211,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -288,6 +294,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -301,7 +310,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -384,6 +393,9 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -397,7 +409,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -480,6 +492,9 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -493,7 +508,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -576,6 +591,9 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -589,7 +607,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -672,6 +690,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -685,7 +706,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (priority)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -768,6 +789,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -781,7 +805,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -864,6 +888,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -877,7 +904,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (lower(title))::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -960,6 +987,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -973,7 +1003,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1056,6 +1086,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -1069,7 +1102,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1152,6 +1185,9 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.DeletedAt,
 			&i.Task.Position,
 			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
 			&i.SortKey,
 		); err != nil {
 			return nil, err

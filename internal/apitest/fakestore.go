@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/todo-api/todo-api/internal/httpapi"
+	"github.com/todo-api/todo-api/internal/recurrence"
 	"github.com/todo-api/todo-api/internal/store"
 )
 
@@ -134,6 +135,7 @@ func (s *FakeStore) Put(userID string, task store.Task) {
 	if task.Version == 0 {
 		task.Version = 1
 	}
+	task.Repeat = cmp.Or(task.Repeat, string(recurrence.None))
 	s.seq++
 	s.userTasks(userID)[task.ID] = &fakeTask{task: task, seq: s.seq, pinned: true}
 }
@@ -277,7 +279,27 @@ func (s *FakeStore) checkFields(op string, c store.TaskChanges) bool {
 	if c.SetTags && !s.checkTags(op, f.Tags) {
 		ok = false
 	}
+	if c.SetRepeat && !s.checkRepeat(op, f.Repeat, c.SetDueDate && f.DueDate == nil) {
+		ok = false
+	}
 	return ok
+}
+
+// checkRepeat checks a repeat: a known rule ("" is none), and none when the write leaves
+// the task without a due date (the HTTP layer refuses that before the store).
+func (s *FakeStore) checkRepeat(op, r string, noDate bool) bool {
+	switch recurrence.Rule(r) {
+	case "", recurrence.None:
+		return true
+	case recurrence.Daily, recurrence.Weekdays, recurrence.Weekly, recurrence.Monthly, recurrence.Yearly:
+		if noDate {
+			s.violation(op, "repeat %q without a due date", r)
+			return false
+		}
+		return true
+	}
+	s.violation(op, "unknown repeat %q", r)
+	return false
 }
 
 // TaskCreate implements httpapi.Store.
@@ -325,6 +347,7 @@ func (s *FakeStore) TaskCreate(_ context.Context, userID string, f store.TaskFie
 	t := store.Task{
 		ID: id, Title: f.Title, Description: f.Description, Completed: f.Completed, Priority: f.Priority,
 		DueDate: f.DueDate, Tags: slices.Clone(f.Tags), CreatedAt: now, UpdatedAt: now, Version: 1,
+		Repeat: cmp.Or(f.Repeat, string(recurrence.None)),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -416,7 +439,7 @@ func (s *FakeStore) TaskUpdate(_ context.Context, userID string, id uuid.UUID, c
 	if err != nil {
 		return store.Task{}, err
 	}
-	before := ft.task.Completed
+	before, saved := ft.task.Completed, ft.task
 	f := c.Fields
 	if c.SetTitle {
 		ft.task.Title = f.Title
@@ -438,6 +461,16 @@ func (s *FakeStore) TaskUpdate(_ context.Context, userID string, id uuid.UUID, c
 		if ft.task.Tags == nil {
 			ft.task.Tags = []string{}
 		}
+	}
+	switch {
+	case c.SetRepeat:
+		ft.task.Repeat = cmp.Or(f.Repeat, string(recurrence.None))
+	case c.SetDueDate && f.DueDate == nil:
+		ft.task.Repeat = string(recurrence.None)
+	}
+	if ft.task.Repeat != string(recurrence.None) && ft.task.DueDate == nil {
+		ft.task = saved
+		return store.Task{}, store.ErrRepeatWithoutDate
 	}
 	s.touch(ft, before)
 	return ft.task, nil

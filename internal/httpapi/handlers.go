@@ -262,7 +262,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.ReplaceTask200JSONResponse{Body: toAPI(t), Headers: api.ReplaceTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return api.ReplaceTask200JSONResponse{Body: toAPI(t), Headers: api.ReplaceTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
 }
 
 func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
@@ -285,7 +285,7 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateTask200JSONResponse{Body: toAPI(t), Headers: api.UpdateTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return api.UpdateTask200JSONResponse{Body: toAPI(t), Headers: api.UpdateTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
 }
 
 func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
@@ -313,7 +313,7 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
 }
 
 func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {

@@ -128,6 +128,12 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 	if f.DueTime != nil && f.DueDate == nil {
 		fe.add("/due_time", "needs a due_date")
 	}
+	if in.Repeat != nil && *in.Repeat != api.RepeatNone { // none stays "" (see store.TaskFields)
+		f.Repeat = string(*in.Repeat)
+	}
+	if f.Repeat != "" && f.DueDate == nil {
+		fe.add("/repeat", "needs a due_date: a schedule runs from it")
+	}
 	if in.Completed != nil {
 		f.Completed = *in.Completed
 	}
@@ -167,7 +173,24 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 	if p.Tags != nil {
 		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
 	}
+	if p.Repeat != nil {
+		c.SetRepeat, c.Fields.Repeat = true, string(*p.Repeat)
+		// A repeat with the date cleared in the same patch; a repeat on a task without a date
+		// is found by the database (store.ErrRepeatWithoutDate).
+		if *p.Repeat != api.RepeatNone && c.SetDueDate && c.Fields.DueDate == nil {
+			fe.add("/repeat", "needs a due_date: a schedule runs from it")
+		}
+	}
 	return c, fe.err()
+}
+
+// nextOccurrenceLink is the Link header naming t's next occurrence, or nil.
+func nextOccurrenceLink(t store.Task) *string {
+	if t.NextID == nil {
+		return nil
+	}
+	link := fmt.Sprintf(`</api/tasks/%s>; rel="next-occurrence"`, t.NextID)
+	return &link
 }
 
 // toAPI renders a stored task in the contract's shape; nullable fields are always written.
@@ -181,6 +204,7 @@ func toAPI(t store.Task) api.Task {
 		CreatedAt: t.CreatedAt.UTC(),
 		UpdatedAt: t.UpdatedAt.UTC(),
 		Position:  &t.Position, // read-only, hence a pointer in the generated type; always set
+		Repeat:    api.Repeat(t.Repeat),
 	}
 	if t.Tags == nil {
 		out.Tags = []string{}

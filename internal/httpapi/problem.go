@@ -131,6 +131,8 @@ func toProblem(err error) *problemError {
 		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
 	case errors.Is(err, store.ErrDueTimeWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/due_time", Message: "needs a due_date: this task has none"}})
+	case errors.Is(err, store.ErrRepeatWithoutDate):
+		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "needs a due_date: this task has none"}})
 	case errors.Is(err, store.ErrInvalid):
 		return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
 			detail: "A value was refused by the database.", cause: err}

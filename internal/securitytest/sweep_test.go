@@ -39,6 +39,9 @@ func victimBody(marker string) map[string]any {
 		"due_date":    "2031-05-06",
 		"tags":        []string{marker, "a-private"},
 		"completed":   false,
+		// Repeating: an attack that completed it would also create a next occurrence,
+		// which the snapshot of A's rows would show.
+		"repeat": "monthly",
 	}
 }
 
@@ -246,7 +249,7 @@ func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation
 			}
 			// Control: the same request on B's own task works, so the refusal above is about
 			// ownership, not about a malformed request.
-			own := create(t, env, tokB, map[string]any{"title": "B's own"}, nil)
+			own := create(t, env, tokB, map[string]any{"title": "B's own", "due_date": "2031-05-06", "repeat": "monthly"}, nil)
 			ownTag := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks/" + own.Id.String(), Token: tokB}).Header.Get("ETag")
 			ctl := env.Do(t, at.req(o, own.Id.String(), tokB, ownTag, "own-"+idemKey))
 			if !(ctl.Status >= 200 && ctl.Status < 300) && ctl.Status != http.StatusNotModified && !refusesOnlyReferences(t, ctl) {

@@ -49,7 +49,8 @@ type BulkResult struct {
 // (no such live task of userID's — for BulkRestore, no such task deleted less than
 // TombstoneRetention ago — which covers other users' tasks alike) or BulkInvalid (add_tags
 // would exceed 10 tags; that task is left as it was, the others are changed). Only tasks that
-// change get a new version; they share one updated_at. With an idempotency key it behaves as
+// change get a new version; they share one updated_at. BulkComplete also creates the next
+// occurrence of each repeating task that has none (as TaskSetCompleted does). With an idempotency key it behaves as
 // TaskCreate does: a repeat of the same request (requestHash) returns the first results.
 func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey string, requestHash []byte) (results []BulkResult, replayed bool, err error) {
 	if len(b.IDs) == 0 || len(b.IDs) > MaxBulkIDs {
@@ -87,6 +88,10 @@ func bulkStatement(ctx context.Context, q *db.Queries, userID string, b Bulk) (m
 	switch b.Action {
 	case BulkComplete, BulkUncomplete:
 		ids, err = q.TaskBulkSetCompleted(ctx, db.TaskBulkSetCompletedParams{UserID: userID, Ids: b.IDs, Completed: b.Action == BulkComplete})
+		if err == nil && b.Action == BulkComplete && len(ids) > 0 {
+			// In the same transaction, under the clock the statement took.
+			err = nextOccurrences(ctx, q, userID, ids)
+		}
 	case BulkDelete:
 		ids, err = q.TaskBulkDelete(ctx, db.TaskBulkDeleteParams{UserID: userID, Ids: b.IDs})
 	case BulkRestore:

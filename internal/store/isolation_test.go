@@ -27,6 +27,8 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		create(t, s, owner, ownerFields),
 		create(t, s, owner, TaskFields{Title: "Owner done", Priority: "low", Completed: true, DueDate: day(2030, 6, 1), Tags: []string{"secret"}}),
 		create(t, s, owner, TaskFields{Title: "Owner undated", Priority: "medium"}),
+		// Repeating: an intruder's completion must not give it a next occurrence either.
+		create(t, s, owner, TaskFields{Title: "Owner repeating", Priority: "low", DueDate: day(2030, 1, 31), Repeat: "monthly"}),
 	)
 	ownerKeys := []string{"owner-idempotency-key-1", "owner-idempotency-key-2"}
 	ownerHash := []byte("owner-request-hash")

@@ -40,6 +40,8 @@ var (
 	ErrGone = errors.New("changes since then were purged")
 	// ErrDueTimeWithoutDate: a due time on a task without a due date (an ErrInvalid).
 	ErrDueTimeWithoutDate = fmt.Errorf("%w: a due time needs a due date", ErrInvalid)
+	// ErrRepeatWithoutDate: a repeating task without a due date (an ErrInvalid).
+	ErrRepeatWithoutDate = fmt.Errorf("%w: a repeating task needs a due date", ErrInvalid)
 )
 
 // Options bound the store's use of the pool.
@@ -159,6 +161,8 @@ func Translate(err error) error {
 		switch {
 		case pgErr.ConstraintName == "tasks_due_time_needs_date":
 			return fmt.Errorf("%w: %w", ErrDueTimeWithoutDate, err)
+		case pgErr.ConstraintName == "tasks_repeat_needs_date":
+			return fmt.Errorf("%w: %w", ErrRepeatWithoutDate, err)
 		case pgErr.Code[:2] == "23" || pgErr.Code[:2] == "22": // integrity constraint, data exception
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		case pgErr.Code[:2] == "08", // connection exception

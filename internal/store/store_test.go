@@ -86,8 +86,8 @@ func render(t Task) string {
 	if t.Description != nil {
 		desc = fmt.Sprintf("%q", *t.Description)
 	}
-	return fmt.Sprintf("id=%s title=%q description=%s completed=%v priority=%s due=%s tags=%q created=%s updated=%s completed_at=%s version=%d position=%s deleted=%s",
-		t.ID, t.Title, desc, t.Completed, t.Priority, tm(t.DueDate), t.Tags, tm(&t.CreatedAt), tm(&t.UpdatedAt), tm(t.CompletedAt), t.Version, t.Position, tm(t.DeletedAt))
+	return fmt.Sprintf("id=%s title=%q description=%s completed=%v priority=%s due=%s tags=%q created=%s updated=%s completed_at=%s version=%d position=%s deleted=%s repeat=%s",
+		t.ID, t.Title, desc, t.Completed, t.Priority, tm(t.DueDate), t.Tags, tm(&t.CreatedAt), tm(&t.UpdatedAt), tm(t.CompletedAt), t.Version, t.Position, tm(t.DeletedAt), t.Repeat)
 }
 
 // userRows prints all of user's rows in tasks, idempotency_keys and user_clocks exactly as PostgreSQL

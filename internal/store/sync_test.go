@@ -365,7 +365,7 @@ func TestTaskChangesSlowWriterIsNotMissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(context.Background())
-	if _, err := db.New(tx).TaskUpdate(ctx, db.TaskUpdateParams{UserID: user, ID: a.ID, SetTitle: true, Title: "a, slowly", Tags: []string{}, Priority: "medium"}); err != nil {
+	if _, err := db.New(tx).TaskUpdate(ctx, db.TaskUpdateParams{UserID: user, ID: a.ID, SetTitle: true, Title: "a, slowly", Tags: []string{}, Priority: "medium", Repeat: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	bDone := make(chan error, 1)

@@ -37,6 +37,13 @@ type Task struct {
 	// DeletedAt is set on a tombstone (a deleted task, kept for TombstoneRetention); it
 	// equals UpdatedAt. Only TaskChanges returns tombstones.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// Repeat is how the task repeats (a recurrence.Rule): completing it creates its next
+	// occurrence, once.
+	Repeat string `json:"repeat"`
+	// NextID is the task's next occurrence while that is live (not deleted). Only the writes
+	// that can complete a task (TaskUpdate, TaskToggle, TaskSetCompleted) fill it in; nil
+	// elsewhere.
+	NextID *uuid.UUID `json:"next_id,omitempty"`
 }
 
 // TaskFields are the values a client writes. The caller has validated and normalised them
@@ -49,17 +56,21 @@ type TaskFields struct {
 	DueDate     *time.Time
 	DueTime     *string // "HH:MM"; needs DueDate
 	Tags        []string
+	// Repeat is a recurrence.Rule; "" is none. Other than none, it needs DueDate. (Omitted
+	// from JSON when "": the HTTP layer hashes TaskFields for idempotency keys, and a request
+	// without a repeat hashes as it did before tasks could repeat.)
+	Repeat string `json:",omitempty"`
 }
 
 // TaskChanges says which fields change, for PUT (all) and PATCH (those present).
 type TaskChanges struct {
-	Fields                                                                               TaskFields
-	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetDueTime, SetTags bool
+	Fields                                                                                          TaskFields
+	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetDueTime, SetTags, SetRepeat bool
 }
 
 // AllChanges returns changes that replace every field with f (PUT).
 func AllChanges(f TaskFields) TaskChanges {
-	return TaskChanges{Fields: f, SetTitle: true, SetDescription: true, SetCompleted: true, SetPriority: true, SetDueDate: true, SetDueTime: true, SetTags: true}
+	return TaskChanges{Fields: f, SetTitle: true, SetDescription: true, SetCompleted: true, SetPriority: true, SetDueDate: true, SetDueTime: true, SetTags: true, SetRepeat: true}
 }
 
 // Precondition is an If-Match: nil means unconditional; otherwise the task's version must
@@ -105,6 +116,7 @@ func fromRow(r db.Task) Task {
 		Version:     r.Version,
 		Position:    r.Position,
 		DeletedAt:   r.DeletedAt,
+		Repeat:      string(r.Repeat),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -160,6 +172,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		DueDate:     f.DueDate,
 		DueTime:     clockTime(f.DueTime),
 		Tags:        nonNil(f.Tags),
+		Repeat:      db.TaskRepeat(orNone(f.Repeat)),
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
 		// The clock first: it serialises this with the user's other writes, so the first
@@ -266,7 +279,8 @@ func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task,
 }
 
 // TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
-// is no such task, ErrPreconditionFailed when its version is not one pre names.
+// is no such task, ErrPreconditionFailed when its version is not one pre names. Setting a
+// repeating task completed creates its next occurrence (see completing).
 func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c TaskChanges, pre *Precondition) (Task, error) {
 	f := c.Fields
 	params := db.TaskUpdateParams{
@@ -277,17 +291,16 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		SetDueDate: c.SetDueDate, DueDate: f.DueDate,
 		SetDueTime: c.SetDueTime, DueTime: clockTime(f.DueTime),
 		SetTags: c.SetTags, Tags: nonNil(f.Tags),
+		SetRepeat: c.SetRepeat, Repeat: db.TaskRepeat(orNone(f.Repeat)),
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	task, err := s.completing(ctx, userID, c.SetCompleted && f.Completed, func(ctx context.Context, q *db.Queries) (db.Task, error) {
 		row, err := q.TaskUpdate(ctx, params)
 		if err != nil && pre != nil && isNotFound(err) {
-			return s.preconditionOrNotFound(ctx, q, userID, id)
+			return row, s.preconditionOrNotFound(ctx, q, userID, id)
 		}
-		task = fromRow(row)
-		return err
+		return row, err
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("update task: %w", err)
@@ -304,13 +317,11 @@ func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userI
 	return ErrPreconditionFailed
 }
 
-// TaskToggle flips completed on one of userID's tasks.
+// TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
+// its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
-		task = fromRow(row)
-		return err
+	task, err := s.completing(ctx, userID, true, func(ctx context.Context, q *db.Queries) (db.Task, error) {
+		return q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("toggle task: %w", err)
@@ -319,13 +330,11 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 }
 
 // TaskSetCompleted sets completed on one of userID's tasks; a task that already has the
-// value is returned unchanged.
+// value is returned unchanged. Completing a repeating task creates its next occurrence,
+// also when it was completed already (see completing).
 func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
-	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
-		task = fromRow(row)
-		return err
+	task, err := s.completing(ctx, userID, completed, func(ctx context.Context, q *db.Queries) (db.Task, error) {
+		return q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("set task completed: %w", err)
@@ -395,6 +404,13 @@ func (s *Store) TagList(ctx context.Context, userID string) ([]TagCount, error) 
 		return nil, fmt.Errorf("list tags: %w", err)
 	}
 	return tags, nil
+}
+
+func orNone(r string) string {
+	if r == "" {
+		return string(db.TaskRepeatNone)
+	}
+	return r
 }
 
 func orMedium(p string) string {

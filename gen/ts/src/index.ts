@@ -8,8 +8,8 @@
  * - `createTodoClient({ baseUrl, getToken })` builds a `TodoApi` whose every request carries
  *   `Authorization: Bearer <await getToken()>`;
  * - every non-2xx response is thrown as a {@link TodoApiError} (the RFC 9457 problem, typed);
- * - `getETag`, `getLocation` and `getNextCursor` read the response headers the contract
- *   declares but the generated types do not carry;
+ * - `getETag`, `getLocation`, `getNextCursor` and `getNextOccurrence` read the response
+ *   headers the contract declares but the generated types do not carry;
  * - `isTombstone` and `changedAt` read the entries of the change feed (`listTaskChanges`).
  *
  * @example
@@ -164,14 +164,30 @@ export function getLocation(r: WithResponse): string | undefined {
  * `listTasks({ query: { ...sameQuery, cursor } })`.
  */
 export function getNextCursor(r: WithResponse): string | undefined {
+  const target = linkTarget(r, 'next');
+  if (target === undefined) return undefined;
+  return new URL(target, 'http://link.invalid').searchParams.get('cursor') ?? undefined;
+}
+
+/**
+ * getNextOccurrence is the id of the next occurrence of a repeating task, from the
+ * `Link: </api/tasks/{id}>; rel="next-occurrence"` header of `completeTask`, `updateTask` and
+ * `replaceTask`; undefined when the task has none (it does not repeat, or the occurrence was
+ * deleted). Completing a repeating task creates it; `getTask` reads it.
+ */
+export function getNextOccurrence(r: WithResponse): string | undefined {
+  const target = linkTarget(r, 'next-occurrence');
+  return target === undefined ? undefined : /\/api\/tasks\/([^/?#]+)$/.exec(target)?.[1];
+}
+
+/** linkTarget is the target of the `Link` header's entry with relation rel (RFC 8288). */
+function linkTarget(r: WithResponse, rel: string): string | undefined {
   const link = headerOf(r, 'Link');
   if (!link) return undefined;
   // RFC 8288: `<target>; param=value; rel="next", <target>; …`
   for (const m of link.matchAll(/<([^>]*)>([^,<]*)/g)) {
-    const rel = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2] ?? '')?.[1];
-    if (rel?.toLowerCase().split(/\s+/).includes('next')) {
-      return new URL(m[1] ?? '', 'http://link.invalid').searchParams.get('cursor') ?? undefined;
-    }
+    const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2] ?? '')?.[1];
+    if (rels?.toLowerCase().split(/\s+/).includes(rel)) return m[1] ?? '';
   }
   return undefined;
 }

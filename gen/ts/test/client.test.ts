@@ -13,6 +13,7 @@ import {
   getETag,
   getLocation,
   getNextCursor,
+  getNextOccurrence,
   isTombstone,
   type ListTaskChangesData,
   type ListTasksData,
@@ -338,6 +339,29 @@ test('manual order', async (t) => {
     const err = await rejectsWith(422, todo.moveTask({ path: { id: two.id }, body: { after_id: theirs.id } }));
     assert.ok(err.fieldError('/after_id'));
     await rejectsWith(404, other.moveTask({ path: { id: two.id }, body: { after_id: null } }));
+  });
+});
+
+test('repeating tasks', async (t) => {
+  await t.test('completing one creates its next occurrence, once', async () => {
+    const { data: task } = await todo.createTask({
+      body: { title: 'Pay rent', due_date: '2030-01-31', due_time: '09:00', repeat: 'monthly' },
+    });
+    assert.equal(task.repeat, 'monthly');
+    const done = await todo.completeTask({ path: { id: task.id }, body: { completed: true } });
+    const nextId = getNextOccurrence(done) ?? assert.fail('no Link rel="next-occurrence"');
+    const { data: next } = await todo.getTask({ path: { id: nextId } });
+    assert.deepEqual([next.due_date, next.due_time, next.repeat, next.completed], ['2030-02-28', '09:00', 'monthly', false]);
+    const again = await todo.completeTask({ path: { id: task.id }, body: { completed: true } });
+    assert.equal(getNextOccurrence(again), nextId, 'a retry names the same occurrence');
+  });
+
+  await t.test('a repeat needs a due date; none has no next occurrence', async () => {
+    const err = await rejectsWith(422, todo.createTask({ body: { title: 'No date', repeat: 'daily' } }));
+    assert.ok(err.fieldError('/repeat'));
+    const { data: once } = await todo.createTask({ body: { title: 'Once' } });
+    assert.equal(once.repeat, 'none');
+    assert.equal(getNextOccurrence(await todo.completeTask({ path: { id: once.id } })), undefined);
   });
 });
 

@@ -155,6 +155,7 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       priority: input.priority ?? "medium",
       due_date: input.due_date ?? null,
       due_time: input.due_time ?? null,
+      repeat: input.repeat ?? "none",
       // The server gives new tasks the first place in the manual order; "" sorts first too.
       position: "",
       tags: [...new Set((input.tags ?? []).map((t) => t.toLowerCase()))],

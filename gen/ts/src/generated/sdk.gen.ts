@@ -114,7 +114,9 @@ export class TodoApi extends HeyApiClient {
      * was; the other ids are still applied.
      *
      * Actions: `complete` and `uncomplete` set `completed` (as
-     * `PATCH /api/tasks/{id}/complete` with a body does); `delete` and `restore` do what
+     * `PATCH /api/tasks/{id}/complete` with a body does; `complete` also creates the next
+     * occurrence of each repeating task that has none, in the same transaction, see `Repeat` —
+     * find them in the listing or the change feed); `delete` and `restore` do what
      * `DELETE /api/tasks/{id}` and `POST /api/tasks/{id}/restore` do; `add_tags` appends the
      * given tags a task lacks; `remove_tags` removes them. `tags` (1 to 10, the same rules as
      * a task's tags: trimmed, lower-cased, de-duplicated) is required with `add_tags` and
@@ -238,6 +240,8 @@ export class TodoApi extends HeyApiClient {
      *
      * A JSON merge patch (RFC 7396): absent fields are unchanged; `null` clears `description`
      * and `due_date`. Sent as `application/merge-patch+json` or `application/json`.
+     * `completed: true` on a repeating task creates its next occurrence unless it has one (see
+     * `Repeat`); the response's `Link` header points at it.
      *
      */
     public updateTask<ThrowOnError extends boolean = true>(options: Options<UpdateTaskData, ThrowOnError>) {
@@ -255,7 +259,9 @@ export class TodoApi extends HeyApiClient {
      * Replace a task
      *
      * Replaces every editable field: absent fields take their defaults (`description` and
-     * `due_date` null, `completed` false, `priority` medium, `tags` empty).
+     * `due_date` null, `completed` false, `priority` medium, `tags` empty, `repeat` none).
+     * `completed: true` on a repeating task creates its next occurrence unless it has one (see
+     * `Repeat`); the response's `Link` header points at it.
      *
      */
     public replaceTask<ThrowOnError extends boolean = true>(options: Options<ReplaceTaskData, ThrowOnError>) {
@@ -315,6 +321,12 @@ export class TodoApi extends HeyApiClient {
      * With no body, toggles `completed` (not safe to retry). With `{"completed": true|false}`,
      * sets it; setting the value it already has changes nothing (idempotent). An empty object
      * is `422`.
+     *
+     * Completing a repeating task creates its next occurrence in the same transaction (see
+     * `Repeat`) and answers with `Link: </api/tasks/{id}>; rel="next-occurrence"` naming it.
+     * A task has at most one next occurrence: a retry, a concurrent request, or completing
+     * again after uncompleting creates none and answers with the same `Link` (while that
+     * occurrence is not deleted).
      *
      */
     public completeTask<ThrowOnError extends boolean = true>(options: Options<CompleteTaskData, ThrowOnError>) {

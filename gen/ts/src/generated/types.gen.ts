@@ -14,6 +14,34 @@ export type DueTime = string | null;
 
 export type Priority = 'low' | 'medium' | 'high';
 
+/**
+ * How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
+ * otherwise): the schedule runs from it. Setting a repeating task `completed` (by
+ * `PATCH /api/tasks/{id}/complete`, `PUT`, `PATCH` or the bulk action `complete`) creates
+ * its next occurrence in the same transaction, unless the task already has one: a task
+ * gets at most one next occurrence, ever, so a retried or concurrent completion, or
+ * completing, uncompleting and completing again, creates exactly one. Uncompleting or
+ * deleting the task leaves its next occurrence alone.
+ *
+ * The next occurrence copies `title`, `description`, `priority`, `tags`, `repeat` and
+ * `due_time`; it is not completed, goes to the top of the manual order and is due on the
+ * task's `due_date` moved on by:
+ *
+ * - `daily`: one day.
+ * - `weekdays`: to the next Monday to Friday (a Friday, Saturday or Sunday → the
+ * following Monday).
+ * - `weekly`: seven days.
+ * - `monthly`: to the same day of the next month; a day the month lacks becomes its last
+ * day (Jan 31 → Feb 28, or Feb 29 in a leap year). The series keeps its day: after
+ * Jan 31 → Feb 28 comes Mar 31, then Apr 30, May 31.
+ * - `yearly`: to the same day of the next year; Feb 29 becomes Feb 28 in the years
+ * without one and is Feb 29 again in the next leap year.
+ *
+ * Changing a task's `due_date` to another day makes that day the series' day.
+ *
+ */
+export type Repeat = 'none' | 'daily' | 'weekdays' | 'weekly' | 'monthly' | 'yearly';
+
 export type Task = {
     /**
      * Assigned by the server.
@@ -43,12 +71,15 @@ export type Task = {
      *
      */
     readonly position: string;
+    repeat: Repeat;
 };
 
 /**
  * A whole task as the client may write it (create, replace). `title` is trimmed and must then
  * be 1..200 characters (Unicode characters, not bytes); tags are trimmed, lower-cased and
- * de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`). Unknown properties
+ * de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`), and so does a
+ * `repeat` other than `none` (`422` naming `/repeat`). Absent fields take their defaults
+ * (`completed` false, `priority` medium, `tags` empty, `repeat` none). Unknown properties
  * are refused (`422` naming them).
  *
  */
@@ -62,6 +93,7 @@ export type TaskInput = {
     priority?: Priority;
     due_date?: string | null;
     due_time?: DueTime;
+    repeat?: Repeat;
     /**
      * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
      */
@@ -70,8 +102,9 @@ export type TaskInput = {
 
 /**
  * A JSON merge patch of a task: only the fields present change; `null` clears `description`,
- * `due_date` or `due_time`. Clearing `due_date` clears `due_time` too; setting `due_time`
- * on a task without a due date is `422` naming `/due_time`. The same rules as `TaskInput`
+ * `due_date` or `due_time`. Clearing `due_date` clears `due_time` too and sets `repeat` to
+ * `none`; setting `due_time`, or a `repeat` other than `none`, on a task without a due date
+ * is `422` naming the field. The same rules as `TaskInput`
  * apply to the values.
  *
  */
@@ -85,6 +118,7 @@ export type TaskPatch = {
     priority?: Priority;
     due_date?: string | null;
     due_time?: DueTime;
+    repeat?: Repeat;
     /**
      * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
      */
@@ -224,6 +258,7 @@ export type TaskWritable = {
      * When the task was last marked completed; null while it is not.
      */
     completed_at: string | null;
+    repeat: Repeat;
 };
 
 /**

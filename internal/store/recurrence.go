@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+	"github.com/todo-api/todo-api/internal/fracindex"
+	"github.com/todo-api/todo-api/internal/recurrence"
+)
+
+// completing runs stmt, a write of one of userID's tasks that takes the user's clock, in a
+// transaction. When complete (the write sets completed = true) and the task it returns is a
+// completed repeating task without a next occurrence, the same transaction creates that
+// occurrence. The task returned carries NextID while its next occurrence is live.
+func (s *Store) completing(ctx context.Context, userID string, complete bool, stmt func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
+	var task Task
+	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+		row, err := stmt(ctx, q)
+		if err != nil {
+			return err
+		}
+		if complete && dueForNext(row) {
+			next, err := createNext(ctx, q, userID, row)
+			if err != nil {
+				return err
+			}
+			row.NextID = &next
+		}
+		task = fromRow(row)
+		task.NextID, err = liveNext(ctx, q, userID, row.NextID)
+		return err
+	})
+	return task, err
+}
+
+// dueForNext reports whether a completion must give row its next occurrence.
+func dueForNext(row db.Task) bool {
+	return row.Completed && row.Repeat != db.TaskRepeatNone && row.NextID == nil && row.DeletedAt == nil
+}
+
+// nextOccurrences gives each of ids that is a completed repeating task of userID's without a
+// next occurrence its next one (bulk complete). The caller's transaction holds the user's
+// clock.
+func nextOccurrences(ctx context.Context, q *db.Queries, userID string, ids []uuid.UUID) error {
+	rows, err := q.TaskRepeatDue(ctx, db.TaskRepeatDueParams{UserID: userID, Ids: ids})
+	if err != nil {
+		return fmt.Errorf("read repeating tasks: %w", err)
+	}
+	for _, row := range rows {
+		if _, err := createNext(ctx, q, userID, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createNext creates the next occurrence of row, a completed repeating task of userID's, and
+// returns its id; if row has one already, that one's. The caller's transaction holds the
+// user's clock (every write of the user's tasks takes it first), so no other write of the
+// user's can race this; TaskSetNext's "only once" is the backstop.
+func createNext(ctx context.Context, q *db.Queries, userID string, row db.Task) (uuid.UUID, error) {
+	if row.DueDate == nil { // tasks_repeat_needs_date makes this unreachable
+		return uuid.Nil, fmt.Errorf("repeating task %s has no due date: %w", row.ID, ErrInvalid)
+	}
+	anchor := 0
+	if row.RepeatAnchor != nil {
+		anchor = int(*row.RepeatAnchor)
+	}
+	due, nextAnchor, err := recurrence.Next(recurrence.Rule(row.Repeat), *row.DueDate, anchor)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("new task id: %w", err)
+	}
+	n, err := q.TaskSetNext(ctx, db.TaskSetNextParams{UserID: userID, ID: row.ID, NextID: &id})
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("record next occurrence: %w", err)
+	}
+	if n == 0 { // it has one already
+		cur, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: row.ID})
+		if err != nil || cur.NextID == nil {
+			return uuid.Nil, fmt.Errorf("read next occurrence of %s: %w", row.ID, err)
+		}
+		return *cur.NextID, nil
+	}
+	now, err := q.UserClockTick(ctx, userID)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("take clock: %w", err)
+	}
+	first, err := q.TaskFirstPosition(ctx, userID)
+	if err != nil && !isNotFound(err) {
+		return uuid.Nil, fmt.Errorf("read first position: %w", err)
+	}
+	pos, err := fracindex.Between("", first)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("position before %q: %w", first, err)
+	}
+	params := db.TaskCreateParams{
+		UserID:      userID,
+		ID:          id,
+		Title:       row.Title,
+		Description: row.Description,
+		Priority:    row.Priority,
+		DueDate:     &due,
+		DueTime:     row.DueTime,
+		Tags:        nonNil(row.Tags),
+		Position:    pos,
+		Now:         now,
+		Repeat:      row.Repeat,
+	}
+	if nextAnchor != 0 {
+		a := int16(nextAnchor)
+		params.RepeatAnchor = &a
+	}
+	if _, err := q.TaskCreate(ctx, params); err != nil {
+		return uuid.Nil, fmt.Errorf("insert next occurrence: %w", err)
+	}
+	return id, nil
+}
+
+// liveNext returns next if it is one of userID's live tasks, else nil.
+func liveNext(ctx context.Context, q *db.Queries, userID string, next *uuid.UUID) (*uuid.UUID, error) {
+	if next == nil {
+		return nil, nil
+	}
+	if _, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: *next}); err != nil {
+		if isNotFound(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("read next occurrence: %w", err)
+	}
+	return next, nil
+}
