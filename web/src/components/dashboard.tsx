@@ -1,6 +1,6 @@
 "use client";
 
-import { getNextCursor, TodoApiError, type TagCount, type Task, type TaskInput, type TaskStats } from "@todo-api/client";
+import { getNextCursor, getNextOccurrence, TodoApiError, type TagCount, type Task, type TaskInput, type TaskStats } from "@todo-api/client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
 import { authClient } from "@/lib/auth-client";
@@ -9,6 +9,8 @@ import {
   SORTS,
   describeError,
   fieldErrors,
+  formatDue,
+  matchesFilters,
   matchesStatus,
   toQuery,
   todayUTC,
@@ -186,14 +188,38 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     }
   }
 
+  /**
+   * showNextOccurrence follows the `next-occurrence` link of a write that completed a repeating
+   * task: it reads the new task and puts it at the top of the list (if the filters let it in and
+   * it is not there yet), so it shows without a reload, and says when it is due.
+   */
+  async function showNextOccurrence(nextId: string) {
+    try {
+      const { data: next } = await api.getTask({ path: { id: nextId } });
+      if (tasksRef.current.some((t) => t.id === next.id)) put(next);
+      else if (matchesFilters(next, filtersRef.current)) {
+        // A first page asked for before the occurrence existed keeps it at the top too.
+        addedDuringLoad.current.set(next.id, next);
+        setTasks((ts) => (ts.some((t) => t.id === next.id) ? ts : [next, ...ts]));
+      }
+      toast(next.due_date ? `Next: ${next.title} due ${formatDue(next.due_date)}` : `Next: ${next.title}`);
+    } catch (e) {
+      // Deleted meanwhile: nothing to show. Anything else is worth a word.
+      if (!(e instanceof TodoApiError && e.status === 404)) fail(e);
+    }
+  }
+
   async function toggle(task: Task) {
     const completed = !task.completed;
     put({ ...task, completed, completed_at: completed ? new Date().toISOString() : null });
     try {
       // Always the explicit state: a retried toggle without a body would flip it back.
-      const { data } = await api.completeTask({ path: { id: task.id }, body: { completed } });
+      const result = await api.completeTask({ path: { id: task.id }, body: { completed } });
+      const { data } = result;
       if (matchesStatus(data, filtersRef.current.status)) put(data);
       else setTasks((ts) => ts.filter((t) => t.id !== data.id));
+      const nextId = completed ? getNextOccurrence(result) : undefined;
+      if (nextId) void showNextOccurrence(nextId);
       void refreshSummary();
     } catch (e) {
       put(task);
@@ -228,11 +254,25 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   }
 
   async function save(before: Task, body: TaskFields): Promise<FormErrors | null> {
-    put({ ...before, ...body, title: body.title.trim(), tags: [...new Set(body.tags.map((t) => t.toLowerCase()))] });
+    const completed = body.completed ?? before.completed;
+    put({
+      ...before,
+      ...body,
+      title: body.title.trim(),
+      tags: [...new Set(body.tags.map((t) => t.toLowerCase()))],
+      completed,
+      completed_at: completed === before.completed ? before.completed_at : completed ? new Date().toISOString() : null,
+    });
     mark(before.id, true);
     try {
-      const { data } = await api.updateTask({ path: { id: before.id }, body });
-      put(data);
+      const result = await api.updateTask({ path: { id: before.id }, body });
+      const { data } = result;
+      if (matchesStatus(data, filtersRef.current.status)) put(data);
+      else setTasks((ts) => ts.filter((t) => t.id !== data.id));
+      // The API links the occurrence on every write of a completed repeating task: follow it
+      // only when this save is what completed it.
+      const nextId = body.completed ? getNextOccurrence(result) : undefined;
+      if (nextId) void showNextOccurrence(nextId);
       void refreshSummary();
       return null;
     } catch (e) {

@@ -1,8 +1,8 @@
 "use client";
 
-import type { Priority, Task, TaskPatch } from "@todo-api/client";
+import type { Priority, Repeat, Task, TaskPatch } from "@todo-api/client";
 import { useId, useRef, useState, type FormEvent } from "react";
-import { parseTags } from "@/lib/tasks";
+import { REPEATS, parseTags } from "@/lib/tasks";
 
 /** The editable fields of a task, as the form holds them (strings, "" for none). */
 interface Values {
@@ -10,7 +10,9 @@ interface Values {
   description: string;
   priority: Priority;
   due_date: string;
+  repeat: Repeat;
   tags: string;
+  completed: boolean;
 }
 
 function valuesOf(t?: Task): Values {
@@ -19,14 +21,20 @@ function valuesOf(t?: Task): Values {
     description: t?.description ?? "",
     priority: t?.priority ?? "medium",
     due_date: t?.due_date ?? "",
+    repeat: t?.repeat ?? "none",
     tags: t?.tags.join(", ") ?? "",
+    completed: t?.completed ?? false,
   };
 }
 
-/** The fields the form saves: all of a task's editable fields but `completed`. */
-export type TaskFields = Required<Pick<TaskPatch, "title" | "description" | "priority" | "due_date" | "tags">>;
+/**
+ * The fields the form saves: all of a task's editable fields; `completed` only when the edit
+ * form changed it (the list's checkbox may have changed it meanwhile).
+ */
+export type TaskFields = Required<Pick<TaskPatch, "title" | "description" | "priority" | "due_date" | "repeat" | "tags">> &
+  Pick<TaskPatch, "completed">;
 
-/** Errors by field name (title, description, priority, due_date, tags); "" is the form as a whole. */
+/** Errors by field name (title, description, priority, due_date, repeat, tags); "" is the form as a whole. */
 export type FormErrors = Record<string, string>;
 
 interface Props {
@@ -53,6 +61,11 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
     setV((old) => ({ ...old, [k]: value }));
     if (errors[k]) setErrors(({ [k]: _, ...rest }) => rest);
   };
+  // A task repeats from its due date: without one it cannot repeat (the API clears it too).
+  const setDue = (due: string) => {
+    set("due_date", due);
+    if (!due) set("repeat", "none");
+  };
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -62,13 +75,15 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
       return;
     }
     setBusy(true);
-    const body = {
+    const body: TaskFields = {
       title: v.title,
       description: v.description.trim() ? v.description : null,
       priority: v.priority,
       due_date: v.due_date || null,
+      repeat: v.due_date ? v.repeat : "none",
       tags: parseTags(v.tags),
     };
+    if (task && v.completed !== task.completed) body.completed = v.completed;
     const pending = onSubmit(body);
     if (compact) {
       // The task shows up in the list at once (optimistically); the form is ready for the next.
@@ -122,9 +137,45 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
       </div>
       <div>
         <label className="label" htmlFor={`${id}-due`}>Due date</label>
-        <input className="input" id={`${id}-due`} type="date" value={v.due_date} onChange={(e) => set("due_date", e.target.value)} {...a11y("due_date")} />
+        <input className="input" id={`${id}-due`} type="date" value={v.due_date} onChange={(e) => setDue(e.target.value)} {...a11y("due_date")} />
         {err("due_date")}
       </div>
+      <div>
+        <label className="label" htmlFor={`${id}-repeat`}>Repeat</label>
+        <select
+          className="input disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-400"
+          id={`${id}-repeat`}
+          value={v.repeat}
+          disabled={!v.due_date}
+          onChange={(e) => set("repeat", e.target.value as Repeat)}
+          {...a11y("repeat")}
+          aria-describedby={errors.repeat ? `${id}-repeat-error` : !v.due_date ? `${id}-repeat-hint` : undefined}
+        >
+          {Object.entries(REPEATS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {errors.repeat ? (
+          err("repeat")
+        ) : !v.due_date ? (
+          <p id={`${id}-repeat-hint`} className="mt-1 text-xs text-zinc-500">Set a due date to repeat the task.</p>
+        ) : null}
+      </div>
+      {task && (
+        <div className="flex items-end pb-2">
+          <label className="flex cursor-pointer items-center gap-2 text-sm font-medium text-zinc-700">
+            <input
+              type="checkbox"
+              className="size-4 rounded border-zinc-300 accent-indigo-600"
+              checked={v.completed}
+              onChange={(e) => set("completed", e.target.checked)}
+            />
+            Completed
+          </label>
+        </div>
+      )}
       <div className="sm:col-span-2">
         <label className="label" htmlFor={`${id}-tags`}>Tags</label>
         <input

@@ -1,7 +1,7 @@
 "use client";
 
 import type { Task } from "@todo-api/client";
-import { formatDue, isOverdue } from "@/lib/tasks";
+import { REPEATS, formatDue, isOverdue } from "@/lib/tasks";
 
 const PRIORITY_STYLE = {
   high: "bg-red-50 text-red-700 ring-red-200",
@@ -62,6 +62,18 @@ export function TaskItem({ task, saving, today, onToggle, onEdit, onDelete, onTa
             >
               {overdue ? "Overdue · " : "Due "}
               <time dateTime={task.due_date}>{formatDue(task.due_date)}</time>
+            </span>
+          )}
+          {task.repeat !== "none" && (
+            <span
+              data-testid="task-repeat"
+              data-repeat={task.repeat}
+              title={`Repeats ${REPEATS[task.repeat].toLowerCase()}`}
+              className="rounded px-1.5 py-0.5 text-zinc-600 ring-1 ring-inset ring-zinc-200"
+            >
+              <span className="sr-only">Repeats: </span>
+              <span aria-hidden="true">↻ </span>
+              {REPEATS[task.repeat]}
             </span>
           )}
           {task.tags.map((tag) => (

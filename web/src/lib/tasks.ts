@@ -1,6 +1,6 @@
 // What the dashboard knows about tasks beyond the generated types: filters as the UI shows
 // them, the query they become, and a few presentation rules.
-import { TodoApiError, type ListTasksData, type Priority, type Task } from "@todo-api/client";
+import { TodoApiError, type ListTasksData, type Priority, type Repeat, type Task } from "@todo-api/client";
 
 export type Status = "all" | "pending" | "completed";
 
@@ -43,6 +43,30 @@ export function toQuery(f: Filters): Query {
 export function matchesStatus(t: Task, status: Status): boolean {
   return status === "all" || (status === "completed") === t.completed;
 }
+
+/**
+ * matchesFilters says whether the API would list t under f (status, search, priority, tag),
+ * for a task that arrives outside a listing, such as a repeating task's next occurrence.
+ */
+export function matchesFilters(t: Task, f: Filters): boolean {
+  const q = f.q.trim().toLowerCase();
+  return (
+    matchesStatus(t, f.status) &&
+    (!q || t.title.toLowerCase().includes(q) || (t.description ?? "").toLowerCase().includes(q)) &&
+    (!f.priority || t.priority === f.priority) &&
+    (!f.tag || t.tags.includes(f.tag))
+  );
+}
+
+/** The repeat choices offered, in the order shown; `none` is a one-off task. */
+export const REPEATS: Record<Repeat, string> = {
+  none: "None",
+  daily: "Daily",
+  weekdays: "Weekdays",
+  weekly: "Weekly",
+  monthly: "Monthly",
+  yearly: "Yearly",
+};
 
 /** todayUTC is YYYY-MM-DD in UTC: the API counts a task overdue against the UTC date. */
 export function todayUTC(): string {
