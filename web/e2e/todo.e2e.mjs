@@ -50,6 +50,10 @@ async function expectText(/** @type {Locator} */ locator, /** @type {string | Re
   }, timeout);
 }
 
+/** dues is the due dates (YYYY-MM-DD, "" for none) of the tasks in locator's order. */
+const dues = async (/** @type {Locator} */ tasks) =>
+  tasks.evaluateAll((els) => els.map((el) => el.querySelector("[data-testid=task-due] time")?.getAttribute("datetime") ?? ""));
+
 /** titles is the task titles in list order. */
 const titles = async (/** @type {Page} */ page) => page.getByTestId("task-title").allInnerTexts();
 
@@ -75,15 +79,16 @@ async function signUp(/** @type {Page} */ page, /** @type {string} */ web, /** @
 /** createTask fills the new-task form (the optional fields behind "More options") and submits it with Enter. */
 async function createTask(
   /** @type {Page} */ page,
-  /** @type {{ title: string, priority?: string, due?: string, tags?: string, description?: string }} */ t,
+  /** @type {{ title: string, priority?: string, due?: string, repeat?: string, tags?: string, description?: string }} */ t,
 ) {
   const form = page.getByRole("form", { name: "New task" });
-  if (t.priority || t.due || t.tags || t.description) {
+  if (t.priority || t.due || t.repeat || t.tags || t.description) {
     const details = form.locator("details");
     if (!(await details.evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open))) await form.getByText("More options").click();
     if (t.description) await form.getByLabel("Description").fill(t.description);
     if (t.priority) await form.getByLabel("Priority").selectOption(t.priority);
     await form.getByLabel("Due date").fill(t.due ?? "");
+    if (t.repeat) await form.getByLabel("Repeat").selectOption(t.repeat);
     await form.getByLabel("Tags").fill(t.tags ?? "");
   }
   const title = form.getByLabel("Title");
@@ -481,6 +486,77 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     await page.waitForURL(`${web}/dashboard`);
     await expectCount(page.getByTestId("task"), 2);
     assert.deepEqual(await titles(page), ["Call mom and dad", "Write report"]);
+  });
+
+  step("a repeating task: Repeat needs a due date; completing it shows the next occurrence at once, and it persists", async () => {
+    const form = page.getByRole("form", { name: "New task" });
+    await form.getByText("More options").click();
+    const repeat = form.getByLabel("Repeat");
+    const hint = async () => page.locator(`[id="${await repeat.getAttribute("aria-describedby")}"]`).innerText();
+    assert.equal(await repeat.isDisabled(), true, "no due date, no repeat");
+    assert.match(await hint(), /due date/, "the disabled select says why");
+    await form.getByLabel("Due date").fill(utcDate(2));
+    assert.equal(await repeat.isEnabled(), true);
+    await repeat.selectOption("weekly");
+    await form.getByLabel("Due date").fill("");
+    assert.equal(await repeat.inputValue(), "none", "clearing the due date resets Repeat");
+    assert.equal(await repeat.isDisabled(), true);
+
+    // The API's refusal of /repeat is shown under the field: the request loses its due date on the way.
+    await page.route(`${api}/api/tasks`, (route) => {
+      const r = route.request();
+      if (r.method() !== "POST") return route.continue();
+      return route.continue({ postData: JSON.stringify({ ...JSON.parse(r.postData() ?? "{}"), due_date: null }) });
+    });
+    try {
+      await createTask(page, { title: "Water the plants", due: utcDate(2), repeat: "weekly" });
+      await expectText(form.locator(".field-error"), /needs a due_date/);
+      assert.equal(await repeat.getAttribute("aria-invalid"), "true");
+      assert.match(await hint(), /needs a due_date/, "the message describes the field");
+    } finally {
+      await page.unrouteAll();
+    }
+    const item = page.getByTestId("task").filter({ hasText: "Water the plants" });
+    await expectCount(item, 0);
+    assert.equal(await repeat.inputValue(), "weekly", "the typed values are given back");
+    await form.getByLabel("Title").press("Enter");
+    await expectCount(item, 1);
+    await settled(page);
+    await expectText(item.getByTestId("task-repeat"), /Weekly/);
+    assert.equal(await item.getByTestId("task-repeat").getAttribute("title"), "Repeats weekly");
+    await expectStats(page, { total: 3, pending: 2, completed: 1 });
+    await form.getByText("More options").click();
+
+    // Completing it: the next occurrence, due a week later, shows at the top without a reload.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await item.getByRole("checkbox").check();
+    await expectCount(item, 2);
+    await settled(page);
+    assert.equal(await page.getByTestId("task").first().getAttribute("data-task-id"), await item.first().getAttribute("data-task-id"));
+    assert.deepEqual(await dues(item), [utcDate(9), utcDate(2)]);
+    assert.deepEqual(await item.evaluateAll((els) => els.map((el) => el.getAttribute("data-completed"))), ["false", "true"]);
+    await expectText(item.first().getByTestId("task-repeat"), /Weekly/);
+    await expectText(page.getByTestId("toast").filter({ hasText: "Next:" }), /^Next: Water the plants due \w+ \d+/);
+    await expectStats(page, { total: 4, pending: 2, completed: 2 });
+
+    // Completing the occurrence in the edit dialog does the same.
+    await page.getByRole("button", { name: "Edit “Water the plants”" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Edit task" });
+    assert.equal(await dialog.getByLabel("Repeat").inputValue(), "weekly");
+    await dialog.getByLabel("Completed").check();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expectCount(dialog, 0);
+    await expectCount(item, 3);
+    await settled(page);
+    assert.deepEqual(await dues(item), [utcDate(16), utcDate(9), utcDate(2)]);
+    await expectStats(page, { total: 5, pending: 2, completed: 3 });
+    assert.equal(await page.evaluate(() => "sameDocument" in window), true, "all without a reload");
+
+    await page.reload();
+    await expectCount(item, 3);
+    assert.deepEqual(await dues(item), [utcDate(16), utcDate(9), utcDate(2)]);
+    assert.deepEqual(await item.evaluateAll((els) => els.map((el) => el.getAttribute("data-completed"))), ["false", "true", "true"]);
+    await expectCount(item.getByTestId("task-repeat"), 3);
   });
 
   step("no uncaught errors in the pages", async () => {
