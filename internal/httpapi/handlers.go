@@ -140,10 +140,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		}
 		return nil, err
 	}
-	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks)), Headers: api.ListTasks200ResponseHeaders{ETag: tag}}
-	for i, t := range tasks {
-		resp.Body[i] = toAPI(t)
-	}
+	resp := taskJSON{status: http.StatusOK, tasks: tasks, etag: tag}
 	if next != nil {
 		cur, err := encodeCursor(*next, scope)
 		if err != nil {
@@ -153,7 +150,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		q.Set("limit", strconv.Itoa(lp.Limit))
 		q.Set("cursor", cur)
 		link := fmt.Sprintf(`</api/tasks?%s>; rel="next"`, q.Encode())
-		resp.Headers.Link = &link
+		resp.link = &link
 	}
 	return resp, nil
 }
@@ -218,10 +215,9 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateTask201JSONResponse{
-		Body:    toAPI(t),
-		Headers: api.CreateTask201ResponseHeaders{Location: "/api/tasks/" + t.ID.String(), ETag: etag(t.Version)},
-	}, nil
+	resp := oneTask(http.StatusCreated, t, etag(t.Version))
+	resp.location = "/api/tasks/" + t.ID.String()
+	return resp, nil
 }
 
 func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (api.GetTaskResponseObject, error) {
@@ -237,7 +233,7 @@ func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (a
 	if noneMatch(req.Params.IfNoneMatch, tag) {
 		return api.GetTask304Response{Headers: api.GetTask304ResponseHeaders{ETag: tag}}, nil
 	}
-	return api.GetTask200JSONResponse{Body: toAPI(t), Headers: api.GetTask200ResponseHeaders{ETag: tag}}, nil
+	return oneTask(http.StatusOK, t, tag), nil
 }
 
 func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestObject) (api.ReplaceTaskResponseObject, error) {
@@ -256,7 +252,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.ReplaceTask200JSONResponse{Body: toAPI(t), Headers: api.ReplaceTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }
 
 func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
@@ -279,7 +275,7 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateTask200JSONResponse{Body: toAPI(t), Headers: api.UpdateTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }
 
 func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
@@ -307,7 +303,7 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }
 
 func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
