@@ -48,7 +48,9 @@ type ListParams struct {
 
 // listFunc runs the listing query of one order. Every generated TaskList* query has the
 // same parameters and row shape, so they convert to the TaskListCreatedAsc types.
-type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]db.TaskListCreatedAscRow, error)
+// It returns the rows as tasks and, when there are p.RowLimit rows, the sort key of the
+// last but one (the last of the page when the extra row says a next page exists).
+type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (tasks []Task, pageEndKey string, err error)
 
 func adapt[P ~struct {
 	UserID    string
@@ -68,13 +70,21 @@ func adapt[P ~struct {
 	Task    db.Task
 	SortKey string
 }](run func(*db.Queries, context.Context, P) ([]R, error)) listFunc {
-	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]db.TaskListCreatedAscRow, error) {
+	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]Task, string, error) {
 		rows, err := run(q, ctx, P(p))
-		out := make([]db.TaskListCreatedAscRow, len(rows))
-		for i, r := range rows {
-			out[i] = db.TaskListCreatedAscRow(r)
+		if err != nil {
+			return nil, "", err
 		}
-		return out, err
+		// Straight to tasks: one copy of a page, not two (make bench, alloc profile).
+		var key string
+		if n := int(p.RowLimit); n >= 2 && len(rows) >= n {
+			key = db.TaskListCreatedAscRow(rows[n-2]).SortKey
+		}
+		tasks := make([]Task, len(rows))
+		for i := range rows {
+			tasks[i] = fromRow(db.TaskListCreatedAscRow(rows[i]).Task)
+		}
+		return tasks, key, nil
 	}
 }
 
@@ -129,24 +139,20 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 		params.AfterKey = &p.After.Key
 		params.AfterID = &p.After.ID
 	}
-	var rows []db.TaskListCreatedAscRow
+	var tasks []Task
+	var key string
 	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		var err error
-		rows, err = run(ctx, q, params)
+		tasks, key, err = run(ctx, q, params)
 		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
 	var next *Position
-	if len(rows) > p.Limit {
-		rows = rows[:p.Limit]
-		last := rows[len(rows)-1]
-		next = &Position{Key: last.SortKey, ID: last.Task.ID}
-	}
-	tasks := make([]Task, len(rows))
-	for i, r := range rows {
-		tasks[i] = fromRow(r.Task)
+	if len(tasks) > p.Limit {
+		tasks = tasks[:p.Limit]
+		next = &Position{Key: key, ID: tasks[len(tasks)-1].ID}
 	}
 	return tasks, next, nil
 }
