@@ -141,7 +141,7 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 	}
 	var tasks []Task
 	var key string
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.queryListing(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		var err error
 		tasks, key, err = run(ctx, q, params)
 		return err

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
+)
+
+// TestOnlyListingsArePlannedWithTheirValues: on a direct connection (named prepared
+// statements), the listing statements are planned with their values on every execution and
+// never generically, while a primary-key read keeps a cached generic plan.
+func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
+	t.Parallel()
+	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1 // one session, whose prepared statements pg_prepared_statements shows
+	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	s := New(pool, Options{})
+	ctx := t.Context()
+	task, _, err := s.TaskCreate(ctx, "planner", TaskFields{Title: "one", Priority: "low"}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs = 8 // PostgreSQL considers a generic plan from the sixth execution
+	for range runs {
+		if _, _, err := s.TaskList(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.TaskChanges(ctx, "planner", ChangesParams{Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TaskGet(ctx, "planner", task.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := pool.Query(context.WithoutCancel(ctx), `SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for rows.Next() {
+		var sql string
+		var generic, custom int64
+		if err := rows.Scan(&sql, &generic, &custom); err != nil {
+			t.Fatal(err)
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(sql, "-- name: "), " ")
+		switch name {
+		case "TaskListCreatedDesc", "TaskChanges":
+			seen[name] = true
+			if generic != 0 || custom < runs {
+				t.Errorf("%s: %d generic plans, %d custom plans; want 0 and %d", name, generic, custom, runs)
+			}
+		case "TaskGet":
+			seen[name] = true
+			if generic == 0 {
+				t.Errorf("%s: %d generic plans, %d custom plans; want a cached generic plan", name, generic, custom)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3 {
+		t.Fatalf("pg_prepared_statements showed only %v", seen)
+	}
+}
