@@ -199,6 +199,7 @@ func poolConfig(cfg config.Config) (*pgxpool.Config, string, error) {
 	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
 		pc.ConnConfig.RuntimeParams["application_name"] = "todo-api"
 	}
+	pc.AfterConnect = store.RegisterTypes
 	// The listing statements, whose generic plans are poor, are planned with their values
 	// by the store itself (internal/store's setUserCustomPlanSQL); every other statement
 	// keeps its cached generic plan.
