@@ -2,17 +2,20 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/todo-api/todo-api/gen/db"
 	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
 // TestOnlyListingsArePlannedWithTheirValues: on a direct connection (named prepared
 // statements), the listing statements are planned with their values on every execution and
-// never generically, while a primary-key read keeps a cached generic plan.
+// never generically, while primary-key reads keep a cached generic plan — also the clock
+// read that precedes a listing in TaskListWithClock's batch.
 func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	t.Parallel()
 	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
@@ -34,6 +37,9 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	const runs = 8 // PostgreSQL considers a generic plan from the sixth execution
 	for range runs {
 		if _, _, err := s.TaskList(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := s.TaskListWithClock(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.TaskChanges(ctx, "planner", ChangesParams{Limit: 10}); err != nil {
@@ -59,9 +65,9 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 		case "TaskListCreatedDesc", "TaskChanges":
 			seen[name] = true
 			if generic != 0 || custom < runs {
-				t.Errorf("%s: %d generic plans, %d custom plans; want 0 and %d", name, generic, custom, runs)
+				t.Errorf("%s: %d generic plans, %d custom plans; want 0 and at least %d", name, generic, custom, runs)
 			}
-		case "TaskGet":
+		case "TaskGet", "UserClockGet":
 			seen[name] = true
 			if generic == 0 {
 				t.Errorf("%s: %d generic plans, %d custom plans; want a cached generic plan", name, generic, custom)
@@ -71,7 +77,28 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 3 {
+	if len(seen) != 4 {
 		t.Fatalf("pg_prepared_statements showed only %v", seen)
+	}
+}
+
+// TestPipelineStepsRunOneStatementEach: a step that runs no statement, or two, is refused
+// before anything is sent.
+func TestPipelineStepsRunOneStatementEach(t *testing.T) {
+	t.Parallel()
+	s := New(dbtest.New(t), Options{})
+	none := step{run: func(context.Context, *db.Queries) error { return nil }}
+	two := step{run: func(ctx context.Context, q *db.Queries) error {
+		_, err := q.UserClockGet(ctx, "u")
+		if err != nil && !errors.Is(err, errRecorded) {
+			return err
+		}
+		_, err = q.UserClockGet(ctx, "u")
+		return err
+	}}
+	for name, st := range map[string]step{"None": none, "Two": two} {
+		if err := s.pipeline(t.Context(), "u", st); err == nil || !strings.Contains(err.Error(), "must run one") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
