@@ -102,3 +102,52 @@ func TestPipelineStepsRunOneStatementEach(t *testing.T) {
 		}
 	}
 }
+
+// TestTxPipelineRollsBack: a create whose insert fails (a due time without a date) leaves
+// nothing behind — no task, the clock where it was — and the connection idle and usable.
+func TestTxPipelineRollsBack(t *testing.T) {
+	t.Parallel()
+	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	s := New(pool, Options{})
+	ctx := t.Context()
+	if _, _, err := s.TaskCreate(ctx, "roller", TaskFields{Title: "kept", Priority: "low"}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.UserClock(ctx, "roller")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := func() (p uint32) {
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Release()
+		return c.Conn().PgConn().PID()
+	}
+	conn := pid()
+	at := "09:00"
+	if _, _, err := s.TaskCreate(ctx, "roller", TaskFields{Title: "refused", Priority: "low", DueTime: &at}, "", nil); !errors.Is(err, ErrDueTimeWithoutDate) {
+		t.Fatalf("create with a due time and no date: %v", err)
+	}
+	if pid() != conn {
+		t.Error("the connection was dropped, not rolled back")
+	}
+	after, err := s.UserClock(ctx, "roller")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, _, err := s.TaskList(ctx, "roller", ListParams{Sort: SortCreated, Desc: true, Limit: 10})
+	if err != nil || len(tasks) != 1 || !after.Last.Equal(before.Last) {
+		t.Fatalf("after the failed create: %d tasks (%v), clock %v (was %v)", len(tasks), err, after.Last, before.Last)
+	}
+}
