@@ -198,6 +198,7 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 }
 
 func (b *bench) measureAPI(ctx context.Context, scenario, script string, conns int) (row, error) {
+	b.settle()
 	srv0, pg0 := procCPU(b.server), b.pgCPU()
 	stopRSS := make(chan struct{})
 	rssc := make(chan float64, 1)
@@ -235,6 +236,7 @@ func (b *bench) measureBound(ctx context.Context, name, sql, role string, client
 	if clients < threads {
 		threads = clients
 	}
+	b.settle()
 	pg0 := b.pgCPU()
 	cmd := exec.CommandContext(ctx, b.pgbench, "-n", "-M", "prepared", "-c", fmt.Sprint(clients), "-j", fmt.Sprint(threads),
 		"-T", fmt.Sprint(int(b.s.duration.Seconds())), "-D", fmt.Sprintf("targets=%d", b.targets), "-D", fmt.Sprintf("users=%d", len(b.users)),
@@ -243,6 +245,7 @@ func (b *bench) measureBound(ctx context.Context, name, sql, role string, client
 	if err != nil {
 		return 0, 0, fmt.Errorf("pgbench: %w: %s", err, out)
 	}
+	b.settle() // pgbench's backends exit with it: count them once reaped
 	pg1 := b.pgCPU()
 	m := tpsLine.FindSubmatch(out)
 	t := txLine.FindSubmatch(out)
@@ -333,6 +336,31 @@ func procCPU(pid int) float64 {
 		return 0
 	}
 	return ticks(f, 14, 15)
+}
+
+// settle waits (up to 2 s) until no child of the postmaster is exiting: a backend's CPU
+// moves to the postmaster's reaped-children total only once reaped, so a reading taken while
+// pgbench's backends exit misses theirs (it showed as negative CPU per request in the next
+// measurement).
+func (b *bench) settle() {
+	pm := strconv.Itoa(b.cluster.PID())
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		exiting := false
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if _, err := strconv.Atoi(e.Name()); err != nil {
+				continue
+			}
+			pid, _ := strconv.Atoi(e.Name())
+			if f, ok := procStat(pid); ok && len(f) > 1 && f[1] == pm && (f[0] == "Z" || f[0] == "X") {
+				exiting = true
+				break
+			}
+		}
+		if !exiting {
+			return
+		}
+	}
 }
 
 // pgCPU is the CPU the whole cluster has used: the postmaster with its reaped children
