@@ -199,16 +199,10 @@ func poolConfig(cfg config.Config) (*pgxpool.Config, string, error) {
 	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
 		pc.ConnConfig.RuntimeParams["application_name"] = "todo-api"
 	}
-	// Named prepared statements (pgx's cache_statement, on direct connections) are planned
-	// generically after five executions; for the listing queries, whose filters are
-	// catch-all predicates, a generic plan sorts every row of the user instead of walking
-	// the index (make bench: list at 64 connections cost PostgreSQL 0.68 ms a request
-	// against 0.05 for the same statement planned with its values). Plan with the values
-	// every time. Unnamed statements (the pooled modes) are planned that way already, and
-	// poolers refuse unknown startup parameters, so only direct connections get it.
-	if pc.ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement && pc.ConnConfig.RuntimeParams["plan_cache_mode"] == "" {
-		pc.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
+	pc.AfterConnect = store.RegisterTypes
+	// The listing statements, whose generic plans are poor, are planned with their values
+	// by the store itself (internal/store's setUserCustomPlanSQL); every other statement
+	// keeps its cached generic plan.
 	return pc, why, nil
 }
 

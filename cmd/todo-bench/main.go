@@ -33,6 +33,7 @@ type settings struct {
 	conns               []int
 	outDir              string
 	profile             bool
+	superuser           bool
 }
 
 func main() {
@@ -53,7 +54,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&s.duration, "duration", 10*time.Second, "length of each measurement")
 	fs.StringVar(&conns, "conns", "16,64", "connection counts")
 	fs.StringVar(&s.outDir, "out", ".bench", "folder for results (JSON) and profiles")
-	fs.BoolVar(&s.profile, "profile", false, "save CPU and allocation profiles of the server under the mix")
+	fs.BoolVar(&s.profile, "profile", false, "save CPU and allocation profiles of the server under list, single and mix")
+	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which skips row-level security (only to measure what it costs, with -tags bench_no_rls)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,6 +102,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	defer cluster.Destroy(context.Background())
+	superURL := cluster.URL("bench")
+	serveURL := superURL
+	if !s.superuser {
+		if serveURL, err = makeAppRole(ctx, superURL); err != nil {
+			return fmt.Errorf("role %s: %w", appRole, err)
+		}
+	}
 
 	iss, err := devissuer.LoadOrCreate(filepath.Join(tmp, "issuer.jwk"))
 	if err != nil {
@@ -118,7 +127,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	srv := exec.CommandContext(ctx, bin, "serve")
 	srv.Env = append(os.Environ(),
-		"DATABASE_URL="+cluster.URL("bench"),
+		"DATABASE_URL="+serveURL,
 		"JWKS_URL="+jwksURL, "JWT_ISSUER=todo-bench", "JWT_AUDIENCE=todo-bench",
 		fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port),
 		"RATE_LIMIT_PER_USER=0", "LOG_LEVEL=warn",
@@ -148,13 +157,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := waitReady(ctx, base+"/readyz", 30*time.Second); err != nil {
 		return err
 	}
+	if !s.superuser {
+		if err := checkRowSecurity(ctx, superURL); err != nil {
+			return err
+		}
+		logf("serving as %s (ordinary role, owns the database; row-level security binds it)", appRole)
+	}
 
 	logf("seeding %d users x %d tasks through the API", s.users, s.tasksPerUser)
 	users, err := seed(ctx, base, iss, s.users, s.tasksPerUser)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	b := &bench{s: s, base: base, users: users, cluster: cluster, server: srv.Process.Pid, tmp: tmp, logf: logf, debugAddr: debugAddr}
+	role := appRole
+	if s.superuser {
+		role = "postgres"
+	}
+	b := &bench{s: s, role: role, base: base, users: users, cluster: cluster, server: srv.Process.Pid, tmp: tmp, logf: logf, debugAddr: debugAddr}
 	if err := b.prepareBounds(ctx); err != nil {
 		return fmt.Errorf("prepare pgbench: %w", err)
 	}

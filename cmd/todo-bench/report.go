@@ -14,20 +14,25 @@ func drain(res *http.Response) (int64, error) {
 
 // print writes the one-screen table.
 func (r *results) print(w io.Writer) {
-	fmt.Fprintf(w, "\ntodo-bench %s — %d users × %d tasks, %s per measurement; bound = pgbench on the same cluster, same run\n\n",
-		r.When.Format("2006-01-02 15:04Z"), r.Users, r.Tasks, r.Duration)
+	fmt.Fprintf(w, "\ntodo-bench %s — %d users × %d tasks, %s per measurement, serve as %s; bound = pgbench on the same cluster, same run\n",
+		r.When.Format("2006-01-02 15:04Z"), r.Users, r.Tasks, r.Duration, r.Role)
+	fmt.Fprintf(w, "bound: the statement alone (as postgres, no row-level security); rls bound: set_config + statement in one round trip as %s\n\n", r.Role)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tconns\trps\tp50 ms\tp99 ms\terrors\tbound tps\tratio\tapi cpu ms/req\tpg cpu ms/req\tbound pg cpu ms/tx\tmax rss MiB\t")
+	fmt.Fprintln(tw, "scenario\tconns\trps\tp50 ms\tp99 ms\terrors\tbound tps\tratio\trls bound tps\trls ratio\tapi cpu ms/req\tpg cpu ms/req\tbound pg cpu ms/tx\trls bound pg cpu\tmax rss MiB\t")
 	for _, x := range r.Rows {
 		bound, ratio, bcpu, rss := "-", "-", "-", "-"
+		rbound, rratio, rcpu := "-", "-", "-"
 		if x.BoundTPS > 0 {
 			bound, ratio, bcpu = fmt.Sprintf("%.0f", x.BoundTPS), fmt.Sprintf("%.2f", x.Ratio), fmt.Sprintf("%.3f", x.BoundPgCPU)
+		}
+		if x.RLSBoundTPS > 0 {
+			rbound, rratio, rcpu = fmt.Sprintf("%.0f", x.RLSBoundTPS), fmt.Sprintf("%.2f", x.RLSRatio), fmt.Sprintf("%.3f", x.RLSBoundCPU)
 		}
 		if x.MaxRSSMiB > 0 {
 			rss = fmt.Sprintf("%.1f", x.MaxRSSMiB)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%.3f\t%.3f\t%s\t%s\t\n",
-			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, x.ServerCPUms, x.PgCPUms, bcpu, rss)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t\n",
+			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, rbound, rratio, x.ServerCPUms, x.PgCPUms, bcpu, rcpu, rss)
 	}
 	tw.Flush()
 	if ol := r.OpenLoop; ol != nil {

@@ -30,6 +30,16 @@ func (s *FakeStore) UserClock(_ context.Context, userID string) (store.Clock, er
 	return c, nil
 }
 
+// TaskListWithClock implements httpapi.Store: UserClock, then TaskList.
+func (s *FakeStore) TaskListWithClock(ctx context.Context, userID string, p store.ListParams) (store.Clock, []store.Task, *store.Position, error) {
+	c, err := s.UserClock(ctx, userID)
+	if err != nil {
+		return store.Clock{}, nil, nil, err
+	}
+	tasks, next, err := s.TaskList(ctx, userID, p)
+	return c, tasks, next, err
+}
+
 // TaskChanges implements httpapi.Store: live tasks by (updated_at, id).
 func (s *FakeStore) TaskChanges(_ context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error) {
 	const op = "TaskChanges"

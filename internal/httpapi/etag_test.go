@@ -29,6 +29,12 @@ func (s clockStore) TaskList(context.Context, string, store.ListParams) ([]store
 	return nil, nil, nil
 }
 
+func (s clockStore) TaskListWithClock(ctx context.Context, user string, p store.ListParams) (store.Clock, []store.Task, *store.Position, error) {
+	c, _ := s.UserClock(ctx, user)
+	tasks, next, err := s.TaskList(ctx, user, p)
+	return c, tasks, next, err
+}
+
 func (s clockStore) TaskStats(context.Context, string, time.Time) (store.Stats, error) {
 	s.reads.Add(1)
 	return store.Stats{}, nil

@@ -22,6 +22,7 @@ type Store interface {
 	TaskCreate(ctx context.Context, userID string, f store.TaskFields, idemKey string, requestHash []byte) (store.Task, bool, error)
 	TaskGet(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskList(ctx context.Context, userID string, p store.ListParams) ([]store.Task, *store.Position, error)
+	TaskListWithClock(ctx context.Context, userID string, p store.ListParams) (store.Clock, []store.Task, *store.Position, error)
 	TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c store.TaskChanges, pre *store.Precondition) (store.Task, error)
 	TaskToggle(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (store.Task, error)
@@ -122,9 +123,18 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		lp.After = pos
 	}
 	// The clock is read before the tasks: a write committing in between makes the tag older
-	// than the body (the next request gets a 200), never newer.
-	clock, err := h.store.UserClock(ctx, user)
-	if err != nil {
+	// than the body (the next request gets a 200), never newer. Without If-None-Match the
+	// page is read anyway, so both go in one round trip; with it, a 304 reads nothing else.
+	var (
+		clock store.Clock
+		tasks []store.Task
+		next  *store.Position
+	)
+	if p.IfNoneMatch == nil {
+		if clock, tasks, next, err = h.store.TaskListWithClock(ctx, user, lp); err != nil {
+			return nil, listError(err, lp)
+		}
+	} else if clock, err = h.store.UserClock(ctx, user); err != nil {
 		return nil, err
 	}
 	tagQuery := maps.Clone(canon)
@@ -134,22 +144,15 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	}
 	// With overdue, the answer also moves with the caller's clock, minute by minute.
 	tag := collectionETag("tasks", user, clock, tagQuery, overdueMinute)
-	if noneMatch(p.IfNoneMatch, tag) {
-		return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
-	}
-	tasks, next, err := h.store.TaskList(ctx, user, lp)
-	if err != nil {
-		// The cursor's check is not secret; a forged position the database cannot read is
-		// a bad cursor like any other.
-		if lp.After != nil && errors.Is(err, store.ErrInvalid) {
-			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+	if p.IfNoneMatch != nil {
+		if noneMatch(p.IfNoneMatch, tag) {
+			return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 		}
-		return nil, err
+		if tasks, next, err = h.store.TaskList(ctx, user, lp); err != nil {
+			return nil, listError(err, lp)
+		}
 	}
-	resp := api.ListTasks200JSONResponse{Body: make([]api.Task, len(tasks)), Headers: api.ListTasks200ResponseHeaders{ETag: tag}}
-	for i, t := range tasks {
-		resp.Body[i] = toAPI(t)
-	}
+	resp := taskJSON{status: http.StatusOK, tasks: tasks, etag: tag}
 	if next != nil {
 		cur, err := encodeCursor(*next, scope)
 		if err != nil {
@@ -159,9 +162,18 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		q.Set("limit", strconv.Itoa(lp.Limit))
 		q.Set("cursor", cur)
 		link := fmt.Sprintf(`</api/tasks?%s>; rel="next"`, q.Encode())
-		resp.Headers.Link = &link
+		resp.link = &link
 	}
 	return resp, nil
+}
+
+// listError is the error of a listing. The cursor's check is not secret; a forged position
+// the database cannot read is a bad cursor like any other.
+func listError(err error, lp store.ListParams) error {
+	if lp.After != nil && errors.Is(err, store.ErrInvalid) {
+		return badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+	}
+	return err
 }
 
 // canonicalQuery is the listing's filters and order in one stable form: the cursor's scope
@@ -224,10 +236,9 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateTask201JSONResponse{
-		Body:    toAPI(t),
-		Headers: api.CreateTask201ResponseHeaders{Location: "/api/tasks/" + t.ID.String(), ETag: etag(t.Version)},
-	}, nil
+	resp := oneTask(http.StatusCreated, t, etag(t.Version))
+	resp.location = "/api/tasks/" + t.ID.String()
+	return resp, nil
 }
 
 func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (api.GetTaskResponseObject, error) {
@@ -243,7 +254,7 @@ func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (a
 	if noneMatch(req.Params.IfNoneMatch, tag) {
 		return api.GetTask304Response{Headers: api.GetTask304ResponseHeaders{ETag: tag}}, nil
 	}
-	return api.GetTask200JSONResponse{Body: toAPI(t), Headers: api.GetTask200ResponseHeaders{ETag: tag}}, nil
+	return oneTask(http.StatusOK, t, tag), nil
 }
 
 func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestObject) (api.ReplaceTaskResponseObject, error) {
@@ -262,7 +273,9 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.ReplaceTask200JSONResponse{Body: toAPI(t), Headers: api.ReplaceTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
+	r := oneTask(http.StatusOK, t, etag(t.Version))
+	r.link = nextOccurrenceLink(t)
+	return r, nil
 }
 
 func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
@@ -285,7 +298,9 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateTask200JSONResponse{Body: toAPI(t), Headers: api.UpdateTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
+	r := oneTask(http.StatusOK, t, etag(t.Version))
+	r.link = nextOccurrenceLink(t)
+	return r, nil
 }
 
 func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
@@ -313,7 +328,9 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CompleteTask200JSONResponse{Body: toAPI(t), Headers: api.CompleteTask200ResponseHeaders{ETag: etag(t.Version), Link: nextOccurrenceLink(t)}}, nil
+	r := oneTask(http.StatusOK, t, etag(t.Version))
+	r.link = nextOccurrenceLink(t)
+	return r, nil
 }
 
 func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {

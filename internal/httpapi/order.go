@@ -32,5 +32,5 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return api.MoveTask200JSONResponse{Body: toAPI(t), Headers: api.MoveTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }

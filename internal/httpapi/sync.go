@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -105,5 +106,5 @@ func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return api.RestoreTask200JSONResponse{Body: toAPI(t), Headers: api.RestoreTask200ResponseHeaders{ETag: etag(t.Version)}}, nil
+	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }

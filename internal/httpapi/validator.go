@@ -39,7 +39,11 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 		}
 		return nil
 	}))
-	return echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+	router, err := newRouter(spec)
+	if err != nil {
+		return nil, fmt.Errorf("route the contract: %w", err)
+	}
+	opts := &echomiddleware.Options{
 		Options: openapi3filter.Options{
 			AuthenticationFunc: authn,
 			MultiError:         true,
@@ -62,7 +66,20 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 			}
 			return he
 		},
-	}), nil
+	}
+	// What echomiddleware.OapiRequestValidatorWithOptions does, with segmentRouter in place
+	// of the gorillamux router it always builds.
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if opts.Skipper(c) {
+				return next(c)
+			}
+			if err := echomiddleware.ValidateRequestFromContext(c, router, opts); err != nil {
+				return opts.ErrorHandler(c, err)
+			}
+			return next(c)
+		}
+	}, nil
 }
 
 // validationError turns the validator's findings into one problem. Authentication comes

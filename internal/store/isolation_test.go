@@ -159,6 +159,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 	// Listings: every order (a new one in listQueries is covered without editing this test),
 	// each with filters that match only the owner's tasks, and from the owner's positions.
 	call("TaskList")
+	call("TaskListWithClock")
 	filters := []struct {
 		name string
 		set  func(*ListParams)
@@ -191,6 +192,13 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 					tasks, next, err := s.TaskList(t.Context(), intruder, p)
 					if err != nil || next != nil {
 						t.Fatalf("next %v, %v", next, err)
+					}
+					clock, piped, next, err := s.TaskListWithClock(t.Context(), intruder, p)
+					if err != nil || next != nil || len(piped) != len(tasks) {
+						t.Fatalf("with clock: %d tasks, next %v, %v; without: %d", len(piped), next, err, len(tasks))
+					}
+					if mineClock, err := s.UserClock(t.Context(), intruder); err != nil || !clock.Last.Equal(mineClock.Last) {
+						t.Fatalf("with clock: clock %v, the intruder's own %v (%v)", clock.Last, mineClock.Last, err)
 					}
 					for _, task := range tasks {
 						if task.ID != mine.ID {

@@ -505,7 +505,7 @@ func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDa
 
 // TraceBatchQuery records the statements of a batch, leaving out the store's set_config.
 func (l *queryLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
-	if data.SQL == setUserSQL {
+	if settingSQL(data.SQL) {
 		return
 	}
 	l.mu.Lock()

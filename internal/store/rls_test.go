@@ -240,6 +240,41 @@ func TestRowLevelSecurity(t *testing.T) {
 		}
 	})
 
+	t.Run("PipelineSetsTheSettingForEveryStatement", func(t *testing.T) {
+		// TaskListWithClock sends the setting, the clock and the listing in one batch; both
+		// statements see the caller's rows, as UserClock and TaskList do, and neither the
+		// user nor the listing's plan mode outlives the batch.
+		p := ListParams{Sort: SortCreated, Desc: true, Limit: 3}
+		clock, page, next, err := s.TaskListWithClock(ctx, a, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantClock, err := s.UserClock(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPage, wantNext, err := s.TaskList(ctx, a, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if clock.Last.IsZero() || !clock.Last.Equal(wantClock.Last) || len(page) != 3 || next == nil || *next != *wantNext {
+			t.Fatalf("pipelined: clock %v, %d tasks, next %v; separately: clock %v, next %v", clock.Last, len(page), next, wantClock.Last, wantNext)
+		}
+		for i := range page {
+			if page[i].ID != wantPage[i].ID {
+				t.Fatalf("task %d: %v, separately %v", i, page[i].ID, wantPage[i].ID)
+			}
+		}
+		var setting *string
+		var planMode string
+		if err := app.QueryRow(ctx, `SELECT current_setting('`+UserSetting+`', true), current_setting('plan_cache_mode')`).Scan(&setting, &planMode); err != nil {
+			t.Fatal(err)
+		}
+		if setting != nil && *setting != "" || planMode != "auto" {
+			t.Fatalf("after the batch: %s = %v, plan_cache_mode = %s", UserSetting, setting, planMode)
+		}
+	})
+
 	t.Run("TransactionKeepsTheSettingForEveryStatement", func(t *testing.T) {
 		// TaskCreate with a key runs five statements in one transaction; the setting rides on
 		// the first. A repeat replays through the transaction's reads.

@@ -122,14 +122,14 @@ func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, conn 
 // withTx runs fn in one transaction on one connection, committing when fn returns nil. The
 // queries set app.user_id to userID once, with the transaction's first statement.
 func (s *Store) withTx(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withTxOptions(ctx, userID, pgx.TxOptions{}, fn)
+	return s.withTxOptions(ctx, userID, pgx.TxOptions{}, false, fn)
 }
 
 // withTxOptions is withTx with the transaction's isolation level and access mode.
-func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOptions, fn func(ctx context.Context, q *db.Queries) error) error {
+func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOptions, customPlan bool, fn func(ctx context.Context, q *db.Queries) error) error {
 	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
-			return fn(ctx, s.scoped(tx, userID, true))
+			return fn(ctx, s.scoped(tx, userID, true, customPlan))
 		})
 	})
 }
@@ -138,7 +138,15 @@ func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOpt
 // statement runs in its own implicit transaction with app.user_id set to userID.
 func (s *Store) query(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
 	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
-		return fn(ctx, s.scoped(conn, userID, false))
+		return fn(ctx, s.scoped(conn, userID, false, false))
+	})
+}
+
+// queryListing is query for listing statements, which are planned with their values (see
+// setUserCustomPlanSQL).
+func (s *Store) queryListing(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
+	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+		return fn(ctx, s.scoped(conn, userID, false, true))
 	})
 }
 

@@ -89,11 +89,11 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	}
 	var err error
 	if p.UpdatedAfter == nil {
-		err = s.query(ctx, userID, read)
+		err = s.queryListing(ctx, userID, read)
 	} else {
 		// The purge mark and the rows from one snapshot: a purge committing between two
 		// reads could otherwise remove a tombstone the mark did not yet cover.
-		err = s.withTxOptions(ctx, userID, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		err = s.withTxOptions(ctx, userID, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, true,
 			func(ctx context.Context, q *db.Queries) error {
 				clock, err := q.UserClockGet(ctx, userID)
 				if err != nil {

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
+)
+
+// TestRegisterTypesScansAlike: with RegisterTypes, uuid values, NULLs and the store's reads
+// come out as they do with pgx's own type map.
+func TestRegisterTypesScansAlike(t *testing.T) {
+	t.Parallel()
+	url := dbtest.NewURL(t)
+	plain, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close(t.Context())
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := pgx.ConnectConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fast.Close(t.Context())
+	if err := RegisterTypes(t.Context(), fast); err != nil {
+		t.Fatal(err)
+	}
+	const sql = `SELECT $1::uuid, NULL::uuid, NULL::uuid, $1::uuid, $1::uuid::text`
+	want := uuid.MustParse("0190b5c2-7d3e-7a1b-9c4d-5e6f7a8b9c0d")
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeCacheDescribe, pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol} {
+		type out struct {
+			id, keep uuid.UUID
+			null     *uuid.UUID
+			ptr      *uuid.UUID
+			text     uuid.UUID
+		}
+		scan := func(conn *pgx.Conn) (o out, err error) {
+			o.keep = uuid.MustParse("11111111-2222-3333-4444-555555555555") // NULL leaves it
+			err = conn.QueryRow(t.Context(), sql, mode, want).Scan(&o.id, &o.keep, &o.null, &o.ptr, &o.text)
+			return o, err
+		}
+		a, errA := scan(plain)
+		b, errB := scan(fast)
+		if errA != nil || errB != nil || a.id != b.id || a.keep != b.keep || (a.null == nil) != (b.null == nil) ||
+			a.ptr == nil || b.ptr == nil || *a.ptr != *b.ptr || a.text != b.text || b.id != want {
+			t.Errorf("%v: pgx %+v %v, RegisterTypes %+v %v", mode, a, errA, b, errB)
+		}
+	}
+
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.AfterConnect = RegisterTypes
+	pool, err := pgxpool.NewWithConfig(t.Context(), pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	s := New(pool, Options{})
+	created, _, err := s.TaskCreate(t.Context(), "typed", TaskFields{Title: "x", Priority: "low"}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.TaskGet(t.Context(), "typed", created.ID)
+	if err != nil || got.ID != created.ID {
+		t.Fatalf("TaskGet: %v %v, want %v", got.ID, err, created.ID)
+	}
+	page, _, err := s.TaskList(t.Context(), "typed", ListParams{Sort: SortCreated, Desc: true, Limit: 5})
+	if err != nil || len(page) != 1 || page[0].ID != created.ID {
+		t.Fatalf("TaskList: %+v %v", page, err)
+	}
+}
