@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -11,14 +12,59 @@ import (
 	"github.com/todo-api/todo-api/internal/recurrence"
 )
 
-// completing runs stmt, a write of one of userID's tasks that takes the user's clock, in a
-// transaction. When complete (the write sets completed = true) and the task it returns is a
-// completed repeating task without a next occurrence, the same transaction creates that
-// occurrence. The task returned carries NextID while its next occurrence is live.
-func (s *Store) completing(ctx context.Context, userID string, complete bool, stmt func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
+// completing runs write, one statement writing one of userID's tasks that takes the user's
+// clock, in a transaction. When complete (the write sets completed = true) and the task it
+// returns is a completed repeating task without a next occurrence, the same transaction
+// creates that occurrence. The task returned carries NextID while its next occurrence is
+// live.
+//
+// Most writes create nothing, so they take two round trips (txPipeline): BEGIN, the setting
+// and the write; then the read of a next occurrence, if the task has one, and COMMIT. A
+// write that turns out to need a next occurrence is rolled back and run again in a
+// transaction of its own (withTx), which reads, creates and commits as one.
+func (s *Store) completing(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
+	var row db.Task
+	var live *uuid.UUID
+	err := s.txPipeline(ctx, userID,
+		[]step{{run: func(ctx context.Context, q *db.Queries) error {
+			var err error
+			row, err = write(ctx, q)
+			return err
+		}}},
+		func() ([]step, error) {
+			if complete && dueForNext(row) {
+				return nil, errCreateNext
+			}
+			if row.NextID == nil {
+				return nil, nil
+			}
+			return []step{{run: func(ctx context.Context, q *db.Queries) error {
+				var err error
+				live, err = liveNext(ctx, q, userID, row.NextID)
+				return err
+			}}}, nil
+		})
+	if errors.Is(err, errCreateNext) {
+		return s.completingTx(ctx, userID, complete, write)
+	}
+	if err != nil {
+		return Task{}, err
+	}
+	task := fromRow(row)
+	task.NextID = live
+	return task, nil
+}
+
+// errCreateNext stops completing's two-round-trip transaction: the write needs a next
+// occurrence, which takes the transaction of completingTx.
+var errCreateNext = errors.New("the write needs a next occurrence")
+
+// completingTx is completing in one transaction that reads as it goes (withTx): write, then
+// the next occurrence if the task needs one, then the read of the one it has.
+func (s *Store) completingTx(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
 	var task Task
 	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := stmt(ctx, q)
+		row, err := write(ctx, q)
 		if err != nil {
 			return err
 		}

@@ -337,12 +337,14 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		IfVersions: pre.versions(),
 	}
 	task, err := s.completing(ctx, userID, c.SetCompleted && f.Completed, func(ctx context.Context, q *db.Queries) (db.Task, error) {
-		row, err := q.TaskUpdate(ctx, params)
-		if err != nil && pre != nil && isNotFound(err) {
-			return row, s.preconditionOrNotFound(ctx, q, userID, id)
-		}
-		return row, err
+		return q.TaskUpdate(ctx, params)
 	})
+	if err != nil && pre != nil && isNotFound(err) {
+		// The conditional UPDATE touched no row: missing, or another version.
+		err = s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+			return s.preconditionOrNotFound(ctx, q, userID, id)
+		})
+	}
 	if err != nil {
 		return Task{}, fmt.Errorf("update task: %w", err)
 	}
