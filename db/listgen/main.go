@@ -15,8 +15,8 @@ import (
 // order is one listing order: the column it sorts by (an index on (user_id, column, id)
 // serves it), the type the cursor's text key is cast back to, and a direction.
 //
-// Every sort column's comparison is leakproof (text, timestamptz, smallint, bigint; uuid for
-// the id): under row-level security PostgreSQL turns the keyset comparison into an index
+// Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
+// for the id): under row-level security PostgreSQL turns the keyset comparison into an index
 // condition only then, and otherwise filters every row of the user before the position. So
 // derived keys (lower(title), the due moment, the priority's rank) are stored generated
 // columns (db/migrations/0008_sort_keys.sql), never expressions here.
@@ -49,10 +49,10 @@ var orders = []order{
 	// lower(title).
 	{"TitleAsc", "title_key", "text", false},
 	{"TitleDesc", "title_key", "text", true},
-	// The due moment in seconds: date, then time (a task without a time at the end of its
-	// day); tasks without a due date sort last in both directions.
-	{"DueDateAsc", "due_key_asc", "bigint", false},
-	{"DueDateDesc", "due_key_desc", "bigint", true},
+	// The due moment: date, then time (a task without a time at the end of its day); tasks
+	// without a due date sort last in both directions (infinity, -infinity).
+	{"DueDateAsc", "due_key_asc", "timestamp", false},
+	{"DueDateDesc", "due_key_desc", "timestamp", true},
 	// The enum's rank: 0 low, 1 medium, 2 high.
 	{"PriorityAsc", "priority_rank", "smallint", false},
 	{"PriorityDesc", "priority_rank", "smallint", true},

@@ -7,7 +7,7 @@
 -- page deep in those orders read and discarded every row of the user before its position.
 --
 -- Each of those sort keys is now a STORED generated column of a type whose comparison is
--- leakproof (text_gt, int2gt, int8gt, with uuid_gt for the id), computed on every
+-- leakproof (text_gt, int2gt, timestamp_gt, with uuid_gt for the id), computed on every
 -- write from the same expression the listing sorted by, so the order is exactly what it was;
 -- db/listgen sorts, seeks and prints cursor keys from these columns, and the order's index is
 -- (user_id, column, id).
@@ -16,18 +16,15 @@
 --   priority_rank  0 low, 1 medium, 2 high: task_priority's order (0001). NOT NULL, so a value
 --                  added to the enum without a rank here fails loudly on write: give it one
 --                  (drop and re-add the column) in the migration that adds it.
---   due_key_asc    the due moment (due_date + due_time, a task without a time at the end of
---   due_key_desc   its day, 24:00) in seconds since 1970-01-01 00:00 of the same wall clock;
---                  without a date, last: the greatest bigint ascending, the least descending.
---                  Not a timestamp with ±infinity (the old expressions), because sqlc maps
---                  timestamp to time.Time, into which pgx cannot scan infinity, and every
---                  SELECT * / RETURNING * of tasks now returns these columns. Seconds are
---                  exact (due_time has whole minutes, 0004) and in order, so the order is the
---                  old one, and no due moment reaches either sentinel.
+--   due_key_asc    the due moment: due_date + due_time, a task without a time at the end of
+--   due_key_desc   its day (24:00); without a date, last: infinity ascending, -infinity
+--                  descending. sqlc maps timestamp to time.Time, which cannot hold infinity,
+--                  and every SELECT * / RETURNING * of tasks now returns these columns: sqlc.yaml
+--                  maps these two to pgtype.Timestamp.
 --
--- A priority cursor's key is now the rank ('1'), not the name ('medium'), and a due_date
--- cursor's a number of seconds, not a timestamp: cursors are signed (0007), opaque to clients
--- and checked before use, and nothing outside the store reads their keys.
+-- A priority cursor's key is now the rank ('1'), not the name ('medium'): cursors are signed
+-- (0007), opaque to clients and checked before use, and nothing outside the store reads
+-- their keys.
 --
 -- ADD COLUMN … STORED rewrites the table (and rebuilds its indexes) under an ACCESS EXCLUSIVE
 -- lock: tasks is unavailable for the duration, in proportion to its size. Fine at today's
@@ -44,10 +41,10 @@ ALTER TABLE tasks
     ADD COLUMN title_key     text      NOT NULL GENERATED ALWAYS AS (lower(title)) STORED,
     ADD COLUMN priority_rank smallint  NOT NULL GENERATED ALWAYS AS (
         CASE priority WHEN 'low' THEN 0::smallint WHEN 'medium' THEN 1::smallint WHEN 'high' THEN 2::smallint END) STORED,
-    ADD COLUMN due_key_asc   bigint    NOT NULL GENERATED ALWAYS AS (coalesce(
-        extract(epoch FROM due_date + coalesce(due_time, time '24:00'))::bigint, '9223372036854775807'::bigint)) STORED,
-    ADD COLUMN due_key_desc  bigint    NOT NULL GENERATED ALWAYS AS (coalesce(
-        extract(epoch FROM due_date + coalesce(due_time, time '24:00'))::bigint, '-9223372036854775808'::bigint)) STORED;
+    ADD COLUMN due_key_asc   timestamp NOT NULL GENERATED ALWAYS AS (
+        coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp)) STORED,
+    ADD COLUMN due_key_desc  timestamp NOT NULL GENERATED ALWAYS AS (
+        coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp)) STORED;
 
 CREATE INDEX tasks_user_title ON tasks (user_id, title_key, id);
 CREATE INDEX tasks_user_priority ON tasks (user_id, priority_rank, id);

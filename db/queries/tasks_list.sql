@@ -155,7 +155,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (due_key_asc, id) > (sqlc.narg('after_key')::text::bigint, sqlc.narg('after_id')::uuid))
+       OR (due_key_asc, id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
 ORDER BY due_key_asc ASC, id ASC
 LIMIT @row_limit;
 
@@ -178,7 +178,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (due_key_desc, id) < (sqlc.narg('after_key')::text::bigint, sqlc.narg('after_id')::uuid))
+       OR (due_key_desc, id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
 ORDER BY due_key_desc DESC, id DESC
 LIMIT @row_limit;
 

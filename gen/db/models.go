@@ -160,8 +160,8 @@ type Task struct {
 	NextID       *uuid.UUID
 	TitleKey     string
 	PriorityRank int16
-	DueKeyAsc    int64
-	DueKeyDesc   int64
+	DueKeyAsc    pgtype.Timestamp
+	DueKeyDesc   pgtype.Timestamp
 }
 
 type UserClock struct {

@@ -235,7 +235,7 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (due_key_asc, id) > ($11::text::bigint, $12::uuid))
+       OR (due_key_asc, id) > ($11::text::timestamp, $12::uuid))
 ORDER BY due_key_asc ASC, id ASC
 LIMIT $13
 `
@@ -338,7 +338,7 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (due_key_desc, id) < ($11::text::bigint, $12::uuid))
+       OR (due_key_desc, id) < ($11::text::timestamp, $12::uuid))
 ORDER BY due_key_desc DESC, id DESC
 LIMIT $13
 `
