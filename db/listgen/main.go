@@ -12,9 +12,14 @@ import (
 	"text/template"
 )
 
-// order is one listing order: the SQL expression it sorts by (an index on
-// (user_id, expr, id) serves it), the type the cursor's text key is cast back to, and a
-// direction.
+// order is one listing order: the column it sorts by (an index on (user_id, column, id)
+// serves it), the type the cursor's text key is cast back to, and a direction.
+//
+// Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
+// for the id): under row-level security PostgreSQL turns the keyset comparison into an index
+// condition only then, and otherwise filters every row of the user before the position. So
+// derived keys (lower(title), the due moment, the priority's rank) are stored generated
+// columns (db/migrations/0008_sort_keys.sql), never expressions here.
 type order struct {
 	Name string // Go-friendly suffix, e.g. CreatedDesc
 	Expr string
@@ -41,14 +46,16 @@ var orders = []order{
 	{"CreatedDesc", "created_at", "timestamptz", true},
 	{"UpdatedAsc", "updated_at", "timestamptz", false},
 	{"UpdatedDesc", "updated_at", "timestamptz", true},
-	{"TitleAsc", "lower(title)", "text", false},
-	{"TitleDesc", "lower(title)", "text", true},
+	// lower(title).
+	{"TitleAsc", "title_key", "text", false},
+	{"TitleDesc", "title_key", "text", true},
 	// The due moment: date, then time (a task without a time at the end of its day); tasks
-	// without a due date sort last in both directions.
-	{"DueDateAsc", "coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp)", "timestamp", false},
-	{"DueDateDesc", "coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp)", "timestamp", true},
-	{"PriorityAsc", "priority", "task_priority", false},
-	{"PriorityDesc", "priority", "task_priority", true},
+	// without a due date sort last in both directions (infinity, -infinity).
+	{"DueDateAsc", "due_key_asc", "timestamp", false},
+	{"DueDateDesc", "due_key_desc", "timestamp", true},
+	// The enum's rank: 0 low, 1 medium, 2 high.
+	{"PriorityAsc", "priority_rank", "smallint", false},
+	{"PriorityDesc", "priority_rank", "smallint", true},
 	// Manual order: fractional-index keys, compared byte by byte (the column is COLLATE "C").
 	{"PositionAsc", "position", "text", false},
 	{"PositionDesc", "position", "text", true},

@@ -91,9 +91,9 @@ ORDER BY updated_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListTitleAsc :many
--- Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
+SELECT sqlc.embed(tasks), (title_key)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -109,14 +109,14 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (lower(title), id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY lower(title) ASC, id ASC
+       OR (title_key, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+ORDER BY title_key ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListTitleDesc :many
--- Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (lower(title))::text AS sort_key
+SELECT sqlc.embed(tasks), (title_key)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -132,14 +132,14 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (lower(title), id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY lower(title) DESC, id DESC
+       OR (title_key, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+ORDER BY title_key DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateAsc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
+SELECT sqlc.embed(tasks), (due_key_asc)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -155,14 +155,14 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp), id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC
+       OR (due_key_asc, id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+ORDER BY due_key_asc ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListDueDateDesc :many
--- Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
+SELECT sqlc.embed(tasks), (due_key_desc)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -178,14 +178,14 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp), id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC
+       OR (due_key_desc, id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+ORDER BY due_key_desc DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityAsc :many
--- Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (priority)::text AS sort_key
+SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -201,14 +201,14 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (priority, id) > (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
-ORDER BY priority ASC, id ASC
+       OR (priority_rank, id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+ORDER BY priority_rank ASC, id ASC
 LIMIT @row_limit;
 
 -- name: TaskListPriorityDesc :many
--- Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC — after_key/after_id
+-- Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
 -- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (priority)::text AS sort_key
+SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -224,8 +224,8 @@ WHERE user_id = @user_id AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
-       OR (priority, id) < (sqlc.narg('after_key')::text::task_priority, sqlc.narg('after_id')::uuid))
-ORDER BY priority DESC, id DESC
+       OR (priority_rank, id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+ORDER BY priority_rank DESC, id DESC
 LIMIT @row_limit;
 
 -- name: TaskListPositionAsc :many

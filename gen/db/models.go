@@ -158,6 +158,10 @@ type Task struct {
 	Repeat       TaskRepeat
 	RepeatAnchor *int16
 	NextID       *uuid.UUID
+	TitleKey     string
+	PriorityRank int16
+	DueKeyAsc    pgtype.Timestamp
+	DueKeyDesc   pgtype.Timestamp
 }
 
 type UserClock struct {

@@ -47,7 +47,7 @@ func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, err
 }
 
 const taskChanges = `-- name: TaskChanges :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc
 FROM tasks
 WHERE user_id = $1
   AND ($2::timestamptz IS NULL
@@ -104,6 +104,10 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 		); err != nil {
 			return nil, err
 		}
@@ -121,7 +125,7 @@ INSERT INTO tasks (user_id, id, title, description, completed, priority, due_dat
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time,
         $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END,
         $12, $13::smallint)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskCreateParams struct {
@@ -179,6 +183,10 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -242,7 +250,7 @@ func (q *Queries) TaskFirstPosition(ctx context.Context, userID string) (string,
 }
 
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc FROM tasks
 WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
@@ -273,6 +281,10 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -283,7 +295,7 @@ UPDATE tasks SET
     updated_at = $2::timestamptz,
     version    = version + 1
 WHERE user_id = $3 AND id = $4 AND deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskMoveParams struct {
@@ -321,6 +333,10 @@ func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -348,7 +364,7 @@ func (q *Queries) TaskPositionAfter(ctx context.Context, arg TaskPositionAfterPa
 }
 
 const taskRepeatDue = `-- name: TaskRepeatDue :many
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc FROM tasks
 WHERE user_id = $1 AND id = ANY ($2::uuid[]) AND deleted_at IS NULL
   AND completed AND repeat <> 'none' AND next_id IS NULL
 ORDER BY array_position($2::uuid[], id)
@@ -390,6 +406,10 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 			&i.Repeat,
 			&i.RepeatAnchor,
 			&i.NextID,
+			&i.TitleKey,
+			&i.PriorityRank,
+			&i.DueKeyAsc,
+			&i.DueKeyDesc,
 		); err != nil {
 			return nil, err
 		}
@@ -414,7 +434,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
   AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskRestoreParams struct {
@@ -447,6 +467,10 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task,
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -465,7 +489,7 @@ UPDATE tasks SET
     version      = version + (completed <> $1::bool)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskSetCompletedParams struct {
@@ -498,6 +522,10 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -568,7 +596,7 @@ UPDATE tasks SET
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskToggleParams struct {
@@ -598,6 +626,10 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }
@@ -634,7 +666,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $17 AND tasks.id = $18 AND tasks.deleted_at IS NULL
   AND ($19::bigint[] IS NULL OR version = ANY ($19::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
 type TaskUpdateParams struct {
@@ -703,6 +735,10 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.Repeat,
 		&i.RepeatAnchor,
 		&i.NextID,
+		&i.TitleKey,
+		&i.PriorityRank,
+		&i.DueKeyAsc,
+		&i.DueKeyDesc,
 	)
 	return i, err
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -99,6 +99,10 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -112,7 +116,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -198,6 +202,10 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -211,7 +219,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_asc)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -227,8 +235,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp), id) > ($11::text::timestamp, $12::uuid))
-ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC
+       OR (due_key_asc, id) > ($11::text::timestamp, $12::uuid))
+ORDER BY due_key_asc ASC, id ASC
 LIMIT $13
 `
 
@@ -253,7 +261,7 @@ type TaskListDueDateAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), 'infinity'::timestamp) ASC, id ASC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
@@ -297,6 +305,10 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -310,7 +322,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_desc)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -326,8 +338,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp), id) < ($11::text::timestamp, $12::uuid))
-ORDER BY coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC
+       OR (due_key_desc, id) < ($11::text::timestamp, $12::uuid))
+ORDER BY due_key_desc DESC, id DESC
 LIMIT $13
 `
 
@@ -352,7 +364,7 @@ type TaskListDueDateDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by coalesce(due_date + coalesce(due_time, time '24:00'), '-infinity'::timestamp) DESC, id DESC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
@@ -396,6 +408,10 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -409,7 +425,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -495,6 +511,10 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -508,7 +528,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -594,6 +614,10 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -607,7 +631,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -623,8 +647,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (priority, id) > ($11::text::task_priority, $12::uuid))
-ORDER BY priority ASC, id ASC
+       OR (priority_rank, id) > ($11::text::smallint, $12::uuid))
+ORDER BY priority_rank ASC, id ASC
 LIMIT $13
 `
 
@@ -649,7 +673,7 @@ type TaskListPriorityAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority ASC, id ASC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
@@ -693,6 +717,10 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -706,7 +734,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (priority)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -722,8 +750,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (priority, id) < ($11::text::task_priority, $12::uuid))
-ORDER BY priority DESC, id DESC
+       OR (priority_rank, id) < ($11::text::smallint, $12::uuid))
+ORDER BY priority_rank DESC, id DESC
 LIMIT $13
 `
 
@@ -748,7 +776,7 @@ type TaskListPriorityDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority DESC, id DESC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
@@ -792,6 +820,10 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -805,7 +837,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -821,8 +853,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (lower(title), id) > ($11::text::text, $12::uuid))
-ORDER BY lower(title) ASC, id ASC
+       OR (title_key, id) > ($11::text::text, $12::uuid))
+ORDER BY title_key ASC, id ASC
 LIMIT $13
 `
 
@@ -847,7 +879,7 @@ type TaskListTitleAscRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by lower(title) ASC, id ASC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
@@ -891,6 +923,10 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -904,7 +940,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (lower(title))::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -920,8 +956,8 @@ WHERE user_id = $1 AND deleted_at IS NULL
                                       OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
                                       false)) = $8::bool)
   AND ($11::text IS NULL
-       OR (lower(title), id) < ($11::text::text, $12::uuid))
-ORDER BY lower(title) DESC, id DESC
+       OR (title_key, id) < ($11::text::text, $12::uuid))
+ORDER BY title_key DESC, id DESC
 LIMIT $13
 `
 
@@ -946,7 +982,7 @@ type TaskListTitleDescRow struct {
 	SortKey string
 }
 
-// Lists the caller's live (not deleted) tasks ordered by lower(title) DESC, id DESC — after_key/after_id
+// Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
@@ -990,6 +1026,10 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -1003,7 +1043,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1089,6 +1129,10 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
@@ -1102,7 +1146,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1188,6 +1232,10 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.Repeat,
 			&i.Task.RepeatAnchor,
 			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
 			&i.SortKey,
 		); err != nil {
 			return nil, err
