@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/todo-api/todo-api/gen/db"
-	"github.com/todo-api/todo-api/internal/fracindex"
 	"github.com/todo-api/todo-api/internal/recurrence"
 )
 
@@ -134,18 +133,6 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row db.Task) 
 		}
 		return *cur.NextID, nil
 	}
-	now, err := q.UserClockTick(ctx, userID)
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("take clock: %w", err)
-	}
-	first, err := q.TaskFirstPosition(ctx, userID)
-	if err != nil && !isNotFound(err) {
-		return uuid.Nil, fmt.Errorf("read first position: %w", err)
-	}
-	pos, err := fracindex.Between("", first)
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("position before %q: %w", first, err)
-	}
 	params := db.TaskCreateParams{
 		UserID:      userID,
 		ID:          id,
@@ -155,16 +142,14 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row db.Task) 
 		DueDate:     &due,
 		DueTime:     row.DueTime,
 		Tags:        nonNil(row.Tags),
-		Position:    pos,
-		Now:         now,
 		Repeat:      row.Repeat,
 	}
 	if nextAnchor != 0 {
 		a := int16(nextAnchor)
 		params.RepeatAnchor = &a
 	}
-	if _, err := q.TaskCreate(ctx, params); err != nil {
-		return uuid.Nil, fmt.Errorf("insert next occurrence: %w", err)
+	if _, err := insertAtTop(ctx, q, userID, &params); err != nil {
+		return uuid.Nil, fmt.Errorf("next occurrence: %w", err)
 	}
 	return id, nil
 }

@@ -175,26 +175,9 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		Repeat:      db.TaskRepeat(orNone(f.Repeat)),
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
-		// The clock first: it serialises this with the user's other writes, so the first
-		// position read next is current and no other create can take the same one.
-		now, err := q.UserClockTick(ctx, userID)
-		if err != nil {
-			return fmt.Errorf("take clock: %w", err)
-		}
-		first, err := q.TaskFirstPosition(ctx, userID)
-		if err != nil && !isNotFound(err) {
-			return fmt.Errorf("read first position: %w", err)
-		}
-		if params.Position, err = fracindex.Between("", first); err != nil {
-			return fmt.Errorf("position before %q: %w", first, err)
-		}
-		params.Now = now
-		row, err := q.TaskCreate(ctx, params)
-		if err != nil {
-			return fmt.Errorf("insert task: %w", err)
-		}
+		row, err := insertAtTop(ctx, q, userID, &params)
 		task = fromRow(row)
-		return nil
+		return err
 	}
 	if idemKey == "" {
 		err = s.createPipelined(ctx, userID, &params, &task)
@@ -207,43 +190,71 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	return task, replayed, nil
 }
 
-// createPipelined is TaskCreate's insert as a txPipeline: the clock and the first position
-// in the first round trip, the insert and the commit in the second (two round trips, not
-// five). The statements and their order are insert's.
+// A new task goes to the top of userID's manual order in three statements, one function
+// each so that createPipelined can send them as pipeline steps: take the user's clock —
+// first, as it serialises this with the user's other writes, so the first position read next
+// is current and no other create can take the same one — then read the first position, then
+// insert before it. insertAtTop runs them in order in a transaction.
+
+// tickClock takes userID's clock for params' timestamps.
+func tickClock(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) error {
+	now, err := q.UserClockTick(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("take clock: %w", err)
+	}
+	params.Now = now
+	return nil
+}
+
+// readFirstPosition reads the first position of userID's manual order into first ("" when
+// userID has no task).
+func readFirstPosition(ctx context.Context, q *db.Queries, userID string, first *string) error {
+	var err error
+	if *first, err = q.TaskFirstPosition(ctx, userID); err != nil && !isNotFound(err) {
+		return fmt.Errorf("read first position: %w", err)
+	}
+	return nil
+}
+
+// insertBefore inserts params at a position before first.
+func insertBefore(ctx context.Context, q *db.Queries, params *db.TaskCreateParams, first string) (db.Task, error) {
+	var err error
+	if params.Position, err = fracindex.Between("", first); err != nil {
+		return db.Task{}, fmt.Errorf("position before %q: %w", first, err)
+	}
+	row, err := q.TaskCreate(ctx, *params)
+	if err != nil {
+		return db.Task{}, fmt.Errorf("insert task: %w", err)
+	}
+	return row, nil
+}
+
+// insertAtTop inserts params at the top of userID's manual order; q is a transaction.
+func insertAtTop(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) (db.Task, error) {
+	if err := tickClock(ctx, q, userID, params); err != nil {
+		return db.Task{}, err
+	}
+	var first string
+	if err := readFirstPosition(ctx, q, userID, &first); err != nil {
+		return db.Task{}, err
+	}
+	return insertBefore(ctx, q, params, first)
+}
+
+// createPipelined is insertAtTop as a txPipeline: the clock and the first position in the
+// first round trip, the insert and the commit in the second (two round trips, not five).
 func (s *Store) createPipelined(ctx context.Context, userID string, params *db.TaskCreateParams, task *Task) error {
 	var first string
 	return s.txPipeline(ctx, userID,
 		[]step{
-			{run: func(ctx context.Context, q *db.Queries) error {
-				// The clock first: it serialises this with the user's other writes, so the
-				// first position read next is current and no other create can take the same one.
-				now, err := q.UserClockTick(ctx, userID)
-				if err != nil {
-					return fmt.Errorf("take clock: %w", err)
-				}
-				params.Now = now
-				return nil
-			}},
-			{run: func(ctx context.Context, q *db.Queries) error {
-				var err error
-				if first, err = q.TaskFirstPosition(ctx, userID); err != nil && !isNotFound(err) {
-					return fmt.Errorf("read first position: %w", err)
-				}
-				return nil
-			}},
+			{run: func(ctx context.Context, q *db.Queries) error { return tickClock(ctx, q, userID, params) }},
+			{run: func(ctx context.Context, q *db.Queries) error { return readFirstPosition(ctx, q, userID, &first) }},
 		},
 		func() ([]step, error) {
-			var err error
-			if params.Position, err = fracindex.Between("", first); err != nil {
-				return nil, fmt.Errorf("position before %q: %w", first, err)
-			}
 			return []step{{run: func(ctx context.Context, q *db.Queries) error {
-				row, err := q.TaskCreate(ctx, *params)
-				if err != nil {
-					return fmt.Errorf("insert task: %w", err)
-				}
+				row, err := insertBefore(ctx, q, params, first)
 				*task = fromRow(row)
-				return nil
+				return err
 			}}}, nil
 		})
 }
