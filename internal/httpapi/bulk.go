@@ -19,7 +19,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+		return nil, bodyRequired()
 	}
 	b, err := bulkInput(*req.Body)
 	if err != nil {

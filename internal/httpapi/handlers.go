@@ -222,7 +222,7 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+		return nil, bodyRequired()
 	}
 	f, err := taskFields(*req.Body)
 	if err != nil {
@@ -263,7 +263,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+		return nil, bodyRequired()
 	}
 	f, err := taskFields(*req.Body)
 	if err != nil {
@@ -288,7 +288,7 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 		patch = req.JSONBody
 	}
 	if patch == nil {
-		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+		return nil, bodyRequired()
 	}
 	c, err := taskChanges(*patch)
 	if err != nil {

@@ -17,7 +17,7 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+		return nil, bodyRequired()
 	}
 	var after *uuid.UUID
 	if req.Body.AfterId.IsSpecified() && !req.Body.AfterId.IsNull() {

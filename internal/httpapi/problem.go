@@ -75,6 +75,12 @@ func (p *problemError) body(instance string) api.Problem {
 	return pr
 }
 
+// bodyRequired answers an operation whose request body is required but absent (the
+// validator lets an empty body through to the handler).
+func bodyRequired() error {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
+}
+
 func newProblem(status int, typ, detail string) *problemError {
 	return &problemError{status: status, typ: typ, detail: detail}
 }
