@@ -106,7 +106,7 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    httpapi.ServerMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if cfg.DebugAddr != "" {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -23,6 +24,50 @@ func TestUnavailableProblemNamesTheDependency(t *testing.T) {
 		p := toProblem(tc.err)
 		if p.status != http.StatusServiceUnavailable || p.headers["Retry-After"] == "" || !strings.Contains(p.detail, tc.want) {
 			t.Errorf("%v: %d %q %v, want 503 with Retry-After, detail naming %q", tc.err, p.status, p.detail, p.headers, tc.want)
+		}
+	}
+}
+
+// TestHeaderBlockLimit: a header block of exactly MaxHeaderBytes is served; one byte more is a
+// 431 problem, on any route (here /healthz, which needs no token, and an /api route, before
+// authentication).
+func TestHeaderBlockLimit(t *testing.T) {
+	s, tok := serverWithStore(t, benchStore{task: benchTask()})
+	for _, tc := range []struct {
+		path string
+		auth bool
+		ok   int
+	}{
+		{"/healthz", false, http.StatusOK},
+		{"/api/tasks/" + benchTask().ID.String(), true, http.StatusOK},
+	} {
+		for _, extra := range []int{0, 1, 4 << 10} {
+			req := httptest.NewRequest(http.MethodGet, tc.path, nil)
+			if tc.auth {
+				req.Header.Set("Authorization", "Bearer "+tok)
+			}
+			// Pad to MaxHeaderBytes+extra as the limit counts: request line, Host, fields.
+			n := len(req.Method) + len(req.RequestURI) + len(req.Proto) + 4 + len("Host") + len(req.Host) + 4
+			for k, vs := range req.Header {
+				for _, v := range vs {
+					n += len(k) + len(v) + 4
+				}
+			}
+			req.Header.Set("X-Pad", strings.Repeat("p", MaxHeaderBytes+extra-n-len("X-Pad")-4))
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, req)
+			want := tc.ok
+			if extra > 0 {
+				want = http.StatusRequestHeaderFieldsTooLarge
+			}
+			if w.Code != want {
+				t.Errorf("%s with a %d-byte header block: %d %s, want %d", tc.path, MaxHeaderBytes+extra, w.Code, w.Body, want)
+				continue
+			}
+			if want == http.StatusRequestHeaderFieldsTooLarge &&
+				(w.Header().Get("Content-Type") != "application/problem+json" || !strings.Contains(w.Body.String(), `"status":431`)) {
+				t.Errorf("%s: 431 is not problem+json: %q %s", tc.path, w.Header().Get("Content-Type"), w.Body)
+			}
 		}
 	}
 }

@@ -31,6 +31,16 @@ import (
 // MaxBodyBytes is the largest request body accepted (413 beyond).
 const MaxBodyBytes = 64 << 10
 
+// MaxHeaderBytes is the largest request header block accepted — request line and header
+// fields as sent — (431 problem+json beyond). The http.Server in front must allow more
+// (ServerMaxHeaderBytes) for this check to see such requests at all.
+const MaxHeaderBytes = 32 << 10
+
+// ServerMaxHeaderBytes is what the http.Server should read of a header block: twice
+// MaxHeaderBytes, so that oversized blocks up to there get this package's 431 problem; past
+// it, net/http answers 431 itself, in plain text, without reading more.
+const ServerMaxHeaderBytes = 2 * MaxHeaderBytes
+
 // Authenticator provides the contract's bearerAuth check; *auth.Verifier implements it.
 type Authenticator interface {
 	Authenticator() openapi3filter.AuthenticationFunc
@@ -94,6 +104,7 @@ func New(o Options) (*Server, error) {
 		}),
 		requestIDMiddleware,
 		s.accessLog,
+		headerLimit,
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
 		keepBodyOpen,
 	)
@@ -145,6 +156,28 @@ func (unclosableBody) Close() error { return nil }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// headerLimit refuses a request whose header block is over MaxHeaderBytes with 431.
+func headerLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		// As sent: "METHOD target PROTO\r\n", then "Key: value\r\n" per field.
+		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if r.Host != "" && r.Header.Get("Host") == "" { // net/http moves Host out of Header
+			n += len("Host") + len(r.Host) + 4
+		}
+		if n > MaxHeaderBytes {
+			return newProblem(http.StatusRequestHeaderFieldsTooLarge, typeBlank,
+				fmt.Sprintf("The request's header block is %d bytes, over the %d KiB allowed.", n, MaxHeaderBytes>>10))
+		}
+		return next(c)
+	}
+}
 
 // requestIDMiddleware gives every request an id: the client's X-Request-ID when it is short
 // and plain, else a new one. It is echoed in the response and in every log line.
