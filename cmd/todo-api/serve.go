@@ -91,6 +91,7 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 		RateLimitPerUser:   cfg.RateLimitPerUser,
 		CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 		Version:            version,
+		MaxHeaderBytes:     httpapi.MaxHeaderBytes,
 	})
 	if err != nil {
 		ln.Close()

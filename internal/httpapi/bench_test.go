@@ -93,6 +93,8 @@ func serverWithStore(b testing.TB, st Store, now ...func() time.Time) (*Server, 
 		Store:  st,
 		Auth:   auth.NewStatic(set, "bench", "bench"),
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		// As serve has it (TestHeaderBlockLimit).
+		MaxHeaderBytes: MaxHeaderBytes,
 	})
 	if err != nil {
 		b.Fatal(err)

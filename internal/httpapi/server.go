@@ -31,9 +31,10 @@ import (
 // MaxBodyBytes is the largest request body accepted (413 beyond).
 const MaxBodyBytes = 64 << 10
 
-// MaxHeaderBytes is the largest request header block accepted — request line and header
-// fields as sent — (431 problem+json beyond). The http.Server in front must allow more
-// (ServerMaxHeaderBytes) for this check to see such requests at all.
+// MaxHeaderBytes is the largest request header block `todo-api serve` accepts — request line
+// and header fields as sent — (Options.MaxHeaderBytes; 431 problem+json beyond). The
+// http.Server in front must allow more (ServerMaxHeaderBytes) for the check to see such
+// requests at all.
 const MaxHeaderBytes = 32 << 10
 
 // ServerMaxHeaderBytes is what the http.Server should read of a header block: twice
@@ -63,6 +64,9 @@ type Options struct {
 	Version string
 	// Now is the clock "overdue" is computed with; nil is time.Now (tests set it).
 	Now func() time.Time
+	// MaxHeaderBytes, when positive, refuses larger request header blocks with a 431
+	// problem (serve: the MaxHeaderBytes constant). 0 leaves the limit to the http.Server.
+	MaxHeaderBytes int
 }
 
 // Server is the HTTP handler of the service.
@@ -104,10 +108,12 @@ func New(o Options) (*Server, error) {
 		}),
 		requestIDMiddleware,
 		s.accessLog,
-		headerLimit,
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
 		keepBodyOpen,
 	)
+	if o.MaxHeaderBytes > 0 {
+		e.Use(headerLimit(o.MaxHeaderBytes))
+	}
 	if len(o.CORSAllowedOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  o.CORSAllowedOrigins,
@@ -157,25 +163,27 @@ func (unclosableBody) Close() error { return nil }
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// headerLimit refuses a request whose header block is over MaxHeaderBytes with 431.
-func headerLimit(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		// As sent: "METHOD target PROTO\r\n", then "Key: value\r\n" per field.
-		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
-		for k, vs := range r.Header {
-			for _, v := range vs {
-				n += len(k) + len(v) + 4
+// headerLimit refuses a request whose header block is over max bytes with 431.
+func headerLimit(max int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			// As sent: "METHOD target PROTO\r\n", then "Key: value\r\n" per field.
+			n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+			for k, vs := range r.Header {
+				for _, v := range vs {
+					n += len(k) + len(v) + 4
+				}
 			}
+			if r.Host != "" && r.Header.Get("Host") == "" { // net/http moves Host out of Header
+				n += len("Host") + len(r.Host) + 4
+			}
+			if n > max {
+				return newProblem(http.StatusRequestHeaderFieldsTooLarge, typeBlank,
+					fmt.Sprintf("The request's header block is %d bytes, over the %d KiB allowed.", n, max>>10))
+			}
+			return next(c)
 		}
-		if r.Host != "" && r.Header.Get("Host") == "" { // net/http moves Host out of Header
-			n += len("Host") + len(r.Host) + 4
-		}
-		if n > MaxHeaderBytes {
-			return newProblem(http.StatusRequestHeaderFieldsTooLarge, typeBlank,
-				fmt.Sprintf("The request's header block is %d bytes, over the %d KiB allowed.", n, MaxHeaderBytes>>10))
-		}
-		return next(c)
 	}
 }
 
