@@ -158,7 +158,7 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 			if sc == "single" && r.RPS > peakSingle {
 				peakSingle = r.RPS
 			}
-			if _, ok := boundScripts[sc]; ok {
+			if _, ok := boundScripts[sc]; ok && b.s.bounds {
 				b.logf("bound: pgbench %s at %d clients", sc, c)
 				tps, pgCPU, err := b.measureBound(ctx, sc, boundScripts[sc], "postgres", c)
 				if err != nil {
