@@ -3,14 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"net/http"
 	"text/tabwriter"
 )
-
-func drain(res *http.Response) (int64, error) {
-	defer res.Body.Close()
-	return io.Copy(io.Discard, res.Body)
-}
 
 // print writes the one-screen table.
 func (r *results) print(w io.Writer) {
