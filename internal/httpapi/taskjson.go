@@ -100,8 +100,9 @@ func (r taskJSON) write(w http.ResponseWriter) error {
 	*bp = b
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	// With its length known, net/http sends the body as it is, in one or two writes; without
-	// it a page (tens of KiB) went chunked, one write per 4 KiB (make bench, list's CPU).
+	// With its length known, net/http sends a page (tens of KiB, more than it buffers) as it
+	// is, without chunk framing and the closing chunk's extra write. make bench showed no
+	// CPU difference beyond noise; it is kept because it is the plainer framing.
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("ETag", r.etag)
 	if r.location != "" {

@@ -189,7 +189,7 @@ func TestTaskJSONHeaders(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Content-Length is the one header added: net/http sets it on small bodies by itself,
-		// and without it a page went chunked.
+		// and without it a page goes chunked.
 		if cl := got.Header().Get("Content-Length"); cl != strconv.Itoa(got.Body.Len()) {
 			t.Fatalf("Content-Length %q, body %d bytes", cl, got.Body.Len())
 		}
