@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	tuneGC(cfg, logger)
 
 	if !*noMigrate {
 		dsn := cfg.DatabaseURL
@@ -61,6 +63,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
 	return serveWith(ctx, cfg, verifier, ln, logger, serveExtras{})
+}
+
+// tuneGC applies serve's collector defaults where GOGC or GOMEMLIMIT left them to it.
+func tuneGC(cfg config.Config, logger *slog.Logger) {
+	if cfg.GCPercent != 0 {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
+	if cfg.MemoryLimit != 0 {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
+	if cfg.GCPercent != 0 || cfg.MemoryLimit != 0 {
+		logger.Debug("garbage collector", "gogc", cfg.GCPercent, "memory_limit", cfg.MemoryLimit)
+	}
 }
 
 // serveExtras adapt serveWith to `dev`; `serve` uses none.

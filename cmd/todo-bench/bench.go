@@ -158,7 +158,7 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 			if sc == "single" && r.RPS > peakSingle {
 				peakSingle = r.RPS
 			}
-			if _, ok := boundScripts[sc]; ok {
+			if _, ok := boundScripts[sc]; ok && b.s.bounds {
 				b.logf("bound: pgbench %s at %d clients", sc, c)
 				tps, pgCPU, err := b.measureBound(ctx, sc, boundScripts[sc], "postgres", c)
 				if err != nil {
@@ -178,8 +178,9 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 			res.Rows = append(res.Rows, r)
 		}
 	}
-	b.logf("open loop: single at half the peak rate (%.0f/s)", peakSingle/2)
-	ol, err := runOpenLoop(ctx, b.base, b.users, peakSingle/2, b.s.duration)
+	b.logf("open loop: single at half the peak rate (%.0f/s) over %d connections", peakSingle/2, b.s.openLoopConns)
+	b.settle()
+	ol, err := runOpenLoop(ctx, b.base, b.users, peakSingle/2, b.s.duration, b.s.openLoopConns)
 	if err != nil {
 		return nil, err
 	}

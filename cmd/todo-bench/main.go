@@ -34,6 +34,8 @@ type settings struct {
 	outDir              string
 	profile             bool
 	superuser           bool
+	bounds              bool
+	openLoopConns       int
 }
 
 func main() {
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&conns, "conns", "16,64", "connection counts")
 	fs.StringVar(&s.outDir, "out", ".bench", "folder for results (JSON) and profiles")
 	fs.BoolVar(&s.profile, "profile", false, "save CPU and allocation profiles of the server under list, single and mix")
+	fs.IntVar(&s.openLoopConns, "openloop-conns", 64, "connections (one worker each) of the open-loop run")
+	fs.BoolVar(&s.bounds, "bounds", true, "measure the pgbench bounds (false: the API alone, for quicker A/B runs)")
 	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which skips row-level security (only to measure what it costs, with -tags bench_no_rls)")
 	if err := fs.Parse(args); err != nil {
 		return err

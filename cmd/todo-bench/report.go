@@ -3,14 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"net/http"
 	"text/tabwriter"
 )
-
-func drain(res *http.Response) (int64, error) {
-	defer res.Body.Close()
-	return io.Copy(io.Discard, res.Body)
-}
 
 // print writes the one-screen table.
 func (r *results) print(w io.Writer) {
@@ -36,8 +30,8 @@ func (r *results) print(w io.Writer) {
 	}
 	tw.Flush()
 	if ol := r.OpenLoop; ol != nil {
-		fmt.Fprintf(w, "\nopen loop, single at %.0f req/s (half the peak): sent %d, errors %d, p50 %.2f ms, p99 %.2f ms, p99/p50 %.2f\n",
-			ol.Rate, ol.Sent, ol.Errors, ol.P50ms, ol.P99ms, ol.P99OverP50)
+		fmt.Fprintf(w, "\nopen loop, single at %.0f req/s (half the peak) over %d connections: sent %d, errors %d, p50 %.2f ms, p99 %.2f ms, p99/p50 %.2f (sent late by: p50 %.2f ms, p99 %.2f ms)\n",
+			ol.Rate, ol.Conns, ol.Sent, ol.Errors, ol.P50ms, ol.P99ms, ol.P99OverP50, ol.SendLagP50ms, ol.SendLagP99ms)
 	}
 	for _, p := range r.Profiles {
 		fmt.Fprintln(w, "profile:", p)

@@ -37,6 +37,14 @@ func TestLoad(t *testing.T) {
 			if c.JWTIssuer != "" || c.JWTAudience != "" || c.CORSAllowedOrigins != nil {
 				t.Errorf("unset values got filled: %+v", c)
 			}
+			if c.GCPercent != DefaultGCPercent || c.MemoryLimit != DefaultMemoryLimit {
+				t.Errorf("GC defaults: %d %d", c.GCPercent, c.MemoryLimit)
+			}
+		}},
+		{"GCFromTheEnvironmentWins", with("GOGC", "off", "GOMEMLIMIT", "1GiB"), "", func(t *testing.T, c Config) {
+			if c.GCPercent != 0 || c.MemoryLimit != 0 {
+				t.Errorf("serve would override the runtime's GOGC/GOMEMLIMIT: %d %d", c.GCPercent, c.MemoryLimit)
+			}
 		}},
 		{"BetterAuthURLFillsThree", map[string]string{"DATABASE_URL": "postgres://x/y", "BETTER_AUTH_URL": "https://app.example.com/some/path/"}, "", func(t *testing.T, c Config) {
 			if c.JWKSURL != "https://app.example.com/some/path/api/auth/jwks" {

@@ -5,13 +5,15 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
 // TestRegisterTypesScansAlike: with RegisterTypes, uuid values, NULLs and the store's reads
-// come out as they do with pgx's own type map.
+// come out as they do with pgx's own type map, and uuid parameters (values, pointers, nil)
+// reach the server as the same values.
 func TestRegisterTypesScansAlike(t *testing.T) {
 	t.Parallel()
 	url := dbtest.NewURL(t)
@@ -32,6 +34,9 @@ func TestRegisterTypesScansAlike(t *testing.T) {
 	if err := RegisterTypes(t.Context(), fast); err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := fast.TypeMap().PlanEncode(pgtype.UUIDOID, pgtype.BinaryFormatCode, uuid.UUID{}).(encodeUUID); !ok {
+		t.Error("uuid.UUID parameters do not take the direct plan")
+	}
 	const sql = `SELECT $1::uuid, NULL::uuid, NULL::uuid, $1::uuid, $1::uuid::text`
 	want := uuid.MustParse("0190b5c2-7d3e-7a1b-9c4d-5e6f7a8b9c0d")
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeCacheDescribe, pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol} {
@@ -51,6 +56,16 @@ func TestRegisterTypesScansAlike(t *testing.T) {
 		if errA != nil || errB != nil || a.id != b.id || a.keep != b.keep || (a.null == nil) != (b.null == nil) ||
 			a.ptr == nil || b.ptr == nil || *a.ptr != *b.ptr || a.text != b.text || b.id != want {
 			t.Errorf("%v: pgx %+v %v, RegisterTypes %+v %v", mode, a, errA, b, errB)
+		}
+		params := func(conn *pgx.Conn) (s [3]string, null bool, err error) {
+			err = conn.QueryRow(t.Context(), `SELECT $1::uuid::text, $2::uuid::text, $3::uuid IS NULL, $4::uuid::text`, mode,
+				want, &want, (*uuid.UUID)(nil), uuid.Nil).Scan(&s[0], &s[1], &null, &s[2])
+			return s, null, err
+		}
+		sa, na, errA := params(plain)
+		sb, nb, errB := params(fast)
+		if errA != nil || errB != nil || sa != sb || na != nb || !nb || sb[0] != want.String() || sb[1] != want.String() || sb[2] != uuid.Nil.String() {
+			t.Errorf("%v: parameters: pgx %v %v %v, RegisterTypes %v %v %v", mode, sa, na, errA, sb, nb, errB)
 		}
 	}
 
