@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // CI-safe limits: the first initdb takes a few seconds on two slow cores.
@@ -32,7 +34,7 @@ func startDev(t *testing.T, dataDir, addr string) (*proc, string) {
 // crash, and never leave a PostgreSQL server behind.
 func TestDev(t *testing.T) {
 	t.Parallel()
-	dataDir := filepath.Join(reachableTempDir(t), "data")
+	dataDir := filepath.Join(proctest.ReachableTempDir(t), "data")
 	pidFile := filepath.Join(dataDir, "postgres", "postmaster.pid")
 	// Whatever happens to the test, no server survives it (registered first: runs last).
 	t.Cleanup(func() {
@@ -42,7 +44,7 @@ func TestDev(t *testing.T) {
 			waitGone(t, pid, 30*time.Second)
 		}
 	})
-	addr := freeAddr(t)
+	addr := proctest.FreeAddr(t)
 	base := "http://" + addr
 
 	dev, token := startDev(t, dataDir, addr)
@@ -98,7 +100,7 @@ func TestDev(t *testing.T) {
 	})
 
 	t.Run("SecondDevOnTheSameDirSaysSoAndExits", func(t *testing.T) {
-		second := startProc(t, "second todo-api dev", []string{"LISTEN_ADDR=" + freeAddr(t)}, syscall.SIGTERM,
+		second := startProc(t, "second todo-api dev", []string{"LISTEN_ADDR=" + proctest.FreeAddr(t)}, syscall.SIGTERM,
 			[]string{binary(t), "dev", "--data-dir", dataDir})
 		if code := second.wait(t, 30*time.Second); code != 2 {
 			t.Fatalf("second dev exit %d, want 2", code)

@@ -23,6 +23,7 @@ import (
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/config"
 	"github.com/todo-api/todo-api/internal/devissuer"
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // The real binary, built once per test run by binary() into binDir (removed by TestMain).
@@ -60,16 +61,7 @@ func binary(t *testing.T) string {
 }
 
 func buildBinary() (string, error) {
-	path := filepath.Join(binDir, "todo-api")
-	args := []string{"build", "-o", path, "-ldflags", "-X main.version=" + testVersion}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command("go", append(args, ".")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %w\n%s", err, out)
-	}
-	return path, nil
+	return proctest.BuildServe(binDir, "todo-api", proctest.Race, "-ldflags", "-X main.version="+testVersion)
 }
 
 // runInProcess calls run with a getenv map and no process environment; it returns the exit
@@ -184,7 +176,7 @@ func TestDevSetupProblemsExitTwo(t *testing.T) {
 	t.Run("NoPostgreSQLBinaries", func(t *testing.T) {
 		t.Parallel()
 		cmd := exec.Command(binary(t), "dev", "--data-dir", t.TempDir())
-		cmd.Env = []string{"PATH=/nonexistent", "PG_BINDIR=" + t.TempDir(), "LISTEN_ADDR=" + freeAddr(t)}
+		cmd.Env = []string{"PATH=/nonexistent", "PG_BINDIR=" + t.TempDir(), "LISTEN_ADDR=" + proctest.FreeAddr(t)}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		err := cmd.Run()
@@ -269,30 +261,6 @@ func TestPoolConfigExecMode(t *testing.T) {
 	} else if ce := new(config.Error); !errors.As(err, &ce) || ce.Var != "DATABASE_URL" {
 		t.Fatalf("bad URL error %v does not name DATABASE_URL", err)
 	}
-}
-
-// freeAddr returns 127.0.0.1:PORT with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// reachableTempDir is t.TempDir made searchable by others: as root, PostgreSQL and PgBouncer
-// run as the postgres user and must get through it.
-func reachableTempDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // processAlive reports whether pid is a process that has not exited (a zombie has).

@@ -24,6 +24,7 @@ import (
 	"github.com/todo-api/todo-api/db/migrations"
 	"github.com/todo-api/todo-api/internal/authtest"
 	"github.com/todo-api/todo-api/internal/pgcluster"
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // poolerHostName is a Neon-style pooled host name, resolved to 127.0.0.1 inside the test's
@@ -131,7 +132,7 @@ func throwawayCluster(t *testing.T) *pgcluster.Cluster {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	c, err := pgcluster.Start(ctx, pgcluster.Options{
-		DataDir:   filepath.Join(reachableTempDir(t), "pg"),
+		DataDir:   filepath.Join(proctest.ReachableTempDir(t), "pg"),
 		Settings:  map[string]string{"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "200"},
 		Ephemeral: true,
 		Logf:      t.Logf,
@@ -158,8 +159,8 @@ func throwawayCluster(t *testing.T) *pgcluster.Cluster {
 // transactions of one client land on different server connections, as they do under load.
 func startPgBouncer(t *testing.T, bin string, pgPort int) int {
 	t.Helper()
-	dir := reachableTempDir(t)
-	_, port, _ := net.SplitHostPort(freeAddr(t))
+	dir := proctest.ReachableTempDir(t)
+	_, port, _ := net.SplitHostPort(proctest.FreeAddr(t))
 	userlist := filepath.Join(dir, "userlist.txt")
 	ini := filepath.Join(dir, "pgbouncer.ini")
 	// auth_type trust still wants each user in auth_file; the throwaway cluster trusts us too.
@@ -239,7 +240,7 @@ func ownHostsFile(t *testing.T, host string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	hosts := filepath.Join(reachableTempDir(t), "hosts")
+	hosts := filepath.Join(proctest.ReachableTempDir(t), "hosts")
 	if err := os.WriteFile(hosts, []byte("127.0.0.1 localhost\n127.0.0.1 "+host+"\n"), 0o644); err != nil {
 		return nil, err
 	}
@@ -272,7 +273,7 @@ func startServe(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix [
 
 func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string) *server {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := proctest.FreeAddr(t)
 	env := []string{
 		"DATABASE_URL=" + dbURL,
 		"JWKS_URL=" + iss.JWKSURL(),

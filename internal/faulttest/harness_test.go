@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/todo-api/todo-api/internal/authtest"
 	"github.com/todo-api/todo-api/internal/pgcluster"
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // The binaries under test: built on first use into binDir (removed by TestMain), or
@@ -70,7 +70,7 @@ func binary(t testing.TB, kind binaryKind) string {
 		return p
 	}
 	build := buildPlain
-	if kind == withRace && raceBuild {
+	if kind == withRace && proctest.Race {
 		build = buildRace
 	}
 	path, err := build()
@@ -82,17 +82,11 @@ func binary(t testing.TB, kind binaryKind) string {
 
 // buildBinary builds cmd/todo-api.
 func buildBinary(race bool) (string, error) {
-	path := filepath.Join(binDir, "todo-api")
-	args := []string{"build", "-o", path}
+	name := "todo-api"
 	if race {
-		path += "-race"
-		args = []string{"build", "-race", "-o", path}
+		name += "-race"
 	}
-	cmd := exec.Command("go", append(args, "github.com/todo-api/todo-api/cmd/todo-api")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %w\n%s", err, out)
-	}
-	return path, nil
+	return proctest.BuildServe(binDir, name, race)
 }
 
 // database is a PostgreSQL cluster of one test, which the test may stop and start, with the
@@ -258,8 +252,8 @@ type apiProc struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{}
-	err  error         // Wait's result, once done is closed
-	logs *lockedBuffer // stdout and stderr of every process started
+	err  error                  // Wait's result, once done is closed
+	logs *proctest.LockedBuffer // stdout and stderr of every process started
 }
 
 // startAPI starts the service (the build of kind) on db and iss with the settings in extra
@@ -272,7 +266,7 @@ func startAPI(t testing.TB, kind binaryKind, db *database, iss *authtest.Issuer,
 		"JWKS_URL":             iss.JWKSURL(),
 		"JWT_ISSUER":           iss.IssuerName(),
 		"JWT_AUDIENCE":         iss.Audience(),
-		"LISTEN_ADDR":          freeAddr(t),
+		"LISTEN_ADDR":          proctest.FreeAddr(t),
 		"RATE_LIMIT_PER_USER":  "0",
 		"DB_ACQUIRE_TIMEOUT":   "1s",
 		"DB_STATEMENT_TIMEOUT": "2s",
@@ -282,7 +276,7 @@ func startAPI(t testing.TB, kind binaryKind, db *database, iss *authtest.Issuer,
 	for k, v := range extra {
 		settings[k] = v
 	}
-	a := &apiProc{bin: binary(t, kind), addr: settings["LISTEN_ADDR"], logs: &lockedBuffer{}}
+	a := &apiProc{bin: binary(t, kind), addr: settings["LISTEN_ADDR"], logs: &proctest.LockedBuffer{}}
 	a.env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	for k, v := range settings {
 		a.env = append(a.env, k+"="+v)
@@ -606,35 +600,6 @@ func (w *writeLoad) firstCreatedAfter(since time.Time) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// freeAddr returns 127.0.0.1:PORT with a port that was free a moment ago.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// lockedBuffer collects a process's output from several writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 func lastLines(s string, n int) string {

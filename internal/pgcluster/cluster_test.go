@@ -16,23 +16,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // testSettings make throwaway clusters start and work fast.
 var testSettings = map[string]string{"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
-
-// reachableTempDir is t.TempDir made searchable by the postgres user (it is 0700 by default,
-// which matters when the tests run as root).
-func reachableTempDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 func testContext(t *testing.T) context.Context {
 	t.Helper()
@@ -93,7 +82,7 @@ func stop(t *testing.T, c *Cluster) {
 
 func TestClusterLifecycle(t *testing.T) {
 	t.Parallel()
-	dataDir := filepath.Join(reachableTempDir(t), "data")
+	dataDir := filepath.Join(proctest.ReachableTempDir(t), "data")
 	c := startCluster(t, Options{DataDir: dataDir, Database: "app"})
 
 	t.Run("ServesTheDatabaseItWasAskedFor", func(t *testing.T) {
@@ -176,7 +165,7 @@ func assertKept(t *testing.T, connString string) {
 
 func TestStalePostmasterPID(t *testing.T) {
 	t.Parallel()
-	dataDir := filepath.Join(reachableTempDir(t), "data")
+	dataDir := filepath.Join(proctest.ReachableTempDir(t), "data")
 	c := startCluster(t, Options{DataDir: dataDir})
 	port := c.Port()
 	stop(t, c)
@@ -255,7 +244,7 @@ func unrelatedLivePID(t *testing.T) int {
 
 func TestSecondStartOnRunningDirIsAlreadyRunning(t *testing.T) {
 	t.Parallel()
-	dataDir := filepath.Join(reachableTempDir(t), "data")
+	dataDir := filepath.Join(proctest.ReachableTempDir(t), "data")
 	c := startCluster(t, Options{DataDir: dataDir})
 
 	// Also on the server's own, fixed port: the directory's owner matters, not the port.
@@ -281,7 +270,7 @@ func TestSecondStartOnRunningDirIsAlreadyRunning(t *testing.T) {
 
 func TestEphemeralRefusesADirectoryWithFiles(t *testing.T) {
 	t.Parallel()
-	dir := reachableTempDir(t)
+	dir := proctest.ReachableTempDir(t)
 	precious := filepath.Join(dir, "precious.txt")
 	if err := os.WriteFile(precious, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)
@@ -303,7 +292,7 @@ func TestStartOnTakenPortNamesThePort(t *testing.T) {
 	defer l.Close()
 	port := l.Addr().(*net.TCPAddr).Port
 
-	_, err = Start(testContext(t), Options{DataDir: filepath.Join(reachableTempDir(t), "data"), Port: port})
+	_, err = Start(testContext(t), Options{DataDir: filepath.Join(proctest.ReachableTempDir(t), "data"), Port: port})
 	if !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), strconv.Itoa(port)) {
 		t.Fatalf("Start on taken port %d: %v", port, err)
 	}
@@ -311,7 +300,7 @@ func TestStartOnTakenPortNamesThePort(t *testing.T) {
 
 func TestLongDataDirGetsShortSocketDir(t *testing.T) {
 	t.Parallel()
-	dataDir := reachableTempDir(t)
+	dataDir := proctest.ReachableTempDir(t)
 	for len(dataDir) <= maxSocketDirLen {
 		dataDir = filepath.Join(dataDir, "a-rather-long-directory-name")
 	}
@@ -335,7 +324,7 @@ const helperEnv = "PGCLUSTER_TEST_EPHEMERAL_DIR"
 // cluster and panics: the watchdog must stop the server and delete its directory.
 func TestEphemeralClusterDiesWithProcess(t *testing.T) {
 	t.Parallel()
-	parent := reachableTempDir(t)
+	parent := proctest.ReachableTempDir(t)
 	dir := filepath.Join(parent, "throwaway")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -398,7 +387,7 @@ func exists(path string) bool {
 
 func TestInitdbFallsBackToLocaleC(t *testing.T) {
 	t.Parallel()
-	c, err := newCluster(Options{DataDir: filepath.Join(reachableTempDir(t), "data"), Settings: testSettings, Logf: t.Logf})
+	c, err := newCluster(Options{DataDir: filepath.Join(proctest.ReachableTempDir(t), "data"), Settings: testSettings, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package securitytest
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/todo-api/todo-api/internal/authtest"
 	"github.com/todo-api/todo-api/internal/dbtest"
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // The limits that live in the real http.Server of cmd/todo-api (ReadHeaderTimeout,
@@ -50,16 +49,9 @@ func (s *served) logs() string {
 // buildBinary builds cmd/todo-api into dir, with -race when the tests run with it.
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "todo-api")
-	args := []string{"build", "-o", bin}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", append(args, "github.com/todo-api/todo-api/cmd/todo-api")...).CombinedOutput()
+	bin, err := proctest.BuildServe(dir, "todo-api", proctest.Race)
 	if err != nil {
-		t.Fatalf("go build ./cmd/todo-api: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
