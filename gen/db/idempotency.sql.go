@@ -56,11 +56,11 @@ type IdempotencyGetRow struct {
 	Response    []byte
 }
 
-func (q *Queries) IdempotencyGet(ctx context.Context, arg IdempotencyGetParams) (IdempotencyGetRow, error) {
+func (q *Queries) IdempotencyGet(ctx context.Context, arg IdempotencyGetParams) (*IdempotencyGetRow, error) {
 	row := q.db.QueryRow(ctx, idempotencyGet, arg.UserID, arg.Namespace, arg.Key)
 	var i IdempotencyGetRow
 	err := row.Scan(&i.RequestHash, &i.Response)
-	return i, err
+	return &i, err
 }
 
 const idempotencyPurgeExpired = `-- name: IdempotencyPurgeExpired :exec

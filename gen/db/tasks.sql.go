@@ -26,19 +26,19 @@ type TagListRow struct {
 	Count int64
 }
 
-func (q *Queries) TagList(ctx context.Context, userID string) ([]TagListRow, error) {
+func (q *Queries) TagList(ctx context.Context, userID string) ([]*TagListRow, error) {
 	rows, err := q.db.Query(ctx, tagList, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TagListRow{}
+	items := []*TagListRow{}
 	for rows.Next() {
 		var i TagListRow
 		if err := rows.Scan(&i.Name, &i.Count); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ type TaskChangesRow struct {
 // The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
 // the position (after_ts, after_id) — a position without an id is "after every change at
 // after_ts" (the exclusive updated_after).
-func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]TaskChangesRow, error) {
+func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]*TaskChangesRow, error) {
 	rows, err := q.db.Query(ctx, taskChanges,
 		arg.UserID,
 		arg.AfterTs,
@@ -82,7 +82,7 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskChangesRow{}
+	items := []*TaskChangesRow{}
 	for rows.Next() {
 		var i TaskChangesRow
 		if err := rows.Scan(
@@ -111,7 +111,7 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]Tas
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ type TaskCreateParams struct {
 // Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
 // now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
 // next occurrence (see 0006_recurrence.sql).
-func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, error) {
+func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
 		arg.ID,
@@ -188,7 +188,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (Task, e
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskDelete = `-- name: TaskDelete :execrows
@@ -259,7 +259,7 @@ type TaskGetParams struct {
 	ID     uuid.UUID
 }
 
-func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) {
+func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskGet, arg.UserID, arg.ID)
 	var i Task
 	err := row.Scan(
@@ -286,7 +286,7 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (Task, error) 
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskMove = `-- name: TaskMove :one
@@ -306,7 +306,7 @@ type TaskMoveParams struct {
 }
 
 // Gives the task its new position — the caller holds the user's clock and passes its value.
-func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error) {
+func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskMove,
 		arg.Position,
 		arg.Now,
@@ -338,7 +338,7 @@ func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (Task, error
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskPositionAfter = `-- name: TaskPositionAfter :one
@@ -378,13 +378,13 @@ type TaskRepeatDueParams struct {
 // The user's live tasks among ids that are completed, repeat, and have no next occurrence
 // yet: those a completion must give one (in the order of ids). The caller holds the user's
 // clock, so no other write of the user's runs until it commits.
-func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([]Task, error) {
+func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([]*Task, error) {
 	rows, err := q.db.Query(ctx, taskRepeatDue, arg.UserID, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Task{}
+	items := []*Task{}
 	for rows.Next() {
 		var i Task
 		if err := rows.Scan(
@@ -413,7 +413,7 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -445,7 +445,7 @@ type TaskRestoreParams struct {
 // Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
 // A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 // one deleted too long ago.
-func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task, error) {
+func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskRestore, arg.UserID, arg.ID)
 	var i Task
 	err := row.Scan(
@@ -472,7 +472,7 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (Task,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one
@@ -500,7 +500,7 @@ type TaskSetCompletedParams struct {
 
 // Sets completed — a task that already has the value keeps its timestamps and version
 // (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
-func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedParams) (Task, error) {
+func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskSetCompleted, arg.Completed, arg.UserID, arg.ID)
 	var i Task
 	err := row.Scan(
@@ -527,7 +527,7 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskSetNext = `-- name: TaskSetNext :execrows
@@ -576,11 +576,11 @@ type TaskStatsRow struct {
 // overdue: not completed, and due before now on the caller's wall clock: a task with a due
 // time once that time has passed, one without once its date has (today and now_local are
 // the current date and time in the caller's time zone).
-func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (TaskStatsRow, error) {
+func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (*TaskStatsRow, error) {
 	row := q.db.QueryRow(ctx, taskStats, arg.Today, arg.NowLocal, arg.UserID)
 	var i TaskStatsRow
 	err := row.Scan(&i.Total, &i.Completed, &i.Overdue)
-	return i, err
+	return &i, err
 }
 
 const taskToggle = `-- name: TaskToggle :one
@@ -604,7 +604,7 @@ type TaskToggleParams struct {
 	ID     uuid.UUID
 }
 
-func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, error) {
+func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskToggle, arg.UserID, arg.ID)
 	var i Task
 	err := row.Scan(
@@ -631,7 +631,7 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (Task, e
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
@@ -693,7 +693,7 @@ type TaskUpdateParams struct {
 
 // Changes the fields whose set_ flag is true (PUT sets all, PATCH those present). With
 // if_versions, only a task whose version is one of them is changed (If-Match).
-func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, error) {
+func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskUpdate,
 		arg.SetTitle,
 		arg.Title,
@@ -740,7 +740,7 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (Task, e
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
 	)
-	return i, err
+	return &i, err
 }
 
 const userClockGet = `-- name: UserClockGet :one
@@ -757,11 +757,11 @@ type UserClockGetRow struct {
 
 // The user's clock (null before the user's first write), where the user's purged tombstones
 // end (null before the first purge) and the database's time.
-func (q *Queries) UserClockGet(ctx context.Context, userID string) (UserClockGetRow, error) {
+func (q *Queries) UserClockGet(ctx context.Context, userID string) (*UserClockGetRow, error) {
 	row := q.db.QueryRow(ctx, userClockGet, userID)
 	var i UserClockGetRow
 	err := row.Scan(&i.Now, &i.Last, &i.PurgedThrough)
-	return i, err
+	return &i, err
 }
 
 const userClockTick = `-- name: UserClockTick :one

@@ -49,19 +49,19 @@ type TaskBulkAddTagsRow struct {
 // a CTE would read the tags as of the statement's start, before the clock's lock was
 // granted, and overwrite a concurrent change. Expressions on the row are re-evaluated on
 // the row's latest version.)
-func (q *Queries) TaskBulkAddTags(ctx context.Context, arg TaskBulkAddTagsParams) ([]TaskBulkAddTagsRow, error) {
+func (q *Queries) TaskBulkAddTags(ctx context.Context, arg TaskBulkAddTagsParams) ([]*TaskBulkAddTagsRow, error) {
 	rows, err := q.db.Query(ctx, taskBulkAddTags, arg.Tags, arg.UserID, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskBulkAddTagsRow{}
+	items := []*TaskBulkAddTagsRow{}
 	for rows.Next() {
 		var i TaskBulkAddTagsRow
 		if err := rows.Scan(&i.ID, &i.Fits); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ type TaskListCreatedAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]TaskListCreatedAscRow, error) {
+func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]*TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
 		arg.UserID,
 		arg.Completed,
@@ -77,7 +77,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListCreatedAscRow{}
+	items := []*TaskListCreatedAscRow{}
 	for rows.Next() {
 		var i TaskListCreatedAscRow
 		if err := rows.Scan(
@@ -107,7 +107,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ type TaskListCreatedDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]TaskListCreatedDescRow, error) {
+func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]*TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
 		arg.UserID,
 		arg.Completed,
@@ -180,7 +180,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListCreatedDescRow{}
+	items := []*TaskListCreatedDescRow{}
 	for rows.Next() {
 		var i TaskListCreatedDescRow
 		if err := rows.Scan(
@@ -210,7 +210,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ type TaskListDueDateAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]TaskListDueDateAscRow, error) {
+func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]*TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
 		arg.UserID,
 		arg.Completed,
@@ -283,7 +283,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListDueDateAscRow{}
+	items := []*TaskListDueDateAscRow{}
 	for rows.Next() {
 		var i TaskListDueDateAscRow
 		if err := rows.Scan(
@@ -313,7 +313,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -366,7 +366,7 @@ type TaskListDueDateDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]TaskListDueDateDescRow, error) {
+func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]*TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
 		arg.UserID,
 		arg.Completed,
@@ -386,7 +386,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListDueDateDescRow{}
+	items := []*TaskListDueDateDescRow{}
 	for rows.Next() {
 		var i TaskListDueDateDescRow
 		if err := rows.Scan(
@@ -416,7 +416,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -469,7 +469,7 @@ type TaskListPositionAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]TaskListPositionAscRow, error) {
+func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionAsc,
 		arg.UserID,
 		arg.Completed,
@@ -489,7 +489,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListPositionAscRow{}
+	items := []*TaskListPositionAscRow{}
 	for rows.Next() {
 		var i TaskListPositionAscRow
 		if err := rows.Scan(
@@ -519,7 +519,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -572,7 +572,7 @@ type TaskListPositionDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]TaskListPositionDescRow, error) {
+func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]*TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
 		arg.UserID,
 		arg.Completed,
@@ -592,7 +592,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListPositionDescRow{}
+	items := []*TaskListPositionDescRow{}
 	for rows.Next() {
 		var i TaskListPositionDescRow
 		if err := rows.Scan(
@@ -622,7 +622,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -675,7 +675,7 @@ type TaskListPriorityAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]TaskListPriorityAscRow, error) {
+func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]*TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
 		arg.UserID,
 		arg.Completed,
@@ -695,7 +695,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListPriorityAscRow{}
+	items := []*TaskListPriorityAscRow{}
 	for rows.Next() {
 		var i TaskListPriorityAscRow
 		if err := rows.Scan(
@@ -725,7 +725,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -778,7 +778,7 @@ type TaskListPriorityDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]TaskListPriorityDescRow, error) {
+func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
 		arg.UserID,
 		arg.Completed,
@@ -798,7 +798,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListPriorityDescRow{}
+	items := []*TaskListPriorityDescRow{}
 	for rows.Next() {
 		var i TaskListPriorityDescRow
 		if err := rows.Scan(
@@ -828,7 +828,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -881,7 +881,7 @@ type TaskListTitleAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]TaskListTitleAscRow, error) {
+func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]*TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
 		arg.UserID,
 		arg.Completed,
@@ -901,7 +901,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListTitleAscRow{}
+	items := []*TaskListTitleAscRow{}
 	for rows.Next() {
 		var i TaskListTitleAscRow
 		if err := rows.Scan(
@@ -931,7 +931,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -984,7 +984,7 @@ type TaskListTitleDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]TaskListTitleDescRow, error) {
+func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]*TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
 		arg.UserID,
 		arg.Completed,
@@ -1004,7 +1004,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListTitleDescRow{}
+	items := []*TaskListTitleDescRow{}
 	for rows.Next() {
 		var i TaskListTitleDescRow
 		if err := rows.Scan(
@@ -1034,7 +1034,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -1087,7 +1087,7 @@ type TaskListUpdatedAscRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]TaskListUpdatedAscRow, error) {
+func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]*TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
 		arg.UserID,
 		arg.Completed,
@@ -1107,7 +1107,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListUpdatedAscRow{}
+	items := []*TaskListUpdatedAscRow{}
 	for rows.Next() {
 		var i TaskListUpdatedAscRow
 		if err := rows.Scan(
@@ -1137,7 +1137,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -1190,7 +1190,7 @@ type TaskListUpdatedDescRow struct {
 
 // Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
 // (the last row's sort_key and id) continue after a page.
-func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]TaskListUpdatedDescRow, error) {
+func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]*TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
 		arg.UserID,
 		arg.Completed,
@@ -1210,7 +1210,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TaskListUpdatedDescRow{}
+	items := []*TaskListUpdatedDescRow{}
 	for rows.Next() {
 		var i TaskListUpdatedDescRow
 		if err := rows.Scan(
@@ -1240,7 +1240,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, &i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

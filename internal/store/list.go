@@ -69,7 +69,7 @@ func adapt[P ~struct {
 }, R ~struct {
 	Task    db.Task
 	SortKey string
-}](run func(*db.Queries, context.Context, P) ([]R, error)) listFunc {
+}](run func(*db.Queries, context.Context, P) ([]*R, error)) listFunc {
 	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]Task, string, error) {
 		rows, err := run(q, ctx, P(p))
 		if err != nil {
@@ -78,11 +78,12 @@ func adapt[P ~struct {
 		// Straight to tasks: one copy of a page, not two (make bench, alloc profile).
 		var key string
 		if n := int(p.RowLimit); n >= 2 && len(rows) >= n {
-			key = db.TaskListCreatedAscRow(rows[n-2]).SortKey
+			key = db.TaskListCreatedAscRow(*rows[n-2]).SortKey
 		}
 		tasks := make([]Task, len(rows))
 		for i := range rows {
-			tasks[i] = fromRow(db.TaskListCreatedAscRow(rows[i]).Task)
+			row := db.TaskListCreatedAscRow(*rows[i])
+			tasks[i] = fromRow(&row.Task)
 		}
 		return tasks, key, nil
 	}

@@ -21,8 +21,8 @@ import (
 // and the write; then the read of a next occurrence, if the task has one, and COMMIT. A
 // write that turns out to need a next occurrence is rolled back and run again in a
 // transaction of its own (withTx), which reads, creates and commits as one.
-func (s *Store) completing(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
-	var row db.Task
+func (s *Store) completing(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (*db.Task, error)) (Task, error) {
+	var row *db.Task
 	var live *uuid.UUID
 	err := s.txPipeline(ctx, userID,
 		[]step{{run: func(ctx context.Context, q *db.Queries) error {
@@ -60,7 +60,7 @@ var errCreateNext = errors.New("the write needs a next occurrence")
 
 // completingTx is completing in one transaction that reads as it goes (withTx): write, then
 // the next occurrence if the task needs one, then the read of the one it has.
-func (s *Store) completingTx(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (db.Task, error)) (Task, error) {
+func (s *Store) completingTx(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (*db.Task, error)) (Task, error) {
 	var task Task
 	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := write(ctx, q)
@@ -82,7 +82,7 @@ func (s *Store) completingTx(ctx context.Context, userID string, complete bool, 
 }
 
 // dueForNext reports whether a completion must give row its next occurrence.
-func dueForNext(row db.Task) bool {
+func dueForNext(row *db.Task) bool {
 	return row.Completed && row.Repeat != db.TaskRepeatNone && row.NextID == nil && row.DeletedAt == nil
 }
 
@@ -106,7 +106,7 @@ func nextOccurrences(ctx context.Context, q *db.Queries, userID string, ids []uu
 // returns its id; if row has one already, that one's. The caller's transaction holds the
 // user's clock (every write of the user's tasks takes it first), so no other write of the
 // user's can race this; TaskSetNext's "only once" is the backstop.
-func createNext(ctx context.Context, q *db.Queries, userID string, row db.Task) (uuid.UUID, error) {
+func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task) (uuid.UUID, error) {
 	if row.DueDate == nil { // tasks_repeat_needs_date makes this unreachable
 		return uuid.Nil, fmt.Errorf("repeating task %s has no due date: %w", row.ID, ErrInvalid)
 	}

@@ -81,7 +81,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 		}
 		params.AfterTs, params.AfterID = &ts, &p.After.ID
 	}
-	var rows []db.TaskChangesRow
+	var rows []*db.TaskChangesRow
 	read := func(ctx context.Context, q *db.Queries) error {
 		var err error
 		rows, err = q.TaskChanges(ctx, params)
@@ -115,7 +115,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	}
 	tasks := make([]Task, len(rows))
 	for i, r := range rows {
-		tasks[i] = fromRow(r.Task)
+		tasks[i] = fromRow(&r.Task)
 	}
 	if more {
 		last := tasks[len(tasks)-1]
@@ -131,8 +131,11 @@ func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (T
 	var task Task
 	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
+		if err != nil {
+			return err
+		}
 		task = fromRow(row)
-		return err
+		return nil
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("restore task: %w", err)

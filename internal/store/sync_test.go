@@ -445,7 +445,7 @@ func (c *syncClient) check(t *testing.T, pool *pgxpool.Pool, user string) {
 	}
 	want := map[uuid.UUID]string{}
 	for _, r := range stored {
-		want[r.ID] = render(fromRow(r))
+		want[r.ID] = render(fromRow(&r))
 	}
 	got := map[uuid.UUID]string{}
 	for id, task := range c.tasks {

@@ -100,7 +100,7 @@ type TagCount struct {
 	Count int64
 }
 
-func fromRow(r db.Task) Task {
+func fromRow(r *db.Task) Task {
 	t := Task{
 		ID:          r.ID,
 		Title:       r.Title,
@@ -176,8 +176,11 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
 		row, err := insertAtTop(ctx, q, userID, &params)
+		if err != nil {
+			return err
+		}
 		task = fromRow(row)
-		return err
+		return nil
 	}
 	if idemKey == "" {
 		err = s.createPipelined(ctx, userID, &params, &task)
@@ -217,26 +220,26 @@ func readFirstPosition(ctx context.Context, q *db.Queries, userID string, first 
 }
 
 // insertBefore inserts params at a position before first.
-func insertBefore(ctx context.Context, q *db.Queries, params *db.TaskCreateParams, first string) (db.Task, error) {
+func insertBefore(ctx context.Context, q *db.Queries, params *db.TaskCreateParams, first string) (*db.Task, error) {
 	var err error
 	if params.Position, err = fracindex.Between("", first); err != nil {
-		return db.Task{}, fmt.Errorf("position before %q: %w", first, err)
+		return nil, fmt.Errorf("position before %q: %w", first, err)
 	}
 	row, err := q.TaskCreate(ctx, *params)
 	if err != nil {
-		return db.Task{}, fmt.Errorf("insert task: %w", err)
+		return nil, fmt.Errorf("insert task: %w", err)
 	}
 	return row, nil
 }
 
 // insertAtTop inserts params at the top of userID's manual order; q is a transaction.
-func insertAtTop(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) (db.Task, error) {
+func insertAtTop(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) (*db.Task, error) {
 	if err := tickClock(ctx, q, userID, params); err != nil {
-		return db.Task{}, err
+		return nil, err
 	}
 	var first string
 	if err := readFirstPosition(ctx, q, userID, &first); err != nil {
-		return db.Task{}, err
+		return nil, err
 	}
 	return insertBefore(ctx, q, params, first)
 }
@@ -253,8 +256,11 @@ func (s *Store) createPipelined(ctx context.Context, userID string, params *db.T
 		func() ([]step, error) {
 			return []step{{run: func(ctx context.Context, q *db.Queries) error {
 				row, err := insertBefore(ctx, q, params, first)
+				if err != nil {
+					return err
+				}
 				*task = fromRow(row)
-				return err
+				return nil
 			}}}, nil
 		})
 }
@@ -321,8 +327,11 @@ func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task,
 	var task Task
 	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		if err != nil {
+			return err
+		}
 		task = fromRow(row)
-		return err
+		return nil
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("get task: %w", err)
@@ -347,7 +356,7 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	task, err := s.completing(ctx, userID, c.SetCompleted && f.Completed, func(ctx context.Context, q *db.Queries) (db.Task, error) {
+	task, err := s.completing(ctx, userID, c.SetCompleted && f.Completed, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
 		return q.TaskUpdate(ctx, params)
 	})
 	if err != nil && pre != nil && isNotFound(err) {
@@ -374,7 +383,7 @@ func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userI
 // TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, true, func(ctx context.Context, q *db.Queries) (db.Task, error) {
+	task, err := s.completing(ctx, userID, true, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
 		return q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
 	})
 	if err != nil {
@@ -387,7 +396,7 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 // value is returned unchanged. Completing a repeating task creates its next occurrence,
 // also when it was completed already (see completing).
 func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
-	task, err := s.completing(ctx, userID, completed, func(ctx context.Context, q *db.Queries) (db.Task, error) {
+	task, err := s.completing(ctx, userID, completed, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
 		return q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
 	})
 	if err != nil {
