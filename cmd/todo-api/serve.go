@@ -97,6 +97,14 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 	defer pool.Close()
 
 	st := store.New(pool, store.Options{AcquireTimeout: cfg.DBAcquireTimeout, StatementTimeout: cfg.DBStatementTimeout})
+	switch active, err := st.DetectRowSecurity(ctx); {
+	case err != nil:
+		logger.Warn("row-level security: could not tell whether it binds this role; sending app.user_id with every statement", "err", err)
+	case !active:
+		logger.Warn("row-level security does not bind this database role (superuser or BYPASSRLS): only the queries' own user_id predicates isolate users; statements go without app.user_id")
+	default:
+		logger.Info("row-level security binds this database role")
+	}
 	h, err := httpapi.New(httpapi.Options{
 		Store:              st,
 		Auth:               authn,

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -513,4 +514,59 @@ func TestEveryUserTableHasRowLevelSecurity(t *testing.T) {
 		t.Fatalf("found the user tables %v; the query is missing some", tables)
 	}
 	t.Logf("user tables: %v", tables)
+}
+
+// settingLog counts the statements, batched or not, that set app.user_id.
+type settingLog struct{ n atomic.Int32 }
+
+func (l *settingLog) count(sql string) {
+	if strings.Contains(sql, "set_config('"+UserSetting+"'") {
+		l.n.Add(1)
+	}
+}
+
+func (l *settingLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	l.count(data.SQL)
+	return ctx
+}
+func (l *settingLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (l *settingLog) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+func (l *settingLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
+	l.count(data.SQL)
+}
+func (l *settingLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// TestDetectRowSecurity: a role row-level security binds keeps getting app.user_id with its
+// statements; a role it does not bind (the tests' BYPASSRLS role) stops getting it, and both
+// still read and write the caller's tasks.
+func TestDetectRowSecurity(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.NewURL(t)
+	for _, tc := range []struct {
+		name   string
+		url    string
+		active bool
+	}{
+		{"BoundRole", appRoleURL(t, dbURL), true},
+		{"BypassingRole", dbURL, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &settingLog{}
+			s := New(newPool(t, tc.url, func(c *pgxpool.Config) { c.ConnConfig.Tracer = log }), Options{})
+			active, err := s.DetectRowSecurity(t.Context())
+			if err != nil || active != tc.active {
+				t.Fatalf("DetectRowSecurity = %v, %v; want %v", active, err, tc.active)
+			}
+			user := "detect-" + tc.name
+			task := create(t, s, user, TaskFields{Title: "mine"})
+			if got, err := s.TaskGet(t.Context(), user, task.ID); err != nil || got.ID != task.ID {
+				t.Fatalf("read back: %+v, %v", got, err)
+			}
+			if n := log.n.Load(); (n > 0) != tc.active {
+				t.Fatalf("%d statements set %s; want some: %v", n, UserSetting, tc.active)
+			}
+		})
+	}
 }

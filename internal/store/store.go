@@ -73,6 +73,26 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	return &Store{pool: pool, opts: opts, skipUserSetting: !sendUserSetting}
 }
 
+// DetectRowSecurity asks PostgreSQL whether row-level security binds the pool's role
+// (row_security_active on tasks) and, when it does not — a superuser, a BYPASSRLS role, or a
+// database without the policies — stops sending app.user_id with each statement: the setting
+// would change nothing there and costs a statement per round trip. It reports whether row-level
+// security is active. On an error the store keeps sending the setting. Call it before the
+// store is used, not while.
+func (s *Store) DetectRowSecurity(ctx context.Context) (bool, error) {
+	var active bool
+	err := s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+		return conn.QueryRow(ctx, "SELECT row_security_active('tasks')").Scan(&active)
+	})
+	if err != nil {
+		return true, fmt.Errorf("detect row-level security: %w", err)
+	}
+	if !active {
+		s.skipUserSetting = true
+	}
+	return active, nil
+}
+
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
