@@ -273,9 +273,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	r := oneTask(http.StatusOK, t, etag(t.Version))
-	r.link = nextOccurrenceLink(t)
-	return r, nil
+	return writtenTask(t), nil
 }
 
 func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
@@ -298,9 +296,7 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	r := oneTask(http.StatusOK, t, etag(t.Version))
-	r.link = nextOccurrenceLink(t)
-	return r, nil
+	return writtenTask(t), nil
 }
 
 func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
@@ -328,9 +324,7 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	if err != nil {
 		return nil, err
 	}
-	r := oneTask(http.StatusOK, t, etag(t.Version))
-	r.link = nextOccurrenceLink(t)
-	return r, nil
+	return writtenTask(t), nil
 }
 
 func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {

@@ -69,6 +69,14 @@ type taskJSON struct {
 	link     *string // Link, when set
 }
 
+// writtenTask is the 200 of a write to one task (PUT, PATCH, /complete): the task, its ETag
+// and, when it has a live next occurrence, the Link to it.
+func writtenTask(t store.Task) taskJSON {
+	r := oneTask(http.StatusOK, t, etag(t.Version))
+	r.link = nextOccurrenceLink(t)
+	return r
+}
+
 func oneTask(status int, t store.Task, etag string) taskJSON {
 	return taskJSON{status: status, tasks: []store.Task{t}, one: true, etag: etag}
 }
