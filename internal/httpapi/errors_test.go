@@ -218,7 +218,6 @@ func TestErrorsRequestID(t *testing.T) {
 func TestErrorsDatabaseUnavailableIs503(t *testing.T) {
 	t.Parallel()
 	f := setup(t, apitest.Options{StoreOptions: store.Options{AcquireTimeout: 100 * time.Millisecond}})
-	task := f.createA(t, map[string]any{"title": "x"})
 
 	// Hold every connection of the pool, as a database that stopped answering would.
 	var held []*pgxpool.Conn
@@ -229,13 +228,21 @@ func TestErrorsDatabaseUnavailableIs503(t *testing.T) {
 		held = nil
 	}
 	t.Cleanup(release) // before the pool closes, which waits for them, even if the test fails
-	for range f.Pool.Config().MaxConns {
-		c, err := f.Pool.Acquire(context.Background())
-		if err != nil {
-			t.Fatalf("acquire: %v", err)
+	holdAll := func() {
+		for range f.Pool.Config().MaxConns {
+			c, err := f.Pool.Acquire(context.Background())
+			if err != nil {
+				t.Fatalf("acquire: %v", err)
+			}
+			held = append(held, c)
 		}
-		held = append(held, c)
 	}
+	// Dial every connection first, without the 100 ms bound: on a busy machine opening one
+	// can take longer, and the task below must not be refused for that.
+	holdAll()
+	release()
+	task := f.createA(t, map[string]any{"title": "x"})
+	holdAll()
 	for _, req := range everyRoute(task.Id) {
 		req.Token = f.tokA
 		r := f.Do(t, req)
