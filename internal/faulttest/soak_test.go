@@ -675,8 +675,8 @@ func (s *soak) summary(elapsed time.Duration) string {
 	var b strings.Builder
 	classes := map[string]int{}
 	var took, steadyTook []time.Duration
-	steady503 := 0
-	var steady503At []string
+	steady503, steadyLost := 0, 0
+	var steady503At, steadyLostAt []string
 	for _, o := range s.outcomes {
 		switch {
 		case o.status == 0:
@@ -702,6 +702,12 @@ func (s *soak) summary(elapsed time.Duration) string {
 				steady503At = append(steady503At, o.op+" at "+clock(o.at.Sub(s.start)))
 			}
 		}
+		if o.status == 0 && s.steady(o.at) {
+			steadyLost++
+			if len(steadyLostAt) < 5 {
+				steadyLostAt = append(steadyLostAt, o.op+" at "+clock(o.at.Sub(s.start)))
+			}
+		}
 	}
 	fmt.Fprintf(&b, "\n==== SOAK SUMMARY ====================================================================\n")
 	fmt.Fprintf(&b, "%v with %d users, one request each per %v (target %.0f/s); a fault every %v\n",
@@ -711,11 +717,14 @@ func (s *soak) summary(elapsed time.Duration) string {
 		fmt.Fprintf(&b, "  %s %d", k, classes[k])
 	}
 	fmt.Fprintf(&b, "\n          (404: foreign-task probes; 401: unknown-kid probes)\n")
-	fmt.Fprintf(&b, "latency   all: p50 %v  p99 %v  max %v;  outside fault windows: p50 %v  p99 %v  max %v  (%d x 503)\n",
+	fmt.Fprintf(&b, "latency   all: p50 %v  p99 %v  max %v;  outside fault windows: p50 %v  p99 %v  max %v  (%d x 503, %d no answer)\n",
 		percentile(took, 50).Round(100*time.Microsecond), percentile(took, 99).Round(100*time.Microsecond), percentile(took, 100).Round(time.Millisecond),
-		percentile(steadyTook, 50).Round(100*time.Microsecond), percentile(steadyTook, 99).Round(100*time.Microsecond), percentile(steadyTook, 100).Round(time.Millisecond), steady503)
+		percentile(steadyTook, 50).Round(100*time.Microsecond), percentile(steadyTook, 99).Round(100*time.Microsecond), percentile(steadyTook, 100).Round(time.Millisecond), steady503, steadyLost)
 	if steady503 > 0 {
 		fmt.Fprintf(&b, "          503 outside fault windows: %s\n", strings.Join(steady503At, ", "))
+	}
+	if steadyLost > 0 {
+		fmt.Fprintf(&b, "          no answer outside fault windows: %s\n", strings.Join(steadyLostAt, ", "))
 	}
 	fmt.Fprintf(&b, "faults:\n")
 	for _, f := range s.faults {
