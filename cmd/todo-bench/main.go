@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&s.profile, "profile", false, "save CPU and allocation profiles of the server under list, single and mix")
 	fs.IntVar(&s.openLoopConns, "openloop-conns", 64, "connections (one worker each) of the open-loop run")
 	fs.BoolVar(&s.bounds, "bounds", true, "measure the pgbench bounds (false: the API alone, for quicker A/B runs)")
-	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which skips row-level security (only to measure what it costs, with -tags bench_no_rls)")
+	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which row-level security does not bind (serve then sends no app.user_id): to measure what row-level security costs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -175,9 +175,7 @@ func headerLimit(max int) echo.MiddlewareFunc {
 					n += len(k) + len(v) + 4
 				}
 			}
-			if r.Host != "" && r.Header.Get("Host") == "" { // net/http moves Host out of Header
-				n += len("Host") + len(r.Host) + 4
-			}
+			n += len("Host") + len(r.Host) + 4 // net/http moves Host out of Header
 			if n > max {
 				return newProblem(http.StatusRequestHeaderFieldsTooLarge, typeBlank,
 					fmt.Sprintf("The request's header block is %d bytes, over the %d KiB allowed.", n, max>>10))

@@ -28,7 +28,7 @@ const setUserSQL = "SELECT set_config('" + UserSetting + "', $1, true)"
 // transaction, like UserSetting, and goes in the same statement.
 const (
 	setUserCustomPlanSQL = "SELECT set_config('" + UserSetting + "', $1, true), set_config('plan_cache_mode', 'force_custom_plan', true)"
-	setCustomPlanSQL     = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)" // builds without UserSetting
+	setCustomPlanSQL     = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)" // without UserSetting (skipUserSetting)
 )
 
 // settingSQL reports whether sql is one of the settings rlsConn sends before a statement.
@@ -58,7 +58,7 @@ type rlsConn struct {
 	inTx       bool
 	set        bool // inTx only: the setting is in place
 	customPlan bool // plan with the values (listing statements)
-	noUser     bool // only the plan setting (a bench_no_rls build)
+	noUser     bool // only the plan setting (a role row-level security does not bind)
 }
 
 // scoped returns the queries for userID on conn. inTx says conn is a transaction;

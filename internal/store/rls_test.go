@@ -233,7 +233,8 @@ func TestRowLevelSecurity(t *testing.T) {
 	})
 
 	t.Run("StoreWithoutTheSettingFindsNothing", func(t *testing.T) {
-		// What the bench_no_rls build does: with row-level security on, it breaks everything.
+		// Why DetectRowSecurity skips the setting only for roles row-level security does not
+		// bind: for one it binds, a store without the setting finds nothing.
 		off := New(app, Options{})
 		off.skipUserSetting = true
 		if _, err := off.TaskGet(ctx, b, bTask.ID); !errors.Is(err, ErrNotFound) {

@@ -56,9 +56,9 @@ type Options struct {
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
-	// skipUserSetting sends the statements without set_config(app.user_id), to measure what
-	// row-level security costs (see rls.go); row-level security then hides every row from a
-	// role it binds.
+	// skipUserSetting sends the statements without set_config(app.user_id): set by
+	// DetectRowSecurity for a role row-level security does not bind, where the setting would
+	// change nothing. (On a role it binds, every row would be hidden.)
 	skipUserSetting bool
 }
 
@@ -70,7 +70,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.StatementTimeout <= 0 {
 		opts.StatementTimeout = 5 * time.Second
 	}
-	return &Store{pool: pool, opts: opts, skipUserSetting: !sendUserSetting}
+	return &Store{pool: pool, opts: opts}
 }
 
 // DetectRowSecurity asks PostgreSQL whether row-level security binds the pool's role
