@@ -501,6 +501,11 @@ func (l *queryLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.Tr
 	return ctx
 }
 
+// settingSQL reports whether sql is one of the settings the store sends before a statement.
+func settingSQL(sql string) bool {
+	return sql == setUserSQL || sql == setUserCustomPlanSQL || sql == setCustomPlanSQL
+}
+
 func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // TraceBatchQuery records the statements of a batch, leaving out the store's set_config.

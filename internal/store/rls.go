@@ -31,11 +31,6 @@ const (
 	setCustomPlanSQL     = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)" // without UserSetting (skipUserSetting)
 )
 
-// settingSQL reports whether sql is one of the settings rlsConn sends before a statement.
-func settingSQL(sql string) bool {
-	return sql == setUserSQL || sql == setUserCustomPlanSQL || sql == setCustomPlanSQL
-}
-
 // dbConn is what rlsConn runs on: a pooled connection or a transaction.
 type dbConn interface {
 	db.DBTX
