@@ -107,7 +107,7 @@ run: build ## Run the service locally: its own PostgreSQL cluster and a developm
 	./bin/todo-api dev
 
 # The web front end (web/: Next.js, Better Auth, @todo-api/client by path). Its packages are
-# pinned in web/package-lock.json; web/stack runs the whole product (see its doc comment).
+# pinned in web/package-lock.json; cmd/todo-stack runs the whole product (see its doc comment).
 WEB_DIR  := web
 WEB_DEPS := $(WEB_DIR)/node_modules/.package-lock.json
 
@@ -118,7 +118,7 @@ $(WEB_DEPS): $(WEB_DIR)/package-lock.json
 .PHONY: run-web
 run-web: build $(WEB_DEPS) ## The whole product: PostgreSQL (./.data/web), the API trusting Better Auth, the web app; prints the URL
 	node $(WEB_DIR)/scripts/build.mjs
-	go build -o bin/todo-stack ./$(WEB_DIR)/stack
+	go build -o bin/todo-stack ./cmd/todo-stack
 	./bin/todo-stack
 
 .PHONY: test-go

@@ -49,10 +49,10 @@ export function timed(what, fn) {
 /** prepare builds the API and the stack runner (go build) and the web app (when its sources changed). */
 export function prepare() {
   mkdirSync(binDir, { recursive: true });
-  timed("go build (todo-api, stack)", () => {
+  timed("go build (todo-api, todo-stack)", () => {
     for (const [out, pkg] of [
       ["todo-api", "./cmd/todo-api"],
-      ["stack", "./web/stack"],
+      ["todo-stack", "./cmd/todo-stack"],
     ]) {
       execFileSync("go", ["build", "-o", path.join(binDir, out), pkg], { cwd: repoDir, stdio: "inherit" });
     }
@@ -65,7 +65,7 @@ export function prepare() {
  */
 
 /**
- * startStack runs web/stack with a throwaway cluster and free ports and resolves once the
+ * startStack runs cmd/todo-stack with a throwaway cluster and free ports and resolves once the
  * API and the web app answer. Its logs (and the servers') go to test-results/logs/.
  * @returns {Promise<Stack>}
  */
@@ -74,7 +74,7 @@ export async function startStack() {
   mkdirSync(logDir, { recursive: true });
   const stderr = openSync(path.join(logDir, "stack.log"), "w");
   const child = spawn(
-    path.join(binDir, "stack"),
+    path.join(binDir, "todo-stack"),
     [
       "-ephemeral",
       "-host", "127.0.0.1",
@@ -90,7 +90,7 @@ export async function startStack() {
     { cwd: repoDir, stdio: ["pipe", "pipe", stderr] },
   );
   const pid = child.pid;
-  if (pid === undefined) throw new Error("could not start web/stack");
+  if (pid === undefined) throw new Error("could not start cmd/todo-stack");
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
 
   let stopping = /** @type {Promise<void> | undefined} */ (undefined);
@@ -117,9 +117,9 @@ export async function startStack() {
   const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) });
   const ready = new Promise((resolve, reject) => {
     lines.once("line", (l) => resolve(JSON.parse(l)));
-    void exited.then((code) => reject(new Error(`web/stack exited (${code}) before it was ready: see ${path.join(logDir, "stack.log")}`)));
+    void exited.then((code) => reject(new Error(`cmd/todo-stack exited (${code}) before it was ready: see ${path.join(logDir, "stack.log")}`)));
   });
-  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("web/stack was not ready within 3 minutes")), 180_000).unref());
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("cmd/todo-stack was not ready within 3 minutes")), 180_000).unref());
   try {
     const info = /** @type {{ web: string, api: string }} */ (await Promise.race([ready, timeout]));
     return { web: info.web, api: info.api, stop };

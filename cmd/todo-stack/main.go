@@ -1,8 +1,8 @@
-// Command stack runs the whole product on this machine: a PostgreSQL cluster (from the
+// Command todo-stack runs the whole product on this machine: a PostgreSQL cluster (from the
 // machine's own binaries, see internal/pgcluster) with one database for the API and one for
-// Better Auth, the web app (`next start`, a production build) and the API (`todo-api serve`)
-// trusting the web app's Better Auth. `make run-web` uses it, and so does the end-to-end
-// suite (web/e2e), with -ephemeral and free ports.
+// Better Auth, the web app in web/ (`next start`, a production build) and the API
+// (`todo-api serve`) trusting the web app's Better Auth. `make run-web` builds and runs it,
+// and so does the end-to-end suite (web/e2e/harness.mjs), with -ephemeral and free ports.
 //
 // Order: PostgreSQL, then the web app (it migrates Better Auth's tables when it starts), then
 // the API once the web app's JWKS answers. Ctrl-C or SIGTERM stops them in reverse order, each
@@ -40,7 +40,7 @@ func main() {
 	// on the main thread, which ends only with the process.
 	runtime.LockOSThread()
 	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "stack:", err)
+		fmt.Fprintln(os.Stderr, "todo-stack:", err)
 		os.Exit(1)
 	}
 }
@@ -172,7 +172,7 @@ func run() error {
 
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(os.Stderr, "stack: stopping")
+		fmt.Fprintln(os.Stderr, "todo-stack: stopping")
 		return nil
 	case name := <-exited:
 		return fmt.Errorf("the %s server exited; stopping the rest", name)
@@ -208,7 +208,7 @@ func startDatabase(ctx context.Context, o options) (*pgcluster.Cluster, string, 
 			dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			if err := c.Destroy(dctx); err != nil {
-				logf("stack: remove the throwaway cluster: %v", err)
+				logf("todo-stack: remove the throwaway cluster: %v", err)
 			}
 			_ = os.RemoveAll(tmp)
 		}
@@ -237,7 +237,7 @@ func startDatabase(ctx context.Context, o options) (*pgcluster.Cluster, string, 
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := c.Stop(sctx); err != nil {
-			logf("stack: stop PostgreSQL: %v", err)
+			logf("todo-stack: stop PostgreSQL: %v", err)
 		}
 	}
 	return c, secret, stopCluster, nil
@@ -268,7 +268,7 @@ func pickPort(want int) (int, error) {
 			l.Close()
 			return want, nil
 		}
-		fmt.Fprintf(os.Stderr, "stack: port %d is taken, picking another\n", want)
+		fmt.Fprintf(os.Stderr, "todo-stack: port %d is taken, picking another\n", want)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -343,7 +343,7 @@ func (p *proc) stop(grace time.Duration) {
 		select {
 		case <-p.done:
 		case <-time.After(grace):
-			fmt.Fprintf(os.Stderr, "stack: the %s server did not stop within %s; killing it\n", p.name, grace)
+			fmt.Fprintf(os.Stderr, "todo-stack: the %s server did not stop within %s; killing it\n", p.name, grace)
 			_ = syscall.Kill(pgid, syscall.SIGKILL)
 			<-p.done
 		}
