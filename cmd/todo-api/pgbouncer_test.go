@@ -41,7 +41,7 @@ var (
 // Neon's -pooler endpoints run, in front of a throwaway cluster.
 func TestPgBouncer(t *testing.T) {
 	t.Parallel()
-	bin := pgbouncerBinary(t)
+	bin := proctest.FindTool(t, "pgbouncer", "apt-get install pgbouncer (.ci/run does)", "/usr/sbin")
 	cluster := throwawayCluster(t)
 	bouncerPort := startPgBouncer(t, bin, cluster.Port())
 	iss := authtest.NewIssuer(t)
@@ -61,8 +61,8 @@ func TestPgBouncer(t *testing.T) {
 		t.Parallel()
 		wrap, err := ownHostsFile(t, poolerHostName)
 		if err != nil {
-			// The detection itself is covered by TestPoolConfigExecMode.
-			t.Skipf("cannot resolve %s to 127.0.0.1 for the server alone: %v", poolerHostName, err)
+			// The detection itself is covered by TestPoolConfigExecMode; this runs it end to end.
+			proctest.MissingTool(t, fmt.Sprintf("cannot resolve %s to 127.0.0.1 for the server alone: %v", poolerHostName, err))
 		}
 		ensureDatabase(t, cluster, "flow_detected")
 		srv := startServe(t, "serve", pooled(poolerHostName, "flow_detected", ""), iss, wrap)
@@ -107,22 +107,6 @@ func TestPgBouncer(t *testing.T) {
 		}
 		apiFlow(t, []*client{newClient(t, a.base), newClient(t, b.base)}, iss)
 	})
-}
-
-// pgbouncerBinary finds PgBouncer; without it the test fails in CI and is skipped elsewhere.
-func pgbouncerBinary(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("pgbouncer"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/sbin/pgbouncer"); err == nil {
-		return "/usr/sbin/pgbouncer"
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("pgbouncer is not installed (.ci/run installs it: apt-get install pgbouncer)")
-	}
-	t.Skip("pgbouncer is not installed (apt-get install pgbouncer); CI runs this test")
-	return ""
 }
 
 // throwawayCluster starts a fast, disposable PostgreSQL that is removed at cleanup, and by

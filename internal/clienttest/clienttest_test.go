@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/todo-api/todo-api/internal/apitest"
 	"github.com/todo-api/todo-api/internal/dbtest"
+	"github.com/todo-api/todo-api/internal/proctest"
 )
 
 // tsDir is the TypeScript client package, relative to this package.
@@ -25,10 +25,11 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // and gets 401, 404 and 422 back as typed TodoApiErrors.
 func TestTypeScriptClient(t *testing.T) {
 	t.Parallel()
-	npm := requireTool(t, "npm")
-	requireTool(t, "node")
+	const node = "the TypeScript client test needs Node.js >= 20.19 and npm"
+	npm := proctest.FindTool(t, "npm", node)
+	proctest.FindTool(t, "node", node)
 	if _, err := os.Stat(filepath.Join(tsDir, "node_modules")); err != nil {
-		missing(t, "gen/ts/node_modules is missing: run `npm --prefix gen/ts ci` (make test does)")
+		proctest.MissingTool(t, "gen/ts/node_modules is missing: run `npm --prefix gen/ts ci` (make test does)")
 	}
 
 	// A stopped clock: collection ETags that move with the minute (stats) hold while the
@@ -53,26 +54,6 @@ func TestTypeScriptClient(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("the TypeScript client test failed (npm test in gen/ts): %v", err)
 	}
-}
-
-// requireTool returns the path of the named program, or skips the test without it (fails
-// under CI=true: CI must run this test).
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		missing(t, name+" is not on PATH: the TypeScript client test needs Node.js >= 20.19 and npm")
-	}
-	return p
-}
-
-// missing skips the test, or fails it when CI is true.
-func missing(t *testing.T, why string) {
-	t.Helper()
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatal(why)
-	}
-	t.Skip(why + " (under CI=true this fails)")
 }
 
 // logWriter returns a writer that passes each line to t.Log as it arrives: streamed with -v,

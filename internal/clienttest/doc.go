@@ -4,5 +4,5 @@
 // client through a task's whole life and its failure paths.
 //
 // The package has no code of its own; it needs Node.js and `npm --prefix gen/ts ci` (make
-// does it). Without them the test skips, except under CI=true, where it fails.
+// does it). Without them the test skips, except in CI, where it fails (proctest.MissingTool).
 package clienttest

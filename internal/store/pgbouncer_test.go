@@ -30,13 +30,9 @@ import (
 // not (the control at the end).
 func TestRLSBehindPgBouncerTransactionMode(t *testing.T) {
 	t.Parallel()
-	bin, err := exec.LookPath("pgbouncer")
-	if err != nil {
-		if _, serr := os.Stat("/usr/sbin/pgbouncer"); serr != nil {
-			t.Skip("pgbouncer is not installed (apt-get install pgbouncer): the batch's single Sync is what keeps set_config and the statement in one transaction, checked here only when it is")
-		}
-		bin = "/usr/sbin/pgbouncer"
-	}
+	// The batch's single Sync is what keeps set_config and the statement in one transaction
+	// behind a transaction pooler, which only this test checks.
+	bin := proctest.FindTool(t, "pgbouncer", "apt-get install pgbouncer (.ci/run does)", "/usr/sbin")
 	dbURL := dbtest.NewURL(t)
 	admin := newPool(t, dbURL, nil)
 	appURL := appRoleURL(t, dbURL)
