@@ -14,6 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
 
 	"github.com/todo-api/todo-api/db/migrations"
 	"github.com/todo-api/todo-api/internal/dbtest"
@@ -61,6 +63,23 @@ func emptyDatabase(t *testing.T) (string, *pgxpool.Pool) {
 		}
 	})
 	return u.String(), pool
+}
+
+// gooseProvider is a goose provider over the embedded migrations on dsn, for tests that step
+// through them one at a time (package migrate applies them all or rolls back one).
+func gooseProvider(t *testing.T, dsn string) *goose.Provider {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { sqlDB.Close() })
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func testLogger(t *testing.T) *slog.Logger {

@@ -7,10 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
 
-	"github.com/todo-api/todo-api/db/migrations"
 	"github.com/todo-api/todo-api/internal/fracindex"
 	"github.com/todo-api/todo-api/internal/migrate"
 )
@@ -22,16 +19,7 @@ import (
 func TestSyncOrderMigrationKeepsExistingData(t *testing.T) {
 	t.Parallel()
 	dsn, pool := emptyDatabase(t)
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB := stdlib.OpenDB(*cfg)
-	defer sqlDB.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := gooseProvider(t, dsn)
 	if _, err := p.UpTo(t.Context(), 1); err != nil {
 		t.Fatal(err)
 	}
