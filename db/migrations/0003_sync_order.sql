@@ -1,6 +1,6 @@
 -- +goose Up
--- Issue 8: a per-user write clock, soft delete with tombstones for the change feed, manual
--- order, and idempotency key namespaces.
+-- What the change feed, manual order and bulk actions stand on: a per-user write clock, soft
+-- delete with tombstones, a manual position per task, and idempotency key namespaces.
 --
 -- user_clocks holds, per user, the time of that user's latest write. Every statement that
 -- writes a user's tasks first takes this row (INSERT … ON CONFLICT DO UPDATE, in the same
@@ -9,9 +9,8 @@
 -- commit order and a client that syncs with updated_after=<the last updated_at it saw>
 -- never misses a write. The same value is the user's collection ETag.
 --
--- NOTE for 0002_row_level_security.sql (being written on main): user_clocks holds per-user
--- rows like tasks and idempotency_keys and needs the same policy
--- (USING/WITH CHECK user_id = current_setting('app.user_id')).
+-- user_clocks holds per-user rows like tasks and idempotency_keys, and has the same
+-- row-level security policy (0005_row_level_security.sql).
 --
 -- purged_through is where the user's purged tombstones end: the delete path removes
 -- tombstones older than 30 days and moves it to that cutoff. A feed request whose
@@ -62,7 +61,7 @@ ALTER TABLE tasks
 -- sort=position, keyset paged by (position, id) like every listing order.
 CREATE INDEX tasks_user_position ON tasks (user_id, position, id);
 -- A create replayed from its idempotency key answers with the task as first created: give
--- the saved responses their task's position, which the API's Task now always has.
+-- the saved responses their task's position, which every Task in the API has.
 UPDATE idempotency_keys SET response = jsonb_set(response, '{position}', to_jsonb(tasks.position))
 FROM tasks
 WHERE jsonb_typeof(idempotency_keys.response) = 'object'

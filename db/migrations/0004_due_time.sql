@@ -1,7 +1,7 @@
 -- +goose Up
--- Due times (issue 8, item 5): an optional wall-clock time on the due date, in the user's
--- own time zone, stored as given (like due_date, a civil value, not an instant). "Overdue"
--- compares it with the current wall-clock time in the zone the request names (?tz=).
+-- Due times: an optional wall-clock time on the due date, in the user's own time zone,
+-- stored as given (like due_date, a civil value, not an instant). "Overdue" compares it with
+-- the current wall-clock time in the zone the request names (?tz=).
 ALTER TABLE tasks
     ADD COLUMN due_time time,
     ADD CONSTRAINT tasks_due_time_needs_date CHECK (due_time IS NULL OR due_date IS NOT NULL),

@@ -1,8 +1,7 @@
 -- +goose Up
--- Repeating tasks (issue 8, item 6). repeat says how a task comes back: setting a repeating
--- task completed creates its next occurrence (a copy due one period later, internal/recurrence)
--- in the same transaction. A schedule runs from the due date, so repeat needs one, as
--- due_time does.
+-- Repeating tasks. repeat says how a task comes back: setting a repeating task completed
+-- creates its next occurrence (a copy due one period later, internal/recurrence) in the same
+-- transaction. A schedule runs from the due date, so repeat needs one, as due_time does.
 --
 -- next_id is the task's next occurrence, set once, in the transaction that creates it, by an
 -- UPDATE … WHERE next_id IS NULL: a task gets at most one, so a retried, concurrent or
@@ -25,7 +24,7 @@ ALTER TABLE tasks
     ADD CONSTRAINT tasks_repeat_anchor_day CHECK (repeat_anchor BETWEEN 29 AND 31);
 
 -- A create replayed from its idempotency key answers with the task as first created: give
--- the saved responses the repeat their task has, none (the API's Task now always has one).
+-- the saved responses the repeat their task has, none (every Task in the API has one).
 -- A backfill, so row-level security is lifted around it (see 0005_row_level_security.sql):
 -- as the tables' owner this UPDATE would otherwise see no row.
 ALTER TABLE idempotency_keys NO FORCE ROW LEVEL SECURITY;
