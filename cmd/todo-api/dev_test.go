@@ -21,13 +21,14 @@ const (
 	devStopLimit  = 60 * time.Second
 )
 
-// startDev runs `todo-api dev` on dataDir and addr and returns it with the token it printed.
-func startDev(t *testing.T, dataDir, addr string) (*proc, string) {
+// startDev runs `todo-api dev` on dataDir, on a port the kernel picks, and returns it with
+// the token it printed and its base URL. Every start moves to another port.
+func startDev(t *testing.T, dataDir string) (p *proc, token, base string) {
 	t.Helper()
-	p := startProc(t, "todo-api dev", []string{"LISTEN_ADDR=" + addr}, syscall.SIGTERM,
+	p = startProc(t, "todo-api dev", []string{"LISTEN_ADDR=" + proctest.AnyAddr}, syscall.SIGTERM,
 		[]string{binary(t), "dev", "--data-dir", dataDir})
-	token := strings.TrimPrefix(p.waitLine(t, "TOKEN=", devReadyLimit), "TOKEN=")
-	return p, token
+	token = strings.TrimPrefix(p.waitLine(t, "TOKEN=", devReadyLimit), "TOKEN=")
+	return p, token, p.waitServing(t, devReadyLimit)
 }
 
 // TestDev runs the real binary as a person would: start, use, stop, start again, survive a
@@ -44,10 +45,7 @@ func TestDev(t *testing.T) {
 			waitGone(t, pid, 30*time.Second)
 		}
 	})
-	addr := proctest.FreeAddr(t)
-	base := "http://" + addr
-
-	dev, token := startDev(t, dataDir, addr)
+	dev, token, base := startDev(t, dataDir)
 	c := newClient(t, base)
 	var taskID string
 
@@ -100,7 +98,7 @@ func TestDev(t *testing.T) {
 	})
 
 	t.Run("SecondDevOnTheSameDirSaysSoAndExits", func(t *testing.T) {
-		second := startProc(t, "second todo-api dev", []string{"LISTEN_ADDR=" + proctest.FreeAddr(t)}, syscall.SIGTERM,
+		second := startProc(t, "second todo-api dev", []string{"LISTEN_ADDR=" + proctest.AnyAddr}, syscall.SIGTERM,
 			[]string{binary(t), "dev", "--data-dir", dataDir})
 		if code := second.wait(t, 30*time.Second); code != 2 {
 			t.Fatalf("second dev exit %d, want 2", code)
@@ -130,7 +128,8 @@ func TestDev(t *testing.T) {
 	if err := os.WriteFile(pidFile, pidFileContents, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	dev, _ = startDev(t, dataDir, addr)
+	dev, _, base = startDev(t, dataDir)
+	c = newClient(t, base)
 	t.Run("StalePIDFileFromACrashIsRemoved", func(t *testing.T) {
 		if !strings.Contains(dev.Stderr(), "removing stale") {
 			t.Fatalf("no word of the stale postmaster.pid in the log:\n%s", dev.Stderr())
@@ -151,7 +150,8 @@ func TestDev(t *testing.T) {
 	if !processAlive(orphan) {
 		t.Fatalf("postmaster %d died with dev; this test expects it to survive SIGKILL", orphan)
 	}
-	dev, _ = startDev(t, dataDir, addr)
+	dev, _, base = startDev(t, dataDir)
+	c = newClient(t, base)
 	t.Run("NextRunTakesOverAServerLeftByAKilledDev", func(t *testing.T) {
 		waitGone(t, orphan, 5*time.Second)
 		list := c.do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/tasks", Token: token}).tasks(t)

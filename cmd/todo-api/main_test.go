@@ -176,7 +176,7 @@ func TestDevSetupProblemsExitTwo(t *testing.T) {
 	t.Run("NoPostgreSQLBinaries", func(t *testing.T) {
 		t.Parallel()
 		cmd := exec.Command(binary(t), "dev", "--data-dir", t.TempDir())
-		cmd.Env = []string{"PATH=/nonexistent", "PG_BINDIR=" + t.TempDir(), "LISTEN_ADDR=" + proctest.FreeAddr(t)}
+		cmd.Env = []string{"PATH=/nonexistent", "PG_BINDIR=" + t.TempDir(), "LISTEN_ADDR=" + proctest.AnyAddr}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		err := cmd.Run()
@@ -389,6 +389,30 @@ func (p *proc) waitLine(t *testing.T, prefix string, limit time.Duration) string
 			}
 		case <-timeout:
 			t.Fatalf("%s printed no %q within %s\nstderr:\n%s", p.name, prefix, limit, p.Stderr())
+		}
+	}
+}
+
+// waitServing waits for todo-api's "serving" log line and returns the base URL it names:
+// the tests start todo-api on proctest.AnyAddr, so the kernel picks its port. It fails the
+// test if the process exits or limit passes first.
+func (p *proc) waitServing(t *testing.T, limit time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		if addr, ok := proctest.ServingAddr(p.Stderr()); ok {
+			return "http://" + addr
+		}
+		select {
+		case <-p.done:
+			if addr, ok := proctest.ServingAddr(p.Stderr()); ok { // logged just before the exit
+				return "http://" + addr
+			}
+			t.Fatalf("%s exited (%v) before serving\nstderr:\n%s", p.name, p.err, p.Stderr())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not serving within %s\nstderr:\n%s", p.name, limit, p.Stderr())
 		}
 	}
 }

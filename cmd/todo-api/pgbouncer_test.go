@@ -141,35 +141,16 @@ func throwawayCluster(t *testing.T) *pgcluster.Cluster {
 // startPgBouncer runs PgBouncer in transaction pooling mode on a free loopback port in front
 // of the server on pgPort, and returns its port. Its pool is small, so that consecutive
 // transactions of one client land on different server connections, as they do under load.
+// PgBouncer cannot listen on port 0 and say which port it got: should another process take
+// the chosen port first, it is started again on another (proctest.StartOnFreeAddr).
 func startPgBouncer(t *testing.T, bin string, pgPort int) int {
 	t.Helper()
 	dir := proctest.ReachableTempDir(t)
-	_, port, _ := net.SplitHostPort(proctest.FreeAddr(t))
 	userlist := filepath.Join(dir, "userlist.txt")
 	ini := filepath.Join(dir, "pgbouncer.ini")
 	// auth_type trust still wants each user in auth_file; the throwaway cluster trusts us too.
-	files := map[string]string{
-		userlist: `"postgres" ""` + "\n",
-		ini: fmt.Sprintf(`[databases]
-* = host=127.0.0.1 port=%d
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = %s
-unix_socket_dir =
-auth_type = trust
-auth_file = %s
-pool_mode = transaction
-default_pool_size = 4
-max_client_conn = 500
-server_reset_query =
-ignore_startup_parameters = extra_float_digits
-`, pgPort, port, userlist),
-	}
-	for path, content := range files {
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(userlist, []byte(`"postgres" ""`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	var setup []func(*exec.Cmd)
 	if os.Geteuid() == 0 {
@@ -185,7 +166,30 @@ ignore_startup_parameters = extra_float_digits
 			c.Dir = "/"
 		})
 	}
-	p := startProc(t, "pgbouncer", nil, syscall.SIGKILL, []string{bin, ini}, setup...)
+	var p *proc
+	addr := proctest.StartOnFreeAddr(t, func(addr string) error {
+		_, port, _ := net.SplitHostPort(addr)
+		conf := fmt.Sprintf(`[databases]
+* = host=127.0.0.1 port=%d
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = %s
+unix_socket_dir =
+auth_type = trust
+auth_file = %s
+pool_mode = transaction
+default_pool_size = 4
+max_client_conn = 500
+server_reset_query =
+ignore_startup_parameters = extra_float_digits
+`, pgPort, port, userlist)
+		if err := os.WriteFile(ini, []byte(conf), 0o644); err != nil {
+			return err
+		}
+		p = startProc(t, "pgbouncer", nil, syscall.SIGKILL, []string{bin, ini}, setup...)
+		return p.waitListening(addr, 15*time.Second)
+	})
 	t.Cleanup(func() {
 		// Cleanups run last-in first-out: the servers using it have stopped. Stop it by its
 		// PID and make sure it is gone.
@@ -194,25 +198,35 @@ ignore_startup_parameters = extra_float_digits
 			t.Errorf("pgbouncer %d survived", p.pid())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
+	_, port, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(port)
+	return n
+}
+
+// waitListening waits until the process accepts connections on addr. If it exits first, the
+// error wraps proctest.ErrAddrInUse when its output says that another process had the port.
+func (p *proc) waitListening(addr string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
 	for {
-		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			conn.Close()
-			break
+			return nil
 		}
 		select {
 		case <-p.done:
-			t.Fatalf("pgbouncer exited: %v\n%s", p.err, p.Stderr())
+			out := p.output(&p.stdout) + p.Stderr()
+			if proctest.AddrInUse(out) {
+				return fmt.Errorf("%s exited: %v: %w", p.name, p.err, proctest.ErrAddrInUse)
+			}
+			return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, out)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("pgbouncer does not listen on %s: %v\n%s", port, err, p.Stderr())
+			return fmt.Errorf("%s does not listen on %s within %s: %v\n%s", p.name, addr, limit, err, p.Stderr())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	n, _ := strconv.Atoi(port)
-	return n
 }
 
 // ownHostsFile returns a command prefix that runs a program in a private mount namespace
@@ -243,7 +257,7 @@ func ownHostsFile(t *testing.T, host string) ([]string, error) {
 // server is one running `todo-api serve`.
 type server struct {
 	*proc
-	base string
+	base string // set by waitReady
 }
 
 // startServe starts `todo-api serve` against dbURL trusting iss and waits until /readyz
@@ -255,20 +269,21 @@ func startServe(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix [
 	return s
 }
 
+// startServeNoWait starts `todo-api serve` on a port the kernel picks (its log says which:
+// see waitReady), so that no other process can take the port first.
 func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string) *server {
 	t.Helper()
-	addr := proctest.FreeAddr(t)
 	env := []string{
 		"DATABASE_URL=" + dbURL,
 		"JWKS_URL=" + iss.JWKSURL(),
 		"JWT_ISSUER=" + iss.IssuerName(),
 		"JWT_AUDIENCE=" + iss.Audience(),
-		"LISTEN_ADDR=" + addr,
-		"LOG_FORMAT=text",
+		"LISTEN_ADDR=" + proctest.AnyAddr,
+		"LOG_FORMAT=text",       // with the default level, info: the "serving" line names the port
 		"RATE_LIMIT_PER_USER=0", // the test measures the pooler, not the limiter
 	}
 	argv := append(slices.Clone(prefix), binary(t), "serve")
-	s := &server{proc: startProc(t, name, env, syscall.SIGKILL, argv), base: "http://" + addr}
+	s := &server{proc: startProc(t, name, env, syscall.SIGKILL, argv)}
 	t.Cleanup(func() {
 		// Graceful stop first: exit 0 is part of the contract.
 		select {
@@ -284,10 +299,13 @@ func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, pr
 	return s
 }
 
-// waitReady polls /readyz until it answers 200.
+// waitReady waits for the server's "serving" log line, which names its address, then polls
+// /readyz until it answers 200.
 func (s *server) waitReady(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
+	const limit = 90 * time.Second
+	deadline := time.Now().Add(limit)
+	s.base = s.waitServing(t, limit)
 	hc := &http.Client{Timeout: 2 * time.Second}
 	for {
 		res, err := hc.Get(s.base + "/readyz")
@@ -303,7 +321,7 @@ func (s *server) waitReady(t *testing.T) {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready after 90s (last: %v)\n%s", s.name, err, s.Stderr())
+			t.Fatalf("%s not ready within %s (last: %v)\n%s", s.name, limit, err, s.Stderr())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -242,14 +242,16 @@ func few(s []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(s[:10], ", "), len(s)-10)
 }
 
-// apiProc is `todo-api serve` as a child process on a fixed loopback address, so that it can
-// be restarted where clients expect it.
+// apiProc is `todo-api serve` as a child process on a loopback address. It logs at level
+// warn, so no "serving" line says where it listens: each start picks a free port and starts
+// again on another should that port be taken first (proctest.StartOnFreeAddr). A restart
+// may therefore move it; clients ask URL for every request.
 type apiProc struct {
-	bin  string
-	addr string
-	env  []string
+	bin string
+	env []string
 
 	mu   sync.Mutex
+	addr string
 	cmd  *exec.Cmd
 	done chan struct{}
 	err  error                  // Wait's result, once done is closed
@@ -266,7 +268,6 @@ func startAPI(t testing.TB, kind binaryKind, db *database, iss *authtest.Issuer,
 		"JWKS_URL":             iss.JWKSURL(),
 		"JWT_ISSUER":           iss.IssuerName(),
 		"JWT_AUDIENCE":         iss.Audience(),
-		"LISTEN_ADDR":          proctest.FreeAddr(t),
 		"RATE_LIMIT_PER_USER":  "0",
 		"DB_ACQUIRE_TIMEOUT":   "1s",
 		"DB_STATEMENT_TIMEOUT": "2s",
@@ -276,7 +277,7 @@ func startAPI(t testing.TB, kind binaryKind, db *database, iss *authtest.Issuer,
 	for k, v := range extra {
 		settings[k] = v
 	}
-	a := &apiProc{bin: binary(t, kind), addr: settings["LISTEN_ADDR"], logs: &proctest.LockedBuffer{}}
+	a := &apiProc{bin: binary(t, kind), logs: &proctest.LockedBuffer{}}
 	a.env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	for k, v := range settings {
 		a.env = append(a.env, k+"="+v)
@@ -291,20 +292,31 @@ func startAPI(t testing.TB, kind binaryKind, db *database, iss *authtest.Issuer,
 	return a
 }
 
-// start starts a process on a.addr and waits until it is ready.
+// readyLimit bounds a start: migrations and the first JWKS fetch, under the race detector on
+// a busy machine.
+const readyLimit = 90 * time.Second
+
+// start starts a process on a free port and waits until it is ready.
 func (a *apiProc) start(t testing.TB) {
 	t.Helper()
+	proctest.StartOnFreeAddr(t, a.startOn)
+}
+
+// startOn starts a process listening on addr and waits until it is ready; the error wraps
+// proctest.ErrAddrInUse when the process exited because another one had taken addr.
+func (a *apiProc) startOn(addr string) error {
+	logStart := len(a.logs.String())
 	cmd := exec.Command(a.bin, "serve")
-	cmd.Env = a.env
+	cmd.Env = append(slices.Clone(a.env), "LISTEN_ADDR="+addr)
 	cmd.Stdout, cmd.Stderr = a.logs, a.logs
 	// Its own process group; killed if the test binary dies without cleaning up.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start todo-api: %v", err)
+		return fmt.Errorf("start todo-api: %w", err)
 	}
 	done := make(chan struct{})
 	a.mu.Lock()
-	a.cmd, a.done, a.err = cmd, done, nil
+	a.addr, a.cmd, a.done, a.err = addr, cmd, done, nil
 	a.mu.Unlock()
 	go func() {
 		err := cmd.Wait()
@@ -313,12 +325,23 @@ func (a *apiProc) start(t testing.TB) {
 		a.mu.Unlock()
 		close(done)
 	}()
-	a.waitReady(t, 30*time.Second)
+	err := a.ready(readyLimit)
+	if err != nil && a.exitErr() != nil && proctest.AddrInUse(a.logs.String()[logStart:]) {
+		return fmt.Errorf("todo-api on %s: %w", addr, proctest.ErrAddrInUse)
+	}
+	return err
 }
 
-// waitReady polls /readyz until 200.
+// waitReady polls /readyz until 200, failing the test if the process exits or limit passes.
 func (a *apiProc) waitReady(t testing.TB, limit time.Duration) {
 	t.Helper()
+	if err := a.ready(limit); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ready polls /readyz until 200; it fails if the process exits or limit passes first.
+func (a *apiProc) ready(limit time.Duration) error {
 	c := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(limit)
 	for {
@@ -327,23 +350,27 @@ func (a *apiProc) waitReady(t testing.TB, limit time.Duration) {
 			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		select {
 		case <-a.exited():
-			t.Fatalf("todo-api exited before it was ready (%v):\n%s", a.exitErr(), lastLines(a.logs.String(), 40))
+			return fmt.Errorf("todo-api exited before it was ready (%v):\n%s", a.exitErr(), lastLines(a.logs.String(), 40))
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("todo-api not ready after %s (last error %v):\n%s", limit, err, lastLines(a.logs.String(), 40))
+			return fmt.Errorf("todo-api not ready after %s (last error %v):\n%s", limit, err, lastLines(a.logs.String(), 40))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// URL is the service's base URL.
-func (a *apiProc) URL() string { return "http://" + a.addr }
+// URL is the service's base URL; a restart may change it.
+func (a *apiProc) URL() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return "http://" + a.addr
+}
 
 // PID is the running (or last) process's id.
 func (a *apiProc) PID() int {

@@ -1,12 +1,13 @@
 // Package proctest holds what the tests that start real processes share: building the
-// todo-api binary, a free loopback address, a temporary directory the postgres user can
-// reach, and a buffer several writers can share. It is used by tests only.
+// todo-api binary, starting children on loopback ports no other process can take from them
+// ([AnyAddr] with [ServingAddr], or [StartOnFreeAddr]), the rule for a missing tool
+// ([MissingTool]), a temporary directory the postgres user can reach, and a buffer several
+// writers can share. It is used by tests only.
 package proctest
 
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,17 +30,6 @@ func BuildServe(dir, name string, race bool, extra ...string) (string, error) {
 		return "", fmt.Errorf("go build ./cmd/todo-api: %w\n%s", err, out)
 	}
 	return path, nil
-}
-
-// FreeAddr returns 127.0.0.1:PORT with a port that was free a moment ago.
-func FreeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // ReachableTempDir is t.TempDir made searchable by other users: as root, PostgreSQL and
