@@ -15,7 +15,9 @@ import (
 	"github.com/todo-api/todo-api/internal/proctest"
 )
 
-// CI-safe limits: the first initdb takes a few seconds on two slow cores.
+// Limits on waits for a condition, not measurements: they only stop a broken binary from
+// hanging the test, so they are generous for two busy cores under the race detector (the
+// first initdb alone takes seconds there).
 const (
 	devReadyLimit = 120 * time.Second
 	devStopLimit  = 60 * time.Second
@@ -51,7 +53,7 @@ func TestDev(t *testing.T) {
 
 	t.Run("FirstLineSaysDevelopmentOnly", func(t *testing.T) {
 		// The banner ends with the curl examples, printed after the token line startDev waited for.
-		dev.waitLine(t, "  curl -H \"Authorization: Bearer $TOKEN\" "+base+"/api/tasks", 10*time.Second)
+		dev.waitLine(t, "  curl -H \"Authorization: Bearer $TOKEN\" "+base+"/api/tasks", devReadyLimit)
 		first, _, _ := strings.Cut(dev.output(&dev.stdout), "\n")
 		if !strings.Contains(first, "FOR DEVELOPMENT ONLY") {
 			t.Fatalf("first line %q", first)
@@ -119,7 +121,7 @@ func TestDev(t *testing.T) {
 	if code := dev.wait(t, devStopLimit); code != 0 {
 		t.Fatalf("dev exit %d after SIGTERM, want 0", code)
 	}
-	waitGone(t, pid, 5*time.Second)
+	waitGone(t, pid, devStopLimit)
 	if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
 		t.Fatalf("postmaster.pid left behind: %v", err)
 	}
@@ -153,7 +155,7 @@ func TestDev(t *testing.T) {
 	dev, _, base = startDev(t, dataDir)
 	c = newClient(t, base)
 	t.Run("NextRunTakesOverAServerLeftByAKilledDev", func(t *testing.T) {
-		waitGone(t, orphan, 5*time.Second)
+		waitGone(t, orphan, devStopLimit)
 		list := c.do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/tasks", Token: token}).tasks(t)
 		if len(list) != 1 || list[0].Id.String() != taskID {
 			t.Fatalf("after crash: %+v, want task %s", list, taskID)
@@ -164,7 +166,7 @@ func TestDev(t *testing.T) {
 	if code := dev.wait(t, devStopLimit); code != 0 {
 		t.Fatalf("dev exit %d after SIGINT, want 0", code)
 	}
-	waitGone(t, pid, 5*time.Second)
+	waitGone(t, pid, devStopLimit)
 }
 
 // isPostmasterOf reports whether pid works in dataDir (Linux: its cwd), so the cleanup

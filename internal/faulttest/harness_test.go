@@ -192,10 +192,11 @@ func (d *database) lockWaiters(t testing.TB) int {
 // waitLockWaiters waits until n of the service's sessions wait for a lock.
 func (d *database) waitLockWaiters(t testing.TB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	const limit = 30 * time.Second // only stops a broken test from hanging
+	deadline := time.Now().Add(limit)
 	for d.lockWaiters(t) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("fewer than %d of the service's sessions wait for the row lock after 10 s", n)
+			t.Fatalf("fewer than %d of the service's sessions wait for the row lock after %s", n, limit)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
