@@ -5,9 +5,11 @@
 // and so does the end-to-end suite (web/e2e/harness.mjs), with -ephemeral and free ports.
 //
 // Order: PostgreSQL, then the web app (it migrates Better Auth's tables when it starts), then
-// the API once the web app's JWKS answers. Ctrl-C or SIGTERM stops them in reverse order, each
-// by its PID; with -ephemeral the cluster and its directory are deleted, also when this process
-// is killed (the cluster's watchdog) — and the two servers get SIGTERM from the kernel then.
+// the API once the web app's JWKS answers. Should another process take a server's port
+// between the moment it was found free and the server's bind, both servers start again on
+// other ports. Ctrl-C or SIGTERM stops them in reverse order, each by its PID; with
+// -ephemeral the cluster and its directory are deleted, also when this process is killed (the
+// cluster's watchdog) — and the two servers get SIGTERM from the kernel then.
 package main
 
 import (
@@ -28,6 +30,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -60,7 +63,7 @@ func run() error {
 	flag.StringVar(&o.host, "host", "localhost", "host name in the URLs (the web origin, the token issuer); the servers listen on 127.0.0.1")
 	flag.IntVar(&o.webPort, "web-port", 3000, "the web app's port; a free one when 0 or taken")
 	flag.IntVar(&o.apiPort, "api-port", 8081, "the API's port; a free one when 0 or taken")
-	flag.StringVar(&o.logDir, "log-dir", "", "write the servers' output to api.log and web.log here instead of the terminal")
+	flag.StringVar(&o.logDir, "log-dir", "", "append the servers' output to api.log and web.log here instead of the terminal")
 	flag.BoolVar(&o.jsonOut, "json", false, `print one JSON line {"web","api"} on stdout when ready`)
 	flag.BoolVar(&o.watchStdin, "watch-stdin", false, "stop when stdin closes (the parent process died)")
 	flag.Parse()
@@ -105,22 +108,84 @@ func run() error {
 		}
 	}
 
+	// Another process may take a port between pickPort and the server's bind: then both
+	// servers start again on other ports (each one's URL is in the other's settings).
+	var srv *servers
+	for attempt := 1; ; attempt++ {
+		srv, err = startServers(ctx, o, cluster, secret, node, nextBin)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errAddrInUse) || attempt == maxStarts {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "todo-stack: %v; starting both servers again on other ports\n", err)
+	}
+	defer srv.stop()
+	web, api, webURL, apiURL, exited := srv.web, srv.api, srv.webURL, srv.apiURL, srv.exited
+
+	if o.jsonOut {
+		line, _ := json.Marshal(map[string]any{"web": webURL, "api": apiURL, "webPid": web.cmd.Process.Pid, "apiPid": api.cmd.Process.Pid})
+		fmt.Println(string(line))
+	}
+	fmt.Fprintf(os.Stderr, "\n  Todo is running: open %s\n  API %s (docs %s/docs/) · PostgreSQL %s\n  Ctrl-C stops everything.\n\n",
+		webURL, apiURL, apiURL, cluster.URL("todo"))
+
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(os.Stderr, "todo-stack: stopping")
+		return nil
+	case name := <-exited:
+		return fmt.Errorf("the %s server exited; stopping the rest", name)
+	}
+}
+
+// maxStarts bounds the attempts to start the servers: each retry follows a port taken by
+// another process, so this many in a row means something else is wrong.
+const maxStarts = 5
+
+// errAddrInUse reports a server that exited because another process had taken its port.
+var errAddrInUse = errors.New("address already in use")
+
+// servers are the web app and the API, started and answering.
+type servers struct {
+	web, api       *proc
+	webURL, apiURL string
+	exited         chan string // receives the name of a server that ends
+}
+
+// stop stops the API, then the web app.
+func (s *servers) stop() {
+	s.api.stop(10 * time.Second)
+	s.web.stop(10 * time.Second)
+}
+
+// startServers starts the web app and then, once its JWKS answers, the API, on ports
+// picked now; it waits until both answer. On failure it stops what it started; the error
+// wraps errAddrInUse when a server exited because its port was taken.
+func startServers(ctx context.Context, o options, cluster *pgcluster.Cluster, secret, node, nextBin string) (_ *servers, err error) {
 	webPort, err := pickPort(o.webPort)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	apiPort, err := pickPort(o.apiPort)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	webURL := fmt.Sprintf("http://%s:%d", o.host, webPort)
 	apiURL := fmt.Sprintf("http://%s:%d", o.host, apiPort)
-
 	exited := make(chan string, 2)
-	var procs []*proc
+	var started []*proc
 	defer func() {
-		for i := len(procs) - 1; i >= 0; i-- {
-			procs[i].stop(10 * time.Second)
+		if err == nil {
+			return
+		}
+		for i := len(started) - 1; i >= 0; i-- {
+			p := started[i]
+			p.stop(10 * time.Second)
+			if p.addrInUse() {
+				err = fmt.Errorf("%w: another process took the %s server's port (%v)", errAddrInUse, p.name, err)
+			}
 		}
 	}()
 
@@ -134,12 +199,12 @@ func run() error {
 			"TODO_API_URL":            apiURL,
 		})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	procs = append(procs, web)
+	started = append(started, web)
 	// The JWKS answers once Better Auth's tables exist; the first request makes the first key.
 	if err := waitHTTP(ctx, fmt.Sprintf("http://127.0.0.1:%d/api/auth/jwks", webPort), exited, 90*time.Second); err != nil {
-		return fmt.Errorf("web app: %w", err)
+		return nil, fmt.Errorf("web app: %w", err)
 	}
 
 	api, err := start(o, "api", exited, o.apiBin, []string{"serve"}, "", map[string]string{
@@ -156,27 +221,13 @@ func run() error {
 		"LOG_FORMAT":           "text",
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	procs = append(procs, api)
+	started = append(started, api)
 	if err := waitHTTP(ctx, fmt.Sprintf("http://127.0.0.1:%d/readyz", apiPort), exited, 60*time.Second); err != nil {
-		return fmt.Errorf("api: %w", err)
+		return nil, fmt.Errorf("api: %w", err)
 	}
-
-	if o.jsonOut {
-		line, _ := json.Marshal(map[string]any{"web": webURL, "api": apiURL, "webPid": web.cmd.Process.Pid, "apiPid": api.cmd.Process.Pid})
-		fmt.Println(string(line))
-	}
-	fmt.Fprintf(os.Stderr, "\n  Todo is running: open %s\n  API %s (docs %s/docs/) · PostgreSQL %s\n  Ctrl-C stops everything.\n\n",
-		webURL, apiURL, apiURL, cluster.URL("todo"))
-
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(os.Stderr, "todo-stack: stopping")
-		return nil
-	case name := <-exited:
-		return fmt.Errorf("the %s server exited; stopping the rest", name)
-	}
+	return &servers{web: web, api: api, webURL: webURL, apiURL: apiURL, exited: exited}, nil
 }
 
 // startDatabase starts the cluster: throwaway with -ephemeral, else kept in -data (reused when
@@ -284,6 +335,35 @@ type proc struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 	once sync.Once
+	tail *tail // the end of its output
+}
+
+// addrInUse reports whether the server's output says that its address was in use (Go's
+// and Node's messages both say "address already in use").
+func (p *proc) addrInUse() bool {
+	return strings.Contains(strings.ToLower(p.tail.String()), "address already in use")
+}
+
+// tail keeps the last 16 KiB written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+	if over := len(t.buf) - 16<<10; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(b), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }
 
 // start runs a server in its own process group (a Ctrl-C reaches this program only, which
@@ -303,7 +383,8 @@ func start(o options, name string, exited chan<- string, bin string, args []stri
 		if err := os.MkdirAll(o.logDir, 0o755); err != nil {
 			return nil, err
 		}
-		f, err := os.Create(filepath.Join(o.logDir, name+".log"))
+		// Appended to: a server started again (its port was taken) keeps the first one's log.
+		f, err := os.OpenFile(filepath.Join(o.logDir, name+".log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			return nil, err
 		}
@@ -320,12 +401,14 @@ func start(o options, name string, exited chan<- string, bin string, args []stri
 		}()
 		out, closeOut = pw, func() { pw.Close() }
 	}
-	cmd.Stdout, cmd.Stderr = out, out
+	t := &tail{}
+	cmd.Stdout = io.MultiWriter(out, t)
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		closeOut()
 		return nil, fmt.Errorf("start the %s server: %w", name, err)
 	}
-	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
+	p := &proc{name: name, cmd: cmd, done: make(chan struct{}), tail: t}
 	go func() {
 		_ = cmd.Wait()
 		closeOut()
