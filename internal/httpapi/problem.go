@@ -211,7 +211,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	switch {
 	case p.status >= 500 && p.status != http.StatusServiceUnavailable:
 		s.logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
-			"method", c.Request().Method, "path", c.Request().URL.Path)
+			"method", methodLabel(c.Request().Method), "route", routeOf(c))
 	case p.status == http.StatusServiceUnavailable:
 		s.logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
 	default:

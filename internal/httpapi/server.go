@@ -229,11 +229,11 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		d := time.Since(start)
 		status := c.Response().Status
-		route := routeOf(c)
-		s.metrics.observe(route, c.Request().Method, status, d)
+		route, method := routeOf(c), methodLabel(c.Request().Method)
+		s.metrics.observe(route, method, status, d)
 		if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
 			s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", c.Request().Method),
+				slog.String("method", method),
 				slog.String("route", route),
 				slog.Int("status", status),
 				slog.Duration("duration", d),
