@@ -3,8 +3,10 @@
 // error handler that renders every failure as application/problem+json.
 //
 // The middleware runs in this order: recover, request id, access log and metrics, body
-// limit, CORS, then on /api the OpenAPI request validator (which authenticates the bearer
-// token as the contract's security scheme) and the per-user rate limit.
+// limit, CORS, then on /api: find the contract's operation (404, 405) and authenticate the
+// caller as its security says (401), the per-user rate limit (429), and the OpenAPI request
+// validator for parameters and body (400, 415, 422). So every authenticated answer counts
+// against the caller's quota, and nothing reads a body before its sender is known.
 package httpapi
 
 import (
@@ -92,7 +94,11 @@ func New(o Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	s.metrics = newMetrics(reg, o.Pool)
 
-	validator, err := newValidator(o.Auth.Authenticator())
+	spec, err := loadContract()
+	if err != nil {
+		return nil, err
+	}
+	ops, err := newOperations(spec, o.Auth.Authenticator())
 	if err != nil {
 		return nil, err
 	}
@@ -123,10 +129,11 @@ func New(o Options) (*Server, error) {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(validator)
+	e.Use(ops.middleware)
 	if o.RateLimitPerUser > 0 {
 		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
 	}
+	e.Use(newValidator(spec))
 
 	now := o.Now
 	if now == nil {
