@@ -122,6 +122,23 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 	}
 }
 
+// TestMetricsLabelHEAD: HEAD requests are counted as HEAD, on the route they were answered by.
+func TestMetricsLabelHEAD(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodHead, Path: "/healthz"}), http.StatusOK)
+	wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodHead, Path: "/api/tasks", Token: f.tokA}), http.StatusOK)
+	series := scrapeRequestSeries(t, f)
+	for _, want := range []requestSeries{
+		{route: "/healthz", method: "HEAD", status: "200"},
+		{route: "/api/tasks", method: "HEAD", status: "200"},
+	} {
+		if !slices.Contains(series, want) {
+			t.Errorf("no series %+v in %v", want, series)
+		}
+	}
+}
+
 // routeTemplates are the service's routes as Echo spells them.
 var routeTemplates = []string{
 	"/api/tasks", "/api/tasks/bulk", "/api/tasks/changes", "/api/tasks/stats", "/api/tags",

@@ -69,7 +69,14 @@ func (o *operations) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(req.URL.Path, "/api/") && req.URL.Path != "/api" {
 			return next(c)
 		}
-		route, params, err := o.router.FindRoute(req)
+		find := req
+		if req.Method == http.MethodHead {
+			// HEAD is GET without the body (RFC 9110 §9.3.2): GET's operation answers it.
+			get := *req
+			get.Method = http.MethodGet
+			find = &get
+		}
+		route, params, err := o.router.FindRoute(find)
 		switch {
 		case errors.Is(err, routers.ErrMethodNotAllowed):
 			c.Response().Header().Set(echo.HeaderAllow, o.allow(req))
@@ -127,9 +134,9 @@ func (o *operations) authenticate(c echo.Context, route *routers.Route, params m
 	return &echo.HTTPError{Code: http.StatusUnauthorized, Message: http.StatusText(http.StatusUnauthorized), Internal: err}
 }
 
-// allow lists the methods the contract has for req's path, for the Allow header of a 405.
-// (Echo's router cannot say: it may route the path to another template, as /api/tasks/bulk
-// to /api/tasks/:id for GET.)
+// allow lists the methods the contract has for req's path, for the Allow header of a 405:
+// its operations' methods, and HEAD with GET. (Echo's router cannot say: it may route the
+// path to another template, as /api/tasks/bulk to /api/tasks/:id for GET.)
 func (o *operations) allow(req *http.Request) string {
 	probe := *req
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
@@ -142,6 +149,9 @@ func (o *operations) allow(req *http.Request) string {
 		var methods []string
 		for method := range route.PathItem.Operations() {
 			methods = append(methods, method)
+			if method == http.MethodGet {
+				methods = append(methods, http.MethodHead)
+			}
 		}
 		slices.Sort(methods)
 		return strings.Join(methods, ", ")

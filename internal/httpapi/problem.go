@@ -233,10 +233,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	h.Set(echo.HeaderContentType, "application/problem+json")
 	h.Set("Cache-Control", "no-store")
-	if c.Request().Method == http.MethodHead {
-		c.Response().WriteHeader(p.status)
-		return
-	}
+	// Also for HEAD: net/http drops the body and sends GET's Content-Length.
 	if werr := c.JSON(p.status, p.body(rid)); werr != nil {
 		s.logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
 	}

@@ -7,6 +7,9 @@
 // caller as its security says (401), the per-user rate limit (429), and the OpenAPI request
 // validator for parameters and body (400, 415, 422). So every authenticated answer counts
 // against the caller's quota, and nothing reads a body before its sender is known.
+//
+// HEAD is answered wherever GET is, by GET's handler: net/http sends GET's status and
+// headers, Content-Length included, and drops the body.
 package httpapi
 
 import (
@@ -139,7 +142,7 @@ func New(o Options) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
+	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
 	if err := s.registerOps(reg); err != nil {
 		return nil, err
 	}
@@ -166,6 +169,18 @@ func keepBodyOpen(next echo.HandlerFunc) echo.HandlerFunc {
 type unclosableBody struct{ io.ReadCloser }
 
 func (unclosableBody) Close() error { return nil }
+
+// headWithGet registers every GET route for HEAD as well (the generated RegisterHandlers
+// and registerOps take it). GET's handler answers; for a HEAD request net/http drops the
+// body it writes and sends the headers GET would get, Content-Length included where GET
+// has one (a body under its 2 KiB buffer; a longer one goes chunked, without).
+type headWithGet struct{ *echo.Echo }
+
+// GET adds h for GET and HEAD on path.
+func (r headWithGet) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	r.Echo.HEAD(path, h, m...)
+	return r.Echo.GET(path, h, m...)
+}
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
