@@ -154,6 +154,7 @@ func TestErrorsWrongMethodIs405WithAllow(t *testing.T) {
 		{http.MethodDelete, "/api/tasks", []string{"GET", "POST"}},
 		{http.MethodPut, "/api/tasks", []string{"GET", "POST"}},
 		{http.MethodPost, "/api/tags", []string{"GET"}},
+		{http.MethodGet, "/api/tasks/bulk", []string{"POST"}}, // not /api/tasks/{id}'s
 		{http.MethodGet, p + "/complete", []string{"PATCH"}},
 		{http.MethodPost, p + "/complete", []string{"PATCH"}},
 		{http.MethodPost, "/healthz", []string{"GET"}},

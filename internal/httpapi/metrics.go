@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -38,7 +39,8 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 	return m
 }
 
-// observe records one request; route is Echo's matched template, so cardinality is bounded.
+// observe records one request. Every label is bounded: route is a route template
+// (routeOf), method a methodLabel and status one of the statuses the service answers.
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	if route == "" {
 		route = "unmatched"
@@ -47,6 +49,20 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
+// methodLabel is how metrics and logs name a request method: as sent when it is one of
+// the methods net/http knows, else OTHER. A method is any token the client likes, of any
+// length, so it must never become a label or a log field as sent.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "OTHER"
+}
+
+// routeOf is the template of the route that answered (Echo's, e.g. /api/tasks/:id), or
+// "unmatched": never the path as sent.
 func routeOf(c echo.Context) string {
 	if p := c.Path(); p != "" && c.Response().Status != 404 {
 		return p

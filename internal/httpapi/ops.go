@@ -17,9 +17,9 @@ import (
 	"github.com/todo-api/todo-api/gen/api"
 )
 
-// registerOps adds the unauthenticated operational endpoints.
+// registerOps adds the unauthenticated operational endpoints (HEAD wherever GET).
 func (s *Server) registerOps(reg *prometheus.Registry) error {
-	e := s.echo
+	e := headWithGet{s.echo}
 	spec, err := api.GetSpec()
 	if err != nil {
 		return fmt.Errorf("load embedded contract: %w", err)

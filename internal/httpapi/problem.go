@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -211,7 +210,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	switch {
 	case p.status >= 500 && p.status != http.StatusServiceUnavailable:
 		s.logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
-			"method", c.Request().Method, "path", c.Request().URL.Path)
+			"method", methodLabel(c.Request().Method), "route", routeOf(c))
 	case p.status == http.StatusServiceUnavailable:
 		s.logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
 	default:
@@ -221,10 +220,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	for k, v := range p.headers {
 		h.Set(k, v)
 	}
-	if p.status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
-		if allow := s.allowed(c.Request().URL.Path); allow != "" {
-			h.Set("Allow", allow)
-		}
+	if errors.Is(err, echo.ErrNotFound) || errors.Is(err, echo.ErrMethodNotAllowed) {
+		// No route for the request's path or method (Echo's router, or on /api the
+		// contract's, which set Allow): its body is unread.
+		refusedUnread(c)
 	}
 	if p.status == http.StatusRequestEntityTooLarge {
 		// The rest of the body stays unread: without this, net/http would first try to
@@ -234,51 +233,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	h.Set(echo.HeaderContentType, "application/problem+json")
 	h.Set("Cache-Control", "no-store")
-	if c.Request().Method == http.MethodHead {
-		c.Response().WriteHeader(p.status)
-		return
-	}
+	// Also for HEAD: net/http drops the body and sends GET's Content-Length.
 	if werr := c.JSON(p.status, p.body(rid)); werr != nil {
 		s.logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
 	}
-}
-
-// allowed lists the methods the contract declares for a path, for the Allow header of 405.
-func (s *Server) allowed(path string) string {
-	var methods []string
-	for _, r := range s.echo.Routes() {
-		if r.Method == echo.RouteNotFound || !routeMatches(r.Path, path) {
-			continue
-		}
-		methods = append(methods, r.Method)
-	}
-	return strings.Join(dedupe(methods), ", ")
-}
-
-// routeMatches reports whether an Echo route pattern (/api/tasks/:id) matches path.
-func routeMatches(pattern, path string) bool {
-	ps, xs := strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if !strings.HasPrefix(ps[i], ":") && ps[i] != xs[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	out := in[:0]
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.

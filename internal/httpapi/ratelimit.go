@@ -93,6 +93,7 @@ func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		ok, wait, remaining := l.allow(user, time.Now())
 		l.headers(c.Response().Header(), remaining)
 		if !ok {
+			refusedUnread(c)
 			return &problemError{
 				status: http.StatusTooManyRequests, typ: typeRateLimited, title: "Too many requests",
 				detail:  "This user's request rate limit is exhausted; retry after the time in Retry-After.",

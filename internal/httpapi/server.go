@@ -3,8 +3,13 @@
 // error handler that renders every failure as application/problem+json.
 //
 // The middleware runs in this order: recover, request id, access log and metrics, body
-// limit, CORS, then on /api the OpenAPI request validator (which authenticates the bearer
-// token as the contract's security scheme) and the per-user rate limit.
+// limit, CORS, then on /api: find the contract's operation (404, 405) and authenticate the
+// caller as its security says (401), the per-user rate limit (429), and the OpenAPI request
+// validator for parameters and body (400, 415, 422). So every authenticated answer counts
+// against the caller's quota, and nothing reads a body before its sender is known.
+//
+// HEAD is answered wherever GET is, by GET's handler: net/http sends GET's status and
+// headers, Content-Length included, and drops the body.
 package httpapi
 
 import (
@@ -92,7 +97,11 @@ func New(o Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	s.metrics = newMetrics(reg, o.Pool)
 
-	validator, err := newValidator(o.Auth.Authenticator())
+	spec, err := loadContract()
+	if err != nil {
+		return nil, err
+	}
+	ops, err := newOperations(spec, o.Auth.Authenticator())
 	if err != nil {
 		return nil, err
 	}
@@ -123,16 +132,17 @@ func New(o Options) (*Server, error) {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(validator)
+	e.Use(ops.middleware)
 	if o.RateLimitPerUser > 0 {
 		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
 	}
+	e.Use(newValidator(spec))
 
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	api.RegisterHandlers(e, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
+	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
 	if err := s.registerOps(reg); err != nil {
 		return nil, err
 	}
@@ -159,6 +169,18 @@ func keepBodyOpen(next echo.HandlerFunc) echo.HandlerFunc {
 type unclosableBody struct{ io.ReadCloser }
 
 func (unclosableBody) Close() error { return nil }
+
+// headWithGet registers every GET route for HEAD as well (the generated RegisterHandlers
+// and registerOps take it). GET's handler answers; for a HEAD request net/http drops the
+// body it writes and sends the headers GET would get, Content-Length included where GET
+// has one (a body under its 2 KiB buffer; a longer one goes chunked, without).
+type headWithGet struct{ *echo.Echo }
+
+// GET adds h for GET and HEAD on path.
+func (r headWithGet) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	r.Echo.HEAD(path, h, m...)
+	return r.Echo.GET(path, h, m...)
+}
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
@@ -229,11 +251,11 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		d := time.Since(start)
 		status := c.Response().Status
-		route := routeOf(c)
-		s.metrics.observe(route, c.Request().Method, status, d)
+		route, method := routeOf(c), methodLabel(c.Request().Method)
+		s.metrics.observe(route, method, status, d)
 		if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
 			s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", c.Request().Method),
+				slog.String("method", method),
 				slog.String("route", route),
 				slog.Int("status", status),
 				slog.Duration("duration", d),

@@ -14,15 +14,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
 	"github.com/todo-api/todo-api/gen/api"
 )
 
-// newValidator returns the OpenAPI request validator for /api: it authenticates with authn
-// (the contract's bearerAuth scheme) and checks parameters and bodies against the embedded
-// contract, reporting every broken rule at once.
-func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc, error) {
+// loadContract returns the embedded contract as the /api middleware use it: without
+// servers (no Host check) and with uuid formats checked.
+func loadContract() (*openapi3.T, error) {
 	spec, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load embedded contract: %w", err)
@@ -39,47 +37,43 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 		}
 		return nil
 	}))
-	router, err := newRouter(spec)
-	if err != nil {
-		return nil, fmt.Errorf("route the contract: %w", err)
+	return spec, nil
+}
+
+// newValidator returns the OpenAPI request validator for /api: it checks the parameters
+// and body of the operation that operations found (and authenticated) against spec,
+// reporting every broken rule at once. It runs after the rate limit.
+func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
+	opts := &openapi3filter.Options{
+		MultiError: true,
+		// Defaults are applied in Go; kin-openapi would otherwise rewrite the body.
+		SkipSettingDefaults: true,
+		// openapi3filter does not read the document's format validators by itself.
+		SchemaValidationOptions: spec.GetSchemaValidationOptions(),
 	}
-	opts := &echomiddleware.Options{
-		Options: openapi3filter.Options{
-			AuthenticationFunc: authn,
-			MultiError:         true,
-			// Defaults are applied in Go; kin-openapi would otherwise rewrite the body.
-			SkipSettingDefaults: true,
-			// openapi3filter does not read the document's format validators by itself.
-			SchemaValidationOptions: spec.GetSchemaValidationOptions(),
-		},
-		DoNotValidateServers:  true,
-		SilenceServersWarning: true,
-		Skipper: func(c echo.Context) bool {
-			return !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/api"
-		},
-		MultiErrorHandler: validationError,
-		ErrorHandler: func(c echo.Context, he *echo.HTTPError) error {
-			// kin-openapi validates the first JSON value of a body and ignores what follows;
-			// a body that is not exactly one JSON value is malformed, whatever that value breaks.
-			if he.Code == http.StatusUnprocessableEntity && !bodyIsJSON(c.Request()) {
-				return badRequest("The request body is not valid JSON.", he)
-			}
-			return he
-		},
-	}
-	// What echomiddleware.OapiRequestValidatorWithOptions does, with segmentRouter in place
-	// of the gorillamux router it always builds.
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if opts.Skipper(c) {
+			op, ok := c.Get(operationKey).(*operation)
+			if !ok {
 				return next(c)
 			}
-			if err := echomiddleware.ValidateRequestFromContext(c, router, opts); err != nil {
-				return opts.ErrorHandler(c, err)
+			in := &openapi3filter.RequestValidationInput{Request: c.Request(), PathParams: op.params, Route: op.route, Options: opts}
+			if err := openapi3filter.ValidateRequest(c.Request().Context(), in); err != nil {
+				var me openapi3.MultiError
+				if !errors.As(err, &me) {
+					me = openapi3.MultiError{err}
+				}
+				he := validationError(me)
+				// kin-openapi validates the first JSON value of a body and ignores what follows;
+				// a body that is not exactly one JSON value is malformed, whatever that value breaks.
+				if he.Code == http.StatusUnprocessableEntity && !bodyIsJSON(c.Request()) {
+					return badRequest("The request body is not valid JSON.", he)
+				}
+				return he
 			}
 			return next(c)
 		}
-	}, nil
+	}
 }
 
 // validationError turns the validator's findings into one problem. Authentication comes

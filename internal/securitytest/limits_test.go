@@ -117,6 +117,62 @@ func TestLimitsBodyOver64KiBIs413WithoutReadingIt(t *testing.T) {
 	})
 }
 
+// TestLimitsRefusedBeforeTheBodyAnswersPromptly: a request refused before anything reads
+// its body — no such route, a wrong method, no valid token, no quota left — is answered at
+// once also when its chunked body never ends (net/http would otherwise read up to 256 KiB of
+// it first, and wait for them), and the connection closes.
+func TestLimitsRefusedBeforeTheBodyAnswersPromptly(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.Options{RateLimitPerUser: 1}) // bursts of 2
+	limited := env.Token(t, userID(t, "limited"))
+	chunk := []byte(`{"title":"` + strings.Repeat("x", 1000))
+	for _, tc := range []struct {
+		name, method, path, auth string
+		want                     int
+	}{
+		{"NoToken", http.MethodPost, "/api/tasks", "", http.StatusUnauthorized},
+		{"InvalidToken", http.MethodPost, "/api/tasks", "Authorization: Bearer not-a-jwt\r\n", http.StatusUnauthorized},
+		{"NoQuotaLeft", http.MethodPost, "/api/tasks", "Authorization: Bearer " + limited + "\r\n", http.StatusTooManyRequests},
+		{"UnknownRoute", http.MethodPost, "/api/nope", "", http.StatusNotFound},
+		{"WrongMethod", http.MethodPost, "/api/tags", "", http.StatusMethodNotAllowed},
+		{"UnknownPath", http.MethodPost, "/nope", "", http.StatusNotFound},
+		{"WrongMethodOnOperationalEndpoint", http.MethodPost, "/healthz", "", http.StatusMethodNotAllowed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.want == http.StatusTooManyRequests {
+				// Spend the burst (the bucket refills at one request per second).
+				spent := false
+				for range 5 {
+					if env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tags", Token: limited}).Status == http.StatusTooManyRequests {
+						spent = true
+						break
+					}
+				}
+				if !spent {
+					t.Fatal("never limited")
+				}
+			}
+			head := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: test\r\n%sContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", tc.method, tc.path, tc.auth)
+			res, took := rawExchange(t, env, head, func(w func([]byte) error) {
+				for n := 0; n < 100<<10; n += len(chunk) {
+					if w([]byte(fmt.Sprintf("%x\r\n%s\r\n", len(chunk), chunk))) != nil {
+						return
+					}
+				}
+				// No last chunk: the body never ends.
+			})
+			defer res.Body.Close()
+			if res.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.want)
+			}
+			if !res.Close {
+				t.Error("the connection stays open, with the rest of the body unread")
+			}
+			t.Logf("%d after %s for an unending chunked body", res.StatusCode, took.Round(time.Millisecond))
+		})
+	}
+}
+
 // MaxBody is the contract's body limit.
 const MaxBody = 64 << 10
 
