@@ -39,6 +39,10 @@ export type Priority = 'low' | 'medium' | 'high';
  *
  * Changing a task's `due_date` to another day makes that day the series' day.
  *
+ * A series ends at `9999-12-31`, the last date with a four-digit year: completing a task
+ * whose next date would fall later (a daily task due `9999-12-31`, a weekly one due
+ * `9999-12-25`, a yearly one due in 9999) completes it and creates no next occurrence.
+ *
  */
 export type Repeat = 'none' | 'daily' | 'weekdays' | 'weekly' | 'monthly' | 'yearly';
 
