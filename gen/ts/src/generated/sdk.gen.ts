@@ -68,6 +68,12 @@ export class TodoApi extends HeyApiClient {
      * dates, which need no time zone; `tz` matters to `overdue` only. Pagination is by cursor: when more tasks exist, the response has a
      * `Link: <…>; rel="next"` header whose URL carries the same filters and an opaque `cursor`.
      * A cursor is valid only with the filters and sort it was issued for; anything else is `400`.
+     * Every cursor the service issues is at most 1024 characters, so following `Link` never
+     * fails on its length. A task that changes while a client pages may move between pages
+     * like with any keyset paging; and when the task a page ended on is retitled or purged
+     * before the next page is read, and its sort key was too long to carry in the cursor
+     * (titles of about 175 four-byte characters and more), the next page resumes from an
+     * earlier place: it may repeat tasks, never skip one.
      *
      * The response carries a weak `ETag` for this exact query (filters, sort, order, limit,
      * cursor); send it back in `If-None-Match` to get `304` while none of the caller's tasks

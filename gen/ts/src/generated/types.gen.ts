@@ -367,7 +367,7 @@ export type ListTasksData = {
          */
         limit?: number;
         /**
-         * Opaque position from the `Link` header of the previous page.
+         * Opaque position from the `Link` header of the previous page (the service issues none longer than 1024 characters).
          */
         cursor?: string;
     };
