@@ -299,11 +299,15 @@ export class TodoApi extends HeyApiClient {
      * Move a task in the manual order
      *
      * Puts the task right after the task `after_id` in the caller's manual order
-     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Only this
-     * task changes: it gets a new `position` between its new neighbours, a new version and
-     * `updated_at`. Moving a task to where it already is changes nothing. Concurrent moves
-     * (and creates, which put new tasks at the top) of one caller are applied one after
-     * another, never giving two tasks one position.
+     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Usually only
+     * this task changes: it gets a new `position` between its new neighbours, a new version
+     * and `updated_at`. Positions stay at most 32 characters: when the gap between the new
+     * neighbours is used up (after some 180 moves into one place), the tasks around it are
+     * given new, evenly spread positions in the same order, and each of them whose `position`
+     * changes gets a new version and `updated_at` too, so the change feed reports it. Moving a
+     * task to where it already is changes nothing. Concurrent moves (and creates, which put
+     * new tasks at the top) of one caller are applied one after another, never giving two
+     * tasks one position.
      *
      * `404`: no such task (as elsewhere). `422` naming `/after_id`: `after_id` is not one of
      * the caller's live tasks — unknown, deleted and other users' tasks alike — or is the

@@ -70,8 +70,9 @@ export type Task = {
     /**
      * The task's place in the caller's manual order (`sort=position`): tasks sort by this
      * string byte by byte (`"Zz" < "a0" < "a0V" < "a1"`), not by locale. New tasks go to
-     * the top; `POST /api/tasks/{id}/move` changes it. Opaque otherwise: compare, never
-     * compute.
+     * the top; `POST /api/tasks/{id}/move` changes it, and may change its neighbours'
+     * (never their order) to keep every position it writes at most 32 characters. Opaque
+     * otherwise: compare, never compute.
      *
      */
     readonly position: string;
