@@ -1,5 +1,5 @@
 // Command listgen writes db/queries/tasks_list.sql: one listing query per sort key and
-// direction. SQL cannot take an ORDER BY column or direction as a parameter, and a keyset
+// direction, and beside it the query that reads one task's key in that order. SQL cannot take an ORDER BY column or direction as a parameter, and a keyset
 // predicate must match its ORDER BY exactly for an index to serve it, so each order gets its
 // own statement over the same filter block. Run it through `make generate`.
 package main
@@ -84,6 +84,13 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR ({{.Expr}}, id) {{.Cmp}} (sqlc.narg('after_key')::text::{{.Cast}}, sqlc.narg('after_id')::uuid))
 ORDER BY {{.Expr}} {{.Dir}}, id {{.Dir}}
 LIMIT @row_limit;
+
+-- name: TaskListKey{{.Name}} :one
+-- The sort key of one of the caller's tasks, tombstones included, as TaskList{{.Name}} prints
+-- it: where a page that ended on the task continues, when its cursor could not carry the key.
+SELECT ({{.Expr}})::text AS sort_key
+FROM tasks
+WHERE user_id = @user_id AND id = @id;
 {{end}}`
 
 func main() {

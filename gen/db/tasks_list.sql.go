@@ -424,6 +424,246 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 	return items, nil
 }
 
+const taskListKeyCreatedAsc = `-- name: TaskListKeyCreatedAsc :one
+SELECT (created_at)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyCreatedAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyCreatedAsc(ctx context.Context, arg TaskListKeyCreatedAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyCreatedAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyCreatedDesc = `-- name: TaskListKeyCreatedDesc :one
+SELECT (created_at)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyCreatedDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyCreatedDesc(ctx context.Context, arg TaskListKeyCreatedDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyCreatedDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyDueDateAsc = `-- name: TaskListKeyDueDateAsc :one
+SELECT (due_key_asc)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyDueDateAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyDueDateAsc(ctx context.Context, arg TaskListKeyDueDateAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyDueDateAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyDueDateDesc = `-- name: TaskListKeyDueDateDesc :one
+SELECT (due_key_desc)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyDueDateDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyDueDateDesc(ctx context.Context, arg TaskListKeyDueDateDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyDueDateDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyPositionAsc = `-- name: TaskListKeyPositionAsc :one
+SELECT (position)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyPositionAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListPositionAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyPositionAsc(ctx context.Context, arg TaskListKeyPositionAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyPositionAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyPositionDesc = `-- name: TaskListKeyPositionDesc :one
+SELECT (position)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyPositionDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListPositionDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyPositionDesc(ctx context.Context, arg TaskListKeyPositionDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyPositionDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyPriorityAsc = `-- name: TaskListKeyPriorityAsc :one
+SELECT (priority_rank)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyPriorityAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyPriorityAsc(ctx context.Context, arg TaskListKeyPriorityAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyPriorityAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyPriorityDesc = `-- name: TaskListKeyPriorityDesc :one
+SELECT (priority_rank)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyPriorityDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyPriorityDesc(ctx context.Context, arg TaskListKeyPriorityDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyPriorityDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyTitleAsc = `-- name: TaskListKeyTitleAsc :one
+SELECT (title_key)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyTitleAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListTitleAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyTitleAsc(ctx context.Context, arg TaskListKeyTitleAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyTitleAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyTitleDesc = `-- name: TaskListKeyTitleDesc :one
+SELECT (title_key)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyTitleDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListTitleDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyTitleDesc(ctx context.Context, arg TaskListKeyTitleDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyTitleDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyUpdatedAsc = `-- name: TaskListKeyUpdatedAsc :one
+SELECT (updated_at)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyUpdatedAscParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedAsc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyUpdatedAsc(ctx context.Context, arg TaskListKeyUpdatedAscParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyUpdatedAsc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
+const taskListKeyUpdatedDesc = `-- name: TaskListKeyUpdatedDesc :one
+SELECT (updated_at)::text AS sort_key
+FROM tasks
+WHERE user_id = $1 AND id = $2
+`
+
+type TaskListKeyUpdatedDescParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedDesc prints
+// it: where a page that ended on the task continues, when its cursor could not carry the key.
+func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpdatedDescParams) (string, error) {
+	row := q.db.QueryRow(ctx, taskListKeyUpdatedDesc, arg.UserID, arg.ID)
+	var sort_key string
+	err := row.Scan(&sort_key)
+	return sort_key, err
+}
+
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key
 FROM tasks

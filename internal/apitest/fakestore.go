@@ -624,6 +624,21 @@ func (s *FakeStore) TaskList(_ context.Context, userID string, p store.ListParam
 	return out, next, nil
 }
 
+// TaskListKey implements httpapi.Store: the key TaskList would give a page ending on the
+// task (the fake's keys are short, so the HTTP layer never needs to read one back).
+func (s *FakeStore) TaskListKey(_ context.Context, userID string, p store.ListParams, id uuid.UUID) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.checkUser("TaskListKey", userID) {
+		return "", store.ErrInvalid
+	}
+	ft, ok := s.tasks[userID][id]
+	if !ok {
+		return "", store.ErrNotFound
+	}
+	return fmt.Sprintf("%s|%d", p.Sort, ft.seq), nil
+}
+
 // fakeOrder names the order of a listing: a position is only valid in the order it was
 // issued for.
 func fakeOrder(p store.ListParams) string {

@@ -78,6 +78,31 @@ func Between(a, b string) (string, error) {
 	return ia + midpoint(a[len(ia):], ""), nil
 }
 
+// Spread returns n keys, in order, strictly between a and b (empty as for Between), spread
+// evenly by bisection: the middle key is Between(a, b), each half is spread the same way
+// between it and its bound. They are as short as the bounds allow — about one character past
+// a and b's common prefix per 62 keys, fewer between short bounds or towards an open end — so
+// respacing the items around a gap that repeated insertion has made long gives them short
+// keys again. The result is deterministic.
+func Spread(a, b string, n int) ([]string, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	mid, err := Between(a, b)
+	if err != nil {
+		return nil, err
+	}
+	left, err := Spread(a, mid, (n-1)/2)
+	if err != nil {
+		return nil, err
+	}
+	right, err := Spread(mid, b, n-1-(n-1)/2)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(left, mid), right...), nil
+}
+
 // Validate reports whether key is a key of this scheme.
 func Validate(key string) error {
 	if key == "" {

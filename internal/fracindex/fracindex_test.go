@@ -150,3 +150,44 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSpread: n valid keys strictly between the bounds, in order, distinct, and short.
+func TestSpread(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		a, b   string
+		n, max int // max: the longest key allowed
+	}{
+		{"", "", 1, 2},
+		{"", "", 1000, 4},
+		{"", "", 100_000, 6},
+		{"a0", "a1", 1, 3},
+		{"a0", "a1", 61, 4},
+		{"a0", "a1", 3000, 5},
+		{"Zz", "", 50, 3},
+		{"", "Zz", 50, 3},
+		{"a0" + strings.Repeat("0", 28) + "1", "a0" + strings.Repeat("0", 28) + "2", 17, 33}, // a narrow gap
+	} {
+		keys, err := Spread(tc.a, tc.b, tc.n)
+		if err != nil || len(keys) != tc.n {
+			t.Fatalf("Spread(%q, %q, %d): %d keys, %v", tc.a, tc.b, tc.n, len(keys), err)
+		}
+		longest := 0
+		for i, key := range keys {
+			checkBetween(t, tc.a, tc.b, key)
+			if i > 0 && key <= keys[i-1] {
+				t.Fatalf("Spread(%q, %q, %d): %q then %q", tc.a, tc.b, tc.n, keys[i-1], key)
+			}
+			longest = max(longest, len(key))
+		}
+		if longest > tc.max {
+			t.Errorf("Spread(%q, %q, %d): a key of %d characters, want at most %d", tc.a, tc.b, tc.n, longest, tc.max)
+		}
+	}
+	if keys, err := Spread("a1", "a0", 3); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("bounds out of order: %q, %v", keys, err)
+	}
+	if keys, err := Spread("a1", "a0", 0); keys != nil || err != nil {
+		t.Errorf("no keys: %q, %v", keys, err)
+	}
+}

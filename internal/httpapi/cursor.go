@@ -1,13 +1,12 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -16,21 +15,53 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
-// A cursor is opaque to clients: base64url(JSON position) "." base64url(tag), where the tag
-// is an HMAC-SHA-256, keyed with the database's cursor key, over the position, the caller and
-// the listing it belongs to (filters, sort, order; limit excluded). A client cannot make a
-// valid cursor, only hand back one the service issued: a cursor edited by hand, issued to
-// another user or used with other filters fails the check and is a 400; its position never
-// reaches the database. Every replica reads the same key (db/migrations/0007), so a cursor
-// from one is good at the others.
+// A cursor is opaque to clients: base64url(payload) "." base64url(tag), where the tag is an
+// HMAC-SHA-256, keyed with the database's cursor key, over the payload, the caller and the
+// listing it belongs to (filters, sort, order; limit excluded). A client cannot make a valid
+// cursor, only hand back one the service issued: a cursor edited by hand, issued to another
+// user or used with other filters fails the check and is a 400; its position never reaches
+// the database. Every replica reads the same key (db/migrations/0007), so a cursor from one
+// is good at the others.
+//
+// A cursor always fits the contract's 1024 characters. The payload is binary, so a key costs
+// its bytes and nothing more (JSON wrote '<' as six). A key of up to maxCursorKey bytes —
+// every key but a title of some 175 four-byte characters — travels whole:
+//
+//	cursorExact | id (16) | key
+//
+// A longer one does not fit whatever the encoding (200 emoji are 800 bytes), so the cursor
+// names the page's last task, a digest of its key, and an anchor — a position at or before
+// the page's end whose key fits (the position the page started after, or that cursor's own
+// anchor), absent for the start of the listing:
+//
+//	cursorByTask | id (16) | sha256(key)[:16] | [anchor id (16) | anchor key]
+//
+// The next request reads the task's key (store.TaskListKey; tombstones keep theirs): while
+// its digest matches, the page continues exactly after it. When the task was retitled or
+// purged meanwhile, the page continues after the anchor instead: it precedes the lost
+// position in the listing's own order — whatever the database's collation and the direction,
+// since the anchor is a place the listing has already passed — so tasks may repeat but none
+// is skipped.
 
 // errBadCursor is the one error a malformed, tampered or foreign cursor gives.
 var errBadCursor = errors.New("invalid cursor")
 
-type cursorPosition struct {
-	Key string    `json:"k"`
-	ID  uuid.UUID `json:"i"`
-}
+// Payload kinds.
+const (
+	cursorExact  byte = 1
+	cursorByTask byte = 2
+)
+
+const (
+	// maxCursor is the contract's maxLength of the cursor parameter.
+	maxCursor = 1024
+	tagLen    = 16
+	digestLen = 16
+	// maxCursorPayload is the longest payload whose cursor (payload, ".", tag) fits maxCursor.
+	maxCursorPayload = (maxCursor - 1 - (tagLen*8+5)/6) * 6 / 8
+	// maxCursorKey is the longest key a cursor carries: in either kind of payload.
+	maxCursorKey = maxCursorPayload - 1 - 16 - digestLen - 16
+)
 
 // cursorScope identifies the listing a cursor belongs to: the caller and a canonical form
 // of the filters and order, with the key that signs it.
@@ -42,43 +73,99 @@ type cursorScope struct {
 
 func (sc cursorScope) tag(payload []byte) []byte {
 	m := hmac.New(sha256.New, sc.key)
-	m.Write([]byte("todo-api cursor v2\x00"))
+	m.Write([]byte("todo-api cursor v3\x00"))
 	m.Write([]byte(sc.userID))
 	m.Write([]byte{0})
 	m.Write([]byte(sc.query))
 	m.Write([]byte{0})
 	m.Write(payload)
-	return m.Sum(nil)[:16]
+	return m.Sum(nil)[:tagLen]
 }
 
-func encodeCursor(pos store.Position, sc cursorScope) (string, error) {
-	payload, err := json.Marshal(cursorPosition{Key: pos.Key, ID: pos.ID})
-	if err != nil {
-		return "", err
+// cursorEncoding is base64url without padding, strict: a cursor has exactly one spelling, so
+// changing any character of it changes the bytes the tag covers.
+var cursorEncoding = base64.RawURLEncoding.Strict()
+
+// seek is where a page starts: after the position after (nil: at the start of the listing),
+// with anchor, a position at or before it whose key fits in a cursor (nil: the start).
+type seek struct {
+	after, anchor *store.Position
+}
+
+// encodeCursor returns the cursor of the page that follows the page from started at and ended
+// at next.
+func encodeCursor(next store.Position, from seek, sc cursorScope) string {
+	var payload []byte
+	if len(next.Key) <= maxCursorKey {
+		payload = append(append([]byte{cursorExact}, next.ID[:]...), next.Key...)
+	} else {
+		payload = append(append([]byte{cursorByTask}, next.ID[:]...), keyDigest(next.Key)...)
+		if a := from.anchor; a != nil && len(a.Key) <= maxCursorKey {
+			payload = append(append(payload, a.ID[:]...), a.Key...)
+		}
 	}
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString(payload) + "." + enc.EncodeToString(sc.tag(payload)), nil
+	return cursorEncoding.EncodeToString(payload) + "." + cursorEncoding.EncodeToString(sc.tag(payload))
 }
 
-func decodeCursor(s string, sc cursorScope) (*store.Position, error) {
-	enc := base64.RawURLEncoding
-	p, c, ok := bytes.Cut([]byte(s), []byte("."))
+// decodeCursor returns where the page a cursor asks for starts. keyOf reads a task's current
+// key in the listing's order (store.ErrNotFound when it has none); nil: there is none to read
+// (a feed, whose keys are short timestamps, never issues a cursor that needs it).
+func decodeCursor(ctx context.Context, s string, sc cursorScope, keyOf func(ctx context.Context, id uuid.UUID) (string, error)) (seek, error) {
+	p, c, ok := strings.Cut(s, ".")
 	if !ok {
-		return nil, errBadCursor
+		return seek{}, errBadCursor
 	}
-	payload, err := enc.DecodeString(string(p))
+	payload, err := cursorEncoding.DecodeString(p)
 	if err != nil {
-		return nil, errBadCursor
+		return seek{}, errBadCursor
 	}
-	tag, err := enc.DecodeString(string(c))
+	tag, err := cursorEncoding.DecodeString(c)
 	if err != nil || !hmac.Equal(tag, sc.tag(payload)) {
-		return nil, errBadCursor
+		return seek{}, errBadCursor
 	}
-	var pos cursorPosition
-	if err := json.Unmarshal(payload, &pos); err != nil || pos.ID == uuid.Nil {
-		return nil, errBadCursor
+	// From here on the payload is one this service wrote for this listing.
+	if len(payload) < 17 {
+		return seek{}, errBadCursor
 	}
-	return &store.Position{Key: pos.Key, ID: pos.ID}, nil
+	kind, id, rest := payload[0], uuid.UUID(payload[1:17]), payload[17:]
+	if id == uuid.Nil {
+		return seek{}, errBadCursor
+	}
+	switch kind {
+	case cursorExact:
+		pos := &store.Position{Key: string(rest), ID: id}
+		return seek{after: pos, anchor: pos}, nil
+	case cursorByTask:
+		if len(rest) < digestLen {
+			return seek{}, errBadCursor
+		}
+		digest, rest := rest[:digestLen], rest[digestLen:]
+		var anchor *store.Position
+		if len(rest) > 0 {
+			if len(rest) < 16 || uuid.UUID(rest[:16]) == uuid.Nil {
+				return seek{}, errBadCursor
+			}
+			anchor = &store.Position{ID: uuid.UUID(rest[:16]), Key: string(rest[16:])}
+		}
+		if keyOf != nil {
+			key, err := keyOf(ctx, id)
+			switch {
+			case err == nil && hmac.Equal(keyDigest(key), digest):
+				return seek{after: &store.Position{Key: key, ID: id}, anchor: anchor}, nil
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return seek{}, err
+			}
+		}
+		// The task is gone or no longer has that key: continue after the anchor.
+		return seek{after: anchor, anchor: anchor}, nil
+	}
+	return seek{}, errBadCursor
+}
+
+// keyDigest identifies a key too long for a cursor.
+func keyDigest(key string) []byte {
+	sum := sha256.Sum256([]byte(key))
+	return sum[:digestLen]
 }
 
 // cursorKey loads the cursor key from the store on first use and keeps it: a database that

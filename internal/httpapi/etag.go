@@ -89,10 +89,12 @@ func splitTags(h string) []string {
 	return tags
 }
 
+// tagVersion is the version whose ETag is exactly tag. Strong comparison is of the whole
+// string (RFC 9110 §8.8.3.2), so only the canonical form matches: "5", never "05" or "+5".
 func tagVersion(tag string) (int64, bool) {
 	if len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
 		return 0, false
 	}
 	v, err := strconv.ParseInt(tag[1:len(tag)-1], 10, 64)
-	return v, err == nil && v > 0
+	return v, err == nil && v > 0 && etag(v) == tag
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -148,5 +149,39 @@ func TestNoneMatch(t *testing.T) {
 	}
 	if noneMatch(nil, weak) {
 		t.Error("no header matched")
+	}
+}
+
+// TestIfMatch: strong comparison of whole tags — a version matches only in its canonical
+// form ("5", not "05", "+5" or " 5"), weak tags and garbage never.
+func TestIfMatch(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		header string
+		want   []int64 // nil: no precondition
+	}{
+		{`*`, nil},
+		{`"5"`, []int64{5}},
+		{`"4", "5"`, []int64{4, 5}},
+		{`"05"`, []int64{}},
+		{`"+5"`, []int64{}},
+		{`" 5"`, []int64{}},
+		{`"5 "`, []int64{}},
+		{`"0"`, []int64{}},
+		{`"-5"`, []int64{}},
+		{`"9223372036854775808"`, []int64{}},
+		{`W/"5"`, []int64{}},
+		{`5`, []int64{}},
+		{`"05", "5"`, []int64{5}},
+	} {
+		h := tc.header
+		got := ifMatch(&h)
+		switch {
+		case tc.want == nil && got != nil, tc.want != nil && (got == nil || !slices.Equal(got.Versions, tc.want)):
+			t.Errorf("ifMatch(%q) = %+v, want versions %v", tc.header, got, tc.want)
+		}
+	}
+	if ifMatch(nil) != nil {
+		t.Error("no header gave a precondition")
 	}
 }

@@ -22,6 +22,7 @@ type Store interface {
 	TaskCreate(ctx context.Context, userID string, f store.TaskFields, idemKey string, requestHash []byte) (store.Task, bool, error)
 	TaskGet(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskList(ctx context.Context, userID string, p store.ListParams) ([]store.Task, *store.Position, error)
+	TaskListKey(ctx context.Context, userID string, p store.ListParams, id uuid.UUID) (string, error)
 	TaskListWithClock(ctx context.Context, userID string, p store.ListParams) (store.Clock, []store.Task, *store.Position, error)
 	TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c store.TaskChanges, pre *store.Precondition) (store.Task, error)
 	TaskToggle(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
@@ -115,12 +116,13 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		return nil, err
 	}
 	scope := cursorScope{key: key, userID: user, query: canon.Encode()}
+	var from seek
 	if p.Cursor != nil {
-		pos, err := decodeCursor(*p.Cursor, scope)
-		if err != nil {
-			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		keyOf := func(ctx context.Context, id uuid.UUID) (string, error) { return h.store.TaskListKey(ctx, user, lp, id) }
+		if from, err = decodeCursor(ctx, *p.Cursor, scope, keyOf); err != nil {
+			return nil, listError(err, lp)
 		}
-		lp.After = pos
+		lp.After = from.after
 	}
 	// The clock is read before the tasks: a write committing in between makes the tag older
 	// than the body (the next request gets a 200), never newer. Without If-None-Match the
@@ -154,13 +156,9 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	}
 	resp := taskJSON{status: http.StatusOK, tasks: tasks, etag: tag}
 	if next != nil {
-		cur, err := encodeCursor(*next, scope)
-		if err != nil {
-			return nil, fmt.Errorf("encode cursor: %w", err)
-		}
 		q := canon
 		q.Set("limit", strconv.Itoa(lp.Limit))
-		q.Set("cursor", cur)
+		q.Set("cursor", encodeCursor(*next, from, scope))
 		link := fmt.Sprintf(`</api/tasks?%s>; rel="next"`, q.Encode())
 		resp.link = &link
 	}
@@ -170,7 +168,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 // listError is the error of a listing. The cursor's check is not secret; a forged position
 // the database cannot read is a bad cursor like any other.
 func listError(err error, lp store.ListParams) error {
-	if lp.After != nil && errors.Is(err, store.ErrInvalid) {
+	if errors.Is(err, errBadCursor) || lp.After != nil && errors.Is(err, store.ErrInvalid) {
 		return badQuery("query.cursor", "not a cursor this listing issued; start again without it")
 	}
 	return err

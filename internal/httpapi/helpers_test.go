@@ -308,3 +308,17 @@ func todayUTC() time.Time {
 }
 
 func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// tamper changes one character of a cursor's payload (before the '.'), staying within the
+// base64url alphabet: a different position under the same tag. (Changing the last
+// characters instead can decode to the same bytes: unpadded base64 has spare bits there.)
+func tamper(cursor string) string {
+	b := []byte(cursor)
+	i := strings.IndexByte(cursor, '.') / 2
+	if b[i] != 'A' {
+		b[i] = 'A'
+	} else {
+		b[i] = 'B'
+	}
+	return string(b)
+}

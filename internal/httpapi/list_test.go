@@ -381,15 +381,8 @@ func TestListCursor(t *testing.T) {
 		return "/api/tasks?" + q.Encode()
 	}
 	base := u.Query()
-	// One character changed, staying within the base64url alphabet.
-	tampered := []byte(cursor)
-	if i := len(tampered) / 4; tampered[i] != 'A' {
-		tampered[i] = 'A'
-	} else {
-		tampered[i] = 'B'
-	}
 	bad := map[string]string{
-		"TamperedCursor":      withCursor(base, string(tampered)),
+		"TamperedCursor":      withCursor(base, tamper(cursor)),
 		"TruncatedCursor":     withCursor(base, cursor[:len(cursor)-3]),
 		"CursorWithoutCheck":  withCursor(base, strings.Split(cursor, ".")[0]),
 		"GarbageCursor":       withCursor(base, "garbage"),
@@ -443,20 +436,30 @@ func TestListForgedCursor(t *testing.T) {
 	if err := f.Pool.QueryRow(t.Context(), "SELECT key FROM cursor_keys WHERE id = 1").Scan(&key); err != nil {
 		t.Fatal(err)
 	}
+	// forge signs a payload as cursor.go does: kind 1 (exact), the id's 16 bytes, the key.
 	forge := func(payload string) string {
 		h := hmac.New(sha256.New, key)
-		h.Write([]byte("todo-api cursor v2\x00" + userA + "\x00" + scope.Encode() + "\x00" + payload))
+		h.Write([]byte("todo-api cursor v3\x00" + userA + "\x00" + scope.Encode() + "\x00" + payload))
 		enc := base64.RawURLEncoding
 		return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(h.Sum(nil)[:16])
 	}
+	exact := func(id uuid.UUID, key string) string { return "\x01" + string(id[:]) + key }
+	one := uuid.MustParse("00000000-0000-0000-0000-000000000001")
 	q := u.Query()
 	// The forgery is accepted for a readable position: the tag is what cursor.go computes.
-	q.Set("cursor", forge(`{"k":"2030-01-01","i":"00000000-0000-0000-0000-000000000001"}`))
+	q.Set("cursor", forge(exact(one, "2030-01-01")))
 	wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks?" + q.Encode(), Token: f.tokA}), http.StatusOK)
 	for name, payload := range map[string]string{
-		"KeyNotADate": `{"k":"not-a-date","i":"00000000-0000-0000-0000-000000000001"}`,
-		"KeyWithNUL":  `{"k":"\u0000","i":"00000000-0000-0000-0000-000000000001"}`,
-		"KeyNotAnID":  `{"k":"2030-01-01","i":"00000000-0000-0000-0000-000000000000"}`,
+		"KeyNotADate":      exact(one, "not-a-date"),
+		"KeyWithNUL":       exact(one, "\x00"),
+		"KeyNotUTF8":       exact(one, "\xff\xfe"),
+		"KeyNotAnID":       exact(uuid.Nil, "2030-01-01"),
+		"TooShort":         exact(one, "")[:10],
+		"UnknownKind":      "\x03" + exact(one, "2030-01-01")[1:],
+		"JSONPayload":      `{"k":"2030-01-01","i":"00000000-0000-0000-0000-000000000001"}`,
+		"ByTaskNoDigest":   "\x02" + string(one[:]),
+		"ByTaskHalfAnchor": "\x02" + string(one[:]) + strings.Repeat("d", 16) + "short",
+		"ByTaskNilAnchor":  "\x02" + string(one[:]) + strings.Repeat("d", 16) + string(uuid.Nil[:]) + "2030-01-01",
 	} {
 		t.Run(name, func(t *testing.T) {
 			q.Set("cursor", forge(payload))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -184,4 +185,107 @@ func TestManualOrder(t *testing.T) {
 			t.Fatalf("order %q\nwant the anchor, then %q", titles(got), titles(want))
 		}
 	})
+}
+
+// TestManualOrderKeysStayBounded: issue 12, item 5 — 300 moves into one gap grew a position
+// from 2 to 52 characters. Keys stay within 32 characters under any sequence of moves: when
+// a gap is used up, the tasks around it are spread out again, each with a new version and
+// updated_at, so a client syncing from the change feed learns every new position. The order
+// is always exactly the one the moves asked for, a deleted task among the neighbours
+// included (restored, it is back in its place).
+func TestManualOrderKeysStayBounded(t *testing.T) {
+	t.Parallel()
+	const maxPosition = 32
+	f := setup(t)
+	// order is the manual order the moves ask for, top first (titles).
+	var order []string
+	byTitle := map[string]uuid.UUID{}
+	for i := range 40 {
+		title := fmt.Sprintf("t%02d", i)
+		task := f.createA(t, map[string]any{"title": title})
+		byTitle[title] = task.Id
+		order = slices.Insert(order, 0, title) // new tasks go to the top
+	}
+	// A tombstone right beside the gap: it keeps its place among the positions.
+	f.deleteTask(t, f.tokA, byTitle["t20"])
+	live := func() []string {
+		return slices.DeleteFunc(slices.Clone(order), func(s string) bool { return s == "t20" })
+	}
+	all := func() []api.Task {
+		tasks, _ := f.listAll(t, f.tokA, "sort=position&limit=200")
+		return tasks
+	}
+	before := all()
+	syncPoint := before[0].UpdatedAt
+	for _, task := range before {
+		if task.UpdatedAt.After(syncPoint) {
+			syncPoint = task.UpdatedAt
+		}
+	}
+	// Moves into one gap: alternately t10 and t30 go right after t21, each between t21 and
+	// the one moved before it, so every move halves the same gap.
+	anchor := "t21"
+	longest := 0
+	for i := range 320 {
+		mover := []string{"t10", "t30"}[i%2]
+		r := f.move(t, f.tokA, byTitle[mover], byTitle[anchor].String())
+		wantStatus(t, r, http.StatusOK)
+		pos := *r.Task(t).Position
+		longest = max(longest, len(pos))
+		if len(pos) > maxPosition {
+			t.Fatalf("move %d: position %q has %d characters, want at most %d", i, pos, len(pos), maxPosition)
+		}
+		order = slices.DeleteFunc(order, func(s string) bool { return s == mover })
+		at := slices.Index(order, anchor)
+		order = slices.Insert(order, at+1, mover)
+		if i%40 == 39 {
+			if got := titles(all()); !slices.Equal(got, live()) {
+				t.Fatalf("after move %d: order %q\nwant %q", i, got, live())
+			}
+		}
+	}
+	after := all()
+	if got := titles(after); !slices.Equal(got, live()) {
+		t.Fatalf("order %q\nwant %q", got, live())
+	}
+	for _, task := range after {
+		if len(*task.Position) > maxPosition {
+			t.Errorf("task %s at %q: %d characters", task.Title, *task.Position, len(*task.Position))
+		}
+	}
+	t.Logf("longest position a move gave: %d characters", longest)
+
+	// A client that copied the list at syncPoint and then applies the change feed holds
+	// every task's new position: the feed reports the neighbours a respacing rewrote.
+	copyOf := map[uuid.UUID]api.Task{}
+	for _, task := range before {
+		copyOf[task.Id] = task
+	}
+	respaced := 0
+	for _, task := range after {
+		if task.Title != "t10" && task.Title != "t30" && *task.Position != *copyOf[task.Id].Position {
+			respaced++
+		}
+	}
+	if respaced == 0 {
+		t.Fatal("no neighbour got a new position: the moves never respaced the gap, so this test checks nothing")
+	}
+	changes, _ := f.feed(t, f.tokA, changesPath(syncPoint.Format(time.RFC3339Nano), 200))
+	for _, c := range changes {
+		if c.tombstone == nil {
+			copyOf[c.id()] = c.task
+		}
+	}
+	for _, task := range after {
+		if got := copyOf[task.Id]; *got.Position != *task.Position || !got.UpdatedAt.Equal(task.UpdatedAt) {
+			t.Errorf("the feed left %s at %q (updated %s), the list has %q (updated %s)",
+				task.Title, *got.Position, got.UpdatedAt, *task.Position, task.UpdatedAt)
+		}
+	}
+
+	// The tombstone comes back where it was.
+	wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodPost, Path: taskPath(byTitle["t20"]) + "/restore", Token: f.tokA}), http.StatusOK)
+	if got := titles(all()); !slices.Equal(got, order) {
+		t.Fatalf("after restoring t20: %q\nwant %q", got, order)
+	}
 }

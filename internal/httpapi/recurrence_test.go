@@ -251,3 +251,60 @@ func TestRepeatingTasks(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatingSeriesEndsAtTheLastDate: 9999-12-31 is the last date the contract can write
+// (four-digit years). Issue 12: completing a daily task due 9999-12-31 created an occurrence
+// due 10000-01-01, which broke the contract in every response that showed it. Now a series
+// whose next date would fall after 9999-12-31 ends: the completion succeeds and creates
+// nothing; dates up to 9999-12-31 still get their occurrence, for every rule.
+func TestRepeatingSeriesEndsAtTheLastDate(t *testing.T) {
+	t.Parallel()
+	svc := setup(t)
+	for _, tc := range []struct{ repeat, due, want string }{ // want "": the series ends
+		{"daily", "9999-12-31", ""},
+		{"daily", "9999-12-30", "9999-12-31"},
+		{"weekdays", "9999-12-31", ""}, // a Friday: the next weekday is in 10000
+		{"weekdays", "9999-12-30", "9999-12-31"},
+		{"weekdays", "9999-12-25", "9999-12-27"},
+		{"weekly", "9999-12-25", ""},
+		{"weekly", "9999-12-24", "9999-12-31"},
+		{"monthly", "9999-12-01", ""},
+		{"monthly", "9999-11-30", "9999-12-30"},
+		{"yearly", "9999-01-01", ""},
+		{"yearly", "9998-12-31", "9999-12-31"},
+	} {
+		t.Run(tc.repeat+"/"+tc.due, func(t *testing.T) {
+			t.Parallel()
+			f := svc.sub(t)
+			task := f.createA(t, map[string]any{"title": "far future", "due_date": tc.due, "repeat": tc.repeat})
+			for range 2 { // a retry answers alike
+				r := f.complete(t, f.tokA, task.Id, completedTrue)
+				next := f.nextOccurrence(t, f.tokA, r)
+				switch {
+				case tc.want == "" && next != nil:
+					t.Fatalf("completing created an occurrence due %s; the series must end", dateString(*next))
+				case tc.want != "" && (next == nil || dateString(*next) != tc.want):
+					t.Fatalf("next occurrence %v, want one due %s", next, tc.want)
+				}
+				if done := r.Task(t); !done.Completed {
+					t.Errorf("not completed: %s", taskString(done))
+				}
+			}
+			all, _ := f.list(t, f.tokA, "limit=200")
+			if want := map[bool]int{true: 1, false: 2}[tc.want == ""]; len(all) != want {
+				t.Errorf("%d tasks after completing, want %d: %q", len(all), want, titles(all))
+			}
+		})
+	}
+	t.Run("BulkComplete", func(t *testing.T) {
+		t.Parallel()
+		f := svc.sub(t)
+		last := f.createA(t, map[string]any{"title": "last", "due_date": "9999-12-31", "repeat": "daily"})
+		r := f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks/bulk", Token: f.tokA,
+			Body: map[string]any{"ids": []string{last.Id.String()}, "action": "complete"}})
+		wantStatus(t, r, http.StatusOK)
+		if all, _ := f.list(t, f.tokA, "limit=200"); len(all) != 1 || !all[0].Completed {
+			t.Errorf("after bulk complete: %d tasks %q, want the completed one alone", len(all), titles(all))
+		}
+	})
+}

@@ -38,12 +38,13 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		return nil, err
 	}
 	scope := cursorScope{key: key, userID: user, query: "changes\x00" + canon.Encode()}
+	var from seek
 	if p.Cursor != nil {
-		pos, err := decodeCursor(*p.Cursor, scope)
-		if err != nil {
+		// A change's key is a timestamp, which always fits in a cursor: none names its task.
+		if from, err = decodeCursor(ctx, *p.Cursor, scope, nil); err != nil {
 			return nil, badCursor()
 		}
-		cp.After = pos
+		cp.After = from.after
 	}
 	clock, err := h.store.UserClock(ctx, user)
 	if err != nil {
@@ -72,13 +73,9 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		}
 	}
 	if next != nil {
-		cur, err := encodeCursor(*next, scope)
-		if err != nil {
-			return nil, fmt.Errorf("encode cursor: %w", err)
-		}
 		q := canon
 		q.Set("limit", strconv.Itoa(cp.Limit))
-		q.Set("cursor", cur)
+		q.Set("cursor", encodeCursor(*next, from, scope))
 		link := fmt.Sprintf(`</api/tasks/changes?%s>; rel="next"`, q.Encode())
 		resp.Headers.Link = &link
 	}

@@ -12,12 +12,22 @@
 // A monthly or yearly series keeps its day across short months: the anchor is the day it was
 // meant to fall on (Jan 31 → Feb 28 with anchor 31 → Mar 31). Next returns the anchor the
 // following occurrence must carry, 0 when it falls on its anchor day anyway.
+//
+// A series ends at Last, the last date the API can write: a next date after it is ErrEnded.
 package recurrence
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
+
+// Last is the last due date an occurrence can have: 9999-12-31, the last date with the
+// four-digit year the contract's dates have.
+var Last = civil(9999, time.December, 31)
+
+// ErrEnded: the next date would fall after Last, so the series has no next occurrence.
+var ErrEnded = errors.New("recurrence: the series ends: its next date would fall after 9999-12-31")
 
 // Rule is how a task repeats; the values are the contract's and the database's.
 type Rule string
@@ -35,8 +45,18 @@ const (
 // Next returns the due date after due under rule. anchor is the day of the month the series
 // keeps (0: due's own day); next's anchor is what the next occurrence carries (0 when it falls
 // on that day). due is a civil date at 00:00 UTC; so is next. Rule None, or one Next does
-// not know, is an error: such a task has no next occurrence.
+// not know, is an error: such a task has no next occurrence. A next date after Last is
+// ErrEnded.
 func Next(rule Rule, due time.Time, anchor int) (next time.Time, nextAnchor int, err error) {
+	next, nextAnchor, err = following(rule, due, anchor)
+	if err == nil && next.After(Last) {
+		return time.Time{}, 0, ErrEnded
+	}
+	return next, nextAnchor, err
+}
+
+// following is Next without the end of the calendar.
+func following(rule Rule, due time.Time, anchor int) (next time.Time, nextAnchor int, err error) {
 	y, m, d := due.Date()
 	switch rule {
 	case Daily:

@@ -1,6 +1,7 @@
 package recurrence
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -125,6 +126,42 @@ func TestNextNoneIsAnError(t *testing.T) {
 	for _, r := range []Rule{None, "", "hourly"} {
 		if _, _, err := Next(r, date("2027-01-01"), 0); err == nil {
 			t.Errorf("Next(%q) returned no error", r)
+		}
+	}
+}
+
+// TestNextEndsAtTheLastDate: every rule's series ends where its next date would fall after
+// 9999-12-31 (issue 12: a daily task due 9999-12-31 got an occurrence due 10000-01-01), and
+// reaches 9999-12-31 itself.
+func TestNextEndsAtTheLastDate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		rule   Rule
+		due    string
+		anchor int
+		want   string // "": ErrEnded
+	}{
+		{Daily, "9999-12-30", 0, "9999-12-31"},
+		{Daily, "9999-12-31", 0, ""},
+		{Weekdays, "9999-12-30", 0, "9999-12-31"}, // Thursday → Friday
+		{Weekdays, "9999-12-31", 0, ""},           // Friday → Monday 10000-01-03
+		{Weekdays, "9999-12-25", 0, "9999-12-27"}, // Saturday → Monday
+		{Weekly, "9999-12-24", 0, "9999-12-31"},
+		{Weekly, "9999-12-25", 0, ""},
+		{Monthly, "9999-11-30", 31, "9999-12-31"},
+		{Monthly, "9999-11-30", 0, "9999-12-30"},
+		{Monthly, "9999-12-01", 0, ""},
+		{Monthly, "9999-12-31", 0, ""},
+		{Yearly, "9998-12-31", 0, "9999-12-31"},
+		{Yearly, "9998-02-28", 29, "9999-02-28"},
+		{Yearly, "9999-01-01", 0, ""},
+	} {
+		got, _, err := Next(tt.rule, date(tt.due), tt.anchor)
+		switch {
+		case tt.want == "" && !errors.Is(err, ErrEnded):
+			t.Errorf("Next(%s, %s) = %s, %v; want ErrEnded", tt.rule, tt.due, got.Format(time.DateOnly), err)
+		case tt.want != "" && (err != nil || got.Format(time.DateOnly) != tt.want):
+			t.Errorf("Next(%s, %s) = %s, %v; want %s", tt.rule, tt.due, got.Format(time.DateOnly), err, tt.want)
 		}
 	}
 }

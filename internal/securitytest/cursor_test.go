@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"hash"
 	"net/http"
 	"net/url"
@@ -23,14 +22,15 @@ import (
 // that even then a forged position is only ever a place in the caller's own list.
 
 // forgeCursor builds a cursor for user's listing query (its canonical form) positioned
-// after pos and id: with key, signed like the server's (HMAC-SHA-256); without, with the
+// after pos and id (the payload cursor.go writes for a key that fits: kind 1, the id's 16
+// bytes, the key): with key, signed like the server's (HMAC-SHA-256); without, with the
 // unkeyed SHA-256 check the service used before cursors were signed.
 func forgeCursor(key []byte, user, query, pos string, id uuid.UUID) string {
-	payload, _ := json.Marshal(map[string]any{"k": pos, "i": id})
+	payload := append(append([]byte{1}, id[:]...), pos...)
 	var h hash.Hash
 	if key != nil {
 		h = hmac.New(sha256.New, key)
-		h.Write([]byte("todo-api cursor v2\x00"))
+		h.Write([]byte("todo-api cursor v3\x00"))
 	} else {
 		h = sha256.New()
 		h.Write([]byte("todo-api cursor v1\x00"))
@@ -72,7 +72,7 @@ func TestCursorForgeryIsHarmless(t *testing.T) {
 		"' OR 1=1 --", "\x00", "a\x00b", strings.Repeat("k", 10000), "\u202e", "ß", "İ",
 	}
 	accepted := 0
-	for _, sort := range []string{"created", "updated", "title", "due_date", "priority"} {
+	for _, sort := range []string{"created", "updated", "title", "due_date", "priority", "position"} {
 		for _, order := range []string{"asc", "desc"} {
 			canon := url.Values{"sort": {sort}, "order": {order}}
 			for _, pos := range keys {

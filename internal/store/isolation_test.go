@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -135,6 +136,14 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		{"TaskRestore", "TaskRestore", func(ctx context.Context, task Task) error {
 			_, err := s.TaskRestore(ctx, intruder, task.ID)
 			return err
+		}},
+		{"TaskListKey", "TaskListKey", func(ctx context.Context, task Task) error {
+			for _, k := range orders() {
+				if _, err := s.TaskListKey(ctx, intruder, ListParams{Sort: k.sort, Desc: k.desc}, task.ID); !errors.Is(err, ErrNotFound) {
+					return fmt.Errorf("%s: %v", orderName(k), err)
+				}
+			}
+			return ErrNotFound
 		}},
 		{"TaskMoveToTop", "TaskMove", func(ctx context.Context, task Task) error {
 			_, err := s.TaskMove(ctx, intruder, task.ID, nil)

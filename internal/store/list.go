@@ -89,24 +89,64 @@ func adapt[P ~struct {
 	}
 }
 
+// keyFunc runs the TaskListKey* query of one order: one task's sort key as its listing
+// query prints it. Every one has the same parameters as TaskListKeyCreatedAsc.
+type keyFunc func(ctx context.Context, q *db.Queries, p db.TaskListKeyCreatedAscParams) (string, error)
+
+func adaptKey[P ~struct {
+	UserID string
+	ID     uuid.UUID
+}](run func(*db.Queries, context.Context, P) (string, error)) keyFunc {
+	return func(ctx context.Context, q *db.Queries, p db.TaskListKeyCreatedAscParams) (string, error) {
+		return run(q, ctx, P(p))
+	}
+}
+
 type orderKey struct {
 	sort string
 	desc bool
 }
 
-var listQueries = map[orderKey]listFunc{
-	{SortCreated, false}:  adapt((*db.Queries).TaskListCreatedAsc),
-	{SortCreated, true}:   adapt((*db.Queries).TaskListCreatedDesc),
-	{SortUpdated, false}:  adapt((*db.Queries).TaskListUpdatedAsc),
-	{SortUpdated, true}:   adapt((*db.Queries).TaskListUpdatedDesc),
-	{SortTitle, false}:    adapt((*db.Queries).TaskListTitleAsc),
-	{SortTitle, true}:     adapt((*db.Queries).TaskListTitleDesc),
-	{SortDueDate, false}:  adapt((*db.Queries).TaskListDueDateAsc),
-	{SortDueDate, true}:   adapt((*db.Queries).TaskListDueDateDesc),
-	{SortPriority, false}: adapt((*db.Queries).TaskListPriorityAsc),
-	{SortPriority, true}:  adapt((*db.Queries).TaskListPriorityDesc),
-	{SortPosition, false}: adapt((*db.Queries).TaskListPositionAsc),
-	{SortPosition, true}:  adapt((*db.Queries).TaskListPositionDesc),
+// order is one listing order's queries: the page, and one task's key.
+type order struct {
+	list listFunc
+	key  keyFunc
+}
+
+var listQueries = map[orderKey]order{
+	{SortCreated, false}:  {adapt((*db.Queries).TaskListCreatedAsc), adaptKey((*db.Queries).TaskListKeyCreatedAsc)},
+	{SortCreated, true}:   {adapt((*db.Queries).TaskListCreatedDesc), adaptKey((*db.Queries).TaskListKeyCreatedDesc)},
+	{SortUpdated, false}:  {adapt((*db.Queries).TaskListUpdatedAsc), adaptKey((*db.Queries).TaskListKeyUpdatedAsc)},
+	{SortUpdated, true}:   {adapt((*db.Queries).TaskListUpdatedDesc), adaptKey((*db.Queries).TaskListKeyUpdatedDesc)},
+	{SortTitle, false}:    {adapt((*db.Queries).TaskListTitleAsc), adaptKey((*db.Queries).TaskListKeyTitleAsc)},
+	{SortTitle, true}:     {adapt((*db.Queries).TaskListTitleDesc), adaptKey((*db.Queries).TaskListKeyTitleDesc)},
+	{SortDueDate, false}:  {adapt((*db.Queries).TaskListDueDateAsc), adaptKey((*db.Queries).TaskListKeyDueDateAsc)},
+	{SortDueDate, true}:   {adapt((*db.Queries).TaskListDueDateDesc), adaptKey((*db.Queries).TaskListKeyDueDateDesc)},
+	{SortPriority, false}: {adapt((*db.Queries).TaskListPriorityAsc), adaptKey((*db.Queries).TaskListKeyPriorityAsc)},
+	{SortPriority, true}:  {adapt((*db.Queries).TaskListPriorityDesc), adaptKey((*db.Queries).TaskListKeyPriorityDesc)},
+	{SortPosition, false}: {adapt((*db.Queries).TaskListPositionAsc), adaptKey((*db.Queries).TaskListKeyPositionAsc)},
+	{SortPosition, true}:  {adapt((*db.Queries).TaskListPositionDesc), adaptKey((*db.Queries).TaskListKeyPositionDesc)},
+}
+
+// TaskListKey returns the sort key of one of userID's tasks, deleted or not, in the order of
+// p (Sort, Desc): the Key of a Position that ends a page on that task. A cursor too short to
+// carry a long key (a title's) names the task instead and reads its key here.
+// ErrNotFound: no such task (or purged).
+func (s *Store) TaskListKey(ctx context.Context, userID string, p ListParams, id uuid.UUID) (string, error) {
+	o, ok := listQueries[orderKey{p.Sort, p.Desc}]
+	if !ok {
+		return "", fmt.Errorf("task list key: unknown sort %q: %w", p.Sort, ErrInvalid)
+	}
+	var key string
+	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+		var err error
+		key, err = o.key(ctx, q, db.TaskListKeyCreatedAscParams{UserID: userID, ID: id})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("task list key: %w", err)
+	}
+	return key, nil
 }
 
 // TaskList returns one page of userID's tasks and, when more follow, the position to
@@ -162,7 +202,7 @@ type listing struct {
 }
 
 func newListing(userID string, p ListParams) (*listing, error) {
-	run, ok := listQueries[orderKey{p.Sort, p.Desc}]
+	o, ok := listQueries[orderKey{p.Sort, p.Desc}]
 	if !ok {
 		return nil, fmt.Errorf("list tasks: unknown sort %q: %w", p.Sort, ErrInvalid)
 	}
@@ -190,7 +230,7 @@ func newListing(userID string, p ListParams) (*listing, error) {
 		params.AfterKey = &p.After.Key
 		params.AfterID = &p.After.ID
 	}
-	return &listing{run: run, params: params, limit: p.Limit}, nil
+	return &listing{run: o.list, params: params, limit: p.Limit}, nil
 }
 
 // read runs the listing on q.

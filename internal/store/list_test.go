@@ -44,23 +44,67 @@ func orders() []orderKey {
 }
 
 // TestListQueriesCoverEveryGeneratedListing: a listing query db/listgen generates but the
-// store does not map (or the reverse) is a sort the API cannot reach or one the tests miss.
+// store does not map (or the reverse) is a sort the API cannot reach or one the tests miss;
+// so is an order without its key query (TaskListKey*).
 func TestListQueriesCoverEveryGeneratedListing(t *testing.T) {
 	t.Parallel()
-	var generated []string
+	var listings, keys []string
 	for name := range generatedQueries(t) {
-		if rest, ok := strings.CutPrefix(name, "TaskList"); ok {
-			generated = append(generated, rest)
+		if rest, ok := strings.CutPrefix(name, "TaskListKey"); ok {
+			keys = append(keys, rest)
+		} else if rest, ok := strings.CutPrefix(name, "TaskList"); ok {
+			listings = append(listings, rest)
 		}
 	}
 	var mapped []string
 	for _, k := range orders() {
 		mapped = append(mapped, orderName(k))
 	}
-	slices.Sort(generated)
+	slices.Sort(listings)
+	slices.Sort(keys)
 	slices.Sort(mapped)
-	if !slices.Equal(generated, mapped) {
-		t.Fatalf("generated listing queries %v, store maps %v", generated, mapped)
+	if !slices.Equal(listings, mapped) || !slices.Equal(keys, mapped) {
+		t.Fatalf("generated listing queries %v and key queries %v, store maps %v", listings, keys, mapped)
+	}
+}
+
+// TestTaskListKeyIsThePagesKey: for every order, the key TaskListKey reads for a task is the
+// key of the Position a page ending on that task gives — byte for byte, as a cursor that names
+// the task needs — also once the task is deleted; a task that never was is ErrNotFound.
+func TestTaskListKeyIsThePagesKey(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := t.Context()
+	const user = "list-key"
+	create(t, s, user, TaskFields{Title: "Second", Priority: "low"})
+	create(t, s, user, TaskFields{Title: strings.Repeat("😀", 200), Priority: "high", DueDate: day(2030, 1, 2), DueTime: ptr("09:30")})
+	for _, k := range orders() {
+		p := ListParams{Sort: k.sort, Desc: k.desc, Limit: 1}
+		page, next, err := s.TaskList(ctx, user, p)
+		if err != nil || next == nil || len(page) != 1 {
+			t.Fatalf("%s: %d tasks, next %v, %v", orderName(k), len(page), next, err)
+		}
+		if key, err := s.TaskListKey(ctx, user, p, next.ID); err != nil || key != next.Key {
+			t.Errorf("%s: TaskListKey %q, %v; the page's key %q", orderName(k), key, err, next.Key)
+		}
+		if _, err := s.TaskListKey(ctx, user, p, uuid.New()); !errors.Is(err, ErrNotFound) {
+			t.Errorf("%s: an unknown task: %v, want ErrNotFound", orderName(k), err)
+		}
+	}
+	page, _, err := s.TaskList(ctx, user, ListParams{Sort: SortTitle, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ListParams{Sort: SortTitle}
+	before, _ := s.TaskListKey(ctx, user, p, page[0].ID)
+	if err := s.TaskDelete(ctx, user, page[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := s.TaskListKey(ctx, user, p, page[0].ID); err != nil || after != before {
+		t.Errorf("deleted: %q, %v; before %q", after, err, before)
+	}
+	if _, err := s.TaskListKey(ctx, user, ListParams{Sort: "nope"}, page[0].ID); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unknown sort: %v, want ErrInvalid", err)
 	}
 }
 
@@ -695,6 +739,29 @@ func TestTaskListPlansUseIndexes(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+	// The key queries (a cursor that names its task): one row, by the primary key.
+	for _, k := range orders() {
+		p := ListParams{Sort: k.sort, Desc: k.desc, Limit: 1}
+		page, _, err := s.TaskList(t.Context(), "heavy", p)
+		if err != nil || len(page) != 1 {
+			t.Fatalf("%s: %d tasks, %v", orderName(k), len(page), err)
+		}
+		log.take()
+		if _, err := s.TaskListKey(t.Context(), "heavy", p, page[0].ID); err != nil {
+			t.Fatalf("%s key: %v", orderName(k), err)
+		}
+		ran := log.take()
+		if len(ran) != 1 {
+			t.Fatalf("%s key: the store ran %d statements, want 1", orderName(k), len(ran))
+		}
+		query := queryName.FindStringSubmatch(ran[0].sql)[1]
+		statements[query] = ran[0]
+		plan := explain(t, pool, ran[0].sql, ran[0].args...)
+		t.Logf("%-40s %-22s %s", "heavy/"+orderName(k)+"/Key", query, plan)
+		if plan.has("Seq Scan") || plan.String() != "Index Scan(tasks_pkey)" {
+			t.Errorf("%s does not read the task by its primary key:\n%s", query, plan)
 		}
 	}
 	for name := range generatedQueries(t) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,11 +17,26 @@ import (
 // task being moved).
 var ErrNoSuchAfter = errors.New("no such task to move after")
 
+// Order keys stay short. Each move into one gap lengthens the key it makes by about a
+// character per six moves, without bound; so a move whose key would exceed maxPosition
+// respaces the window of tasks around the gap instead: they and the moved task get keys spread
+// evenly between the keys just outside the window (fracindex.Spread), in order. The window is
+// 8 tasks each side, widened fourfold until the new keys are at most respacedPosition long (so
+// the next respacing of that gap is some 100 moves away) or it holds the whole list (whose
+// keys from scratch are a few characters).
+const (
+	maxPosition      = 32
+	respacedPosition = 16
+	firstWindow      = 8
+)
+
 // TaskMove puts one of userID's tasks right after the task afterID in the manual order, or
 // at the top when afterID is nil, by giving it a position between its new neighbours: one
-// row changes. A task already in that place is returned unchanged. The user's clock is taken
-// first, so concurrent moves (and creates) of the user run one after another and never pick
-// the same position. ErrNotFound: no such task; ErrNoSuchAfter: no such afterID.
+// row changes — or, when that position would be longer than maxPosition, the neighbours
+// around the gap are respaced with it (respace). A task already in that place is returned
+// unchanged. The user's clock is taken first, so concurrent moves (and creates) of the user
+// run one after another and never pick the same position. ErrNotFound: no such task;
+// ErrNoSuchAfter: no such afterID.
 func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (Task, error) {
 	var task Task
 	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
@@ -57,7 +74,14 @@ func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, after
 		if err != nil {
 			return fmt.Errorf("position between %q and %q: %w", prev, next, err)
 		}
-		row, err = q.TaskMove(ctx, db.TaskMoveParams{UserID: userID, ID: id, Position: pos, Now: now})
+		if len(pos) > maxPosition {
+			if err := respace(ctx, q, userID, id, prev, next, now); err != nil {
+				return err
+			}
+			row, err = q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		} else {
+			row, err = q.TaskMove(ctx, db.TaskMoveParams{UserID: userID, ID: id, Position: pos, Now: now})
+		}
 		if err != nil {
 			return err
 		}
@@ -68,4 +92,75 @@ func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, after
 		return Task{}, fmt.Errorf("move task: %w", err)
 	}
 	return task, nil
+}
+
+// respace moves task id between the positions prev and next ("": the top) by giving it and
+// the rows around that gap — tombstones too, which hold their positions for a restore — new
+// keys spread evenly, in their order, between the rows just outside the window. Each live
+// task whose position changes gets now and a new version, so the change feed reports it. q
+// is a transaction holding userID's clock: no other write of the user's runs meanwhile.
+func respace(ctx context.Context, q *db.Queries, userID string, id uuid.UUID, prev, next string, now time.Time) error {
+	for half := firstWindow; ; half *= 4 {
+		var above []*db.TaskPositionsUpToRow
+		var below []*db.TaskPositionsFromRow
+		var err error
+		if prev != "" {
+			if above, err = q.TaskPositionsUpTo(ctx, db.TaskPositionsUpToParams{UserID: userID, Key: prev, ID: id, RowLimit: int32(half + 1)}); err != nil {
+				return fmt.Errorf("read positions above: %w", err)
+			}
+		}
+		if next != "" {
+			if below, err = q.TaskPositionsFrom(ctx, db.TaskPositionsFromParams{UserID: userID, Key: next, ID: id, RowLimit: int32(half + 1)}); err != nil {
+				return fmt.Errorf("read positions below: %w", err)
+			}
+		}
+		// The window, top first, with the moved task in its new place; lo and hi are the keys
+		// just outside it ("": the list's end).
+		var lo, hi string
+		if len(above) > half {
+			lo, above = above[half].Position, above[:half]
+		}
+		if len(below) > half {
+			hi, below = below[half].Position, below[:half]
+		}
+		ids := make([]uuid.UUID, 0, len(above)+1+len(below))
+		old := make([]string, 0, cap(ids))
+		for _, r := range slices.Backward(above) {
+			ids, old = append(ids, r.ID), append(old, r.Position)
+		}
+		ids, old = append(ids, id), append(old, "")
+		for _, r := range below {
+			ids, old = append(ids, r.ID), append(old, r.Position)
+		}
+		keys, err := fracindex.Spread(lo, hi, len(ids))
+		if err != nil {
+			return fmt.Errorf("respace between %q and %q: %w", lo, hi, err)
+		}
+		longest := 0
+		for _, k := range keys {
+			longest = max(longest, len(k))
+		}
+		whole := lo == "" && hi == ""
+		if longest > respacedPosition && !whole {
+			continue // too narrow: widen the window
+		}
+		if longest > maxPosition {
+			return fmt.Errorf("respace %d tasks: a key of %d characters", len(ids), longest)
+		}
+		// Only the rows whose key changes are written.
+		var changed []uuid.UUID
+		var positions []string
+		for i := range ids {
+			if keys[i] != old[i] {
+				changed, positions = append(changed, ids[i]), append(positions, keys[i])
+			}
+		}
+		if err := q.TaskPositionsPark(ctx, db.TaskPositionsParkParams{UserID: userID, Ids: changed, Positions: positions}); err != nil {
+			return fmt.Errorf("respace: park positions: %w", err)
+		}
+		if err := q.TaskPositionsSet(ctx, db.TaskPositionsSetParams{UserID: userID, Ids: changed, Positions: positions, Now: now}); err != nil {
+			return fmt.Errorf("respace: set positions: %w", err)
+		}
+		return nil
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -274,4 +275,122 @@ func TestTaskMoveConcurrent(t *testing.T) {
 			t.Fatalf("order %q\nwant the newest first %q", taskTitles(got), want)
 		}
 	})
+}
+
+// TestTaskMoveKeysStayBounded: under any sequence of moves — mostly into one gap, which
+// without respacing lengthens keys without bound, the rest at random, with tombstones among
+// the tasks — every position stays at most maxPosition long and unique, the order is always
+// exactly the one the moves asked for, and the tombstones, restored, are back in their places.
+func TestTaskMoveKeysStayBounded(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ctx := t.Context()
+	const user = "bounded-keys"
+	rng := rand.New(rand.NewPCG(12, 5))
+	var order []uuid.UUID // the intended manual order, top first, tombstones included
+	title := map[uuid.UUID]string{}
+	for i := range 40 {
+		task := create(t, s, user, TaskFields{Title: fmt.Sprintf("t%02d", i)})
+		order = slices.Insert(order, 0, task.ID)
+		title[task.ID] = task.Title
+	}
+	deleted := map[uuid.UUID]bool{}
+	for _, i := range []int{5, 18, 19, 33} {
+		if err := s.TaskDelete(ctx, user, order[i], nil); err != nil {
+			t.Fatal(err)
+		}
+		deleted[order[i]] = true
+	}
+	live := func() []string {
+		var out []string
+		for _, id := range order {
+			if !deleted[id] {
+				out = append(out, title[id])
+			}
+		}
+		return out
+	}
+	liveIDs := func() []uuid.UUID {
+		return slices.DeleteFunc(slices.Clone(order), func(id uuid.UUID) bool { return deleted[id] })
+	}
+	anchor := liveIDs()[17]        // the hot gap: right after it
+	moves := map[uuid.UUID]int64{} // the moves that changed each task
+	for i := range 1200 {
+		ids := liveIDs()
+		id := ids[rng.IntN(len(ids))]
+		var after *uuid.UUID
+		switch r := rng.IntN(10); {
+		case r < 7: // into the hot gap
+			if id == anchor {
+				continue
+			}
+			after = &anchor
+		case r < 8: // to the top
+		default: // after a random task
+			a := ids[rng.IntN(len(ids))]
+			if a == id {
+				continue
+			}
+			after = &a
+		}
+		before, err := s.TaskGet(ctx, user, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, err := s.TaskMove(ctx, user, id, after)
+		if err != nil {
+			t.Fatalf("move %d: %v", i, err)
+		}
+		if len(moved.Position) > maxPosition {
+			t.Fatalf("move %d: position %q has %d characters", i, moved.Position, len(moved.Position))
+		}
+		order = slices.DeleteFunc(order, func(x uuid.UUID) bool { return x == id })
+		at := 0
+		if after != nil {
+			at = slices.Index(order, *after) + 1
+		}
+		order = slices.Insert(order, at, id)
+		if moved.Position != before.Position {
+			moves[id]++
+			if moved.Version != before.Version+1 {
+				t.Fatalf("move %d: version %d, was %d", i, moved.Version, before.Version)
+			}
+		}
+		if i%50 == 49 {
+			if got := taskTitles(manualOrder(t, s, user)); !slices.Equal(got, live()) {
+				t.Fatalf("after move %d: %q\nwant %q", i, got, live())
+			}
+		}
+	}
+	var longest, shared int
+	if err := pool.QueryRow(ctx, "SELECT max(length(position)), count(*) - count(DISTINCT position) FROM tasks WHERE user_id = $1", user).Scan(&longest, &shared); err != nil {
+		t.Fatal(err)
+	}
+	if longest > maxPosition || shared != 0 {
+		t.Errorf("positions of up to %d characters, %d shared", longest, shared)
+	}
+	final := manualOrder(t, s, user)
+	if got := taskTitles(final); !slices.Equal(got, live()) {
+		t.Fatalf("%q\nwant %q", got, live())
+	}
+	// A task respaced with its neighbours has a version beyond its own moves.
+	respaced := 0
+	for _, task := range final {
+		if task.Version > 1+moves[task.ID] {
+			respaced++
+		}
+	}
+	if respaced == 0 {
+		t.Fatal("no task was respaced: the moves never used up a gap, so this test checks nothing")
+	}
+	t.Logf("%d of %d live tasks were respaced at least once; longest position %d", respaced, len(final), longest)
+	for id := range deleted {
+		if _, err := s.TaskRestore(ctx, user, id); err != nil {
+			t.Fatal(err)
+		}
+		delete(deleted, id)
+	}
+	if got := taskTitles(manualOrder(t, s, user)); !slices.Equal(got, live()) {
+		t.Fatalf("after restoring the tombstones: %q\nwant %q", got, live())
+	}
 }

@@ -68,11 +68,9 @@ func (s *Store) completingTx(ctx context.Context, userID string, complete bool, 
 			return err
 		}
 		if complete && dueForNext(row) {
-			next, err := createNext(ctx, q, userID, row)
-			if err != nil {
+			if row.NextID, err = createNext(ctx, q, userID, row); err != nil {
 				return err
 			}
-			row.NextID = &next
 		}
 		task = fromRow(row)
 		task.NextID, err = liveNext(ctx, q, userID, row.NextID)
@@ -103,35 +101,39 @@ func nextOccurrences(ctx context.Context, q *db.Queries, userID string, ids []uu
 }
 
 // createNext creates the next occurrence of row, a completed repeating task of userID's, and
-// returns its id; if row has one already, that one's. The caller's transaction holds the
-// user's clock (every write of the user's tasks takes it first), so no other write of the
-// user's can race this; TaskSetNext's "only once" is the backstop.
-func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task) (uuid.UUID, error) {
+// returns its id; if row has one already, that one's; nil when the series ends instead (its
+// next date would fall after recurrence.Last, the last date the API can write). The caller's
+// transaction holds the user's clock (every write of the user's tasks takes it first), so no
+// other write of the user's can race this; TaskSetNext's "only once" is the backstop.
+func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task) (*uuid.UUID, error) {
 	if row.DueDate == nil { // tasks_repeat_needs_date makes this unreachable
-		return uuid.Nil, fmt.Errorf("repeating task %s has no due date: %w", row.ID, ErrInvalid)
+		return nil, fmt.Errorf("repeating task %s has no due date: %w", row.ID, ErrInvalid)
 	}
 	anchor := 0
 	if row.RepeatAnchor != nil {
 		anchor = int(*row.RepeatAnchor)
 	}
 	due, nextAnchor, err := recurrence.Next(recurrence.Rule(row.Repeat), *row.DueDate, anchor)
+	if errors.Is(err, recurrence.ErrEnded) {
+		return nil, nil
+	}
 	if err != nil {
-		return uuid.Nil, err
+		return nil, err
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("new task id: %w", err)
+		return nil, fmt.Errorf("new task id: %w", err)
 	}
 	n, err := q.TaskSetNext(ctx, db.TaskSetNextParams{UserID: userID, ID: row.ID, NextID: &id})
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("record next occurrence: %w", err)
+		return nil, fmt.Errorf("record next occurrence: %w", err)
 	}
 	if n == 0 { // it has one already
 		cur, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: row.ID})
 		if err != nil || cur.NextID == nil {
-			return uuid.Nil, fmt.Errorf("read next occurrence of %s: %w", row.ID, err)
+			return nil, fmt.Errorf("read next occurrence of %s: %w", row.ID, err)
 		}
-		return *cur.NextID, nil
+		return cur.NextID, nil
 	}
 	params := db.TaskCreateParams{
 		UserID:      userID,
@@ -149,9 +151,9 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task)
 		params.RepeatAnchor = &a
 	}
 	if _, err := insertAtTop(ctx, q, userID, &params); err != nil {
-		return uuid.Nil, fmt.Errorf("next occurrence: %w", err)
+		return nil, fmt.Errorf("next occurrence: %w", err)
 	}
-	return id, nil
+	return &id, nil
 }
 
 // liveNext returns next if it is one of userID's live tasks, else nil.

@@ -336,3 +336,48 @@ func TestRepeatBulkComplete(t *testing.T) {
 		t.Fatalf("%d tasks, want 7", n)
 	}
 }
+
+// TestRepeatSeriesEndsAtTheLastDate: a series whose next date would fall after 9999-12-31,
+// the last date the API can write, ends — by every way of completing (the single-task
+// completion, an update, bulk complete): the task is completed and no occurrence is created.
+func TestRepeatSeriesEndsAtTheLastDate(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ctx := t.Context()
+	ends := []struct {
+		repeat string
+		due    *time.Time
+	}{
+		{"daily", day(9999, 12, 31)},
+		{"weekdays", day(9999, 12, 31)}, // a Friday
+		{"weekly", day(9999, 12, 25)},
+		{"monthly", day(9999, 12, 1)},
+		{"yearly", day(9999, 1, 1)},
+	}
+	for _, tt := range ends {
+		t.Run(tt.repeat, func(t *testing.T) {
+			t.Parallel()
+			user := "series-end-" + tt.repeat
+			for _, complete := range []func(id uuid.UUID) (Task, error){
+				func(id uuid.UUID) (Task, error) { return s.TaskSetCompleted(ctx, user, id, true) },
+				func(id uuid.UUID) (Task, error) { return s.TaskToggle(ctx, user, id) },
+				func(id uuid.UUID) (Task, error) {
+					return s.TaskUpdate(ctx, user, id, TaskChanges{Fields: TaskFields{Completed: true}, SetCompleted: true}, nil)
+				},
+			} {
+				task := create(t, s, user, TaskFields{Title: "last", DueDate: tt.due, Repeat: tt.repeat})
+				done, err := complete(task.ID)
+				if err != nil || !done.Completed || done.NextID != nil {
+					t.Fatalf("completed=%v next=%v err=%v, want completed without a next occurrence", done.Completed, done.NextID, err)
+				}
+			}
+			task := create(t, s, user, TaskFields{Title: "last", DueDate: tt.due, Repeat: tt.repeat})
+			if res, _, err := s.TaskBulk(ctx, user, Bulk{Action: BulkComplete, IDs: []uuid.UUID{task.ID}}, "", nil); err != nil || res[0].Status != BulkOK {
+				t.Fatalf("bulk: %v, %v", res, err)
+			}
+			if n := countTasks(t, pool, user); n != 4 {
+				t.Errorf("%d tasks, want the 4 completed ones alone", n)
+			}
+		})
+	}
+}

@@ -68,6 +68,12 @@ export class TodoApi extends HeyApiClient {
      * dates, which need no time zone; `tz` matters to `overdue` only. Pagination is by cursor: when more tasks exist, the response has a
      * `Link: <…>; rel="next"` header whose URL carries the same filters and an opaque `cursor`.
      * A cursor is valid only with the filters and sort it was issued for; anything else is `400`.
+     * Every cursor the service issues is at most 1024 characters, so following `Link` never
+     * fails on its length. A task that changes while a client pages may move between pages
+     * like with any keyset paging; and when the task a page ended on is retitled or purged
+     * before the next page is read, and its sort key was too long to carry in the cursor
+     * (titles of about 175 four-byte characters and more), the next page resumes from an
+     * earlier place: it may repeat tasks, never skip one.
      *
      * The response carries a weak `ETag` for this exact query (filters, sort, order, limit,
      * cursor); send it back in `If-None-Match` to get `304` while none of the caller's tasks
@@ -293,11 +299,15 @@ export class TodoApi extends HeyApiClient {
      * Move a task in the manual order
      *
      * Puts the task right after the task `after_id` in the caller's manual order
-     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Only this
-     * task changes: it gets a new `position` between its new neighbours, a new version and
-     * `updated_at`. Moving a task to where it already is changes nothing. Concurrent moves
-     * (and creates, which put new tasks at the top) of one caller are applied one after
-     * another, never giving two tasks one position.
+     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Usually only
+     * this task changes: it gets a new `position` between its new neighbours, a new version
+     * and `updated_at`. Positions stay at most 32 characters: when the gap between the new
+     * neighbours is used up (after some 180 moves into one place), the tasks around it are
+     * given new, evenly spread positions in the same order, and each of them whose `position`
+     * changes gets a new version and `updated_at` too, so the change feed reports it. Moving a
+     * task to where it already is changes nothing. Concurrent moves (and creates, which put
+     * new tasks at the top) of one caller are applied one after another, never giving two
+     * tasks one position.
      *
      * `404`: no such task (as elsewhere). `422` naming `/after_id`: `after_id` is not one of
      * the caller's live tasks — unknown, deleted and other users' tasks alike — or is the

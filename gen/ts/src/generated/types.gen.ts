@@ -39,6 +39,10 @@ export type Priority = 'low' | 'medium' | 'high';
  *
  * Changing a task's `due_date` to another day makes that day the series' day.
  *
+ * A series ends at `9999-12-31`, the last date with a four-digit year: completing a task
+ * whose next date would fall later (a daily task due `9999-12-31`, a weekly one due
+ * `9999-12-25`, a yearly one due in 9999) completes it and creates no next occurrence.
+ *
  */
 export type Repeat = 'none' | 'daily' | 'weekdays' | 'weekly' | 'monthly' | 'yearly';
 
@@ -66,8 +70,9 @@ export type Task = {
     /**
      * The task's place in the caller's manual order (`sort=position`): tasks sort by this
      * string byte by byte (`"Zz" < "a0" < "a0V" < "a1"`), not by locale. New tasks go to
-     * the top; `POST /api/tasks/{id}/move` changes it. Opaque otherwise: compare, never
-     * compute.
+     * the top; `POST /api/tasks/{id}/move` changes it, and may change its neighbours'
+     * (never their order) to keep every position it writes at most 32 characters. Opaque
+     * otherwise: compare, never compute.
      *
      */
     readonly position: string;
@@ -363,7 +368,7 @@ export type ListTasksData = {
          */
         limit?: number;
         /**
-         * Opaque position from the `Link` header of the previous page.
+         * Opaque position from the `Link` header of the previous page (the service issues none longer than 1024 characters).
          */
         cursor?: string;
     };
