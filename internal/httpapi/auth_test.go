@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,20 +81,21 @@ func TestAuthMissingCredentialsAre401WithoutError(t *testing.T) {
 
 func TestAuthInvalidTokensAre401InvalidToken(t *testing.T) {
 	t.Parallel()
-	// Times are taken when a token is minted, not when the test starts: on a busy machine
-	// (-race, shared cores) more than the 30 s margin can pass before a subtest runs.
+	// Each token is timed when it is minted, so that "90 s from now" never comes while a busy
+	// machine runs the test.
+	now := time.Now
 	cases := map[string]func(t *testing.T, iss *authtest.Issuer) string{
 		"Garbage":        func(*testing.T, *authtest.Issuer) string { return "not-a-jwt" },
 		"ThreeDotsEmpty": func(*testing.T, *authtest.Issuer) string { return ".." },
 		// The contract allows at most 60 s of clock skew.
 		"ExpiredBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithExpiry(time.Now().Add(-90*time.Second)))
+			return iss.Token(t, userA, authtest.WithExpiry(now().Add(-90*time.Second)))
 		},
 		"NotYetValidBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithNotBefore(time.Now().Add(90*time.Second)))
+			return iss.Token(t, userA, authtest.WithNotBefore(now().Add(90*time.Second)))
 		},
 		"IssuedInTheFutureBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithClaim("iat", time.Now().Add(90*time.Second).Unix()), authtest.WithExpiry(time.Now().Add(20*time.Minute)))
+			return iss.Token(t, userA, authtest.WithClaim("iat", now().Add(90*time.Second).Unix()), authtest.WithExpiry(now().Add(20*time.Minute)))
 		},
 		"NoExpiry": func(t *testing.T, iss *authtest.Issuer) string {
 			return iss.Token(t, userA, authtest.WithoutClaim("exp"))
@@ -294,4 +297,76 @@ func TestAuthJWKSOutageAfterStart(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	r = f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks", Token: f.Token(t, userA, authtest.WithHeader("kid", "unknown"))})
 	wantUnauthorized(t, r, challengeInvalid)
+}
+
+// TestAuthComesBeforeTheBody (issue 12, item 4): an operation that needs the bearer scheme
+// checks the token before anything reads, let alone validates, the request body, so a
+// caller without a valid token costs no body work and learns nothing about its body.
+func TestAuthComesBeforeTheBody(t *testing.T) {
+	t.Parallel()
+	f := setup(t, apitest.Options{RateLimitPerUser: 1})
+	expired := f.Token(t, userA, authtest.WithExpiry(time.Now().Add(-time.Hour)))
+	invalid := `{"title":"","id":"x","priority":"urgent","nope":1}`
+	// Sent chunked, the body's size is known only once it has been read: 100 KiB, over the
+	// 64 KiB limit, is a 413 for whoever reads it.
+	oversized := `{"title":"` + strings.Repeat("x", 100<<10) + `"}`
+	for _, tc := range []struct {
+		name, token, body, challenge string
+		chunked                      bool
+	}{
+		{"NoTokenInvalidBody", "", invalid, challengeMissing, false},
+		{"ExpiredTokenInvalidBody", expired, invalid, challengeInvalid, false},
+		{"NoTokenMalformedBody", "", `{"title":`, challengeMissing, false},
+		{"NoTokenUnreadOversizedBody", "", oversized, challengeMissing, true},
+		{"ExpiredTokenUnreadOversizedBody", expired, oversized, challengeInvalid, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tc.token, Body: tc.body}
+			var r *apitest.Response
+			if tc.chunked {
+				r = doChunked(t, f, req)
+			} else {
+				r = f.Do(t, req)
+			}
+			wantUnauthorized(t, r, tc.challenge)
+			if p := r.Problem(t); p.Errors != nil {
+				t.Errorf("401 names fields: %s", r.Body)
+			}
+			if r.Header.Get("RateLimit") != "" {
+				t.Errorf("unauthenticated answer carries RateLimit %q: no user's bucket was touched", r.Header.Get("RateLimit"))
+			}
+		})
+	}
+}
+
+// doChunked sends req with its body chunked (no Content-Length) and checks the response
+// against the contract, as Env.Do does.
+func doChunked(t *testing.T, f *fixture, req apitest.Req) *apitest.Response {
+	t.Helper()
+	raw := []byte(req.Body.(string))
+	// A reader net/http cannot size.
+	hr, err := http.NewRequest(req.Method, f.URL+req.Path, io.MultiReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	if req.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	res, err := f.Client.Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
+	defer res.Body.Close()
+	if hr.ContentLength != 0 {
+		t.Fatalf("request sent with Content-Length %d, want chunked", hr.ContentLength)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := apitest.CheckResponse(hr, raw, res.StatusCode, res.Header, body); err != nil {
+		t.Error(err)
+	}
+	return &apitest.Response{Status: res.StatusCode, Header: res.Header, Body: body}
 }
