@@ -13,8 +13,8 @@ var strictBase64URL = base64.RawURLEncoding.Strict()
 
 // checkCompactEncoding refuses a token unless it is three segments of canonical base64url.
 // jwx's decoder is lenient (padding, the standard alphabet, any unused trailing bits),
-// so without this one signed token has dozens of spellings that all verify: 32 for an
-// Ed25519 signature alone.
+// so without this one signed token has dozens of spellings that all verify: 32 or more
+// for an Ed25519 signature alone.
 func checkCompactEncoding(token string) error {
 	// Even the strict decoder skips CR and LF.
 	if strings.ContainsAny(token, "\r\n") {
