@@ -1,133 +1,114 @@
 package auth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
-	"github.com/valyala/fastjson"
+	"github.com/lestrrat-go/jwx/v3/jwt"
 )
 
-// parserPool recycles claim parsers; a parser's values are only valid until Put.
-var parserPool fastjson.ParserPool
-
-// checkClaims validates the registered claims of a verified JWT payload and returns
-// sub. It reads only what the contract constrains: exp (required), nbf and iat
-// (optional), all NumericDate JSON numbers checked with clockSkew of leeway; iss and
-// aud when configured (aud may be a string or an array of strings); sub, a JSON
-// string of 1..255 characters. Other claims (name, email, …) are ignored.
-//
-// Keys match exactly (unlike encoding/json, which would take "EXP" for exp), and the
-// JSON parser is the one jwx uses for headers. It replaces jwt.Parse's claim
-// decoding, which costs more than an RS256 signature check. validUntil is when the
-// token stops being accepted (exp plus the allowed clock skew).
-func checkClaims(payload []byte, now time.Time, issuer, audience string) (sub string, validUntil time.Time, err error) {
-	p := parserPool.Get()
-	defer parserPool.Put(p)
-	claims, err := p.ParseBytes(payload)
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("claims are not JSON: %w", err)
+// claimRules are the jwx validation options for the contract: exp and sub required,
+// exp/nbf/iat checked by clock with clockSkew of leeway, iss and aud compared exactly
+// when configured ("" = not checked; aud may be a string or an array containing it).
+func claimRules(clock func() time.Time, issuer, audience string) []jwt.ValidateOption {
+	rules := []jwt.ValidateOption{
+		jwt.WithClock(jwt.ClockFunc(clock)),
+		jwt.WithAcceptableSkew(clockSkew),
+		jwt.WithRequiredClaim(jwt.ExpirationKey),
+		jwt.WithRequiredClaim(jwt.SubjectKey),
 	}
-	if claims.Type() != fastjson.TypeObject {
-		return "", time.Time{}, errors.New("claims are not a JSON object")
-	}
-
-	t := float64(now.UnixNano()) / float64(time.Second)
-	skew := clockSkew.Seconds()
-	exp, ok, err := numericDate(claims, "exp")
-	switch {
-	case err != nil:
-		return "", time.Time{}, err
-	case !ok:
-		return "", time.Time{}, errors.New("exp missing")
-	case t >= exp+skew:
-		return "", time.Time{}, errors.New("token expired")
-	}
-	if nbf, ok, err := numericDate(claims, "nbf"); err != nil {
-		return "", time.Time{}, err
-	} else if ok && t+skew < nbf {
-		return "", time.Time{}, errors.New("token not valid yet (nbf)")
-	}
-	if iat, ok, err := numericDate(claims, "iat"); err != nil {
-		return "", time.Time{}, err
-	} else if ok && t+skew < iat {
-		return "", time.Time{}, errors.New("token issued in the future (iat)")
-	}
-
 	if issuer != "" {
-		if iss, ok := stringClaim(claims, "iss"); !ok || iss != issuer {
-			return "", time.Time{}, errors.New("iss mismatch")
-		}
+		rules = append(rules, jwt.WithIssuer(issuer))
 	}
-	if audience != "" && !audienceContains(claims.Get("aud"), audience) {
-		return "", time.Time{}, errors.New("aud mismatch")
+	if audience != "" {
+		rules = append(rules, jwt.WithAudience(audience))
 	}
-
-	sub, ok = stringClaim(claims, "sub")
-	if !ok || sub == "" || !utf8.ValidString(sub) || utf8.RuneCountInString(sub) > maxSubjectChars {
-		return "", time.Time{}, fmt.Errorf("sub must be a string of 1..%d characters", maxSubjectChars)
-	}
-	return sub, time.Unix(0, int64((exp+skew)*float64(time.Second))), nil
+	return rules
 }
 
-// numericDate reads claim name as a NumericDate (a JSON number of seconds).
-// ok is false when the claim is absent; any other JSON type is an error.
-func numericDate(claims *fastjson.Value, name string) (float64, bool, error) {
-	v := claims.Get(name)
-	if v == nil {
-		return 0, false, nil
+// checkClaims parses the payload of a verified JWT with jwx, validates it with rules
+// (claimRules) and returns sub and the moment the token stops being accepted (exp plus
+// the clock skew). Other claims (name, email, …) are ignored.
+//
+// Besides jwx's rules it enforces what the contract says and jwx lets through: the
+// payload is exactly one JSON object in valid UTF-8 (jwx would read past trailing data
+// and replace invalid bytes); exp, nbf and iat are JSON numbers of seconds since 1970,
+// never negative (jwx also takes numeric and RFC 3339 strings); sub is 1..255
+// characters without control characters (jwx takes any string, and null as "").
+func checkClaims(payload []byte, rules []jwt.ValidateOption) (sub string, validUntil time.Time, err error) {
+	if !utf8.Valid(payload) {
+		return "", time.Time{}, errors.New("claims are not valid UTF-8")
 	}
-	if v.Type() != fastjson.TypeNumber {
-		return 0, false, fmt.Errorf("%s is not a number", name)
+	if err := checkNumericDates(payload); err != nil {
+		return "", time.Time{}, err
 	}
-	f, err := v.Float64()
-	if err != nil {
-		return 0, false, fmt.Errorf("%s: %w", name, err)
+	tok := jwt.New()
+	// encoding/json checks that payload is one JSON value, then hands it to jwx's decoder.
+	if err := json.Unmarshal(payload, tok); err != nil {
+		return "", time.Time{}, fmt.Errorf("claims: %w", err)
 	}
-	return f, true, nil
+	if err := jwt.Validate(tok, rules...); err != nil {
+		return "", time.Time{}, fmt.Errorf("claims: %w", err)
+	}
+	sub, _ = tok.Subject()
+	if err := checkSubject(sub); err != nil {
+		return "", time.Time{}, err
+	}
+	exp, _ := tok.Expiration()
+	return sub, exp.Add(clockSkew), nil
 }
 
-// stringClaim reads claim name if it is a JSON string. The result is a copy, valid
-// after the parser is recycled.
-func stringClaim(claims *fastjson.Value, name string) (string, bool) {
-	v := claims.Get(name)
-	if v == nil || v.Type() != fastjson.TypeString {
-		return "", false
-	}
-	b, err := v.StringBytes()
-	if err != nil {
-		return "", false
-	}
-	return string(b), true
+// numericDates decodes only the time claims, each with the contract's rule. encoding/json
+// matches member names case-insensitively, so an "EXP" member is held to the same rule:
+// only stricter.
+type numericDates struct {
+	Exp numericDate `json:"exp"`
+	Nbf numericDate `json:"nbf"`
+	Iat numericDate `json:"iat"`
 }
 
-// audienceContains reports whether aud is want or an array of strings containing
-// want (RFC 7519 §4.1.3). Non-string array entries void the claim.
-func audienceContains(aud *fastjson.Value, want string) bool {
-	if aud == nil {
-		return false
+// numericDate refuses any JSON value but a number that does not start with a minus sign
+// (RFC 7519 §2 NumericDate, seconds since 1970). It keeps nothing: jwx reads the value.
+type numericDate struct{}
+
+// errNumericDate is the refusal of numericDate.
+var errNumericDate = errors.New("exp, nbf and iat must be non-negative JSON numbers")
+
+// UnmarshalJSON implements json.Unmarshaler; encoding/json hands it one valid JSON value
+// (null included). A malformed number (NaN, 01, 1e400) never gets here: the JSON parsers
+// refuse it.
+func (numericDate) UnmarshalJSON(b []byte) error {
+	if b[0] < '0' || b[0] > '9' {
+		return errNumericDate
 	}
-	switch aud.Type() {
-	case fastjson.TypeString:
-		b, err := aud.StringBytes()
-		return err == nil && string(b) == want
-	case fastjson.TypeArray:
-		items, err := aud.Array()
-		if err != nil {
-			return false
-		}
-		found := false
-		for _, it := range items {
-			if it.Type() != fastjson.TypeString {
-				return false
-			}
-			if b, err := it.StringBytes(); err == nil && string(b) == want {
-				found = true
-			}
-		}
-		return found
-	default:
-		return false
+	return nil
+}
+
+// checkNumericDates refuses exp, nbf and iat unless each is absent or a numericDate.
+func checkNumericDates(payload []byte) error {
+	var d numericDates
+	if err := json.Unmarshal(payload, &d); err != nil {
+		return fmt.Errorf("claims: %w", err)
 	}
+	return nil
+}
+
+// checkSubject applies the contract's rule for sub: 1..maxSubjectChars characters, none
+// of them a control character (NUL would only be refused later, by the database).
+func checkSubject(sub string) error {
+	n := 0
+	for _, r := range sub {
+		if unicode.IsControl(r) {
+			return errors.New("sub contains a control character")
+		}
+		n++
+	}
+	if n == 0 || n > maxSubjectChars {
+		return fmt.Errorf("sub must be a string of 1..%d characters", maxSubjectChars)
+	}
+	return nil
 }

@@ -13,9 +13,14 @@
 //   - `kid` is required; an unknown `kid` triggers at most one JWKS refresh per
 //     Config.UnknownKIDRefresh, shared by all concurrent callers, so a flood of
 //     random kids cannot flood the JWKS server;
-//   - `exp` and `sub` (1..255 characters) are required, `nbf` and `iat` are
-//     honoured with 60 s of clock skew, `iss` and `aud` are compared exactly
-//     when configured;
+//   - every segment is canonical unpadded base64url (RFC 7515 §2), so a token has
+//     one spelling, and one entry in the cache of verified tokens;
+//   - the claims are parsed and validated by jwx (jwt.Validate): `exp` and `sub`
+//     are required, `exp`, `nbf` and `iat` are honoured with 60 s of clock skew,
+//     `iss` and `aud` are compared exactly when configured. On top of jwx, which
+//     is more lenient, the contract's rules: `exp`, `nbf` and `iat` are
+//     non-negative JSON numbers (never strings), `sub` is 1..255 characters
+//     without control characters, the payload is one JSON object in valid UTF-8;
 //   - the JWKS may be down: cached keys keep working, and until a key set has
 //     been loaded at least once Verify answers [ErrKeysUnavailable] (503)
 //     instead of blocking.

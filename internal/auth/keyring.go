@@ -96,25 +96,9 @@ func newRingKey(key jwk.Key) (ringKey, error) {
 		return ringKey{}, fmt.Errorf("export: %w", err)
 	}
 
-	var algs []string // algorithms valid for the key type
-	switch k := raw.(type) {
-	case ed25519.PublicKey:
-		if len(k) != ed25519.PublicKeySize {
-			return ringKey{}, errors.New("bad Ed25519 key size")
-		}
-		algs = []string{"EdDSA"}
-	case *ecdsa.PublicKey:
-		if k.Curve != elliptic.P256() {
-			return ringKey{}, fmt.Errorf("curve %s not allowed", k.Curve.Params().Name)
-		}
-		algs = []string{"ES256"}
-	case *rsa.PublicKey:
-		if k.Size()*8 < minRSABits {
-			return ringKey{}, fmt.Errorf("RSA key of %d bits is too small", k.Size()*8)
-		}
-		algs = []string{"RS256", "PS256"}
-	default:
-		return ringKey{}, fmt.Errorf("key type %s not allowed", key.KeyType())
+	algs, err := algsFor(raw)
+	if err != nil {
+		return ringKey{}, err
 	}
 
 	// A key that names its algorithm may only be used with that algorithm.
@@ -130,4 +114,32 @@ func newRingKey(key jwk.Key) (ringKey, error) {
 		rk.algs[name] = allowedAlgs[name]
 	}
 	return rk, nil
+}
+
+// algsFor returns the allowed algorithms a raw public key can verify, or why it may not
+// be used: an RSA modulus under minRSABits bits, a curve other than P-256, a key type
+// outside the allow-list. jwx refuses RSA keys under 2048 bits too, by a process-wide
+// setting any package can lower; this check does not depend on it.
+func algsFor(raw any) ([]string, error) {
+	switch k := raw.(type) {
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return nil, errors.New("bad Ed25519 key size")
+		}
+		return []string{"EdDSA"}, nil
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() {
+			return nil, fmt.Errorf("curve %s not allowed", k.Curve.Params().Name)
+		}
+		return []string{"ES256"}, nil
+	case *rsa.PublicKey:
+		// The modulus's length in bits, not its size in bytes (a 2047-bit modulus
+		// takes 256 bytes too).
+		if bits := k.N.BitLen(); bits < minRSABits {
+			return nil, fmt.Errorf("RSA key of %d bits is too small", bits)
+		}
+		return []string{"RS256", "PS256"}, nil
+	default:
+		return nil, fmt.Errorf("key type %T not allowed", raw)
+	}
 }

@@ -9,7 +9,9 @@ import (
 const maxCachedTokens = 16384
 
 // tokenCache remembers tokens that verified, by their exact bytes, with the subject and
-// the keyring they verified against. A hit skips the signature check — the largest cost of
+// the keyring they verified against. Verify refuses every spelling of a token but the
+// canonical one before it can be put here, so a token has one entry, not one per
+// spelling of its base64url. A hit skips the signature check — the largest cost of
 // a request — but only while the key set is the one the token verified with: any change of
 // the JWKS (a rotation, a removed key) empties it in effect, so a revoked key stops
 // working within one refresh, as without the cache. Entries end at the token's exp

@@ -14,6 +14,7 @@ import (
 	"github.com/lestrrat-go/httprc/v3"
 	"github.com/lestrrat-go/httprc/v3/errsink"
 	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwt"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -57,6 +58,10 @@ type Config struct {
 	// NoTokenCache turns off the cache of verified tokens, so every Verify checks the
 	// signature (benchmarks use it to measure the full verification).
 	NoTokenCache bool
+	// Now is the clock that exp, nbf and iat, and the token cache's expiry, are checked
+	// against. Default time.Now; tests set it to reach the clock-skew edges without
+	// sleeping.
+	Now func() time.Time
 	// Logger receives warm-up and refresh failures and dropped keys. Default: discard.
 	Logger *slog.Logger
 }
@@ -85,10 +90,10 @@ var errRefreshSkipped = errors.New("jwks refresh skipped")
 // Verifier checks bearer tokens against a JWKS. It is safe for concurrent use; build
 // one per process with New (or NewStatic for `todo-api dev`) and Close it on shutdown.
 type Verifier struct {
-	log      *slog.Logger
-	url      string
-	issuer   string // "" = not checked
-	audience string // "" = not checked
+	log   *slog.Logger
+	url   string
+	now   func() time.Time
+	rules []jwt.ValidateOption // claim checks (claimRules)
 
 	// Remote key sets (New).
 	cache       *jwk.Cache
@@ -121,12 +126,12 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	}
 
 	v := &Verifier{
-		log:      cfg.Logger,
-		url:      cfg.JWKSURL,
-		issuer:   cfg.Issuer,
-		audience: cfg.Audience,
-		minGap:   cfg.UnknownKIDRefresh,
-		waitMax:  cfg.WarmupTimeout,
+		log:     cfg.Logger,
+		url:     cfg.JWKSURL,
+		now:     cfg.Now,
+		rules:   claimRules(cfg.Now, cfg.Issuer, cfg.Audience),
+		minGap:  cfg.UnknownKIDRefresh,
+		waitMax: cfg.WarmupTimeout,
 	}
 	if !cfg.NoTokenCache {
 		v.tokens = newTokenCache()
@@ -189,10 +194,10 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 // half. issuer and audience work as in Config ("" = not checked). Close is a no-op.
 func NewStatic(set jwk.Set, issuer, audience string) *Verifier {
 	v := &Verifier{
-		log:      slog.New(slog.DiscardHandler),
-		issuer:   issuer,
-		audience: audience,
-		tokens:   newTokenCache(),
+		log:    slog.New(slog.DiscardHandler),
+		now:    time.Now,
+		rules:  claimRules(time.Now, issuer, audience),
+		tokens: newTokenCache(),
 	}
 	ring := buildKeyring(set)
 	ring.src = nil
@@ -333,6 +338,9 @@ func withDefaults(cfg Config) (Config, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	return cfg, nil
 }

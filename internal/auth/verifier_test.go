@@ -16,8 +16,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,6 +155,11 @@ func TestVerifyAccepts(t *testing.T) {
 		{name: "NoIat", opts: []authtest.TokenOption{authtest.WithoutClaim("iat")}},
 		{name: "Sub255Chars", sub: strings.Repeat("a", 255)},
 		{name: "Sub255MultiByteChars", sub: strings.Repeat("é", 255)},
+		{name: "SubWithSpacesAndNonASCII", sub: "Zoë 用户 ✓"},
+		{name: "ExpFractional", opts: []authtest.TokenOption{authtest.WithRawClaim("exp", strconv.FormatInt(now.Add(time.Hour).Unix(), 10)+".5")}},
+		{name: "ExpExponent", opts: []authtest.TokenOption{authtest.WithRawClaim("exp", strconv.FormatFloat(float64(now.Add(time.Hour).Unix()), 'e', -1, 64))}},
+		{name: "ExpAfterWhitespace", opts: []authtest.TokenOption{authtest.WithRawClaim("exp", " \n "+strconv.FormatInt(now.Add(time.Hour).Unix(), 10))}},
+		{name: "NbfAtTheEpoch", opts: []authtest.TokenOption{authtest.WithClaim("nbf", 0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,10 +273,27 @@ func TestVerifyRejects(t *testing.T) {
 		{"MissingAudience", tok(authtest.WithoutClaim("aud"))},
 		{"MissingExp", tok(authtest.WithoutClaim("exp"))},
 		{"ExpNotANumber", tok(authtest.WithClaim("exp", "tomorrow"))},
+		{"ExpNaN", tok(authtest.WithRawClaim("exp", "NaN"))},
+		{"ExpInf", tok(authtest.WithRawClaim("exp", "inf"))},
+		{"ExpLeadingZero", tok(authtest.WithRawClaim("exp", "0"+strconv.FormatInt(now.Add(time.Hour).Unix(), 10)))},
+		{"Exp1e400", tok(authtest.WithRawClaim("exp", "1e400"))},
+		{"ExpNumericString", tok(authtest.WithClaim("exp", strconv.FormatInt(now.Add(time.Hour).Unix(), 10)))},
+		{"ExpRFC3339String", tok(authtest.WithClaim("exp", now.Add(time.Hour).UTC().Format(time.RFC3339)))},
+		{"ExpNull", tok(authtest.WithRawClaim("exp", "null"))},
+		{"NbfNumericString", tok(authtest.WithClaim("nbf", strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)))},
+		{"NbfNegative", tok(authtest.WithRawClaim("nbf", "-1"))},
+		{"IatNaN", tok(authtest.WithRawClaim("iat", "NaN"))},
+		{"IatNegative", tok(authtest.WithRawClaim("iat", "-1"))},
 		{"MissingSub", tok(authtest.WithoutClaim("sub"))},
 		{"EmptySub", tok(authtest.WithClaim("sub", ""))},
+		{"NullSub", tok(authtest.WithRawClaim("sub", "null"))},
 		{"NumericSub", tok(authtest.WithClaim("sub", 12345))},
 		{"Sub256Chars", tok(authtest.WithClaim("sub", strings.Repeat("a", 256)))},
+		{"SubWithNUL", tok(authtest.WithClaim("sub", sub+"\x00"))},
+		{"SubWithControlCharacter", tok(authtest.WithClaim("sub", sub+"\t"))},
+		{"SubWithC1Control", tok(authtest.WithClaim("sub", sub+"\u009b"))},
+		{"SubInvalidUTF8", tok(authtest.WithRawClaim("sub", `"`+sub+"\xc3"+`"`))},
+		{"ClaimsTrailingData", tok(authtest.WithRawClaim("x", `1} {"sub":"other"`))},
 		{"Over16KiB", tok(authtest.WithClaim("pad", strings.Repeat("a", 16<<10)))},
 		{"Token100KB", tok(authtest.WithClaim("pad", strings.Repeat("a", 100_000)))},
 		{"Garbage", func(*testing.T) string { return "not-a-jwt" }},
@@ -809,5 +833,121 @@ func TestIgnoredKeysAreLoggedOncePerChange(t *testing.T) {
 		if strings.Contains(out, "kid="+kid+" ") {
 			t.Errorf("usable key %s reported as ignored:\n%s", kid, out)
 		}
+	}
+}
+
+// RSA keys in the JWKS at the 2048-bit edge, end to end: under it jwx (and, should its
+// process-wide minimum ever be lowered, our own check, TestAlgsForRSAMinimum) drops the key.
+func TestRSAKeySizeEdgeInJWKS(t *testing.T) {
+	t.Parallel()
+	iss := authtest.NewIssuer(t)
+	tests := []struct {
+		bits int
+		ok   bool
+	}{
+		{bits: 1024},
+		{bits: 2047},
+		{bits: 2048, ok: true},
+	}
+	for _, tt := range tests {
+		key, err := rsa.GenerateKey(rand.Reader, tt.bits)
+		if err != nil {
+			t.Fatalf("generate RSA-%d: %v", tt.bits, err)
+		}
+		iss.AddSigner(fmt.Sprintf("rsa%d", tt.bits), "RS256", key)
+	}
+	v := newVerifier(t, iss.AuthConfig()) // the JWKS lists all three from the first fetch
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("RSA%d", tt.bits), func(t *testing.T) {
+			t.Parallel()
+			got, err := v.Verify(t.Context(), iss.Token(t, sub, authtest.WithKey(fmt.Sprintf("rsa%d", tt.bits))))
+			switch {
+			case tt.ok && (err != nil || got != sub):
+				t.Fatalf("Verify = %q, %v; want %q", got, err, sub)
+			case !tt.ok && !errors.Is(err, auth.ErrInvalidToken):
+				t.Fatalf("Verify = %q, %v; want ErrInvalidToken", got, err)
+			}
+		})
+	}
+}
+
+// testClock is a clock tests set by hand.
+type testClock struct{ unixNano atomic.Int64 }
+
+func newTestClock(t time.Time) *testClock {
+	c := &testClock{}
+	c.Set(t)
+	return c
+}
+
+func (c *testClock) Now() time.Time  { return time.Unix(0, c.unixNano.Load()) }
+func (c *testClock) Set(t time.Time) { c.unixNano.Store(t.UnixNano()) }
+
+// The contract's clock skew is 60 s, for exp, nbf and iat alike: 59 s past exp (or
+// before nbf or iat) is accepted, 61 s is not. At exactly 60 s an expired token is
+// refused (exp is the first moment it is invalid) and nbf/iat pass.
+func TestClockSkewEdges(t *testing.T) {
+	t.Parallel()
+	iss := authtest.NewIssuer(t)
+	now := time.Now().Truncate(time.Second)
+	cfg := iss.AuthConfig()
+	cfg.Now = newTestClock(now).Now
+	v := newVerifier(t, cfg)
+	at := func(d time.Duration) int64 { return now.Add(d).Unix() }
+	tests := []struct {
+		name string
+		opts []authtest.TokenOption
+		ok   bool
+	}{
+		{name: "Expired59sAgo", ok: true, opts: []authtest.TokenOption{authtest.WithClaim("exp", at(-59*time.Second))}},
+		{name: "Expired60sAgo", opts: []authtest.TokenOption{authtest.WithClaim("exp", at(-60*time.Second))}},
+		{name: "Expired61sAgo", opts: []authtest.TokenOption{authtest.WithClaim("exp", at(-61*time.Second))}},
+		{name: "NotBeforeIn59s", ok: true, opts: []authtest.TokenOption{authtest.WithClaim("nbf", at(59*time.Second))}},
+		{name: "NotBeforeIn60s", ok: true, opts: []authtest.TokenOption{authtest.WithClaim("nbf", at(60*time.Second))}},
+		{name: "NotBeforeIn61s", opts: []authtest.TokenOption{authtest.WithClaim("nbf", at(61*time.Second))}},
+		{name: "IssuedIn59s", ok: true, opts: []authtest.TokenOption{authtest.WithClaim("iat", at(59*time.Second))}},
+		{name: "IssuedIn60s", ok: true, opts: []authtest.TokenOption{authtest.WithClaim("iat", at(60*time.Second))}},
+		{name: "IssuedIn61s", opts: []authtest.TokenOption{authtest.WithClaim("iat", at(61*time.Second))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := append([]authtest.TokenOption{authtest.WithClaim("iat", at(-time.Minute)), authtest.WithClaim("exp", at(15*time.Minute))}, tt.opts...)
+			got, err := v.Verify(t.Context(), iss.Token(t, sub, opts...))
+			switch {
+			case tt.ok && (err != nil || got != sub):
+				t.Fatalf("Verify = %q, %v; want %q", got, err, sub)
+			case !tt.ok && !errors.Is(err, auth.ErrInvalidToken):
+				t.Fatalf("Verify = %q, %v; want ErrInvalidToken", got, err)
+			}
+		})
+	}
+}
+
+// A cached token is answered from the cache until exp plus the skew, and not a moment
+// longer.
+func TestCachedTokenEndsAtExpPlusSkew(t *testing.T) {
+	t.Parallel()
+	iss := authtest.NewIssuer(t)
+	now := time.Now().Truncate(time.Second)
+	clock := newTestClock(now)
+	cfg := iss.AuthConfig()
+	cfg.Now = clock.Now
+	v := newVerifier(t, cfg)
+	exp := now.Add(10 * time.Second)
+	token := iss.Token(t, sub, authtest.WithExpiry(exp))
+	if _, err := v.Verify(t.Context(), token); err != nil {
+		t.Fatalf("Verify at issue: %v", err)
+	}
+	if n := auth.CachedTokens(v); n != 1 {
+		t.Fatalf("%d cached tokens, want 1", n)
+	}
+	clock.Set(exp.Add(59 * time.Second))
+	if _, err := v.Verify(t.Context(), token); err != nil {
+		t.Fatalf("Verify 59 s after exp: %v", err)
+	}
+	clock.Set(exp.Add(60 * time.Second))
+	if _, err := v.Verify(t.Context(), token); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Fatalf("Verify 60 s after exp = %v, want ErrInvalidToken", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
@@ -30,11 +29,15 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 	if len(token) > maxTokenBytes {
 		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenBytes)
 	}
-	now := time.Now()
 	if ring, ok := v.currentRing(); ok {
-		if sub, ok := v.tokens.get(token, ring, now); ok {
+		if sub, ok := v.tokens.get(token, ring, v.now()); ok {
 			return sub, nil
 		}
+	}
+	// Only a token that passes this check can enter the cache, so the cache holds one
+	// spelling of each token and the lookup above needs no check of its own.
+	if err := checkCompactEncoding(token); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	alg, kid, err := peekHeader(token)
 	if err != nil {
@@ -78,7 +81,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	sub, validUntil, err := checkClaims(payload, now, v.issuer, v.audience)
+	sub, validUntil, err := checkClaims(payload, v.rules)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}

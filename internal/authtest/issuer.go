@@ -172,6 +172,14 @@ func (i *Issuer) AddKey(t testing.TB, kid, alg string, publishAlg bool) string {
 	return kid
 }
 
+// AddSigner publishes signer's public key under kid, with alg in the JWKS entry, and
+// returns kid; Token signs with it under WithKey(kid). For keys the other constructors do
+// not make, such as RSA keys of a chosen size.
+func (i *Issuer) AddSigner(kid, alg string, signer crypto.Signer) string {
+	i.addKey(&issuerKey{kid: kid, alg: alg, signer: signer, publishAlg: true, published: true})
+	return kid
+}
+
 // AddRawJWK publishes entry verbatim in the JWKS (after the issuer's own keys): an
 // `oct` key, an Ed448 key, a key with `use: enc`, garbage…
 func (i *Issuer) AddRawJWK(entry map[string]any) {
@@ -264,7 +272,16 @@ func (i *Issuer) SignRaw(t testing.TB, header, claims map[string]any, signFn Sig
 	if err != nil {
 		t.Fatalf("authtest: marshal claims: %v", err)
 	}
-	input := b64(h) + "." + b64(c)
+	return i.SignEncoded(t, b64(h), b64(c), signFn)
+}
+
+// SignEncoded signs the already encoded header and payload segments exactly as given
+// and appends the signature (canonical base64url), for tokens whose header or payload
+// the issuer itself encoded oddly: padded, with non-zero trailing bits, in the standard
+// alphabet (see Respellings).
+func (i *Issuer) SignEncoded(t testing.TB, header, payload string, signFn SignFunc) string {
+	t.Helper()
+	input := header + "." + payload
 	sig, err := signFn([]byte(input))
 	if err != nil {
 		t.Fatalf("authtest: sign: %v", err)
@@ -281,7 +298,11 @@ type tokenSpec struct {
 	alg         string
 	headerEdits []func(map[string]any) // applied in order to {alg, kid}
 	claims      map[string]any
+	rawClaims   []rawClaim // written verbatim after claims
 }
+
+// rawClaim is a claim whose value is written into the payload byte for byte.
+type rawClaim struct{ name, value string }
 
 // WithKey signs with the key kid (and its algorithm) instead of ed1.
 func WithKey(kid string) TokenOption { return func(s *tokenSpec) { s.kid = kid } }
@@ -312,6 +333,16 @@ func WithClaim(name string, value any) TokenOption {
 
 // WithoutClaim removes claim name.
 func WithoutClaim(name string) TokenOption { return func(s *tokenSpec) { delete(s.claims, name) } }
+
+// WithRawClaim sets claim name to raw, written into the payload verbatim, so it may be
+// what no JSON encoder writes: NaN, inf, 01796639254, 1e400, a string with invalid
+// UTF-8. It replaces any value set for name by the other options.
+func WithRawClaim(name, raw string) TokenOption {
+	return func(s *tokenSpec) {
+		delete(s.claims, name)
+		s.rawClaims = append(s.rawClaims, rawClaim{name: name, value: raw})
+	}
+}
 
 // WithHeader sets header parameter name to value (e.g. typ, jku, crit).
 func WithHeader(name string, value any) TokenOption {
@@ -344,7 +375,26 @@ func (i *Issuer) Token(t testing.TB, sub string, opts ...TokenOption) string {
 	for _, edit := range s.headerEdits {
 		edit(header)
 	}
-	return i.SignRaw(t, header, s.claims, func(in []byte) ([]byte, error) { return sign(k.signer, alg, in) })
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatalf("authtest: marshal header: %v", err)
+	}
+	for _, rc := range s.rawClaims {
+		delete(s.claims, rc.name) // set again by a later option
+	}
+	c, err := json.Marshal(s.claims)
+	if err != nil {
+		t.Fatalf("authtest: marshal claims: %v", err)
+	}
+	for _, rc := range s.rawClaims {
+		name, _ := json.Marshal(rc.name)
+		member := string(name) + ":" + rc.value
+		if len(c) > 2 {
+			member = "," + member
+		}
+		c = append(c[:len(c)-1], member+"}"...)
+	}
+	return i.SignEncoded(t, b64(h), b64(c), func(in []byte) ([]byte, error) { return sign(k.signer, alg, in) })
 }
 
 // key returns the key kid or fails the test.

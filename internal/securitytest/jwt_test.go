@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -97,8 +98,9 @@ func bearer(tok string) func(*testing.T) ([]string, string) {
 	return func(*testing.T) ([]string, string) { return []string{"Bearer " + tok}, "" }
 }
 
-// jwtAttacks builds the matrix against iss for a token claiming victim.
-func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim string) []jwtAttack {
+// jwtAttacks builds the matrix against iss for a token claiming victim; valid is a token
+// of the victim's that the server has already accepted (and so has cached).
+func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim, valid string) []jwtAttack {
 	now := time.Now()
 	claims := func(edit func(map[string]any)) map[string]any {
 		c := iss.Claims(victim)
@@ -113,7 +115,6 @@ func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim string
 	rsaJWK := mustJSON(t, iss.PublicJWK(t, authtest.KIDRSA))
 	edRaw, _ := base64.RawURLEncoding.DecodeString(iss.PublicJWK(t, authtest.KIDEd25519)["x"].(string))
 	other := authtest.NewIssuer(t) // same kids, other keys
-	valid := iss.Token(t, victim)
 	hostile := func(header map[string]any, c map[string]any, sign authtest.SignFunc) string {
 		return iss.SignRaw(t, header, c, sign)
 	}
@@ -170,6 +171,45 @@ func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim string
 		{name: "NumericSub", authz: bearer(tok(authtest.WithClaim("sub", 42)))},
 		{name: "SubOver255Chars", authz: bearer(iss.Token(t, strings.Repeat("a", 256)))},
 		{name: "ClaimsNotAnObject", authz: bearer(iss.SignRaw(t, map[string]any{"alg": "EdDSA", "kid": authtest.KIDEd25519}, nil, ed1))},
+		// NumericDates that are not JSON numbers of seconds since 1970 (issue 12, item 6):
+		// signed by the trusted issuer, still refused. NaN compares false with everything,
+		// so an exp of NaN would never expire.
+		{name: "ExpNaN", authz: bearer(tok(authtest.WithRawClaim("exp", "NaN")))},
+		{name: "ExpNaNLowerCase", authz: bearer(tok(authtest.WithRawClaim("exp", "nan")))},
+		{name: "ExpInf", authz: bearer(tok(authtest.WithRawClaim("exp", "inf")))},
+		{name: "ExpInfinity", authz: bearer(tok(authtest.WithRawClaim("exp", "Infinity")))},
+		{name: "ExpLeadingZero", authz: bearer(tok(authtest.WithRawClaim("exp", "0"+strconv.FormatInt(now.Add(time.Hour).Unix(), 10))))},
+		{name: "Exp1e400", authz: bearer(tok(authtest.WithRawClaim("exp", "1e400")))},
+		{name: "ExpHexadecimal", authz: bearer(tok(authtest.WithRawClaim("exp", "0x7fffffff")))},
+		{name: "ExpRFC3339String", authz: bearer(tok(authtest.WithClaim("exp", now.Add(time.Hour).UTC().Format(time.RFC3339))))},
+		{name: "ExpNumericStringInTheFuture", authz: bearer(tok(authtest.WithClaim("exp", strconv.FormatInt(now.Add(time.Hour).Unix(), 10))))},
+		{name: "ExpNull", authz: bearer(tok(authtest.WithRawClaim("exp", "null")))},
+		{name: "ExpBoolean", authz: bearer(tok(authtest.WithRawClaim("exp", "true")))},
+		{name: "ExpNegative", authz: bearer(tok(authtest.WithRawClaim("exp", "-1")))},
+		{name: "NbfNaN", authz: bearer(tok(authtest.WithRawClaim("nbf", "NaN")))},
+		{name: "NbfInf", authz: bearer(tok(authtest.WithRawClaim("nbf", "-inf")))},
+		{name: "NbfLeadingZero", authz: bearer(tok(authtest.WithRawClaim("nbf", "0"+strconv.FormatInt(now.Add(-time.Hour).Unix(), 10))))},
+		{name: "Nbf1e400", authz: bearer(tok(authtest.WithRawClaim("nbf", "-1e400")))},
+		{name: "NbfNumericString", authz: bearer(tok(authtest.WithClaim("nbf", strconv.FormatInt(now.Add(-time.Hour).Unix(), 10))))},
+		{name: "NbfNegative", authz: bearer(tok(authtest.WithRawClaim("nbf", "-1")))},
+		{name: "IatNaN", authz: bearer(tok(authtest.WithRawClaim("iat", "NaN")))},
+		{name: "IatInf", authz: bearer(tok(authtest.WithRawClaim("iat", "-inf")))},
+		{name: "IatLeadingZero", authz: bearer(tok(authtest.WithRawClaim("iat", "0"+strconv.FormatInt(now.Unix(), 10))))},
+		{name: "Iat1e400", authz: bearer(tok(authtest.WithRawClaim("iat", "-1e400")))},
+		{name: "IatNumericString", authz: bearer(tok(authtest.WithClaim("iat", strconv.FormatInt(now.Unix(), 10))))},
+		{name: "IatNegative", authz: bearer(tok(authtest.WithRawClaim("iat", "-1")))},
+		// sub: 1..255 characters of valid UTF-8, no control characters, a JSON string.
+		{name: "SubWithNUL", authz: bearer(iss.Token(t, victim+"\x00"))},
+		{name: "SubNULOnly", authz: bearer(iss.Token(t, "\x00"))},
+		{name: "SubWithControlCharacter", authz: bearer(iss.Token(t, victim+"\x1f"))},
+		{name: "SubWithDEL", authz: bearer(iss.Token(t, victim+"\x7f"))},
+		{name: "SubWithC1Control", authz: bearer(iss.Token(t, victim+"\u0085"))},
+		{name: "SubWithNewline", authz: bearer(iss.Token(t, victim+"\n"))},
+		{name: "SubInvalidUTF8", authz: bearer(tok(authtest.WithRawClaim("sub", `"`+victim+"\xff\xfe"+`"`)))},
+		{name: "SubNull", authz: bearer(tok(authtest.WithRawClaim("sub", "null")))},
+		{name: "SubArray", authz: bearer(tok(authtest.WithClaim("sub", []string{victim})))},
+		{name: "SubObject", authz: bearer(tok(authtest.WithClaim("sub", map[string]string{"id": victim})))},
+		{name: "SubBoolean", authz: bearer(tok(authtest.WithClaim("sub", true)))},
 		// Size and shape.
 		{name: "Token100KBValidlySigned", authz: bearer(tok(authtest.WithClaim("pad", strings.Repeat("x", 100<<10))))},
 		{name: "Garbage100KB", authz: bearer(strings.Repeat("a", 100<<10))},
@@ -178,6 +218,7 @@ func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim string
 			return a[0] + "." + a[1] + "." + b[2]
 		}())},
 		{name: "SignatureStripped", authz: bearer(strings.Join(strings.Split(valid, ".")[:2], ".") + ".")},
+		{name: "TrailingDot", authz: bearer(valid + ".")},
 		{name: "JWEShapedFiveParts", authz: bearer(valid + ".AAAA.BBBB")},
 		// The Authorization header itself.
 		{name: "LowerCaseBearerWithHostileToken", authz: func(t *testing.T) ([]string, string) {
@@ -206,6 +247,22 @@ func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim string
 		{name: "AccessTokenInQuery", challenge: challengeMissing, authz: func(t *testing.T) ([]string, string) {
 			return nil, "access_token=" + valid
 		}},
+	}
+	// Non-canonical base64url (RFC 7515 §2: unpadded, unused bits zero). The victim's own,
+	// already accepted token with its signature spelled another way (32 spellings of an
+	// Ed25519 signature decode alike: 16 last characters, with and without `==`), and the
+	// issuer's signature over a header or payload it encoded another way.
+	parts := strings.Split(valid, ".")
+	for _, r := range authtest.Respellings(parts[2]) {
+		rows = append(rows, row{name: "Signature" + r.Name, authz: bearer(parts[0] + "." + parts[1] + "." + r.Segment)})
+	}
+	hdr := authtest.SegmentWithSpareBits(t, map[string]any{"alg": "EdDSA", "kid": authtest.KIDEd25519})
+	payload := authtest.SegmentWithSpareBits(t, claims(nil))
+	for _, r := range authtest.Respellings(hdr) {
+		rows = append(rows, row{name: "Header" + r.Name, authz: bearer(iss.SignEncoded(t, r.Segment, payload, ed1))})
+	}
+	for _, r := range authtest.Respellings(payload) {
+		rows = append(rows, row{name: "Payload" + r.Name, authz: bearer(iss.SignEncoded(t, hdr, r.Segment, ed1))})
 	}
 	for i := range rows {
 		if rows[i].challenge == "" {
@@ -293,7 +350,7 @@ func TestJWTAttacksAreRefusedOverHTTP(t *testing.T) {
 
 	ops := contractOperations(doc)
 	t.Run("Matrix", func(t *testing.T) {
-		for _, a := range jwtAttacks(t, env.Issuer, atk, victim) {
+		for _, a := range jwtAttacks(t, env.Issuer, atk, victim, tokA) {
 			t.Run(a.name, func(t *testing.T) {
 				t.Parallel()
 				values, query := a.authz(t)
