@@ -79,19 +79,19 @@ func TestAuthMissingCredentialsAre401WithoutError(t *testing.T) {
 
 func TestAuthInvalidTokensAre401InvalidToken(t *testing.T) {
 	t.Parallel()
-	now := time.Now()
+	now := time.Now // read as each token is minted: parallel subtests may start minutes later
 	cases := map[string]func(t *testing.T, iss *authtest.Issuer) string{
 		"Garbage":        func(*testing.T, *authtest.Issuer) string { return "not-a-jwt" },
 		"ThreeDotsEmpty": func(*testing.T, *authtest.Issuer) string { return ".." },
 		// The contract allows at most 60 s of clock skew.
 		"ExpiredBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithExpiry(now.Add(-90*time.Second)))
+			return iss.Token(t, userA, authtest.WithExpiry(now().Add(-90*time.Second)))
 		},
 		"NotYetValidBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithNotBefore(now.Add(90*time.Second)))
+			return iss.Token(t, userA, authtest.WithNotBefore(now().Add(90*time.Second)))
 		},
 		"IssuedInTheFutureBeyondSkew": func(t *testing.T, iss *authtest.Issuer) string {
-			return iss.Token(t, userA, authtest.WithClaim("iat", now.Add(90*time.Second).Unix()), authtest.WithExpiry(now.Add(20*time.Minute)))
+			return iss.Token(t, userA, authtest.WithClaim("iat", now().Add(90*time.Second).Unix()), authtest.WithExpiry(now().Add(20*time.Minute)))
 		},
 		"NoExpiry": func(t *testing.T, iss *authtest.Issuer) string {
 			return iss.Token(t, userA, authtest.WithoutClaim("exp"))
