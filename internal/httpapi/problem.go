@@ -68,12 +68,16 @@ func (p *problemError) body(instance string) api.Problem {
 	if instance != "" {
 		pr.Instance = &instance
 	}
-	if len(p.fields) > 0 {
-		f := p.fields
-		pr.Errors = &f
+	if n := len(p.fields); n > 0 {
+		f := p.fields[:min(n, maxListedFields)]
+		pr.Errors, pr.ErrorsTotal = &f, &n
 	}
 	return pr
 }
+
+// maxListedFields bounds the field errors a problem lists (the contract's Problem.errors):
+// a request breaking thousands of rules gets a short answer, with errors_total counting them.
+const maxListedFields = 20
 
 // bodyRequired answers an operation whose request body is required but absent (the
 // validator lets an empty body through to the handler).
@@ -85,12 +89,24 @@ func newProblem(status int, typ, detail string) *problemError {
 	return &problemError{status: status, typ: typ, detail: detail}
 }
 
+// validationProblem is the 422 for a request body that breaks the rules named in fields.
 func validationProblem(fields []api.FieldError) *problemError {
-	detail := "The request breaks 1 rule."
-	if len(fields) != 1 {
-		detail = fmt.Sprintf("The request breaks %d rules.", len(fields))
+	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
+		detail: "The request breaks " + rules(len(fields)) + ".", fields: fields}
+}
+
+// parameterProblem is the 400 for query, header or path parameters that break the rules
+// named in fields.
+func parameterProblem(fields []api.FieldError) *problemError {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: "The request's parameters break " + rules(len(fields)) + ".", fields: fields}
+}
+
+func rules(n int) string {
+	if n == 1 {
+		return "1 rule"
 	}
-	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed", detail: detail, fields: fields}
+	return fmt.Sprintf("%d rules", n)
 }
 
 func notFoundProblem() *problemError {

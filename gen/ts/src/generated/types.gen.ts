@@ -226,7 +226,17 @@ export type Problem = {
      * The request id, also sent as `X-Request-ID`.
      */
     instance?: string;
+    /**
+     * The broken rules, one per field (a field may break several): the first 20 of them, so
+     * that a request breaking thousands of rules gets a short answer. `errors_total` counts
+     * them all.
+     *
+     */
     errors?: Array<FieldError>;
+    /**
+     * How many rules the request breaks, including those past the 20 that `errors` lists. Present whenever `errors` is.
+     */
+    errors_total?: number;
 };
 
 export type FieldError = {
