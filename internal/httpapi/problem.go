@@ -199,6 +199,12 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		return newProblem(http.StatusUnsupportedMediaType, typeBlank, "The request body must be JSON (Content-Type: application/json).")
 	case http.StatusServiceUnavailable:
 		return unavailableProblem(he.Internal)
+	case http.StatusBadRequest:
+		// The generated parameter binding refusing what the validator let through (the
+		// validator is meant to refuse all of it first, naming the parameter): its message
+		// quotes the raw value, so it stays in the log.
+		return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+			detail: "A parameter of the request is malformed.", cause: he}
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		detail := http.StatusText(he.Code)

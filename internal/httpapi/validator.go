@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	echomiddleware "github.com/oapi-codegen/echo-middleware"
@@ -36,6 +38,18 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 		}
 		if _, err := uuid.Parse(s); err != nil {
 			return errors.New("not a UUID")
+		}
+		return nil
+	}))
+	// RFC 3339 allows a leap second (23:59:60), kin-openapi too; Go's time package, which
+	// the generated binding parses with, does not.
+	rfc3339 := openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringDateTime)
+	spec.SetStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(s string) error {
+		if err := rfc3339.Validate(s); err != nil {
+			return err
+		}
+		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+			return errors.New("no such moment: a leap second, or a day its month lacks")
 		}
 		return nil
 	}))
@@ -78,6 +92,9 @@ func newValidator(authn openapi3filter.AuthenticationFunc) (echo.MiddlewareFunc,
 			}
 			if err := echomiddleware.ValidateRequestFromContext(c, router, opts); err != nil {
 				return opts.ErrorHandler(c, err)
+			}
+			if err := repeatedParameters(c, router); err != nil {
+				return err
 			}
 			return next(c)
 		}
@@ -151,6 +168,51 @@ func validationError(me openapi3.MultiError) *echo.HTTPError {
 		p = parameterProblem(fields.list)
 	}
 	return &echo.HTTPError{Code: p.status, Internal: p}
+}
+
+// repeatedParameters refuses a single-valued query or header parameter given more than once:
+// the validator checks the first value only, and the generated binding would refuse the
+// request with a message of its own. Only a request with a repeated name looks further.
+func repeatedParameters(c echo.Context, router routers.Router) error {
+	r := c.Request()
+	query := c.QueryParams()
+	if !repeats(query) && !repeats(r.Header) {
+		return nil
+	}
+	route, _, err := router.FindRoute(r)
+	if err != nil {
+		return nil // the validator has found it
+	}
+	var fields []api.FieldError
+	for _, params := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+		for _, ref := range params {
+			p := ref.Value
+			switch {
+			case p == nil:
+			case p.In == openapi3.ParameterInQuery && len(query[p.Name]) > 1 && !isArray(p):
+				fields = append(fields, api.FieldError{Field: "query." + p.Name, Message: "must be given once"})
+			case p.In == openapi3.ParameterInHeader && len(r.Header.Values(p.Name)) > 1:
+				fields = append(fields, api.FieldError{Field: "header." + p.Name, Message: "must be sent once"})
+			}
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return parameterProblem(fields)
+}
+
+func repeats[M ~map[string][]string](m M) bool {
+	for _, vs := range m {
+		if len(vs) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+func isArray(p *openapi3.Parameter) bool {
+	return p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is(openapi3.TypeArray)
 }
 
 // bodyIsJSON reports whether the request body, which the validator has read and put back,

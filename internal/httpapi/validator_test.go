@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -99,4 +100,94 @@ func TestValidationProblemIsBounded(t *testing.T) {
 			t.Errorf("%d field errors listed, errors_total %d; want %d and %d", len(fieldList(p)), problemTotal(t, r), maxListed, maxListed)
 		}
 	})
+}
+
+// Query and header parameters the generated binding would refuse are refused first, as a
+// bad-request problem naming the parameter that never quotes the raw value (issue 12,
+// info items): a leap second, which Go's time package cannot hold, and a single-valued
+// parameter given more than once.
+func TestValidationParametersTheBindingRefuses(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	task := f.createA(t, map[string]any{"title": "x"})
+	cases := []struct {
+		name, method, path string
+		header             [][2]string
+		field, raw         string // the field named; raw input the answer must not quote
+	}{
+		{"UpdatedAfterLeapSecond", http.MethodGet, "/api/tasks/changes?updated_after=2016-12-31T23:59:60Z", nil, "query.updated_after", "23:59:60"},
+		{"UpdatedAfterLeapSecondWithOffset", http.MethodGet, "/api/tasks/changes?updated_after=2016-12-31T23:59:60.5%2B00:00", nil, "query.updated_after", "23:59:60"},
+		{"QTwice", http.MethodGet, "/api/tasks?q=milk&q=eggs", nil, "query.q", "eggs"},
+		{"LimitTwice", http.MethodGet, "/api/tasks?limit=1&limit=2", nil, "query.limit", "multiple"},
+		{"SortTwice", http.MethodGet, "/api/tasks?sort=title&sort=created", nil, "query.sort", "multiple"},
+		{"StatusTwice", http.MethodGet, "/api/tasks?status=all&status=pending", nil, "query.status", "multiple"},
+		{"OrderTwice", http.MethodGet, "/api/tasks?order=asc&order=asc", nil, "query.order", "multiple"},
+		{"PriorityTwice", http.MethodGet, "/api/tasks?priority=low&priority=high", nil, "query.priority", "multiple"},
+		{"DueBeforeTwice", http.MethodGet, "/api/tasks?due_before=2030-01-01&due_before=2030-01-02", nil, "query.due_before", "2030-01-02"},
+		{"OverdueTwice", http.MethodGet, "/api/tasks?overdue=true&overdue=false", nil, "query.overdue", "multiple"},
+		{"TzTwice", http.MethodGet, "/api/tasks?overdue=true&tz=UTC&tz=Europe/Paris", nil, "query.tz", "Paris"},
+		{"StatsTzTwice", http.MethodGet, "/api/tasks/stats?tz=UTC&tz=Europe/Paris", nil, "query.tz", "Paris"},
+		{"ChangesUpdatedAfterTwice", http.MethodGet, "/api/tasks/changes?updated_after=2026-01-01T00:00:00Z&updated_after=2026-01-02T00:00:00Z", nil, "query.updated_after", "2026-01-02"},
+		{"ChangesLimitTwice", http.MethodGet, "/api/tasks/changes?limit=1&limit=1", nil, "query.limit", "multiple"},
+		{"IdempotencyKeyTwice", http.MethodPost, "/api/tasks", [][2]string{{"Idempotency-Key", "k1"}, {"Idempotency-Key", "k2"}}, "header.Idempotency-Key", "k2"},
+		{"IfNoneMatchTwice", http.MethodGet, taskPath(task.Id), [][2]string{{"If-None-Match", `"1"`}, {"If-None-Match", `"2"`}}, "header.If-None-Match", `\"2\"`},
+		{"IfMatchTwice", http.MethodDelete, taskPath(task.Id), [][2]string{{"If-Match", `"1"`}, {"If-Match", `"2"`}}, "header.If-Match", `\"2\"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var body string
+			if tc.method == http.MethodPost {
+				body = `{"title":"x"}`
+			}
+			r := doRaw(t, f.Env, tc.method, tc.path, f.tokA, body, tc.header)
+			p := wantProblem(t, r, http.StatusBadRequest)
+			if p.Type != "urn:todo-api:problem:bad-request" {
+				t.Errorf("problem type %q, want urn:todo-api:problem:bad-request: %s", p.Type, r.Body)
+			}
+			wantFields(t, p, tc.field)
+			if strings.Contains(string(r.Body), tc.raw) {
+				t.Errorf("the problem quotes the input (%q): %s", tc.raw, r.Body)
+			}
+		})
+	}
+	t.Run("TaskUntouched", func(t *testing.T) {
+		t.Parallel()
+		got, _ := f.get(t, f.tokA, task.Id)
+		sameTask(t, got, task)
+	})
+}
+
+// doRaw sends a request whose headers may repeat, which apitest.Req cannot express, and
+// checks the response against the contract as apitest does.
+func doRaw(t *testing.T, e *apitest.Env, method, path, token, body string, header [][2]string) *apitest.Response {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	hr, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	hr.Header.Set("Authorization", "Bearer "+token)
+	for _, h := range header {
+		hr.Header.Add(h[0], h[1])
+	}
+	res, err := e.Client.Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	if err := apitest.CheckResponse(hr, []byte(body), res.StatusCode, res.Header, data); err != nil {
+		t.Error(err)
+	}
+	return &apitest.Response{Status: res.StatusCode, Header: res.Header, Body: data}
 }
