@@ -69,6 +69,21 @@ func TestTaskFieldsAccepted(t *testing.T) {
 				t.Errorf("title %q", task.Title)
 			}
 		}},
+		{"TitleSurrogatePair", `{"title":"\ud83d\ude00 ok"}`, func(t *testing.T, task api.Task) {
+			if task.Title != "😀 ok" {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TitleEscapedBackslashThenU", `{"title":"\\ud800"}`, func(t *testing.T, task api.Task) {
+			if task.Title != `\ud800` {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TitleReplacementCharacterAsSent", "{\"title\":\"\\ufffd \xef\xbf\xbd\"}", func(t *testing.T, task api.Task) {
+			if task.Title != "\ufffd \ufffd" {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
 		{"TagZeroWidthEdgesTrimmed", map[string]any{"title": "x", "tags": []string{"\u200bWork\ufeff"}}, func(t *testing.T, task api.Task) {
 			if !slices.Equal(task.Tags, []string{"work"}) {
 				t.Errorf("tags %q", task.Tags)
@@ -241,6 +256,19 @@ func TestTaskFieldsRefused(t *testing.T) {
 		{"TitleBrailleBlank", `{"title":"\u2800"}`, []string{"/title"}},
 		{"TitleIdeographicSpaceAndZeroWidth", `{"title":"\u3000\u200b\u00a0"}`, []string{"/title"}},
 		{"TagZeroWidthOnly", map[string]any{"title": "x", "tags": []string{"ok", "\u200b"}}, []string{"/tags/1"}},
+		// Text JSON decoding would silently change into U+FFFD (issue 12).
+		{"TitleLoneHighSurrogate", `{"title":"a\ud800b"}`, []string{"/title"}},
+		{"TitleLoneLowSurrogate", `{"title":"\udc00"}`, []string{"/title"}},
+		{"TitleHighSurrogateAtEnd", `{"title":"x\uD83D"}`, []string{"/title"}},
+		{"TitleSwappedSurrogates", `{"title":"\ude00\ud83d"}`, []string{"/title"}},
+		{"TitleInvalidUTF8", "{\"title\":\"a\xffb\"}", []string{"/title"}},
+		{"TitleTruncatedUTF8", "{\"title\":\"a\xc3\"}", []string{"/title"}},
+		{"TitleOverlongUTF8", "{\"title\":\"\xc0\xaf\"}", []string{"/title"}},
+		{"TitleUTF8EncodedSurrogate", "{\"title\":\"\xed\xa0\x80\"}", []string{"/title"}},
+		{"DescriptionLoneSurrogate", `{"title":"x","description":"ok \ud800\ud800"}`, []string{"/description"}},
+		{"DescriptionInvalidUTF8", "{\"title\":\"x\",\"description\":\"caf\xe9\"}", []string{"/description"}},
+		{"TagLoneSurrogate", `{"title":"x","tags":["ok","\udfff"]}`, []string{"/tags/1"}},
+		{"TagInvalidUTF8", "{\"title\":\"x\",\"tags\":[\"\xfe\"]}", []string{"/tags/0"}},
 		{"BodyIsArray", []any{map[string]any{"title": "x"}}, []string{"/"}},
 	}
 	for _, method := range writeMethods {
@@ -297,6 +325,9 @@ func TestTaskFieldsRefusedInPatch(t *testing.T) {
 		{"UnknownPropertiesNamedEach", map[string]any{"id": "0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10", "user_id": userB, "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"}, []string{"/id", "/user_id", "/created_at", "/updated_at"}},
 		{"TitleZeroWidthOnly", `{"title":"\u200b\u200b\ufeff"}`, []string{"/title"}},
 		{"TagZeroWidthOnly", `{"tags":["\ufeff"]}`, []string{"/tags/0"}},
+		{"TitleLoneSurrogate", `{"title":"\ud800"}`, []string{"/title"}},
+		{"DescriptionInvalidUTF8", "{\"description\":\"\xff\"}", []string{"/description"}},
+		{"TagLoneSurrogate", `{"tags":["a","b","\udbff"]}`, []string{"/tags/2"}},
 	}
 	for _, ct := range []string{"application/merge-patch+json", "application/json"} {
 		for _, tc := range cases {
