@@ -17,7 +17,8 @@ import (
 // refuses application/merge-patch+json (415), which PATCH must take; this one decodes any
 // JSON media type. The OpenAPI validator has already checked the body against the contract,
 // so decoding errors here are rare: a value the schema allows but Go cannot hold (a date
-// that does not exist) is a 422 naming the field.
+// that does not exist) is a 422 naming the field, and so is text that decoding would alter
+// (invalid UTF-8, an unpaired surrogate escape: see faithfulJSON).
 type jsonBinder struct{}
 
 func (jsonBinder) Bind(i any, c echo.Context) error {
@@ -41,6 +42,9 @@ func (jsonBinder) Bind(i any, c echo.Context) error {
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return io.EOF
+	}
+	if !faithfulJSON(data) {
+		return validationProblem([]api.FieldError{{Field: alteredField(data), Message: msgAltered}})
 	}
 	if err := json.Unmarshal(data, i); err != nil {
 		return bindError(err)

@@ -198,6 +198,9 @@ func TestBulkTasks(t *testing.T) {
 			{"TagTooLong", map[string]any{"action": "add_tags", "ids": []string{id.String()}, "tags": []string{strings.Repeat("x", 33)}}, 422, "/tags/0"},
 			{"ElevenTags", map[string]any{"action": "add_tags", "ids": []string{id.String()}, "tags": strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")}, 422, "/tags"},
 			{"UnknownProperty", map[string]any{"action": "complete", "ids": []string{id.String()}, "user_id": "someone"}, 422, "/user_id"},
+			{"TagZeroWidthOnly", map[string]any{"action": "add_tags", "ids": []string{id.String()}, "tags": []string{"ok", "\u200b\ufeff"}}, 422, "/tags/1"},
+			{"TagLoneSurrogate", `{"action":"add_tags","ids":["` + id.String() + `"],"tags":["ok","\ud800"]}`, 422, "/tags/1"},
+			{"TagInvalidUTF8", "{\"action\":\"add_tags\",\"ids\":[\"" + id.String() + "\"],\"tags\":[\"\xff\"]}", 422, "/tags/0"},
 			{"MalformedJSON", `{"action":`, 400, ""},
 			{"NotJSON", "action=complete", 415, ""},
 		} {

@@ -24,6 +24,11 @@ func FuzzTaskBody(f *testing.F) {
 	f.Add(uint8(1), "application/json", []byte(`{"title":"  Buy oat milk  ","completed":false,"priority":"low","tags":["Shopping"," shopping "]}`))
 	f.Add(uint8(2), "application/merge-patch+json", []byte(`{"completed":true,"due_date":null}`))
 	f.Add(uint8(3), "", []byte(nil))
+	// Issue 12: many unknown properties, invisible and altered text.
+	f.Add(uint8(0), "application/json", []byte(`{"title":"x","p0":1,"p1":1,"p2":1}`))
+	f.Add(uint8(1), "application/json", []byte(`{"title":"\u200b\ufeff","tags":["\u2060"]}`))
+	f.Add(uint8(2), "application/merge-patch+json", []byte(`{"title":"a\ud800","description":"\udc00"}`))
+	f.Add(uint8(0), "application/json", []byte("{\"title\":\"\xff\"}"))
 	f.Fuzz(func(t *testing.T, op uint8, contentType string, body []byte) {
 		ct, ok := headerValue(contentType)
 		if !ok {

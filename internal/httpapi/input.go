@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/oapi-codegen/nullable"
@@ -38,12 +39,42 @@ func (fe fieldErrors) err() error {
 
 // normTitle trims the title and checks its length in characters.
 func normTitle(s string, fe *fieldErrors) string {
-	t := strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(t); n < 1 || n > maxTitle {
+	t := trimText(s)
+	switch n := utf8.RuneCountInString(t); {
+	case n < 1 || n > maxTitle:
 		fe.add("/title", "must be 1 to %d characters after trimming", maxTitle)
+	case !visible(t):
+		fe.add("/title", msgInvisible)
 	}
 	checkText("/title", t, fe)
 	return t
+}
+
+// msgInvisible refuses text made only of characters that do not show.
+const msgInvisible = "must have a visible character: this one has only blank or zero-width ones"
+
+// trimText trims what surrounds a title or a tag and does not show: Unicode's White_Space
+// (which has every \p{Zs}) and the zero-width space, word joiner and byte order mark that
+// copying text picks up. Other invisible characters stay: at the end of a text they may
+// belong to what precedes them (a variation selector, the tag characters of a flag).
+func trimText(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u200b' || r == '\u2060' || r == '\ufeff'
+	})
+}
+
+// visible reports whether s has a character that shows: one that is not White_Space,
+// a control, a format character (zero-width joiners, direction marks, soft hyphen…), a
+// variation selector, another default-ignorable code point (Hangul fillers) or the blank
+// Braille pattern.
+func visible(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && r != '\u2800' &&
+			!unicode.In(r, unicode.Cc, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+			return true
+		}
+	}
+	return false
 }
 
 // normDescription checks an optional description.
@@ -78,10 +109,14 @@ func normTags(in *[]string, fe *fieldErrors) []string {
 	}
 	seen := map[string]bool{}
 	for i, raw := range *in {
-		t := strings.ToLower(strings.TrimSpace(raw))
+		t := strings.ToLower(trimText(raw))
 		field := fmt.Sprintf("/tags/%d", i)
 		if n := utf8.RuneCountInString(t); n < 1 || n > maxTag {
 			fe.add(field, "must be 1 to %d characters after trimming", maxTag)
+			continue
+		}
+		if !visible(t) {
+			fe.add(field, msgInvisible)
 			continue
 		}
 		checkText(field, t, fe)

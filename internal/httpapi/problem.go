@@ -67,12 +67,16 @@ func (p *problemError) body(instance string) api.Problem {
 	if instance != "" {
 		pr.Instance = &instance
 	}
-	if len(p.fields) > 0 {
-		f := p.fields
-		pr.Errors = &f
+	if n := len(p.fields); n > 0 {
+		f := p.fields[:min(n, maxListedFields)]
+		pr.Errors, pr.ErrorsTotal = &f, &n
 	}
 	return pr
 }
+
+// maxListedFields bounds the field errors a problem lists (the contract's Problem.errors):
+// a request breaking thousands of rules gets a short answer, with errors_total counting them.
+const maxListedFields = 20
 
 // bodyRequired answers an operation whose request body is required but absent (the
 // validator lets an empty body through to the handler).
@@ -84,12 +88,24 @@ func newProblem(status int, typ, detail string) *problemError {
 	return &problemError{status: status, typ: typ, detail: detail}
 }
 
+// validationProblem is the 422 for a request body that breaks the rules named in fields.
 func validationProblem(fields []api.FieldError) *problemError {
-	detail := "The request breaks 1 rule."
-	if len(fields) != 1 {
-		detail = fmt.Sprintf("The request breaks %d rules.", len(fields))
+	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
+		detail: "The request breaks " + rules(len(fields)) + ".", fields: fields}
+}
+
+// parameterProblem is the 400 for query, header or path parameters that break the rules
+// named in fields.
+func parameterProblem(fields []api.FieldError) *problemError {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: "The request's parameters break " + rules(len(fields)) + ".", fields: fields}
+}
+
+func rules(n int) string {
+	if n == 1 {
+		return "1 rule"
 	}
-	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed", detail: detail, fields: fields}
+	return fmt.Sprintf("%d rules", n)
 }
 
 func notFoundProblem() *problemError {
@@ -182,6 +198,12 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		return newProblem(http.StatusUnsupportedMediaType, typeBlank, "The request body must be JSON (Content-Type: application/json).")
 	case http.StatusServiceUnavailable:
 		return unavailableProblem(he.Internal)
+	case http.StatusBadRequest:
+		// The generated parameter binding refusing what the validator let through (the
+		// validator is meant to refuse all of it first, naming the parameter): its message
+		// quotes the raw value, so it stays in the log.
+		return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+			detail: "A parameter of the request is malformed.", cause: he}
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		detail := http.StatusText(he.Code)

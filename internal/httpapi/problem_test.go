@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/store"
 )
@@ -69,5 +71,16 @@ func TestHeaderBlockLimit(t *testing.T) {
 				t.Errorf("%s: 431 is not problem+json: %q %s", tc.path, w.Header().Get("Content-Type"), w.Body)
 			}
 		}
+	}
+}
+
+// TestBindingErrorIsABadRequestProblem: should the generated parameter binding ever refuse
+// what the validator let through, the answer is still the service's bad-request problem,
+// and the binding's message, which quotes the raw value, stays out of it.
+func TestBindingErrorIsABadRequestProblem(t *testing.T) {
+	raw := "2016-12-31T23:59:60Z"
+	p := toProblem(echo.NewHTTPError(http.StatusBadRequest, "Invalid format for parameter updated_after: error parsing '"+raw+"'"))
+	if p.status != http.StatusBadRequest || p.typ != typeBadRequest || strings.Contains(p.detail, raw) {
+		t.Errorf("%d %s %q, want a 400 %s problem that does not quote the value", p.status, p.typ, p.detail, typeBadRequest)
 	}
 }

@@ -42,14 +42,53 @@ func wantWriteOK(t *testing.T, method string, r *apitest.Response) api.Task {
 	return r.Task(t)
 }
 
+// emojiTitle holds sequences made of invisible parts: a variation selector (U+FE0F) last,
+// zero-width joiners, and a flag of tag characters ending in CANCEL TAG (U+E007F).
+const emojiTitle = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F \U0001F468\u200d\U0001F469\u200d\U0001F467 \u2764\ufe0f"
+
 func TestTaskFieldsAccepted(t *testing.T) {
 	t.Parallel()
 	svc := setup(t)
 	cases := []struct {
 		name  string
-		body  map[string]any
+		body  any // a string is sent as it is
 		check func(t *testing.T, task api.Task)
 	}{
+		{"TitleZeroWidthEdgesTrimmed", `{"title":"\u200b\ufeff Buy milk\u00a0\u200b\u2060"}`, func(t *testing.T, task api.Task) {
+			if task.Title != "Buy milk" {
+				t.Errorf("title %q, want %q", task.Title, "Buy milk")
+			}
+		}},
+		{"TitleEmojiSequencesKept", map[string]any{"title": emojiTitle}, func(t *testing.T, task api.Task) {
+			if task.Title != emojiTitle {
+				t.Errorf("title %q, want %q", task.Title, emojiTitle)
+			}
+		}},
+		{"TitleZeroWidthInsideKept", map[string]any{"title": "a\u200bb"}, func(t *testing.T, task api.Task) {
+			if task.Title != "a\u200bb" {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TitleSurrogatePair", `{"title":"\ud83d\ude00 ok"}`, func(t *testing.T, task api.Task) {
+			if task.Title != "😀 ok" {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TitleEscapedBackslashThenU", `{"title":"\\ud800"}`, func(t *testing.T, task api.Task) {
+			if task.Title != `\ud800` {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TitleReplacementCharacterAsSent", "{\"title\":\"\\ufffd \xef\xbf\xbd\"}", func(t *testing.T, task api.Task) {
+			if task.Title != "\ufffd \ufffd" {
+				t.Errorf("title %q", task.Title)
+			}
+		}},
+		{"TagZeroWidthEdgesTrimmed", map[string]any{"title": "x", "tags": []string{"\u200bWork\ufeff"}}, func(t *testing.T, task api.Task) {
+			if !slices.Equal(task.Tags, []string{"work"}) {
+				t.Errorf("tags %q", task.Tags)
+			}
+		}},
 		{"TitleIsTrimmed", map[string]any{"title": " \t Buy milk \n "}, func(t *testing.T, task api.Task) {
 			if task.Title != "Buy milk" {
 				t.Errorf("title %q, want %q", task.Title, "Buy milk")
@@ -207,6 +246,29 @@ func TestTaskFieldsRefused(t *testing.T) {
 		{"UnknownCompletedAt", map[string]any{"title": "x", "completed_at": "2020-01-01T00:00:00Z"}, []string{"/completed_at"}},
 		{"UnknownVersion", map[string]any{"title": "x", "version": 7}, []string{"/version"}},
 		{"ManyRulesAtOnce", map[string]any{"title": "", "priority": "urgent", "due_date": "2024-02-30", "owner": "me"}, []string{"/title", "/priority", "/due_date", "/owner"}},
+		// Text that looks blank (issue 12): no visible character once trimmed.
+		{"TitleZeroWidthOnly", `{"title":"\u200b\u200b\ufeff"}`, []string{"/title"}},
+		{"TitleJoinersOnly", `{"title":"\u2060\u200d\u200c"}`, []string{"/title"}},
+		{"TitleBidiMarksOnly", `{"title":"\u200e\u200f\u202a\u202c"}`, []string{"/title"}},
+		{"TitleSoftHyphenOnly", `{"title":"\u00ad"}`, []string{"/title"}},
+		{"TitleVariationSelectorOnly", `{"title":"\ufe0f"}`, []string{"/title"}},
+		{"TitleHangulFillers", `{"title":"\u3164\u115f"}`, []string{"/title"}},
+		{"TitleBrailleBlank", `{"title":"\u2800"}`, []string{"/title"}},
+		{"TitleIdeographicSpaceAndZeroWidth", `{"title":"\u3000\u200b\u00a0"}`, []string{"/title"}},
+		{"TagZeroWidthOnly", map[string]any{"title": "x", "tags": []string{"ok", "\u200b"}}, []string{"/tags/1"}},
+		// Text JSON decoding would silently change into U+FFFD (issue 12).
+		{"TitleLoneHighSurrogate", `{"title":"a\ud800b"}`, []string{"/title"}},
+		{"TitleLoneLowSurrogate", `{"title":"\udc00"}`, []string{"/title"}},
+		{"TitleHighSurrogateAtEnd", `{"title":"x\uD83D"}`, []string{"/title"}},
+		{"TitleSwappedSurrogates", `{"title":"\ude00\ud83d"}`, []string{"/title"}},
+		{"TitleInvalidUTF8", "{\"title\":\"a\xffb\"}", []string{"/title"}},
+		{"TitleTruncatedUTF8", "{\"title\":\"a\xc3\"}", []string{"/title"}},
+		{"TitleOverlongUTF8", "{\"title\":\"\xc0\xaf\"}", []string{"/title"}},
+		{"TitleUTF8EncodedSurrogate", "{\"title\":\"\xed\xa0\x80\"}", []string{"/title"}},
+		{"DescriptionLoneSurrogate", `{"title":"x","description":"ok \ud800\ud800"}`, []string{"/description"}},
+		{"DescriptionInvalidUTF8", "{\"title\":\"x\",\"description\":\"caf\xe9\"}", []string{"/description"}},
+		{"TagLoneSurrogate", `{"title":"x","tags":["ok","\udfff"]}`, []string{"/tags/1"}},
+		{"TagInvalidUTF8", "{\"title\":\"x\",\"tags\":[\"\xfe\"]}", []string{"/tags/0"}},
 		{"BodyIsArray", []any{map[string]any{"title": "x"}}, []string{"/"}},
 	}
 	for _, method := range writeMethods {
@@ -261,6 +323,11 @@ func TestTaskFieldsRefusedInPatch(t *testing.T) {
 		{"TagBlank", map[string]any{"tags": []string{" "}}, []string{"/tags/0"}},
 		{"TagsNull", map[string]any{"tags": nil}, []string{"/tags"}},
 		{"UnknownPropertiesNamedEach", map[string]any{"id": "0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10", "user_id": userB, "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"}, []string{"/id", "/user_id", "/created_at", "/updated_at"}},
+		{"TitleZeroWidthOnly", `{"title":"\u200b\u200b\ufeff"}`, []string{"/title"}},
+		{"TagZeroWidthOnly", `{"tags":["\ufeff"]}`, []string{"/tags/0"}},
+		{"TitleLoneSurrogate", `{"title":"\ud800"}`, []string{"/title"}},
+		{"DescriptionInvalidUTF8", "{\"description\":\"\xff\"}", []string{"/description"}},
+		{"TagLoneSurrogate", `{"tags":["a","b","\udbff"]}`, []string{"/tags/2"}},
 	}
 	for _, ct := range []string{"application/merge-patch+json", "application/json"} {
 		for _, tc := range cases {

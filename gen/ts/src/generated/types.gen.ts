@@ -81,16 +81,20 @@ export type Task = {
 
 /**
  * A whole task as the client may write it (create, replace). `title` is trimmed and must then
- * be 1..200 characters (Unicode characters, not bytes); tags are trimmed, lower-cased and
- * de-duplicated. `due_time` needs `due_date` (`422` naming `/due_time`), and so does a
- * `repeat` other than `none` (`422` naming `/repeat`). Absent fields take their defaults
+ * be 1..200 characters (Unicode characters, not bytes) with at least one visible character;
+ * tags are trimmed, lower-cased and de-duplicated. Trimming takes white space (every
+ * `\p{Zs}` among it), zero-width spaces, word joiners and byte order marks; a title or tag
+ * made only of invisible characters (those, joiners, direction marks, variation selectors,
+ * Hangul fillers, the blank Braille pattern…) is `422`. `due_time` needs `due_date` (`422`
+ * naming `/due_time`), and so does a `repeat` other than `none` (`422` naming `/repeat`).
+ * Absent fields take their defaults
  * (`completed` false, `priority` medium, `tags` empty, `repeat` none). Unknown properties
  * are refused (`422` naming them).
  *
  */
 export type TaskInput = {
     /**
-     * 1 to 200 characters (Unicode characters, not bytes) once surrounding whitespace is trimmed.
+     * 1 to 200 characters (Unicode characters, not bytes) once trimmed (see `TaskInput`), at least one of them visible.
      */
     title: string;
     description?: string | null;
@@ -100,7 +104,7 @@ export type TaskInput = {
     due_time?: DueTime;
     repeat?: Repeat;
     /**
-     * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
+     * At most 10 as sent; each is trimmed (see `TaskInput`) and lower-cased, must then be 1 to 32 characters with a visible one, and repeats are dropped.
      */
     tags?: Array<string>;
 };
@@ -115,7 +119,7 @@ export type TaskInput = {
  */
 export type TaskPatch = {
     /**
-     * 1 to 200 characters (Unicode characters, not bytes) once surrounding whitespace is trimmed.
+     * 1 to 200 characters (Unicode characters, not bytes) once trimmed (see `TaskInput`), at least one of them visible.
      */
     title?: string;
     description?: string | null;
@@ -125,7 +129,7 @@ export type TaskPatch = {
     due_time?: DueTime;
     repeat?: Repeat;
     /**
-     * At most 10 as sent; each is trimmed and lower-cased, must then be 1 to 32 characters, and repeats are dropped.
+     * At most 10 as sent; each is trimmed (see `TaskInput`) and lower-cased, must then be 1 to 32 characters with a visible one, and repeats are dropped.
      */
     tags?: Array<string>;
 };
@@ -176,7 +180,7 @@ export type TaskBulk = {
     action: 'complete' | 'uncomplete' | 'delete' | 'restore' | 'add_tags' | 'remove_tags';
     /**
      * For `add_tags` and `remove_tags` (required there, refused elsewhere). Each is trimmed
-     * and lower-cased, must then be 1 to 32 characters; repeats are dropped.
+     * and lower-cased, must then be 1 to 32 characters with a visible one; repeats are dropped.
      *
      */
     tags?: Array<string>;
@@ -231,7 +235,17 @@ export type Problem = {
      * The request id, also sent as `X-Request-ID`.
      */
     instance?: string;
+    /**
+     * The broken rules, one per field (a field may break several): the first 20 of them, so
+     * that a request breaking thousands of rules gets a short answer. `errors_total` counts
+     * them all.
+     *
+     */
     errors?: Array<FieldError>;
+    /**
+     * How many rules the request breaks, including those past the 20 that `errors` lists. Present whenever `errors` is.
+     */
+    errors_total?: number;
 };
 
 export type FieldError = {
