@@ -95,8 +95,8 @@ func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
 	}
 }
 
-// validationError turns the validator's findings into one problem. Authentication comes
-// first: a caller without a valid token learns nothing about its request's other faults.
+// validationError turns the validator's findings into one problem (authentication has
+// happened before: see operations).
 func validationError(me openapi3.MultiError) *echo.HTTPError {
 	var (
 		status = http.StatusUnprocessableEntity
