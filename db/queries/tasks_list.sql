@@ -9,6 +9,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -32,6 +33,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -55,6 +57,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -78,6 +81,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -101,6 +105,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -124,6 +129,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -147,6 +153,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -170,6 +177,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -193,6 +201,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -216,6 +225,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -239,6 +249,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -262,6 +273,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)

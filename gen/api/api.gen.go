@@ -529,6 +529,9 @@ type PayloadTooLarge = Problem
 // PreconditionFailed An RFC 9457 problem detail.
 type PreconditionFailed = Problem
 
+// QuotaExceeded An RFC 9457 problem detail.
+type QuotaExceeded = Problem
+
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
 
@@ -546,6 +549,15 @@ type UnprocessableEntity = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
 type UnsupportedMediaType = Problem
+
+// ListTagsParams defines parameters for ListTags.
+type ListTagsParams struct {
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
 
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
@@ -757,7 +769,7 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 type ServerInterface interface {
 	// ListTags List the caller's tags
 	// (GET /api/tags)
-	ListTags(ctx echo.Context) error
+	ListTags(ctx echo.Context, params ListTagsParams) error
 	// ListTasks List the caller's tasks
 	// (GET /api/tasks)
 	ListTasks(ctx echo.Context, params ListTasksParams) error
@@ -805,8 +817,24 @@ type ServerInterfaceWrapper struct {
 func (w *ServerInterfaceWrapper) ListTags(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTagsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListTags(ctx)
+	err = w.Handler.ListTags(ctx, params)
 	return err
 }
 
@@ -1334,6 +1362,8 @@ type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
 
 type PreconditionFailedApplicationProblemPlusJSONResponse Problem
 
+type QuotaExceededApplicationProblemPlusJSONResponse Problem
+
 type ServiceUnavailableResponseHeaders struct {
 	RetryAfter string
 }
@@ -1370,22 +1400,49 @@ type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 
 type ListTagsRequestObject struct {
+	Params ListTagsParams
 }
 
 type ListTagsResponseObject interface {
 	VisitListTagsResponse(w http.ResponseWriter) error
 }
 
-type ListTags200JSONResponse []TagCount
+type ListTags200ResponseHeaders struct {
+	Link *string
+}
+
+type ListTags200JSONResponse struct {
+	Body    []TagCount
+	Headers ListTags200ResponseHeaders
+}
 
 func (response ListTags200JSONResponse) VisitListTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTags400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTags400ApplicationProblemPlusJSONResponse) VisitListTagsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1628,6 +1685,22 @@ func (response CreateTask401ApplicationProblemPlusJSONResponse) VisitCreateTaskR
 	return err
 }
 
+type CreateTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTask409ApplicationProblemPlusJSONResponse) VisitCreateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTask413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
 }
@@ -1768,6 +1841,22 @@ func (response BulkTasks401ApplicationProblemPlusJSONResponse) VisitBulkTasksRes
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks409ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2444,6 +2533,22 @@ func (response UpdateTask404ApplicationProblemPlusJSONResponse) VisitUpdateTaskR
 	return err
 }
 
+type UpdateTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTask409ApplicationProblemPlusJSONResponse) VisitUpdateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTask412ApplicationProblemPlusJSONResponse struct {
 	PreconditionFailedApplicationProblemPlusJSONResponse
 }
@@ -2633,6 +2738,22 @@ func (response ReplaceTask404ApplicationProblemPlusJSONResponse) VisitReplaceTas
 	return err
 }
 
+type ReplaceTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceTask409ApplicationProblemPlusJSONResponse) VisitReplaceTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceTask412ApplicationProblemPlusJSONResponse struct {
 	PreconditionFailedApplicationProblemPlusJSONResponse
 }
@@ -2817,6 +2938,22 @@ func (response CompleteTask404ApplicationProblemPlusJSONResponse) VisitCompleteT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteTask409ApplicationProblemPlusJSONResponse) VisitCompleteTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3156,6 +3293,22 @@ func (response RestoreTask404ApplicationProblemPlusJSONResponse) VisitRestoreTas
 	return err
 }
 
+type RestoreTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask409ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RestoreTask429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -3252,8 +3405,10 @@ type strictHandler struct {
 }
 
 // ListTags operation middleware
-func (sh *strictHandler) ListTags(ctx echo.Context) error {
+func (sh *strictHandler) ListTags(ctx echo.Context, params ListTagsParams) error {
 	var request ListTagsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListTags(ctx.Request().Context(), request.(ListTagsRequestObject))
@@ -3751,190 +3906,203 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39cts4tueroLi3qqUsJUu2k+7INbXlTiczmel8bOLc7HaYDSERknBNAWoCtKLOddX8tQ+wNc9wH6yf",
-	"ZOucA4CkRMlykk73TOUvWxKJz4Pz+TsHH6KJXiy1EsqaaPQhmgueiQL/faDzXEys1OrhBZ/BN5kwk0Iu",
-	"4atoFL0W/JJd8Vxm3OqCddLXR0n069//K4nSLtNTZufSsEKYpVZGjJi0bDLnaiYMW82FEleiYFyt6UnB",
-	"JjzPRfGNYZabS5Mo/2yHq4wt+Nq9jO8yzlaFtIJNucxNN2YraefYys+lKNYxPQSfz58//sYkqhDLQhih",
-	"LIexh3FwleGzhWCpvhJFVoqUScOkutL5lchYx1huTYxNVU9MZW5F0Y0TnMSaLaQqrYCJpPaXtM8e6MWy",
-	"tCJj00IvmpOjYU9yPbmMmdK2egSn3U9UFEfiPV8scwFLfJRE8+Px307ePxgU3y3/53Bx+lMSRXFUiJ9L",
-	"WYgsGtmiFHFkJnOx4LBHdr2EN40tpJpF19dx1L57L22h1ay2f24fYBzfGDYpi0Ioy2ABRP+WPT4V7+2z",
-	"CTUxEdt9p0k5GJxMjvhSHuG8jz7I7Bq/FGesEPmfkkiJ97anQyNJlLLOi0cP2HfH333XHdWHCk+y6knW",
-	"MUIkKn0hloLbtOuoQVo254ZpJZidcwvbDOufiVzAVv3693+wSSE4/D9ee9r9uRTGMl3AV1wlSvAil6Jg",
-	"cGZyAbPps/MxEBab6oJxHBK1TwRe4CBEBm2s5tqIrdGuuEmUG8Xm9m8t02B4/3g6mNztDcfHx71vJ6ei",
-	"9910MOjd48PseHIyPhV3pzcsY7R/615wK36UC2lbzrtbtlxM7dap/bnUlo9YmkRLUfRKI4okOiv+RDNw",
-	"C0mvuvFZ95sRE60yw0plZc6mZZ7TA2n/0JE+17mcrLfHe3Hj+H52YxiXhfHjWm2MiysmFku7phaY5ZfC",
-	"MKtZIaby8LEKW6zPp1YULQfRdWQ1W3Fp2VhMdSFYAa9INbvt2Xv9+vV5aedCWTnhtu3wfS94IYrUcc1U",
-	"FIUu/pREUiEveGf1pVBw3Bynxc9ApgzpfFxamHtpRHa7oV3H0ZIXfCGsky+PM7FYaivUZP030bJ/56xU",
-	"8udSsEuxZktRMKmsUJnIwsHscPbq1eMfgCg5m2mdsclcy4noxuxSLC07PmVzXRYG3yZSAJ7P9FIUKAlg",
-	"BhL6IrEXxZHiCxh1bWw9GFx9Ygv+/kehZnYejY7v3o2jhVT+8zBu2ZHH0yfcTuYtE1wu8zUdI5JtWuVr",
-	"Jlv5MDBxmCfwLzp7RrBOeidlC2gchdm6e8ZEbgRLT4fH6e65TXs0oB2TGg6OT9vn8VQrga9WqsH2rGCk",
-	"huSaZ5deCUAih8kZvhDVLk70YsF7RgB5WJHFwCzTO2n3jEhQK5EoY2Weh7lCG1yZFRCFYenJ4DQlalaa",
-	"jXW2JhnMC5GxleCX+Zo4667lgHl93JpccHP5+Id23uN2UGZ9ds4WPJ/qYiEyJjMc8+lgUG3Rktt5NSKZ",
-	"7T1Y0A630SgqS3yyZVRyIX7SStzAE61cCPaLViIGLvf4/Ok5gxGwTvqwLPRSHH0vilyqNGbp+UIUcsKP",
-	"norVu/+ti0v47tXFg7Q7Yqs5t4lKIqVXSYTHK4mszvgaPhUCBWPQnfrsBzHlZW7p9T47V6xUl0qvFI4k",
-	"LA2MRKpZolJU6fqgWG1Ix8Yg/Uri09VS2l8aO5pR59EoenXxIIrrO3zv9KaTfA2b4ggZGvueZy+IhOHT",
-	"RAN3wn/5cpkD85VaHS0LPc7F4r//h6GzUo3l3woxjUbRfzuqFPAj+tUcPae3qNPmDj4JhPTXl8+exoyz",
-	"Mc9I74VzA5TEAp/Fo0RPTMrC6KIfXcc1xf6ptk90JqcS6GyTVp5qO5dqhmoTMaiMGQk6Cxw/YkiKpY3z",
-	"k56FIxjFdWPCK6Fts3aPHW0YHDj5p9o+0qXKvuQSP9XMlJM5KXNAvqgN0rHBBXzO17nm2YXWP/JiJr7k",
-	"2OAAw/KiLAAN894p+5v8noZVoCoh4dFHXObii65a6uVKyjItSLtGfr1LnOGYX4riSk7EK8WvuMz5OP/i",
-	"q5lxy8ccpCnuNLAgUyJ//Ovrv72MvT4mrQFFxLAVmIuo3AMNiKwLW1FW498gfFT9ekH320f/NS0Rx/py",
-	"rSYP3y9JChy8KIFBwnm2XOYwT7Aegq3DoQtWLjOQtu/oE1jYc34l2FgIxZZlAae9Y/VibKxWoF4UgpSq",
-	"kwHL+Np0RyyTZsKLDBct1xOes4lerlEEmLWaMD7jUqFc1qVt9ocKs+W2NNHodDiIIystMnWYMxNu0oEH",
-	"l4UaWZ3pHl/KkZvwCPro+Uev489ADdVsQcVqWbO0MYl016rNxTqsV6L8gsXMkPYzFSJjE67ghBi+RgkK",
-	"mhH11Wc/HLKuiQquA2N5YVnHL/TGILsgN0Ep0PoJV2snssyXPmZB6wAdj+VguMHBEe/nvDSWjIn6sanb",
-	"oXsPTXiwbhP2KqPwoJfd495U+7jz+krx0s51IX/5spz3iTRGqlnMnAkHQt+dCzZGY4+MuI0lfv36dW/T",
-	"VNw33U3L0s15WeiJMAZY30NlpV1/Kq+aV6YBSrpxIfilYUNWlMRd0WI10ejNh2gqRZ5Fo+iI+EccLWAo",
-	"IJKjRQkNCDaEo3U8GIAOU/AJWJ/uNNtCLhao272tcaPj44ob/Tt5x6RW6Gq8kSVdhec/D0Pywt4tAccl",
-	"YB2y2Q0qycIwwSdzhivRJYUPtLKmAZuiAV8IMNvJUuIsk9OpQGlM+hrupimXS11YkT0RmeQXONffR7sB",
-	"7ggqbh9NGvcytP1DKcDA2WF0gU2jp8Bxg94BrWUlmNcoxdOsFO+AQ4IR85e/jJ48SVnn+LQ312UBC6ga",
-	"nq0EbZMVz3Ny246YsRpOFjdsJq+Eip2rb6LVlYCVY51cXopaN90+S1WZ5+kIh8HVGoeZKHQUZnzdZ0+F",
-	"yOoj27R1ht+OBgMwa8rcKUlkFS65taKAyf+fzpvB8O2bQe/+2/88fjPonbztjt4Menfpq3/bthPj6BGQ",
-	"zEMgJVjLJVhThZVk3LiDte2TgS1hSy2VJY8MiTTctE5KxxDW9cjymTk6SYkinRFHnjUgWuc3i1lK3KX1",
-	"J7Bltn/ot00lHPs2l1hlSr9x86peeBsa0+P/EBNLerTUhWNkQpULeC/XK3wrk+UC2KiczWvvVgPxxL29",
-	"coq9ePSA3T+9+y1z54YRz4MJNRff88IP2+173vchklYszE1nrbbF12G0vCg4yjqpjOWtHvo6E5ZZzHhu",
-	"NPn/uGHp/+o5LaL3+If2/fDcFJ0ocgFrePf+fbSw6dNwMAivAS3NBI2QGG/LxK1jRZv0+OrFY1YIZGQT",
-	"wWQG4mm6BrsV6PJSqgzYgV/xTsrHurSjcc7VZYrG3TIHLfUvFxfPGS1ut9/qVKlTEf7qRxtm20ZLFIXY",
-	"Hvhf9KriTxQlMH12rtbsiuelQDdrqrQSKVPIG3iNO7BOenp87H0kLD2iBtJEaTsXxUoa4UIkQAcZyIyi",
-	"VM4pJ22fvRTWwpvcdY3LBSNJXWRDZCnrjNeJSp+fXzz4C9sI1Rz5x+CYPn91gX/gwZQ5I2pc5peMozFf",
-	"NZp2XYzFJAo48WYsRKrKO2gLrgw1ELNS5cKYasF4XgierX1EZ+QiL4maCWsYt2yhjUVf6UYXMVpuqIlz",
-	"dLFLis1MtPKmaRXbAdaVKP8ZFKyy9gn18fpH0MpjP0Em3vOJzdcwiD57VX8PGkVV3xMpTikX/EoY1rYs",
-	"PIdGEpUoOJabv070UgrD0sB6a4SGXNRxM/gfmDL8dfQCU0gU0hUIpPSMyRAYC4QQs5muPLdWL33sZ8FV",
-	"yXOmi8y51Ssxa+cg3cjkr5HtQl/Bcis2Xo9gOj2WZlzm63SEewWSEL9cCXEJJlM68t3ipJ9ohWJds0eF",
-	"hP863P0Xs5fclgV8pwv2ssTnfv2//48GwthU57lewXpTG92qH+zdiCuh0EqjHxZa2Tn+UndYY/PTajz4",
-	"1BloUk7ZwC9YzieXho3FRC/chubcWBgGjvmvXLGTIY7ukRiz4+9QQuK/9+EEcCCFJVsLXnT7DHbciAJ2",
-	"+FKIJbWX8fWIdFhodatBRj0/4QU7GWLwWrHzZcFOBjF7wtfsZEizhC5unCQ8dOaH5yfl+nHnFR4xMBJv",
-	"gcJmOoJwL5IrwD2P7YZJImE/mHM1I460TTZWM06cDUe3oBCc051o5LhC3zgKAs3JiW3goFEcIZVFceQJ",
-	"y/2L37m9juKI1gPYeKV4hce2BNIFnz3QJSnFTfE98V8HT71U9t5pVBd/bcKPfNY3aTD4VOw6aRM5F9xc",
-	"bhhX4TBHoynPjYirb97BAEGtjCMX/8ZvouPB8b3ecNg7vnsxuD86GYwGg5+iTX39kS4W5BpyWzsG2TXV",
-	"eUYuHr+Hob3j3snQfW9Rhw+arQQzzsW3T3vf8rv3e99mQ9G7Pz6Z9I6np9Ph9N70hA/h2aU20o3gp/eo",
-	"PXmFjRQzWDASu54AgPHB4vFsgbGChVYCd9pbeo9kLhwzfg+CoSzgseBJ2bki1/HW5oelDjs51joXHG3C",
-	"5rpvh9gdbgVFAphswDrYgheXIqtY8hmDDWOrOQw6sGxY8EBxMO4eLvG20bBFyvWN/9DextY7jYE3g6ID",
-	"0O1u7LSijY0uowNfts4I3Kf/elvxmghsS300Rs6Uh3wgH7kiyr0hyFanwT2xv2XOK7UmeMAagrOTGl3Y",
-	"P/nmUlDc0PMIX3soSqKoYzZeWwFf4t9OmkQ//ZJEjGwklkR80Pz0742PwyQCewyk+3hNnkUBpufK9TjT",
-	"zGqwSlHMn7H0+bOXF1uqHwjxNECoQJt8tuQ/g9z3uucIKZUXwpnGpEOVVhBvrkXZjhsW7Jvz3k+89wta",
-	"rO7fO/+Gh5lnz1S+3kkNy5rBtt/z4J67rjjE/jec+n7tOUjN7KpR/MnxDbFDjDQ+pjeHg21DLJg9zWN0",
-	"Y6t1/rRJhg/cDmnFHEwNI32TAHw45JxvyB46Cs7qqXdXY2x1flw75bUz6xazwXcac9lgk7XDFvZtl+D7",
-	"vsxR+PGM4mA8f15jz074NRfqGWgrZKmAPbhA/wyi8dgrF5quWDwKO4d/2TDD7FwsutvGPA84Ca+U+MnB",
-	"pFXtA/n/cY7oY4pimMY7t1iFgJNHn9o8DzIzu3kR6u98AqpZTP5CrSboTA30fCPHq5Mwkab/uEHQMC35",
-	"cyncz3BoawdoS4NgqZ8lGiRgnYSZpqzj6Q/WF1iKX3yRG4HYzW6fPYQZSUMeXZElCtrJ9UoUvQk3YMOg",
-	"Nxg1Ye8SPjmueYTPvA2O+5sVern0cLzqwN/mhO9ene0zBbvrqGQfWb8QBrELH3Z6izaVCRJqjrYnuswz",
-	"ZP6ccEea4tqoanRSFztIEYTUbXXqkAS9kU4q389GgFhfpiOWgXHQ0QWMBOEFVrNMd89YqrR9N9WlytIR",
-	"U9sheC9Az1gYKxhuAgxeWAB0RPkjpi9Bi/ANIjgEX2k5OW0sbo9Dp7kbZns7iuqHbT4jlC0cmC3zZpbz",
-	"s8WgJ4B1h3pB42juk1Ab1HF9A7X50e2aGkmNfYP3yE+CrE2FyEY1xwxoBEzpFZPGgU9CDJnJKfwIWm2F",
-	"d70QeY6ck/ElJ4Undb++4zaNQclFbpWvG23NuQNLayWeTTEWdNMqRdfxzQ+FGHB0/dYvSXAI3ShYFlLV",
-	"vx3uNQ5aYqShJ8Jdw9kwwtYOY7Akrnfs32O1LO0tBeA5W811Xu0gbm8uhbIY4CbMurSsQ/IaWDAqtt2+",
-	"9zrVeC+y8MBtEwXstt/fiL91Xik50Zmofef1UitM94wB70dW7FqN69yc3FaZ6GUlxaJE1meVF8s5TPe4",
-	"S8Oj3Zii6pogKzxRwTVG/gY758r7YXc4XbsVBFyKPDMIEYbJy4I5vJlJVKfuWaVdqLnmGAUWvIeOEMc1",
-	"Px0MoNumjiTqJn0ED8leKnSQOEca2ybrP52l9yXNgbB8b95uHSvnhh4OmANPn5HqtXFYbqOnEL226Sof",
-	"ranstEWas2kLo99wjFHHZKYsChDCQJKrubTCLNEoDovQj27GUDeCLzjAXQLsib4St+R/rzEDyGq2LG0Q",
-	"ZZ9J+Z9aUbyT2W7N3PcrLSvkbG7Jr3vmIsbwE4pUbr37vc07ccMp2ljAMKhda/jc49VvJUQwMrwQxUyw",
-	"JeL+9NS5c0ckvxH7RDzSpWM5LSLMdpILXpiNEIaLUBArB3MhsO8+ewAvIDuuHgmNBIFgtSY+L6ypmKrV",
-	"iSLWfga/2NAMvuS0l93yAJECLuPHO745BkBgGIlCJHOTQmj2zqmPEPgyB6oyLA2yO01UTT8XFA40N7Lx",
-	"r2z7lmz7K6f+bTh1K0N5aXmbqdSg4K1gyXaAxGURtELVK+84LjycQ4fcRWtE1U0tkVW5D6yT2l/S2Ktq",
-	"7NXFg26Dxe4ezlLgWh04eKstzw96dlPe4YsbHjbXdbUmu3h5ZdDclp8jZ/P4V+BwbhExJOFArXGwFypz",
-	"EIheFyi2+nUQ04eoMuya4ZThYDS4Ozr5tj8YDE6Hxz9thIP2pjtuR2DqvdwcYHFPnxHEBezvhtMeJ9RB",
-	"2FjloEy7h/pPD3SatPkgatPY3tvrODJiUgIbfAlMjmZOYM/z0s6rT498z399fRG1CO3XF1UOcgP5zjrf",
-	"C2tFwaA9/O6CLfNyJtWIpX9+6AIDvLTzI0SXItD4PJ8Bb54vDHuY/fDyPGYPXx7fvRezF/AHROpz+OeM",
-	"peL9MmV+0mcslca7/3iZpWwyF5NLoDs0IidaTeWsLIQTni6XTxLtpaYcg9jncgEWqQNlskxcpWxZSAX8",
-	"Fz6JXC8XoHUQGhZFKooIlJy4WtXWzK1dEkRRqqlu19/GfHIpCGDE2aLMrcTMUnahMw1qY1ZObJ89RO97",
-	"CsuVVqmHjE+s8WBDctGSZyVRbnagM41qjq+W6XpnjEP5/vX1RcyuRIEJPRRzJxkVdjZR+7cWyN4NXGoF",
-	"pm0tpTmkdYj30ljcrFrGM5j6uVYzdDUbvRDAXDEdcSZshS+gtL2YpaeD0xRj/3fuIEDN3LmDYjLdhTB1",
-	"CeD3T+9+23W5q7BXiGvx2Bdy3BEKBp2C6AqO0YV41QTzloUwsUt/NSP25gMqZzFzyMDrt6kvDYA/pJRl",
-	"Woc/JirgHxuA5YCD7Ho0FKbVIZWE1CzWcaBIhMLj4YGleOATeHjuGzX9O3dqJ64KxaUuUA3jMpTOnz68",
-	"4DPUZ1UGZgNQKJMqURtpWrBHsC2YOomqrkvlcj9rtYnrwqP5w8MfH148rN4+HR6nsArGCo7HAKTRqpAO",
-	"XFZHVaF8cKc35HkZ1tmYGKr7tXliAQYElFbfudhj2nXzZxyzPN3kg7sYEViUGXe2vQBIQBQ7d/mjGE33",
-	"XmmX8OZ25QdRw3yZtZpINcNd8QtC2JwgWGAITkKCgKw5LkeuzxmcDmC8vohEASsIzZO7rYPnoxvvCMK6",
-	"CFHKxiBAjN9qUjoreZwolF+bxOMXsCap0Qj5ILOYVXLnOsWyCOSBlYbN9Qo2lTyDsH6J4vUEFQ9QClle",
-	"3iwqRC+XBhewY4QrwBA4oSf9Fw0oIlL9eWVe7bXFHOIJlmAUbDlpE1X3unlk3i2Qhzh/TrMjaJtgS1FI",
-	"nSUq53iKMQLhak0E0gONgIy7blwz3VuRc9iF2zUj1SwXPcIyVlnTyG+gHWkd4/tRqssR+6gyGoGnO6xk",
-	"onaDJY32IMm4fph1rbBF5bM2HgiP68zsSruNxQwb3M8XFZuUwrByCZyEMhiB4ocnKRuLtVaZj+mhOF04",
-	"0Fei0hfnFw/f/fj4yeOLd88fvnj36uXDF2ngkxhXoboNaJtfiYLPBMZVsMIDSdiVnDgK7KSnx/dTR8lp",
-	"LfGnNorXcw8MCilLGELFM8tr6TCZl/B+25jha5MokiE1KW4sV5lhnccPLx6xrOBT25PCTnugcPCl7BXc",
-	"Cuyr5xJvuiMY3UZm04jdupLFZtEKh/4MLW80+WnFO2Dnn/kTznMmVIZUbJgurZGZoOBjpiclqGQxQW+y",
-	"ypNSLa3UoHEezQXP7fyXNFEdWE2XdoTAZmCTR4gI/iXF9LsqqZPUDVOdMHQJwDYu5AzLDbiaCXcHJ12U",
-	"PXopFF/K/povcif2wndODWkMHTvP9MSkrPNyxWczUbBXj7vuzQUcn4mBUT8v9ELYuSiN88rnciKUQcvI",
-	"pas/eQw6elnkTgE1oyPs2+iymIi+LmZH7iVzBM9WToAIdc7z54+jOLoShXGugP6gP0DLmSYQjaKT/qB/",
-	"EiHuZo5Gg2Mf5BeZiRajiRRYy2ebuTFObw3Vl1S5GIuiSp6c8AJrmDAJG4xpRWy8Rm0IDKggAR6Dsfej",
-	"NPbCQx1qafbHg8GeFKTt1KMDo6YOvLkdL21NSoL1wQyp08FwV9th1EeNREB46fj+zS9t5mdex9HdwcnN",
-	"77VkUKN5WC4WvFi7hd3cNlxmD4qUysjZ3JroLbxYiZOdBPEIC2AZ4P1jqQQRwPnTH+jspRa0MPJbMr7Q",
-	"zjtuRH4lHLE8e+GgzSQCwbDRluejRKGb3ZEZIuAuXS7tuMA6NOM1SyUo4zWBnclCuEQBo9mSI5CYZJG5",
-	"lEuDiPvgiXPe/Ze6sISoYw33MnBcDwcEkb/QcMhHQazHLq5Z9xRveYHRu4QIXVQaCRfv9ABnMDoc91nt",
-	"DOG7DW83qDXobyEhpu28mqxxMU/ycjlOBV+43GSHwYNdFyrjRaKgTeMj6goUQ6UrR9gZVi9jC8TjobSo",
-	"Kp6BKdpnz2FlyYCSuEZUU2JEZVoWuvCGLNqHsTOMnDScc4qv1jWXX//+X9vaShKljCSfq5j16sWPyEmk",
-	"K/yCez51JIhGqGKaIIgpjQjEz7kbHQzVZcWqfF3xqnoDSGgOmoCWcgaa3Bnjak3WAEqIULXFZ2KEufnR",
-	"tdkh0tQNEdZx/RI/jIngYlIu4kTRmLtbBhzbZ78F0yXUBtqqplev4dEhFdJvrkvuWgVFx5Wzg06BIGS1",
-	"6t0+e4wqkMNzZomqVHye1fNZcILkxUEBAN0LvnSYjRbGD/ymWSFqB6SjeuSovSLRdbzt9ZMOS0RkW1Vv",
-	"21E2xuF/2kvH8DyvIY3oU+WPrby0bVCjNi+SZ3NnLA0oYL/qOzDDaHQs9JWAdSNvZOs0dGF3TMJBL2sT",
-	"qb5xjs461LNCcdawnQGVechMgd9WzCvUARpRsI9OS+rGAPa+G4TjaxVSojOXszmbysLYLpj1PLzsoCid",
-	"CTeiJ5URCoZ3JUBBq1gqNRfWuQNmGbVWqxG1sY646o2FDLtvJs6petAiPNgYGjPl2CG7fflFmIR3G9Ve",
-	"3rXFP+8sTXYjfHh7eM8wSlv5IqVhfuF39V8jh0Ozv330bm//QXWsSoQaUsNYh0Q5rlDlTkPoLoqgOcea",
-	"YV0KPixznYUwZWuJKD5rDP43AXgbu0YtfaqLRbR34i6DThc+fEXGhqvC2TaBSgmIWsuEuYN7m92vBuEq",
-	"JRwyBnz004aQwjalDi7gBJQb0q9//8dmXmJ7nA+E1qiukgWdisAAWnn7H1UfkIxLbjCkq50uSzlsE7FR",
-	"LgBBhyzFcFk6SlQANaA/yrDOhioXwAA1LXgfl3GRvJYiijXY341CMRR/217e53wmmJG/7NxGVEPaJcbd",
-	"QVzlcnvmsjOZrYW6SEPznLcKOqFGGFQ+xwaXhbiSuoStme0cLSlL+0v27eeAb7+MrYnY0xvtzGdK4HSD",
-	"/fwZSqjFEazuzgq8OxXwqtRuu3K/v+ApzO1kcHqz7dpeiQ7N7MHNb9cK8P3rWOakB3vTnD6/pXyztng2",
-	"8reWei9xZSp5vyOpqNX3aFl7txh8gcErCvQnKtRORTcxcrlCgv2Xs/R4MKz5OdFEgYaU9t5XX3XF6XPB",
-	"xADDuRYuM6zgE1HDQ8GQWqvTMI+majMgHmAveMxubUE0a9ASQ8Cxfa+z9QG8wKEbKIOmzBHgUW0wec58",
-	"zRF0ibSmwHyuJNo9ibAuufkjU2GBbpHf840ZPnPAfGcohCn6xr4v12wh80tieIepiBWO/bqJjHCZRBss",
-	"e3grln0zp95Rv8wVB0fv0e0Zc2DHmkbWDih49eLHKvl+Ffq6RZHlL8k7hwfwwM1Smfje3UM6a6lEhQz7",
-	"+JCXt4uS/e7MnriUU0xbWHzD9Xo0dnmM7Wz/HEhcUDXolEKV6BKizL4pS2VmUtZBJOBwMIhZhuHXie0C",
-	"j8Ea+PXyKhgI8pGS9HgwcOFxeJAShlzKUuxZFPkhfE++mIe+pIhxhjWFyYgtsMR9M9sLSz6Huik15B7M",
-	"PWY8I0HFMbCdKAaKd3dEGWFOsa+KYdRxWWTdo/uNSlxUOWXOgNiZVtZnVCTTIV0qnEuIiHtfGqMa4hiD",
-	"Lo0ozDdOM+J57rAu0sBK0aLPSmnmfJyvz8hN4UP3cZV24orXsNDTyYB5c5YwBDMdOw9d/Y6BjTsMQEbq",
-	"SzfzkM8H864S/VzZSZ+j4pIDzwJeBqOWbDVf9xmy9io30+2D34UJN6KW+LXC7EKshVlZ4cMBBU7YBZpb",
-	"TinA+wO439oVN2eVEcVkRqKQ6n0jK3cojHPyeo9q5YRou6sc2pQZYZs1jLi5uYaRVzlQ0YAdOWv0AaqL",
-	"xw748iWJqoEH9JQO3kYtJdyiOdK+EvHu4kYNBMGvf/9HoqaS1LKFf8mjJzzFVmDL7pnPlwvJsw4ZkmlX",
-	"mtuBVLbRQ/j8fnhJps8a6bnLpcBQ8lwkCqvfuUwtV8OITy5h8RoJvPQB30F4HmX1OtZUU1M9Fj5RoQYM",
-	"PDtqTQGDQ1lL/8IavCFRmPzbjaRiTOyqDYqw2dOqHGJFgTwgk5rpXvgiYVV8QNRvsi+GQIgKFN0uBttU",
-	"sOus6mxzJzFEhWgc3HmrZwLG02fnAV2GneGdNzC69+/TmKV3379Pu2EEjs32mTMMErVdCRLRrHqlqHrk",
-	"kk/cOQ4aOIK/mmRB6DcqwpOoS7HufqKBwbbsi0TVDYxBu4FBQgTGQpyB4BxnzT690+cWJsT3ZX75kTGI",
-	"z2lB8Czr+VB8pTlc8BmzKx2Mw6Bk+9IC9TIBWAbgzaGVdA5CWL+tlJWymMFU4ujnU1JZQvmCxohdyiyI",
-	"gUKIPQOvVT/4DQYeHrvXG5xw3vt2fG/Y48fZae+uuD/9bvLt+B4fDGEit7JNsMbEQabJ4PD9b6SOv/lw",
-	"q3pIPuM+0pfO6+dq6R4knm+Ftq915lPqocd6A/sXu9ZAlZ+Puda32wCff99irr0mwQuyCjiEU4t3aq/9",
-	"6KvR9Ec1ms6xZEmtJgvj5Jq/0YByEnEnhuVis4YBQfp2xtBJ+IIpE5xaLqBeGQiEM/H1gVsrxnfE+0le",
-	"GgpL6jwDse6HIQvjEQEIlEpUp64xxIh8QUx+Lq/cwSbgq0vCoTR+zCVMz7xStp3Bk6h6Ck/VRL2+wjYW",
-	"2CEyqUjAcok5lhpRolS3ghCxxl8ZR2iRGVvp4hJbB61iA+s9cjYNsiSvwlByQR07QvAFzm6DHTlzNR+Z",
-	"tKxUAfrAd6NCyDO5uV8Ho0I8ihkLu2oEiffv3EnUsM/uPIKdxa9Gd5Cs2I5a/ajluIG7uIhLMBAq67OX",
-	"QFlEqGA6hZ3OCr3EQKnMnELatqWN2xxwA5lLfNYhXrbWJbZciImQrlgnV+EiJwxPLPiajUWgKxd9W+uS",
-	"FchoQ44YBmETddxnL8RCIDQQfpuRLRXoHsNw9LrrFEzWhlkfMoljmnetQoj7rZolgXQJce2+/GYze4ud",
-	"TwptaocGm8XLFbxhbeTC386Fk5FWhHQb/AIjU+zxtEoZQBUXUfiXQix97VFX0BcmOOdZn12A6S2tK2nS",
-	"wIRxHIIvKI4RMk5r7gTXQmZZLkbYrIuTO8r25gLrbFl04zK/TLvMzMGuRt+PXFB9TthJYwsOjWKb0Jfp",
-	"J+qkz+48VpNCLISyPN8i3Q26dWhgXDqcbajhjcVps1AMl5sGdcU30PsLqjNC8puIvU4orCOVEQTdklNs",
-	"WYlV98yRJr1WJwJJ6WMKbNKKHsFca6PJfqJO++zO6XDA/qyVuMMWgivD7KfdEkLr3HZTCNt7UYgVeY6T",
-	"JzlFBYS1CrewEE203BiCl4NQ/VUOzFks2dA5d7jaHmvQDt1osF2d4zh80s8gpZ2jMD2mDiO0Gfk9N356",
-	"tBrSjqqsESRyBJhDs6u5DgTsTxHhOJSd+4K3Lt2GyYoe8zUIwWngqu7AgCVJ/AGGiPz4qe8A7xqBhxaS",
-	"Yv3o1ilVJhrFnzH5xoyIdJq3tqJfKgGCkzyXrgwNLO9iWd2pgEcLz4GxhUSax3FzIwwc4oleLODsE+rP",
-	"6EQFaUI/VVTEKwOY7m7gBFT0t1cgHTh7GAQwzvdHvHlgM6WqBYl5I1LxrMqQaksfa7uA7wYUYuMiMcp6",
-	"SZTc4DLOxyFVVvmM4YBONOZvKMGWhQTlsAeWfq71ZbkXVOiqIP5m0EI8R+E+4QosQ6X1bV3fGzWlX0PA",
-	"HSWqIdSQ9691WVRICBINSAnEPfvsGWak+Ltnnf44LXNayn6inmyeZjjJMbzihLg/KY3LJloK3faHxyen",
-	"d+/9tAOJ0WAiuyFAO4tMfgWq/CZAlbClb/7IJaCp53+q+s/DwWhwPBoO+6ffHd8fnvzkGMNvUd3gbfwx",
-	"eCNXxu+WqCPHx4Jhihzlj4ZCatiJ/zI4pOEB/dTvA/xjYJdWVfTD3w3KXbYqcINasd/Rmwhk0pabxvjK",
-	"MK1OmioDBZNpvCKhDij3grkLnXpVl+qWEJ9PfAAo1OciVRdA+Xv+t+GidKlJDS/q7+jEMPiBaSMfk/qR",
-	"qAO1Lh+N2Z3iwTphzRNFgbsQH8Ppd9u0rT8LW5X5+Xyq1sFI10/Fcd7ETmliu5BBSJqf6b7br7DJA5A0",
-	"sOD7cZO7UhoxvF0VCdrmOFjpQVSlHEak/wFTCYXUN0o1YDKf8wOekgtPWn+fTy6NNXGiUipkQTF3DCX7",
-	"XCo0/XcXjPD5elvR4s6uqg7dUNahvaYDhcP3x/3B2B/TjQN8cnkWLBuqQSCDiQ/jnmmdUcCZ7ERiU7Hz",
-	"rM4rxWr7Qnt3n3v92vrAo9AfaSzdybPFcWifPg7z6e7jb+Eap7sIIvuyQaJDmEC4GRvVhwMCPC3XQ//u",
-	"R5lWdzcoLm7XC164ujdVfJMkeqMKTp+9FMo5xJHaDhGoiWpSLF3uHCI9tyyUs0dWbpPt1n2BOGjyAlcu",
-	"eL+4Z6QSS+ugUu4otXlmgllKgqeySxvrsN88/dyZEx8Lw/0k+G1NwO4oxkpwLXv4ffefNJY/Lj/5XZnC",
-	"nwWVo9nJE27H7xFO/gOy+6UvbHtj7Vo0Pb89uX8PzIZGeW9eiIoj7K1cS9dQ1C51BYZElZbqhwO77WG3",
-	"rs4Z3omxcXyAl1TIxhHDTDkqQbuBO9xX58hdpCitvzoRc4mx+g0VMz9r+Iq/MRteL1fDBdWANub2Ch0m",
-	"n0Es3wZBdThXocLGQG37NmATleVXvcdV1sONhm8DmKnmWSN4fuXyAtq4JbjID/EzoYs+D8dllQ35KbkP",
-	"zgm079mn4r19Fuj1j84mP0Ht+ooDupXJR5aP0YtQQjxgAtpFRNmqNmI82Tg7TmTSQl/U4iafb7nGgXUa",
-	"/L12fSr5e9CTzT7DTQ//DKzeLeYX5vV1vuyuIdnFjF2YoxYcoEu8gz9yrpdL0GZrYYDvyzXT3P7WKWtf",
-	"lnO7dfrKur+y7t+BdXsQz4GJb43UHMyA+8zKPmZGKI05ATGzejbLhWkmDYEFaPhUUMlEW6y7LqEi/ZBU",
-	"HCaJiDX/JzKa6zROFF4wIW11n0S4wQFLrNZuLd9I2GAd6fMIbLfPzhUJBkb1vqvLJOiy5Hry3C0kwq4i",
-	"pxtywdXUomzATy436hNoUIicV1b2nkvaR+5u9nXcrCEcLkrDC9v9GiTKgZvQRdm4od0vhvIXUjdmVaXl",
-	"kNzreM8Pb6Z3NbPsWuMfPt/BCcOPF2l1wt9lYNxSLNWuL7t2wumfzW/zLyl/vgqRWwiRJ7y49BjlKvJL",
-	"t0geJlIW7l6ojxcnrZnYz0tbc0PXbnCqvkz9fUvp3pugtyM6/2PjZmi6kqiqJo0O4HrrxnmjHLyTbo6m",
-	"NSNxg9XHa1mKtUJoY2FXQignOFZMCTmbj3WJN9lspjQmqo5e67Mn+qq6vB+kJlU9rsk8abZzFB9UrB0j",
-	"zYnqAJN2XNsHvpalDcUQTG36Xaw3r0L6IS9EyApEfj/FEv0uadGDqmcSRxrS6QhS6FYBpStG8TZuIO1w",
-	"07hvdiM1NGzBaGM7QG5QZJ6yC8LGhwQOKmxV0lVjVSbJzgxzeSnwDe2vg3AbLK0R+bRNNj1xZQI/SS4R",
-	"sK+R4/eiRutukb2GV+X5hevPDkQ74T05y430R+23vL3pj3Cy4SVxfzRLTVaHDzXmf9HQwlfBdyvBp69C",
-	"zQefBFITGofJPn+f+OcXf9/T9ROUod3MN0PvUwN7jFUsqlQQn1uFYsy9hQBnnqiavBntq/LhIRHNay82",
-	"r6FyjboMEjQX+uwFLkpdbLWU1Ng00+pGBGapOzDZxgXIksrfOjMG787gxQJWJNy+sKfUBwOxTQCLEYFK",
-	"cFkI5V0NlQQawiBJF9px/06fPSVrt92Lh6QRBMTvxPxikoi0NV9Dqp+djbxSmXYlZd0F0/vc5/XrxZBN",
-	"1C8We/P2uioI0JpV2wBl9euVVqH5bcT9+WxWiBla6h4uubuRgOzabudvQizpPNdyoNpBkU7vrLWL6NTr",
-	"t9f/PwAA//8=",
+	"7H3rchs5suarIGonoklvkSIl2d2mYmJD7bZnPNO+HFs+3m2X1wWyQBKHRYBdQIlm+yiif+0DbMwznAfr",
+	"J9nITABVRRYpyXZfZta/JJJ1ARKJvH6Z+BBN9HKllVDWRKMP0VzwTBT47wOd52JipVYPL/gMvsmEmRRy",
+	"BV9Fo+i14At2yXOZcasL1klfHyXRLz//VxKlXaanzM6lYYUwK62MGDFp2WTO1UwYtp4LJS5Fwbja0JWC",
+	"TXiei+Irwyw3C5Mof22Hq4wt+cbdjPcyztaFtIJNucxNN2Zraef4lB9LUWxiugg+nz9//JVJVCFWhTBC",
+	"WQ5jD+PgKsNrC8FSfSmKrBQpk4ZJdanzS5GxjrHcmhgfVV0xlbkVRTdOcBIbtpSqtAImktqf0j57oJer",
+	"0oqMTQu9bE6Ohj3J9WQRM6VtdQlOu5+oKI7Ee75c5QJIfJRE8+Px30/ePxgU36z+bbg8/SGJojgqxI+l",
+	"LEQWjWxRijgyk7lYclgju1nBncYWUs2iq6s4al+9l7bQalZbP7cOMI6vDJuURSGUZUAA0b/lG5+K9/bZ",
+	"hB4xEbvvTpNyMDiZHPGVPMJ5H32Q2RV+Kc5YIfI/J5ES721Ph4ckUco6Lx49YN8cf/NNd1QfKlzJqitZ",
+	"xwiRqPSFWAlu067jBmnZnBumlWB2zi0sM9A/E7mApfrl53+wSSE4/D/eeN79sRTGMl3AV1wlSvAil6Jg",
+	"sGdyAbPps/MxMBab6oJxHBI9nxi8wEGIDJ6xnmsjdka75iZRbhTby79DpsHw/vF0MLnbG46Pj3tfT05F",
+	"75vpYNC7x4fZ8eRkfCruTq8hY3R46V5wK76XS2lb9rsjWy6mdmfX/lhqy0csTaKVKHqlEUUSnRV/phk4",
+	"QtKtbnzW/WbERKvMsFJZmbNpmed0Qdq/6Uif61xONrvjvbh2fD+6MYzLwvhxrbfGxRUTy5Xd0BOY5Qth",
+	"mNWsEFN587EKW2zOp1YULRvRvchqtubSsrGY6kKwAm6Ranbbvff69evz0s6FsnLCbdvm+1bwQhSpk5qp",
+	"KApd/DmJpEJZ8M7qhVCw3Zykxc/Apgz5fFxamHtpRHa7oV3F0YoXfCms0y+PM7FcaSvUZPN30bJ+56xU",
+	"8sdSsIXYsJUomFRWqExkYWN2OHv16vF3wJSczbTO2GSu5UR0Y7YQK8uOT9lcl4XBu4kVQOYzvRIFagKY",
+	"gYR3kdqL4kjxJYy6NrYeDK4+sSV//71QMzuPRsd378bRUir/eRi3rMjj6RNuJ/OWCa5W+Ya2Eek2rfIN",
+	"k61yGIQ4zBPkF+09I1gnvZOyJTwcldmme8ZEbgRLT4fH6f65TXs0oD2TGg6OT9vn8VQrgbdWpsHurGCk",
+	"hvSaF5feCEAmh8kZvhTVKk70csl7RgB7WJHFICzTO2n3jFhQK5EoY2Weh7nCM7gya2AKw9KTwWlK3Kw0",
+	"G+tsQzqYFyJja8EX+YYk6z5ywLw+jiYX3Cwef9cue9wKyqzPztmS51NdLEXGZIZjPh0MqiVacTuvRiSz",
+	"gxsLnsNtNIrKEq9sGZVcih+0EtfIRCuXgv2klYhByj0+f3rOYASskz4sC70SR9+KIpcqjVl6vhSFnPCj",
+	"p2L97n/pYgHfvbp4kHZHbD3nNlFJpPQ6iXB7JZHVGd/Ap0KgYgy2U599J6a8zC3d3mfnipVqofRa4UgC",
+	"aWAkUs0SlaJJ1wfDaks7NgbpKYlXV6S0PzVWNKOXR6Po1cWDKK6v8L3T63byFSyKY2R42Lc8e0EsDJ8m",
+	"GqQT/stXqxyEr9TqaFXocS6W//0/DO2Vaix/KsQ0GkX/7agywI/oV3P0nO6ilzZX8ElgpL+9fPY0ZpyN",
+	"eUZ2L+wb4CQW5CxuJbpiUhZGF/3oKq4Z9k+1faIzOZXAZ9u88lTbuVQzNJtIQGXMSLBZYPuRQFIsbeyf",
+	"9CxswSiuOxPeCG2btbvsaMvhwMk/1faRLlX2W5L4qWamnMzJmAP2RWuQtg0S8Dnf5JpnF1p/z4uZ+C3H",
+	"BhsYyIu6ACzMe6fs7/JbGlaBpoSESx9xmYvflGqp1yspy7Qg6xrl9T51hmP+N7CqHr6fCJHdarhBDADX",
+	"Wi5zMhiMKNBZnPNLwbhlS20sOx4MBgOWy0vnZY2c1c+MXgo2lYWxaMBZbksTjU4H9+PISotCBsfHhB9g",
+	"kAploUZWZ7rHV3LkBjdCE7EXLr6KP896k9O41mWeof1Zs7yJB7gzTsHz8W4vqz2nO2LHg9gTIVFIhZjd",
+	"HQxYJo2VamKZ5TOD4mKIF6ZbFlAKXjHQt8+8XFhXcqGfqJSWAQW309A5WOdnntj4UtbRBcsKvcL3dYn4",
+	"8NoYN9pCbExMZjD6A4nSeSboeyber2QhWCdYdRwManiTLOhBML4uzMEIleEQvI0BxoEuLdgSoEau4uil",
+	"KC7lRLxS/JLLnI/z33wbZ9zyMQczDkUM6D5TomL+2+u/v4y9IyCtofmvRSEYepUgfETWBRlQVuPfkrjo",
+	"c/SC03FI8NbcExzry42aPERqf+qWvMBF9042LVi5ysDMe0efwm4dC6HYqixAzXSsXo6N1Qrs2kKQNX8y",
+	"YBnfmO4ImHbCC1rhXE94ziZ6tUHbw2zUhPEZlyqseeN9jY0+HFQbHebsWOy6bQ7v6PlLP8smr2YLtn0L",
+	"zdLGJNJ9VJuLTaBXojzBYmbI7J4KkbEJVyCaDd+g6QYmOb2rz767CV0TFWJWxvLCso4n9NYgu26nXWj9",
+	"hKuNs5XMb73NgrkLzgXJJNg44v2cl8Yi2TYrwdLWpYZ7eniPyNIumVM5iCVy0sIWnmilyHQhF81JZ1wm",
+	"nWe4KOPSbKpIZRiWc5ISFaIkhwZkte7Bg9Jun70GOYnmdW2vpxitVBQ/IJO5LhTq4Z2DIiFcWA+19KpY",
+	"y41udpf7CMjHSaNXipd2rgv5029r0DyRxkg1i5mLjMDiu13PxhhDodjIltx9/fp1bzsCc2i62wEbN+dV",
+	"oSfCGBDsD5WVdvOpkrimDdGAHBeCLwwbsqIk3YGBIBON3nyIplLkWTSKjkg6xtEShgKWbrQs4QGCDUFw",
+	"HA8GYAIUfGJFpZALuVyiy/S2JmuPjytZ++8UdJZaYQT/WoF7Ga7/bDZVnQQcScA6FAoz3oQRfDJnSAm3",
+	"8dWuVYRGUCFKIzLa2pxlcjoVaOSSG4SracrVShdWZE9EJvkFzvX3cRpA9oPn2MdIgbsZnv1dKS7kck/M",
+	"AEMFegr6JJjz8LSsFEwrtFHSrBTvQP6nMUv/+tfRkycp2Go9sNWAgKoh9hJ0+dc8zykbMmLGathZ3LCZ",
+	"vBQqdhH0iVaXokA5ncuFqL2m22epKvM8HeEwuNrgMBOF8feMb/rsqRBZfWTbIYTh16PBIIojeAyZgBRs",
+	"WXFrRQGT/9+dN4Ph2zeD3v23/3n8ZtA7edsdvRn07tJXf9oNv8TRI2CZh8BKQMtVoVeisJJiBm5j7YY6",
+	"YUnYSktlKdBJChsXrZPSNgS6HoHZfHTiVJGLjVDAGpjWhaNjlpJ0af1pxe1894d+21TCtm+LNFcRqjdu",
+	"XtUNb8PD9Pg/xMSSeyp14QSZUOUS7sv1Gu/KZLkEMSpn89q91UA8c+9STrEXjx6w+6d3v2Zu3zCSeTCh",
+	"JvG9LPyw+3wv+z5E0oqluW6v1Zb4KoyWFwVHXSeVsbw18VUXwjKLGc+NprA6Nyz9nz1nI/Uef9e+Hl6a",
+	"YmxSLoGGd+/fx8AVfRoOBuE24KWZoBGS4G2ZuHWiaJsfX714zAqBgmwimMxAPU034PYBXy6kykAceIp3",
+	"Uj7WpR2Nc64WKdokqxxs8L9eXDxnRNxuvzVWWeci/NWPNsy2jZcoubc78L/qdSWfKPlm+uxcbdglz0uB",
+	"2YtUaSVSplA28Jp0YJ309PjYhx5ZekQPSBOl7VwUa2mEyzwCH2SgM4pSuVi3tH32UlgLd3L3aiQXjCR1",
+	"CUORpawz3iQqfX5+8eCvbCsDeuQvg236/NUF/oELU+ZcxHGZLxhHQ7N6aNp1qUuTKJDE2ylGqaqguy24",
+	"MvSAmJUqF8ZUBON5IXi28YnSkUtoJmomrAnhFLBvt14Ro1+KfgZHy1NSynOilY/4VClTEF2J8p/BwCpr",
+	"n9DbqH8EnyP2E2TiPZ/YfIOOPHtVvw8eio6MZ1KcUi74pTCsjSw8p2hAomBbbv860SspDEuD6K0xGkpR",
+	"J83gfxDK8NfxC0whUchXoJDSMyZDvjkwQsxmukqIWL3yKdUlVyXPmS4yl62q1Kydu+DNV3Wlxpb6Esit",
+	"2Hgzgun0WJpxmW/SEa4VaEL8ci3EAhzCdORfi5N+ohWqdc0eFRL+63D3X8xeclsW8J0u2MsSr/vl//xf",
+	"GghjU53neg30pmd0q/fg2424FAp9UPphqZWd4y/1PBA+flqNB686A0vKGRv4Bcv5ZGHYWEz00i1ozo2F",
+	"YeCY/8YVOxni6B6JMTv+BjUk/nsfdgAHVlixjeBFt89gxY0oYIUXQqzoeRnfjMiGhafuPJDRm5/wgp0M",
+	"nZd1virYySBmT/iGnQxplvCKaycJF5354flJufe4/QqXGBhJLXjlGcLdSIEOdz0+N0wSGfvBnKsZSaRd",
+	"trGacZJsOLolZbad7UQjRwp95TgILCentkGCRnGEXBbFkWcs9y9+59Y6iiOiB4jxyvAKl+0opAs+e6BL",
+	"Moqb6nvivw4JMKnsvdOorv7alB+lgq6zYPCq2L2kTeVccLPYcq7CZo5GU54bEVffvIMBglkZRw5Wgt9E",
+	"x4Pje73hsHd892Jwf3QyGA0GP0Tb9vojXSwp8OWWdgy6a4qxUNCifg3D8457J0P3vUUbPli2Etw4Bxs5",
+	"7X3N797vfZ0NRe/++GTSO56eTofTe9MTPoRrV9pIN4If3qP15A02MsyAYKR2PQOA4APi8WyJKbilVgJX",
+	"2nt6j2QunDB+D4qhLOCyECfaS5GreGfxA6nDSo61zgVHn7BJ913kioODoUoAlw1EB1vyYiGySiSfMVgw",
+	"tp7DoIPIBoIHjoNx95DEu07DDivXF/5D+zN27mkMvIk1GIBtd+1LK97YemV0w5utcwIP2b/eV7wiBtsx",
+	"H42RM+WRVChHLolzr8ld13nwQEp9lfPKrAmBtIbi7KRGF/bP/nEpGG4YV4WvPcIrUfRiNt5YAV/i306a",
+	"RD/8lESMfCSWRHzQ/PTvjY/DJAJ/DLT7eENxUwGu59q9caaZ1eCVopo/Y+nzZy8vdkw/UOJpQCaCNfls",
+	"xX8Eve9tzxFyKi+Ec43JhiqtINlcS14fNzzYN+e9H3jvJ/RY3b93/oSbmWfPVL7Zyw2rmsN2OPLgrruq",
+	"JMThO5z5fuUlSM3tqnH8yfE1KXlM4D+mO4eDXUcsuD3NbXTtU+vyaZsNH7gV0oo59Ccm0CcBT3STfb6l",
+	"e2grOK+n/rqaYKvL49our+1ZR8yG3GnMZUtM1jZbWLd9iu/bMkflxzNKL/P8eU08O+XXJNQzsFbIUwF/",
+	"cInxGQS5slcO8VGJeFR2Dla25YbZuVh2d515HuBH3ijxk4NJq9oHym7gHDHGFMUwjXeOWIWAnUef2iIP",
+	"MjP7ZRHa73wCpllM8UKtJhhMDfx8rcSrszCxpv+4xdAwLfljKdzPsGlrG2jHgmCpnyU6JOCdhJmmrOP5",
+	"D+gLIsUTX+RGICS622cPYUbSUERXZImC5+R6LYrehBvwYTAajJawDwmfHNciwmfeB8f1zQq9WnmUa7Xh",
+	"b7PD91Nnd0/B6jouOcTWL4RBSNCHvdGibWOClJrj7Qmm5UH4c4LzaYKLoKnRSV3uIEVsX7c1qEMa9Fo+",
+	"qWI/W7gLvUhHLAPnoKMLGAlm561mme6esVRp+26qS5WlI6Z2kS1egZ6xMFZw3ATzCf1+ze7XC7Ai/AMR",
+	"c4W3tOycNhF3IKDTXA2zuxxF9cOunBHKFg4jmnk3y8XZYrATwLtDu6CxNQ9pqC3uuLqG2/zo9k2NtMah",
+	"wXtANSFBp0Jko1pgBiwCpvSaSeMwXSFDzuQUfgSrtoKRX4g8R8nJ+IqTwZO6X99xm8Zg5KK0yjeNZ825",
+	"q0HQSjybYi7oOipFV/H1F4UMd3T11pMkBISuVSxLqerfDg86By0Z4PAmKmeAvWGErW3G4Elc7Vm/x2pV",
+	"2lsqwHO2nuu8WkFc3lwKZTEvTKgeaVmH9DWIYDRsu30fdarJXhThQdomCsRtv7+Vf+u8UnKiM1H7ztul",
+	"VpjuGYJuUBS7p8Z1aU5hq0z0spJyUSLrsyqK5QKmB8Kl4dJuTJgBTUgwnqgQGqN4g51z5eOwe4Ku3aqy",
+	"Qoo8MwH5JAvmYJwmUZ16ZJVWoRaaY5RY8BE6AvLX4nQwgG6bOZKo6+wR3CQHudAhTR1r7Lqs/3Se3m/p",
+	"DgTyvXm7s61cGHo4YK4m4YxMr63Nchs7hfi1zVb5aEtlry/SnE1bGv2abYw2JjNlUYASRiTeXFphVugU",
+	"ByL0o+tLExrJFxzgPgX2RF+KW8q/11hYZzVblTaoss9k/E+tKN7JbL9l7t8rLSvkbG4prnvmMsbwE6pU",
+	"bn34vS06cc0u2iJgGNQ+Gj73ZSC3UiKYGV6KYibYCuG0eurCuSPS34jsIhnpqhydFRFmO8kFL8xWCsNl",
+	"KEiUg7sQxHefPYAbUBxXl4SHBIVgtSY5L6yphKrViSLRfga/2PAYvMlZL/v1ASIFXCGdD3xzTIDAMBKF",
+	"BQJNDqHZu6A+VpaUOXCVYWnQ3Wmiava5oHSguVaMfxHbtxTbXyT1ryOpWwXKS8vbXKUGB+8kS3YTJK44",
+	"p7UCpIqOI+FhHzpcMnojqu5qiawqKWKd1P6Uxt5UY68uHnQbInb/cFYCaXXDwVtteX6ja7f1Hd64FWFz",
+	"r65osk+WVw7NbeU5SjaP7gUJ54iIKQkH2Y2Dv1C5g8D0ukC11a+DmD5ElWPXTKcMB6PB3dHJ1/3BYHA6",
+	"PP5hKx10sIp4NwNTf8v1CRZ39RlBXMD/bgTtcUIdhI1VAcq0e9P46Q2DJm0xiNo0dtf2Ko6MmJQgBl+C",
+	"kKOZE9jzvLTz6tMj/+a/vb6IWpT264uqtL+B62edb4W1omDwPPzugq3ycibViKV/eegSA7y08yNElyKM",
+	"+jyfgWyeLw17mH338jxmD18e370XsxfwB1Tqc/jnjKXi/SplftJnLJXGh/94maVsMheTBfAdOpETraZy",
+	"VhbCKU+HWpbEe6kpx6D2uVyCR+pAmSwTlylbFVKB/IVPIterJVgdhIZFlYoqAjUnUqtamrm1K4IoSjXV",
+	"7fbbmE8WggBGnC3L3Eos2GYXOtNgNmblxPbZQ4y+p0CutKroZXxijQcbUoiWIiuJ8hUzKt+M6iU0u9P1",
+	"wRiH8v3b64uYXYoC6+Qo5046Kqxsog4vLbC9G7jUClzbWqeAUC0l3ktjcbFqjQTA1c+1mmGo2eilAOGK",
+	"Vb4zYSt8AVXDxiw9HZymmPu/cwcBaubOHVST6T6EqeurcP/07tddVxIOa4W4Fo99ocAdoWAwKIihYKrZ",
+	"uWyCectCmNhVlZsRe/MBjbOYOWTg1dvUd9zAH1Iq3q7DHxMV8I8NwHLAQXY9GgqrVZFLQsUj6zhQJIL2",
+	"cfMAKR74ujie+4ea/p07tR1XpeJSl6iGcRnqkpE+vOAztGdVBm4DcCiTKlFb1Y+wRrAsWJGMpq6rkHQ/",
+	"a7WN68Kt+d3D7x9ePKzuPh0ep0AFYwXHbQDaaF1IBy6ro6pQP7jdG8onDetsTQzN/do8sa8JAkqr71zu",
+	"Me26+TOOxdNu8iFcjAgsKjg92yUAMhDlzl1ZNmbTfVS6qheDVflO1DBfZqMmUs1wVTxBCJsTFAsMwWlI",
+	"UJC1wOXIvXMGuwMEr+/NUgAF4fEUbuvg/ujGe5KwLkOUsjEoEOOXmozOSh8nCvXXNvN4AtY0NTohH2QW",
+	"s0rvXKXYbYQisNKwuV7DolJkEOiXKF4vv/EApVA86d2iQvRyLN+b+co/bitJ6Fn/RQOKiFx/XrlXB30x",
+	"h3gCEoyCLydtoupRN4/MuwXyEOfPaXYEbRNsJQqps0TlHHcxZiBcC5fAemARkHPXjWuueytyDl/hVs1I",
+	"NctFj7CMVTMClDfwHGmd4PteqsWIfVR3miDTHVYyUfvBkkZ7kGRc38y61i+milkbD4RHOjO71m5hscIG",
+	"1/NFJSalMKxcgSShwmDg+OFJysZio1Xmc3qhTnbJF9gr5/zi4bvvHz95fPHu+cMX7169fPgiDXIS8yrU",
+	"DgV980tR8JnAvAo2TiENu5YTx4Gd9PT4fuo4uVGaVI3i9dwDg0JBFqZQcc/yWjlM5jW8XzZm+MYkinRI",
+	"TYsby1VmWOfxw4tHLCv41PaksNMeGBx8JXsFtwLf1XOFN90RjG6rsmnEbt0gZrsXjEN/hidvPfLTeuLQ",
+	"ymNRMq58czW3qp5DxS/r1FoddZkr//UX3h0MEtWoA2Z8UmgCBi9J9vlrrykOZh2O3VpAqok8g42bqK16",
+	"XZATVK3rSIDmEIln5B8qdJ5pxy24har2TDFzQjomSM22yEFzoAm/jhlnCuE4M/8vDBKeSe0mHLcysHsS",
+	"ld6gtjuNETlelTz7UBSyGNHMY3mc7jurwZN5vgYdttbFwtS25Fem2nRUGjAH080Tn7MfS14ADZ3AM1TD",
+	"DPZnWyXiyCnfUBbK87xRhcitf23VqYVeHzOeqGlZoEYIRdQc1o6kC2XA0c1Ap1+X1kFiUf5VIuAgUUM1",
+	"I9lBDVkBy4NFjI5vOFtqcDNc36KpWDeKJqVi01zO5hb3yDOvBXnOhMpQ0humS2tkJihBn+lJSc9DeFpW",
+	"RRsr8SM1eGVHc8FzO/8pTVQH5u1K8xD8D6bEEaLmf0qxALeqCSWT3FRaCMNmwHJLOcNON65dz93BSRft",
+	"M70Siq9kf8OXuSNJ+M6Z6o2h48szPTEp67xc89lMFOzV4667cwkqZmJg1M8LvRR2LkrjMle5nAhlMHrg",
+	"OqU8eQx+bFnkzkkzoyN8t9FlMRF9XcyO3E3mCK6tAmUR+mXnzx9HcXQpCuPCZf1Bf4DRJZpANIpO+oP+",
+	"SYTYtDk61k7FUuxwJuy+cP7MbJeP1bo5VCW1qlyO3ebAHya8wBZaGHSMEfmHmMREUZsbRPuhtQAiyG2y",
+	"lBwHVHpB53R8GIuaEWLpDcjN2Nmms0ShfHAVEE4l1YI71J8BtwbpOEvdU0C2+bf4fkdLXQjyBUnChVHM",
+	"0eZtGCm//Pxfu4ZJEqWMlJzrOffqxfdIDMy1KKYJWJhSS5g0Ud6+Qlm6QuWOFSDbFm7KOlxtyJJHzvXd",
+	"ehxXBdvzcRaNou+lsRcEsqo3/nqzvcbP+QxMtJ9Ef08TH1yR9j4+dxEyFWqhHIBqLxj8Kt4BYBAtPBKu",
+	"CtogmQMdncBdFeJS6tIgkfYNl8h6uJPU4XDv261OQ8eDwYFy0d0y0RsiXBzQfhfbctWG5YMp096ama2S",
+	"ZyDV3i6Pe1m0audY43vc7Mj8h3vqwRhPiSxtkwzkO6p1acJbhtff0ig4h5uO719/03aXg6s4ujs4uf6+",
+	"lj4kGIYsl0tebNw22u6QipvKg++lMqD3TPQWbqx2616h+gj7lxrwMcZSCRKg50+/I/2VWvD2KT/G+FK7",
+	"LKwR+aVwwvbZC1dCQ66WBCPY8nyUKEznOlmNSOuFMz3GBbYRHG9YKrO04RhmshCuIM1oYDMQL+TzmIVc",
+	"GazsChkfl0V+qQtLyG3WSGMCS3rYObiWZDOMgvsYO/xMPSO5k23ELAZWgqCxRvVXzt90gUlXL3RW00F4",
+	"byOrCu4zxvXJWdJ2Xk3WOGwNZVOctocvXIcPh/WGVRcq4wWaeMJ45JYSImNKVwmXM2w+y5aI+0avpGpY",
+	"q1W+6bPnQFkK1EmkEQmqUWP3wWRw+8VsV/ck6hOVT1jzqWNB9C12NFI/UedudDBU131B5bX2GfUHIKM5",
+	"CBxGZNHxOGPtuipU/IW5BdXYEu+Sph7wYh33XrImYmK42Fn9iaIxd3cChexQnDCEyEJrx51myPUWbB0K",
+	"VfjFdUXEwdL33YjhpcAQsqJ6t88eo6vt6gayRFWhJJ7V6yZxgpQtwJgPvF7w1X41D/JmR8+3Sb7qkqP2",
+	"hpK7Ovo1cjzxJrBt1Xx3jwZ2ONP2zn88z2uIVvpU5f2qbGAbpLXNPPVi7oylodrEU31PbQoGt5b6UgDd",
+	"KOvVOg1d7DF7PMS/NpHqG5dQq5cUVNUCtRqCgP6/yUxB3lbCK7RxHBGohHZL6saQxiGr5+RahcjrzOVs",
+	"Tv5/9yxRKQ83O8hjZ8KN6EllhILhXQpwciqRSo8LdO5YvXJPq7X43KIjUr1ByLD6ZuKSdzciwoOtoTFT",
+	"jl0Fke+eDZPw6YnazfuW+Me9nWWvLVNpsWURDVTlvKRhnvD73l9jh5t2GfEokYPvD65X1eHdOOOuQ6qc",
+	"7OmQtsESEVRBc45uUZeS3KtcZwEO09rhk88ag/9VComM3aCnO9XFMjo4cVeprQsPkyCH3TVRb5tAZQRE",
+	"rV1e3ca9zepXg/At8m4wBrz004aQwjKlDpbmFJQb0i8//2O7/r0dTwJKa1Q3yYJNRaAzrXycGU0f0Iwr",
+	"bhA6pJ0tS7XSE7HVlgbB7SxFWEY6SlQAz2Hew7DOlikXQGc1K/iQlHGIkRavpQYvv1Ypht69u+T9NEe5",
+	"5icff/GTb+MnY43DLX1kszCfoQNu/Hld62DcX+9bnwxOr/dd2xsJ/3/tmZMd7F1z+vyW6prbcFMo31r6",
+	"isWVq+TzW2SiVt+jZ+1Dy/AFgiQo5lhLumDMEaVcIcH/y1l6PBjW8mnoosCDlPZZPt/dy9lzwcUAx7kG",
+	"yzCs4BNRw93CkFq7oDGP2u2z89CIvwKFx4myfMaoAWw9Vkq5mb1tbdvckQc4Zty0t/ZHmgcSkHjBmX6r",
+	"s80NJIvD5FHdZ5kjLLFiFwIs+U5ZGGBpLdz8XK0fDrRvcC05PrKBA+wC1B58a4bPXDmZczvCFP3Dvi03",
+	"bCnzBYnPmxmcVfXVVRPP5+pftxTA8FYK4Hq5v6enqDspBmNRtxfzQbhrGll73uPVi++rljHr8K5bnLjx",
+	"W0riwQ0kcbPZN9w1vIEc3u62jvfdvckQW7ouotI4vsnNuw04f3eFQ7LNGcctaqYR/j0au5r9dtVzDhtD",
+	"ULfalGA5GJaiKvYpS2VmUtZB1PtwMIhDp/Cuz1s1Wokh6MFnPNPjwcBlf12Cq8ytK8+NvWCjWIh/k29c",
+	"pReU+c3wWApypAs8JalZ2YynhoQeYTWUukv4Z6QsOYK4EsXA+O+OqPrZORdV46c6BpkiDBgCpHZOVf20",
+	"c2L2llD3GbW7dqjOCtMZ0F8+nsfoGBrMrpdGFOYrZ53xPHe4TmmAUkT0WSnNnI/zzRmFSjxMLa5KLF2j",
+	"NhbedDJg3qUmvNxMxy5KWD+mausYLNDTeuFmHmrXYd5VUbtrIB060RMLnFVwCIPYhvmmz1AhVH0I3Dr4",
+	"VZhwI2pFzoT7QAxLFQkYDijhxC7Q5XOGCR5Bxf3Srrk5qxw5JjNSoHRkDCoAhzg897iIqnUeLXfVLyJl",
+	"Rthmvz5uru/X580eNHZgRc4a7wDzyePkfKI1UU3UCm68rb6BuERz5H0l4v2N/BpouV9+/keippJMw6W/",
+	"ySMFPcdWhQXdM18bHhpFOBRkpt3pLg6QuYuUxesPQykzfdZoRbFaCYRNzUWisNOrgxy5fn18sgDiNZpV",
+	"0AfCI/V9Ma8XTTVT2dd9JSr0O4NrR63lzrApa6XO2E0/NMWgGHujgQYWMdcGRXVI06r1b8WBPKBwm6XN",
+	"eCPhMh86FIBfZA8WIvQgKnyHpWga+XVRdba9kpgmQ+QprrzVMwHjAaPbY3jwZXhsIozu/fs0Zund9+/T",
+	"7jZcCTe9w0ZRxqySOjXC1JEDFT9jALK2AfafXeH6IgEd4FF8RuZ/nznXKFG7PZexbkSvFfVpXvGJkyLB",
+	"B0GYdZMpCWdO7e4StRCb7ie6WGzHw0pU3cUatLtYRFsYC8klAk6eNd/pw177nKgWt+fbMl98ZBbmc3o9",
+	"PMt6HtBT2S0XfMbsWgf3ODgGvolPvSEPNtx5c9OedTeqZXpbmUplMYOpxNGPp2QwhUZBjRG75hTAroUQ",
+	"BwZe6zP0Kww8XHavNzjhvPf1+N6wx4+z095dcX/6zeTr8T0+GMJEbuVPYTenG7lTg5uvf6NJy5sPt+o8",
+	"6HvbRHrh4p6ua/2NjINb1bXVXuab18Ab6w84TOzaA6pOONjV5HYL4DvdtLiYr0ntg6YECeGM8r22cz/6",
+	"4uj9azl659hSrNYzjXFKaVzr9DktfhBQ2egxRHDEvdgDB8nmtWCgAyJUTg3hc3z//tbzajri/SQvDaVz",
+	"dZ6BKeKH4Y+AykTh4JmdupUTI2IIQeIB9OkKU1yRLLXZwVr/9MwbkrsVtomql9hWj6j3P9qt1XHwbGri",
+	"s1phDwSNVRzUV4oqVow/KZlQNjOCdu9BUXpcNgoyb3ZR8V8dc0Owj9sBPs9cT2aGJ2gFyAjfj6YhA2x7",
+	"vW6MpvFVRth4XWMRV//OnUQN++zOI0T5w1ejO8hWbM9JQWgbuYG7fJKDmAuV9dlLq93JVxtw98JK4zli",
+	"sEVk5ozotiVtnCWFC8hcYxId8owbXeKTCzER0jXT5iqg4jGts+QbNhaBr1zWcqNLVqB4DjXcmLxO1HGf",
+	"vRBLgZBk+G1G/l/ge0xf0u3upWhx10MRodNHTPOudfByv1WzpCIaqohyX361XV3NzkNdB20afCwe7eSD",
+	"AUYu/aG0OBlpRSiHxS8wo8ceT6uSPjSMsUpuIcTK9wZ3DfdhgnOe9dkFGP/SupZjDSwdxyH4Az8ws8iJ",
+	"5k7dLWWW5WKEj3X4AsfZ3sVhnR0vdFzmi7TrSigwXiWXgvnT5I0tODwUnwnvMv1EnfTZncdqUoilUJbn",
+	"O6y7xbeuWgdJh7MNZ2xg8/gsNKvnpsFd8TX8/oL6gJHWJ2avMwrrSGUEQd7kFJ+sxLobDtojbqwxgaTy",
+	"bgV+dMWP4GK28WQ/Uad9dud0OGB/0UrcYUvBlWH2084oIzq3nVPGDh5TZkWe4+RJT1EFjVbhDDjiiZbz",
+	"yvBoMuqPzkE4ixUbuoAUV7tjDTalGw0+V+c4Dl+UO0hp5QjegK09sKzCH4bopufLnEZVVScyORaAwWPX",
+	"cx0Y2O8iwr8oO/cN6V05LJMVP+YbUILTIFXdhgH/k+QDDBHl8VP/AjzpDC5aSsJIYCiqVJloHM6A1Vdm",
+	"RKwTDAD6FhYqAYaTPJeuTRyQd7mqzjzCrYX7wNhCIs/juLkRWJkz0csl7H1CSxqdqKBN6KeKi3jlNtPZ",
+	"SpwAnr58DPnAedGggHG+3+PJQNslzy0I1msRnmdVBXNbeXfbudPXoDcb5+dSVWqi5JaUcXEZqbIqAAMb",
+	"dKKxvlIJtiokGIe9hdiwXOtFeRCM6boU/2qQTNxH3nSpgYzo6Btbt/dGTe3XUHBHeG5opdRQ9m90WVQI",
+	"ElINyAkkPfvsGVaM0tF33NuP0zInUvYT9WR7N8NOjuEWp8T9TmkcBtXSiL4/PD45vXvvhz0IloYQ2Q+d",
+	"2tsE+gvA51cB+IQlffNHPqKB3vxPdT7DcDAaHI+Gw/7pN8f3hyc/OMHwa3Qfeht/DE7Ltdm9JVrLybHg",
+	"mIYTof9I6K2Gn/gvg98a3uA99dOI/xiYr3WVsfFH4nPXTQKkQa0Z/+hNBDppJ0xjfOe21iBNVbmDRUje",
+	"kFA3aMeGNR+dete16hQv3+/jBmBaX8NVHdCI0UZs6bYNs6VDx2o4W380Pabub1hu8zElM4m6odXlczj7",
+	"S2NYJ9A8UZRsrE7qhem3Ys3+ImzVhu/zmVo3Rgh/Kv71OnFKE9uHgULW/Axi8gvc9IboHyD4YbzpvlJQ",
+	"TMlXTfx2JQ52YhJVq6UR2X8gVMJBJ1utlLAI0sUBTymEJ60/by+Xxpo4USk1miKcAGaMfQ0auv77Gzr5",
+	"OsedDHdnX9elbmi71N5ziVL4h7EK4OyP6UQgPlmcBc+GegTJ4OLDuGdaZ5SmJj+RxFTsIqvzyrBCHIL3",
+	"tIHl2RIuFca1f8B2X0FGYTzSWDozb0fi0Dp9HLp1iiNskxqn+xgi+41TSzcQAk+1fUQpNzAfbpDgeV4g",
+	"qBkt50d02vTvvpWJuvuBfHG7XfDC9aWrsqKk0Rtd6vrspVAuII7cdhOFmqgmxwKvh/zBrRvZHdCV1zWD",
+	"OFc0aIoCq1pjGiKu65EhrYN3ua3UFpkJbikpnsovbdDhsHv6uStOPhZw/ElA45qC3dMsnSBm2zYt0BQX",
+	"Y5d5Pmksf1x58rsKhb8Iahe3VybcTt4jcP47FPcr33j+2t7y6Hp+fXL/HrgNjeM3eCEqiXCwszwdE1U7",
+	"dB0EEnVCrG8OfG0PX+v6kOKZVVvbB2RJhcYcMawwpBbxW1jJQ30I3UHH0vqjjbGmBLvT0WEjZ41Y8Vdm",
+	"K+rl+kehGdAm3F5hwOQzqOXb4K5uLlXo4AHgtkMLsI3l8lTvcZX1cKHh2wCBqkXWqBChCnkBb9wSkuSH",
+	"+JkwSZ9H4rLKh/yUKg8XBDp07VPx3j4L/PpHF5MfCQH6eGPtC3roVo4i+UtGL8PBIAFJ0K5YylZjE7PQ",
+	"vmGZyKSFd9ETt7VDy+FMrNPQCrVD0SlKhPFv9hnOb/pnUBCOmL+xhqhLc3e42D4R7pIjtZRCrtf1KOZc",
+	"r1ZgA9eSB9+WG6a5/bVL+n5bee/o9EXgfxH4/zQC3wOGblgY2ChdwgrBz+xYYO2G0li1EDOrZ7NcmGZR",
+	"FXibhk8FtU+2xabrSj7SD0kll5KIBPp/oni6SuNE4WFT0lZnS4XTnLDdeo69WGvR/wpP0ZG+0gFbDitS",
+	"J4zO/qgOlsKExYN6ceEt9Mi+hudb2sT1PaNqyU9uPe4LjFD1nFceve8b3NKDfITTssUmbp4nEA5N1QWr",
+	"CiwT5YBUGA4NxXII33HEwEzMzqyqsiXSlh0fZeLN8rdmFWJ7Xb/jCadCP14R1hl/nzNzS2VWO8r0yqm0",
+	"f7YY0Ret9aVS4WNUzxNeLDyKuspN0znUN1NES3ey5Mcrodb69uelrQXKa2dAVl+m/sTG0I+0tV/fbs7p",
+	"fxhd2D+HLnRdOtSwOo8CQ9T1pxsXL3MAVDuXJlFEM1JSeH5Jrfaz1uJuLOxaCOXUzZopIWfzsS7xLLzt",
+	"QtFE1fF1ffZEX5IO82di0rkJNU0pdxRlnz2oFALmwhPVwYb2JOt9am5V2tCYwtSm38UTa1Qoq8TO867a",
+	"EbXEFA/5ccWYHvY9kzjSUCZIoEdHBdTJmGfcOsO8w03jxPqtgtuwBKOt5QBtQ9gBqn9o6yv+y8//YCUd",
+	"VlrVuuyt25cLOqVA+wOl3AJLa0Q+bdNoT1wDyE/SZgQ9bNQuvqjxuiOytwur+sVwgOoN8Vh40t5qq6xT",
+	"+yVvf/RHhAHxmNk/mlcoq82Hdva/aPLji+K7leLTl6GThi9TqSmNm+k+Bzz4FdTft3SAFVWeNyviMNLV",
+	"QEdjb5CqWMVXf6Eac3chBJsnqqZvRod6p3jQRvPgrO2DLN1DXY0LOhl99gKJUldbLY1Ktp27uuuB1fcO",
+	"7mZroR2EcLgjGuhkEWnYnBdLoEg4v+lAAxUGapsgICOCvSBZCIdeDZUUGgI1yRbac4Jfnz0lH7mPys11",
+	"WqiG3HHPnRGmRFoPneseaKiAp8Roy9ujkMhuQen8TgI1Ji1Ly/2vKUs/zvX4XQXaK5Vp17aYfNmDSYP6",
+	"UakosOqHpL55e1W1XGitQG4A2Pr1br7w+N3qhPPZrBAzjDR4aOn+hwQU3O5z/i7EiiRLrV6sHUDqLODa",
+	"cxHJe/X26v8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

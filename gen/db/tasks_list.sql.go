@@ -21,17 +21,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (created_at, id) > ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (created_at, id) > ($12::text::timestamptz, $13::uuid))
 ORDER BY created_at ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListCreatedAscParams struct {
@@ -39,6 +40,7 @@ type TaskListCreatedAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -63,6 +65,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -124,17 +127,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (created_at, id) < ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (created_at, id) < ($12::text::timestamptz, $13::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListCreatedDescParams struct {
@@ -142,6 +146,7 @@ type TaskListCreatedDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -166,6 +171,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -227,17 +233,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (due_key_asc, id) > ($11::text::timestamp, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (due_key_asc, id) > ($12::text::timestamp, $13::uuid))
 ORDER BY due_key_asc ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListDueDateAscParams struct {
@@ -245,6 +252,7 @@ type TaskListDueDateAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -269,6 +277,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -330,17 +339,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (due_key_desc, id) < ($11::text::timestamp, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (due_key_desc, id) < ($12::text::timestamp, $13::uuid))
 ORDER BY due_key_desc DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListDueDateDescParams struct {
@@ -348,6 +358,7 @@ type TaskListDueDateDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -372,6 +383,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -433,17 +445,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (position, id) > ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (position, id) > ($12::text::text, $13::uuid))
 ORDER BY position ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPositionAscParams struct {
@@ -451,6 +464,7 @@ type TaskListPositionAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -475,6 +489,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -536,17 +551,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (position, id) < ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (position, id) < ($12::text::text, $13::uuid))
 ORDER BY position DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPositionDescParams struct {
@@ -554,6 +570,7 @@ type TaskListPositionDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -578,6 +595,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -639,17 +657,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (priority_rank, id) > ($11::text::smallint, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (priority_rank, id) > ($12::text::smallint, $13::uuid))
 ORDER BY priority_rank ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPriorityAscParams struct {
@@ -657,6 +676,7 @@ type TaskListPriorityAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -681,6 +701,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -742,17 +763,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (priority_rank, id) < ($11::text::smallint, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (priority_rank, id) < ($12::text::smallint, $13::uuid))
 ORDER BY priority_rank DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPriorityDescParams struct {
@@ -760,6 +782,7 @@ type TaskListPriorityDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -784,6 +807,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -845,17 +869,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (title_key, id) > ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (title_key, id) > ($12::text::text, $13::uuid))
 ORDER BY title_key ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListTitleAscParams struct {
@@ -863,6 +888,7 @@ type TaskListTitleAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -887,6 +913,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -948,17 +975,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (title_key, id) < ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (title_key, id) < ($12::text::text, $13::uuid))
 ORDER BY title_key DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListTitleDescParams struct {
@@ -966,6 +994,7 @@ type TaskListTitleDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -990,6 +1019,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1051,17 +1081,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (updated_at, id) > ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (updated_at, id) > ($12::text::timestamptz, $13::uuid))
 ORDER BY updated_at ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListUpdatedAscParams struct {
@@ -1069,6 +1100,7 @@ type TaskListUpdatedAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1093,6 +1125,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1154,17 +1187,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (updated_at, id) < ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (updated_at, id) < ($12::text::timestamptz, $13::uuid))
 ORDER BY updated_at DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListUpdatedDescParams struct {
@@ -1172,6 +1206,7 @@ type TaskListUpdatedDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1196,6 +1231,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,

@@ -380,7 +380,10 @@ export type ListTasksErrors = {
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -423,6 +426,14 @@ export type CreateTaskErrors = {
      */
     401: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -435,7 +446,10 @@ export type CreateTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -478,6 +492,14 @@ export type BulkTasksErrors = {
      */
     401: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -490,7 +512,10 @@ export type BulkTasksErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -558,7 +583,10 @@ export type ListTaskChangesErrors = {
      */
     410: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -611,7 +639,10 @@ export type GetTaskStatsErrors = {
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -634,17 +665,33 @@ export type GetTaskStatsResponse = GetTaskStatsResponses[keyof GetTaskStatsRespo
 export type ListTagsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Opaque position from the `Link` header of the previous page.
+         */
+        cursor?: string;
+    };
     url: '/api/tags';
 };
 
 export type ListTagsErrors = {
     /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -657,7 +704,7 @@ export type ListTagsError = ListTagsErrors[keyof ListTagsErrors];
 
 export type ListTagsResponses = {
     /**
-     * The tags.
+     * One page of tags.
      */
     200: Array<TagCount>;
 };
@@ -700,7 +747,10 @@ export type DeleteTaskErrors = {
      */
     412: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -752,7 +802,10 @@ export type GetTaskErrors = {
      */
     404: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -804,6 +857,14 @@ export type UpdateTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * `If-Match` does not match the task's current ETag.
      */
     412: Problem;
@@ -820,7 +881,10 @@ export type UpdateTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -872,6 +936,14 @@ export type ReplaceTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * `If-Match` does not match the task's current ETag.
      */
     412: Problem;
@@ -888,7 +960,10 @@ export type ReplaceTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -934,7 +1009,18 @@ export type RestoreTaskErrors = {
      */
     404: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -992,7 +1078,10 @@ export type MoveTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -1038,6 +1127,14 @@ export type CompleteTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -1050,7 +1147,10 @@ export type CompleteTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
