@@ -29,8 +29,8 @@ type Config struct {
 	// DBAcquireTimeout bounds how long a request waits for a pool connection before 503.
 	DBAcquireTimeout time.Duration
 	// DBMaxConnsPerUser caps the pool connections one user's requests hold at once; a request
-	// beyond it waits (DBAcquireTimeout at most), then gets 429. Default: a quarter of
-	// DBMaxConns, at least 1.
+	// beyond it waits (DBAcquireTimeout at most), then gets 429. 0: the store's default
+	// (store.DefaultMaxConnsPerUser: a quarter of the pool, at least 2).
 	DBMaxConnsPerUser int32
 
 	// JWKSURL is where the issuer publishes its signing keys.
@@ -173,7 +173,6 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.DBMaxConns = int32(n)
 	}
-	c.DBMaxConnsPerUser = max(1, c.DBMaxConns/4)
 	if raw := strings.TrimSpace(getenv("DB_MAX_CONNS_PER_USER")); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 32)
 		if err != nil || n < 1 || n > int64(c.DBMaxConns) {

@@ -74,14 +74,9 @@ func TestLoad(t *testing.T) {
 				t.Errorf("got %v %v", c.DBStatementTimeout, c.DBMaxConns)
 			}
 		}},
-		{"PerUserShareIsAQuarterOfThePool", with(), "", func(t *testing.T, c Config) {
-			if c.DBMaxConnsPerUser != 2 {
-				t.Errorf("DBMaxConnsPerUser = %d of %d, want 2", c.DBMaxConnsPerUser, c.DBMaxConns)
-			}
-		}},
-		{"PerUserShareAtLeastOne", with("DB_MAX_CONNS", "3"), "", func(t *testing.T, c Config) {
-			if c.DBMaxConnsPerUser != 1 {
-				t.Errorf("DBMaxConnsPerUser = %d of %d, want 1", c.DBMaxConnsPerUser, c.DBMaxConns)
+		{"PerUserShareDefault", with(), "", func(t *testing.T, c Config) {
+			if c.DBMaxConnsPerUser != 0 {
+				t.Errorf("DBMaxConnsPerUser = %d, want 0 (the store's default)", c.DBMaxConnsPerUser)
 			}
 		}},
 		{"PerUserShareSet", with("DB_MAX_CONNS", "20", "DB_MAX_CONNS_PER_USER", "20"), "", func(t *testing.T, c Config) {

@@ -75,3 +75,12 @@ func TestUserShare(t *testing.T) {
 		t.Fatalf("%d users kept, want 0", n)
 	}
 }
+
+func TestDefaultMaxConnsPerUser(t *testing.T) {
+	t.Parallel()
+	for pool, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 2, 8: 2, 10: 2, 12: 3, 20: 5, 100: 25} {
+		if got := DefaultMaxConnsPerUser(pool); got != want {
+			t.Errorf("DefaultMaxConnsPerUser(%d) = %d, want %d", pool, got, want)
+		}
+	}
+}

@@ -57,10 +57,15 @@ type Options struct {
 }
 
 // DefaultMaxConnsPerUser is MaxConnsPerUser when the options leave it zero: a quarter of
-// the pool, at least one — so that at least three others keep a share as large while one
-// user's requests are at theirs.
+// the pool, so that three other users keep a share as large while one user's requests hold
+// theirs — but at least 2, so that a user's read is not stuck behind her own write waiting
+// for her clock row (her writes serialise there) — and 1 on a pool of fewer than 4, which
+// keeps the rest of it to others.
 func DefaultMaxConnsPerUser(poolSize int) int {
-	return max(1, poolSize/4)
+	if poolSize < 4 {
+		return 1
+	}
+	return max(2, poolSize/4)
 }
 
 // Store runs the service's queries.
