@@ -76,7 +76,8 @@ func TestOneUserCannotTakeThePool(t *testing.T) {
 	for {
 		var waiting int
 		err := watch.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE '%user_clocks%' AND pid <> pg_backend_pid()`).Scan(&waiting)
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%user_clocks%'
+			  AND pid <> pg_backend_pid()`).Scan(&waiting)
 		if err != nil {
 			t.Fatal(err)
 		}
