@@ -96,7 +96,11 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 	}
 	defer pool.Close()
 
-	st := store.New(pool, store.Options{AcquireTimeout: cfg.DBAcquireTimeout, StatementTimeout: cfg.DBStatementTimeout})
+	st := store.New(pool, store.Options{
+		AcquireTimeout:   cfg.DBAcquireTimeout,
+		StatementTimeout: cfg.DBStatementTimeout,
+		MaxConnsPerUser:  int(cfg.DBMaxConnsPerUser),
+	})
 	switch active, err := st.DetectRowSecurity(ctx); {
 	case err != nil:
 		logger.Warn("row-level security: could not tell whether it binds this role; sending app.user_id with every statement", "err", err)

@@ -15,6 +15,11 @@ import (
 // order is one listing order: the column it sorts by (an index on (user_id, column, id)
 // serves it), the type the cursor's text key is cast back to, and a direction.
 //
+// q is filtered here (strpos, a scan of the user's rows) only when the store could not have
+// the trigram index find the tasks first (a q of fewer than three letters or digits in a
+// row, or one matching very many tasks); otherwise the store passes their ids, a set the
+// planner sees whole (custom plans) and seeks through the primary key or checks by hash.
+//
 // Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
 // for the id): under row-level security PostgreSQL turns the keyset comparison into an index
 // condition only then, and otherwise filters every row of the user before the position. So
@@ -73,6 +78,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)

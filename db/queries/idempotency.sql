@@ -20,3 +20,9 @@ WHERE user_id = @user_id AND namespace = @namespace AND key = @key;
 -- name: IdempotencyPurgeExpired :exec
 DELETE FROM idempotency_keys
 WHERE user_id = @user_id AND created_at < now() - interval '24 hours';
+
+-- name: IdempotencyCount :one
+-- How many keys the user holds (all namespaces), counting no further than row_limit.
+SELECT count(*) FROM (
+    SELECT 1 FROM idempotency_keys WHERE user_id = @user_id LIMIT @row_limit
+) held;

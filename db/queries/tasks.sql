@@ -206,12 +206,11 @@ SELECT count(*) AS total,
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL;
 
--- name: TagList :many
-SELECT tag::text AS name, count(*) AS count
-FROM tasks, unnest(tasks.tags) AS tag
-WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
-GROUP BY tag
-ORDER BY tag COLLATE "C";
+-- name: TaskSearchIDs :one
+-- The ids of up to max_ids of the user's tasks (tombstones included) whose title or
+-- description contains q, found through the trigram index (see task_search_ids in
+-- 0009_quotas_search.sql).
+SELECT task_search_ids(@user_id::text, @q::text, @max_ids::integer)::uuid[] AS ids;
 
 -- The `clock` CTE: every statement that writes a user's tasks starts with it. It takes the
 -- user's row in user_clocks (locked until commit, so the user's writes serialise) and yields

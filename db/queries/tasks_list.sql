@@ -9,6 +9,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -39,6 +40,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -69,6 +71,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -99,6 +102,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -129,6 +133,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -159,6 +164,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -189,6 +195,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -219,6 +226,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -249,6 +257,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -279,6 +288,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -309,6 +319,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
@@ -339,6 +350,7 @@ WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('q')::text IS NULL
        OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
        OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
+  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
   AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
   AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
   AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)

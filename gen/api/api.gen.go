@@ -557,6 +557,9 @@ type PayloadTooLarge = Problem
 // PreconditionFailed An RFC 9457 problem detail.
 type PreconditionFailed = Problem
 
+// QuotaExceeded An RFC 9457 problem detail.
+type QuotaExceeded = Problem
+
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
 
@@ -574,6 +577,15 @@ type UnprocessableEntity = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
 type UnsupportedMediaType = Problem
+
+// ListTagsParams defines parameters for ListTags.
+type ListTagsParams struct {
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
 
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
@@ -785,7 +797,7 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 type ServerInterface interface {
 	// ListTags List the caller's tags
 	// (GET /api/tags)
-	ListTags(ctx echo.Context) error
+	ListTags(ctx echo.Context, params ListTagsParams) error
 	// ListTasks List the caller's tasks
 	// (GET /api/tasks)
 	ListTasks(ctx echo.Context, params ListTasksParams) error
@@ -833,8 +845,24 @@ type ServerInterfaceWrapper struct {
 func (w *ServerInterfaceWrapper) ListTags(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTagsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListTags(ctx)
+	err = w.Handler.ListTags(ctx, params)
 	return err
 }
 
@@ -1362,6 +1390,8 @@ type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
 
 type PreconditionFailedApplicationProblemPlusJSONResponse Problem
 
+type QuotaExceededApplicationProblemPlusJSONResponse Problem
+
 type ServiceUnavailableResponseHeaders struct {
 	RetryAfter string
 }
@@ -1398,22 +1428,49 @@ type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 
 type ListTagsRequestObject struct {
+	Params ListTagsParams
 }
 
 type ListTagsResponseObject interface {
 	VisitListTagsResponse(w http.ResponseWriter) error
 }
 
-type ListTags200JSONResponse []TagCount
+type ListTags200ResponseHeaders struct {
+	Link *string
+}
+
+type ListTags200JSONResponse struct {
+	Body    []TagCount
+	Headers ListTags200ResponseHeaders
+}
 
 func (response ListTags200JSONResponse) VisitListTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTags400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTags400ApplicationProblemPlusJSONResponse) VisitListTagsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1656,6 +1713,22 @@ func (response CreateTask401ApplicationProblemPlusJSONResponse) VisitCreateTaskR
 	return err
 }
 
+type CreateTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTask409ApplicationProblemPlusJSONResponse) VisitCreateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTask413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
 }
@@ -1796,6 +1869,22 @@ func (response BulkTasks401ApplicationProblemPlusJSONResponse) VisitBulkTasksRes
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BulkTasks409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response BulkTasks409ApplicationProblemPlusJSONResponse) VisitBulkTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2472,6 +2561,22 @@ func (response UpdateTask404ApplicationProblemPlusJSONResponse) VisitUpdateTaskR
 	return err
 }
 
+type UpdateTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTask409ApplicationProblemPlusJSONResponse) VisitUpdateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTask412ApplicationProblemPlusJSONResponse struct {
 	PreconditionFailedApplicationProblemPlusJSONResponse
 }
@@ -2661,6 +2766,22 @@ func (response ReplaceTask404ApplicationProblemPlusJSONResponse) VisitReplaceTas
 	return err
 }
 
+type ReplaceTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceTask409ApplicationProblemPlusJSONResponse) VisitReplaceTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReplaceTask412ApplicationProblemPlusJSONResponse struct {
 	PreconditionFailedApplicationProblemPlusJSONResponse
 }
@@ -2845,6 +2966,22 @@ func (response CompleteTask404ApplicationProblemPlusJSONResponse) VisitCompleteT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteTask409ApplicationProblemPlusJSONResponse) VisitCompleteTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3184,6 +3321,22 @@ func (response RestoreTask404ApplicationProblemPlusJSONResponse) VisitRestoreTas
 	return err
 }
 
+type RestoreTask409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask409ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RestoreTask429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -3280,8 +3433,10 @@ type strictHandler struct {
 }
 
 // ListTags operation middleware
-func (sh *strictHandler) ListTags(ctx echo.Context) error {
+func (sh *strictHandler) ListTags(ctx echo.Context, params ListTagsParams) error {
 	var request ListTagsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListTags(ctx.Request().Context(), request.(ListTagsRequestObject))
@@ -3779,205 +3934,219 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rkts4suarILQT0ZIPpZJUZXdbFRMb5du0Z9qXtcvHu216TUiEJExRAJsAS5Z9KqJ/7QNszDPMg/WT",
-	"nMhMACQlqi62290z0b/sokhcE3n9MvGxM9OrXCuhrOlMPnaWgqeiwP/e11kmZlZq9fCUL+BJKsyskDk8",
-	"6kw6rwU/Y+c8kym3umDd5PVB3Pnl53/GnaTH9JzZpTSsECbXyogJk5bNllwthGHrpVDiXBSMqw29KdiM",
-	"Z5kovjHMcnNmYuXf7XKVshXfuI/xW8bZupBWsDmXmelFbC3tElv5qRTFJqKX4O+T54+/MbEqRF4II5Tl",
-	"MPYwDq5SfLcQLNHnokhLkTBpmFTnOjsXKesay62JsKnqjbnMrCh6UYyT2LCVVKUVMJHEfkgG7L5e5aUV",
-	"KZsXetWcHA17lunZWcSUttUrOO1BrDpRR7znqzwTsMQHcWc5nv7t8P39YfFd/r9Gq6Mf404n6hTip1IW",
-	"Iu1MbFGKqGNmS7HisEd2k8OXxhZSLToXF1Gnffde2kKrRW3/3D7AOL4xbFYWhVCWwQKIwQ17fCre22cz",
-	"amImdvtO4nI4PJwd8Fwe4LwPPsr0Ah+KY1aI7M9xR4n3tq9DI3EnYd0Xj+6z78bffdeb1IcKb7LqTdY1",
-	"QsQqeSFywW3Sc9QgLVtyw7QSzC65hW2G9U9FJmCrfvn5H2xWCA7/n2487f5UCmOZLuARV7ESvMikKBic",
-	"mUzAbAbsZAqExea6YByHRO0TgRc4CJFCG+ulNmJntGtuYuVGsb39O8s0HN0dz4ez2/3RdDzufzs7Ev3v",
-	"5sNh/w4fpePZ4fRI3J5fsYydy7fuBbfiB7mStuW8u2XLxNzunNqfSm35hCVxJxdFvzSiiDvHxZ9pBm4h",
-	"6VM3Put+M2KmVWpYqazM2LzMMnohGVx3pM91Jmeb3fGeXjm+n9wYpmVh/LjWW+PiiolVbjfUArP8TBhm",
-	"NSvEXF5/rMIWm5O5FUXLQXQdWc3WXFo2FXNdCFbAJ1Itbnr2Xr9+fVLapVBWzrhtO3z3BC9EkTiumYii",
-	"0MWf445UyAveWX0mFBw3x2nxbyBThnQ+LS3MvTQivdnQLqJOzgu+EtbJl8epWOXaCjXb/E207N8JK5X8",
-	"qRTsTGxYLgomlRUqFWk4mF3OXr16/ACIkrOF1imbLbWciV7EzkRu2fiILXVZGPyaSAF4PtO5KFASwAwk",
-	"9EVirxN1FF/BqGtj68Pg6hNb8fc/CLWwy85kfPt21FlJ5f8eRS078nj+hNvZsmWCeZ5t6BiRbNMq2zDZ",
-	"yoeBicM8gX/R2TOCdZNbCVtB4yjMNr1jJjIjWHI0Gif75zbv04D2TGo0HB+1z+OpVgI/rVSD3VnBSA3J",
-	"Nc8uvRKARA6TM3wlql2c6dWK940A8rAijYBZJreS3jGRoFYiVsbKLAtzhTa4MmsgCsOSw+FRQtSsNJvq",
-	"dEMymBciZWvBz7INcdZ9ywHz+rQ1OeXm7PGDdt7jdlCmA3bCVjyb62IlUiZTHPPRcFhtUc7tshqRTC89",
-	"WNAOt51JpyzxzZZRyZX4UStxBU+0ciXYB61EBFzu8cnTEwYjYN3kYVnoXBzcE0UmVRKx5GQlCjnjB0/F",
-	"+t3/0cUZPHt1ej/pTdh6yW2s4o7S67iDxyvuWJ3yDfxVCBSMQXcasAdizsvM0ucDdqJYqc6UXiscSVga",
-	"GIlUi1glqNINQLHako6NQfqVxLerpbQfGjuaUuedSefV6f1OVN/hO0dXneQL2BRHyNDYPZ6+IBKGv2Ya",
-	"uBP+l+d5BsxXanWQF3qaidV//N3QWanG8qdCzDuTzv84qBTwA/rVHDynr6jT5g4+CYT015fPnkaMsylP",
-	"Se+FcwOUxAKfxaNEb8zKwuhi0LmIaor9U22f6FTOJdDZNq081XYp1QLVJmJQKTMSdBY4fsSQFEsa5yc5",
-	"DkewE9WNCa+Ets3avXawZXDg5J9q+0iXKv2aS/xUM1POlqTMAfmiNkjHBhfwOd9kmqenWv/Ai4X4mmOD",
-	"AwzLi7IANMw7R+xv8h4Nq0BVQsKrj7jMxFddtcTLlYSlWpB2jfx6nzjDMb8UxbmciVeKn3OZ8Wn21Vcz",
-	"5ZZPOUhT3GlgQaZE/vjX1397GXl9TFoDiohhazAXUbkHGhBpD7airMa/Rfio+vWD7ncZ/de0RBzry42a",
-	"PXyfkxS49qIEBgnn2XKZwTzBegi2DocuWJmnIG3f0V9gYS/5uWBTIRTLywJOe9fq1dRYrUC9KAQpVYdD",
-	"lvKN6U1YKs2MFykuWqZnPGMznW9QBJiNmjG+4FKhXNalbfaHCrPltjSdydFoGHWstMjUYc5MuEkHHlwW",
-	"amJ1qvs8lxM34Qn00fevXkRfgBqq2YKK1bJmSWMSyb5VW4pNWK9Y+QWLmCHtZy5EymZcwQkxfIMSFDQj",
-	"6mvAHlxnXWMVXAfG8sKyrl/orUH2QG6CUqD1E642TmSZr33MgtYBOh7LwHCDgyPeL3lpLBkT9WNTt0Mv",
-	"PTThxbpN2K+Mwmt97F73ptqnnddXipd2qQv54ety3ifSGKkWEXMmHAh9dy7YFI09MuK2lvj169f9bVPx",
-	"suluW5ZuznmhZ8IYYH0PlZV287m8almZBtNC8DPDRqwoibGisWo6kzcfO3MpsrQz6RwQ64g6KxgFSOPO",
-	"qoRvBRvBqRoPh6C+FHwGhqc7yLaQqxWqdW99o++stjxDzS9wpvG44kz/SZ4yqRW6Ha9kT+fh/S/DnLzg",
-	"d2vCcU1Yl+x3gwqzMEzw2ZLh0vRI+QMNrWnMJmjMFwJMeLKaOEvlfC5QMpPuhjtryjzXhRXpE5FKfopz",
-	"/W00HeCUoO4O0LxxH0PbD0oBxs4eAwzsGz0H7ht0EGgtLcHURomepKV4B9wSDJrvv588eZKw7viov9Rl",
-	"AQuoGl6uGO2UNc8ycuFOmLEaThk3bCHPhYqc22+m1bmAlWPdTJ6JWje9AUtUmWXJBIfB1QaHGSt0GqZ8",
-	"M2BPhUjrI9u2e0bfToZDMHHKzClMZCHm3FpRwOT/b/fNcPT2zbB/9+1/jd8M+4dve5M3w/5tevSnXZsx",
-	"6jwCknkIpARrmYNlVVhJho47abv+GdgSlmupLHlnSLzhpnUTOpewrgeWL8zBYUIU6Qw68rIB0TofWsQS",
-	"4jStP4Fds/vDoG0qgQ+0uccqs/qNm1f1wdvQmJ7+Xcws6dRSF46pCVWu4LtMr/GrVJYrYKlysax9Ww3E",
-	"E/fuyin24tF9dvfo9rfMnRtG/A8m1Fx8zxc/7rbvmWEb7U8LdNsBjzAReo1yURBjYF3u/gPqC7ITZoBs",
-	"eeYc63NZGMvGQ+dpWoHm4iiUN3kz2IegdRiuUtSasEO2EBY4lFnqwjpHzcB5Gh2fTdhMl8oaaFasGM8y",
-	"56KxYmWu4ho1Yr1AI/4xfTUehl3gRcE31SJ55r69VN/rNVvBIaRx2x3ZA0J1lpWpm6gRLOfG4ovjIXn6",
-	"AwfOpLFmwJ5TqKmKcoUXpIH9XUklV0BJlY8BTtBC4GykMpa3Rk3qglGmEeOZ0eST5YYl/7vvNLv+4wft",
-	"58JLNXRs0Qhu371bH89w2DYiJwBbCNA6kbDNF169eMwKgQJlJphMQWWYb2gJBTuTKgVS8ZTfTfhUl3Yy",
-	"zbg6S9DgzjOwHL4/PX3OaO16g1ZHV/00469+tGG2bWeaIkPtxBDkBEVuzICdqA0751kp0PWdKK1EwhTy",
-	"aF7j0qybHI3H3m/FkgNqIImVtktRrKUR7nQBFacgu4tSOUeptAP2UlgLX3LXNS4XjCRx0SaRJqw73cQq",
-	"eX5yev97thU+O/CvAbt8/uoU/4EXE+YM22mZnTGODpaq0aTn4l4mViARt+NTUlUeW1twZaiBiJUqE8ZU",
-	"C8azQvB046NsExcNixUxA8tW2ljkRFtdRGhNo3XEMewhKV4208q7C6p4G4iQWPm/Qekta3+hjVT/Eyyl",
-	"yE+Qifd8ZrMNDGLAXtW/g0bR/PJEilPKBD8XhrUtC8+gkVjFCo7l9q8znUthWBJEYI3QUJo5qQL/B+EI",
-	"/zp6gSnECukKFIPkmMkQrAyEELGFrrzpVuc+HrfiquQZ00XqQh2VumOXoGWQG6ZGtit9Dsut2HQzgen0",
-	"WZJymW2SCe4VaCT4cC3EGZixycR3i5N+ohWqV5o9KiT8r8vd/yL2ktuygGe6YC9LfO+X//f/aSCMzXWW",
-	"6TWsN7XRq/rB3kEkKbSc6YeVVnaJv9SDCNj8vBoPvnUMGq1T+vABy/jszLCpmOmV29CMGwvDwDH/lSt2",
-	"OMLRPRJTNv4ONRX87104ARxIIWcbwYvegMGOG1HADp8JkVN7Kd9MyLiAVncaZNTzE16wwxECChQ7yQt2",
-	"OIzYE75hhyOaJXRx5SThpWM/PD8p1487r/CKgZF4rwBspiMI9yG5Z9z72G6YJBL2/SVXC+JIu2RjNePE",
-	"2XB0KwqLOh2WRo4r9I2joFid+DUTGFa1LLl79+7d/mjcPxwlBLGAPWHQvjdL5ros+qlcSJrzpHG2HXup",
-	"hdXpU11mKZuDkp5xUEy7QAwy29CZhtPQ7Jkzojmi91LEKvw+vo2/06b432HJ4IVeOI9AAcR6HKNRepsl",
-	"OCXeaZAgRDpRB4fViTr+bLn/4jNH7p2oQ72DJKtsgPDajkw+5Yv7oFntqvEz/zgEkKSyd46u1EgolHKV",
-	"Mo1vRa6TNql7ys3Zls0f+FlnMueZEVH15B0MECycqONgGfikMx6O7/RHo/749unw7uRwOBkOf+xsm46P",
-	"dLEij6Wj7imI77nOUvI8ejIO7QEluOcWzclgZMm0M+k42MVR/1t++27/23Qk+nenh7P+eH40H83vzA/5",
-	"CN7NtZFuBD++R0Xe2w5kI8CCkebhCQB4PyweT1cYwlppJXCnvdPhkcyEk0fvQTaWBbwWHHx7V+Qi2tn8",
-	"sNRhJ6daZ4Kje6K57rvIDwenwhO05sQ92YoXZyKtpNIxgw1j6yUMOkgtWPBAcTDuPi7xrv26Q8r1jf/Y",
-	"3sbON42BN2P1Q1Bvr+y0oo2tLjvX/Ng6f8RlBox3W1wQge1o0MbIhfJIJGSl50S5V8R+6zR4SUg6z3il",
-	"2QXHbEN36CZGF/bPvrkEdFd0iMNjj5CKFXXMphsr4CH+203izo8f4g4jc53FHT5s/vWfjT9HcSfpERpu",
-	"uiGHtxiwp2LtelxoZtH8RE3nmCXPn7083dF+QY9JArJP2ohtAQdJi5OL5VSXhfkmVl2yzuxSyIJm3QOx",
-	"BiKdEbDPzx6IGZF7lR57OK45FQfsWc5/AskRdH0SVbwQlUsIQYEkB2qB5nHDcfPmpP8j739AR437760/",
-	"IePg6TOVbfZSXl7zU1zucHPvXVTc6PIvnLV04bnVx8pGr52uw/EV4fO6nT5qsdODldk8sle2WueF2yR/",
-	"31GDVm5DVxjsngXsz3V4ypaco2PnjMx6dzUmWuf9NY5S4w9uMRs8rjGXLZZcO9hh3/YJ2XtlhoKWpxQK",
-	"5tnzmihwgra5UM9AOSTDEMxv9IgQIJW9cuiMSpygYHUQsC2r1y7Fqrfrw+IBKuQVID85mLSq/UEhMJwj",
-	"ulY7EUzjnVusQsApp7/aHG4yNfv5HppLfAaacERucg16Wd3ndCV3rZMwkab/c4ugYVryp1K4n+HQ1g7Q",
-	"jrbCEj9LtP/AGAwzTVjX0x+sL3AUv/giMwLhy70BewgzkoYiGyKNFbST6bUo+jNuwGTEqAgaHj400mBi",
-	"Xuc+l0ZOMzAZEUSKXhDc8rTQee5BqhUPuMmh379gu8cMNtwRzmWU/kIYRPR83Os33dZlSKY6cp+htQCy",
-	"hxMaTxPaAzWdbuIiaglC83qtbjUS4FeSTuV924JN6LNkwlKwLbq6gJEg6MZqlureMUuUtu/mulRpMgGz",
-	"YhuY4uX3MQtjBdNZsIQWAF2B/tTpM1BifIMImcJPWg5TG9e7xKXW3A2zux1F9cMu6xHKFg7imXpD13k6",
-	"I1BTQHSjgB5c10O8RR0XV1CbH92+qZEguWzwHg9NusZciHRSc42hgaj0mknjIFkBWcHkHNULHrAGg1id",
-	"iixj5BjPOelbifv1HbdJBDo2MrBs02hryV0KgVbi2RzDpFetUuciuvqlgIzoXLz1SxJcclfKmpVU9aej",
-	"S22TFuRA6ImyEeBsGGFrhzEYMhd79u+xykt7Q5l4wtZLnVU7iNubSaEsapWUySEt65IIB66MenVv4P1+",
-	"NXZMyqhnwLECDjwYbIWmu6+UnOlU1J55tdgK03MMGt00zpPqeXX44DhWIDOQX7uuo7oUwHGkop+WFLkV",
-	"6YCduli4w7avlzAxk4OJ0EW1KVZJHOcffzQXCeMrrRZM2l7EPohC99cytUt620RsrYuU/V1LhZF2lZJB",
-	"QBYFWIvmGMgVFgd90nwRqxVPHfBZz5lUOzMyrItxl8i3G7FUFgQTpDYjds4LSZF5IzIxs7owUay+52pR",
-	"ZmwugT+6JB6MMbB7BYeHzCnev/z8zx4BT8fjZMAq36tz8+84+WMVvPzh3R4ZHEYT+o1XDl3yktklVz56",
-	"sCdU0BvEymeTSJGlBnfEGSgOumpi1a0HBIh0ax5lRnFJ71im5IWaexlG0GtT62J1lV6HnOXSo+vQte48",
-	"7boZ/uWs869pVoXle/N2hxc5q3M0ZC4P45hU2BqH6aLUD9wu6bEvoAESUbdpgZ+sA+41/JpTbsPuXMUg",
-	"NYKT961H1OSdLrbtZzvoXJ3J0Qg34rD3KQxP9Lm4obx5jXmIVrO8tEF1+EL219yK4p1M9xtHvl9pWSEX",
-	"S0uRjGOHVYGfyMdtfcCpzRl1xQHcWsAwqH1r+NxnzdxIaCMmZSWKBbJ3UJLmLlQwITFDAAdkry4p1Glt",
-	"YbazTPDCbAXtXEyOxABYbIHzD9h9+ABZefVKaCQIE6s1iQhhTcWPrY4ViYVj+MWGZvAjpy3ulyWIUXJ5",
-	"hz7UwzFKAcOIlRdrNQqh2bswFibiIPaBm/ppiVXNHhIUADdXSoA/OP4NOf4fTP53x+RbedFLy9us2gbx",
-	"74TVdkNpLg2qNdemiqOQkl4Kn3qAhqOqW8UirZK3WDexH5LIK4js1en9XoM77x9OLlQK077e4AOE6sp3",
-	"t0UlfrjlH3VdV2uyTwxUtudNRQHFex2AH8jeLSIGrxwqPwqmXWW5w1HQBUq8QR15+bFT2eDNwNtoOBne",
-	"nhx+OxgOh0ej8Y9bgcNL87V3Y3X1Xq4Oxbm3jwkPJu1WeAcn1EWsa+VeTnrX9X5f07/V5i6qTWN3by+i",
-	"jhGzEjjoS+CPNHNCq5+Udln99cj3/NfXp50Wef/6tCqi0EjdYd17Auw7Bu3hs1OWZ+VCqglL/vLQhZB4",
-	"aZcHCI8n+ytbAFtfrgx7mD54eRKxhy/Ht+9E7AX8A9L4OfznmCXifZ4wP+ljlkjjnbe8TBM2W4rZGdAd",
-	"2vszreZyURbCyV2XjCyJ9hJTTkFj4HI1YIlHkrNUnCcsL6RCMGUqzkWm8xUoLATnR2mM0gWFLq5WtTVL",
-	"a3PCVUs113tQonx2JgiNx9mqzKzE1Hh2qlMNGmdazuyAPcTYSQLLlVS504zPrPEIaXKwE7eNlZsdqFuT",
-	"mo+yZbreb+bSFP76+jRi56LAjEQCqDiwpd/ZWF2+tUD2buBSq96AndRqMoS8NPFeGkJs1Eo2xGoqMq0W",
-	"GCgweiWAuWI+9ULYCoxDcNaIJUfDowSRLbduIRbV3LqFwjPZB4t3FSzuHt3+1jlzEtgrBIF5oBj5WAky",
-	"hv5bdORH6O09b2YglIUwkQeXTtibj6jXRczBmS/eJr62Cf6QUJp8HbMdqwDaDqjXBni756GDmBeMVBJy",
-	"S1nXIbkxlweB7Q0gbKx8rLQBKa4Dk4+3McGGbwxbekwuRjs8jINnGWwmdhkrXTACi9fGg1tMPiz0jSFm",
-	"M+QTYyo5avsrkKmoQmsC5sAOnor39tYt6Ki2EmBsSeMDuC4FdiqWUqU1d+A3Bs/RhHHmwuG4t863HqtX",
-	"p4/637lcjFLlHCM5piwKveBWMGFmPKeoeRyX6XfDIcXDycWL25UKUIgK412M1MGr/3j06NGD6DIdn+Z2",
-	"3yeF8szPzgxu3aoxwSqOnjiUiaHZaLBGHp7yBVonKgUjECbLpIrVVuovHBs4KZiOj4aLSw92P2u1jUtF",
-	"bvng4Q8PTx9WXx+NxgkQprGCI2cCBWFdSAf6qqNCcUccQw25w4Z1tyaGxlttnljUBxMTqmcOOJD03PwR",
-	"FcbP3ORDsAURpESEx7sLQPtuazUJEArjYzqOgtyuPBA1zKrZqJlUC9wVvyCELQyyHobglBbQWWpu/4nr",
-	"cwFkD7LQFyYqYAWheXJWd5Fl9aI9CAoXck3YFIjY+K0m66BSkWKFKsU28fgFrClPaFJ+lGnEKlXgIsFS",
-	"O0Tckg479351WL9Y8XrSowdYhsxhb+QWog9sBhYQjQA8/UE49dwiv2hAqZHqTypj+XIvLcEq6Wh7y1za",
-	"WNXdrx7wdwPkNM6f0+wImou5GVKnsXKARTRqXP2iQHoIbkS2SUbOZchf7MLtmpFqkYk+gSWrShwoAqAd",
-	"aZ0s+kGqswn7pNJMQcw6rHes9oO9jfYg76h+mHWtWFIV8QnMF9eZ2bV2G4tZm7ifL5r8usyBk1BWPFD8",
-	"6DBhU7HRKvVBctRwVg60Gqvkxcnpw3c/PH7y+PTd84cv3r16+fBFEvgkRiWpFhB6Ws5FwRcCo5JYNYiU",
-	"nrWcOQrsJkfju4mj5KSWTFobxeulR/WFNFjEJOCZ5bUUy9QrXX7bUEDGisR6TbEyFvNvuo8fnj5iacHn",
-	"ti+FnfdBB+S57BfcCuyr75I5exMY3Va27ITduDrSdiEkh14PLW81+XkFoWDnn/kTzjMmVIpUbJgurZGp",
-	"oNB9qmclaMkR4ebSyi9WLa3UYAQcLAXP7PJDEqsurKZLZcXEDGCTB5jR8CHBlO6qUABpgKY6YejggW1c",
-	"yQWWsHF1eG4PD3soe3QuFM/lYMNXmRN74ZnTDBtDx85TPTMJ675c88VCFOzV4577cgXHZ2Zg1M8LvRJ2",
-	"KUrjwjOZnAll0Fh1JVCePAazqSwyZxOYyQH2bXRZzMRAF4sD95E5gHcrb00HzYCT5487UedcFMb5bAbD",
-	"wRCdGTSBzqRzOBgODjsIZFuiHefYB3m5FqLFjiWbwvLFdo6lMyVCRT9VrqaiqBLyZ7zAulgI8TOYnsqm",
-	"G1RQwaYNEuAx2N8/SGNPPXaoVrplPBxeksq6m8J6TcyBQ17vog1ak1thfTDT9mg42td2GPVBI7kcPhrf",
-	"vfqj7Zz/i6hze3h49XctVTnQYi9XK15s3MJubxsus0c0S2XkYmlN5y18WImTvQTxCIsqGuD9U6mcinvy",
-	"9AGdvcSCFkZeaBeDtkuxMiI7F45Ynr1wqRkkAsHWBKNiEisMmjgyQ/jqmavP4GyR6YYlEuyjmsAOMWYU",
-	"WDnHRAiSReZM5gYzhoLL1MVqXurCEhyWNYIFqLs7LC+I/JWGQz4JYj1yqIC633/Hp48OP4TXo9JIeT1O",
-	"D3A2vMtDOa6dIfy2EbsAtQZdYCTEtF1WkzUu+k2OR8ep4IGrd+EwrbDrQqW8iBW0abyxokAxVLryTR5j",
-	"RUy2wjg7SouqiqZW2WbAnsPKkk0rcY2oTtGE7DUy1XAyaLJHzlZ10nAJenCsGprLLz//c1dbiTuJtxcp",
-	"XeTVix+Qk0iX9Il7PnckiH4BxTRiellCIwLxc+JGB0N1lRZUtql4Vb0BJDQH7EHnRQqa3DHjakPWAEqI",
-	"UAksVsQRXQce9Q16BX6NhigPEYLxUcM9bnQtnQqXIyFijRWWSPXp7hk6vptOkaooK2glQRfPOTxENUlj",
-	"gRO7xhon8DhWmNVOKrTaYF0cYd0pOSaLo+Gn5Pgdo+p9tNWFQCmDmX5UOCVWzt8d8pHwI3yXp2SGwCTC",
-	"EYaltVqzTBNgDkVDgLXjQoJgh25QTcM0Uzb69jblFSE2pV4ZQqVIcL1oawSFMCWYAuhmrJcBRWMcrS9Y",
-	"J+IGRK5RjVeweqZgoF1PfW12pjR1Q5N1HV2RvIuIoUSkPEaxopn2dgx0dpl9HkzTECTZqcBbr/vVJRPB",
-	"H16XfLwOiqwrgQudwoGX1anqDdhjVHEdAD6NVWXC8bSeb0mEjI5TFPDQveC5Q7S1CHaQJ82qknsAb9Ur",
-	"B+1VDC+iXUe7dEhLYktVxdc9peYcOrK93BzPshoOk/6qQiBVYKQNiNnmuPVn4JglIUXDr/qehA40KuEs",
-	"w7pRAKB1GrqweybhsOq1iVRPXGyhjo2vYO81MHyAsV9npiBPK+EUagdOKDRPpyVxY0iiEOBwcquCRHWX",
-	"crEkF2TvOFYJDx87oF53xo3oS2WEguGdAw+oiUxqLqxzF8xuaq1WV3JrHXHVGwsZdt/MXBzjWotwf2to",
-	"zJRT52f0JZsDoA70ierjfVv8095yplfmW+wO75lymZUm1Pz2C7+v/xo5XLdKjI+1X9p/MA2qsuKG1GzW",
-	"9cwZrLzgMcZch5o3WPQo3pdnOg2ggtayknzRGPyvkhFj7AatsLkuVp1LJ+4yvHXBggQFY9JV7m6bQKXk",
-	"dVpLi7qDe5PdrwbhSixdZwz46ucNIYFtShy4xwkoN6Rffv7Hdt58e2gdhNakrnIHnZmgO4Q5wPgCqLYg",
-	"GXNuEG6hna1COdYzsVVWCCHZLMEIdTKJVYAgob/RsO6Wqh6gOzUr5zIu44LnLYWXa6DoK4ViKBi7u7zP",
-	"QQMy8sPebUQ1pF1i3B5GVa0Rz1z2Zhq3UBdp4CENL8R5nYrrVHrHBvNCnEtdGlLaui0qNGo7oC16T++W",
-	"Ir1XKJKKdXlx4Mv55tuv44FAPP+V3odnStAiea/KFyjWGnVgT/bW+t9rllVF/dtNvstLq8PcDodHV3s0",
-	"2mveovNlePXXtVK//z7+GtKevcOG/n5LKcRtwBMy9naryUWVAe290aTYVs/R3+KdpfAAo8yEyIlVqNKO",
-	"wQPkjYVcSMUzloyHo5r3Gw0baEhp75P3Nd2cFhgME6EoYzh4mgs+EzXMI9qPbbXvqkSAFrPjPvaCx+zG",
-	"dkez2j0xBBzbPZ1ursELHAyJEhXLDJFY1QaT98BXNENHWWum4Zeqi3BJbQNXr+ITqxsA3aKU4FszfOaS",
-	"nZx5EaboG7tXbthKZmfE8K6nWFa5QRdNCJNL2Nxi2aMbseyrOfWeSqnuGhL0Kd6cMQd2rGlk7cifVy9+",
-	"qErKrENfN7jO4WvyztE1eOB2UW787vZ1Omupc4kMe3ydj3fLn/7mzJ64lFNnW1h8wyF/MHXp4u1s/wRI",
-	"3CFqEgpgoyOJEqjnLJGpSVgXgbyj4TBiKQblZ7YHPAZv26kXDcPwoI+fJWME5gAXhhcpCdOlgUaeRZH3",
-	"wvfkS1TpM8IRpAhfJtO3wMt0mhm0eLlEVTGogtjC3CPGUxJUHOEOsWKgrvcmlGXrzIGqxFMdQEk+AXTa",
-	"UeGmKk/XmR17U3UHjMpxO0haBUgLOAnvgWN0WwkiE0ojCvON04x4ljlQmsQKhbToi1KaJZ9mm2NybnhA",
-	"R1TLSiMYAAs9HQ6ZN4IJWbLQUXAFV07irduSQEbqMzfzkCMN866Sp12Ba5/C5hKujwOwjcBe6+VmwJC1",
-	"Vynwbh/8Lsy4EbVkWqrvhFW3K9t9NKRwGjtdOhdsuKmI+61dc3NcmV5MpiQK6WYRZOUOm3NCsZBJrUge",
-	"bXdVqiBhRthmZT5urq7M51UOVDRgR44bfYDq4hEl3gUdqxqkRM/p4G1VCMQtWnIycKL9JfsauJJffv5H",
-	"rOYOyrbyH3lMjafYChXdO/Y5yKFGgcMLpdpdAuKgS7uYMnz/ctBRqo8bVRDyHOuEIZ4Ua+vSKXVEifXc",
-	"jrfqJNAf+A3iaKl4gmNNNTXV57vEKlQ2g3cnrRmzUTNdtsfcxWCI4iOveKN2Q6yag6LUinlVbLmiQB7w",
-	"as10UPyQEEw+TL4drHEFVkF0u8h8U8Gus6rj7Z3EwCVitHDnrV4IGM+AnQTwI3ZGoaNucvT+fRKx5Pb7",
-	"90kvjMCx2QFzhkGsdutMI+xcrxXVps4xWNIwChAS2CQLgqlSIZ1YnYlN7zMNDLZjX8SqbmAM2w0MEiIw",
-	"FuIMBPI5bvbpXUU3MCHuldnZJ0YuvqQFwdO07wEaleZwyhfMrnUwDoOS7Su41KuxYLWVN9ctjnatVIi3",
-	"lbJSFguYStT56YhUllAlpjFiV4YAxEAhxCUDrxWZ+RUGHl670x8ect7/dnpn1Ofj9Kh/W9ydfzf7dnqH",
-	"D0cwkRvZJljK51qmyfD6+98ox/Hm441K3PkqJh195nyFrmr/tcTzjdJiap35MiXQY72Byxe71kBV8wTr",
-	"V9xsA3xNkxZz7TUJXpBVwCGcWrxXex10/jCafq9G0wlWhqqVvmKcHPpXGlBOIu5FNp1u14UhoOfeyDsJ",
-	"XzBlglPLheErA4HQR/72gda7abri/SwrDQUzdZaCWPfDkIXxOAKEz8WqW9cYIsRDYfJMJs/dwSY4tMuW",
-	"o9IomHiZHHulbDfVLlb1XLuqiXrNml2EuMPpEnIkzzGPWiN2mGoBEU7a+MtpCUO0YGtdnGHroFVsZQBM",
-	"nE2DLMmrMJQFVEcUEeiBs5sgio4d9IZJy0oVABN8P1aIPJPb+3VtrJDHtmO5co2pA4Nbt2I1GrBbjzDN",
-	"Bh5NbiFZsT23AqGW4wbuoikuE0iodMBeAmUxV/2FsbDTaaFzDK/K1CmkbVvauDcKN5C54gY6RNk2usSW",
-	"CzET0pWg5ipcGYnhCbyfQAS6cjG7jS5ZgYw2JHNi6DZW4wF7IVYCAaPw24JsqUD3GLyjz12nYLI2zPpQ",
-	"LSCiedeqLrnfqlkSdJtw+O7hN9tpluxkVmhTOzTYLF7j5A1rI1f+HlCcjLQi5MXhA1iLAXs8rxJJUMXF",
-	"3AysVukqaruUJ5jgkqcDdgqmt7SuTFQDKchxCB6lRMAmB7dSDtCTppmYYLMuuu4o25sLrLtj0U3L7Czp",
-	"MbMEuxp9P3IlQh1OYwsOjWKbiCMbxOpwwG49VrNCrISyPNsh3S26dRhxXDqcbbghBEuup6HEOzcN6oqu",
-	"oPcXLrEKyYqIvU4orCuVEQTok3NsWYl179iRJn1WJwJJeZ4KbNKKHsFca6PJQayOBuzW0WjI/qKVuMVW",
-	"givD7OfdR0br3HYnGbv0SjIrsgwnT3KKyuJrFe57I5pouZsMryGjquIcmLPI2cg5d7jaHWvQDt1osF2d",
-	"4Th8KtgwoZ2j4L6aCUzMpFMA3NJNj1ZD2kmFX0Qix7QDaHa91IGA/Ski9IeyS1/G3SVhMVnRY7YBITgP",
-	"XNUdGLAkiT/AEJEfP9Wh0Kyh6wFXkhAC6NYpVSoaVxpQPdkJkU7zfnj0S8VAcJJn0lftMpav8urGJjxa",
-	"eA6MLSTSPI6bG2HgEM/0agVnn7CCRscqSBP6qaIiXhnAdDMUJ/iqvywL6cDZwyCAcb4/4L1G24l2Lfjc",
-	"K/GNx1XeXFtSYdtVv1dgFxtXllIuVKzkFpdxPg6p0spnDAd0pjGrRwmWFxKUwz5Y+pnWZ+WlUERXbPZX",
-	"AyTiOfKqSw1iQxfG2Lq+N2lKv4aAO4hVQ6gh79/osqjwEyQakBKIew7YM8xT8rfcO/1xXma0lINYPdk+",
-	"zXCSIw+NnYpwUhpXWbXULh+MxodHt+/8uAeJ0WAi+4FDe2v5/pvAW35vQJWwpW9+z1X9qed/qZL+o+Fk",
-	"OJ6MRoOj78Z3R4c/Osbwa5QheRt9Ct7IlUa9IerI8bFgmCJH+b2hkBp24r8NDml0jX7qNw//PrBL6yr6",
-	"4W8h5y6HGbhBrab65E0HZNKOm8b4Ek6tTpoqL4nupXOKhLpGXSbMeOjWyy9Vd1/5LPNrQEl9hlp1vST6",
-	"DbG20zbIlK7qqqFM/W3gGAa/ZrLJpySMxOqaWpePxuxPDGHdsOaxosBdiI/h9Htt2tZfhK3qcX05Veva",
-	"+NjPxXFexU5pYvuQQUiaX+hm/T9gk9dA0sCCX46b3JfoiuHtqprXLsfB+h+iKvAxIf0PmEq4r2KrgAem",
-	"eDo/4FHiEuL8LXVYdCeKVULlTSjmjqFkn4GFpv/+MiI+i3MnWtzdV+ujF4p9tFf6oHD45XF/MPandIkM",
-	"n50dB8uGKlPIYOLDuBdapxRwJjuR2FTkPKvLSrHCmL63tIHk2QpeFcYl5mORmcCj0B9pLN00t8NxaJ8+",
-	"DfM5xxG2cY2jfQSRft0g0XWYwFNtH1HwDNSHawR4nhcIzkXN+RHdlf2bH2Va3f2guKhdL3jhqiFV8U2S",
-	"6I3aSAP2UijnEEdqu45AjVWTYoHWQ/zgxuWTLpGVu2S7cxsxDtqltwYXvF/cY1KJpXVQKXeU2jwzwSwl",
-	"wVPZpY11uNw8/dKZE58Kw/0s+G1NwO4puExwrW2dFtYUN2OXeD5rLL9ffvKbMoW/CCpStJcn3IzfI5z8",
-	"AbL73BevvrI+NZqe3x7evQNmQ6P6Py9ExREurU5Nt/3UrowHhkT1t+qHA7vtY7euICFePbR1fICXVMjG",
-	"CcP8OiozvYU7vKz6lbseWFp/ITBmIGNNJLrs4LjhK/7GbHm9XGUfVAPamNsrdJh8AbF8EwTV9bkKFS8H",
-	"artsA7ZRWX7V+1ylfdxoeBrATDXPGsHzK5cX0MYNwUV+iF8IXfRlOC6rbMjPyX1wTqDL3n0q3ttngV5/",
-	"72zyM9SuP3BANzL5yPIxehWuCQiYgHYRUbaqjRhPNs6OE6m00Be1uM3nW255Yd0Gf69dCk7+HvRksy9w",
-	"Ecy/Aqt3i/mVeX2dL7u6q/uYsQtz1IIDmV7X/ZFLneegzdbCAPfKDdPc/topa1+Xc7t1+oN1/8G6fwPW",
-	"7UE810x8a6TmYAbcF1b2MTNCacwJiJjVi0UmTDNpCCxAw+eCCmnaYtNzCRXJx7jiMHGHWPN/IaO5SKJY",
-	"4SUy0lZ3xoRbWrDwboaVK2se+Qrj0JU+j8D2BuxEkWBgVJi/KiaNQYT79eS5G0iEfaVvt+SCq7RG2YCf",
-	"XYTWJ9CgEDmprGxfNa2lGu0Ep2WLTdSsLB0un9QFqxIIY+XATeiiDMlgCKkJF/8rsTurKi2H5F7Xe354",
-	"M72rmWXXGv/w+Q5OGH66SKsT/j4D44ZiqXYl5IUTTv9qfpt/S/nzhxC5gRB5woszj1GuIr90M+/1RMrK",
-	"3f326eKkNRP7eWlrbujaLW3Vw8TfqZZcern/bkTnf25d9k/XjlU1xtEBXG/dOG/UgL0yJc8QnJltYlVL",
-	"/yWxg9URa9mKtTJqvqQkCZB17XL+qJna6LxbNRTbgD13zRgM3LRfyz+pqlAueB76c0jcWFUdou/diJSV",
-	"OevSoqIBOPpuyCg0jRdlICgQ73iNaree8AKOGordIiSrKrHGit4q2zCTYxwvD0Oui0cH0IQZ+px6zMqk",
-	"OqXVcsXqitzPBsrPah2wvXtuNmJP9DkK9lj5GwCprnhNf5BmN9/zfiUmaWm60LsTgD6GmJcW1nddpdI4",
-	"UurhjQ4qpHLyQoQMS5SdhEil/E+PT19IHKldaxqrg2e6pUFNBSOiWzdkd7lpXJG+lWYbyHmyRdoggwnl",
-	"QJka4RCFZBgqLVbS1YxVVs7ebH15JvAL7e/AcWsurRHZvE3OP3GFGj9LxhNIspEv+aLGN9wqe225ypkM",
-	"10VeEzmGl4PlW6mk2m95e9Of4LDESzV/b1avrBgYsoZ/0zDNH0rEjZQIfR7qZ/iEmpoAvp4e4SASv4Iq",
-	"cY8ueKFs92buHnryGjhurAhSpdX4PDUUre4rBItzYvhOJE0uq5jiRVLzYpltCeUaddk4aHoN2AtcFDJI",
-	"95Yn2TZ56wYZZvw7YN7WBf2SChA7kxBvp+HFClYkVMy+pGwKkyZWBFaZEEAHl4UQ89VQSaIhpJT0yj2X",
-	"jg3YU/IctHtEkTSCgPiNmF9EEpG25o/w9BdnI69Uql1RX7KrLw1F1O9URDZRv03xzduLqrhCa4ZyA+A2",
-	"qNe6heZ3sxdOFotCLNDr4aGn+xsJKLnddv4mRE7nuZZP1g4wdXpnrV1E+l68vfjvAAAA//8=",
+	"7L3pkhs3tif+Kgj+b4RJ3SSLtci2WNHxj7IsdavbknWl0tWMlRolyARJ3EoCdAJZFK1bEf40DzDRz9AP",
+	"5ieZOAuQmVxqkdRud48/VZHMxHpw1t85+NCZ2MXSGmW864w+dOZK5qrEfx/aolATr615dC5n8E2u3KTU",
+	"S/iqM+q8VvJCXMpC59LbUnSz1wdp55ef/5Z2sp6wU+Hn2olSuaU1To2E9mIyl2amnFjNlVGXqhTSrOlJ",
+	"JSayKFT5hRNeuguXmvBsV5pcLOSaX8Z3hRSrUnslplIXrpeIlfZzbOXHSpXrhB6Cz2fPn3zhUlOqZamc",
+	"Ml7C2OM4pMnx2VKJzF6qMq9UJrQT2lza4lLlouu89C7BpuonprrwquwlKU5iLRbaVF7BRDL/UzYQD+1i",
+	"WXmVi2lpF+3J0bAnhZ1cJMJYXz+C0x6kppN01Hu5WBYKlvgg7cyPxn85fv9wWH69/I/DxckPaaeTdEr1",
+	"Y6VLlXdGvqxU0nGTuVpI2CO/XsKbzpfazDpXV0ln9+699KU1s8b+8T7AOL5wYlKVpTJewAKowR17fKbe",
+	"++8n1MREbfedpdVweDw5kEt9gPM++KDzK/xSnYpSFX9IO0a9930bG0k7mei+ePxQfH309de9UXOo8KSo",
+	"nxRdp1RqshdqqaTPekwN2ou5dMIaJfxcethmWP9cFQq26pef/yompZLw/3gdaPfHSjkvbAlfSZMaJctC",
+	"q1LAmSkUzGYgzsZAWGJqSyFxSNQ+EXiJg1A5tLGaW6e2RruSLjU8is3t31qm4eGDo+lwcr9/OD466n81",
+	"OVH9r6fDYf9LeZgfTY7HJ+r+9IZl7Fy/dS+kV9/phfY7zjsvW6GmfuvU/lhZL0ciSztLVfYrp8q0c1r+",
+	"gWbAC0mv8vg8/+bUxJrcicp4XYhpVRT0QDa47Uif20JP1tvjPb9xfD/yGMZV6cK4VhvjkkaoxdKvqQXh",
+	"5YVywltRqqm+/ViVL9dnU6/KHQeRO/JWrKT2YqymtlSihFe0md317L1+/fqs8nNlvJ5Iv+vwfaNkqcqM",
+	"uWamytKWf0g72iAveOfthTJw3JjT4mcgU4F0Pq48zL1yKr/b0K6SzlKWcqE8y5cnuVosrVdmsv6L2rF/",
+	"Z6Iy+sdKiQu1FktVCm28MrnK48HsSvHq1ZNvgSilmFmbi8nc6onqJeJCLb04OhFzW5UO3yZSAJ4v7FKV",
+	"KAlgBhr6IrHXSTpGLmDUjbH1YXDNiS3k+++Umfl5Z3R0/37SWWgTPh8mO3bkyfSp9JP5jgkul8WajhHJ",
+	"NmuKtdA7+TAwcZgn8C86e06JbnYvEwtoHIXZuncqVOGUyE4Oj7L9c5v2aUB7JnU4PDrZPY9n1ih8tVYN",
+	"tmcFI3Uk1wK7DEoAEjlMzsmFqndxYhcL2XcKyMOrPAFmmd3LeqdEgtao1DiviyLOFdqQxq2AKJzIjocn",
+	"GVGzsWJs8zXJYFmqXKyUvCjWxFn3LQfM6+PW5Fy6iyff7uY9vIM6H4gzsZDF1JYLlQud45hPhsN6i5bS",
+	"z+sR6fzagwXtSN8ZdaoKn9wxKr1QP1ijbuCJXi+U+MkalQCXe3L27EzACEQ3e1SVdqkOvlFloU2WiOxs",
+	"oUo9kQfP1Ord/7TlBXz36vxh1huJ1Vz61KQdY1dpB49X2vE2l2v4VCoUjFF3Gohv1VRWhafXB+LMiMpc",
+	"GLsyOJK4NDASbWapyVClG4BitSEdW4MMK4lP10vpf2rtaE6dd0adV+cPO0lzh788uekkX8GmMCFDY9/I",
+	"/AWRMHyaWOBO+K9cLgtgvtqag2Vpx4Va/Pt/OTor9Vj+rVTTzqjz/x3UCvgB/eoOntNb1Gl7B59GQvrz",
+	"y++fJUKKscxJ74VzA5QkIp/Fo0RPTKrS2XLQuUoaiv0z65/aXE810NkmrTyzfq7NDNUmYlC5cBp0Fjh+",
+	"xJCMyFrnJzuNR7CTNI2JoITumjU/drBhcODkn1n/2FYm/zWX+JkVrprMSZkD8kVtkI4NLuBzuS6szM+t",
+	"/U6WM/Vrjg0OMCwvygLQML88EX/R39CwSlQlNDz6WOpC/aqrlgW5koncKtKukV/vE2c45v8ArerR+4lS",
+	"+Z2GG9kAUK2XuiCFwakSjcW5vFRCerGwzouj4XA4FIW+ZCtrxFq/cHahxFSXzqMC56WvXGd0MnyQdLz2",
+	"yGRwfEKFAUauUJVm5G1u+3KpRzy4EaqI/fjwVfJ59puMxpWtihz1z4bmTTQgWTkFyyeYvaLRTm8kjoZJ",
+	"WITU4Cok4v5wKHLtvDYTL7ycOWQXh/hgtqEBZWAVw/oOROALq5ovDFKT0TYg42YJXYB2fhoWGzsVXVuK",
+	"vLRL7K9Hiw/dJnjQLtTaJaQGoz2QGlvkir4X6v1Sl0p0o1YnQaGGnnRJDcH4ejAHp0yOQwg6BigHtvKg",
+	"S4AYuUo6L1V5qSfqlZGXUhdyXPzqxziXXo4lqHHIYkD2uQoF859f/+VlEgwB7R3Nf6VKJdCqBOaj8h7w",
+	"gKoe/wbHRZujH42O6xhvwzzBsb5cm8kjXO1PPZLnuOnByKYNq5Y5qHnv6FM8rWOljFhWJYiZrreLsfPW",
+	"gF5bKtLmj4cil2vXGwHRTmRJO1zYiSzExC7XqHu4tZkIOZPaxD1v9dc66IfD+qDDnJnEbjrm0Ec/PPpZ",
+	"Dnk9W9Dtd6xZ1ppEtm/V5mod1ys1YcES4UjtniqVi4k0wJqdXKPqBio59TUQ395mXVMTfVbOy9KLbljo",
+	"jUH2+KSdW/tUmjXrSu7XPmZR3QXjgngSHBz1fi4r53HZ1kslsp1bDe/08R2VZz1SpwpgS2SkxSM8scaQ",
+	"6kImGnNn3CZb5Lgp48qta09lHBYbSamJXpLrBuSt7UNDWW8gXgOfRPW6cdYz9FYa8h+QytxkCk33zrUs",
+	"IT7YdLX0a1/LrV7mx4MH5OO40SsjKz+3pf7p11VonmrntJklgj0jsPl86sUYfSjkG9ngu69fv+5vemCu",
+	"m+6mw4bnvCztRDkHjP2R8dqvP5UTN6ThuFTywolDUVYkNtAH5DqjNx86U62KvDPqHBBjTDoLGAUouZ1F",
+	"Be8qcQg842g4BOlfyolXtSwu9WKB1tLb0Og7b70s0KCKfPfoqOa7/0kOaG0NevNvZL6X8fnPpl+hPs1r",
+	"InFNRJfcYi6oM0pO5gKXhpmA2daQUCEqVeVUTsdcilxPpwoVXjKJcGddtVza0qv8qcq1PMe5/mMMCJAD",
+	"YEUO0GvAL0Pb31bqXC/2+A/QbWCnIFuiag+t5ZUS1qC+kuWVegeyIEtE9qc/jZ4+zUBv64PeBgtoWiww",
+	"RfN/JYuCIiMj4byFUyadmOlLZRL2pk+suVQl8uxCX6hGN72ByExVFNkIhyHNGoeZGvTF53I9EM+Uypsj",
+	"23QnHH41Gg47SQeaIXWQHC9L6b0qYfL/q/tmePj2zbD/4O1/H70Z9o/f9kZvhv379NW/bbtiks5jIJlH",
+	"QEqwlsvSLlXpNfkP+KRtuz1hS8TSauPJ6UnCGzetm9G5hHU9ABX64JjFEvtJyHkNRMuu6URkxGl2/rSU",
+	"fr79w2DXVCIf2OV1rr1Vb3he9QtvY2N2/F9q4slU1bZkpqZMtYD3CrvCt3JdLYCl6tm88W49kEDc2ytn",
+	"xIvHD8WDk/tfCT43gvgfTKi9+IEvfthuPzDDXbQ/LtEbDjwCrCWj0LWMMxZdyf+A1Ed2IhyQrSw4XkU2",
+	"ytGQHbgL0MuYQmWbN4N5BTqVkyZHnRA7FDPlgUO5uS09+z8H7MBnPpuJia2Md9CsWoCuwp5PrxbuJq7R",
+	"INYr9I09obeOhnEXZFnKdb1IgblvLtWf7Eos4BDSuP2W7AGhOimqnCfqlFhK5/HBoyEF0CIHLrTzbiCe",
+	"UwS3Dh7HB7SD/V1ooxdASbXrDk7QTOFstHFe7gxGNgWjzhMhC2cp1CGdyP5Hn/XW/pNvd5+LINXQX0wj",
+	"uP/gQXM8w+GuEbEA3EGAnkXCJl949eKJKBUKlIkSOgeVYbqmJVTiQpscSCVQfjeTY1v50biQ5iJDPXFZ",
+	"gF30p/Pz54LWrjfY6T9unmb8NYw2znbXmaaA625iiHKCAqJuIM7MWlzKolIYUcqMNSoTBnm0bHBp0c1O",
+	"jo6CO1hkB9RAlhrr56pcaaf4dAEV5yC7y8pw/EH7gXipvIc3JXeNywUjyTiIq/JMdMfr1GTPz84f/kls",
+	"RKUPwmPALp+/Osc/8GAm2GwfV8WFkKj8141mPQ4nu9SARNwM+2pTB0J8KY2jBhJRmUI5Vy+YLEol83UI",
+	"Xo84yJwaYgbs4gJOtNFFgr4CtP0kWgOawtATa4IXrg5jgwhJTfgMSm/V+IQWYPMj2IFJmKBQ7+XEF2t0",
+	"rohXzfegUTQuA5HilAolL5UTu5ZFFuShSQ0cy81fJ3aplRNZFIENQkNpxlIF/gfhCH+ZXmAKqUG6AsUg",
+	"OxU6YgAiISRiZusglbfLEOZeSFPJQtgy5whire74OTvUvmgqF2JhL2G5jRivRzCdvshyqYt1NsK9Ao0E",
+	"v1wpdQFGejYK3eKkn1qD6pUVj0sN/3Ul/5eIl9JXJXxnS/Gywud++d//hwYixNQWhV3BelMbvbof7B1E",
+	"kkG/AP2wsMbP8ZdmbA6bn9bjwadOQaNlpQ+/EIWcXDgxVhO74A0tpPMwDBzzn6URx4c4usdqLI6+Rk0F",
+	"/30AJ0ACKSzFWsmyNxCw406VsMMXSi2pvVyuR2RcQKtbDQrq+aksxfEhW75ny1IcDxPxVK7F8SHNErq4",
+	"cZLw0GkYXpgU98PnFR5xMJKGQzEQBL9Izid+HtuNk0TCfjiXZkYcaZtsvBWSOBuObkFoA9ZhaeS4Ql8w",
+	"BaXmLKyZQrSCF9mDBw8e9A+P+seH5AvAPRHQfjBLprYq+7meaZrzqHW2mb000Cr0Krqfp6CkFxIU0y4Q",
+	"gy7WdKbhNLR7loJojui9UqmJvx/dx99pU8LvsGTwQC+eR6AAYj3MaIzdZAmsxLMGCUKkk3RwWJ2kE84W",
+	"/4vfMbl3kg71DpKstgHiY1sy+VzOHoJmta3GT8LXMS6rjf/y5EaNhCKUNynT+FTCneySuufSXWzY/JGf",
+	"dUZTWTiV1N+8gwGChZN0GO2E33SOhkdf9g8P+0f3z4cPRsfD0XD4Q2fTdHxsywX5Y5m6xyC+p+iiB0Ui",
+	"kHFsDyiBv/doTkYjS+edUYfRTCf9r+T9B/2v8kPVfzA+nvSPpifTw+mX02N5CM8urdM8gh/eoyIfbAey",
+	"EWDBSPMIBAC8HxZP5guMDC+sUbjTwenwWBeK5dF7kI1VCY9F9+XeFblKtjY/LnXcybG1hZLonmiv+zag",
+	"ilGKeIJWkrinWMjyQuW1VDoVsGFiNYdBR6kFCx4pDsbdxyXetl+3SLm58R92t7H1TmvgbQjMENTbGzut",
+	"aWOjy84tX/bsj7jOgAluiysisC0N2jk9MwHgh6z0kij3BkhFkwavQXosC1lrdtG/29Idupmzpf9DaC4D",
+	"3RXd/fB1AB6mhjoW47VX8CX+7WZp54ef0o4gc12kHTlsf/rP1sfDtJP1CGQ6XpM7Xw3EM7XiHmdWeDQ/",
+	"UdM5Fdnz71+eb2m/oMdkETCrfSI28LikxenZfGyr0n2Rmi5ZZxSWw1n3QKyBSBeElw2zB2LG2Gatxx4f",
+	"NZyKA/H9Uv4IkiPq+iSqZKlqlxBibUkONPAbRy3HzZuz/g+y/xM6avjfe/+GjEPm35tivZfylg0/xfUO",
+	"N37uquZG17/B1tJV4FYfahu9cbqOj25ApTTt9MMddnq0MttH9sZWm7xwk+QfMjVYwxu6QAzJJELqbsNT",
+	"NuQcHTs2MpvdNZhok/c3OEqDP/Bitnhcay4bLLlxsOO+7ROy31QFClqZE8JCFs8booAFbXuhvgflkAxD",
+	"ML/RI0I4b/GKQU+1OEHBysjKDavXz9Wit+3DkhGBFxSgMDmYtGl8oAAfzhFdq50EpvGOF6tUcMrp0y6H",
+	"m87dfr6H5pKcgCackJvcgl7W9DndyF2bJEykGT5uEDRMS/9YKf4ZDm3jAG1pKyILs0T7D4zBONNMdAP9",
+	"wfoCRwmLrwqnMCugNxCPYEbaUWRD5amBdgq7UmV/Ih2YjBgVQcMjhEZaTCzo3Jfa6XEBJiNis9ELglue",
+	"l3a5DNjvmgfc5dDvX7DtYwYbzoRzHaW/UA6Bch/2+k03dRmSqUzuE7QWQPZIArlaAlGhptPNOKKWIeK1",
+	"t9OtRgL8RtKpvW8baCR7kY1EDrZF15YwEsSseCty2zsVmbH+3dRWJs9GYFZs4r2C/D4VcaxgOisRYC6D",
+	"htlhL0CJCQ0iEhFf2XGYdnG9a1xq7d1w29tR1j9ssx5lfMnI6TwYuuzpTEBNAdGNAnpwWw/xBnVc3UBt",
+	"YXT7pkaC5LrBhzQD0jWmSuWjhmsMDURjV0I7RjpG3IjQU1QvZERSDFJzropCkGN8KUnfyvjXd9JnCejY",
+	"yMCKdautueTMHGvU91MMk960Sp2r5OaHIu6jc/U2LEl0yd0oaxbaNL89vNY22YGLiD1Rkg+cDad84zBG",
+	"Q+Zqz/49McvK31EmnonV3Bb1DuL2FloZj1olYd20F10S4cCVUa/uDYLfr8GOSRkNDDg1wIEHg43QdPeV",
+	"0RObq8Z3QS32yvWYQaObhj2pgVfHF05TAzID+TV3nTSlAI4jV/28ositygfinGPhnDKymsPE3BJMhC6q",
+	"TanJ0nT54Qd3lQm5sGYmtO8l4idV2v5K535OT7tErGyZi/+y2mCk3eRkEJBFAdaiOwVyhcVBn7ScpWYh",
+	"c84nsFOhzdaMnOhi3CUJ7SYi1yVBWKjNRFzKUlNk3qlCTbwtXZKaP0kzqwox1cAfOTcOYwzim1LCl4IV",
+	"719+/luP8NxHR9lA1L5XdvNvOflTE7388dkeGRzOEqhU1g5d8pL5uTQherAnVNAbpCYkaWlV5C6CKHUp",
+	"GBHuUtNtBgSIdBseZUFxyeBYppyghnsZRtDbpdal5ia9DjnLtUeXQet8nrbdDP901vmvaVbF5XvzdosX",
+	"sdV5OBSc3nRKKmyDwyCmNovcLuuJz6ABElHv0gI/Wgfca/i1p7wLu3MTg7SI+d+3Hkmbd3JsO8x20Lk5",
+	"QaoVbsRh71MYntpLdUd58xrTe70Vy8pH1eEz2V9Tr8p3Ot9vHIV+tRelns09RTJOGasCP5GP24eA0y5n",
+	"1A0HcGMB46D2reHzkIx2J6GNmJSFKmfI3kFJmnKoYERihgAOyF4515q1tjjbSaFk6TaCdhyTIzEAFlvk",
+	"/APxEF5AVl4/EhuJwsRbSyJCeVfzY29TQ2LhFH7xsRl8ibXF/bIEMUqczhtCPRKjFDCM1ASx1qAQmj2H",
+	"sTC/DbEP0jVPS2oa9pCiALi7UQL8zvHvyPF/Z/K/OSa/kxe99HKXVdsi/q2w2nYojbMLd6aw1XEUUtIr",
+	"FRIr0HA0TatY5XVOpOhm/qcsCQqieHX+sNfizvuHs1Qmh2nfbvARQnXjs5uiEl/c8I9y1/Wa7BMDte15",
+	"V1FA8V5OTwCy50XE4BXnHCTRtKstdzgKtkSJN2giLz90ahu8HXg7HI6G90fHXw2Gw+HJ4dEPG4HDa8sg",
+	"bMfqmr3cHIrjp08JD6b9RngHJ9RFrGvtXs56t/V+39K/tctd1JjG9t5eJR2nJhVw0JfAH2nmhFY/q/y8",
+	"/vQ49Pzn1+edHfL+9Xldm6SVmCS63yiw7wS0h9+di2VRzbQZieyPjziEJCs/P0B4PNlfxQzY+nzhxKP8",
+	"25dniXj08uj+l4l4AX9AGj+Hf05Fpt4vMxEmfSoy7YLzVlZ5JiZzNbkAukN7f2LNVM+qUrHc5bQLTbSX",
+	"uWoMGoPUi4HIApJc5OoyE8tSGwRT5upSFXa5AIWF4PwojVG6oNDF1aq3Zu79knDV2kztHpSonFwoQuNJ",
+	"sagKr7HihDi3uQWNM68mfiAeYewkg+XK6pIEQk68CwhpcrATt01NSPkzxXrUzAHcnm7wm3Gawp9fnyfi",
+	"UpWY6EsAFQZbhp1NzfVbC2TPA9fW9AbirFHqJKZ7qvfaEWKjUQklNWNVWDPDQIGzCwXMFcsUzJSvwTgE",
+	"Z01EdjI8yRDZcu8eYlHdvXsoPLN9sHguDPPg5P5X7MzJYK8QBBaAYuRjJcgY+m/RkU9Jh5ftDISqVC4J",
+	"4NKRePMB9bpEMJz56m0WSgbhDxlVn2hitlMTQdsR9doCb/cCdBDT7ZFKYsq26DKSG7OOENjeAsKmJsRK",
+	"W5DiJjD5dBMT7OTaiXnA5GK0I8A4ZFHAZmKXqbGlILB4Yzy4xeTDQt8YYjZjmj5WaEBtfwEyFVVoS8Ac",
+	"2MFz9d7fuwcdNVYCjC3tQgCXM8vHaq45aZPcgV84PEcjIQWHw3Fv2beemlfnj/tfcy5GZZYSIzmuKks7",
+	"k14J5SZySVHzNK3yr4dDioeTixe3K1egEJUuuBipg1f//vjx42+T63R8mtvDkGstizA7N7h3r8EE6zh6",
+	"xigTR7OxYI08OpcztE5MDkYgTFZok5qNjHo4NnBSsMoFGi6cdc8/W7OJS0Vu+e2j7x6dP6rfPjk8yoAw",
+	"nVcSORMoCKtSM+iriQrFHWGGGlPynehuTAyNt8Y8sVYWJibU3zFwIOvx/BEVJi948jHYgghSIsLT7QWg",
+	"ffeNUh8IhQkxnToHGXblW9XArLq1mWgzw10JC0LYwijrYQistIDO0nD7j7jPGZA9yMJQ76uEFYTmyVnd",
+	"RZbVS/YgKDjkmokxELELW03WQa0ipQZVik3iCQvYUJ7QpPyg80TUqsBVhhWsiLg1HXYZ/OqwfqmRzZTO",
+	"ALCMCfnByC1Vv8CU8FnIJpe+Fk49XuQXLSg1Uv1ZbSxf76UlWCUd7WCZa5+apvs1AP7ugJzG+UuaHUFz",
+	"MTdD2zw1DFhEo4bLgkXSQ3Ajsk0ycq5D/mIXvGtOm1mh+gSWrAvcoAiAdrRnWfSdNhcj8VEVz6KYZax3",
+	"avaDvZ0NIO+keZhtowZZHfGJzBfXWfiV5Y3FrE3czxdtfl0tgZNQsQmg+MPjTIzV2po8BMlj7YWFvMD6",
+	"a2fnj9599+Tpk/N3zx+9ePfq5aMXWeSTGJWkElvoablUpZwpjEpiMS5SelZ6whTYzU6OHmRMya1013oU",
+	"r+cB1ReTfBGTgGdWNlIs86B0hW1DAZkaEusNxcp5zL/pPnl0/ljkpZz6vlZ+2gcdUC51v5ReYV99Tubs",
+	"jWB0G9myI3HnomOb9cUYvR5b3mjy0+qs0c5joQvc+fZublTSiFUkRLdRPq8nuKREePD+cJiaVm0JISel",
+	"pcSGBfG+8OwNBSdEV2IFMOBqqsjh4KZmowYE8AlShXgJUEMl9oz0Q+jlmWVqwSNUl/xLBDPphPBwmywH",
+	"NbR2+kgipDCIpZuFf2GQ0CbpRkytAlTR1GS3qBeCmOhmGY2gdCCJ0ZoFIB7LvtNGeoUsViDDVra8cI0j",
+	"+YWrDx2lNs1B9ZOCs9qFqRZjFcs/OiqLARbBzuT2rhQ/VrL08Y2FGK+DkwSrQfEhpEIEsihaee/Aw3hU",
+	"dXEwGh3MflqVKC9i2Q4JO0u8h9AlaBeil8ZWngH/wB1TU3MIcZv8edKSWpwENg/T5pmqJPBbMAy5VN5U",
+	"rRrjBfKcFno293iCvg8yUhZCmRzlgBO28k7nisAvuZ1U1BwiT/Pas1wzJ23BjD6YK1n4+U9Zarowb04G",
+	"x9QmUDQOMCfopwxLPtRVCMiGcrWMQhcpEORCz7C2GheIuz887qH2ZpfKyKUerOWi4CWJ37Ft1Ro6dp7b",
+	"ictE9+VKzmaqFK+e9PjNBQigiYNRPy/tQvm5qhwHOAs9Ucahu4drcz19ct5JOlVZsFXtRgfYt7NVOVED",
+	"W84O+CV3AM/W/s4OGtJnz590ks6lKh17PQfDwRDdgTSBzqhzPBgOjjsIBZ2jJ4QFMPmJZ8rvC93M3GaS",
+	"cqN+UF3EoXF28IeJLLFoIzqYEwT1ItwYI9tKdOu4PTAo5n8ZWXooEqNE6ga/I8FtMbEQuGrCmussNcg9",
+	"OL+LBVbDG0cVgVBxIAnoqV4XcL7QS6iwh6YbGu/E/+Io5qgRt1SYX37+27baknayYDhS3sirF9/hYmBc",
+	"zQiLOF6RURGyLDVB+0JOu0TRj/ltm/pvJrrSrEnPR8oNhidTVdRMn+SdUec77fw5YRqbpSbfbO7xczkD",
+	"Be4nNdhTNg53ZHfluPuIUIyZnoxX3JvncZVsgZtoLSIIOnrZcJnjOjI/XpbqUtvK4SLtGy4t6/W1C6/3",
+	"z7/dqG13NBxeU5RguxjBLdFjnEOzjRu72gWdhSnT2Zq5jSIbsFR76wrvJdG6gHCD7vGwI/FfX8UVxnhC",
+	"y7JrknH5Dhp1AfGVw5tfaZU4gZeOHtz80mZdnaukc394fPN7Oypfod+4WixkueZjtFmTGw9VyKvRxoHc",
+	"c5238GJ9Wvcy1cdYMduBBTLWhh0tZ8++JfmVeTnLOBbKSChQLJwqLhUz2+9fcIIgGWIaVGQvi1FqMHTP",
+	"vBqTKC5Y9WCP2HgtMp1nLbMxIp2Qey4lpuORReQu9NJh3moM3DFi4KUtPSVliFbIGj1InFEChiepDKNo",
+	"XCaMTWtGn7ciyxh2wiQvVOUou5StUfYkczbkaUMG4butCDoY1xiIIVPK+nk9WccYLAp/sbSHL7imFGdW",
+	"wK4rk8sSNUCEn6FXwShQFm0dITvFcudigWgvtFnqEunWFOuBeA4rS55VjWtEjGrUOn0wGTx+idiWPan5",
+	"ROET93zKJIiWx5ZEGqTmjEcHQ+V6P6ZoFGxqNoCExvBSdKGjWXIqdsuqQWrI188dNPRsehvdodEcGh6d",
+	"tIK0zjaSellIILGmBuvfh6IrBbL3tmu+rrgPann0CAFndWSsWywi5ldYRwy+Tg3WViFHjllj7Tnl+ZSc",
+	"kt+rFS2TxKipNDNtdalQU8N8cypOlhqOurakPj0rczJuYBLxCMPSemtFYQm2japVTK7ChQTlGLpBZwEW",
+	"OxCHX92n7FbUtJr1iUCNsqXqJRsjKJWrFooLBjRrvKNLGH2AsE7EDYKZW/MK0cxXj7QbVZ8d3k7tmu5O",
+	"0WW6Im0xIYaSsM2XGpppb8tNLK7zEkcHaQzVb12v0Czq2iVHVTi8XAIjWnLhfgPoFA68rk9VbyCeoKOF",
+	"07Dy1NSORJk3s/6JkDF8hx4/6F7J5X41DuTJlh63S7LVjxzsLlG9rYO9Ro5GvAfYUl3Of4+GxRj93bWE",
+	"ZVE0sgHoUx2Ir8Pzu9IBdpkf4QyciiwmCoZV35NWiK5NOMuwbhSG3jkNW+5Ra0PGVGMi9Tcc4W5maNXJ",
+	"V42UrJhMdZuZgjythVMsDD0igBidlozHkCUxzM5yqwbmdud6NifvT+80NZmMLzNcvDuRTvW1ccrA8C6B",
+	"BzREJjUX17nr7ZJbaxQN31hHXPXWQsbddxOOpt9qER5uDE24aszRrnAfR4R1gz5Rv7xvi3/cW6v+xqy/",
+	"HbaK4fx+Fy90CQu/r/8GOdy2VllAfF3bfzSt6ztjHCvv3cCcwV6KcUvMuGvEJFWPUCfLwuYR2razZric",
+	"tQb/d8nLdH6NnoypLRedayfOdUZsKaIE1Q41y31bUCt5nZ114/ng3mX360GEoru3GAM++mlDyGCbMoaY",
+	"soDiIf3y8183q7fsBniB0Bo1Ve6oMxOAlJBvGOUG1RYk41I6BP1ZtlWo0sdEbRS3w8QgkSFOKhulJgJh",
+	"MerlRHdDVY8A0oaVcx2XYQjXDqu0kZpzo1CMtwFsL++nOUIafpCjX9UPQmbjhgqN2g5oiyHeuKFI9/7p",
+	"vSeYVXZHz4m7cJ+hEn/yeR0u0eS72eNyPDy52aOx+0KD/6f9NaQ9B4cNfX5LhSx2wR/J2NsOwiW1AR1i",
+	"oqTY1t+jvyUEHOALxDqRJ7oRqENPNPLGUs+0kYXIjoaHjRgsGjbQkLEhMhwqi7IWGA0TZYKfmkMxpZyo",
+	"BvIe7cddFVgb6Whn8UKgOi0kwTQ/QYXomx50iuftLa+/y4h5iGPGQ3tnK6Z9MRKxF5zpNzZf34KzMLSW",
+	"ku+rAtHFNbmQLyJU6US3287s+c9V6+eaej1cg+kjK/bAKUCZIzdm+D0n8LKxEqcYGvumWouFLi6Ifd5O",
+	"Ta3zXa/asFwuQrAhAA7vJABu5vt7apvzjXXoobw7m4/M3dLIdkfDXr34ri6Ttop93eHmr1+TEw9vwYnb",
+	"l47AW4e34MObt77ge/dvM8QdFZ9RaBzd5uXtQuD/cIFDvI1V6h1iphUUOBhz4ZTdoucMDgZjSzOCcqEz",
+	"i0qJTEWmc5eJLqa0HA6HSbyxpBeima3ymQiUCXHw7AghqiAJOOxZFZ4LIiSBsZEHJfQUijXaC8ID5JjI",
+	"Q+Z3ibc1tmtJ4O1lde28OtmEQSI5CUuJwL/UCDAZeiOqN8EmSV3ssJlKQH4JdBxSCcO6YgWbPnuLVgwE",
+	"XbvB4Owamh0Rg8ELKOg6PMRcVE6V7gvWzmRRMDxbY61eWvRZpd1cjov1KTlYArQxaeRnEyBOxJ6OhyIY",
+	"4oSxnNkkuqNrR/XGdZwgp+0FzzxWC4F512VE+CKLeCMOkcBpDaFB2PNqvh4IFAh1MRjeh7ALE+lUo6wE",
+	"YYUQ91T7Dw6HFIYU53N2A8erMGXY2pV0p7X5J3ROApSurkMBwCjVM4rHjBrlYmm766I9mXDKt2vUSndz",
+	"jdqg9qCyAzty2uoD1KeArQxu8NS0kU548DZq5eIWzSUZWcn+4rUthOUvP/81NVMGdS/CSwFdGii2zg/q",
+	"nYZqHLFaDyNnc8u3zDGIdxtdjc9fD7/N7WmrHtByiRUzMbMCq8wzTI1r1MrJBSxeq2IQfSAM2yBUAgis",
+	"qaEqh8zP1MQan/DsaGftiKRdOKIn+OZZxLOTZ75VxSg17UFRkuG0vnagpkAZkdvtwgj4ImF5HzE2ZDNg",
+	"xKXGQeAzwqat5DdZ1enmTmLwFNHKuPPezhSMB5TugOzCzih81c1O3r/PEpHdf/8+621C3PDQM56O4qg1",
+	"12ksTBNPUtMzui0bB2D/HVpcCA/WgUpokPo/EGwapWb7vgdM/7IrQ3dELDFc1DKLEJrfJkpKF6GCdqm5",
+	"UOveJ5pYYsvCSk3TxBruNrFobWEsxJcIbHva7jM4y/YZUTvMnm+q4uIjYzef0+qRed4PMK9abzmXM+FX",
+	"NprH0TAIldSaVdGw6tmb2xYpvVVK4ttaVarKGUwl6fx4QgpTrNbWGjGXAwJyLZW6ZuCNYm9/h4HHx77s",
+	"D4+l7H81/vKwL4/yk/599WD69eSr8ZdyeAgTuZM9hSX1bmVODW+//62yWG8+3KnUbKgm1rEX7C3l23Nu",
+	"pRzcKT210VkoFwY9Nhu4frEbDdS1x7CO1N02INQW22FiviaxD5ISOAQr5Xt150Hnd0PvX8vQO8O6jo3C",
+	"lUJSIORGo4+l+LUw21ZVNwKp7kUsMIxfNpyBDF+ojRpCbYW7g3bem9dV7ydF5SgIbIscVJEwjHAVZa5K",
+	"Bu12m1pOgjgyTCyIUGBOZuJcdypshmUTstOgSG4nyqemmSlfN9GsOLed38WQfkLcLJdYBcVi5g9V8qMs",
+	"J+epmBtjr2aUDrAHWxvQ+sjIgtpFObxNJBaBRe4GAz5lyJLAmzwj0ETux1iRAra5X7fGWIXMNLxsxGLi",
+	"3+DevdQcDsS9x5gZAl+N7iFZiT03FqJuxAPnKBQnHiiTD8RLb/kGzjWYe3Gn8T5TOCI6ZyV615a27rTE",
+	"DRRcmsjG6OTaVthyqSZK8wUS0sRUCQzr4O1CKtIVxzrXthIlsudYigFD3qk5GogXaqEQqA6/zcj+i3SP",
+	"QU96nTtFjbvpioi1fhKad6NmIv9Wz5ISryiLjr/8YrNIgjiLuUB0aLBZvGIyOAOcXoTL8XEy2quY1Y5f",
+	"IB5aPJnWaaCoGGNmJdaa5vswOGEZJjiX+UCcg/KvPRd5bCEsJQ4hoLsIEMYwNcNAqDwv1AibZVQCU3Yw",
+	"cUR3ywodV8VF1uO0G/RX6YWKVbSdLyU0im0i/m6QmuOBuPfETEq1UMbLYot0N+iWM7xw6XC28X4vvDAl",
+	"jxe0SNeiruQGen/BadFIVkTsTUIRXW2cIiCknmLLRq168cJfosYGEWiq0mDAjq7pEUzMXTQ5SM3JQNw7",
+	"ORyKP1qj7omFksYJ/2l3pdI677ovVVx7XapXRYGTJzlFWVfWxLtoiSZ23JuKV6TSnSASmLNaikN2SEmz",
+	"PdaoU/JosF1b4DhCIvcwo50jUISZ0EXW9aXMPL2QGjeqcZ9I5Jg0CM2u5jYScDhFhJoxfh4uYeEUaqFr",
+	"eizWIASnkavygaE0LOAPMETkx89sLBNPaShioQlZga6oyuSqdSERVYMfEelEBSDUiC9VCgSnZaFDzU3n",
+	"5WJZ37eIRwvPgfOlRprHcUunMF9rYhcLOPuEsXQ2NVGa0E81FcnabKZ7HSXBfkPKIdIBW9EggHG+3+Gt",
+	"hJtp8jtwzTfiQk/rrPddJQHmIdlrOyl+rwbVhHxSJnNq9AaXYb+MNnntgIEDOrGYk2uUWJYalMP+hVqL",
+	"wtqL6loIJ5eK/7sBOfEcBdWlAU2i6958U98btaVfS8Ad4P3ltVBD3r+2VVnjTkg0ICUQ9xyI7zHLmK7g",
+	"lUF/nFYFLeUgNU83TzOc5CRAiscqnpTWRZQ7bh4ZHB4dn9z/8oc9CJYWE9kPuNpbif9fBBb0WwP4xC19",
+	"81u+k4d6/qe6kOdwOBoejQ4PBydfHz04PP6BGcPfo4jY2+RjcFpc2PyOaC3mY9EwRY7yW0NvtezEfxn8",
+	"1uEt+nm5NpNH9a3/vwHM16qO2OTCabxAkSuQADdo3IgyetMBmbTlpnGhAONOJ02dz0W3yrIiYW5RVREz",
+	"RbrN4on1zZWhRswtILghs6++HBq9jViZcROcSxdtNtC52mFoh0L3t0zS+ZhEm9TcUusKMZz9CTWiG9c8",
+	"NRRsjDE9nP5OrNkfla+raX4+VevWuOJPxb/exE5pYvswUEian4FN/g43vSX6Bxb8erzpvgRhDMnXtTi3",
+	"OQ5W71J1ea4R6X/AVOJtUxvltzA1lv2AJxknEoY7ZrFkXpKajIqTEU4AI8Yhcw1N//1FwEL261aEu7uv",
+	"UlcvluraXaeLQvjXYxXA2B/TFXBycnEaLRuqK6WjiQ/jnlmbU5ia7ERiUwl7Vue1YoU4hGBpA8mLBTyq",
+	"HBcFwRJxkUehP9J5uid2i+PQPn0cunWKI9zFNU72EUT+K4eWbsEEnln/mEJuoD7cIsDzvERQM2rOj6Uu",
+	"fgtHmVZ3P5Av2a0XvOBahnVUlCR6q7LhQLxUhh3iSG23EaipaVMs0HqMH9y5+OE1svKmEiFnhgbNacGN",
+	"akW0uFw5RXuGd/FR2uWZiWYpCZ7aLm2tw/Xm6efOOPlYwPEnAY0bAnbPdQkEMdvUaWFNcTO2ieeTxvLb",
+	"5Sf/UKbwR0UlBvfyhLvxewTOf4vsfhmunrjxdgk0Pb86fvAlmA2tu3tkqWqOcO3dEnRXX20PIEOi6pnN",
+	"w4Hd9rFbLieMFwduHB/gJTUacyQwL5EuidjASl5Xu5Iv99c+XOePOSVY0ZCuKjpt+Yq/cBteL64qhmrA",
+	"Lub2Ch0mn0Es3wV3dXuuQlePALVdtwGbWK6w6n1p8j5uNHwbIVANzxolItQuL6CNO0KSwhA/Eybp83Bc",
+	"UduQn5LlwU6g6559pt777yO9/tbZ5EdCgD5eWfsdPXQnQ5HsJWcX8WqgiCTYLViqncomRqFDGTuVaw99",
+	"UYub0mHHzW6i25IKbH/VXiL0f4vPcPnbP4OA4MX8lSVEk5tzrfV9LJyDI42QQmFXTS/m3C6XoAM3ggff",
+	"VGthpf97p/T9uvye1+l3hv87w/+nYfgBMHTLxMBW6hJmCH5mwwJzN4zFrIVEeDubFcq1k6rA2nRyqqjk",
+	"ti/XPU75yD6kNV9KO8TQ/xvZ01WWpAavm9O+vl0u3ueGJfoLrNDb8P7XeIquDpkOWKbakDgRdIVPfe0E",
+	"BiweNpML7yBH9hXJ35AmXA2PsiU/uVx9SDBC0XNWW/Shst2OuvUjnJYv10n7Dop4TbUtRZ1gmRoGUqE7",
+	"NCbLIXyHFwMjMVuzqtOWSFp2g5dJttPf2lmIu/P6mSZYhH68IGwS/j5j5o7CrHF59BWLtH82H9HvUuv3",
+	"TIWPET1PZXkRUNR1bJpu/r+dIFrw3bIfL4R25rc/r3zDUd64Bbb+Mgt3tsYqtTur/G3HnP5/Z0v/h1i7",
+	"rkfXmtZ3mKCLutm6Y3/ZQLxylSwQPlqsU9NIqiZhhXUvGzmgjQJ5oVgoiZ2VMErP5mNblS5pJ4yy/62B",
+	"sxuI59yMw9BSlAytqzRHdX3RmVzG/hgrnJq6Q4wOOJWLaim6tKhobB5+PRQUPMeLuBC2iHfIJ41b1WQJ",
+	"BxSFdRlTgI1a4Y0hplgLt8RI4zIOuSlUGUIKMwyVCjDXlSrQ1suVmhsyals4RG9tRB/vuTlRPLWXqA6k",
+	"JtwwTPeWNLQOvaV0DMTDWrjS0nTxPgkSmyHKuaw8rO+qTvZhUurhjVEmpqji3Q6cOYoSlzCzlNcaEPQz",
+	"jSP1K0tjZQApLw3qNxizHbWLGXSlw4AkTqs3EBvJy5GcRxukDZKbcBiUS7Krcv8vP/9VVHT1c503tLcG",
+	"gr6gW0JsuGOP11x7p4rpLu3gKZfg/CTNgGCcrTzQFw2+wascdOw6FzReR31LbBtePrrcSJG1Yct3N/0R",
+	"LlW8tPu3ZmHrmoEha/gXDST9rkTcSYmwl7EqSUj5aQjg2+kRDOL4O6gS39AFcpTF384uRK9hC2mOdVbq",
+	"xJ+QSYeild9COLskhs8iaXRdHZogktoX121KKG6U84XQYBuIF7goZMbuLfqyaSg3zTisZMDQQd9wkyEc",
+	"hi9Bobt7tBNzWS5gRWIt9GuK0QjtUkNwmhFBiHBZCNNfD5UkGoJeSa/cc6npQDwjf8MAhRtXraiH3OV2",
+	"Z4TP0T7AEHvXFKcQkqtR7PToIrlFofMPYqgJSVna7n9NXvpxZtw/lKG9MrnlwtHkF7g2ANO8PRoZVvPe",
+	"6Ddvr+ryFTuzuVtgwEGznjI0v53pcTablWqGXpsA093fSEQUbrfzF6WWxFkauXe7wbisATfaRVT01dur",
+	"/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

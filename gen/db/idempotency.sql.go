@@ -40,6 +40,25 @@ func (q *Queries) IdempotencyClaim(ctx context.Context, arg IdempotencyClaimPara
 	return key, err
 }
 
+const idempotencyCount = `-- name: IdempotencyCount :one
+SELECT count(*) FROM (
+    SELECT 1 FROM idempotency_keys WHERE user_id = $1 LIMIT $2
+) held
+`
+
+type IdempotencyCountParams struct {
+	UserID   string
+	RowLimit int32
+}
+
+// How many keys the user holds (all namespaces), counting no further than row_limit.
+func (q *Queries) IdempotencyCount(ctx context.Context, arg IdempotencyCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, idempotencyCount, arg.UserID, arg.RowLimit)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const idempotencyGet = `-- name: IdempotencyGet :one
 SELECT request_hash, response FROM idempotency_keys
 WHERE user_id = $1 AND namespace = $2 AND key = $3

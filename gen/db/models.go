@@ -164,8 +164,23 @@ type Task struct {
 	DueKeyDesc   pgtype.Timestamp
 }
 
+type TaskSearch struct {
+	UserID      string
+	ID          uuid.UUID
+	Title       string
+	Description *string
+}
+
 type UserClock struct {
 	UserID        string
 	Last          time.Time
 	PurgedThrough *time.Time
+	LiveTasks     int32
+	LiveTags      int32
+}
+
+type UserTag struct {
+	UserID string
+	Tag    string
+	Tasks  int32
 }

@@ -13,39 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const tagList = `-- name: TagList :many
-SELECT tag::text AS name, count(*) AS count
-FROM tasks, unnest(tasks.tags) AS tag
-WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
-GROUP BY tag
-ORDER BY tag COLLATE "C"
-`
-
-type TagListRow struct {
-	Name  string
-	Count int64
-}
-
-func (q *Queries) TagList(ctx context.Context, userID string) ([]*TagListRow, error) {
-	rows, err := q.db.Query(ctx, tagList, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []*TagListRow{}
-	for rows.Next() {
-		var i TagListRow
-		if err := rows.Scan(&i.Name, &i.Count); err != nil {
-			return nil, err
-		}
-		items = append(items, &i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const taskChanges = `-- name: TaskChanges :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc
 FROM tasks
@@ -473,6 +440,26 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task
 		&i.DueKeyDesc,
 	)
 	return &i, err
+}
+
+const taskSearchIDs = `-- name: TaskSearchIDs :one
+SELECT task_search_ids($1::text, $2::text, $3::integer)::uuid[] AS ids
+`
+
+type TaskSearchIDsParams struct {
+	UserID string
+	Q      string
+	MaxIds int32
+}
+
+// The ids of up to max_ids of the user's tasks (tombstones included) whose title or
+// description contains q, found through the trigram index (see task_search_ids in
+// 0009_quotas_search.sql).
+func (q *Queries) TaskSearchIDs(ctx context.Context, arg TaskSearchIDsParams) ([]uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, taskSearchIDs, arg.UserID, arg.Q, arg.MaxIds)
+	var ids []uuid.UUID
+	err := row.Scan(&ids)
+	return ids, err
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one

@@ -21,17 +21,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (created_at, id) > ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (created_at, id) > ($12::text::timestamptz, $13::uuid))
 ORDER BY created_at ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListCreatedAscParams struct {
@@ -39,6 +40,7 @@ type TaskListCreatedAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -63,6 +65,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -124,17 +127,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (created_at, id) < ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (created_at, id) < ($12::text::timestamptz, $13::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListCreatedDescParams struct {
@@ -142,6 +146,7 @@ type TaskListCreatedDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -166,6 +171,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -227,17 +233,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (due_key_asc, id) > ($11::text::timestamp, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (due_key_asc, id) > ($12::text::timestamp, $13::uuid))
 ORDER BY due_key_asc ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListDueDateAscParams struct {
@@ -245,6 +252,7 @@ type TaskListDueDateAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -269,6 +277,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -330,17 +339,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (due_key_desc, id) < ($11::text::timestamp, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (due_key_desc, id) < ($12::text::timestamp, $13::uuid))
 ORDER BY due_key_desc DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListDueDateDescParams struct {
@@ -348,6 +358,7 @@ type TaskListDueDateDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -372,6 +383,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -673,17 +685,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (position, id) > ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (position, id) > ($12::text::text, $13::uuid))
 ORDER BY position ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPositionAscParams struct {
@@ -691,6 +704,7 @@ type TaskListPositionAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -715,6 +729,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -776,17 +791,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (position, id) < ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (position, id) < ($12::text::text, $13::uuid))
 ORDER BY position DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPositionDescParams struct {
@@ -794,6 +810,7 @@ type TaskListPositionDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -818,6 +835,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -879,17 +897,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (priority_rank, id) > ($11::text::smallint, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (priority_rank, id) > ($12::text::smallint, $13::uuid))
 ORDER BY priority_rank ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPriorityAscParams struct {
@@ -897,6 +916,7 @@ type TaskListPriorityAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -921,6 +941,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -982,17 +1003,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (priority_rank, id) < ($11::text::smallint, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (priority_rank, id) < ($12::text::smallint, $13::uuid))
 ORDER BY priority_rank DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListPriorityDescParams struct {
@@ -1000,6 +1022,7 @@ type TaskListPriorityDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1024,6 +1047,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1085,17 +1109,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (title_key, id) > ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (title_key, id) > ($12::text::text, $13::uuid))
 ORDER BY title_key ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListTitleAscParams struct {
@@ -1103,6 +1128,7 @@ type TaskListTitleAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1127,6 +1153,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1188,17 +1215,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (title_key, id) < ($11::text::text, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (title_key, id) < ($12::text::text, $13::uuid))
 ORDER BY title_key DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListTitleDescParams struct {
@@ -1206,6 +1234,7 @@ type TaskListTitleDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1230,6 +1259,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1291,17 +1321,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (updated_at, id) > ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (updated_at, id) > ($12::text::timestamptz, $13::uuid))
 ORDER BY updated_at ASC, id ASC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListUpdatedAscParams struct {
@@ -1309,6 +1340,7 @@ type TaskListUpdatedAscParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1333,6 +1365,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1394,17 +1427,18 @@ WHERE user_id = $1 AND deleted_at IS NULL
   AND ($4::text IS NULL
        OR strpos(lower(title), lower($4::text)) > 0
        OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::text[] IS NULL OR tags && $5::text[])
-  AND ($6::date IS NULL OR due_date <= $6::date)
-  AND ($7::date IS NULL OR due_date >= $7::date)
-  AND ($8::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $9::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $10::timestamp,
-                                      false)) = $8::bool)
-  AND ($11::text IS NULL
-       OR (updated_at, id) < ($11::text::timestamptz, $12::uuid))
+  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
+  AND ($6::text[] IS NULL OR tags && $6::text[])
+  AND ($7::date IS NULL OR due_date <= $7::date)
+  AND ($8::date IS NULL OR due_date >= $8::date)
+  AND ($9::bool IS NULL
+       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
+                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
+                                      false)) = $9::bool)
+  AND ($12::text IS NULL
+       OR (updated_at, id) < ($12::text::timestamptz, $13::uuid))
 ORDER BY updated_at DESC, id DESC
-LIMIT $13
+LIMIT $14
 `
 
 type TaskListUpdatedDescParams struct {
@@ -1412,6 +1446,7 @@ type TaskListUpdatedDescParams struct {
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1436,6 +1471,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
+		arg.Ids,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,

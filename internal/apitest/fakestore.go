@@ -706,17 +706,29 @@ func (s *FakeStore) TaskStats(_ context.Context, userID string, now time.Time) (
 	return st, nil
 }
 
-// TagList implements httpapi.Store.
-func (s *FakeStore) TagList(_ context.Context, userID string) ([]store.TagCount, error) {
+// TagList implements httpapi.Store: a page of 1..store.MaxTagPage tags after a position
+// store.TagPosition made.
+func (s *FakeStore) TagList(_ context.Context, userID string, p store.TagListParams) ([]store.TagCount, *store.Position, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.checkUser("TagList", userID) {
-		return nil, store.ErrInvalid
+	const op = "TagList"
+	if !s.checkUser(op, userID) {
+		return nil, nil, store.ErrInvalid
+	}
+	if p.Limit < 1 || p.Limit > store.MaxTagPage {
+		s.violation(op, "page size %d outside 1..%d", p.Limit, store.MaxTagPage)
+		return nil, nil, store.ErrInvalid
+	}
+	if p.After != nil && store.TagPosition(p.After.Key) != *p.After {
+		s.violation(op, "cursor position %+v is not a tag position", *p.After)
+		return nil, nil, store.ErrInvalid
 	}
 	counts := map[string]int64{}
 	for _, ft := range s.tasks[userID] {
 		for _, tag := range ft.task.Tags {
-			counts[tag]++
+			if p.After == nil || tag > p.After.Key {
+				counts[tag]++
+			}
 		}
 	}
 	out := make([]store.TagCount, 0, len(counts))
@@ -724,7 +736,12 @@ func (s *FakeStore) TagList(_ context.Context, userID string) ([]store.TagCount,
 		out = append(out, store.TagCount{Name: name, Count: n})
 	}
 	slices.SortFunc(out, func(a, b store.TagCount) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	if len(out) > p.Limit {
+		out = out[:p.Limit]
+		next := store.TagPosition(out[len(out)-1].Name)
+		return out, &next, nil
+	}
+	return out, nil, nil
 }
 
 // Ping implements httpapi.Store: the fake is always up.

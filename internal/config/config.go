@@ -28,6 +28,10 @@ type Config struct {
 	DBStatementTimeout time.Duration
 	// DBAcquireTimeout bounds how long a request waits for a pool connection before 503.
 	DBAcquireTimeout time.Duration
+	// DBMaxConnsPerUser caps the pool connections one user's requests hold at once; a request
+	// beyond it waits (DBAcquireTimeout at most), then gets 429. 0: the store's default
+	// (store.DefaultMaxConnsPerUser: a quarter of the pool, at least 2).
+	DBMaxConnsPerUser int32
 
 	// JWKSURL is where the issuer publishes its signing keys.
 	JWKSURL string
@@ -168,6 +172,13 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &Error{"DB_MAX_CONNS", "must be a whole number from 1 to 1000"}
 		}
 		c.DBMaxConns = int32(n)
+	}
+	if raw := strings.TrimSpace(getenv("DB_MAX_CONNS_PER_USER")); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 32)
+		if err != nil || n < 1 || n > int64(c.DBMaxConns) {
+			return c, &Error{"DB_MAX_CONNS_PER_USER", fmt.Sprintf("must be a whole number from 1 to DB_MAX_CONNS (%d)", c.DBMaxConns)}
+		}
+		c.DBMaxConnsPerUser = int32(n)
 	}
 	for _, d := range []struct {
 		name string

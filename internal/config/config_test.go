@@ -74,6 +74,18 @@ func TestLoad(t *testing.T) {
 				t.Errorf("got %v %v", c.DBStatementTimeout, c.DBMaxConns)
 			}
 		}},
+		{"PerUserShareDefault", with(), "", func(t *testing.T, c Config) {
+			if c.DBMaxConnsPerUser != 0 {
+				t.Errorf("DBMaxConnsPerUser = %d, want 0 (the store's default)", c.DBMaxConnsPerUser)
+			}
+		}},
+		{"PerUserShareSet", with("DB_MAX_CONNS", "20", "DB_MAX_CONNS_PER_USER", "20"), "", func(t *testing.T, c Config) {
+			if c.DBMaxConnsPerUser != 20 {
+				t.Errorf("DBMaxConnsPerUser = %d", c.DBMaxConnsPerUser)
+			}
+		}},
+		{"PerUserShareOverThePool", with("DB_MAX_CONNS", "8", "DB_MAX_CONNS_PER_USER", "9"), "DB_MAX_CONNS_PER_USER", nil},
+		{"PerUserShareZero", with("DB_MAX_CONNS_PER_USER", "0"), "DB_MAX_CONNS_PER_USER", nil},
 		{"MissingDatabase", map[string]string{"JWKS_URL": "https://x/jwks"}, "DATABASE_URL", nil},
 		{"MissingJWKS", map[string]string{"DATABASE_URL": "postgres://x/y"}, "JWKS_URL", nil},
 		{"BadJWKS", with("JWKS_URL", "file:///etc/passwd"), "JWKS_URL", nil},

@@ -34,9 +34,12 @@ func TestPoolExhaustion(t *testing.T) {
 	iss := authtest.NewIssuer(t)
 	// The plain build: the race detector's shadow memory would swamp what is measured.
 	api := startAPI(t, plain, db, iss, map[string]string{
-		"DB_MAX_CONNS":         fmt.Sprint(maxConns),
-		"DB_ACQUIRE_TIMEOUT":   acquireTimeout.String(),
-		"DB_STATEMENT_TIMEOUT": "30s", // the blocked statements wait for the test, not for a timeout
+		"DB_MAX_CONNS": fmt.Sprint(maxConns),
+		// One user holds the whole pool here, which her share would otherwise forbid (her
+		// second request: 429, see httpapi's TestOneUserCannotTakeThePool).
+		"DB_MAX_CONNS_PER_USER": fmt.Sprint(maxConns),
+		"DB_ACQUIRE_TIMEOUT":    acquireTimeout.String(),
+		"DB_STATEMENT_TIMEOUT":  "30s", // the blocked statements wait for the test, not for a timeout
 	})
 	ctx := t.Context()
 	c := newClient(30 * time.Second)

@@ -29,7 +29,7 @@ type Store interface {
 	TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (store.Task, error)
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
 	TaskStats(ctx context.Context, userID string, now time.Time) (store.Stats, error)
-	TagList(ctx context.Context, userID string) ([]store.TagCount, error)
+	TagList(ctx context.Context, userID string, p store.TagListParams) ([]store.TagCount, *store.Position, error)
 	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
 	TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error)
@@ -354,18 +354,44 @@ func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequest
 	}, nil
 }
 
-func (h *handlers) ListTags(ctx context.Context, _ api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {
+// tagsScope is the listing a tags cursor belongs to (task listings' scopes are their
+// queries, which always have a sort).
+const tagsScope = "/api/tags"
+
+func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := h.store.TagList(ctx, user)
+	p := store.TagListParams{Limit: store.MaxTagPage}
+	if req.Params.Limit != nil {
+		p.Limit = *req.Params.Limit
+	}
+	key, err := h.cursorKey.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(api.ListTags200JSONResponse, len(tags))
-	for i, t := range tags {
-		out[i] = api.TagCount{Name: t.Name, Count: t.Count}
+	scope := cursorScope{key: key, userID: user, query: tagsScope}
+	if req.Params.Cursor != nil {
+		// Tag names (at most 32 characters) always fit in a cursor whole: no key to look up.
+		from, err := decodeCursor(ctx, *req.Params.Cursor, scope, nil)
+		if err != nil {
+			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		}
+		p.After = from.after
 	}
-	return out, nil
+	tags, next, err := h.store.TagList(ctx, user, p)
+	if err != nil {
+		return nil, err
+	}
+	resp := api.ListTags200JSONResponse{Body: make([]api.TagCount, len(tags))}
+	for i, t := range tags {
+		resp.Body[i] = api.TagCount{Name: t.Name, Count: t.Count}
+	}
+	if next != nil {
+		q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "cursor": {encodeCursor(*next, seek{}, scope)}}
+		link := fmt.Sprintf(`<%s?%s>; rel="next"`, tagsScope, q.Encode())
+		resp.Headers.Link = &link
+	}
+	return resp, nil
 }

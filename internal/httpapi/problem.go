@@ -26,7 +26,13 @@ const (
 	typeUnavailable    = "urn:todo-api:problem:unavailable"
 	typeUnauthorized   = "urn:todo-api:problem:unauthorized"
 	typeSyncExpired    = "urn:todo-api:problem:sync-expired"
+	typeQuotaExceeded  = "urn:todo-api:problem:quota-exceeded"
+	typeTooBusy        = "urn:todo-api:problem:too-busy"
 )
+
+// tooBusyRetryAfter is what 429 too-busy answers tell clients to wait: the caller's own
+// earlier requests hold its connections, and most requests take milliseconds.
+const tooBusyRetryAfter = "1"
 
 // retryAfterSeconds is what 503 answers tell clients to wait.
 const retryAfterSeconds = "2"
@@ -146,6 +152,12 @@ func toProblem(err error) *problemError {
 		return &problemError{status: http.StatusGone, typ: typeSyncExpired, title: "Sync expired",
 			detail: fmt.Sprintf("Tasks deleted after updated_after may have been purged (tombstones are kept %d days): "+
 				"discard the local copy and sync again without updated_after.", int(store.TombstoneRetention.Hours()/24))}
+	case errors.Is(err, store.ErrQuotaExceeded):
+		return &problemError{status: http.StatusConflict, typ: typeQuotaExceeded, title: "Quota exceeded", detail: quotaDetail(err), cause: err}
+	case errors.Is(err, store.ErrTooBusy):
+		return &problemError{status: http.StatusTooManyRequests, typ: typeTooBusy, title: "Too busy",
+			detail:  "Too many of your requests are using the database at once; retry after Retry-After, with fewer requests in flight.",
+			headers: map[string]string{"Retry-After": tooBusyRetryAfter}, cause: err}
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, auth.ErrKeysUnavailable):
 		return unavailableProblem(err)
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
@@ -163,6 +175,19 @@ func toProblem(err error) *problemError {
 		return fromHTTPError(he)
 	}
 	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: err}
+}
+
+// quotaDetail says which quota a store.ErrQuotaExceeded is about, naming its limit.
+func quotaDetail(err error) string {
+	switch {
+	case errors.Is(err, store.ErrTaskQuota):
+		return fmt.Sprintf("A user may have at most %d live tasks: delete some first.", store.MaxLiveTasks)
+	case errors.Is(err, store.ErrTagQuota):
+		return fmt.Sprintf("A user's tasks may carry at most %d distinct tags: this change would add more. Use tags you have, or drop one from all its tasks first.", store.MaxTags)
+	case errors.Is(err, store.ErrIdempotencyKeyQuota):
+		return fmt.Sprintf("A user may hold at most %d Idempotency-Keys, each for 24 hours after its first use: retry when older keys have expired, or without a key.", store.MaxIdempotencyKeys)
+	}
+	return "The change would go beyond one of your quotas."
 }
 
 // fromHTTPError maps Echo's and the middleware's errors.

@@ -320,7 +320,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 	})
 	call("TagList")
 	t.Run("TagListHasOwnTagsOnly", func(t *testing.T) {
-		tags, err := s.TagList(t.Context(), intruder)
+		tags, _, err := s.TagList(t.Context(), intruder, TagListParams{})
 		if want := []TagCount{{"mine", 1}}; err != nil || !slices.Equal(tags, want) {
 			t.Fatalf("tags = %v, %v; want %v", tags, err, want)
 		}

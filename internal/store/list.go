@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -57,6 +58,7 @@ func adapt[P ~struct {
 	Completed *bool
 	Priority  *db.TaskPriority
 	Q         *string
+	Ids       []uuid.UUID
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -151,13 +153,21 @@ func (s *Store) TaskListKey(ctx context.Context, userID string, p ListParams, id
 
 // TaskList returns one page of userID's tasks and, when more follow, the position to
 // continue after. The order is total (ties broken by id), so pages never overlap or skip.
+// A search (ListParams.Q, see listing.find) takes one round trip more.
 func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Task, *Position, error) {
 	l, err := newListing(userID, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.queryListing(ctx, userID, l.read); err != nil {
-		return nil, nil, fmt.Errorf("list tasks: %w", err)
+	if l.search != "" {
+		if err := s.query(ctx, userID, l.find); err != nil {
+			return nil, nil, fmt.Errorf("list tasks: %w", err)
+		}
+	}
+	if !l.none() {
+		if err := s.queryListing(ctx, userID, l.read); err != nil {
+			return nil, nil, fmt.Errorf("list tasks: %w", err)
+		}
 	}
 	tasks, next := l.page()
 	return tasks, next, nil
@@ -172,19 +182,23 @@ func (s *Store) TaskListWithClock(ctx context.Context, userID string, p ListPara
 		return Clock{}, nil, nil, err
 	}
 	var c Clock
-	err = s.pipeline(ctx, userID,
-		step{run: func(ctx context.Context, q *db.Queries) error {
-			row, err := q.UserClockGet(ctx, userID)
-			if err != nil {
-				return err
-			}
-			c = Clock{Now: row.Now}
-			if row.Last != nil {
-				c.Last = *row.Last
-			}
-			return nil
-		}},
-		step{customPlan: true, run: l.read})
+	clock := step{run: func(ctx context.Context, q *db.Queries) error {
+		row, err := q.UserClockGet(ctx, userID)
+		if err != nil {
+			return err
+		}
+		c = Clock{Now: row.Now}
+		if row.Last != nil {
+			c.Last = *row.Last
+		}
+		return nil
+	}}
+	if l.search == "" {
+		err = s.pipeline(ctx, userID, clock, step{customPlan: true, run: l.read})
+	} else if err = s.pipeline(ctx, userID, clock, step{run: l.find}); err == nil && !l.none() {
+		// The ids after the clock, the page after the ids: still nothing newer than the clock.
+		err = s.queryListing(ctx, userID, l.read)
+	}
 	if err != nil {
 		return Clock{}, nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
@@ -192,11 +206,45 @@ func (s *Store) TaskListWithClock(ctx context.Context, userID string, p ListPara
 	return c, tasks, next, nil
 }
 
+// Search. A q with a run of at least searchRun letters or digits has trigrams, so the
+// trigram index (task_search_ids, db/migrations/0009_quotas_search.sql) finds the tasks that
+// contain it, reading only candidates, and the listing reads those by id. Row-level security
+// cannot turn q into an index condition on tasks itself (LIKE and strpos are not leakproof),
+// so without ids the listing filters every one of the user's rows, as it still does for a
+// shorter q (it has no trigram), bounded by MaxLiveTasks, the user's share of the pool and
+// the statement timeout.
+//
+// A q found in more than maxSearchIDs tasks is common among them: the listing then filters
+// by q as it walks its order, which finds a page of such matches after reading a few times
+// the page — where fetching every match by id, then sorting, would read them all.
+const (
+	searchRun    = 3
+	maxSearchIDs = 1000
+)
+
+// searchable reports whether q has a run of searchRun letters or digits, hence a trigram
+// the index can look up. (pg_trgm splits text into words of alphanumeric characters; a
+// pattern without a whole trigram would make it read every entry of the index.)
+func searchable(q string) bool {
+	run := 0
+	for _, r := range q {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			run = 0
+			continue
+		}
+		if run++; run >= searchRun {
+			return true
+		}
+	}
+	return false
+}
+
 // listing is one page request: its query, parameters and, once read, rows.
 type listing struct {
 	run    listFunc
 	params db.TaskListCreatedAscParams
 	limit  int
+	search string // q, for find to look up by the trigram index; "" when params.Q filters
 	tasks  []Task
 	key    string
 }
@@ -212,7 +260,6 @@ func newListing(userID string, p ListParams) (*listing, error) {
 	params := db.TaskListCreatedAscParams{
 		UserID:    userID,
 		Completed: p.Completed,
-		Q:         p.Q,
 		Tags:      p.Tags,
 		DueBefore: p.DueBefore,
 		DueAfter:  p.DueAfter,
@@ -230,7 +277,36 @@ func newListing(userID string, p ListParams) (*listing, error) {
 		params.AfterKey = &p.After.Key
 		params.AfterID = &p.After.ID
 	}
-	return &listing{run: o.list, params: params, limit: p.Limit}, nil
+	l := &listing{run: o.list, params: params, limit: p.Limit}
+	if p.Q != nil && searchable(*p.Q) {
+		l.search = *p.Q
+	} else {
+		l.params.Q = p.Q
+	}
+	return l, nil
+}
+
+// find looks the search up in the trigram index: the listing then reads the tasks found by
+// id, or, when there are more than maxSearchIDs, filters by q itself.
+func (l *listing) find(ctx context.Context, q *db.Queries) error {
+	ids, err := q.TaskSearchIDs(ctx, db.TaskSearchIDsParams{UserID: l.params.UserID, Q: l.search, MaxIds: maxSearchIDs + 1})
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if len(ids) > maxSearchIDs {
+		l.params.Q = &l.search
+		return nil
+	}
+	l.params.Ids = ids
+	if l.params.Ids == nil {
+		l.params.Ids = []uuid.UUID{} // none found: not "no filter"
+	}
+	return nil
+}
+
+// none reports whether find found no task, so that there is nothing to read.
+func (l *listing) none() bool {
+	return l.params.Ids != nil && len(l.params.Ids) == 0
 }
 
 // read runs the listing on q.

@@ -27,7 +27,7 @@ type step struct {
 // which each statement still reads its own snapshot (READ COMMITTED), later than the one
 // before.
 func (s *Store) pipeline(ctx context.Context, userID string, steps ...step) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return s.sendSteps(ctx, conn, "", userID, steps, "")
 	})
 }
@@ -39,7 +39,7 @@ func (s *Store) pipeline(ctx context.Context, userID string, steps ...step) erro
 // transaction is rolled back (should that fail too, the pool drops the connection, which it
 // does with any connection released inside a transaction).
 func (s *Store) txPipeline(ctx context.Context, userID string, first []step, then func() ([]step, error)) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
 		defer func() {
 			if conn.Conn().PgConn().TxStatus() != 'I' {
 				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)

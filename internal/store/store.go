@@ -46,23 +46,41 @@ var (
 
 // Options bound the store's use of the pool.
 type Options struct {
-	// AcquireTimeout bounds the wait for a pool connection.
+	// AcquireTimeout bounds the wait for a pool connection — for one of the caller's share,
+	// then for the pool's.
 	AcquireTimeout time.Duration
 	// StatementTimeout bounds each operation once it has a connection.
 	StatementTimeout time.Duration
+	// MaxConnsPerUser is the most pool connections one user's requests hold at once (see
+	// userShare); more wait, then fail with ErrTooBusy.
+	MaxConnsPerUser int
+}
+
+// DefaultMaxConnsPerUser is MaxConnsPerUser when the options leave it zero: a quarter of
+// the pool, so that three other users keep a share as large while one user's requests hold
+// theirs — but at least 2, so that a user's read is not stuck behind her own write waiting
+// for her clock row (her writes serialise there) — and 1 on a pool of fewer than 4, which
+// keeps the rest of it to others.
+func DefaultMaxConnsPerUser(poolSize int) int {
+	if poolSize < 4 {
+		return 1
+	}
+	return max(2, poolSize/4)
 }
 
 // Store runs the service's queries.
 type Store struct {
-	pool *pgxpool.Pool
-	opts Options
+	pool  *pgxpool.Pool
+	opts  Options
+	share *userShare
 	// skipUserSetting sends the statements without set_config(app.user_id): set by
 	// DetectRowSecurity for a role row-level security does not bind, where the setting would
 	// change nothing. (On a role it binds, every row would be hidden.)
 	skipUserSetting bool
 }
 
-// New returns a Store over pool. Zero options take 2 s to acquire and 5 s per operation.
+// New returns a Store over pool. Zero options take 2 s to acquire, 5 s per operation and
+// DefaultMaxConnsPerUser of the pool's connections per user.
 func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.AcquireTimeout <= 0 {
 		opts.AcquireTimeout = 2 * time.Second
@@ -70,7 +88,10 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.StatementTimeout <= 0 {
 		opts.StatementTimeout = 5 * time.Second
 	}
-	return &Store{pool: pool, opts: opts}
+	if opts.MaxConnsPerUser <= 0 {
+		opts.MaxConnsPerUser = DefaultMaxConnsPerUser(int(pool.Config().MaxConns))
+	}
+	return &Store{pool: pool, opts: opts, share: newUserShare(opts.MaxConnsPerUser)}
 }
 
 // DetectRowSecurity asks PostgreSQL whether row-level security binds the pool's role
@@ -81,7 +102,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 // store is used, not while.
 func (s *Store) DetectRowSecurity(ctx context.Context) (bool, error) {
 	var active bool
-	err := s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	err := s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return conn.QueryRow(ctx, "SELECT row_security_active('tasks')").Scan(&active)
 	})
 	if err != nil {
@@ -95,7 +116,7 @@ func (s *Store) DetectRowSecurity(ctx context.Context) (bool, error) {
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return conn.Ping(ctx)
 	})
 }
@@ -110,7 +131,7 @@ const cursorKeySQL = "SELECT key FROM cursor_keys WHERE id = 1"
 // migration), the same for every replica of the service.
 func (s *Store) CursorKey(ctx context.Context) ([]byte, error) {
 	var key []byte
-	err := s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	err := s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		err := conn.QueryRow(ctx, cursorKeySQL).Scan(&key)
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && len(key) < 32 {
 			// Not a caller's missing row (that would read as a 404): the schema is broken.
@@ -124,16 +145,46 @@ func (s *Store) CursorKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
-// withConn runs fn on one pooled connection: the wait for it is bounded by AcquireTimeout
-// (then ErrUnavailable), the work by StatementTimeout.
-func (s *Store) withConn(ctx context.Context, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
+// withConn runs fn on one pooled connection on behalf of userID. It first takes one of the
+// user's MaxConnsPerUser places (see userShare), then a connection; the two waits together
+// are bounded by AcquireTimeout. A request that found the user's places all taken by
+// requests holding connections is ErrTooBusy; one that waited on the pool, or on the user's
+// own requests waiting on the pool, is ErrUnavailable. The work is bounded by
+// StatementTimeout.
+func (s *Store) withConn(ctx context.Context, userID string, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
 	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
+	defer cancel()
+	grant, err := s.share.acquire(actx, userID)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return ctx.Err() // the caller went away
+	case s.share.full(userID):
+		return fmt.Errorf("%w (%d)", ErrTooBusy, s.opts.MaxConnsPerUser)
+	default:
+		return fmt.Errorf("%w: acquire connection: the user's requests are waiting for the pool: %w", ErrUnavailable, err)
+	}
+	defer grant.release()
+	return s.onConn(ctx, actx, grant.connect, fn)
+}
+
+// withServiceConn runs fn on one pooled connection for the service itself (no user, so no
+// user's share): health checks and start-up reads.
+func (s *Store) withServiceConn(ctx context.Context, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
+	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
+	defer cancel()
+	return s.onConn(ctx, actx, func() {}, fn)
+}
+
+// onConn acquires a connection within actx's deadline (else ErrUnavailable), calls
+// connected, and runs fn on it, bounded by StatementTimeout.
+func (s *Store) onConn(ctx, actx context.Context, connected func(), fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
 	conn, err := s.pool.Acquire(actx)
-	cancel()
 	if err != nil {
 		return Translate(fmt.Errorf("acquire connection: %w", err))
 	}
 	defer conn.Release()
+	connected()
 	sctx, cancel := context.WithTimeout(ctx, s.opts.StatementTimeout)
 	defer cancel()
 	return Translate(fn(sctx, conn))
@@ -147,7 +198,7 @@ func (s *Store) withTx(ctx context.Context, userID string, fn func(ctx context.C
 
 // withTxOptions is withTx with the transaction's isolation level and access mode.
 func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOptions, customPlan bool, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
 			return fn(ctx, s.scoped(tx, userID, true, customPlan))
 		})
@@ -157,7 +208,7 @@ func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOpt
 // query runs fn with the queries bound to one pooled connection on behalf of userID: each
 // statement runs in its own implicit transaction with app.user_id set to userID.
 func (s *Store) query(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return fn(ctx, s.scoped(conn, userID, false, false))
 	})
 }
@@ -165,7 +216,7 @@ func (s *Store) query(ctx context.Context, userID string, fn func(ctx context.Co
 // queryListing is query for listing statements, which are planned with their values (see
 // setUserCustomPlanSQL).
 func (s *Store) queryListing(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return fn(ctx, s.scoped(conn, userID, false, true))
 	})
 }
@@ -176,7 +227,7 @@ func Translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable, ErrGone} {
+	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable, ErrGone, ErrQuotaExceeded, ErrTooBusy} {
 		if errors.Is(err, sentinel) {
 			return err
 		}
@@ -191,6 +242,8 @@ func Translate(err error) error {
 			return fmt.Errorf("%w: %w", ErrDueTimeWithoutDate, err)
 		case pgErr.ConstraintName == "tasks_repeat_needs_date":
 			return fmt.Errorf("%w: %w", ErrRepeatWithoutDate, err)
+		case quotaConstraints[pgErr.ConstraintName] != nil:
+			return fmt.Errorf("%w: %w", quotaConstraints[pgErr.ConstraintName], err)
 		case pgErr.Code[:2] == "23" || pgErr.Code[:2] == "22": // integrity constraint, data exception
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		case pgErr.Code[:2] == "08", // connection exception

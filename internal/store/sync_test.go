@@ -86,7 +86,7 @@ func TestTaskDeleteIsSoft(t *testing.T) {
 		if st, err := s.TaskStats(ctx, user, time.Now()); err != nil || st != (Stats{Total: 1, Pending: 1}) {
 			t.Errorf("stats %+v, %v", st, err)
 		}
-		if tags, err := s.TagList(ctx, user); err != nil || !slices.Equal(tags, []TagCount{{"kept", 1}}) {
+		if tags, _, err := s.TagList(ctx, user, TagListParams{}); err != nil || !slices.Equal(tags, []TagCount{{"kept", 1}}) {
 			t.Errorf("tags %v, %v", tags, err)
 		}
 	})

@@ -94,12 +94,6 @@ type Stats struct {
 	Total, Completed, Pending, Overdue int64
 }
 
-// TagCount is one tag with the number of tasks that carry it.
-type TagCount struct {
-	Name  string
-	Count int64
-}
-
 func fromRow(r *db.Task) Task {
 	t := Task{
 		ID:          r.ID,
@@ -302,6 +296,9 @@ func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key s
 		if err := q.IdempotencyPurgeExpired(ctx, userID); err != nil {
 			return fmt.Errorf("purge idempotency keys: %w", err)
 		}
+		if err := holdsKeyQuota(ctx, q, userID); err != nil {
+			return err
+		}
 		if err := fn(ctx, q); err != nil {
 			return err
 		}
@@ -316,6 +313,24 @@ func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key s
 		return nil
 	})
 	return replayed, err
+}
+
+// holdsKeyQuota checks, once a new key is claimed and the expired ones purged, that userID
+// holds no more than MaxIdempotencyKeys: else ErrIdempotencyKeyQuota, and the caller's
+// transaction rolls the claim back. It takes the user's clock first — which the write under
+// the key takes next anyway — so that concurrent claims of the user count one after another.
+func holdsKeyQuota(ctx context.Context, q *db.Queries, userID string) error {
+	if _, err := q.UserClockTick(ctx, userID); err != nil {
+		return fmt.Errorf("take clock: %w", err)
+	}
+	held, err := q.IdempotencyCount(ctx, db.IdempotencyCountParams{UserID: userID, RowLimit: MaxIdempotencyKeys + 1})
+	if err != nil {
+		return fmt.Errorf("count idempotency keys: %w", err)
+	}
+	if held > MaxIdempotencyKeys {
+		return ErrIdempotencyKeyQuota
+	}
+	return nil
 }
 
 func isNotFound(err error) bool {
@@ -450,23 +465,6 @@ func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (St
 func wallClock(now time.Time) (today, wall time.Time) {
 	wall = time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), time.UTC)
 	return wall.Truncate(24 * time.Hour), wall
-}
-
-// TagList returns userID's tags with their task counts, by name.
-func (s *Store) TagList(ctx context.Context, userID string) ([]TagCount, error) {
-	var tags []TagCount
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		rows, err := q.TagList(ctx, userID)
-		tags = make([]TagCount, 0, len(rows))
-		for _, r := range rows {
-			tags = append(tags, TagCount{Name: r.Name, Count: r.Count})
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list tags: %w", err)
-	}
-	return tags, nil
 }
 
 func orNone(r string) string {

@@ -90,7 +90,8 @@ export class TodoApi extends HeyApiClient {
      *
      * With an `Idempotency-Key`, the same caller sending the same key and the same body within
      * 24 hours gets the original `201` response back and no second task is created, also when
-     * the requests race. The same key with a different body is `422`.
+     * the requests race. The same key with a different body is `422`. A caller at the task,
+     * tag or key quota gets `409` (see the API description).
      *
      */
     public createTask<ThrowOnError extends boolean = true>(options: Options<CreateTaskData, ThrowOnError>) {
@@ -129,7 +130,9 @@ export class TodoApi extends HeyApiClient {
      * `remove_tags` and refused with the other actions (`422` naming `/tags`).
      *
      * Every task that changes gets a new version and the same `updated_at`; the change feed
-     * reports them together. A request that fails (`4xx`, `5xx`) changes nothing. With an
+     * reports them together. A request that fails (`4xx`, `5xx`) changes nothing — `409` when
+     * `restore`, `add_tags` or the next occurrences of `complete` would take the caller over
+     * the task or tag quota. With an
      * `Idempotency-Key` (its own namespace: the same key on `POST /api/tasks` is another
      * key), the same caller sending the same key and the same body within 24 hours gets the
      * original `200` response back and nothing is applied twice; the same key with a
@@ -210,7 +213,12 @@ export class TodoApi extends HeyApiClient {
     /**
      * List the caller's tags
      *
-     * Every tag on the caller's tasks with the number of tasks carrying it, sorted by name.
+     * The tags on the caller's live tasks with the number of tasks carrying each, sorted by
+     * name (byte order). At most `limit` per response (default and maximum 500, the tag
+     * quota, so a caller within the quota gets every tag in one response); when more exist
+     * the response has a `Link: <…>; rel="next"` header whose URL carries an opaque `cursor`
+     * for the next page, as on `GET /api/tasks` (anything else is `400`).
+     *
      */
     public listTags<ThrowOnError extends boolean = true>(options?: Options<ListTagsData, ThrowOnError>) {
         return (options?.client ?? this.client).get<ListTagsResponses, ListTagsErrors, ThrowOnError>({ url: '/api/tags', ...options });
@@ -289,6 +297,7 @@ export class TodoApi extends HeyApiClient {
      * `Task` again. Restoring a task that is not deleted changes nothing and answers `200`
      * with the task as it is, so a retry is harmless. A task deleted 30 or more days ago is
      * purged: `404`, as for a task that never existed or belongs to someone else. No body.
+     * `409` when the task (or a tag only it carries) would take the caller over a quota.
      *
      */
     public restoreTask<ThrowOnError extends boolean = true>(options: Options<RestoreTaskData, ThrowOnError>) {

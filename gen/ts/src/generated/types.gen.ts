@@ -399,7 +399,10 @@ export type ListTasksErrors = {
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -442,6 +445,14 @@ export type CreateTaskErrors = {
      */
     401: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -454,7 +465,10 @@ export type CreateTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -497,6 +511,14 @@ export type BulkTasksErrors = {
      */
     401: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -509,7 +531,10 @@ export type BulkTasksErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -577,7 +602,10 @@ export type ListTaskChangesErrors = {
      */
     410: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -630,7 +658,10 @@ export type GetTaskStatsErrors = {
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -653,17 +684,33 @@ export type GetTaskStatsResponse = GetTaskStatsResponses[keyof GetTaskStatsRespo
 export type ListTagsData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Opaque position from the `Link` header of the previous page.
+         */
+        cursor?: string;
+    };
     url: '/api/tags';
 };
 
 export type ListTagsErrors = {
     /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -676,7 +723,7 @@ export type ListTagsError = ListTagsErrors[keyof ListTagsErrors];
 
 export type ListTagsResponses = {
     /**
-     * The tags.
+     * One page of tags.
      */
     200: Array<TagCount>;
 };
@@ -719,7 +766,10 @@ export type DeleteTaskErrors = {
      */
     412: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -771,7 +821,10 @@ export type GetTaskErrors = {
      */
     404: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -823,6 +876,14 @@ export type UpdateTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * `If-Match` does not match the task's current ETag.
      */
     412: Problem;
@@ -839,7 +900,10 @@ export type UpdateTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -891,6 +955,14 @@ export type ReplaceTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * `If-Match` does not match the task's current ETag.
      */
     412: Problem;
@@ -907,7 +979,10 @@ export type ReplaceTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -953,7 +1028,18 @@ export type RestoreTaskErrors = {
      */
     404: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -1011,7 +1097,10 @@ export type MoveTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
@@ -1057,6 +1146,14 @@ export type CompleteTaskErrors = {
      */
     404: Problem;
     /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
      * The body is over 64 KiB.
      */
     413: Problem;
@@ -1069,7 +1166,10 @@ export type CompleteTaskErrors = {
      */
     422: Problem;
     /**
-     * The caller's rate limit is exhausted.
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
      */
     429: Problem;
     /**
