@@ -47,7 +47,10 @@ type Options struct {
 	RateLimitPerUser float64
 	// CORSAllowedOrigins as in httpapi.Options.
 	CORSAllowedOrigins []string
-	// StoreOptions bound the store's use of the pool.
+	// StoreOptions bound the store's use of the pool. A zero AcquireTimeout is 30 s here, not
+	// the store's 2 s: on a busy test machine a burst of one user's requests (serialised on
+	// that user's clock) can wait longer than that for its share, and the tests that pin the
+	// bound set it themselves.
 	StoreOptions store.Options
 	// Logger receives the service's logs (default: discarded unless -v).
 	Logger *slog.Logger
@@ -74,6 +77,9 @@ func New(t testing.TB, opts ...Options) *Env {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if o.StoreOptions.AcquireTimeout == 0 {
+		o.StoreOptions.AcquireTimeout = 30 * time.Second
 	}
 	h, err := httpapi.New(httpapi.Options{
 		Store:              store.New(pool, o.StoreOptions),

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/todo-api/todo-api/internal/apitest"
+	"github.com/todo-api/todo-api/internal/store"
 )
 
 const typeTooBusy = "urn:todo-api:problem:too-busy"
@@ -21,7 +22,9 @@ const typeTooBusy = "urn:todo-api:problem:too-busy"
 // instead of queueing for the pool — never 503, which says the database is down.
 func TestOneUserCannotTakeThePool(t *testing.T) {
 	t.Parallel()
-	f := setup(t)
+	// The store's own bound (apitest's default is longer), so A's requests beyond her share
+	// are turned away within seconds.
+	f := setup(t, apitest.Options{StoreOptions: store.Options{AcquireTimeout: 2 * time.Second}})
 	poolSize := int(f.Pool.Config().MaxConns)
 	f.createA(t, map[string]any{"title": "gives A her clock row"})
 

@@ -156,8 +156,8 @@ func jwtAttacks(t *testing.T, iss *authtest.Issuer, atk *attacker, victim, valid
 		{name: "UnknownCriticalHeader", authz: bearer(hostile(map[string]any{"alg": "EdDSA", "kid": authtest.KIDEd25519, "crit": []string{"x-must-understand"}, "x-must-understand": true}, claims(nil), ed1))},
 		// Claims.
 		{name: "Expired", authz: bearer(tok(authtest.WithExpiry(now.Add(-2 * time.Minute))))},
-		{name: "NotBeforeInTheFuture", authz: bearer(tok(authtest.WithNotBefore(now.Add(2 * time.Minute))))},
-		{name: "IssuedInTheFuture", authz: bearer(tok(authtest.WithClaim("iat", now.Add(2*time.Minute).Unix()), authtest.WithExpiry(now.Add(time.Hour))))},
+		{name: "NotBeforeInTheFuture", authz: bearer(tok(authtest.WithNotBefore(now.Add(time.Hour)), authtest.WithExpiry(now.Add(2*time.Hour))))},
+		{name: "IssuedInTheFuture", authz: bearer(tok(authtest.WithClaim("iat", now.Add(time.Hour).Unix()), authtest.WithExpiry(now.Add(2*time.Hour))))},
 		{name: "WrongIssuer", authz: bearer(tok(authtest.WithIssuer("https://evil.example")))},
 		{name: "IssuerWithTrailingSlash", authz: bearer(tok(authtest.WithIssuer(iss.IssuerName() + "/")))},
 		{name: "MissingIssuer", authz: bearer(tok(authtest.WithoutClaim("iss")))},
