@@ -1,5 +1,6 @@
 // Package config reads the service's settings from the environment once, at start, and
-// validates them. Nothing else in the service reads its settings from the environment: the
+// validates them. Nothing else in the service reads its settings from the environment (but
+// PG_BINDIR, where internal/pgcluster finds PostgreSQL's binaries for dev and the tests): the
 // Config is passed down explicitly.
 //
 // Every variable is one field (field.go): its name and the parser that sets it, shared by

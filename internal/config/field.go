@@ -54,7 +54,7 @@ var (
 	betterAuthURL = field{
 		name: "BETTER_AUTH_URL",
 		set: func(c *Config, raw string) error {
-			if _, err := Origin(raw); err != nil {
+			if _, err := originOf(raw); err != nil {
 				return err
 			}
 			c.BetterAuthURL = raw
@@ -158,7 +158,7 @@ var (
 
 	logLevel = field{
 		name: "LOG_LEVEL",
-		set:  func(c *Config, raw string) (err error) { c.LogLevel, err = ParseLevel(raw); return err },
+		set:  func(c *Config, raw string) (err error) { c.LogLevel, err = parseLevel(raw); return err },
 	}
 	logFormat = field{
 		name: "LOG_FORMAT",
@@ -177,7 +177,7 @@ func betterAuthOrigin(c *Config) string {
 	if c.BetterAuthURL == "" {
 		return ""
 	}
-	origin, _ := Origin(c.BetterAuthURL) // checked when BETTER_AUTH_URL was read
+	origin, _ := originOf(c.BetterAuthURL) // checked when BETTER_AUTH_URL was read
 	return origin
 }
 

@@ -63,7 +63,7 @@ func parseOrigins(raw string) ([]string, error) {
 		if o = strings.TrimSpace(o); o == "" {
 			continue
 		}
-		origin, err := Origin(o)
+		origin, err := originOf(o)
 		if err != nil || origin != strings.TrimRight(o, "/") {
 			return nil, fmt.Errorf("%q is not an origin (scheme://host[:port])", o)
 		}
@@ -99,8 +99,8 @@ func parseDuration(raw string) (time.Duration, error) {
 	return d, nil
 }
 
-// Origin returns scheme://host[:port] of an http(s) URL: what Better Auth puts in iss and aud.
-func Origin(raw string) (string, error) {
+// originOf returns scheme://host[:port] of an http(s) URL: what Better Auth puts in iss and aud.
+func originOf(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", errors.New("must be an http(s) URL such as https://app.example.com")
@@ -108,8 +108,8 @@ func Origin(raw string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// ParseLevel reads debug, info, warn or error.
-func ParseLevel(s string) (slog.Level, error) {
+// parseLevel reads debug, info, warn or error.
+func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(strings.TrimSpace(s))); err != nil {
 		return 0, errors.New("must be debug, info, warn or error")
