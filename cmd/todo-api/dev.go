@@ -29,7 +29,6 @@ import (
 // Development defaults: where `dev` keeps its state, what it serves on, whom it trusts.
 const (
 	defaultDataDir    = ".data"
-	defaultDevListen  = "127.0.0.1:8080"
 	devDatabase       = "todo"
 	devIssuer         = "todo-api-dev" // iss and aud of development tokens
 	devKeyFile        = "dev-issuer.jwk"
@@ -55,15 +54,6 @@ func setupErrorf(cause error, format string, args ...any) error {
 	return &setupError{msg: fmt.Sprintf(format, args...), cause: cause}
 }
 
-// devSettings are the few environment settings `dev` honours; everything else is built in.
-type devSettings struct {
-	listen    string
-	rate      float64
-	cors      []string
-	logLevel  slog.Level
-	logFormat string
-}
-
 // runDev is `todo-api dev`: a local PostgreSQL cluster from the machine's binaries, the
 // schema migrated, a development issuer whose tokens the server trusts, and the service on
 // a loopback address. It stops the cluster it started when ctx ends (SIGINT, SIGTERM) or on
@@ -72,7 +62,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	flags := flag.NewFlagSet("dev", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	dataDir := flags.String("data-dir", defaultDataDir, "directory for the PostgreSQL cluster and the development key")
-	listen := flags.String("listen", "", "loopback host:port to serve on (default $LISTEN_ADDR or "+defaultDevListen+")")
+	listen := flags.String("listen", "", "loopback host:port to serve on (default $LISTEN_ADDR or "+config.DefaultDevListenAddr+")")
 	if err := flags.Parse(args); err != nil {
 		return &usageError{"dev: " + err.Error()}
 	}
@@ -81,11 +71,11 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	fmt.Fprintln(stdout, "todo-api dev: FOR DEVELOPMENT ONLY: its own PostgreSQL, a development token issuer, loopback only. In production run `todo-api serve`.")
 
-	set, err := readDevSettings(getenv, *listen)
+	cfg, err := config.LoadDev(getenv, *listen)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stderr, set.logLevel, set.logFormat)
+	logger := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
 	defer stop()
 
@@ -99,12 +89,12 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer unlock()
 
-	ln, err := net.Listen("tcp", set.listen)
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return setupErrorf(err, "%s is already in use (another todo-api?): stop what uses it, or pick another port with LISTEN_ADDR=127.0.0.1:8081", set.listen)
+			return setupErrorf(err, "%s is already in use (another todo-api?): stop what uses it, or pick another port with LISTEN_ADDR=127.0.0.1:8081", cfg.ListenAddr)
 		}
-		return setupErrorf(err, "cannot listen on %s: %v", set.listen, err)
+		return setupErrorf(err, "cannot listen on %s: %v", cfg.ListenAddr, err)
 	}
 	defer ln.Close() // serveWith closes it too; a second Close is harmless
 
@@ -147,20 +137,10 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return fmt.Errorf("encode dev jwks: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
-	cfg := config.Config{
-		DatabaseURL:        dsn,
-		DBMaxConns:         config.DefaultDBMaxConns,
-		DBStatementTimeout: config.DefaultDBStatementTimeout,
-		DBAcquireTimeout:   config.DefaultDBAcquireTimeout,
-		JWKSURL:            base + devJWKSPath,
-		JWTIssuer:          devIssuer,
-		JWTAudience:        devIssuer,
-		ListenAddr:         ln.Addr().String(),
-		CORSAllowedOrigins: set.cors,
-		RateLimitPerUser:   set.rate,
-		LogLevel:           set.logLevel,
-		LogFormat:          set.logFormat,
-	}
+	cfg.DatabaseURL = dsn
+	cfg.JWKSURL = base + devJWKSPath
+	cfg.JWTIssuer, cfg.JWTAudience = devIssuer, devIssuer
+	cfg.ListenAddr = ln.Addr().String()
 	// The verifier holds the key set in memory: fetching our own JWKS over HTTP before the
 	// listener serves would deadlock the start (library-notes §2).
 	verifier := auth.NewStatic(issuer.PublicSet(), devIssuer, devIssuer)
@@ -170,70 +150,6 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 			printReady(stdout, base, token, *dataDir, dsn)
 		},
 	})
-}
-
-// readDevSettings reads what `dev` takes from the environment; flagListen, when set, wins
-// over LISTEN_ADDR. Bad values are *config.Error naming the variable (exit status 2).
-func readDevSettings(getenv func(string) string, flagListen string) (devSettings, error) {
-	s := devSettings{rate: config.DefaultRateLimitPerUser, logFormat: "text"}
-	s.listen, _ = firstNonEmpty(flagListen, getenv("LISTEN_ADDR"), defaultDevListen)
-	if err := checkLoopback(s.listen); err != nil {
-		return s, &config.Error{Var: "LISTEN_ADDR", Msg: err.Error()}
-	}
-	if raw := strings.TrimSpace(getenv("RATE_LIMIT_PER_USER")); raw != "" {
-		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil || f < 0 || f != f || f > 1e6 {
-			return s, &config.Error{Var: "RATE_LIMIT_PER_USER", Msg: "must be a number of requests per second, 0 to turn it off"}
-		}
-		s.rate = f
-	}
-	for o := range strings.SplitSeq(getenv("CORS_ALLOWED_ORIGINS"), ",") {
-		if o = strings.TrimSpace(o); o == "" {
-			continue
-		}
-		origin, err := config.Origin(o)
-		if err != nil || origin != strings.TrimRight(o, "/") {
-			return s, &config.Error{Var: "CORS_ALLOWED_ORIGINS", Msg: fmt.Sprintf("%q is not an origin (scheme://host[:port])", o)}
-		}
-		s.cors = append(s.cors, origin)
-	}
-	level, _ := firstNonEmpty(getenv("LOG_LEVEL"), "info")
-	lvl, err := config.ParseLevel(level)
-	if err != nil {
-		return s, &config.Error{Var: "LOG_LEVEL", Msg: err.Error()}
-	}
-	s.logLevel = lvl
-	if f, set := firstNonEmpty(getenv("LOG_FORMAT")); set {
-		s.logFormat = strings.ToLower(f)
-	}
-	if s.logFormat != "json" && s.logFormat != "text" {
-		return s, &config.Error{Var: "LOG_FORMAT", Msg: "must be json or text"}
-	}
-	return s, nil
-}
-
-// firstNonEmpty returns the first value that is not blank, trimmed, and whether there was one.
-func firstNonEmpty(vals ...string) (string, bool) {
-	for _, v := range vals {
-		if v = strings.TrimSpace(v); v != "" {
-			return v, true
-		}
-	}
-	return "", false
-}
-
-// checkLoopback accepts host:port only when host is localhost or a loopback IP: `dev`
-// trusts a key anyone with the data directory can use, so it must not be reachable from
-// the network.
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("must be host:port on loopback, e.g. %s (got %q)", defaultDevListen, addr)
-	}
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return nil
-	}
-	return fmt.Errorf("todo-api dev serves on loopback only: use 127.0.0.1:PORT or localhost:PORT, not %q", addr)
 }
 
 // lockDataDir takes an exclusive lock on dataDir/dev.lock, so that a second `dev` on the same

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -112,7 +113,9 @@ func TestConfigErrorsExitTwoNamingTheVariable(t *testing.T) {
 		{"ServeBadRateLimit", with("RATE_LIMIT_PER_USER", "fast"), []string{"serve"}, "RATE_LIMIT_PER_USER"},
 		{"ServeBadListenAddr", with("LISTEN_ADDR", "8080"), []string{"serve"}, "LISTEN_ADDR"},
 		{"ServeBadLogFormat", with("LOG_FORMAT", "xml"), []string{"serve"}, "LOG_FORMAT"},
+		{"ServeUnparsableDatabaseURL", with("DATABASE_URL", "postgres://u@127.0.0.1:notaport/db"), []string{"serve"}, "DATABASE_URL"},
 		{"MigrateWithoutDatabaseURL", nil, []string{"migrate", "status"}, "DATABASE_URL"},
+		{"MigrateBadDirectURL", map[string]string{"DATABASE_DIRECT_URL": "direct.example.com"}, []string{"migrate", "status"}, "DATABASE_DIRECT_URL"},
 		{"DevOnAllInterfaces", map[string]string{"LISTEN_ADDR": ":8080"}, []string{"dev", "--data-dir", dataDirPlaceholder}, "LISTEN_ADDR"},
 		{"DevOnAPublicAddress", map[string]string{"LISTEN_ADDR": "192.0.2.1:8080"}, []string{"dev", "--data-dir", dataDirPlaceholder}, "LISTEN_ADDR"},
 		{"DevBadRateLimit", map[string]string{"RATE_LIMIT_PER_USER": "-1"}, []string{"dev", "--data-dir", dataDirPlaceholder}, "RATE_LIMIT_PER_USER"},
@@ -143,6 +146,37 @@ func TestConfigErrorsExitTwoNamingTheVariable(t *testing.T) {
 			t.Fatalf("data dir created: %v", err)
 		}
 	})
+}
+
+// TestSameMistakeSameMessage: serve and dev read the settings they share through the same
+// parsers, so the same bad value stops both with the same line.
+func TestSameMistakeSameMessage(t *testing.T) {
+	t.Parallel()
+	serveEnv := map[string]string{"DATABASE_URL": "postgres://u@127.0.0.1:1/db", "JWKS_URL": "http://127.0.0.1:1/jwks"}
+	tests := []struct{ name, value string }{
+		{"LISTEN_ADDR", "8080"},
+		{"RATE_LIMIT_PER_USER", "fast"},
+		{"RATE_LIMIT_PER_USER", "-1"},
+		{"CORS_ALLOWED_ORIGINS", "http://localhost:3000, https://app.example.com/path"},
+		{"LOG_LEVEL", "loud"},
+		{"LOG_FORMAT", "XML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			t.Parallel()
+			env := maps.Clone(serveEnv)
+			env[tt.name] = tt.value
+			serveCode, _, serveErr := runInProcess(t, env, "serve")
+			// Should the check fail to stop it, dev must not start in the package directory.
+			devCode, _, devErr := runInProcess(t, map[string]string{tt.name: tt.value}, "dev", "--data-dir", filepath.Join(t.TempDir(), "data"))
+			if serveCode != 2 || devCode != 2 {
+				t.Fatalf("exit serve %d, dev %d, want 2 and 2; stderr:\n%s%s", serveCode, devCode, serveErr, devErr)
+			}
+			if serveErr != devErr || !strings.HasPrefix(serveErr, "todo-api: "+tt.name+": ") {
+				t.Fatalf("serve says %q\ndev   says %q\nwant the same line naming %s", serveErr, devErr, tt.name)
+			}
+		})
+	}
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {

@@ -5,23 +5,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/todo-api/todo-api/internal/config"
 	"github.com/todo-api/todo-api/internal/migrate"
 )
 
+// runMigrate is `todo-api migrate up|down|status`, over DATABASE_DIRECT_URL when set.
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) != 1 {
 		return &usageError{"migrate needs one of: up, down, status"}
 	}
-	dsn := strings.TrimSpace(getenv("DATABASE_DIRECT_URL"))
-	if dsn == "" {
-		dsn = strings.TrimSpace(getenv("DATABASE_URL"))
+	cfg, err := config.LoadMigrate(getenv)
+	if err != nil {
+		return err
 	}
-	if dsn == "" {
-		return &config.Error{Var: "DATABASE_URL", Msg: "is required (a PostgreSQL connection string)"}
-	}
+	dsn := cfg.MigrationURL()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	switch args[0] {
 	case "up":

@@ -27,6 +27,8 @@ import (
 // shutdownGrace bounds how long in-flight requests may take after SIGTERM.
 const shutdownGrace = 15 * time.Second
 
+// runServe is `todo-api serve`: the configuration from the environment, migrations unless
+// --no-migrate, then the service until ctx ends.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -42,11 +44,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	tuneGC(cfg, logger)
 
 	if !*noMigrate {
-		dsn := cfg.DatabaseURL
-		if cfg.DatabaseDirectURL != "" {
-			dsn = cfg.DatabaseDirectURL
-		}
-		if err := migrate.Up(ctx, dsn, logger); err != nil {
+		if err := migrate.Up(ctx, cfg.MigrationURL(), logger); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
