@@ -32,13 +32,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center px-4 py-10">
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">{signUp ? "Create your account" : "Sign in"}</h1>
-      <p className="mb-6 text-sm text-zinc-600">
+      <p className="mb-6 text-sm text-muted">
         {signUp ? "Already have an account? " : "New here? "}
-        <Link className="font-medium text-indigo-700 underline-offset-2 hover:underline" href={signUp ? "/sign-in" : "/sign-up"}>
+        <Link className="font-medium text-link underline underline-offset-2 hover:no-underline" href={signUp ? "/sign-in" : "/sign-up"}>
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>
-      <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm" noValidate={false}>
+      <form onSubmit={onSubmit} className="card space-y-4 p-6" noValidate={false}>
         {signUp && (
           <div>
             <label className="label" htmlFor="name">Name</label>
@@ -61,10 +61,10 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
             required
             aria-describedby={signUp ? "password-hint" : undefined}
           />
-          {signUp && <p id="password-hint" className="mt-1 text-xs text-zinc-500">At least 8 characters.</p>}
+          {signUp && <p id="password-hint" className="hint">At least 8 characters.</p>}
         </div>
         {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
             {error}
           </p>
         )}
