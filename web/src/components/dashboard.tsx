@@ -222,9 +222,8 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     }
   }, [api, report]);
   useEffect(() => {
-    void refreshStats();
     void refreshTags();
-  }, [refreshStats, refreshTags]);
+  }, [refreshTags]);
   // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
   useEffect(() => {
     const again = () => {
@@ -237,6 +236,7 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       document.removeEventListener("visibilitychange", again);
     };
   }, [refreshStats]);
+  // The first counts once the local date is known, and again on a new day.
   useEffect(() => {
     if (now.date) void refreshStats();
   }, [now.date, refreshStats]);
@@ -364,6 +364,7 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     const before = find(latest.current.sections, task.id);
     const completed = !task.completed;
     const changed = { ...task, completed, completed_at: completed ? new Date().toISOString() : null };
+    keepFocusNear(task.id);
     setSections((s) => place(s, changed, where(changed)));
     try {
       // Always the explicit state: a retried toggle without a body would flip it back.
@@ -418,15 +419,8 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   async function remove(task: Task) {
     const spot = find(latest.current.sections, task.id);
     if (!spot) return;
-    // Keep the keyboard user in the list: focus the neighbour, or the quick-add field.
-    const rows = visibleRows();
-    const i = rows.findIndex((r) => r.dataset.taskId === task.id);
-    const neighbour = rows[i + 1] ?? rows[i - 1];
+    keepFocusNear(task.id);
     setSections((s) => without(s, task.id));
-    requestAnimationFrame(() => {
-      const target = neighbour ? document.getElementById(`task-${neighbour.dataset.taskId}`) : quickAddField();
-      target?.focus();
-    });
     try {
       await api.deleteTask({ path: { id: task.id } });
       offerUndo([spot]);
@@ -557,7 +551,11 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   onKey.current = (e: KeyboardEvent) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     const el = e.target instanceof HTMLElement ? e.target : null;
-    if (el?.closest("input:not([type=checkbox]), textarea, select, [contenteditable=true]")) return;
+    if (el?.closest("input:not([type=checkbox]), textarea, select, [contenteditable=true]")) {
+      // Escape leaves quick add and search, so the shortcuts work again.
+      if (e.key === "Escape" && (el.id === "search" || el.hasAttribute("data-quick-add"))) el.blur();
+      return;
+    }
     if (document.querySelector("dialog[open]")) return;
     const row = el?.closest<HTMLElement>("[data-testid=task]");
     const task = row?.dataset.taskId ? find(latest.current.sections, row.dataset.taskId)?.task : undefined;
@@ -759,6 +757,24 @@ function moveFocus(row: HTMLElement | null | undefined, delta: number) {
   const box = to ? document.getElementById(`task-${to.dataset.taskId}`) : null;
   box?.focus();
   box?.scrollIntoView({ block: "nearest" });
+}
+
+/**
+ * keepFocusNear keeps a keyboard user in the list when the task with this id leaves it (deleted,
+ * or completed into the folded section): if focus is on its row, it moves to the next row, or
+ * the previous one, or the quick-add field.
+ */
+function keepFocusNear(id: string) {
+  const rows = visibleRows();
+  const i = rows.findIndex((r) => r.dataset.taskId === id);
+  const row = rows[i];
+  if (!row || !row.contains(document.activeElement)) return;
+  const neighbour = rows[i + 1] ?? rows[i - 1];
+  requestAnimationFrame(() => {
+    const box = document.getElementById(`task-${id}`);
+    if (box && box.offsetParent !== null && box === document.activeElement) return; // still shown, still focused
+    (neighbour ? document.getElementById(`task-${neighbour.dataset.taskId}`) : quickAddField())?.focus();
+  });
 }
 
 const quickAddField = () => document.querySelector<HTMLInputElement>("[data-quick-add]");

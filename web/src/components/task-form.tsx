@@ -253,7 +253,7 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
           {t.label}
           <button
             type="button"
-            className="grid size-9 place-items-center rounded-full hover:bg-hover"
+            className="-my-1.5 grid size-11 place-items-center rounded-full hover:bg-hover"
             aria-label={`Keep “${t.text}” as text`}
             title="Keep as text"
             onClick={() => setLiteral((l) => new Set(l).add(t.text))}

@@ -1,0 +1,114 @@
+// @ts-check
+// `make audit-web`: Lighthouse (mobile emulation, its default simulated throttling) on the
+// sign-in page and on a dashboard with tasks, in Debian's Chromium (chrome-launcher with
+// CHROME_PATH; never a downloaded browser), against a throwaway stack. Each page is measured
+// AUDIT_RUNS times (default 3) and the median score of each category counts: performance,
+// accessibility and best practices must each be at least AUDIT_MIN (default 95). The reports
+// (HTML and JSON) land in web/test-results/lighthouse/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { launch } from "chrome-launcher";
+import lighthouse from "lighthouse";
+import { chromium } from "playwright-core";
+import { findChromium, log, prepare, resultsDir, startStack } from "./harness.mjs";
+import { addDays, PASSWORD, seed, uniqueEmail, zoneDate } from "./helpers.mjs";
+
+const RUNS = Number(process.env.AUDIT_RUNS ?? 3);
+const MIN = Number(process.env.AUDIT_MIN ?? 95);
+const CATEGORIES = /** @type {const} */ (["performance", "accessibility", "best-practices"]);
+const FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+
+const chromePath = process.env.CHROME_PATH ?? findChromium();
+if (!chromePath) {
+  console.error("audit-web: Chromium not found (/usr/bin/chromium, or set CHROME_PATH)");
+  process.exit(1);
+}
+process.env.CHROME_PATH = chromePath;
+
+const outDir = path.join(resultsDir, "lighthouse");
+mkdirSync(outDir, { recursive: true });
+
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+prepare();
+const stack = await startStack();
+/** @type {import("chrome-launcher").LaunchedChrome | undefined} */
+let chrome;
+let failed = false;
+try {
+  chrome = await launch({ chromePath, chromeFlags: FLAGS, logLevel: "error" });
+  const port = chrome.port;
+
+  /**
+   * audit measures url RUNS times and returns the median score (0–100) of each category.
+   * @param {string} name
+   * @param {string} url
+   */
+  const audit = async (name, url) => {
+    /** @type {Record<string, number[]>} */
+    const scores = Object.fromEntries(CATEGORIES.map((c) => [c, []]));
+    for (let i = 1; i <= RUNS; i++) {
+      const t = Date.now();
+      // The session cookie set while signing up stays: no storage reset between runs.
+      const result = await lighthouse(url, { port, output: ["html", "json"], logLevel: "error", onlyCategories: [...CATEGORIES], disableStorageReset: true });
+      if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
+      const { lhr, report } = result;
+      if (lhr.finalDisplayedUrl !== url) throw new Error(`${name}: Lighthouse ended on ${lhr.finalDisplayedUrl}, not ${url}`);
+      const [html, json] = /** @type {string[]} */ (report);
+      writeFileSync(path.join(outDir, `${name}-${i}.report.html`), html ?? "");
+      writeFileSync(path.join(outDir, `${name}-${i}.report.json`), json ?? "");
+      for (const c of CATEGORIES) scores[c]?.push(Math.round((lhr.categories[c]?.score ?? 0) * 100));
+      const m = lhr.audits;
+      log(
+        `lighthouse ${name} run ${i}: ${CATEGORIES.map((c) => `${c} ${scores[c]?.at(-1)}`).join(", ")} ` +
+          `(FCP ${m["first-contentful-paint"]?.displayValue}, LCP ${m["largest-contentful-paint"]?.displayValue}, TBT ${m["total-blocking-time"]?.displayValue}, CLS ${m["cumulative-layout-shift"]?.displayValue}; unused JS ${m["unused-javascript"]?.displayValue ?? "none"}) in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+      );
+    }
+    return Object.fromEntries(CATEGORIES.map((c) => [c, median(scores[c] ?? [])]));
+  };
+
+  /** @type {Record<string, Record<string, number>>} */
+  const results = {};
+  results["sign-in"] = await audit("sign-in", `${stack.web}/sign-in`);
+
+  // Sign up in the same browser (its cookie is what Lighthouse's runs send), with a few dozen tasks.
+  const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  const ctx = cdp.contexts()[0];
+  if (!ctx) throw new Error("no browser context to sign up in");
+  const page = await ctx.newPage();
+  await page.goto(`${stack.web}/sign-up`);
+  await page.getByLabel("Name").fill("Audit");
+  await page.getByLabel("Email").fill(uniqueEmail("audit"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${stack.web}/dashboard`);
+  const today = zoneDate("UTC");
+  await seed(
+    page,
+    stack.api,
+    Array.from({ length: 30 }, (_, i) => ({
+      title: `Task number ${i + 1} with a realistic title`,
+      ...(i % 3 === 0 ? { due_date: addDays(today, (i % 9) - 3) } : {}),
+      ...(i % 4 === 0 ? { tags: ["home", "errands"].slice(0, 1 + (i % 2)) } : {}),
+      ...(i % 5 === 0 ? { priority: "high" } : {}),
+      ...(i % 6 === 0 ? { completed: true } : {}),
+    })),
+  );
+  await page.close();
+  await cdp.close(); // disconnects; the browser and its cookie stay
+  results.dashboard = await audit("dashboard", `${stack.web}/dashboard`);
+
+  writeFileSync(path.join(outDir, "scores.json"), `${JSON.stringify({ runs: RUNS, median: results }, null, 2)}\n`);
+  console.log(`\nLighthouse ${RUNS > 1 ? `median of ${RUNS} runs` : "1 run"}, mobile emulation (minimum ${MIN}):`);
+  for (const [name, s] of Object.entries(results)) {
+    const low = CATEGORIES.filter((c) => (s[c] ?? 0) < MIN);
+    if (low.length) failed = true;
+    console.log(`  ${name.padEnd(10)} ${CATEGORIES.map((c) => `${c} ${s[c]}`).join("  ")}${low.length ? `   FAIL: ${low.join(", ")} below ${MIN}` : ""}`);
+  }
+  console.log(`reports: ${outDir}`);
+} finally {
+  await chrome?.kill();
+  await stack.stop();
+}
+process.exit(failed ? 1 : 0);
