@@ -10,8 +10,11 @@ import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs
 import {
   addDays,
   apiCalls,
+  alerts,
   apiFetch,
+  chipLabels,
   completedToggle,
+  expectDue,
   expectCount,
   expectStats,
   expectText,
@@ -50,9 +53,10 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
   /**
    * user signs a new user up in a context of its own and returns the dashboard, with tasks
    * seeded through the API when given (then reloaded and settled).
-   * @param {{ context?: ContextOptions, clock?: Date, tasks?: Array<Record<string, unknown>> }} [o]
+   * @param {{ context?: ContextOptions, clock?: Date, tasks?: Array<Record<string, unknown>> }} o
+   * @param {{ page?: Page }} shown where the test's failure screenshot is taken
    */
-  async function user(o = {}) {
+  async function user(o, shown) {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", ...o.context });
     contexts.push(ctx);
     ctx.setDefaultTimeout(15_000);
@@ -86,8 +90,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     });
 
   test("1 undo after delete: one task (POST /restore) and several at once (bulk restore) come back where they were", async (shown) => {
-    const { page } = await user({ tasks: [{ title: "Gamma", tags: ["x"] }, { title: "Beta" }, { title: "Alpha" }] });
-    shown.page = page;
+    const { page } = await user({ tasks: [{ title: "Gamma", tags: ["x"] }, { title: "Beta" }, { title: "Alpha" }] }, shown);
     const calls = apiCalls(page, api);
     assert.deepEqual(await titles(page), ["Alpha", "Beta", "Gamma"]);
 
@@ -136,15 +139,15 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
           { title: "Due tomorrow", due_date: addDays(today, 1) },
           { title: "Due in three days", due_date: addDays(today, 3) },
         ],
-      });
-      shown.page = page;
-      const due = (/** @type {string} */ title) => page.getByTestId("task").filter({ hasText: title }).getByTestId("task-due");
-      await expectText(due("Due yesterday"), "Overdue · Yesterday");
+      }, shown);
+        const row = (/** @type {string} */ title) => page.getByTestId("task").filter({ hasText: title });
+      const due = (/** @type {string} */ title) => row(title).getByTestId("task-due");
+      await expectDue(row("Due yesterday"), "Overdue · Yesterday");
       assert.equal(await due("Due yesterday").getAttribute("data-overdue"), "true");
-      await expectText(due("Due today"), "Due Today");
+      await expectDue(row("Due today"), "Due Today");
       assert.equal(await due("Due today").getAttribute("data-overdue"), "false", "due today is not overdue at this hour");
-      await expectText(due("Due tomorrow"), "Due Tomorrow");
-      await expectText(due("Due in three days"), `Due ${weekday}`);
+      await expectDue(row("Due tomorrow"), "Due Tomorrow");
+      await expectDue(row("Due in three days"), `Due ${weekday}`);
       // The API counts on the same local date: only yesterday's task is overdue.
       await expectStats(page, { total: 4, overdue: 1 });
 
@@ -167,28 +170,25 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
       ]);
       await page.reload();
       await settled(page);
-      await expectText(due("An hour ago"), new RegExp(`^Overdue · Today ${Number(before.slice(0, 2)) % 12 || 12}:00 [AP]M$`));
-      await expectText(due("In an hour"), new RegExp(`^Due Today ${Number(later.slice(0, 2)) % 12 || 12}:00 [AP]M$`));
+      await expectDue(row("An hour ago"), new RegExp(`^Overdue · Today ${Number(before.slice(0, 2)) % 12 || 12}:00 [AP]M$`));
+      await expectDue(row("In an hour"), new RegExp(`^Due Today ${Number(later.slice(0, 2)) % 12 || 12}:00 [AP]M$`));
       assert.equal(await due("In an hour").getAttribute("data-overdue"), "false");
     });
   }
 
   test("3 quick add reads dates, times, priority and tags, shows them as chips before saving, keeps words as typed on request; the editor has the due time", async (shown) => {
-    const { page } = await user();
-    shown.page = page;
+    const { page } = await user({}, shown);
     const form = page.getByRole("form", { name: "New task" });
     const title = form.getByLabel("Title");
     await title.fill("Pay rent tomorrow 5pm !high #home");
     const chips = form.getByTestId("chip");
-    await eventually(async () =>
-      assert.deepEqual(await chips.allInnerTexts(), ["Tomorrow 5:00 PM", "High priority", "#home"].map((t) => t)),
-    );
+    await eventually(async () => assert.deepEqual(await chipLabels(page), ["Tomorrow 5:00 PM", "High priority", "#home"]));
     await title.press("Enter");
     const item = page.getByTestId("task").filter({ hasText: "Pay rent" });
     await expectCount(item, 1);
     await settled(page);
     await expectText(item.getByTestId("task-title"), "Pay rent");
-    await expectText(item.getByTestId("task-due"), "Due Tomorrow 5:00 PM");
+    await expectDue(item, "Due Tomorrow 5:00 PM");
     await expectText(item, /high/i);
     await expectText(item, /#home/);
     const token = await tokenOf(page);
@@ -205,10 +205,10 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
 
     // p1 works too; a chip dismissed keeps its words in the title, as typed.
     await title.fill("Book club friday p1");
-    await eventually(async () => assert.deepEqual(await chips.allInnerTexts(), [/** weekday */ (await chips.first().innerText()), "High priority"]));
+    await eventually(async () => assert.deepEqual((await chipLabels(page)).slice(1), ["High priority"]));
     assert.equal(await chips.first().getAttribute("data-kind"), "date");
     await form.getByRole("button", { name: "Keep “friday” as text" }).click();
-    await eventually(async () => assert.deepEqual(await chips.allInnerTexts(), ["High priority"]));
+    await eventually(async () => assert.deepEqual(await chipLabels(page), ["High priority"]));
     await title.press("Enter");
     const club = page.getByTestId("task").filter({ hasText: "Book club friday" });
     await expectCount(club, 1);
@@ -223,12 +223,11 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     await dialog.getByLabel("Due time").fill("18:30");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expectCount(dialog, 0);
-    await expectText(item.getByTestId("task-due"), "Due Tomorrow 6:30 PM");
+    await expectDue(item, "Due Tomorrow 6:30 PM");
   });
 
   test("4 completed tasks fold into a Completed (n) section at the end of the view", async (shown) => {
-    const { page } = await user({ tasks: [{ title: "Three" }, { title: "Two" }, { title: "One" }] });
-    shown.page = page;
+    const { page } = await user({ tasks: [{ title: "Three" }, { title: "Two" }, { title: "One" }] }, shown);
     assert.equal(await completedToggle(page).count(), 0, "no section while nothing is completed");
     await page.getByRole("checkbox", { name: "Two" }).click();
     await eventually(async () => assert.deepEqual(await titles(page), ["One", "Three"]));
@@ -256,8 +255,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
       ...(i % 3 === 0 ? { due_date: addDays(zoneDate("UTC"), i), tags: ["home"] } : {}),
       ...(i % 4 === 0 ? { priority: "high" } : {}),
     }));
-    const { page } = await user({ context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, tasks });
-    shown.page = page;
+    const { page } = await user({ context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, tasks }, shown);
     await page.evaluate(() => window.scrollTo(0, 0));
     const fold = await page.evaluate(() => {
       const rows = [...document.querySelectorAll("[data-testid=task]")].map((r) => r.getBoundingClientRect());
@@ -300,8 +298,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
         { title: "On time", due_date: addDays(today, 2) },
         { title: "Whenever" },
       ],
-    });
-    shown.page = page;
+    }, shown);
     const calls = apiCalls(page, api);
     await page.getByRole("button", { name: "Select", exact: true }).click();
     const bar = page.getByRole("toolbar", { name: "Selected tasks" });
@@ -336,8 +333,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
   });
 
   test("6 keyboard only: n adds, / searches, j/k move, c completes, e edits, Delete deletes, z undoes, ? shows the shortcuts", async (shown) => {
-    const { page } = await user();
-    shown.page = page;
+    const { page } = await user({}, shown);
     await page.mouse.click(5, 5);
     await page.keyboard.press("n");
     await page.keyboard.type("Keys one");
@@ -393,8 +389,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
   });
 
   test("7 the API stopped: skeletons, one message, automatic retries with back-off, a Retry button; restarted: the tasks come back by themselves", async (shown) => {
-    const { page } = await user({ tasks: [{ title: "Still here" }] });
-    shown.page = page;
+    const { page } = await user({ tasks: [{ title: "Still here" }] }, shown);
     // Skeletons while the first page is on its way.
     /** @type {() => void} */
     let release = () => {};
@@ -425,12 +420,12 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] ?? 0));
     log(`retries while the API was away, ms apart: ${gaps.join(", ")}`);
     assert.ok((gaps[1] ?? 0) > (gaps[0] ?? 0) * 1.5 && (gaps[2] ?? 0) > (gaps[1] ?? 0) * 1.5, `backing off: ${gaps.join(", ")} ms`);
-    assert.equal(await page.getByRole("alert").count(), 1, "one message, not one per failed request");
+    assert.equal(await alerts(page).count(), 1, "one message, not one per failed request");
     assert.equal(await page.getByTestId("toast").count(), 0, "no toasts stacked up");
     const before = attempts.length;
     await page.getByTestId("problem").getByRole("button", { name: "Retry" }).click();
     await eventually(async () => assert.ok(attempts.length > before, "Retry tries at once"));
-    assert.equal(await page.getByRole("alert").count(), 1);
+    assert.equal(await alerts(page).count(), 1);
 
     // The API is back: the next automatic attempt brings the tasks, no click needed.
     await page.unrouteAll();
@@ -440,8 +435,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
   });
 
   test("9 fewer calls: preconnect to the API, counts refreshed with If-None-Match (304), two calls per create or toggle", async (shown) => {
-    const { page } = await user({ tasks: [{ title: "Counted", tags: ["a"] }] });
-    shown.page = page;
+    const { page } = await user({ tasks: [{ title: "Counted", tags: ["a"] }] }, shown);
     const html = await (await page.request.get(`${web}/dashboard`)).text();
     const preconnect = /<link[^>]*rel="preconnect"[^>]*>/.exec(html)?.[0] ?? "";
     assert.ok(preconnect.includes(`href="${api}`) && preconnect.includes("crossorigin"), `preconnect to the API in the page: ${preconnect}`);

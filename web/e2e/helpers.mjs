@@ -60,6 +60,25 @@ export async function expectText(/** @type {Locator} */ locator, /** @type {stri
   }, timeout);
 }
 
+/** textOf is the text of the element as a screen reader reads it: hidden-from-sight words included, spaces collapsed. */
+export const textOf = async (/** @type {Locator} */ locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+/** expectDue waits until the due label of a task row reads want ("Due Today", "Overdue · Yesterday"). */
+export async function expectDue(/** @type {Locator} */ row, /** @type {string | RegExp} */ want, timeout = 10_000) {
+  await eventually(async () => {
+    const got = await textOf(row.getByTestId("task-due"));
+    if (typeof want === "string") assert.equal(got, want);
+    else assert.match(got, want);
+  }, timeout);
+}
+
+/** chipLabels is what the quick-add chips say, in order. */
+export const chipLabels = async (/** @type {Page} */ page) =>
+  page.getByTestId("chip").evaluateAll((els) => els.map((el) => el.firstChild?.textContent ?? ""));
+
+/** alerts is the messages shown with role=alert (Next.js's empty route announcer is one too, and is left out). */
+export const alerts = (/** @type {Page} */ page) => page.getByRole("alert").filter({ hasText: /\S/ });
+
 /** dues is the due dates (YYYY-MM-DD, "" for none) of the tasks in locator's order. */
 export const dues = async (/** @type {Locator} */ tasks) =>
   tasks.evaluateAll((els) => els.map((el) => el.querySelector("[data-testid=task-due] time")?.getAttribute("datetime")?.slice(0, 10) ?? ""));
@@ -93,7 +112,8 @@ export async function signUp(/** @type {Page} */ page, /** @type {string} */ web
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${web}/dashboard`);
+  // Hashing the password is slow on a busy machine: allow for it.
+  await page.waitForURL(`${web}/dashboard`, { timeout: 60_000 });
 }
 
 /** createTask fills the new-task form (the optional fields behind "More options") and submits it with Enter. */
@@ -138,8 +158,9 @@ export async function seed(page, api, tasks) {
   const out = [];
   for (const t of tasks) {
     const r = await apiFetch(`${api}/api/tasks`, token, { method: "POST", body: JSON.stringify(t) });
-    assert.equal(r.status, 201, `seed ${JSON.stringify(t)}: ${await r.text()}`);
-    out.push(/** @type {{ id: string, title: string }} */ (await r.json()));
+    const text = await r.text();
+    assert.equal(r.status, 201, `seed ${JSON.stringify(t)}: ${text}`);
+    out.push(/** @type {{ id: string, title: string }} */ (JSON.parse(text)));
   }
   return out;
 }

@@ -1,13 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 
 /** AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. */
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React handles the form, submitting it would send the password in the URL (a plain GET).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const signUp = mode === "sign-up";
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -68,7 +71,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
             {error}
           </p>
         )}
-        <button className="btn-primary w-full" type="submit" disabled={pending}>
+        <button className="btn-primary w-full" type="submit" disabled={pending || !ready}>
           {pending ? (signUp ? "Creating account…" : "Signing in…") : signUp ? "Create account" : "Sign in"}
         </button>
       </form>

@@ -242,7 +242,7 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
   );
 
   const chips = parsed && parsed.tokens.length > 0 && (
-    <ul aria-label="Recognised in the title" className="mt-2 flex flex-wrap gap-1.5" data-testid="chips">
+    <ul aria-label="Recognised" className="mt-2 flex flex-wrap gap-1.5" data-testid="chips">
       {parsed.tokens.map((t) => (
         <li
           key={`${t.kind}:${t.text}`}

@@ -46,9 +46,9 @@ export function CollapsibleSection({
           aria-controls={`${id}-body`}
           onClick={() => onOpenChange(!open)}
         >
-          <span aria-hidden="true" className={`inline-block transition-transform ${open ? "rotate-90" : ""}`}>
-            ▸
-          </span>
+          <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-4 transition-transform ${open ? "rotate-90" : ""}`} fill="currentColor">
+            <path d="M6 3.5l5 4.5-5 4.5z" />
+          </svg>
           {title}
         </button>
       </h2>
