@@ -16,7 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
 import { authClient } from "@/lib/auth-client";
 import { dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
-import { IDLE, SECTION_IDS, allTasks, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
+import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { clearToken } from "@/lib/token";
 import { VIEWS, sectionFor, type SectionId, type ViewId } from "@/lib/views";
@@ -619,7 +619,8 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   }, []);
 
   const filtered = isFiltered(filters);
-  const shown = allTasks(sections);
+  // The tasks on screen ("Select all" picks these): a folded section's are not.
+  const shown = view.sections.flatMap((d) => (!d.collapsible || doneOpen ? sections[d.id].tasks : []));
   const onTag = useCallback((tag: string) => setFilters((f) => ({ ...f, tag })), []);
   const first = view.sections[0];
   const firstState = first ? sections[first.id] : IDLE;
@@ -704,10 +705,12 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
             )}
             {view.sections.map((d, i) => {
               const s = sections[d.id];
+              // A folded section's rows are not drawn until it is opened: less work on load.
+              const drawn = !d.collapsible || doneOpen;
               const list = (
                 <>
                   <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
-                    {s.tasks.map(row)}
+                    {drawn && s.tasks.map(row)}
                   </ul>
                   {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
                   {s.cursor && (
@@ -720,7 +723,9 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
                 </>
               );
               if (!d.collapsible) return <div key={d.id}>{list}</div>;
-              if (s.status === "ready" && s.tasks.length === 0) return null;
+              // Shown once the view's first section is there (appearing below it, it pushes
+              // nothing: no layout shift), and only when it has tasks.
+              if (firstState.status === "loading" || (s.status === "ready" && s.tasks.length === 0)) return null;
               const n = s.status === "ready" || s.tasks.length > 0 ? ` (${s.tasks.length}${s.cursor ? "+" : ""})` : "";
               return (
                 <CollapsibleSection key={d.id} id={d.id} title={`${d.title ?? ""}${n}`} open={doneOpen} onOpenChange={setDoneOpen}>

@@ -33,9 +33,6 @@ export function find(s: Sections, id: string): Spot | undefined {
   return undefined;
 }
 
-/** allTasks is every task shown, in the order shown. */
-export const allTasks = (s: Sections) => SECTION_IDS.flatMap((id) => s[id].tasks);
-
 /** without is s without the task with this id. */
 export function without(s: Sections, id: string): Sections {
   const at = find(s, id);
