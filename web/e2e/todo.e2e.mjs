@@ -122,7 +122,9 @@ describe("todo web app", { skip: noBrowser }, () => {
     await expectText(completedToggle(page), "Completed (1)");
     assert.equal(await completedToggle(page).getAttribute("aria-expanded"), "false", "the Completed section starts folded");
     await settled(page);
+    await completedToggle(page).click();
     assert.equal(await page.getByTestId("task").filter({ hasText: "Write report" }).getAttribute("data-completed"), "true");
+    await completedToggle(page).click(); // folded again, as first seen
     await page.locator("form[aria-label='New task'] details").evaluate((d) => d.removeAttribute("open")); // folded, as first seen
     await page.mouse.click(5, 5); // nothing focused or hovered
     await page.screenshot({ path: path.join(resultsDir, "dashboard.png"), fullPage: true });
@@ -483,6 +485,8 @@ describe("todo web app", { skip: noBrowser }, () => {
     assert.equal(await page.evaluate(() => "sameDocument" in window), true, "all without a reload");
 
     await page.reload();
+    await settled(page);
+    await openCompleted(page);
     await expectCount(item, 3);
     assert.deepEqual(await dues(item), [utcDate(16), utcDate(9), utcDate(2)]);
     assert.deepEqual(await item.evaluateAll((els) => els.map((el) => el.getAttribute("data-completed"))), ["false", "true", "true"]);

@@ -16,6 +16,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
 import { authClient } from "@/lib/auth-client";
 import { dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
+import { keepFocusNear, quickAddField } from "@/lib/focus";
+import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { clearToken } from "@/lib/token";
@@ -546,77 +548,40 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     });
   }, []);
 
-  // Keyboard shortcuts (listed by `?`): on the page, never while typing or in a dialog.
-  const onKey = useRef<(e: KeyboardEvent) => void>(() => {});
-  onKey.current = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    const el = e.target instanceof HTMLElement ? e.target : null;
-    if (el?.closest("input:not([type=checkbox]), textarea, select, [contenteditable=true]")) {
-      // Escape leaves quick add and search, so the shortcuts work again.
-      if (e.key === "Escape" && (el.id === "search" || el.hasAttribute("data-quick-add"))) el.blur();
-      return;
-    }
-    if (document.querySelector("dialog[open]")) return;
-    const row = el?.closest<HTMLElement>("[data-testid=task]");
-    const task = row?.dataset.taskId ? find(latest.current.sections, row.dataset.taskId)?.task : undefined;
-    switch (e.key) {
-      case "n":
-      case "q":
-        quickAddField()?.focus();
-        break;
-      case "/":
-        document.getElementById("search")?.focus();
-        break;
-      case "j":
-      case "ArrowDown":
-        moveFocus(row, 1);
-        break;
-      case "k":
-      case "ArrowUp":
-        moveFocus(row, -1);
-        break;
-      case "c":
-        if (!task) return;
-        void toggle(task);
-        break;
-      case "e":
-        if (!task) return;
-        setEditing(task);
-        break;
-      case "Delete":
-      case "Backspace":
-      case "#":
-        if (!task) return;
-        void remove(task);
-        break;
-      case "x":
-        if (!task) return;
-        setSelecting(true);
-        select(task, !latest.current.selected.has(task.id));
-        break;
-      case "z":
-        if (!undoLast.current) return;
-        dismiss(undoLast.current.toast);
-        undoLast.current.run();
-        break;
-      case "?":
-        setHelp(true);
-        break;
-      case "Escape":
-        if (!selecting) return;
-        setSelected(new Set());
-        setSelecting(false);
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-  };
-  useEffect(() => {
-    const h = (e: KeyboardEvent) => onKey.current(e);
-    document.addEventListener("keydown", h);
-    return () => document.removeEventListener("keydown", h);
-  }, []);
+  // Keyboard shortcuts (listed by `?`).
+  const taskOf = (id: string) => find(latest.current.sections, id)?.task;
+  useShortcuts({
+    quickAdd: () => quickAddField()?.focus(),
+    search: () => document.getElementById("search")?.focus(),
+    complete: (id) => {
+      const t = taskOf(id);
+      if (t) void toggle(t);
+    },
+    edit: (id) => setEditing(taskOf(id) ?? null),
+    remove: (id) => {
+      const t = taskOf(id);
+      if (t) void remove(t);
+    },
+    select: (id) => {
+      const t = taskOf(id);
+      if (!t) return;
+      setSelecting(true);
+      select(t, !latest.current.selected.has(t.id));
+    },
+    undo: () => {
+      if (!undoLast.current) return false;
+      dismiss(undoLast.current.toast);
+      undoLast.current.run();
+      return true;
+    },
+    help: () => setHelp(true),
+    clearSelection: () => {
+      if (!selecting) return false;
+      setSelected(new Set());
+      setSelecting(false);
+      return true;
+    },
+  });
 
   const filtered = isFiltered(filters);
   // The tasks on screen ("Select all" picks these): a folded section's are not.
@@ -748,38 +713,3 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     </div>
   );
 }
-
-/** visibleRows is the task rows on screen, in order (a folded section's are not). */
-function visibleRows(): HTMLElement[] {
-  return [...document.querySelectorAll<HTMLElement>("[data-testid=task]")].filter((r) => r.offsetParent !== null);
-}
-
-/** moveFocus moves from row to the task delta rows away (the first one when none is focused). */
-function moveFocus(row: HTMLElement | null | undefined, delta: number) {
-  const rows = visibleRows();
-  const i = row ? rows.indexOf(row) : -1;
-  const to = rows[i < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, i + delta))];
-  const box = to ? document.getElementById(`task-${to.dataset.taskId}`) : null;
-  box?.focus();
-  box?.scrollIntoView({ block: "nearest" });
-}
-
-/**
- * keepFocusNear keeps a keyboard user in the list when the task with this id leaves it (deleted,
- * or completed into the folded section): if focus is on its row, it moves to the next row, or
- * the previous one, or the quick-add field.
- */
-function keepFocusNear(id: string) {
-  const rows = visibleRows();
-  const i = rows.findIndex((r) => r.dataset.taskId === id);
-  const row = rows[i];
-  if (!row || !row.contains(document.activeElement)) return;
-  const neighbour = rows[i + 1] ?? rows[i - 1];
-  requestAnimationFrame(() => {
-    const box = document.getElementById(`task-${id}`);
-    if (box && box.offsetParent !== null && box === document.activeElement) return; // still shown, still focused
-    (neighbour ? document.getElementById(`task-${neighbour.dataset.taskId}`) : quickAddField())?.focus();
-  });
-}
-
-const quickAddField = () => document.querySelector<HTMLInputElement>("[data-quick-add]");
