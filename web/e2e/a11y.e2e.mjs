@@ -158,10 +158,15 @@ describe("accessibility and polish (issue 15, item 8)", { skip: noBrowser }, () 
     await settled(page);
     await page.getByRole("button", { name: "Delete “Row 14”" }).click();
     await expectText(page.getByTestId("toast").first(), /Deleted “Row 14”/);
-    // A second message: a change that cannot reach the API.
-    await page.route(`${api}/api/tasks/**`, (route) => (route.request().method() === "PATCH" ? route.abort("internetdisconnected") : route.continue()));
+    // More messages: two changes that cannot reach the API (the same problem twice).
+    await page.route(`${api}/api/tasks/**`, (route) =>
+      ["PATCH", "DELETE"].includes(route.request().method()) ? route.abort("internetdisconnected") : route.continue(),
+    );
     await page.getByRole("checkbox", { name: "Row 01" }).click();
-    await expectCount(page.getByTestId("toast"), 2);
+    await expectCount(page.getByTestId("toast").filter({ hasText: "Could not reach the server" }), 1);
+    await page.getByRole("button", { name: "Delete “Row 02”" }).click();
+    await eventually(async () => assert.deepEqual((await titles(page)).slice(0, 2), ["Row 01", "Row 02"], "the refused changes are undone"));
+    await expectCount(page.getByTestId("toast").filter({ hasText: "Could not reach the server" }), 1); // shown once, not stacked
     await page.unrouteAll();
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const last = page.getByTestId("task").last();

@@ -15,8 +15,9 @@ import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
 import { authClient } from "@/lib/auth-client";
-import { dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
+import { TZ_COOKIE, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
 import { keepFocusNear, quickAddField } from "@/lib/focus";
+import type { Initial } from "@/lib/initial";
 import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
@@ -59,7 +60,7 @@ const loading = (s: Sections, ids: readonly SectionId[]): Sections => {
  * (optimistic updates); deletes can be undone; a view that cannot load says so once and tries
  * again by itself, later and later.
  */
-export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: string } }) {
+export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { email: string }; initial: Initial | null }) {
   const api = useMemo(() => createApi(apiUrl), [apiUrl]);
   const { toasts, toast, dismiss } = useToasts();
 
@@ -67,18 +68,27 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   const view = VIEWS[viewId];
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [search, setSearch] = useState("");
-  const [sections, setSections] = useState<Sections>(() => loading({ open: IDLE, done: IDLE }, ["open", "done"]));
+  // The server's first screen when it could read it (the default view), else loading.
+  const [sections, setSections] = useState<Sections>(() => {
+    const s = loading({ open: IDLE, done: IDLE }, ["open", "done"]);
+    for (const id of SECTION_IDS) {
+      const got = initial?.sections[id];
+      if (got) s[id] = { ...got, status: "ready" };
+    }
+    return s;
+  });
   const [doneOpen, setDoneOpen] = useState(false);
   const [saving, setSaving] = useState<ReadonlySet<string>>(new Set());
-  const [stats, setStats] = useState<TaskStats | null>(null);
-  const [tags, setTags] = useState<TagCount[]>([]);
+  const [stats, setStats] = useState<TaskStats | null>(initial?.stats?.data ?? null);
+  const [tags, setTags] = useState<TagCount[]>(initial?.tags ?? []);
   const [editing, setEditing] = useState<Task | null>(null);
   const [help, setHelp] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [selecting, setSelecting] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  // The browser's date and time: unknown while rendering on the server.
-  const [now, setNow] = useState<Now>({ date: "", time: "" });
+  // The browser's date and time: the server's reading of it in the browser's zone (when the
+  // browser told it), so the first render matches the server's, else unknown until mounted.
+  const [now, setNow] = useState<Now>(initial?.now ?? { date: "", time: "" });
 
   // Refs for callbacks that must see the latest values without re-subscribing.
   const latest = useRef({ sections, view, filters, now, problem, selected });
@@ -102,6 +112,10 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
         return cur.date === n.date && cur.time.slice(0, 5) === n.time.slice(0, 5) ? cur : n;
       });
     tick();
+    // Tell the server the zone, for the next first screen.
+    const tz = timeZone();
+    const cookie = `${TZ_COOKIE}=${encodeURIComponent(tz)}`;
+    if (!document.cookie.split("; ").includes(cookie)) document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
     const t = setInterval(tick, 15_000);
     return () => clearInterval(t);
   }, []);
@@ -192,12 +206,18 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       report(e);
     }
   }, [api, view, filters, report, recovered]);
+  // The first screen came with the page: the first load is done already.
+  const served = useRef(initial !== null && Object.keys(initial.sections).length > 0);
   useEffect(() => {
+    if (served.current) {
+      served.current = false;
+      return;
+    }
     void loadView();
   }, [loadView]);
 
   // The counts: with the ETag of the last answer, so an unchanged count costs a 304.
-  const statsETag = useRef<string | undefined>(undefined);
+  const statsETag = useRef<string | undefined>(initial?.stats?.etag);
   const statsCall = useRef(0);
   const refreshStats = useCallback(async () => {
     const call = ++statsCall.current;
@@ -224,8 +244,8 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     }
   }, [api, report]);
   useEffect(() => {
-    void refreshTags();
-  }, [refreshTags]);
+    if (!initial) void refreshTags();
+  }, [refreshTags, initial]);
   // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
   useEffect(() => {
     const again = () => {
@@ -238,9 +258,16 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       document.removeEventListener("visibilitychange", again);
     };
   }, [refreshStats]);
-  // The first counts once the local date is known, and again on a new day.
+  // The first counts once the local date is known (unless the server read them already), and
+  // again on a new day.
+  const statsServed = useRef(initial?.stats !== undefined);
   useEffect(() => {
-    if (now.date) void refreshStats();
+    if (!now.date) return;
+    if (statsServed.current) {
+      statsServed.current = false;
+      return;
+    }
+    void refreshStats();
   }, [now.date, refreshStats]);
 
   const retry = useCallback(() => {

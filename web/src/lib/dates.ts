@@ -3,6 +3,9 @@
 // a weekday when they are close.
 import type { Task } from "@todo-api/client";
 
+/** TZ_COOKIE is where the browser leaves its IANA zone for the server's first screen. */
+export const TZ_COOKIE = "tz";
+
 /** timeZone is the browser's IANA zone (`America/New_York`), what the API takes as `tz`. */
 export function timeZone(): string {
   try {
@@ -58,6 +61,8 @@ const utcDay = (date: string) => {
 
 /** dayLabel is Today, Tomorrow, Yesterday, a weekday within the coming week, else "Dec 7" (and the year when it is another). */
 export function dayLabel(date: string, today: string): string {
+  // Today unknown (rendered on a server that does not know the user's zone): the date itself.
+  if (!today) return utcDay(date).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
   if (date === today) return "Today";
   if (date === addDays(today, 1)) return "Tomorrow";
   if (date === addDays(today, -1)) return "Yesterday";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Dashboard } from "@/components/dashboard";
+import { loadInitial } from "@/lib/initial";
 import { getSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -17,7 +18,7 @@ export default async function DashboardPage() {
           link in <head>). The calls carry no cookies (credentials "same-origin" across
           origins), so the connection to open is the anonymous one. */}
       <link rel="preconnect" href={apiUrl} crossOrigin="anonymous" />
-      <Dashboard apiUrl={apiUrl} user={{ email: session.user.email }} />
+      <Dashboard apiUrl={apiUrl} user={{ email: session.user.email }} initial={await loadInitial(apiUrl)} />
     </>
   );
 }
