@@ -3,7 +3,7 @@
 // production build, and the whole stack (throwaway PostgreSQL, the API, the web app) on free
 // ports — started here and stopped by PID, also when a test fails or the run is interrupted.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
@@ -136,10 +136,12 @@ export async function startStack() {
   }
 }
 
-/** resetResults empties test-results/ (screenshots, logs) for this run. */
+/** resetResults empties test-results/ (screenshots, logs) for this run; the last Lighthouse reports (make audit-web) stay. */
 export function resetResults() {
-  rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
+  for (const name of readdirSync(resultsDir)) {
+    if (name !== "lighthouse") rmSync(path.join(resultsDir, name), { recursive: true, force: true });
+  }
 }
 
 /**
