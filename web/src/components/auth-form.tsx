@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
-import { authClient } from "@/lib/auth-client";
+import { loadAuthClient } from "@/lib/load-auth-client";
 
 /** AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. */
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
@@ -20,9 +20,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     const password = String(form.get("password") ?? "");
     setPending(true);
     setError(null);
-    const { error } = signUp
-      ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email, email, password })
-      : await authClient.signIn.email({ email, password });
+    const { error } = await loadAuthClient().then(
+      (authClient) =>
+        signUp
+          ? authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email, email, password })
+          : authClient.signIn.email({ email, password }),
+      () => ({ error: { message: "Could not reach the server. Check your connection and try again.", statusText: "" } }),
+    );
     if (error) {
       setError(error.message ?? (error.statusText || "Something went wrong, try again."));
       setPending(false);
@@ -41,7 +45,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>
-      <form onSubmit={onSubmit} className="card space-y-4 p-6" noValidate={false}>
+      <form onSubmit={onSubmit} onFocus={() => void loadAuthClient().catch(() => {})} className="card space-y-4 p-6" noValidate={false}>
         {signUp && (
           <div>
             <label className="label" htmlFor="name">Name</label>

@@ -14,13 +14,13 @@ import {
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
-import { authClient } from "@/lib/auth-client";
 import { TZ_COOKIE, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
 import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
+import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
 import { VIEWS, sectionFor, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
@@ -125,10 +125,15 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
       if (e instanceof TodoApiError && e.status === 401) {
         // Even a renewed token was refused. Without a session (signed out elsewhere, expired)
         // that means signing in again; with one, the API does not trust our tokens: say so.
-        void authClient.getSession().then(({ data }) => {
-          if (!data) window.location.assign("/sign-in");
-          else toast(`The API refused your sign-in: ${describeError(e)}`, { kind: "error" });
-        });
+        void loadAuthClient()
+          .then((c) => c.getSession())
+          .then(
+            ({ data }) => {
+              if (!data) window.location.assign("/sign-in");
+              else toast(`The API refused your sign-in: ${describeError(e)}`, { kind: "error" });
+            },
+            () => toast(describeError(e), { kind: "error" }),
+          );
         return;
       }
       const text = describeError(e);
@@ -549,7 +554,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   }
 
   async function signOut() {
-    await authClient.signOut();
+    await (await loadAuthClient()).signOut();
     clearToken();
     window.location.assign("/sign-in");
   }
