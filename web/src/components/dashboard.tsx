@@ -26,8 +26,7 @@ import { VIEWS, sectionFor, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
 import { ProblemBanner, type Problem } from "./problem-banner";
-import type { FormErrors, TaskFields } from "./task-form";
-import { TaskForm } from "./task-form";
+import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
 import { ThemeToggle } from "./theme-toggle";
@@ -562,12 +561,8 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const changeView = (v: ViewId) => {
     if (v === viewId) return;
     setSelected(new Set());
-    setSections((s) => loading(s, VIEWS[v].sections.map((d) => d.id)));
-    setSections((s) => {
-      const n = { ...s };
-      for (const id of SECTION_IDS) n[id] = { ...n[id], tasks: [], cursor: undefined };
-      return n;
-    });
+    // Another view's tasks are not this one's: skeletons until its first pages arrive.
+    setSections(loading({ open: IDLE, done: IDLE }, VIEWS[v].sections.map((d) => d.id)));
     setViewId(v);
   };
 
