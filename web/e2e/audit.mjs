@@ -4,7 +4,9 @@
 // CHROME_PATH; never a downloaded browser), against a throwaway stack. Each page is measured
 // AUDIT_RUNS times (default 3) and the median score of each category counts: performance,
 // accessibility and best practices must each be at least AUDIT_MIN (default 95). The reports
-// (HTML and JSON) land in web/test-results/lighthouse/.
+// (HTML and JSON) land in web/test-results/lighthouse/. On a machine too busy to measure
+// (Lighthouse's benchmarkIndex below AUDIT_MIN_BENCHMARK) performance is reported, not judged:
+// exit status 3.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { launch } from "chrome-launcher";
@@ -15,6 +17,13 @@ import { addDays, PASSWORD, seed, uniqueEmail, zoneDate } from "./helpers.mjs";
 
 const RUNS = Number(process.env.AUDIT_RUNS ?? 3);
 const MIN = Number(process.env.AUDIT_MIN ?? 95);
+/**
+ * Below this median benchmarkIndex the machine was too busy for the performance score to mean
+ * anything (Lighthouse's 4× CPU multiplier assumes a desktop-class machine, about 1000 and up):
+ * performance is then reported, not judged, and the audit exits 3 (inconclusive) unless
+ * something else failed.
+ */
+const MIN_BENCHMARK = Number(process.env.AUDIT_MIN_BENCHMARK ?? 1000);
 const CATEGORIES = /** @type {const} */ (["performance", "accessibility", "best-practices"]);
 const FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
@@ -43,6 +52,7 @@ const stack = await startStack();
 /** @type {import("chrome-launcher").LaunchedChrome | undefined} */
 let chrome;
 let failed = false;
+let inconclusive = false;
 try {
   chrome = await launch({ chromePath, chromeFlags: FLAGS, logLevel: "error" });
   const port = chrome.port;
@@ -109,16 +119,20 @@ try {
   results.dashboard = await audit("dashboard", `${stack.web}/dashboard`);
 
   writeFileSync(path.join(outDir, "scores.json"), `${JSON.stringify({ runs: RUNS, median: results, benchmarkIndex: bench }, null, 2)}\n`);
+  const busy = median(bench) < MIN_BENCHMARK;
   console.log(`\nLighthouse ${RUNS > 1 ? `median of ${RUNS} runs` : "1 run"}, mobile emulation (minimum ${MIN}):`);
   for (const [name, s] of Object.entries(results)) {
     const low = CATEGORIES.filter((c) => (s[c] ?? 0) < MIN);
-    if (low.length) failed = true;
-    console.log(`  ${name.padEnd(10)} ${CATEGORIES.map((c) => `${c} ${s[c]}`).join("  ")}${low.length ? `   FAIL: ${low.join(", ")} below ${MIN}` : ""}`);
+    const judged = low.filter((c) => !(busy && c === "performance"));
+    if (judged.length) failed = true;
+    if (low.length > judged.length) inconclusive = true;
+    console.log(`  ${name.padEnd(10)} ${CATEGORIES.map((c) => `${c} ${s[c]}`).join("  ")}${judged.length ? `   FAIL: ${judged.join(", ")} below ${MIN}` : ""}${low.length > judged.length ? "   (performance not judged: machine busy)" : ""}`);
   }
   console.log(`Lighthouse's CPU benchmark (benchmarkIndex) per run: ${bench.join(", ")} (a quiet desktop is 1000–2000; lower: the machine was busy)`);
+  if (busy) console.log(`INCONCLUSIVE: median benchmarkIndex ${median(bench)} < ${MIN_BENCHMARK}: the machine was too busy to judge performance; run again when it is quiet`);
   console.log(`reports: ${outDir}`);
 } finally {
   await chrome?.kill();
   await stack.stop();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed ? 1 : inconclusive ? 3 : 0);
