@@ -109,8 +109,9 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
       tags: parseTags(v.tags),
     };
     if (compact) {
-      // What the line says wins over the folded fields; its tags are added to theirs.
-      const q = parseQuickAdd(v.title, { now: new Date(), literal, chrono: chrono ?? (await loadChrono().catch(() => null)) });
+      // What the line says — as its chips showed it, with no wait here (typing goes on into
+      // the cleared field) — wins over the folded fields; its tags are added to theirs.
+      const q = parseQuickAdd(v.title, { now: new Date(), literal, chrono });
       body = {
         ...body,
         title: q.title,
