@@ -130,9 +130,13 @@ test-long: ## Soak: 10 min (SOAK=…) of mixed load on the real binary, a fault 
 	go test -count=1 -timeout 40m -v -run '^TestSoak$$' ./internal/faulttest/ -soak=$(or $(SOAK),10m)
 
 .PHONY: test-e2e
-test-e2e: $(WEB_DEPS) ## Type-check web/, then its end-to-end tests in Debian's Chromium (playwright-core) on a throwaway stack
+test-e2e: $(WEB_DEPS) ## Type-check web/, then its browser tests in Debian's Chromium (playwright-core, axe-core) on a throwaway stack; E2E_GREP=regex runs some
 	npm --prefix $(WEB_DIR) run --silent typecheck
-	npm --prefix $(WEB_DIR) run --silent test:e2e
+	cd $(WEB_DIR) && node --test-reporter=spec $(if $(E2E_GREP),--test-name-pattern='$(E2E_GREP)') e2e/suite.mjs
+
+.PHONY: audit-web
+audit-web: $(WEB_DEPS) ## Lighthouse (mobile) on sign-in and the dashboard in Debian's Chromium: performance, accessibility, best practices >= 95
+	cd $(WEB_DIR) && node e2e/audit.mjs
 
 # Native Go fuzz targets (internal/httpapi/fuzz_*_test.go), one `go test -fuzz` each; their
 # seed corpora (testdata/fuzz/) also run in every plain `go test`. FUZZMINIMIZETIME bounds the

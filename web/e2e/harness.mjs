@@ -3,9 +3,10 @@
 // production build, and the whole stack (throwaway PostgreSQL, the API, the web app) on free
 // ports — started here and stopped by PID, also when a test fails or the run is interrupted.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
 import { build, webDir } from "../scripts/build.mjs";
 
 export const repoDir = path.dirname(webDir);
@@ -34,6 +35,12 @@ export function findChromium() {
   }
   return undefined;
 }
+
+/** The browser the suite drives, if this machine has one. */
+export const chromiumPath = findChromium();
+
+/** noBrowser is the reason to skip the browser tests (no Chromium), or false. */
+export const noBrowser = chromiumPath ? false : "Chromium not found (/usr/bin/chromium); under CI=true this fails";
 
 /** @param {string} msg */
 export const log = (msg) => console.error(`e2e: ${msg}`);
@@ -129,10 +136,12 @@ export async function startStack() {
   }
 }
 
-/** resetResults empties test-results/ (screenshots, logs) for this run. */
+/** resetResults empties test-results/ (screenshots, logs) for this run; the last Lighthouse reports (make audit-web) stay. */
 export function resetResults() {
-  rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
+  for (const name of readdirSync(resultsDir)) {
+    if (name !== "lighthouse") rmSync(path.join(resultsDir, name), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -152,4 +161,37 @@ export async function eventually(fn, timeoutMs = 10_000) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * @typedef {{ stack: Stack, browser: import("playwright-core").Browser, web: string, api: string }} Env
+ */
+
+/** @type {Promise<Env> | undefined} */
+let shared;
+
+/**
+ * sharedEnv is the one stack and browser every test file of a run uses: started on first use
+ * (test-results/ emptied, binaries and app built), stopped by closeShared.
+ * @returns {Promise<Env>}
+ */
+export function sharedEnv() {
+  shared ??= (async () => {
+    resetResults();
+    prepare();
+    const t = Date.now();
+    const stack = await startStack();
+    log(`stack up in ${((Date.now() - t) / 1000).toFixed(1)} s: web ${stack.web}, api ${stack.api}`);
+    const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+    return { stack, browser, web: stack.web, api: stack.api };
+  })();
+  return shared;
+}
+
+/** closeShared closes the browser and stops the stack, if they were started. */
+export async function closeShared() {
+  if (!shared) return;
+  const env = await shared.catch(() => undefined);
+  await env?.browser.close().catch(() => {});
+  await env?.stack.stop();
 }

@@ -8,106 +8,28 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
+import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs";
 import {
-  CHROMIUM_ARGS,
-  eventually,
-  findChromium,
-  isCI,
-  log,
-  prepare,
-  resetResults,
-  resultsDir,
-  startStack,
-} from "./harness.mjs";
-
-const chromiumPath = findChromium();
-if (!chromiumPath && isCI) {
-  // CI must run the suite: a missing browser is a failure, never a skip.
-  console.error("e2e: FAIL: Chromium is missing (/usr/bin/chromium, or set CHROMIUM_PATH); .ci/run installs Debian's chromium. Under CI=true the suite fails rather than skips.");
-  process.exit(1);
-}
+  PASSWORD,
+  apiFetch,
+  completedToggle,
+  createTask,
+  dues,
+  expectCount,
+  expectStats,
+  expectText,
+  openCompleted,
+  settled,
+  signUp,
+  titles,
+  tokenOf,
+  uniqueEmail,
+  utcDate,
+} from "./helpers.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
-/** @typedef {import("playwright-core").Locator} Locator */
 
-const started = Date.now();
-const utcDate = (/** @type {number} */ days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-const uniqueEmail = (/** @type {string} */ who) => `${who}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
-const PASSWORD = "correct horse battery";
-
-/** expectCount waits until locator matches n elements. */
-async function expectCount(/** @type {Locator} */ locator, /** @type {number} */ n, timeout = 10_000) {
-  await eventually(async () => assert.equal(await locator.count(), n, `${locator} count`), timeout);
-}
-
-/** expectText waits until the locator's text is (or matches) want. */
-async function expectText(/** @type {Locator} */ locator, /** @type {string | RegExp} */ want, timeout = 10_000) {
-  await eventually(async () => {
-    const got = (await locator.innerText()).trim();
-    if (typeof want === "string") assert.equal(got, want, `${locator} text`);
-    else assert.match(got, want, `${locator} text`);
-  }, timeout);
-}
-
-/** dues is the due dates (YYYY-MM-DD, "" for none) of the tasks in locator's order. */
-const dues = async (/** @type {Locator} */ tasks) =>
-  tasks.evaluateAll((els) => els.map((el) => el.querySelector("[data-testid=task-due] time")?.getAttribute("datetime") ?? ""));
-
-/** titles is the task titles in list order. */
-const titles = async (/** @type {Page} */ page) => page.getByTestId("task-title").allInnerTexts();
-
-/** settled waits for the list to be loaded with no change in flight. */
-async function settled(/** @type {Page} */ page) {
-  await expectCount(page.locator("[data-testid=task][aria-busy]"), 0);
-  await expectCount(page.locator("#task-list[aria-busy=true]"), 0);
-}
-
-async function expectStats(/** @type {Page} */ page, /** @type {Record<string, number>} */ want) {
-  for (const [k, v] of Object.entries(want)) await expectText(page.getByTestId(`stat-${k}-value`), String(v));
-}
-
-async function signUp(/** @type {Page} */ page, /** @type {string} */ web, /** @type {string} */ email) {
-  await page.goto(`${web}/sign-up`);
-  await page.getByLabel("Name").fill(email.split("@")[0] ?? "someone");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${web}/dashboard`);
-}
-
-/** createTask fills the new-task form (the optional fields behind "More options") and submits it with Enter. */
-async function createTask(
-  /** @type {Page} */ page,
-  /** @type {{ title: string, priority?: string, due?: string, repeat?: string, tags?: string, description?: string }} */ t,
-) {
-  const form = page.getByRole("form", { name: "New task" });
-  if (t.priority || t.due || t.repeat || t.tags || t.description) {
-    const details = form.locator("details");
-    if (!(await details.evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open))) await form.getByText("More options").click();
-    if (t.description) await form.getByLabel("Description").fill(t.description);
-    if (t.priority) await form.getByLabel("Priority").selectOption(t.priority);
-    await form.getByLabel("Due date").fill(t.due ?? "");
-    if (t.repeat) await form.getByLabel("Repeat").selectOption(t.repeat);
-    await form.getByLabel("Tags").fill(t.tags ?? "");
-  }
-  const title = form.getByLabel("Title");
-  await title.fill(t.title);
-  await title.press("Enter");
-}
-
-/** apiFetch calls the API from the test process (not the browser) with a bearer token. */
-async function apiFetch(/** @type {string} */ url, /** @type {string} */ token, /** @type {RequestInit} */ init = {}) {
-  return fetch(url, { ...init, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...init.headers } });
-}
-
-/** tokenOf asks Better Auth for the page's user's token, as the app does. */
-const tokenOf = async (/** @type {Page} */ page) =>
-  page.evaluate(async () => /** @type {{ token: string }} */ (await (await fetch("/api/auth/token")).json()).token);
-
-describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/usr/bin/chromium); under CI=true this fails" }, () => {
-  /** @type {import("./harness.mjs").Stack} */
-  let stack;
+describe("todo web app", { skip: noBrowser }, () => {
   /** @type {import("playwright-core").Browser} */
   let browser;
   /** @type {import("playwright-core").BrowserContext} */
@@ -142,13 +64,7 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     });
 
   before(async () => {
-    resetResults();
-    prepare();
-    const t = Date.now();
-    stack = await startStack();
-    ({ web, api } = stack);
-    log(`stack up in ${((Date.now() - t) / 1000).toFixed(1)} s: web ${web}, api ${api}`);
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+    ({ browser, web, api } = await sharedEnv());
     ctxA = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     ctxA.setDefaultTimeout(15_000);
     page = await ctxA.newPage();
@@ -156,9 +72,7 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
   }, { timeout: 300_000 });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await stack?.stop();
-    log(`suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await ctxA?.close().catch(() => {});
   }, { timeout: 60_000 });
 
   step("the dashboard sends a visitor to sign in; signing up lands on an empty dashboard", async () => {
@@ -202,23 +116,32 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
   });
 
   step("toggles one complete", async () => {
-    await page.getByRole("checkbox", { name: "Write report" }).check();
+    await page.getByRole("checkbox", { name: "Write report" }).click();
     await expectStats(page, { total: 3, pending: 2, completed: 1 });
+    await eventually(async () => assert.deepEqual(await titles(page), ["Call mom", "Buy milk"], "moved out of the open tasks"));
+    await expectText(completedToggle(page), "Completed (1)");
+    assert.equal(await completedToggle(page).getAttribute("aria-expanded"), "false", "the Completed section starts folded");
     await settled(page);
+    await completedToggle(page).click();
     assert.equal(await page.getByTestId("task").filter({ hasText: "Write report" }).getAttribute("data-completed"), "true");
+    await completedToggle(page).click(); // folded again, as first seen
     await page.locator("form[aria-label='New task'] details").evaluate((d) => d.removeAttribute("open")); // folded, as first seen
     await page.mouse.click(5, 5); // nothing focused or hovered
     await page.screenshot({ path: path.join(resultsDir, "dashboard.png"), fullPage: true });
   });
 
-  step("status tabs filter pending and completed (also by keyboard)", async () => {
-    await page.getByRole("tab", { name: "Pending" }).click();
+  step("the summary cards open their views (also by keyboard); completed tasks fold at the end of All", async () => {
+    await page.getByTestId("stat-pending").click();
     await eventually(async () => assert.deepEqual(await titles(page), ["Call mom", "Buy milk"]));
-    await page.getByRole("tab", { name: "Pending" }).press("ArrowRight");
-    assert.equal(await page.getByRole("tab", { name: "Completed" }).getAttribute("aria-selected"), "true");
+    await expectText(page.locator("#view-heading"), "Pending");
+    await page.getByTestId("stat-completed").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.getByTestId("stat-completed").getAttribute("aria-current"), "page");
     await eventually(async () => assert.deepEqual(await titles(page), ["Write report"]));
-    await page.getByRole("tab", { name: "Completed" }).press("Home");
-    await eventually(async () => assert.deepEqual(await titles(page), ["Call mom", "Write report", "Buy milk"]));
+    await page.getByTestId("stat-total").click();
+    await eventually(async () => assert.deepEqual(await titles(page), ["Call mom", "Buy milk"]));
+    await openCompleted(page);
+    await eventually(async () => assert.deepEqual(await titles(page), ["Call mom", "Buy milk", "Write report"]));
   });
 
   step("searches, and filters by priority and tag", async () => {
@@ -295,7 +218,9 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
 
   step("after a reload everything is still there", async () => {
     await page.reload();
-    await expectCount(page.getByTestId("task"), 2);
+    await expectCount(page.getByTestId("task"), 1);
+    assert.deepEqual(await titles(page), ["Call mom and dad"], "the completed one is folded away");
+    await openCompleted(page);
     assert.deepEqual(await titles(page), ["Call mom and dad", "Write report"]);
     const call = page.getByTestId("task").filter({ hasText: "Call mom and dad" });
     await expectText(call, /Sunday afternoon/);
@@ -328,6 +253,11 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     await page.keyboard.press("Space");
     await eventually(async () => assert.equal(await item.getAttribute("data-completed"), "true"));
     await settled(page);
+    // It went to the Completed section: open it, from the keyboard too.
+    if ((await completedToggle(page).getAttribute("aria-expanded")) === "false") {
+      await completedToggle(page).focus();
+      await page.keyboard.press("Enter");
+    }
 
     const edit = page.getByRole("button", { name: "Edit “Keyboard task”" });
     await edit.focus();
@@ -348,7 +278,7 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
   });
 
   step("a task added while the list is still loading is kept", async () => {
-    // The first page is read before the new task is saved and arrives after.
+    // The view's first page is read before the new task is saved and arrives after.
     let delayed = 0;
     await page.route(
       (url) => url.href.startsWith(`${api}/api/tasks?`),
@@ -361,9 +291,9 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
       },
     );
     try {
-      await page.reload();
+      await page.getByTestId("stat-pending").click();
       await createTask(page, { title: "Added early" });
-      await eventually(async () => assert.deepEqual(await titles(page), ["Added early", "Call mom and dad", "Write report"]), 15_000);
+      await eventually(async () => assert.deepEqual(await titles(page), ["Added early", "Call mom and dad"]), 15_000);
       await settled(page);
       assert.equal(delayed, 1, "the first page was held back");
     } finally {
@@ -371,8 +301,9 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     }
     await page.getByRole("button", { name: "Delete “Added early”" }).click();
     await expectStats(page, { total: 2 });
+    await page.getByTestId("stat-total").click();
     await page.reload();
-    await expectCount(page.getByTestId("task"), 2);
+    await expectCount(page.getByTestId("task"), 1); // the completed one folded
   });
 
   step("a token the API refuses (401) is renewed and the call retried", async () => {
@@ -398,9 +329,11 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
       p.on("request", (r) => {
         if (r.isNavigationRequest()) loads++;
       });
-      await p.goto(`${web}/dashboard`);
-      await expectCount(p.getByTestId("task"), 2);
+      await p.goto(`${web}/dashboard`); // the first screen comes from the server
+      await expectCount(p.getByTestId("task"), 1);
       await expectStats(p, { total: 2 });
+      await p.getByTestId("stat-completed").click(); // the browser's first call to the API
+      await eventually(async () => assert.deepEqual(await titles(p), ["Write report"]));
       const tasksCalls = seen.filter((s) => s.startsWith("/api/tasks "));
       assert.deepEqual(tasksCalls, ["/api/tasks 401", "/api/tasks 200"], "refused with the poisoned token, then retried with a renewed one");
       assert.equal(loads, 1, "recovered within the page, without reloading it");
@@ -415,11 +348,11 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
       });
       seen.length = 0;
       await p.clock.setFixedTime(new Date(Date.now() + 14.5 * 60_000));
-      await p.getByRole("tab", { name: "Completed" }).click();
-      await eventually(async () => assert.deepEqual(await titles(p), ["Write report"]));
+      await p.getByTestId("stat-pending").click();
+      await eventually(async () => assert.deepEqual(await titles(p), ["Call mom and dad"]));
       assert.equal(renewals, 1, "renewed once, ahead of exp");
-      await p.getByRole("tab", { name: "All" }).click();
-      await expectCount(p.getByTestId("task"), 2);
+      await p.getByTestId("stat-total").click();
+      await expectCount(p.getByTestId("task"), 1);
       assert.equal(renewals, 1, "the renewed token is cached");
       assert.ok(!seen.some((s) => s.endsWith(" 401")), `no 401 after renewing ahead of time: ${seen.join(", ")}`);
     } finally {
@@ -484,7 +417,8 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${web}/dashboard`);
-    await expectCount(page.getByTestId("task"), 2);
+    await expectCount(page.getByTestId("task"), 1);
+    await openCompleted(page);
     assert.deepEqual(await titles(page), ["Call mom and dad", "Write report"]);
   });
 
@@ -529,7 +463,7 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
 
     // Completing it: the next occurrence, due a week later, shows at the top without a reload.
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
-    await item.getByRole("checkbox").check();
+    await item.getByRole("checkbox").click();
     await expectCount(item, 2);
     await settled(page);
     assert.equal(await page.getByTestId("task").first().getAttribute("data-task-id"), await item.first().getAttribute("data-task-id"));
@@ -553,6 +487,8 @@ describe("todo web app", { skip: chromiumPath ? false : "Chromium not found (/us
     assert.equal(await page.evaluate(() => "sameDocument" in window), true, "all without a reload");
 
     await page.reload();
+    await settled(page);
+    await openCompleted(page);
     await expectCount(item, 3);
     assert.deepEqual(await dues(item), [utcDate(16), utcDate(9), utcDate(2)]);
     assert.deepEqual(await item.evaluateAll((els) => els.map((el) => el.getAttribute("data-completed"))), ["false", "true", "true"]);

@@ -1,13 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { authClient } from "@/lib/auth-client";
+import { useEffect, useState, type FormEvent } from "react";
+import { loadAuthClient } from "@/lib/load-auth-client";
 
 /** AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. */
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React handles the form, submitting it would send the password in the URL (a plain GET).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const signUp = mode === "sign-up";
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -17,9 +20,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     const password = String(form.get("password") ?? "");
     setPending(true);
     setError(null);
-    const { error } = signUp
-      ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email, email, password })
-      : await authClient.signIn.email({ email, password });
+    const { error } = await loadAuthClient().then(
+      (authClient) =>
+        signUp
+          ? authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email, email, password })
+          : authClient.signIn.email({ email, password }),
+      () => ({ error: { message: "Could not reach the server. Check your connection and try again.", statusText: "" } }),
+    );
     if (error) {
       setError(error.message ?? (error.statusText || "Something went wrong, try again."));
       setPending(false);
@@ -32,13 +39,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center px-4 py-10">
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">{signUp ? "Create your account" : "Sign in"}</h1>
-      <p className="mb-6 text-sm text-zinc-600">
+      <p className="mb-6 text-sm text-muted">
         {signUp ? "Already have an account? " : "New here? "}
-        <Link className="font-medium text-indigo-700 underline-offset-2 hover:underline" href={signUp ? "/sign-in" : "/sign-up"}>
+        <Link className="font-medium text-link underline underline-offset-2 hover:no-underline" href={signUp ? "/sign-in" : "/sign-up"}>
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>
-      <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm" noValidate={false}>
+      <form onSubmit={onSubmit} onFocus={() => void loadAuthClient().catch(() => {})} className="card space-y-4 p-6" noValidate={false}>
         {signUp && (
           <div>
             <label className="label" htmlFor="name">Name</label>
@@ -61,14 +68,14 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
             required
             aria-describedby={signUp ? "password-hint" : undefined}
           />
-          {signUp && <p id="password-hint" className="mt-1 text-xs text-zinc-500">At least 8 characters.</p>}
+          {signUp && <p id="password-hint" className="hint">At least 8 characters.</p>}
         </div>
         {error && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
             {error}
           </p>
         )}
-        <button className="btn-primary w-full" type="submit" disabled={pending}>
+        <button className="btn-primary w-full" type="submit" disabled={pending || !ready}>
           {pending ? (signUp ? "Creating account…" : "Signing in…") : signUp ? "Create account" : "Sign in"}
         </button>
       </form>

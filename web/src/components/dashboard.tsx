@@ -1,81 +1,165 @@
 "use client";
 
-import { getNextCursor, getNextOccurrence, TodoApiError, type TagCount, type Task, type TaskInput, type TaskStats } from "@todo-api/client";
+import {
+  getETag,
+  getNextCursor,
+  getNextOccurrence,
+  TodoApiError,
+  type TagCount,
+  type Task,
+  type TaskBulkResult,
+  type TaskInput,
+  type TaskStats,
+} from "@todo-api/client";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
-import { authClient } from "@/lib/auth-client";
-import {
-  DEFAULT_FILTERS,
-  SORTS,
-  describeError,
-  fieldErrors,
-  formatDue,
-  matchesFilters,
-  matchesStatus,
-  toQuery,
-  todayUTC,
-  type Filters,
-  type SortChoice,
-} from "@/lib/tasks";
+import { TZ_COOKIE, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
+import { keepFocusNear, quickAddField } from "@/lib/focus";
+import type { Initial } from "@/lib/initial";
+import { useShortcuts } from "@/lib/use-shortcuts";
+import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
+import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
+import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
-import { EditDialog } from "./edit-dialog";
-import { StatusTabs } from "./status-tabs";
+import { VIEWS, sectionFor, type SectionId, type ViewId } from "@/lib/views";
+import type { BulkAction } from "./bulk-bar";
+import { FilterBar } from "./filter-bar";
+import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
+import { CollapsibleSection, SkeletonRows } from "./task-section";
+import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
+import { ViewNav } from "./view-nav";
+
+// What only some visits use is loaded when first needed, not with the page.
+const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog));
+const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog));
+const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar));
 
 const LIST_ID = "task-list";
+
+/** The first automatic retry waits this long, each next one twice as long, up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 16_000;
 
 let tempSeq = 0;
 const tempId = () => `temp-${Date.now().toString(36)}-${(++tempSeq).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
+const loading = (s: Sections, ids: readonly SectionId[]): Sections => {
+  const n = { ...s };
+  for (const id of SECTION_IDS) n[id] = ids.includes(id) ? { ...s[id], status: "loading" } : IDLE;
+  return n;
+};
+
 /**
- * Dashboard is the signed-in page: stats, the new-task form, filters and the task list. Every
- * change shows at once and is undone if the API refuses it (optimistic updates).
+ * Dashboard is the signed-in page: the views with their counts, quick add, filters and the
+ * tasks of the view. Every change shows at once and is undone if the API refuses it
+ * (optimistic updates); deletes can be undone; a view that cannot load says so once and tries
+ * again by itself, later and later.
  */
-export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: string } }) {
+export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { email: string }; initial: Initial | null }) {
   const api = useMemo(() => createApi(apiUrl), [apiUrl]);
   const { toasts, toast, dismiss } = useToasts();
 
+  const [viewId, setViewId] = useState<ViewId>("all");
+  const view = VIEWS[viewId];
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [search, setSearch] = useState("");
-  const [tasks, setTasks] = useState<Task[]>([]);
+  // The server's first screen when it could read it (the default view), else loading.
+  const [sections, setSections] = useState<Sections>(() => {
+    const s = loading({ open: IDLE, done: IDLE }, ["open", "done"]);
+    for (const id of SECTION_IDS) {
+      const got = initial?.sections[id];
+      if (got) s[id] = { ...got, status: "ready" };
+    }
+    return s;
+  });
+  const [doneOpen, setDoneOpen] = useState(false);
   const [saving, setSaving] = useState<ReadonlySet<string>>(new Set());
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [listState, setListState] = useState<"loading" | "ready" | "error">("loading");
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [stats, setStats] = useState<TaskStats | null>(null);
-  const [tags, setTags] = useState<TagCount[]>([]);
+  const [stats, setStats] = useState<TaskStats | null>(initial?.stats?.data ?? null);
+  const [tags, setTags] = useState<TagCount[]>(initial?.tags ?? []);
   const [editing, setEditing] = useState<Task | null>(null);
-  const [today, setToday] = useState("");
+  const [help, setHelp] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // The browser's date and time: the server's reading of it in the browser's zone (when the
+  // browser told it), so the first render matches the server's, else unknown until mounted.
+  const [now, setNow] = useState<Now>(initial?.now ?? { date: "", time: "" });
 
   // Refs for callbacks that must see the latest values without re-subscribing.
-  const tasksRef = useRef(tasks);
-  tasksRef.current = tasks;
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
+  const latest = useRef({ sections, view, filters, now, problem, selected });
+  latest.current = { sections, view, filters, now, problem, selected };
   const generation = useRef(0); // bumps on every new first page: late answers are dropped
   // Tasks added here since the first page was asked for, which its answer may predate: kept
   // at the top when it arrives. Keyed by the temporary id, then by the real one.
   const addedDuringLoad = useRef(new Map<string, Task>());
+  // Failed automatic attempts in a row, and whether this round of loads failed already.
+  const attempts = useRef(0);
+  const roundFailed = useRef(false);
+  const undoLast = useRef<{ toast: number; run: () => void } | null>(null);
 
-  useEffect(() => setToday(todayUTC()), []);
+  const where = useCallback((t: Task) => sectionFor(latest.current.view, t, latest.current.filters, latest.current.now), []);
+
+  // The clock: the local date and minute, looked at every 15 s (overdue turns at a due time).
+  useEffect(() => {
+    const tick = () =>
+      setNow((cur) => {
+        const n = nowLocal();
+        return cur.date === n.date && cur.time.slice(0, 5) === n.time.slice(0, 5) ? cur : n;
+      });
+    tick();
+    // Tell the server the zone, for the next first screen.
+    const tz = timeZone();
+    const cookie = `${TZ_COOKIE}=${encodeURIComponent(tz)}`;
+    if (!document.cookie.split("; ").includes(cookie)) document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
+    const t = setInterval(tick, 15_000);
+    return () => clearInterval(t);
+  }, []);
 
   const fail = useCallback(
     (e: unknown) => {
       if (e instanceof TodoApiError && e.status === 401) {
         // Even a renewed token was refused. Without a session (signed out elsewhere, expired)
         // that means signing in again; with one, the API does not trust our tokens: say so.
-        void authClient.getSession().then(({ data }) => {
-          if (!data) window.location.assign("/sign-in");
-          else toast(`The API refused your sign-in: ${describeError(e)}`, "error");
-        });
+        void loadAuthClient()
+          .then((c) => c.getSession())
+          .then(
+            ({ data }) => {
+              if (!data) window.location.assign("/sign-in");
+              else toast(`The API refused your sign-in: ${describeError(e)}`, { kind: "error" });
+            },
+            () => toast(describeError(e), { kind: "error" }),
+          );
         return;
       }
-      toast(describeError(e), "error");
+      const text = describeError(e);
+      // The banner says it already: one message per problem.
+      if (latest.current.problem?.message === text) return;
+      toast(text, { kind: "error" });
     },
     [toast],
   );
+
+  /** report is a failed background read (list, counts, tags): one banner, and a retry later. */
+  const report = useCallback(
+    (e: unknown) => {
+      if (e instanceof TodoApiError && e.status === 401) return fail(e);
+      if (roundFailed.current) return; // the round's first failure says it for all of them
+      roundFailed.current = true;
+      const delay = isTransient(e) ? Math.min(RETRY_FIRST_MS * 2 ** attempts.current, RETRY_MAX_MS) : undefined;
+      attempts.current++;
+      setProblem({ message: describeError(e), retryAt: delay === undefined ? undefined : Date.now() + delay });
+    },
+    [fail],
+  );
+  const recovered = useCallback(() => {
+    if (roundFailed.current) return;
+    attempts.current = 0;
+    setProblem(null);
+  }, []);
 
   const mark = (id: string, on: boolean) =>
     setSaving((s) => {
@@ -84,7 +168,6 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       else n.delete(id);
       return n;
     });
-  const put = (task: Task) => setTasks((ts) => ts.map((t) => (t.id === task.id ? task : t)));
 
   // Search as you type, a moment after the typing stops.
   useEffect(() => {
@@ -92,59 +175,158 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     return () => clearTimeout(t);
   }, [search]);
 
-  // The first page, again whenever the filters change.
-  useEffect(() => {
+  // The view's first pages, again whenever the view or the filters change.
+  const loadView = useCallback(async () => {
     const gen = ++generation.current;
     // Saved ones are in the answer to the request made now (if they match); unsaved ones not.
     for (const [id] of addedDuringLoad.current) if (!id.startsWith("temp-")) addedDuringLoad.current.delete(id);
-    setListState("loading");
-    api.listTasks({ query: toQuery(filters) }).then(
-      (page) => {
-        if (gen !== generation.current) return;
-        const added = [...addedDuringLoad.current.values()].filter((t) => !page.data.some((p) => p.id === t.id));
-        setTasks([...added, ...page.data]);
-        setCursor(getNextCursor(page));
-        setListState("ready");
-      },
-      (e: unknown) => {
-        if (gen !== generation.current) return;
-        setListState("error");
-        fail(e);
-      },
-    );
-  }, [api, filters, fail]);
-
-  const summaryCall = useRef(0);
-  const refreshSummary = useCallback(async () => {
-    const call = ++summaryCall.current;
+    const defs = view.sections;
+    setSections((s) => loading(s, defs.map((d) => d.id)));
+    const tz = timeZone();
     try {
-      const [s, t] = await Promise.all([api.getTaskStats(), api.listTags()]);
-      if (call !== summaryCall.current) return; // a later refresh is on its way
-      setStats(s.data);
-      setTags(t.data);
-    } catch (e) {
-      fail(e);
-    }
-  }, [api, fail]);
-  useEffect(() => {
-    void refreshSummary();
-  }, [refreshSummary]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    const gen = generation.current;
-    setLoadingMore(true);
-    try {
-      const page = await api.listTasks({ query: { ...toQuery(filtersRef.current), cursor } });
+      const pages = await Promise.all(defs.map((d) => api.listTasks({ query: d.query(filters, tz) })));
       if (gen !== generation.current) return;
-      setTasks((ts) => [...ts, ...page.data.filter((t) => !ts.some((x) => x.id === t.id))]);
-      setCursor(getNextCursor(page));
+      setSections((s) => {
+        let n = { ...s };
+        defs.forEach((d, i) => {
+          const page = pages[i];
+          if (!page) return;
+          n[d.id] = { tasks: page.data, cursor: getNextCursor(page), status: "ready" };
+        });
+        for (const t of addedDuringLoad.current.values()) {
+          const target = sectionFor(view, t, filters, latest.current.now);
+          if (target && !n[target].tasks.some((x) => x.id === t.id)) n = insert(n, t, target, 0);
+        }
+        return n;
+      });
+      recovered();
     } catch (e) {
+      if (gen !== generation.current) return;
+      setSections((s) => {
+        const n = { ...s };
+        for (const d of defs) n[d.id] = { ...s[d.id], status: "error" };
+        return n;
+      });
+      report(e);
+    }
+  }, [api, view, filters, report, recovered]);
+  // The first screen came with the page: the first load is done already.
+  const served = useRef(initial !== null && Object.keys(initial.sections).length > 0);
+  useEffect(() => {
+    if (served.current) {
+      served.current = false;
+      return;
+    }
+    void loadView();
+  }, [loadView]);
+
+  // The counts: with the ETag of the last answer, so an unchanged count costs a 304.
+  const statsETag = useRef<string | undefined>(initial?.stats?.etag);
+  const statsCall = useRef(0);
+  const refreshStats = useCallback(async () => {
+    const call = ++statsCall.current;
+    try {
+      const etag = statsETag.current;
+      const res = await api.getTaskStats({ query: { tz: timeZone() }, headers: etag ? { "If-None-Match": etag } : undefined });
+      if (call !== statsCall.current) return; // a later refresh is on its way
+      statsETag.current = getETag(res);
+      setStats(res.data);
+      recovered();
+    } catch (e) {
+      if (e instanceof TodoApiError && e.status === 304) return recovered();
+      if (call === statsCall.current) report(e);
+    }
+  }, [api, report, recovered]);
+  const tagsCall = useRef(0);
+  const refreshTags = useCallback(async () => {
+    const call = ++tagsCall.current;
+    try {
+      const { data } = await api.listTags();
+      if (call === tagsCall.current) setTags(data);
+    } catch (e) {
+      if (call === tagsCall.current) report(e);
+    }
+  }, [api, report]);
+  useEffect(() => {
+    if (!initial) void refreshTags();
+  }, [refreshTags, initial]);
+  // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
+  useEffect(() => {
+    const again = () => {
+      if (document.visibilityState === "visible") void refreshStats();
+    };
+    window.addEventListener("focus", again);
+    document.addEventListener("visibilitychange", again);
+    return () => {
+      window.removeEventListener("focus", again);
+      document.removeEventListener("visibilitychange", again);
+    };
+  }, [refreshStats]);
+  // The first counts once the local date is known (unless the server read them already), and
+  // again on a new day.
+  const statsServed = useRef(initial?.stats !== undefined);
+  useEffect(() => {
+    if (!now.date) return;
+    if (statsServed.current) {
+      statsServed.current = false;
+      return;
+    }
+    void refreshStats();
+  }, [now.date, refreshStats]);
+
+  const retry = useCallback(() => {
+    roundFailed.current = false;
+    setProblem((p) => p && { ...p, retrying: true, retryAt: undefined });
+    void loadView();
+    void refreshStats();
+    void refreshTags();
+  }, [loadView, refreshStats, refreshTags]);
+  // Automatic retries: at the time the banner announces, and as soon as the browser is online.
+  useEffect(() => {
+    if (!problem?.retryAt) return;
+    const t = setTimeout(retry, Math.max(0, problem.retryAt - Date.now()));
+    return () => clearTimeout(t);
+  }, [problem?.retryAt, retry]);
+  useEffect(() => {
+    const online = () => {
+      if (latest.current.problem) retry();
+    };
+    window.addEventListener("online", online);
+    return () => window.removeEventListener("online", online);
+  }, [retry]);
+
+  async function loadMore(section: SectionId) {
+    const def = view.sections.find((d) => d.id === section);
+    const cursor = sections[section].cursor;
+    if (!def || !cursor) return;
+    const gen = generation.current;
+    setSections((s) => ({ ...s, [section]: { ...s[section], status: "loading" } }));
+    try {
+      const page = await api.listTasks({ query: { ...def.query(filters, timeZone()), cursor } });
+      if (gen !== generation.current) return;
+      setSections((s) => ({
+        ...s,
+        [section]: {
+          tasks: [...s[section].tasks, ...page.data.filter((t) => !s[section].tasks.some((x) => x.id === t.id))],
+          cursor: getNextCursor(page),
+          status: "ready",
+        },
+      }));
+    } catch (e) {
+      setSections((s) => ({ ...s, [section]: { ...s[section], status: "ready" } }));
       fail(e);
-    } finally {
-      setLoadingMore(false);
     }
   }
+
+  /** putBack shows tasks again where they were (after an undo, or a change the API refused). */
+  const putBack = (spots: Spot[]) =>
+    setSections((s) => {
+      let n = s;
+      for (const { task, section, index } of [...spots].sort((a, b) => a.index - b.index)) {
+        if (latest.current.view.sections.some((d) => d.id === section)) n = insert(n, task, section, index);
+      }
+      return n;
+    });
 
   async function create(input: TaskInput): Promise<FormErrors | null> {
     const id = tempId();
@@ -165,7 +347,7 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       updated_at: now,
       completed_at: null,
     };
-    setTasks((ts) => [optimistic, ...ts]);
+    setSections((s) => place(s, optimistic, where(optimistic)));
     addedDuringLoad.current.set(id, optimistic);
     mark(id, true);
     try {
@@ -173,12 +355,14 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
       const { data } = await api.createTask({ body: input, headers: { "Idempotency-Key": id } });
       if (addedDuringLoad.current.delete(id)) addedDuringLoad.current.set(data.id, data);
       // A list read meanwhile may hold it already: keep one copy, where the temporary one was.
-      setTasks((ts) => ts.filter((t) => t.id !== data.id).map((t) => (t.id === id ? data : t)));
-      void refreshSummary();
+      setSections((s) => (find(s, id) ? swap(s, id, data) : s));
+      if (!where(data)) toast(`Added “${data.title}” (not shown in ${latest.current.view.title}).`);
+      void refreshStats();
+      if (data.tags.length > 0) void refreshTags();
       return null;
     } catch (e) {
       addedDuringLoad.current.delete(id);
-      setTasks((ts) => ts.filter((t) => t.id !== id));
+      setSections((s) => without(s, id));
       const errors = fieldErrors(e);
       if (Object.keys(errors).length > 0) return errors;
       fail(e);
@@ -190,19 +374,19 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
 
   /**
    * showNextOccurrence follows the `next-occurrence` link of a write that completed a repeating
-   * task: it reads the new task and puts it at the top of the list (if the filters let it in and
-   * it is not there yet), so it shows without a reload, and says when it is due.
+   * task: it reads the new task and puts it at the top of the list (if the view and filters let
+   * it in and it is not there yet), so it shows without a reload, and says when it is due.
    */
   async function showNextOccurrence(nextId: string) {
     try {
       const { data: next } = await api.getTask({ path: { id: nextId } });
-      if (tasksRef.current.some((t) => t.id === next.id)) put(next);
-      else if (matchesFilters(next, filtersRef.current)) {
+      const target = where(next);
+      if (target) {
         // A first page asked for before the occurrence existed keeps it at the top too.
         addedDuringLoad.current.set(next.id, next);
-        setTasks((ts) => (ts.some((t) => t.id === next.id) ? ts : [next, ...ts]));
+        setSections((s) => (find(s, next.id) ? place(s, next, target) : insert(s, next, target, 0)));
       }
-      toast(next.due_date ? `Next: ${next.title} due ${formatDue(next.due_date)}` : `Next: ${next.title}`);
+      toast(next.due_date ? `Next: ${next.title} due ${dueLabel(next.due_date, next.due_time, localDate())}` : `Next: ${next.title}`);
     } catch (e) {
       // Deleted meanwhile: nothing to show. Anything else is worth a word.
       if (!(e instanceof TodoApiError && e.status === 404)) fail(e);
@@ -210,73 +394,104 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
   }
 
   async function toggle(task: Task) {
+    const before = find(latest.current.sections, task.id);
     const completed = !task.completed;
-    put({ ...task, completed, completed_at: completed ? new Date().toISOString() : null });
+    const changed = { ...task, completed, completed_at: completed ? new Date().toISOString() : null };
+    keepFocusNear(task.id);
+    setSections((s) => place(s, changed, where(changed)));
     try {
       // Always the explicit state: a retried toggle without a body would flip it back.
       const result = await api.completeTask({ path: { id: task.id }, body: { completed } });
-      const { data } = result;
-      if (matchesStatus(data, filtersRef.current.status)) put(data);
-      else setTasks((ts) => ts.filter((t) => t.id !== data.id));
+      setSections((s) => place(s, result.data, where(result.data)));
       const nextId = completed ? getNextOccurrence(result) : undefined;
       if (nextId) void showNextOccurrence(nextId);
-      void refreshSummary();
+      // Tags count completed tasks too: only the counts change.
+      void refreshStats();
     } catch (e) {
-      put(task);
+      setSections((s) => without(s, task.id));
+      if (before) putBack([before]);
       fail(e);
     }
   }
 
+  /** restore undoes deletes: POST /restore for one task, the bulk action `restore` for several. */
+  async function restore(spots: Spot[]) {
+    try {
+      let back = spots;
+      if (spots.length === 1 && spots[0]) {
+        const { data } = await api.restoreTask({ path: { id: spots[0].task.id } });
+        back = [{ ...spots[0], task: data }];
+      } else {
+        const { data } = await api.bulkTasks({
+          body: { ids: spots.map((s) => s.task.id), action: "restore" },
+          headers: { "Idempotency-Key": tempId() },
+        });
+        const ok = new Set(data.results.filter((r) => r.status === "ok").map((r) => r.id));
+        back = spots.filter((s) => ok.has(s.task.id));
+      }
+      putBack(back);
+      toast(back.length === 1 ? `Restored “${back[0]?.task.title}”.` : `Restored ${back.length} tasks.`);
+      void refreshStats();
+      if (back.some((s) => s.task.tags.length > 0)) void refreshTags();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** offerUndo is the toast after a delete: Undo (or `z`) restores what was deleted. */
+  function offerUndo(spots: Spot[]) {
+    const run = () => {
+      undoLast.current = null;
+      void restore(spots);
+    };
+    const text = spots.length === 1 ? `Deleted “${spots[0]?.task.title}”.` : `Deleted ${spots.length} tasks.`;
+    const id = toast(text, { key: "deleted", action: { label: "Undo", run } });
+    undoLast.current = { toast: id, run };
+  }
+
   async function remove(task: Task) {
-    const index = tasksRef.current.findIndex((t) => t.id === task.id);
-    const next = tasksRef.current[index + 1] ?? tasksRef.current[index - 1];
-    setTasks((ts) => ts.filter((t) => t.id !== task.id));
-    // Keep the keyboard user in the list: focus the neighbour, or the new-task field.
-    requestAnimationFrame(() => {
-      const target = next
-        ? document.getElementById(`task-${next.id}`)
-        : document.querySelector<HTMLInputElement>("form[aria-label='New task'] input");
-      target?.focus();
-    });
+    const spot = find(latest.current.sections, task.id);
+    if (!spot) return;
+    keepFocusNear(task.id);
+    setSections((s) => without(s, task.id));
     try {
       await api.deleteTask({ path: { id: task.id } });
-      toast(`Deleted “${task.title}”.`);
-      void refreshSummary();
+      offerUndo([spot]);
+      void refreshStats();
+      if (task.tags.length > 0) void refreshTags();
     } catch (e) {
       if (e instanceof TodoApiError && e.status === 404) return; // gone already: what we wanted
-      setTasks((ts) => {
-        const copy = [...ts];
-        copy.splice(Math.max(0, Math.min(index, copy.length)), 0, task);
-        return copy;
-      });
+      putBack([spot]);
       fail(e);
     }
   }
 
   async function save(before: Task, body: TaskFields): Promise<FormErrors | null> {
+    const spot = find(latest.current.sections, before.id);
     const completed = body.completed ?? before.completed;
-    put({
+    const changed: Task = {
       ...before,
       ...body,
       title: body.title.trim(),
       tags: [...new Set(body.tags.map((t) => t.toLowerCase()))],
       completed,
       completed_at: completed === before.completed ? before.completed_at : completed ? new Date().toISOString() : null,
-    });
+    };
+    setSections((s) => place(s, changed, where(changed)));
     mark(before.id, true);
     try {
       const result = await api.updateTask({ path: { id: before.id }, body });
-      const { data } = result;
-      if (matchesStatus(data, filtersRef.current.status)) put(data);
-      else setTasks((ts) => ts.filter((t) => t.id !== data.id));
+      setSections((s) => place(s, result.data, where(result.data)));
       // The API links the occurrence on every write of a completed repeating task: follow it
       // only when this save is what completed it.
       const nextId = body.completed ? getNextOccurrence(result) : undefined;
       if (nextId) void showNextOccurrence(nextId);
-      void refreshSummary();
+      void refreshStats();
+      if (result.data.tags.join() !== before.tags.join()) void refreshTags();
       return null;
     } catch (e) {
-      put(before);
+      setSections((s) => without(s, before.id));
+      if (spot) putBack([spot]);
       const errors = fieldErrors(e);
       if (Object.keys(errors).length > 0) return errors;
       fail(e);
@@ -286,147 +501,241 @@ export function Dashboard({ apiUrl, user }: { apiUrl: string; user: { email: str
     }
   }
 
+  /** bulk applies one action to the selected tasks in one request (POST /api/tasks/bulk). */
+  async function bulk(a: BulkAction) {
+    const s0 = latest.current.sections;
+    const spots = [...latest.current.selected].map((id) => find(s0, id)).filter((s): s is Spot => s !== undefined);
+    if (spots.length === 0) return;
+    const ids = spots.map((s) => s.task.id);
+    setSelected(new Set());
+    setSelecting(false);
+    const changedOf = (t: Task): Task =>
+      a.action === "complete" || a.action === "uncomplete"
+        ? { ...t, completed: a.action === "complete", completed_at: a.action === "complete" ? (t.completed_at ?? new Date().toISOString()) : null }
+        : a.action === "add_tags"
+          ? { ...t, tags: [...new Set([...t.tags, ...a.tags.map((x) => x.toLowerCase())])].slice(0, 10) }
+          : t;
+    // Shown at once; what the API refuses goes back.
+    setSections((s) => {
+      let n = s;
+      for (const { task } of spots) n = a.action === "delete" ? without(n, task.id) : place(n, changedOf(task), where(changedOf(task)));
+      return n;
+    });
+    let results: TaskBulkResult[];
+    try {
+      const { data } = await api.bulkTasks({
+        body: a.action === "add_tags" ? { ids, action: a.action, tags: a.tags } : { ids, action: a.action },
+        headers: { "Idempotency-Key": tempId() },
+      });
+      results = data.results;
+    } catch (e) {
+      setSections((s) => spots.reduce((n, sp) => without(n, sp.task.id), s));
+      putBack(spots);
+      fail(e);
+      return;
+    }
+    const ok = new Set(results.filter((r) => r.status === "ok").map((r) => r.id));
+    const refused = spots.filter((sp) => !ok.has(sp.task.id) && !(a.action === "delete" && results.some((r) => r.id === sp.task.id && r.status === "not_found")));
+    if (refused.length > 0) {
+      setSections((s) => refused.reduce((n, sp) => without(n, sp.task.id), s));
+      putBack(refused);
+      const why = results.find((r) => r.status !== "ok")?.detail;
+      toast(`${refused.length} of ${spots.length} tasks were not changed${why ? `: ${why}` : "."}`, { kind: "error" });
+    }
+    if (a.action === "delete") {
+      const gone = spots.filter((sp) => ok.has(sp.task.id));
+      if (gone.length > 0) offerUndo(gone);
+    }
+    void refreshStats();
+    if (a.action !== "complete" && a.action !== "uncomplete") void refreshTags();
+    // Completing repeating tasks made their next occurrences: read the view again.
+    if (a.action === "complete" && spots.some((sp) => sp.task.repeat !== "none" && ok.has(sp.task.id))) void loadView();
+  }
+
   async function signOut() {
-    await authClient.signOut();
+    await (await loadAuthClient()).signOut();
     clearToken();
     window.location.assign("/sign-in");
   }
 
-  const filtered = filters.q !== "" || filters.priority !== "" || filters.tag !== "" || filters.status !== "all";
-  const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => setFilters((f) => ({ ...f, [k]: v }));
+  const changeView = (v: ViewId) => {
+    if (v === viewId) return;
+    setSelected(new Set());
+    // Another view's tasks are not this one's: skeletons until its first pages arrive.
+    setSections(loading({ open: IDLE, done: IDLE }, VIEWS[v].sections.map((d) => d.id)));
+    setViewId(v);
+  };
+
+  const select = useCallback((t: Task, on: boolean) => {
+    setSelected((s) => {
+      const n = new Set(s);
+      if (on) n.add(t.id);
+      else n.delete(t.id);
+      return n;
+    });
+  }, []);
+
+  // Keyboard shortcuts (listed by `?`).
+  const taskOf = (id: string) => find(latest.current.sections, id)?.task;
+  useShortcuts({
+    quickAdd: () => quickAddField()?.focus(),
+    search: () => document.getElementById("search")?.focus(),
+    complete: (id) => {
+      const t = taskOf(id);
+      if (t) void toggle(t);
+    },
+    edit: (id) => setEditing(taskOf(id) ?? null),
+    remove: (id) => {
+      const t = taskOf(id);
+      if (t) void remove(t);
+    },
+    select: (id) => {
+      const t = taskOf(id);
+      if (!t) return;
+      setSelecting(true);
+      select(t, !latest.current.selected.has(t.id));
+    },
+    undo: () => {
+      if (!undoLast.current) return false;
+      dismiss(undoLast.current.toast);
+      undoLast.current.run();
+      return true;
+    },
+    help: () => setHelp(true),
+    clearSelection: () => {
+      if (!selecting) return false;
+      setSelected(new Set());
+      setSelecting(false);
+      return true;
+    },
+  });
+
+  const filtered = isFiltered(filters);
+  // The tasks on screen ("Select all" picks these): a folded section's are not.
+  const shown = view.sections.flatMap((d) => (!d.collapsible || doneOpen ? sections[d.id].tasks : []));
+  const onTag = useCallback((tag: string) => setFilters((f) => ({ ...f, tag })), []);
+  const first = view.sections[0];
+  const firstState = first ? sections[first.id] : IDLE;
+  const others = view.sections.slice(1).some((d) => sections[d.id].tasks.length > 0);
+
+  const row = (t: Task) => (
+    <TaskItem
+      key={t.id}
+      task={t}
+      saving={saving.has(t.id)}
+      now={now}
+      selecting={selecting}
+      selected={selected.has(t.id)}
+      onSelect={select}
+      onToggle={toggle}
+      onEdit={setEditing}
+      onDelete={remove}
+      onTag={onTag}
+    />
+  );
 
   return (
-    <div className="mx-auto max-w-3xl px-4 pb-24 pt-6 sm:pt-10">
-      <header className="mb-6 flex items-center justify-between gap-3">
-        <div className="min-w-0">
-          <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-          <p className="truncate text-sm text-zinc-500" data-testid="user-email">
+    <div className="mx-auto max-w-5xl px-3 pb-[calc(var(--toast-space,0px)+2rem)] sm:px-6">
+      <header className="flex items-center gap-1 py-1.5 sm:py-3">
+        <div className="min-w-0 flex-1">
+          <span className="font-semibold tracking-tight">Todo</span>
+          <span className="ml-2 hidden truncate text-sm text-muted sm:inline" data-testid="user-email">
             {user.email}
-          </p>
+          </span>
         </div>
-        <button type="button" className="btn-secondary" onClick={signOut}>
+        <button type="button" className="btn-icon hidden sm:inline-flex" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
+          <span aria-hidden="true" className="text-base font-semibold">?</span>
+          <span className="sr-only">Keyboard shortcuts</span>
+        </button>
+        <ThemeToggle />
+        <button type="button" className="btn-ghost" onClick={signOut}>
           Sign out
         </button>
       </header>
 
-      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {(
-          [
-            ["total", "Total", "text-zinc-900"],
-            ["pending", "Pending", "text-indigo-700"],
-            ["completed", "Completed", "text-emerald-700"],
-            ["overdue", "Overdue", stats && stats.overdue > 0 ? "text-red-700" : "text-zinc-900"],
-          ] as const
-        ).map(([key, label, color]) => (
-          <div key={key} className="rounded-xl border border-zinc-200 bg-white px-4 py-3 shadow-xs" data-testid={`stat-${key}`}>
-            <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</div>
-            <div className={`mt-1 text-2xl font-semibold tabular-nums ${color}`} data-testid={`stat-${key}-value`}>
-              {stats ? stats[key] : "–"}
+      <div className="lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-6">
+        <div className="mb-2 lg:sticky lg:top-4 lg:mb-0">
+          <ViewNav view={viewId} stats={stats} onView={changeView} />
+        </div>
+
+        <main className="min-w-0 space-y-2 sm:space-y-3">
+          <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
+            <TaskForm compact submitLabel="Add" onSubmit={create} />
+          </section>
+
+          <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
+
+          <section aria-labelledby="view-heading" className="card overflow-hidden">
+            {problem && <ProblemBanner problem={problem} onRetry={retry} />}
+            <div className="flex items-center gap-2 border-b border-line py-1 pl-4 pr-1">
+              <h1 id="view-heading" className="flex-1 text-base font-semibold">
+                {view.title}
+              </h1>
+              <button
+                type="button"
+                className="btn-ghost"
+                aria-pressed={selecting}
+                onClick={() => {
+                  setSelecting((s) => !s);
+                  setSelected(new Set());
+                }}
+              >
+                Select
+              </button>
             </div>
-          </div>
-        ))}
-      </section>
-
-      <section aria-label="Add a task" className="mb-6 rounded-xl border border-zinc-200 bg-white p-4 shadow-xs">
-        <TaskForm compact submitLabel="Add" onSubmit={create} />
-      </section>
-
-      <section aria-label="Filters" className="mb-3 space-y-3">
-        <div className="flex flex-wrap items-center justify-between gap-3">
-          <StatusTabs value={filters.status} onChange={(s) => setFilter("status", s)} controls={LIST_ID} />
-          <div className="w-full sm:w-64">
-            <label className="sr-only" htmlFor="search">Search tasks</label>
-            <input
-              id="search"
-              type="search"
-              className="input"
-              placeholder="Search…"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </div>
-        </div>
-        <div className="grid grid-cols-2 gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end">
-          <div>
-            <label className="label text-xs" htmlFor="filter-priority">Priority</label>
-            <select id="filter-priority" className="input" value={filters.priority} onChange={(e) => setFilter("priority", e.target.value as Filters["priority"])}>
-              <option value="">Any priority</option>
-              <option value="high">High</option>
-              <option value="medium">Medium</option>
-              <option value="low">Low</option>
-            </select>
-          </div>
-          <div>
-            <label className="label text-xs" htmlFor="filter-tag">Tag</label>
-            <select id="filter-tag" className="input" value={filters.tag} onChange={(e) => setFilter("tag", e.target.value)}>
-              <option value="">Any tag</option>
-              {filters.tag && !tags.some((t) => t.name === filters.tag) && <option value={filters.tag}>#{filters.tag}</option>}
-              {tags.map((t) => (
-                <option key={t.name} value={t.name}>
-                  #{t.name} ({t.count})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label className="label text-xs" htmlFor="sort">Sort</label>
-            <select id="sort" className="input" value={filters.sort} onChange={(e) => setFilter("sort", e.target.value as SortChoice)}>
-              {Object.entries(SORTS).map(([k, s]) => (
-                <option key={k} value={k}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button
-            type="button"
-            className="btn-ghost"
-            disabled={!filtered}
-            onClick={() => {
-              setSearch("");
-              setFilters((f) => ({ ...DEFAULT_FILTERS, sort: f.sort }));
-            }}
-          >
-            Clear filters
-          </button>
-        </div>
-      </section>
-
-      <section aria-label="Tasks" className="overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs">
-        <ul id={LIST_ID} role="list" aria-busy={listState === "loading"} className="divide-y divide-zinc-100" data-testid="task-list">
-          {tasks.map((t) => (
-            <TaskItem
-              key={t.id}
-              task={t}
-              saving={saving.has(t.id)}
-              today={today}
-              onToggle={toggle}
-              onEdit={setEditing}
-              onDelete={remove}
-              onTag={(tag) => setFilter("tag", tag)}
-            />
-          ))}
-        </ul>
-        {listState !== "loading" && tasks.length === 0 && (
-          <p className="px-4 py-10 text-center text-sm text-zinc-500" data-testid="empty">
-            {listState === "error"
-              ? "The tasks could not be loaded."
-              : filtered
-                ? "No tasks match these filters."
-                : "Nothing to do yet. Add your first task above."}
-          </p>
-        )}
-        {listState === "loading" && tasks.length === 0 && <p className="px-4 py-10 text-center text-sm text-zinc-500">Loading…</p>}
-        {cursor && (
-          <div className="border-t border-zinc-100 p-3 text-center">
-            <button type="button" className="btn-secondary" onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
-      </section>
+            {selecting && (
+              <BulkBar
+                count={selected.size}
+                total={shown.length}
+                onAction={(a) => void bulk(a)}
+                onSelectAll={() => setSelected(new Set(shown.map((t) => t.id)))}
+                onDone={() => {
+                  setSelecting(false);
+                  setSelected(new Set());
+                }}
+              />
+            )}
+            {view.sections.map((d, i) => {
+              const s = sections[d.id];
+              // A folded section's rows are not drawn until it is opened: less work on load.
+              const drawn = !d.collapsible || doneOpen;
+              const list = (
+                <>
+                  <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
+                    {drawn && s.tasks.map(row)}
+                  </ul>
+                  {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
+                  {s.cursor && (
+                    <div className="border-t border-line p-2 text-center">
+                      <button type="button" className="btn-secondary" onClick={() => void loadMore(d.id)} disabled={s.status === "loading"}>
+                        {s.status === "loading" ? "Loading…" : "Load more"}
+                      </button>
+                    </div>
+                  )}
+                </>
+              );
+              if (!d.collapsible) return <div key={d.id}>{list}</div>;
+              // Shown once the view's first section is there (appearing below it, it pushes
+              // nothing: no layout shift), and only when it has tasks.
+              if (firstState.status === "loading" || (s.status === "ready" && s.tasks.length === 0)) return null;
+              const n = s.status === "ready" || s.tasks.length > 0 ? ` (${s.tasks.length}${s.cursor ? "+" : ""})` : "";
+              return (
+                <CollapsibleSection key={d.id} id={d.id} title={`${d.title ?? ""}${n}`} open={doneOpen} onOpenChange={setDoneOpen}>
+                  {list}
+                </CollapsibleSection>
+              );
+            })}
+            {firstState.status === "ready" && firstState.tasks.length === 0 && (
+              <p className="px-4 py-8 text-center text-sm text-muted" data-testid="empty">
+                {filtered ? "No tasks match these filters." : others ? "All done: nothing left to do." : view.empty}
+              </p>
+            )}
+          </section>
+        </main>
+      </div>
 
       {editing && <EditDialog key={editing.id} task={editing} onSave={(body) => save(editing, body)} onClose={() => setEditing(null)} />}
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
       <Toasts toasts={toasts} dismiss={dismiss} />
     </div>
   );

@@ -1,10 +1,11 @@
 "use client";
 
 import type { Task } from "@todo-api/client";
-import { useEffect, useRef, type ComponentProps } from "react";
+import type { ComponentProps } from "react";
+import { Modal } from "./modal";
 import { TaskForm } from "./task-form";
 
-/** EditDialog is a modal <dialog>: focus moves into it, Escape closes it. */
+/** EditDialog is the edit form in a modal dialog; it closes once the API took the change. */
 export function EditDialog({
   task,
   onSave,
@@ -14,33 +15,20 @@ export function EditDialog({
   onSave: ComponentProps<typeof TaskForm>["onSubmit"];
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby="edit-heading"
-      onClose={onClose}
-      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl bg-white p-0 shadow-xl"
-    >
-      <div className="p-5">
-        <h2 id="edit-heading" className="mb-4 text-lg font-semibold">
-          Edit task
-        </h2>
+    <Modal title="Edit task" onClose={onClose}>
+      {(close) => (
         <TaskForm
           task={task}
           submitLabel="Save"
-          onCancel={() => ref.current?.close()}
+          onCancel={close}
           onSubmit={async (body) => {
             const errors = await onSave(body);
-            if (!errors) ref.current?.close();
+            if (!errors) close();
             return errors;
           }}
         />
-      </div>
-    </dialog>
+      )}
+    </Modal>
   );
 }

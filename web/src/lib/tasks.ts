@@ -2,8 +2,6 @@
 // them, the query they become, and a few presentation rules.
 import { TodoApiError, type ListTasksData, type Priority, type Repeat, type Task } from "@todo-api/client";
 
-export type Status = "all" | "pending" | "completed";
-
 /** The sort choices offered, each a sort key with a direction. */
 export const SORTS = {
   newest: { label: "Newest first", sort: "created", order: "desc" },
@@ -15,43 +13,40 @@ export const SORTS = {
 } as const satisfies Record<string, { label: string; sort: NonNullable<Query["sort"]>; order: "asc" | "desc" }>;
 export type SortChoice = keyof typeof SORTS;
 
+/** Filters narrow whatever view is shown: search, priority, tag, and its order. */
 export interface Filters {
-  status: Status;
   q: string;
   priority: Priority | "";
   tag: string;
   sort: SortChoice;
 }
 
-export const DEFAULT_FILTERS: Filters = { status: "all", q: "", priority: "", tag: "", sort: "newest" };
+export const DEFAULT_FILTERS: Filters = { q: "", priority: "", tag: "", sort: "newest" };
+
+/** isFiltered says whether any filter narrows the view (the sort does not). */
+export const isFiltered = (f: Filters) => f.q.trim() !== "" || f.priority !== "" || f.tag !== "";
 
 export const PAGE_SIZE = 20;
 
-type Query = NonNullable<ListTasksData["query"]>;
+export type Query = NonNullable<ListTasksData["query"]>;
 
-/** toQuery is the listTasks query for filters (first page; add the cursor for the next). */
-export function toQuery(f: Filters): Query {
+/** filterQuery is the part of a listTasks query the filters make. */
+export function filterQuery(f: Filters): Query {
   const { sort, order } = SORTS[f.sort];
-  const q: Query = { status: f.status, sort, order, limit: PAGE_SIZE };
+  const q: Query = { sort, order, limit: PAGE_SIZE };
   if (f.q.trim()) q.q = f.q.trim();
   if (f.priority) q.priority = f.priority;
   if (f.tag) q.tag = [f.tag];
   return q;
 }
 
-/** matchesStatus says whether a task belongs in the list under the status tab. */
-export function matchesStatus(t: Task, status: Status): boolean {
-  return status === "all" || (status === "completed") === t.completed;
-}
-
 /**
- * matchesFilters says whether the API would list t under f (status, search, priority, tag),
- * for a task that arrives outside a listing, such as a repeating task's next occurrence.
+ * matchesFilters says whether the API would list t under f (search, priority, tag), for a
+ * task that arrives outside a listing, such as a repeating task's next occurrence.
  */
 export function matchesFilters(t: Task, f: Filters): boolean {
   const q = f.q.trim().toLowerCase();
   return (
-    matchesStatus(t, f.status) &&
     (!q || t.title.toLowerCase().includes(q) || (t.description ?? "").toLowerCase().includes(q)) &&
     (!f.priority || t.priority === f.priority) &&
     (!f.tag || t.tags.includes(f.tag))
@@ -68,31 +63,12 @@ export const REPEATS: Record<Repeat, string> = {
   yearly: "Yearly",
 };
 
-/** todayUTC is YYYY-MM-DD in UTC: the API counts a task overdue against the UTC date. */
-export function todayUTC(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-export function isOverdue(t: Task, today = todayUTC()): boolean {
-  return !t.completed && t.due_date !== null && t.due_date < today;
-}
-
 /** parseTags splits "home, Work ,x" into ["home", "Work", "x"]; the API normalises case. */
 export function parseTags(s: string): string[] {
   return s
     .split(",")
-    .map((t) => t.trim())
+    .map((t) => t.trim().replace(/^#/, ""))
     .filter(Boolean);
-}
-
-export function formatDue(date: string): string {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).toLocaleDateString(undefined, {
-    month: "short",
-    day: "numeric",
-    year: y === new Date().getUTCFullYear() ? undefined : "numeric",
-    timeZone: "UTC",
-  });
 }
 
 /** fieldErrors maps a 422's `errors` by field: "/title" → "title", "/tags/2" → "tags". */
@@ -106,12 +82,24 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return out;
 }
 
+/** OFFLINE is what a request that never reached the API says. */
+export const OFFLINE = "Could not reach the server. Check your connection and try again.";
+
 /** describeError is a one-line message for a toast. */
 export function describeError(e: unknown): string {
   if (e instanceof TodoApiError) {
     const text = e.detail ?? e.title;
     return e.requestId ? `${text} (request ${e.requestId})` : text;
   }
-  if (e instanceof TypeError) return "Could not reach the server. Check your connection and try again.";
+  if (e instanceof TypeError) return OFFLINE;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * isTransient says whether trying again later may work: the API was not reached, is
+ * overloaded or unavailable (429, 502, 503, 504).
+ */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof TodoApiError) return e.status === 429 || e.status === 502 || e.status === 503 || e.status === 504;
+  return e instanceof TypeError;
 }

@@ -1,6 +1,6 @@
 // The API's bearer token in the browser: a Better Auth JWT from GET /api/auth/token, kept in
 // memory only (never in storage), renewed shortly before it expires and on demand after a 401.
-import { authClient } from "./auth-client";
+import { loadAuthClient } from "./load-auth-client";
 
 /** Renew this long before `exp`, so a token never expires between here and the API. */
 export const RENEW_BEFORE_MS = 60_000;
@@ -38,7 +38,7 @@ export function clearToken(): void {
 function fetchToken(): Promise<string | null> {
   inflight ??= (async () => {
     try {
-      const { data, error } = await authClient.token();
+      const { data, error } = await (await loadAuthClient()).token();
       const token = error ? undefined : data?.token;
       cached = token ? { token, renewAt: renewAt(token) } : null;
       return token ?? null;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Dashboard } from "@/components/dashboard";
+import { loadInitial } from "@/lib/initial";
 import { getSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -11,5 +12,13 @@ export default async function DashboardPage() {
   // Read at request time, not build time: one build runs against any API address.
   const apiUrl = process.env.TODO_API_URL;
   if (!apiUrl) throw new Error("TODO_API_URL is not set: the address of the Todo API");
-  return <Dashboard apiUrl={apiUrl} user={{ email: session.user.email }} />;
+  return (
+    <>
+      {/* The first API call waits for its token: open the connection meanwhile (React puts the
+          link in <head>). The calls carry no cookies (credentials "same-origin" across
+          origins), so the connection to open is the anonymous one. */}
+      <link rel="preconnect" href={apiUrl} crossOrigin="anonymous" />
+      <Dashboard apiUrl={apiUrl} user={{ email: session.user.email }} initial={await loadInitial(apiUrl)} />
+    </>
+  );
 }
