@@ -142,8 +142,8 @@ func listingRuleBroken(q url.Values) string {
 		return fmt.Sprintf("%d tags, more than 10", len(tags))
 	}
 	for _, tag := range q["tag"] {
-		if n := utf8.RuneCountInString(normalTag(tag)); strings.ContainsRune(tag, 0) || n < 1 || n > 32 {
-			return fmt.Sprintf("tag %q is not 1..32 characters without NUL once normalised", tag)
+		if n := utf8.RuneCountInString(normalTag(tag)); !utf8.ValidString(tag) || strings.ContainsRune(tag, 0) || n < 1 || n > 32 {
+			return fmt.Sprintf("tag %q is not 1..32 characters of text once normalised", tag)
 		}
 	}
 	for _, name := range []string{"due_before", "due_after"} {
