@@ -138,12 +138,15 @@ test-e2e: $(WEB_DEPS) ## Type-check web/, then its browser tests in Debian's Chr
 audit-web: $(WEB_DEPS) ## Lighthouse (mobile) on sign-in and the dashboard in Debian's Chromium: performance, accessibility, best practices >= 95
 	cd $(WEB_DIR) && node e2e/audit.mjs
 
-# Native Go fuzz targets (internal/httpapi/fuzz_*_test.go), one `go test -fuzz` each; their
-# seed corpora (testdata/fuzz/) also run in every plain `go test`. FUZZMINIMIZETIME bounds the
-# minimisation of each new input, which otherwise (60 s) stalls short runs.
+# Native Go fuzz targets (internal/httpapi/fuzz_*_test.go), one `go test -fuzz` each, against
+# the real stack on PostgreSQL (a database per fuzz process); their seed corpora (testdata/fuzz/)
+# also run in every plain `go test`. FUZZMINIMIZETIME bounds the minimisation of each new
+# input, which otherwise (60 s) stalls short runs. It counts executions: with a duration, the
+# coordinator kills a worker whose execution is still running when the time is up, and the
+# restarted worker first starts a PostgreSQL of its own again (TestMain), some 10 s lost.
 FUZZ_TARGETS     := FuzzTaskBody FuzzListQuery FuzzCursor FuzzIdempotencyKey FuzzAuthorization
 FUZZTIME         ?= 30s
-FUZZMINIMIZETIME ?= 2s
+FUZZMINIMIZETIME ?= 100x
 
 .PHONY: fuzz
 fuzz: ## Fuzz each target for FUZZTIME (default 30s; or a count of executions, e.g. 100000x)

@@ -7,20 +7,11 @@ import (
 	"testing"
 )
 
-// httptestServe serves r for a fuzz target's setup, failing f unless 200.
-func httptestServe(f *testing.F, env *fuzzEnv, r *http.Request) *httptest.ResponseRecorder {
-	f.Helper()
-	w := httptest.NewRecorder()
-	env.srv.ServeHTTP(w, r)
-	if w.Code != http.StatusOK {
-		f.Fatalf("%s %s: %d %s", r.Method, r.URL, w.Code, w.Body)
-	}
-	return w
-}
-
-// FuzzIdempotencyKey sends arbitrary Idempotency-Key values with a valid create: the key is
-// refused (400 or 422) or kept as 1..255 characters of valid UTF-8 without NUL, and a
-// repeat with the same key and body returns the same task.
+// FuzzIdempotencyKey sends arbitrary Idempotency-Key values with a valid create, each input
+// for two users of its own, A and B: the key is refused (400 or 422) or kept as 1..255
+// characters of valid UTF-8 without NUL; a repeat with the same key and body returns the
+// same task; and B, sending A's key and body, creates and then gets back a task of B's own
+// (a key belongs to its user: B never gets A's task).
 func FuzzIdempotencyKey(f *testing.F) {
 	env := newFuzzEnv(f)
 	f.Add("0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10")
@@ -29,23 +20,38 @@ func FuzzIdempotencyKey(f *testing.F) {
 		if !ok {
 			return
 		}
-		post := func() *httptest.ResponseRecorder {
+		post := func(token string) *httptest.ResponseRecorder {
 			r := fuzzRequest(http.MethodPost, "/api/tasks", "", []byte(`{"title":"idempotent"}`))
-			r.Header.Set("Authorization", "Bearer "+env.token)
+			r.Header.Set("Authorization", "Bearer "+token)
 			r.Header.Set("Content-Type", "application/json")
 			r.Header.Set("Idempotency-Key", key)
 			return env.serve(t, r)
 		}
-		first := post()
-		switch first.Code {
-		case http.StatusCreated:
-			again := post()
+		// created posts twice as token's user and returns the task's URL, or "" when the
+		// key is refused.
+		created := func(token string) string {
+			first := post(token)
+			switch first.Code {
+			case http.StatusCreated:
+			case http.StatusBadRequest, http.StatusUnprocessableEntity:
+				return ""
+			default:
+				t.Fatalf("key %q: %d %s", key, first.Code, first.Body)
+			}
+			again := post(token)
 			if again.Code != http.StatusCreated || again.Header().Get("Location") != first.Header().Get("Location") {
 				t.Fatalf("key %q: the repeat got %d %q, the first %q", key, again.Code, again.Header().Get("Location"), first.Header().Get("Location"))
 			}
-		case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		default:
-			t.Fatalf("key %q: %d %s", key, first.Code, first.Body)
+			return first.Header().Get("Location")
+		}
+		_, tokenA := env.freshUser(t)
+		a := created(tokenA)
+		if a == "" {
+			return
+		}
+		_, tokenB := env.freshUser(t)
+		if b := created(tokenB); b == "" || b == a {
+			t.Fatalf("key %q: another user sending the same key and body got %q, the first user %q", key, b, a)
 		}
 	})
 }
@@ -57,10 +63,14 @@ func FuzzIdempotencyKey(f *testing.F) {
 // `Bearer error="invalid_token"`.
 func FuzzAuthorization(f *testing.F) {
 	env := newFuzzEnv(f)
+	tokenA := env.longToken(f, "fuzzUserAIdOf32CharsLikeBetterAu")
+	tokenB := env.longToken(f, "fuzzUserBIdOf32CharsLikeBetterAu")
+	path := "/api/tasks/" + env.createTask(f, tokenA, fuzzTaskJSON).Id.String()
+	tokens := strings.NewReplacer("{A}", tokenA, "{B}", tokenB)
 	f.Add("Bearer {A}")
 	f.Add("Bearer {B}")
 	f.Fuzz(func(t *testing.T, input string) {
-		input = strings.NewReplacer("{A}", env.token, "{B}", env.tokenB).Replace(input)
+		input = tokens.Replace(input)
 		var values []string
 		if input != "" {
 			for _, v := range strings.Split(input, "\n") {
@@ -71,7 +81,7 @@ func FuzzAuthorization(f *testing.F) {
 				values = append(values, v)
 			}
 		}
-		r := fuzzRequest(http.MethodGet, "/api/tasks/"+fuzzTaskID.String(), "", nil)
+		r := fuzzRequest(http.MethodGet, path, "", nil)
 		for _, v := range values {
 			r.Header.Add("Authorization", v)
 		}
@@ -89,9 +99,9 @@ func FuzzAuthorization(f *testing.F) {
 			switch {
 			case !strings.EqualFold(scheme, "Bearer") || token == "":
 				challenge = "Bearer"
-			case token == env.token:
+			case token == tokenA:
 				want = http.StatusOK
-			case token == env.tokenB:
+			case token == tokenB:
 				want = http.StatusNotFound
 			}
 		}

@@ -119,7 +119,7 @@ func normTags(in *[]string, fe *fieldErrors) []string {
 			fe.add(field, msgInvisible)
 			continue
 		}
-		checkText(field, t, fe)
+		checkText(field, raw, fe) // raw: lower-casing turns invalid UTF-8 into U+FFFD
 		if !seen[t] {
 			seen[t] = true
 			out = append(out, t)
