@@ -159,20 +159,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 }
 
 const taskDelete = `-- name: TaskDelete :execrows
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET
-        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
-        purged_through = CASE
-            WHEN EXISTS (SELECT 1 FROM tasks old
-                         WHERE old.user_id = $1 AND old.deleted_at < now() - interval '30 days')
-            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
-            ELSE user_clocks.purged_through END
-    RETURNING last
-), purged AS (
-    DELETE FROM tasks
-    WHERE tasks.user_id = $1 AND tasks.deleted_at < now() - interval '30 days'
-)
+WITH clock AS (SELECT user_clock_tick_purging($1) AS last)
 UPDATE tasks SET
     deleted_at = (SELECT last FROM clock),
     updated_at = (SELECT last FROM clock),
@@ -189,9 +176,8 @@ type TaskDeleteParams struct {
 }
 
 // Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
-// change feed reports and TaskRestore can bring back. The same statement purges the user's
-// tombstones older than 30 days (store.TombstoneRetention) and, when there are any, moves
-// the user's purged_through to that cutoff.
+// change feed reports and TaskRestore can bring back. Its clock purges the user's tombstones
+// older than tombstone_retention() (user_clock_tick_purging, 0010_rule_functions.sql).
 func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, error) {
 	result, err := q.db.Exec(ctx, taskDelete, arg.UserID, arg.ID, arg.IfVersions)
 	if err != nil {
@@ -389,18 +375,14 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 }
 
 const taskRestore = `-- name: TaskRestore :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 UPDATE tasks SET
     deleted_at = NULL,
     updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
     version    = version + (deleted_at IS NOT NULL)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
-  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
@@ -409,7 +391,7 @@ type TaskRestoreParams struct {
 	ID     uuid.UUID
 }
 
-// Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
+// Brings back a task deleted within tombstone_retention() (a new version, stamped by the clock).
 // A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 // one deleted too long ago.
 func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task, error) {
@@ -463,11 +445,7 @@ func (q *Queries) TaskSearchIDs(ctx context.Context, arg TaskSearchIDsParams) ([
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
     completed    = $1::bool,
     completed_at = CASE WHEN completed = $1::bool THEN completed_at
@@ -571,11 +549,7 @@ func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (*TaskStat
 }
 
 const taskToggle = `-- name: TaskToggle :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 UPDATE tasks SET
     completed    = NOT completed,
     completed_at = CASE WHEN completed THEN NULL ELSE (SELECT last FROM clock) END,
@@ -622,11 +596,7 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (*Task, 
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($17, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($17) AS last)
 UPDATE tasks SET
     title        = CASE WHEN $1::bool THEN $2::text ELSE title END,
     description  = CASE WHEN $3::bool THEN $4::text ELSE description END,
@@ -731,30 +701,35 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (*Task, 
 }
 
 const userClockGet = `-- name: UserClockGet :one
-SELECT now()::timestamptz AS now, c.last, c.purged_through
+SELECT now()::timestamptz AS now, c.last, c.purged_through,
+       extract(epoch FROM tombstone_retention())::bigint AS retention_seconds
 FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = $1
 `
 
 type UserClockGetRow struct {
-	Now           time.Time
-	Last          *time.Time
-	PurgedThrough *time.Time
+	Now              time.Time
+	Last             *time.Time
+	PurgedThrough    *time.Time
+	RetentionSeconds int64
 }
 
 // The user's clock (null before the user's first write), where the user's purged tombstones
-// end (null before the first purge) and the database's time.
+// end (null before the first purge), how long tombstones are kept and the database's time.
 func (q *Queries) UserClockGet(ctx context.Context, userID string) (*UserClockGetRow, error) {
 	row := q.db.QueryRow(ctx, userClockGet, userID)
 	var i UserClockGetRow
-	err := row.Scan(&i.Now, &i.Last, &i.PurgedThrough)
+	err := row.Scan(
+		&i.Now,
+		&i.Last,
+		&i.PurgedThrough,
+		&i.RetentionSeconds,
+	)
 	return &i, err
 }
 
 const userClockTick = `-- name: UserClockTick :one
-INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-RETURNING last
+SELECT user_clock_tick($1)::timestamptz AS last
 `
 
 // Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):

@@ -108,7 +108,7 @@ func TestTaskBulk(t *testing.T) {
 		if len(tombs) != 2 || tombs[0].DeletedAt == nil || tombs[1].DeletedAt == nil || !tombs[0].DeletedAt.Equal(*tombs[1].DeletedAt) {
 			t.Fatalf("feed after the bulk delete: %d changes; want two tombstones of one time", len(tombs))
 		}
-		age(t, pool, user, old.ID, TombstoneRetention+time.Minute)
+		age(t, pool, user, old.ID, tombstoneRetention(t, pool)+time.Minute)
 		bulk(t, user, Bulk{Action: BulkRestore, IDs: []uuid.UUID{a.ID, live.ID, old.ID, uuid.New(), b.ID}},
 			BulkOK, BulkOK, BulkNotFound, BulkNotFound, BulkOK)
 		if got := mustGet(t, s, user, live.ID); render(got) != render(live) {

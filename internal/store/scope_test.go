@@ -14,10 +14,11 @@ import (
 var (
 	// A reference to a table that holds user data.
 	tableRef = regexp.MustCompile(`(?i)\b(FROM|UPDATE|JOIN|INTO|USING)\s+(tasks|idempotency_keys|user_clocks|user_tags)\b`)
-	// A call of a function that reads a user's rows on its own (SECURITY DEFINER, see
-	// 0009_quotas_search.sql), and such a call with the user as its first argument, a parameter.
-	userFunctionCall   = regexp.MustCompile(`(?i)\btask_search_ids\s*\(`)
-	userFunctionScoped = regexp.MustCompile(`(?i)\btask_search_ids\s*\(\s*\$\d+`)
+	// A call of a function that works on one user's rows (0009_quotas_search.sql,
+	// 0010_rule_functions.sql), and such a call with the user as its first argument, a
+	// parameter.
+	userFunctionCall   = regexp.MustCompile(`(?i)\b(task_search_ids|user_clock_tick\w*)\s*\(`)
+	userFunctionScoped = regexp.MustCompile(`(?i)\b(task_search_ids|user_clock_tick\w*)\s*\(\s*\$\d+`)
 	// An ownership predicate: user_id (possibly table-qualified) compared with a parameter.
 	userPredicate = regexp.MustCompile(`(?i)(^|[^.\w])(\w+\.)?user_id\s*=\s*\$\d+`)
 	// The start of an INSERT, at the top level or in a WITH clause.
@@ -76,7 +77,7 @@ func checkUserScoped(sql string) string {
 	body = strings.Join(lines, "\n")
 	if calls := len(userFunctionCall.FindAllString(body, -1)); calls > 0 {
 		if len(userFunctionScoped.FindAllString(body, -1)) < calls {
-			return "calls task_search_ids without the user as a parameter in first place"
+			return "calls a user's function without the user as a parameter in first place"
 		}
 	}
 	refs := tableRef.FindAllStringSubmatch(body, -1)

@@ -11,11 +11,18 @@ import (
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// TombstoneRetention is how long a deleted task stays restorable; the delete path purges
-// older tombstones. The SQL in db/queries/tasks.sql says "30 days" where it applies it
-// (TaskDelete's purge, TaskRestore); TestTaskRestore and TestTombstonePurge hold the two
-// together.
-const TombstoneRetention = 30 * 24 * time.Hour
+// GoneError is ErrGone with how long tombstones are kept: the rule is the database's
+// (tombstone_retention(), db/migrations/0010_rule_functions.sql), read with the feed.
+type GoneError struct {
+	Retention time.Duration
+}
+
+func (e *GoneError) Error() string {
+	return fmt.Sprintf("%v (tombstones are kept %v)", ErrGone, e.Retention)
+}
+
+// Is makes a GoneError an ErrGone.
+func (e *GoneError) Is(target error) bool { return target == ErrGone }
 
 // Clock is a user's write clock, read in one primary-key lookup.
 type Clock struct {
@@ -66,7 +73,7 @@ func ChangeKey(t Task) string {
 // (as tombstones: DeletedAt set), in (updated_at, id) order, and the position to continue
 // after when more follow. Writes stamp updated_at from the user's clock, so a change
 // committed after this read always sorts after everything it returned. With UpdatedAfter
-// before the end of the user's purged tombstones it is ErrGone: deletions since then may be
+// before the end of the user's purged tombstones it is ErrGone (a *GoneError): deletions since then may be
 // missing. (A full feed, without UpdatedAfter, is never gone: its client has nothing to
 // delete.)
 func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams) ([]Task, *Position, error) {
@@ -100,7 +107,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 					return err
 				}
 				if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
-					return ErrGone
+					return &GoneError{Retention: time.Duration(clock.RetentionSeconds) * time.Second}
 				}
 				return read(ctx, q)
 			})
@@ -124,7 +131,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	return tasks, next, nil
 }
 
-// TaskRestore brings back one of userID's tasks deleted less than TombstoneRetention ago,
+// TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
 // as a new version. A task that is not deleted is returned as it is (restoring twice is
 // harmless); one deleted longer ago, or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {

@@ -32,6 +32,17 @@ func age(t *testing.T, pool *pgxpool.Pool, user string, id uuid.UUID, ago time.D
 	}
 }
 
+// tombstoneRetention is how long tombstones stay restorable: tombstone_retention(), read from
+// the database, where the rule is written once (db/migrations/0010_rule_functions.sql).
+func tombstoneRetention(t *testing.T, pool *pgxpool.Pool) time.Duration {
+	t.Helper()
+	var secs float64
+	if err := pool.QueryRow(t.Context(), "SELECT extract(epoch FROM tombstone_retention())::float8").Scan(&secs); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
 // exists reports whether a row (live or tombstone) is stored for user's task id.
 func exists(t *testing.T, pool *pgxpool.Pool, user string, id uuid.UUID) bool {
 	t.Helper()
@@ -130,6 +141,7 @@ func stripClock(rows string) string {
 func TestTaskRestore(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
+	retention := tombstoneRetention(t, pool)
 	const user = "restorer"
 
 	t.Run("DeletedTaskComesBackAsANewVersion", func(t *testing.T) {
@@ -166,15 +178,14 @@ func TestTaskRestore(t *testing.T) {
 			t.Fatalf("%v, want ErrNotFound", err)
 		}
 	})
-	// The retention in SQL ("30 days") agrees with TombstoneRetention: just inside it a
-	// tombstone is restorable, just outside it is not.
+	// Just inside the retention a tombstone is restorable, just outside it is not.
 	for _, tc := range []struct {
 		name string
 		ago  time.Duration
 		want error
 	}{
-		{"JustInsideRetentionIsRestorable", TombstoneRetention - time.Minute, nil},
-		{"JustOutsideRetentionIsNotFound", TombstoneRetention + time.Minute, ErrNotFound},
+		{"JustInsideRetentionIsRestorable", retention - time.Minute, nil},
+		{"JustOutsideRetentionIsNotFound", retention + time.Minute, ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -190,11 +201,12 @@ func TestTaskRestore(t *testing.T) {
 	}
 }
 
-// TestTombstonePurge: deleting purges the user's tombstones older than TombstoneRetention,
+// TestTombstonePurge: deleting purges the user's tombstones older than the retention,
 // and only those: younger tombstones, live tasks and other users' rows stay.
 func TestTombstonePurge(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
+	retention := tombstoneRetention(t, pool)
 	ctx := t.Context()
 	const user, other = "purger", "bystander"
 	// Every task is written first and aged afterwards: each delete purges.
@@ -214,10 +226,10 @@ func TestTombstonePurge(t *testing.T) {
 		toAge = append(toAge, aged{u, task, ago})
 		return task
 	}
-	old := mk(user, "old tombstone", true, TombstoneRetention+time.Minute)
-	young := mk(user, "young tombstone", true, TombstoneRetention-time.Minute)
-	oldLive := mk(user, "old live task", false, 2*TombstoneRetention)
-	othersOld := mk(other, "someone else's old tombstone", true, TombstoneRetention+time.Hour)
+	old := mk(user, "old tombstone", true, retention+time.Minute)
+	young := mk(user, "young tombstone", true, retention-time.Minute)
+	oldLive := mk(user, "old live task", false, 2*retention)
+	othersOld := mk(other, "someone else's old tombstone", true, retention+time.Hour)
 	trigger := mk(user, "deleted now", false, 0)
 	for _, a := range toAge {
 		if a.ago > 0 {
@@ -565,13 +577,14 @@ func TestTaskChangesGone(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
 	ctx := t.Context()
-	longAgo := time.Now().Add(-3 * TombstoneRetention)
+	retention := tombstoneRetention(t, pool)
+	longAgo := time.Now().Add(-3 * retention)
 
 	t.Run("IdleUserSyncsIncrementallyFromLongAgo", func(t *testing.T) {
 		t.Parallel()
 		const user = "idle"
 		task := create(t, s, user, TaskFields{Title: "old"})
-		age(t, pool, user, task.ID, 2*TombstoneRetention)
+		age(t, pool, user, task.ID, 2*retention)
 		changes, _, err := s.TaskChanges(ctx, user, ChangesParams{UpdatedAfter: &longAgo})
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("%d changes, %v; want the one task", len(changes), err)
@@ -584,7 +597,7 @@ func TestTaskChangesGone(t *testing.T) {
 		if err := s.TaskDelete(ctx, user, old.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		age(t, pool, user, old.ID, TombstoneRetention+time.Hour)
+		age(t, pool, user, old.ID, retention+time.Hour)
 		var deletedAt time.Time
 		if err := pool.QueryRow(ctx, "SELECT deleted_at FROM tasks WHERE user_id = $1 AND id = $2", user, old.ID).Scan(&deletedAt); err != nil {
 			t.Fatal(err)
@@ -613,7 +626,7 @@ func TestTaskChangesGone(t *testing.T) {
 		if _, _, err := s.TaskChanges(ctx, user, ChangesParams{}); err != nil {
 			t.Fatalf("full sync: %v", err)
 		}
-		recent := time.Now().Add(-TombstoneRetention + time.Hour)
+		recent := time.Now().Add(-retention + time.Hour)
 		if changes, _, err := s.TaskChanges(ctx, user, ChangesParams{UpdatedAfter: &recent}); err != nil || len(changes) != 1 || changes[0].ID != trigger.ID {
 			t.Fatalf("from within retention: %d changes, %v; want the one tombstone of the task deleted now", len(changes), err)
 		}

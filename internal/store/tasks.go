@@ -34,7 +34,7 @@ type Task struct {
 	// Position is the task's place in the manual order (sort=position): a fractional-index
 	// key (internal/fracindex), unique among the user's tasks.
 	Position string `json:"position"`
-	// DeletedAt is set on a tombstone (a deleted task, kept for TombstoneRetention); it
+	// DeletedAt is set on a tombstone (a deleted task, kept for the retention, see GoneError); it
 	// equals UpdatedAt. Only TaskChanges returns tombstones.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// Repeat is how the task repeats (a recurrence.Rule): completing it creates its next
@@ -421,7 +421,7 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 }
 
 // TaskDelete deletes one of userID's tasks if pre holds: the task becomes a tombstone that
-// TaskChanges reports and TaskRestore can bring back within TombstoneRetention. It also
+// TaskChanges reports and TaskRestore can bring back within the retention (see GoneError). It also
 // purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
 	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
