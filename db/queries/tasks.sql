@@ -190,6 +190,7 @@ SELECT task_search_ids(@user_id::text, @q::text, @max_ids::integer)::uuid[] AS i
 -- Lock order: the clock, then task rows. A SET expression's (SELECT last FROM clock) may not
 -- be evaluated before the row is locked (a CASE that keeps the old value, or no row at all),
 -- so each UPDATE also has `WHERE (SELECT last FROM clock) IS NOT NULL`: planned as a
--- one-time filter above the scan, it takes the clock before any task row is read. Without it, a no-op
+-- one-time filter above the scan, it takes the clock before any task row is read
+-- (internal/store's TestWritesTakeTheClockFirst checks every plan). Without it, a no-op
 -- TaskSetCompleted (row locked, clock at the end) deadlocks with a TaskToggle (clock, then
 -- row).
