@@ -69,7 +69,24 @@ END
 $$;
 -- +goose StatementEnd
 
+-- task_position_is_top reports whether candidate sorts before every position of owner's rows
+-- (tombstones included, which keep theirs for a restore): whether a task created there is at
+-- the top of owner's manual order. A create calls it after taking owner's clock, which every
+-- write that changes the top takes too, so the answer holds until the create commits; it
+-- reads with a snapshot of its own (a VOLATILE function's, taken when it runs), so it sees the
+-- writes that committed while the create waited for the clock — which a condition of the
+-- INSERT itself, reading the snapshot that statement started with, would miss.
+-- +goose StatementBegin
+CREATE FUNCTION task_position_is_top(owner text, candidate text) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $$
+BEGIN
+    RETURN NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.user_id = owner AND tasks.position <= candidate COLLATE "C");
+END
+$$;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP FUNCTION task_position_is_top(text, text);
 DROP FUNCTION user_clock_tick_purging(text);
 DROP FUNCTION user_clock_tick(text);
 DROP FUNCTION idempotency_key_lifetime();

@@ -1,17 +1,24 @@
 -- name: UserClockTick :one
--- Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
--- the row stays locked until commit, and the value stamps what the transaction writes.
+-- Takes the user's clock for a transaction of several statements (TaskMove, a new
+-- idempotency key): the row stays locked until commit, and the value stamps what the
+-- transaction writes.
 SELECT user_clock_tick(@user_id)::timestamptz AS last;
 
 -- name: TaskCreate :one
--- Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
--- now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
--- next occurrence (see 0006_recurrence.sql).
+-- Inserts a task at position, stamped by the user's clock, if position is still the top of
+-- the user's manual order once the clock is taken (task_position_is_top,
+-- 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
+-- move that committed since may have taken that place. No row then: read the first position
+-- again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at, repeat, repeat_anchor)
-VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), sqlc.narg('due_time')::time,
-        @tags, @position, @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END,
-        @repeat, sqlc.narg('repeat_anchor')::smallint)
+SELECT @user_id::text, @id::uuid, @title::text, sqlc.narg('description')::text, @completed::bool, @priority::task_priority,
+       sqlc.narg('due_date')::date, sqlc.narg('due_time')::time, @tags::text[], @position::text,
+       clock.last, clock.last, CASE WHEN @completed::bool THEN clock.last END,
+       @repeat::task_repeat, sqlc.narg('repeat_anchor')::smallint
+FROM clock
+WHERE task_position_is_top(@user_id::text, @position::text)
 RETURNING *;
 
 -- name: TaskRepeatDue :many
@@ -181,7 +188,8 @@ WHERE user_id = @user_id AND deleted_at IS NULL;
 -- 0009_quotas_search.sql).
 SELECT task_search_ids(@user_id::text, @q::text, @max_ids::integer)::uuid[] AS ids;
 
--- The `clock` CTE: every statement that writes a user's tasks starts with it. It calls
+-- The `clock` CTE: every statement that writes a user's tasks starts with it (or follows
+-- UserClockTick in its transaction). It calls
 -- user_clock_tick (user_clock_tick_purging on the delete path, 0010_rule_functions.sql), which
 -- takes the user's row in user_clocks (locked until commit, so the user's writes serialise)
 -- and yields a time later than any of the user's earlier writes. That value stamps updated_at

@@ -87,11 +87,15 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]*Ta
 }
 
 const taskCreate = `-- name: TaskCreate :one
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at, repeat, repeat_anchor)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time,
-        $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END,
-        $12, $13::smallint)
+SELECT $1::text, $2::uuid, $3::text, $4::text, $5::bool, $6::task_priority,
+       $7::date, $8::time, $9::text[], $10::text,
+       clock.last, clock.last, CASE WHEN $5::bool THEN clock.last END,
+       $11::task_repeat, $12::smallint
+FROM clock
+WHERE task_position_is_top($1::text, $10::text)
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
@@ -106,14 +110,15 @@ type TaskCreateParams struct {
 	DueTime      pgtype.Time
 	Tags         []string
 	Position     string
-	Now          time.Time
 	Repeat       TaskRepeat
 	RepeatAnchor *int16
 }
 
-// Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
-// now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
-// next occurrence (see 0006_recurrence.sql).
+// Inserts a task at position, stamped by the user's clock, if position is still the top of
+// the user's manual order once the clock is taken (task_position_is_top,
+// 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
+// move that committed since may have taken that place. No row then: read the first position
+// again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
@@ -126,7 +131,6 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 		arg.DueTime,
 		arg.Tags,
 		arg.Position,
-		arg.Now,
 		arg.Repeat,
 		arg.RepeatAnchor,
 	)
@@ -732,8 +736,9 @@ const userClockTick = `-- name: UserClockTick :one
 SELECT user_clock_tick($1)::timestamptz AS last
 `
 
-// Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
-// the row stays locked until commit, and the value stamps what the transaction writes.
+// Takes the user's clock for a transaction of several statements (TaskMove, a new
+// idempotency key): the row stays locked until commit, and the value stamps what the
+// transaction writes.
 func (q *Queries) UserClockTick(ctx context.Context, userID string) (time.Time, error) {
 	row := q.db.QueryRow(ctx, userClockTick, userID)
 	var last time.Time

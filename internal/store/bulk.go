@@ -56,7 +56,7 @@ func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey str
 	if len(b.IDs) == 0 || len(b.IDs) > MaxBulkIDs {
 		return nil, false, fmt.Errorf("bulk %s: %d ids: %w", b.Action, len(b.IDs), ErrInvalid)
 	}
-	run := func(ctx context.Context, q *db.Queries) error {
+	apply := func(ctx context.Context, q *db.Queries) error {
 		found, err := bulkStatement(ctx, q, userID, b)
 		if err != nil {
 			return err
@@ -71,9 +71,9 @@ func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey str
 		return nil
 	}
 	if idemKey == "" {
-		err = s.withTx(ctx, userID, run)
+		err = s.run(ctx, userID, transaction, apply)
 	} else {
-		replayed, err = s.withIdempotencyKey(ctx, userID, idemBulk, idemKey, requestHash, &results, run)
+		replayed, err = s.withIdempotencyKey(ctx, userID, idemBulk, idemKey, requestHash, &results, apply)
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("bulk %s: %w", b.Action, err)

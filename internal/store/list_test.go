@@ -539,22 +539,30 @@ type loggedQuery struct {
 }
 
 func (l *queryLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	if runnerSQL(data.SQL) {
+		return ctx
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.queries = append(l.queries, loggedQuery{data.SQL, data.Args})
 	return ctx
 }
 
-// settingSQL reports whether sql is one of the settings the store sends before a statement.
-func settingSQL(sql string) bool {
-	return sql == setUserSQL || sql == setUserCustomPlanSQL || sql == setCustomPlanSQL
+// runnerSQL reports whether sql is one of the runner's own statements (exec.go): a setting,
+// BEGIN, COMMIT or ROLLBACK.
+func runnerSQL(sql string) bool {
+	switch sql {
+	case setUserSQL, setUserAndPlanSQL, setPlanSQL, beginSQL, beginSnapshotSQL, "commit", "rollback":
+		return true
+	}
+	return false
 }
 
 func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// TraceBatchQuery records the statements of a batch, leaving out the store's set_config.
+// TraceBatchQuery records the statements of a batch, leaving out the runner's own.
 func (l *queryLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
-	if settingSQL(data.SQL) {
+	if runnerSQL(data.SQL) {
 		return
 	}
 	l.mu.Lock()

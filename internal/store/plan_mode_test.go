@@ -8,14 +8,12 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/todo-api/todo-api/gen/db"
 	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
 // TestOnlyListingsArePlannedWithTheirValues: on a direct connection (named prepared
 // statements), the listing statements are planned with their values on every execution and
-// never generically, while primary-key reads keep a cached generic plan — also the clock
-// read that precedes a listing in TaskListWithClock's batch.
+// never generically, while primary-key reads keep a cached generic plan.
 func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	t.Parallel()
 	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
@@ -46,6 +44,9 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := s.TaskGet(ctx, "planner", task.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserClock(ctx, "planner"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -82,30 +83,11 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	}
 }
 
-// TestPipelineStepsRunOneStatementEach: a step that runs no statement, or two, is refused
-// before anything is sent.
-func TestPipelineStepsRunOneStatementEach(t *testing.T) {
-	t.Parallel()
-	s := New(dbtest.New(t), Options{})
-	none := step{run: func(context.Context, *db.Queries) error { return nil }}
-	two := step{run: func(ctx context.Context, q *db.Queries) error {
-		_, err := q.UserClockGet(ctx, "u")
-		if err != nil && !errors.Is(err, errRecorded) {
-			return err
-		}
-		_, err = q.UserClockGet(ctx, "u")
-		return err
-	}}
-	for name, st := range map[string]step{"None": none, "Two": two} {
-		if err := s.pipeline(t.Context(), "u", st); err == nil || !strings.Contains(err.Error(), "must run one") {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-}
-
-// TestTxPipelineRollsBack: a create whose insert fails (a due time without a date) leaves
-// nothing behind — no task, the clock where it was — and the connection idle and usable.
-func TestTxPipelineRollsBack(t *testing.T) {
+// TestFailedWritesLeaveNothing: a create whose insert fails (a due time without a date) leaves
+// nothing behind — no task, no idempotency key, the clock where it was — and the connection
+// idle and usable (rolled back, not dropped): without a key (one statement, its own
+// transaction) and with one (a transaction of several statements).
+func TestFailedWritesLeaveNothing(t *testing.T) {
 	t.Parallel()
 	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
 	if err != nil {
@@ -122,10 +104,6 @@ func TestTxPipelineRollsBack(t *testing.T) {
 	if _, _, err := s.TaskCreate(ctx, "roller", TaskFields{Title: "kept", Priority: "low"}, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	before, err := s.UserClock(ctx, "roller")
-	if err != nil {
-		t.Fatal(err)
-	}
 	pid := func() (p uint32) {
 		c, err := pool.Acquire(ctx)
 		if err != nil {
@@ -134,20 +112,31 @@ func TestTxPipelineRollsBack(t *testing.T) {
 		defer c.Release()
 		return c.Conn().PgConn().PID()
 	}
-	conn := pid()
 	at := "09:00"
-	if _, _, err := s.TaskCreate(ctx, "roller", TaskFields{Title: "refused", Priority: "low", DueTime: &at}, "", nil); !errors.Is(err, ErrDueTimeWithoutDate) {
-		t.Fatalf("create with a due time and no date: %v", err)
-	}
-	if pid() != conn {
-		t.Error("the connection was dropped, not rolled back")
-	}
-	after, err := s.UserClock(ctx, "roller")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tasks, _, err := s.TaskList(ctx, "roller", ListParams{Sort: SortCreated, Desc: true, Limit: 10})
-	if err != nil || len(tasks) != 1 || !after.Last.Equal(before.Last) {
-		t.Fatalf("after the failed create: %d tasks (%v), clock %v (was %v)", len(tasks), err, after.Last, before.Last)
+	refused := TaskFields{Title: "refused", Priority: "low", DueTime: &at}
+	for _, key := range []string{"", "a-key"} {
+		before, err := s.UserClock(ctx, "roller")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn := pid()
+		if _, _, err := s.TaskCreate(ctx, "roller", refused, key, []byte("h")); !errors.Is(err, ErrDueTimeWithoutDate) {
+			t.Fatalf("key %q: create with a due time and no date: %v", key, err)
+		}
+		if pid() != conn {
+			t.Errorf("key %q: the connection was dropped, not rolled back", key)
+		}
+		after, err := s.UserClock(ctx, "roller")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks, _, err := s.TaskList(ctx, "roller", ListParams{Sort: SortCreated, Desc: true, Limit: 10})
+		if err != nil || len(tasks) != 1 || !after.Last.Equal(before.Last) {
+			t.Fatalf("key %q: after the failed create: %d tasks (%v), clock %v (was %v)", key, len(tasks), err, after.Last, before.Last)
+		}
+		var keys int
+		if err := pool.QueryRow(ctx, "SELECT count(*) FROM idempotency_keys").Scan(&keys); err != nil || keys != 0 {
+			t.Fatalf("key %q: %d idempotency keys stored (%v), want none", key, keys, err)
+		}
 	}
 }

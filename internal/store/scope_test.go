@@ -29,7 +29,7 @@ import (
 
 // userFunctions work on the rows of the user they take as their first argument
 // (0009_quotas_search.sql, 0010_rule_functions.sql).
-var userFunctions = []string{"task_search_ids", "user_clock_tick", "user_clock_tick_purging"}
+var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_tick", "user_clock_tick_purging"}
 
 // otherFunctions take no user: constants, and the triggers that act on the rows a statement
 // changed (whose statements the check covers).

@@ -1,9 +1,10 @@
 // Package store is the service's data access: it runs the sqlc queries of gen/db on a pgx
 // pool, always on behalf of one user, and turns database outcomes into the sentinel errors
 // below. Every method takes the user id; every query it runs carries it (see
-// TestEveryQueryIsUserScoped), so one user can never reach another's rows. Each statement
-// also sets app.user_id for the row-level security policies, which refuse other users' rows
-// should a statement ever forget its predicate (see rls.go).
+// TestEveryQueryIsUserScoped), so one user can never reach another's rows. Every statement
+// runs through one runner (run, exec.go), which also sets app.user_id for the row-level
+// security policies, which refuse other users' rows should a statement ever forget its
+// predicate.
 package store
 
 import (
@@ -18,8 +19,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
-
-	"github.com/todo-api/todo-api/gen/db"
 )
 
 // Sentinel errors. Callers match them with errors.Is; Translate is the one place that
@@ -102,7 +101,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 // store is used, not while.
 func (s *Store) DetectRowSecurity(ctx context.Context) (bool, error) {
 	var active bool
-	err := s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	err := s.serviceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return conn.QueryRow(ctx, "SELECT row_security_active('tasks')").Scan(&active)
 	})
 	if err != nil {
@@ -116,7 +115,7 @@ func (s *Store) DetectRowSecurity(ctx context.Context) (bool, error) {
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	return s.serviceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		return conn.Ping(ctx)
 	})
 }
@@ -131,7 +130,7 @@ const cursorKeySQL = "SELECT key FROM cursor_keys WHERE id = 1"
 // migration), the same for every replica of the service.
 func (s *Store) CursorKey(ctx context.Context) ([]byte, error) {
 	var key []byte
-	err := s.withServiceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
+	err := s.serviceConn(ctx, func(ctx context.Context, conn *pgxpool.Conn) error {
 		err := conn.QueryRow(ctx, cursorKeySQL).Scan(&key)
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && len(key) < 32 {
 			// Not a caller's missing row (that would read as a 404): the schema is broken.
@@ -143,82 +142,6 @@ func (s *Store) CursorKey(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("cursor key: %w", err)
 	}
 	return key, nil
-}
-
-// withConn runs fn on one pooled connection on behalf of userID. It first takes one of the
-// user's MaxConnsPerUser places (see userShare), then a connection; the two waits together
-// are bounded by AcquireTimeout. A request that found the user's places all taken by
-// requests holding connections is ErrTooBusy; one that waited on the pool, or on the user's
-// own requests waiting on the pool, is ErrUnavailable. The work is bounded by
-// StatementTimeout.
-func (s *Store) withConn(ctx context.Context, userID string, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
-	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
-	defer cancel()
-	grant, err := s.share.acquire(actx, userID)
-	switch {
-	case err == nil:
-	case ctx.Err() != nil:
-		return ctx.Err() // the caller went away
-	case s.share.full(userID):
-		return fmt.Errorf("%w (%d)", ErrTooBusy, s.opts.MaxConnsPerUser)
-	default:
-		return fmt.Errorf("%w: acquire connection: the user's requests are waiting for the pool: %w", ErrUnavailable, err)
-	}
-	defer grant.release()
-	return s.onConn(ctx, actx, grant.connect, fn)
-}
-
-// withServiceConn runs fn on one pooled connection for the service itself (no user, so no
-// user's share): health checks and start-up reads.
-func (s *Store) withServiceConn(ctx context.Context, fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
-	actx, cancel := context.WithTimeout(ctx, s.opts.AcquireTimeout)
-	defer cancel()
-	return s.onConn(ctx, actx, func() {}, fn)
-}
-
-// onConn acquires a connection within actx's deadline (else ErrUnavailable), calls
-// connected, and runs fn on it, bounded by StatementTimeout.
-func (s *Store) onConn(ctx, actx context.Context, connected func(), fn func(ctx context.Context, conn *pgxpool.Conn) error) error {
-	conn, err := s.pool.Acquire(actx)
-	if err != nil {
-		return Translate(fmt.Errorf("acquire connection: %w", err))
-	}
-	defer conn.Release()
-	connected()
-	sctx, cancel := context.WithTimeout(ctx, s.opts.StatementTimeout)
-	defer cancel()
-	return Translate(fn(sctx, conn))
-}
-
-// withTx runs fn in one transaction on one connection, committing when fn returns nil. The
-// queries set app.user_id to userID once, with the transaction's first statement.
-func (s *Store) withTx(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withTxOptions(ctx, userID, pgx.TxOptions{}, false, fn)
-}
-
-// withTxOptions is withTx with the transaction's isolation level and access mode.
-func (s *Store) withTxOptions(ctx context.Context, userID string, opts pgx.TxOptions, customPlan bool, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
-		return pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
-			return fn(ctx, s.scoped(tx, userID, true, customPlan))
-		})
-	})
-}
-
-// query runs fn with the queries bound to one pooled connection on behalf of userID: each
-// statement runs in its own implicit transaction with app.user_id set to userID.
-func (s *Store) query(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
-		return fn(ctx, s.scoped(conn, userID, false, false))
-	})
-}
-
-// queryListing is query for listing statements, which are planned with their values (see
-// setUserCustomPlanSQL).
-func (s *Store) queryListing(ctx context.Context, userID string, fn func(ctx context.Context, q *db.Queries) error) error {
-	return s.withConn(ctx, userID, func(ctx context.Context, conn *pgxpool.Conn) error {
-		return fn(ctx, s.scoped(conn, userID, false, true))
-	})
 }
 
 // Translate maps a database error to the store's sentinels, keeping the cause wrapped.

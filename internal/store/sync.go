@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/todo-api/todo-api/gen/db"
 )
@@ -37,21 +36,33 @@ type Clock struct {
 // UserClock returns userID's write clock.
 func (s *Store) UserClock(ctx context.Context, userID string) (Clock, error) {
 	var c Clock
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.UserClockGet(ctx, userID)
-		if err != nil {
-			return err
-		}
-		c.Now = row.Now
-		if row.Last != nil {
-			c.Last = *row.Last
-		}
-		return nil
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		var err error
+		c, err = readClock(ctx, q, userID)
+		return err
 	})
 	if err != nil {
 		return Clock{}, fmt.Errorf("read user clock: %w", err)
 	}
 	return c, nil
+}
+
+// readClock reads userID's clock.
+func readClock(ctx context.Context, q *db.Queries, userID string) (Clock, error) {
+	row, err := q.UserClockGet(ctx, userID)
+	if err != nil {
+		return Clock{}, err
+	}
+	return *clockOf(row.Now, row.Last), nil
+}
+
+// clockOf is the clock with the database's time now and the user's last write (nil: none).
+func clockOf(now time.Time, last *time.Time) *Clock {
+	c := &Clock{Now: now}
+	if last != nil {
+		c.Last = *last
+	}
+	return c
 }
 
 // ChangesParams select a page of the change feed.
@@ -96,21 +107,20 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	}
 	var err error
 	if p.UpdatedAfter == nil {
-		err = s.queryListing(ctx, userID, read)
+		err = s.run(ctx, userID, listing, read)
 	} else {
 		// The purge mark and the rows from one snapshot: a purge committing between two
 		// reads could otherwise remove a tombstone the mark did not yet cover.
-		err = s.withTxOptions(ctx, userID, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, true,
-			func(ctx context.Context, q *db.Queries) error {
-				clock, err := q.UserClockGet(ctx, userID)
-				if err != nil {
-					return err
-				}
-				if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
-					return &GoneError{Retention: time.Duration(clock.RetentionSeconds) * time.Second}
-				}
-				return read(ctx, q)
-			})
+		err = s.run(ctx, userID, snapshot, func(ctx context.Context, q *db.Queries) error {
+			clock, err := q.UserClockGet(ctx, userID)
+			if err != nil {
+				return err
+			}
+			if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
+				return &GoneError{Retention: time.Duration(clock.RetentionSeconds) * time.Second}
+			}
+			return read(ctx, q)
+		})
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("task changes: %w", err)
@@ -136,7 +146,7 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 // harmless); one deleted longer ago, or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
 		if err != nil {
 			return err

@@ -169,7 +169,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		Repeat:      db.TaskRepeat(orNone(f.Repeat)),
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
-		row, err := insertAtTop(ctx, q, userID, &params)
+		row, err := insertAtTop(ctx, q, &params)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		return nil
 	}
 	if idemKey == "" {
-		err = s.createPipelined(ctx, userID, &params, &task)
+		err = s.run(ctx, userID, autocommit, insert)
 	} else {
 		replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task, insert)
 	}
@@ -187,76 +187,35 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	return task, replayed, nil
 }
 
-// A new task goes to the top of userID's manual order in three statements, one function
-// each so that createPipelined can send them as pipeline steps: take the user's clock —
-// first, as it serialises this with the user's other writes, so the first position read next
-// is current and no other create can take the same one — then read the first position, then
-// insert before it. insertAtTop runs them in order in a transaction.
+// maxInsertAttempts bounds insertAtTop's attempts. Each retry follows another write of the
+// user's that changed the top of the manual order; those run one at a time, under the user's
+// clock, and at most MaxConnsPerUser at once.
+const maxInsertAttempts = 64
 
-// tickClock takes userID's clock for params' timestamps.
-func tickClock(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) error {
-	now, err := q.UserClockTick(ctx, userID)
-	if err != nil {
-		return fmt.Errorf("take clock: %w", err)
+// insertAtTop inserts params at the top of its user's manual order: it reads the first
+// position (TaskFirstPosition), takes a key before it, and inserts there — in one statement
+// that takes the user's clock and then inserts only if that key is still the top. Should
+// another create or a move have changed the top in between, it reads again. In a
+// transaction that holds the user's clock already (a next occurrence, a keyed create) the
+// first attempt succeeds.
+func insertAtTop(ctx context.Context, q *db.Queries, params *db.TaskCreateParams) (*db.Task, error) {
+	for range maxInsertAttempts {
+		first, err := q.TaskFirstPosition(ctx, params.UserID)
+		if err != nil && !isNotFound(err) {
+			return nil, fmt.Errorf("read first position: %w", err)
+		}
+		if params.Position, err = fracindex.Between("", first); err != nil {
+			return nil, fmt.Errorf("position before %q: %w", first, err)
+		}
+		row, err := q.TaskCreate(ctx, *params)
+		if !isNotFound(err) {
+			if err != nil {
+				return nil, fmt.Errorf("insert task: %w", err)
+			}
+			return row, nil
+		}
 	}
-	params.Now = now
-	return nil
-}
-
-// readFirstPosition reads the first position of userID's manual order into first ("" when
-// userID has no task).
-func readFirstPosition(ctx context.Context, q *db.Queries, userID string, first *string) error {
-	var err error
-	if *first, err = q.TaskFirstPosition(ctx, userID); err != nil && !isNotFound(err) {
-		return fmt.Errorf("read first position: %w", err)
-	}
-	return nil
-}
-
-// insertBefore inserts params at a position before first.
-func insertBefore(ctx context.Context, q *db.Queries, params *db.TaskCreateParams, first string) (*db.Task, error) {
-	var err error
-	if params.Position, err = fracindex.Between("", first); err != nil {
-		return nil, fmt.Errorf("position before %q: %w", first, err)
-	}
-	row, err := q.TaskCreate(ctx, *params)
-	if err != nil {
-		return nil, fmt.Errorf("insert task: %w", err)
-	}
-	return row, nil
-}
-
-// insertAtTop inserts params at the top of userID's manual order; q is a transaction.
-func insertAtTop(ctx context.Context, q *db.Queries, userID string, params *db.TaskCreateParams) (*db.Task, error) {
-	if err := tickClock(ctx, q, userID, params); err != nil {
-		return nil, err
-	}
-	var first string
-	if err := readFirstPosition(ctx, q, userID, &first); err != nil {
-		return nil, err
-	}
-	return insertBefore(ctx, q, params, first)
-}
-
-// createPipelined is insertAtTop as a txPipeline: the clock and the first position in the
-// first round trip, the insert and the commit in the second (two round trips, not five).
-func (s *Store) createPipelined(ctx context.Context, userID string, params *db.TaskCreateParams, task *Task) error {
-	var first string
-	return s.txPipeline(ctx, userID,
-		[]step{
-			{run: func(ctx context.Context, q *db.Queries) error { return tickClock(ctx, q, userID, params) }},
-			{run: func(ctx context.Context, q *db.Queries) error { return readFirstPosition(ctx, q, userID, &first) }},
-		},
-		func() ([]step, error) {
-			return []step{{run: func(ctx context.Context, q *db.Queries) error {
-				row, err := insertBefore(ctx, q, params, first)
-				if err != nil {
-					return err
-				}
-				*task = fromRow(row)
-				return nil
-			}}}, nil
-		})
+	return nil, fmt.Errorf("insert task: the top of the manual order changed %d times: %w", maxInsertAttempts, ErrUnavailable)
 }
 
 // Idempotency key namespaces, one per operation that takes keys: a key sent to two
@@ -273,7 +232,7 @@ const (
 // Concurrent requests with one key serialise on the key's row.
 func (s *Store) withIdempotencyKey(ctx context.Context, userID, namespace, key string, requestHash []byte, response any,
 	fn func(ctx context.Context, q *db.Queries) error) (replayed bool, err error) {
-	err = s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err = s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
 		claim := db.IdempotencyClaimParams{UserID: userID, Namespace: namespace, Key: key, RequestHash: requestHash}
 		if _, err := q.IdempotencyClaim(ctx, claim); err != nil {
 			if !isNotFound(err) {
@@ -340,7 +299,7 @@ func isNotFound(err error) bool {
 // TaskGet returns one of userID's tasks.
 func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
 		if err != nil {
 			return err
@@ -371,13 +330,14 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	task, err := s.completing(ctx, userID, c.SetCompleted && f.Completed, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
-		return q.TaskUpdate(ctx, params)
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskUpdate(ctx, params)
+		return row, c.SetCompleted && f.Completed, err
 	})
 	if err != nil && pre != nil && isNotFound(err) {
 		// The conditional UPDATE touched no row: missing, or another version.
-		err = s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-			return s.preconditionOrNotFound(ctx, q, userID, id)
+		err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+			return preconditionOrNotFound(ctx, q, userID, id)
 		})
 	}
 	if err != nil {
@@ -388,7 +348,7 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 
 // preconditionOrNotFound tells, after a conditional statement touched no row, whether the
 // task is missing (ErrNotFound) or only its version differs (ErrPreconditionFailed).
-func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
+func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
 	if _, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id}); err != nil {
 		return err
 	}
@@ -398,8 +358,9 @@ func (s *Store) preconditionOrNotFound(ctx context.Context, q *db.Queries, userI
 // TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, true, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
-		return q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+		return row, true, err // a toggle that uncompleted the task leaves it pending: nothing is due
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("toggle task: %w", err)
@@ -411,8 +372,9 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 // value is returned unchanged. Completing a repeating task creates its next occurrence,
 // also when it was completed already (see completing).
 func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
-	task, err := s.completing(ctx, userID, completed, func(ctx context.Context, q *db.Queries) (*db.Task, error) {
-		return q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
+		return row, completed, err
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("set task completed: %w", err)
@@ -424,14 +386,14 @@ func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUI
 // TaskChanges reports and TaskRestore can bring back within the retention (see GoneError). It also
 // purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			if pre != nil {
-				return s.preconditionOrNotFound(ctx, q, userID, id)
+				return preconditionOrNotFound(ctx, q, userID, id)
 			}
 			return ErrNotFound
 		}
@@ -449,7 +411,7 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (Stats, error) {
 	today, wall := wallClock(now)
 	var st Stats
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall})
 		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
 		return err
