@@ -46,12 +46,13 @@ type BulkResult struct {
 
 // TaskBulk applies b to userID's tasks in one transaction, with one set-based statement, and
 // returns one result per id in b.IDs' order: BulkOK (done, or nothing to do), BulkNotFound
-// (no such live task of userID's — for BulkRestore, no such task deleted less than
-// the retention ago (see GoneError) — which covers other users' tasks alike) or BulkInvalid (add_tags
-// would exceed 10 tags; that task is left as it was, the others are changed). Only tasks that
-// change get a new version; they share one updated_at. BulkComplete also creates the next
-// occurrence of each repeating task that has none (as TaskSetCompleted does). With an idempotency key it behaves as
-// TaskCreate does: a repeat of the same request (requestHash) returns the first results.
+// (no such live task of userID's — for BulkRestore, no such task deleted within the
+// retention (see GoneError) — which covers other users' tasks alike) or BulkInvalid
+// (add_tags would exceed 10 tags; that task is left as it was, the others are changed). Only
+// tasks that change get a new version; they share one updated_at. BulkComplete also creates
+// the next occurrence of each repeating task that has none (as TaskSetCompleted does). With
+// an idempotency key it behaves as TaskCreate does: a repeat of the same request
+// (requestHash) returns the first results.
 func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey string, requestHash []byte) (results []BulkResult, replayed bool, err error) {
 	if len(b.IDs) == 0 || len(b.IDs) > MaxBulkIDs {
 		return nil, false, fmt.Errorf("bulk %s: %d ids: %w", b.Action, len(b.IDs), ErrInvalid)

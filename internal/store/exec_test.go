@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
@@ -139,4 +141,121 @@ func TestFailedWritesLeaveNothing(t *testing.T) {
 			t.Fatalf("key %q: %d idempotency keys stored (%v), want none", key, keys, err)
 		}
 	}
+}
+
+// withUserSetting returns the runner's db.DBTX for user on conn in autocommit mode: every
+// statement goes with the setting, as the store sends them.
+func withUserSetting(conn *pgxpool.Conn, user string) *statements {
+	return &statements{conn: conn, prelude: prelude{set: setUserSQL, args: []any{user}}}
+}
+
+// TestStatementsRowSemantics: the runner's db.DBTX behaves as pgx's own Query/QueryRow/Exec
+// do, including errors and empty results, in autocommit (a batch per statement) and in a
+// transaction (BEGIN and the setting with the first), and leaves the connection usable.
+func TestStatementsRowSemantics(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name    string
+		prelude prelude
+	}{
+		{"Autocommit", prelude{set: setUserSQL, args: []any{"u"}}},
+		{"Transaction", prelude{begin: beginSQL, set: setUserSQL, args: []any{"u"}, once: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := pool.Acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Release()
+			q := &statements{conn: conn, prelude: tc.prelude}
+			inTx := tc.prelude.begin != ""
+			var got string
+			if err := q.QueryRow(ctx, "SELECT current_setting($1)", UserSetting).Scan(&got); err != nil || got != "u" {
+				t.Fatalf("setting seen by the statement: %q, %v", got, err)
+			}
+			if err := q.QueryRow(ctx, "SELECT 1 WHERE false").Scan(new(int)); !errors.Is(err, pgx.ErrNoRows) {
+				t.Fatalf("empty QueryRow: %v, want pgx.ErrNoRows", err)
+			}
+			if err := q.QueryRow(ctx, "SELECT current_setting($1)", UserSetting).Scan(&got); err != nil || got != "u" {
+				t.Fatalf("setting seen by a later statement: %q, %v", got, err)
+			}
+			rows, err := q.Query(ctx, "SELECT g FROM generate_series(1, 3) g")
+			if err != nil {
+				t.Fatal(err)
+			}
+			nums, err := pgx.CollectRows(rows, pgx.RowTo[int])
+			if err != nil || len(nums) != 3 || rows.CommandTag().RowsAffected() != 3 {
+				t.Fatalf("rows %v, tag %q, %v", nums, rows.CommandTag(), err)
+			}
+			// Rows closed early, without reading them all.
+			rows, err = q.Query(ctx, "SELECT g FROM generate_series(1, 1000) g")
+			if err != nil || !rows.Next() {
+				t.Fatalf("first row: %v", err)
+			}
+			rows.Close()
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			tag, err := q.Exec(ctx, "SELECT 1 FROM generate_series(1, 2)")
+			if err != nil || tag.RowsAffected() != 2 {
+				t.Fatalf("Exec: %q, %v", tag, err)
+			}
+			if inTx {
+				if status := conn.Conn().PgConn().TxStatus(); status != 'T' {
+					t.Fatalf("transaction status %q, want T (in a transaction)", status)
+				}
+				if err := q.end(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+				if status := conn.Conn().PgConn().TxStatus(); status != 'I' {
+					t.Fatalf("after end: transaction status %q, want I (idle)", status)
+				}
+				return
+			}
+			// A failing statement: the error comes from Query (or the rows), the connection
+			// stays usable.
+			_, qerr := q.Query(ctx, "SELECT 1/0")
+			rows, err = q.Query(ctx, "SELECT 1/(g - 2) FROM generate_series(1, 3) g")
+			if err == nil {
+				for rows.Next() {
+				}
+				err = rows.Err()
+			}
+			var e1, e2 *pgconn.PgError
+			if !errors.As(qerr, &e1) && !errors.As(err, &e2) {
+				t.Fatalf("division by zero: %v / %v", qerr, err)
+			}
+			if err := q.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); err == nil {
+				t.Fatal("QueryRow of a failing statement succeeded")
+			}
+			if _, err := q.Exec(ctx, "SELECT 1/0"); err == nil {
+				t.Fatal("Exec of a failing statement succeeded")
+			}
+			if err := q.QueryRow(ctx, "SELECT 1").Scan(new(int)); err != nil {
+				t.Fatalf("the connection after errors: %v", err)
+			}
+		})
+	}
+
+	t.Run("FailedTransactionRollsBack", func(t *testing.T) {
+		conn, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release()
+		q := &statements{conn: conn, prelude: prelude{begin: beginSQL, set: setUserSQL, args: []any{"u"}, once: true}}
+		if _, err := q.Exec(ctx, "SELECT 1/0"); err == nil {
+			t.Fatal("a failing statement succeeded")
+		}
+		// fn went on as if nothing had failed: COMMIT finds the transaction failed.
+		if err := q.end(ctx, nil); !errors.Is(err, errRolledBack) {
+			t.Fatalf("end after a failed statement: %v, want errRolledBack", err)
+		}
+		if status := conn.Conn().PgConn().TxStatus(); status != 'I' {
+			t.Fatalf("after end: transaction status %q, want I (idle)", status)
+		}
+	})
 }

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
-	_ "time/tzdata" // the zones the overdue filters name, whatever the host has
+	_ "time/tzdata"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"

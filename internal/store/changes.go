@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/todo-api/todo-api/gen/db"
 )
 
@@ -84,9 +82,9 @@ func ChangeKey(t Task) string {
 // (as tombstones: DeletedAt set), in (updated_at, id) order, and the position to continue
 // after when more follow. Writes stamp updated_at from the user's clock, so a change
 // committed after this read always sorts after everything it returned. With UpdatedAfter
-// before the end of the user's purged tombstones it is ErrGone (a *GoneError): deletions since then may be
-// missing. (A full feed, without UpdatedAfter, is never gone: its client has nothing to
-// delete.)
+// before the end of the user's purged tombstones it is ErrGone (a *GoneError): deletions
+// since then may be missing. (A full feed, without UpdatedAfter, is never gone: its client
+// has nothing to delete.)
 func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams) ([]Task, *Position, error) {
 	if p.Limit < 1 {
 		p.Limit = 50
@@ -139,23 +137,4 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 		next = &Position{Key: ChangeKey(last), ID: last.ID}
 	}
 	return tasks, next, nil
-}
-
-// TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
-// as a new version. A task that is not deleted is returned as it is (restoring twice is
-// harmless); one deleted longer ago, or none at all, is ErrNotFound.
-func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	var task Task
-	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
-		if err != nil {
-			return err
-		}
-		task = fromRow(row)
-		return nil
-	})
-	if err != nil {
-		return Task{}, fmt.Errorf("restore task: %w", err)
-	}
-	return task, nil
 }

@@ -21,13 +21,6 @@ const (
 	SortPosition = "position"
 )
 
-// Position is where a page ends: the last task's sort key (as PostgreSQL prints it) and id.
-// The next page starts after it.
-type Position struct {
-	Key string
-	ID  uuid.UUID
-}
-
 // ListParams selects and orders a page of tasks. Nil filters select everything.
 type ListParams struct {
 	Completed *bool
