@@ -135,7 +135,7 @@ func (s *FakeStore) Put(userID string, task store.Task) {
 	if task.Version == 0 {
 		task.Version = 1
 	}
-	task.Repeat = cmp.Or(task.Repeat, string(recurrence.None))
+	task.Repeat = cmp.Or(task.Repeat, store.RepeatNone)
 	s.seq++
 	s.userTasks(userID)[task.ID] = &fakeTask{task: task, seq: s.seq, pinned: true}
 }
@@ -270,7 +270,7 @@ func (s *FakeStore) checkFields(op string, c store.TaskChanges) bool {
 	if c.SetDescription && !s.checkDescription(op, f.Description) {
 		ok = false
 	}
-	if c.SetPriority && !s.checkPriority(op, f.Priority) {
+	if c.SetPriority && !s.checkPriority(op, string(f.Priority)) {
 		ok = false
 	}
 	if c.SetDueDate && !s.checkDate(op, "due_date", f.DueDate) {
@@ -279,7 +279,7 @@ func (s *FakeStore) checkFields(op string, c store.TaskChanges) bool {
 	if c.SetTags && !s.checkTags(op, f.Tags) {
 		ok = false
 	}
-	if c.SetRepeat && !s.checkRepeat(op, f.Repeat, c.SetDueDate && f.DueDate == nil) {
+	if c.SetRepeat && !s.checkRepeat(op, string(f.Repeat), c.SetDueDate && f.DueDate == nil) {
 		ok = false
 	}
 	return ok
@@ -347,7 +347,7 @@ func (s *FakeStore) TaskCreate(_ context.Context, userID string, f store.TaskFie
 	t := store.Task{
 		ID: id, Title: f.Title, Description: f.Description, Completed: f.Completed, Priority: f.Priority,
 		DueDate: f.DueDate, Tags: slices.Clone(f.Tags), CreatedAt: now, UpdatedAt: now, Version: 1,
-		Repeat: cmp.Or(f.Repeat, string(recurrence.None)),
+		Repeat: cmp.Or(f.Repeat, store.RepeatNone),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -464,11 +464,11 @@ func (s *FakeStore) TaskUpdate(_ context.Context, userID string, id uuid.UUID, c
 	}
 	switch {
 	case c.SetRepeat:
-		ft.task.Repeat = cmp.Or(f.Repeat, string(recurrence.None))
+		ft.task.Repeat = cmp.Or(f.Repeat, store.RepeatNone)
 	case c.SetDueDate && f.DueDate == nil:
-		ft.task.Repeat = string(recurrence.None)
+		ft.task.Repeat = store.RepeatNone
 	}
-	if ft.task.Repeat != string(recurrence.None) && ft.task.DueDate == nil {
+	if ft.task.Repeat != store.RepeatNone && ft.task.DueDate == nil {
 		ft.task = saved
 		return store.Task{}, store.ErrRepeatWithoutDate
 	}
@@ -512,6 +512,16 @@ func (s *FakeStore) TaskSetCompleted(_ context.Context, userID string, id uuid.U
 	return ft.task, nil
 }
 
+// TaskComplete implements httpapi.Store.
+func (s *FakeStore) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error) {
+	return s.TaskSetCompleted(ctx, userID, id, true)
+}
+
+// TaskUncomplete implements httpapi.Store.
+func (s *FakeStore) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error) {
+	return s.TaskSetCompleted(ctx, userID, id, false)
+}
+
 // TaskDelete implements httpapi.Store.
 func (s *FakeStore) TaskDelete(_ context.Context, userID string, id uuid.UUID, pre *store.Precondition) error {
 	s.mu.Lock()
@@ -553,7 +563,7 @@ func (s *FakeStore) TaskList(_ context.Context, userID string, p store.ListParam
 			ok = false
 		}
 	}
-	if p.Priority != nil && !s.checkPriority(op, *p.Priority) {
+	if p.Priority != nil && !s.checkPriority(op, string(*p.Priority)) {
 		ok = false
 	}
 	if p.Tags != nil && !s.checkTags(op, p.Tags) {
@@ -643,9 +653,9 @@ func (s *FakeStore) TaskListKey(_ context.Context, userID string, p store.ListPa
 // issued for.
 func fakeOrder(p store.ListParams) string {
 	if p.Desc {
-		return p.Sort + " desc"
+		return string(p.Sort) + " desc"
 	}
-	return p.Sort + " asc"
+	return string(p.Sort) + " asc"
 }
 
 // fakeMatches applies the list filters to t.

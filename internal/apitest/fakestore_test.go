@@ -63,7 +63,7 @@ func TestFakeStoreAcceptsWhatTheContractAllows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := store.ListParams{Sort: store.SortTitle, Limit: 1, Q: ptr("x"), Tags: []string{"a"}, Priority: ptr("medium")}
+	p := store.ListParams{Sort: store.SortTitle, Limit: 1, Q: ptr("x"), Tags: []string{"a"}, Priority: ptr(store.PriorityMedium)}
 	if page, next, err := s.TaskList(ctx, fakeUser, p); err != nil || len(page) != 1 || next != nil {
 		t.Fatalf("filtered list = %d tasks, next %v, %v", len(page), next, err)
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // statuses is the Status of each result, in order.
-func statuses(results []BulkResult) []string {
-	out := make([]string, len(results))
+func statuses(results []BulkResult) []BulkStatus {
+	out := make([]BulkStatus, len(results))
 	for i, r := range results {
 		out[i] = r.Status
 	}
@@ -32,7 +32,7 @@ func TestTaskBulk(t *testing.T) {
 	s, pool := newStore(t)
 
 	// bulk runs b as user and fails unless the statuses are want.
-	bulk := func(t *testing.T, user string, b Bulk, want ...string) []BulkResult {
+	bulk := func(t *testing.T, user string, b Bulk, want ...BulkStatus) []BulkResult {
 		t.Helper()
 		results, replayed, err := s.TaskBulk(t.Context(), user, b, "", nil)
 		if err != nil || replayed {
@@ -179,7 +179,7 @@ func TestTaskBulk(t *testing.T) {
 		a := create(t, s, user, TaskFields{Title: "a"})
 		b := Bulk{Action: BulkDelete, IDs: []uuid.UUID{a.ID, uuid.New()}}
 		first, replayed, err := s.TaskBulk(t.Context(), user, b, "k1", []byte("h1"))
-		if err != nil || replayed || !slices.Equal(statuses(first), []string{BulkOK, BulkNotFound}) {
+		if err != nil || replayed || !slices.Equal(statuses(first), []BulkStatus{BulkOK, BulkNotFound}) {
 			t.Fatalf("first: %v, replayed=%v, %v", first, replayed, err)
 		}
 		again, replayed, err := s.TaskBulk(t.Context(), user, b, "k1", []byte("h1"))

@@ -107,7 +107,7 @@ func TestTaskDeleteIsSoft(t *testing.T) {
 		_, calls["TaskUpdate"] = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "x"}}, nil)
 		_, calls["TaskUpdateIfMatch"] = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "x"}}, &Precondition{Versions: []int64{task.Version + 1}})
 		_, calls["TaskToggle"] = s.TaskToggle(ctx, user, task.ID)
-		_, calls["TaskSetCompleted"] = s.TaskSetCompleted(ctx, user, task.ID, true)
+		_, calls["TaskSetCompleted"] = s.taskSetCompleted(ctx, user, task.ID, true)
 		calls["TaskDelete"] = s.TaskDelete(ctx, user, task.ID, nil)
 		calls["TaskDeleteIfMatch"] = s.TaskDelete(ctx, user, task.ID, &Precondition{Versions: []int64{task.Version + 1}})
 		for name, err := range calls {
@@ -285,7 +285,7 @@ func TestUserClock(t *testing.T) {
 	}
 	got, err := s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "u"}}, nil)
 	record("TaskUpdate", got, err)
-	got, err = s.TaskSetCompleted(ctx, user, task.ID, !got.Completed)
+	got, err = s.taskSetCompleted(ctx, user, task.ID, !got.Completed)
 	record("TaskSetCompleted", got, err)
 	if err := s.TaskDelete(ctx, user, task.ID, nil); err != nil {
 		t.Fatal(err)
@@ -540,7 +540,7 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 					case 1:
 						_, err = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: fmt.Sprintf("w%d op%d", w, i)}}, nil)
 					case 2:
-						_, err = s.TaskSetCompleted(ctx, user, task.ID, rng.IntN(2) == 0)
+						_, err = s.taskSetCompleted(ctx, user, task.ID, rng.IntN(2) == 0)
 					case 3:
 						err = s.TaskDelete(ctx, user, task.ID, nil)
 					case 4:
@@ -552,7 +552,7 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 						for _, t := range tasks {
 							ids = append(ids, t.ID)
 						}
-						actions := []string{BulkComplete, BulkUncomplete, BulkDelete, BulkRestore, BulkAddTags, BulkRemoveTags}
+						actions := []BulkAction{BulkComplete, BulkUncomplete, BulkDelete, BulkRestore, BulkAddTags, BulkRemoveTags}
 						_, _, err = s.TaskBulk(ctx, user, Bulk{Action: actions[rng.IntN(len(actions))], IDs: ids, Tags: []string{"bulk"}}, "", nil)
 					}
 				}

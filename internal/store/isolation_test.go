@@ -113,12 +113,12 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			_, err := s.TaskToggle(ctx, intruder, task.ID)
 			return err
 		}},
-		{"TaskSetCompletedTrue", "TaskSetCompleted", func(ctx context.Context, task Task) error {
-			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, true)
+		{"TaskComplete", "TaskComplete", func(ctx context.Context, task Task) error {
+			_, err := s.TaskComplete(ctx, intruder, task.ID)
 			return err
 		}},
-		{"TaskSetCompletedFalse", "TaskSetCompleted", func(ctx context.Context, task Task) error {
-			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, false)
+		{"TaskUncomplete", "TaskUncomplete", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUncomplete(ctx, intruder, task.ID)
 			return err
 		}},
 		{"TaskDeleteIfMatchCurrentVersion", "TaskDelete", func(ctx context.Context, task Task) error {
@@ -175,14 +175,14 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 	}{
 		{"NoFilter", func(*ListParams) {}},
 		{"Completed", func(p *ListParams) { p.Completed = ptr(true) }},
-		{"Priority", func(p *ListParams) { p.Priority = ptr("high") }},
+		{"Priority", func(p *ListParams) { p.Priority = ptr(PriorityHigh) }},
 		{"Q", func(p *ListParams) { p.Q = ptr("owner") }},
 		{"Tags", func(p *ListParams) { p.Tags = []string{"secret", "work"} }},
 		{"DueBefore", func(p *ListParams) { p.DueBefore = day(2025, 1, 1) }},
 		{"DueAfter", func(p *ListParams) { p.DueAfter = day(2025, 1, 1) }},
 		{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), time.Now() }},
 		{"Combined", func(p *ListParams) {
-			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr("high"), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
+			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr(PriorityHigh), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
 		}},
 	}
 	for _, k := range orders() {
@@ -250,7 +250,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			key  string
 			hash []byte
 		}{{Bulk{Action: ownerBulk.Action, IDs: ids, Tags: ownerBulk.Tags}, ownerBulkKey, ownerHash}}
-		for _, action := range []string{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
+		for _, action := range []BulkAction{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
 			b := Bulk{Action: action, IDs: ids}
 			if action == BulkAddTags || action == BulkRemoveTags {
 				b.Tags = []string{"pwned", "secret"}

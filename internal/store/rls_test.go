@@ -335,7 +335,7 @@ func TestTaskListPlansUnderRowLevelSecurity(t *testing.T) {
 		"Search":   func(p *ListParams) { p.Q = ptr("ab") },
 		"Tag":      func(p *ListParams) { p.Tags = []string{"urgent"} },
 		"Combined": func(p *ListParams) {
-			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr("medium"), []string{"work", "home"}, day(2026, 3, 1)
+			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr(PriorityMedium), []string{"work", "home"}, day(2026, 3, 1)
 		},
 	}
 	for _, k := range orders() {

@@ -299,3 +299,11 @@ func TestCursorKey(t *testing.T) {
 		t.Fatalf("no key: %v, want an error that is neither ErrNotFound nor ErrUnavailable", err)
 	}
 }
+
+// taskSetCompleted is TaskComplete or TaskUncomplete, as completed says.
+func (s *Store) taskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
+	if completed {
+		return s.TaskComplete(ctx, userID, id)
+	}
+	return s.TaskUncomplete(ctx, userID, id)
+}

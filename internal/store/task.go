@@ -19,35 +19,60 @@ type Position struct {
 
 // Task is a task as stored.
 type Task struct {
-	ID          uuid.UUID  `json:"id"`
-	Title       string     `json:"title"`
-	Description *string    `json:"description"`
-	Completed   bool       `json:"completed"`
-	Priority    string     `json:"priority"`
-	DueDate     *time.Time `json:"due_date"` // a civil date at 00:00 UTC
+	ID          uuid.UUID
+	Title       string
+	Description *string
+	Completed   bool
+	Priority    Priority
+	DueDate     *time.Time // a civil date at 00:00 UTC
 	// DueTime is the wall-clock time on DueDate the task is due, "HH:MM"; nil: any time
 	// that day.
-	DueTime     *string    `json:"due_time"`
-	Tags        []string   `json:"tags"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	CompletedAt *time.Time `json:"completed_at"`
+	DueTime     *string
+	Tags        []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CompletedAt *time.Time
 	// Version increases with every change; it is the task's ETag.
-	Version int64 `json:"version"`
+	Version int64
 	// Position is the task's place in the manual order (sort=position): a fractional-index
 	// key (internal/fracindex), unique among the user's tasks.
-	Position string `json:"position"`
+	Position string
 	// DeletedAt is set on a tombstone (a deleted task, kept for the retention, see
 	// GoneError); it equals UpdatedAt. Only TaskChanges returns tombstones.
-	DeletedAt *time.Time `json:"deleted_at,omitempty"`
-	// Repeat is how the task repeats (a recurrence.Rule): completing it creates its next
-	// occurrence, once.
-	Repeat string `json:"repeat"`
+	DeletedAt *time.Time
+	// Repeat is how the task repeats: completing it creates its next occurrence, once.
+	Repeat Repeat
 	// NextID is the task's next occurrence while that is live (not deleted). Only the writes
-	// that can complete a task (TaskUpdate, TaskToggle, TaskSetCompleted) fill it in; nil
+	// that can complete a task (TaskUpdate, TaskToggle, TaskComplete) fill it in; nil
 	// elsewhere.
-	NextID *uuid.UUID `json:"next_id,omitempty"`
+	NextID *uuid.UUID
 }
+
+// Priority is how urgent a task is. The values are the contract's and the database's
+// (task_priority; TestDomainTypesMatchTheDatabase).
+type Priority string
+
+// Priorities.
+const (
+	PriorityLow    Priority = "low"
+	PriorityMedium Priority = "medium"
+	PriorityHigh   Priority = "high"
+)
+
+// Repeat is how a task repeats: a recurrence.Rule, which computes the next due date. The
+// values are the contract's and the database's (task_repeat;
+// TestDomainTypesMatchTheDatabase).
+type Repeat string
+
+// Repeats.
+const (
+	RepeatNone     Repeat = "none"
+	RepeatDaily    Repeat = "daily"
+	RepeatWeekdays Repeat = "weekdays"
+	RepeatWeekly   Repeat = "weekly"
+	RepeatMonthly  Repeat = "monthly"
+	RepeatYearly   Repeat = "yearly"
+)
 
 // TaskFields are the values a client writes. The caller has validated and normalised them
 // (trimmed title, de-duplicated lower-case tags).
@@ -55,14 +80,15 @@ type TaskFields struct {
 	Title       string
 	Description *string
 	Completed   bool
-	Priority    string
+	Priority    Priority // "" is PriorityMedium
 	DueDate     *time.Time
 	DueTime     *string // "HH:MM"; needs DueDate
 	Tags        []string
-	// Repeat is a recurrence.Rule; "" is none. Other than none, it needs DueDate. (Omitted
-	// from JSON when "": the HTTP layer hashes TaskFields for idempotency keys, and a request
-	// without a repeat hashes as it did before tasks could repeat.)
-	Repeat string `json:",omitempty"`
+	// Repeat is how the task repeats; "" is RepeatNone. Other than none, it needs DueDate.
+	// (Omitted from JSON when "": internal/httpapi hashes TaskFields for idempotency keys,
+	// and a request without a repeat hashes as it did before tasks could repeat. It goes
+	// once the HTTP layer hashes a request struct of its own.)
+	Repeat Repeat `json:",omitempty"`
 }
 
 // TaskChanges says which fields change, for PUT (all) and PATCH (those present).
@@ -98,7 +124,7 @@ func fromRow(r *db.Task) Task {
 		Title:       r.Title,
 		Description: r.Description,
 		Completed:   r.Completed,
-		Priority:    string(r.Priority),
+		Priority:    Priority(r.Priority),
 		DueDate:     r.DueDate,
 		DueTime:     clockText(r.DueTime),
 		Tags:        r.Tags,
@@ -108,7 +134,7 @@ func fromRow(r *db.Task) Task {
 		Version:     r.Version,
 		Position:    r.Position,
 		DeletedAt:   r.DeletedAt,
-		Repeat:      string(r.Repeat),
+		Repeat:      Repeat(r.Repeat),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -152,16 +178,18 @@ func wallClock(now time.Time) (today, wall time.Time) {
 	return wall.Truncate(24 * time.Hour), wall
 }
 
-func orNone(r string) string {
+// orNone is r, RepeatNone for "".
+func orNone(r Repeat) db.TaskRepeat {
 	if r == "" {
-		return string(db.TaskRepeatNone)
+		return db.TaskRepeat(RepeatNone)
 	}
-	return r
+	return db.TaskRepeat(r)
 }
 
-func orMedium(p string) string {
+// orMedium is p, PriorityMedium for "".
+func orMedium(p Priority) db.TaskPriority {
 	if p == "" {
-		return "medium"
+		return db.TaskPriority(PriorityMedium)
 	}
-	return p
+	return db.TaskPriority(p)
 }

@@ -11,20 +11,23 @@ import (
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// Sort keys of TaskList.
+// SortKey is what TaskList orders by.
+type SortKey string
+
+// Sort keys.
 const (
-	SortCreated  = "created"
-	SortUpdated  = "updated"
-	SortTitle    = "title"
-	SortDueDate  = "due_date"
-	SortPriority = "priority"
-	SortPosition = "position"
+	SortCreated  SortKey = "created"
+	SortUpdated  SortKey = "updated"
+	SortTitle    SortKey = "title"
+	SortDueDate  SortKey = "due_date"
+	SortPriority SortKey = "priority"
+	SortPosition SortKey = "position"
 )
 
 // ListParams selects and orders a page of tasks. Nil filters select everything.
 type ListParams struct {
 	Completed *bool
-	Priority  *string
+	Priority  *Priority
 	Q         *string
 	Tags      []string // any of
 	DueBefore *time.Time
@@ -34,7 +37,7 @@ type ListParams struct {
 	Overdue *bool
 	Now     time.Time
 
-	Sort  string // one of the Sort constants
+	Sort  SortKey
 	Desc  bool
 	Limit int
 	After *Position
@@ -110,7 +113,7 @@ func adaptKey[P ~struct {
 }
 
 type orderKey struct {
-	sort string
+	sort SortKey
 	desc bool
 }
 

@@ -24,11 +24,11 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		Title:       f.Title,
 		Description: f.Description,
 		Completed:   f.Completed,
-		Priority:    db.TaskPriority(f.Priority),
+		Priority:    orMedium(f.Priority),
 		DueDate:     f.DueDate,
 		DueTime:     clockTime(f.DueTime),
 		Tags:        nonNil(f.Tags),
-		Repeat:      db.TaskRepeat(orNone(f.Repeat)),
+		Repeat:      orNone(f.Repeat),
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
 		row, err := insertAtTop(ctx, q, &params)
@@ -41,7 +41,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	if idemKey == "" {
 		err = s.run(ctx, userID, autocommit, insert)
 	} else {
-		replayed, err = s.withIdempotencyKey(ctx, userID, idemCreate, idemKey, requestHash, &task, insert)
+		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemCreate, idemKey, requestHash}, taskResponse{&task}, insert)
 	}
 	if err != nil {
 		return Task{}, false, fmt.Errorf("create task: %w", err)
@@ -58,11 +58,11 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		SetTitle: c.SetTitle, Title: f.Title,
 		SetDescription: c.SetDescription, Description: f.Description,
 		SetCompleted: c.SetCompleted, Completed: f.Completed,
-		SetPriority: c.SetPriority, Priority: db.TaskPriority(orMedium(f.Priority)),
+		SetPriority: c.SetPriority, Priority: orMedium(f.Priority),
 		SetDueDate: c.SetDueDate, DueDate: f.DueDate,
 		SetDueTime: c.SetDueTime, DueTime: clockTime(f.DueTime),
 		SetTags: c.SetTags, Tags: nonNil(f.Tags),
-		SetRepeat: c.SetRepeat, Repeat: db.TaskRepeat(orNone(f.Repeat)),
+		SetRepeat: c.SetRepeat, Repeat: orNone(f.Repeat),
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
@@ -104,16 +104,28 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 	return task, nil
 }
 
-// TaskSetCompleted sets completed on one of userID's tasks; a task that already has the
-// value is returned unchanged. Completing a repeating task creates its next occurrence,
-// also when it was completed already (see completing).
-func (s *Store) TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (Task, error) {
+// TaskComplete sets one of userID's tasks completed; a completed task is returned unchanged.
+// Completing a repeating task creates its next occurrence, also when it was completed
+// already (see completing).
+func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: completed})
-		return row, completed, err
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: true})
+		return row, true, err
 	})
 	if err != nil {
-		return Task{}, fmt.Errorf("set task completed: %w", err)
+		return Task{}, fmt.Errorf("complete task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskUncomplete sets one of userID's tasks pending; a pending task is returned unchanged.
+func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: false})
+		return row, false, err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("uncomplete task: %w", err)
 	}
 	return task, nil
 }

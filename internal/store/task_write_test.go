@@ -19,7 +19,7 @@ type fieldsOf struct {
 }
 
 func fields(t Task) fieldsOf {
-	f := fieldsOf{Title: t.Title, Description: "<nil>", Priority: t.Priority, Due: "<nil>", Completed: t.Completed}
+	f := fieldsOf{Title: t.Title, Description: "<nil>", Priority: string(t.Priority), Due: "<nil>", Completed: t.Completed}
 	if t.Description != nil {
 		f.Description = *t.Description
 	}
@@ -262,7 +262,7 @@ func TestTaskSetCompleted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			task := create(t, s, user, TaskFields{Title: "t", Completed: tt.from})
-			got, err := s.TaskSetCompleted(t.Context(), user, task.ID, tt.to)
+			got, err := s.taskSetCompleted(t.Context(), user, task.ID, tt.to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +285,7 @@ func TestTaskSetCompleted(t *testing.T) {
 	t.Run("MissingTaskIsNotFound", func(t *testing.T) {
 		t.Parallel()
 		for _, v := range []bool{true, false} {
-			if _, err := s.TaskSetCompleted(t.Context(), user, uuid.New(), v); !errors.Is(err, ErrNotFound) {
+			if _, err := s.taskSetCompleted(t.Context(), user, uuid.New(), v); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("set completed=%v on missing: %v, want ErrNotFound", v, err)
 			}
 		}
@@ -308,7 +308,7 @@ func TestTaskSetCompletedConcurrentCallsAgree(t *testing.T) {
 		for range racers {
 			wg.Go(func() {
 				<-start
-				got, err := s.TaskSetCompleted(t.Context(), user, task.ID, true)
+				got, err := s.taskSetCompleted(t.Context(), user, task.ID, true)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
