@@ -20,6 +20,10 @@ import (
 // row, or one matching very many tasks); otherwise the store passes their ids, a set the
 // planner sees whole (custom plans) and seeks through the primary key or checks by hash.
 //
+// Each row also carries the caller's write clock, read by the same statement, so a page and
+// the clock its ETag hashes come from one snapshot in one round trip; the clock is read through
+// a LEFT JOIN so that sqlc types it nullable (a user who never wrote has none).
+//
 // Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
 // for the id): under row-level security PostgreSQL turns the keyset comparison into an index
 // condition only then, and otherwise filters every row of the user before the position. So
@@ -69,8 +73,11 @@ var orders = []order{
 const queryTemplate = `{{range .}}
 -- name: TaskList{{.Name}} :many
 -- Lists the caller's live (not deleted) tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)

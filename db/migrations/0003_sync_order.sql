@@ -13,9 +13,10 @@
 -- row-level security policy (0005_row_level_security.sql).
 --
 -- purged_through is where the user's purged tombstones end: the delete path removes
--- tombstones older than 30 days and moves it to that cutoff. A feed request whose
--- updated_after lies before it may have lost deletions (410); one after it has not, however
--- old it is (an idle user's client keeps syncing incrementally).
+-- tombstones older than the retention (tombstone_retention(), 0010_rule_functions.sql) and
+-- moves it to that cutoff. A feed request whose updated_after lies before it may have lost
+-- deletions (410); one after it has not, however old it is (an idle user's client keeps
+-- syncing incrementally).
 CREATE TABLE user_clocks (
     user_id        text        PRIMARY KEY CHECK (char_length(user_id) BETWEEN 1 AND 255),
     last           timestamptz NOT NULL,
@@ -25,8 +26,9 @@ CREATE TABLE user_clocks (
 INSERT INTO user_clocks (user_id, last)
 SELECT user_id, max(updated_at) FROM tasks GROUP BY user_id;
 
--- A deleted task stays as a tombstone (deleted_at set) for 30 days so that the change feed
--- can report the deletion and the task can be restored; the delete path purges older ones.
+-- A deleted task stays as a tombstone (deleted_at set) for the retention so that the change
+-- feed can report the deletion and the task can be restored; the delete path purges older
+-- ones.
 -- Deleting stamps deleted_at and updated_at with the same clock value: a tombstone's
 -- deleted_at is its place in the feed.
 ALTER TABLE tasks

@@ -1,6 +1,6 @@
 -- +goose Up
--- Issue 12, item 3: one user must not starve everyone. Per-user quotas, counted where every
--- write already serialises, and a substring search served by a trigram index that row-level
+-- What keeps one user from starving everyone: per-user quotas, counted where every write
+-- already serialises, and a substring search served by a trigram index that row-level
 -- security does not switch off.
 --
 -- pg_trgm (trigram indexes for LIKE '%…%') and btree_gin (user_id in the same GIN index) are

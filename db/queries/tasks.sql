@@ -1,19 +1,24 @@
 -- name: UserClockTick :one
--- Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
--- the row stays locked until commit, and the value stamps what the transaction writes.
-INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-RETURNING last;
+-- Takes the user's clock for a transaction of several statements (TaskMove, a new
+-- idempotency key): the row stays locked until commit, and the value stamps what the
+-- transaction writes.
+SELECT user_clock_tick(@user_id)::timestamptz AS last;
 
 -- name: TaskCreate :one
--- Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
--- now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
--- next occurrence (see 0006_recurrence.sql).
+-- Inserts a task at position, stamped by the user's clock, if position is still the top of
+-- the user's manual order once the clock is taken (task_position_is_top,
+-- 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
+-- move that committed since may have taken that place. No row then: read the first position
+-- again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at, repeat, repeat_anchor)
-VALUES (@user_id, @id, @title, sqlc.narg('description'), @completed, @priority, sqlc.narg('due_date'), sqlc.narg('due_time')::time,
-        @tags, @position, @now::timestamptz, @now::timestamptz, CASE WHEN @completed::bool THEN @now::timestamptz END,
-        @repeat, sqlc.narg('repeat_anchor')::smallint)
+SELECT @user_id::text, @id::uuid, @title::text, sqlc.narg('description')::text, @completed::bool, @priority::task_priority,
+       sqlc.narg('due_date')::date, sqlc.narg('due_time')::time, @tags::text[], @position::text,
+       clock.last, clock.last, CASE WHEN @completed::bool THEN clock.last END,
+       @repeat::task_repeat, sqlc.narg('repeat_anchor')::smallint
+FROM clock
+WHERE task_position_is_top(@user_id::text, @position::text)
 RETURNING *;
 
 -- name: TaskRepeatDue :many
@@ -63,11 +68,7 @@ WHERE user_id = @user_id AND id = @id AND deleted_at IS NULL;
 -- name: TaskUpdate :one
 -- Changes the fields whose set_ flag is true (PUT sets all, PATCH those present). With
 -- if_versions, only a task whose version is one of them is changed (If-Match).
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     title        = CASE WHEN @set_title::bool THEN @title::text ELSE title END,
     description  = CASE WHEN @set_description::bool THEN sqlc.narg('description')::text ELSE description END,
@@ -97,11 +98,7 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of th
 RETURNING *;
 
 -- name: TaskToggle :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     completed    = NOT completed,
     completed_at = CASE WHEN completed THEN NULL ELSE (SELECT last FROM clock) END,
@@ -114,11 +111,7 @@ RETURNING *;
 -- name: TaskSetCompleted :one
 -- Sets completed — a task that already has the value keeps its timestamps and version
 -- (idempotent). One UPDATE, so concurrent callers each get the row as it now is.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     completed    = @completed::bool,
     completed_at = CASE WHEN completed = @completed::bool THEN completed_at
@@ -131,23 +124,9 @@ RETURNING *;
 
 -- name: TaskDelete :execrows
 -- Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
--- change feed reports and TaskRestore can bring back. The same statement purges the user's
--- tombstones older than 30 days (store.TombstoneRetention) and, when there are any, moves
--- the user's purged_through to that cutoff.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET
-        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
-        purged_through = CASE
-            WHEN EXISTS (SELECT 1 FROM tasks old
-                         WHERE old.user_id = @user_id AND old.deleted_at < now() - interval '30 days')
-            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
-            ELSE user_clocks.purged_through END
-    RETURNING last
-), purged AS (
-    DELETE FROM tasks
-    WHERE tasks.user_id = @user_id AND tasks.deleted_at < now() - interval '30 days'
-)
+-- change feed reports and TaskRestore can bring back. Its clock purges the user's tombstones
+-- older than tombstone_retention() (user_clock_tick_purging, 0010_rule_functions.sql).
+WITH clock AS (SELECT user_clock_tick_purging(@user_id) AS last)
 UPDATE tasks SET
     deleted_at = (SELECT last FROM clock),
     updated_at = (SELECT last FROM clock),
@@ -157,21 +136,17 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of th
   AND (sqlc.narg('if_versions')::bigint[] IS NULL OR version = ANY (sqlc.narg('if_versions')::bigint[]));
 
 -- name: TaskRestore :one
--- Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
+-- Brings back a task deleted within tombstone_retention() (a new version, stamped by the clock).
 -- A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 -- one deleted too long ago.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     deleted_at = NULL,
     updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
     version    = version + (deleted_at IS NOT NULL)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = @user_id AND tasks.id = @id
-  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
 RETURNING *;
 
 -- name: TaskChanges :many
@@ -189,8 +164,9 @@ LIMIT @row_limit;
 
 -- name: UserClockGet :one
 -- The user's clock (null before the user's first write), where the user's purged tombstones
--- end (null before the first purge) and the database's time.
-SELECT now()::timestamptz AS now, c.last, c.purged_through
+-- end (null before the first purge), how long tombstones are kept and the database's time.
+SELECT now()::timestamptz AS now, c.last, c.purged_through,
+       extract(epoch FROM tombstone_retention())::bigint AS retention_seconds
 FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = @user_id;
 
@@ -212,14 +188,17 @@ WHERE user_id = @user_id AND deleted_at IS NULL;
 -- 0009_quotas_search.sql).
 SELECT task_search_ids(@user_id::text, @q::text, @max_ids::integer)::uuid[] AS ids;
 
--- The `clock` CTE: every statement that writes a user's tasks starts with it. It takes the
--- user's row in user_clocks (locked until commit, so the user's writes serialise) and yields
--- a time later than any of the user's earlier writes. That value stamps updated_at (and
--- created_at, completed_at, deleted_at where they change). See 0003_sync_order.sql.
+-- The `clock` CTE: every statement that writes a user's tasks starts with it (or follows
+-- UserClockTick in its transaction). It calls
+-- user_clock_tick (user_clock_tick_purging on the delete path, 0010_rule_functions.sql), which
+-- takes the user's row in user_clocks (locked until commit, so the user's writes serialise)
+-- and yields a time later than any of the user's earlier writes. That value stamps updated_at
+-- (and created_at, completed_at, deleted_at where they change). See 0003_sync_order.sql.
 --
--- Lock order: the clock, then task rows. A CTE that nothing reads runs only when the
--- statement ends, and a SET expression's (SELECT last FROM clock) may not be evaluated before
--- the row is locked (a CASE that keeps the old value, or no row at all), so each UPDATE also
--- has `WHERE (SELECT last FROM clock) IS NOT NULL`: planned as a one-time filter above the
--- scan, it takes the clock before any task row is read. Without it, a no-op TaskSetCompleted
--- (row locked, clock at the end) deadlocks with a TaskToggle (clock, then row).
+-- Lock order: the clock, then task rows. A SET expression's (SELECT last FROM clock) may not
+-- be evaluated before the row is locked (a CASE that keeps the old value, or no row at all),
+-- so each UPDATE also has `WHERE (SELECT last FROM clock) IS NOT NULL`: planned as a
+-- one-time filter above the scan, it takes the clock before any task row is read
+-- (internal/store's TestWritesTakeTheClockFirst checks every plan). Without it, a no-op
+-- TaskSetCompleted (row locked, clock at the end) deadlocks with a TaskToggle (clock, then
+-- row).

@@ -1,11 +1,7 @@
 -- name: TaskBulkSetCompleted :many
 -- Bulk complete / uncomplete: sets completed on the user's live tasks among ids — a task that
 -- already has the value keeps its timestamps and version. Returns every task found.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     completed    = @completed::bool,
     completed_at = CASE WHEN completed = @completed::bool THEN completed_at
@@ -19,20 +15,7 @@ RETURNING tasks.id;
 -- name: TaskBulkDelete :many
 -- Bulk delete: the user's live tasks among ids become tombstones, as TaskDelete does (with
 -- the same purge). Returns the tasks deleted.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET
-        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
-        purged_through = CASE
-            WHEN EXISTS (SELECT 1 FROM tasks old
-                         WHERE old.user_id = @user_id AND old.deleted_at < now() - interval '30 days')
-            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
-            ELSE user_clocks.purged_through END
-    RETURNING last
-), purged AS (
-    DELETE FROM tasks
-    WHERE tasks.user_id = @user_id AND tasks.deleted_at < now() - interval '30 days'
-)
+WITH clock AS (SELECT user_clock_tick_purging(@user_id) AS last)
 UPDATE tasks SET
     deleted_at = (SELECT last FROM clock),
     updated_at = (SELECT last FROM clock),
@@ -44,18 +27,14 @@ RETURNING tasks.id;
 -- name: TaskBulkRestore :many
 -- Bulk restore: as TaskRestore for each of ids. Returns the tasks now live (restored, or
 -- live already).
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     deleted_at = NULL,
     updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
     version    = version + (deleted_at IS NOT NULL)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
   AND tasks.user_id = @user_id AND tasks.id = ANY (@ids::uuid[])
-  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
 RETURNING tasks.id;
 
 -- name: TaskBulkAddTags :many
@@ -66,11 +45,7 @@ RETURNING tasks.id;
 -- a CTE would read the tags as of the statement's start, before the clock's lock was
 -- granted, and overwrite a concurrent change. Expressions on the row are re-evaluated on
 -- the row's latest version.)
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     tags       = CASE WHEN cardinality(tags) + (SELECT count(*) FROM unnest(@tags::text[]) AS n(x) WHERE x <> ALL (tags)) <= 10
                       THEN tags || ARRAY(SELECT x FROM unnest(@tags::text[]) WITH ORDINALITY AS n(x, i) WHERE x <> ALL (tags) ORDER BY i)
@@ -87,11 +62,7 @@ RETURNING tasks.id, (tags @> @tags::text[])::bool AS fits;
 -- name: TaskBulkRemoveTags :many
 -- Bulk remove_tags: drops the given tags from the user's live tasks among ids — a task that
 -- has none of them keeps its timestamps and version. Returns every task found.
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES (@user_id, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 UPDATE tasks SET
     tags       = ARRAY(SELECT x FROM unnest(tags) WITH ORDINALITY AS n(x, i) WHERE x <> ALL (@tags::text[]) ORDER BY i),
     updated_at = CASE WHEN tags && @tags::text[] THEN (SELECT last FROM clock) ELSE updated_at END,

@@ -1,7 +1,10 @@
 -- name: TaskListCreatedAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -31,8 +34,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListCreatedDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (created_at)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -62,8 +68,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListUpdatedAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -93,8 +102,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListUpdatedDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -124,8 +136,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListTitleAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (title_key)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -155,8 +170,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListTitleDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (title_key)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -186,8 +204,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListDueDateAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (due_key_asc)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (due_key_asc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -217,8 +238,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListDueDateDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (due_key_desc)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (due_key_desc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -248,8 +272,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListPriorityAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -279,8 +306,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListPriorityDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -310,8 +340,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListPositionAsc :many
 -- Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (position)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
@@ -341,8 +374,11 @@ WHERE user_id = @user_id AND id = @id;
 
 -- name: TaskListPositionDesc :many
 -- Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page.
-SELECT sqlc.embed(tasks), (position)::text AS sort_key
+-- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+-- (null before the first write) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
   AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)

@@ -14,7 +14,7 @@ INSERT INTO idempotency_keys (user_id, namespace, key, request_hash)
 VALUES ($1, $2, $3, $4)
 ON CONFLICT (user_id, namespace, key) DO UPDATE
     SET request_hash = EXCLUDED.request_hash, response = 'null', created_at = now()
-    WHERE idempotency_keys.created_at < now() - interval '24 hours'
+    WHERE idempotency_keys.created_at < now() - idempotency_key_lifetime()
 RETURNING key
 `
 
@@ -26,8 +26,8 @@ type IdempotencyClaimParams struct {
 }
 
 // Claims the key (in the operation's namespace) for this request. Returns no row when a live
-// (under 24 h) claim exists — a concurrent claim of the same key waits here until the other
-// transaction ends.
+// claim exists (younger than idempotency_key_lifetime(), 0010_rule_functions.sql) — a
+// concurrent claim of the same key waits here until the other transaction ends.
 func (q *Queries) IdempotencyClaim(ctx context.Context, arg IdempotencyClaimParams) (string, error) {
 	row := q.db.QueryRow(ctx, idempotencyClaim,
 		arg.UserID,
@@ -84,7 +84,7 @@ func (q *Queries) IdempotencyGet(ctx context.Context, arg IdempotencyGetParams) 
 
 const idempotencyPurgeExpired = `-- name: IdempotencyPurgeExpired :exec
 DELETE FROM idempotency_keys
-WHERE user_id = $1 AND created_at < now() - interval '24 hours'
+WHERE user_id = $1 AND created_at < now() - idempotency_key_lifetime()
 `
 
 func (q *Queries) IdempotencyPurgeExpired(ctx context.Context, userID string) error {

@@ -66,6 +66,14 @@ func (e TaskPriority) Valid() bool {
 	return false
 }
 
+func AllTaskPriorityValues() []TaskPriority {
+	return []TaskPriority{
+		TaskPriorityLow,
+		TaskPriorityMedium,
+		TaskPriorityHigh,
+	}
+}
+
 type TaskRepeat string
 
 const (
@@ -123,6 +131,17 @@ func (e TaskRepeat) Valid() bool {
 		return true
 	}
 	return false
+}
+
+func AllTaskRepeatValues() []TaskRepeat {
+	return []TaskRepeat{
+		TaskRepeatNone,
+		TaskRepeatDaily,
+		TaskRepeatWeekdays,
+		TaskRepeatWeekly,
+		TaskRepeatMonthly,
+		TaskRepeatYearly,
+	}
 }
 
 type CursorKey struct {

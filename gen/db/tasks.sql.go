@@ -87,11 +87,15 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]*Ta
 }
 
 const taskCreate = `-- name: TaskCreate :one
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at, repeat, repeat_anchor)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8::time,
-        $9, $10, $11::timestamptz, $11::timestamptz, CASE WHEN $5::bool THEN $11::timestamptz END,
-        $12, $13::smallint)
+SELECT $1::text, $2::uuid, $3::text, $4::text, $5::bool, $6::task_priority,
+       $7::date, $8::time, $9::text[], $10::text,
+       clock.last, clock.last, CASE WHEN $5::bool THEN clock.last END,
+       $11::task_repeat, $12::smallint
+FROM clock
+WHERE task_position_is_top($1::text, $10::text)
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
@@ -106,14 +110,15 @@ type TaskCreateParams struct {
 	DueTime      pgtype.Time
 	Tags         []string
 	Position     string
-	Now          time.Time
 	Repeat       TaskRepeat
 	RepeatAnchor *int16
 }
 
-// Inserts a task — the caller holds the user's clock (UserClockTick) and passes its value as
-// now, and the position it computed from TaskFirstPosition. repeat_anchor is set only on a
-// next occurrence (see 0006_recurrence.sql).
+// Inserts a task at position, stamped by the user's clock, if position is still the top of
+// the user's manual order once the clock is taken (task_position_is_top,
+// 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
+// move that committed since may have taken that place. No row then: read the first position
+// again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
@@ -126,7 +131,6 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 		arg.DueTime,
 		arg.Tags,
 		arg.Position,
-		arg.Now,
 		arg.Repeat,
 		arg.RepeatAnchor,
 	)
@@ -159,20 +163,7 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 }
 
 const taskDelete = `-- name: TaskDelete :execrows
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET
-        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
-        purged_through = CASE
-            WHEN EXISTS (SELECT 1 FROM tasks old
-                         WHERE old.user_id = $1 AND old.deleted_at < now() - interval '30 days')
-            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
-            ELSE user_clocks.purged_through END
-    RETURNING last
-), purged AS (
-    DELETE FROM tasks
-    WHERE tasks.user_id = $1 AND tasks.deleted_at < now() - interval '30 days'
-)
+WITH clock AS (SELECT user_clock_tick_purging($1) AS last)
 UPDATE tasks SET
     deleted_at = (SELECT last FROM clock),
     updated_at = (SELECT last FROM clock),
@@ -189,9 +180,8 @@ type TaskDeleteParams struct {
 }
 
 // Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
-// change feed reports and TaskRestore can bring back. The same statement purges the user's
-// tombstones older than 30 days (store.TombstoneRetention) and, when there are any, moves
-// the user's purged_through to that cutoff.
+// change feed reports and TaskRestore can bring back. Its clock purges the user's tombstones
+// older than tombstone_retention() (user_clock_tick_purging, 0010_rule_functions.sql).
 func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, error) {
 	result, err := q.db.Exec(ctx, taskDelete, arg.UserID, arg.ID, arg.IfVersions)
 	if err != nil {
@@ -389,18 +379,14 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 }
 
 const taskRestore = `-- name: TaskRestore :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 UPDATE tasks SET
     deleted_at = NULL,
     updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
     version    = version + (deleted_at IS NOT NULL)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
-  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
 `
 
@@ -409,7 +395,7 @@ type TaskRestoreParams struct {
 	ID     uuid.UUID
 }
 
-// Brings back a task deleted less than 30 days ago (a new version, stamped by the clock).
+// Brings back a task deleted within tombstone_retention() (a new version, stamped by the clock).
 // A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
 // one deleted too long ago.
 func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task, error) {
@@ -463,11 +449,7 @@ func (q *Queries) TaskSearchIDs(ctx context.Context, arg TaskSearchIDsParams) ([
 }
 
 const taskSetCompleted = `-- name: TaskSetCompleted :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
     completed    = $1::bool,
     completed_at = CASE WHEN completed = $1::bool THEN completed_at
@@ -571,11 +553,7 @@ func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (*TaskStat
 }
 
 const taskToggle = `-- name: TaskToggle :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 UPDATE tasks SET
     completed    = NOT completed,
     completed_at = CASE WHEN completed THEN NULL ELSE (SELECT last FROM clock) END,
@@ -622,11 +600,7 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (*Task, 
 }
 
 const taskUpdate = `-- name: TaskUpdate :one
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($17, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($17) AS last)
 UPDATE tasks SET
     title        = CASE WHEN $1::bool THEN $2::text ELSE title END,
     description  = CASE WHEN $3::bool THEN $4::text ELSE description END,
@@ -731,34 +705,40 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (*Task, 
 }
 
 const userClockGet = `-- name: UserClockGet :one
-SELECT now()::timestamptz AS now, c.last, c.purged_through
+SELECT now()::timestamptz AS now, c.last, c.purged_through,
+       extract(epoch FROM tombstone_retention())::bigint AS retention_seconds
 FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = $1
 `
 
 type UserClockGetRow struct {
-	Now           time.Time
-	Last          *time.Time
-	PurgedThrough *time.Time
+	Now              time.Time
+	Last             *time.Time
+	PurgedThrough    *time.Time
+	RetentionSeconds int64
 }
 
 // The user's clock (null before the user's first write), where the user's purged tombstones
-// end (null before the first purge) and the database's time.
+// end (null before the first purge), how long tombstones are kept and the database's time.
 func (q *Queries) UserClockGet(ctx context.Context, userID string) (*UserClockGetRow, error) {
 	row := q.db.QueryRow(ctx, userClockGet, userID)
 	var i UserClockGetRow
-	err := row.Scan(&i.Now, &i.Last, &i.PurgedThrough)
+	err := row.Scan(
+		&i.Now,
+		&i.Last,
+		&i.PurgedThrough,
+		&i.RetentionSeconds,
+	)
 	return &i, err
 }
 
 const userClockTick = `-- name: UserClockTick :one
-INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-RETURNING last
+SELECT user_clock_tick($1)::timestamptz AS last
 `
 
-// Takes the user's clock for a transaction of several statements (TaskCreate, TaskMove):
-// the row stays locked until commit, and the value stamps what the transaction writes.
+// Takes the user's clock for a transaction of several statements (TaskMove, a new
+// idempotency key): the row stays locked until commit, and the value stamps what the
+// transaction writes.
 func (q *Queries) UserClockTick(ctx context.Context, userID string) (time.Time, error) {
 	row := q.db.QueryRow(ctx, userClockTick, userID)
 	var last time.Time

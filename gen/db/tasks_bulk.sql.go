@@ -12,11 +12,7 @@ import (
 )
 
 const taskBulkAddTags = `-- name: TaskBulkAddTags :many
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
     tags       = CASE WHEN cardinality(tags) + (SELECT count(*) FROM unnest($1::text[]) AS n(x) WHERE x <> ALL (tags)) <= 10
                       THEN tags || ARRAY(SELECT x FROM unnest($1::text[]) WITH ORDINALITY AS n(x, i) WHERE x <> ALL (tags) ORDER BY i)
@@ -70,20 +66,7 @@ func (q *Queries) TaskBulkAddTags(ctx context.Context, arg TaskBulkAddTagsParams
 }
 
 const taskBulkDelete = `-- name: TaskBulkDelete :many
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET
-        last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond'),
-        purged_through = CASE
-            WHEN EXISTS (SELECT 1 FROM tasks old
-                         WHERE old.user_id = $1 AND old.deleted_at < now() - interval '30 days')
-            THEN greatest(user_clocks.purged_through, now() - interval '30 days')
-            ELSE user_clocks.purged_through END
-    RETURNING last
-), purged AS (
-    DELETE FROM tasks
-    WHERE tasks.user_id = $1 AND tasks.deleted_at < now() - interval '30 days'
-)
+WITH clock AS (SELECT user_clock_tick_purging($1) AS last)
 UPDATE tasks SET
     deleted_at = (SELECT last FROM clock),
     updated_at = (SELECT last FROM clock),
@@ -121,11 +104,7 @@ func (q *Queries) TaskBulkDelete(ctx context.Context, arg TaskBulkDeleteParams) 
 }
 
 const taskBulkRemoveTags = `-- name: TaskBulkRemoveTags :many
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
     tags       = ARRAY(SELECT x FROM unnest(tags) WITH ORDINALITY AS n(x, i) WHERE x <> ALL ($1::text[]) ORDER BY i),
     updated_at = CASE WHEN tags && $1::text[] THEN (SELECT last FROM clock) ELSE updated_at END,
@@ -164,18 +143,14 @@ func (q *Queries) TaskBulkRemoveTags(ctx context.Context, arg TaskBulkRemoveTags
 }
 
 const taskBulkRestore = `-- name: TaskBulkRestore :many
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($1, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($1) AS last)
 UPDATE tasks SET
     deleted_at = NULL,
     updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
     version    = version + (deleted_at IS NOT NULL)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
   AND tasks.user_id = $1 AND tasks.id = ANY ($2::uuid[])
-  AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')
+  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
 RETURNING tasks.id
 `
 
@@ -207,11 +182,7 @@ func (q *Queries) TaskBulkRestore(ctx context.Context, arg TaskBulkRestoreParams
 }
 
 const taskBulkSetCompleted = `-- name: TaskBulkSetCompleted :many
-WITH clock AS (
-    INSERT INTO user_clocks (user_id, last) VALUES ($2, clock_timestamp())
-    ON CONFLICT (user_id) DO UPDATE SET last = greatest(clock_timestamp(), user_clocks.last + interval '1 microsecond')
-    RETURNING last
-)
+WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
     completed    = $1::bool,
     completed_at = CASE WHEN completed = $1::bool THEN completed_at

@@ -13,7 +13,9 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -53,12 +55,15 @@ type TaskListCreatedAscParams struct {
 }
 
 type TaskListCreatedAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]*TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
 		arg.UserID,
@@ -107,6 +112,8 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -119,7 +126,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -159,12 +168,15 @@ type TaskListCreatedDescParams struct {
 }
 
 type TaskListCreatedDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]*TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
 		arg.UserID,
@@ -213,6 +225,8 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -225,7 +239,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_asc)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_asc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -265,12 +281,15 @@ type TaskListDueDateAscParams struct {
 }
 
 type TaskListDueDateAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]*TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
 		arg.UserID,
@@ -319,6 +338,8 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -331,7 +352,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_desc)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_desc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -371,12 +394,15 @@ type TaskListDueDateDescParams struct {
 }
 
 type TaskListDueDateDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]*TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
 		arg.UserID,
@@ -425,6 +451,8 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -677,7 +705,9 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -717,12 +747,15 @@ type TaskListPositionAscParams struct {
 }
 
 type TaskListPositionAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionAsc,
 		arg.UserID,
@@ -771,6 +804,8 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -783,7 +818,9 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -823,12 +860,15 @@ type TaskListPositionDescParams struct {
 }
 
 type TaskListPositionDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]*TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
 		arg.UserID,
@@ -877,6 +917,8 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -889,7 +931,9 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -929,12 +973,15 @@ type TaskListPriorityAscParams struct {
 }
 
 type TaskListPriorityAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]*TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
 		arg.UserID,
@@ -983,6 +1030,8 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -995,7 +1044,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1035,12 +1086,15 @@ type TaskListPriorityDescParams struct {
 }
 
 type TaskListPriorityDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
 		arg.UserID,
@@ -1089,6 +1143,8 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -1101,7 +1157,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1141,12 +1199,15 @@ type TaskListTitleAscParams struct {
 }
 
 type TaskListTitleAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]*TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
 		arg.UserID,
@@ -1195,6 +1256,8 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -1207,7 +1270,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1247,12 +1312,15 @@ type TaskListTitleDescParams struct {
 }
 
 type TaskListTitleDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]*TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
 		arg.UserID,
@@ -1301,6 +1369,8 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -1313,7 +1383,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1353,12 +1425,15 @@ type TaskListUpdatedAscParams struct {
 }
 
 type TaskListUpdatedAscRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]*TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
 		arg.UserID,
@@ -1407,6 +1482,8 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}
@@ -1419,7 +1496,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
   AND ($2::bool IS NULL OR completed = $2::bool)
@@ -1459,12 +1538,15 @@ type TaskListUpdatedDescParams struct {
 }
 
 type TaskListUpdatedDescRow struct {
-	Task    Task
-	SortKey string
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }
 
 // Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page.
+// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
+// (null before the first write) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]*TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
 		arg.UserID,
@@ -1513,6 +1595,8 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
 			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockNow,
 		); err != nil {
 			return nil, err
 		}

@@ -47,7 +47,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 // compares their text), tags normalised, present exactly for the tag actions.
 func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	var fe fieldErrors
-	b := store.Bulk{Action: string(in.Action), IDs: make([]uuid.UUID, 0, len(in.Ids))}
+	b := store.Bulk{Action: store.BulkAction(in.Action), IDs: make([]uuid.UUID, 0, len(in.Ids))}
 	first := map[uuid.UUID]int{}
 	for i, id := range in.Ids {
 		if j, dup := first[id]; dup {

@@ -26,7 +26,8 @@ type Store interface {
 	TaskListWithClock(ctx context.Context, userID string, p store.ListParams) (store.Clock, []store.Task, *store.Position, error)
 	TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c store.TaskChanges, pre *store.Precondition) (store.Task, error)
 	TaskToggle(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
-	TaskSetCompleted(ctx context.Context, userID string, id uuid.UUID, completed bool) (store.Task, error)
+	TaskComplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
+	TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
 	TaskStats(ctx context.Context, userID string, now time.Time) (store.Stats, error)
 	TagList(ctx context.Context, userID string, p store.TagListParams) ([]store.TagCount, *store.Position, error)
@@ -69,9 +70,9 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		return nil, err
 	}
 	p := req.Params
-	lp := store.ListParams{Sort: store.SortCreated, Limit: 50, Priority: (*string)(p.Priority), DueBefore: dateOrNil(p.DueBefore), DueAfter: dateOrNil(p.DueAfter)}
+	lp := store.ListParams{Sort: store.SortCreated, Limit: 50, Priority: (*store.Priority)(p.Priority), DueBefore: dateOrNil(p.DueBefore), DueAfter: dateOrNil(p.DueAfter)}
 	if p.Sort != nil {
-		lp.Sort = string(*p.Sort)
+		lp.Sort = store.SortKey(*p.Sort)
 	}
 	switch {
 	case p.Order != nil:
@@ -181,7 +182,7 @@ func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
 	if lp.Completed != nil {
 		q.Set("status", string(*p.Status))
 	}
-	q.Set("sort", lp.Sort)
+	q.Set("sort", string(lp.Sort))
 	if lp.Desc {
 		q.Set("order", "desc")
 	} else {
@@ -191,7 +192,7 @@ func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
 		q.Set("q", *lp.Q)
 	}
 	if lp.Priority != nil {
-		q.Set("priority", *lp.Priority)
+		q.Set("priority", string(*lp.Priority))
 	}
 	for _, t := range lp.Tags {
 		q.Add("tag", t)
@@ -316,8 +317,10 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	var t store.Task
 	if req.Body == nil || req.Body.Completed == nil {
 		t, err = h.store.TaskToggle(ctx, user, req.Id)
+	} else if *req.Body.Completed {
+		t, err = h.store.TaskComplete(ctx, user, req.Id)
 	} else {
-		t, err = h.store.TaskSetCompleted(ctx, user, req.Id, *req.Body.Completed)
+		t, err = h.store.TaskUncomplete(ctx, user, req.Id)
 	}
 	if err != nil {
 		return nil, err

@@ -155,7 +155,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 	f := store.TaskFields{
 		Title:       normTitle(in.Title, &fe),
 		Description: normDescription(in.Description, &fe),
-		Priority:    string(api.PriorityMedium),
+		Priority:    store.Priority(api.PriorityMedium),
 		DueDate:     normDate(in.DueDate),
 		DueTime:     normDueTime(in.DueTime),
 		Tags:        normTags(in.Tags, &fe),
@@ -164,7 +164,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 		fe.add("/due_time", "needs a due_date")
 	}
 	if in.Repeat != nil && *in.Repeat != api.RepeatNone { // none stays "" (see store.TaskFields)
-		f.Repeat = string(*in.Repeat)
+		f.Repeat = store.Repeat(*in.Repeat)
 	}
 	if f.Repeat != "" && f.DueDate == nil {
 		fe.add("/repeat", "needs a due_date: a schedule runs from it")
@@ -173,7 +173,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 		f.Completed = *in.Completed
 	}
 	if in.Priority != nil {
-		f.Priority = string(*in.Priority)
+		f.Priority = store.Priority(*in.Priority)
 	}
 	return f, fe.err()
 }
@@ -192,7 +192,7 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 		c.SetCompleted, c.Fields.Completed = true, *p.Completed
 	}
 	if p.Priority != nil {
-		c.SetPriority, c.Fields.Priority = true, string(*p.Priority)
+		c.SetPriority, c.Fields.Priority = true, store.Priority(*p.Priority)
 	}
 	if p.DueDate.IsSpecified() {
 		c.SetDueDate, c.Fields.DueDate = true, normDate(p.DueDate)
@@ -209,7 +209,7 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
 	}
 	if p.Repeat != nil {
-		c.SetRepeat, c.Fields.Repeat = true, string(*p.Repeat)
+		c.SetRepeat, c.Fields.Repeat = true, store.Repeat(*p.Repeat)
 		// A repeat with the date cleared in the same patch; a repeat on a task without a date
 		// is found by the database (store.ErrRepeatWithoutDate).
 		if *p.Repeat != api.RepeatNone && c.SetDueDate && c.Fields.DueDate == nil {

@@ -148,10 +148,12 @@ func toProblem(err error) *problemError {
 		return &problemError{status: http.StatusUnprocessableEntity, typ: typeIdempotencyKey, title: "Idempotency-Key reused",
 			detail: "This Idempotency-Key was used with a different request body in the last 24 hours.",
 			fields: []api.FieldError{{Field: "header.Idempotency-Key", Message: "already used with a different body"}}}
-	case errors.Is(err, store.ErrGone):
+	case errors.As(err, new(*store.GoneError)):
+		var gone *store.GoneError
+		errors.As(err, &gone)
 		return &problemError{status: http.StatusGone, typ: typeSyncExpired, title: "Sync expired",
 			detail: fmt.Sprintf("Tasks deleted after updated_after may have been purged (tombstones are kept %d days): "+
-				"discard the local copy and sync again without updated_after.", int(store.TombstoneRetention.Hours()/24))}
+				"discard the local copy and sync again without updated_after.", int(gone.Retention.Hours()/24))}
 	case errors.Is(err, store.ErrQuotaExceeded):
 		return &problemError{status: http.StatusConflict, typ: typeQuotaExceeded, title: "Quota exceeded", detail: quotaDetail(err), cause: err}
 	case errors.Is(err, store.ErrTooBusy):

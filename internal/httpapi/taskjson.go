@@ -196,9 +196,9 @@ func appendTask(b []byte, t *store.Task) ([]byte, bool) {
 	b = append(b, `","position":`...) // always set (toAPI points at it)
 	b = appendString(b, t.Position)
 	b = append(b, `,"priority":`...)
-	b = appendString(b, t.Priority)
+	b = appendString(b, string(t.Priority))
 	b = append(b, `,"repeat":`...)
-	b = appendString(b, t.Repeat)
+	b = appendString(b, string(t.Repeat))
 	b = append(b, `,"tags":[`...) // never null: toAPI turns nil into []
 	for i, tag := range t.Tags {
 		if i > 0 {

@@ -89,7 +89,7 @@ func randomTask(rng *rand.Rand) store.Task {
 			return
 		}()),
 		Title: pick(), Description: ptr(pick()), Completed: rng.IntN(2) == 0,
-		Priority: []string{"low", "medium", "high"}[rng.IntN(3)], DueTime: ptr("17:0" + string(rune('0'+rng.IntN(10)))),
+		Priority: []store.Priority{"low", "medium", "high"}[rng.IntN(3)], DueTime: ptr("17:0" + string(rune('0'+rng.IntN(10)))),
 		CreatedAt: ts(), UpdatedAt: ts(), Version: rng.Int64(), Position: pick(),
 	}
 	if rng.IntN(2) == 0 {

@@ -9,21 +9,27 @@ import (
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// Bulk actions of TaskBulk.
+// BulkAction is what TaskBulk does to each task.
+type BulkAction string
+
+// Bulk actions.
 const (
-	BulkComplete   = "complete"
-	BulkUncomplete = "uncomplete"
-	BulkDelete     = "delete"
-	BulkRestore    = "restore"
-	BulkAddTags    = "add_tags"
-	BulkRemoveTags = "remove_tags"
+	BulkComplete   BulkAction = "complete"
+	BulkUncomplete BulkAction = "uncomplete"
+	BulkDelete     BulkAction = "delete"
+	BulkRestore    BulkAction = "restore"
+	BulkAddTags    BulkAction = "add_tags"
+	BulkRemoveTags BulkAction = "remove_tags"
 )
 
-// Outcomes of one id in a bulk action.
+// BulkStatus is what a bulk action did to one id.
+type BulkStatus string
+
+// Bulk statuses.
 const (
-	BulkOK       = "ok"
-	BulkNotFound = "not_found"
-	BulkInvalid  = "invalid"
+	BulkOK       BulkStatus = "ok"
+	BulkNotFound BulkStatus = "not_found"
+	BulkInvalid  BulkStatus = "invalid"
 )
 
 // MaxBulkIDs is the most ids one bulk action takes.
@@ -32,31 +38,32 @@ const MaxBulkIDs = 100
 // Bulk is one bulk action: Action on each of IDs (distinct, at most MaxBulkIDs); Tags for
 // the tag actions, normalised and de-duplicated by the caller.
 type Bulk struct {
-	Action string
+	Action BulkAction
 	IDs    []uuid.UUID
 	Tags   []string
 }
 
 // BulkResult is what a bulk action did to one id.
 type BulkResult struct {
-	ID     uuid.UUID `json:"id"`
-	Status string    `json:"status"`
-	Detail string    `json:"detail,omitempty"`
+	ID     uuid.UUID
+	Status BulkStatus
+	Detail string // why, for BulkInvalid
 }
 
 // TaskBulk applies b to userID's tasks in one transaction, with one set-based statement, and
 // returns one result per id in b.IDs' order: BulkOK (done, or nothing to do), BulkNotFound
-// (no such live task of userID's — for BulkRestore, no such task deleted less than
-// TombstoneRetention ago — which covers other users' tasks alike) or BulkInvalid (add_tags
-// would exceed 10 tags; that task is left as it was, the others are changed). Only tasks that
-// change get a new version; they share one updated_at. BulkComplete also creates the next
-// occurrence of each repeating task that has none (as TaskSetCompleted does). With an idempotency key it behaves as
-// TaskCreate does: a repeat of the same request (requestHash) returns the first results.
+// (no such live task of userID's — for BulkRestore, no such task deleted within the
+// retention (see GoneError) — which covers other users' tasks alike) or BulkInvalid
+// (add_tags would exceed 10 tags; that task is left as it was, the others are changed). Only
+// tasks that change get a new version; they share one updated_at. BulkComplete also creates
+// the next occurrence of each repeating task that has none (as TaskComplete does). With
+// an idempotency key it behaves as TaskCreate does: a repeat of the same request
+// (requestHash) returns the first results.
 func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey string, requestHash []byte) (results []BulkResult, replayed bool, err error) {
 	if len(b.IDs) == 0 || len(b.IDs) > MaxBulkIDs {
 		return nil, false, fmt.Errorf("bulk %s: %d ids: %w", b.Action, len(b.IDs), ErrInvalid)
 	}
-	run := func(ctx context.Context, q *db.Queries) error {
+	apply := func(ctx context.Context, q *db.Queries) error {
 		found, err := bulkStatement(ctx, q, userID, b)
 		if err != nil {
 			return err
@@ -71,9 +78,9 @@ func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey str
 		return nil
 	}
 	if idemKey == "" {
-		err = s.withTx(ctx, userID, run)
+		err = s.run(ctx, userID, transaction, apply)
 	} else {
-		replayed, err = s.withIdempotencyKey(ctx, userID, idemBulk, idemKey, requestHash, &results, run)
+		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemBulk, idemKey, requestHash}, bulkResponse{&results}, apply)
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("bulk %s: %w", b.Action, err)

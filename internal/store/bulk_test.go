@@ -10,8 +10,8 @@ import (
 )
 
 // statuses is the Status of each result, in order.
-func statuses(results []BulkResult) []string {
-	out := make([]string, len(results))
+func statuses(results []BulkResult) []BulkStatus {
+	out := make([]BulkStatus, len(results))
 	for i, r := range results {
 		out[i] = r.Status
 	}
@@ -32,7 +32,7 @@ func TestTaskBulk(t *testing.T) {
 	s, pool := newStore(t)
 
 	// bulk runs b as user and fails unless the statuses are want.
-	bulk := func(t *testing.T, user string, b Bulk, want ...string) []BulkResult {
+	bulk := func(t *testing.T, user string, b Bulk, want ...BulkStatus) []BulkResult {
 		t.Helper()
 		results, replayed, err := s.TaskBulk(t.Context(), user, b, "", nil)
 		if err != nil || replayed {
@@ -108,7 +108,7 @@ func TestTaskBulk(t *testing.T) {
 		if len(tombs) != 2 || tombs[0].DeletedAt == nil || tombs[1].DeletedAt == nil || !tombs[0].DeletedAt.Equal(*tombs[1].DeletedAt) {
 			t.Fatalf("feed after the bulk delete: %d changes; want two tombstones of one time", len(tombs))
 		}
-		age(t, pool, user, old.ID, TombstoneRetention+time.Minute)
+		age(t, pool, user, old.ID, tombstoneRetention(t, pool)+time.Minute)
 		bulk(t, user, Bulk{Action: BulkRestore, IDs: []uuid.UUID{a.ID, live.ID, old.ID, uuid.New(), b.ID}},
 			BulkOK, BulkOK, BulkNotFound, BulkNotFound, BulkOK)
 		if got := mustGet(t, s, user, live.ID); render(got) != render(live) {
@@ -179,7 +179,7 @@ func TestTaskBulk(t *testing.T) {
 		a := create(t, s, user, TaskFields{Title: "a"})
 		b := Bulk{Action: BulkDelete, IDs: []uuid.UUID{a.ID, uuid.New()}}
 		first, replayed, err := s.TaskBulk(t.Context(), user, b, "k1", []byte("h1"))
-		if err != nil || replayed || !slices.Equal(statuses(first), []string{BulkOK, BulkNotFound}) {
+		if err != nil || replayed || !slices.Equal(statuses(first), []BulkStatus{BulkOK, BulkNotFound}) {
 			t.Fatalf("first: %v, replayed=%v, %v", first, replayed, err)
 		}
 		again, replayed, err := s.TaskBulk(t.Context(), user, b, "k1", []byte("h1"))

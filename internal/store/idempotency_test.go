@@ -1,10 +1,14 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
@@ -189,4 +193,116 @@ func TestTaskCreateIdempotencyRace(t *testing.T) {
 	if n := countTasks(t, pool, user); n != 1 {
 		t.Fatalf("%d tasks stored, want 1", n)
 	}
+}
+
+// TestSavedResponsesReplay: responses saved by earlier code, as they are stored — a create's
+// task as its JSON was then (rows saved before 0003_sync_order.sql have no position, before
+// 0004_due_time.sql no due_time), a bulk action's results — replay as they were saved. And a
+// create saves the same shape today, so that rows written now replay under the earlier code
+// too (a key outlives a deploy in either direction).
+func TestSavedResponsesReplay(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ctx := t.Context()
+	const user = "replayer-of-old-rows"
+	hash := []byte("the request")
+	save := func(t *testing.T, namespace, key, response string) {
+		t.Helper()
+		_, err := pool.Exec(ctx, `INSERT INTO idempotency_keys (user_id, namespace, key, request_hash, response)
+			VALUES ($1, $2, $3, $4, $5::jsonb)`, user, namespace, key, hash, response)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	creates := []struct {
+		name, saved string
+		want        Task
+	}{{
+		"Current",
+		`{"id": "0193a5c4-6b1e-7c3a-9f00-000000000001", "tags": ["home", "bills"], "title": "Pay rent",
+		  "repeat": "monthly", "version": 1, "due_date": "2030-02-01T00:00:00Z", "due_time": "09:30",
+		  "position": "Zz", "priority": "high", "completed": false, "created_at": "2026-12-01T10:00:00.123456Z",
+		  "updated_at": "2026-12-01T10:00:00.123456Z", "description": "monthly", "completed_at": null}`,
+		Task{ID: uuid.MustParse("0193a5c4-6b1e-7c3a-9f00-000000000001"), Title: "Pay rent", Description: ptr("monthly"),
+			Priority: PriorityHigh, DueDate: day(2030, 2, 1), DueTime: ptr("09:30"), Tags: []string{"home", "bills"},
+			CreatedAt: at("2026-12-01T10:00:00.123456Z"), UpdatedAt: at("2026-12-01T10:00:00.123456Z"), Version: 1,
+			Position: "Zz", Repeat: RepeatMonthly},
+	}, {
+		"Before0003",
+		`{"id": "0193a5c4-6b1e-7c3a-9f00-000000000002", "tags": [], "title": "Old", "repeat": "none",
+		  "version": 1, "due_date": null, "priority": "low", "completed": true,
+		  "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z", "description": null,
+		  "completed_at": "2025-01-01T00:00:00Z"}`,
+		Task{ID: uuid.MustParse("0193a5c4-6b1e-7c3a-9f00-000000000002"), Title: "Old", Completed: true, Priority: PriorityLow,
+			Tags: []string{}, CreatedAt: at("2025-01-01T00:00:00Z"), UpdatedAt: at("2025-01-01T00:00:00Z"),
+			CompletedAt: ptr(at("2025-01-01T00:00:00Z")), Version: 1, Repeat: RepeatNone},
+	}}
+	for _, tc := range creates {
+		t.Run("Create"+tc.name, func(t *testing.T) {
+			save(t, idemCreate, "create-"+tc.name, tc.saved)
+			got, replayed, err := s.TaskCreate(ctx, user, TaskFields{Title: "not this"}, "create-"+tc.name, hash)
+			if err != nil || !replayed {
+				t.Fatalf("replayed=%v, %v", replayed, err)
+			}
+			if render(got) != render(tc.want) || got.NextID != nil {
+				t.Fatalf("replayed %s\nwant     %s", render(got), render(tc.want))
+			}
+		})
+	}
+	t.Run("Bulk", func(t *testing.T) {
+		save(t, idemBulk, "bulk", `[{"id": "0193a5c4-6b1e-7c3a-9f00-000000000003", "status": "ok"},
+			{"id": "0193a5c4-6b1e-7c3a-9f00-000000000004", "detail": "the task would have more than 10 tags", "status": "invalid"},
+			{"id": "0193a5c4-6b1e-7c3a-9f00-000000000005", "status": "not_found"}]`)
+		b := Bulk{Action: BulkAddTags, IDs: []uuid.UUID{uuid.New()}, Tags: []string{"x"}}
+		got, replayed, err := s.TaskBulk(ctx, user, b, "bulk", hash)
+		want := []BulkResult{
+			{ID: uuid.MustParse("0193a5c4-6b1e-7c3a-9f00-000000000003"), Status: BulkOK},
+			{ID: uuid.MustParse("0193a5c4-6b1e-7c3a-9f00-000000000004"), Status: BulkInvalid, Detail: "the task would have more than 10 tags"},
+			{ID: uuid.MustParse("0193a5c4-6b1e-7c3a-9f00-000000000005"), Status: BulkNotFound},
+		}
+		if err != nil || !replayed || !slices.Equal(got, want) {
+			t.Fatalf("replayed=%v %+v, %v; want %+v", replayed, got, err, want)
+		}
+	})
+	t.Run("CreateSavesTheSameShape", func(t *testing.T) {
+		task, _, err := s.TaskCreate(ctx, user, TaskFields{Title: "new", DueDate: day(2030, 1, 1), DueTime: ptr("10:00")}, "new-key", hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		var saved []byte
+		if err := pool.QueryRow(ctx, `SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(response) k), response::text::bytea
+			FROM idempotency_keys WHERE user_id = $1 AND key = 'new-key'`, user).Scan(&keys, &saved); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"completed", "completed_at", "created_at", "description", "due_date", "due_time", "id", "position", "priority", "repeat", "tags", "title", "updated_at", "version"}
+		if !slices.Equal(keys, want) {
+			t.Fatalf("saved keys %v, want %v", keys, want)
+		}
+		var old struct { // the earlier code's reading: store.Task's JSON names
+			ID       uuid.UUID `json:"id"`
+			Priority string    `json:"priority"`
+			DueTime  *string   `json:"due_time"`
+			Position string    `json:"position"`
+			Repeat   string    `json:"repeat"`
+			Version  int64     `json:"version"`
+		}
+		if err := json.Unmarshal(saved, &old); err != nil || old.ID != task.ID || old.Priority != "medium" ||
+			old.DueTime == nil || *old.DueTime != "10:00" || old.Position != task.Position || old.Repeat != "none" || old.Version != 1 {
+			t.Fatalf("saved %s (%v); want the task %s", saved, err, render(task))
+		}
+	})
+	t.Run("UnknownShapeIsAnError", func(t *testing.T) {
+		save(t, idemCreate, "from-the-future", `{"v": 2, "task": {"id": "0193a5c4-6b1e-7c3a-9f00-000000000006"}}`)
+		if _, _, err := s.TaskCreate(ctx, user, TaskFields{Title: "x"}, "from-the-future", hash); err == nil || errors.Is(err, ErrNotFound) {
+			t.Fatalf("a saved response of an unknown shape: %v, want an error", err)
+		}
+	})
 }

@@ -10,17 +10,45 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
 // TestOtherUsersRowsAreUnreachable gives the owner tasks and idempotency keys, then calls
 // every exported Store method as an intruder with the owner's ids, versions, listing positions
-// and key: the intruder gets ErrNotFound, only its own rows, or a task of its own, and the
+// and keys: the intruder gets ErrNotFound, only its own rows, or a task of its own (and its
+// own saved responses when it repeats a request under a key the owner used too), and the
 // owner's rows are byte-for-byte what they were.
+//
+// It runs twice, once for each layer that keeps users apart, alone or not: on a role that
+// bypasses row-level security, where the statements' own predicates (user_id = the caller)
+// are all there is, and on the service's role, where the policies back them up. (The policies
+// alone: TestRowLevelSecurity.)
 func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 	t.Parallel()
-	s, pool := newStore(t)
+	t.Run("PredicatesAlone", func(t *testing.T) {
+		t.Parallel()
+		pool := dbtest.New(t)
+		if super, bypass := roleFlags(t, pool); !super && !bypass {
+			t.Fatal("the tests' role is bound by row-level security: this would not test the predicates alone")
+		}
+		checkOtherUsersRowsAreUnreachable(t, New(pool, Options{}), pool)
+	})
+	t.Run("PredicatesAndPolicies", func(t *testing.T) {
+		t.Parallel()
+		s, pool := newStore(t)
+		checkOtherUsersRowsAreUnreachable(t, s, pool)
+	})
+}
+
+// checkOtherUsersRowsAreUnreachable is TestOtherUsersRowsAreUnreachable on s; pool reads
+// every row. The owner's rows come first in every table — written first, and their user id
+// sorts before the intruder's — so that a statement that lost the intruder's predicate would
+// find them before the intruder's own.
+func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Pool) {
 	ctx := t.Context()
-	const owner, intruder = "owner-0123456789abcdef0123456789", "intruder-0123456789abcdef012345"
+	const owner, intruder = "owner-0123456789abcdef0123456789", "x-intruder-0123456789abcdef0123"
 
 	ownerFields := TaskFields{Title: "Owner secret", Description: ptr("owner notes"), Priority: "high", DueDate: day(2020, 1, 1), Tags: []string{"secret", "work"}}
 	var owned []Task
@@ -46,6 +74,13 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	owned = append(owned, deleted)
+	// A tombstone older than the retention, which only the owner's next delete may purge.
+	expired := create(t, s, owner, TaskFields{Title: "Owner long deleted", Priority: "low"})
+	if err := s.TaskDelete(ctx, owner, expired.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	age(t, pool, owner, expired.ID, tombstoneRetention(t, pool)+time.Hour)
+	owned = append(owned, expired)
 	// A bulk request under a key, changing nothing.
 	ownerBulkKey := "owner-bulk-key"
 	ownerBulk := Bulk{Action: BulkRemoveTags, IDs: []uuid.UUID{owned[0].ID}, Tags: []string{"absent"}}
@@ -113,12 +148,12 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			_, err := s.TaskToggle(ctx, intruder, task.ID)
 			return err
 		}},
-		{"TaskSetCompletedTrue", "TaskSetCompleted", func(ctx context.Context, task Task) error {
-			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, true)
+		{"TaskComplete", "TaskComplete", func(ctx context.Context, task Task) error {
+			_, err := s.TaskComplete(ctx, intruder, task.ID)
 			return err
 		}},
-		{"TaskSetCompletedFalse", "TaskSetCompleted", func(ctx context.Context, task Task) error {
-			_, err := s.TaskSetCompleted(ctx, intruder, task.ID, false)
+		{"TaskUncomplete", "TaskUncomplete", func(ctx context.Context, task Task) error {
+			_, err := s.TaskUncomplete(ctx, intruder, task.ID)
 			return err
 		}},
 		{"TaskDeleteIfMatchCurrentVersion", "TaskDelete", func(ctx context.Context, task Task) error {
@@ -175,14 +210,14 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 	}{
 		{"NoFilter", func(*ListParams) {}},
 		{"Completed", func(p *ListParams) { p.Completed = ptr(true) }},
-		{"Priority", func(p *ListParams) { p.Priority = ptr("high") }},
+		{"Priority", func(p *ListParams) { p.Priority = ptr(PriorityHigh) }},
 		{"Q", func(p *ListParams) { p.Q = ptr("owner") }},
 		{"Tags", func(p *ListParams) { p.Tags = []string{"secret", "work"} }},
 		{"DueBefore", func(p *ListParams) { p.DueBefore = day(2025, 1, 1) }},
 		{"DueAfter", func(p *ListParams) { p.DueAfter = day(2025, 1, 1) }},
 		{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), time.Now() }},
 		{"Combined", func(p *ListParams) {
-			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr("high"), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
+			p.Completed, p.Priority, p.Q, p.Tags, p.DueBefore = ptr(false), ptr(PriorityHigh), ptr("secret"), []string{"secret"}, day(2025, 1, 1)
 		}},
 	}
 	for _, k := range orders() {
@@ -250,7 +285,7 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			key  string
 			hash []byte
 		}{{Bulk{Action: ownerBulk.Action, IDs: ids, Tags: ownerBulk.Tags}, ownerBulkKey, ownerHash}}
-		for _, action := range []string{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
+		for _, action := range []BulkAction{BulkComplete, BulkUncomplete, BulkAddTags, BulkRemoveTags, BulkDelete, BulkRestore} {
 			b := Bulk{Action: action, IDs: ids}
 			if action == BulkAddTags || action == BulkRemoveTags {
 				b.Tags = []string{"pwned", "secret"}
@@ -265,6 +300,14 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			results, replayed, err := s.TaskBulk(t.Context(), intruder, r.b, r.key, r.hash)
 			if err != nil || replayed || len(results) != len(ids) {
 				t.Fatalf("%s: %d results, replayed=%v, %v", r.b.Action, len(results), replayed, err)
+			}
+			if r.key != "" {
+				// The intruder repeats its request under the key the owner used too: it gets
+				// its own results back, not the owner's.
+				again, replayed, err := s.TaskBulk(t.Context(), intruder, r.b, r.key, r.hash)
+				if err != nil || !replayed || !slices.Equal(again, results) {
+					t.Fatalf("repeat under the owner's key: replayed=%v %+v, %v; want %+v", replayed, again, err, results)
+				}
 			}
 			for i, res := range results {
 				want := BulkNotFound
@@ -345,6 +388,12 @@ func TestOtherUsersRowsAreUnreachable(t *testing.T) {
 			}
 			if _, err := s.TaskGet(t.Context(), owner, got.ID); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("the owner can read the intruder's task: %v", err)
+			}
+			// The intruder repeats its request under the key the owner used too: it gets its
+			// own task back, not the owner's.
+			again, replayed, err := s.TaskCreate(t.Context(), intruder, ownerFields, key, hash)
+			if err != nil || !replayed || render(again) != render(got) {
+				t.Fatalf("key %q repeated: replayed=%v, %v\n got %s\nwant %s", key, replayed, err, render(again), render(got))
 			}
 		}
 	})

@@ -134,7 +134,7 @@ func bouncerRound(ctx context.Context, s *Store, pool *pgxpool.Pool, user string
 		return err
 	}
 	defer conn.Release()
-	q := &rlsConn{conn: conn, userID: user}
+	q := withUserSetting(conn, user)
 	var setting string
 	var others int
 	err = q.QueryRow(ctx, "SELECT current_setting('"+UserSetting+"', true), (SELECT count(*) FROM tasks WHERE user_id <> current_setting('"+UserSetting+"', true))").Scan(&setting, &others)

@@ -6,7 +6,7 @@ import (
 )
 
 // Per-user quotas: what one user may hold, so that one user's data cannot make every other
-// user's requests slow (issue 12). The database enforces the first two, in the trigger that
+// user's requests slow. The database enforces the first two, in the trigger that
 // counts them (user_quota in db/migrations/0009_quotas_search.sql holds the same numbers;
 // TestQuotaLimitsAgree keeps them equal); the store enforces the third.
 const (

@@ -12,62 +12,22 @@ import (
 )
 
 // completing runs write, one statement writing one of userID's tasks that takes the user's
-// clock, in a transaction. When complete (the write sets completed = true) and the task it
-// returns is a completed repeating task without a next occurrence, the same transaction
-// creates that occurrence. The task returned carries NextID while its next occurrence is
-// live.
+// clock, in a transaction. write reports whether it set completed = true (only such a write
+// may need a next occurrence: a completed repeating task that is merely edited gets none).
+// When it did, and the task it returns is a completed repeating task without a next
+// occurrence, the same transaction creates that occurrence. The task returned carries
+// NextID while its next occurrence is live.
 //
-// Most writes create nothing, so they take two round trips (txPipeline): BEGIN, the setting
-// and the write; then the read of a next occurrence, if the task has one, and COMMIT. A
-// write that turns out to need a next occurrence is rolled back and run again in a
-// transaction of its own (withTx), which reads, creates and commits as one.
-func (s *Store) completing(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (*db.Task, error)) (Task, error) {
-	var row *db.Task
-	var live *uuid.UUID
-	err := s.txPipeline(ctx, userID,
-		[]step{{run: func(ctx context.Context, q *db.Queries) error {
-			var err error
-			row, err = write(ctx, q)
-			return err
-		}}},
-		func() ([]step, error) {
-			if complete && dueForNext(row) {
-				return nil, errCreateNext
-			}
-			if row.NextID == nil {
-				return nil, nil
-			}
-			return []step{{run: func(ctx context.Context, q *db.Queries) error {
-				var err error
-				live, err = liveNext(ctx, q, userID, row.NextID)
-				return err
-			}}}, nil
-		})
-	if errors.Is(err, errCreateNext) {
-		return s.completingTx(ctx, userID, complete, write)
-	}
-	if err != nil {
-		return Task{}, err
-	}
-	task := fromRow(row)
-	task.NextID = live
-	return task, nil
-}
-
-// errCreateNext stops completing's two-round-trip transaction: the write needs a next
-// occurrence, which takes the transaction of completingTx.
-var errCreateNext = errors.New("the write needs a next occurrence")
-
-// completingTx is completing in one transaction that reads as it goes (withTx): write, then
-// the next occurrence if the task needs one, then the read of the one it has.
-func (s *Store) completingTx(ctx context.Context, userID string, complete bool, write func(ctx context.Context, q *db.Queries) (*db.Task, error)) (Task, error) {
+// Most writes create nothing: BEGIN, the setting and the write in one round trip, COMMIT in
+// the next.
+func (s *Store) completing(ctx context.Context, userID string, write func(ctx context.Context, q *db.Queries) (row *db.Task, completes bool, err error)) (Task, error) {
 	var task Task
-	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := write(ctx, q)
+	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+		row, completes, err := write(ctx, q)
 		if err != nil {
 			return err
 		}
-		if complete && dueForNext(row) {
+		if completes && dueForNext(row) {
 			if row.NextID, err = createNext(ctx, q, userID, row); err != nil {
 				return err
 			}
@@ -150,7 +110,7 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task)
 		a := int16(nextAnchor)
 		params.RepeatAnchor = &a
 	}
-	if _, err := insertAtTop(ctx, q, userID, &params); err != nil {
+	if _, err := insertAtTop(ctx, q, &params); err != nil {
 		return nil, fmt.Errorf("next occurrence: %w", err)
 	}
 	return &id, nil

@@ -15,7 +15,7 @@ import (
 // occurrence, failing unless there is one.
 func completeOnce(t *testing.T, s *Store, user string, id uuid.UUID) (Task, Task) {
 	t.Helper()
-	done, err := s.TaskSetCompleted(t.Context(), user, id, true)
+	done, err := s.taskSetCompleted(t.Context(), user, id, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestRepeatCreatesTheNextOccurrence(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
 	tests := []struct {
-		repeat string
+		repeat Repeat
 		due    *time.Time
 		want   string
 	}{
@@ -47,11 +47,11 @@ func TestRepeatCreatesTheNextOccurrence(t *testing.T) {
 		{"yearly", day(2028, 2, 29), "2029-02-28"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.repeat, func(t *testing.T) {
+		t.Run(string(tt.repeat), func(t *testing.T) {
 			t.Parallel()
-			user := "repeat-" + tt.repeat
+			user := "repeat-" + string(tt.repeat)
 			create(t, s, user, TaskFields{Title: "unrelated, created first"})
-			f := TaskFields{Title: "Water the plants " + tt.repeat, Description: ptr("the big one too"), Priority: "high",
+			f := TaskFields{Title: "Water the plants " + string(tt.repeat), Description: ptr("the big one too"), Priority: "high",
 				DueDate: tt.due, DueTime: ptr("08:30"), Tags: []string{"home", "plants"}, Repeat: tt.repeat}
 			orig := create(t, s, user, f)
 			if orig.Repeat != tt.repeat {
@@ -93,7 +93,7 @@ func TestRepeatNoneCreatesNothing(t *testing.T) {
 	}
 	ctx := t.Context()
 	for _, do := range []func() (Task, error){
-		func() (Task, error) { return s.TaskSetCompleted(ctx, user, plain.ID, true) },
+		func() (Task, error) { return s.taskSetCompleted(ctx, user, plain.ID, true) },
 		func() (Task, error) { return s.TaskToggle(ctx, user, plain.ID) },
 		func() (Task, error) { return s.TaskToggle(ctx, user, plain.ID) },
 		func() (Task, error) {
@@ -128,9 +128,9 @@ func TestRepeatOnlyOnce(t *testing.T) {
 		do            func() (Task, error)
 		wantCompleted bool
 	}{
-		{"SetCompletedAgain", func() (Task, error) { return s.TaskSetCompleted(ctx, user, orig.ID, true) }, true},
-		{"Uncomplete", func() (Task, error) { return s.TaskSetCompleted(ctx, user, orig.ID, false) }, false},
-		{"CompleteAgain", func() (Task, error) { return s.TaskSetCompleted(ctx, user, orig.ID, true) }, true},
+		{"SetCompletedAgain", func() (Task, error) { return s.taskSetCompleted(ctx, user, orig.ID, true) }, true},
+		{"Uncomplete", func() (Task, error) { return s.taskSetCompleted(ctx, user, orig.ID, false) }, false},
+		{"CompleteAgain", func() (Task, error) { return s.taskSetCompleted(ctx, user, orig.ID, true) }, true},
 		{"ToggleOff", func() (Task, error) { return s.TaskToggle(ctx, user, orig.ID) }, false},
 		{"ToggleOn", func() (Task, error) { return s.TaskToggle(ctx, user, orig.ID) }, true},
 		{"UpdateCompleted", func() (Task, error) {
@@ -166,7 +166,7 @@ func TestRepeatOnlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, completed := range []bool{false, true} {
-		got, err := s.TaskSetCompleted(ctx, user, orig.ID, completed)
+		got, err := s.taskSetCompleted(ctx, user, orig.ID, completed)
 		if err != nil || got.NextID != nil {
 			t.Fatalf("completed=%v after deleting the next occurrence: next %v, %v; want none", completed, got.NextID, err)
 		}
@@ -178,7 +178,7 @@ func TestRepeatOnlyOnce(t *testing.T) {
 	if _, err := s.TaskRestore(ctx, user, next.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.TaskSetCompleted(ctx, user, orig.ID, true); err != nil || got.NextID == nil || *got.NextID != next.ID {
+	if got, err := s.taskSetCompleted(ctx, user, orig.ID, true); err != nil || got.NextID == nil || *got.NextID != next.ID {
 		t.Fatalf("after restoring it: next %v, %v", got.NextID, err)
 	}
 }
@@ -197,7 +197,7 @@ func TestRepeatConcurrentCompletions(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			if i%2 == 0 {
-				got[i], errs[i] = s.TaskSetCompleted(context.Background(), user, orig.ID, true)
+				got[i], errs[i] = s.taskSetCompleted(context.Background(), user, orig.ID, true)
 			} else {
 				got[i], errs[i] = s.TaskUpdate(context.Background(), user, orig.ID, TaskChanges{SetCompleted: true, Fields: TaskFields{Completed: true}}, nil)
 			}
@@ -298,7 +298,7 @@ func TestRepeatBulkComplete(t *testing.T) {
 	ids := []uuid.UUID{daily.ID, yearly.ID, plain.ID, uuid.New()}
 	for range 2 { // the retry creates nothing
 		res, _, err := s.TaskBulk(ctx, user, Bulk{Action: BulkComplete, IDs: ids}, "", nil)
-		if err != nil || !slices.Equal(statuses(res), []string{BulkOK, BulkOK, BulkOK, BulkNotFound}) {
+		if err != nil || !slices.Equal(statuses(res), []BulkStatus{BulkOK, BulkOK, BulkOK, BulkNotFound}) {
 			t.Fatalf("bulk: %v, %v", res, err)
 		}
 	}
@@ -320,7 +320,7 @@ func TestRepeatBulkComplete(t *testing.T) {
 		t.Fatalf("pending tasks after bulk complete: %v, want %v", due, want)
 	}
 	for _, id := range []uuid.UUID{daily.ID, yearly.ID} {
-		if got, err := s.TaskSetCompleted(ctx, user, id, true); err != nil || got.NextID == nil {
+		if got, err := s.taskSetCompleted(ctx, user, id, true); err != nil || got.NextID == nil {
 			t.Fatalf("the bulk-completed task does not name its next occurrence: %v, %v", got.NextID, err)
 		}
 	}
@@ -345,7 +345,7 @@ func TestRepeatSeriesEndsAtTheLastDate(t *testing.T) {
 	s, pool := newStore(t)
 	ctx := t.Context()
 	ends := []struct {
-		repeat string
+		repeat Repeat
 		due    *time.Time
 	}{
 		{"daily", day(9999, 12, 31)},
@@ -355,11 +355,11 @@ func TestRepeatSeriesEndsAtTheLastDate(t *testing.T) {
 		{"yearly", day(9999, 1, 1)},
 	}
 	for _, tt := range ends {
-		t.Run(tt.repeat, func(t *testing.T) {
+		t.Run(string(tt.repeat), func(t *testing.T) {
 			t.Parallel()
-			user := "series-end-" + tt.repeat
+			user := "series-end-" + string(tt.repeat)
 			for _, complete := range []func(id uuid.UUID) (Task, error){
-				func(id uuid.UUID) (Task, error) { return s.TaskSetCompleted(ctx, user, id, true) },
+				func(id uuid.UUID) (Task, error) { return s.taskSetCompleted(ctx, user, id, true) },
 				func(id uuid.UUID) (Task, error) { return s.TaskToggle(ctx, user, id) },
 				func(id uuid.UUID) (Task, error) {
 					return s.TaskUpdate(ctx, user, id, TaskChanges{Fields: TaskFields{Completed: true}, SetCompleted: true}, nil)

@@ -137,18 +137,18 @@ func TestRowLevelSecurity(t *testing.T) {
 	}
 
 	// rlsAs runs fn with the store's DBTX for user on the application role's connection.
-	rlsAs := func(t *testing.T, user string, fn func(q *rlsConn)) {
+	rlsAs := func(t *testing.T, user string, fn func(q *statements)) {
 		t.Helper()
 		conn, err := app.Acquire(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Release()
-		fn(&rlsConn{conn: conn, userID: user})
+		fn(withUserSetting(conn, user))
 	}
 
 	t.Run("UnscopedReadsSeeOnlyTheCallersRows", func(t *testing.T) {
-		rlsAs(t, b, func(q *rlsConn) {
+		rlsAs(t, b, func(q *statements) {
 			for _, table := range []string{"tasks", "idempotency_keys", "user_clocks"} {
 				rows, err := q.Query(t.Context(), "SELECT user_id FROM "+table)
 				if err != nil {
@@ -176,7 +176,7 @@ func TestRowLevelSecurity(t *testing.T) {
 
 	t.Run("UnscopedWritesChangeOnlyTheCallersRows", func(t *testing.T) {
 		before := userRows(t, admin, a)
-		rlsAs(t, b, func(q *rlsConn) {
+		rlsAs(t, b, func(q *statements) {
 			tag, err := q.Exec(t.Context(), "UPDATE tasks SET title = title")
 			if err != nil || tag.RowsAffected() != 2 {
 				t.Fatalf("UPDATE tasks as %s: %d rows, %v; want its own 2", b, tag.RowsAffected(), err)
@@ -192,7 +192,7 @@ func TestRowLevelSecurity(t *testing.T) {
 	})
 
 	t.Run("RowsForAnotherUserAreRefused", func(t *testing.T) {
-		rlsAs(t, b, func(q *rlsConn) {
+		rlsAs(t, b, func(q *statements) {
 			for _, stmt := range []string{
 				"INSERT INTO tasks (user_id, id, title) VALUES ('" + a + "', gen_random_uuid(), 'planted')",
 				"UPDATE tasks SET user_id = '" + a + "'",
@@ -242,10 +242,10 @@ func TestRowLevelSecurity(t *testing.T) {
 		}
 	})
 
-	t.Run("PipelineSetsTheSettingForEveryStatement", func(t *testing.T) {
-		// TaskListWithClock sends the setting, the clock and the listing in one batch; both
-		// statements see the caller's rows, as UserClock and TaskList do, and neither the
-		// user nor the listing's plan mode outlives the batch.
+	t.Run("ListingWithClockSeesTheCallersRows", func(t *testing.T) {
+		// TaskListWithClock sends the setting and the listing, which reads the clock too, in
+		// one batch; it sees the caller's rows and clock, as UserClock and TaskList do, and
+		// neither the user nor the listing's plan mode outlives the batch.
 		p := ListParams{Sort: SortCreated, Desc: true, Limit: 3}
 		clock, page, next, err := s.TaskListWithClock(ctx, a, p)
 		if err != nil {
@@ -260,7 +260,7 @@ func TestRowLevelSecurity(t *testing.T) {
 			t.Fatal(err)
 		}
 		if clock.Last.IsZero() || !clock.Last.Equal(wantClock.Last) || len(page) != 3 || next == nil || *next != *wantNext {
-			t.Fatalf("pipelined: clock %v, %d tasks, next %v; separately: clock %v, next %v", clock.Last, len(page), next, wantClock.Last, wantNext)
+			t.Fatalf("with the clock: clock %v, %d tasks, next %v; separately: clock %v, next %v", clock.Last, len(page), next, wantClock.Last, wantNext)
 		}
 		for i := range page {
 			if page[i].ID != wantPage[i].ID {
@@ -289,91 +289,6 @@ func TestRowLevelSecurity(t *testing.T) {
 			t.Fatalf("replay: %s, replayed=%v, %v", render(again), replayed, err)
 		}
 	})
-}
-
-// TestRLSConnRowSemantics: the batch wrapper behaves as pgx's own Query/QueryRow/Exec do,
-// including errors and empty results, and leaves the connection usable.
-func TestRLSConnRowSemantics(t *testing.T) {
-	t.Parallel()
-	pool := dbtest.New(t)
-	conn, err := pool.Acquire(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	ctx := t.Context()
-	for _, inTx := range []bool{false, true} {
-		name := "Statement"
-		if inTx {
-			name = "Transaction"
-		}
-		t.Run(name, func(t *testing.T) {
-			var q *rlsConn
-			var tx pgx.Tx
-			if inTx {
-				if tx, err = conn.Begin(ctx); err != nil {
-					t.Fatal(err)
-				}
-				defer tx.Rollback(context.Background())
-				q = &rlsConn{conn: tx, userID: "u", inTx: true}
-			} else {
-				q = &rlsConn{conn: conn, userID: "u"}
-			}
-			var got string
-			if err := q.QueryRow(ctx, "SELECT current_setting($1)", UserSetting).Scan(&got); err != nil || got != "u" {
-				t.Fatalf("setting seen by the statement: %q, %v", got, err)
-			}
-			if err := q.QueryRow(ctx, "SELECT 1 WHERE false").Scan(new(int)); !errors.Is(err, pgx.ErrNoRows) {
-				t.Fatalf("empty QueryRow: %v, want pgx.ErrNoRows", err)
-			}
-			rows, err := q.Query(ctx, "SELECT g FROM generate_series(1, 3) g")
-			if err != nil {
-				t.Fatal(err)
-			}
-			nums, err := pgx.CollectRows(rows, pgx.RowTo[int])
-			if err != nil || len(nums) != 3 || rows.CommandTag().RowsAffected() != 3 {
-				t.Fatalf("rows %v, tag %q, %v", nums, rows.CommandTag(), err)
-			}
-			// Rows closed early, without reading them all.
-			rows, err = q.Query(ctx, "SELECT g FROM generate_series(1, 1000) g")
-			if err != nil || !rows.Next() {
-				t.Fatalf("first row: %v", err)
-			}
-			rows.Close()
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
-			tag, err := q.Exec(ctx, "SELECT 1 FROM generate_series(1, 2)")
-			if err != nil || tag.RowsAffected() != 2 {
-				t.Fatalf("Exec: %q, %v", tag, err)
-			}
-			if !inTx {
-				// A failing statement: the error comes from Query (or the rows), the
-				// connection stays usable.
-				_, qerr := q.Query(ctx, "SELECT 1/0")
-				rows, err := q.Query(ctx, "SELECT 1/(g - 2) FROM generate_series(1, 3) g")
-				if err == nil {
-					for rows.Next() {
-					}
-					err = rows.Err()
-				}
-				var e1, e2 *pgconn.PgError
-				if !errors.As(qerr, &e1) && !errors.As(err, &e2) {
-					t.Fatalf("division by zero: %v / %v", qerr, err)
-				}
-				if err := q.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); err == nil {
-					t.Fatal("QueryRow of a failing statement succeeded")
-				}
-				if _, err := q.Exec(ctx, "SELECT 1/0"); err == nil {
-					t.Fatal("Exec of a failing statement succeeded")
-				}
-				if err := q.QueryRow(ctx, "SELECT 1").Scan(new(int)); err != nil {
-					t.Fatalf("the connection after errors: %v", err)
-				}
-			}
-		})
-	}
 }
 
 // TestRLSMigrationUsesTheStoresSetting: the policies compare user_id with the very setting the
@@ -420,7 +335,7 @@ func TestTaskListPlansUnderRowLevelSecurity(t *testing.T) {
 		"Search":   func(p *ListParams) { p.Q = ptr("ab") },
 		"Tag":      func(p *ListParams) { p.Tags = []string{"urgent"} },
 		"Combined": func(p *ListParams) {
-			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr("medium"), []string{"work", "home"}, day(2026, 3, 1)
+			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr(PriorityMedium), []string{"work", "home"}, day(2026, 3, 1)
 		},
 	}
 	for _, k := range orders() {
@@ -539,13 +454,17 @@ func (l *settingLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.
 	l.count(data.SQL)
 	return ctx
 }
+
 func (l *settingLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
 func (l *settingLog) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
 	return ctx
 }
+
 func (l *settingLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
 	l.count(data.SQL)
 }
+
 func (l *settingLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TestDetectRowSecurity: a role row-level security binds keeps getting app.user_id with its

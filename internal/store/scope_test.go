@@ -1,108 +1,155 @@
 package store
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
+	"fmt"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
-var (
-	// A reference to a table that holds user data.
-	tableRef = regexp.MustCompile(`(?i)\b(FROM|UPDATE|JOIN|INTO|USING)\s+(tasks|idempotency_keys|user_clocks|user_tags)\b`)
-	// A call of a function that reads a user's rows on its own (SECURITY DEFINER, see
-	// 0009_quotas_search.sql), and such a call with the user as its first argument, a parameter.
-	userFunctionCall   = regexp.MustCompile(`(?i)\btask_search_ids\s*\(`)
-	userFunctionScoped = regexp.MustCompile(`(?i)\btask_search_ids\s*\(\s*\$\d+`)
-	// An ownership predicate: user_id (possibly table-qualified) compared with a parameter.
-	userPredicate = regexp.MustCompile(`(?i)(^|[^.\w])(\w+\.)?user_id\s*=\s*\$\d+`)
-	// The start of an INSERT, at the top level or in a WITH clause.
-	insertStart = regexp.MustCompile(`(?i)\bINSERT\s+INTO\b`)
-	// An INSERT (from its start) that writes user_id from a parameter as its first column.
-	insertWithUser = regexp.MustCompile(`(?is)^INSERT\s+INTO\s+\w+\s*\(\s*user_id\b[^;]*?\bVALUES\s*\(\s*\$\d+`)
-	queryName      = regexp.MustCompile(`-- name: (\w+)`)
-)
+// The scope check reads each statement the way PostgreSQL does: it plans it (EXPLAIN
+// VERBOSE, as the tests' role, which row-level security does not bind, so that only the
+// statement's own conditions show) with the user's parameter set to theUser, and requires of
+// the plan that
+//   - every scan of a table with a user_id column keeps only rows whose user_id equals the
+//     user's parameter: "<table>.user_id = 'the-user'::text" is one of the conditions ANDed
+//     together in its index condition, recheck or filter (so "user_id = $1 OR true", which
+//     the planner folds to true, or a comparison with another parameter, fails);
+//   - every INSERT into such a table writes the user's parameter as user_id;
+//   - every call of a user's function passes the user's parameter first (userFunctions);
+// and of the generated method that it passes the user's id as that parameter (arg.UserID or
+// userID). It cannot see inside the functions: TestOtherUsersRowsAreUnreachable runs every
+// store method on a role that bypasses row-level security, where their own predicates are
+// all that keep users apart.
 
-// generatedQueries returns every SQL statement sqlc generated (what the service runs),
-// keyed by query name.
-func generatedQueries(t *testing.T) map[string]string {
-	t.Helper()
-	files, err := filepath.Glob("../../gen/db/*.sql.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no generated query files found: %v", err)
-	}
-	out := map[string]string{}
-	fset := token.NewFileSet()
-	for _, f := range files {
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatalf("parse %s: %v", f, err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
-			if m := queryName.FindStringSubmatch(s); m != nil {
-				out[m[1]] = s
-			}
-			return true
-		})
-	}
-	return out
+// userFunctions work on the rows of the user they take as their first argument
+// (0009_quotas_search.sql, 0010_rule_functions.sql).
+var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_tick", "user_clock_tick_purging"}
+
+// otherFunctions take no user: constants, and the triggers that act on the rows a statement
+// changed (whose statements the check covers).
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search"}
+
+// scopeCheck checks statements against one database's schema.
+type scopeCheck struct {
+	conn       *pgx.Conn
+	userTables map[string]int // table with a user_id column → user_id's position (1-based)
 }
 
-// checkUserScoped reports why a statement is not scoped to one user, or "".
-func checkUserScoped(sql string) string {
-	body := sql
-	if i := strings.Index(body, "\n"); i >= 0 && strings.HasPrefix(body, "-- name:") {
-		body = body[i+1:]
+func newScopeCheck(t *testing.T) *scopeCheck {
+	t.Helper()
+	url := dbtest.NewURL(t)
+	c := &scopeCheck{conn: explainConn(t, url), userTables: map[string]int{}}
+	rows, err := c.conn.Query(t.Context(), `
+		SELECT c.relname, a.attnum FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'user_id' AND NOT a.attisdropped`)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Drop comment lines: a predicate in a comment does not count.
-	var lines []string
-	for _, l := range strings.Split(body, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
-			lines = append(lines, l)
+	for rows.Next() {
+		var table string
+		var attnum int
+		if err := rows.Scan(&table, &attnum); err != nil {
+			t.Fatal(err)
 		}
+		c.userTables[table] = attnum
 	}
-	body = strings.Join(lines, "\n")
-	if calls := len(userFunctionCall.FindAllString(body, -1)); calls > 0 {
-		if len(userFunctionScoped.FindAllString(body, -1)) < calls {
-			return "calls task_search_ids without the user as a parameter in first place"
+	if err := rows.Err(); err != nil || c.userTables["tasks"] == 0 || c.userTables["user_clocks"] == 0 {
+		t.Fatalf("user tables %v, %v", c.userTables, err)
+	}
+	return c
+}
+
+// check reports why sql, whose parameter userParam (1-based; 0: none) is the user, is not
+// scoped to that user, or "".
+func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
+	t.Helper()
+	if userParam == 0 {
+		return "the generated method passes no user id"
+	}
+	p, err := explainAs(t, c.conn, sql, userParam)
+	if err != nil {
+		return err.Error()
+	}
+	var why []string
+	tables := 0
+	p.walk(func(n *plan) {
+		attnum, ok := c.userTables[n.Relation]
+		if !ok {
+			return
 		}
-	}
-	refs := tableRef.FindAllStringSubmatch(body, -1)
-	if len(refs) == 0 {
-		if userFunctionCall.MatchString(body) {
-			return ""
+		tables++
+		if n.NodeType == "ModifyTable" {
+			if n.Operation == "Insert" && !insertsUser(n, attnum) {
+				why = append(why, fmt.Sprintf("the INSERT into %s does not write the user's parameter as user_id", n.Relation))
+			}
+			return // the rows an UPDATE or DELETE changes come from the scans below it
 		}
-		return "touches no user table (add it to the check if it should exist)"
-	}
-	inserts := 0
-	for _, r := range refs {
-		if strings.EqualFold(r[1], "INTO") {
-			inserts++
+		if !scopedScan(n) {
+			why = append(why, fmt.Sprintf("%s on %s (%s) reads rows without user_id = the user's parameter among its conditions", n.NodeType, n.Relation, n.Alias))
 		}
-	}
-	for _, at := range insertStart.FindAllStringIndex(body, -1) {
-		if !insertWithUser.MatchString(body[at[0]:]) {
-			return "an INSERT does not write user_id from a parameter as its first column"
+	})
+	calls := 0
+	p.walk(func(n *plan) {
+		for _, text := range n.texts() {
+			for _, f := range userFunctions {
+				all := regexp.MustCompile(`\b`+f+`\(`).FindAllStringIndex(text, -1)
+				scoped := regexp.MustCompile(`\b`+f+`\('`+theUser+`'::text[,)]`).FindAllStringIndex(text, -1)
+				calls += len(all)
+				if len(scoped) < len(all) {
+					why = append(why, fmt.Sprintf("%s is called without the user's parameter first: %s", f, text))
+				}
+			}
 		}
+	})
+	if tables == 0 && calls == 0 {
+		why = append(why, "it reads no user's table and calls no user's function (add it to the check if it should exist)")
 	}
-	preds := len(userPredicate.FindAllString(body, -1))
-	if need := len(refs) - inserts; preds < need {
-		return "reads or changes user rows without a user_id = $N predicate for each table reference (" +
-			strconv.Itoa(preds) + " of " + strconv.Itoa(need) + ")"
+	if len(why) > 0 {
+		return strings.Join(why, "; ") + "\n" + p.String()
 	}
 	return ""
+}
+
+// scopedScan reports whether a scan keeps only the user's rows: one of the conditions ANDed
+// in its index condition, recheck or filter is "<alias>.user_id = 'the-user'::text".
+func scopedScan(n *plan) bool {
+	want := []string{n.Alias + ".user_id = '" + theUser + "'::text", "'" + theUser + "'::text = " + n.Alias + ".user_id"}
+	for _, cond := range []string{n.IndexCond, n.RecheckCond, n.Filter} {
+		for _, term := range conjuncts(cond) {
+			if slices.Contains(want, term) {
+				return true
+			}
+		}
+	}
+	// A bitmap heap scan shows its index's condition on the bitmap index scan below it.
+	for i := range n.Plans {
+		if c := &n.Plans[i]; strings.HasPrefix(c.NodeType, "Bitmap Index Scan") {
+			for _, term := range conjuncts(c.IndexCond) {
+				if slices.Contains(want, term) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// insertsUser reports whether the INSERT n writes the user's parameter into the column at
+// attnum: its input's output, in the table's column order.
+func insertsUser(n *plan, attnum int) bool {
+	for _, in := range n.Plans {
+		if in.Parent == "Outer" {
+			return len(in.Output) >= attnum && in.Output[attnum-1] == "'"+theUser+"'::text"
+		}
+	}
+	return false
 }
 
 func TestEveryQueryIsUserScoped(t *testing.T) {
@@ -111,56 +158,106 @@ func TestEveryQueryIsUserScoped(t *testing.T) {
 	if len(queries) < 20 {
 		t.Fatalf("found only %d queries; the parser is missing some", len(queries))
 	}
-	for name, sql := range queries {
+	c := newScopeCheck(t)
+	names := make([]string, 0, len(queries))
+	for name := range queries {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names { // one connection: in turn
+		q := queries[name]
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if why := checkUserScoped(sql); why != "" {
-				t.Errorf("query %s is not user-scoped: %s\n%s", name, why, sql)
+			if why := c.check(t, q.sql, q.userParam()); why != "" {
+				t.Errorf("query %s (arguments %v) is not user-scoped: %s\n%s", name, q.args, why, q.sql)
 			}
 		})
 	}
 }
 
-// TestUserScopeCheckCatchesOmissions proves the check above can fail.
+// TestUserScopeCheckCatchesOmissions proves that the check above can fail: each statement
+// here leaves some rows of other users reachable (its user is $1), and each is refused.
 func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 	t.Parallel()
+	c := newScopeCheck(t)
 	bad := map[string]string{
-		"SelectWithoutPredicate":    "-- name: X :one\nSELECT * FROM tasks WHERE id = $1",
-		"PredicateOnlyInComment":    "-- name: X :one\n-- user_id = $1\nSELECT * FROM tasks WHERE id = $1",
-		"UpdateWithoutPredicate":    "-- name: X :one\nUPDATE tasks SET title = $1 WHERE id = $2",
-		"DeleteWithoutPredicate":    "-- name: X :exec\nDELETE FROM idempotency_keys WHERE key = $1",
-		"OneOfTwoReferences":        "-- name: X :one\nWITH c AS (UPDATE tasks SET x = 1 WHERE user_id = $1) SELECT * FROM tasks WHERE id = $2",
-		"InsertWithoutUser":         "-- name: X :one\nINSERT INTO tasks (id, title) VALUES ($1, $2)",
-		"UserIDComparedToColumn":    "-- name: X :one\nSELECT * FROM tasks WHERE user_id = user_id",
-		"OtherColumnEndingInID":     "-- name: X :one\nSELECT * FROM tasks WHERE owner_user_id = $1",
-		"ClockReadWithoutPredicate": "-- name: X :one\nSELECT last FROM user_clocks",
-		"ClockJoinWithoutPredicate": "-- name: X :one\nSELECT now(), c.last FROM (SELECT 1) o LEFT JOIN user_clocks c ON true",
-		"InsertInCTEWithoutUser": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (last) VALUES (now()) RETURNING last)\n" +
-			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE user_id = $1",
-		"SecondInsertWithoutUser": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ($1, now()) RETURNING last)\n" +
-			"INSERT INTO tasks (id, title) VALUES ($2, $3)",
-		"UserFromConstantInCTE": "-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ('someone', now()) RETURNING last)\n" +
-			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE user_id = $1",
-		"PurgeWithoutPredicate": "-- name: X :exec\nWITH p AS (DELETE FROM tasks WHERE deleted_at < now())\n" +
-			"UPDATE tasks SET deleted_at = now() WHERE user_id = $1 AND id = $2",
-		"TagsWithoutPredicate":   "-- name: X :many\nSELECT tag FROM user_tags WHERE tag > $1",
-		"SearchForAConstantUser": "-- name: X :one\nSELECT task_search_ids('someone', $1::text, 10)",
-		"SearchUserNotFirst":     "-- name: X :one\nSELECT task_search_ids($1::text, $2::text, 10), task_search_ids(current_user, $2, 1)",
+		"UserPredicateOrTrue":        "SELECT request_hash, response FROM idempotency_keys WHERE (user_id = $1 OR true) AND namespace = $2 AND key = $3",
+		"UserPredicateOrAnother":     "SELECT * FROM tasks WHERE user_id = $1 OR id = $2",
+		"SelectWithoutPredicate":     "SELECT * FROM tasks WHERE id = $2 AND title <> $1",
+		"PredicateOnAnotherParam":    "SELECT * FROM tasks WHERE user_id = $2 AND title = $1",
+		"UserIDComparedToItself":     "SELECT * FROM tasks WHERE user_id = user_id AND title = $1",
+		"PredicateOnAnotherColumn":   "SELECT * FROM tasks WHERE title = $1",
+		"UpdateWithoutPredicate":     "UPDATE tasks SET title = $1 WHERE id = $2",
+		"DeleteWithoutPredicate":     "DELETE FROM idempotency_keys WHERE key = $1",
+		"OneOfTwoReferences":         "WITH c AS (UPDATE tasks SET version = version WHERE user_id = $1 RETURNING id) SELECT * FROM tasks WHERE id IN (SELECT id FROM c)",
+		"SubqueryWithoutPredicate":   "SELECT * FROM tasks WHERE user_id = $1 AND id IN (SELECT t.id FROM tasks t WHERE t.title = 'x')",
+		"InsertForAnotherUser":       "INSERT INTO tasks (user_id, id, title, position) VALUES ($2, gen_random_uuid(), $1, 'a0')",
+		"InsertFromAConstant":        "INSERT INTO user_clocks (user_id, last) VALUES ('someone', now()) RETURNING $1::text",
+		"ClockJoinWithoutPredicate":  "SELECT now(), c.last FROM (SELECT $1::text AS u) o LEFT JOIN user_clocks c ON true",
+		"PurgeWithoutPredicate":      "WITH p AS (DELETE FROM tasks WHERE deleted_at < now()) UPDATE tasks SET version = version WHERE user_id = $1",
+		"TagsWithoutPredicate":       "SELECT tag FROM user_tags WHERE tag > $1",
+		"ClockOfAConstantUser":       "SELECT user_clock_tick('someone') WHERE $1::text IS NOT NULL",
+		"ClockOfAnotherParam":        "SELECT user_clock_tick($2::text) WHERE $1::text IS NOT NULL",
+		"SearchForAnotherUser":       "SELECT task_search_ids($2::text, $1::text, 10)",
+		"SecondCallForAnotherUser":   "SELECT user_clock_tick($1::text), user_clock_tick_purging('someone')",
+		"ReadsNoUserTable":           "SELECT $1::text",
+		"UnscopedOwnerOfTheOtherRow": "SELECT t.title FROM tasks t JOIN tasks o ON o.id = t.next_id WHERE t.user_id = $1",
 	}
 	for name, sql := range bad {
-		if checkUserScoped(sql) == "" {
-			t.Errorf("%s: the check accepted an unscoped statement:\n%s", name, sql)
+		why := c.check(t, sql, 1)
+		t.Logf("%s: %s", name, strings.SplitN(why, "\n", 2)[0])
+		if why == "" {
+			t.Errorf("%s: the check accepted a statement that reaches other users' rows:\n%s", name, sql)
 		}
 	}
-	good := []string{
-		"-- name: X :one\nSELECT * FROM tasks WHERE user_id = $1 AND id = $2",
-		"-- name: X :one\nSELECT task_search_ids($1::text, $2::text, $3::integer)::uuid[] AS ids",
-		"-- name: X :one\nWITH c AS (INSERT INTO user_clocks (user_id, last) VALUES ($1, now()) ON CONFLICT (user_id) DO UPDATE SET last = now() RETURNING last)\n" +
-			"UPDATE tasks SET updated_at = (SELECT last FROM c) WHERE tasks.user_id = $1 AND id = $2",
+	if why := c.check(t, "SELECT * FROM tasks WHERE user_id = $2 AND id = $1", 0); why == "" {
+		t.Error("the check accepted a statement whose method passes no user id")
 	}
-	for _, sql := range good {
-		if why := checkUserScoped(sql); why != "" {
-			t.Errorf("the check refused a scoped statement: %s\n%s", why, sql)
+	good := map[string]string{
+		"Get":                "SELECT * FROM tasks WHERE user_id = $1 AND id = $2",
+		"QualifiedReversed":  "SELECT * FROM tasks t WHERE $1 = t.user_id AND t.id = $2",
+		"JoinOnTheUser":      "SELECT t.title, g.tasks FROM tasks t JOIN user_tags g ON g.user_id = t.user_id AND g.tag = ANY (t.tags) WHERE t.user_id = $1",
+		"Insert":             "INSERT INTO user_clocks (user_id, last) VALUES ($1, now()) ON CONFLICT (user_id) DO UPDATE SET last = now() RETURNING last",
+		"ClockThenUpdate":    "WITH clock AS (SELECT user_clock_tick($1) AS last) UPDATE tasks SET updated_at = (SELECT last FROM clock) WHERE user_id = $1 AND id = $2",
+		"SearchForTheUser":   "SELECT task_search_ids($1::text, $2::text, 10)",
+		"UserOnTheSecondArg": "SELECT * FROM tasks WHERE id = $1 AND user_id = $2",
+	}
+	for name, sql := range good {
+		user := 1
+		if name == "UserOnTheSecondArg" {
+			user = 2
+		}
+		if why := c.check(t, sql, user); why != "" {
+			t.Errorf("%s: the check refused a scoped statement: %s\n%s", name, why, sql)
+		}
+	}
+}
+
+// TestEveryFunctionIsClassified: a new function in the schema is either a user's function,
+// whose calls the scope check follows, or one that takes no user — the check knows which.
+func TestEveryFunctionIsClassified(t *testing.T) {
+	t.Parallel()
+	c := newScopeCheck(t)
+	rows, err := c.conn.Query(t.Context(), `
+		SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = 'public'
+		  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := slices.Concat(userFunctions, otherFunctions)
+	for _, name := range names {
+		if !slices.Contains(known, name) {
+			t.Errorf("function %s is in neither userFunctions nor otherFunctions: say whether it takes the user", name)
+		}
+	}
+	for _, name := range known {
+		if !slices.Contains(names, name) {
+			t.Errorf("function %s is listed but not in the schema", name)
 		}
 	}
 }

@@ -55,7 +55,7 @@ func (s *Store) TagList(ctx context.Context, userID string, p TagListParams) ([]
 		params.After = &p.After.Key
 	}
 	var tags []TagCount
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		rows, err := q.TagList(ctx, params)
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
-	_ "time/tzdata" // the zones the overdue filters name, whatever the host has
+	_ "time/tzdata"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -27,7 +27,7 @@ import (
 // orderName names a listing order as the generated query does: CreatedAsc, DueDateDesc, …
 func orderName(k orderKey) string {
 	var b strings.Builder
-	for part := range strings.SplitSeq(k.sort, "_") {
+	for part := range strings.SplitSeq(string(k.sort), "_") {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	if k.desc {
@@ -144,7 +144,7 @@ var priorityRank = map[string]int{"low": 0, "medium": 1, "high": 2}
 // priority low < medium < high, and ties broken by id in the same direction.
 func expectedOrder(t *testing.T, rows []listRow, k orderKey) []uuid.UUID {
 	t.Helper()
-	keys := map[string]func(a, b listRow) int{
+	keys := map[SortKey]func(a, b listRow) int{
 		SortCreated:  func(a, b listRow) int { return a.CreatedAt.Compare(b.CreatedAt) },
 		SortUpdated:  func(a, b listRow) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
 		SortTitle:    func(a, b listRow) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) },
@@ -368,7 +368,7 @@ var pagingFilters = []listFilter{
 	{"NoFilter", func(*ListParams) {}, func(listRow) bool { return true }},
 	{"Pending", func(p *ListParams) { p.Completed = ptr(false) }, func(r listRow) bool { return !r.Completed }},
 	{"Completed", func(p *ListParams) { p.Completed = ptr(true) }, func(r listRow) bool { return r.Completed }},
-	{"HighPriority", func(p *ListParams) { p.Priority = ptr("high") }, func(r listRow) bool { return r.Priority == "high" }},
+	{"HighPriority", func(p *ListParams) { p.Priority = ptr(PriorityHigh) }, func(r listRow) bool { return r.Priority == "high" }},
 	{"QMatchesTitleOrDescription", func(p *ListParams) { p.Q = ptr("rEpOrT") },
 		func(r listRow) bool { return containsFold(&r.Title, "report") || containsFold(r.Description, "report") }},
 	{"QMatchesTitle", func(p *ListParams) { p.Q = ptr("PHA") },
@@ -484,7 +484,7 @@ func TestTaskListFilters(t *testing.T) {
 		{"NoFilterSelectsAll", func(*ListParams) {}, []string{"Buy Milk", "100% done", "snake_case name", `back\slash`, "plain", "other", "snakeXcase", "100 percent", "backslash"}},
 		{"CompletedTrue", func(p *ListParams) { p.Completed = ptr(true) }, []string{"100% done", "plain"}},
 		{"CompletedFalse", func(p *ListParams) { p.Completed = ptr(false) }, []string{"Buy Milk", "snake_case name", `back\slash`, "other", "snakeXcase", "100 percent", "backslash"}},
-		{"Priority", func(p *ListParams) { p.Priority = ptr("high") }, []string{"100% done", `back\slash`}},
+		{"Priority", func(p *ListParams) { p.Priority = ptr(PriorityHigh) }, []string{"100% done", `back\slash`}},
 		{"QIsCaseInsensitiveOnTitleAndDescription", func(p *ListParams) { p.Q = ptr("mIlK") }, []string{"Buy Milk", "plain"}},
 		{"QPercentIsLiteral", func(p *ListParams) { p.Q = ptr("%") }, []string{"Buy Milk", "100% done"}},
 		{"QPercentInsideIsLiteral", func(p *ListParams) { p.Q = ptr("0% ") }, []string{"100% done"}},
@@ -501,7 +501,7 @@ func TestTaskListFilters(t *testing.T) {
 		{"DueOnOneDay", func(p *ListParams) { p.DueAfter, p.DueBefore = day(2030, 1, 15), day(2030, 1, 15) }, []string{"snake_case name", "other"}},
 		{"DueEmptyWindow", func(p *ListParams) { p.DueAfter, p.DueBefore = day(2030, 1, 16), day(2030, 1, 14) }, nil},
 		{"Combined", func(p *ListParams) {
-			p.Completed, p.Priority, p.Tags, p.Q, p.DueAfter = ptr(false), ptr("medium"), []string{"work", "home"}, ptr("CASE"), day(2030, 1, 1)
+			p.Completed, p.Priority, p.Tags, p.Q, p.DueAfter = ptr(false), ptr(PriorityMedium), []string{"work", "home"}, ptr("CASE"), day(2030, 1, 1)
 		}, []string{"snake_case name"}},
 	}
 	for _, tt := range tests {
@@ -539,22 +539,30 @@ type loggedQuery struct {
 }
 
 func (l *queryLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	if runnerSQL(data.SQL) {
+		return ctx
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.queries = append(l.queries, loggedQuery{data.SQL, data.Args})
 	return ctx
 }
 
-// settingSQL reports whether sql is one of the settings the store sends before a statement.
-func settingSQL(sql string) bool {
-	return sql == setUserSQL || sql == setUserCustomPlanSQL || sql == setCustomPlanSQL
+// runnerSQL reports whether sql is one of the runner's own statements (exec.go): a setting,
+// BEGIN, COMMIT or ROLLBACK.
+func runnerSQL(sql string) bool {
+	switch sql {
+	case setUserSQL, setUserAndPlanSQL, setPlanSQL, beginSQL, beginSnapshotSQL, "commit", "rollback":
+		return true
+	}
+	return false
 }
 
 func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// TraceBatchQuery records the statements of a batch, leaving out the store's set_config.
+// TraceBatchQuery records the statements of a batch, leaving out the runner's own.
 func (l *queryLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
-	if settingSQL(data.SQL) {
+	if runnerSQL(data.SQL) {
 		return
 	}
 	l.mu.Lock()
@@ -687,13 +695,13 @@ func TestTaskListPlansUseIndexes(t *testing.T) {
 		{"NoFilter", func(*ListParams) {}},
 		{"Pending", func(p *ListParams) { p.Completed = ptr(false) }},
 		{"Completed", func(p *ListParams) { p.Completed = ptr(true) }},
-		{"Priority", func(p *ListParams) { p.Priority = ptr("high") }},
+		{"Priority", func(p *ListParams) { p.Priority = ptr(PriorityHigh) }},
 		{"Search", func(p *ListParams) { p.Q = ptr("report") }},
 		{"Tag", func(p *ListParams) { p.Tags = []string{"urgent"} }},
 		{"DueWindow", func(p *ListParams) { p.DueAfter, p.DueBefore = day(2026, 2, 1), day(2026, 2, 14) }},
 		{"Overdue", func(p *ListParams) { p.Overdue, p.Now = ptr(true), time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }},
 		{"Combined", func(p *ListParams) {
-			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr("medium"), []string{"work", "home"}, day(2026, 3, 1)
+			p.Completed, p.Priority, p.Tags, p.DueBefore = ptr(false), ptr(PriorityMedium), []string{"work", "home"}, day(2026, 3, 1)
 		}},
 	}
 	statements := map[string]loggedQuery{} // by query name

@@ -11,27 +11,23 @@ import (
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// Sort keys of TaskList.
-const (
-	SortCreated  = "created"
-	SortUpdated  = "updated"
-	SortTitle    = "title"
-	SortDueDate  = "due_date"
-	SortPriority = "priority"
-	SortPosition = "position"
-)
+// SortKey is what TaskList orders by.
+type SortKey string
 
-// Position is where a page ends: the last task's sort key (as PostgreSQL prints it) and id.
-// The next page starts after it.
-type Position struct {
-	Key string
-	ID  uuid.UUID
-}
+// Sort keys.
+const (
+	SortCreated  SortKey = "created"
+	SortUpdated  SortKey = "updated"
+	SortTitle    SortKey = "title"
+	SortDueDate  SortKey = "due_date"
+	SortPriority SortKey = "priority"
+	SortPosition SortKey = "position"
+)
 
 // ListParams selects and orders a page of tasks. Nil filters select everything.
 type ListParams struct {
 	Completed *bool
-	Priority  *string
+	Priority  *Priority
 	Q         *string
 	Tags      []string // any of
 	DueBefore *time.Time
@@ -41,7 +37,7 @@ type ListParams struct {
 	Overdue *bool
 	Now     time.Time
 
-	Sort  string // one of the Sort constants
+	Sort  SortKey
 	Desc  bool
 	Limit int
 	After *Position
@@ -49,9 +45,16 @@ type ListParams struct {
 
 // listFunc runs the listing query of one order. Every generated TaskList* query has the
 // same parameters and row shape, so they convert to the TaskListCreatedAsc types.
-// It returns the rows as tasks and, when there are p.RowLimit rows, the sort key of the
-// last but one (the last of the page when the extra row says a next page exists).
-type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (tasks []Task, pageEndKey string, err error)
+type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (listed, error)
+
+// listed is what a listing query returned: the rows as tasks; when there are p.RowLimit rows,
+// the sort key of the last but one (the last of the page when the extra row says a next page
+// exists); and the caller's clock, read with the rows (known only when there are some).
+type listed struct {
+	tasks      []Task
+	pageEndKey string
+	clock      *Clock
+}
 
 func adapt[P ~struct {
 	UserID    string
@@ -69,25 +72,30 @@ func adapt[P ~struct {
 	AfterID   *uuid.UUID
 	RowLimit  int32
 }, R ~struct {
-	Task    db.Task
-	SortKey string
+	Task      db.Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockNow  time.Time
 }](run func(*db.Queries, context.Context, P) ([]*R, error)) listFunc {
-	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) ([]Task, string, error) {
+	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (listed, error) {
 		rows, err := run(q, ctx, P(p))
 		if err != nil {
-			return nil, "", err
+			return listed{}, err
 		}
 		// Straight to tasks: one copy of a page, not two (make bench, alloc profile).
-		var key string
+		var l listed
 		if n := int(p.RowLimit); n >= 2 && len(rows) >= n {
-			key = db.TaskListCreatedAscRow(*rows[n-2]).SortKey
+			l.pageEndKey = db.TaskListCreatedAscRow(*rows[n-2]).SortKey
 		}
-		tasks := make([]Task, len(rows))
+		l.tasks = make([]Task, len(rows))
 		for i := range rows {
 			row := db.TaskListCreatedAscRow(*rows[i])
-			tasks[i] = fromRow(&row.Task)
+			l.tasks[i] = fromRow(&row.Task)
+			if i == 0 {
+				l.clock = clockOf(row.ClockNow, row.ClockLast)
+			}
 		}
-		return tasks, key, nil
+		return l, nil
 	}
 }
 
@@ -105,7 +113,7 @@ func adaptKey[P ~struct {
 }
 
 type orderKey struct {
-	sort string
+	sort SortKey
 	desc bool
 }
 
@@ -140,7 +148,7 @@ func (s *Store) TaskListKey(ctx context.Context, userID string, p ListParams, id
 		return "", fmt.Errorf("task list key: unknown sort %q: %w", p.Sort, ErrInvalid)
 	}
 	var key string
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		var err error
 		key, err = o.key(ctx, q, db.TaskListKeyCreatedAscParams{UserID: userID, ID: id})
 		return err
@@ -153,57 +161,32 @@ func (s *Store) TaskListKey(ctx context.Context, userID string, p ListParams, id
 
 // TaskList returns one page of userID's tasks and, when more follow, the position to
 // continue after. The order is total (ties broken by id), so pages never overlap or skip.
-// A search (ListParams.Q, see listing.find) takes one round trip more.
+// A search (ListParams.Q, see pageRequest.find) takes one round trip more.
 func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Task, *Position, error) {
-	l, err := newListing(userID, p)
+	r, err := newPageRequest(userID, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	if l.search != "" {
-		if err := s.query(ctx, userID, l.find); err != nil {
-			return nil, nil, fmt.Errorf("list tasks: %w", err)
-		}
+	if err := s.run(ctx, userID, listing, r.readPage); err != nil {
+		return nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
-	if !l.none() {
-		if err := s.queryListing(ctx, userID, l.read); err != nil {
-			return nil, nil, fmt.Errorf("list tasks: %w", err)
-		}
-	}
-	tasks, next := l.page()
+	tasks, next := r.result()
 	return tasks, next, nil
 }
 
-// TaskListWithClock is UserClock then TaskList in one round trip (see pipeline): the clock
-// is read before the page, so a write committing in between makes the clock older than
-// the page, never newer, as with the two calls.
+// TaskListWithClock is UserClock and TaskList in one: the listing statement reads the clock
+// with the page, from the same snapshot, so the clock is never newer than the page. (A page
+// with no task carries no clock: then the clock is read first and the page again.)
 func (s *Store) TaskListWithClock(ctx context.Context, userID string, p ListParams) (Clock, []Task, *Position, error) {
-	l, err := newListing(userID, p)
+	r, err := newPageRequest(userID, p)
 	if err != nil {
 		return Clock{}, nil, nil, err
 	}
-	var c Clock
-	clock := step{run: func(ctx context.Context, q *db.Queries) error {
-		row, err := q.UserClockGet(ctx, userID)
-		if err != nil {
-			return err
-		}
-		c = Clock{Now: row.Now}
-		if row.Last != nil {
-			c.Last = *row.Last
-		}
-		return nil
-	}}
-	if l.search == "" {
-		err = s.pipeline(ctx, userID, clock, step{customPlan: true, run: l.read})
-	} else if err = s.pipeline(ctx, userID, clock, step{run: l.find}); err == nil && !l.none() {
-		// The ids after the clock, the page after the ids: still nothing newer than the clock.
-		err = s.queryListing(ctx, userID, l.read)
-	}
-	if err != nil {
+	if err := s.run(ctx, userID, listing, r.readPageWithClock); err != nil {
 		return Clock{}, nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
-	tasks, next := l.page()
-	return c, tasks, next, nil
+	tasks, next := r.result()
+	return r.clock, tasks, next, nil
 }
 
 // Search. A q with a run of at least searchRun letters or digits has trigrams, so the
@@ -239,17 +222,17 @@ func searchable(q string) bool {
 	return false
 }
 
-// listing is one page request: its query, parameters and, once read, rows.
-type listing struct {
+// pageRequest is one page request: its query, parameters and, once read, the page.
+type pageRequest struct {
 	run    listFunc
 	params db.TaskListCreatedAscParams
 	limit  int
 	search string // q, for find to look up by the trigram index; "" when params.Q filters
-	tasks  []Task
-	key    string
+	page   listed
+	clock  Clock // the user's clock, read by readPageWithClock
 }
 
-func newListing(userID string, p ListParams) (*listing, error) {
+func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 	o, ok := listQueries[orderKey{p.Sort, p.Desc}]
 	if !ok {
 		return nil, fmt.Errorf("list tasks: unknown sort %q: %w", p.Sort, ErrInvalid)
@@ -277,51 +260,77 @@ func newListing(userID string, p ListParams) (*listing, error) {
 		params.AfterKey = &p.After.Key
 		params.AfterID = &p.After.ID
 	}
-	l := &listing{run: o.list, params: params, limit: p.Limit}
+	r := &pageRequest{run: o.list, params: params, limit: p.Limit}
 	if p.Q != nil && searchable(*p.Q) {
-		l.search = *p.Q
+		r.search = *p.Q
 	} else {
-		l.params.Q = p.Q
+		r.params.Q = p.Q
 	}
-	return l, nil
+	return r, nil
 }
 
 // find looks the search up in the trigram index: the listing then reads the tasks found by
 // id, or, when there are more than maxSearchIDs, filters by q itself.
-func (l *listing) find(ctx context.Context, q *db.Queries) error {
-	ids, err := q.TaskSearchIDs(ctx, db.TaskSearchIDsParams{UserID: l.params.UserID, Q: l.search, MaxIds: maxSearchIDs + 1})
+func (r *pageRequest) find(ctx context.Context, q *db.Queries) error {
+	ids, err := q.TaskSearchIDs(ctx, db.TaskSearchIDsParams{UserID: r.params.UserID, Q: r.search, MaxIds: maxSearchIDs + 1})
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if len(ids) > maxSearchIDs {
-		l.params.Q = &l.search
+		r.params.Q = &r.search
 		return nil
 	}
-	l.params.Ids = ids
-	if l.params.Ids == nil {
-		l.params.Ids = []uuid.UUID{} // none found: not "no filter"
+	r.params.Ids = ids
+	if r.params.Ids == nil {
+		r.params.Ids = []uuid.UUID{} // none found: not "no filter"
 	}
 	return nil
 }
 
-// none reports whether find found no task, so that there is nothing to read.
-func (l *listing) none() bool {
-	return l.params.Ids != nil && len(l.params.Ids) == 0
+// readPage reads the page: the search first, when there is one, then the listing.
+func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
+	if r.search != "" {
+		if err := r.find(ctx, q); err != nil {
+			return err
+		}
+	}
+	return r.read(ctx, q)
 }
 
-// read runs the listing on q.
-func (l *listing) read(ctx context.Context, q *db.Queries) error {
+// readPageWithClock is readPage, and the user's clock as the page's rows carry it. A page
+// with no task carries none: then it reads the clock, then the page again (a clock read
+// after the page could be newer than it).
+func (r *pageRequest) readPageWithClock(ctx context.Context, q *db.Queries) error {
+	if err := r.readPage(ctx, q); err != nil {
+		return err
+	}
+	if r.page.clock != nil {
+		r.clock = *r.page.clock
+		return nil
+	}
 	var err error
-	l.tasks, l.key, err = l.run(ctx, q, l.params)
+	if r.clock, err = readClock(ctx, q, r.params.UserID); err != nil {
+		return err
+	}
+	return r.read(ctx, q)
+}
+
+// read runs the listing on q, unless find found nothing.
+func (r *pageRequest) read(ctx context.Context, q *db.Queries) error {
+	if r.params.Ids != nil && len(r.params.Ids) == 0 {
+		return nil
+	}
+	var err error
+	r.page, err = r.run(ctx, q, r.params)
 	return err
 }
 
-// page is what read found: the page and, when more follow, the position after it.
-func (l *listing) page() ([]Task, *Position) {
-	tasks := l.tasks
-	if len(tasks) > l.limit {
-		tasks = tasks[:l.limit]
-		return tasks, &Position{Key: l.key, ID: tasks[len(tasks)-1].ID}
+// result is the page read and, when more follow, the position after it.
+func (r *pageRequest) result() ([]Task, *Position) {
+	tasks := r.page.tasks
+	if len(tasks) > r.limit {
+		tasks = tasks[:r.limit]
+		return tasks, &Position{Key: r.page.pageEndKey, ID: tasks[len(tasks)-1].ID}
 	}
 	return tasks, nil
 }

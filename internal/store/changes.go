@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// TombstoneRetention is how long a deleted task stays restorable; the delete path purges
-// older tombstones. The SQL in db/queries/tasks.sql says "30 days" where it applies it
-// (TaskDelete's purge, TaskRestore); TestTaskRestore and TestTombstonePurge hold the two
-// together.
-const TombstoneRetention = 30 * 24 * time.Hour
+// GoneError is ErrGone with how long tombstones are kept: the rule is the database's
+// (tombstone_retention(), db/migrations/0010_rule_functions.sql), read with the feed.
+type GoneError struct {
+	Retention time.Duration
+}
+
+func (e *GoneError) Error() string {
+	return fmt.Sprintf("%v (tombstones are kept %v)", ErrGone, e.Retention)
+}
+
+// Is makes a GoneError an ErrGone.
+func (e *GoneError) Is(target error) bool { return target == ErrGone }
 
 // Clock is a user's write clock, read in one primary-key lookup.
 type Clock struct {
@@ -30,21 +34,33 @@ type Clock struct {
 // UserClock returns userID's write clock.
 func (s *Store) UserClock(ctx context.Context, userID string) (Clock, error) {
 	var c Clock
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.UserClockGet(ctx, userID)
-		if err != nil {
-			return err
-		}
-		c.Now = row.Now
-		if row.Last != nil {
-			c.Last = *row.Last
-		}
-		return nil
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		var err error
+		c, err = readClock(ctx, q, userID)
+		return err
 	})
 	if err != nil {
 		return Clock{}, fmt.Errorf("read user clock: %w", err)
 	}
 	return c, nil
+}
+
+// readClock reads userID's clock.
+func readClock(ctx context.Context, q *db.Queries, userID string) (Clock, error) {
+	row, err := q.UserClockGet(ctx, userID)
+	if err != nil {
+		return Clock{}, err
+	}
+	return *clockOf(row.Now, row.Last), nil
+}
+
+// clockOf is the clock with the database's time now and the user's last write (nil: none).
+func clockOf(now time.Time, last *time.Time) *Clock {
+	c := &Clock{Now: now}
+	if last != nil {
+		c.Last = *last
+	}
+	return c
 }
 
 // ChangesParams select a page of the change feed.
@@ -66,9 +82,9 @@ func ChangeKey(t Task) string {
 // (as tombstones: DeletedAt set), in (updated_at, id) order, and the position to continue
 // after when more follow. Writes stamp updated_at from the user's clock, so a change
 // committed after this read always sorts after everything it returned. With UpdatedAfter
-// before the end of the user's purged tombstones it is ErrGone: deletions since then may be
-// missing. (A full feed, without UpdatedAfter, is never gone: its client has nothing to
-// delete.)
+// before the end of the user's purged tombstones it is ErrGone (a *GoneError): deletions
+// since then may be missing. (A full feed, without UpdatedAfter, is never gone: its client
+// has nothing to delete.)
 func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams) ([]Task, *Position, error) {
 	if p.Limit < 1 {
 		p.Limit = 50
@@ -89,21 +105,20 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 	}
 	var err error
 	if p.UpdatedAfter == nil {
-		err = s.queryListing(ctx, userID, read)
+		err = s.run(ctx, userID, listing, read)
 	} else {
 		// The purge mark and the rows from one snapshot: a purge committing between two
 		// reads could otherwise remove a tombstone the mark did not yet cover.
-		err = s.withTxOptions(ctx, userID, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, true,
-			func(ctx context.Context, q *db.Queries) error {
-				clock, err := q.UserClockGet(ctx, userID)
-				if err != nil {
-					return err
-				}
-				if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
-					return ErrGone
-				}
-				return read(ctx, q)
-			})
+		err = s.run(ctx, userID, snapshot, func(ctx context.Context, q *db.Queries) error {
+			clock, err := q.UserClockGet(ctx, userID)
+			if err != nil {
+				return err
+			}
+			if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
+				return &GoneError{Retention: time.Duration(clock.RetentionSeconds) * time.Second}
+			}
+			return read(ctx, q)
+		})
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("task changes: %w", err)
@@ -122,23 +137,4 @@ func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams)
 		next = &Position{Key: ChangeKey(last), ID: last.ID}
 	}
 	return tasks, next, nil
-}
-
-// TaskRestore brings back one of userID's tasks deleted less than TombstoneRetention ago,
-// as a new version. A task that is not deleted is returned as it is (restoring twice is
-// harmless); one deleted longer ago, or none at all, is ErrNotFound.
-func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	var task Task
-	err := s.query(ctx, userID, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
-		if err != nil {
-			return err
-		}
-		task = fromRow(row)
-		return nil
-	})
-	if err != nil {
-		return Task{}, fmt.Errorf("restore task: %w", err)
-	}
-	return task, nil
 }

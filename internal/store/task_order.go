@@ -39,7 +39,7 @@ const (
 // ErrNoSuchAfter: no such afterID.
 func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (Task, error) {
 	var task Task
-	err := s.withTx(ctx, userID, func(ctx context.Context, q *db.Queries) error {
+	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
 		now, err := q.UserClockTick(ctx, userID)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
@@ -163,4 +163,35 @@ func respace(ctx context.Context, q *db.Queries, userID string, id uuid.UUID, pr
 		}
 		return nil
 	}
+}
+
+// maxInsertAttempts bounds insertAtTop's attempts. Each retry follows another write of the
+// user's that changed the top of the manual order; those run one at a time, under the user's
+// clock, and at most MaxConnsPerUser at once.
+const maxInsertAttempts = 64
+
+// insertAtTop inserts params at the top of its user's manual order: it reads the first
+// position (TaskFirstPosition), takes a key before it, and inserts there — in one statement
+// that takes the user's clock and then inserts only if that key is still the top. Should
+// another create or a move have changed the top in between, it reads again. In a
+// transaction that holds the user's clock already (a next occurrence, a keyed create) the
+// first attempt succeeds.
+func insertAtTop(ctx context.Context, q *db.Queries, params *db.TaskCreateParams) (*db.Task, error) {
+	for range maxInsertAttempts {
+		first, err := q.TaskFirstPosition(ctx, params.UserID)
+		if err != nil && !isNotFound(err) {
+			return nil, fmt.Errorf("read first position: %w", err)
+		}
+		if params.Position, err = fracindex.Between("", first); err != nil {
+			return nil, fmt.Errorf("position before %q: %w", first, err)
+		}
+		row, err := q.TaskCreate(ctx, *params)
+		if !isNotFound(err) {
+			if err != nil {
+				return nil, fmt.Errorf("insert task: %w", err)
+			}
+			return row, nil
+		}
+	}
+	return nil, fmt.Errorf("insert task: the top of the manual order changed %d times: %w", maxInsertAttempts, ErrUnavailable)
 }

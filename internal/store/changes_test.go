@@ -32,6 +32,17 @@ func age(t *testing.T, pool *pgxpool.Pool, user string, id uuid.UUID, ago time.D
 	}
 }
 
+// tombstoneRetention is how long tombstones stay restorable: tombstone_retention(), read from
+// the database, where the rule is written once (db/migrations/0010_rule_functions.sql).
+func tombstoneRetention(t *testing.T, pool *pgxpool.Pool) time.Duration {
+	t.Helper()
+	var secs float64
+	if err := pool.QueryRow(t.Context(), "SELECT extract(epoch FROM tombstone_retention())::float8").Scan(&secs); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
 // exists reports whether a row (live or tombstone) is stored for user's task id.
 func exists(t *testing.T, pool *pgxpool.Pool, user string, id uuid.UUID) bool {
 	t.Helper()
@@ -96,7 +107,7 @@ func TestTaskDeleteIsSoft(t *testing.T) {
 		_, calls["TaskUpdate"] = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "x"}}, nil)
 		_, calls["TaskUpdateIfMatch"] = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "x"}}, &Precondition{Versions: []int64{task.Version + 1}})
 		_, calls["TaskToggle"] = s.TaskToggle(ctx, user, task.ID)
-		_, calls["TaskSetCompleted"] = s.TaskSetCompleted(ctx, user, task.ID, true)
+		_, calls["TaskSetCompleted"] = s.taskSetCompleted(ctx, user, task.ID, true)
 		calls["TaskDelete"] = s.TaskDelete(ctx, user, task.ID, nil)
 		calls["TaskDeleteIfMatch"] = s.TaskDelete(ctx, user, task.ID, &Precondition{Versions: []int64{task.Version + 1}})
 		for name, err := range calls {
@@ -130,6 +141,7 @@ func stripClock(rows string) string {
 func TestTaskRestore(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
+	retention := tombstoneRetention(t, pool)
 	const user = "restorer"
 
 	t.Run("DeletedTaskComesBackAsANewVersion", func(t *testing.T) {
@@ -166,15 +178,14 @@ func TestTaskRestore(t *testing.T) {
 			t.Fatalf("%v, want ErrNotFound", err)
 		}
 	})
-	// The retention in SQL ("30 days") agrees with TombstoneRetention: just inside it a
-	// tombstone is restorable, just outside it is not.
+	// Just inside the retention a tombstone is restorable, just outside it is not.
 	for _, tc := range []struct {
 		name string
 		ago  time.Duration
 		want error
 	}{
-		{"JustInsideRetentionIsRestorable", TombstoneRetention - time.Minute, nil},
-		{"JustOutsideRetentionIsNotFound", TombstoneRetention + time.Minute, ErrNotFound},
+		{"JustInsideRetentionIsRestorable", retention - time.Minute, nil},
+		{"JustOutsideRetentionIsNotFound", retention + time.Minute, ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -190,11 +201,12 @@ func TestTaskRestore(t *testing.T) {
 	}
 }
 
-// TestTombstonePurge: deleting purges the user's tombstones older than TombstoneRetention,
+// TestTombstonePurge: deleting purges the user's tombstones older than the retention,
 // and only those: younger tombstones, live tasks and other users' rows stay.
 func TestTombstonePurge(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
+	retention := tombstoneRetention(t, pool)
 	ctx := t.Context()
 	const user, other = "purger", "bystander"
 	// Every task is written first and aged afterwards: each delete purges.
@@ -214,10 +226,10 @@ func TestTombstonePurge(t *testing.T) {
 		toAge = append(toAge, aged{u, task, ago})
 		return task
 	}
-	old := mk(user, "old tombstone", true, TombstoneRetention+time.Minute)
-	young := mk(user, "young tombstone", true, TombstoneRetention-time.Minute)
-	oldLive := mk(user, "old live task", false, 2*TombstoneRetention)
-	othersOld := mk(other, "someone else's old tombstone", true, TombstoneRetention+time.Hour)
+	old := mk(user, "old tombstone", true, retention+time.Minute)
+	young := mk(user, "young tombstone", true, retention-time.Minute)
+	oldLive := mk(user, "old live task", false, 2*retention)
+	othersOld := mk(other, "someone else's old tombstone", true, retention+time.Hour)
 	trigger := mk(user, "deleted now", false, 0)
 	for _, a := range toAge {
 		if a.ago > 0 {
@@ -273,7 +285,7 @@ func TestUserClock(t *testing.T) {
 	}
 	got, err := s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: "u"}}, nil)
 	record("TaskUpdate", got, err)
-	got, err = s.TaskSetCompleted(ctx, user, task.ID, !got.Completed)
+	got, err = s.taskSetCompleted(ctx, user, task.ID, !got.Completed)
 	record("TaskSetCompleted", got, err)
 	if err := s.TaskDelete(ctx, user, task.ID, nil); err != nil {
 		t.Fatal(err)
@@ -528,7 +540,7 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 					case 1:
 						_, err = s.TaskUpdate(ctx, user, task.ID, TaskChanges{SetTitle: true, Fields: TaskFields{Title: fmt.Sprintf("w%d op%d", w, i)}}, nil)
 					case 2:
-						_, err = s.TaskSetCompleted(ctx, user, task.ID, rng.IntN(2) == 0)
+						_, err = s.taskSetCompleted(ctx, user, task.ID, rng.IntN(2) == 0)
 					case 3:
 						err = s.TaskDelete(ctx, user, task.ID, nil)
 					case 4:
@@ -540,7 +552,7 @@ func TestTaskChangesConcurrentWritersNoGaps(t *testing.T) {
 						for _, t := range tasks {
 							ids = append(ids, t.ID)
 						}
-						actions := []string{BulkComplete, BulkUncomplete, BulkDelete, BulkRestore, BulkAddTags, BulkRemoveTags}
+						actions := []BulkAction{BulkComplete, BulkUncomplete, BulkDelete, BulkRestore, BulkAddTags, BulkRemoveTags}
 						_, _, err = s.TaskBulk(ctx, user, Bulk{Action: actions[rng.IntN(len(actions))], IDs: ids, Tags: []string{"bulk"}}, "", nil)
 					}
 				}
@@ -565,13 +577,14 @@ func TestTaskChangesGone(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
 	ctx := t.Context()
-	longAgo := time.Now().Add(-3 * TombstoneRetention)
+	retention := tombstoneRetention(t, pool)
+	longAgo := time.Now().Add(-3 * retention)
 
 	t.Run("IdleUserSyncsIncrementallyFromLongAgo", func(t *testing.T) {
 		t.Parallel()
 		const user = "idle"
 		task := create(t, s, user, TaskFields{Title: "old"})
-		age(t, pool, user, task.ID, 2*TombstoneRetention)
+		age(t, pool, user, task.ID, 2*retention)
 		changes, _, err := s.TaskChanges(ctx, user, ChangesParams{UpdatedAfter: &longAgo})
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("%d changes, %v; want the one task", len(changes), err)
@@ -584,7 +597,7 @@ func TestTaskChangesGone(t *testing.T) {
 		if err := s.TaskDelete(ctx, user, old.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		age(t, pool, user, old.ID, TombstoneRetention+time.Hour)
+		age(t, pool, user, old.ID, retention+time.Hour)
 		var deletedAt time.Time
 		if err := pool.QueryRow(ctx, "SELECT deleted_at FROM tasks WHERE user_id = $1 AND id = $2", user, old.ID).Scan(&deletedAt); err != nil {
 			t.Fatal(err)
@@ -613,7 +626,7 @@ func TestTaskChangesGone(t *testing.T) {
 		if _, _, err := s.TaskChanges(ctx, user, ChangesParams{}); err != nil {
 			t.Fatalf("full sync: %v", err)
 		}
-		recent := time.Now().Add(-TombstoneRetention + time.Hour)
+		recent := time.Now().Add(-retention + time.Hour)
 		if changes, _, err := s.TaskChanges(ctx, user, ChangesParams{UpdatedAfter: &recent}); err != nil || len(changes) != 1 || changes[0].ID != trigger.ID {
 			t.Fatalf("from within retention: %d changes, %v; want the one tombstone of the task deleted now", len(changes), err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
 )
@@ -91,5 +92,39 @@ func TestRegisterTypesScansAlike(t *testing.T) {
 	page, _, err := s.TaskList(t.Context(), "typed", ListParams{Sort: SortCreated, Desc: true, Limit: 5})
 	if err != nil || len(page) != 1 || page[0].ID != created.ID {
 		t.Fatalf("TaskList: %+v %v", page, err)
+	}
+}
+
+// TestPoolCollector: the collector reports the pool's statistics under their db_pool_ names.
+func TestPoolCollector(t *testing.T) {
+	t.Parallel()
+	pool := newPool(t, dbtest.NewURL(t), func(c *pgxpool.Config) { c.MaxConns = 3 })
+	if err := pool.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(NewPoolCollector(pool))
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			got[f.GetName()] = m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	want := []string{"db_pool_acquire_wait_seconds_total", "db_pool_acquired_connections", "db_pool_acquires_total",
+		"db_pool_canceled_acquires_total", "db_pool_connections", "db_pool_empty_acquires_total", "db_pool_idle_connections", "db_pool_max_connections"}
+	if len(got) != len(want) {
+		t.Fatalf("metrics %v, want %v", got, want)
+	}
+	for _, name := range want {
+		if _, ok := got[name]; !ok {
+			t.Errorf("no %s among %v", name, got)
+		}
+	}
+	if got["db_pool_max_connections"] != 3 || got["db_pool_acquires_total"] < 1 {
+		t.Errorf("max_connections %v, acquires %v; want 3 and at least 1", got["db_pool_max_connections"], got["db_pool_acquires_total"])
 	}
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"errors"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +19,7 @@ type fieldsOf struct {
 }
 
 func fields(t Task) fieldsOf {
-	f := fieldsOf{Title: t.Title, Description: "<nil>", Priority: t.Priority, Due: "<nil>", Completed: t.Completed}
+	f := fieldsOf{Title: t.Title, Description: "<nil>", Priority: string(t.Priority), Due: "<nil>", Completed: t.Completed}
 	if t.Description != nil {
 		f.Description = *t.Description
 	}
@@ -264,7 +262,7 @@ func TestTaskSetCompleted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			task := create(t, s, user, TaskFields{Title: "t", Completed: tt.from})
-			got, err := s.TaskSetCompleted(t.Context(), user, task.ID, tt.to)
+			got, err := s.taskSetCompleted(t.Context(), user, task.ID, tt.to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +285,7 @@ func TestTaskSetCompleted(t *testing.T) {
 	t.Run("MissingTaskIsNotFound", func(t *testing.T) {
 		t.Parallel()
 		for _, v := range []bool{true, false} {
-			if _, err := s.TaskSetCompleted(t.Context(), user, uuid.New(), v); !errors.Is(err, ErrNotFound) {
+			if _, err := s.taskSetCompleted(t.Context(), user, uuid.New(), v); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("set completed=%v on missing: %v, want ErrNotFound", v, err)
 			}
 		}
@@ -310,7 +308,7 @@ func TestTaskSetCompletedConcurrentCallsAgree(t *testing.T) {
 		for range racers {
 			wg.Go(func() {
 				<-start
-				got, err := s.TaskSetCompleted(t.Context(), user, task.ID, true)
+				got, err := s.taskSetCompleted(t.Context(), user, task.ID, true)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -345,135 +343,5 @@ func TestTaskDelete(t *testing.T) {
 	}
 	if _, err := s.TaskGet(ctx, "deleter", keep.ID); err != nil {
 		t.Fatalf("the other task: %v", err)
-	}
-}
-
-// TestTaskStatsOverdueUsesUTC runs the same data through sessions in the time zones furthest
-// ahead of and behind UTC: at any hour one of them has a local date other than UTC's, so a
-// statement using the session's current_date would miscount there.
-func TestTaskStatsOverdueUsesUTC(t *testing.T) {
-	t.Parallel()
-	url := dbtest.NewURL(t)
-	setup := New(newPool(t, url, nil), Options{})
-	const user = "stats"
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	yesterday, tomorrow := today.AddDate(0, 0, -1), today.AddDate(0, 0, 1)
-	for _, f := range []TaskFields{
-		{Title: "due yesterday", DueDate: &yesterday},                        // overdue
-		{Title: "due today", DueDate: &today},                                // not yet
-		{Title: "due tomorrow", DueDate: &tomorrow},                          // not yet
-		{Title: "done, due yesterday", DueDate: &yesterday, Completed: true}, // done
-		{Title: "no due date"},
-	} {
-		create(t, setup, user, f)
-	}
-	create(t, setup, "someone else", TaskFields{Title: "theirs", DueDate: &yesterday})
-	want := Stats{Total: 5, Completed: 1, Pending: 4, Overdue: 1}
-
-	for _, zone := range []string{"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"} {
-		t.Run(zone, func(t *testing.T) {
-			t.Parallel()
-			pool := newPool(t, url, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["timezone"] = zone })
-			var got string
-			if err := pool.QueryRow(t.Context(), "SHOW timezone").Scan(&got); err != nil || got != zone {
-				t.Fatalf("session time zone %q, %v; want %q", got, err, zone)
-			}
-			st, err := New(pool, Options{}).TaskStats(t.Context(), user, time.Now().UTC())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if now := time.Now().UTC().Truncate(24 * time.Hour); !now.Equal(today) {
-				t.Skip("the UTC date changed during the test; the counts are not comparable")
-			}
-			if st != want {
-				t.Fatalf("stats = %+v, want %+v", st, want)
-			}
-		})
-	}
-	t.Run("NoTasks", func(t *testing.T) {
-		t.Parallel()
-		st, err := setup.TaskStats(t.Context(), "nobody", time.Now())
-		if err != nil || st != (Stats{}) {
-			t.Fatalf("stats = %+v, %v; want zeros", st, err)
-		}
-	})
-}
-
-func TestTagList(t *testing.T) {
-	t.Parallel()
-	s, _ := newStore(t)
-	const user = "tagger"
-	var made []Task
-	for _, tags := range [][]string{{"zz", "ab"}, {"ab"}, {"a-b", "ab", "a1"}, nil, {"é"}, {"b"}} {
-		made = append(made, create(t, s, user, TaskFields{Title: "t", Tags: tags}))
-	}
-	create(t, s, "other", TaskFields{Title: "t", Tags: []string{"ab", "theirs"}})
-	list := func(p TagListParams) ([]TagCount, *Position) {
-		t.Helper()
-		got, next, err := s.TagList(t.Context(), user, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.IsSortedFunc(got, func(a, b TagCount) int { return strings.Compare(a.Name, b.Name) }) {
-			t.Fatalf("tags not sorted by name: %v", got)
-		}
-		return got, next
-	}
-	got, next := list(TagListParams{})
-	want := []TagCount{{"a-b", 1}, {"a1", 1}, {"ab", 3}, {"b", 1}, {"zz", 1}, {"é", 1}}
-	if !slices.Equal(got, want) || next != nil {
-		t.Fatalf("tags = %v, next %v; want %v and no next", got, next, want)
-	}
-
-	t.Run("Pages", func(t *testing.T) {
-		var all []TagCount
-		var after *Position
-		for pages := 1; ; pages++ {
-			page, next := list(TagListParams{Limit: 4, After: after})
-			all = append(all, page...)
-			if next == nil {
-				if pages != 2 {
-					t.Errorf("%d pages of 4 for %d tags", pages, len(want))
-				}
-				break
-			}
-			after = next
-		}
-		if !slices.Equal(all, want) {
-			t.Fatalf("paged tags = %v, want %v", all, want)
-		}
-		forged := Position{Key: "ab", ID: made[0].ID}
-		if _, _, err := s.TagList(t.Context(), user, TagListParams{After: &forged}); !errors.Is(err, ErrInvalid) {
-			t.Fatalf("a position TagList did not give out: %v, want ErrInvalid", err)
-		}
-	})
-
-	t.Run("CountsFollowWrites", func(t *testing.T) {
-		// Deleting, editing and restoring tasks moves the counts; a tag leaves with its
-		// last task.
-		if err := s.TaskDelete(t.Context(), user, made[2].ID, nil); err != nil { // a-b, ab, a1
-			t.Fatal(err)
-		}
-		if _, err := s.TaskUpdate(t.Context(), user, made[0].ID, TaskChanges{Fields: TaskFields{Tags: []string{"zz", "new"}}, SetTags: true}, nil); err != nil {
-			t.Fatal(err)
-		}
-		got, _ := list(TagListParams{})
-		want := []TagCount{{"ab", 1}, {"b", 1}, {"new", 1}, {"zz", 1}, {"é", 1}}
-		if !slices.Equal(got, want) {
-			t.Fatalf("after delete and update: %v, want %v", got, want)
-		}
-		if _, err := s.TaskRestore(t.Context(), user, made[2].ID); err != nil {
-			t.Fatal(err)
-		}
-		got, _ = list(TagListParams{})
-		want = []TagCount{{"a-b", 1}, {"a1", 1}, {"ab", 2}, {"b", 1}, {"new", 1}, {"zz", 1}, {"é", 1}}
-		if !slices.Equal(got, want) {
-			t.Fatalf("after restore: %v, want %v", got, want)
-		}
-	})
-
-	none, _, err := s.TagList(t.Context(), "nobody", TagListParams{})
-	if err != nil || none == nil || len(none) != 0 {
-		t.Fatalf("no tags: %#v, %v; want empty non-nil", none, err)
 	}
 }

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// Stats counts a user's tasks.
+type Stats struct {
+	Total, Completed, Pending, Overdue int64
+}
+
+// TaskGet returns one of userID's tasks.
+func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	var task Task
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		if err != nil {
+			return err
+		}
+		task = fromRow(row)
+		return nil
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("get task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskStats counts userID's tasks. Overdue ones are not completed and due before now on
+// the caller's wall clock: now is the current time in the caller's time zone (its Location);
+// a task with a due time is overdue once that time has passed, one without once its date has.
+func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (Stats, error) {
+	today, wall := wallClock(now)
+	var st Stats
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall})
+		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
+		return err
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("task stats: %w", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+)
+
+// TaskCreate stores a new task for userID, at the top of the manual order. With an
+// idempotency key, a repeat of the same request (same requestHash) within 24 hours returns
+// the task of the first one with replayed=true; the same key with another hash is
+// ErrIdempotencyMismatch. Concurrent requests with one key serialise on the key's row.
+func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, idemKey string, requestHash []byte) (task Task, replayed bool, err error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Task{}, false, fmt.Errorf("new task id: %w", err)
+	}
+	params := db.TaskCreateParams{
+		UserID:      userID,
+		ID:          id,
+		Title:       f.Title,
+		Description: f.Description,
+		Completed:   f.Completed,
+		Priority:    orMedium(f.Priority),
+		DueDate:     f.DueDate,
+		DueTime:     clockTime(f.DueTime),
+		Tags:        nonNil(f.Tags),
+		Repeat:      orNone(f.Repeat),
+	}
+	insert := func(ctx context.Context, q *db.Queries) error {
+		row, err := insertAtTop(ctx, q, &params)
+		if err != nil {
+			return err
+		}
+		task = fromRow(row)
+		return nil
+	}
+	if idemKey == "" {
+		err = s.run(ctx, userID, autocommit, insert)
+	} else {
+		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemCreate, idemKey, requestHash}, taskResponse{&task}, insert)
+	}
+	if err != nil {
+		return Task{}, false, fmt.Errorf("create task: %w", err)
+	}
+	return task, replayed, nil
+}
+
+// TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
+// is no such task, ErrPreconditionFailed when its version is not one pre names. Setting a
+// repeating task completed creates its next occurrence (see completing).
+func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c TaskChanges, pre *Precondition) (Task, error) {
+	f := c.Fields
+	params := db.TaskUpdateParams{
+		SetTitle: c.SetTitle, Title: f.Title,
+		SetDescription: c.SetDescription, Description: f.Description,
+		SetCompleted: c.SetCompleted, Completed: f.Completed,
+		SetPriority: c.SetPriority, Priority: orMedium(f.Priority),
+		SetDueDate: c.SetDueDate, DueDate: f.DueDate,
+		SetDueTime: c.SetDueTime, DueTime: clockTime(f.DueTime),
+		SetTags: c.SetTags, Tags: nonNil(f.Tags),
+		SetRepeat: c.SetRepeat, Repeat: orNone(f.Repeat),
+		UserID: userID, ID: id,
+		IfVersions: pre.versions(),
+	}
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskUpdate(ctx, params)
+		return row, c.SetCompleted && f.Completed, err
+	})
+	if err != nil && pre != nil && isNotFound(err) {
+		// The conditional UPDATE touched no row: missing, or another version.
+		err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+			return preconditionOrNotFound(ctx, q, userID, id)
+		})
+	}
+	if err != nil {
+		return Task{}, fmt.Errorf("update task: %w", err)
+	}
+	return task, nil
+}
+
+// preconditionOrNotFound tells, after a conditional statement touched no row, whether the
+// task is missing (ErrNotFound) or only its version differs (ErrPreconditionFailed).
+func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
+	if _, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id}); err != nil {
+		return err
+	}
+	return ErrPreconditionFailed
+}
+
+// TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
+// its next occurrence (see completing).
+func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+		return row, true, err // a toggle that uncompleted the task leaves it pending: nothing is due
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("toggle task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskComplete sets one of userID's tasks completed; a completed task is returned unchanged.
+// Completing a repeating task creates its next occurrence, also when it was completed
+// already (see completing).
+func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: true})
+		return row, true, err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("complete task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskUncomplete sets one of userID's tasks pending; a pending task is returned unchanged.
+func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: false})
+		return row, false, err
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("uncomplete task: %w", err)
+	}
+	return task, nil
+}
+
+// TaskDelete deletes one of userID's tasks if pre holds: the task becomes a tombstone that
+// TaskChanges reports and TaskRestore can bring back within the retention (see GoneError).
+// It also purges userID's tombstones older than that.
+func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if pre != nil {
+				return preconditionOrNotFound(ctx, q, userID, id)
+			}
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete task: %w", err)
+	}
+	return nil
+}
+
+// TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
+// as a new version. A task that is not deleted is returned as it is (restoring twice is
+// harmless); one deleted longer ago, or none at all, is ErrNotFound.
+func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
+	var task Task
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
+		if err != nil {
+			return err
+		}
+		task = fromRow(row)
+		return nil
+	})
+	if err != nil {
+		return Task{}, fmt.Errorf("restore task: %w", err)
+	}
+	return task, nil
+}
