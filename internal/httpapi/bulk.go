@@ -2,10 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"net/http"
 
 	"github.com/google/uuid"
 
@@ -67,23 +64,4 @@ func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 		b.Tags = normTags(in.Tags, &fe)
 	}
 	return b, fe.err()
-}
-
-// idempotencyInput checks an Idempotency-Key header and hashes the normalised request it
-// guards: requests that differ only in spacing, key order or tag case are the same request.
-func idempotencyInput(header *string, normalised any) (key string, hash []byte, err error) {
-	if header == nil {
-		return "", nil, nil
-	}
-	key = *header
-	var fe fieldErrors
-	if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
-		return "", nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
-	}
-	b, err := json.Marshal(normalised)
-	if err != nil {
-		return "", nil, fmt.Errorf("hash request: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return key, sum[:], nil
 }

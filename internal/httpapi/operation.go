@@ -158,14 +158,3 @@ func (o *operations) allow(req *http.Request) string {
 	}
 	return ""
 }
-
-// refusedUnread readies the answer to a request refused before anything read its body: for
-// its path or method (errorHandler), its token or its rate. Of a body of unknown length
-// (chunked), net/http would read up to 256 KiB before it sends the answer, waiting as long
-// as the client takes to send them, or forever; so the connection closes after the answer
-// instead.
-func refusedUnread(c echo.Context) {
-	if c.Request().ContentLength < 0 {
-		c.Response().Header().Set(echo.HeaderConnection, "close")
-	}
-}

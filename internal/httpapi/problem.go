@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -286,14 +285,32 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 }
 
-// retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.
-func retryAfter(seconds float64) string {
-	n := int(seconds)
-	if float64(n) < seconds {
-		n++
+func badQuery(field, msg string) error {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: "A query parameter is invalid.", fields: []api.FieldError{{Field: field, Message: msg}}}
+}
+
+// fieldErrors collects the rules a request body breaks.
+type fieldErrors []api.FieldError
+
+func (fe *fieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, api.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
 	}
-	if n < 1 {
-		n = 1
+	return validationProblem(fe)
+}
+
+// refusedUnread readies the answer to a request refused before anything read its body: for
+// its path or method (errorHandler), its token or its rate. Of a body of unknown length
+// (chunked), net/http would read up to 256 KiB before it sends the answer, waiting as long
+// as the client takes to send them, or forever; so the connection closes after the answer
+// instead.
+func refusedUnread(c echo.Context) {
+	if c.Request().ContentLength < 0 {
+		c.Response().Header().Set(echo.HeaderConnection, "close")
 	}
-	return strconv.Itoa(n)
 }

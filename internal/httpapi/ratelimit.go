@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -102,4 +103,16 @@ func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.
+func retryAfter(seconds float64) string {
+	n := int(seconds)
+	if float64(n) < seconds {
+		n++
+	}
+	if n < 1 {
+		n = 1
+	}
+	return strconv.Itoa(n)
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"strings"
 	"time"
+
 	// The IANA time zone database, compiled in: the service knows every zone a client may
 	// name, whatever the host (or container image) has installed.
 	_ "time/tzdata"

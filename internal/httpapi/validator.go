@@ -287,19 +287,6 @@ func (fl *fieldList) addSchemaError(se *openapi3.SchemaError) {
 	fl.list = append(fl.list, api.FieldError{Field: pointer(path), Message: se.Reason})
 }
 
-// pointer renders a JSON pointer (RFC 6901).
-func pointer(parts []string) string {
-	return "/" + strings.Join(escapePointer(parts), "/")
-}
-
-func escapePointer(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
-	}
-	return out
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

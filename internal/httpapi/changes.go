@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
-// The change feed and restore: how a client keeps a local copy of its tasks current.
+// The change feed: how a client keeps a local copy of its tasks current.
 
 func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesRequestObject) (api.ListTaskChangesResponseObject, error) {
 	user, err := caller(ctx)
@@ -82,26 +81,6 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 	return resp, nil
 }
 
-// toChange renders a task of the feed: the task, or its tombstone when it is deleted.
-func toChange(t store.Task, out *api.TaskChange) error {
-	if t.DeletedAt != nil {
-		return out.FromTaskTombstone(api.TaskTombstone{Id: t.ID, DeletedAt: t.DeletedAt.UTC()})
-	}
-	return out.FromTask(toAPI(t))
-}
-
 func badCursor() error {
 	return badQuery("query.cursor", "not a cursor this feed issued; start again without it")
-}
-
-func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestObject) (api.RestoreTaskResponseObject, error) {
-	user, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := h.store.TaskRestore(ctx, user, req.Id)
-	if err != nil {
-		return nil, err
-	}
-	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }

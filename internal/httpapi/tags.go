@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/store"
+)
+
+// tagsScope is the listing a tags cursor belongs to (task listings' scopes are their
+// queries, which always have a sort).
+const tagsScope = "/api/tags"
+
+func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := store.TagListParams{Limit: store.MaxTagPage}
+	if req.Params.Limit != nil {
+		p.Limit = *req.Params.Limit
+	}
+	key, err := h.cursorKey.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope := cursorScope{key: key, userID: user, query: tagsScope}
+	if req.Params.Cursor != nil {
+		// Tag names (at most 32 characters) always fit in a cursor whole: no key to look up.
+		from, err := decodeCursor(ctx, *req.Params.Cursor, scope, nil)
+		if err != nil {
+			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		}
+		p.After = from.after
+	}
+	tags, next, err := h.store.TagList(ctx, user, p)
+	if err != nil {
+		return nil, err
+	}
+	resp := api.ListTags200JSONResponse{Body: make([]api.TagCount, len(tags))}
+	for i, t := range tags {
+		resp.Body[i] = api.TagCount{Name: t.Name, Count: t.Count}
+	}
+	if next != nil {
+		q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "cursor": {encodeCursor(*next, seek{}, scope)}}
+		link := fmt.Sprintf(`<%s?%s>; rel="next"`, tagsScope, q.Encode())
+		resp.Headers.Link = &link
+	}
+	return resp, nil
+}
