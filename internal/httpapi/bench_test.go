@@ -154,7 +154,7 @@ func BenchmarkProblemRendering(b *testing.B) {
 	for b.Loop() {
 		c := s.echo.NewContext(req, httptest.NewRecorder())
 		c.Set("request_id", "0123456789abcdef01234567")
-		s.errorHandler(err, c)
+		s.echo.HTTPErrorHandler(err, c)
 	}
 }
 

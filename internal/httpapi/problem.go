@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -239,49 +240,52 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: he}
 }
 
-// errorHandler renders every error as application/problem+json: validator, router, binder,
-// handler and recovered panics alike. Unexpected errors are logged with the request id;
-// their details never reach the client.
-func (s *Server) errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		s.logger.ErrorContext(c.Request().Context(), "error after response was sent", "err", err, "request_id", requestID(c))
-		return
-	}
-	p := toProblem(err)
-	if errors.Is(err, context.Canceled) {
-		// The client went away; nobody reads this answer.
-		p = &problemError{status: 499, title: "Client Closed Request", cause: err}
-	}
-	rid := requestID(c)
-	switch {
-	case p.status >= 500 && p.status != http.StatusServiceUnavailable:
-		s.logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
-			"method", methodLabel(c.Request().Method), "route", routeOf(c))
-	case p.status == http.StatusServiceUnavailable:
-		s.logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
-	default:
-		s.logger.DebugContext(c.Request().Context(), "request refused", "status", p.status, "err", err, "request_id", rid)
-	}
-	h := c.Response().Header()
-	for k, v := range p.headers {
-		h.Set(k, v)
-	}
-	if errors.Is(err, echo.ErrNotFound) || errors.Is(err, echo.ErrMethodNotAllowed) {
-		// No route for the request's path or method (Echo's router, or on /api the
-		// contract's, which set Allow): its body is unread.
-		refusedUnread(c)
-	}
-	if p.status == http.StatusRequestEntityTooLarge {
-		// The rest of the body stays unread: without this, net/http would first try to
-		// drain up to 256 KiB more of it, and a chunked body that never ends would hold
-		// the answer back until the read timeout.
-		h.Set("Connection", "close")
-	}
-	h.Set(echo.HeaderContentType, "application/problem+json")
-	h.Set("Cache-Control", "no-store")
-	// Also for HEAD: net/http drops the body and sends GET's Content-Length.
-	if werr := c.JSON(p.status, p.body(rid)); werr != nil {
-		s.logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
+// errorHandler returns Echo's error handler: it renders every error as
+// application/problem+json, validator, router, binder, handler and recovered panics alike.
+// Unexpected errors are logged to logger with the request id; their details never reach
+// the client.
+func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			logger.ErrorContext(c.Request().Context(), "error after response was sent", "err", err, "request_id", requestID(c))
+			return
+		}
+		p := toProblem(err)
+		if errors.Is(err, context.Canceled) {
+			// The client went away; nobody reads this answer.
+			p = &problemError{status: 499, title: "Client Closed Request", cause: err}
+		}
+		rid := requestID(c)
+		switch {
+		case p.status >= 500 && p.status != http.StatusServiceUnavailable:
+			logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
+				"method", methodLabel(c.Request().Method), "route", routeOf(c))
+		case p.status == http.StatusServiceUnavailable:
+			logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
+		default:
+			logger.DebugContext(c.Request().Context(), "request refused", "status", p.status, "err", err, "request_id", rid)
+		}
+		h := c.Response().Header()
+		for k, v := range p.headers {
+			h.Set(k, v)
+		}
+		if errors.Is(err, echo.ErrNotFound) || errors.Is(err, echo.ErrMethodNotAllowed) {
+			// No route for the request's path or method (Echo's router, or on /api the
+			// contract's, which set Allow): its body is unread.
+			refusedUnread(c)
+		}
+		if p.status == http.StatusRequestEntityTooLarge {
+			// The rest of the body stays unread: without this, net/http would first try to
+			// drain up to 256 KiB more of it, and a chunked body that never ends would hold
+			// the answer back until the read timeout.
+			h.Set("Connection", "close")
+		}
+		h.Set(echo.HeaderContentType, "application/problem+json")
+		h.Set("Cache-Control", "no-store")
+		// Also for HEAD: net/http drops the body and sends GET's Content-Length.
+		if werr := c.JSON(p.status, p.body(rid)); werr != nil {
+			logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
+		}
 	}
 }
 

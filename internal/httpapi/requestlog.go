@@ -43,28 +43,30 @@ func requestID(c echo.Context) string {
 	return id
 }
 
-// accessLog logs one line per request and records its metrics.
-func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			// Render now, so the status below is the one the client gets.
-			c.Error(err)
+// accessLog logs one line per request to logger and records its metrics in m.
+func accessLog(logger *slog.Logger, m *metrics) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				// Render now, so the status below is the one the client gets.
+				c.Error(err)
+			}
+			d := time.Since(start)
+			status := c.Response().Status
+			route, method := routeOf(c), methodLabel(c.Request().Method)
+			m.observe(route, method, status, d)
+			if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
+				logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+					slog.String("method", method),
+					slog.String("route", route),
+					slog.Int("status", status),
+					slog.Duration("duration", d),
+					slog.Int64("bytes_out", c.Response().Size),
+					slog.String("request_id", requestID(c)))
+			}
+			return nil
 		}
-		d := time.Since(start)
-		status := c.Response().Status
-		route, method := routeOf(c), methodLabel(c.Request().Method)
-		s.metrics.observe(route, method, status, d)
-		if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
-			s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", method),
-				slog.String("route", route),
-				slog.Int("status", status),
-				slog.Duration("duration", d),
-				slog.Int64("bytes_out", c.Response().Size),
-				slog.String("request_id", requestID(c)))
-		}
-		return nil
 	}
 }

@@ -89,7 +89,7 @@ func New(o Options) (*Server, error) {
 	e.Binder = jsonBinder{}
 	e.JSONSerializer = jsonSerializer{}
 	s := &Server{echo: e, logger: o.Logger, opts: o}
-	e.HTTPErrorHandler = s.errorHandler
+	e.HTTPErrorHandler = errorHandler(o.Logger)
 
 	reg := prometheus.NewRegistry()
 	s.metrics = newMetrics(reg, o.Pool)
@@ -113,7 +113,7 @@ func New(o Options) (*Server, error) {
 			},
 		}),
 		requestIDMiddleware,
-		s.accessLog,
+		accessLog(o.Logger, s.metrics),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
 		keepBodyOpen,
 	)
@@ -140,7 +140,7 @@ func New(o Options) (*Server, error) {
 		now = time.Now
 	}
 	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
-	if err := s.registerOps(reg); err != nil {
+	if err := registerOps(headWithGet{e}, reg, o.Version, o.Store.Ping, o.Ready); err != nil {
 		return nil, err
 	}
 	// Unknown routes answer 404 and known routes with another method 405, both rendered as
