@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/lestrrat-go/jwx/v3/jwa"
@@ -34,6 +36,16 @@ type benchStore struct {
 
 func (s benchStore) TaskGet(context.Context, string, uuid.UUID) (store.Task, error) {
 	return s.task, nil
+}
+
+// TaskListWithClock answers every listing with a full page of 50 copies of the task.
+func (s benchStore) TaskListWithClock(context.Context, string, store.ListParams) (store.Clock, []store.Task, *store.Position, error) {
+	page := make([]store.Task, 50)
+	for i := range page {
+		page[i] = s.task
+		page[i].ID[15] = byte(i)
+	}
+	return store.Clock{Last: s.task.UpdatedAt}, page, nil, nil
 }
 
 func (s benchStore) Ping(context.Context) error { return nil }
@@ -115,6 +127,62 @@ func BenchmarkHandlerGetTask(b *testing.B) {
 		if w.Code != http.StatusOK {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}
+	}
+}
+
+// BenchmarkHandlerListTasks is one authenticated GET /api/tasks answered with a page of 50
+// tasks, through the whole HTTP stack with the store faked at the boundary.
+func BenchmarkHandlerListTasks(b *testing.B) {
+	s, tok, _ := benchServer(b)
+	req := httptest.NewRequest(http.MethodGet, "/api/tasks", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkFindRoute finds the operation of the requests the service serves most (a task,
+// the listing, a create, a task's completion) with the validator's router (segment) and
+// with kin-openapi's gorillamux router it mirrors.
+func BenchmarkFindRoute(b *testing.B) {
+	spec, err := loadContract()
+	if err != nil {
+		b.Fatal(err)
+	}
+	segment, err := newRouter(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := "0190b5c2-7d3e-7a1b-9c4d-5e6f7a8b9c0d"
+	reqs := []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/api/tasks/"+id, nil),
+		httptest.NewRequest(http.MethodGet, "/api/tasks?limit=50", nil),
+		httptest.NewRequest(http.MethodPost, "/api/tasks", nil),
+		httptest.NewRequest(http.MethodPatch, "/api/tasks/"+id+"/complete", nil),
+	}
+	for _, r := range []struct {
+		name   string
+		router routers.Router
+	}{{"segment", segment}, {"gorillamux", mux}} {
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, req := range reqs {
+					if _, _, err := r.router.FindRoute(req); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
 )
@@ -16,7 +14,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	b, err := bulkInput(*req.Body)
 	if err != nil {
@@ -44,16 +42,9 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 // compares their text), tags normalised, present exactly for the tag actions.
 func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	var fe fieldErrors
-	b := store.Bulk{Action: string(in.Action), IDs: make([]uuid.UUID, 0, len(in.Ids))}
-	first := map[uuid.UUID]int{}
-	for i, id := range in.Ids {
-		if j, dup := first[id]; dup {
-			fe.add(fmt.Sprintf("/ids/%d", i), "repeats /ids/%d", j)
-			continue
-		}
-		first[id] = i
-		b.IDs = append(b.IDs, id)
-	}
+	b := store.Bulk{Action: string(in.Action), IDs: dedupe(in.Ids, func(i, first int) {
+		fe.add(fmt.Sprintf("/ids/%d", i), "repeats /ids/%d", first)
+	})}
 	tagAction := in.Action == api.TaskBulkActionAddTags || in.Action == api.TaskBulkActionRemoveTags
 	switch {
 	case tagAction && in.Tags == nil:

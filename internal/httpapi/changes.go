@@ -41,7 +41,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 	if p.Cursor != nil {
 		// A change's key is a timestamp, which always fits in a cursor: none names its task.
 		if from, err = decodeCursor(ctx, *p.Cursor, scope, nil); err != nil {
-			return nil, badCursor()
+			return nil, badCursor("feed")
 		}
 		cp.After = from.after
 	}
@@ -61,7 +61,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 	changes, next, err := h.store.TaskChanges(ctx, user, cp)
 	if err != nil {
 		if cp.After != nil && errors.Is(err, store.ErrInvalid) {
-			return nil, badCursor()
+			return nil, badCursor("feed")
 		}
 		return nil, err
 	}
@@ -79,8 +79,4 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		resp.Headers.Link = &link
 	}
 	return resp, nil
-}
-
-func badCursor() error {
-	return badQuery("query.cursor", "not a cursor this feed issued; start again without it")
 }

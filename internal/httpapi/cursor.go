@@ -46,6 +46,12 @@ import (
 // errBadCursor is the one error a malformed, tampered or foreign cursor gives.
 var errBadCursor = errors.New("invalid cursor")
 
+// badCursor is the 400 for a cursor that is not one this listing (of: "listing", "feed")
+// issued, or whose position the database cannot read.
+func badCursor(of string) *problemError {
+	return badQuery("query.cursor", "not a cursor this "+of+" issued; start again without it")
+}
+
 // Payload kinds.
 const (
 	cursorExact  byte = 1

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"net/http"
 )
 
 // idempotencyInput checks an Idempotency-Key header and hashes the normalised request it
@@ -16,7 +15,7 @@ func idempotencyInput(header *string, normalised any) (key string, hash []byte, 
 	key = *header
 	var fe fieldErrors
 	if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
-		return "", nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
+		return "", nil, badRequest("A header is invalid.", nil, fe...)
 	}
 	b, err := json.Marshal(normalised)
 	if err != nil {

@@ -43,3 +43,21 @@ func checkText(field, s string, fe *fieldErrors) {
 		fe.add(field, "must be valid UTF-8")
 	}
 }
+
+// dedupe returns s without repeats, in first-seen order (never nil). For each repeat, when
+// repeated is set, it calls repeated with the repeat's index in s and its first one's.
+func dedupe[T comparable](s []T, repeated func(i, first int)) []T {
+	out := make([]T, 0, len(s))
+	first := make(map[T]int, len(s))
+	for i, v := range s {
+		if j, seen := first[v]; seen {
+			if repeated != nil {
+				repeated(i, j)
+			}
+			continue
+		}
+		first[v] = i
+		out = append(out, v)
+	}
+	return out
+}

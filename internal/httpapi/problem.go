@@ -84,27 +84,64 @@ func (p *problemError) body(instance string) api.Problem {
 // a request breaking thousands of rules gets a short answer, with errors_total counting them.
 const maxListedFields = 20
 
-// bodyRequired answers an operation whose request body is required but absent (the
-// validator lets an empty body through to the handler).
-func bodyRequired() error {
-	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
-}
+// The problems: one constructor per shape, so that each is built in one place.
 
+// newProblem is a problem of the given status and type with detail and nothing else.
 func newProblem(status int, typ, detail string) *problemError {
 	return &problemError{status: status, typ: typ, detail: detail}
 }
 
-// validationProblem is the 422 for a request body that breaks the rules named in fields.
-func validationProblem(fields []api.FieldError) *problemError {
-	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
-		detail: "The request breaks " + rules(len(fields)) + ".", fields: fields}
+// badRequest is the 400 for a request the service cannot take as sent: detail says what is
+// wrong, fields name the parameters, if any; cause stays in the log.
+func badRequest(detail string, cause error, fields ...api.FieldError) *problemError {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: detail, fields: fields, cause: cause}
+}
+
+// bodyRequired is the 400 of an operation whose request body is required but absent.
+func bodyRequired(cause error) *problemError {
+	return badRequest("The request body is required.", cause)
+}
+
+// malformedJSON is the 400 for a request body that is not exactly one JSON value.
+func malformedJSON(cause error) *problemError {
+	return badRequest("The request body is not valid JSON.", cause)
 }
 
 // parameterProblem is the 400 for query, header or path parameters that break the rules
 // named in fields.
 func parameterProblem(fields []api.FieldError) *problemError {
-	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
-		detail: "The request's parameters break " + rules(len(fields)) + ".", fields: fields}
+	return badRequest("The request's parameters break "+rules(len(fields))+".", nil, fields...)
+}
+
+// badQuery is the 400 for one query parameter, field, that breaks the rule msg states.
+func badQuery(field, msg string) *problemError {
+	return badRequest("A query parameter is invalid.", nil, api.FieldError{Field: field, Message: msg})
+}
+
+// validationFailed is the 422 for a request whose content breaks the contract's rules or
+// the database's: detail says which, fields name them, if the service can.
+func validationFailed(detail string, cause error, fields ...api.FieldError) *problemError {
+	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
+		detail: detail, fields: fields, cause: cause}
+}
+
+// validationProblem is the 422 for a request body that breaks the rules named in fields.
+func validationProblem(fields []api.FieldError) *problemError {
+	return validationFailed("The request breaks "+rules(len(fields))+".", nil, fields...)
+}
+
+// tooLarge is the 413 for a body over MaxBodyBytes.
+func tooLarge(cause error) *problemError {
+	p := newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+	p.cause = cause
+	return p
+}
+
+// internalProblem is the 500 of an error the service did not expect; cause is logged, never
+// sent.
+func internalProblem(cause error) *problemError {
+	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: cause}
 }
 
 func rules(n int) string {
@@ -161,20 +198,22 @@ func toProblem(err error) *problemError {
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, auth.ErrKeysUnavailable):
 		return unavailableProblem(err)
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
-		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+		return tooLarge(nil)
 	case errors.Is(err, store.ErrDueTimeWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/due_time", Message: "needs a due_date: this task has none"}})
 	case errors.Is(err, store.ErrRepeatWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "needs a due_date: this task has none"}})
+	case errors.Is(err, store.ErrNoSuchAfter):
+		// Unknown, deleted, someone else's or the task itself: one answer.
+		return validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your tasks (not deleted), or null for the top"}})
 	case errors.Is(err, store.ErrInvalid):
-		return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
-			detail: "A value was refused by the database.", cause: err}
+		return validationFailed("A value was refused by the database.", err)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return fromHTTPError(he)
 	}
-	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: err}
+	return internalProblem(err)
 }
 
 // quotaDetail says which quota a store.ErrQuotaExceeded is about, naming its limit.
@@ -218,7 +257,7 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 	case http.StatusMethodNotAllowed:
 		return newProblem(http.StatusMethodNotAllowed, typeBlank, "This method is not allowed on this resource.")
 	case http.StatusRequestEntityTooLarge:
-		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+		return tooLarge(nil)
 	case http.StatusUnsupportedMediaType:
 		return newProblem(http.StatusUnsupportedMediaType, typeBlank, "The request body must be JSON (Content-Type: application/json).")
 	case http.StatusServiceUnavailable:
@@ -227,8 +266,7 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		// The generated parameter binding refusing what the validator let through (the
 		// validator is meant to refuse all of it first, naming the parameter): its message
 		// quotes the raw value, so it stays in the log.
-		return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
-			detail: "A parameter of the request is malformed.", cause: he}
+		return badRequest("A parameter of the request is malformed.", he)
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		detail := http.StatusText(he.Code)
@@ -237,7 +275,7 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		}
 		return &problemError{status: he.Code, typ: typeBlank, detail: detail, cause: he.Internal}
 	}
-	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: he}
+	return internalProblem(he)
 }
 
 // errorHandler returns Echo's error handler: it renders every error as
@@ -287,11 +325,6 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
 		}
 	}
-}
-
-func badQuery(field, msg string) error {
-	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
-		detail: "A query parameter is invalid.", fields: []api.FieldError{{Field: field, Message: msg}}}
 }
 
 // fieldErrors collects the rules a request body breaks.

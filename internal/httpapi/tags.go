@@ -32,7 +32,7 @@ func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) 
 		// Tag names (at most 32 characters) always fit in a cursor whole: no key to look up.
 		from, err := decodeCursor(ctx, *req.Params.Cursor, scope, nil)
 		if err != nil {
-			return nil, badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+			return nil, badCursor("listing")
 		}
 		p.After = from.after
 	}

@@ -20,7 +20,7 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	f, err := taskFields(*req.Body)
 	if err != nil {
@@ -61,7 +61,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	f, err := taskFields(*req.Body)
 	if err != nil {
@@ -84,7 +84,7 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 		patch = req.JSONBody
 	}
 	if patch == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	c, err := taskChanges(*patch)
 	if err != nil {
@@ -143,7 +143,7 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	var after *uuid.UUID
 	if req.Body.AfterId.IsSpecified() && !req.Body.AfterId.IsNull() {
@@ -151,10 +151,6 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 		after = &id
 	}
 	t, err := h.store.TaskMove(ctx, user, req.Id, after)
-	if errors.Is(err, store.ErrNoSuchAfter) {
-		// Unknown, deleted, someone else's or the task itself: one answer.
-		return nil, validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your tasks (not deleted), or null for the top"}})
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +263,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 // the database cannot read is a bad cursor like any other.
 func listError(err error, lp store.ListParams) error {
 	if errors.Is(err, errBadCursor) || lp.After != nil && errors.Is(err, store.ErrInvalid) {
-		return badQuery("query.cursor", "not a cursor this listing issued; start again without it")
+		return badCursor("listing")
 	}
 	return err
 }

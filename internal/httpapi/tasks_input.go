@@ -50,11 +50,10 @@ func normDescription(d nullable.Nullable[string], fe *fieldErrors) *string {
 
 // normTags trims, lower-cases and de-duplicates tags, keeping first-seen order.
 func normTags(in *[]string, fe *fieldErrors) []string {
-	out := []string{}
 	if in == nil {
-		return out
+		return []string{}
 	}
-	seen := map[string]bool{}
+	tags := make([]string, 0, len(*in))
 	for i, raw := range *in {
 		t := strings.ToLower(trimText(raw))
 		field := fmt.Sprintf("/tags/%d", i)
@@ -67,11 +66,9 @@ func normTags(in *[]string, fe *fieldErrors) []string {
 			continue
 		}
 		checkText(field, t, fe)
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
+		tags = append(tags, t)
 	}
+	out := dedupe(tags, nil)
 	if len(out) > maxTags {
 		fe.add("/tags", "at most %d tags", maxTags)
 	}
