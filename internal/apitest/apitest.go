@@ -32,6 +32,13 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
+// testAcquireTimeout is how long a request of a test may wait for a pool connection, unless
+// Options.StoreOptions says otherwise. Tests that send many requests at once (fifty moves
+// of one user's tasks) queue behind that user's share of the pool; under the race detector
+// on a busy machine the service's 2 s can pass before the last is served, and the test would
+// get 429 too-busy for the machine's speed rather than for anything it checks.
+const testAcquireTimeout = time.Minute
+
 // Env is one running service with its own database and issuer.
 type Env struct {
 	URL    string
@@ -47,7 +54,9 @@ type Options struct {
 	RateLimitPerUser float64
 	// CORSAllowedOrigins as in httpapi.Options.
 	CORSAllowedOrigins []string
-	// StoreOptions bound the store's use of the pool.
+	// StoreOptions bound the store's use of the pool. Left zero, AcquireTimeout is
+	// testAcquireTimeout rather than the service's default: a test's requests wait for a
+	// connection as long as a busy machine needs, and a test of the refusal sets its own.
 	StoreOptions store.Options
 	// Logger receives the service's logs (default: discarded unless -v).
 	Logger *slog.Logger
@@ -61,6 +70,9 @@ func New(t testing.TB, opts ...Options) *Env {
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
+	}
+	if o.StoreOptions.AcquireTimeout == 0 {
+		o.StoreOptions.AcquireTimeout = testAcquireTimeout
 	}
 	pool := dbtest.New(t)
 	iss := authtest.NewIssuer(t)

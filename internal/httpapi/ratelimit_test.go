@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/todo-api/todo-api/internal/apitest"
 )
@@ -17,7 +19,7 @@ import (
 func TestRateLimitCountsRefusedRequests(t *testing.T) {
 	t.Parallel()
 	// One request per second, bursts of 2.
-	f := setup(t, apitest.Options{RateLimitPerUser: 1})
+	f := setup(t, apitest.Options{RateLimitPerUser: 1, Now: stoppedClock()})
 	policy := regexp.MustCompile(`^"per-user";q=2;w=2$`)
 	left := regexp.MustCompile(`^"per-user";r=(\d+);t=\d+$`)
 	for _, tc := range []struct {
@@ -67,7 +69,7 @@ func TestRateLimitHeaders(t *testing.T) {
 	policy := regexp.MustCompile(`^"per-user";q=4;w=2$`)
 	left := regexp.MustCompile(`^"per-user";r=(\d+);t=(\d+)$`)
 
-	e := apitest.New(t, apitest.Options{RateLimitPerUser: 2})
+	e := apitest.New(t, apitest.Options{RateLimitPerUser: 2, Now: stoppedClock()})
 	tok := e.Token(t, "limited-user")
 	var remaining []string
 	for i := 0; i < 5; i++ {
@@ -98,7 +100,7 @@ func TestRateLimitHeaders(t *testing.T) {
 // RATE_LIMIT_PER_USER=1 allows bursts of 2 per user; the third request in a burst is 429.
 func TestRateLimitPerUser(t *testing.T) {
 	t.Parallel()
-	f := setup(t, apitest.Options{RateLimitPerUser: 1})
+	f := setup(t, apitest.Options{RateLimitPerUser: 1, Now: stoppedClock()})
 	var statuses []int
 	var limited *apitest.Response
 	for range 4 {
@@ -116,7 +118,7 @@ func TestRateLimitPerUser(t *testing.T) {
 		t.Errorf("Retry-After %q, want 1 or 2 seconds", limited.Header.Get("Retry-After"))
 	}
 
-	// exhaust empties tok's bucket (it refills at one request per second), so that the
+	// exhaust empties tok's bucket (on the stopped clock it never refills), so that the
 	// request right after it must be limited.
 	exhaust := func(t *testing.T, tok string) {
 		t.Helper()
@@ -157,4 +159,30 @@ func TestRateLimitPerUser(t *testing.T) {
 			wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks"}), http.StatusUnauthorized)
 		}
 	})
+}
+
+// TestRateLimitRefillsWithTheClock: the buckets fill with the service's clock, not with the
+// time the requests happen to take: an empty bucket stays empty until the clock moves, and
+// one second gives one more request at RATE_LIMIT_PER_USER=1.
+func TestRateLimitRefillsWithTheClock(t *testing.T) {
+	t.Parallel()
+	var now atomic.Pointer[time.Time]
+	start := time.Now()
+	now.Store(&start)
+	f := setup(t, apitest.Options{RateLimitPerUser: 1, Now: func() time.Time { return *now.Load() }})
+	status := func() int {
+		return f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tags", Token: f.tokA}).Status
+	}
+	var got []int
+	for range 3 {
+		got = append(got, status())
+	}
+	later := start.Add(time.Second)
+	now.Store(&later)
+	for range 2 {
+		got = append(got, status())
+	}
+	if want := []int{200, 200, 429, 200, 429}; !slices.Equal(got, want) {
+		t.Errorf("statuses: %v, want %v (a burst of 2, then one more a second later)", got, want)
+	}
 }

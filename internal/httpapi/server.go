@@ -64,7 +64,8 @@ type Options struct {
 	CORSAllowedOrigins []string
 	// Version is reported by /healthz.
 	Version string
-	// Now is the clock "overdue" is computed with; nil is time.Now (tests set it).
+	// Now is the service's clock: what "overdue" is computed with and what refills the rate
+	// limiter's buckets; nil is time.Now (tests stop it).
 	Now func() time.Time
 	// MaxHeaderBytes, when positive, refuses larger request header blocks with a 431
 	// problem (serve: the MaxHeaderBytes constant). 0 leaves the limit to the http.Server.
@@ -89,6 +90,10 @@ func New(o Options) (*Server, error) {
 	e.Binder = jsonBinder{}
 	e.JSONSerializer = jsonSerializer{}
 	s := &Server{echo: e, logger: o.Logger, opts: o}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 
 	reg := prometheus.NewRegistry()
@@ -131,14 +136,10 @@ func New(o Options) (*Server, error) {
 	}
 	e.Use(ops.middleware)
 	if o.RateLimitPerUser > 0 {
-		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
+		e.Use(newUserLimiter(o.RateLimitPerUser, now).middleware)
 	}
 	e.Use(newValidator(spec))
 
-	now := o.Now
-	if now == nil {
-		now = time.Now
-	}
 	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
 	if err := registerOps(headWithGet{e}, reg, o.Version, o.Store.Ping, o.Ready); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/todo-api/todo-api/internal/apitest"
+	"github.com/todo-api/todo-api/internal/store"
 )
 
 const typeTooBusy = "urn:todo-api:problem:too-busy"
@@ -21,7 +22,8 @@ const typeTooBusy = "urn:todo-api:problem:too-busy"
 // instead of queueing for the pool — never 503, which says the database is down.
 func TestOneUserCannotTakeThePool(t *testing.T) {
 	t.Parallel()
-	f := setup(t)
+	// The service's own bound on waiting for a connection, which turns A's requests away.
+	f := setup(t, apitest.Options{StoreOptions: store.Options{AcquireTimeout: 2 * time.Second}})
 	poolSize := int(f.Pool.Config().MaxConns)
 	f.createA(t, map[string]any{"title": "gives A her clock row"})
 
