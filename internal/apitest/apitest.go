@@ -23,6 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/auth"
@@ -91,7 +92,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		Store:              store.New(pool, o.StoreOptions),
 		Auth:               v,
 		Logger:             logger,
-		Pool:               pool,
+		Collectors:         []prometheus.Collector{store.NewPoolCollector(pool)},
 		RateLimitPerUser:   o.RateLimitPerUser,
 		CORSAllowedOrigins: o.CORSAllowedOrigins,
 		Version:            "test",

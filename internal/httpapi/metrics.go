@@ -1,11 +1,11 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -18,7 +18,9 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
+// newMetrics registers the HTTP instruments, the Go runtime's and the process's collectors
+// and more on reg.
+func newMetrics(reg *prometheus.Registry, more ...prometheus.Collector) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total",
@@ -30,13 +32,15 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
 	}
-	reg.MustRegister(m.requests, m.latency,
+	all := append([]prometheus.Collector{m.requests, m.latency,
 		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pool != nil {
-		reg.MustRegister(newPoolCollector(pool))
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}, more...)
+	for _, c := range all {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
 	}
-	return m
+	return m, nil
 }
 
 // observe records one request. Every label is bounded: route is a route template
@@ -68,50 +72,4 @@ func routeOf(c echo.Context) string {
 		return p
 	}
 	return "unmatched"
-}
-
-// poolCollector exports pgxpool statistics.
-type poolCollector struct {
-	pool                                                   *pgxpool.Pool
-	total, idle, acquired, maxConns                        *prometheus.Desc
-	acquireCount, acquireWait, emptyAcquire, canceledAcqui *prometheus.Desc
-}
-
-func newPoolCollector(pool *pgxpool.Pool) *poolCollector {
-	d := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc("db_pool_"+name, help, nil, nil)
-	}
-	return &poolCollector{
-		pool:          pool,
-		total:         d("connections", "Open connections."),
-		idle:          d("idle_connections", "Idle connections."),
-		acquired:      d("acquired_connections", "Connections in use."),
-		maxConns:      d("max_connections", "Pool size limit."),
-		acquireCount:  d("acquires_total", "Successful acquires."),
-		acquireWait:   d("acquire_wait_seconds_total", "Time spent waiting for a connection."),
-		emptyAcquire:  d("empty_acquires_total", "Acquires that had to wait for a connection."),
-		canceledAcqui: d("canceled_acquires_total", "Acquires canceled by their context (timeouts)."),
-	}
-}
-
-func (p *poolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{p.total, p.idle, p.acquired, p.maxConns, p.acquireCount, p.acquireWait, p.emptyAcquire, p.canceledAcqui} {
-		ch <- d
-	}
-}
-
-func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
-	s := p.pool.Stat()
-	g := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
-	c := func(d *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
-	}
-	g(p.total, float64(s.TotalConns()))
-	g(p.idle, float64(s.IdleConns()))
-	g(p.acquired, float64(s.AcquiredConns()))
-	g(p.maxConns, float64(s.MaxConns()))
-	c(p.acquireCount, float64(s.AcquireCount()))
-	c(p.acquireWait, s.AcquireDuration().Seconds())
-	c(p.emptyAcquire, float64(s.EmptyAcquireCount()))
-	c(p.canceledAcqui, float64(s.CanceledAcquireCount()))
 }

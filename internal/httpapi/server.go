@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,8 +55,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Ready reports readiness beyond the database answering (e.g. pending migrations).
 	Ready func(ctx context.Context) error
-	// Pool, when set, has its statistics exported on /metrics.
-	Pool *pgxpool.Pool
+	// Collectors are exported on /metrics beside the HTTP instruments and the Go runtime's
+	// (serve passes the store's pool statistics).
+	Collectors []prometheus.Collector
 	// RateLimitPerUser is requests per second per user (bursts of twice that); 0 = off.
 	RateLimitPerUser float64
 	// CORSAllowedOrigins are the browser origins allowed to call /api; empty = no CORS.
@@ -74,10 +74,7 @@ type Options struct {
 
 // Server is the HTTP handler of the service.
 type Server struct {
-	echo    *echo.Echo
-	logger  *slog.Logger
-	metrics *metrics
-	opts    Options
+	echo *echo.Echo
 }
 
 // New builds the HTTP handler. It is the same wiring in production and in tests.
@@ -85,20 +82,10 @@ func New(o Options) (*Server, error) {
 	if o.Store == nil || o.Auth == nil || o.Logger == nil {
 		return nil, errors.New("httpapi: Store, Auth and Logger are required")
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.Binder = jsonBinder{}
-	e.JSONSerializer = jsonSerializer{}
-	s := &Server{echo: e, logger: o.Logger, opts: o}
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	e.HTTPErrorHandler = errorHandler(o.Logger)
-
-	reg := prometheus.NewRegistry()
-	s.metrics = newMetrics(reg, o.Pool)
-
 	spec, err := loadContract()
 	if err != nil {
 		return nil, err
@@ -107,18 +94,28 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	reg := prometheus.NewRegistry()
+	m, err := newMetrics(reg, o.Collectors...)
+	if err != nil {
+		return nil, err
+	}
 
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Binder = jsonBinder{}
+	e.JSONSerializer = jsonSerializer{}
+	e.HTTPErrorHandler = errorHandler(o.Logger)
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableStackAll:   true,
 			DisablePrintStack: true,
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-				s.logger.ErrorContext(c.Request().Context(), "panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+				o.Logger.ErrorContext(c.Request().Context(), "panic", "err", err, "request_id", requestID(c), "stack", string(stack))
 				return fmt.Errorf("recovered panic: %w", err)
 			},
 		}),
 		requestIDMiddleware,
-		accessLog(o.Logger, s.metrics),
+		accessLog(o.Logger, m),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
 		keepBodyOpen,
 	)
@@ -147,7 +144,7 @@ func New(o Options) (*Server, error) {
 	// Unknown routes answer 404 and known routes with another method 405, both rendered as
 	// problem+json by errorHandler. (A RouteNotFound("/*") handler would turn every 405 of
 	// the operational endpoints into a 404: Echo prefers it to its 405.)
-	return s, nil
+	return &Server{echo: e}, nil
 }
 
 // keepBodyOpen stops middleware and handlers from closing the request body, which net/http
