@@ -30,7 +30,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 	}
 	out := api.BulkTasks200JSONResponse{Results: make([]api.TaskBulkResult, len(results))}
 	for i, r := range results {
-		out.Results[i] = api.TaskBulkResult{Id: r.ID, Status: api.TaskBulkResultStatus(r.Status)}
+		out.Results[i] = api.TaskBulkResult{Id: r.ID, Status: apiBulkStatus(r.Status)}
 		if r.Detail != "" {
 			out.Results[i].Detail = &r.Detail
 		}
@@ -42,7 +42,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 // compares their text), tags normalised, present exactly for the tag actions.
 func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	var fe fieldErrors
-	b := store.Bulk{Action: string(in.Action), IDs: dedupe(in.Ids, func(i, first int) {
+	b := store.Bulk{Action: storeBulkAction(in.Action), IDs: dedupe(in.Ids, func(i, first int) {
 		fe.add(fmt.Sprintf("/ids/%d", i), "repeats /ids/%d", first)
 	})}
 	tagAction := in.Action == api.TaskBulkActionAddTags || in.Action == api.TaskBulkActionRemoveTags
@@ -56,3 +56,9 @@ func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	}
 	return b, fe.err()
 }
+
+// storeBulkAction is the store's bulk action for the contract's.
+func storeBulkAction(a api.TaskBulkAction) string { return string(a) }
+
+// apiBulkStatus is the contract's outcome of one id for the store's.
+func apiBulkStatus(s string) api.TaskBulkResultStatus { return api.TaskBulkResultStatus(s) }

@@ -3,10 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
-	"maps"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/todo-api/todo-api/gen/api"
@@ -32,11 +29,10 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		canon.Set("updated_after", after.Format(time.RFC3339Nano))
 	}
 	// The prefix keeps listing cursors and feed cursors apart.
-	key, err := h.cursorKey.get(ctx)
+	scope, err := h.cursorKey.scope(ctx, user, "changes\x00"+canon.Encode())
 	if err != nil {
 		return nil, err
 	}
-	scope := cursorScope{key: key, userID: user, query: "changes\x00" + canon.Encode()}
 	var from seek
 	if p.Cursor != nil {
 		// A change's key is a timestamp, which always fits in a cursor: none names its task.
@@ -49,12 +45,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 	if err != nil {
 		return nil, err
 	}
-	tagQuery := maps.Clone(canon)
-	tagQuery.Set("limit", strconv.Itoa(cp.Limit))
-	if p.Cursor != nil {
-		tagQuery.Set("cursor", *p.Cursor)
-	}
-	tag := collectionETag("changes", user, clock, tagQuery)
+	tag := collectionETag("changes", user, clock, pageQuery(canon, cp.Limit, p.Cursor))
 	if noneMatch(p.IfNoneMatch, tag) {
 		return api.ListTaskChanges304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
@@ -72,11 +63,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		}
 	}
 	if next != nil {
-		q := canon
-		q.Set("limit", strconv.Itoa(cp.Limit))
-		q.Set("cursor", encodeCursor(*next, from, scope))
-		link := fmt.Sprintf(`</api/tasks/changes?%s>; rel="next"`, q.Encode())
-		resp.Headers.Link = &link
+		resp.Headers.Link = nextLink("/api/tasks/changes", canon, cp.Limit, encodeCursor(*next, from, scope))
 	}
 	return resp, nil
 }

@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"strconv"
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
@@ -23,11 +20,10 @@ func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) 
 	if req.Params.Limit != nil {
 		p.Limit = *req.Params.Limit
 	}
-	key, err := h.cursorKey.get(ctx)
+	scope, err := h.cursorKey.scope(ctx, user, tagsScope)
 	if err != nil {
 		return nil, err
 	}
-	scope := cursorScope{key: key, userID: user, query: tagsScope}
 	if req.Params.Cursor != nil {
 		// Tag names (at most 32 characters) always fit in a cursor whole: no key to look up.
 		from, err := decodeCursor(ctx, *req.Params.Cursor, scope, nil)
@@ -45,9 +41,7 @@ func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) 
 		resp.Body[i] = api.TagCount{Name: t.Name, Count: t.Count}
 	}
 	if next != nil {
-		q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "cursor": {encodeCursor(*next, seek{}, scope)}}
-		link := fmt.Sprintf(`<%s?%s>; rel="next"`, tagsScope, q.Encode())
-		resp.Headers.Link = &link
+		resp.Headers.Link = nextLink(tagsScope, nil, p.Limit, encodeCursor(*next, seek{}, scope))
 	}
 	return resp, nil
 }

@@ -3,13 +3,10 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
-	"maps"
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/google/uuid"
+
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
 )
@@ -145,12 +142,7 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 	if req.Body == nil {
 		return nil, bodyRequired(nil)
 	}
-	var after *uuid.UUID
-	if req.Body.AfterId.IsSpecified() && !req.Body.AfterId.IsNull() {
-		id := req.Body.AfterId.MustGet()
-		after = &id
-	}
-	t, err := h.store.TaskMove(ctx, user, req.Id, after)
+	t, err := h.store.TaskMove(ctx, user, req.Id, moveTarget(*req.Body))
 	if err != nil {
 		return nil, err
 	}
@@ -163,53 +155,15 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		return nil, err
 	}
 	p := req.Params
-	lp := store.ListParams{Sort: store.SortCreated, Limit: 50, Priority: (*string)(p.Priority), DueBefore: dateOrNil(p.DueBefore), DueAfter: dateOrNil(p.DueAfter)}
-	if p.Sort != nil {
-		lp.Sort = string(*p.Sort)
-	}
-	switch {
-	case p.Order != nil:
-		lp.Desc = *p.Order == api.ListTasksParamsOrderDesc
-	default:
-		lp.Desc = lp.Sort == store.SortCreated || lp.Sort == store.SortUpdated || lp.Sort == store.SortPriority
-	}
-	if p.Status != nil && *p.Status != api.ListTasksParamsStatusAll {
-		done := *p.Status == api.ListTasksParamsStatusCompleted
-		lp.Completed = &done
-	}
-	if p.Q != nil {
-		q := *p.Q
-		var fe fieldErrors
-		if checkText("query.q", q, &fe); len(fe) > 0 {
-			return nil, badQuery("query.q", fe[0].Message)
-		}
-		lp.Q = &q
-	}
-	if p.Tag != nil {
-		var fe fieldErrors
-		lp.Tags = normTags(p.Tag, &fe)
-		if len(fe) > 0 {
-			return nil, badQuery("query.tag", "each tag must be 1 to 32 characters after trimming")
-		}
-	}
-	if p.Limit != nil {
-		lp.Limit = *p.Limit
-	}
-	var overdueMinute string
-	if p.Overdue != nil {
-		loc, err := callerZone(p.Tz)
-		if err != nil {
-			return nil, err
-		}
-		lp.Overdue, lp.Now = p.Overdue, h.now().In(loc)
-		overdueMinute = lp.Now.Format("2006-01-02T15:04")
-	}
-	canon := canonicalQuery(p, lp)
-	key, err := h.cursorKey.get(ctx)
+	lp, err := listParams(p, h.now)
 	if err != nil {
 		return nil, err
 	}
-	scope := cursorScope{key: key, userID: user, query: canon.Encode()}
+	canon := canonicalQuery(p, lp)
+	scope, err := h.cursorKey.scope(ctx, user, canon.Encode())
+	if err != nil {
+		return nil, err
+	}
 	var from seek
 	if p.Cursor != nil {
 		keyOf := func(ctx context.Context, id uuid.UUID) (string, error) { return h.store.TaskListKey(ctx, user, lp, id) }
@@ -233,13 +187,12 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 	} else if clock, err = h.store.UserClock(ctx, user); err != nil {
 		return nil, err
 	}
-	tagQuery := maps.Clone(canon)
-	tagQuery.Set("limit", strconv.Itoa(lp.Limit))
-	if p.Cursor != nil {
-		tagQuery.Set("cursor", *p.Cursor)
+	var overdueMinute string
+	if lp.Overdue != nil {
+		// With overdue, the answer also moves with the caller's clock, minute by minute.
+		overdueMinute = lp.Now.Format("2006-01-02T15:04")
 	}
-	// With overdue, the answer also moves with the caller's clock, minute by minute.
-	tag := collectionETag("tasks", user, clock, tagQuery, overdueMinute)
+	tag := collectionETag("tasks", user, clock, pageQuery(canon, lp.Limit, p.Cursor), overdueMinute)
 	if p.IfNoneMatch != nil {
 		if noneMatch(p.IfNoneMatch, tag) {
 			return api.ListTasks304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
@@ -248,13 +201,9 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 			return nil, listError(err, lp)
 		}
 	}
-	resp := taskJSON{status: http.StatusOK, tasks: tasks, etag: tag}
+	resp := taskResponse{status: http.StatusOK, tasks: tasks, etag: tag}
 	if next != nil {
-		q := canon
-		q.Set("limit", strconv.Itoa(lp.Limit))
-		q.Set("cursor", encodeCursor(*next, from, scope))
-		link := fmt.Sprintf(`</api/tasks?%s>; rel="next"`, q.Encode())
-		resp.link = &link
+		resp.link = nextLink("/api/tasks", canon, lp.Limit, encodeCursor(*next, from, scope))
 	}
 	return resp, nil
 }
@@ -266,39 +215,4 @@ func listError(err error, lp store.ListParams) error {
 		return badCursor("listing")
 	}
 	return err
-}
-
-// canonicalQuery is the listing's filters and order in one stable form: the cursor's scope
-// and the base of the next-page link.
-func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
-	q := url.Values{}
-	if lp.Completed != nil {
-		q.Set("status", string(*p.Status))
-	}
-	q.Set("sort", lp.Sort)
-	if lp.Desc {
-		q.Set("order", "desc")
-	} else {
-		q.Set("order", "asc")
-	}
-	if lp.Q != nil {
-		q.Set("q", *lp.Q)
-	}
-	if lp.Priority != nil {
-		q.Set("priority", *lp.Priority)
-	}
-	for _, t := range lp.Tags {
-		q.Add("tag", t)
-	}
-	if p.DueBefore != nil {
-		q.Set("due_before", p.DueBefore.String())
-	}
-	if p.DueAfter != nil {
-		q.Set("due_after", p.DueAfter.String())
-	}
-	if lp.Overdue != nil {
-		q.Set("overdue", strconv.FormatBool(*lp.Overdue))
-		q.Set("tz", lp.Now.Location().String())
-	}
-	return q
 }

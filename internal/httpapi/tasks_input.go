@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/oapi-codegen/nullable"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -99,7 +102,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 	f := store.TaskFields{
 		Title:       normTitle(in.Title, &fe),
 		Description: normDescription(in.Description, &fe),
-		Priority:    string(api.PriorityMedium),
+		Priority:    storePriority(api.PriorityMedium),
 		DueDate:     normDate(in.DueDate),
 		DueTime:     normDueTime(in.DueTime),
 		Tags:        normTags(in.Tags, &fe),
@@ -108,7 +111,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 		fe.add("/due_time", "needs a due_date")
 	}
 	if in.Repeat != nil && *in.Repeat != api.RepeatNone { // none stays "" (see store.TaskFields)
-		f.Repeat = string(*in.Repeat)
+		f.Repeat = storeRepeat(*in.Repeat)
 	}
 	if f.Repeat != "" && f.DueDate == nil {
 		fe.add("/repeat", "needs a due_date: a schedule runs from it")
@@ -117,7 +120,7 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 		f.Completed = *in.Completed
 	}
 	if in.Priority != nil {
-		f.Priority = string(*in.Priority)
+		f.Priority = storePriority(*in.Priority)
 	}
 	return f, fe.err()
 }
@@ -136,7 +139,7 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 		c.SetCompleted, c.Fields.Completed = true, *p.Completed
 	}
 	if p.Priority != nil {
-		c.SetPriority, c.Fields.Priority = true, string(*p.Priority)
+		c.SetPriority, c.Fields.Priority = true, storePriority(*p.Priority)
 	}
 	if p.DueDate.IsSpecified() {
 		c.SetDueDate, c.Fields.DueDate = true, normDate(p.DueDate)
@@ -153,7 +156,7 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
 	}
 	if p.Repeat != nil {
-		c.SetRepeat, c.Fields.Repeat = true, string(*p.Repeat)
+		c.SetRepeat, c.Fields.Repeat = true, storeRepeat(*p.Repeat)
 		// A repeat with the date cleared in the same patch; a repeat on a task without a date
 		// is found by the database (store.ErrRepeatWithoutDate).
 		if *p.Repeat != api.RepeatNone && c.SetDueDate && c.Fields.DueDate == nil {
@@ -170,3 +173,108 @@ func dateOrNil(d *openapi_types.Date) *time.Time {
 	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 	return &t
 }
+
+// moveTarget is the task a move puts the task after: nil for the top.
+func moveTarget(m api.TaskMove) *uuid.UUID {
+	if !m.AfterId.IsSpecified() || m.AfterId.IsNull() {
+		return nil
+	}
+	id := m.AfterId.MustGet()
+	return &id
+}
+
+// listParams validates a listing's query and applies the contract's defaults: 50 a page, by
+// creation, newest first (created, updated and priority sort descending by default, the
+// other keys ascending). now is the service's clock, read for the overdue filter only.
+func listParams(p api.ListTasksParams, now func() time.Time) (store.ListParams, error) {
+	lp := store.ListParams{Sort: store.SortCreated, Limit: 50, DueBefore: dateOrNil(p.DueBefore), DueAfter: dateOrNil(p.DueAfter)}
+	if p.Sort != nil {
+		lp.Sort = storeSort(*p.Sort)
+	}
+	switch {
+	case p.Order != nil:
+		lp.Desc = *p.Order == api.ListTasksParamsOrderDesc
+	default:
+		lp.Desc = lp.Sort == store.SortCreated || lp.Sort == store.SortUpdated || lp.Sort == store.SortPriority
+	}
+	if p.Status != nil && *p.Status != api.ListTasksParamsStatusAll {
+		done := *p.Status == api.ListTasksParamsStatusCompleted
+		lp.Completed = &done
+	}
+	if p.Priority != nil {
+		pr := storePriority(*p.Priority)
+		lp.Priority = &pr
+	}
+	if p.Q != nil {
+		q := *p.Q
+		var fe fieldErrors
+		if checkText("query.q", q, &fe); len(fe) > 0 {
+			return lp, badQuery("query.q", fe[0].Message)
+		}
+		lp.Q = &q
+	}
+	if p.Tag != nil {
+		var fe fieldErrors
+		lp.Tags = normTags(p.Tag, &fe)
+		if len(fe) > 0 {
+			return lp, badQuery("query.tag", "each tag must be 1 to 32 characters after trimming")
+		}
+	}
+	if p.Limit != nil {
+		lp.Limit = *p.Limit
+	}
+	if p.Overdue != nil {
+		loc, err := callerZone(p.Tz)
+		if err != nil {
+			return lp, err
+		}
+		lp.Overdue, lp.Now = p.Overdue, now().In(loc)
+	}
+	return lp, nil
+}
+
+// canonicalQuery is the listing's filters and order in one stable form: the cursor's scope
+// and the base of the next-page link.
+func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
+	q := url.Values{}
+	if lp.Completed != nil {
+		q.Set("status", string(*p.Status))
+	}
+	q.Set("sort", string(lp.Sort))
+	if lp.Desc {
+		q.Set("order", "desc")
+	} else {
+		q.Set("order", "asc")
+	}
+	if lp.Q != nil {
+		q.Set("q", *lp.Q)
+	}
+	if lp.Priority != nil {
+		q.Set("priority", string(*lp.Priority))
+	}
+	for _, t := range lp.Tags {
+		q.Add("tag", t)
+	}
+	if p.DueBefore != nil {
+		q.Set("due_before", p.DueBefore.String())
+	}
+	if p.DueAfter != nil {
+		q.Set("due_after", p.DueAfter.String())
+	}
+	if lp.Overdue != nil {
+		q.Set("overdue", strconv.FormatBool(*lp.Overdue))
+		q.Set("tz", lp.Now.Location().String())
+	}
+	return q
+}
+
+// The store's names for the contract's enumerations, converted here and nowhere else.
+
+// storePriority is the store's priority for the contract's.
+func storePriority(p api.Priority) string { return string(p) }
+
+// storeRepeat is the store's repeat rule for the contract's.
+func storeRepeat(r api.Repeat) string { return string(r) }
+
+// storeSort is the store's sort key for the contract's sort parameter.
+func storeSort(s api.ListTasksParamsSort) string { return string(s) }
