@@ -20,7 +20,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 	if err != nil {
 		return nil, err
 	}
-	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, b)
+	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, bulkRequestOf(b))
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	if err != nil {
 		return nil, err
 	}
-	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, f)
+	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, createRequestOf(f))
 	if err != nil {
 		return nil, err
 	}
