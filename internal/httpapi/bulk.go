@@ -8,6 +8,8 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
+// BulkTasks is POST /api/tasks/bulk: one action on up to 100 tasks in one transaction, a
+// result per id; with an Idempotency-Key a retry replays the first results.
 func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject) (api.BulkTasksResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {

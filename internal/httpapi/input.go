@@ -6,6 +6,9 @@ import (
 	"unicode/utf8"
 )
 
+// Rules every request's input shares: text PostgreSQL can hold, what trimming takes, what
+// counts as visible, and one copy of each repeated value.
+
 // msgInvisible refuses text made only of characters that do not show.
 const msgInvisible = "must have a visible character: this one has only blank or zero-width ones"
 

@@ -6,6 +6,8 @@ import (
 	"github.com/todo-api/todo-api/gen/api"
 )
 
+// GetTaskStats is GET /api/tasks/stats: the caller's counts, overdue on the wall clock of
+// tz; 304 while neither the caller's clock nor the minute there has moved.
 func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {

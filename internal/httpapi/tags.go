@@ -11,6 +11,7 @@ import (
 // queries, which always have a sort).
 const tagsScope = "/api/tags"
 
+// ListTags is GET /api/tags: the caller's tags with their counts, by name, in pages.
 func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) (api.ListTagsResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {

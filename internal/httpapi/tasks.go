@@ -11,6 +11,11 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
+// The task operations. Each takes the caller, checks its input (tasks_input.go), calls the
+// store and renders what it returns (tasks_render.go); failures go to the error handler.
+
+// CreateTask is POST /api/tasks: 201 with the task and its Location; with an
+// Idempotency-Key a retry replays the first answer.
 func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObject) (api.CreateTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -36,6 +41,7 @@ func (h *handlers) CreateTask(ctx context.Context, req api.CreateTaskRequestObje
 	return resp, nil
 }
 
+// GetTask is GET /api/tasks/{id}: the task and its ETag, or 304 for If-None-Match.
 func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (api.GetTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -52,6 +58,7 @@ func (h *handlers) GetTask(ctx context.Context, req api.GetTaskRequestObject) (a
 	return oneTask(http.StatusOK, t, tag), nil
 }
 
+// ReplaceTask is PUT /api/tasks/{id}: every field replaced, under If-Match when sent.
 func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestObject) (api.ReplaceTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -71,6 +78,8 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	return writtenTask(t), nil
 }
 
+// UpdateTask is PATCH /api/tasks/{id}: a JSON merge patch (application/merge-patch+json
+// or application/json), under If-Match when sent.
 func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObject) (api.UpdateTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -94,6 +103,8 @@ func (h *handlers) UpdateTask(ctx context.Context, req api.UpdateTaskRequestObje
 	return writtenTask(t), nil
 }
 
+// DeleteTask is DELETE /api/tasks/{id}: the task becomes a tombstone, under If-Match when
+// sent.
 func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObject) (api.DeleteTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -105,6 +116,8 @@ func (h *handlers) DeleteTask(ctx context.Context, req api.DeleteTaskRequestObje
 	return api.DeleteTask204Response{}, nil
 }
 
+// CompleteTask is PATCH /api/tasks/{id}/complete: sets completed as the body says, or
+// toggles it without one; completing a repeating task creates its next occurrence.
 func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequestObject) (api.CompleteTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -122,6 +135,7 @@ func (h *handlers) CompleteTask(ctx context.Context, req api.CompleteTaskRequest
 	return writtenTask(t), nil
 }
 
+// RestoreTask is POST /api/tasks/{id}/restore: a tombstone becomes the task again.
 func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestObject) (api.RestoreTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -134,6 +148,8 @@ func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestOb
 	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }
 
+// MoveTask is POST /api/tasks/{id}/move: the task goes right after after_id in the manual
+// order, or to the top.
 func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) (api.MoveTaskResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -149,6 +165,8 @@ func (h *handlers) MoveTask(ctx context.Context, req api.MoveTaskRequestObject) 
 	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }
 
+// ListTasks is GET /api/tasks: a page of the caller's tasks, filtered and sorted as the
+// query says, with the next page's Link; 304 while the caller's clock has not moved.
 func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject) (api.ListTasksResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {

@@ -16,6 +16,9 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
+// A task operation's input: the body or query as the generated types hold it, checked
+// against the rules the contract states and normalised into the store's types.
+
 // Limits the contract states; the validator checks raw lengths, these are checked after
 // normalising.
 const (

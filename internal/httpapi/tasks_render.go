@@ -114,12 +114,18 @@ func (r taskResponse) VisitCompleteTaskResponse(w http.ResponseWriter) error { r
 func (r taskResponse) VisitMoveTaskResponse(w http.ResponseWriter) error     { return r.write(w) }
 func (r taskResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error  { return r.write(w) }
 
-var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+// bodyBuffers holds *[]byte buffers for response bodies, 32 KiB to start with (a page of 50
+// tasks fits) and kept up to 1 MiB.
+var bodyBuffers sync.Pool
 
 // write encodes the body first, as the generated code does (an encoding error leaves the
 // response untouched for the error handler), then sets the headers and writes it.
 func (r taskResponse) write(w http.ResponseWriter) error {
-	bp := bodyBuffers.Get().(*[]byte)
+	bp, _ := bodyBuffers.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, 32<<10)
+		bp = &b
+	}
 	defer func() {
 		if cap(*bp) <= 1<<20 {
 			bodyBuffers.Put(bp)

@@ -69,7 +69,7 @@ func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			op, ok := c.Get(operationKey).(*operation)
+			op, ok := c.Get(routeMatchKey).(*routeMatch)
 			if !ok {
 				return next(c)
 			}
@@ -157,7 +157,7 @@ func validationError(me openapi3.MultiError) *problemError {
 func repeatedParameters(c echo.Context, route *routers.Route) error {
 	r := c.Request()
 	query := c.QueryParams()
-	if !repeats(query) && !repeats(r.Header) {
+	if !anyRepeated(query) && !anyRepeated(r.Header) {
 		return nil
 	}
 	var fields []api.FieldError
@@ -179,7 +179,8 @@ func repeatedParameters(c echo.Context, route *routers.Route) error {
 	return parameterProblem(fields)
 }
 
-func repeats[M ~map[string][]string](m M) bool {
+// anyRepeated reports whether a name in m has more than one value.
+func anyRepeated[M ~map[string][]string](m M) bool {
 	for _, vs := range m {
 		if len(vs) > 1 {
 			return true
