@@ -12,6 +12,8 @@ import (
 
 // The change feed: how a client keeps a local copy of its tasks current.
 
+// ListTaskChanges is GET /api/tasks/changes: what changed after updated_after, tombstones
+// included, in pages; 304 while the caller's clock has not moved.
 func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesRequestObject) (api.ListTaskChangesResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
