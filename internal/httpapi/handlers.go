@@ -37,9 +37,9 @@ type Store interface {
 var _ Store = (*store.Store)(nil)
 
 // handlers implements the contract's operations. Each one takes the caller from the
-// request context (put there by the validator's authentication), calls the store once and
-// maps the result to the generated response type. Failures are returned as errors and
-// rendered by the one error handler.
+// request context (put there by authentication: see operations), calls the store and maps
+// the result to the generated response type. Failures are returned as errors and rendered
+// by the one error handler.
 type handlers struct {
 	store     Store
 	now       func() time.Time

@@ -1,15 +1,3 @@
-// Package httpapi is the service's HTTP layer: the Echo instance with its middleware, the
-// handlers of the generated strict server (gen/api), the operational endpoints and the one
-// error handler that renders every failure as application/problem+json.
-//
-// The middleware runs in this order: recover, request id, access log and metrics, body
-// limit, CORS, then on /api: find the contract's operation (404, 405) and authenticate the
-// caller as its security says (401), the per-user rate limit (429), and the OpenAPI request
-// validator for parameters and body (400, 415, 422). So every authenticated answer counts
-// against the caller's quota, and nothing reads a body before its sender is known.
-//
-// HEAD is answered wherever GET is, by GET's handler: net/http sends GET's status and
-// headers, Content-Length included, and drops the body.
 package httpapi
 
 import (
