@@ -17,37 +17,49 @@ import (
 // (BenchmarkTaskJSONPage); through the whole HTTP stack a page of 50 costs 5 times the CPU
 // (BenchmarkHandlerListTasks, cpu-ns/op).
 //
-// appendTasksJSON mirrors encoding/json: it writes exactly what json.Encoder.Encode writes
+// appendTaskJSON and appendTaskPageJSON mirror encoding/json: they write exactly what json.Encoder.Encode writes
 // for the contract's rendering of the tasks (api.Task, as tasks_render.go converts a
-// store.Task), straight from store.Task. Where its output could differ it declines and the
+// store.Task), straight from store.Task. Where the output could differ they decline and the
 // caller encodes with encoding/json itself: when api.Task is not the shape it knows (a
 // field added to the contract: TestTaskJSONKnowsTask fails then), for a time outside years
 // 0–9999 (which encoding/json refuses); and a string that needs escaping is handed to
-// encoding/json alone. TestTaskJSONMatchesEncodingJSON holds it to encoding/json byte for
+// encoding/json alone. TestTaskJSONMatchesEncodingJSON holds them to encoding/json byte for
 // byte, over thousands of random and awkward tasks.
 
-// appendTasksJSON appends what json.Encoder.Encode writes for the rendering of tasks — the
-// first task alone when one is set, else the array of them — newline included. It returns
-// false, and b as it was, when it cannot be sure of matching encoding/json.
-func appendTasksJSON(b []byte, tasks []store.Task, one bool) ([]byte, bool) {
+// appendTaskJSON appends what json.Encoder.Encode writes for the rendering of t, newline
+// included. It returns false, and b as it was, when it cannot be sure of matching
+// encoding/json.
+func appendTaskJSON(b []byte, t *store.Task) ([]byte, bool) {
+	if !fastTaskJSON {
+		return b, false
+	}
+	start := len(b)
+	b, ok := appendTask(b, t)
+	return encoded(b, start, ok)
+}
+
+// appendTaskPageJSON is appendTaskJSON for a page: the array of the tasks' renderings.
+func appendTaskPageJSON(b []byte, tasks []store.Task) ([]byte, bool) {
 	if !fastTaskJSON {
 		return b, false
 	}
 	start, ok := len(b), true
-	if one {
-		b, ok = appendTask(b, &tasks[0])
-	} else {
-		b = append(b, '[')
-		for i := range tasks {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, ok = appendTask(b, &tasks[i]); !ok {
-				break
-			}
+	b = append(b, '[')
+	for i := range tasks {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		b = append(b, ']')
+		if b, ok = appendTask(b, &tasks[i]); !ok {
+			break
+		}
 	}
+	b = append(b, ']')
+	return encoded(b, start, ok)
+}
+
+// encoded ends a body written from start: with json.Encoder's newline when it was written
+// as encoding/json writes it (ok), else by dropping it.
+func encoded(b []byte, start int, ok bool) ([]byte, bool) {
 	if !ok {
 		return b[:start], false
 	}

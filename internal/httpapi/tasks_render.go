@@ -155,10 +155,15 @@ func (r taskResponse) write(w http.ResponseWriter) error {
 }
 
 // appendBody appends what json.Encoder.Encode writes for the generated body: the value and
-// a newline. appendTasksJSON writes it when it can; encoding/json otherwise.
+// a newline. appendTaskJSON or appendTaskPageJSON writes it when it can; encoding/json
+// otherwise.
 func (r taskResponse) appendBody(b []byte) ([]byte, error) {
-	if b, ok := appendTasksJSON(b, r.tasks, r.one); ok {
-		return b, nil
+	fast, ok := appendTaskPageJSON(b, r.tasks)
+	if r.one {
+		fast, ok = appendTaskJSON(b, &r.tasks[0])
+	}
+	if ok {
+		return fast, nil
 	}
 	var v any
 	if r.one {
