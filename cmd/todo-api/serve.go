@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/config"
@@ -111,7 +112,7 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 		Store:              st,
 		Auth:               authn,
 		Logger:             logger,
-		Pool:               pool,
+		Collectors:         []prometheus.Collector{store.NewPoolCollector(pool)},
 		Ready:              func(ctx context.Context) error { return schemaCurrent(ctx, pool) },
 		RateLimitPerUser:   cfg.RateLimitPerUser,
 		CORSAllowedOrigins: cfg.CORSAllowedOrigins,

@@ -56,7 +56,7 @@ func (jsonBinder) Bind(i any, c echo.Context) error {
 func bindError(err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is not valid JSON.", cause: err}
+		return malformedJSON(err)
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {

@@ -2,30 +2,27 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"net/http"
-
-	"github.com/google/uuid"
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
 )
 
+// BulkTasks is POST /api/tasks/bulk: one action on up to 100 tasks in one transaction, a
+// result per id; with an Idempotency-Key a retry replays the first results.
 func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject) (api.BulkTasksResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, bodyRequired()
+		return nil, bodyRequired(nil)
 	}
 	b, err := bulkInput(*req.Body)
 	if err != nil {
 		return nil, err
 	}
-	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, b)
+	key, hash, err := idempotencyInput(req.Params.IdempotencyKey, bulkRequestOf(b))
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +32,7 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 	}
 	out := api.BulkTasks200JSONResponse{Results: make([]api.TaskBulkResult, len(results))}
 	for i, r := range results {
-		out.Results[i] = api.TaskBulkResult{Id: r.ID, Status: api.TaskBulkResultStatus(r.Status)}
+		out.Results[i] = api.TaskBulkResult{Id: r.ID, Status: apiBulkStatus(r.Status)}
 		if r.Detail != "" {
 			out.Results[i].Detail = &r.Detail
 		}
@@ -47,16 +44,9 @@ func (h *handlers) BulkTasks(ctx context.Context, req api.BulkTasksRequestObject
 // compares their text), tags normalised, present exactly for the tag actions.
 func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	var fe fieldErrors
-	b := store.Bulk{Action: store.BulkAction(in.Action), IDs: make([]uuid.UUID, 0, len(in.Ids))}
-	first := map[uuid.UUID]int{}
-	for i, id := range in.Ids {
-		if j, dup := first[id]; dup {
-			fe.add(fmt.Sprintf("/ids/%d", i), "repeats /ids/%d", j)
-			continue
-		}
-		first[id] = i
-		b.IDs = append(b.IDs, id)
-	}
+	b := store.Bulk{Action: storeBulkAction(in.Action), IDs: dedupe(in.Ids, func(i, first int) {
+		fe.add(fmt.Sprintf("/ids/%d", i), "repeats /ids/%d", first)
+	})}
 	tagAction := in.Action == api.TaskBulkActionAddTags || in.Action == api.TaskBulkActionRemoveTags
 	switch {
 	case tagAction && in.Tags == nil:
@@ -69,21 +59,8 @@ func bulkInput(in api.TaskBulk) (store.Bulk, error) {
 	return b, fe.err()
 }
 
-// idempotencyInput checks an Idempotency-Key header and hashes the normalised request it
-// guards: requests that differ only in spacing, key order or tag case are the same request.
-func idempotencyInput(header *string, normalised any) (key string, hash []byte, err error) {
-	if header == nil {
-		return "", nil, nil
-	}
-	key = *header
-	var fe fieldErrors
-	if checkText("header.Idempotency-Key", key, &fe); len(fe) > 0 {
-		return "", nil, &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "A header is invalid.", fields: fe}
-	}
-	b, err := json.Marshal(normalised)
-	if err != nil {
-		return "", nil, fmt.Errorf("hash request: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return key, sum[:], nil
-}
+// storeBulkAction is the store's bulk action for the contract's.
+func storeBulkAction(a api.TaskBulkAction) store.BulkAction { return store.BulkAction(a) }
+
+// apiBulkStatus is the contract's outcome of one id for the store's.
+func apiBulkStatus(s store.BulkStatus) api.TaskBulkResultStatus { return api.TaskBulkResultStatus(s) }

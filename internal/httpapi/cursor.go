@@ -6,6 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +49,12 @@ import (
 
 // errBadCursor is the one error a malformed, tampered or foreign cursor gives.
 var errBadCursor = errors.New("invalid cursor")
+
+// badCursor is the 400 for a cursor that is not one this listing (of: "listing", "feed")
+// issued, or whose position the database cannot read.
+func badCursor(of string) *problemError {
+	return badQuery("query.cursor", "not a cursor this "+of+" issued; start again without it")
+}
 
 // Payload kinds.
 const (
@@ -168,6 +178,25 @@ func keyDigest(key string) []byte {
 	return sum[:digestLen]
 }
 
+// pageQuery is a page's query: the listing's canonical query with the page's limit and,
+// when it has one, its cursor.
+func pageQuery(canon url.Values, limit int, cursor *string) url.Values {
+	q := make(url.Values, len(canon)+2)
+	maps.Copy(q, canon)
+	q.Set("limit", strconv.Itoa(limit))
+	if cursor != nil {
+		q.Set("cursor", *cursor)
+	}
+	return q
+}
+
+// nextLink is the Link header naming the page after this one: path with the listing's
+// canonical query, the limit and cursor.
+func nextLink(path string, canon url.Values, limit int, cursor string) *string {
+	link := fmt.Sprintf(`<%s?%s>; rel="next"`, path, pageQuery(canon, limit, &cursor).Encode())
+	return &link
+}
+
 // cursorKey loads the cursor key from the store on first use and keeps it: a database that
 // is down at start delays the first listing (503 until it answers), not the start.
 type cursorKey struct {
@@ -192,4 +221,13 @@ func (k *cursorKey) get(ctx context.Context) ([]byte, error) {
 	}
 	k.key.Store(&key)
 	return key, nil
+}
+
+// scope is the cursor scope of the listing query for userID, signed with the key.
+func (k *cursorKey) scope(ctx context.Context, userID, query string) (cursorScope, error) {
+	key, err := k.get(ctx)
+	if err != nil {
+		return cursorScope{}, err
+	}
+	return cursorScope{key: key, userID: userID, query: query}, nil
 }

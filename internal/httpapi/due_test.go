@@ -105,14 +105,18 @@ func TestDueTime(t *testing.T) {
 	// whatever UTC's date.
 	t.Run("OverdueOnTheCallersWallClock", func(t *testing.T) {
 		t.Parallel()
+		// The service's clock stands still, so the test's "now" is the service's, even when
+		// a zone's midnight passes while the test runs.
+		stopped := time.Now()
+		clocked := setup(t, apitest.Options{Now: func() time.Time { return stopped }})
 		for _, name := range []string{"Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata", "UTC"} {
 			t.Run(name, func(t *testing.T) {
-				f := svc.sub(t)
+				f := clocked.sub(t)
 				loc, err := time.LoadLocation(name)
 				if err != nil {
 					t.Fatal(err)
 				}
-				now := time.Now().In(loc)
+				now := stopped.In(loc)
 				past, future := now.Add(-2*time.Hour), now.Add(2*time.Hour)
 				yesterday := now.AddDate(0, 0, -1)
 				f.createA(t, map[string]any{"title": "past", "due_date": past.Format(time.DateOnly), "due_time": past.Format("15:04")})

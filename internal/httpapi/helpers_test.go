@@ -322,3 +322,11 @@ func tamper(cursor string) string {
 	}
 	return string(b)
 }
+
+// stoppedClock is a service clock that does not move: the rate limiter's buckets never
+// refill, however long the requests of a test take on a busy machine, and "overdue" stays
+// where it was.
+func stoppedClock() func() time.Time {
+	stopped := time.Now()
+	return func() time.Time { return stopped }
+}

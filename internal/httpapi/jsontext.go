@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -137,4 +138,17 @@ func alteredField(data []byte) string {
 			stack[top].index++
 		}
 	}
+}
+
+// pointer renders a JSON pointer (RFC 6901).
+func pointer(parts []string) string {
+	return "/" + strings.Join(escapePointer(parts), "/")
+}
+
+func escapePointer(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+	}
+	return out
 }

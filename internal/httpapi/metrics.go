@@ -1,16 +1,14 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/todo-api/todo-api/internal/store"
 )
 
 // metrics holds the service's Prometheus instruments, registered on its own registry (no
@@ -20,7 +18,9 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
+// newMetrics registers the HTTP instruments, the Go runtime's and the process's collectors
+// and more on reg.
+func newMetrics(reg *prometheus.Registry, more ...prometheus.Collector) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total",
@@ -32,13 +32,15 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
 	}
-	reg.MustRegister(m.requests, m.latency,
+	all := append([]prometheus.Collector{m.requests, m.latency,
 		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pool != nil {
-		reg.MustRegister(newPoolCollector(pool))
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}, more...)
+	for _, c := range all {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
 	}
-	return m
+	return m, nil
 }
 
 // observe records one request. Every label is bounded: route is a route template
@@ -70,9 +72,4 @@ func routeOf(c echo.Context) string {
 		return p
 	}
 	return "unmatched"
-}
-
-// newPoolCollector exports pgxpool statistics: the store's collector (store.NewPoolCollector).
-func newPoolCollector(pool *pgxpool.Pool) prometheus.Collector {
-	return store.NewPoolCollector(pool)
 }

@@ -29,15 +29,15 @@ type operations struct {
 	security map[*openapi3.Operation]openapi3.SecurityRequirements
 }
 
-// operation is the contract operation operations found for a request (under
-// operationKey in the Echo context), for the validator.
-type operation struct {
+// routeMatch is the contract's route that operations found for a request, with its path
+// parameters (under routeMatchKey in the Echo context), for the validator.
+type routeMatch struct {
 	route  *routers.Route
 	params map[string]string // path parameters, unescaped
 }
 
-// operationKey is where operations leaves the operation in the Echo context.
-const operationKey = "httpapi.operation"
+// routeMatchKey is where operations leaves the routeMatch in the Echo context.
+const routeMatchKey = "httpapi.operation"
 
 // newOperations routes spec's operations and authenticates with authn. It moves every
 // operation's security requirements (its own, or the document's) out of spec into
@@ -97,7 +97,7 @@ func (o *operations) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		c.Set(operationKey, &operation{route: route, params: params})
+		c.Set(routeMatchKey, &routeMatch{route: route, params: params})
 		return next(c)
 	}
 }
@@ -157,15 +157,4 @@ func (o *operations) allow(req *http.Request) string {
 		return strings.Join(methods, ", ")
 	}
 	return ""
-}
-
-// refusedUnread readies the answer to a request refused before anything read its body: for
-// its path or method (errorHandler), its token or its rate. Of a body of unknown length
-// (chunked), net/http would read up to 256 KiB before it sends the answer, waiting as long
-// as the client takes to send them, or forever; so the connection closes after the answer
-// instead.
-func refusedUnread(c echo.Context) {
-	if c.Request().ContentLength < 0 {
-		c.Response().Header().Set(echo.HeaderConnection, "close")
-	}
 }

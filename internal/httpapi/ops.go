@@ -17,9 +17,9 @@ import (
 	"github.com/todo-api/todo-api/gen/api"
 )
 
-// registerOps adds the unauthenticated operational endpoints (HEAD wherever GET).
-func (s *Server) registerOps(reg *prometheus.Registry) error {
-	e := headWithGet{s.echo}
+// registerOps adds the unauthenticated operational endpoints to e: /healthz reporting
+// version, /readyz (see readyz), the contract, the metrics gathered by reg and the docs.
+func registerOps(e api.EchoRouter, reg prometheus.Gatherer, version string, ping, ready func(context.Context) error) error {
 	spec, err := api.GetSpec()
 	if err != nil {
 		return fmt.Errorf("load embedded contract: %w", err)
@@ -30,9 +30,9 @@ func (s *Server) registerOps(reg *prometheus.Registry) error {
 	}
 
 	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.opts.Version})
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": version})
 	})
-	e.GET("/readyz", s.readyz)
+	e.GET("/readyz", readyz(ping, ready))
 	e.GET("/openapi.yaml", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/yaml", contracts.OpenAPIYAML)
 	})
@@ -55,33 +55,36 @@ func (s *Server) registerOps(reg *prometheus.Registry) error {
 	return nil
 }
 
-// readyz is 200 when the database answers and the schema is current, else 503.
-func (s *Server) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	checks := map[string]string{"database": "ok"}
-	ready := true
-	if err := s.opts.Store.Ping(ctx); err != nil {
-		checks["database"] = "unavailable"
-		ready = false
-	} else if s.opts.Ready != nil {
-		if err := s.opts.Ready(ctx); err != nil {
-			checks["migrations"] = err.Error()
-			ready = false
-		} else {
-			checks["migrations"] = "ok"
+// readyz answers 200 when the database answers (ping) and ready, when set, finds nothing
+// missing (pending migrations); else 503.
+func readyz(ping, ready func(context.Context) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{"database": "ok"}
+		ok := true
+		if err := ping(ctx); err != nil {
+			checks["database"] = "unavailable"
+			ok = false
+		} else if ready != nil {
+			if err := ready(ctx); err != nil {
+				checks["migrations"] = err.Error()
+				ok = false
+			} else {
+				checks["migrations"] = "ok"
+			}
 		}
-	}
-	if !ready {
-		// An error like any other: problem+json with Retry-After, rendered by errorHandler.
-		p := unavailableProblem(nil)
-		p.detail = fmt.Sprintf("Not ready: database %s", checks["database"])
-		if m, ok := checks["migrations"]; ok {
-			p.detail += ", migrations " + m
+		if !ok {
+			// An error like any other: problem+json with Retry-After, rendered by errorHandler.
+			p := unavailableProblem(nil)
+			p.detail = fmt.Sprintf("Not ready: database %s", checks["database"])
+			if m, ok := checks["migrations"]; ok {
+				p.detail += ", migrations " + m
+			}
+			p.detail += "."
+			return p
 		}
-		p.detail += "."
-		return p
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(http.StatusOK, map[string]any{"ready": ok, "checks": checks})
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"ready": ready, "checks": checks})
 }

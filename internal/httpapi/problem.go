@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,27 +84,64 @@ func (p *problemError) body(instance string) api.Problem {
 // a request breaking thousands of rules gets a short answer, with errors_total counting them.
 const maxListedFields = 20
 
-// bodyRequired answers an operation whose request body is required but absent (the
-// validator lets an empty body through to the handler).
-func bodyRequired() error {
-	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: "The request body is required."}
-}
+// The problems: one constructor per shape, so that each is built in one place.
 
+// newProblem is a problem of the given status and type with detail and nothing else.
 func newProblem(status int, typ, detail string) *problemError {
 	return &problemError{status: status, typ: typ, detail: detail}
 }
 
-// validationProblem is the 422 for a request body that breaks the rules named in fields.
-func validationProblem(fields []api.FieldError) *problemError {
-	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
-		detail: "The request breaks " + rules(len(fields)) + ".", fields: fields}
+// badRequest is the 400 for a request the service cannot take as sent: detail says what is
+// wrong, fields name the parameters, if any; cause stays in the log.
+func badRequest(detail string, cause error, fields ...api.FieldError) *problemError {
+	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
+		detail: detail, fields: fields, cause: cause}
+}
+
+// bodyRequired is the 400 of an operation whose request body is required but absent.
+func bodyRequired(cause error) *problemError {
+	return badRequest("The request body is required.", cause)
+}
+
+// malformedJSON is the 400 for a request body that is not exactly one JSON value.
+func malformedJSON(cause error) *problemError {
+	return badRequest("The request body is not valid JSON.", cause)
 }
 
 // parameterProblem is the 400 for query, header or path parameters that break the rules
 // named in fields.
 func parameterProblem(fields []api.FieldError) *problemError {
-	return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
-		detail: "The request's parameters break " + rules(len(fields)) + ".", fields: fields}
+	return badRequest("The request's parameters break "+rules(len(fields))+".", nil, fields...)
+}
+
+// badQuery is the 400 for one query parameter, field, that breaks the rule msg states.
+func badQuery(field, msg string) *problemError {
+	return badRequest("A query parameter is invalid.", nil, api.FieldError{Field: field, Message: msg})
+}
+
+// validationFailed is the 422 for a request whose content breaks the contract's rules or
+// the database's: detail says which, fields name them, if the service can.
+func validationFailed(detail string, cause error, fields ...api.FieldError) *problemError {
+	return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
+		detail: detail, fields: fields, cause: cause}
+}
+
+// validationProblem is the 422 for a request body that breaks the rules named in fields.
+func validationProblem(fields []api.FieldError) *problemError {
+	return validationFailed("The request breaks "+rules(len(fields))+".", nil, fields...)
+}
+
+// tooLarge is the 413 for a body over MaxBodyBytes.
+func tooLarge(cause error) *problemError {
+	p := newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+	p.cause = cause
+	return p
+}
+
+// internalProblem is the 500 of an error the service did not expect; cause is logged, never
+// sent.
+func internalProblem(cause error) *problemError {
+	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: cause}
 }
 
 func rules(n int) string {
@@ -163,20 +200,22 @@ func toProblem(err error) *problemError {
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, auth.ErrKeysUnavailable):
 		return unavailableProblem(err)
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
-		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+		return tooLarge(nil)
 	case errors.Is(err, store.ErrDueTimeWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/due_time", Message: "needs a due_date: this task has none"}})
 	case errors.Is(err, store.ErrRepeatWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "needs a due_date: this task has none"}})
+	case errors.Is(err, store.ErrNoSuchAfter):
+		// Unknown, deleted, someone else's or the task itself: one answer.
+		return validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your tasks (not deleted), or null for the top"}})
 	case errors.Is(err, store.ErrInvalid):
-		return &problemError{status: http.StatusUnprocessableEntity, typ: typeValidation, title: "Validation failed",
-			detail: "A value was refused by the database.", cause: err}
+		return validationFailed("A value was refused by the database.", err)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return fromHTTPError(he)
 	}
-	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: err}
+	return internalProblem(err)
 }
 
 // quotaDetail says which quota a store.ErrQuotaExceeded is about, naming its limit.
@@ -220,7 +259,7 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 	case http.StatusMethodNotAllowed:
 		return newProblem(http.StatusMethodNotAllowed, typeBlank, "This method is not allowed on this resource.")
 	case http.StatusRequestEntityTooLarge:
-		return newProblem(http.StatusRequestEntityTooLarge, typeBlank, "The request body is over 64 KiB.")
+		return tooLarge(nil)
 	case http.StatusUnsupportedMediaType:
 		return newProblem(http.StatusUnsupportedMediaType, typeBlank, "The request body must be JSON (Content-Type: application/json).")
 	case http.StatusServiceUnavailable:
@@ -229,8 +268,7 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		// The generated parameter binding refusing what the validator let through (the
 		// validator is meant to refuse all of it first, naming the parameter): its message
 		// quotes the raw value, so it stays in the log.
-		return &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request",
-			detail: "A parameter of the request is malformed.", cause: he}
+		return badRequest("A parameter of the request is malformed.", he)
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		detail := http.StatusText(he.Code)
@@ -239,63 +277,79 @@ func fromHTTPError(he *echo.HTTPError) *problemError {
 		}
 		return &problemError{status: he.Code, typ: typeBlank, detail: detail, cause: he.Internal}
 	}
-	return &problemError{status: http.StatusInternalServerError, detail: "An unexpected error occurred; it has been logged.", cause: he}
+	return internalProblem(he)
 }
 
-// errorHandler renders every error as application/problem+json: validator, router, binder,
-// handler and recovered panics alike. Unexpected errors are logged with the request id;
-// their details never reach the client.
-func (s *Server) errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		s.logger.ErrorContext(c.Request().Context(), "error after response was sent", "err", err, "request_id", requestID(c))
-		return
-	}
-	p := toProblem(err)
-	if errors.Is(err, context.Canceled) {
-		// The client went away; nobody reads this answer.
-		p = &problemError{status: 499, title: "Client Closed Request", cause: err}
-	}
-	rid := requestID(c)
-	switch {
-	case p.status >= 500 && p.status != http.StatusServiceUnavailable:
-		s.logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
-			"method", methodLabel(c.Request().Method), "route", routeOf(c))
-	case p.status == http.StatusServiceUnavailable:
-		s.logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
-	default:
-		s.logger.DebugContext(c.Request().Context(), "request refused", "status", p.status, "err", err, "request_id", rid)
-	}
-	h := c.Response().Header()
-	for k, v := range p.headers {
-		h.Set(k, v)
-	}
-	if errors.Is(err, echo.ErrNotFound) || errors.Is(err, echo.ErrMethodNotAllowed) {
-		// No route for the request's path or method (Echo's router, or on /api the
-		// contract's, which set Allow): its body is unread.
-		refusedUnread(c)
-	}
-	if p.status == http.StatusRequestEntityTooLarge {
-		// The rest of the body stays unread: without this, net/http would first try to
-		// drain up to 256 KiB more of it, and a chunked body that never ends would hold
-		// the answer back until the read timeout.
-		h.Set("Connection", "close")
-	}
-	h.Set(echo.HeaderContentType, "application/problem+json")
-	h.Set("Cache-Control", "no-store")
-	// Also for HEAD: net/http drops the body and sends GET's Content-Length.
-	if werr := c.JSON(p.status, p.body(rid)); werr != nil {
-		s.logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
+// errorHandler returns Echo's error handler: it renders every error as
+// application/problem+json, validator, router, binder, handler and recovered panics alike.
+// Unexpected errors are logged to logger with the request id; their details never reach
+// the client.
+func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			logger.ErrorContext(c.Request().Context(), "error after response was sent", "err", err, "request_id", requestID(c))
+			return
+		}
+		p := toProblem(err)
+		if errors.Is(err, context.Canceled) {
+			// The client went away; nobody reads this answer.
+			p = &problemError{status: 499, title: "Client Closed Request", cause: err}
+		}
+		rid := requestID(c)
+		switch {
+		case p.status >= 500 && p.status != http.StatusServiceUnavailable:
+			logger.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", rid,
+				"method", methodLabel(c.Request().Method), "route", routeOf(c))
+		case p.status == http.StatusServiceUnavailable:
+			logger.WarnContext(c.Request().Context(), "service unavailable", "err", err, "request_id", rid)
+		default:
+			logger.DebugContext(c.Request().Context(), "request refused", "status", p.status, "err", err, "request_id", rid)
+		}
+		h := c.Response().Header()
+		for k, v := range p.headers {
+			h.Set(k, v)
+		}
+		if errors.Is(err, echo.ErrNotFound) || errors.Is(err, echo.ErrMethodNotAllowed) {
+			// No route for the request's path or method (Echo's router, or on /api the
+			// contract's, which set Allow): its body is unread.
+			refusedUnread(c)
+		}
+		if p.status == http.StatusRequestEntityTooLarge {
+			// The rest of the body stays unread: without this, net/http would first try to
+			// drain up to 256 KiB more of it, and a chunked body that never ends would hold
+			// the answer back until the read timeout.
+			h.Set("Connection", "close")
+		}
+		h.Set(echo.HeaderContentType, "application/problem+json")
+		h.Set("Cache-Control", "no-store")
+		// Also for HEAD: net/http drops the body and sends GET's Content-Length.
+		if werr := c.JSON(p.status, p.body(rid)); werr != nil {
+			logger.ErrorContext(c.Request().Context(), "write problem", "err", werr, "request_id", rid)
+		}
 	}
 }
 
-// retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.
-func retryAfter(seconds float64) string {
-	n := int(seconds)
-	if float64(n) < seconds {
-		n++
+// fieldErrors collects the rules a request body breaks.
+type fieldErrors []api.FieldError
+
+func (fe *fieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, api.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
 	}
-	if n < 1 {
-		n = 1
+	return validationProblem(fe)
+}
+
+// refusedUnread readies the answer to a request refused before anything read its body: for
+// its path or method (errorHandler), its token or its rate. Of a body of unknown length
+// (chunked), net/http would read up to 256 KiB before it sends the answer, waiting as long
+// as the client takes to send them, or forever; so the connection closes after the answer
+// instead.
+func refusedUnread(c echo.Context) {
+	if c.Request().ContentLength < 0 {
+		c.Response().Header().Set(echo.HeaderConnection, "close")
 	}
-	return strconv.Itoa(n)
 }

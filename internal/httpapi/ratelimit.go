@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ type userLimiter struct {
 	perSecond rate.Limit
 	burst     int
 	idle      time.Duration
+	now       func() time.Time // what fills the buckets
 
 	mu        sync.Mutex
 	buckets   map[string]*bucket
@@ -29,12 +31,12 @@ type bucket struct {
 	seen time.Time
 }
 
-func newUserLimiter(perSecond float64) *userLimiter {
+func newUserLimiter(perSecond float64, now func() time.Time) *userLimiter {
 	burst := int(2 * perSecond)
 	if burst < 1 {
 		burst = 1
 	}
-	return &userLimiter{perSecond: rate.Limit(perSecond), burst: burst, idle: 5 * time.Minute, buckets: map[string]*bucket{}}
+	return &userLimiter{perSecond: rate.Limit(perSecond), burst: burst, idle: 5 * time.Minute, now: now, buckets: map[string]*bucket{}}
 }
 
 // allow takes a token for user; when none is left it returns how long until one is.
@@ -90,7 +92,7 @@ func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
-		ok, wait, remaining := l.allow(user, time.Now())
+		ok, wait, remaining := l.allow(user, l.now())
 		l.headers(c.Response().Header(), remaining)
 		if !ok {
 			refusedUnread(c)
@@ -102,4 +104,16 @@ func (l *userLimiter) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// retryAfter formats a wait for the Retry-After header: whole seconds, at least 1.
+func retryAfter(seconds float64) string {
+	n := int(seconds)
+	if float64(n) < seconds {
+		n++
+	}
+	if n < 1 {
+		n = 1
+	}
+	return strconv.Itoa(n)
 }

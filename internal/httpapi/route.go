@@ -12,10 +12,14 @@ import (
 // segmentRouter finds a request's operation in the contract for the validator as
 // kin-openapi's gorillamux router does — the same paths in the same order, matched against
 // the escaped path, variables as the escaped segments, 405 for a path without the method —
-// without its regular expressions and per-request allocations, which were most of the
-// validator's CPU on GET /api/tasks/{id} (make bench, pprof). It handles templates made of
-// whole segments, each literal or one {variable}; newRouter uses gorillamux for any other
-// contract. TestSegmentRouterMatchesGorillamux compares the two.
+// without its regular expressions and per-request allocations. It finds a route for a
+// fifth of gorillamux's CPU and a quarter of its allocations (BenchmarkFindRoute: 3.8 µs
+// and 10 allocations for four lookups, gorillamux 17.4 µs and 39); with gorillamux the HTTP
+// layer's CPU for GET /api/tasks/{id} rises from 17 to 24 µs (BenchmarkHandlerGetTask,
+// cpu-ns/op) and the service's, under load, by about 9% (make bench, single). It
+// handles templates made of whole segments, each literal or one {variable}; newRouter uses
+// gorillamux for any other contract. TestSegmentRouterMatchesGorillamux compares the two on
+// every path of the contract and the paths around them.
 type segmentRouter struct {
 	routes []segmentRoute
 }

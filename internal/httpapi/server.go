@@ -1,31 +1,12 @@
-// Package httpapi is the service's HTTP layer: the Echo instance with its middleware, the
-// handlers of the generated strict server (gen/api), the operational endpoints and the one
-// error handler that renders every failure as application/problem+json.
-//
-// The middleware runs in this order: recover, request id, access log and metrics, body
-// limit, CORS, then on /api: find the contract's operation (404, 405) and authenticate the
-// caller as its security says (401), the per-user rate limit (429), and the OpenAPI request
-// validator for parameters and body (400, 415, 422). So every authenticated answer counts
-// against the caller's quota, and nothing reads a body before its sender is known.
-//
-// HEAD is answered wherever GET is, by GET's handler: net/http sends GET's status and
-// headers, Content-Length included, and drops the body.
 package httpapi
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,53 +14,9 @@ import (
 	"github.com/todo-api/todo-api/gen/api"
 )
 
-// MaxBodyBytes is the largest request body accepted (413 beyond).
-const MaxBodyBytes = 64 << 10
-
-// MaxHeaderBytes is the largest request header block `todo-api serve` accepts — request line
-// and header fields as sent — (Options.MaxHeaderBytes; 431 problem+json beyond). The
-// http.Server in front must allow more (ServerMaxHeaderBytes) for the check to see such
-// requests at all.
-const MaxHeaderBytes = 32 << 10
-
-// ServerMaxHeaderBytes is what the http.Server should read of a header block: twice
-// MaxHeaderBytes, so that oversized blocks up to there get this package's 431 problem; past
-// it, net/http answers 431 itself, in plain text, without reading more.
-const ServerMaxHeaderBytes = 2 * MaxHeaderBytes
-
-// Authenticator provides the contract's bearerAuth check; *auth.Verifier implements it.
-type Authenticator interface {
-	Authenticator() openapi3filter.AuthenticationFunc
-}
-
-// Options wires the HTTP layer. Store, Auth and Logger are required.
-type Options struct {
-	Store  Store
-	Auth   Authenticator
-	Logger *slog.Logger
-	// Ready reports readiness beyond the database answering (e.g. pending migrations).
-	Ready func(ctx context.Context) error
-	// Pool, when set, has its statistics exported on /metrics.
-	Pool *pgxpool.Pool
-	// RateLimitPerUser is requests per second per user (bursts of twice that); 0 = off.
-	RateLimitPerUser float64
-	// CORSAllowedOrigins are the browser origins allowed to call /api; empty = no CORS.
-	CORSAllowedOrigins []string
-	// Version is reported by /healthz.
-	Version string
-	// Now is the clock "overdue" is computed with; nil is time.Now (tests set it).
-	Now func() time.Time
-	// MaxHeaderBytes, when positive, refuses larger request header blocks with a 431
-	// problem (serve: the MaxHeaderBytes constant). 0 leaves the limit to the http.Server.
-	MaxHeaderBytes int
-}
-
 // Server is the HTTP handler of the service.
 type Server struct {
-	echo    *echo.Echo
-	logger  *slog.Logger
-	metrics *metrics
-	opts    Options
+	echo *echo.Echo
 }
 
 // New builds the HTTP handler. It is the same wiring in production and in tests.
@@ -87,16 +24,10 @@ func New(o Options) (*Server, error) {
 	if o.Store == nil || o.Auth == nil || o.Logger == nil {
 		return nil, errors.New("httpapi: Store, Auth and Logger are required")
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.Binder = jsonBinder{}
-	e.JSONSerializer = jsonSerializer{}
-	s := &Server{echo: e, logger: o.Logger, opts: o}
-	e.HTTPErrorHandler = s.errorHandler
-
-	reg := prometheus.NewRegistry()
-	s.metrics = newMetrics(reg, o.Pool)
-
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	spec, err := loadContract()
 	if err != nil {
 		return nil, err
@@ -105,18 +36,28 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	reg := prometheus.NewRegistry()
+	m, err := newMetrics(reg, o.Collectors...)
+	if err != nil {
+		return nil, err
+	}
 
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Binder = jsonBinder{}
+	e.JSONSerializer = jsonSerializer{}
+	e.HTTPErrorHandler = errorHandler(o.Logger)
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableStackAll:   true,
 			DisablePrintStack: true,
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-				s.logger.ErrorContext(c.Request().Context(), "panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+				o.Logger.ErrorContext(c.Request().Context(), "panic", "err", err, "request_id", requestID(c), "stack", string(stack))
 				return fmt.Errorf("recovered panic: %w", err)
 			},
 		}),
 		requestIDMiddleware,
-		s.accessLog,
+		accessLog(o.Logger, m),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", MaxBodyBytes)}),
 		keepBodyOpen,
 	)
@@ -134,22 +75,18 @@ func New(o Options) (*Server, error) {
 	}
 	e.Use(ops.middleware)
 	if o.RateLimitPerUser > 0 {
-		e.Use(newUserLimiter(o.RateLimitPerUser).middleware)
+		e.Use(newUserLimiter(o.RateLimitPerUser, now).middleware)
 	}
 	e.Use(newValidator(spec))
 
-	now := o.Now
-	if now == nil {
-		now = time.Now
-	}
 	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
-	if err := s.registerOps(reg); err != nil {
+	if err := registerOps(headWithGet{e}, reg, o.Version, o.Store.Ping, o.Ready); err != nil {
 		return nil, err
 	}
 	// Unknown routes answer 404 and known routes with another method 405, both rendered as
 	// problem+json by errorHandler. (A RouteNotFound("/*") handler would turn every 405 of
 	// the operational endpoints into a 404: Echo prefers it to its 405.)
-	return s, nil
+	return &Server{echo: e}, nil
 }
 
 // keepBodyOpen stops middleware and handlers from closing the request body, which net/http
@@ -204,64 +141,5 @@ func headerLimit(max int) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
-	}
-}
-
-// requestIDMiddleware gives every request an id: the client's X-Request-ID when it is short
-// and plain, else a new one. It is echoed in the response and in every log line.
-func requestIDMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !plainID(id) {
-			var b [12]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		c.Set("request_id", id)
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		return next(c)
-	}
-}
-
-func plainID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-func requestID(c echo.Context) string {
-	id, _ := c.Get("request_id").(string)
-	return id
-}
-
-// accessLog logs one line per request and records its metrics.
-func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			// Render now, so the status below is the one the client gets.
-			c.Error(err)
-		}
-		d := time.Since(start)
-		status := c.Response().Status
-		route, method := routeOf(c), methodLabel(c.Request().Method)
-		s.metrics.observe(route, method, status, d)
-		if strings.HasPrefix(c.Request().URL.Path, "/api") || status >= 500 {
-			s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", method),
-				slog.String("route", route),
-				slog.Int("status", status),
-				slog.Duration("duration", d),
-				slog.Int64("bytes_out", c.Response().Size),
-				slog.String("request_id", requestID(c)))
-		}
-		return nil
 	}
 }

@@ -22,8 +22,7 @@ const typeTooBusy = "urn:todo-api:problem:too-busy"
 // instead of queueing for the pool — never 503, which says the database is down.
 func TestOneUserCannotTakeThePool(t *testing.T) {
 	t.Parallel()
-	// The store's own bound (apitest's default is longer), so A's requests beyond her share
-	// are turned away within seconds.
+	// The service's own bound on waiting for a connection, which turns A's requests away.
 	f := setup(t, apitest.Options{StoreOptions: store.Options{AcquireTimeout: 2 * time.Second}})
 	poolSize := int(f.Pool.Config().MaxConns)
 	f.createA(t, map[string]any{"title": "gives A her clock row"})

@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
 	"reflect"
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -14,14 +11,60 @@ import (
 	"github.com/todo-api/todo-api/internal/store"
 )
 
-// Task bodies are the service's hot path (a page of 50 on every list): encoding/json on the
-// generated api.Task, whose nullable fields are maps with their own MarshalJSON, cost more
-// CPU and garbage than the database round trip (make bench, pprof). taskJSON writes the
-// same bytes — what json.Encoder gives for toAPI(t) — straight from store.Task, and falls
-// back to exactly that encoding whenever it could differ: when api.Task is not the shape
-// appendTask knows (a field added to the contract), for a time outside years 0–9999 (which
-// encoding/json refuses), and, per string, for anything but plain text (which it escapes).
-// TestTaskJSONMatchesEncodingJSON holds it to encoding/json byte for byte.
+// Task bodies are the service's hot path (a page of 50 on every list). encoding/json on the
+// generated api.Task, whose nullable fields are maps with their own MarshalJSON, costs 8
+// times the CPU and 19 times the allocations of writing the bytes directly
+// (BenchmarkTaskJSONPage); through the whole HTTP stack a page of 50 costs 5 times the CPU
+// (BenchmarkHandlerListTasks, cpu-ns/op).
+//
+// appendTaskJSON and appendTaskPageJSON mirror encoding/json: they write exactly what json.Encoder.Encode writes
+// for the contract's rendering of the tasks (api.Task, as tasks_render.go converts a
+// store.Task), straight from store.Task. Where the output could differ they decline and the
+// caller encodes with encoding/json itself: when api.Task is not the shape it knows (a
+// field added to the contract: TestTaskJSONKnowsTask fails then), for a time outside years
+// 0–9999 (which encoding/json refuses); and a string that needs escaping is handed to
+// encoding/json alone. TestTaskJSONMatchesEncodingJSON holds them to encoding/json byte for
+// byte, over thousands of random and awkward tasks.
+
+// appendTaskJSON appends what json.Encoder.Encode writes for the rendering of t, newline
+// included. It returns false, and b as it was, when it cannot be sure of matching
+// encoding/json.
+func appendTaskJSON(b []byte, t *store.Task) ([]byte, bool) {
+	if !fastTaskJSON {
+		return b, false
+	}
+	start := len(b)
+	b, ok := appendTask(b, t)
+	return encoded(b, start, ok)
+}
+
+// appendTaskPageJSON is appendTaskJSON for a page: the array of the tasks' renderings.
+func appendTaskPageJSON(b []byte, tasks []store.Task) ([]byte, bool) {
+	if !fastTaskJSON {
+		return b, false
+	}
+	start, ok := len(b), true
+	b = append(b, '[')
+	for i := range tasks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, ok = appendTask(b, &tasks[i]); !ok {
+			break
+		}
+	}
+	b = append(b, ']')
+	return encoded(b, start, ok)
+}
+
+// encoded ends a body written from start: with json.Encoder's newline when it was written
+// as encoding/json writes it (ok), else by dropping it.
+func encoded(b []byte, start int, ok bool) ([]byte, bool) {
+	if !ok {
+		return b[:start], false
+	}
+	return append(b, '\n'), true
+}
 
 // taskJSONFields is api.Task as appendTask writes it: field name, Go type and JSON tag, in
 // declaration order (encoding/json's order).
@@ -57,116 +100,9 @@ func taskShapeIs(t reflect.Type, want []string) bool {
 	return true
 }
 
-// taskJSON is a success response whose body is one task (one) or a page of them, with the
-// headers the generated response types set. It implements the generated response
-// interfaces of every operation that answers with tasks.
-type taskJSON struct {
-	status   int
-	tasks    []store.Task
-	one      bool // the body is tasks[0], not an array
-	etag     string
-	location string  // Location, when set
-	link     *string // Link, when set
-}
-
-// writtenTask is the 200 of a write to one task (PUT, PATCH, /complete): the task, its ETag
-// and, when it has a live next occurrence, the Link to it.
-func writtenTask(t store.Task) taskJSON {
-	r := oneTask(http.StatusOK, t, etag(t.Version))
-	r.link = nextOccurrenceLink(t)
-	return r
-}
-
-func oneTask(status int, t store.Task, etag string) taskJSON {
-	return taskJSON{status: status, tasks: []store.Task{t}, one: true, etag: etag}
-}
-
-func (r taskJSON) VisitListTasksResponse(w http.ResponseWriter) error    { return r.write(w) }
-func (r taskJSON) VisitGetTaskResponse(w http.ResponseWriter) error      { return r.write(w) }
-func (r taskJSON) VisitCreateTaskResponse(w http.ResponseWriter) error   { return r.write(w) }
-func (r taskJSON) VisitReplaceTaskResponse(w http.ResponseWriter) error  { return r.write(w) }
-func (r taskJSON) VisitUpdateTaskResponse(w http.ResponseWriter) error   { return r.write(w) }
-func (r taskJSON) VisitCompleteTaskResponse(w http.ResponseWriter) error { return r.write(w) }
-func (r taskJSON) VisitMoveTaskResponse(w http.ResponseWriter) error     { return r.write(w) }
-func (r taskJSON) VisitRestoreTaskResponse(w http.ResponseWriter) error  { return r.write(w) }
-
-var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
-
-// write encodes the body first, as the generated code does (an encoding error leaves the
-// response untouched for the error handler), then sets the headers and writes it.
-func (r taskJSON) write(w http.ResponseWriter) error {
-	bp := bodyBuffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 1<<20 {
-			bodyBuffers.Put(bp)
-		}
-	}()
-	b, err := r.appendBody((*bp)[:0])
-	if err != nil {
-		return err
-	}
-	*bp = b
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	// With its length known, net/http sends a page (tens of KiB, more than it buffers) as it
-	// is, without chunk framing and the closing chunk's extra write. make bench showed no
-	// CPU difference beyond noise; it is kept because it is the plainer framing.
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	h.Set("ETag", r.etag)
-	if r.location != "" {
-		h.Set("Location", r.location)
-	}
-	if r.link != nil {
-		h.Set("Link", *r.link)
-	}
-	w.WriteHeader(r.status)
-	_, err = w.Write(b)
-	return err
-}
-
-// appendBody appends what json.Encoder.Encode writes for the generated body: the value and
-// a newline.
-func (r taskJSON) appendBody(b []byte) ([]byte, error) {
-	if fastTaskJSON {
-		start, ok := len(b), true
-		if r.one {
-			b, ok = appendTask(b, &r.tasks[0])
-		} else {
-			b = append(b, '[')
-			for i := range r.tasks {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				if b, ok = appendTask(b, &r.tasks[i]); !ok {
-					break
-				}
-			}
-			b = append(b, ']')
-		}
-		if ok {
-			return append(b, '\n'), nil
-		}
-		b = b[:start]
-	}
-	var v any
-	if r.one {
-		v = toAPI(r.tasks[0])
-	} else {
-		page := make([]api.Task, len(r.tasks))
-		for i, t := range r.tasks {
-			page[i] = toAPI(t)
-		}
-		v = page
-	}
-	buf := bytes.NewBuffer(b)
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// appendTask appends encoding/json's rendering of toAPI(*t); false when it cannot be sure
-// of matching it (a time encoding/json refuses), and b is then to be discarded.
+// appendTask appends encoding/json's rendering of *t in the contract's shape; false when it
+// cannot be sure of matching it (a time encoding/json refuses), and b is then to be
+// discarded.
 func appendTask(b []byte, t *store.Task) ([]byte, bool) {
 	ok := true
 	b = append(b, `{"completed":`...)
@@ -193,13 +129,13 @@ func appendTask(b []byte, t *store.Task) ([]byte, bool) {
 	b = appendNullString(b, t.DueTime)
 	b = append(b, `,"id":"`...)
 	b = appendUUID(b, t.ID)
-	b = append(b, `","position":`...) // always set (toAPI points at it)
+	b = append(b, `","position":`...) // always set
 	b = appendString(b, t.Position)
 	b = append(b, `,"priority":`...)
 	b = appendString(b, string(t.Priority))
 	b = append(b, `,"repeat":`...)
 	b = appendString(b, string(t.Repeat))
-	b = append(b, `,"tags":[`...) // never null: toAPI turns nil into []
+	b = append(b, `,"tags":[`...) // never null: nil is rendered as []
 	for i, tag := range t.Tags {
 		if i > 0 {
 			b = append(b, ',')
@@ -214,7 +150,8 @@ func appendTask(b []byte, t *store.Task) ([]byte, bool) {
 	return b, ok
 }
 
-// appendTime appends time.Time.MarshalJSON of t in UTC (toAPI converts every time);
+// appendTime appends time.Time.MarshalJSON of t in UTC (the contract's rendering converts
+// every time);
 // *ok turns false for a year it refuses.
 func appendTime(b []byte, t time.Time, ok *bool) []byte {
 	t = t.UTC()

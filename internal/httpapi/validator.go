@@ -69,7 +69,7 @@ func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			op, ok := c.Get(operationKey).(*operation)
+			op, ok := c.Get(routeMatchKey).(*routeMatch)
 			if !ok {
 				return next(c)
 			}
@@ -79,13 +79,13 @@ func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
 				if !errors.As(err, &me) {
 					me = openapi3.MultiError{err}
 				}
-				he := validationError(me)
+				p := validationError(me)
 				// kin-openapi validates the first JSON value of a body and ignores what follows;
 				// a body that is not exactly one JSON value is malformed, whatever that value breaks.
-				if he.Code == http.StatusUnprocessableEntity && !bodyIsJSON(c.Request()) {
-					return badRequest("The request body is not valid JSON.", he)
+				if p.status == http.StatusUnprocessableEntity && !bodyIsJSON(c.Request()) {
+					return malformedJSON(p)
 				}
-				return he
+				return p
 			}
 			if err := repeatedParameters(c, op.route); err != nil {
 				return err
@@ -97,29 +97,29 @@ func newValidator(spec *openapi3.T) echo.MiddlewareFunc {
 
 // validationError turns the validator's findings into one problem (authentication has
 // happened before: see operations).
-func validationError(me openapi3.MultiError) *echo.HTTPError {
+func validationError(me openapi3.MultiError) *problemError {
 	var (
-		status = http.StatusUnprocessableEntity
-		fields fieldList
-		parse  string
+		status    = http.StatusUnprocessableEntity
+		fields    fieldList
+		malformed bool
 	)
 	for _, err := range me {
 		var re *openapi3filter.RequestError
 		if !errors.As(err, &re) {
-			return &echo.HTTPError{Code: http.StatusInternalServerError, Internal: err}
+			return internalProblem(err)
 		}
 		switch {
 		case re.RequestBody != nil && re.Err == nil:
 			// The only body error without a cause: a Content-Type the operation does not take.
-			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Internal: problemFor415(re)}
+			return problemFor415(re)
 		case re.RequestBody != nil && errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
-			return badRequest("The request body is required.", re)
+			return bodyRequired(re)
 		case re.RequestBody != nil && errors.Is(re.Err, echo.ErrStatusRequestEntityTooLarge):
-			return &echo.HTTPError{Code: http.StatusRequestEntityTooLarge, Internal: re.Err}
+			return tooLarge(re.Err)
 		case re.RequestBody != nil:
 			var pe *openapi3filter.ParseError
 			if errors.As(re.Err, &pe) || !hasSchemaError(re.Err) {
-				parse = "The request body is not valid JSON."
+				malformed = true
 				continue
 			}
 			fields.addSchemaErrors(re.Err)
@@ -142,14 +142,13 @@ func validationError(me openapi3.MultiError) *echo.HTTPError {
 			return badRequest("The request is malformed.", re)
 		}
 	}
-	if parse != "" {
-		return badRequest(parse, me)
+	if malformed {
+		return malformedJSON(me)
 	}
-	p := validationProblem(fields.list)
 	if status == http.StatusBadRequest {
-		p = parameterProblem(fields.list)
+		return parameterProblem(fields.list)
 	}
-	return &echo.HTTPError{Code: p.status, Internal: p}
+	return validationProblem(fields.list)
 }
 
 // repeatedParameters refuses a single-valued query or header parameter given more than once:
@@ -158,7 +157,7 @@ func validationError(me openapi3.MultiError) *echo.HTTPError {
 func repeatedParameters(c echo.Context, route *routers.Route) error {
 	r := c.Request()
 	query := c.QueryParams()
-	if !repeats(query) && !repeats(r.Header) {
+	if !anyRepeated(query) && !anyRepeated(r.Header) {
 		return nil
 	}
 	var fields []api.FieldError
@@ -180,7 +179,8 @@ func repeatedParameters(c echo.Context, route *routers.Route) error {
 	return parameterProblem(fields)
 }
 
-func repeats[M ~map[string][]string](m M) bool {
+// anyRepeated reports whether a name in m has more than one value.
+func anyRepeated[M ~map[string][]string](m M) bool {
 	for _, vs := range m {
 		if len(vs) > 1 {
 			return true
@@ -202,11 +202,6 @@ func bodyIsJSON(r *http.Request) bool {
 	data, err := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	return err == nil && json.Valid(data)
-}
-
-func badRequest(detail string, cause error) *echo.HTTPError {
-	p := &problemError{status: http.StatusBadRequest, typ: typeBadRequest, title: "Bad request", detail: detail, cause: cause}
-	return &echo.HTTPError{Code: http.StatusBadRequest, Internal: p}
 }
 
 func problemFor415(re *openapi3filter.RequestError) *problemError {
@@ -285,19 +280,6 @@ func (fl *fieldList) addSchemaError(se *openapi3.SchemaError) {
 		}
 	}
 	fl.list = append(fl.list, api.FieldError{Field: pointer(path), Message: se.Reason})
-}
-
-// pointer renders a JSON pointer (RFC 6901).
-func pointer(parts []string) string {
-	return "/" + strings.Join(escapePointer(parts), "/")
-}
-
-func escapePointer(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
-	}
-	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -3,19 +3,17 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
-	"maps"
-	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
 )
 
-// The change feed and restore: how a client keeps a local copy of its tasks current.
+// The change feed: how a client keeps a local copy of its tasks current.
 
+// ListTaskChanges is GET /api/tasks/changes: what changed after updated_after, tombstones
+// included, in pages; 304 while the caller's clock has not moved.
 func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesRequestObject) (api.ListTaskChangesResponseObject, error) {
 	user, err := caller(ctx)
 	if err != nil {
@@ -33,16 +31,15 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		canon.Set("updated_after", after.Format(time.RFC3339Nano))
 	}
 	// The prefix keeps listing cursors and feed cursors apart.
-	key, err := h.cursorKey.get(ctx)
+	scope, err := h.cursorKey.scope(ctx, user, "changes\x00"+canon.Encode())
 	if err != nil {
 		return nil, err
 	}
-	scope := cursorScope{key: key, userID: user, query: "changes\x00" + canon.Encode()}
 	var from seek
 	if p.Cursor != nil {
 		// A change's key is a timestamp, which always fits in a cursor: none names its task.
 		if from, err = decodeCursor(ctx, *p.Cursor, scope, nil); err != nil {
-			return nil, badCursor()
+			return nil, badCursor("feed")
 		}
 		cp.After = from.after
 	}
@@ -50,19 +47,14 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 	if err != nil {
 		return nil, err
 	}
-	tagQuery := maps.Clone(canon)
-	tagQuery.Set("limit", strconv.Itoa(cp.Limit))
-	if p.Cursor != nil {
-		tagQuery.Set("cursor", *p.Cursor)
-	}
-	tag := collectionETag("changes", user, clock, tagQuery)
+	tag := collectionETag("changes", user, clock, pageQuery(canon, cp.Limit, p.Cursor))
 	if noneMatch(p.IfNoneMatch, tag) {
 		return api.ListTaskChanges304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
 	changes, next, err := h.store.TaskChanges(ctx, user, cp)
 	if err != nil {
 		if cp.After != nil && errors.Is(err, store.ErrInvalid) {
-			return nil, badCursor()
+			return nil, badCursor("feed")
 		}
 		return nil, err
 	}
@@ -73,35 +65,7 @@ func (h *handlers) ListTaskChanges(ctx context.Context, req api.ListTaskChangesR
 		}
 	}
 	if next != nil {
-		q := canon
-		q.Set("limit", strconv.Itoa(cp.Limit))
-		q.Set("cursor", encodeCursor(*next, from, scope))
-		link := fmt.Sprintf(`</api/tasks/changes?%s>; rel="next"`, q.Encode())
-		resp.Headers.Link = &link
+		resp.Headers.Link = nextLink("/api/tasks/changes", canon, cp.Limit, encodeCursor(*next, from, scope))
 	}
 	return resp, nil
-}
-
-// toChange renders a task of the feed: the task, or its tombstone when it is deleted.
-func toChange(t store.Task, out *api.TaskChange) error {
-	if t.DeletedAt != nil {
-		return out.FromTaskTombstone(api.TaskTombstone{Id: t.ID, DeletedAt: t.DeletedAt.UTC()})
-	}
-	return out.FromTask(toAPI(t))
-}
-
-func badCursor() error {
-	return badQuery("query.cursor", "not a cursor this feed issued; start again without it")
-}
-
-func (h *handlers) RestoreTask(ctx context.Context, req api.RestoreTaskRequestObject) (api.RestoreTaskResponseObject, error) {
-	user, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := h.store.TaskRestore(ctx, user, req.Id)
-	if err != nil {
-		return nil, err
-	}
-	return oneTask(http.StatusOK, t, etag(t.Version)), nil
 }

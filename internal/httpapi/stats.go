@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/todo-api/todo-api/gen/api"
+)
+
+// GetTaskStats is GET /api/tasks/stats: the caller's counts, overdue on the wall clock of
+// tz; 304 while neither the caller's clock nor the minute there has moved.
+func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequestObject) (api.GetTaskStatsResponseObject, error) {
+	user, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := callerZone(req.Params.Tz)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now().In(loc)
+	clock, err := h.store.UserClock(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	// overdue moves with the caller's wall clock: due times are minutes.
+	tag := collectionETag("stats", user, clock, nil, loc.String(), now.Format("2006-01-02T15:04"))
+	if noneMatch(req.Params.IfNoneMatch, tag) {
+		return api.GetTaskStats304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
+	}
+	st, err := h.store.TaskStats(ctx, user, now)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetTaskStats200JSONResponse{
+		Body:    api.TaskStats{Total: st.Total, Completed: st.Completed, Pending: st.Pending, Overdue: st.Overdue},
+		Headers: api.GetTaskStats200ResponseHeaders{ETag: tag},
+	}, nil
+}
