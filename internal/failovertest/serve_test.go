@@ -18,12 +18,7 @@ import (
 var (
 	binDir string
 	// build builds todo-api once, without the race detector: the tests measure time.
-	build = sync.OnceValues(func() (string, error) {
-		if p := os.Getenv("FAILOVERTEST_BINARY"); p != "" {
-			return p, nil
-		}
-		return proctest.BuildServe(binDir, "todo-api", false)
-	})
+	build = sync.OnceValues(func() (string, error) { return proctest.BuildServe(binDir, "todo-api", false) })
 )
 
 func TestMain(m *testing.M) {
