@@ -1,6 +1,7 @@
 package failovertest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -104,9 +105,9 @@ type result struct {
 func failover(t *testing.T, f fault) result {
 	p := startPair(t, *async)
 	iss := authtest.NewIssuer(t)
-	base := startServe(t, p.appURL(), iss)
+	base := startServe(t, p.appURL(), iss).URL()
 
-	w := &writerSet{base: base, acks: map[string]ack{}}
+	w := newWriterSet(base, false)
 	for i := range writers {
 		w.tokens = append(w.tokens, iss.Token(t, fmt.Sprintf("writer-%d", i)))
 	}
@@ -155,13 +156,22 @@ func failover(t *testing.T, f fault) result {
 type writerSet struct {
 	base   string
 	tokens []string
+	// mixed: after each create, the writer reads the task and a page of its list (retried
+	// like the create on a 503 or a dropped connection).
+	mixed bool
 
 	mu             sync.Mutex
 	acks           map[string]ack // by task id
 	longest        time.Duration
 	retries503     int
 	retriesDropped int
+	requests       int
+	statuses       map[int]int // answers by status
 	unexpected     []string
+}
+
+func newWriterSet(base string, mixed bool) *writerSet {
+	return &writerSet{base: base, mixed: mixed, acks: map[string]ack{}, statuses: map[int]int{}}
 }
 
 // ack is one acknowledged write.
@@ -191,6 +201,10 @@ func (w *writerSet) run(i int, stop <-chan struct{}) {
 				w.mu.Lock()
 				w.acks[id] = ack{writer: i, key: key, at: time.Now()}
 				w.mu.Unlock()
+				if w.mixed {
+					w.read(client, i, "/api/tasks/"+id, stop)
+					w.read(client, i, "/api/tasks?limit=5", stop)
+				}
 				break
 			}
 			w.mu.Lock()
@@ -210,6 +224,61 @@ func (w *writerSet) run(i int, stop <-chan struct{}) {
 	}
 }
 
+// read GETs path as writer i until it is answered 200, retrying on a 503 or a dropped
+// connection; any other answer is unexpected.
+func (w *writerSet) read(client *http.Client, i int, path string, stop <-chan struct{}) {
+	for attempt := 0; ; attempt++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if attempt > 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		req, err := http.NewRequest(http.MethodGet, w.base+path, nil)
+		if err != nil {
+			panic(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+w.tokens[i])
+		res, err := w.do(client, req, io.Discard)
+		w.mu.Lock()
+		switch {
+		case err != nil:
+			w.retriesDropped++
+		case res.StatusCode == http.StatusOK:
+			w.mu.Unlock()
+			return
+		case res.StatusCode == http.StatusServiceUnavailable:
+			w.retries503++
+		default:
+			w.unexpected = append(w.unexpected, fmt.Sprintf("writer %d: GET %s: status %d", i, path, res.StatusCode))
+		}
+		w.mu.Unlock()
+	}
+}
+
+// do sends req, reads the answer's body into body and counts the request, its time and its
+// status.
+func (w *writerSet) do(client *http.Client, req *http.Request, body io.Writer) (*http.Response, error) {
+	start := time.Now()
+	res, err := client.Do(req)
+	if err == nil {
+		_, err = io.Copy(body, res.Body)
+		res.Body.Close()
+	}
+	took := time.Since(start)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.requests++
+	w.longest = max(w.longest, took)
+	if err != nil {
+		return nil, err
+	}
+	w.statuses[res.StatusCode]++
+	return res, nil
+}
+
 // create sends one POST /api/tasks and returns the task's id and the status.
 func (w *writerSet) create(client *http.Client, i int, key string) (string, int, error) {
 	req, err := http.NewRequest(http.MethodPost, w.base+"/api/tasks", strings.NewReader(`{"title":"`+key+`"}`))
@@ -221,24 +290,15 @@ func (w *writerSet) create(client *http.Client, i int, key string) (string, int,
 	if !*noKey {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	start := time.Now()
-	res, err := client.Do(req)
-	took := time.Since(start)
-	w.mu.Lock()
-	w.longest = max(w.longest, took)
-	w.mu.Unlock()
-	if err != nil {
-		return "", 0, err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	var body bytes.Buffer
+	res, err := w.do(client, req, &body)
 	if err != nil {
 		return "", 0, err
 	}
 	var task struct{ ID string }
 	if res.StatusCode == http.StatusCreated || res.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(body, &task); err != nil || task.ID == "" {
-			return "", 0, fmt.Errorf("task without an id: %s", body)
+		if err := json.Unmarshal(body.Bytes(), &task); err != nil || task.ID == "" {
+			return "", 0, fmt.Errorf("task without an id: %s", body.Bytes())
 		}
 	}
 	return task.ID, res.StatusCode, nil

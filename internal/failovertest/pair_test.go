@@ -37,19 +37,8 @@ func startPair(t *testing.T, async bool) *pair {
 		"wal_level": "replica", "max_wal_senders": "5", "hot_standby": "on",
 	}
 	primary := startCluster(t, ctx, pgcluster.Options{DataDir: filepath.Join(tmp, "primary"), Settings: settings})
-	conn, err := pgx.Connect(ctx, primary.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := createAppDatabase(t, ctx, primary)
 	defer conn.Close(context.Background())
-	for _, stmt := range []string{
-		"CREATE ROLE todo_app LOGIN PASSWORD 'todo_app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
-		"CREATE DATABASE todo OWNER todo_app",
-	} {
-		if _, err := conn.Exec(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
 	standbySettings := map[string]string{"cluster_name": standbyName}
 	for k, v := range settings {
 		standbySettings[k] = v
@@ -81,6 +70,42 @@ func startPair(t *testing.T, async bool) *pair {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return &pair{primary: primary, standby: standby}
+}
+
+// startDatabase starts one cluster with the service's database; it returns the service's
+// DATABASE_URL.
+func startDatabase(t *testing.T) (*pgcluster.Cluster, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c := startCluster(t, ctx, pgcluster.Options{
+		DataDir:  filepath.Join(proctest.ReachableTempDir(t), "data"),
+		Settings: map[string]string{"fsync": "off", "full_page_writes": "off", "max_connections": "100"},
+	})
+	conn := createAppDatabase(t, ctx, c)
+	conn.Close(ctx)
+	return c, fmt.Sprintf("postgres://todo_app:todo_app@127.0.0.1:%d/todo?sslmode=disable", c.Port())
+}
+
+// createAppDatabase creates the role todo_app (no superuser, no BYPASSRLS: row-level
+// security binds it, as on Neon) and its database todo on c; it returns a superuser
+// connection to c, which the caller closes.
+func createAppDatabase(t *testing.T, ctx context.Context, c *pgcluster.Cluster) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		"CREATE ROLE todo_app LOGIN PASSWORD 'todo_app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
+		"CREATE DATABASE todo OWNER todo_app",
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			conn.Close(ctx)
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	return conn
 }
 
 // startCluster starts one cluster of the pair, destroyed at cleanup — resumed first, should a
