@@ -8,7 +8,8 @@
 // the next host of DATABASE_URL. The [Watcher] is the pool's dialer: it remembers every
 // connection per host address, and probes each host that has connections every half
 // [Options.Timeout] with PostgreSQL's SSLRequest (eight bytes, answered with one by the
-// postmaster's new backend; no authentication, nothing logged). A host that leaves a probe
+// postmaster's new backend before any authentication; with log_connections on, the
+// server logs a "connection received" line for each). A host that leaves a probe
 // unanswered for Timeout is down: its connections are closed at once (their queries fail
 // now, not at their deadline, and the requests get 503), [Options.OnDown] runs (the service
 // resets its pool) and new connections skip the host without dialling it until it answers
