@@ -126,8 +126,13 @@ test-go: ## Go tests (unit + integration on a real PostgreSQL, the TypeScript cl
 	go test -race -count=1 $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-long
-test-long: ## Soak: 10 min (SOAK=…) of mixed load on the real binary, a fault every minute; prints a summary
+test-long: ## Soak: 10 min (SOAK=…) of mixed load on the real binary, a fault every minute; then test-failover
 	go test -count=1 -timeout 40m -v -run '^TestSoak$$' ./internal/faulttest/ -soak=$(or $(SOAK),10m)
+	$(MAKE) --no-print-directory test-failover
+
+.PHONY: test-failover
+test-failover: ## Database failovers (crash, hang) and replicas behind HAProxy, FAILOVER_ROUNDS (5) of each; prints the figures
+	go test -count=1 -timeout 40m -v ./internal/failovertest/ -failover.rounds=$(or $(FAILOVER_ROUNDS),5)
 
 .PHONY: test-e2e
 test-e2e: $(WEB_DEPS) ## Type-check web/, then its browser tests in Debian's Chromium (playwright-core, axe-core) on a throwaway stack; E2E_GREP=regex runs some

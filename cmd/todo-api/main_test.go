@@ -278,9 +278,12 @@ func TestPoolConfigExecMode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pc, why, err := poolConfig(config.Config{DatabaseURL: tt.url, DBMaxConns: 4})
+			pc, why, err := poolConfig(config.Config{DatabaseURL: tt.url, DBMaxConns: 4, DBConnectTimeout: 750 * time.Millisecond, DBHostTimeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if pc.ConnConfig.ConnectTimeout != 750*time.Millisecond || pc.PingTimeout != time.Second {
+				t.Fatalf("connect timeout %s, ping timeout %s: want DB_CONNECT_TIMEOUT's 750ms and DB_HOST_TIMEOUT's 1s", pc.ConnConfig.ConnectTimeout, pc.PingTimeout)
 			}
 			if got := pc.ConnConfig.DefaultQueryExecMode; got != tt.want {
 				t.Fatalf("exec mode %v (%s), want %v", got, why, tt.want)

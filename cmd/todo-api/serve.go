@@ -20,6 +20,7 @@ import (
 
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/config"
+	"github.com/todo-api/todo-api/internal/dbwatch"
 	"github.com/todo-api/todo-api/internal/httpapi"
 	"github.com/todo-api/todo-api/internal/migrate"
 	"github.com/todo-api/todo-api/internal/store"
@@ -88,12 +89,12 @@ type serveExtras struct {
 // serveWith opens the pool, builds the HTTP layer and serves on ln until ctx ends, then
 // shuts down gracefully. `serve` and `dev` share it.
 func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticator, ln net.Listener, logger *slog.Logger, x serveExtras) error {
-	pool, err := openPool(ctx, cfg, logger)
+	pool, closePool, err := openPool(ctx, cfg, logger)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer pool.Close()
+	defer closePool()
 
 	st := store.New(pool, store.Options{
 		AcquireTimeout:   cfg.DBAcquireTimeout,
@@ -169,19 +170,45 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 	return nil
 }
 
-// openPool configures pgx for the service: a bounded pool, quick connect timeouts, and
-// health checks so a restarted database is noticed.
-func openPool(ctx context.Context, cfg config.Config, logger *slog.Logger) (*pgxpool.Pool, error) {
+// openPool configures pgx for the service: a bounded pool, bounded connection attempts,
+// health checks so a restarted database is noticed, and — unless DB_HOST_TIMEOUT is 0 — a
+// dbwatch.Watcher as its dialer, which cuts the connections to a host that stops answering
+// and resets the pool. closePool stops the watcher and closes the pool.
+func openPool(ctx context.Context, cfg config.Config, logger *slog.Logger) (pool *pgxpool.Pool, closePool func(), err error) {
 	pc, why, err := poolConfig(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	logger.Info("database", "host", pc.ConnConfig.Host, "query_exec_mode", pc.ConnConfig.DefaultQueryExecMode.String(), "because", why)
-	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	logger.Info("database", "host", pc.ConnConfig.Host, "fallbacks", len(pc.ConnConfig.Fallbacks),
+		"query_exec_mode", pc.ConnConfig.DefaultQueryExecMode.String(), "because", why)
+	var watcher *dbwatch.Watcher
+	if cfg.DBHostTimeout > 0 {
+		watcher = dbwatch.New(dbwatch.Options{
+			Timeout: cfg.DBHostTimeout,
+			Dialer:  dbDialer(),
+			OnDown:  func(string) { pool.Reset() },
+			Logger:  logger,
+		})
+		pc.ConnConfig.DialFunc = watcher.Dial
+	}
+	pool, err = pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
-		return nil, fmt.Errorf("open database pool: %w", err)
+		return nil, nil, fmt.Errorf("open database pool: %w", err)
 	}
-	return pool, nil
+	if watcher == nil {
+		return pool, pool.Close, nil
+	}
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { defer close(done); watcher.Run(wctx) }()
+	return pool, func() { stop(); <-done; pool.Close() }, nil
+}
+
+// dbDialer dials the database with TCP keepalives that notice a dead peer of an idle
+// connection within about 10 s (pgx's own default waits 5 minutes before the first probe).
+// A host that hangs with connections busy is dbwatch's to notice.
+func dbDialer() *net.Dialer {
+	return &net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 5 * time.Second, Interval: time.Second, Count: 5}}
 }
 
 // pooledExecMode is the query exec mode for a transaction pooler (PgBouncer in
@@ -220,9 +247,13 @@ func poolConfig(cfg config.Config) (*pgxpool.Config, string, error) {
 	pc.MaxConnLifetime = 30 * time.Minute
 	pc.MaxConnIdleTime = 5 * time.Minute
 	pc.HealthCheckPeriod = 15 * time.Second
-	if pc.ConnConfig.ConnectTimeout == 0 || pc.ConnConfig.ConnectTimeout > 5*time.Second {
-		pc.ConnConfig.ConnectTimeout = 3 * time.Second
-	}
+	// A connection idle for more than a second is pinged when acquired (pgxpool's default);
+	// the ping waits no longer than a probe would.
+	pc.PingTimeout = cfg.DBHostTimeout
+	// DB_CONNECT_TIMEOUT replaces connect_timeout in the URL: per host, so a host that does
+	// not answer costs at most this much before the next one is tried.
+	pc.ConnConfig.ConnectTimeout = cfg.DBConnectTimeout
+	pc.ConnConfig.DialFunc = dbDialer().DialContext
 	if pc.ConnConfig.RuntimeParams["application_name"] == "" {
 		pc.ConnConfig.RuntimeParams["application_name"] = "todo-api"
 	}

@@ -28,6 +28,13 @@ type Config struct {
 	DBStatementTimeout time.Duration
 	// DBAcquireTimeout bounds how long a request waits for a pool connection before 503.
 	DBAcquireTimeout time.Duration
+	// DBConnectTimeout bounds one connection attempt to one host of DatabaseURL (TCP, TLS,
+	// authentication); then pgx tries the next host.
+	DBConnectTimeout time.Duration
+	// DBHostTimeout is how long a database host may leave the service's probe unanswered
+	// before its connections are closed and it is skipped (internal/dbwatch); 0 turns the
+	// probes off.
+	DBHostTimeout time.Duration
 	// DBMaxConnsPerUser caps the pool connections one user's requests hold at once; a request
 	// beyond it waits (DBAcquireTimeout at most), then gets 429. 0: the store's default
 	// (store.DefaultMaxConnsPerUser: a quarter of the pool, at least 2).
@@ -83,6 +90,8 @@ const (
 	DefaultDBMaxConns         = 10
 	DefaultDBStatementTimeout = 5 * time.Second
 	DefaultDBAcquireTimeout   = 2 * time.Second
+	DefaultDBConnectTimeout   = 3 * time.Second
+	DefaultDBHostTimeout      = time.Second
 	DefaultLogLevel           = slog.LevelInfo
 	DefaultLogFormat          = "json"
 	DefaultDevLogFormat       = "text"
@@ -104,7 +113,7 @@ var serveFields = []field{
 	databaseURL, databaseDirectURL,
 	betterAuthURL, jwksURL, jwtIssuer, jwtAudience,
 	listenAddr, corsAllowedOrigins, rateLimitPerUser,
-	dbMaxConns, dbMaxConnsPerUser, dbStatementTimeout, dbAcquireTimeout,
+	dbMaxConns, dbMaxConnsPerUser, dbStatementTimeout, dbAcquireTimeout, dbConnectTimeout, dbHostTimeout,
 	debugAddr, goGC, goMemLimit,
 	logLevel, logFormat,
 }
@@ -124,6 +133,8 @@ func defaults() Config {
 		DBMaxConns:         DefaultDBMaxConns,
 		DBStatementTimeout: DefaultDBStatementTimeout,
 		DBAcquireTimeout:   DefaultDBAcquireTimeout,
+		DBConnectTimeout:   DefaultDBConnectTimeout,
+		DBHostTimeout:      DefaultDBHostTimeout,
 		LogLevel:           DefaultLogLevel,
 		LogFormat:          DefaultLogFormat,
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // field is one environment variable: its name and how it sets the Config. Each variable has
@@ -131,6 +132,24 @@ var (
 	dbAcquireTimeout = field{
 		name: "DB_ACQUIRE_TIMEOUT",
 		set:  func(c *Config, raw string) (err error) { c.DBAcquireTimeout, err = parseDuration(raw); return err },
+	}
+	dbConnectTimeout = field{
+		name: "DB_CONNECT_TIMEOUT",
+		set:  func(c *Config, raw string) (err error) { c.DBConnectTimeout, err = parseDuration(raw); return err },
+	}
+	dbHostTimeout = field{
+		name: "DB_HOST_TIMEOUT",
+		set: func(c *Config, raw string) (err error) {
+			if raw == "0" {
+				c.DBHostTimeout = 0
+				return nil
+			}
+			c.DBHostTimeout, err = parseDuration(raw)
+			if err == nil && c.DBHostTimeout < 100*time.Millisecond {
+				err = errors.New("must be 0 (off) or at least 100ms")
+			}
+			return err
+		},
 	}
 
 	debugAddr = field{

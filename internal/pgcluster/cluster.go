@@ -68,6 +68,9 @@ type Options struct {
 	Ephemeral bool
 	// Logf, when set, receives progress messages (initdb, start, stale PID file removed).
 	Logf func(format string, args ...any)
+	// StandbyOf, when set, makes the cluster a streaming standby of that running cluster:
+	// an empty DataDir is filled by pg_basebackup (see replica.go) instead of initdb.
+	StandbyOf *Cluster
 }
 
 // Cluster is a PostgreSQL server run from a local data directory. Its methods are safe for
@@ -233,6 +236,9 @@ func (c *Cluster) prepare(ctx context.Context) error {
 	}
 	if err := c.run.checkReachable(c.dataDir); err != nil {
 		return err
+	}
+	if c.opts.StandbyOf != nil {
+		return c.baseBackup(ctx)
 	}
 	return c.initdb(ctx, binVersion)
 }
