@@ -398,9 +398,6 @@ func (p *proc) output(b *bytes.Buffer) string {
 // Stderr returns what the process has written to stderr so far.
 func (p *proc) Stderr() string { return p.output(&p.stderr) }
 
-// pid is the process id.
-func (p *proc) pid() int { return p.cmd.Process.Pid }
-
 // waitLine returns the first stdout line starting with prefix, failing the test if the
 // process exits or limit passes first.
 func (p *proc) waitLine(t *testing.T, prefix string, limit time.Duration) string {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -141,92 +140,25 @@ func throwawayCluster(t *testing.T) *pgcluster.Cluster {
 // startPgBouncer runs PgBouncer in transaction pooling mode on a free loopback port in front
 // of the server on pgPort, and returns its port. Its pool is small, so that consecutive
 // transactions of one client land on different server connections, as they do under load.
-// PgBouncer cannot listen on port 0 and say which port it got: should another process take
-// the chosen port first, it is started again on another (proctest.StartOnFreeAddr).
 func startPgBouncer(t *testing.T, bin string, pgPort int) int {
 	t.Helper()
-	dir := proctest.ReachableTempDir(t)
-	userlist := filepath.Join(dir, "userlist.txt")
-	ini := filepath.Join(dir, "pgbouncer.ini")
-	// auth_type trust still wants each user in auth_file; the throwaway cluster trusts us too.
-	if err := os.WriteFile(userlist, []byte(`"postgres" ""`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var setup []func(*exec.Cmd)
-	if os.Geteuid() == 0 {
-		// PgBouncer refuses to run as root.
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			t.Fatalf("running as root, pgbouncer needs the postgres user: %v", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		setup = append(setup, func(c *exec.Cmd) {
-			c.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-			c.Dir = "/"
-		})
-	}
-	var p *proc
-	addr := proctest.StartOnFreeAddr(t, func(addr string) error {
-		_, port, _ := net.SplitHostPort(addr)
-		conf := fmt.Sprintf(`[databases]
-* = host=127.0.0.1 port=%d
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = %s
-unix_socket_dir =
-auth_type = trust
-auth_file = %s
-pool_mode = transaction
-default_pool_size = 4
-max_client_conn = 500
-server_reset_query =
-ignore_startup_parameters = extra_float_digits
-`, pgPort, port, userlist)
-		if err := os.WriteFile(ini, []byte(conf), 0o644); err != nil {
-			return err
-		}
-		p = startProc(t, "pgbouncer", nil, syscall.SIGKILL, []string{bin, ini}, setup...)
-		return p.waitListening(addr, 15*time.Second)
-	})
-	t.Cleanup(func() {
-		// Cleanups run last-in first-out: the servers using it have stopped. Stop it by its
-		// PID and make sure it is gone.
-		p.stop(t, 10*time.Second)
-		if processAlive(p.pid()) {
-			t.Errorf("pgbouncer %d survived", p.pid())
-		}
+	addr := proctest.StartPgBouncer(t, proctest.PgBouncer{
+		Bin:       bin,
+		Databases: []string{fmt.Sprintf("* = host=127.0.0.1 port=%d", pgPort)},
+		// auth_type trust still wants each user in auth_file; the throwaway cluster trusts us too.
+		Users: map[string]string{"postgres": ""},
+		Settings: map[string]string{
+			"auth_type":                 "trust",
+			"pool_mode":                 "transaction",
+			"default_pool_size":         "4",
+			"max_client_conn":           "500",
+			"server_reset_query":        "",
+			"ignore_startup_parameters": "extra_float_digits",
+		},
 	})
 	_, port, _ := net.SplitHostPort(addr)
 	n, _ := strconv.Atoi(port)
 	return n
-}
-
-// waitListening waits until the process accepts connections on addr. If it exits first, the
-// error wraps proctest.ErrAddrInUse when its output says that another process had the port.
-func (p *proc) waitListening(addr string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			conn.Close()
-			return nil
-		}
-		select {
-		case <-p.done:
-			out := p.output(&p.stdout) + p.Stderr()
-			if proctest.AddrInUse(out) {
-				return fmt.Errorf("%s exited: %v: %w", p.name, p.err, proctest.ErrAddrInUse)
-			}
-			return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, out)
-		default:
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%s does not listen on %s within %s: %v\n%s", p.name, addr, limit, err, p.Stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // ownHostsFile returns a command prefix that runs a program in a private mount namespace

@@ -167,13 +167,28 @@ func (d *database) Stop(t testing.TB) {
 	}
 }
 
-// Start starts PostgreSQL again on the same port.
+// Start starts PostgreSQL again on the same port — the one the service's pool dials. While
+// it was down, another process may have bound that port for a moment (a test finding a free
+// port binds one and closes it): pgcluster reports that as ErrPortInUse, and Start tries
+// the same port again until the minute is up.
 func (d *database) Start(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := d.cluster.Start(ctx); err != nil {
-		t.Fatalf("start PostgreSQL again: %v", err)
+	for {
+		err := d.cluster.Start(ctx)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, pgcluster.ErrPortInUse) {
+			t.Fatalf("start PostgreSQL again: %v", err)
+		}
+		t.Logf("start PostgreSQL again: %v; retrying on the same port", err)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("start PostgreSQL again: its port %d stayed taken for a minute: %v", d.cluster.Port(), err)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }
 

@@ -21,9 +21,11 @@ func TestPoolExhaustion(t *testing.T) {
 		acquireTimeout = time.Second
 		concurrency    = 200
 		pileUp         = 6 * time.Second
-		// A request waits for a connection at most acquireTimeout; the slack covers a shared
-		// machine running 200 clients and the race detector.
-		latencyBound = acquireTimeout + 1500*time.Millisecond
+		// A request waits for a connection at most acquireTimeout, which its 503 (and the
+		// median wait, below) shows; this ceiling only catches a wait that did not end there
+		// (the rows stay locked until every request has been answered), not a busy machine
+		// running 200 clients.
+		latencyBound = acquireTimeout + 10*time.Second
 		// Memory the service may grow by while the requests pile up (about 13 MiB are used).
 		rssBound = 64 << 20
 		// And while they keep piling up, it must level off: growth from the first half of

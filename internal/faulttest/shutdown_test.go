@@ -55,9 +55,11 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	termAt := time.Now()
 	api.signal(t, syscall.SIGTERM)
 
-	// New connections are refused while the held request is still in flight.
+	// New connections are refused while the held request is still in flight. The ceiling
+	// only stops a server that never closes its listener: the held PATCH's statement
+	// timeout (10 s) is further off still.
 	var refusedAt time.Time
-	for deadline := termAt.Add(2 * time.Second); refusedAt.IsZero(); time.Sleep(10 * time.Millisecond) {
+	for deadline := termAt.Add(5 * time.Second); refusedAt.IsZero(); time.Sleep(10 * time.Millisecond) {
 		conn, err := net.DialTimeout("tcp", api.addr, time.Second)
 		if err == nil {
 			conn.Close()
@@ -65,7 +67,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			refusedAt = time.Now()
 		}
 		if time.Now().After(deadline) && refusedAt.IsZero() {
-			t.Fatalf("the service still accepts connections 2 s after SIGTERM")
+			t.Fatalf("the service still accepts connections 5 s after SIGTERM")
 		}
 	}
 	select {
@@ -88,7 +90,9 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	case <-time.After(grace):
 		t.Fatal("the PATCH did not complete after its row was released")
 	}
-	code := api.waitExit(t, grace+2*time.Second-time.Since(termAt))
+	// Exit status 0 is the mechanism: serve exits non-zero when its shutdown outlasts the
+	// grace (srv.Shutdown's deadline). The wait is a ceiling only a hang reaches.
+	code := api.waitExit(t, grace+30*time.Second)
 	exitAfter := time.Since(termAt)
 	stopLoad()
 	waitLoad()
@@ -106,8 +110,8 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	if err := db.Admin.QueryRow(ctx, "SELECT title FROM tasks WHERE id = $1", id).Scan(&title); err != nil || title != "after" {
 		t.Errorf("the PATCH's task is stored with title %q (%v), want %q", title, err, "after")
 	}
-	if code != 0 || exitAfter > grace {
-		t.Errorf("exit status %d %v after SIGTERM; want 0 within %v", code, exitAfter.Round(time.Millisecond), grace)
+	if code != 0 {
+		t.Errorf("exit status %d %v after SIGTERM; want 0 (a shutdown within the %v grace)", code, exitAfter.Round(time.Millisecond), grace)
 	}
 	t.Logf("exited with status %d %v after SIGTERM", code, exitAfter.Round(time.Millisecond))
 

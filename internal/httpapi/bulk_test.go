@@ -169,6 +169,53 @@ func TestBulkTasks(t *testing.T) {
 		wantStatus(t, f.bulk(t, f.tokA, "tags-key", tags2), http.StatusOK)
 	})
 
+	// B repeats a bulk request under the key A used too, with A's very body (A's ids): B gets
+	// its own results (not_found) every time, never A's saved ones ("ok" for A's tasks) —
+	// which would tell B that A's ids exist. With its own ids B gets its own results too.
+	t.Run("AnotherUsersReplayOfAKeyGetsItsOwnResults", func(t *testing.T) {
+		t.Parallel()
+		f := svc.sub(t)
+		taskA := f.createA(t, map[string]any{"title": "A's"})
+		taskB, _ := f.create(t, f.tokB, map[string]any{"title": "B's"})
+		bodyA := map[string]any{"action": "complete", "ids": []uuid.UUID{taskA.Id}}
+		bodyB := map[string]any{"action": "complete", "ids": []uuid.UUID{taskB.Id}}
+		firstA := f.bulk(t, f.tokA, "one-key", bodyA)
+		wantStatus(t, firstA, http.StatusOK)
+		if !strings.Contains(string(firstA.Body), `"ok"`) {
+			t.Fatalf("A's bulk: %s", firstA.Body)
+		}
+		for _, tc := range []struct {
+			name, key  string
+			body       map[string]any
+			wantStatus api.TaskBulkResultStatus
+		}{
+			{"SameBodyAsA", "one-key", bodyA, api.TaskBulkResultStatusNotFound},
+			{"OwnBody", "one-key-2", bodyB, api.TaskBulkResultStatusOk},
+		} {
+			if tc.key != "one-key" {
+				// A holds this key too, for a body of its own.
+				wantStatus(t, f.bulk(t, f.tokA, tc.key, bodyA), http.StatusOK)
+			}
+			first := f.bulk(t, f.tokB, tc.key, tc.body)
+			wantStatus(t, first, http.StatusOK)
+			for range 2 {
+				again := f.bulk(t, f.tokB, tc.key, tc.body)
+				wantStatus(t, again, http.StatusOK)
+				var res api.TaskBulkResults
+				again.JSON(t, &res)
+				if string(again.Body) != string(first.Body) || len(res.Results) != 1 || res.Results[0].Status != tc.wantStatus {
+					t.Errorf("%s: B's replay %s, B's first %s (A's was %s)", tc.name, again.Body, first.Body, firstA.Body)
+				}
+			}
+		}
+		if again := f.bulk(t, f.tokA, "one-key", bodyA); string(again.Body) != string(firstA.Body) {
+			t.Errorf("A's replay %s, A's first %s", again.Body, firstA.Body)
+		}
+		if got, _ := f.get(t, f.tokB, taskB.Id); !got.Completed {
+			t.Error("B's task not completed by B's own bulk")
+		}
+	})
+
 	t.Run("RefusedBodies", func(t *testing.T) {
 		t.Parallel()
 		f := svc.sub(t)

@@ -76,6 +76,48 @@ func TestIdempotencyKey(t *testing.T) {
 			}
 		}
 	})
+	// B repeats a request under the key A used too: B's own task comes back, never A's,
+	// whether B's body is A's or its own. Only a repeat reads a saved response, so B's
+	// replay is what would show a lookup that lost its user.
+	t.Run("AnotherUsersReplayOfAKeyGetsItsOwnTask", func(t *testing.T) {
+		t.Parallel()
+		secret := map[string]any{"title": "A's secret", "description": "only A may read this", "tags": []string{"private"}}
+		for name, bodyB := range map[string]map[string]any{
+			"SameBodyAsA": secret,
+			"OwnBody":     {"title": "B's own"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				f := svc.sub(t)
+				a := f.postKeyed(t, f.tokA, "one-key", secret)
+				wantStatus(t, a, http.StatusCreated)
+				taskA := a.Task(t)
+				b := f.postKeyed(t, f.tokB, "one-key", bodyB)
+				wantStatus(t, b, http.StatusCreated)
+				taskB := b.Task(t)
+				for range 2 {
+					again := f.postKeyed(t, f.tokB, "one-key", bodyB)
+					wantStatus(t, again, http.StatusCreated)
+					if strings.Contains(string(again.Body), taskA.Id.String()) {
+						t.Fatalf("B's replay returned A's task: %s", again.Body)
+					}
+					sameTask(t, again.Task(t), taskB)
+					if again.Header.Get("Location") != b.Header.Get("Location") {
+						t.Errorf("B's replay Location %q, B's first %q", again.Header.Get("Location"), b.Header.Get("Location"))
+					}
+				}
+				// A's replay is still A's.
+				againA := f.postKeyed(t, f.tokA, "one-key", secret)
+				wantStatus(t, againA, http.StatusCreated)
+				sameTask(t, againA.Task(t), taskA)
+				for tok, want := range map[string]int{f.tokA: 1, f.tokB: 1} {
+					if tasks, _ := f.list(t, tok, ""); len(tasks) != want {
+						t.Errorf("%d tasks, want %d each", len(tasks), want)
+					}
+				}
+			})
+		}
+	})
 	t.Run("DifferentKeysCreateDifferentTasks", func(t *testing.T) {
 		t.Parallel()
 		f := svc.sub(t)
@@ -109,24 +151,44 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Errorf("%d tasks, want 1", len(tasks))
 		}
 	})
-	t.Run("KeyExpiresAfter24Hours", func(t *testing.T) {
-		t.Parallel()
-		f := svc.sub(t)
-		first := f.postKeyed(t, f.tokA, "k-old", body)
-		wantStatus(t, first, http.StatusCreated)
-		// Age the key in the database: 24 hours are not waited for in a test.
-		if _, err := f.Pool.Exec(t.Context(), "UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 minute' WHERE user_id = $1 AND key = 'k-old'", userFor(t, "a")); err != nil {
-			t.Fatal(err)
-		}
-		again := f.postKeyed(t, f.tokA, "k-old", map[string]any{"title": "a new request"})
-		wantStatus(t, again, http.StatusCreated)
-		if again.Task(t).Id == first.Task(t).Id {
-			t.Error("an expired key replayed the old task")
-		}
-		if tasks, _ := f.list(t, f.tokA, ""); len(tasks) != 2 {
-			t.Errorf("%d tasks, want 2", len(tasks))
-		}
-	})
+	// The key's lifetime is 24 hours, pinned at both edges: a minute before, the same request
+	// replays; a minute after, it is a new request. The key's row is aged in the database, as
+	// 24 hours are not waited for in a test.
+	for _, tc := range []struct {
+		name    string
+		age     string
+		replays bool
+	}{
+		{"KeyAged23h59mReplays", "23 hours 59 minutes", true},
+		{"KeyAged24h1mHasExpired", "24 hours 1 minute", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := svc.sub(t)
+			first := f.postKeyed(t, f.tokA, "k-aged", body)
+			wantStatus(t, first, http.StatusCreated)
+			tag, err := f.Pool.Exec(t.Context(), "UPDATE idempotency_keys SET created_at = now() - $2::interval WHERE user_id = $1 AND key = 'k-aged'", userFor(t, "a"), tc.age)
+			if err != nil || tag.RowsAffected() != 1 {
+				t.Fatalf("age the key: %d rows, %v", tag.RowsAffected(), err)
+			}
+			again := f.postKeyed(t, f.tokA, "k-aged", body)
+			wantStatus(t, again, http.StatusCreated)
+			tasks, _ := f.list(t, f.tokA, "")
+			if tc.replays {
+				sameTask(t, again.Task(t), first.Task(t))
+				if len(tasks) != 1 {
+					t.Errorf("a key aged %s: %d tasks, want 1 (the request replays)", tc.age, len(tasks))
+				}
+				return
+			}
+			if again.Task(t).Id == first.Task(t).Id {
+				t.Errorf("a key aged %s replayed the old task", tc.age)
+			}
+			if len(tasks) != 2 {
+				t.Errorf("a key aged %s: %d tasks, want 2 (the request is new)", tc.age, len(tasks))
+			}
+		})
+	}
 	t.Run("BadKeys", func(t *testing.T) {
 		t.Parallel()
 		f := svc.sub(t)

@@ -2,7 +2,6 @@ package securitytest
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -25,9 +24,10 @@ import (
 // MaxHeaderBytes) are tested against the real binary: `todo-api serve` started as a
 // process on its own database and a test issuer's JWKS, attacked over raw TCP.
 
-// readHeaderTimeout and maxHeaderBytes are what cmd/todo-api promises (serve.go).
+// readHeaderTimeout, readTimeout and maxHeaderBytes are what cmd/todo-api promises (serve.go).
 const (
 	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
 	maxHeaderBytes    = 32 << 10
 )
 
@@ -93,10 +93,9 @@ func startServe(t *testing.T) *served {
 			s.mu.Lock()
 			s.stderr.WriteString(line + "\n")
 			s.mu.Unlock()
-			var rec struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serving" && rec.Addr != "" {
+			if addr, ok := proctest.ServingAddr(line); ok {
 				select {
-				case addrc <- rec.Addr:
+				case addrc <- addr:
 				default:
 				}
 			}
@@ -168,15 +167,19 @@ func TestServeBinaryLimits(t *testing.T) {
 		} else {
 			res.Body.Close()
 		}
-		_ = conn.SetReadDeadline(start.Add(15 * time.Second))
+		// The server must close the connection itself, not before ReadHeaderTimeout and
+		// well before the next of its timeouts (ReadTimeout) could: the read deadline
+		// between the two is a ceiling only a missing ReadHeaderTimeout reaches, not a busy
+		// machine.
+		_ = conn.SetReadDeadline(start.Add(readTimeout - 10*time.Second))
 		got, err := io.ReadAll(conn) // until the server closes the connection
 		took := time.Since(start)
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			t.Fatalf("the connection was still open after %s (read %q)", took.Round(time.Millisecond), got)
+			t.Fatalf("the connection was still open after %s (read %q): no ReadHeaderTimeout cut it", took.Round(time.Millisecond), got)
 		}
-		if took < readHeaderTimeout-500*time.Millisecond || took > readHeaderTimeout+1500*time.Millisecond {
-			t.Errorf("the slow client was cut after %s, want about %s (ReadHeaderTimeout)", took.Round(time.Millisecond), readHeaderTimeout)
+		if took < readHeaderTimeout-500*time.Millisecond {
+			t.Errorf("the slow client was cut after %s, before ReadHeaderTimeout (%s)", took.Round(time.Millisecond), readHeaderTimeout)
 		}
 		if strings.HasPrefix(string(got), "HTTP/1.1 200") {
 			t.Errorf("the slow client's request was served: %q", got)
@@ -247,7 +250,10 @@ func TestServeBinaryLimits(t *testing.T) {
 				}
 			}
 		}()
-		_ = conn.SetReadDeadline(start.Add(10 * time.Second))
+		// "Promptly" is the mechanism: the answer comes while the body is still open, once
+		// 64 KiB were read, not when a server timeout ends the request (ReadTimeout); the
+		// read deadline before that is a ceiling only a missing body limit reaches.
+		_ = conn.SetReadDeadline(start.Add(readTimeout - 10*time.Second))
 		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatalf("no answer to a chunked body over 64 KiB that never ends: %v", err)
@@ -255,9 +261,6 @@ func TestServeBinaryLimits(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Fatalf("status %d, want 413", res.StatusCode)
-		}
-		if took := time.Since(start); took > 2*time.Second {
-			t.Errorf("413 only after %s", took)
 		}
 	})
 }

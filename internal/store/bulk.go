@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -129,4 +130,35 @@ func bulkStatement(ctx context.Context, q *db.Queries, userID string, b Bulk) (m
 		found[id] = BulkResult{ID: id, Status: BulkOK}
 	}
 	return found, nil
+}
+
+// bulkResultV1 is one result of a bulk action's saved response (a JSON array), version 1:
+// see idempotency.go for how saved responses are versioned.
+type bulkResultV1 struct {
+	ID     uuid.UUID `json:"id"`
+	Status string    `json:"status"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// bulkResponse saves and restores a bulk action's results.
+type bulkResponse struct{ results *[]BulkResult }
+
+func (r bulkResponse) save() ([]byte, error) {
+	v := make([]bulkResultV1, len(*r.results))
+	for i, res := range *r.results {
+		v[i] = bulkResultV1{ID: res.ID, Status: string(res.Status), Detail: res.Detail}
+	}
+	return json.Marshal(v)
+}
+
+func (r bulkResponse) restore(saved []byte) error {
+	var v []bulkResultV1
+	if err := decodeStrict(saved, &v); err != nil {
+		return err
+	}
+	*r.results = make([]BulkResult, len(v))
+	for i, res := range v {
+		(*r.results)[i] = BulkResult{ID: res.ID, Status: BulkStatus(res.Status), Detail: res.Detail}
+	}
+	return nil
 }

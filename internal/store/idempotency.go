@@ -101,9 +101,9 @@ func holdsKeyQuota(ctx context.Context, q *db.Queries, userID string) error {
 }
 
 // Saved responses are versioned by their shape. Version 1 is the shape saved since keys
-// exist — the JSON of the Task and the []BulkResult of that time, field for field — which the
-// types below spell out with explicit names, so that changing Task or BulkResult changes
-// nothing saved. Rows saved before 0003_sync_order.sql lack position, before
+// exist — the JSON of the Task and the []BulkResult of that time, field for field — which
+// taskV1 below and bulkResultV1 (bulk.go, beside the bulk action it saves) spell out with
+// explicit names, so that changing Task or BulkResult changes nothing saved. Rows saved before 0003_sync_order.sql lack position, before
 // 0004_due_time.sql due_time (which read as "" and nil, as they did). A later version must
 // be told apart by its shape (an object with "v": 2, say) while version 1 still decodes: a
 // key lives idempotency_key_lifetime() across a deploy. Decoding refuses unknown fields, so
@@ -129,13 +129,6 @@ type taskV1 struct {
 	NextID      *uuid.UUID `json:"next_id,omitempty"`
 }
 
-// bulkResultV1 is one result of a bulk action's saved response (a JSON array), version 1.
-type bulkResultV1 struct {
-	ID     uuid.UUID `json:"id"`
-	Status string    `json:"status"`
-	Detail string    `json:"detail,omitempty"`
-}
-
 // taskResponse saves and restores a create's task.
 type taskResponse struct{ task *Task }
 
@@ -159,29 +152,6 @@ func (r taskResponse) restore(saved []byte) error {
 		Priority: Priority(v.Priority), DueDate: v.DueDate, DueTime: v.DueTime, Tags: v.Tags,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, CompletedAt: v.CompletedAt, Version: v.Version,
 		Position: v.Position, DeletedAt: v.DeletedAt, Repeat: Repeat(v.Repeat), NextID: v.NextID,
-	}
-	return nil
-}
-
-// bulkResponse saves and restores a bulk action's results.
-type bulkResponse struct{ results *[]BulkResult }
-
-func (r bulkResponse) save() ([]byte, error) {
-	v := make([]bulkResultV1, len(*r.results))
-	for i, res := range *r.results {
-		v[i] = bulkResultV1{ID: res.ID, Status: string(res.Status), Detail: res.Detail}
-	}
-	return json.Marshal(v)
-}
-
-func (r bulkResponse) restore(saved []byte) error {
-	var v []bulkResultV1
-	if err := decodeStrict(saved, &v); err != nil {
-		return err
-	}
-	*r.results = make([]BulkResult, len(v))
-	for i, res := range v {
-		(*r.results)[i] = BulkResult{ID: res.ID, Status: BulkStatus(res.Status), Detail: res.Detail}
 	}
 	return nil
 }

@@ -3,18 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -149,7 +141,7 @@ func bouncerRound(ctx context.Context, s *Store, pool *pgxpool.Pool, user string
 
 // startPgBouncer runs PgBouncer in transaction mode with a pool of two server connections in
 // front of the database of target (whose user and password it passes through), and returns
-// target pointing at it. As root, PgBouncer runs as the postgres user, like the cluster.
+// target pointing at it.
 func startPgBouncer(t *testing.T, bin, target string) string {
 	t.Helper()
 	u, err := url.Parse(target)
@@ -157,95 +149,22 @@ func startPgBouncer(t *testing.T, bin, target string) string {
 		t.Fatal(err)
 	}
 	password, _ := u.User.Password()
-	dir := t.TempDir()
-	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	ini := fmt.Sprintf(`[databases]
-rls = host=%s port=%s dbname=%s
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = %d
-unix_socket_dir =
-auth_type = plain
-auth_file = %s
-pool_mode = transaction
-default_pool_size = 2
-min_pool_size = 0
-reserve_pool_size = 0
-max_client_conn = 100
-server_reset_query =
-ignore_startup_parameters = extra_float_digits
-`, u.Hostname(), u.Port(), strings.TrimPrefix(u.Path, "/"), port, filepath.Join(dir, "users.txt"))
-	files := map[string]string{
-		"pgbouncer.ini": ini,
-		"users.txt":     fmt.Sprintf("%q %q\n", u.User.Username(), password),
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(bin, filepath.Join(dir, "pgbouncer.ini"))
-	out := &proctest.LockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if os.Geteuid() == 0 {
-		// PgBouncer refuses to run as root.
-		pg, err := user.Lookup("postgres")
-		if err != nil {
-			t.Fatalf("running as root, PgBouncer needs the postgres user: %v", err)
-		}
-		uid, _ := strconv.ParseUint(pg.Uid, 10, 32)
-		gid, _ := strconv.ParseUint(pg.Gid, 10, 32)
-		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGINT) // PgBouncer's immediate shutdown
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("pgbouncer output:\n%s", out.String())
-		}
+	addr := proctest.StartPgBouncer(t, proctest.PgBouncer{
+		Bin:       bin,
+		Databases: []string{fmt.Sprintf("rls = host=%s port=%s dbname=%s", u.Hostname(), u.Port(), strings.TrimPrefix(u.Path, "/"))},
+		Users:     map[string]string{u.User.Username(): password},
+		Settings: map[string]string{
+			"auth_type":                 "plain",
+			"pool_mode":                 "transaction",
+			"default_pool_size":         "2",
+			"min_pool_size":             "0",
+			"reserve_pool_size":         "0",
+			"max_client_conn":           "100",
+			"server_reset_query":        "",
+			"ignore_startup_parameters": "extra_float_digits",
+		},
 	})
-
-	u.Host = fmt.Sprintf("127.0.0.1:%d", port)
+	u.Host = addr
 	u.Path = "/rls"
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		conn, err := pgx.Connect(ctx, u.String())
-		cancel()
-		if err == nil {
-			_ = conn.Close(context.Background())
-			return u.String()
-		}
-		select {
-		case <-done:
-			t.Fatalf("pgbouncer exited: %s", out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pgbouncer does not accept connections: %v\n%s", err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return u.String()
 }
