@@ -27,7 +27,7 @@ func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequest
 	if noneMatch(req.Params.IfNoneMatch, tag) {
 		return api.GetTaskStats304Response{Headers: api.CollectionNotModifiedResponseHeaders{ETag: tag}}, nil
 	}
-	st, err := h.store.TaskStats(ctx, user, now)
+	st, err := h.store.TaskStats(ctx, user, now, nil)
 	if err != nil {
 		return nil, err
 	}
