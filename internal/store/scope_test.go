@@ -190,6 +190,9 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 	c := newScopeCheck(t)
 	bad := map[string]string{
 		"UserPredicateOrTrue":        "SELECT request_hash, response FROM idempotency_keys WHERE (user_id = $1 OR true) AND namespace = $2 AND key = $3",
+		"ListWithoutOwner":           "SELECT * FROM lists WHERE id = $2 AND name = $1",
+		"ListMembersByMemberOnly":    "SELECT * FROM list_members WHERE user_id = $1",
+		"ListInsertForAnotherOwner":  "INSERT INTO lists (owner_id, id, name) VALUES ($2, gen_random_uuid(), $1)",
 		"UserPredicateOrAnother":     "SELECT * FROM tasks WHERE user_id = $1 OR id = $2",
 		"SelectWithoutPredicate":     "SELECT * FROM tasks WHERE id = $2 AND title <> $1",
 		"PredicateOnAnotherParam":    "SELECT * FROM tasks WHERE user_id = $2 AND title = $1",
