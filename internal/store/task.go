@@ -46,17 +46,14 @@ type Task struct {
 	// that can complete a task (TaskUpdate, TaskToggle, TaskComplete) fill it in; nil
 	// elsewhere.
 	NextID *uuid.UUID
-	// ListID is the task's list; ParentID its parent task (nil: top-level), a task of the
-	// same list. Subtasks counts its direct subtasks that are not deleted.
-	ListID   uuid.UUID
+	// ListID is the task's list.
+	ListID uuid.UUID
+	// ParentID is the task's parent, a task of the same list; nil for a top-level task.
 	ParentID *uuid.UUID
-	Subtasks SubtaskCounts
-}
-
-// SubtaskCounts are a task's direct subtasks that are not deleted, and how many of them are
-// completed. The database keeps them (tasks_count_subtasks, 0012_subtasks.sql).
-type SubtaskCounts struct {
-	Total, Completed int
+	// SubtasksTotal and SubtasksCompleted count the task's direct subtasks that are not
+	// deleted, and of those the completed ones. The database keeps them
+	// (tasks_count_subtasks, 0012_subtasks.sql).
+	SubtasksTotal, SubtasksCompleted int
 }
 
 // Priority is how urgent a task is. The values are the contract's and the database's
@@ -139,24 +136,25 @@ func (p *Precondition) versions() []int64 {
 
 func fromRow(r *db.Task) Task {
 	t := Task{
-		ID:          r.ID,
-		Title:       r.Title,
-		Description: r.Description,
-		Completed:   r.Completed,
-		Priority:    Priority(r.Priority),
-		DueDate:     r.DueDate,
-		DueTime:     clockText(r.DueTime),
-		Tags:        r.Tags,
-		CreatedAt:   r.CreatedAt,
-		UpdatedAt:   r.UpdatedAt,
-		CompletedAt: r.CompletedAt,
-		Version:     r.Version,
-		Position:    r.Position,
-		DeletedAt:   r.DeletedAt,
-		Repeat:      Repeat(r.Repeat),
-		ListID:      r.ListID,
-		ParentID:    r.ParentID,
-		Subtasks:    SubtaskCounts{Total: int(r.SubtasksTotal), Completed: int(r.SubtasksCompleted)},
+		ID:                r.ID,
+		Title:             r.Title,
+		Description:       r.Description,
+		Completed:         r.Completed,
+		Priority:          Priority(r.Priority),
+		DueDate:           r.DueDate,
+		DueTime:           clockText(r.DueTime),
+		Tags:              r.Tags,
+		CreatedAt:         r.CreatedAt,
+		UpdatedAt:         r.UpdatedAt,
+		CompletedAt:       r.CompletedAt,
+		Version:           r.Version,
+		Position:          r.Position,
+		DeletedAt:         r.DeletedAt,
+		Repeat:            Repeat(r.Repeat),
+		ListID:            r.ListID,
+		ParentID:          r.ParentID,
+		SubtasksTotal:     int(r.SubtasksTotal),
+		SubtasksCompleted: int(r.SubtasksCompleted),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}

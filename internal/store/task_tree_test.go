@@ -44,6 +44,9 @@ func get(t *testing.T, s *Store, user string, id uuid.UUID) Task {
 	return task
 }
 
+// counts are a task's subtask counts: total, completed.
+func counts(t Task) [2]int { return [2]int{t.SubtasksTotal, t.SubtasksCompleted} }
+
 // isParentError reports whether err is a ParentError with reason.
 func isParentError(err error, reason string) bool {
 	var pe *ParentError
@@ -96,8 +99,8 @@ func TestSubtaskCreate(t *testing.T) {
 		p := create(t, s, user, TaskFields{Title: "parent"})
 		c := sub(t, s, user, p, "child")
 		got := get(t, s, user, p.ID)
-		if got.Subtasks != (SubtaskCounts{1, 0}) || got.Version != p.Version+1 || !got.UpdatedAt.Equal(c.UpdatedAt) {
-			t.Fatalf("parent after a subtask: %+v v%d updated %v; want {1 0} v%d updated %v", got.Subtasks, got.Version, got.UpdatedAt, p.Version+1, c.UpdatedAt)
+		if counts(got) != [2]int{1, 0} || got.Version != p.Version+1 || !got.UpdatedAt.Equal(c.UpdatedAt) {
+			t.Fatalf("parent after a subtask: %v v%d updated %v; want {1 0} v%d updated %v", counts(got), got.Version, got.UpdatedAt, p.Version+1, c.UpdatedAt)
 		}
 	})
 
@@ -166,11 +169,11 @@ func TestSubtaskCascades(t *testing.T) {
 		if got := get(t, s, user, tr.b.ID); !got.CompletedAt.Equal(*b.CompletedAt) {
 			t.Fatalf("b completed again: %v, was %v", got.CompletedAt, b.CompletedAt)
 		}
-		if done.Subtasks != (SubtaskCounts{2, 2}) || !done.Completed {
-			t.Fatalf("root: %+v completed=%v", done.Subtasks, done.Completed)
+		if counts(done) != [2]int{2, 2} || !done.Completed {
+			t.Fatalf("root: %v completed=%v", counts(done), done.Completed)
 		}
-		if got := get(t, s, user, tr.a.ID); got.Subtasks != (SubtaskCounts{1, 1}) {
-			t.Fatalf("a's counts %+v", got.Subtasks)
+		if got := get(t, s, user, tr.a.ID); counts(got) != [2]int{1, 1} {
+			t.Fatalf("a's counts %v", counts(got))
 		}
 	})
 	t.Run("UncompleteChangesNoSubtask", func(t *testing.T) {
@@ -195,8 +198,8 @@ func TestSubtaskCascades(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := get(t, s, user, tr.root.ID); got.Completed || got.Subtasks != (SubtaskCounts{2, 2}) {
-			t.Fatalf("root: completed=%v %+v", got.Completed, got.Subtasks)
+		if got := get(t, s, user, tr.root.ID); got.Completed || counts(got) != [2]int{2, 2} {
+			t.Fatalf("root: completed=%v %v", got.Completed, counts(got))
 		}
 	})
 	t.Run("ToggleAndUpdateCascadeToo", func(t *testing.T) {
@@ -239,8 +242,8 @@ func TestSubtaskCascades(t *testing.T) {
 		if got := get(t, s, user, tr.a1.ID); got.ParentID == nil || *got.ParentID != tr.a.ID {
 			t.Fatalf("a1 restored as %s", render(got))
 		}
-		if restored.Subtasks != (SubtaskCounts{1, 0}) {
-			t.Fatalf("root restored with counts %+v, want a only", restored.Subtasks)
+		if counts(restored) != [2]int{1, 0} {
+			t.Fatalf("root restored with counts %v, want a only", counts(restored))
 		}
 	})
 	t.Run("OneDeletedAtForTheSubtree", func(t *testing.T) {
@@ -275,8 +278,8 @@ func TestSubtaskCascades(t *testing.T) {
 			t.Fatal(err)
 		}
 		a1 := get(t, s, user, tr.a1.ID)
-		if a.ParentID != nil || a1.ParentID == nil || *a1.ParentID != a.ID || a.Subtasks != (SubtaskCounts{1, 0}) {
-			t.Fatalf("a %s parent %v counts %+v; a1 parent %v", render(a), a.ParentID, a.Subtasks, a1.ParentID)
+		if a.ParentID != nil || a1.ParentID == nil || *a1.ParentID != a.ID || counts(a) != [2]int{1, 0} {
+			t.Fatalf("a %s parent %v counts %v; a1 parent %v", render(a), a.ParentID, counts(a), a1.ParentID)
 		}
 		// a is at depth 0 now, so three more levels fit under a1's parent chain: a, a1, x, y.
 		x := sub(t, s, user, a1, "x")
@@ -332,8 +335,8 @@ func TestSubtaskMove(t *testing.T) {
 				t.Fatalf("%s: %v v%d", task.Title, got.ListID, got.Version)
 			}
 		}
-		if got := get(t, s, user, tr.root.ID); got.Subtasks != (SubtaskCounts{0, 0}) {
-			t.Fatalf("root's counts after a left: %+v", got.Subtasks)
+		if got := get(t, s, user, tr.root.ID); counts(got) != [2]int{0, 0} {
+			t.Fatalf("root's counts after a left: %v", counts(got))
 		}
 		// a is top-level now: under a (depth 0) a subtree of height 2 nests 4 levels.
 		if got := get(t, s, user, tr.a2.ID); got.ParentID == nil || *got.ParentID != tr.a1.ID {
@@ -355,11 +358,11 @@ func TestSubtaskMove(t *testing.T) {
 		if err != nil || len(first) != 1 || first[0].ID != tr.a1.ID {
 			t.Fatalf("first of p's subtasks: %v %v", first, err)
 		}
-		if got := get(t, s, user, tr.a.ID); got.Subtasks.Total != 0 {
-			t.Fatalf("a's counts %+v", got.Subtasks)
+		if got := get(t, s, user, tr.a.ID); got.SubtasksTotal != 0 {
+			t.Fatalf("a's counts %v", counts(got))
 		}
-		if got := get(t, s, user, p.ID); got.Subtasks.Total != 1 {
-			t.Fatalf("p's counts %+v", got.Subtasks)
+		if got := get(t, s, user, p.ID); got.SubtasksTotal != 1 {
+			t.Fatalf("p's counts %v", counts(got))
 		}
 	})
 	t.Run("ToTopLevel", func(t *testing.T) {
@@ -441,8 +444,8 @@ func TestSubtaskRepeatCopiesTheSubtree(t *testing.T) {
 		t.Fatalf("complete: %v next %v", err, done.NextID)
 	}
 	next := get(t, s, user, *done.NextID)
-	if next.Subtasks != (SubtaskCounts{2, 0}) || next.ListID != root.ListID {
-		t.Fatalf("next occurrence: counts %+v list %v", next.Subtasks, next.ListID)
+	if counts(next) != [2]int{2, 0} || next.ListID != root.ListID {
+		t.Fatalf("next occurrence: counts %v list %v", counts(next), next.ListID)
 	}
 	kids, _, err := s.TaskList(ctx, user, ListParams{Sort: SortPosition, ParentID: &next.ID})
 	if err != nil {
@@ -615,10 +618,10 @@ func TestSubtaskStatsAndTagsByList(t *testing.T) {
 
 	st, err := s.TaskStats(ctx, user, time.Now(), &other)
 	if err != nil || st != (Stats{Total: 2, Completed: 1, Pending: 1}) {
-		t.Fatalf("stats of the list: %+v %v", st, err)
+		t.Fatalf("stats of the list: %v %v", st, err)
 	}
 	if st, err := s.TaskStats(ctx, user, time.Now(), nil); err != nil || st.Total != 3 {
-		t.Fatalf("stats of every list: %+v %v", st, err)
+		t.Fatalf("stats of every list: %v %v", st, err)
 	}
 	tags, _, err := s.TagList(ctx, user, TagListParams{ListID: &other})
 	if err != nil || len(tags) != 2 || tags[0] != (TagCount{"b", 1}) || tags[1] != (TagCount{"work", 2}) {
