@@ -24,29 +24,33 @@
 CREATE FUNCTION tasks_count_subtasks() RETURNS trigger
     LANGUAGE plpgsql AS $$
 DECLARE
-    changes jsonb; -- [{user_id, parent_id, total (+1/-1), completed (+1/-1/0), stamp}]
+    changes jsonb;       -- [{user_id, parent_id, total (+1/-1), completed (+1/-1/0)}]
+    stamp   timestamptz; -- the statement's clock value; null for a DELETE
 BEGIN
+    -- Each side on its own, no join of old and new rows (a join of transition tables is a
+    -- nested loop, quadratic in the statement's rows: a list's delete of 20 000 tasks): a row
+    -- that stays a live child of the same parent, as completed as before, adds -1 and +1.
+    -- The stamp is the statement's: the latest updated_at it wrote (the clock's value).
     IF TG_OP = 'INSERT' THEN
         SELECT jsonb_agg(jsonb_build_object('user_id', user_id, 'parent_id', parent_id, 'total', 1,
-                                            'completed', completed::int, 'stamp', updated_at))
-        INTO changes FROM new_rows WHERE parent_id IS NOT NULL AND deleted_at IS NULL;
+                                            'completed', completed::int)), max(updated_at)
+        INTO changes, stamp FROM new_rows WHERE parent_id IS NOT NULL AND deleted_at IS NULL;
     ELSIF TG_OP = 'DELETE' THEN
         SELECT jsonb_agg(jsonb_build_object('user_id', user_id, 'parent_id', parent_id, 'total', -1,
-                                            'completed', -completed::int, 'stamp', NULL))
+                                            'completed', -completed::int))
         INTO changes FROM old_rows WHERE parent_id IS NOT NULL AND deleted_at IS NULL;
     ELSE
-        SELECT jsonb_agg(c) INTO changes
-        FROM old_rows o JOIN new_rows n USING (user_id, id),
-             LATERAL (SELECT jsonb_build_object('user_id', o.user_id, 'parent_id', o.parent_id, 'total', -1,
-                                                'completed', -o.completed::int, 'stamp', n.updated_at)
-                      WHERE o.parent_id IS NOT NULL AND o.deleted_at IS NULL
-                      UNION ALL
-                      SELECT jsonb_build_object('user_id', n.user_id, 'parent_id', n.parent_id, 'total', 1,
-                                                'completed', n.completed::int, 'stamp', n.updated_at)
-                      WHERE n.parent_id IS NOT NULL AND n.deleted_at IS NULL) x(c)
-        WHERE o.parent_id IS DISTINCT FROM n.parent_id
-           OR (o.deleted_at IS NULL) <> (n.deleted_at IS NULL)
-           OR o.completed <> n.completed;
+        SELECT jsonb_agg(c) INTO changes FROM (
+            SELECT jsonb_build_object('user_id', user_id, 'parent_id', parent_id, 'total', -1,
+                                      'completed', -completed::int) AS c
+            FROM old_rows WHERE parent_id IS NOT NULL AND deleted_at IS NULL
+            UNION ALL
+            SELECT jsonb_build_object('user_id', user_id, 'parent_id', parent_id, 'total', 1,
+                                      'completed', completed::int)
+            FROM new_rows WHERE parent_id IS NOT NULL AND deleted_at IS NULL) x;
+        IF changes IS NOT NULL THEN
+            SELECT max(updated_at) INTO stamp FROM new_rows;
+        END IF;
     END IF;
     IF changes IS NULL THEN
         RETURN NULL;
@@ -55,8 +59,7 @@ BEGIN
     WITH delta AS (
         SELECT c->>'user_id' AS user_id, (c->>'parent_id')::uuid AS parent_id,
                sum((c->>'total')::integer)::integer AS total,
-               sum((c->>'completed')::integer)::integer AS completed,
-               max((c->>'stamp')::timestamptz) AS stamp
+               sum((c->>'completed')::integer)::integer AS completed
         FROM jsonb_array_elements(changes) c
         GROUP BY 1, 2
         HAVING sum((c->>'total')::integer) <> 0 OR sum((c->>'completed')::integer) <> 0
@@ -65,7 +68,7 @@ BEGIN
         subtasks_total     = p.subtasks_total + d.total,
         subtasks_completed = p.subtasks_completed + d.completed,
         -- A hard DELETE of a live subtask (only SQL run by hand does that) has no stamp.
-        updated_at = CASE WHEN p.deleted_at IS NULL THEN greatest(p.updated_at, coalesce(d.stamp, p.updated_at))
+        updated_at = CASE WHEN p.deleted_at IS NULL THEN greatest(p.updated_at, coalesce(stamp, p.updated_at))
                           ELSE p.updated_at END,
         version    = p.version + (p.deleted_at IS NULL)::int
     FROM delta d

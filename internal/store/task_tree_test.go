@@ -335,8 +335,9 @@ func TestSubtaskMove(t *testing.T) {
 				t.Fatalf("%s: %v v%d", task.Title, got.ListID, got.Version)
 			}
 		}
-		if got := get(t, s, user, tr.root.ID); counts(got) != [2]int{0, 0} {
-			t.Fatalf("root's counts after a left: %v", counts(got))
+		// Losing a subtask is a change of the parent: the move's stamp and a new version.
+		if got := get(t, s, user, tr.root.ID); counts(got) != [2]int{0, 0} || !got.UpdatedAt.Equal(moved.UpdatedAt) || got.Version <= tr.root.Version+1 {
+			t.Fatalf("root after a left: counts %v updated %v v%d; want {0 0}, the move's %v, above v%d", counts(got), got.UpdatedAt, got.Version, moved.UpdatedAt, tr.root.Version+1)
 		}
 		// a is top-level now: under a (depth 0) a subtree of height 2 nests 4 levels.
 		if got := get(t, s, user, tr.a2.ID); got.ParentID == nil || *got.ParentID != tr.a1.ID {
