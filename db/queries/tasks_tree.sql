@@ -79,8 +79,9 @@ RETURNING tasks.id;
 -- was deleted together with it: the tombstones of its subtree whose deleted_at is its own
 -- (not subtasks deleted before). A live task among ids stays as it is. A task whose parent
 -- is not live (deleted apart from it, and not restored by this statement) comes back
--- top-level, its subtree one level up per level it loses. Returns the tasks now live among
--- ids and their restored subtasks.
+-- top-level, its subtree one level up per level it loses. A task of a deleted list stays
+-- deleted: it comes back with its list (ListRestore). Returns the tasks now live among ids
+-- and their restored subtasks.
 WITH RECURSIVE roots AS (
     SELECT t.id, t.deleted_at,
            CASE WHEN t.parent_id IS NULL OR EXISTS (
@@ -91,6 +92,7 @@ WITH RECURSIVE roots AS (
     FROM tasks t
     WHERE t.user_id = @user_id AND t.id = ANY (@ids::uuid[])
       AND (t.deleted_at IS NULL OR t.deleted_at >= now() - tombstone_retention())
+      AND EXISTS (SELECT 1 FROM lists l WHERE l.owner_id = @user_id AND l.id = t.list_id AND l.deleted_at IS NULL)
 ), tree AS (
     SELECT roots.id, roots.deleted_at, roots.shift, true AS root FROM roots
     UNION

@@ -647,3 +647,34 @@ func TestSubtaskStatsAndTagsByList(t *testing.T) {
 		}
 	}
 }
+
+// A task deleted with its list comes back only with the list (ListRestore): restored alone
+// it would be a live task in a deleted list, in no list the user can see.
+func TestSubtaskRestoreNeedsALiveList(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := t.Context()
+	const user = "sub-list-gone"
+	l, _, err := s.ListCreate(ctx, user, ListFields{Name: "Trip"}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := create(t, s, user, TaskFields{Title: "pack", ListID: &l.ID})
+	a := sub(t, s, user, root, "passport")
+	if err := s.ListDelete(ctx, user, l.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TaskRestore(ctx, user, root.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("TaskRestore of a task of a deleted list = %v, want ErrNotFound", err)
+	}
+	res, _, err := s.TaskBulk(ctx, user, Bulk{Action: BulkRestore, IDs: []uuid.UUID{a.ID}}, "", nil)
+	if err != nil || res[0].Status != BulkNotFound {
+		t.Fatalf("bulk restore: %v %v", res, err)
+	}
+	if _, err := s.ListRestore(ctx, user, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, s, user, a.ID); got.ParentID == nil || *got.ParentID != root.ID {
+		t.Fatalf("after the list's restore: %s", render(got))
+	}
+}

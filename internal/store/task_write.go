@@ -191,8 +191,8 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 // TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
 // as a new version, with the subtasks deleted together with it (not those deleted before);
 // a task whose parent is still deleted comes back top-level. A task that is not deleted is
-// returned as it is (restoring twice is harmless); one deleted longer ago, or none at all,
-// is ErrNotFound.
+// returned as it is (restoring twice is harmless); one deleted longer ago, one of a deleted
+// list (it comes back with the list, ListRestore), or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
 	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
