@@ -31,15 +31,6 @@
 -- that failed is left INVALID: drop it before running again.)
 SET lock_timeout = '5s';
 
--- +goose StatementBegin
-DO $$
-BEGIN
-    IF to_regtype('member_role') IS NULL THEN
-        CREATE TYPE member_role AS ENUM ('owner', 'editor', 'viewer');
-    END IF;
-END
-$$;
--- +goose StatementEnd
 
 -- lists: a user's lists. The inbox (inbox = true) is every user's first list, exactly one per
 -- owner (lists_one_inbox), never renamed nor deleted. A deleted list is a tombstone for the
@@ -71,7 +62,9 @@ CREATE TABLE IF NOT EXISTS list_members (
     owner_id  text             NOT NULL,
     list_id   uuid             NOT NULL,
     user_id   text             NOT NULL CHECK (char_length(user_id) BETWEEN 1 AND 255),
-    role      member_role      NOT NULL,
+    -- A member's role: text with a check rather than an enum type, which a run of this
+    -- migration again could not create IF NOT EXISTS.
+    role      text             NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
     position  text COLLATE "C" NOT NULL CHECK (position ~ '^[A-Za-z][0-9A-Za-z]*$'),
     name      text             CHECK (char_length(name) <= 255),
     joined_at timestamptz      NOT NULL DEFAULT now(),
@@ -277,5 +270,4 @@ ALTER TABLE tasks
     DROP COLUMN IF EXISTS list_id;
 DROP TABLE IF EXISTS list_members;
 DROP TABLE IF EXISTS lists;
-DROP TYPE IF EXISTS member_role;
 RESET lock_timeout;
