@@ -31,7 +31,6 @@
 -- that failed is left INVALID: drop it before running again.)
 SET lock_timeout = '5s';
 
-CREATE TYPE member_role AS ENUM ('owner', 'editor', 'viewer');
 
 -- lists: a user's lists. The inbox (inbox = true) is every user's first list, exactly one per
 -- owner (lists_one_inbox), never renamed nor deleted. A deleted list is a tombstone for the
@@ -63,7 +62,9 @@ CREATE TABLE IF NOT EXISTS list_members (
     owner_id  text             NOT NULL,
     list_id   uuid             NOT NULL,
     user_id   text             NOT NULL CHECK (char_length(user_id) BETWEEN 1 AND 255),
-    role      member_role      NOT NULL,
+    -- A member's role: text with a check rather than an enum type, which a run of this
+    -- migration again could not create IF NOT EXISTS.
+    role      text             NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
     position  text COLLATE "C" NOT NULL CHECK (position ~ '^[A-Za-z][0-9A-Za-z]*$'),
     name      text             CHECK (char_length(name) <= 255),
     joined_at timestamptz      NOT NULL DEFAULT now(),
@@ -217,11 +218,19 @@ END
 $$;
 -- +goose StatementEnd
 CALL lists_backfill_inboxes(500);
-DROP PROCEDURE lists_backfill_inboxes(integer);
+DROP PROCEDURE IF EXISTS lists_backfill_inboxes(integer);
 
 -- Step 4: the scans run under SHARE UPDATE EXCLUSIVE; SET NOT NULL then uses the validated
--- check and scans nothing.
-ALTER TABLE tasks VALIDATE CONSTRAINT tasks_list_id_not_null;
+-- check and scans nothing. (The check goes once it has served: a run again skips it.)
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'tasks_list_id_not_null' AND conrelid = 'tasks'::regclass) THEN
+        ALTER TABLE tasks VALIDATE CONSTRAINT tasks_list_id_not_null;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_list_fkey;
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_parent_fkey;
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_depth;
@@ -229,7 +238,7 @@ ALTER TABLE tasks VALIDATE CONSTRAINT tasks_subtasks_counts;
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_parent_is_not_self;
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_top_level_depth;
 ALTER TABLE tasks ALTER COLUMN list_id SET NOT NULL;
-ALTER TABLE tasks DROP CONSTRAINT tasks_list_id_not_null;
+ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_list_id_not_null;
 
 -- Step 5. One list in manual order (and the list's tasks for a delete or restore); a task's
 -- direct subtasks (subtree walks, the counts).
@@ -261,5 +270,4 @@ ALTER TABLE tasks
     DROP COLUMN IF EXISTS list_id;
 DROP TABLE IF EXISTS list_members;
 DROP TABLE IF EXISTS lists;
-DROP TYPE IF EXISTS member_role;
 RESET lock_timeout;

@@ -23,7 +23,7 @@ ORDER BY l.inbox DESC, m.position, l.id
 
 type ListAllRow struct {
 	List        List
-	Role        MemberRole
+	Role        string
 	Position    string
 	MemberCount int32
 }
@@ -126,7 +126,7 @@ type ListGetParams struct {
 
 type ListGetRow struct {
 	List        List
-	Role        MemberRole
+	Role        string
 	Position    string
 	MemberCount int32
 }

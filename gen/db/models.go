@@ -13,67 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-type MemberRole string
-
-const (
-	MemberRoleOwner  MemberRole = "owner"
-	MemberRoleEditor MemberRole = "editor"
-	MemberRoleViewer MemberRole = "viewer"
-)
-
-func (e *MemberRole) Scan(src interface{}) error {
-	switch s := src.(type) {
-	case []byte:
-		*e = MemberRole(s)
-	case string:
-		*e = MemberRole(s)
-	default:
-		return fmt.Errorf("unsupported scan type for MemberRole: %T", src)
-	}
-	return nil
-}
-
-type NullMemberRole struct {
-	MemberRole MemberRole
-	Valid      bool // Valid is true if MemberRole is not NULL
-}
-
-// Scan implements the Scanner interface.
-func (ns *NullMemberRole) Scan(value interface{}) error {
-	if value == nil {
-		ns.MemberRole, ns.Valid = "", false
-		return nil
-	}
-	ns.Valid = true
-	return ns.MemberRole.Scan(value)
-}
-
-// Value implements the driver Valuer interface.
-func (ns NullMemberRole) Value() (driver.Value, error) {
-	if !ns.Valid {
-		return nil, nil
-	}
-	return string(ns.MemberRole), nil
-}
-
-func (e MemberRole) Valid() bool {
-	switch e {
-	case MemberRoleOwner,
-		MemberRoleEditor,
-		MemberRoleViewer:
-		return true
-	}
-	return false
-}
-
-func AllMemberRoleValues() []MemberRole {
-	return []MemberRole{
-		MemberRoleOwner,
-		MemberRoleEditor,
-		MemberRoleViewer,
-	}
-}
-
 type TaskPriority string
 
 const (
@@ -235,7 +174,7 @@ type ListMember struct {
 	OwnerID  string
 	ListID   uuid.UUID
 	UserID   string
-	Role     MemberRole
+	Role     string
 	Position string
 	Name     *string
 	JoinedAt time.Time

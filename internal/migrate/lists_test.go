@@ -134,7 +134,8 @@ func rowsAsText(t *testing.T, dsn, query string) []string {
 // row-level security, migrates up, and checks: every user with tasks has exactly one inbox
 // (and an owner's membership of it), every task is in its owner's inbox and is otherwise
 // unchanged (no updated_at or version moved), the other tables are unchanged; a v1.0 insert
-// (no list_id) after the migration lands in the inbox; Down restores the v1.0 tasks.
+// (no list_id) after the migration lands in the inbox; running it again changes nothing;
+// Down restores the v1.0 tasks.
 func TestListsMigrationPutsEveryTaskInItsOwnersInbox(t *testing.T) {
 	t.Parallel()
 	dsn, pool := ownedDatabase(t)
@@ -215,6 +216,23 @@ func TestListsMigrationPutsEveryTaskInItsOwnersInbox(t *testing.T) {
 		WHERE t.title = 'v1.0' ORDER BY 1`)
 	if strings.Join(placed, "|") != "bob true|dave true" {
 		t.Fatalf("v1.0 creates after the migration: %q, want both in their owner's inbox", placed)
+	}
+
+	// Outside a transaction, a run that stopped half-way is finished by running it again: every
+	// statement is idempotent. Run the whole migration again on its own result.
+	listsBefore := rowsAsText(t, dsn, "SELECT to_jsonb(l)::text FROM lists l ORDER BY owner_id")
+	tasksAfter := rowsAsText(t, dsn, "SELECT to_jsonb(t)::text FROM tasks t ORDER BY user_id, id")
+	if _, err := pool.Exec(ctx, "DELETE FROM goose_db_version WHERE version_id = $1", listsVersion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, listsVersion); err != nil {
+		t.Fatalf("0011 again: %v", err)
+	}
+	if got := rowsAsText(t, dsn, "SELECT to_jsonb(l)::text FROM lists l ORDER BY owner_id"); strings.Join(got, "\n") != strings.Join(listsBefore, "\n") {
+		t.Fatalf("0011 run again changed the lists:\nbefore %q\nafter  %q", listsBefore, got)
+	}
+	if got := rowsAsText(t, dsn, "SELECT to_jsonb(t)::text FROM tasks t ORDER BY user_id, id"); strings.Join(got, "\n") != strings.Join(tasksAfter, "\n") {
+		t.Fatal("0011 run again changed the tasks")
 	}
 
 	if _, err := p.DownTo(ctx, listsVersion-1); err != nil {

@@ -352,3 +352,37 @@ func TestAnotherUsersListIsNotFound(t *testing.T) {
 		t.Fatalf("the intruder's lists %q", got)
 	}
 }
+
+func TestAListDeletedBeyondTheRetentionIsGone(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	const user = "forgetful"
+	old := createList(t, s, user, "Old")
+	task := create(t, s, user, TaskFields{Title: "in the old list"})
+	putInList(t, pool, user, task.ID, old.ID)
+	if err := s.ListDelete(t.Context(), user, old.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The list and its task deleted together, longer ago than the retention.
+	ago := tombstoneRetention(t, pool) + time.Hour
+	if _, err := pool.Exec(t.Context(), `
+		WITH l AS (UPDATE lists SET deleted_at = now() - make_interval(secs => $3), updated_at = now() - make_interval(secs => $3)
+		           WHERE owner_id = $1 AND id = $2 RETURNING deleted_at)
+		UPDATE tasks SET deleted_at = l.deleted_at, updated_at = l.deleted_at FROM l WHERE tasks.user_id = $1 AND tasks.list_id = $2`,
+		user, old.ID, ago.Seconds()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ListRestore(t.Context(), user, old.ID); !errors.Is(err, ErrListNotFound) {
+		t.Fatalf("restoring a list deleted beyond the retention: %v, want ErrListNotFound", err)
+	}
+	// The next list delete purges it, its task and its membership.
+	if err := s.ListDelete(t.Context(), user, createList(t, s, user, "Next").ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM lists WHERE owner_id = $1 AND id = $2)
+		+ (SELECT count(*) FROM list_members WHERE owner_id = $1 AND list_id = $2)
+		+ (SELECT count(*) FROM tasks WHERE user_id = $1 AND list_id = $2)`, user, old.ID).Scan(&rows); err != nil || rows != 0 {
+		t.Fatalf("%d rows of the purged list remain (%v), want 0", rows, err)
+	}
+}
