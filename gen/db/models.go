@@ -158,29 +158,56 @@ type IdempotencyKey struct {
 	Namespace   string
 }
 
+type List struct {
+	OwnerID   string
+	ID        uuid.UUID
+	Name      string
+	Color     *string
+	Inbox     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time
+	Version   int64
+}
+
+type ListMember struct {
+	OwnerID  string
+	ListID   uuid.UUID
+	UserID   string
+	Role     string
+	Position string
+	Name     *string
+	JoinedAt time.Time
+}
+
 type Task struct {
-	UserID       string
-	ID           uuid.UUID
-	Title        string
-	Description  *string
-	Completed    bool
-	Priority     TaskPriority
-	DueDate      *time.Time
-	Tags         []string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	CompletedAt  *time.Time
-	Version      int64
-	DeletedAt    *time.Time
-	Position     string
-	DueTime      pgtype.Time
-	Repeat       TaskRepeat
-	RepeatAnchor *int16
-	NextID       *uuid.UUID
-	TitleKey     string
-	PriorityRank int16
-	DueKeyAsc    pgtype.Timestamp
-	DueKeyDesc   pgtype.Timestamp
+	UserID            string
+	ID                uuid.UUID
+	Title             string
+	Description       *string
+	Completed         bool
+	Priority          TaskPriority
+	DueDate           *time.Time
+	Tags              []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	CompletedAt       *time.Time
+	Version           int64
+	DeletedAt         *time.Time
+	Position          string
+	DueTime           pgtype.Time
+	Repeat            TaskRepeat
+	RepeatAnchor      *int16
+	NextID            *uuid.UUID
+	TitleKey          string
+	PriorityRank      int16
+	DueKeyAsc         pgtype.Timestamp
+	DueKeyDesc        pgtype.Timestamp
+	ListID            uuid.UUID
+	ParentID          *uuid.UUID
+	Depth             int16
+	SubtasksTotal     int32
+	SubtasksCompleted int32
 }
 
 type TaskSearch struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -31,10 +31,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (created_at, id) > ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (created_at, id) > ($15::text::timestamptz, $16::uuid))
 ORDER BY created_at ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListCreatedAscParams struct {
@@ -49,6 +52,9 @@ type TaskListCreatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -77,6 +83,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -111,6 +120,11 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -126,7 +140,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -144,10 +158,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (created_at, id) < ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (created_at, id) < ($15::text::timestamptz, $16::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListCreatedDescParams struct {
@@ -162,6 +179,9 @@ type TaskListCreatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -190,6 +210,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -224,6 +247,11 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -239,7 +267,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_asc)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_asc)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -257,10 +285,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (due_key_asc, id) > ($12::text::timestamp, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (due_key_asc, id) > ($15::text::timestamp, $16::uuid))
 ORDER BY due_key_asc ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListDueDateAscParams struct {
@@ -275,6 +306,9 @@ type TaskListDueDateAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -303,6 +337,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -337,6 +374,11 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -352,7 +394,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_desc)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_desc)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -370,10 +412,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (due_key_desc, id) < ($12::text::timestamp, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (due_key_desc, id) < ($15::text::timestamp, $16::uuid))
 ORDER BY due_key_desc DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListDueDateDescParams struct {
@@ -388,6 +433,9 @@ type TaskListDueDateDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -416,6 +464,9 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -450,6 +501,11 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -705,7 +761,7 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -723,10 +779,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (position, id) > ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (position, id) > ($15::text::text, $16::uuid))
 ORDER BY position ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPositionAscParams struct {
@@ -741,6 +800,9 @@ type TaskListPositionAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -769,6 +831,9 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -803,6 +868,11 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -818,7 +888,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -836,10 +906,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (position, id) < ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (position, id) < ($15::text::text, $16::uuid))
 ORDER BY position DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPositionDescParams struct {
@@ -854,6 +927,9 @@ type TaskListPositionDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -882,6 +958,9 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -916,6 +995,11 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -931,7 +1015,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -949,10 +1033,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (priority_rank, id) > ($12::text::smallint, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (priority_rank, id) > ($15::text::smallint, $16::uuid))
 ORDER BY priority_rank ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPriorityAscParams struct {
@@ -967,6 +1054,9 @@ type TaskListPriorityAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -995,6 +1085,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1029,6 +1122,11 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1044,7 +1142,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1062,10 +1160,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (priority_rank, id) < ($12::text::smallint, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (priority_rank, id) < ($15::text::smallint, $16::uuid))
 ORDER BY priority_rank DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPriorityDescParams struct {
@@ -1080,6 +1181,9 @@ type TaskListPriorityDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1108,6 +1212,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1142,6 +1249,11 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1157,7 +1269,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1175,10 +1287,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (title_key, id) > ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (title_key, id) > ($15::text::text, $16::uuid))
 ORDER BY title_key ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListTitleAscParams struct {
@@ -1193,6 +1308,9 @@ type TaskListTitleAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1221,6 +1339,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1255,6 +1376,11 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1270,7 +1396,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1288,10 +1414,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (title_key, id) < ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (title_key, id) < ($15::text::text, $16::uuid))
 ORDER BY title_key DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListTitleDescParams struct {
@@ -1306,6 +1435,9 @@ type TaskListTitleDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1334,6 +1466,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1368,6 +1503,11 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1383,7 +1523,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1401,10 +1541,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (updated_at, id) > ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (updated_at, id) > ($15::text::timestamptz, $16::uuid))
 ORDER BY updated_at ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListUpdatedAscParams struct {
@@ -1419,6 +1562,9 @@ type TaskListUpdatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1447,6 +1593,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1481,6 +1630,11 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1496,7 +1650,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1514,10 +1668,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (updated_at, id) < ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (updated_at, id) < ($15::text::timestamptz, $16::uuid))
 ORDER BY updated_at DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListUpdatedDescParams struct {
@@ -1532,6 +1689,9 @@ type TaskListUpdatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1560,6 +1720,9 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1594,6 +1757,11 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
