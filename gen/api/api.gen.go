@@ -25,6 +25,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ListRole.
+const (
+	ListRoleEditor ListRole = "editor"
+	ListRoleOwner  ListRole = "owner"
+	ListRoleViewer ListRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the ListRole enum.
+func (e ListRole) Valid() bool {
+	switch e {
+	case ListRoleEditor:
+		return true
+	case ListRoleOwner:
+		return true
+	case ListRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Priority.
 const (
 	PriorityHigh   Priority = "high"
@@ -210,6 +231,63 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// List Example: {"color":"#2e7d32","created_at":"2026-11-25T09:30:00Z","id":"0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10","inbox":false,"member_count":1,"name":"Groceries","position":"a1","role":"owner","updated_at":"2026-11-25T09:30:00Z"}
+type List struct {
+	// Color `#rrggbb`, lower-case; null: no colour.
+	Color     nullable.Nullable[string] `json:"color"`
+	CreatedAt time.Time                 `json:"created_at"`
+
+	// Id Assigned by the server.
+	Id openapi_types.UUID `json:"id"`
+
+	// Inbox True only for the caller's own inbox, where tasks created without `list_id` go.
+	Inbox bool `json:"inbox"`
+
+	// MemberCount How many members the list has, its owner included.
+	MemberCount int `json:"member_count"`
+
+	// Name The inbox is named `Inbox`.
+	Name string `json:"name"`
+
+	// Position The list's place in the caller's own order (each member orders their lists
+	// independently), compared byte by byte like a task's `position`; the inbox always
+	// comes first, whatever its position.
+	Position string `json:"position"`
+
+	// Role The caller's role in this list.
+	Role ListRole `json:"role"`
+
+	// UpdatedAt Changes when the list's name or colour changes, or it is restored.
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ListRole The caller's role in this list.
+type ListRole string
+
+// ListInput A new list. `name` is trimmed like a task's title and must then be 1 to 100 characters
+// with a visible one; `color` is `#rrggbb` in either case, stored lower-case. Unknown
+// properties are refused (`422` naming them).
+type ListInput struct {
+	Color nullable.Nullable[string] `json:"color,omitempty"`
+
+	// Name 1 to 100 characters once trimmed, at least one of them visible.
+	Name string `json:"name"`
+}
+
+// ListMove Where to put the list in the caller's order. Unknown properties are refused (`422` naming them).
+type ListMove struct {
+	// AfterId The list to put it right after; `null` puts it first after the inbox.
+	AfterId nullable.Nullable[openapi_types.UUID] `json:"after_id"`
+}
+
+// ListPatch A JSON merge patch of a list (the rules of `ListInput`); `null` clears `color`.
+type ListPatch struct {
+	Color nullable.Nullable[string] `json:"color,omitempty"`
+
+	// Name 1 to 100 characters once trimmed, at least one of them visible.
+	Name *string `json:"name,omitempty"`
+}
+
 // Priority defines model for Priority.
 type Priority string
 
@@ -265,13 +343,20 @@ type Problem struct {
 // Example: weekly
 type Repeat string
 
+// SubtaskCounts Counts of the task's direct subtasks that are not deleted. A change of these counts is
+// a change of the task: its `updated_at` and `ETag` move and the change feed reports it.
+type SubtaskCounts struct {
+	Completed int `json:"completed"`
+	Total     int `json:"total"`
+}
+
 // TagCount defines model for TagCount.
 type TagCount struct {
 	Count int64  `json:"count"`
 	Name  string `json:"name"`
 }
 
-// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","due_time":"17:00","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","position":"Zx","priority":"high","repeat":"none","tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
+// Task Example: {"completed":false,"completed_at":null,"created_at":"2026-11-25T09:30:00Z","description":"Forms are in the blue folder.","due_date":"2026-12-31","due_time":"17:00","id":"0192f0c4-7a59-7d1e-9b3c-2f4f1f6f3a10","list_id":"0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10","parent_id":null,"position":"Zx","priority":"high","repeat":"none","subtasks":{"completed":1,"total":2},"tags":["admin","money"],"title":"File the tax return","updated_at":"2026-11-25T09:30:00Z"}
 type Task struct {
 	Completed bool `json:"completed"`
 
@@ -291,6 +376,12 @@ type Task struct {
 
 	// Id Assigned by the server.
 	Id openapi_types.UUID `json:"id"`
+
+	// ListId The task's list.
+	ListId openapi_types.UUID `json:"list_id"`
+
+	// ParentId The task's parent, a task of the same list; null for a top-level task.
+	ParentId nullable.Nullable[openapi_types.UUID] `json:"parent_id"`
 
 	// Position The task's place in the caller's manual order (`sort=position`): tasks sort by this
 	// string byte by byte (`"Zz" < "a0" < "a0V" < "a1"`), not by locale. New tasks go to
@@ -330,9 +421,13 @@ type Task struct {
 	//
 	//
 	// Example: weekly
-	Repeat Repeat   `json:"repeat"`
-	Tags   []string `json:"tags"`
-	Title  string   `json:"title"`
+	Repeat Repeat `json:"repeat"`
+
+	// Subtasks Counts of the task's direct subtasks that are not deleted. A change of these counts is
+	// a change of the task: its `updated_at` and `ETag` move and the change feed reports it.
+	Subtasks SubtaskCounts `json:"subtasks"`
+	Tags     []string      `json:"tags"`
+	Title    string        `json:"title"`
 
 	// UpdatedAt Changes on every modification.
 	UpdatedAt time.Time `json:"updated_at"`
@@ -394,6 +489,17 @@ type TaskCompletion struct {
 // Absent fields take their defaults
 // (`completed` false, `priority` medium, `tags` empty, `repeat` none). Unknown properties
 // are refused (`422` naming them).
+//
+// `list_id` and `parent_id` (v1.1): on create, a task without `list_id` goes to its
+// parent's list when `parent_id` is given, else to the caller's inbox. On replace (`PUT`)
+// an absent `list_id` or `parent_id` keeps the current value (so a v1.0 client's `PUT`
+// never moves a task); a `list_id` that changes moves the task and its whole subtree to
+// that list, at the top of its manual order, and a subtask moved alone to another list
+// becomes top-level there. The parent must be a live task of the same list, not the task
+// itself nor one of its subtasks, and the subtree must stay within 4 levels; a subtask
+// cannot repeat. Each broken rule is `422` naming `/list_id`, `/parent_id` or `/repeat`;
+// a list or parent that does not exist, is deleted or is out of the caller's reach is the
+// same `422`.
 type TaskInput struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
 	Description nullable.Nullable[string]             `json:"description,omitempty"`
@@ -405,8 +511,14 @@ type TaskInput struct {
 	//
 	//
 	// Example: 17:00
-	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
-	Priority *Priority                  `json:"priority,omitempty"`
+	DueTime nullable.Nullable[DueTime] `json:"due_time,omitempty"`
+
+	// ListId The list (see `TaskInput`); default the parent's list, else the caller's inbox.
+	ListId *openapi_types.UUID `json:"list_id,omitempty"`
+
+	// ParentId The parent task, in the same list (see `TaskInput`); null or absent for a top-level task on create.
+	ParentId nullable.Nullable[openapi_types.UUID] `json:"parent_id,omitempty"`
+	Priority *Priority                             `json:"priority,omitempty"`
 
 	// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
 	// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
@@ -457,7 +569,9 @@ type TaskMove struct {
 // `due_date` or `due_time`. Clearing `due_date` clears `due_time` too and sets `repeat` to
 // `none`; setting `due_time`, or a `repeat` other than `none`, on a task without a due date
 // is `422` naming the field. The same rules as `TaskInput`
-// apply to the values.
+// apply to the values. `list_id` moves the task and its subtree to another list (a
+// subtask moved alone becomes top-level there); `parent_id` moves it under another parent
+// of the same list, at the top of its new siblings, and `null` makes it top-level.
 type TaskPatch struct {
 	Completed   *bool                                 `json:"completed,omitempty"`
 	Description nullable.Nullable[string]             `json:"description,omitempty"`
@@ -469,8 +583,14 @@ type TaskPatch struct {
 	//
 	//
 	// Example: 17:00
-	DueTime  nullable.Nullable[DueTime] `json:"due_time,omitempty"`
-	Priority *Priority                  `json:"priority,omitempty"`
+	DueTime nullable.Nullable[DueTime] `json:"due_time,omitempty"`
+
+	// ListId Move the task (and its subtree) to this list.
+	ListId *openapi_types.UUID `json:"list_id,omitempty"`
+
+	// ParentId Move the task under this parent (same list); null makes it top-level.
+	ParentId nullable.Nullable[openapi_types.UUID] `json:"parent_id,omitempty"`
+	Priority *Priority                             `json:"priority,omitempty"`
 
 	// Repeat How the task repeats. Any value but `none` needs a `due_date` (`422` naming `/repeat`
 	// otherwise): the schedule runs from it. Setting a repeating task `completed` (by
@@ -539,6 +659,12 @@ type IfMatch = string
 // IfNoneMatchCollection defines model for IfNoneMatchCollection.
 type IfNoneMatchCollection = string
 
+// ListFilter defines model for ListFilter.
+type ListFilter = openapi_types.UUID
+
+// ListID defines model for ListID.
+type ListID = openapi_types.UUID
+
 // TaskID defines model for TaskID.
 type TaskID = openapi_types.UUID
 
@@ -547,6 +673,9 @@ type TimeZone = string
 
 // BadRequest An RFC 9457 problem detail.
 type BadRequest = Problem
+
+// InboxConflict An RFC 9457 problem detail.
+type InboxConflict = Problem
 
 // NotFound An RFC 9457 problem detail.
 type NotFound = Problem
@@ -578,8 +707,43 @@ type UnprocessableEntity = Problem
 // UnsupportedMediaType An RFC 9457 problem detail.
 type UnsupportedMediaType = Problem
 
+// ListListsParams defines parameters for ListLists.
+type ListListsParams struct {
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
+}
+
+// CreateListParams defines parameters for CreateList.
+type CreateListParams struct {
+	// IdempotencyKey A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteListParams defines parameters for DeleteList.
+type DeleteListParams struct {
+	// IfMatch Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetListParams defines parameters for GetList.
+type GetListParams struct {
+	// IfNoneMatch An ETag from an earlier response; when it still matches the answer is `304`.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// UpdateListParams defines parameters for UpdateList.
+type UpdateListParams struct {
+	// IfMatch Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListTagsParams defines parameters for ListTags.
 type ListTagsParams struct {
+	// ListId Only this list. Without it, every list the caller is a member of. A list the caller is
+	// not a member of (or that does not exist, or is deleted) is `404`.
+	ListId *ListFilter `form:"list_id,omitempty" json:"list_id,omitempty"`
+
 	// Limit Page size.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -623,6 +787,16 @@ type ListTasksParams struct {
 	// "now" and "today" are for `overdue`. Default `UTC`. An unknown zone is `400` naming
 	// `query.tz`.
 	Tz *TimeZone `form:"tz,omitempty" json:"tz,omitempty"`
+
+	// ListId Only this list. Without it, every list the caller is a member of. A list the caller is
+	// not a member of (or that does not exist, or is deleted) is `404`.
+	ListId *ListFilter `form:"list_id,omitempty" json:"list_id,omitempty"`
+
+	// ParentId Only the direct subtasks of this task (an unknown or foreign task simply has none).
+	ParentId *openapi_types.UUID `form:"parent_id,omitempty" json:"parent_id,omitempty"`
+
+	// TopLevel `true`: only tasks without a parent; `false`: only subtasks.
+	TopLevel *bool `form:"top_level,omitempty" json:"top_level,omitempty"`
 
 	// Limit Page size.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -681,6 +855,10 @@ type GetTaskStatsParams struct {
 	// `query.tz`.
 	Tz *TimeZone `form:"tz,omitempty" json:"tz,omitempty"`
 
+	// ListId Only this list. Without it, every list the caller is a member of. A list the caller is
+	// not a member of (or that does not exist, or is deleted) is `404`.
+	ListId *ListFilter `form:"list_id,omitempty" json:"list_id,omitempty"`
+
 	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
 	// still matches the answer is `304` with no body. Compared weakly.
 	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
@@ -709,6 +887,18 @@ type ReplaceTaskParams struct {
 	// IfMatch Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
+
+// CreateListJSONRequestBody defines body for CreateList for application/json ContentType.
+type CreateListJSONRequestBody = ListInput
+
+// UpdateListJSONRequestBody defines body for UpdateList for application/json ContentType.
+type UpdateListJSONRequestBody = ListPatch
+
+// UpdateListApplicationMergePatchPlusJSONRequestBody defines body for UpdateList for application/merge-patch+json ContentType.
+type UpdateListApplicationMergePatchPlusJSONRequestBody = ListPatch
+
+// MoveListJSONRequestBody defines body for MoveList for application/json ContentType.
+type MoveListJSONRequestBody = ListMove
 
 // CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
 type CreateTaskJSONRequestBody = TaskInput
@@ -795,6 +985,27 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListLists List the caller's lists
+	// (GET /api/lists)
+	ListLists(ctx echo.Context, params ListListsParams) error
+	// CreateList Create a list
+	// (POST /api/lists)
+	CreateList(ctx echo.Context, params CreateListParams) error
+	// DeleteList Delete a list and its tasks
+	// (DELETE /api/lists/{id})
+	DeleteList(ctx echo.Context, id ListID, params DeleteListParams) error
+	// GetList Get one list
+	// (GET /api/lists/{id})
+	GetList(ctx echo.Context, id ListID, params GetListParams) error
+	// UpdateList Rename or recolour a list
+	// (PATCH /api/lists/{id})
+	UpdateList(ctx echo.Context, id ListID, params UpdateListParams) error
+	// MoveList Move a list in the caller's order
+	// (POST /api/lists/{id}/move)
+	MoveList(ctx echo.Context, id ListID) error
+	// RestoreList Undo the deletion of a list
+	// (POST /api/lists/{id}/restore)
+	RestoreList(ctx echo.Context, id ListID) error
 	// ListTags List the caller's tags
 	// (GET /api/tags)
 	ListTags(ctx echo.Context, params ListTagsParams) error
@@ -841,12 +1052,217 @@ type ServerInterfaceWrapper struct {
 	Handler ServerInterface
 }
 
+// ListLists converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLists(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListListsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLists(ctx, params)
+	return err
+}
+
+// CreateList converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateList(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateListParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateList(ctx, params)
+	return err
+}
+
+// DeleteList converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteListParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteList(ctx, id, params)
+	return err
+}
+
+// GetList converts echo context to params.
+func (w *ServerInterfaceWrapper) GetList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetListParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetList(ctx, id, params)
+	return err
+}
+
+// UpdateList converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateListParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateList(ctx, id, params)
+	return err
+}
+
+// MoveList converts echo context to params.
+func (w *ServerInterfaceWrapper) MoveList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MoveList(ctx, id)
+	return err
+}
+
+// RestoreList converts echo context to params.
+func (w *ServerInterfaceWrapper) RestoreList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RestoreList(ctx, id)
+	return err
+}
+
 // ListTags converts echo context to params.
 func (w *ServerInterfaceWrapper) ListTags(ctx echo.Context) error {
 	var err error
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListTagsParams
+	// ------------- Optional query parameter "list_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "list_id", ctx.QueryParams(), &params.ListId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter list_id: %s", err))
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -940,6 +1356,27 @@ func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "tz", ctx.QueryParams(), &params.Tz, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tz: %s", err))
+	}
+
+	// ------------- Optional query parameter "list_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "list_id", ctx.QueryParams(), &params.ListId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter list_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "parent_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parent_id", ctx.QueryParams(), &params.ParentId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter parent_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "top_level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "top_level", ctx.QueryParams(), &params.TopLevel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter top_level: %s", err))
 	}
 
 	// ------------- Optional query parameter "limit" -------------
@@ -1096,6 +1533,13 @@ func (w *ServerInterfaceWrapper) GetTaskStats(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "tz", ctx.QueryParams(), &params.Tz, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tz: %s", err))
+	}
+
+	// ------------- Optional query parameter "list_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "list_id", ctx.QueryParams(), &params.ListId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter list_id: %s", err))
 	}
 
 	headers := ctx.Request().Header
@@ -1359,6 +1803,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.GET(options.BaseURL+"/api/lists", wrapper.ListLists, options.OperationMiddlewares["listLists"]...)
+	router.POST(options.BaseURL+"/api/lists", wrapper.CreateList, options.OperationMiddlewares["createList"]...)
+	router.DELETE(options.BaseURL+"/api/lists/:id", wrapper.DeleteList, options.OperationMiddlewares["deleteList"]...)
+	router.GET(options.BaseURL+"/api/lists/:id", wrapper.GetList, options.OperationMiddlewares["getList"]...)
+	router.PATCH(options.BaseURL+"/api/lists/:id", wrapper.UpdateList, options.OperationMiddlewares["updateList"]...)
+	router.POST(options.BaseURL+"/api/lists/:id/restore", wrapper.RestoreList, options.OperationMiddlewares["restoreList"]...)
+	router.POST(options.BaseURL+"/api/lists/:id/move", wrapper.MoveList, options.OperationMiddlewares["moveList"]...)
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
 	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
@@ -1383,6 +1834,8 @@ type CollectionNotModifiedResponseHeaders struct {
 type CollectionNotModifiedResponse struct {
 	Headers CollectionNotModifiedResponseHeaders
 }
+
+type InboxConflictApplicationProblemPlusJSONResponse Problem
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
 
@@ -1426,6 +1879,1080 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type ListListsRequestObject struct {
+	Params ListListsParams
+}
+
+type ListListsResponseObject interface {
+	VisitListListsResponse(w http.ResponseWriter) error
+}
+
+type ListLists200ResponseHeaders struct {
+	ETag string
+}
+
+type ListLists200JSONResponse struct {
+	Body    []List
+	Headers ListLists200ResponseHeaders
+}
+
+func (response ListLists200JSONResponse) VisitListListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLists304Response = CollectionNotModifiedResponse
+
+func (response ListLists304Response) VisitListListsResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListLists400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListLists400ApplicationProblemPlusJSONResponse) VisitListListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLists401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListLists401ApplicationProblemPlusJSONResponse) VisitListListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLists429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListLists429ApplicationProblemPlusJSONResponse) VisitListListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLists503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListLists503ApplicationProblemPlusJSONResponse) VisitListListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateListRequestObject struct {
+	Params CreateListParams
+	Body   *CreateListJSONRequestBody
+}
+
+type CreateListResponseObject interface {
+	VisitCreateListResponse(w http.ResponseWriter) error
+}
+
+type CreateList201ResponseHeaders struct {
+	ETag     string
+	Location string
+}
+
+type CreateList201JSONResponse struct {
+	Body    List
+	Headers CreateList201ResponseHeaders
+}
+
+func (response CreateList201JSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList400ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList401ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList409ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList413ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList415ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList422ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList429ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateList503ApplicationProblemPlusJSONResponse) VisitCreateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteListRequestObject struct {
+	Id     ListID `json:"id"`
+	Params DeleteListParams
+}
+
+type DeleteListResponseObject interface {
+	VisitDeleteListResponse(w http.ResponseWriter) error
+}
+
+type DeleteList204Response struct {
+}
+
+func (response DeleteList204Response) VisitDeleteListResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList400ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList401ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList404ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList409ApplicationProblemPlusJSONResponse struct {
+	InboxConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList409ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList412ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList429ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList503ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetListRequestObject struct {
+	Id     ListID `json:"id"`
+	Params GetListParams
+}
+
+type GetListResponseObject interface {
+	VisitGetListResponse(w http.ResponseWriter) error
+}
+
+type GetList200ResponseHeaders struct {
+	ETag string
+}
+
+type GetList200JSONResponse struct {
+	Body    List
+	Headers GetList200ResponseHeaders
+}
+
+func (response GetList200JSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetList304ResponseHeaders struct {
+	ETag string
+}
+
+type GetList304Response struct {
+	Headers GetList304ResponseHeaders
+}
+
+func (response GetList304Response) VisitGetListResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetList400ApplicationProblemPlusJSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetList401ApplicationProblemPlusJSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetList404ApplicationProblemPlusJSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetList429ApplicationProblemPlusJSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetList503ApplicationProblemPlusJSONResponse) VisitGetListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateListRequestObject struct {
+	Id                                ListID `json:"id"`
+	Params                            UpdateListParams
+	JSONBody                          *UpdateListJSONRequestBody
+	ApplicationMergePatchPlusJSONBody *UpdateListApplicationMergePatchPlusJSONRequestBody
+}
+
+type UpdateListResponseObject interface {
+	VisitUpdateListResponse(w http.ResponseWriter) error
+}
+
+type UpdateList200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateList200JSONResponse struct {
+	Body    List
+	Headers UpdateList200ResponseHeaders
+}
+
+func (response UpdateList200JSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList400ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList401ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList404ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList409ApplicationProblemPlusJSONResponse struct {
+	InboxConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList409ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList412ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList413ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList415ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList422ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList429ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList503ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveListRequestObject struct {
+	Id   ListID `json:"id"`
+	Body *MoveListJSONRequestBody
+}
+
+type MoveListResponseObject interface {
+	VisitMoveListResponse(w http.ResponseWriter) error
+}
+
+type MoveList200ResponseHeaders struct {
+	ETag string
+}
+
+type MoveList200JSONResponse struct {
+	Body    List
+	Headers MoveList200ResponseHeaders
+}
+
+func (response MoveList200JSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList400ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList401ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList404ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList409ApplicationProblemPlusJSONResponse struct {
+	InboxConflictApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList409ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList413ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList415ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList422ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList429ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response MoveList503ApplicationProblemPlusJSONResponse) VisitMoveListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreListRequestObject struct {
+	Id ListID `json:"id"`
+}
+
+type RestoreListResponseObject interface {
+	VisitRestoreListResponse(w http.ResponseWriter) error
+}
+
+type RestoreList200ResponseHeaders struct {
+	ETag string
+}
+
+type RestoreList200JSONResponse struct {
+	Body    List
+	Headers RestoreList200ResponseHeaders
+}
+
+func (response RestoreList200JSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList400ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList401ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList404ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList409ApplicationProblemPlusJSONResponse struct {
+	QuotaExceededApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList409ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList429ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList503ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListTagsRequestObject struct {
 	Params ListTagsParams
@@ -1488,6 +3015,22 @@ func (response ListTags401ApplicationProblemPlusJSONResponse) VisitListTagsRespo
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTags404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListTags404ApplicationProblemPlusJSONResponse) VisitListTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1603,6 +3146,22 @@ func (response ListTasks401ApplicationProblemPlusJSONResponse) VisitListTasksRes
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListTasks404ApplicationProblemPlusJSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2175,6 +3734,22 @@ func (response GetTaskStats401ApplicationProblemPlusJSONResponse) VisitGetTaskSt
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskStats404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetTaskStats404ApplicationProblemPlusJSONResponse) VisitGetTaskStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3379,6 +4954,27 @@ func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTas
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListLists List the caller's lists
+	// (GET /api/lists)
+	ListLists(ctx context.Context, request ListListsRequestObject) (ListListsResponseObject, error)
+	// CreateList Create a list
+	// (POST /api/lists)
+	CreateList(ctx context.Context, request CreateListRequestObject) (CreateListResponseObject, error)
+	// DeleteList Delete a list and its tasks
+	// (DELETE /api/lists/{id})
+	DeleteList(ctx context.Context, request DeleteListRequestObject) (DeleteListResponseObject, error)
+	// GetList Get one list
+	// (GET /api/lists/{id})
+	GetList(ctx context.Context, request GetListRequestObject) (GetListResponseObject, error)
+	// UpdateList Rename or recolour a list
+	// (PATCH /api/lists/{id})
+	UpdateList(ctx context.Context, request UpdateListRequestObject) (UpdateListResponseObject, error)
+	// MoveList Move a list in the caller's order
+	// (POST /api/lists/{id}/move)
+	MoveList(ctx context.Context, request MoveListRequestObject) (MoveListResponseObject, error)
+	// RestoreList Undo the deletion of a list
+	// (POST /api/lists/{id}/restore)
+	RestoreList(ctx context.Context, request RestoreListRequestObject) (RestoreListResponseObject, error)
 	// ListTags List the caller's tags
 	// (GET /api/tags)
 	ListTags(ctx context.Context, request ListTagsRequestObject) (ListTagsResponseObject, error)
@@ -3430,6 +5026,280 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListLists operation middleware
+func (sh *strictHandler) ListLists(ctx echo.Context, params ListListsParams) error {
+	var request ListListsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLists(ctx.Request().Context(), request.(ListListsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLists")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListListsResponseObject); ok {
+		return validResponse.VisitListListsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateList operation middleware
+func (sh *strictHandler) CreateList(ctx echo.Context, params CreateListParams) error {
+	var request CreateListRequestObject
+
+	request.Params = params
+
+	var body CreateListJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateList(ctx.Request().Context(), request.(CreateListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateListResponseObject); ok {
+		return validResponse.VisitCreateListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteList operation middleware
+func (sh *strictHandler) DeleteList(ctx echo.Context, id ListID, params DeleteListParams) error {
+	var request DeleteListRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteList(ctx.Request().Context(), request.(DeleteListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteListResponseObject); ok {
+		return validResponse.VisitDeleteListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetList operation middleware
+func (sh *strictHandler) GetList(ctx echo.Context, id ListID, params GetListParams) error {
+	var request GetListRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetList(ctx.Request().Context(), request.(GetListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetListResponseObject); ok {
+		return validResponse.VisitGetListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateList operation middleware
+func (sh *strictHandler) UpdateList(ctx echo.Context, id ListID, params UpdateListParams) error {
+	var request UpdateListRequestObject
+
+	request.Id = id
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body UpdateListJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/merge-patch+json") {
+		var body UpdateListApplicationMergePatchPlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationMergePatchPlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateList(ctx.Request().Context(), request.(UpdateListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateListResponseObject); ok {
+		return validResponse.VisitUpdateListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MoveList operation middleware
+func (sh *strictHandler) MoveList(ctx echo.Context, id ListID) error {
+	var request MoveListRequestObject
+
+	request.Id = id
+
+	var body MoveListJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveList(ctx.Request().Context(), request.(MoveListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MoveListResponseObject); ok {
+		return validResponse.VisitMoveListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RestoreList operation middleware
+func (sh *strictHandler) RestoreList(ctx echo.Context, id ListID) error {
+	var request RestoreListRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RestoreList(ctx.Request().Context(), request.(RestoreListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RestoreList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RestoreListResponseObject); ok {
+		return validResponse.VisitRestoreListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListTags operation middleware
@@ -3934,219 +5804,269 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3pkhs3tif+Kgj+b4RJ3SSLtci2WNHxj7IsdavbknWl0tWMlRolyARJ3EoCdAJZFK1bEf40DzDRz9AP",
-	"5ieZOAuQmVxqkdRud48/VZHMxHpw1t85+NCZ2MXSGmW864w+dOZK5qrEfx/aolATr615dC5n8E2u3KTU",
-	"S/iqM+q8VvJCXMpC59LbUnSz1wdp55ef/5Z2sp6wU+Hn2olSuaU1To2E9mIyl2amnFjNlVGXqhTSrOlJ",
-	"JSayKFT5hRNeuguXmvBsV5pcLOSaX8Z3hRSrUnslplIXrpeIlfZzbOXHSpXrhB6Cz2fPn3zhUlOqZamc",
-	"Ml7C2OM4pMnx2VKJzF6qMq9UJrQT2lza4lLlouu89C7BpuonprrwquwlKU5iLRbaVF7BRDL/UzYQD+1i",
-	"WXmVi2lpF+3J0bAnhZ1cJMJYXz+C0x6kppN01Hu5WBYKlvgg7cyPxn85fv9wWH69/I/DxckPaaeTdEr1",
-	"Y6VLlXdGvqxU0nGTuVpI2CO/XsKbzpfazDpXV0ln9+699KU1s8b+8T7AOL5wYlKVpTJewAKowR17fKbe",
-	"++8n1MREbfedpdVweDw5kEt9gPM++KDzK/xSnYpSFX9IO0a9930bG0k7mei+ePxQfH309de9UXOo8KSo",
-	"nxRdp1RqshdqqaTPekwN2ou5dMIaJfxcethmWP9cFQq26pef/yompZLw/3gdaPfHSjkvbAlfSZMaJctC",
-	"q1LAmSkUzGYgzsZAWGJqSyFxSNQ+EXiJg1A5tLGaW6e2RruSLjU8is3t31qm4eGDo+lwcr9/OD466n81",
-	"OVH9r6fDYf9LeZgfTY7HJ+r+9IZl7Fy/dS+kV9/phfY7zjsvW6GmfuvU/lhZL0ciSztLVfYrp8q0c1r+",
-	"gWbAC0mv8vg8/+bUxJrcicp4XYhpVRT0QDa47Uif20JP1tvjPb9xfD/yGMZV6cK4VhvjkkaoxdKvqQXh",
-	"5YVywltRqqm+/ViVL9dnU6/KHQeRO/JWrKT2YqymtlSihFe0md317L1+/fqs8nNlvJ5Iv+vwfaNkqcqM",
-	"uWamytKWf0g72iAveOfthTJw3JjT4mcgU4F0Pq48zL1yKr/b0K6SzlKWcqE8y5cnuVosrVdmsv6L2rF/",
-	"Z6Iy+sdKiQu1FktVCm28MrnK48HsSvHq1ZNvgSilmFmbi8nc6onqJeJCLb04OhFzW5UO3yZSAJ4v7FKV",
-	"KAlgBhr6IrHXSTpGLmDUjbH1YXDNiS3k+++Umfl5Z3R0/37SWWgTPh8mO3bkyfSp9JP5jgkul8WajhHJ",
-	"NmuKtdA7+TAwcZgn8C86e06JbnYvEwtoHIXZuncqVOGUyE4Oj7L9c5v2aUB7JnU4PDrZPY9n1ih8tVYN",
-	"tmcFI3Uk1wK7DEoAEjlMzsmFqndxYhcL2XcKyMOrPAFmmd3LeqdEgtao1DiviyLOFdqQxq2AKJzIjocn",
-	"GVGzsWJs8zXJYFmqXKyUvCjWxFn3LQfM6+PW5Fy6iyff7uY9vIM6H4gzsZDF1JYLlQud45hPhsN6i5bS",
-	"z+sR6fzagwXtSN8ZdaoKn9wxKr1QP1ijbuCJXi+U+MkalQCXe3L27EzACEQ3e1SVdqkOvlFloU2WiOxs",
-	"oUo9kQfP1Ord/7TlBXz36vxh1huJ1Vz61KQdY1dpB49X2vE2l2v4VCoUjFF3Gohv1VRWhafXB+LMiMpc",
-	"GLsyOJK4NDASbWapyVClG4BitSEdW4MMK4lP10vpf2rtaE6dd0adV+cPO0lzh788uekkX8GmMCFDY9/I",
-	"/AWRMHyaWOBO+K9cLgtgvtqag2Vpx4Va/Pt/OTor9Vj+rVTTzqjz/x3UCvgB/eoOntNb1Gl7B59GQvrz",
-	"y++fJUKKscxJ74VzA5QkIp/Fo0RPTKrS2XLQuUoaiv0z65/aXE810NkmrTyzfq7NDNUmYlC5cBp0Fjh+",
-	"xJCMyFrnJzuNR7CTNI2JoITumjU/drBhcODkn1n/2FYm/zWX+JkVrprMSZkD8kVtkI4NLuBzuS6szM+t",
-	"/U6WM/Vrjg0OMCwvygLQML88EX/R39CwSlQlNDz6WOpC/aqrlgW5koncKtKukV/vE2c45v8ArerR+4lS",
-	"+Z2GG9kAUK2XuiCFwakSjcW5vFRCerGwzouj4XA4FIW+ZCtrxFq/cHahxFSXzqMC56WvXGd0MnyQdLz2",
-	"yGRwfEKFAUauUJVm5G1u+3KpRzy4EaqI/fjwVfJ59puMxpWtihz1z4bmTTQgWTkFyyeYvaLRTm8kjoZJ",
-	"WITU4Cok4v5wKHLtvDYTL7ycOWQXh/hgtqEBZWAVw/oOROALq5ovDFKT0TYg42YJXYB2fhoWGzsVXVuK",
-	"vLRL7K9Hiw/dJnjQLtTaJaQGoz2QGlvkir4X6v1Sl0p0o1YnQaGGnnRJDcH4ejAHp0yOQwg6BigHtvKg",
-	"S4AYuUo6L1V5qSfqlZGXUhdyXPzqxziXXo4lqHHIYkD2uQoF859f/+VlEgwB7R3Nf6VKJdCqBOaj8h7w",
-	"gKoe/wbHRZujH42O6xhvwzzBsb5cm8kjXO1PPZLnuOnByKYNq5Y5qHnv6FM8rWOljFhWJYiZrreLsfPW",
-	"gF5bKtLmj4cil2vXGwHRTmRJO1zYiSzExC7XqHu4tZkIOZPaxD1v9dc66IfD+qDDnJnEbjrm0Ec/PPpZ",
-	"Dnk9W9Dtd6xZ1ppEtm/V5mod1ys1YcES4UjtniqVi4k0wJqdXKPqBio59TUQ395mXVMTfVbOy9KLbljo",
-	"jUH2+KSdW/tUmjXrSu7XPmZR3QXjgngSHBz1fi4r53HZ1kslsp1bDe/08R2VZz1SpwpgS2SkxSM8scaQ",
-	"6kImGnNn3CZb5Lgp48qta09lHBYbSamJXpLrBuSt7UNDWW8gXgOfRPW6cdYz9FYa8h+QytxkCk33zrUs",
-	"IT7YdLX0a1/LrV7mx4MH5OO40SsjKz+3pf7p11VonmrntJklgj0jsPl86sUYfSjkG9ngu69fv+5vemCu",
-	"m+6mw4bnvCztRDkHjP2R8dqvP5UTN6ThuFTywolDUVYkNtAH5DqjNx86U62KvDPqHBBjTDoLGAUouZ1F",
-	"Be8qcQg842g4BOlfyolXtSwu9WKB1tLb0Og7b70s0KCKfPfoqOa7/0kOaG0NevNvZL6X8fnPpl+hPs1r",
-	"InFNRJfcYi6oM0pO5gKXhpmA2daQUCEqVeVUTsdcilxPpwoVXjKJcGddtVza0qv8qcq1PMe5/mMMCJAD",
-	"YEUO0GvAL0Pb31bqXC/2+A/QbWCnIFuiag+t5ZUS1qC+kuWVegeyIEtE9qc/jZ4+zUBv64PeBgtoWiww",
-	"RfN/JYuCIiMj4byFUyadmOlLZRL2pk+suVQl8uxCX6hGN72ByExVFNkIhyHNGoeZGvTF53I9EM+Uypsj",
-	"23QnHH41Gg47SQeaIXWQHC9L6b0qYfL/q/tmePj2zbD/4O1/H70Z9o/f9kZvhv379NW/bbtiks5jIJlH",
-	"QEqwlsvSLlXpNfkP+KRtuz1hS8TSauPJ6UnCGzetm9G5hHU9ABX64JjFEvtJyHkNRMuu6URkxGl2/rSU",
-	"fr79w2DXVCIf2OV1rr1Vb3he9QtvY2N2/F9q4slU1bZkpqZMtYD3CrvCt3JdLYCl6tm88W49kEDc2ytn",
-	"xIvHD8WDk/tfCT43gvgfTKi9+IEvfthuPzDDXbQ/LtEbDjwCrCWj0LWMMxZdyf+A1Ed2IhyQrSw4XkU2",
-	"ytGQHbgL0MuYQmWbN4N5BTqVkyZHnRA7FDPlgUO5uS09+z8H7MBnPpuJia2Md9CsWoCuwp5PrxbuJq7R",
-	"INYr9I09obeOhnEXZFnKdb1IgblvLtWf7Eos4BDSuP2W7AGhOimqnCfqlFhK5/HBoyEF0CIHLrTzbiCe",
-	"UwS3Dh7HB7SD/V1ooxdASbXrDk7QTOFstHFe7gxGNgWjzhMhC2cp1CGdyP5Hn/XW/pNvd5+LINXQX0wj",
-	"uP/gQXM8w+GuEbEA3EGAnkXCJl949eKJKBUKlIkSOgeVYbqmJVTiQpscSCVQfjeTY1v50biQ5iJDPXFZ",
-	"gF30p/Pz54LWrjfY6T9unmb8NYw2znbXmaaA625iiHKCAqJuIM7MWlzKolIYUcqMNSoTBnm0bHBp0c1O",
-	"jo6CO1hkB9RAlhrr56pcaaf4dAEV5yC7y8pw/EH7gXipvIc3JXeNywUjyTiIq/JMdMfr1GTPz84f/kls",
-	"RKUPwmPALp+/Osc/8GAm2GwfV8WFkKj8141mPQ4nu9SARNwM+2pTB0J8KY2jBhJRmUI5Vy+YLEol83UI",
-	"Xo84yJwaYgbs4gJOtNFFgr4CtP0kWgOawtATa4IXrg5jgwhJTfgMSm/V+IQWYPMj2IFJmKBQ7+XEF2t0",
-	"rohXzfegUTQuA5HilAolL5UTu5ZFFuShSQ0cy81fJ3aplRNZFIENQkNpxlIF/gfhCH+ZXmAKqUG6AsUg",
-	"OxU6YgAiISRiZusglbfLEOZeSFPJQtgy5whire74OTvUvmgqF2JhL2G5jRivRzCdvshyqYt1NsK9Ao0E",
-	"v1wpdQFGejYK3eKkn1qD6pUVj0sN/3Ul/5eIl9JXJXxnS/Gywud++d//hwYixNQWhV3BelMbvbof7B1E",
-	"kkG/AP2wsMbP8ZdmbA6bn9bjwadOQaNlpQ+/EIWcXDgxVhO74A0tpPMwDBzzn6URx4c4usdqLI6+Rk0F",
-	"/30AJ0ACKSzFWsmyNxCw406VsMMXSi2pvVyuR2RcQKtbDQrq+aksxfEhW75ny1IcDxPxVK7F8SHNErq4",
-	"cZLw0GkYXpgU98PnFR5xMJKGQzEQBL9Izid+HtuNk0TCfjiXZkYcaZtsvBWSOBuObkFoA9ZhaeS4Ql8w",
-	"BaXmLKyZQrSCF9mDBw8e9A+P+seH5AvAPRHQfjBLprYq+7meaZrzqHW2mb000Cr0Krqfp6CkFxIU0y4Q",
-	"gy7WdKbhNLR7loJojui9UqmJvx/dx99pU8LvsGTwQC+eR6AAYj3MaIzdZAmsxLMGCUKkk3RwWJ2kE84W",
-	"/4vfMbl3kg71DpKstgHiY1sy+VzOHoJmta3GT8LXMS6rjf/y5EaNhCKUNynT+FTCneySuufSXWzY/JGf",
-	"dUZTWTiV1N+8gwGChZN0GO2E33SOhkdf9g8P+0f3z4cPRsfD0XD4Q2fTdHxsywX5Y5m6xyC+p+iiB0Ui",
-	"kHFsDyiBv/doTkYjS+edUYfRTCf9r+T9B/2v8kPVfzA+nvSPpifTw+mX02N5CM8urdM8gh/eoyIfbAey",
-	"EWDBSPMIBAC8HxZP5guMDC+sUbjTwenwWBeK5dF7kI1VCY9F9+XeFblKtjY/LnXcybG1hZLonmiv+zag",
-	"ilGKeIJWkrinWMjyQuW1VDoVsGFiNYdBR6kFCx4pDsbdxyXetl+3SLm58R92t7H1TmvgbQjMENTbGzut",
-	"aWOjy84tX/bsj7jOgAluiysisC0N2jk9MwHgh6z0kij3BkhFkwavQXosC1lrdtG/29Idupmzpf9DaC4D",
-	"3RXd/fB1AB6mhjoW47VX8CX+7WZp54ef0o4gc12kHTlsf/rP1sfDtJP1CGQ6XpM7Xw3EM7XiHmdWeDQ/",
-	"UdM5Fdnz71+eb2m/oMdkETCrfSI28LikxenZfGyr0n2Rmi5ZZxSWw1n3QKyBSBeElw2zB2LG2Gatxx4f",
-	"NZyKA/H9Uv4IkiPq+iSqZKlqlxBibUkONPAbRy3HzZuz/g+y/xM6avjfe/+GjEPm35tivZfylg0/xfUO",
-	"N37uquZG17/B1tJV4FYfahu9cbqOj25ApTTt9MMddnq0MttH9sZWm7xwk+QfMjVYwxu6QAzJJELqbsNT",
-	"NuQcHTs2MpvdNZhok/c3OEqDP/Bitnhcay4bLLlxsOO+7ROy31QFClqZE8JCFs8booAFbXuhvgflkAxD",
-	"ML/RI0I4b/GKQU+1OEHBysjKDavXz9Wit+3DkhGBFxSgMDmYtGl8oAAfzhFdq50EpvGOF6tUcMrp0y6H",
-	"m87dfr6H5pKcgCackJvcgl7W9DndyF2bJEykGT5uEDRMS/9YKf4ZDm3jAG1pKyILs0T7D4zBONNMdAP9",
-	"wfoCRwmLrwqnMCugNxCPYEbaUWRD5amBdgq7UmV/Ih2YjBgVQcMjhEZaTCzo3Jfa6XEBJiNis9ELglue",
-	"l3a5DNjvmgfc5dDvX7DtYwYbzoRzHaW/UA6Bch/2+k03dRmSqUzuE7QWQPZIArlaAlGhptPNOKKWIeK1",
-	"t9OtRgL8RtKpvW8baCR7kY1EDrZF15YwEsSseCty2zsVmbH+3dRWJs9GYFZs4r2C/D4VcaxgOisRYC6D",
-	"htlhL0CJCQ0iEhFf2XGYdnG9a1xq7d1w29tR1j9ssx5lfMnI6TwYuuzpTEBNAdGNAnpwWw/xBnVc3UBt",
-	"YXT7pkaC5LrBhzQD0jWmSuWjhmsMDURjV0I7RjpG3IjQU1QvZERSDFJzropCkGN8KUnfyvjXd9JnCejY",
-	"yMCKdautueTMHGvU91MMk960Sp2r5OaHIu6jc/U2LEl0yd0oaxbaNL89vNY22YGLiD1Rkg+cDad84zBG",
-	"Q+Zqz/49McvK31EmnonV3Bb1DuL2FloZj1olYd20F10S4cCVUa/uDYLfr8GOSRkNDDg1wIEHg43QdPeV",
-	"0RObq8Z3QS32yvWYQaObhj2pgVfHF05TAzID+TV3nTSlAI4jV/28ositygfinGPhnDKymsPE3BJMhC6q",
-	"TanJ0nT54Qd3lQm5sGYmtO8l4idV2v5K535OT7tErGyZi/+y2mCk3eRkEJBFAdaiOwVyhcVBn7ScpWYh",
-	"c84nsFOhzdaMnOhi3CUJ7SYi1yVBWKjNRFzKUlNk3qlCTbwtXZKaP0kzqwox1cAfOTcOYwzim1LCl4IV",
-	"719+/luP8NxHR9lA1L5XdvNvOflTE7388dkeGRzOEqhU1g5d8pL5uTQherAnVNAbpCYkaWlV5C6CKHUp",
-	"GBHuUtNtBgSIdBseZUFxyeBYppyghnsZRtDbpdal5ia9DjnLtUeXQet8nrbdDP901vmvaVbF5XvzdosX",
-	"sdV5OBSc3nRKKmyDwyCmNovcLuuJz6ABElHv0gI/Wgfca/i1p7wLu3MTg7SI+d+3Hkmbd3JsO8x20Lk5",
-	"QaoVbsRh71MYntpLdUd58xrTe70Vy8pH1eEz2V9Tr8p3Ot9vHIV+tRelns09RTJOGasCP5GP24eA0y5n",
-	"1A0HcGMB46D2reHzkIx2J6GNmJSFKmfI3kFJmnKoYERihgAOyF4515q1tjjbSaFk6TaCdhyTIzEAFlvk",
-	"/APxEF5AVl4/EhuJwsRbSyJCeVfzY29TQ2LhFH7xsRl8ibXF/bIEMUqczhtCPRKjFDCM1ASx1qAQmj2H",
-	"sTC/DbEP0jVPS2oa9pCiALi7UQL8zvHvyPF/Z/K/OSa/kxe99HKXVdsi/q2w2nYojbMLd6aw1XEUUtIr",
-	"FRIr0HA0TatY5XVOpOhm/qcsCQqieHX+sNfizvuHs1Qmh2nfbvARQnXjs5uiEl/c8I9y1/Wa7BMDte15",
-	"V1FA8V5OTwCy50XE4BXnHCTRtKstdzgKtkSJN2giLz90ahu8HXg7HI6G90fHXw2Gw+HJ4dEPG4HDa8sg",
-	"bMfqmr3cHIrjp08JD6b9RngHJ9RFrGvtXs56t/V+39K/tctd1JjG9t5eJR2nJhVw0JfAH2nmhFY/q/y8",
-	"/vQ49Pzn1+edHfL+9Xldm6SVmCS63yiw7wS0h9+di2VRzbQZieyPjziEJCs/P0B4PNlfxQzY+nzhxKP8",
-	"25dniXj08uj+l4l4AX9AGj+Hf05Fpt4vMxEmfSoy7YLzVlZ5JiZzNbkAukN7f2LNVM+qUrHc5bQLTbSX",
-	"uWoMGoPUi4HIApJc5OoyE8tSGwRT5upSFXa5AIWF4PwojVG6oNDF1aq3Zu79knDV2kztHpSonFwoQuNJ",
-	"sagKr7HihDi3uQWNM68mfiAeYewkg+XK6pIEQk68CwhpcrATt01NSPkzxXrUzAHcnm7wm3Gawp9fnyfi",
-	"UpWY6EsAFQZbhp1NzfVbC2TPA9fW9AbirFHqJKZ7qvfaEWKjUQklNWNVWDPDQIGzCwXMFcsUzJSvwTgE",
-	"Z01EdjI8yRDZcu8eYlHdvXsoPLN9sHguDPPg5P5X7MzJYK8QBBaAYuRjJcgY+m/RkU9Jh5ftDISqVC4J",
-	"4NKRePMB9bpEMJz56m0WSgbhDxlVn2hitlMTQdsR9doCb/cCdBDT7ZFKYsq26DKSG7OOENjeAsKmJsRK",
-	"W5DiJjD5dBMT7OTaiXnA5GK0I8A4ZFHAZmKXqbGlILB4Yzy4xeTDQt8YYjZjmj5WaEBtfwEyFVVoS8Ac",
-	"2MFz9d7fuwcdNVYCjC3tQgCXM8vHaq45aZPcgV84PEcjIQWHw3Fv2beemlfnj/tfcy5GZZYSIzmuKks7",
-	"k14J5SZySVHzNK3yr4dDioeTixe3K1egEJUuuBipg1f//vjx42+T63R8mtvDkGstizA7N7h3r8EE6zh6",
-	"xigTR7OxYI08OpcztE5MDkYgTFZok5qNjHo4NnBSsMoFGi6cdc8/W7OJS0Vu+e2j7x6dP6rfPjk8yoAw",
-	"nVcSORMoCKtSM+iriQrFHWGGGlPynehuTAyNt8Y8sVYWJibU3zFwIOvx/BEVJi948jHYgghSIsLT7QWg",
-	"ffeNUh8IhQkxnToHGXblW9XArLq1mWgzw10JC0LYwijrYQistIDO0nD7j7jPGZA9yMJQ76uEFYTmyVnd",
-	"RZbVS/YgKDjkmokxELELW03WQa0ipQZVik3iCQvYUJ7QpPyg80TUqsBVhhWsiLg1HXYZ/OqwfqmRzZTO",
-	"ALCMCfnByC1Vv8CU8FnIJpe+Fk49XuQXLSg1Uv1ZbSxf76UlWCUd7WCZa5+apvs1AP7ugJzG+UuaHUFz",
-	"MTdD2zw1DFhEo4bLgkXSQ3Ajsk0ycq5D/mIXvGtOm1mh+gSWrAvcoAiAdrRnWfSdNhcj8VEVz6KYZax3",
-	"avaDvZ0NIO+keZhtowZZHfGJzBfXWfiV5Y3FrE3czxdtfl0tgZNQsQmg+MPjTIzV2po8BMlj7YWFvMD6",
-	"a2fnj9599+Tpk/N3zx+9ePfq5aMXWeSTGJWkElvoablUpZwpjEpiMS5SelZ6whTYzU6OHmRMya1013oU",
-	"r+cB1ReTfBGTgGdWNlIs86B0hW1DAZkaEusNxcp5zL/pPnl0/ljkpZz6vlZ+2gcdUC51v5ReYV99Tubs",
-	"jWB0G9myI3HnomOb9cUYvR5b3mjy0+qs0c5joQvc+fZublTSiFUkRLdRPq8nuKREePD+cJiaVm0JISel",
-	"pcSGBfG+8OwNBSdEV2IFMOBqqsjh4KZmowYE8AlShXgJUEMl9oz0Q+jlmWVqwSNUl/xLBDPphPBwmywH",
-	"NbR2+kgipDCIpZuFf2GQ0CbpRkytAlTR1GS3qBeCmOhmGY2gdCCJ0ZoFIB7LvtNGeoUsViDDVra8cI0j",
-	"+YWrDx2lNs1B9ZOCs9qFqRZjFcs/OiqLARbBzuT2rhQ/VrL08Y2FGK+DkwSrQfEhpEIEsihaee/Aw3hU",
-	"dXEwGh3MflqVKC9i2Q4JO0u8h9AlaBeil8ZWngH/wB1TU3MIcZv8edKSWpwENg/T5pmqJPBbMAy5VN5U",
-	"rRrjBfKcFno293iCvg8yUhZCmRzlgBO28k7nisAvuZ1U1BwiT/Pas1wzJ23BjD6YK1n4+U9Zarowb04G",
-	"x9QmUDQOMCfopwxLPtRVCMiGcrWMQhcpEORCz7C2GheIuz887qH2ZpfKyKUerOWi4CWJ37Ft1Ro6dp7b",
-	"ictE9+VKzmaqFK+e9PjNBQigiYNRPy/tQvm5qhwHOAs9Ucahu4drcz19ct5JOlVZsFXtRgfYt7NVOVED",
-	"W84O+CV3AM/W/s4OGtJnz590ks6lKh17PQfDwRDdgTSBzqhzPBgOjjsIBZ2jJ4QFMPmJZ8rvC93M3GaS",
-	"cqN+UF3EoXF28IeJLLFoIzqYEwT1ItwYI9tKdOu4PTAo5n8ZWXooEqNE6ga/I8FtMbEQuGrCmussNcg9",
-	"OL+LBVbDG0cVgVBxIAnoqV4XcL7QS6iwh6YbGu/E/+Io5qgRt1SYX37+27baknayYDhS3sirF9/hYmBc",
-	"zQiLOF6RURGyLDVB+0JOu0TRj/ltm/pvJrrSrEnPR8oNhidTVdRMn+SdUec77fw5YRqbpSbfbO7xczkD",
-	"Be4nNdhTNg53ZHfluPuIUIyZnoxX3JvncZVsgZtoLSIIOnrZcJnjOjI/XpbqUtvK4SLtGy4t6/W1C6/3",
-	"z7/dqG13NBxeU5RguxjBLdFjnEOzjRu72gWdhSnT2Zq5jSIbsFR76wrvJdG6gHCD7vGwI/FfX8UVxnhC",
-	"y7JrknH5Dhp1AfGVw5tfaZU4gZeOHtz80mZdnaukc394fPN7Oypfod+4WixkueZjtFmTGw9VyKvRxoHc",
-	"c5238GJ9Wvcy1cdYMduBBTLWhh0tZ8++JfmVeTnLOBbKSChQLJwqLhUz2+9fcIIgGWIaVGQvi1FqMHTP",
-	"vBqTKC5Y9WCP2HgtMp1nLbMxIp2Qey4lpuORReQu9NJh3moM3DFi4KUtPSVliFbIGj1InFEChiepDKNo",
-	"XCaMTWtGn7ciyxh2wiQvVOUou5StUfYkczbkaUMG4butCDoY1xiIIVPK+nk9WccYLAp/sbSHL7imFGdW",
-	"wK4rk8sSNUCEn6FXwShQFm0dITvFcudigWgvtFnqEunWFOuBeA4rS55VjWtEjGrUOn0wGTx+idiWPan5",
-	"ROET93zKJIiWx5ZEGqTmjEcHQ+V6P6ZoFGxqNoCExvBSdKGjWXIqdsuqQWrI188dNPRsehvdodEcGh6d",
-	"tIK0zjaSellIILGmBuvfh6IrBbL3tmu+rrgPann0CAFndWSsWywi5ldYRwy+Tg3WViFHjllj7Tnl+ZSc",
-	"kt+rFS2TxKipNDNtdalQU8N8cypOlhqOurakPj0rczJuYBLxCMPSemtFYQm2japVTK7ChQTlGLpBZwEW",
-	"OxCHX92n7FbUtJr1iUCNsqXqJRsjKJWrFooLBjRrvKNLGH2AsE7EDYKZW/MK0cxXj7QbVZ8d3k7tmu5O",
-	"0WW6Im0xIYaSsM2XGpppb8tNLK7zEkcHaQzVb12v0Czq2iVHVTi8XAIjWnLhfgPoFA68rk9VbyCeoKOF",
-	"07Dy1NSORJk3s/6JkDF8hx4/6F7J5X41DuTJlh63S7LVjxzsLlG9rYO9Ro5GvAfYUl3Of4+GxRj93bWE",
-	"ZVE0sgHoUx2Ir8Pzu9IBdpkf4QyciiwmCoZV35NWiK5NOMuwbhSG3jkNW+5Ra0PGVGMi9Tcc4W5maNXJ",
-	"V42UrJhMdZuZgjythVMsDD0igBidlozHkCUxzM5yqwbmdud6NifvT+80NZmMLzNcvDuRTvW1ccrA8C6B",
-	"BzREJjUX17nr7ZJbaxQN31hHXPXWQsbddxOOpt9qER5uDE24aszRrnAfR4R1gz5Rv7xvi3/cW6v+xqy/",
-	"HbaK4fx+Fy90CQu/r/8GOdy2VllAfF3bfzSt6ztjHCvv3cCcwV6KcUvMuGvEJFWPUCfLwuYR2razZric",
-	"tQb/d8nLdH6NnoypLRedayfOdUZsKaIE1Q41y31bUCt5nZ114/ng3mX360GEoru3GAM++mlDyGCbMoaY",
-	"soDiIf3y8183q7fsBniB0Bo1Ve6oMxOAlJBvGOUG1RYk41I6BP1ZtlWo0sdEbRS3w8QgkSFOKhulJgJh",
-	"MerlRHdDVY8A0oaVcx2XYQjXDqu0kZpzo1CMtwFsL++nOUIafpCjX9UPQmbjhgqN2g5oiyHeuKFI9/7p",
-	"vSeYVXZHz4m7cJ+hEn/yeR0u0eS72eNyPDy52aOx+0KD/6f9NaQ9B4cNfX5LhSx2wR/J2NsOwiW1AR1i",
-	"oqTY1t+jvyUEHOALxDqRJ7oRqENPNPLGUs+0kYXIjoaHjRgsGjbQkLEhMhwqi7IWGA0TZYKfmkMxpZyo",
-	"BvIe7cddFVgb6Whn8UKgOi0kwTQ/QYXomx50iuftLa+/y4h5iGPGQ3tnK6Z9MRKxF5zpNzZf34KzMLSW",
-	"ku+rAtHFNbmQLyJU6US3287s+c9V6+eaej1cg+kjK/bAKUCZIzdm+D0n8LKxEqcYGvumWouFLi6Ifd5O",
-	"Ta3zXa/asFwuQrAhAA7vJABu5vt7apvzjXXoobw7m4/M3dLIdkfDXr34ri6Ttop93eHmr1+TEw9vwYnb",
-	"l47AW4e34MObt77ge/dvM8QdFZ9RaBzd5uXtQuD/cIFDvI1V6h1iphUUOBhz4ZTdoucMDgZjSzOCcqEz",
-	"i0qJTEWmc5eJLqa0HA6HSbyxpBeima3ymQiUCXHw7AghqiAJOOxZFZ4LIiSBsZEHJfQUijXaC8ID5JjI",
-	"Q+Z3ibc1tmtJ4O1lde28OtmEQSI5CUuJwL/UCDAZeiOqN8EmSV3ssJlKQH4JdBxSCcO6YgWbPnuLVgwE",
-	"XbvB4Owamh0Rg8ELKOg6PMRcVE6V7gvWzmRRMDxbY61eWvRZpd1cjov1KTlYArQxaeRnEyBOxJ6OhyIY",
-	"4oSxnNkkuqNrR/XGdZwgp+0FzzxWC4F512VE+CKLeCMOkcBpDaFB2PNqvh4IFAh1MRjeh7ALE+lUo6wE",
-	"YYUQ91T7Dw6HFIYU53N2A8erMGXY2pV0p7X5J3ROApSurkMBwCjVM4rHjBrlYmm766I9mXDKt2vUSndz",
-	"jdqg9qCyAzty2uoD1KeArQxu8NS0kU548DZq5eIWzSUZWcn+4rUthOUvP/81NVMGdS/CSwFdGii2zg/q",
-	"nYZqHLFaDyNnc8u3zDGIdxtdjc9fD7/N7WmrHtByiRUzMbMCq8wzTI1r1MrJBSxeq2IQfSAM2yBUAgis",
-	"qaEqh8zP1MQan/DsaGftiKRdOKIn+OZZxLOTZ75VxSg17UFRkuG0vnagpkAZkdvtwgj4ImF5HzE2ZDNg",
-	"xKXGQeAzwqat5DdZ1enmTmLwFNHKuPPezhSMB5TugOzCzih81c1O3r/PEpHdf/8+621C3PDQM56O4qg1",
-	"12ksTBNPUtMzui0bB2D/HVpcCA/WgUpokPo/EGwapWb7vgdM/7IrQ3dELDFc1DKLEJrfJkpKF6GCdqm5",
-	"UOveJ5pYYsvCSk3TxBruNrFobWEsxJcIbHva7jM4y/YZUTvMnm+q4uIjYzef0+qRed4PMK9abzmXM+FX",
-	"NprH0TAIldSaVdGw6tmb2xYpvVVK4ttaVarKGUwl6fx4QgpTrNbWGjGXAwJyLZW6ZuCNYm9/h4HHx77s",
-	"D4+l7H81/vKwL4/yk/599WD69eSr8ZdyeAgTuZM9hSX1bmVODW+//62yWG8+3KnUbKgm1rEX7C3l23Nu",
-	"pRzcKT210VkoFwY9Nhu4frEbDdS1x7CO1N02INQW22FiviaxD5ISOAQr5Xt150Hnd0PvX8vQO8O6jo3C",
-	"lUJSIORGo4+l+LUw21ZVNwKp7kUsMIxfNpyBDF+ojRpCbYW7g3bem9dV7ydF5SgIbIscVJEwjHAVZa5K",
-	"Bu12m1pOgjgyTCyIUGBOZuJcdypshmUTstOgSG4nyqemmSlfN9GsOLed38WQfkLcLJdYBcVi5g9V8qMs",
-	"J+epmBtjr2aUDrAHWxvQ+sjIgtpFObxNJBaBRe4GAz5lyJLAmzwj0ETux1iRAra5X7fGWIXMNLxsxGLi",
-	"3+DevdQcDsS9x5gZAl+N7iFZiT03FqJuxAPnKBQnHiiTD8RLb/kGzjWYe3Gn8T5TOCI6ZyV615a27rTE",
-	"DRRcmsjG6OTaVthyqSZK8wUS0sRUCQzr4O1CKtIVxzrXthIlsudYigFD3qk5GogXaqEQqA6/zcj+i3SP",
-	"QU96nTtFjbvpioi1fhKad6NmIv9Wz5ISryiLjr/8YrNIgjiLuUB0aLBZvGIyOAOcXoTL8XEy2quY1Y5f",
-	"IB5aPJnWaaCoGGNmJdaa5vswOGEZJjiX+UCcg/KvPRd5bCEsJQ4hoLsIEMYwNcNAqDwv1AibZVQCU3Yw",
-	"cUR3ywodV8VF1uO0G/RX6YWKVbSdLyU0im0i/m6QmuOBuPfETEq1UMbLYot0N+iWM7xw6XC28X4vvDAl",
-	"jxe0SNeiruQGen/BadFIVkTsTUIRXW2cIiCknmLLRq168cJfosYGEWiq0mDAjq7pEUzMXTQ5SM3JQNw7",
-	"ORyKP1qj7omFksYJ/2l3pdI677ovVVx7XapXRYGTJzlFWVfWxLtoiSZ23JuKV6TSnSASmLNaikN2SEmz",
-	"PdaoU/JosF1b4DhCIvcwo50jUISZ0EXW9aXMPL2QGjeqcZ9I5Jg0CM2u5jYScDhFhJoxfh4uYeEUaqFr",
-	"eizWIASnkavygaE0LOAPMETkx89sLBNPaShioQlZga6oyuSqdSERVYMfEelEBSDUiC9VCgSnZaFDzU3n",
-	"5WJZ37eIRwvPgfOlRprHcUunMF9rYhcLOPuEsXQ2NVGa0E81FcnabKZ7HSXBfkPKIdIBW9EggHG+3+Gt",
-	"hJtp8jtwzTfiQk/rrPddJQHmIdlrOyl+rwbVhHxSJnNq9AaXYb+MNnntgIEDOrGYk2uUWJYalMP+hVqL",
-	"wtqL6loIJ5eK/7sBOfEcBdWlAU2i6958U98btaVfS8Ad4P3ltVBD3r+2VVnjTkg0ICUQ9xyI7zHLmK7g",
-	"lUF/nFYFLeUgNU83TzOc5CRAiscqnpTWRZQ7bh4ZHB4dn9z/8oc9CJYWE9kPuNpbif9fBBb0WwP4xC19",
-	"81u+k4d6/qe6kOdwOBoejQ4PBydfHz04PP6BGcPfo4jY2+RjcFpc2PyOaC3mY9EwRY7yW0NvtezEfxn8",
-	"1uEt+nm5NpNH9a3/vwHM16qO2OTCabxAkSuQADdo3IgyetMBmbTlpnGhAONOJ02dz0W3yrIiYW5RVREz",
-	"RbrN4on1zZWhRswtILghs6++HBq9jViZcROcSxdtNtC52mFoh0L3t0zS+ZhEm9TcUusKMZz9CTWiG9c8",
-	"NRRsjDE9nP5OrNkfla+raX4+VevWuOJPxb/exE5pYvswUEian4FN/g43vSX6Bxb8erzpvgRhDMnXtTi3",
-	"OQ5W71J1ea4R6X/AVOJtUxvltzA1lv2AJxknEoY7ZrFkXpKajIqTEU4AI8Yhcw1N//1FwEL261aEu7uv",
-	"UlcvluraXaeLQvjXYxXA2B/TFXBycnEaLRuqK6WjiQ/jnlmbU5ia7ERiUwl7Vue1YoU4hGBpA8mLBTyq",
-	"HBcFwRJxkUehP9J5uid2i+PQPn0cunWKI9zFNU72EUT+K4eWbsEEnln/mEJuoD7cIsDzvERQM2rOj6Uu",
-	"fgtHmVZ3P5Av2a0XvOBahnVUlCR6q7LhQLxUhh3iSG23EaipaVMs0HqMH9y5+OE1svKmEiFnhgbNacGN",
-	"akW0uFw5RXuGd/FR2uWZiWYpCZ7aLm2tw/Xm6efOOPlYwPEnAY0bAnbPdQkEMdvUaWFNcTO2ieeTxvLb",
-	"5Sf/UKbwR0UlBvfyhLvxewTOf4vsfhmunrjxdgk0Pb86fvAlmA2tu3tkqWqOcO3dEnRXX20PIEOi6pnN",
-	"w4Hd9rFbLieMFwduHB/gJTUacyQwL5EuidjASl5Xu5Iv99c+XOePOSVY0ZCuKjpt+Yq/cBteL64qhmrA",
-	"Lub2Ch0mn0Es3wV3dXuuQlePALVdtwGbWK6w6n1p8j5uNHwbIVANzxolItQuL6CNO0KSwhA/Eybp83Bc",
-	"UduQn5LlwU6g6559pt777yO9/tbZ5EdCgD5eWfsdPXQnQ5HsJWcX8WqgiCTYLViqncomRqFDGTuVaw99",
-	"UYub0mHHzW6i25IKbH/VXiL0f4vPcPnbP4OA4MX8lSVEk5tzrfV9LJyDI42QQmFXTS/m3C6XoAM3ggff",
-	"VGthpf97p/T9uvye1+l3hv87w/+nYfgBMHTLxMBW6hJmCH5mwwJzN4zFrIVEeDubFcq1k6rA2nRyqqjk",
-	"ti/XPU75yD6kNV9KO8TQ/xvZ01WWpAavm9O+vl0u3ueGJfoLrNDb8P7XeIquDpkOWKbakDgRdIVPfe0E",
-	"BiweNpML7yBH9hXJ35AmXA2PsiU/uVx9SDBC0XNWW/Shst2OuvUjnJYv10n7Dop4TbUtRZ1gmRoGUqE7",
-	"NCbLIXyHFwMjMVuzqtOWSFp2g5dJttPf2lmIu/P6mSZYhH68IGwS/j5j5o7CrHF59BWLtH82H9HvUuv3",
-	"TIWPET1PZXkRUNR1bJpu/r+dIFrw3bIfL4R25rc/r3zDUd64Bbb+Mgt3tsYqtTur/G3HnP5/Z0v/h1i7",
-	"rkfXmtZ3mKCLutm6Y3/ZQLxylSwQPlqsU9NIqiZhhXUvGzmgjQJ5oVgoiZ2VMErP5mNblS5pJ4yy/62B",
-	"sxuI59yMw9BSlAytqzRHdX3RmVzG/hgrnJq6Q4wOOJWLaim6tKhobB5+PRQUPMeLuBC2iHfIJ41b1WQJ",
-	"BxSFdRlTgI1a4Y0hplgLt8RI4zIOuSlUGUIKMwyVCjDXlSrQ1suVmhsyals4RG9tRB/vuTlRPLWXqA6k",
-	"JtwwTPeWNLQOvaV0DMTDWrjS0nTxPgkSmyHKuaw8rO+qTvZhUurhjVEmpqji3Q6cOYoSlzCzlNcaEPQz",
-	"jSP1K0tjZQApLw3qNxizHbWLGXSlw4AkTqs3EBvJy5GcRxukDZKbcBiUS7Krcv8vP/9VVHT1c503tLcG",
-	"gr6gW0JsuGOP11x7p4rpLu3gKZfg/CTNgGCcrTzQFw2+wascdOw6FzReR31LbBtePrrcSJG1Yct3N/0R",
-	"LlW8tPu3ZmHrmoEha/gXDST9rkTcSYmwl7EqSUj5aQjg2+kRDOL4O6gS39AFcpTF384uRK9hC2mOdVbq",
-	"xJ+QSYeild9COLskhs8iaXRdHZogktoX121KKG6U84XQYBuIF7goZMbuLfqyaSg3zTisZMDQQd9wkyEc",
-	"hi9Bobt7tBNzWS5gRWIt9GuK0QjtUkNwmhFBiHBZCNNfD5UkGoJeSa/cc6npQDwjf8MAhRtXraiH3OV2",
-	"Z4TP0T7AEHvXFKcQkqtR7PToIrlFofMPYqgJSVna7n9NXvpxZtw/lKG9MrnlwtHkF7g2ANO8PRoZVvPe",
-	"6Ddvr+ryFTuzuVtgwEGznjI0v53pcTablWqGXpsA093fSEQUbrfzF6WWxFkauXe7wbisATfaRVT01dur",
-	"/xsAAP//",
+	"7L39khs3si/4KgjOjTCpW6TI7pZtsWNioy1LM5qxbF2pdbVrl1YFskAS00WALqCaonU6Yv7aB9g4z3Ae",
+	"bJ7kBjITKBRZZH9Ilu05+ktqkoXCRyK/85fvO1O9XGkllDWd8fvOQvBclPDfR7ooxNRKrR6f87n7JBdm",
+	"WsqV+6gz7rwW/IJd8kLm3OqSdbPX99POv/75X2kn6zE9Y3YhDSuFWWllxJhJy6YLrubCsPVCKHEpSsbV",
+	"Bn8p2JQXhSi/MMxyc2FS5X/b5SpnS76hh+FZxtm6lFawGZeF6SVsLe0CRvm5EuUmwR+5v8+eP/3CpKoU",
+	"q1IYoSx3cw/z4CqH35aCZfpSlHklMiYNk+pSF5ciZ11juTUJDFX/YiYLK8peksIiNmwpVWWFW0hmf8kG",
+	"7JFeriorcjYr9bK5OJz2tNDTi4QpbeufwLIHqeokHfGOL1eFcFt8P+0sjiZ/P373aFh+vfpfo+XJj2mn",
+	"k3RK8XMlS5F3xrasRNIx04VYcndGdrNyTxpbSjXvXF0lnfbTe2lLrebR+dE5uHl8Ydi0KkuhLHMbIAa3",
+	"fON30tjbvbWQxn7oW78X7+wPUxxiKnbfnaXVcHg8vc9X8j7s9v33Mr+CD8UpK0Xx57SjxDvb12GQtJOx",
+	"7osnj9jXR19/3RvHG+R+yepfsq4RIlXZC7ES3GY9okFp2YIbppVgdsGtIy536rkohCOQf/3zP9m0FNz9",
+	"f7LxN+bnShjLdOk+4ipVgpeFFCVzN7UQbjUDdjZx5MxmumQcpoTj47UqYRIid2OsF9qIndmuuUkVzWKb",
+	"6Ha2aTh6eDQbTh/0R5Ojo/5X0xPR/3o2HPa/5KP8aHo8OREPZtdsY+fw0b3gVnwnl9K2cBnatkLM7A6v",
+	"+LnSlo9ZlnZWouxXRpRp57T8M66ANhIfpflZ+s6IqVa5YZWysmCzqijwB9ngpjN9rgs53ezO9/za+f1M",
+	"c5hUpfHzWm/Niysmliu7wRGY5RfCMKtZKWby5nMVttyczawoWy4ivchqtubSsomY6VKw0j0i1fy2d+/1",
+	"69dnlV0IZeWU27bL943gpSgz4tWZKEtd/jntSAW84K3VF0K560b8Hf52ZMqAzieVdWuvjMhvN7WrpLPi",
+	"JV8KS1LtaS6WK22Fmm7+LlrO74xVSv5cCXYhNmwlSiaVFSoXebiYXc5evXr6rSNKzuZa52y60HIqegm7",
+	"ECvLjk7YQlelgaeRFJykYXolSpA/bgXSvQuFbSfpKL50s47m1neTixe25O++E2puF53x0YMHSWcplf97",
+	"lLScyNPZM26ni5YFrlbFBq8RSlStig2TrdzfMXG3Tse/8O4ZwbrZvYwt3eAgQje9UyYKI1h2MjrK9q9t",
+	"1scJ7VnUaHh00r6O77US8GitkOyuys3UoDT17NKrHkDkbnGGL0V9ilO9XPK+EY48rMgTxyyze1nvFElQ",
+	"K5EqY2VRhLW6Mbgya0cUhmXHw5MMqVlpNtH5BiU/L0XO1oJfFBvkrPu2w63rbnvi5OsTUEJ2N+IHVZAg",
+	"cTJ1wF5Lu9CVZdImDNUV93nERpGOl2I5EU4cD9hZyy9S5cRW9DPW1SWKnFwLFGrinTQWtlEaL+F6sFMn",
+	"w5Ms2gtQ0uqtcG97K/PGJsx0ueS2M+5UFXzTvgdPv23nv6RNyNwtZskLN5rImcxpNsOaTFfcLuqpwLv2",
+	"M5frZ3XOzcW+WdHd+i1mJZfiR63ENdLKyqVgv2glEid/np59f8bcDFg3e1yVeiXufyPKQqosYdnZUpRy",
+	"yu9/L9Zv/x9dXrjPXp0/ynpjtl5wm6q0o/Q67QDjSztW53zj/ioFqCxBlx6wb8WMV4XFxwfsTLFKXSi9",
+	"VjCTsDVuJlLNU5UB9Qycor2ltzQmuYfW7C8NMsvx5Z1x59X5o04S370vT67jsVfuUIjFuMG+4fkLZC7u",
+	"r6l2cgP+y1erwolFqdX9VaknhVj+z38Y5GL1XP5HKWadcedP92uD7D5+a+4/x6fwpc0TfBYI6W8vf/g+",
+	"YZxNeI52kLuKjpJYkIBwO/EX06o0uhx0rpLI0Pte22c6lzPp6GybVr7XdiHVHBRaFB05M9Jpk45VoKhQ",
+	"LGtwtuw0MMdOEhuX3jxoWzX97P6WAQqLf6om+t0jrWaFnN5mnwOZuFVZLgsifunGY1MO/G0iPN8C1cpy",
+	"W5nO+GT4MOlYaYHI6meM5RtTX7eqVGOrc93nKzmmt4/hl26LP/iY2+ZaCkfVeRLMCV2ypQa71U2KZfvn",
+	"lPXc7XFGk7ZPdKXyT0my32tmqukCzRYnRxy/7gFjAMGFDAlI8znfFJrn51p/x8u5+JSzdDvuCBf0H2dV",
+	"fXnC/i6/wWmVoD5L99MnXBbik+5f5nWprBa+oKPsU+Fgzv/LWRKP302FyG813babc8acLQNumQW/FIxb",
+	"ttTGsqPhcDhkhbwkf8aYSJMZvRRsJktj994smB8TfoKHLxaYRf3w4491w9A9s9ZVkYPNFStBQAOcDDJn",
+	"7XsHE4vG6Y3Z0TDxm5Aq2IWEPRgOWS6NlWpqmeVzA4x4BD/MtrT+zDg2WhkxYJ7jrmuOO0hVhscAIpG0",
+	"0sJZpKd+s+GlcLHyUq/gfT3cfPfaBC7ahdiYBE0/sIFTpYtc4OdMvFvJUrBusGS4MyLdm2SJA7n59dwa",
+	"jFA5TMHr1WvSN7USxGJeivJSTsUrxS+5LPik+OTXOOeWT7gzXYDFOK3CVKDy/O31318m3viV1uD616IU",
+	"oCwzx3xIi63q+W/JMrCz+8HQPiTSIpMc5vpyo6aPYbc/9Eqew6F7SYAHVq1yZ9q8xb/CbZ0IodiqKucg",
+	"KfRyYqxWzpYrBVqwx0OW843pjR3RTnmJJ1zoKS/YVK82oNWZjZoyPudShTNvvK9x0UfD+qK7NROJXXfN",
+	"3Tv6/qcf5ZLXq3X2bMueZY1FZPt2bSE2Yb9S5TcsYQZNzZkQuZfUhm9AKXZmKL5rwL69yb6mKniHjeWl",
+	"ZV2/0VuT9ML8XOtnXG1ICzWf+poFQ8IZ1MiT3MUR7xa8MvYatcQ904dnRJ71UFEtHFtCx0S4wlOtFCqF",
+	"6JYg7gzHpIscDmVSmU0dEwjTIsdAqoJn8NCErNZ9N1DWG7DXjk+C4RLd9QziAgp9ZmiMxEwhdmkeZAnh",
+	"h7F7sV/7F2/0MP3ce/3uxo1eKV7ZhS7lL59WoXkmjZFqnjDyBrrDp1vPJuA3RH/gFt99/fp1f9vreGi5",
+	"205KWvOq1FNhjGPsj5WVdvMRzAovDSel4BeGjVhZodgAv6fpjH9635lJUeSdcec+Msaks3SzcEpuZ1kZ",
+	"0PBHjmccDYdO+pd8akUti0u5XIId+sYP+tZqywswVQPfPTqq+e7/xqCL1AriZtcy38vw+4+mX4E+TXvC",
+	"YU9YF13Bxqszgk8XDLaGmIDa1ZBAISpFZUSO15yzXM5mAhReNDbhZE21WunSivyZyCU/h7X+NgaEkwPO",
+	"Ph+AP4YedmN/W4lzudzjmQGHjJ452RJUe3CuVYJpBfpKllfirZMFWcKyv/51/OxZ5vS2vtPb3AaqBgtM",
+	"wbGy5kWBMcgxM1a7W8YNm8tLoRKKIE21uhQl8OxCXojoNb0By1RVFNkYpsHVBqaZKnQG8s2AfS9EHs9s",
+	"21Ez+mo8HHaSjhsG1UF0aa24taJ0i/9/uz8NR29+GvYfvvmPo5+G/eM3vfFPw/4D/Oh/7Dq5ks4TRzKP",
+	"HSm5vVyVeiVKK9EzQzdt19XvjoSttFQWHf0ovOHQuhneS7ev950Kff+YxBJ5oDBg44iWwjEJy5DTtH61",
+	"4nax+8WgbSmBD7RFWmo/4E+0rvqBN2EwPfmHmIJE+U6iPyriVFNduF3q/OlIfJUfH3WSDsUg34Ib8Wh4",
+	"9GV/NOofPTgfPhwfD8fD4Y+dpCMdr6JQ4EnfGXr9r/KR6D+cHE/7R7OT2Wj25eyYj4bgepvod53xjBdG",
+	"uOktJ6J8O9WVu3Wj4Iz7i2O8pTujpLPSRtKx8FEn6ZQaSEWvFXjNg76zd4JXydah0yp3AlF/Ksv5fDLJ",
+	"ElbotSj7U27EKXO0OGZKM/dYBcrrAfL8k6ND3p+9ef/lVSs1xhsaeWjdIvruurQ9I9tI1Bg5Vz46LJgR",
+	"5SWq1td4fcMZ7PCVsqKQz4yMoaAfOd4AT/mkCNSPfYA6KJ/ksM/YXEf0O9G6EFwhAccHvj2Dv+o1Wzq+",
+	"gT8zIQGALbhJgKvBsTOppkWVozNuKZVcVsvYEetu7dypLp6g3u/1mTkOzJciZxn4D+HaNeIsw2ucvTGB",
+	"Hog4rAo+de/c3VddOuu6C9LNB1HcR4asajeASZVUuVgJlQtli00vgZA/BJQmGyscEcC/wJK59/RkfmrZ",
+	"KRq3sGRerPnGpGqqnVQl69+ZIcDf3Sb7x5A9R8s/atD6T2f9H3n/F2C99N97rTSPV/ZghMH9BLfHx6ec",
+	"YFDuXH8Kd13k0mr3n0sp1qKMuFr9rpgfbL/xUZRlFCeXQCxDl3TDfRIQBqzAUCkFSsPG9TpwZbe4MVxD",
+	"oMSEmI+/hLQ3WxcjoqkGw2isbh9Lf6pWFaowObohefE8Yn/EebflnRJrCgtmbqKQ7ASapMi3iApkH9ij",
+	"oIuCoeMV0lFDIU0VqWCX0shJ4ZiLOGUZ7AC8IHBcd/JC2gWExY1IvPJR8+EBe4XBn1TVzBxMOgr+s252",
+	"cnTko0FuWsse0u8e5n8dEz/rPznEx9sZS8suMA2BENzLhHHLCsGNjSLnS79Bg8710fuYrmAO++jgmb4U",
+	"tySD18jbNVtVtua9O0zLcadwHuwWx7FzGGCxvG0Tb551+tlIy0o5X1g0ck5J03RfGfcduh6DMxI5XZsw",
+	"3D71wxsc5rdvk5/7TIpbXTZQLpeinAu2Au+8njGOy+2Cx7Qq0A2VhQud9cKap4XgpfH3aPBvR+E7G/28",
+	"lLok69uLhEKvgWvmslo621/OF63iwFthu/qTYi+ePGIPTx58xcjAY2io7+6oN+Df747vrfY2+p2UkKoE",
+	"p5nAbqxEiRYs63L6z5KT3cuMk7+8oGRCpOijod/BhBlNphRvOhHwfunKcJUD1SD5zIV1prRZ6NJScsqA",
+	"sqvIIZAxEDfGDSuWjBcFpWJYsTTXmbeRVXUFKtNTfOpoGE6BlyXf1JvkvRB7tT6ct91xkiSk79FCjbs1",
+	"lIZyNMRUk+AqAG1pwJ5jUm+dTxx+IM31SqNUxvLWTNHYgyMdrRdGYx4aNyz7v/vkYO0//bbdgPPuF0jm",
+	"wRk8ePgwns9w2DYj8tS0EKAl38U2j3n14qnjxQKzOqXTG+VsQ7yYXUiVO1LxlN/N+ERXdjwpuLrIwABY",
+	"FVwq9tfz8+cM9643uFbRgW/9bMNq25gnZsO2E0NwaGC2qhmwM7Vhl7yoBKT7ZUorkTEFzgQeuRO2hE52",
+	"HwfIUqWdbrGWRtDtclScV4VjtYqSw6QdsJfCWvckp1fDdrmZZJRhK/KMdSebVGXPz84f/ZVtpQzf9z9z",
+	"dv3zV+fwj/thxsikmlTFBePgpa4HzXpkSjk93+5mEJMEhiw1W3JlcICEVaoQxtQbxotS8HzjM4vHpLWl",
+	"CpkBxWIdJ9p6BWaAQZCCg9taYtLAVCsfLq5zjJ1iDOYD/K3mbh71X6Aaxn/OuVSJXyAT7/jUFhuIArJX",
+	"8XNuUIiCeCKFJRWCXwrD2raFFxhKTJW7ltvfTvXK6SRZ8NVEhAZuF5Iq7v+Wz437l+jFLSFVQFdOv89O",
+	"yQxQOmyDE3RzXWcQWr3yOchLripekF3nNqP2y9kFRX6/iL1glJqhFZtsxm45fZblXBabbAxnlfPNAD5c",
+	"C3GR843Jxv61sOhnWoEfULMnpXT/63L6X8JecluV7jNdspcV/O5f/9//jxNhbKaLQq/dfuMYvfo98HYn",
+	"khQEsPCLpVZ2Ad/EiZMw/KyeD/zqlPHgnYQPWMGnF4ZNBNqd7kALbqybBsz5b1yx4xHM7omYsKOvwf6C",
+	"/z50N4A7UlixjeBlb8DO0eXhTvhCiBWOl/PNGJVAN+rOgAzf/IyX7HhEIZqzVcmOhwl7xjfseISrdK+4",
+	"dpHuR6d+en5R9B66r+4nxs0kinx7gqAHMUpKv4dxwyKBsMFiRY60SzZWM46cDWa3xFRwcrZ6p5AU5gui",
+	"oFSd+T0TkEpuWfbw4cOH/dFR/3iEQSs4E+bG9/7zma7Kfi7nEtc8btxtYi9RKQE+CnkSM14UrOBOJ+86",
+	"YpDFBu+0uw3NN3OGNIf0XolUhe+PHsD3eCj+e7dl7ge9cB/BDADWQ4xG6W2WQN5m0iCdEOkkHZhWJ+n4",
+	"u0X/hc+I3DtJB9/uJFntrA4/25HJL6uJW+cj0K5a3BDw+VZZTS5LMbXM4KN0js6giqpCBuwspGb7nGtU",
+	"4SARlze/hJHHGAuo/QbA3Fj2+JzPkfHA31HSNwSoS7HSJZhW7TY08UBQZLzq0q64eJ3v0M+2tQh4Jole",
+	"06ZBnPP5I+9G3J4efRyMP6nslyc39hXewOhO6CXtEzMXO371sGFkEoZPwFHlLLWb+dqblPREl0s0u4mF",
+	"TJyONIOEHaeteV4RxnPXjT4Hz1Udcmk68b/iDx7ud+L7vOwbe/1X3KkQ8AguNXLq//gO6MubeGjKuS1H",
+	"BdHfU38xtrZzFEjsyFEbnxuw2/MlJPoutRJwa32k84ksBN2Nd07PqUp11xhCdAV2/dzN492tXCL/I3DD",
+	"NUdJyJa8vBB5rWFg7IGtF27SQQPZ64O8xrVxt9BDY+LNWpOhM1WufWlNgluv7NzwYUtB0EPGqI+VfvxY",
+	"SSD1A3n73l197WDRNTgwHP4q8dV7xMxBCXFvIqqg+j696hfiUhTw2zs4vK4LX/g5tYYvGppuNzO6tH8O",
+	"IQdnaYEkcx/7GsZU4YubUYtulnZ+/CXtMIyCsrTDh82//nfjz1HayXpYJTvZYJaUGLDvxZreONfMgrME",
+	"9PJTlj3/4eX5jq3mhF8WKn6l2/FmQTHaHHK+mOiqNF+kqou+BIzLwKp7TglzCihV0PjVu+sKKaO11XV8",
+	"FLnMBuyHFf/Z6TnBMh37kE4daYdi4TsGYZwh+IMqNvvPPfKqHc5joN9d1Uz58BNk2181mfahJ5oKU2Dk",
+	"72tXVMR4jo+uDcnV7qhRizsqOFOa3OzaUW8SWtKKKGEJ1RLTUNZ317CR96XEr4tVo+ggI2YbsU7azP2B",
+	"pC1p1Qg+0YEnUSlWzcSi892nB31TFRe3dI//4IwkdJA4HgeeQSyB/zghh1Am6A0Bv3q3Kyr6A5Vu2AQI",
+	"R3USt4y3tJulcPwD/3rTGrM3+zkquA341FmECeY1aWefxL7Xa4VJTONIu/7PLYp3y5I/V4K+duwgumE7",
+	"CiXL/CrJVIhWmrGuJ1C3v45X+c0XhRGQG9AbsMduRXUAMVVunDqWlyctocMGe2RtgUPyBsKR56VerXyB",
+	"es0kbsMV9m/Y7j10B06Ec4jSXwgDNWPv98YPtvVA1EeI3KdgNUM5JVbiagyHYzVMRimQGeRo9Ab7E0Wu",
+	"JZ3aC72VAaMvsjHLnY3d1aWbCRQZWM1yDfEnbd/OdKXyDBJi6lKdZsLIKQtzHTMjBPN1CY2Y/oVTTvyA",
+	"EBCHR1ouUxtbPOBabp6G2T2Osv5il/UIZUsq78697kUe/8QpQJCEUpJ9daNIyRZ1XF1DbX52+5aGkubQ",
+	"5D0WQm3PjyMXMThKlF4zaajoLyT6MzkDxYWH1PdBqs5FUWAMj684anIZffuW2yxx9gkwsGLTGGvBCbRE",
+	"K/HDDPJar9ulzlVy/Y9Con7n6o3fkuCavlbWLKWKPx0dtOta8lXCmxCJxN0NI2xbstPVnvO7W37GeqGL",
+	"+gTheAsplAV9FYuTpGVdlPGOK4PG3ht4/3ecz9HI3UiV48CDwVYucfeVklOdi+gzr3BbYXrEoONIr+fV",
+	"4YHTVDmZAfw6BIcjKQDzyEU/rzDVVuQDdk7Jy4RrsV64hZmVMz66oFelKkvT1fsfzVXG+FKrOZO2l7Bf",
+	"RKn7a5nbBf7aJGyty5z9Q0sFqdGKEqXQVnGWtjl15ArJLI578XmqljynDDg9Y1LtrMiwLsQfEz9uQm47",
+	"Rw8wZsIueSkxldqIQkytLk2Sqr9yNa8KNpOOPxJsEMTa2Dcldx8yUun/9c//osr4o6NswOoYBIW7doJd",
+	"qQrRrvDbHpoyRmMVIK8DG+gttguufBRtT8isN0iVR5KRoshNqHqTJaPiaJOqbhwYQ9KNIisM4/M+wILA",
+	"JVGYxc2g16bWper6zJ5U1emGoKcExTRj3cvRYNQbO23c3wiypttSFTGKI916cAyy6TFPLB5XhmRowLWg",
+	"+ECwhzHrhP2g/P1jXYgC9pwGxDhuZ/1mp2tFg2McAwakkBuGPLsQlLscDYZ0578wGFxMFRqKTj0ztMCe",
+	"o+r6FeBF9iYu/q6WBCoHaYasxanypRBkOLubDZgN3MbhLffz2OhHOuPea02BLIjLxdEJN5TjMxgkiXwW",
+	"Tl/EWA7uA/PlDbwuFd1xgCAf8suAiKkoZkzp0mecuGl60yQJ/m2/QniHsRwLgaRiJwymAwyBHksVlWgh",
+	"qZJKGyV0hDta3xy/6QnL7kfH6k7Z36rTVFGeDxTgw5JboTJqnAxCzYDw0RbGUSm8nr0QqYL9QbZxncs+",
+	"gBuQsNn1X/7h3H4H/XSYWQWaaJDAWe/U8zHY1cbN9/d793J/BDefP3duLpJGaH/fNMHf5zS1BrJXw/NX",
+	"c7q7+QA/gS+oNjiJ+H56s6PmkKtsNGQE73TKRNOW3N0f9hGMS2QSbQbmnc3LvU6nlnS6W+pecbrd7n58",
+	"3BRTnPY+W+Rj5JiC4/oTZJMiFN6Nsklrofcrp5C6PfyYKaQY8dWKYLxIcyOES9IDdvJIG3kxlPaCGqYT",
+	"XUGpHLBH7gGQdfVPwiBBT7Vao/YprKlVPadWoMZ56r6xYRh4iAzR/Woq1KttqXAcEgHcNFK1LY3D6ilT",
+	"BPC9IL2Qm/i2pCpytQhUuMwgUqD26Ey1ttRQcliXp6pNGdqj+/ROGxogvgyAFzB3CEfGX4SC50gR2tXO",
+	"lFgzd9GlmpPqQ6eN2SHS1lO4Vk34d1YLHOeqj7W7da694Hv7GLG95rvwbGFw0gS64US9sG85rN+/WP8s",
+	"yX93krxV4Ly0vM0r2rj6O5kzu9kyBNTWigZW5zCgk6cSHkkFHI8q9qqKvIaXY93M/pIlQTF/df6o16D8",
+	"/dNZCZW7Zd9s8iEt6drfXpubVL+63pN9sr72Xd5W3mPeHJmEZLeGdD0CGUmCa7A9kysutX7fqX24zaSX",
+	"0XA8fDA+/mowHA5PRkfbBb4HsX5382Tit1yfBkO/PsW8eihFjBMPYEHd7YS23k3DqzeMj7SFG6Jl7J7t",
+	"VdIxYlo5DvrS8UdcOcJTnFV2Uf/1xL/5b6/POy1K3evzGva7gUTEut8Ia0XJ3Hjw2TlbFdVcqjHL/vKY",
+	"kht4ZRf3AQ8D/XfF3LH1xdKwx/m3L88S9vjl0YMvE/bC/eNUrufuP6csE+9WGfOLPmWZND74x6s8Y9OF",
+	"mF44ugN/8VSrmZxXpSDlqgYLBTB0U02cWsjlcsAyDx3BcnGZsVUpFRSl5E6k6dUS7GDA7wBdBKQLqByw",
+	"W/XRLKxdIZCCVDO9p9qGTy8EVjVwtqwKKwFWmZ3rXDuzIq+mdsAeQ3A+c9uV1bi7jE+t8ZAIGKBFbpsq",
+	"j/Glis14Cxt1a7neP0O4JH97fZ6wS1ECZiIm+lLRij/ZVB0+Wkf2NHGpVW/AziI876bHiPxw4etUTUSh",
+	"1Rw8m0YvhWOu4NOYC1trkVgWlAQc1lTduwc1PebePRCe2T4cDEI/f3jy4CsKBmTurCCZ3ifcY4wOU+8h",
+	"/geBYEQZu2xCjlSlMIkv0hmzn96D8p4wwi+4epN5NH74IkNo2hikIVUBpSFUDzXQGnq+BAOrfR2VBPRL",
+	"1iXoBoAZAiSLRkFRqnwWT6M0Ky7wOt2urTJ8Y9jC1zaBuu8zNXlRuMOEV6ZKlwzRIaL5wBFjDARiK+AI",
+	"Doin4JcGk27pZCrYSRoTnN0Jnot39t4996JoJ5xFLY1PLSKQzolYSJ/9613L7h6NGWeUqAVnS7HZVL06",
+	"f9L/msBXKrXikAlgqrLUc24FE2bKV5jPlaZV/vVwiJlaGCKE48qFU4hKE1zk8IJX//PJkyffJocMOVzb",
+	"Iw+uyAu/OjO4dy9ignWGV0YZngZXo53JCXnPpwhOJy0slkmVqi1wUndt3E0BKGcsBEcAU/paq+36HuCW",
+	"3z7+7vH54/rpk9FR5gjTWMGBMzkFYV1KSp6Pq2vgRIihBnRTw7pbCwMLPVontKEAl3P9Gfn7sx6tH7Lr",
+	"+YVP+vbBeqjEQSI83d0APHcb4VlDGqrPCahBB92pfCui2h+zUVOp5nAqfkPq2EbIFyClxeksUdh4TO+c",
+	"O7J3stC30ijdDrrhMdjZBZbVS/bk9lHKTsYmjoiNP+pkK9k9VaBSbBOP38BIeQK/wXtZQ6q+5fYqgzYN",
+	"SNwSLzv3cVm3f+DtrzHcfKFKiO94T0Yp+gVgQM49fCS3tXDq0Sa/aJSkAdWf1R6Rw1E+9D7g1fbuF2lT",
+	"FYfvfOHELSrQYP0cV4clTlDjKnWeKir8AKOGel8E0oMiEWCbvW0nxk4FFbzCh3CkmheijxGaGsUdRIAb",
+	"R1qSRd9JdTFmd2rrEcQs1cylan/RnNG+WC6JL7OOGm3UGQOB+cI+M7vWdLDfORGDV4eCVvfuUQjTKyww",
+	"oUikR1V05HgKLiuffwU9JZTvMULoLR6xpRZjYHtxtcFrjUFmaU+9MrEX4iVVGDjFLDAIURLlR+1GFoKX",
+	"wPdAitIFWOvyQqo5VqagskVyUSLQCQRR6RBqINngLYk8ZnuTpHvjupJGOQkYztEH+1guxIp1uY/D1CHD",
+	"BKPcxv/bQ/T+RslTo+zIpEqvnEQOIUc3l0ZYFQI9EBWtLw+hskaDImsxsScqweQ55Gd4az0aSV1LCRiS",
+	"kf3kmbfbxb3hZlQTPyzw2C6q4crWMUlqjDBD3EZmF6UQA/YdMjyTQCINkj+ki0wBTnd/Q4JUhVYDIJjD",
+	"FcCbH5aLEoKiZS0DbbUt6IXLuJSoUrxoKk/Vyl08hHp2g4+OMzYRG63y+MYBwS75BXT8OTt//Pa7p8+e",
+	"nr99/vjF21cvH7/IgtICKWbY1AV825ei5HOkE2j/ghbIWk5JHHSzk6OHGYmVBthkPYvXC1/eEiA2IcEU",
+	"9pJHAIe5t4A8DwVtNVUE7lTvk7EAKtB9+vj8CctLPrN9Keys7wwyvpL9klsB7+oTlGJv7Ga3hVU5Zrdu",
+	"c7Pd0YZKcsPIW0N+WGcfPHmAmYaTb57mFo51wHBm3ag0r8d8tgH98MFwmKoGsjPj01JjtfaSEie8l/Qw",
+	"3LPjUhcC0AIX7nrNdJmqLQRmxzKQodMWgLmIuhLQD5ZkzjVRC1ybuslU4plKgmUT2/IfzKVmTbzjvQpK",
+	"Lub+v26Sbkw0VIhambMLU5XdAK0b+HkMYu3ZCpAY7plPZiFF9DSqGUdgK5AvJrqSX5j60iFew8LJG84I",
+	"U5apyrcu8cVBciqced4KLdvl7OeKlzY8sWSTjfdYQpcLuoQIA+xYXow665guzapuR4Ozc6ufVSUobwE0",
+	"m7uTRd6DqcLgpAGxrStLVcxOVUlVzSHYTdBr0WRpcBJ3eABaS1TlmK1eQjUSDDsT62i+jjxnhZwvLNyg",
+	"H7zCygsmVA5KGcgPI3OBAY9cTyscDkqwarUiYk5SqzHL7i8EL+zilyxVAIlDUKyA1+C0/vsAdPBLhoA5",
+	"4aBQ1phaYYR4hSPIpZxDNx9qSfRgeNwDU8pJbr6Sgw1fFrQl4TNydDSmDi/P9dRkrPtyzedzUbJXT3v0",
+	"5NJpg1PjZv281EthF6IyhENVyKlQBnyvBHP47Ol5J+lUZUEuLjO+D+82uiqnYqDL+X16yNx3v72Kuk3o",
+	"XLOz5087SedSlIZCEIPRYAi+eVxAZ9w5HgwHx1C1YRfglgRtGNQx99dctPhlH9+gGdA4ApQjCDmgxL0I",
+	"d6lCU2CpL4WT/Vkv9h76/Br3lpvqqKRmSINOugAKCJ8T2nbdlAkVUshADJARQfpNeQll8Q1DecdLwA45",
+	"CfDep0rVoZp6baj+xu1Rul6PpFIzBZeEFJWglNG3oEuBWksZ1f6mPc07Y8ChAhOi0+xotifhuv7J/fYO",
+	"WldvttrXHA2HB9Bxd1Fxb5QVD+iju7nwh+HDEd3n4/SLOR6e7HssrP5+ewOcq6Rzgnty+Omo7w88Mrr+",
+	"kQbQtnvo6OH1D22ju18lnQfD4+ufa+m/AMGMarnk5YZIq4WSO3WlNf79ButI2+riyKng0x7XURkuDppg",
+	"DGsPyhz1E9FrZeJeIu46XKLeT+YWsQ/iAWNChxoZW2sj3VtoIj3sj9YOMt0lJFIEpl7xqeiR3gQGj9ed",
+	"MSxYG6ZOPYJEdJ2H3NOgxoG3wf1Ul3IunQzNjoajLFXAfNxjSnt7AWH5AqdsYwq473DJbs0Vmn0QkR0A",
+	"ZX2j880NOAEFGVHABCTf8fsOuLHbcYZ3gH+vrm4MLV6jXl41g3dU6rbFzEa3YmbX87A9PIukmE8guSXH",
+	"Co1yr5LOdxpn1x73evXiuxqYZh3ed4tGmJ+SnQ1vwM6a/YjcU6MbMLPthlDw3IObTLEFDB4479FNHt7t",
+	"EfCbc228+8RyW3j1VRJpgeATrSP1uzT2LTmlAh6o40XePeNz9MF5R6Ws3Hi//25ABqzQcaqCe58d9u7H",
+	"TWcgu6Hu0oIhsma2A/Tz1qU1gzguUK9zJy4AzLW5MvKphUhw6IZce9V+8AmWhB+MoNRLvkGVdk/nOFjV",
+	"wyw5aBD7HmwofeqIU4JZnevIw9Poi+14RaqoH2mj7WqLcMAjvZtwoOaxLUriyT7ayQefVGO6iV4Xmtvd",
+	"lCc1uwsCb7kBe2jpBvebcwc8E6+Q+cRHLONv0+taTcQXFFgNV4dCUFth1hsGFf0oEP6tlI8ttvab3fbb",
+	"hjaySbi6cVt1Z0phi1pwcLfdhr8I234VdgBjoZMlcC2udpoJn4a+7tf2Bh78Cr1/P9Rou6ue88H6TWSL",
+	"7anccXZzbQ3foLXoB8/n98urflPW8RdhQ7il3Qa8lSyhRs2OdFd7OpLv1jlA2tFXxw+/7AFANoLVg/ON",
+	"cOW7zfIGiwkV2PSGkHpT1chrguH7MDzlNgEKxtZ1ya6T+xS6jPAo3eTGELnEFpzcUmdW45ng9XYpKQSn",
+	"MCA1KKgxiq7VE9BvtN24/YZ6witIsvwIesJtrMebsySsnHEkeug0ty1SPIGGOUrc9zVCUJqFXt3W/PRT",
+	"uYH5+enYMouag/77csRPrr19NkZvIzNeCN9dxe0msK9bGKYA0ga1CneWLK1uyeeVjZTXqBaw/jDzlXvZ",
+	"gbY9PrUFIbExWtHdHi50TpLOOsYgZdR8p0c4A9H7DFVtYRSzznjY6QvEGm2BTqlLdsAiKzYtTlUImQW5",
+	"UPcI6sXWKxXVkxELOLG3Ml+3auPD2sZb6wRtnurc9AydqJGz2ft426TTM4okdX49CQP1rb83rk4gREqs",
+	"sTriM2/f5u2fGfQtGDRUJ/IDrX5uxqg9SN7H59XfRK46HyAljxp1P+Cq9hHONeUq7DjyKA9GlKJ26Vk9",
+	"F8B7vGeii9gi2tRuu9ADvAcFVu7eUcjdNGJXvlakDl69CFl7vOZl2xksmAlEeQvZEeT31+l76BbxUzke",
+	"OkEKSf9+tY6JYu/pMZVxHDJTKC2HCq9QCGCbM5+KeX2L+wH7XmMv1RamjEuu+fJvxCQT3G+ouvlvzh93",
+	"oym/Kbt5pXJMzcC0La3q5lcHGI2vMm51RiK6w9xs97St4xOm7vkdJXthD0teltAWR/DpIgGwYohQA66W",
+	"YN0aNaw3YL6sOcM6IcjhDEkkXV+1ijDC0N6HPRgOE2JB81TB/fHZ0nizolpO+BYDwYKyvuc+b9i/pUdu",
+	"RuAB4NJEnSnMYgH1FI0E+H/98792k97TTubLjrB7w6sX39V5MIppwCdm2bQqjS6zVPncfUgNXEGuKjha",
+	"t6snMtYNqTrgXvBlS3uTV84RUfX2YuOJLKBDebKj3vO5YEb+IoKnFcpcakcrnF/DwRpgaR4AmmrozkTY",
+	"qnvbBuy+HJGdayjoUNEJhxJ2nWK2q1JcSl0Z2NJ908VDOOwQPlwL/klyekJLhhvk9fygBCwZb+J8O6vH",
+	"bVULQOk1BA3Owa+Pvv66F90SYA3o/e/8fuLgfyjH724eEKEge34tlXFGb5NlE/B3K8/Gqwt28EQqqgI8",
+	"+/5bzOfMLJ9nhMZCMI92IZZGFJeCePkPL8heRZtWGgZ1l+NUAXgQiQLAnr+gVFwq15xsWBZZ9djdx8M4",
+	"AnNe8TkmGjqtx1zIlQHzPqBKEGbRS11axLJnDdAcMNIpxymvBMMU2nGofEoIeDPGv9nBtoGcR2gyAjoi",
+	"tpCiiDeVOVPLo9NIxMGzDQyfqV4iSgCWFmi7qBdrCGASNVxyo7sPOKYDEyC9O3Whcl5CRjRga4IrQwkB",
+	"WUkBvuGUZfaXjC0ByhJy+DNCREDQ4gF77nYWy34l7BFytnHjurrFUDnKrmhL1QfKtnDmMyJB1L+3Bd4g",
+	"VWc0OzdVqH8l37pXJeIBgNAIOxfquyFN/5S1i8JBqjDJll4Q5Z3j01CrG8oDhkcnDQQRo6POXSRVgFhT",
+	"NeOyAOqH/logD5p149PQA1kWoi7acqzYYPGKswcnwq6FUPixMxMufD8otXH3yQhLt+QU0zYaUA4cObtQ",
+	"ObY1gw7KkLkMVUVorqSKDKuGUoG/5XlSQy35K7yG/A/NCo2Y1KC5BZMVNjJVXXgNFM9AR0M2+uoBtrAC",
+	"RS7CZgEtTZeil2zNoBSmAuccBnpT5SO94G2BAlW3T8gNfNlHzStY3JTucIYx1UNKE9fisi7RFSqjiUfa",
+	"xBqIVOFKe3fJTmatycmU5dLITsZaKn95qc9lHaxfSlVZKNmDCy/rW9UbsKeYm4jdK3JsAo1VrjyPW/sh",
+	"IQO2BBS2udcLvtqvJWKGwkdJcU52sUgkgZkjWwpVm/tUMgIgb1UhO7woIqhz/KtGiWnra1WDj7RZN/4O",
+	"nEbuWr/re7qxhGR7t2+IkdK6DF3u0YN9v4hoIfUnBL8S96eoW09EDSlCK4mbrNTJ01o4Ddi3OJUxQtTh",
+	"bcloDlkSMGA8/G9AHe4u5HxBvvXTVGU8PExY2N0pN6IvlRHKTe/S8YBIZOJwYZ+7Vq9oNOo30LKP3lNW",
+	"b2Q4fTMlqJcbbcKjrakxU00IisG3dQuY1WBFh4f3HfHP++yG63uetBg3ipr4EUKKNMxv/L73R+RwM+dO",
+	"DUd28P3BcncyKfTDA22/65kzwq0SqMbM+84IMEP0EBJpVeg8gKi1rcDyeWPyv0pXGmM3UNkz0+Wyc3Dh",
+	"1ExUlyxIUGlAs9x3BLWS11jHNgLfbU6/noQPdN1gDvDTD5tC5o4pI5BLElA0pX/98z+3W7S2o485oTWO",
+	"Ve6gMyOEJcKyQX6pU22dZFxxA4h0mmwVbOc5xSZREe9YcKdUA4hXNk5VCMFBhMuw7paqHiAsIyvnEJch",
+	"fLEWMzbqO3CtUDyXS/EjdFBIPszPEjzN290rPW/w6IqsInxXDddQyLnC74xcrooNpXjRjWxlInHXoV3q",
+	"2YfkdZB6ts8C33Eajg9/5de0b2ZWr94CpMC1p/IxfVSRi+rok7qo0EDfMlZAr3R6uYcd2TJZen94xxY0",
+	"J7mlU4uI5gNr1ZKP6wsLxvX1zrA/SIXcH9+V1ky9po5qe0vq9talJezGJWjhg6gWLcIU2FOMVpuzLUVp",
+	"WAcSitKCzSiUj1BQ1XjJpyKCZQbTHrPHczmbCchShGnVbVDO/IJ4jRmeQHsZJ1DcCFHshJIqEUhJsLPn",
+	"T2Mtube/Wg5u+W9aLTerCkAlrckF3UQAq9JJ6ozFX60N8IFGvNQD+45ddt0tACHFt1b4AzWOIjsyLNEP",
+	"9k21YUtZXNwmJbPus/SJKwJRUByuCPSdWm8pF+5UDejf9bka8HM1oEX2ti1mGvGa+xNq2Nkues7cxSBM",
+	"ygxRrMDPiC0sZyyTuclYF6CwR8NhwjwATq8F/ypBTJ+W1BcKeFeFpUZ8oU9KyLqEN41Tlao+y/QFQpfk",
+	"AACOnpFSgMO40cOQdacxkFcNUk14NjkKSw6AgaliziwBJLHpwluLdXL/np76A5hR3SmRrNK9zRIH7LxO",
+	"Tsp1jMUVkpTQQcvgLZgqWRlRmi88elpREKyrNG6ncNPnlTQLPik2p+j78qWPSdQXDIH0GDuQX5SESEEd",
+	"Q6C8Tf+Uk9P6glYeulR6dA7CucBE0pBX5CHQAtoPwKWuFxtKX6qbkNI5+FOYciOidoaYrgQQTbVrZzTE",
+	"kDI7X5CH3s2xEDOL7Q/dkGtuTmvLnMkcBSjWboEAIHTLAJHo42MC/5hyM4V+cYArwul0v6iR23z3VKo4",
+	"Dahta8AAiuHamlloMBa0GfN0abbBD2twSMNyhBE8w4jemG3Pt+5pmzEjLIshH7tQCwMIpjsQmvVTpJ2B",
+	"TuYI57TxDqfleehIH0hJVRM7CpbUhI9CSvJ2f7IPYTJhDQDJf/3zP1M1I8zapX/Ig2f6i1UXBPdO6wNr",
+	"Hkeu6SD21irD7w+ji+b6tNEud7USAF62EKnyJzj3F40VfHrhNq/RUBf/QFSwgW+U5zlopNH77iWp4p7Q",
+	"3G/Hra0Vk2ZfxR5G1ahxL8Z2Gk1+U9WcFEIOYuudEO7Ei8IDMG0zwxseRBC9CLKyEXJEQM04gbJpi8Qc",
+	"9XRvaTeevL8yzjbwWFnwMgyAdrOTd++yhGUP3r3Lejspl4431amQsHrPHKONiROeanoG51Z0AfYnTFIH",
+	"eriv0GHS50+SBZeqm0CLjJvWGyAPN4kS0bAxiT5VF2LT+0BLcBeVJFWxJThstwRxb91ckH0ifOFp853e",
+	"3brP1muxzr6pios7Rv8+pnHG87zv8xBr9eqcz5ld62DFB/vFNxqPm4ZDU/CffCuFk/5X/MHD/lf5SPQf",
+	"To6n/aPZyWw0+3J2zEfOFrtRx4U3tUZXlXO3lKTz8wnqdaGZeWPGBGYqEInzwMSjXui/wsTDz77sD485",
+	"7381+XLU50f5Sf+BeDj7evrV5Es+HLmF3Mrsg47zH61kI+qXEbpG//S+0RDjus3wzbY7+oI86NgMvHMj",
+	"HeZW3Teil/lu2u6N8QCHNzsaoG7NDW2Wb3cAvvV2iyX8GsW+k5Sg+VBboH0q/ieGjvhsj/7q9ujZ1DJo",
+	"l6x8BIZjKO1a25Sk+ME88EbTc8yi3pvzQgUhPPJZUgJMEoEgA9C4Uw5yinTWagpmyXXFu2lRGUwj0EUu",
+	"Qo2HR0YEkqas8m6s5SSQidjDQg+PpYOlgaT0I4o0dIXKTps40XEfoFTFjYDqIeKG7Lvw9QSSijlbqxXU",
+	"y2sANvdg3IVT6y32OqfsvTkCrO5J/vb4p8DIvNqFLUriXD5MN7pdnvopJb1hg7wISHFvlh4qYNvndeMs",
+	"PQ8J/Ve9hjYqGzUd3LuXqtGA3XsCpZ7uo/E9IKsaIX3rdU43oolTdI2gXIXKB+ylhUR+bG3OWDjpvNQr",
+	"SGyQOSnRbUfajfCQ8AAZtdfUIb690RWMXIqpkJeYkBfBl0C4ask3MVARRcs3uiKo79BpCkK0qToasBeC",
+	"ilLdd3O0/2rASrn0j9NLQeOOPSahX2WC667p0n9XrxLBErBJAH34xXYPKHYW0JXx0sCw7oCCz4JizWEx",
+	"0orQtAc+gBR89nRWd7kAxRgaR1wIscKbxhj1Y3ELXPB8wM6d8i8tEl4zR5fDFHx+IKYUUqKjolS6PC/E",
+	"GIalvBai7OAV6O5YoZOquMh6BGQMbjVESM3hJI0tuRsUxoQMzkGqjgfs3lM1LcVSKMuLHdLdolvCzIat",
+	"g9USVnbCpnrldPsabKdBXck19P6Cur4AWSGxx4TCulIZgam0cgYjK7HuEVQ+PRYTgcQmVMrZ0TU9OhOz",
+	"jSYHqToZsHsnoyH7i1biHlsKrhqoYqEuyN+Fdp4fcMEnwtmPbp8hqRWi45htHkOX9RIPSAv9RrwzTBQF",
+	"LB7llC+IGrNcmikvc6QJR5x1DxHINba8tFjb5qjNWLFiI/KbcbU716BT0mxgXF3APHyfmmGGJ4dpNWoq",
+	"oGsU3gLHLWl5Hmx8XGcOA5FjswnG3NULBOxvEeZdKbvwHSCoQwyTNT0WGycEZ4Gr0oVBYGvHH9wUgR9/",
+	"rwNoLtZJsaXE3BxwRWF7zagZByDKmTGSTlAA8FN3UKkjOMkLaahbobF8ufKOD0rEh3tgbCmB5mHe3AhA",
+	"wJ7q5dLdfczSNTpVQZrgVzUV8dpsdnsKoHcGfBr4PdABWdFOAMN6v5MXYkfMtmXGX5tZfFrjb7V1PNrF",
+	"qbo2a7gBaYyNWlIlt7gM+WWkymsHjLugUw1dDpRgq1I65bB/ITas0PqiOpgE/IjUwF8rFRjukVddouQ2",
+	"qYzlysb63rgp/RoC7n6qGkINeP9GV2WdT4OiASgBueeA/QB9G3yTd9IfZ1WBWzlI1bPt2+xucuKT0ici",
+	"3JS422Pc33H4cHw8HA+Hg9HR8cmDL3/ck5nTYCL7U/b2tFr8t0l3+r0lLoUj/anRsZW6hoZPoN+mqooi",
+	"8UnbO30+PR38uNOI8sPTCfDNt/GShEbN9QPD4XC4/4Go3zK+LaSajzs/vjucyeAYmjs6yuzb6n47DO1h",
+	"h1d3THZI6uvT0l31aDwaDU6+Pno4Ov6R+M+v0Yr1TXKXNDfkrrdNdiN2GexfYFy/t+S3hjn6b5P+NrrB",
+	"e15u1PTxuxV4Q38fGXDrOjDkAR059XFzTIeECt09J/p2vEHGt7Fu9QXVhYdQQ+n1FXWD3tRQ0tSNW1CP",
+	"Q6jcd9q7Qa64L0FdOwtrWugpdCnD/tbbWeSp2kojlwbjypDI8On7Vewqdz5UtL/yi3XDnqcKY5ohdAjL",
+	"7+0BX617kn88je5XSoD/NUFW623Ylz8GhPzfq/vFHyu3F8APDif37iuUvxUMOzpsfX0spptQw8i2RoNj",
+	"VHgde9OqHXAdqskDlDKNzQrB3TVGhLtUZdhsFhMjIETuiz3B17G/qasvGN8J6Xf3dV7thdar7X1XMWfh",
+	"cHLGlCuEeQd+eBpMOewTGmCTYN5zrXOMy6NhvAd0nRIvrsNSDdwSS1ws35j9MOx3yzr+N4Rh/8MDqu9J",
+	"sLwBhHrcxbcBoT5gL4WiCABQ201Ee6qaFMtiVPVbN7M+ILU/Q6bfKRH8gxLAD8Klw2l/Crj0z1DpN4RK",
+	"38sTbsfvoaDh7lDpY8YngH0OhSTo2wkc4ZQ1EdOzaOAM2w/XlgkwJOyGfhcI9bjj+JhBMSbEI7eTQw/1",
+	"Iq8UwD5KzB6FAKER0G8Xk0R7pw3n+Bdmy81HjSlBDdiPev4RxPLHx6R1k7ob6rnf9T5XeR8OeqshV3B/",
+	"YYFI7eNztHHLHKzfBA39Oo77YWjo2+6oQ7/9XryzPwR6/ffEkPyMn/6pbEq0l4xeCs+9Q+pEu2CpWpVN",
+	"CLt7YEmRS+vehSNuSwefyyxL39bYsG5DKpD9VfurwAXfKC3AiEQMy7IUuayWic9xh1asCctKSu1XlFvy",
+	"+xcQtJmfWEI0e1jADPaxcIoGRRGQQq9jf+pCr1ZOB47CGN9UG6a5/bVLLT8tv6d9+szwPzP8P1DDDMyQ",
+	"umHBZqNW6/bo69cbFlCsohDxO2FWz+eFMM0qMmdtGj4TzGpsH98bsEdxpaXPa12hDxNSS/VKqACukkTJ",
+	"rqF+bk9JGOtihRzU+scRbxJLPpPVIwM2qsFCNRzk54SyID8RTIKKfkKZmfR11Jm7LqIQBBzjezG9T2te",
+	"nHZQiP0HsOSrLEmVcfOW9pQZYa0vycGEQmkZL6CxfRR7qZNmutKXs9jegJ0pFKFMT/4hptg7z5fQpKqx",
+	"/beQnXv3vClBG6D1mD4YZ/Ju0edujLZfvzLthCoyELdntRfDA2A6Eb410TEsy5abBAp5Q7YXyVTwctXH",
+	"mCrKlgMXcJMGaDMgDrazqro2DTWErves8WaNY7Mith1jgmiC1Ia7C//4su8z4G4pwB8FuEOKff/x/GKf",
+	"JfXncpQ7tT/h5cW2hAKUWqXtzYTv3VpUxYL3cIsqmNp2Tyn4cLdFVYwBuhte+7+MLu2f64ZPwCU9pI5e",
+	"HepDhSAFkC7rq1kCYp0smZGTArq0YBSy0eVpWRlog0ybTLkGwFXr1rGQWQ+foTDdqS+ux4M617U0oofS",
+	"Ou3Q/NNOXSawwvdo44alyQ3YK1PxAhKci02qInQClLSA7RtVKUcgoB4Q2XdeUkLOFxNdlSZpljSTwzTK",
+	"BB2w5zSMgVhgEGvHRxFE2rjGUJ7zVXgfZbOnqn4hhHOMyFm1Yl2kCPAOjL4eMsy7kMpqTKx1mmQviXrg",
+	"8NJxF9A0ylCkrsQ6cZoOwN2tIDS8ClOONQJKcoY+2QT5AdXYiLJdb1eqrqn5bmTKWq1DfnykrYUQsLQD",
+	"9kxfgi6TKqwrB2SpsqEyyR2NyWmhQTPAremCfocy34elV5V1+7uuy9GIhqDFqNtHjz5VilDbDOoCZnVj",
+	"5bWv8ZhLmKlda5wrpTjT1iCkxMnwJBs3UUG63EAEGZZ1ywZqmMLT1jytBsYkAMa6sm0vmIi8EPAEllTB",
+	"xcQoIrSE29eJ7YPVGkw0blQqv4iYnm8SR0ZRXa1Mm3HjtMirpGP1aquIW/sjbx/6Dj7w36J13LUukY/Q",
+	"Ou6PEPn7rAHdoQGcJ5BtNeJmStCd279dqwc127816l/3tH+L+sBTrSeIVv+U4211dWiArN3XEi5he1vC",
+	"QcXLlngbHwKH8uLN5we1SztGfS6wOg57mDV6ye1FYrq2tRxlsNrIRwq5UNSTCixqN+iCl0u3u6F3xOEO",
+	"dKlqtKCDmhasYKmnitIRcq9RwZ6IQruTtRr0FyfEnACM28s129WRoKRx55icJa3Phu3dpHfd/pZ1QYD9",
+	"Rsz5A1vWfW5X9ynb1e1zzbpnxbTCqMtP7zsTwUtRnlV20Rn/9OaqBmtpxS5oJI0OYvx5N3x7a4hI3zPW",
+	"IDoztvD1TAa/iC7EkucItB0qr3DLdlJK5vNSzME75pPR988xJLbujvN3IVbUBLMuZG1POSdlPRoXcv+v",
+	"3lz9nwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -13,6 +13,67 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type MemberRole string
+
+const (
+	MemberRoleOwner  MemberRole = "owner"
+	MemberRoleEditor MemberRole = "editor"
+	MemberRoleViewer MemberRole = "viewer"
+)
+
+func (e *MemberRole) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = MemberRole(s)
+	case string:
+		*e = MemberRole(s)
+	default:
+		return fmt.Errorf("unsupported scan type for MemberRole: %T", src)
+	}
+	return nil
+}
+
+type NullMemberRole struct {
+	MemberRole MemberRole
+	Valid      bool // Valid is true if MemberRole is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullMemberRole) Scan(value interface{}) error {
+	if value == nil {
+		ns.MemberRole, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.MemberRole.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullMemberRole) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.MemberRole), nil
+}
+
+func (e MemberRole) Valid() bool {
+	switch e {
+	case MemberRoleOwner,
+		MemberRoleEditor,
+		MemberRoleViewer:
+		return true
+	}
+	return false
+}
+
+func AllMemberRoleValues() []MemberRole {
+	return []MemberRole{
+		MemberRoleOwner,
+		MemberRoleEditor,
+		MemberRoleViewer,
+	}
+}
+
 type TaskPriority string
 
 const (
@@ -158,29 +219,56 @@ type IdempotencyKey struct {
 	Namespace   string
 }
 
+type List struct {
+	OwnerID   string
+	ID        uuid.UUID
+	Name      string
+	Color     *string
+	Inbox     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time
+	Version   int64
+}
+
+type ListMember struct {
+	OwnerID  string
+	ListID   uuid.UUID
+	UserID   string
+	Role     MemberRole
+	Position string
+	Name     *string
+	JoinedAt time.Time
+}
+
 type Task struct {
-	UserID       string
-	ID           uuid.UUID
-	Title        string
-	Description  *string
-	Completed    bool
-	Priority     TaskPriority
-	DueDate      *time.Time
-	Tags         []string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	CompletedAt  *time.Time
-	Version      int64
-	DeletedAt    *time.Time
-	Position     string
-	DueTime      pgtype.Time
-	Repeat       TaskRepeat
-	RepeatAnchor *int16
-	NextID       *uuid.UUID
-	TitleKey     string
-	PriorityRank int16
-	DueKeyAsc    pgtype.Timestamp
-	DueKeyDesc   pgtype.Timestamp
+	UserID            string
+	ID                uuid.UUID
+	Title             string
+	Description       *string
+	Completed         bool
+	Priority          TaskPriority
+	DueDate           *time.Time
+	Tags              []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	CompletedAt       *time.Time
+	Version           int64
+	DeletedAt         *time.Time
+	Position          string
+	DueTime           pgtype.Time
+	Repeat            TaskRepeat
+	RepeatAnchor      *int16
+	NextID            *uuid.UUID
+	TitleKey          string
+	PriorityRank      int16
+	DueKeyAsc         pgtype.Timestamp
+	DueKeyDesc        pgtype.Timestamp
+	ListID            uuid.UUID
+	ParentID          *uuid.UUID
+	Depth             int16
+	SubtasksTotal     int32
+	SubtasksCompleted int32
 }
 
 type TaskSearch struct {

@@ -14,7 +14,7 @@ import (
 )
 
 const taskChanges = `-- name: TaskChanges :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed
 FROM tasks
 WHERE user_id = $1
   AND ($2::timestamptz IS NULL
@@ -75,6 +75,11 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]*Ta
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 		); err != nil {
 			return nil, err
 		}
@@ -96,7 +101,7 @@ SELECT $1::text, $2::uuid, $3::text, $4::text, $5::bool, $6::task_priority,
        $11::task_repeat, $12::smallint
 FROM clock
 WHERE task_position_is_top($1::text, $10::text)
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskCreateParams struct {
@@ -158,6 +163,11 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -207,7 +217,7 @@ func (q *Queries) TaskFirstPosition(ctx context.Context, userID string) (string,
 }
 
 const taskGet = `-- name: TaskGet :one
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed FROM tasks
 WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
@@ -242,6 +252,11 @@ func (q *Queries) TaskGet(ctx context.Context, arg TaskGetParams) (*Task, error)
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -252,7 +267,7 @@ UPDATE tasks SET
     updated_at = $2::timestamptz,
     version    = version + 1
 WHERE user_id = $3 AND id = $4 AND deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskMoveParams struct {
@@ -294,6 +309,11 @@ func (q *Queries) TaskMove(ctx context.Context, arg TaskMoveParams) (*Task, erro
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -321,7 +341,7 @@ func (q *Queries) TaskPositionAfter(ctx context.Context, arg TaskPositionAfterPa
 }
 
 const taskRepeatDue = `-- name: TaskRepeatDue :many
-SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc FROM tasks
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed FROM tasks
 WHERE user_id = $1 AND id = ANY ($2::uuid[]) AND deleted_at IS NULL
   AND completed AND repeat <> 'none' AND next_id IS NULL
 ORDER BY array_position($2::uuid[], id)
@@ -367,6 +387,11 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 			&i.PriorityRank,
 			&i.DueKeyAsc,
 			&i.DueKeyDesc,
+			&i.ListID,
+			&i.ParentID,
+			&i.Depth,
+			&i.SubtasksTotal,
+			&i.SubtasksCompleted,
 		); err != nil {
 			return nil, err
 		}
@@ -387,7 +412,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2
   AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskRestoreParams struct {
@@ -424,6 +449,11 @@ func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -458,7 +488,7 @@ UPDATE tasks SET
     version      = version + (completed <> $1::bool)::int
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $2 AND tasks.id = $3 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskSetCompletedParams struct {
@@ -495,6 +525,11 @@ func (q *Queries) TaskSetCompleted(ctx context.Context, arg TaskSetCompletedPara
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -561,7 +596,7 @@ UPDATE tasks SET
     version      = version + 1
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskToggleParams struct {
@@ -595,6 +630,11 @@ func (q *Queries) TaskToggle(ctx context.Context, arg TaskToggleParams) (*Task, 
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }
@@ -627,7 +667,7 @@ UPDATE tasks SET
 WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
   AND tasks.user_id = $17 AND tasks.id = $18 AND tasks.deleted_at IS NULL
   AND ($19::bigint[] IS NULL OR version = ANY ($19::bigint[]))
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
 `
 
 type TaskUpdateParams struct {
@@ -700,6 +740,11 @@ func (q *Queries) TaskUpdate(ctx context.Context, arg TaskUpdateParams) (*Task, 
 		&i.PriorityRank,
 		&i.DueKeyAsc,
 		&i.DueKeyDesc,
+		&i.ListID,
+		&i.ParentID,
+		&i.Depth,
+		&i.SubtasksTotal,
+		&i.SubtasksCompleted,
 	)
 	return &i, err
 }

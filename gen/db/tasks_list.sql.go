@@ -13,7 +13,7 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -111,6 +111,11 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -126,7 +131,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (created_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -224,6 +229,11 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -239,7 +249,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_asc)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_asc)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -337,6 +347,11 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -352,7 +367,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (due_key_desc)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_desc)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -450,6 +465,11 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -705,7 +725,7 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -803,6 +823,11 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -818,7 +843,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (position)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -916,6 +941,11 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -931,7 +961,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1029,6 +1059,11 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1044,7 +1079,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (priority_rank)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1142,6 +1177,11 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1157,7 +1197,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1255,6 +1295,11 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1270,7 +1315,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (title_key)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1368,6 +1413,11 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1383,7 +1433,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1481,6 +1531,11 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,
@@ -1496,7 +1551,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, (updated_at)::text AS sort_key,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
        (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
@@ -1594,6 +1649,11 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.PriorityRank,
 			&i.Task.DueKeyAsc,
 			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
 			&i.SortKey,
 			&i.ClockLast,
 			&i.ClockNow,

@@ -11,7 +11,8 @@ import (
 func TestCheckResponse(t *testing.T) {
 	const id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 	task := `{"id":"` + id + `","title":"t","description":null,"completed":false,"priority":"medium","due_date":null,` +
-		`"due_time":null,"repeat":"none","tags":[],"position":"a0","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","completed_at":null}`
+		`"due_time":null,"repeat":"none","tags":[],"position":"a0","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","completed_at":null,` +
+		`"list_id":"` + id + `","parent_id":null,"subtasks":{"total":0,"completed":0}}`
 	problem := `{"type":"about:blank","title":"Not Found","status":404,"detail":"No such task.","instance":"r1"}`
 	jsonHeader := http.Header{"Content-Type": {"application/json"}, "Etag": {`"1"`}}
 	for _, tc := range []struct {

@@ -31,6 +31,13 @@ type Store interface {
 	TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error)
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
+	ListAll(ctx context.Context, userID string) ([]store.List, error)
+	ListGet(ctx context.Context, userID string, id uuid.UUID) (store.List, error)
+	ListCreate(ctx context.Context, userID string, f store.ListFields, idemKey string, requestHash []byte) (store.List, bool, error)
+	ListUpdate(ctx context.Context, userID string, id uuid.UUID, c store.ListChanges, pre *store.Precondition) (store.List, error)
+	ListDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
+	ListRestore(ctx context.Context, userID string, id uuid.UUID) (store.List, error)
+	ListMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.List, error)
 	Ping(ctx context.Context) error
 	CursorKey(ctx context.Context) ([]byte, error)
 }

@@ -15,7 +15,7 @@ import (
 // idempotencyInput checks an Idempotency-Key header and hashes the request it guards in its
 // normalised form: requests that differ only in spacing, key order or tag case are the same
 // request. No header: no key and no hash.
-func idempotencyInput[R createRequest | bulkRequest](header *string, normalised R) (key string, hash []byte, err error) {
+func idempotencyInput[R createRequest | bulkRequest | listCreateRequest](header *string, normalised R) (key string, hash []byte, err error) {
 	if header == nil {
 		return "", nil, nil
 	}
@@ -71,4 +71,15 @@ type bulkRequest struct {
 // bulkRequestOf is the hashed form of b.
 func bulkRequestOf(b store.Bulk) bulkRequest {
 	return bulkRequest{Action: string(b.Action), IDs: b.IDs, Tags: b.Tags}
+}
+
+// listCreateRequest is a list create (POST /api/lists) as its request hash covers it.
+type listCreateRequest struct {
+	Name  string
+	Color *string
+}
+
+// listCreateRequestOf is the hashed form of a list create of f.
+func listCreateRequestOf(f store.ListFields) listCreateRequest {
+	return listCreateRequest{Name: f.Name, Color: f.Color}
 }

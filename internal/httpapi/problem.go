@@ -28,6 +28,7 @@ const (
 	typeSyncExpired    = "urn:todo-api:problem:sync-expired"
 	typeQuotaExceeded  = "urn:todo-api:problem:quota-exceeded"
 	typeTooBusy        = "urn:todo-api:problem:too-busy"
+	typeInbox          = "urn:todo-api:problem:inbox"
 )
 
 // tooBusyRetryAfter is what 429 too-busy answers tell clients to wait: the caller's own
@@ -177,8 +178,16 @@ func toProblem(err error) *problemError {
 		return p
 	}
 	switch {
+	case errors.Is(err, store.ErrListNotFound):
+		return newProblem(http.StatusNotFound, typeBlank, "No such list.")
 	case errors.Is(err, store.ErrNotFound):
 		return notFoundProblem()
+	case errors.Is(err, store.ErrInboxConflict):
+		return &problemError{status: http.StatusConflict, typ: typeInbox, title: "The inbox stays",
+			detail: "The inbox cannot be renamed, deleted or moved; its colour may change.", cause: err}
+	case errors.Is(err, store.ErrNoSuchAfterList):
+		// Unknown, deleted, someone else's or the list itself: one answer.
+		return validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your lists (not deleted), or null for the first place"}})
 	case errors.Is(err, store.ErrPreconditionFailed):
 		return newProblem(http.StatusPreconditionFailed, typePrecondition, "The task has changed since the ETag in If-Match.")
 	case errors.Is(err, store.ErrIdempotencyMismatch):
@@ -225,6 +234,8 @@ func quotaDetail(err error) string {
 		return fmt.Sprintf("A user may have at most %d live tasks: delete some first.", store.MaxLiveTasks)
 	case errors.Is(err, store.ErrTagQuota):
 		return fmt.Sprintf("A user's tasks may carry at most %d distinct tags: this change would add more. Use tags you have, or drop one from all its tasks first.", store.MaxTags)
+	case errors.Is(err, store.ErrListQuota):
+		return fmt.Sprintf("A user may own at most %d lists, the inbox included: delete one first.", store.MaxLists)
 	case errors.Is(err, store.ErrIdempotencyKeyQuota):
 		return fmt.Sprintf("A user may hold at most %d Idempotency-Keys, each for 24 hours after its first use: retry when older keys have expired, or without a key.", store.MaxIdempotencyKeys)
 	}

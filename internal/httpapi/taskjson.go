@@ -76,9 +76,12 @@ var taskJSONFields = []string{
 	"DueDate nullable.Nullable[github.com/oapi-codegen/runtime/types.Date] due_date",
 	"DueTime nullable.Nullable[string] due_time",
 	"Id uuid.UUID id",
+	"ListId uuid.UUID list_id",
+	"ParentId nullable.Nullable[github.com/google/uuid.UUID] parent_id",
 	"Position *string position,omitempty",
 	"Priority api.Priority priority",
 	"Repeat api.Repeat repeat",
+	"Subtasks api.SubtaskCounts subtasks",
 	"Tags []string tags",
 	"Title string title",
 	"UpdatedAt time.Time updated_at",
@@ -129,13 +132,27 @@ func appendTask(b []byte, t *store.Task) ([]byte, bool) {
 	b = appendNullString(b, t.DueTime)
 	b = append(b, `,"id":"`...)
 	b = appendUUID(b, t.ID)
-	b = append(b, `","position":`...) // always set
+	b = append(b, `","list_id":"`...)
+	b = appendUUID(b, t.ListID)
+	b = append(b, `","parent_id":`...)
+	if t.ParentID != nil {
+		b = append(b, '"')
+		b = appendUUID(b, *t.ParentID)
+		b = append(b, '"')
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"position":`...) // always set
 	b = appendString(b, t.Position)
 	b = append(b, `,"priority":`...)
 	b = appendString(b, string(t.Priority))
 	b = append(b, `,"repeat":`...)
 	b = appendString(b, string(t.Repeat))
-	b = append(b, `,"tags":[`...) // never null: nil is rendered as []
+	b = append(b, `,"subtasks":{"completed":`...)
+	b = strconv.AppendInt(b, int64(t.SubtasksCompleted), 10)
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, int64(t.SubtasksTotal), 10)
+	b = append(b, `},"tags":[`...) // never null: nil is rendered as []
 	for i, tag := range t.Tags {
 		if i > 0 {
 			b = append(b, ',')

@@ -79,16 +79,22 @@ func randomTask(rng *rand.Rand) store.Task {
 		return time.Date(years[rng.IntN(len(years))], time.Month(1+rng.IntN(12)), 1+rng.IntN(28),
 			rng.IntN(24), rng.IntN(60), rng.IntN(60), []int{0, 1000, 123456000, 999999999, 5}[rng.IntN(5)], zones[rng.IntN(len(zones))])
 	}
+	id := func() uuid.UUID {
+		var u uuid.UUID
+		for i := range u {
+			u[i] = byte(rng.IntN(256))
+		}
+		return u
+	}
 	task := store.Task{
-		ID: uuid.UUID(func() (u [16]byte) {
-			for i := range u {
-				u[i] = byte(rng.IntN(256))
-			}
-			return
-		}()),
+		ID: id(), ListID: id(), SubtasksTotal: rng.IntN(1 << rng.IntN(31)), SubtasksCompleted: rng.IntN(3),
 		Title: pick(), Description: ptr(pick()), Completed: rng.IntN(2) == 0,
 		Priority: []store.Priority{"low", "medium", "high"}[rng.IntN(3)], DueTime: ptr("17:0" + string(rune('0'+rng.IntN(10)))),
 		CreatedAt: ts(), UpdatedAt: ts(), Version: rng.Int64(), Position: pick(),
+	}
+	if rng.IntN(2) == 0 {
+		parent := id()
+		task.ParentID = &parent
 	}
 	if rng.IntN(2) == 0 {
 		d := time.Date(2026, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)

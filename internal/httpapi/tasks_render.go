@@ -45,6 +45,13 @@ func toAPI(t store.Task) api.Task {
 		UpdatedAt: t.UpdatedAt.UTC(),
 		Position:  &t.Position, // read-only, hence a pointer in the generated type; always set
 		Repeat:    apiRepeat(t.Repeat),
+		ListId:    t.ListID,
+		Subtasks:  api.SubtaskCounts{Total: t.SubtasksTotal, Completed: t.SubtasksCompleted},
+	}
+	if t.ParentID != nil {
+		out.ParentId.Set(*t.ParentID)
+	} else {
+		out.ParentId.SetNull()
 	}
 	if t.Tags == nil {
 		out.Tags = []string{}

@@ -32,8 +32,17 @@ type operation struct {
 
 func (o operation) String() string { return o.Method + " " + o.Path }
 
-// takesID reports whether the operation addresses one task.
+// takesID reports whether the operation addresses one task or one list.
 func (o operation) takesID() bool { return strings.Contains(o.Path, "{id}") }
+
+// resource is the collection whose member {id} names: "lists" under /api/lists/, else
+// "tasks".
+func (o operation) resource() string {
+	if strings.HasPrefix(o.Path, "/api/lists/") {
+		return "lists"
+	}
+	return "tasks"
+}
 
 // path fills the template's parameters: {id} with id, any other with "x".
 func (o operation) path(id string) string {
@@ -92,9 +101,14 @@ func contractOperations(doc *openapi3.T) []operation {
 	return ops
 }
 
-// knownIDOperations are the operations on one task the contract had when the sweep was
-// written; the sweep must find at least these, so a walk broken by a refactor fails.
+// knownIDOperations are the operations on one task or list the contract had when the sweep
+// was written; the sweep must find at least these, so a walk broken by a refactor fails.
 var knownIDOperations = []string{
+	"DELETE /api/lists/{id}",
+	"GET /api/lists/{id}",
+	"PATCH /api/lists/{id}",
+	"POST /api/lists/{id}/move",
+	"POST /api/lists/{id}/restore",
 	"DELETE /api/tasks/{id}",
 	"GET /api/tasks/{id}",
 	"PATCH /api/tasks/{id}",
@@ -269,9 +283,10 @@ func genString(schema *openapi3.Schema) string {
 		return ex
 	}
 	if schema.Pattern != "" {
-		// A patterned string: the first of a few plausible shapes that fits (times of day…).
+		// A patterned string: the first of a few plausible shapes that fits (times of day,
+		// colours…).
 		if re, err := regexp.Compile(schema.Pattern); err == nil {
-			for _, c := range []string{"sweep", "12:00", "12:00:00", "SWEEP", "0"} {
+			for _, c := range []string{"sweep", "12:00", "12:00:00", "SWEEP", "0", "#5a5e3b"} {
 				if re.MatchString(c) {
 					return c
 				}

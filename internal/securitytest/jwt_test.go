@@ -344,7 +344,7 @@ func TestJWTAttacksAreRefusedOverHTTP(t *testing.T) {
 	victim := userID(t, "victim")
 	tokA := env.Token(t, victim)
 	task := create(t, env, tokA, victimBody("jwt"), nil)
-	before := snapshot(t, env, victim, tokA, task.Id)
+	before := snapshot(t, env, "tasks", victim, tokA, task.Id)
 	// Past UnknownKIDRefresh, so the unknown kids below do make the verifier look again.
 	time.Sleep(150 * time.Millisecond)
 
@@ -366,7 +366,7 @@ func TestJWTAttacksAreRefusedOverHTTP(t *testing.T) {
 	if n := atk.hits.Load(); n != 0 {
 		t.Errorf("the attacker's key server was contacted %d times", n)
 	}
-	sameState(t, "JWT attacks", before, snapshot(t, env, victim, tokA, task.Id))
+	sameState(t, "JWT attacks", before, snapshot(t, env, "tasks", victim, tokA, task.Id))
 }
 
 // The contract and RFC 9110 §11.1 make the auth scheme case-insensitive: a valid token

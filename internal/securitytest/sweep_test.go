@@ -20,8 +20,9 @@ import (
 	"github.com/todo-api/todo-api/internal/apitest"
 )
 
-// The authorisation sweep (issue 6, item 1). User B attacks user A's task with every
-// operation of the contract that takes a task id, every declared body and media type, with
+// The authorisation sweep (issue 6, item 1; lists: issue 14). User B attacks user A's task
+// (or list, for the operations under /api/lists/{id}) with every operation of the contract
+// that takes an id, every declared body and media type, with
 // and without the declared headers (If-Match / If-None-Match carrying A's real ETag), and
 // with every other HTTP method on those paths. Each attack must get exactly the answer a
 // task that does not exist gets (404, no ETag), and must leave A's task byte-for-byte as it
@@ -45,20 +46,26 @@ func victimBody(marker string) map[string]any {
 	}
 }
 
-// state is what must not change about a user's tasks.
+// listVictimBody is the list A owns during the sweep of the list operations.
+func listVictimBody(marker string) map[string]any {
+	return map[string]any{"name": "A's secret list " + marker, "color": "#a1b2c3"}
+}
+
+// state is what must not change about a user's tasks and lists.
 type state struct {
-	getBody []byte // GET /api/tasks/{id} as the owner
+	getBody []byte // GET /api/tasks/{id} (or /api/lists/{id}) as the owner
 	etag    string
-	rows    string // the owner's task rows, as PostgreSQL's JSON of them
+	rows    string // the owner's task, list and membership rows, as PostgreSQL's JSON of them
 	idem    string // the owner's idempotency keys
 }
 
-// snapshot reads user's task id through the API and user's rows straight from the database.
-func snapshot(t *testing.T, env *apitest.Env, user, tok string, id uuid.UUID) state {
+// snapshot reads user's task (or list: resource) id through the API and user's rows straight
+// from the database.
+func snapshot(t *testing.T, env *apitest.Env, resource, user, tok string, id uuid.UUID) state {
 	t.Helper()
-	r := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks/" + id.String(), Token: tok})
+	r := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/" + resource + "/" + id.String(), Token: tok})
 	if r.Status != http.StatusOK {
-		t.Fatalf("owner's GET of its task: %d %s", r.Status, r.Body)
+		t.Fatalf("owner's GET of its %s: %d %s", resource, r.Status, r.Body)
 	}
 	s := state{getBody: r.Body, etag: r.Header.Get("ETag")}
 	s.rows, s.idem = rawRows(t, env, user)
@@ -68,18 +75,22 @@ func snapshot(t *testing.T, env *apitest.Env, user, tok string, id uuid.UUID) st
 	return s
 }
 
-// rawRows returns user's rows of tasks and idempotency_keys as JSON text.
-func rawRows(t *testing.T, env *apitest.Env, user string) (tasks, idem string) {
+// rawRows returns user's rows of tasks, lists and list_members, and of idempotency_keys, as
+// JSON text.
+func rawRows(t *testing.T, env *apitest.Env, user string) (rows, idem string) {
 	t.Helper()
 	asUser(t, env, user, func(ctx context.Context, tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx,
-			`SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]')::text FROM tasks t WHERE t.user_id = $1`, user).Scan(&tasks); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT jsonb_build_array(
+				(SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]') FROM tasks t WHERE t.user_id = $1),
+				(SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.id), '[]') FROM lists l WHERE l.owner_id = $1),
+				(SELECT coalesce(jsonb_agg(to_jsonb(m) ORDER BY m.list_id, m.user_id), '[]') FROM list_members m WHERE m.owner_id = $1))::text`,
+			user).Scan(&rows); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx,
 			`SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.key), '[]')::text FROM idempotency_keys k WHERE k.user_id = $1`, user).Scan(&idem)
 	})
-	return tasks, idem
+	return rows, idem
 }
 
 // asUser runs fn in a transaction on env's database with the transaction-local user
@@ -224,18 +235,26 @@ func TestSweepForeignTaskIsUntouchable(t *testing.T) {
 	}
 }
 
-// sweepOperation attacks A's task with o in every shape the contract allows.
+// sweepOperation attacks A's task (or list) with o in every shape the contract allows.
 func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation) {
 	a, b := userID(t, "a"), userID(t, "b")
 	tokA, tokB := env.Token(t, a), env.Token(t, b)
 	idemKey := "sweep-" + a
-	victim := create(t, env, tokA, victimBody("marker-"+o.ID), map[string]string{"Idempotency-Key": idemKey})
-	before := snapshot(t, env, a, tokA, victim.Id)
+	res := o.resource()
+	// newMember makes a task or list (as o's resource) for tok's user and returns its id.
+	newMember := func(tok string, marker string, header map[string]string) uuid.UUID {
+		if res == "lists" {
+			return createList(t, env, tok, listVictimBody(marker), header)
+		}
+		return create(t, env, tok, victimBody(marker), header).Id
+	}
+	victim := newMember(tokA, "marker-"+o.ID, map[string]string{"Idempotency-Key": idemKey})
+	before := snapshot(t, env, res, a, tokA, victim)
 
 	for _, at := range attempts(t, doc, o) {
 		t.Run(at.name, func(t *testing.T) {
 			// B, knowing A's task id and ETag, asks for it.
-			r := env.Do(t, at.req(o, victim.Id.String(), tokB, before.etag, idemKey))
+			r := env.Do(t, at.req(o, victim.String(), tokB, before.etag, idemKey))
 			if r.Status != http.StatusNotFound {
 				t.Fatalf("B's %s on A's task: %d, want 404 as for a task that does not exist; body %s", o, r.Status, r.Body)
 			}
@@ -249,15 +268,27 @@ func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation
 			}
 			// Control: the same request on B's own task works, so the refusal above is about
 			// ownership, not about a malformed request.
-			own := create(t, env, tokB, map[string]any{"title": "B's own", "due_date": "2031-05-06", "repeat": "monthly"}, nil)
-			ownTag := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/tasks/" + own.Id.String(), Token: tokB}).Header.Get("ETag")
-			ctl := env.Do(t, at.req(o, own.Id.String(), tokB, ownTag, "own-"+idemKey))
+			own := newMember(tokB, "B's own", nil)
+			ownTag := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/" + res + "/" + own.String(), Token: tokB}).Header.Get("ETag")
+			ctl := env.Do(t, at.req(o, own.String(), tokB, ownTag, "own-"+idemKey))
 			if !(ctl.Status >= 200 && ctl.Status < 300) && ctl.Status != http.StatusNotModified && !refusesOnlyReferences(t, ctl) {
 				t.Errorf("control: B's same %s on its own task: %d %s; the sweep's request is not a valid one", o, ctl.Status, ctl.Body)
 			}
 		})
 	}
-	sameState(t, o.String(), before, snapshot(t, env, a, tokA, victim.Id))
+	sameState(t, o.String(), before, snapshot(t, env, res, a, tokA, victim))
+}
+
+// createList makes a list for tok's user, failing unless 201, and returns its id.
+func createList(t *testing.T, env *apitest.Env, tok string, b any, header map[string]string) uuid.UUID {
+	t.Helper()
+	r := env.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/lists", Token: tok, Body: b, Header: header})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create list: %d %s", r.Status, r.Body)
+	}
+	var l api.List
+	r.JSON(t, &l)
+	return l.Id
 }
 
 func TestSweepUndeclaredMethodsOnTaskPaths(t *testing.T) {
@@ -267,7 +298,9 @@ func TestSweepUndeclaredMethodsOnTaskPaths(t *testing.T) {
 	a, b := userID(t, "a"), userID(t, "b")
 	tokA, tokB := env.Token(t, a), env.Token(t, b)
 	victim := create(t, env, tokA, victimBody("undeclared"), nil)
-	before := snapshot(t, env, a, tokA, victim.Id)
+	victimList := createList(t, env, tokA, listVictimBody("undeclared"), nil)
+	before := snapshot(t, env, "tasks", a, tokA, victim.Id)
+	beforeList := snapshot(t, env, "lists", a, tokA, victimList)
 
 	declared := map[string][]string{} // path → methods
 	for _, o := range contractOperations(doc) {
@@ -284,7 +317,11 @@ func TestSweepUndeclaredMethodsOnTaskPaths(t *testing.T) {
 				continue
 			}
 			o := operation{Method: m, Path: path}
-			for _, id := range []string{victim.Id.String(), uuid.NewString()} {
+			own := victim.Id
+			if o.resource() == "lists" {
+				own = victimList
+			}
+			for _, id := range []string{own.String(), uuid.NewString()} {
 				r := env.Do(t, apitest.Req{Method: m, Path: o.path(id), Token: tokB, Body: map[string]any{"title": "B was here", "completed": true}})
 				if r.Status < 400 {
 					t.Errorf("B's undeclared %s %s: %d, want an error; body %s", m, o.path(id), r.Status, r.Body)
@@ -295,7 +332,8 @@ func TestSweepUndeclaredMethodsOnTaskPaths(t *testing.T) {
 			}
 		}
 	}
-	sameState(t, "undeclared methods", before, snapshot(t, env, a, tokA, victim.Id))
+	sameState(t, "undeclared methods", before, snapshot(t, env, "tasks", a, tokA, victim.Id))
+	sameState(t, "undeclared methods", beforeList, snapshot(t, env, "lists", a, tokA, victimList))
 }
 
 // TestSweepWalksTheContract shows the sweep needs no list of routes: an operation added to
@@ -463,7 +501,7 @@ func TestSweepCollectionsShowNoForeignTask(t *testing.T) {
 		t.Fatalf("A's listing gave no next-page cursor: Link %q", r.Header.Get("Link"))
 	}
 	create(t, env, tokB, map[string]any{"title": "B's only task", "tags": []string{"b-tag"}}, nil)
-	before := snapshot(t, env, a, tokA, first.Id)
+	before := snapshot(t, env, "tasks", a, tokA, first.Id)
 
 	var safe, unsafe []collectionAttempt
 	for _, o := range contractOperations(doc) {
@@ -545,7 +583,7 @@ func TestSweepCollectionsShowNoForeignTask(t *testing.T) {
 			t.Errorf("control: %s as B: %d %s; the sweep's request is not a valid one", c.name, r.Status, r.Body)
 		}
 	}
-	sameState(t, "collection writes", before, snapshot(t, env, a, tokA, first.Id))
+	sameState(t, "collection writes", before, snapshot(t, env, "tasks", a, tokA, first.Id))
 
 	// Reads, while A has tasks and after A's tasks are gone: B sees the same.
 	round := func() map[string]string {

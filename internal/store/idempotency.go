@@ -15,8 +15,9 @@ import (
 // Idempotency key namespaces, one per operation that takes keys: a key sent to two
 // operations is two keys.
 const (
-	idemCreate = "tasks.create"
-	idemBulk   = "tasks.bulk"
+	idemCreate     = "tasks.create"
+	idemBulk       = "tasks.bulk"
+	idemListCreate = "lists.create"
 )
 
 // keyed is a request under an Idempotency-Key: the operation's namespace, the key and a
@@ -191,4 +192,41 @@ func decodeStrict(saved []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(saved))
 	d.DisallowUnknownFields()
 	return d.Decode(v)
+}
+
+// listV1 is a list create's saved response, version 1.
+type listV1 struct {
+	ID          uuid.UUID `json:"id"`
+	Name        string    `json:"name"`
+	Color       *string   `json:"color"`
+	Inbox       bool      `json:"inbox"`
+	Role        string    `json:"role"`
+	MemberCount int       `json:"member_count"`
+	Position    string    `json:"position"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+// listResponse saves and restores a list create's list.
+type listResponse struct{ list *List }
+
+func (r listResponse) save() ([]byte, error) {
+	l := r.list
+	return json.Marshal(listV1{
+		ID: l.ID, Name: l.Name, Color: l.Color, Inbox: l.Inbox, Role: string(l.Role), MemberCount: l.MemberCount,
+		Position: l.Position, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, Version: l.Version,
+	})
+}
+
+func (r listResponse) restore(saved []byte) error {
+	var v listV1
+	if err := decodeStrict(saved, &v); err != nil {
+		return err
+	}
+	*r.list = List{
+		ID: v.ID, Name: v.Name, Color: v.Color, Inbox: v.Inbox, Role: Role(v.Role), MemberCount: v.MemberCount,
+		Position: v.Position, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+	}
+	return nil
 }

@@ -108,7 +108,29 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 	if err != nil || ownerClock.Last.IsZero() {
 		t.Fatalf("owner's clock %+v, %v", ownerClock, err)
 	}
+	// The owner's lists: the inbox, a list created under a key, a deleted one.
+	ownerInbox, err := s.EnsureInbox(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownerListKey := "owner-list-key"
+	keyedList, _, err := s.ListCreate(ctx, owner, ListFields{Name: "Owner secret list"}, ownerListKey, ownerHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deletedList, _, err := s.ListCreate(ctx, owner, ListFields{Name: "Owner deleted list"}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ListDelete(ctx, owner, deletedList.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	ownedLists := []List{{ID: ownerInbox, Name: InboxName, Version: 1}, keyedList, deletedList}
 	mine := create(t, s, intruder, TaskFields{Title: "Intruder own", Priority: "low", Tags: []string{"mine"}})
+	myList, _, err := s.ListCreate(ctx, intruder, ListFields{Name: "Intruder own list"}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := userRows(t, pool, owner)
 
 	// Ping, CursorKey and DetectRowSecurity take no user: none reads a user's rows.
@@ -395,6 +417,71 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 			if err != nil || !replayed || render(again) != render(got) {
 				t.Fatalf("key %q repeated: replayed=%v, %v\n got %s\nwant %s", key, replayed, err, render(again), render(got))
 			}
+		}
+	})
+
+	listByID := []struct {
+		name, method string
+		do           func(ctx context.Context, l List) error
+	}{
+		{"ListGet", "ListGet", func(ctx context.Context, l List) error { _, err := s.ListGet(ctx, intruder, l.ID); return err }},
+		{"ListUpdate", "ListUpdate", func(ctx context.Context, l List) error {
+			_, err := s.ListUpdate(ctx, intruder, l.ID, ListChanges{Fields: ListFields{Name: "pwned", Color: ptr("#000000")}, SetName: true, SetColor: true}, nil)
+			return err
+		}},
+		{"ListUpdateIfMatchCurrentVersion", "ListUpdate", func(ctx context.Context, l List) error {
+			_, err := s.ListUpdate(ctx, intruder, l.ID, ListChanges{SetColor: true}, &Precondition{Versions: []int64{l.Version}})
+			return err
+		}},
+		{"ListDelete", "ListDelete", func(ctx context.Context, l List) error { return s.ListDelete(ctx, intruder, l.ID, nil) }},
+		{"ListDeleteIfMatchCurrentVersion", "ListDelete", func(ctx context.Context, l List) error {
+			return s.ListDelete(ctx, intruder, l.ID, &Precondition{Versions: []int64{l.Version}})
+		}},
+		{"ListRestore", "ListRestore", func(ctx context.Context, l List) error { _, err := s.ListRestore(ctx, intruder, l.ID); return err }},
+		{"ListMoveFirst", "ListMove", func(ctx context.Context, l List) error { _, err := s.ListMove(ctx, intruder, l.ID, nil); return err }},
+		{"ListMoveAfterOwnList", "ListMove", func(ctx context.Context, l List) error {
+			_, err := s.ListMove(ctx, intruder, l.ID, &myList.ID)
+			return err
+		}},
+	}
+	for _, tt := range listByID {
+		call(tt.method)
+		t.Run(tt.name+"OnForeignListIsNotFound", func(t *testing.T) {
+			for _, l := range ownedLists {
+				if err := tt.do(t.Context(), l); !errors.Is(err, ErrNotFound) {
+					t.Errorf("list %q: err = %v, want ErrNotFound", l.Name, err)
+				}
+			}
+		})
+	}
+	t.Run("ListMoveAfterForeignListIsLikeAfterNoList", func(t *testing.T) {
+		for _, after := range ownedLists {
+			if _, err := s.ListMove(t.Context(), intruder, myList.ID, &after.ID); !errors.Is(err, ErrNoSuchAfterList) {
+				t.Errorf("move after %q: %v, want ErrNoSuchAfterList", after.Name, err)
+			}
+		}
+	})
+	call("ListAll")
+	call("EnsureInbox")
+	t.Run("ListAllAndEnsureInboxHaveOwnListsOnly", func(t *testing.T) {
+		lists, err := s.ListAll(t.Context(), intruder)
+		if err != nil || len(lists) != 2 || !lists[0].Inbox || lists[1].ID != myList.ID {
+			t.Fatalf("the intruder's lists: %+v, %v; want its own inbox and list", lists, err)
+		}
+		inbox, err := s.EnsureInbox(t.Context(), intruder)
+		if err != nil || inbox != lists[0].ID || inbox == ownerInbox {
+			t.Fatalf("the intruder's inbox %v, %v; listed %v, the owner's %v", inbox, err, lists[0].ID, ownerInbox)
+		}
+	})
+	call("ListCreate")
+	t.Run("ListCreateWithOwnersKeyCreatesOwnList", func(t *testing.T) {
+		got, replayed, err := s.ListCreate(t.Context(), intruder, ListFields{Name: "Owner secret list"}, ownerListKey, ownerHash)
+		if err != nil || replayed || got.ID == keyedList.ID {
+			t.Fatalf("the owner's key: %+v, replayed=%v, %v; want a fresh list", got, replayed, err)
+		}
+		again, replayed, err := s.ListCreate(t.Context(), intruder, ListFields{Name: "Owner secret list"}, ownerListKey, ownerHash)
+		if err != nil || !replayed || again.ID != got.ID {
+			t.Fatalf("repeated: %+v, replayed=%v, %v; want its own list %v", again, replayed, err, got.ID)
 		}
 	})
 

@@ -50,7 +50,7 @@ func appRoleURL(t testing.TB, dbURL string) string {
 		"CREATE ROLE " + ident + " NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
 		"GRANT CONNECT ON DATABASE " + pgx.Identifier{dbName}.Sanitize() + " TO " + ident,
 		"GRANT USAGE ON SCHEMA public TO " + ident,
-		"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys, user_clocks, user_tags TO " + ident,
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys, user_clocks, user_tags, lists, list_members TO " + ident,
 		"GRANT SELECT ON cursor_keys TO " + ident,
 		"ALTER ROLE " + ident + " LOGIN PASSWORD '" + password + "'",
 	} {
@@ -397,21 +397,24 @@ func TestTaskListPlansUnderRowLevelSecurity(t *testing.T) {
 // TestTaskSearchUsesTheTrigramIndexUnderRowLevelSecurity).
 const searchTable = "task_search"
 
-// TestEveryUserTableHasRowLevelSecurity: every table with a user_id column has row-level
-// security enabled and forced, and a policy that compares user_id with the store's setting —
-// so a new table of per-user rows cannot ship without it. searchTable has it enabled, not
-// forced.
+// TestEveryUserTableHasRowLevelSecurity: every table with a user column — owner_id (lists
+// and what belongs to a list: keyed by the list's owner) or else user_id — has row-level
+// security enabled and forced, and a policy that compares that column with the store's
+// setting — so a new table of per-user rows cannot ship without it. searchTable has it
+// enabled, not forced.
 func TestEveryUserTableHasRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
 	rows, err := pool.Query(t.Context(), `
 		SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
-		       coalesce((SELECT bool_and(p.qual LIKE '%user_id = current_setting(''`+UserSetting+`''::text, true)%'
-		                              AND p.with_check LIKE '%user_id = current_setting(''`+UserSetting+`''::text, true)%')
+		       coalesce((SELECT bool_and(p.qual ~ ('(^|[^a-z_])' || u.col || ' = current_setting\(''`+UserSetting+`''::text, true\)')
+		                              AND p.with_check ~ ('(^|[^a-z_])' || u.col || ' = current_setting\(''`+UserSetting+`''::text, true\)'))
 		                 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname), false)
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+		     LATERAL (SELECT a.attname::text AS col FROM pg_attribute a
+		              WHERE a.attrelid = c.oid AND a.attname IN ('owner_id', 'user_id') AND NOT a.attisdropped
+		              ORDER BY a.attname = 'owner_id' DESC LIMIT 1) u
 		WHERE n.nspname = 'public' AND c.relkind = 'r'
-		  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'user_id' AND NOT a.attisdropped)
 		ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
@@ -435,7 +438,8 @@ func TestEveryUserTableHasRowLevelSecurity(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(tables, "tasks") || !slices.Contains(tables, "idempotency_keys") {
+	if !slices.Contains(tables, "tasks") || !slices.Contains(tables, "idempotency_keys") ||
+		!slices.Contains(tables, "lists") || !slices.Contains(tables, "list_members") {
 		t.Fatalf("found the user tables %v; the query is missing some", tables)
 	}
 	t.Logf("user tables: %v", tables)

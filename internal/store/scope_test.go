@@ -16,7 +16,8 @@ import (
 // VERBOSE, as the tests' role, which row-level security does not bind, so that only the
 // statement's own conditions show) with the user's parameter set to theUser, and requires of
 // the plan that
-//   - every scan of a table with a user_id column keeps only rows whose user_id equals the
+//   - every scan of a table with a user column — owner_id (lists and what belongs to a list,
+//     keyed by the list's owner), else user_id — keeps only rows whose user column equals the
 //     user's parameter: "<table>.user_id = 'the-user'::text" is one of the conditions ANDed
 //     together in its index condition, recheck or filter (so "user_id = $1 OR true", which
 //     the planner folds to true, or a comparison with another parameter, fails);
@@ -28,39 +29,47 @@ import (
 // all that keep users apart.
 
 // userFunctions work on the rows of the user they take as their first argument
-// (0009_quotas_search.sql, 0010_rule_functions.sql).
-var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_tick", "user_clock_tick_purging"}
+// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql).
+var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
 // otherFunctions take no user: constants, and the triggers that act on the rows a statement
 // changed (whose statements the check covers).
-var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search"}
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
 	conn       *pgx.Conn
-	userTables map[string]int // table with a user_id column → user_id's position (1-based)
+	userTables map[string]userColumn // table with a user column → that column
+}
+
+// userColumn is a table's user column: its name and position (1-based).
+type userColumn struct {
+	name   string
+	attnum int
 }
 
 func newScopeCheck(t *testing.T) *scopeCheck {
 	t.Helper()
 	url := dbtest.NewURL(t)
-	c := &scopeCheck{conn: explainConn(t, url), userTables: map[string]int{}}
+	c := &scopeCheck{conn: explainConn(t, url), userTables: map[string]userColumn{}}
 	rows, err := c.conn.Query(t.Context(), `
-		SELECT c.relname, a.attnum FROM pg_attribute a
+		SELECT DISTINCT ON (c.relname) c.relname, a.attname, a.attnum FROM pg_attribute a
 		JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'user_id' AND NOT a.attisdropped`)
+		WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname IN ('owner_id', 'user_id') AND NOT a.attisdropped
+		ORDER BY c.relname, a.attname = 'owner_id' DESC`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var table string
-		var attnum int
-		if err := rows.Scan(&table, &attnum); err != nil {
+		var col userColumn
+		if err := rows.Scan(&table, &col.name, &col.attnum); err != nil {
 			t.Fatal(err)
 		}
-		c.userTables[table] = attnum
+		c.userTables[table] = col
 	}
-	if err := rows.Err(); err != nil || c.userTables["tasks"] == 0 || c.userTables["user_clocks"] == 0 {
+	if err := rows.Err(); err != nil || c.userTables["tasks"].attnum == 0 || c.userTables["user_clocks"].attnum == 0 ||
+		c.userTables["lists"].name != "owner_id" || c.userTables["list_members"].name != "owner_id" {
 		t.Fatalf("user tables %v, %v", c.userTables, err)
 	}
 	return c
@@ -80,19 +89,19 @@ func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
 	var why []string
 	tables := 0
 	p.walk(func(n *plan) {
-		attnum, ok := c.userTables[n.Relation]
+		col, ok := c.userTables[n.Relation]
 		if !ok {
 			return
 		}
 		tables++
 		if n.NodeType == "ModifyTable" {
-			if n.Operation == "Insert" && !insertsUser(n, attnum) {
-				why = append(why, fmt.Sprintf("the INSERT into %s does not write the user's parameter as user_id", n.Relation))
+			if n.Operation == "Insert" && !insertsUser(n, col.attnum) {
+				why = append(why, fmt.Sprintf("the INSERT into %s does not write the user's parameter as %s", n.Relation, col.name))
 			}
 			return // the rows an UPDATE or DELETE changes come from the scans below it
 		}
-		if !scopedScan(n) {
-			why = append(why, fmt.Sprintf("%s on %s (%s) reads rows without user_id = the user's parameter among its conditions", n.NodeType, n.Relation, n.Alias))
+		if !scopedScan(n, col.name) {
+			why = append(why, fmt.Sprintf("%s on %s (%s) reads rows without %s = the user's parameter among its conditions", n.NodeType, n.Relation, n.Alias, col.name))
 		}
 	})
 	calls := 0
@@ -119,8 +128,8 @@ func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
 
 // scopedScan reports whether a scan keeps only the user's rows: one of the conditions ANDed
 // in its index condition, recheck or filter is "<alias>.user_id = 'the-user'::text".
-func scopedScan(n *plan) bool {
-	want := []string{n.Alias + ".user_id = '" + theUser + "'::text", "'" + theUser + "'::text = " + n.Alias + ".user_id"}
+func scopedScan(n *plan, column string) bool {
+	want := []string{n.Alias + "." + column + " = '" + theUser + "'::text", "'" + theUser + "'::text = " + n.Alias + "." + column}
 	for _, cond := range []string{n.IndexCond, n.RecheckCond, n.Filter} {
 		for _, term := range conjuncts(cond) {
 			if slices.Contains(want, term) {
@@ -181,6 +190,9 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 	c := newScopeCheck(t)
 	bad := map[string]string{
 		"UserPredicateOrTrue":        "SELECT request_hash, response FROM idempotency_keys WHERE (user_id = $1 OR true) AND namespace = $2 AND key = $3",
+		"ListWithoutOwner":           "SELECT * FROM lists WHERE id = $2 AND name = $1",
+		"ListMembersByMemberOnly":    "SELECT * FROM list_members WHERE user_id = $1",
+		"ListInsertForAnotherOwner":  "INSERT INTO lists (owner_id, id, name) VALUES ($2, gen_random_uuid(), $1)",
 		"UserPredicateOrAnother":     "SELECT * FROM tasks WHERE user_id = $1 OR id = $2",
 		"SelectWithoutPredicate":     "SELECT * FROM tasks WHERE id = $2 AND title <> $1",
 		"PredicateOnAnotherParam":    "SELECT * FROM tasks WHERE user_id = $2 AND title = $1",

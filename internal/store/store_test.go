@@ -88,20 +88,24 @@ func render(t Task) string {
 		t.ID, t.Title, desc, t.Completed, t.Priority, tm(t.DueDate), t.Tags, tm(&t.CreatedAt), tm(&t.UpdatedAt), tm(t.CompletedAt), t.Version, t.Position, tm(t.DeletedAt), t.Repeat)
 }
 
-// userRows prints all of user's rows in tasks, idempotency_keys and user_clocks exactly as PostgreSQL
-// stores them (row-to-text), so two snapshots are equal only if nothing changed.
+// userRows prints all of user's rows in tasks, idempotency_keys, user_clocks, lists and
+// list_members exactly as PostgreSQL stores them (row-to-text), so two snapshots are equal
+// only if nothing changed.
 func userRows(t *testing.T, pool *pgxpool.Pool, user string) string {
 	t.Helper()
-	var tasks, keys, clock string
+	var tasks, keys, clock, lists, members string
 	err := pool.QueryRow(t.Context(), `
 		SELECT (SELECT coalesce(string_agg(t::text, E'\n' ORDER BY t.id), '') FROM tasks t WHERE t.user_id = $1),
 		       (SELECT coalesce(string_agg(k::text, E'\n' ORDER BY k.key), '') FROM idempotency_keys k WHERE k.user_id = $1),
-		       (SELECT coalesce(string_agg(c::text, E'\n'), '') FROM user_clocks c WHERE c.user_id = $1)`,
-		user).Scan(&tasks, &keys, &clock)
+		       (SELECT coalesce(string_agg(c::text, E'\n'), '') FROM user_clocks c WHERE c.user_id = $1),
+		       (SELECT coalesce(string_agg(l::text, E'\n' ORDER BY l.id), '') FROM lists l WHERE l.owner_id = $1),
+		       (SELECT coalesce(string_agg(m::text, E'\n' ORDER BY m.list_id, m.user_id), '') FROM list_members m WHERE m.owner_id = $1)`,
+		user).Scan(&tasks, &keys, &clock, &lists, &members)
 	if err != nil {
 		t.Fatalf("snapshot rows of %s: %v", user, err)
 	}
-	return "tasks:\n" + tasks + "\nidempotency_keys:\n" + keys + "\nuser_clocks:\n" + clock
+	return "tasks:\n" + tasks + "\nidempotency_keys:\n" + keys + "\nuser_clocks:\n" + clock +
+		"\nlists:\n" + lists + "\nlist_members:\n" + members
 }
 
 func countTasks(t *testing.T, pool *pgxpool.Pool, user string) int {

@@ -46,6 +46,13 @@ type Task struct {
 	// that can complete a task (TaskUpdate, TaskToggle, TaskComplete) fill it in; nil
 	// elsewhere.
 	NextID *uuid.UUID
+	// ListID is the task's list.
+	ListID uuid.UUID
+	// ParentID is the task's parent, a task of the same list; nil for a top-level task.
+	ParentID *uuid.UUID
+	// SubtasksTotal and SubtasksCompleted count the task's direct subtasks that are not
+	// deleted, and of those the completed ones.
+	SubtasksTotal, SubtasksCompleted int
 }
 
 // Priority is how urgent a task is. The values are the contract's and the database's
@@ -135,6 +142,11 @@ func fromRow(r *db.Task) Task {
 		Position:    r.Position,
 		DeletedAt:   r.DeletedAt,
 		Repeat:      Repeat(r.Repeat),
+		ListID:      r.ListID,
+		ParentID:    r.ParentID,
+
+		SubtasksTotal:     int(r.SubtasksTotal),
+		SubtasksCompleted: int(r.SubtasksCompleted),
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}

@@ -20,7 +20,7 @@
  */
 import { createClient, createConfig } from './generated/client';
 import { TodoApi } from './generated/sdk.gen';
-import type { FieldError, Problem, TaskChange, TaskTombstone } from './generated/types.gen';
+import type { FieldError, List, Problem, TaskChange, TaskTombstone } from './generated/types.gen';
 
 export * from './generated/types.gen';
 export { TodoApi } from './generated/sdk.gen';
@@ -43,7 +43,8 @@ export interface TodoClientOptions {
  * createTodoClient returns the generated `TodoApi` bound to its own fetch client: one method
  * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
  * `completeTask`, `deleteTask`, `restoreTask`, `moveTask`, `bulkTasks`, `listTaskChanges`,
- * `listTags`, `getTaskStats`), each resolving to
+ * `listTags`, `getTaskStats`; for lists `listLists`, `createList`, `getList`, `updateList`,
+ * `deleteList`, `restoreList`, `moveList`), each resolving to
  * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
  * (a network failure rejects with fetch's own `TypeError`).
  */
@@ -144,16 +145,16 @@ const headerOf = (r: WithResponse, name: string): string | undefined =>
   ('response' in r ? r.response : r).headers.get(name) ?? undefined;
 
 /**
- * getETag is the response's `ETag`. A task's (strong): send it as `If-Match` (PUT, PATCH,
- * DELETE) or `If-None-Match` (GET). A collection's (`listTasks`, `getTaskStats`,
- * `listTaskChanges`; weak): send it as `If-None-Match` with the same query — the call then
- * rejects with a `TodoApiError` of status 304 while nothing changed.
+ * getETag is the response's `ETag`. A task's or a list's (strong): send it as `If-Match`
+ * (PUT, PATCH, DELETE) or `If-None-Match` (GET). A collection's (`listTasks`, `getTaskStats`,
+ * `listTaskChanges`, `listLists`; weak): send it as `If-None-Match` with the same query — the
+ * call then rejects with a `TodoApiError` of status 304 while nothing changed.
  */
 export function getETag(r: WithResponse): string | undefined {
   return headerOf(r, 'ETag');
 }
 
-/** getLocation is the URL path of a created task (`Location` of `createTask`'s 201). */
+/** getLocation is the URL path of a created task or list (`Location` of `createTask`'s or `createList`'s 201). */
 export function getLocation(r: WithResponse): string | undefined {
   return headerOf(r, 'Location');
 }
@@ -211,3 +212,25 @@ export function isTombstone(change: TaskChange): change is TaskTombstone {
 export function changedAt(change: TaskChange): string {
   return isTombstone(change) ? change.deleted_at : change.updated_at;
 }
+
+/**
+ * inboxOf is the caller's inbox among the lists `listLists` returned (always there, and
+ * first): the list a task created without `list_id` goes to.
+ */
+export function inboxOf(lists: readonly List[]): List {
+  const inbox = lists.find((l) => l.inbox);
+  if (!inbox) throw new Error('no inbox among the lists: pass the whole answer of listLists');
+  return inbox;
+}
+
+/**
+ * sortLists orders lists as `listLists` does: the inbox first, then by `position` compared
+ * byte by byte (positions are ASCII) — so a client that put the list `moveList` returned
+ * into its copy can re-sort the copy without reading the lists again.
+ */
+export function sortLists(lists: readonly List[]): List[] {
+  return [...lists].sort((a, b) =>
+    a.inbox !== b.inbox ? (a.inbox ? -1 : 1) : a.position < b.position ? -1 : a.position > b.position ? 1 : 0,
+  );
+}
+

@@ -14,9 +14,12 @@ import {
   getLocation,
   getNextCursor,
   getNextOccurrence,
+  inboxOf,
   isTombstone,
+  type List,
   type ListTaskChangesData,
   type ListTasksData,
+  sortLists,
   type Task,
   TodoApiError,
 } from '../src/index';
@@ -381,5 +384,60 @@ test("due times and the caller's time zone", async (t) => {
     assert.deepEqual(overdue.data.map((x) => x.title), ['Long overdue']);
     const err = await rejectsWith(400, todo.getTaskStats({ query: { tz: 'Mars/Olympus_Mons' } }));
     assert.ok(err.fieldError('query.tz'));
+  });
+});
+
+test('lists: the inbox, create, rename, order, delete and restore', async (t) => {
+  const { data: first } = await todo.listLists();
+  const inbox = inboxOf(first);
+  assert.equal(inbox.name, 'Inbox');
+  assert.equal(first[0]?.id, inbox.id, 'the inbox comes first');
+
+  let groceries: List;
+  await t.test('create: trimmed, lower-case colour, last in the order', async () => {
+    const res = await todo.createList({ body: { name: '  Groceries ', color: '#2E7D32' } });
+    assert.equal(res.response.status, 201);
+    groceries = res.data;
+    assert.equal(groceries.name, 'Groceries');
+    assert.equal(groceries.color, '#2e7d32');
+    assert.equal(groceries.inbox, false);
+    assert.equal(groceries.role, 'owner');
+    assert.equal(getLocation(res), `/api/lists/${groceries.id}`);
+    const { data: lists } = await todo.listLists();
+    assert.equal(lists.at(-1)?.id, groceries.id);
+  });
+
+  await t.test('rename under If-Match; a stale ETag is 412', async () => {
+    const got = await todo.getList({ path: { id: groceries.id } });
+    const tag = getETag(got)!;
+    const renamed = await todo.updateList({ path: { id: groceries.id }, body: { name: 'Shopping' }, headers: { 'If-Match': tag } });
+    assert.equal(renamed.data.name, 'Shopping');
+    await rejectsWith(412, todo.updateList({ path: { id: groceries.id }, body: { name: 'Late' }, headers: { 'If-Match': tag } }));
+  });
+
+  await t.test('the inbox stays: 409', async () => {
+    const err = await rejectsWith(409, todo.deleteList({ path: { id: inbox.id } }));
+    assert.equal(err.type, 'urn:todo-api:problem:inbox');
+    await rejectsWith(409, todo.updateList({ path: { id: inbox.id }, body: { name: 'Mine' } }));
+  });
+
+  await t.test('move first; sortLists agrees with the server', async () => {
+    const work = (await todo.createList({ body: { name: 'Work' } })).data;
+    const moved = (await todo.moveList({ path: { id: work.id }, body: { after_id: null } })).data;
+    const { data: lists } = await todo.listLists();
+    assert.deepEqual(lists.map((l) => l.id).slice(0, 2), [inbox.id, work.id]);
+    const local = sortLists(lists.map((l) => (l.id === moved.id ? moved : l)).reverse());
+    assert.deepEqual(local.map((l) => l.id), lists.map((l) => l.id));
+  });
+
+  await t.test("delete and restore; another user's list is 404", async () => {
+    await rejectsWith(404, other.getList({ path: { id: groceries.id } }));
+    await rejectsWith(404, other.deleteList({ path: { id: groceries.id } }));
+    await todo.deleteList({ path: { id: groceries.id } });
+    await rejectsWith(404, todo.getList({ path: { id: groceries.id } }));
+    const back = await todo.restoreList({ path: { id: groceries.id } });
+    assert.equal(back.data.name, 'Shopping');
+    const task = (await todo.createTask({ body: { title: 'Goes to the inbox' } })).data;
+    assert.equal(task.list_id, inbox.id, 'a task created without list_id is in the inbox');
   });
 });

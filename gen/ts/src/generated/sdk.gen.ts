@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListListsData, ListListsErrors, ListListsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -55,6 +55,127 @@ export class TodoApi extends HeyApiClient {
     }) {
         super(args);
         TodoApi.__registry.set(this, args?.key);
+    }
+    
+    /**
+     * List the caller's lists
+     *
+     * Every list the caller is a member of: the inbox first, then in the caller's own order
+     * (see `moveList`). The caller's inbox is created the first time anything needs it — this
+     * call included — so the answer is never empty.
+     *
+     * The response carries a weak `ETag`; send it back in `If-None-Match` to get `304` while
+     * none of the caller's lists has changed (a task change inside a list does not change the
+     * list).
+     *
+     */
+    public listLists<ThrowOnError extends boolean = true>(options?: Options<ListListsData, ThrowOnError>) {
+        return (options?.client ?? this.client).get<ListListsResponses, ListListsErrors, ThrowOnError>({ url: '/api/lists', ...options });
+    }
+    
+    /**
+     * Create a list
+     *
+     * Creates a list owned by the caller, last in the caller's order. A user owns at most 200
+     * live lists, the inbox included: the 201st is `409` (type
+     * `urn:todo-api:problem:quota-exceeded`). With an `Idempotency-Key` (its own namespace),
+     * the same caller sending the same key and body within 24 hours gets the original `201`
+     * back and no second list is created.
+     *
+     */
+    public createList<ThrowOnError extends boolean = true>(options: Options<CreateListData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CreateListResponses, CreateListErrors, ThrowOnError>({
+            url: '/api/lists',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a list and its tasks
+     *
+     * Deletes the list and every live task in it, each as `DELETE /api/tasks/{id}` would:
+     * gone from every read and write (`404`), kept 30 days as tombstones that the change feed
+     * reports. `POST /api/lists/{id}/restore` brings back the list and exactly the tasks
+     * deleted with it. Only the list's owner may. The inbox cannot be deleted (`409`, type
+     * `urn:todo-api:problem:inbox`). With `If-Match`, only while the list's current ETag
+     * matches; else `412`.
+     *
+     */
+    public deleteList<ThrowOnError extends boolean = true>(options: Options<DeleteListData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<DeleteListResponses, DeleteListErrors, ThrowOnError>({ url: '/api/lists/{id}', ...options });
+    }
+    
+    /**
+     * Get one list
+     *
+     * Returns the list with a strong `ETag`; `If-None-Match` with it is `304` while the list
+     * is unchanged. A list the caller is not a member of is `404`, exactly as one that does
+     * not exist.
+     *
+     */
+    public getList<ThrowOnError extends boolean = true>(options: Options<GetListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<GetListResponses, GetListErrors, ThrowOnError>({ url: '/api/lists/{id}', ...options });
+    }
+    
+    /**
+     * Rename or recolour a list
+     *
+     * A JSON merge patch (RFC 7396) of `name` and `color` (`null` clears the colour), sent as
+     * `application/merge-patch+json` or `application/json`. Only the list's owner may. The
+     * inbox keeps its name: a patch that renames it is `409` (type
+     * `urn:todo-api:problem:inbox`); its colour may change. With `If-Match`, only while the
+     * list's current ETag matches; else `412`.
+     *
+     */
+    public updateList<ThrowOnError extends boolean = true>(options: Options<UpdateListData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<UpdateListResponses, UpdateListErrors, ThrowOnError>({
+            url: '/api/lists/{id}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/merge-patch+json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Undo the deletion of a list
+     *
+     * Brings back a list deleted less than 30 days ago, with exactly the tasks that were
+     * deleted together with it (not those deleted before it), as new versions, last in the
+     * caller's order. Restoring a live list changes nothing and answers `200` with it. A list
+     * deleted 30 or more days ago is purged: `404`. Only the list's owner may. `409` when the
+     * list or its tasks would take the caller over a quota. No body.
+     *
+     */
+    public restoreList<ThrowOnError extends boolean = true>(options: Options<RestoreListData, ThrowOnError>) {
+        return (options.client ?? this.client).post<RestoreListResponses, RestoreListErrors, ThrowOnError>({ url: '/api/lists/{id}/restore', ...options });
+    }
+    
+    /**
+     * Move a list in the caller's order
+     *
+     * Puts the list right after the list `after_id` in the caller's own order of lists, or
+     * first (right after the inbox, which always comes first) when `after_id` is `null`. Each
+     * member orders their lists independently; this changes only the caller's order (the
+     * list's `position`). The inbox itself cannot move (`409`, type
+     * `urn:todo-api:problem:inbox`). `422` naming `/after_id`: `after_id` is not another of
+     * the caller's live lists.
+     *
+     */
+    public moveList<ThrowOnError extends boolean = true>(options: Options<MoveListData, ThrowOnError>) {
+        return (options.client ?? this.client).post<MoveListResponses, MoveListErrors, ThrowOnError>({
+            url: '/api/lists/{id}/move',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
     }
     
     /**
@@ -119,6 +240,9 @@ export class TodoApi extends HeyApiClient {
      * - `invalid` — this task cannot take the action; `detail` says why. Only `add_tags`
      * has such a case: the task would have more than 10 tags. That task is left as it
      * was; the other ids are still applied.
+     *
+     * `complete` and `delete` cascade over each task's subtree, and `restore` restores what
+     * was deleted together with each given task, as the single-task operations do.
      *
      * Actions: `complete` and `uncomplete` set `completed` (as
      * `PATCH /api/tasks/{id}/complete` with a body does; `complete` also creates the next
@@ -227,7 +351,7 @@ export class TodoApi extends HeyApiClient {
     /**
      * Delete a task
      *
-     * Deletes the task: from now on every read and write of it is `404` and it leaves lists,
+     * Deletes the task and its subtree (v1.1), in one transaction: from now on every read and write of it is `404` and it leaves lists,
      * `stats` and `tags`. It is kept for 30 days as a tombstone, which the change feed
      * (`GET /api/tasks/changes`) reports as `{id, deleted_at}` and
      * `POST /api/tasks/{id}/restore` can bring back; after that it is purged for good. With
@@ -292,8 +416,8 @@ export class TodoApi extends HeyApiClient {
     /**
      * Undo the deletion of a task
      *
-     * Brings back a task deleted less than 30 days ago, exactly as it was when deleted, as a
-     * new version: its `updated_at` and `ETag` change and the change feed reports it as a
+     * Brings back a task deleted less than 30 days ago, exactly as it was when deleted — with
+     * the subtasks deleted together with it, not those deleted before — as a new version: its `updated_at` and `ETag` change and the change feed reports it as a
      * `Task` again. Restoring a task that is not deleted changes nothing and answers `200`
      * with the task as it is, so a retry is harmless. A task deleted 30 or more days ago is
      * purged: `404`, as for a task that never existed or belongs to someone else. No body.
@@ -307,8 +431,11 @@ export class TodoApi extends HeyApiClient {
     /**
      * Move a task in the manual order
      *
-     * Puts the task right after the task `after_id` in the caller's manual order
-     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Usually only
+     * Puts the task right after the task `after_id` in the manual order
+     * (`GET /api/tasks?sort=position`), or at the top when `after_id` is `null`. Tasks are
+     * ordered among their siblings (v1.1): `after_id` must be a task of the same list with the
+     * same parent (`422` naming `/after_id` otherwise), and "the top" is the top of those
+     * siblings. Usually only
      * this task changes: it gets a new `position` between its new neighbours, a new version
      * and `updated_at`. Positions stay at most 32 characters: when the gap between the new
      * neighbours is used up (after some 180 moves into one place), the tasks around it are
@@ -337,7 +464,10 @@ export class TodoApi extends HeyApiClient {
     /**
      * Mark a task completed or not
      *
-     * With no body, toggles `completed` (not safe to retry). With `{"completed": true|false}`,
+     * With no body, toggles `completed` (not safe to retry). Completing a task completes its
+     * open subtasks, the whole subtree, in the same transaction (each gets `completed_at` and
+     * appears in the change feed); uncompleting changes no subtask, and completing every
+     * subtask does not complete the parent. With `{"completed": true|false}`,
      * sets it; setting the value it already has changes nothing (idempotent). An empty object
      * is `422`.
      *

@@ -4,6 +4,90 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+export type List = {
+    /**
+     * Assigned by the server.
+     */
+    id: string;
+    /**
+     * The inbox is named `Inbox`.
+     */
+    name: string;
+    /**
+     * `#rrggbb`, lower-case; null: no colour.
+     */
+    color: string | null;
+    /**
+     * True only for the caller's own inbox, where tasks created without `list_id` go.
+     */
+    inbox: boolean;
+    /**
+     * The caller's role in this list.
+     */
+    role: 'owner' | 'editor' | 'viewer';
+    /**
+     * How many members the list has, its owner included.
+     */
+    member_count: number;
+    /**
+     * The list's place in the caller's own order (each member orders their lists
+     * independently), compared byte by byte like a task's `position`; the inbox always
+     * comes first, whatever its position.
+     *
+     */
+    position: string;
+    created_at: string;
+    /**
+     * Changes when the list's name or colour changes, or it is restored.
+     */
+    updated_at: string;
+};
+
+/**
+ * A new list. `name` is trimmed like a task's title and must then be 1 to 100 characters
+ * with a visible one; `color` is `#rrggbb` in either case, stored lower-case. Unknown
+ * properties are refused (`422` naming them).
+ *
+ */
+export type ListInput = {
+    /**
+     * 1 to 100 characters once trimmed, at least one of them visible.
+     */
+    name: string;
+    color?: string | null;
+};
+
+/**
+ * A JSON merge patch of a list (the rules of `ListInput`); `null` clears `color`.
+ */
+export type ListPatch = {
+    /**
+     * 1 to 100 characters once trimmed, at least one of them visible.
+     */
+    name?: string;
+    color?: string | null;
+};
+
+/**
+ * Where to put the list in the caller's order. Unknown properties are refused (`422` naming them).
+ */
+export type ListMove = {
+    /**
+     * The list to put it right after; `null` puts it first after the inbox.
+     */
+    after_id: string | null;
+};
+
+/**
+ * Counts of the task's direct subtasks that are not deleted. A change of these counts is
+ * a change of the task: its `updated_at` and `ETag` move and the change feed reports it.
+ *
+ */
+export type SubtaskCounts = {
+    total: number;
+    completed: number;
+};
+
 /**
  * The time of day the task is due on its `due_date`, `HH:MM` (24-hour), on the caller's
  * own wall clock: stored as given, never converted (like `due_date`). `null`: due any time
@@ -51,6 +135,15 @@ export type Task = {
      * Assigned by the server.
      */
     id: string;
+    /**
+     * The task's list.
+     */
+    list_id: string;
+    /**
+     * The task's parent, a task of the same list; null for a top-level task.
+     */
+    parent_id: string | null;
+    subtasks: SubtaskCounts;
     title: string;
     description: string | null;
     completed: boolean;
@@ -91,6 +184,17 @@ export type Task = {
  * (`completed` false, `priority` medium, `tags` empty, `repeat` none). Unknown properties
  * are refused (`422` naming them).
  *
+ * `list_id` and `parent_id` (v1.1): on create, a task without `list_id` goes to its
+ * parent's list when `parent_id` is given, else to the caller's inbox. On replace (`PUT`)
+ * an absent `list_id` or `parent_id` keeps the current value (so a v1.0 client's `PUT`
+ * never moves a task); a `list_id` that changes moves the task and its whole subtree to
+ * that list, at the top of its manual order, and a subtask moved alone to another list
+ * becomes top-level there. The parent must be a live task of the same list, not the task
+ * itself nor one of its subtasks, and the subtree must stay within 4 levels; a subtask
+ * cannot repeat. Each broken rule is `422` naming `/list_id`, `/parent_id` or `/repeat`;
+ * a list or parent that does not exist, is deleted or is out of the caller's reach is the
+ * same `422`.
+ *
  */
 export type TaskInput = {
     /**
@@ -104,6 +208,14 @@ export type TaskInput = {
     due_time?: DueTime;
     repeat?: Repeat;
     /**
+     * The list (see `TaskInput`); default the parent's list, else the caller's inbox.
+     */
+    list_id?: string;
+    /**
+     * The parent task, in the same list (see `TaskInput`); null or absent for a top-level task on create.
+     */
+    parent_id?: string | null;
+    /**
      * At most 10 as sent; each is trimmed (see `TaskInput`) and lower-cased, must then be 1 to 32 characters with a visible one, and repeats are dropped.
      */
     tags?: Array<string>;
@@ -114,7 +226,9 @@ export type TaskInput = {
  * `due_date` or `due_time`. Clearing `due_date` clears `due_time` too and sets `repeat` to
  * `none`; setting `due_time`, or a `repeat` other than `none`, on a task without a due date
  * is `422` naming the field. The same rules as `TaskInput`
- * apply to the values.
+ * apply to the values. `list_id` moves the task and its subtree to another list (a
+ * subtask moved alone becomes top-level there); `parent_id` moves it under another parent
+ * of the same list, at the top of its new siblings, and `null` makes it top-level.
  *
  */
 export type TaskPatch = {
@@ -128,6 +242,14 @@ export type TaskPatch = {
     due_date?: string | null;
     due_time?: DueTime;
     repeat?: Repeat;
+    /**
+     * Move the task (and its subtree) to this list.
+     */
+    list_id?: string;
+    /**
+     * Move the task under this parent (same list); null makes it top-level.
+     */
+    parent_id?: string | null;
     /**
      * At most 10 as sent; each is trimmed (see `TaskInput`) and lower-cased, must then be 1 to 32 characters with a visible one, and repeats are dropped.
      */
@@ -261,6 +383,15 @@ export type TaskWritable = {
      * Assigned by the server.
      */
     id: string;
+    /**
+     * The task's list.
+     */
+    list_id: string;
+    /**
+     * The task's parent, a task of the same list; null for a top-level task.
+     */
+    parent_id: string | null;
+    subtasks: SubtaskCounts;
     title: string;
     description: string | null;
     completed: boolean;
@@ -286,6 +417,18 @@ export type TaskWritable = {
  *
  */
 export type TaskChangeWritable = TaskWritable | TaskTombstone;
+
+/**
+ * The list's id. A malformed id is `400`.
+ */
+export type ListId = string;
+
+/**
+ * Only this list. Without it, every list the caller is a member of. A list the caller is
+ * not a member of (or that does not exist, or is deleted) is `404`.
+ *
+ */
+export type ListFilter = string;
 
 /**
  * The task's id. A malformed id is `400`.
@@ -316,6 +459,438 @@ export type IfNoneMatchCollection = string;
  * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
  */
 export type IdempotencyKey = string;
+
+export type ListListsData = {
+    body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/lists';
+};
+
+export type ListListsErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListListsError = ListListsErrors[keyof ListListsErrors];
+
+export type ListListsResponses = {
+    /**
+     * The caller's lists.
+     */
+    200: Array<List>;
+};
+
+export type ListListsResponse = ListListsResponses[keyof ListListsResponses];
+
+export type CreateListData = {
+    body: ListInput;
+    headers?: {
+        /**
+         * A unique key per intended request (a UUID is a good choice), kept 24 hours per caller and operation.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/lists';
+};
+
+export type CreateListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type CreateListError = CreateListErrors[keyof CreateListErrors];
+
+export type CreateListResponses = {
+    /**
+     * The created list.
+     */
+    201: List;
+};
+
+export type CreateListResponse = CreateListResponses[keyof CreateListResponses];
+
+export type DeleteListData = {
+    body?: never;
+    headers?: {
+        /**
+         * Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}';
+};
+
+export type DeleteListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The inbox cannot be renamed, deleted or moved (type `urn:todo-api:problem:inbox`).
+     *
+     */
+    409: Problem;
+    /**
+     * `If-Match` does not match the task's current ETag.
+     */
+    412: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type DeleteListError = DeleteListErrors[keyof DeleteListErrors];
+
+export type DeleteListResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type DeleteListResponse = DeleteListResponses[keyof DeleteListResponses];
+
+export type GetListData = {
+    body?: never;
+    headers?: {
+        /**
+         * An ETag from an earlier response; when it still matches the answer is `304`.
+         */
+        'If-None-Match'?: string;
+    };
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}';
+};
+
+export type GetListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type GetListError = GetListErrors[keyof GetListErrors];
+
+export type GetListResponses = {
+    /**
+     * The list.
+     */
+    200: List;
+};
+
+export type GetListResponse = GetListResponses[keyof GetListResponses];
+
+export type UpdateListData = {
+    body: ListPatch;
+    headers?: {
+        /**
+         * Apply the change only if the task's current ETag is one of these (`*` matches any); else `412`.
+         */
+        'If-Match'?: string;
+    };
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}';
+};
+
+export type UpdateListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The inbox cannot be renamed, deleted or moved (type `urn:todo-api:problem:inbox`).
+     *
+     */
+    409: Problem;
+    /**
+     * `If-Match` does not match the task's current ETag.
+     */
+    412: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type UpdateListError = UpdateListErrors[keyof UpdateListErrors];
+
+export type UpdateListResponses = {
+    /**
+     * The list as changed.
+     */
+    200: List;
+};
+
+export type UpdateListResponse = UpdateListResponses[keyof UpdateListResponses];
+
+export type RestoreListData = {
+    body?: never;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/restore';
+};
+
+export type RestoreListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The write would take the caller over a quota (see the API description): 20,000 live
+     * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
+     * `detail` names the limit; delete tasks (or drop tags) first, or, for keys, wait until
+     * older keys expire (24 hours after their first use) or send the request without one.
+     *
+     */
+    409: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type RestoreListError = RestoreListErrors[keyof RestoreListErrors];
+
+export type RestoreListResponses = {
+    /**
+     * The list, live again.
+     */
+    200: List;
+};
+
+export type RestoreListResponse = RestoreListResponses[keyof RestoreListResponses];
+
+export type MoveListData = {
+    body: ListMove;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/move';
+};
+
+export type MoveListErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The inbox cannot be renamed, deleted or moved (type `urn:todo-api:problem:inbox`).
+     *
+     */
+    409: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type MoveListError = MoveListErrors[keyof MoveListErrors];
+
+export type MoveListResponses = {
+    /**
+     * The list in its new place.
+     */
+    200: List;
+};
+
+export type MoveListResponse = MoveListResponses[keyof MoveListResponses];
 
 export type ListTasksData = {
     body?: never;
@@ -378,6 +953,20 @@ export type ListTasksData = {
          */
         tz?: string;
         /**
+         * Only this list. Without it, every list the caller is a member of. A list the caller is
+         * not a member of (or that does not exist, or is deleted) is `404`.
+         *
+         */
+        list_id?: string;
+        /**
+         * Only the direct subtasks of this task (an unknown or foreign task simply has none).
+         */
+        parent_id?: string;
+        /**
+         * `true`: only tasks without a parent; `false`: only subtasks.
+         */
+        top_level?: boolean;
+        /**
          * Page size.
          */
         limit?: number;
@@ -398,6 +987,10 @@ export type ListTasksErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
     /**
      * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
      * of the database connections one caller may hold are busy with the caller's earlier
@@ -644,6 +1237,12 @@ export type GetTaskStatsData = {
          *
          */
         tz?: string;
+        /**
+         * Only this list. Without it, every list the caller is a member of. A list the caller is
+         * not a member of (or that does not exist, or is deleted) is `404`.
+         *
+         */
+        list_id?: string;
     };
     url: '/api/tasks/stats';
 };
@@ -657,6 +1256,10 @@ export type GetTaskStatsErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
     /**
      * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
      * of the database connections one caller may hold are busy with the caller's earlier
@@ -686,6 +1289,12 @@ export type ListTagsData = {
     path?: never;
     query?: {
         /**
+         * Only this list. Without it, every list the caller is a member of. A list the caller is
+         * not a member of (or that does not exist, or is deleted) is `404`.
+         *
+         */
+        list_id?: string;
+        /**
          * Page size.
          */
         limit?: number;
@@ -706,6 +1315,10 @@ export type ListTagsErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
     /**
      * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
      * of the database connections one caller may hold are busy with the caller's earlier
@@ -758,7 +1371,7 @@ export type DeleteTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -817,7 +1430,7 @@ export type GetTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -872,7 +1485,7 @@ export type UpdateTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -951,7 +1564,7 @@ export type ReplaceTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -1024,7 +1637,7 @@ export type RestoreTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -1081,7 +1694,7 @@ export type MoveTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
@@ -1142,7 +1755,7 @@ export type CompleteTaskErrors = {
      */
     401: Problem;
     /**
-     * No such task for this caller.
+     * No such task (or list) for this caller.
      */
     404: Problem;
     /**
