@@ -93,6 +93,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR ({{.Expr}}, id) {{.Cmp}} (sqlc.narg('after_key')::text::{{.Cast}}, sqlc.narg('after_id')::uuid))
 ORDER BY {{.Expr}} {{.Dir}}, id {{.Dir}}

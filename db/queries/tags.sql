@@ -7,3 +7,15 @@ WHERE user_id = @user_id
   AND (sqlc.narg('after')::text IS NULL OR tag > sqlc.narg('after')::text)
 ORDER BY tag
 LIMIT @row_limit;
+
+-- name: TagListInList :many
+-- TagList over one of the user's lists: its live tasks' tags with the number of those tasks
+-- carrying each, counted from the list's rows (tasks_user_list_position; a list holds at
+-- most the user's MaxLiveTasks), by name, after the name after when it is set.
+SELECT x.tag::text AS name, count(*)::bigint AS count
+FROM tasks, unnest(tasks.tags) AS x(tag)
+WHERE tasks.user_id = @user_id AND tasks.list_id = @list_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('after')::text IS NULL OR x.tag COLLATE "C" > sqlc.narg('after')::text COLLATE "C")
+GROUP BY x.tag
+ORDER BY x.tag COLLATE "C"
+LIMIT @row_limit;

@@ -10,13 +10,18 @@ SELECT user_clock_tick(@user_id)::timestamptz AS last;
 -- 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
 -- move that committed since may have taken that place. No row then: read the first position
 -- again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
+-- list_id, parent_id and depth place it in the subtask tree: the caller checked them
+-- (place, internal/store/task_tree.go). No list_id (null) is the user's inbox, which the
+-- trigger tasks_default_list fills in, creating the inbox on first need (user_inbox,
+-- 0011_lists.sql): one statement still, and the inbox is found under the clock.
 WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
-                   created_at, updated_at, completed_at, repeat, repeat_anchor)
+                   created_at, updated_at, completed_at, repeat, repeat_anchor, list_id, parent_id, depth)
 SELECT @user_id::text, @id::uuid, @title::text, sqlc.narg('description')::text, @completed::bool, @priority::task_priority,
        sqlc.narg('due_date')::date, sqlc.narg('due_time')::time, @tags::text[], @position::text,
        clock.last, clock.last, CASE WHEN @completed::bool THEN clock.last END,
-       @repeat::task_repeat, sqlc.narg('repeat_anchor')::smallint
+       @repeat::task_repeat, sqlc.narg('repeat_anchor')::smallint,
+       sqlc.narg('list_id')::uuid, sqlc.narg('parent_id')::uuid, @depth::smallint
 FROM clock
 WHERE task_position_is_top(@user_id::text, @position::text)
 RETURNING *;
@@ -122,33 +127,6 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of th
   AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
 RETURNING *;
 
--- name: TaskDelete :execrows
--- Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
--- change feed reports and TaskRestore can bring back. Its clock purges the user's tombstones
--- older than tombstone_retention() (user_clock_tick_purging, 0010_rule_functions.sql).
-WITH clock AS (SELECT user_clock_tick_purging(@user_id) AS last)
-UPDATE tasks SET
-    deleted_at = (SELECT last FROM clock),
-    updated_at = (SELECT last FROM clock),
-    version    = version + 1
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL
-  AND (sqlc.narg('if_versions')::bigint[] IS NULL OR version = ANY (sqlc.narg('if_versions')::bigint[]));
-
--- name: TaskRestore :one
--- Brings back a task deleted within tombstone_retention() (a new version, stamped by the clock).
--- A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
--- one deleted too long ago.
-WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
-UPDATE tasks SET
-    deleted_at = NULL,
-    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
-    version    = version + (deleted_at IS NOT NULL)::int
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = @user_id AND tasks.id = @id
-  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
-RETURNING *;
-
 -- name: TaskChanges :many
 -- The change feed: the user's tasks, tombstones included, in (updated_at, id) order after
 -- the position (after_ts, after_id) — a position without an id is "after every change at
@@ -171,6 +149,7 @@ FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = @user_id;
 
 -- name: TaskStats :one
+-- The user's live tasks, or one list's (list_id) — counted.
 -- overdue: not completed, and due before now on the caller's wall clock: a task with a due
 -- time once that time has passed, one without once its date has (today and now_local are
 -- the current date and time in the caller's time zone).
@@ -180,7 +159,8 @@ SELECT count(*) AS total,
                         AND (due_time IS NULL AND due_date < @today::date
                              OR due_time IS NOT NULL AND due_date + due_time < @now_local::timestamp)) AS overdue
 FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL;
+WHERE user_id = @user_id AND deleted_at IS NULL
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid);
 
 -- name: TaskSearchIDs :one
 -- The ids of up to max_ids of the user's tasks (tombstones included) whose title or

@@ -12,31 +12,6 @@ WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of ta
   AND tasks.user_id = @user_id AND tasks.id = ANY (@ids::uuid[]) AND tasks.deleted_at IS NULL
 RETURNING tasks.id;
 
--- name: TaskBulkDelete :many
--- Bulk delete: the user's live tasks among ids become tombstones, as TaskDelete does (with
--- the same purge). Returns the tasks deleted.
-WITH clock AS (SELECT user_clock_tick_purging(@user_id) AS last)
-UPDATE tasks SET
-    deleted_at = (SELECT last FROM clock),
-    updated_at = (SELECT last FROM clock),
-    version    = version + 1
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
-  AND tasks.user_id = @user_id AND tasks.id = ANY (@ids::uuid[]) AND tasks.deleted_at IS NULL
-RETURNING tasks.id;
-
--- name: TaskBulkRestore :many
--- Bulk restore: as TaskRestore for each of ids. Returns the tasks now live (restored, or
--- live already).
-WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
-UPDATE tasks SET
-    deleted_at = NULL,
-    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
-    version    = version + (deleted_at IS NOT NULL)::int
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
-  AND tasks.user_id = @user_id AND tasks.id = ANY (@ids::uuid[])
-  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
-RETURNING tasks.id;
-
 -- name: TaskBulkAddTags :many
 -- Bulk add_tags: appends the tags a task lacks (in the order given). A task that would then
 -- have more than 10 keeps its tags and comes back with fits = false — a task that has them

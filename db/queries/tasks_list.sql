@@ -20,6 +20,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (created_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY created_at ASC, id ASC
@@ -54,6 +57,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (created_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY created_at DESC, id DESC
@@ -88,6 +94,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (updated_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY updated_at ASC, id ASC
@@ -122,6 +131,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (updated_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
 ORDER BY updated_at DESC, id DESC
@@ -156,6 +168,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (title_key, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY title_key ASC, id ASC
@@ -190,6 +205,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (title_key, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY title_key DESC, id DESC
@@ -224,6 +242,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (due_key_asc, id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
 ORDER BY due_key_asc ASC, id ASC
@@ -258,6 +279,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (due_key_desc, id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
 ORDER BY due_key_desc DESC, id DESC
@@ -292,6 +316,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (priority_rank, id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
 ORDER BY priority_rank ASC, id ASC
@@ -326,6 +353,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (priority_rank, id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
 ORDER BY priority_rank DESC, id DESC
@@ -360,6 +390,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (position, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY position ASC, id ASC
@@ -394,6 +427,9 @@ WHERE user_id = @user_id AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
                                       OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
                                       false)) = sqlc.narg('overdue')::bool)
+  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
+  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
   AND (sqlc.narg('after_key')::text IS NULL
        OR (position, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
 ORDER BY position DESC, id DESC

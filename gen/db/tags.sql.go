@@ -7,6 +7,8 @@ package db
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 const tagList = `-- name: TagList :many
@@ -40,6 +42,56 @@ func (q *Queries) TagList(ctx context.Context, arg TagListParams) ([]*TagListRow
 	items := []*TagListRow{}
 	for rows.Next() {
 		var i TagListRow
+		if err := rows.Scan(&i.Name, &i.Count); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const tagListInList = `-- name: TagListInList :many
+SELECT x.tag::text AS name, count(*)::bigint AS count
+FROM tasks, unnest(tasks.tags) AS x(tag)
+WHERE tasks.user_id = $1 AND tasks.list_id = $2 AND tasks.deleted_at IS NULL
+  AND ($3::text IS NULL OR x.tag COLLATE "C" > $3::text COLLATE "C")
+GROUP BY x.tag
+ORDER BY x.tag COLLATE "C"
+LIMIT $4
+`
+
+type TagListInListParams struct {
+	UserID   string
+	ListID   uuid.UUID
+	After    *string
+	RowLimit int32
+}
+
+type TagListInListRow struct {
+	Name  string
+	Count int64
+}
+
+// TagList over one of the user's lists: its live tasks' tags with the number of those tasks
+// carrying each, counted from the list's rows (tasks_user_list_position; a list holds at
+// most the user's MaxLiveTasks), by name, after the name after when it is set.
+func (q *Queries) TagListInList(ctx context.Context, arg TagListInListParams) ([]*TagListInListRow, error) {
+	rows, err := q.db.Query(ctx, tagListInList,
+		arg.UserID,
+		arg.ListID,
+		arg.After,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TagListInListRow{}
+	for rows.Next() {
+		var i TagListInListRow
 		if err := rows.Scan(&i.Name, &i.Count); err != nil {
 			return nil, err
 		}

@@ -94,11 +94,12 @@ func (q *Queries) TaskChanges(ctx context.Context, arg TaskChangesParams) ([]*Ta
 const taskCreate = `-- name: TaskCreate :one
 WITH clock AS (SELECT user_clock_tick($1) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
-                   created_at, updated_at, completed_at, repeat, repeat_anchor)
+                   created_at, updated_at, completed_at, repeat, repeat_anchor, list_id, parent_id, depth)
 SELECT $1::text, $2::uuid, $3::text, $4::text, $5::bool, $6::task_priority,
        $7::date, $8::time, $9::text[], $10::text,
        clock.last, clock.last, CASE WHEN $5::bool THEN clock.last END,
-       $11::task_repeat, $12::smallint
+       $11::task_repeat, $12::smallint,
+       $13::uuid, $14::uuid, $15::smallint
 FROM clock
 WHERE task_position_is_top($1::text, $10::text)
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
@@ -117,6 +118,9 @@ type TaskCreateParams struct {
 	Position     string
 	Repeat       TaskRepeat
 	RepeatAnchor *int16
+	ListID       *uuid.UUID
+	ParentID     *uuid.UUID
+	Depth        int16
 }
 
 // Inserts a task at position, stamped by the user's clock, if position is still the top of
@@ -124,6 +128,10 @@ type TaskCreateParams struct {
 // 0010_rule_functions.sql): the caller computed it from TaskFirstPosition, and a create or a
 // move that committed since may have taken that place. No row then: read the first position
 // again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
+// list_id, parent_id and depth place it in the subtask tree: the caller checked them
+// (place, internal/store/task_tree.go). No list_id (null) is the user's inbox, which the
+// trigger tasks_default_list fills in, creating the inbox on first need (user_inbox,
+// 0011_lists.sql): one statement still, and the inbox is found under the clock.
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,
@@ -138,6 +146,9 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 		arg.Position,
 		arg.Repeat,
 		arg.RepeatAnchor,
+		arg.ListID,
+		arg.ParentID,
+		arg.Depth,
 	)
 	var i Task
 	err := row.Scan(
@@ -170,34 +181,6 @@ func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, 
 		&i.SubtasksCompleted,
 	)
 	return &i, err
-}
-
-const taskDelete = `-- name: TaskDelete :execrows
-WITH clock AS (SELECT user_clock_tick_purging($1) AS last)
-UPDATE tasks SET
-    deleted_at = (SELECT last FROM clock),
-    updated_at = (SELECT last FROM clock),
-    version    = version + 1
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = $1 AND tasks.id = $2 AND tasks.deleted_at IS NULL
-  AND ($3::bigint[] IS NULL OR version = ANY ($3::bigint[]))
-`
-
-type TaskDeleteParams struct {
-	UserID     string
-	ID         uuid.UUID
-	IfVersions []int64
-}
-
-// Soft delete: the task becomes a tombstone (deleted_at = updated_at = the clock) that the
-// change feed reports and TaskRestore can bring back. Its clock purges the user's tombstones
-// older than tombstone_retention() (user_clock_tick_purging, 0010_rule_functions.sql).
-func (q *Queries) TaskDelete(ctx context.Context, arg TaskDeleteParams) (int64, error) {
-	result, err := q.db.Exec(ctx, taskDelete, arg.UserID, arg.ID, arg.IfVersions)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const taskFirstPosition = `-- name: TaskFirstPosition :one
@@ -403,61 +386,6 @@ func (q *Queries) TaskRepeatDue(ctx context.Context, arg TaskRepeatDueParams) ([
 	return items, nil
 }
 
-const taskRestore = `-- name: TaskRestore :one
-WITH clock AS (SELECT user_clock_tick($1) AS last)
-UPDATE tasks SET
-    deleted_at = NULL,
-    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
-    version    = version + (deleted_at IS NOT NULL)::int
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of this file)
-  AND tasks.user_id = $1 AND tasks.id = $2
-  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
-RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
-`
-
-type TaskRestoreParams struct {
-	UserID string
-	ID     uuid.UUID
-}
-
-// Brings back a task deleted within tombstone_retention() (a new version, stamped by the clock).
-// A live task comes back unchanged (restoring is idempotent) — no row means no such task, or
-// one deleted too long ago.
-func (q *Queries) TaskRestore(ctx context.Context, arg TaskRestoreParams) (*Task, error) {
-	row := q.db.QueryRow(ctx, taskRestore, arg.UserID, arg.ID)
-	var i Task
-	err := row.Scan(
-		&i.UserID,
-		&i.ID,
-		&i.Title,
-		&i.Description,
-		&i.Completed,
-		&i.Priority,
-		&i.DueDate,
-		&i.Tags,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.CompletedAt,
-		&i.Version,
-		&i.DeletedAt,
-		&i.Position,
-		&i.DueTime,
-		&i.Repeat,
-		&i.RepeatAnchor,
-		&i.NextID,
-		&i.TitleKey,
-		&i.PriorityRank,
-		&i.DueKeyAsc,
-		&i.DueKeyDesc,
-		&i.ListID,
-		&i.ParentID,
-		&i.Depth,
-		&i.SubtasksTotal,
-		&i.SubtasksCompleted,
-	)
-	return &i, err
-}
-
 const taskSearchIDs = `-- name: TaskSearchIDs :one
 SELECT task_search_ids($1::text, $2::text, $3::integer)::uuid[] AS ids
 `
@@ -563,12 +491,14 @@ SELECT count(*) AS total,
                              OR due_time IS NOT NULL AND due_date + due_time < $2::timestamp)) AS overdue
 FROM tasks
 WHERE user_id = $3 AND deleted_at IS NULL
+  AND ($4::uuid IS NULL OR list_id = $4::uuid)
 `
 
 type TaskStatsParams struct {
 	Today    time.Time
 	NowLocal time.Time
 	UserID   string
+	ListID   *uuid.UUID
 }
 
 type TaskStatsRow struct {
@@ -577,11 +507,17 @@ type TaskStatsRow struct {
 	Overdue   int64
 }
 
+// The user's live tasks, or one list's (list_id) — counted.
 // overdue: not completed, and due before now on the caller's wall clock: a task with a due
 // time once that time has passed, one without once its date has (today and now_local are
 // the current date and time in the caller's time zone).
 func (q *Queries) TaskStats(ctx context.Context, arg TaskStatsParams) (*TaskStatsRow, error) {
-	row := q.db.QueryRow(ctx, taskStats, arg.Today, arg.NowLocal, arg.UserID)
+	row := q.db.QueryRow(ctx, taskStats,
+		arg.Today,
+		arg.NowLocal,
+		arg.UserID,
+		arg.ListID,
+	)
 	var i TaskStatsRow
 	err := row.Scan(&i.Total, &i.Completed, &i.Overdue)
 	return &i, err

@@ -65,44 +65,6 @@ func (q *Queries) TaskBulkAddTags(ctx context.Context, arg TaskBulkAddTagsParams
 	return items, nil
 }
 
-const taskBulkDelete = `-- name: TaskBulkDelete :many
-WITH clock AS (SELECT user_clock_tick_purging($1) AS last)
-UPDATE tasks SET
-    deleted_at = (SELECT last FROM clock),
-    updated_at = (SELECT last FROM clock),
-    version    = version + 1
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
-  AND tasks.user_id = $1 AND tasks.id = ANY ($2::uuid[]) AND tasks.deleted_at IS NULL
-RETURNING tasks.id
-`
-
-type TaskBulkDeleteParams struct {
-	UserID string
-	Ids    []uuid.UUID
-}
-
-// Bulk delete: the user's live tasks among ids become tombstones, as TaskDelete does (with
-// the same purge). Returns the tasks deleted.
-func (q *Queries) TaskBulkDelete(ctx context.Context, arg TaskBulkDeleteParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, taskBulkDelete, arg.UserID, arg.Ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []uuid.UUID{}
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		items = append(items, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const taskBulkRemoveTags = `-- name: TaskBulkRemoveTags :many
 WITH clock AS (SELECT user_clock_tick($2) AS last)
 UPDATE tasks SET
@@ -124,45 +86,6 @@ type TaskBulkRemoveTagsParams struct {
 // has none of them keeps its timestamps and version. Returns every task found.
 func (q *Queries) TaskBulkRemoveTags(ctx context.Context, arg TaskBulkRemoveTagsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, taskBulkRemoveTags, arg.Tags, arg.UserID, arg.Ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []uuid.UUID{}
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		items = append(items, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const taskBulkRestore = `-- name: TaskBulkRestore :many
-WITH clock AS (SELECT user_clock_tick($1) AS last)
-UPDATE tasks SET
-    deleted_at = NULL,
-    updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE (SELECT last FROM clock) END,
-    version    = version + (deleted_at IS NOT NULL)::int
-WHERE (SELECT last FROM clock) IS NOT NULL -- the clock first (see the end of tasks.sql)
-  AND tasks.user_id = $1 AND tasks.id = ANY ($2::uuid[])
-  AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
-RETURNING tasks.id
-`
-
-type TaskBulkRestoreParams struct {
-	UserID string
-	Ids    []uuid.UUID
-}
-
-// Bulk restore: as TaskRestore for each of ids. Returns the tasks now live (restored, or
-// live already).
-func (q *Queries) TaskBulkRestore(ctx context.Context, arg TaskBulkRestoreParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, taskBulkRestore, arg.UserID, arg.Ids)
 	if err != nil {
 		return nil, err
 	}

@@ -31,10 +31,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (created_at, id) > ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (created_at, id) > ($15::text::timestamptz, $16::uuid))
 ORDER BY created_at ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListCreatedAscParams struct {
@@ -49,6 +52,9 @@ type TaskListCreatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -77,6 +83,9 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -149,10 +158,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (created_at, id) < ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (created_at, id) < ($15::text::timestamptz, $16::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListCreatedDescParams struct {
@@ -167,6 +179,9 @@ type TaskListCreatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -195,6 +210,9 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -267,10 +285,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (due_key_asc, id) > ($12::text::timestamp, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (due_key_asc, id) > ($15::text::timestamp, $16::uuid))
 ORDER BY due_key_asc ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListDueDateAscParams struct {
@@ -285,6 +306,9 @@ type TaskListDueDateAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -313,6 +337,9 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -385,10 +412,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (due_key_desc, id) < ($12::text::timestamp, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (due_key_desc, id) < ($15::text::timestamp, $16::uuid))
 ORDER BY due_key_desc DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListDueDateDescParams struct {
@@ -403,6 +433,9 @@ type TaskListDueDateDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -431,6 +464,9 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -743,10 +779,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (position, id) > ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (position, id) > ($15::text::text, $16::uuid))
 ORDER BY position ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPositionAscParams struct {
@@ -761,6 +800,9 @@ type TaskListPositionAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -789,6 +831,9 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -861,10 +906,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (position, id) < ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (position, id) < ($15::text::text, $16::uuid))
 ORDER BY position DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPositionDescParams struct {
@@ -879,6 +927,9 @@ type TaskListPositionDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -907,6 +958,9 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -979,10 +1033,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (priority_rank, id) > ($12::text::smallint, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (priority_rank, id) > ($15::text::smallint, $16::uuid))
 ORDER BY priority_rank ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPriorityAscParams struct {
@@ -997,6 +1054,9 @@ type TaskListPriorityAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1025,6 +1085,9 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1097,10 +1160,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (priority_rank, id) < ($12::text::smallint, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (priority_rank, id) < ($15::text::smallint, $16::uuid))
 ORDER BY priority_rank DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListPriorityDescParams struct {
@@ -1115,6 +1181,9 @@ type TaskListPriorityDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1143,6 +1212,9 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1215,10 +1287,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (title_key, id) > ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (title_key, id) > ($15::text::text, $16::uuid))
 ORDER BY title_key ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListTitleAscParams struct {
@@ -1233,6 +1308,9 @@ type TaskListTitleAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1261,6 +1339,9 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1333,10 +1414,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (title_key, id) < ($12::text::text, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (title_key, id) < ($15::text::text, $16::uuid))
 ORDER BY title_key DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListTitleDescParams struct {
@@ -1351,6 +1435,9 @@ type TaskListTitleDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1379,6 +1466,9 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1451,10 +1541,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (updated_at, id) > ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (updated_at, id) > ($15::text::timestamptz, $16::uuid))
 ORDER BY updated_at ASC, id ASC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListUpdatedAscParams struct {
@@ -1469,6 +1562,9 @@ type TaskListUpdatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1497,6 +1593,9 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
@@ -1569,10 +1668,13 @@ WHERE user_id = $1 AND deleted_at IS NULL
        OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
                                       OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
                                       false)) = $9::bool)
-  AND ($12::text IS NULL
-       OR (updated_at, id) < ($12::text::timestamptz, $13::uuid))
+  AND ($12::uuid IS NULL OR list_id = $12::uuid)
+  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
+  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
+  AND ($15::text IS NULL
+       OR (updated_at, id) < ($15::text::timestamptz, $16::uuid))
 ORDER BY updated_at DESC, id DESC
-LIMIT $14
+LIMIT $17
 `
 
 type TaskListUpdatedDescParams struct {
@@ -1587,6 +1689,9 @@ type TaskListUpdatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -1615,6 +1720,9 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
+		arg.ListID,
+		arg.ParentID,
+		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/todo-api/todo-api/internal/store"
 )
 
@@ -36,7 +38,7 @@ func (s clockStore) TaskListWithClock(ctx context.Context, user string, p store.
 	return c, tasks, next, err
 }
 
-func (s clockStore) TaskStats(context.Context, string, time.Time) (store.Stats, error) {
+func (s clockStore) TaskStats(context.Context, string, time.Time, *uuid.UUID) (store.Stats, error) {
 	s.reads.Add(1)
 	return store.Stats{}, nil
 }

@@ -24,7 +24,7 @@ type Store interface {
 	TaskComplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
-	TaskStats(ctx context.Context, userID string, now time.Time) (store.Stats, error)
+	TaskStats(ctx context.Context, userID string, now time.Time, listID *uuid.UUID) (store.Stats, error)
 	TagList(ctx context.Context, userID string, p store.TagListParams) ([]store.TagCount, *store.Position, error)
 	TaskRestore(ctx context.Context, userID string, id uuid.UUID) (store.Task, error)
 	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)

@@ -214,9 +214,18 @@ func toProblem(err error) *problemError {
 		return validationProblem([]api.FieldError{{Field: "/due_time", Message: "needs a due_date: this task has none"}})
 	case errors.Is(err, store.ErrRepeatWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "needs a due_date: this task has none"}})
+	case errors.Is(err, store.ErrNoSuchList):
+		// Unknown, deleted or someone else's: one answer (no existence oracle).
+		return validationProblem([]api.FieldError{{Field: "/list_id", Message: "must be one of your lists (not deleted)"}})
+	case errors.As(err, new(*store.ParentError)):
+		var pe *store.ParentError
+		errors.As(err, &pe)
+		return validationProblem([]api.FieldError{{Field: "/parent_id", Message: pe.Reason}})
+	case errors.Is(err, store.ErrSubtaskRepeats):
+		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "a subtask cannot repeat: must be none"}})
 	case errors.Is(err, store.ErrNoSuchAfter):
 		// Unknown, deleted, someone else's or the task itself: one answer.
-		return validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your tasks (not deleted), or null for the top"}})
+		return validationProblem([]api.FieldError{{Field: "/after_id", Message: "must be another of your tasks (not deleted) with the same list and parent, or null for the top"}})
 	case errors.Is(err, store.ErrInvalid):
 		return validationFailed("A value was refused by the database.", err)
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/store"
@@ -17,11 +18,17 @@ func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	p := store.TagListParams{Limit: store.MaxTagPage}
+	p := store.TagListParams{Limit: store.MaxTagPage, ListID: req.Params.ListId}
 	if req.Params.Limit != nil {
 		p.Limit = *req.Params.Limit
 	}
-	scope, err := h.cursorKey.scope(ctx, user, tagsScope)
+	var canon url.Values // the listing's filter, one list's tags: part of the cursor's scope
+	scopeKey := tagsScope
+	if p.ListID != nil {
+		canon = url.Values{"list_id": {p.ListID.String()}}
+		scopeKey += "?" + canon.Encode()
+	}
+	scope, err := h.cursorKey.scope(ctx, user, scopeKey)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +49,7 @@ func (h *handlers) ListTags(ctx context.Context, req api.ListTagsRequestObject) 
 		resp.Body[i] = api.TagCount{Name: t.Name, Count: t.Count}
 	}
 	if next != nil {
-		resp.Headers.Link = nextLink(tagsScope, nil, p.Limit, encodeCursor(*next, seek{}, scope))
+		resp.Headers.Link = nextLink(tagsScope, canon, p.Limit, encodeCursor(*next, seek{}, scope))
 	}
 	return resp, nil
 }

@@ -71,7 +71,7 @@ func (h *handlers) ReplaceTask(ctx context.Context, req api.ReplaceTaskRequestOb
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.store.TaskUpdate(ctx, user, req.Id, store.AllChanges(f), ifMatch(req.Params.IfMatch))
+	t, err := h.store.TaskUpdate(ctx, user, req.Id, replaceChanges(*req.Body, f), ifMatch(req.Params.IfMatch))
 	if err != nil {
 		return nil, err
 	}

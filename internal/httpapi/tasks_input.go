@@ -125,7 +125,27 @@ func taskFields(in api.TaskInput) (store.TaskFields, error) {
 	if in.Priority != nil {
 		f.Priority = storePriority(*in.Priority)
 	}
+	f.ListID = in.ListId
+	f.ParentID = nullableID(in.ParentId)
 	return f, fe.err()
+}
+
+// replaceChanges are a PUT's changes: every field, but list_id and parent_id only when
+// present (a v1.0 client's PUT never moves a task); parent_id null makes it top-level.
+func replaceChanges(in api.TaskInput, f store.TaskFields) store.TaskChanges {
+	c := store.AllChanges(f)
+	c.SetListID = in.ListId != nil
+	c.SetParentID = in.ParentId.IsSpecified()
+	return c
+}
+
+// nullableID is an optional, nullable id: nil when absent or null.
+func nullableID(v nullable.Nullable[openapi_types.UUID]) *uuid.UUID {
+	if !v.IsSpecified() || v.IsNull() {
+		return nil
+	}
+	id := v.MustGet()
+	return &id
 }
 
 // taskChanges validates a merge patch: only the fields present change.
@@ -157,6 +177,12 @@ func taskChanges(p api.TaskPatch) (store.TaskChanges, error) {
 	}
 	if p.Tags != nil {
 		c.SetTags, c.Fields.Tags = true, normTags(p.Tags, &fe)
+	}
+	if p.ListId != nil {
+		c.SetListID, c.Fields.ListID = true, p.ListId
+	}
+	if p.ParentId.IsSpecified() {
+		c.SetParentID, c.Fields.ParentID = true, nullableID(p.ParentId)
 	}
 	if p.Repeat != nil {
 		c.SetRepeat, c.Fields.Repeat = true, storeRepeat(*p.Repeat)
@@ -226,6 +252,7 @@ func listParams(p api.ListTasksParams, now func() time.Time) (store.ListParams, 
 	if p.Limit != nil {
 		lp.Limit = *p.Limit
 	}
+	lp.ListID, lp.ParentID, lp.TopLevel = p.ListId, p.ParentId, p.TopLevel
 	if p.Overdue != nil {
 		loc, err := callerZone(p.Tz)
 		if err != nil {
@@ -267,6 +294,15 @@ func canonicalQuery(p api.ListTasksParams, lp store.ListParams) url.Values {
 	if lp.Overdue != nil {
 		q.Set("overdue", strconv.FormatBool(*lp.Overdue))
 		q.Set("tz", lp.Now.Location().String())
+	}
+	if lp.ListID != nil {
+		q.Set("list_id", lp.ListID.String())
+	}
+	if lp.ParentID != nil {
+		q.Set("parent_id", lp.ParentID.String())
+	}
+	if lp.TopLevel != nil {
+		q.Set("top_level", strconv.FormatBool(*lp.TopLevel))
 	}
 	return q
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -57,6 +58,9 @@ type BulkResult struct {
 // (add_tags would exceed 10 tags; that task is left as it was, the others are changed). Only
 // tasks that change get a new version; they share one updated_at. BulkComplete also creates
 // the next occurrence of each repeating task that has none (as TaskComplete does). With
+// BulkComplete and BulkDelete cascade over each task's subtree, and BulkRestore restores
+// what was deleted together with each task, as TaskComplete, TaskDelete and TaskRestore do
+// (the results name the ids given only). With
 // an idempotency key it behaves as TaskCreate does: a repeat of the same request
 // (requestHash) returns the first results.
 func (s *Store) TaskBulk(ctx context.Context, userID string, b Bulk, idemKey string, requestHash []byte) (results []BulkResult, replayed bool, err error) {
@@ -96,13 +100,22 @@ func bulkStatement(ctx context.Context, q *db.Queries, userID string, b Bulk) (m
 	case BulkComplete, BulkUncomplete:
 		ids, err = q.TaskBulkSetCompleted(ctx, db.TaskBulkSetCompletedParams{UserID: userID, Ids: b.IDs, Completed: b.Action == BulkComplete})
 		if err == nil && b.Action == BulkComplete && len(ids) > 0 {
-			// In the same transaction, under the clock the statement took.
-			err = nextOccurrences(ctx, q, userID, ids)
+			// In the same transaction, under the clock the statement took: the subtrees,
+			// then the next occurrences (with copies of the subtrees).
+			if err = completeTrees(ctx, q, userID, ids); err == nil {
+				err = nextOccurrences(ctx, q, userID, ids)
+			}
 		}
 	case BulkDelete:
-		ids, err = q.TaskBulkDelete(ctx, db.TaskBulkDeleteParams{UserID: userID, Ids: b.IDs})
+		var now time.Time
+		if now, err = q.UserClockTickPurging(ctx, userID); err == nil {
+			ids, err = q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: userID, Ids: b.IDs, Now: now})
+		}
 	case BulkRestore:
-		ids, err = q.TaskBulkRestore(ctx, db.TaskBulkRestoreParams{UserID: userID, Ids: b.IDs})
+		var now time.Time
+		if now, err = q.UserClockTick(ctx, userID); err == nil {
+			ids, err = q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: userID, Ids: b.IDs, Now: now})
+		}
 	case BulkRemoveTags:
 		ids, err = q.TaskBulkRemoveTags(ctx, db.TaskBulkRemoveTagsParams{UserID: userID, Ids: b.IDs, Tags: nonNil(b.Tags)})
 	case BulkAddTags:

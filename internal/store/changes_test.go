@@ -94,7 +94,7 @@ func TestTaskDeleteIsSoft(t *testing.T) {
 				t.Errorf("%s lists %d tasks, %v; want only the live one", orderName(k), len(tasks), err)
 			}
 		}
-		if st, err := s.TaskStats(ctx, user, time.Now()); err != nil || st != (Stats{Total: 1, Pending: 1}) {
+		if st, err := s.TaskStats(ctx, user, time.Now(), nil); err != nil || st != (Stats{Total: 1, Pending: 1}) {
 			t.Errorf("stats %+v, %v", st, err)
 		}
 		if tags, _, err := s.TagList(ctx, user, TagListParams{}); err != nil || !slices.Equal(tags, []TagCount{{"kept", 1}}) {

@@ -99,7 +99,7 @@ func TestOverdueInTheCallersZone(t *testing.T) {
 		{"JustAfterMidnight", time.Date(2030, 6, 11, 0, 0, 30, 0, zone(t, "Europe/Berlin")), []string{"A", "B", "C", "D"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := s.TaskStats(t.Context(), user, tc.now)
+			st, err := s.TaskStats(t.Context(), user, tc.now, nil)
 			if err != nil || st.Overdue != int64(len(tc.want)) || st.Total != 6 {
 				t.Errorf("stats %+v, %v; want %d overdue of 6", st, err, len(tc.want))
 			}

@@ -378,7 +378,7 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 
 	call("TaskStats")
 	t.Run("TaskStatsCountsOwnTasksOnly", func(t *testing.T) {
-		st, err := s.TaskStats(t.Context(), intruder, time.Now())
+		st, err := s.TaskStats(t.Context(), intruder, time.Now(), nil)
 		if want := (Stats{Total: 1, Pending: 1}); err != nil || st != want {
 			t.Fatalf("stats = %+v, %v; want %+v", st, err, want)
 		}

@@ -59,7 +59,10 @@ func TestWritesTakeTheClockFirst(t *testing.T) {
 		}
 		walk(p, false)
 	}
-	if checked < 10 {
-		t.Fatalf("checked %d statements that take the clock; want the 10 or so writes", checked)
+	// The subtree statements (db/queries/tasks_tree.sql: delete, restore, complete, move)
+	// take no clock of their own: their transaction takes it first (UserClockTick,
+	// UserClockTickPurging), and they are planned after it.
+	if checked < 9 {
+		t.Fatalf("checked %d statements that take the clock; want the 9 or so writes", checked)
 	}
 }

@@ -14,8 +14,8 @@ import (
 // completing runs write, one statement writing one of userID's tasks that takes the user's
 // clock, in a transaction. write reports whether it set completed = true (only such a write
 // may need a next occurrence: a completed repeating task that is merely edited gets none).
-// When it did, and the task it returns is a completed repeating task without a next
-// occurrence, the same transaction creates that occurrence. The task returned carries
+// When it did, the same transaction completes the task's open subtree, and, when the task it
+// returns is a completed repeating task without a next occurrence, creates that occurrence. The task returned carries
 // NextID while its next occurrence is live.
 //
 // Most writes create nothing: BEGIN, the setting and the write in one round trip, COMMIT in
@@ -26,6 +26,16 @@ func (s *Store) completing(ctx context.Context, userID string, write func(ctx co
 		row, completes, err := write(ctx, q)
 		if err != nil {
 			return err
+		}
+		if completes && row.Completed && row.SubtasksTotal > 0 {
+			// Completing a task completes its open subtree; the counts (and so the task's
+			// version) follow.
+			if err := completeTrees(ctx, q, userID, []uuid.UUID{row.ID}); err != nil {
+				return err
+			}
+			if row, err = q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: row.ID}); err != nil {
+				return err
+			}
 		}
 		if completes && dueForNext(row) {
 			if row.NextID, err = createNext(ctx, q, userID, row); err != nil {
@@ -60,8 +70,8 @@ func nextOccurrences(ctx context.Context, q *db.Queries, userID string, ids []uu
 	return nil
 }
 
-// createNext creates the next occurrence of row, a completed repeating task of userID's, and
-// returns its id; if row has one already, that one's; nil when the series ends instead (its
+// createNext creates the next occurrence of row, a completed repeating task of userID's (in
+// its list, with open copies of its subtree, see copySubtree), and returns its id; if row has one already, that one's; nil when the series ends instead (its
 // next date would fall after recurrence.Last, the last date the API can write). The caller's
 // transaction holds the user's clock (every write of the user's tasks takes it first), so no
 // other write of the user's can race this; TaskSetNext's "only once" is the backstop.
@@ -105,6 +115,7 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task)
 		DueTime:     row.DueTime,
 		Tags:        nonNil(row.Tags),
 		Repeat:      row.Repeat,
+		ListID:      &row.ListID,
 	}
 	if nextAnchor != 0 {
 		a := int16(nextAnchor)
@@ -112,6 +123,11 @@ func createNext(ctx context.Context, q *db.Queries, userID string, row *db.Task)
 	}
 	if _, err := insertAtTop(ctx, q, &params); err != nil {
 		return nil, fmt.Errorf("next occurrence: %w", err)
+	}
+	if row.SubtasksTotal > 0 {
+		if err := copySubtree(ctx, q, userID, row, id); err != nil {
+			return nil, fmt.Errorf("next occurrence: %w", err)
+		}
 	}
 	return &id, nil
 }

@@ -25,6 +25,9 @@ type TagListParams struct {
 	Limit int
 	// After continues after a page's last tag (see TagPosition).
 	After *Position
+	// ListID counts one list's tasks only: ErrNotFound when it is not one of the user's
+	// live lists.
+	ListID *uuid.UUID
 }
 
 // tagPositionSpace is the namespace of the ids TagPosition derives from tag names.
@@ -39,7 +42,8 @@ func TagPosition(name string) Position {
 
 // TagList returns a page of userID's tags with their live task counts, by name (byte
 // order), and, when more follow, the position to continue after. It reads the per-user
-// tag counts the database keeps (user_tags), at most a page of them.
+// tag counts the database keeps (user_tags), at most a page of them — or, for one list
+// (p.ListID), counts them over that list's live tasks.
 func (s *Store) TagList(ctx context.Context, userID string, p TagListParams) ([]TagCount, *Position, error) {
 	if p.Limit <= 0 {
 		p.Limit = MaxTagPage
@@ -56,6 +60,17 @@ func (s *Store) TagList(ctx context.Context, userID string, p TagListParams) ([]
 	}
 	var tags []TagCount
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		if p.ListID != nil {
+			if err := readableList(ctx, q, userID, *p.ListID); err != nil {
+				return err
+			}
+			rows, err := q.TagListInList(ctx, db.TagListInListParams{UserID: userID, ListID: *p.ListID, After: params.After, RowLimit: params.RowLimit})
+			tags = make([]TagCount, len(rows))
+			for i, r := range rows {
+				tags[i] = TagCount{Name: r.Name, Count: r.Count}
+			}
+			return err
+		}
 		rows, err := q.TagList(ctx, params)
 		if err != nil {
 			return err

@@ -51,7 +51,8 @@ type Task struct {
 	// ParentID is the task's parent, a task of the same list; nil for a top-level task.
 	ParentID *uuid.UUID
 	// SubtasksTotal and SubtasksCompleted count the task's direct subtasks that are not
-	// deleted, and of those the completed ones.
+	// deleted, and of those the completed ones. The database keeps them
+	// (tasks_count_subtasks, 0012_subtasks.sql).
 	SubtasksTotal, SubtasksCompleted int
 }
 
@@ -91,6 +92,11 @@ type TaskFields struct {
 	DueDate     *time.Time
 	DueTime     *string // "HH:MM"; needs DueDate
 	Tags        []string
+	// ListID is the list to create the task in; nil: the parent's list when ParentID is
+	// set, else the user's inbox. ParentID is the parent task; nil: top-level. (Omitted from
+	// JSON when nil, for the reason Repeat is.)
+	ListID   *uuid.UUID `json:",omitempty"`
+	ParentID *uuid.UUID `json:",omitempty"`
 	// Repeat is how the task repeats; "" is RepeatNone. Other than none, it needs DueDate.
 	// (Omitted from JSON when "": internal/httpapi hashes TaskFields for idempotency keys,
 	// and a request without a repeat hashes as it did before tasks could repeat. It goes
@@ -98,10 +104,13 @@ type TaskFields struct {
 	Repeat Repeat `json:",omitempty"`
 }
 
-// TaskChanges says which fields change, for PUT (all) and PATCH (those present).
+// TaskChanges says which fields change, for PUT (all) and PATCH (those present). SetListID
+// with Fields.ListID moves the task and its subtree to that list (nil ListID: no change);
+// SetParentID with Fields.ParentID moves it under that parent (nil: top-level).
 type TaskChanges struct {
 	Fields                                                                                          TaskFields
 	SetTitle, SetDescription, SetCompleted, SetPriority, SetDueDate, SetDueTime, SetTags, SetRepeat bool
+	SetListID, SetParentID                                                                          bool
 }
 
 // AllChanges returns changes that replace every field with f (PUT).
@@ -127,24 +136,23 @@ func (p *Precondition) versions() []int64 {
 
 func fromRow(r *db.Task) Task {
 	t := Task{
-		ID:          r.ID,
-		Title:       r.Title,
-		Description: r.Description,
-		Completed:   r.Completed,
-		Priority:    Priority(r.Priority),
-		DueDate:     r.DueDate,
-		DueTime:     clockText(r.DueTime),
-		Tags:        r.Tags,
-		CreatedAt:   r.CreatedAt,
-		UpdatedAt:   r.UpdatedAt,
-		CompletedAt: r.CompletedAt,
-		Version:     r.Version,
-		Position:    r.Position,
-		DeletedAt:   r.DeletedAt,
-		Repeat:      Repeat(r.Repeat),
-		ListID:      r.ListID,
-		ParentID:    r.ParentID,
-
+		ID:                r.ID,
+		Title:             r.Title,
+		Description:       r.Description,
+		Completed:         r.Completed,
+		Priority:          Priority(r.Priority),
+		DueDate:           r.DueDate,
+		DueTime:           clockText(r.DueTime),
+		Tags:              r.Tags,
+		CreatedAt:         r.CreatedAt,
+		UpdatedAt:         r.UpdatedAt,
+		CompletedAt:       r.CompletedAt,
+		Version:           r.Version,
+		Position:          r.Position,
+		DeletedAt:         r.DeletedAt,
+		Repeat:            Repeat(r.Repeat),
+		ListID:            r.ListID,
+		ParentID:          r.ParentID,
 		SubtasksTotal:     int(r.SubtasksTotal),
 		SubtasksCompleted: int(r.SubtasksCompleted),
 	}

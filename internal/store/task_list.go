@@ -36,6 +36,12 @@ type ListParams struct {
 	// current time in the caller's time zone (see TaskStats).
 	Overdue *bool
 	Now     time.Time
+	// ListID selects one list's tasks (the caller has checked that the user may read it);
+	// ParentID the direct subtasks of one task; TopLevel the tasks without (true) or with
+	// (false) a parent.
+	ListID   *uuid.UUID
+	ParentID *uuid.UUID
+	TopLevel *bool
 
 	Sort  SortKey
 	Desc  bool
@@ -68,6 +74,9 @@ func adapt[P ~struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
+	ListID    *uuid.UUID
+	ParentID  *uuid.UUID
+	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
@@ -246,6 +255,9 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 		Tags:      p.Tags,
 		DueBefore: p.DueBefore,
 		DueAfter:  p.DueAfter,
+		ListID:    p.ListID,
+		ParentID:  p.ParentID,
+		TopLevel:  p.TopLevel,
 		RowLimit:  int32(p.Limit + 1), // one more tells whether a next page exists
 	}
 	if p.Priority != nil {
@@ -287,8 +299,14 @@ func (r *pageRequest) find(ctx context.Context, q *db.Queries) error {
 	return nil
 }
 
-// readPage reads the page: the search first, when there is one, then the listing.
+// readPage reads the page: the list's check first (ErrNotFound for a list the user may not
+// read), the search, when there is one, then the listing.
 func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
+	if r.params.ListID != nil {
+		if err := readableList(ctx, q, r.params.UserID, *r.params.ListID); err != nil {
+			return err
+		}
+	}
 	if r.search != "" {
 		if err := r.find(ctx, q); err != nil {
 			return err

@@ -13,8 +13,8 @@ import (
 	"github.com/todo-api/todo-api/internal/fracindex"
 )
 
-// ErrNoSuchAfter: the task to move after is not one of the user's live tasks (or is the
-// task being moved).
+// ErrNoSuchAfter: the task to move after is not one of the user's live tasks, or is the
+// task being moved, or is not its sibling (same list, same parent).
 var ErrNoSuchAfter = errors.New("no such task to move after")
 
 // Order keys stay short. Each move into one gap lengthens the key it makes by about a
@@ -30,8 +30,9 @@ const (
 	firstWindow      = 8
 )
 
-// TaskMove puts one of userID's tasks right after the task afterID in the manual order, or
-// at the top when afterID is nil, by giving it a position between its new neighbours: one
+// TaskMove puts one of userID's tasks right after its sibling afterID (same list, same
+// parent) in the manual order, or at the top when afterID is nil (the top of the owner's
+// order, so of its siblings too: positions are unique per owner across lists), by giving it a position between its new neighbours: one
 // row changes — or, when that position would be longer than maxPosition, the neighbours
 // around the gap are respaced with it (respace). A task already in that place is returned
 // unchanged. The user's clock is taken first, so concurrent moves (and creates) of the user
@@ -60,6 +61,9 @@ func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, after
 			}
 			if err != nil {
 				return err
+			}
+			if after.ListID != row.ListID || !equalID(after.ParentID, row.ParentID) {
+				return fmt.Errorf("%w: not a sibling (same list, same parent)", ErrNoSuchAfter)
 			}
 			prev = after.Position
 		}

@@ -35,11 +35,16 @@ func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task,
 // TaskStats counts userID's tasks. Overdue ones are not completed and due before now on
 // the caller's wall clock: now is the current time in the caller's time zone (its Location);
 // a task with a due time is overdue once that time has passed, one without once its date has.
-func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time) (Stats, error) {
+func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time, listID *uuid.UUID) (Stats, error) {
 	today, wall := wallClock(now)
 	var st Stats
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall})
+		if listID != nil {
+			if err := readableList(ctx, q, userID, *listID); err != nil {
+				return err
+			}
+		}
+		row, err := q.TaskStats(ctx, db.TaskStatsParams{UserID: userID, Today: today, NowLocal: wall, ListID: listID})
 		st = Stats{Total: row.Total, Completed: row.Completed, Pending: row.Total - row.Completed, Overdue: row.Overdue}
 		return err
 	})

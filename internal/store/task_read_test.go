@@ -39,7 +39,7 @@ func TestTaskStatsOverdueUsesUTC(t *testing.T) {
 			if err := pool.QueryRow(t.Context(), "SHOW timezone").Scan(&got); err != nil || got != zone {
 				t.Fatalf("session time zone %q, %v; want %q", got, err, zone)
 			}
-			st, err := New(pool, Options{}).TaskStats(t.Context(), user, time.Now().UTC())
+			st, err := New(pool, Options{}).TaskStats(t.Context(), user, time.Now().UTC(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +53,7 @@ func TestTaskStatsOverdueUsesUTC(t *testing.T) {
 	}
 	t.Run("NoTasks", func(t *testing.T) {
 		t.Parallel()
-		st, err := setup.TaskStats(t.Context(), "nobody", time.Now())
+		st, err := setup.TaskStats(t.Context(), "nobody", time.Now(), nil)
 		if err != nil || st != (Stats{}) {
 			t.Fatalf("stats = %+v, %v; want zeros", st, err)
 		}

@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// TaskCreate stores a new task for userID, at the top of the manual order. With an
+// TaskCreate stores a new task for userID, at the top of the manual order, in f.ListID (or
+// the parent's list, or the user's inbox) under f.ParentID: ErrNoSuchList, a ParentError or
+// ErrSubtaskRepeats when the tree's rules refuse that place (see place). With an
 // idempotency key, a repeat of the same request (same requestHash) within 24 hours returns
 // the task of the first one with replayed=true; the same key with another hash is
 // ErrIdempotencyMismatch. Concurrent requests with one key serialise on the key's row.
@@ -30,7 +33,21 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		Tags:        nonNil(f.Tags),
 		Repeat:      orNone(f.Repeat),
 	}
+	m := autocommit // the inbox, which the insert itself finds (or creates)
+	if f.ListID != nil || f.ParentID != nil {
+		m = transaction // the list and parent are checked under the clock
+	}
 	insert := func(ctx context.Context, q *db.Queries) error {
+		if m == transaction {
+			if _, err := q.UserClockTick(ctx, userID); err != nil {
+				return fmt.Errorf("take clock: %w", err)
+			}
+			p, err := placeNew(ctx, q, userID, &f)
+			if err != nil {
+				return err
+			}
+			params.ListID, params.ParentID, params.Depth = p.list, p.parent, p.depth
+		}
 		row, err := insertAtTop(ctx, q, &params)
 		if err != nil {
 			return err
@@ -39,7 +56,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		return nil
 	}
 	if idemKey == "" {
-		err = s.run(ctx, userID, autocommit, insert)
+		err = s.run(ctx, userID, m, insert)
 	} else {
 		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemCreate, idemKey, requestHash}, taskResponse{&task}, insert)
 	}
@@ -51,7 +68,9 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 
 // TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
 // is no such task, ErrPreconditionFailed when its version is not one pre names. Setting a
-// repeating task completed creates its next occurrence (see completing).
+// repeating task completed creates its next occurrence (see completing). A new list or
+// parent moves the task with its subtree (moveTree): ErrNoSuchList, a ParentError or
+// ErrSubtaskRepeats when the tree's rules refuse it, and nothing changes.
 func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c TaskChanges, pre *Precondition) (Task, error) {
 	f := c.Fields
 	params := db.TaskUpdateParams{
@@ -68,7 +87,18 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 	}
 	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
 		row, err := q.TaskUpdate(ctx, params)
-		return row, c.SetCompleted && f.Completed, err
+		if err != nil {
+			return nil, false, err
+		}
+		if c.SetListID || c.SetParentID {
+			if row, err = moveTree(ctx, q, userID, row, c); err != nil {
+				return nil, false, err
+			}
+		}
+		if row.ParentID != nil && row.Repeat != db.TaskRepeatNone {
+			return nil, false, ErrSubtaskRepeats
+		}
+		return row, c.SetCompleted && f.Completed, nil
 	})
 	if err != nil && pre != nil && isNotFound(err) {
 		// The conditional UPDATE touched no row: missing, or another version.
@@ -130,16 +160,21 @@ func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID)
 	return task, nil
 }
 
-// TaskDelete deletes one of userID's tasks if pre holds: the task becomes a tombstone that
-// TaskChanges reports and TaskRestore can bring back within the retention (see GoneError).
-// It also purges userID's tombstones older than that.
+// TaskDelete deletes one of userID's tasks if pre holds, with its subtree, in one
+// statement: each becomes a tombstone with the same deleted_at, which TaskChanges reports
+// and TaskRestore can bring back, together, within the retention (see GoneError). It also
+// purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-		n, err := q.TaskDelete(ctx, db.TaskDeleteParams{UserID: userID, ID: id, IfVersions: pre.versions()})
+	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+		now, err := q.UserClockTickPurging(ctx, userID)
+		if err != nil {
+			return fmt.Errorf("take clock: %w", err)
+		}
+		ids, err := q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now, IfVersions: pre.versions()})
 		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !slices.Contains(ids, id) {
 			if pre != nil {
 				return preconditionOrNotFound(ctx, q, userID, id)
 			}
@@ -154,12 +189,25 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 }
 
 // TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
-// as a new version. A task that is not deleted is returned as it is (restoring twice is
-// harmless); one deleted longer ago, or none at all, is ErrNotFound.
+// as a new version, with the subtasks deleted together with it (not those deleted before);
+// a task whose parent is still deleted comes back top-level. A task that is not deleted is
+// returned as it is (restoring twice is harmless); one deleted longer ago, one of a deleted
+// list (it comes back with the list, ListRestore), or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskRestore(ctx, db.TaskRestoreParams{UserID: userID, ID: id})
+	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+		now, err := q.UserClockTick(ctx, userID)
+		if err != nil {
+			return fmt.Errorf("take clock: %w", err)
+		}
+		ids, err := q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now})
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(ids, id) {
+			return ErrNotFound
+		}
+		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
 		if err != nil {
 			return err
 		}

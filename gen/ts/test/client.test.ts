@@ -441,3 +441,42 @@ test('lists: the inbox, create, rename, order, delete and restore', async (t) =>
     assert.equal(task.list_id, inbox.id, 'a task created without list_id is in the inbox');
   });
 });
+
+test('subtasks: nested under a parent, counted, completed and deleted with it', async (t) => {
+  const { data: parent } = await todo.createTask({ body: { title: 'Move house' } });
+  const { data: pack } = await todo.createTask({ body: { title: 'Pack', parent_id: parent.id } });
+  const { data: books } = await todo.createTask({ body: { title: 'Books', parent_id: pack.id } });
+
+  await t.test("a subtask is in its parent's list, and the parent counts it", async () => {
+    assert.equal(pack.list_id, parent.list_id);
+    assert.equal(pack.parent_id, parent.id);
+    const { data: now } = await todo.getTask({ path: { id: parent.id } });
+    assert.deepEqual(now.subtasks, { total: 1, completed: 0 });
+    const { data: kids } = await todo.listTasks({ query: { parent_id: parent.id } });
+    assert.deepEqual(kids.map((x) => x.id), [pack.id]);
+  });
+
+  await t.test('the rules are 422s naming the field', async () => {
+    const deep = (await todo.createTask({ body: { title: 'Hardbacks', parent_id: books.id } })).data;
+    assert.ok((await rejectsWith(422, todo.createTask({ body: { title: 'Too deep', parent_id: deep.id } }))).fieldError('/parent_id'));
+    assert.ok((await rejectsWith(422, todo.updateTask({ path: { id: pack.id }, body: { parent_id: books.id } }))).fieldError('/parent_id'));
+    const theirs = (await other.createTask({ body: { title: "B's" } })).data;
+    assert.ok((await rejectsWith(422, todo.createTask({ body: { title: 'x', parent_id: theirs.id } }))).fieldError('/parent_id'));
+    const repeats = todo.createTask({ body: { title: 'x', parent_id: parent.id, due_date: '2030-01-01', repeat: 'daily' } });
+    assert.ok((await rejectsWith(422, repeats)).fieldError('/repeat'));
+  });
+
+  await t.test('completing the parent completes the subtree', async () => {
+    await todo.completeTask({ path: { id: parent.id }, body: { completed: true } });
+    const { data: b } = await todo.getTask({ path: { id: books.id } });
+    assert.equal(b.completed, true);
+  });
+
+  await t.test('deleting the parent deletes the subtree; restore brings it back', async () => {
+    await todo.deleteTask({ path: { id: parent.id } });
+    await rejectsWith(404, todo.getTask({ path: { id: books.id } }));
+    await todo.restoreTask({ path: { id: parent.id } });
+    const { data: b } = await todo.getTask({ path: { id: books.id } });
+    assert.equal(b.parent_id, pack.id);
+  });
+});

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/gen/db"
+	"github.com/todo-api/todo-api/internal/fracindex"
+)
+
+// Subtasks (issue 14). A task may have a parent, a live task of the same list; the tree is
+// at most MaxDepth+1 levels deep (tasks.depth 0..MaxDepth). The rules are checked here, in
+// the transaction of the write, after the owner's clock is taken (every write of the owner's
+// tasks and lists takes it first, so what is checked stays true until commit); the cascades
+// are the statements of db/queries/tasks_tree.sql; the subtask counts follow by trigger
+// (0012_subtasks.sql).
+
+// MaxDepth is the depth of the deepest subtask: a task (0), its subtask, theirs, theirs (3).
+// The database says the same (the tasks_depth check of 0011_lists.sql).
+const MaxDepth = 3
+
+// ErrNoSuchList: a list_id that is not one of the user's live lists — missing, deleted and
+// someone else's alike (no existence oracle).
+var ErrNoSuchList = fmt.Errorf("%w: no such list", ErrInvalid)
+
+// ErrSubtaskRepeats: a subtask cannot repeat.
+var ErrSubtaskRepeats = fmt.Errorf("%w: a subtask cannot repeat", ErrInvalid)
+
+// ParentError is a parent_id the tree's rules refuse; Reason says which rule, in words for
+// the client. A parent that is missing, deleted or someone else's has one reason
+// (ReasonNoSuchParent), so the answer tells nothing about other users' tasks.
+type ParentError struct {
+	Reason string
+}
+
+// Reasons of a ParentError.
+const (
+	ReasonNoSuchParent = "must be one of your tasks (not deleted), or null"
+	ReasonOtherList    = "must be a task of the same list"
+	ReasonCycle        = "cannot be the task itself nor one of its subtasks"
+	ReasonTooDeep      = "would nest the task more than 4 levels deep"
+)
+
+func (e *ParentError) Error() string { return "parent_id " + e.Reason }
+
+// Unwrap makes a ParentError an ErrInvalid.
+func (e *ParentError) Unwrap() error { return ErrInvalid }
+
+// place is where a new task goes: its list (nil: the user's inbox), parent and depth. With a
+// parent, the list defaults to the parent's and must be it. q's transaction holds userID's
+// clock.
+type place struct {
+	list   *uuid.UUID
+	parent *uuid.UUID
+	depth  int16
+}
+
+// placeNew checks where f puts a new task of userID's.
+func placeNew(ctx context.Context, q *db.Queries, userID string, f *TaskFields) (place, error) {
+	p := place{list: f.ListID, parent: f.ParentID}
+	if f.ListID != nil {
+		if err := liveList(ctx, q, userID, *f.ListID); err != nil {
+			return place{}, err
+		}
+	}
+	if f.ParentID == nil {
+		return p, nil
+	}
+	parent, err := liveParent(ctx, q, userID, *f.ParentID)
+	if err != nil {
+		return place{}, err
+	}
+	switch {
+	case f.ListID != nil && *f.ListID != parent.ListID:
+		return place{}, &ParentError{ReasonOtherList}
+	case parent.Depth >= MaxDepth:
+		return place{}, &ParentError{ReasonTooDeep}
+	case f.Repeat != "" && f.Repeat != RepeatNone:
+		return place{}, ErrSubtaskRepeats
+	}
+	p.list, p.depth = &parent.ListID, parent.Depth+1
+	return p, nil
+}
+
+// liveList checks that id is one of userID's live lists.
+func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
+	if _, err := q.TaskTargetList(ctx, db.TaskTargetListParams{UserID: userID, ID: id}); err != nil {
+		if isNotFound(err) {
+			return ErrNoSuchList
+		}
+		return fmt.Errorf("read list: %w", err)
+	}
+	return nil
+}
+
+// readableList checks that id is a list userID may read (today: one of their live lists):
+// ErrNotFound otherwise, as for a list that does not exist.
+func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
+	if _, err := q.TaskTargetList(ctx, db.TaskTargetListParams{UserID: userID, ID: id}); err != nil {
+		if isNotFound(err) {
+			return fmt.Errorf("list %s: %w", id, ErrNotFound)
+		}
+		return fmt.Errorf("read list: %w", err)
+	}
+	return nil
+}
+
+// liveParent reads the parent id, one of userID's live tasks.
+func liveParent(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) (*db.Task, error) {
+	parent, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+	if isNotFound(err) {
+		return nil, &ParentError{ReasonNoSuchParent}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read parent: %w", err)
+	}
+	return parent, nil
+}
+
+// moveTree applies c's list_id and parent_id to row, one of userID's live tasks that the
+// transaction's first statement has just written (row.UpdatedAt is the clock's value): the
+// task moves with its subtree. A task that changes list without a parent_id in c becomes
+// top-level there; setting a parent puts the task at the top of its new siblings (the top of
+// the owner's manual order, which is before every sibling). It returns the task as it now is
+// — row itself when nothing moves.
+func moveTree(ctx context.Context, q *db.Queries, userID string, row *db.Task, c TaskChanges) (*db.Task, error) {
+	list, parent := row.ListID, row.ParentID
+	if c.SetListID && c.Fields.ListID != nil && *c.Fields.ListID != row.ListID {
+		if err := liveList(ctx, q, userID, *c.Fields.ListID); err != nil {
+			return nil, err
+		}
+		list, parent = *c.Fields.ListID, nil
+	}
+	if c.SetParentID {
+		parent = c.Fields.ParentID
+	}
+	if list == row.ListID && equalID(parent, row.ParentID) {
+		return row, nil
+	}
+	depth := int16(0)
+	if parent != nil {
+		p, err := liveParent(ctx, q, userID, *parent)
+		if err != nil {
+			return nil, err
+		}
+		if p.ListID != list {
+			return nil, &ParentError{ReasonOtherList}
+		}
+		tree, err := q.TaskTree(ctx, db.TaskTreeParams{UserID: userID, ID: row.ID})
+		if err != nil {
+			return nil, fmt.Errorf("read subtree: %w", err)
+		}
+		height := int16(0)
+		for _, t := range tree {
+			if t.Task.ID == p.ID {
+				return nil, &ParentError{ReasonCycle}
+			}
+			height = max(height, t.Task.Depth-row.Depth)
+		}
+		if p.Depth+1+height > MaxDepth {
+			return nil, &ParentError{ReasonTooDeep}
+		}
+		depth = p.Depth + 1
+	}
+	first, err := q.TaskFirstPosition(ctx, userID)
+	if err != nil && !isNotFound(err) {
+		return nil, fmt.Errorf("read first position: %w", err)
+	}
+	pos, err := fracindex.Between("", first)
+	if err != nil {
+		return nil, fmt.Errorf("position before %q: %w", first, err)
+	}
+	if _, err := q.TaskTreeMove(ctx, db.TaskTreeMoveParams{
+		UserID: userID, ID: row.ID, ListID: list, ParentID: parent, Position: pos,
+		Shift: depth - row.Depth, Now: row.UpdatedAt,
+	}); err != nil {
+		return nil, fmt.Errorf("move subtree: %w", err)
+	}
+	return q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: row.ID})
+}
+
+func equalID(a, b *uuid.UUID) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+// completeTrees completes the open subtasks of userID's live tasks among ids, whole
+// subtrees, with a clock value of its own (taken again: the transaction holds the clock).
+func completeTrees(ctx context.Context, q *db.Queries, userID string, ids []uuid.UUID) error {
+	now, err := q.UserClockTick(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("take clock: %w", err)
+	}
+	if _, err := q.TaskTreeComplete(ctx, db.TaskTreeCompleteParams{UserID: userID, Ids: ids, Now: now}); err != nil {
+		return fmt.Errorf("complete subtasks: %w", err)
+	}
+	return nil
+}
+
+// copySubtree gives the next occurrence next of row (a repeating task just completed) copies
+// of row's live subtree, all open: the same depths, new ids, each at the top of its new
+// siblings in the subtree's order. q's transaction holds userID's clock.
+func copySubtree(ctx context.Context, q *db.Queries, userID string, row *db.Task, next uuid.UUID) error {
+	tree, err := q.TaskTree(ctx, db.TaskTreeParams{UserID: userID, ID: row.ID})
+	if err != nil {
+		return fmt.Errorf("read subtree: %w", err)
+	}
+	if len(tree) <= 1 {
+		return nil
+	}
+	// Parents before children; among siblings the last first, as each goes to the top.
+	tasks := make([]*db.Task, 0, len(tree)-1)
+	for _, t := range tree[1:] {
+		tasks = append(tasks, &t.Task)
+	}
+	slices.SortStableFunc(tasks, func(a, b *db.Task) int {
+		return cmp.Or(cmp.Compare(a.Depth, b.Depth), cmp.Compare(b.Position, a.Position))
+	})
+	ids := map[uuid.UUID]uuid.UUID{row.ID: next}
+	for _, t := range tasks {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return fmt.Errorf("new task id: %w", err)
+		}
+		parent := ids[*t.ParentID]
+		ids[t.ID] = id
+		params := db.TaskCreateParams{
+			UserID: userID, ID: id, Title: t.Title, Description: t.Description,
+			Priority: t.Priority, DueDate: t.DueDate, DueTime: t.DueTime, Tags: nonNil(t.Tags),
+			Repeat: db.TaskRepeatNone, ListID: &t.ListID, ParentID: &parent, Depth: t.Depth,
+		}
+		if _, err := insertAtTop(ctx, q, &params); err != nil {
+			return fmt.Errorf("copy subtask: %w", err)
+		}
+	}
+	return nil
+}
