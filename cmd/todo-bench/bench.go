@@ -42,6 +42,7 @@ type row struct {
 	P99ms       float64 `json:"p99_ms"`
 	Errors      int64   `json:"errors"`
 	Requests    int64   `json:"requests"`
+	BytesPerReq float64 `json:"bytes_per_req"` // response bytes read, headers included
 	Bound       string  `json:"bound,omitempty"`
 	BoundTPS    float64 `json:"bound_tps,omitempty"`
 	Ratio       float64 `json:"ratio,omitempty"`
@@ -134,7 +135,9 @@ func (b *bench) prepareBounds(ctx context.Context) error {
 
 func (b *bench) runAll(ctx context.Context) (*results, error) {
 	res := &results{When: time.Now().UTC(), Users: b.s.users, Tasks: b.s.tasksPerUser, Duration: b.s.duration.String(), Role: b.role}
-	scenarios := []string{"list", "single", "create", "mix"}
+	// list-gzip is list for a client that accepts gzip: its api cpu ms/req beside list's is
+	// what compressing a page costs, its bytes/req what it saves.
+	scenarios := []string{"list", "list-gzip", "single", "create", "mix"}
 	scripts := map[string]string{}
 	for _, sc := range scenarios {
 		p, err := writeScript(b.tmp, sc, b.users)
@@ -213,7 +216,7 @@ func (b *bench) measureAPI(ctx context.Context, scenario, script string, conns i
 	srv1, pg1 := procCPU(b.server), b.pgCPU()
 	n := float64(w.Requests)
 	r := row{
-		Scenario: scenario, Conns: conns, RPS: w.rps(), Requests: w.Requests,
+		Scenario: scenario, Conns: conns, RPS: w.rps(), Requests: w.Requests, BytesPerReq: float64(w.Bytes) / n,
 		P50ms: float64(w.P50US) / 1000, P99ms: float64(w.P99US) / 1000, Errors: w.errors(),
 		ServerCPUms: (srv1 - srv0) / n, PgCPUms: (pg1 - pg0) / n,
 	}

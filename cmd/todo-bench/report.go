@@ -12,7 +12,7 @@ func (r *results) print(w io.Writer) {
 		r.When.Format("2006-01-02 15:04Z"), r.Users, r.Tasks, r.Duration, r.Role)
 	fmt.Fprintf(w, "bound: the statement alone (as postgres, no row-level security); rls bound: set_config + statement in one round trip as %s\n\n", r.Role)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tconns\trps\tp50 ms\tp99 ms\terrors\tbound tps\tratio\trls bound tps\trls ratio\tapi cpu ms/req\tpg cpu ms/req\tbound pg cpu ms/tx\trls bound pg cpu\tmax rss MiB\t")
+	fmt.Fprintln(tw, "scenario\tconns\trps\tp50 ms\tp99 ms\terrors\tbound tps\tratio\trls bound tps\trls ratio\tapi cpu ms/req\tpg cpu ms/req\tbound pg cpu ms/tx\trls bound pg cpu\tmax rss MiB\tbytes/req\t")
 	for _, x := range r.Rows {
 		bound, ratio, bcpu, rss := "-", "-", "-", "-"
 		rbound, rratio, rcpu := "-", "-", "-"
@@ -25,8 +25,8 @@ func (r *results) print(w io.Writer) {
 		if x.MaxRSSMiB > 0 {
 			rss = fmt.Sprintf("%.1f", x.MaxRSSMiB)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t\n",
-			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, rbound, rratio, x.ServerCPUms, x.PgCPUms, bcpu, rcpu, rss)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t%.0f\t\n",
+			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, rbound, rratio, x.ServerCPUms, x.PgCPUms, bcpu, rcpu, rss, x.BytesPerReq)
 	}
 	tw.Flush()
 	if ol := r.OpenLoop; ol != nil {

@@ -41,6 +41,10 @@ local function get_list(u)
   return wrk.format("GET", "/api/tasks?limit=50", { ["Authorization"] = "Bearer " .. u.tok })
 end
 
+local function get_list_gzip(u)
+  return wrk.format("GET", "/api/tasks?limit=50", { ["Authorization"] = "Bearer " .. u.tok, ["Accept-Encoding"] = "gzip" })
+end
+
 local function get_single(u, id)
   return wrk.format("GET", "/api/tasks/" .. id, { ["Authorization"] = "Bearer " .. u.tok })
 end
@@ -61,6 +65,7 @@ end
 function request()
   local u, id = pick()
   if scenario == "list" then return get_list(u) end
+  if scenario == "list-gzip" then return get_list_gzip(u) end
   if scenario == "single" then return get_single(u, id) end
   if scenario == "create" then return create(u) end
   local r = math.random(100)
@@ -72,8 +77,8 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"non2xx":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+  io.write(string.format('WRKJSON {"requests":%d,"bytes":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"non2xx":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d}\n',
+    summary.requests, summary.bytes, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
     e.status, e.connect, e.read, e.write, e.timeout))
 end
 `
@@ -81,6 +86,7 @@ end
 // wrkResult is what one wrk run measured.
 type wrkResult struct {
 	Requests   int64 `json:"requests"`
+	Bytes      int64 `json:"bytes"` // read from the server, headers included
 	DurationUS int64 `json:"duration_us"`
 	P50US      int64 `json:"p50_us"`
 	P99US      int64 `json:"p99_us"`

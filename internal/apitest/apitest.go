@@ -6,6 +6,7 @@ package apitest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,7 +107,11 @@ func New(t testing.TB, opts ...Options) *Env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: srv.Client()}
+	// Tests see the wire: no Accept-Encoding unless they send one, and a compressed body is
+	// decoded by Do, not by the transport (which would hide Content-Encoding).
+	client := srv.Client()
+	client.Transport.(*http.Transport).DisableCompression = true
+	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: client}
 }
 
 // testWriter sends log lines to t.Log, so they show only for failing tests or -v.
@@ -127,7 +132,10 @@ func (e *Env) Token(t testing.TB, sub string, opts ...authtest.TokenOption) stri
 type Response struct {
 	Status int
 	Header http.Header
-	Body   []byte
+	// Body is the body decoded: a gzip-encoded body (Content-Encoding: gzip) is uncompressed.
+	Body []byte
+	// Wire is the body as sent (the same as Body unless it was encoded).
+	Wire []byte
 }
 
 // JSON decodes the body into v, failing the test if it cannot.
@@ -217,7 +225,16 @@ func (e *Env) Do(t testing.TB, req Req) *Response {
 	if err != nil {
 		t.Fatalf("read body: %v", err)
 	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: data}
+	out := &Response{Status: res.StatusCode, Header: res.Header, Body: data, Wire: data}
+	if res.Header.Get("Content-Encoding") == "gzip" && req.Method != http.MethodHead {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s %s: gzip body: %v", req.Method, req.Path, err)
+		}
+		if out.Body, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("%s %s: gzip body: %v", req.Method, req.Path, err)
+		}
+	}
 	e.validate(t, hr, raw, out)
 	if out.Status >= 500 && out.Status != http.StatusServiceUnavailable {
 		t.Errorf("%s %s: status %d: %s", req.Method, req.Path, out.Status, data)

@@ -48,6 +48,7 @@ func New(o Options) (*Server, error) {
 	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	e.Use(
+		compress,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableStackAll:   true,
 			DisablePrintStack: true,

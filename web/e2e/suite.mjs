@@ -9,6 +9,7 @@ import { closeShared, isCI, log, noBrowser } from "./harness.mjs";
 import "./todo.e2e.mjs";
 import "./day-one.e2e.mjs";
 import "./a11y.e2e.mjs";
+import "./lists.e2e.mjs";
 
 if (noBrowser && isCI) {
   // CI must run the suite: a missing browser is a failure, never a skip.

@@ -4,7 +4,9 @@ import {
   getETag,
   getNextCursor,
   getNextOccurrence,
+  sortLists,
   TodoApiError,
+  type List,
   type TagCount,
   type Task,
   type TaskBulkResult,
@@ -14,20 +16,24 @@ import {
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
-import { TZ_COOKIE, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
+import { TZ_COOKIE, dayLabel, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
+import { moveTarget, placeAfter } from "@/lib/lists";
 import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
-import { VIEWS, sectionFor, type SectionId, type ViewId } from "@/lib/views";
+import { viewOf, sectionFor, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
+import { ListActions } from "./list-actions";
+import { ListNav } from "./list-nav";
 import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
+import { Subtasks, completeOnScreen, settle } from "./subtask-list";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
 import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
@@ -54,8 +60,8 @@ const loading = (s: Sections, ids: readonly SectionId[]): Sections => {
 };
 
 /**
- * Dashboard is the signed-in page: the views with their counts, quick add, filters and the
- * tasks of the view. Every change shows at once and is undone if the API refuses it
+ * Dashboard is the signed-in page: the views with their counts, the smart views and the lists,
+ * quick add, filters and the tasks of the view (subtasks nested under their parent). Every change shows at once and is undone if the API refuses it
  * (optimistic updates); deletes can be undone; a view that cannot load says so once and tries
  * again by itself, later and later.
  */
@@ -64,7 +70,13 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const { toasts, toast, dismiss } = useToasts();
 
   const [viewId, setViewId] = useState<ViewId>("all");
-  const view = VIEWS[viewId];
+  // The user's lists in their order, the inbox first (null until read).
+  const [lists, setLists] = useState<List[] | null>(initial?.lists ? sortLists(initial.lists) : null);
+  const currentList = viewId.startsWith("list:") ? lists?.find((l) => `list:${l.id}` === viewId) : undefined;
+  // The view's definition changes with the view only (not with a rename of its list), so a
+  // rename does not read the tasks again.
+  const view = useMemo(() => viewOf(viewId, currentList ? [currentList] : []), [viewId, currentList?.id]);
+  const viewTitle = currentList?.name ?? view.title;
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [search, setSearch] = useState("");
   // The server's first screen when it could read it (the default view), else loading.
@@ -85,13 +97,18 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const [problem, setProblem] = useState<Problem | null>(null);
   const [selecting, setSelecting] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Tasks whose subtasks are shown; the one whose "add a subtask" field wants the focus.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [focusAdd, setFocusAdd] = useState<string | null>(null);
+  const [subtaskEpoch, setSubtaskEpoch] = useState(0);
+  const [dragging, setDragging] = useState<string | null>(null);
   // The browser's date and time: the server's reading of it in the browser's zone (when the
   // browser told it), so the first render matches the server's, else unknown until mounted.
   const [now, setNow] = useState<Now>(initial?.now ?? { date: "", time: "" });
 
   // Refs for callbacks that must see the latest values without re-subscribing.
-  const latest = useRef({ sections, view, filters, now, problem, selected });
-  latest.current = { sections, view, filters, now, problem, selected };
+  const latest = useRef({ sections, view, filters, now, problem, selected, lists });
+  latest.current = { sections, view, filters, now, problem, selected, lists };
   const generation = useRef(0); // bumps on every new first page: late answers are dropped
   // Tasks added here since the first page was asked for, which its answer may predate: kept
   // at the top when it arrives. Keyed by the temporary id, then by the real one.
@@ -175,8 +192,11 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     return () => clearTimeout(t);
   }, [search]);
 
+  // Today and Upcoming are read for the user's date, and again when it changes.
+  const viewDate = view.id === "today" || view.id === "upcoming" ? now.date : "";
   // The view's first pages, again whenever the view or the filters change.
   const loadView = useCallback(async () => {
+    if ((view.id === "today" || view.id === "upcoming") && !viewDate) return; // the date comes with the first tick
     const gen = ++generation.current;
     // Saved ones are in the answer to the request made now (if they match); unsaved ones not.
     for (const [id] of addedDuringLoad.current) if (!id.startsWith("temp-")) addedDuringLoad.current.delete(id);
@@ -184,7 +204,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     setSections((s) => loading(s, defs.map((d) => d.id)));
     const tz = timeZone();
     try {
-      const pages = await Promise.all(defs.map((d) => api.listTasks({ query: d.query(filters, tz) })));
+      const pages = await Promise.all(defs.map((d) => api.listTasks({ query: d.query(filters, tz, viewDate) })));
       if (gen !== generation.current) return;
       setSections((s) => {
         let n = { ...s };
@@ -209,7 +229,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
       });
       report(e);
     }
-  }, [api, view, filters, report, recovered]);
+  }, [api, view, filters, report, recovered, viewDate]);
   // The first screen came with the page: the first load is done already.
   const served = useRef(initial !== null && Object.keys(initial.sections).length > 0);
   useEffect(() => {
@@ -250,6 +270,17 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   useEffect(() => {
     if (!initial) void refreshTags();
   }, [refreshTags, initial]);
+  const refreshLists = useCallback(async () => {
+    try {
+      const { data } = await api.listLists();
+      setLists(sortLists(data));
+    } catch (e) {
+      report(e);
+    }
+  }, [api, report]);
+  useEffect(() => {
+    if (!initial?.lists) void refreshLists();
+  }, [refreshLists, initial]);
   // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
   useEffect(() => {
     const again = () => {
@@ -280,7 +311,8 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     void loadView();
     void refreshStats();
     void refreshTags();
-  }, [loadView, refreshStats, refreshTags]);
+    if (!latest.current.lists) void refreshLists();
+  }, [loadView, refreshStats, refreshTags, refreshLists]);
   // Automatic retries: at the time the banner announces, and as soon as the browser is online.
   useEffect(() => {
     if (!problem?.retryAt) return;
@@ -302,7 +334,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     const gen = generation.current;
     setSections((s) => ({ ...s, [section]: { ...s[section], status: "loading" } }));
     try {
-      const page = await api.listTasks({ query: { ...def.query(filters, timeZone()), cursor } });
+      const page = await api.listTasks({ query: { ...def.query(filters, timeZone(), latest.current.now.date), cursor } });
       if (gen !== generation.current) return;
       setSections((s) => ({
         ...s,
@@ -331,8 +363,14 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   async function create(input: TaskInput): Promise<FormErrors | null> {
     const id = tempId();
     const now = new Date().toISOString();
+    // Quick add's `~List`, else the list on screen, else the inbox.
+    const listId = input.list_id ?? latest.current.view.list?.id;
+    if (!input.list_id && listId && !latest.current.view.list?.inbox) input = { ...input, list_id: listId };
     const optimistic: Task = {
       id,
+      list_id: listId ?? latest.current.lists?.find((l) => l.inbox)?.id ?? "",
+      parent_id: null,
+      subtasks: { total: 0, completed: 0 },
       title: input.title.trim(),
       description: input.description ?? null,
       completed: false,
@@ -356,7 +394,10 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
       if (addedDuringLoad.current.delete(id)) addedDuringLoad.current.set(data.id, data);
       // A list read meanwhile may hold it already: keep one copy, where the temporary one was.
       setSections((s) => (find(s, id) ? swap(s, id, data) : s));
-      if (!where(data)) toast(`Added “${data.title}” (not shown in ${latest.current.view.title}).`);
+      if (!where(data)) {
+        const list = latest.current.lists?.find((l) => l.id === data.list_id);
+        toast(`Added “${data.title}” (not shown in ${latest.current.view.list?.name ?? latest.current.view.title}${list ? `; it is in ${list.name}` : ""}).`);
+      }
       void refreshStats();
       if (data.tags.length > 0) void refreshTags();
       return null;
@@ -398,16 +439,21 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     const completed = !task.completed;
     const changed = { ...task, completed, completed_at: completed ? new Date().toISOString() : null };
     keepFocusNear(task.id);
+    // The API completes the whole subtree: so does the screen, at once.
+    const ticked = completed ? completeOnScreen(task.id) : [];
     setSections((s) => place(s, changed, where(changed)));
     try {
       // Always the explicit state: a retried toggle without a body would flip it back.
       const result = await api.completeTask({ path: { id: task.id }, body: { completed } });
+      settle(ticked);
       setSections((s) => place(s, result.data, where(result.data)));
       const nextId = completed ? getNextOccurrence(result) : undefined;
       if (nextId) void showNextOccurrence(nextId);
       // Tags count completed tasks too: only the counts change.
       void refreshStats();
     } catch (e) {
+      settle(ticked, task.id);
+      if (ticked.length > 0) setSubtaskEpoch((n) => n + 1);
       setSections((s) => without(s, task.id));
       if (before) putBack([before]);
       fail(e);
@@ -482,6 +528,11 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     try {
       const result = await api.updateTask({ path: { id: before.id }, body });
       setSections((s) => place(s, result.data, where(result.data)));
+      if (result.data.list_id !== before.list_id) {
+        const to = latest.current.lists?.find((l) => l.id === result.data.list_id);
+        toast(`Moved “${result.data.title}” to ${to?.name ?? "another list"}.`);
+      }
+      if (before.parent_id) setSubtaskEpoch((n) => n + 1); // a subtask: its parent's list shows it
       // The API links the occurrence on every write of a completed repeating task: follow it
       // only when this save is what completed it.
       const nextId = body.completed ? getNextOccurrence(result) : undefined;
@@ -561,9 +612,142 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const changeView = (v: ViewId) => {
     if (v === viewId) return;
     setSelected(new Set());
+    setExpanded(new Set());
     // Another view's tasks are not this one's: skeletons until its first pages arrive.
-    setSections(loading({ open: IDLE, done: IDLE }, VIEWS[v].sections.map((d) => d.id)));
+    setSections(loading({ open: IDLE, done: IDLE }, viewOf(v, lists ?? []).sections.map((d) => d.id)));
+    // A list opens in its manual order (drag to reorder); other views keep their sort.
+    const toList = v.startsWith("list:");
+    setFilters((f) => (toList && f.sort !== "manual" ? { ...f, sort: "manual" } : !toList && f.sort === "manual" ? { ...f, sort: "newest" } : f));
     setViewId(v);
+  };
+
+  /** refreshTask reads a task again (its subtasks' counts changed) and shows it as it is now. */
+  const refreshTask = useCallback(
+    async (id: string) => {
+      try {
+        const { data } = await api.getTask({ path: { id } });
+        setSections((s) => (find(s, id) ? place(s, data, where(data)) : s));
+      } catch (e) {
+        if (!(e instanceof TodoApiError && e.status === 404)) fail(e);
+      }
+    },
+    [api, where, fail],
+  );
+
+  // Lists: create, rename, colour, delete (undo restores it with its tasks), reorder.
+  async function createList(name: string): Promise<string | null> {
+    try {
+      const { data } = await api.createList({ body: { name: name.trim() }, headers: { "Idempotency-Key": tempId() } });
+      setLists((ls) => [...(ls ?? []), data]);
+      changeView(`list:${data.id}`);
+      return null;
+    } catch (e) {
+      const errors = fieldErrors(e);
+      return errors.name ?? describeError(e);
+    }
+  }
+
+  async function patchList(list: List, body: { name?: string; color?: string | null }): Promise<string | null> {
+    setLists((ls) => ls && ls.map((l) => (l.id === list.id ? { ...l, ...body, name: body.name?.trim() ?? l.name } : l)));
+    try {
+      const { data } = await api.updateList({ path: { id: list.id }, body });
+      setLists((ls) => ls && ls.map((l) => (l.id === data.id ? data : l)));
+      return null;
+    } catch (e) {
+      setLists((ls) => ls && ls.map((l) => (l.id === list.id ? list : l)));
+      const errors = fieldErrors(e);
+      if (errors.name || errors.color) return errors.name ?? errors.color ?? null;
+      fail(e);
+      return describeError(e);
+    }
+  }
+
+  async function deleteList(list: List) {
+    const before = latest.current.lists ?? [];
+    setLists((ls) => ls && ls.filter((l) => l.id !== list.id));
+    if (viewId === `list:${list.id}`) changeView("all");
+    try {
+      await api.deleteList({ path: { id: list.id } });
+      const run = async () => {
+        undoLast.current = null;
+        try {
+          const { data } = await api.restoreList({ path: { id: list.id } });
+          setLists((ls) => {
+            // Back where it was: after the list that was before it, if that is still there.
+            const was = before.findIndex((l) => l.id === list.id);
+            const prev = before[was - 1];
+            const base = (ls ?? []).filter((l) => l.id !== data.id);
+            return placeAfter([...base, data], data.id, prev && !prev.inbox && base.some((l) => l.id === prev.id) ? prev.id : null);
+          });
+          toast(`Restored “${data.name}” and its tasks.`);
+          void refreshStats();
+          void loadView();
+        } catch (e) {
+          fail(e);
+        }
+      };
+      const id = toast(`Deleted “${list.name}” and its tasks.`, { key: "deleted", action: { label: "Undo", run: () => void run() } });
+      undoLast.current = { toast: id, run: () => void run() };
+      void refreshStats();
+      void refreshTags();
+    } catch (e) {
+      setLists(before);
+      fail(e);
+    }
+  }
+
+  async function moveList(id: string, afterId: string | null) {
+    const before = latest.current.lists ?? [];
+    setLists(placeAfter(before, id, afterId));
+    try {
+      const { data } = await api.moveList({ path: { id }, body: { after_id: afterId } });
+      setLists((ls) => ls && sortLists(ls.map((l) => (l.id === data.id ? data : l))));
+    } catch (e) {
+      setLists(before);
+      fail(e);
+    }
+  }
+
+  /**
+   * moveTask puts task right after afterId among its siblings (null: at the top), on screen at
+   * once, then with POST /move; put back if the API refuses.
+   */
+  async function moveTask(task: Task, afterId: string | null) {
+    const s0 = latest.current.sections;
+    const open = s0.open.tasks.filter((t) => t.id !== task.id);
+    const at = afterId === null ? 0 : open.findIndex((t) => t.id === afterId) + 1;
+    open.splice(at, 0, task);
+    setSections((s) => ({ ...s, open: { ...s.open, tasks: open } }));
+    try {
+      const { data } = await api.moveTask({ path: { id: task.id }, body: { after_id: afterId } });
+      setSections((s) => ({ ...s, open: { ...s.open, tasks: s.open.tasks.map((t) => (t.id === data.id ? data : t)) } }));
+      requestAnimationFrame(() => document.getElementById(`task-${task.id}`)?.focus());
+    } catch (e) {
+      setSections(s0);
+      fail(e);
+    }
+  }
+  /** moveBy moves a task one place up (−1) or down (+1): Alt+↑/↓ on its row. */
+  const moveBy = (task: Task, delta: -1 | 1) => {
+    const open = latest.current.sections.open.tasks;
+    const i = open.findIndex((t) => t.id === task.id);
+    const j = i + delta;
+    if (i < 0 || j < 0 || j >= open.length) return;
+    const rest = open.filter((t) => t.id !== task.id);
+    void moveTask(task, j === 0 ? null : (rest[j - 1]?.id ?? null));
+  };
+  /** dropOn moves the dragged task onto target's place. */
+  const dropOn = (target: Task) => {
+    const id = dragging;
+    setDragging(null);
+    const open = latest.current.sections.open.tasks;
+    const moving = open.find((t) => t.id === id);
+    if (!moving || moving.id === target.id) return;
+    const from = open.indexOf(moving);
+    const to = open.indexOf(target);
+    const rest = open.filter((t) => t.id !== moving.id);
+    // Dropped on a task below: after it; on one above: in its place.
+    void moveTask(moving, from < to ? target.id : to === 0 ? null : (rest[to - 1]?.id ?? null));
   };
 
   const select = useCallback((t: Task, on: boolean) => {
@@ -618,21 +802,69 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const firstState = first ? sections[first.id] : IDLE;
   const others = view.sections.slice(1).some((d) => sections[d.id].tasks.length > 0);
 
-  const row = (t: Task) => (
-    <TaskItem
-      key={t.id}
-      task={t}
-      saving={saving.has(t.id)}
-      now={now}
-      selecting={selecting}
-      selected={selected.has(t.id)}
-      onSelect={select}
-      onToggle={toggle}
-      onEdit={setEditing}
-      onDelete={remove}
-      onTag={onTag}
-    />
-  );
+  // Reordering by hand: a list's open tasks, in manual order, unfiltered.
+  const manual = view.list !== undefined && filters.sort === "manual" && !filtered;
+  const onExpand = useCallback((t: Task, on: boolean) => {
+    setExpanded((s) => (on ? new Set(s).add(t.id) : new Set([...s].filter((i) => i !== t.id))));
+    if (!on) setFocusAdd(null);
+  }, []);
+  const onAddSubtask = useCallback((t: Task) => {
+    setExpanded((s) => new Set(s).add(t.id));
+    setFocusAdd(t.id);
+  }, []);
+  const row = (t: Task, section: SectionId) => {
+    const open = view.nested && expanded.has(t.id) && !t.id.startsWith("temp-");
+    return (
+      <TaskItem
+        key={t.id}
+        task={t}
+        saving={saving.has(t.id)}
+        now={now}
+        selecting={selecting}
+        selected={selected.has(t.id)}
+        onSelect={select}
+        onToggle={toggle}
+        onEdit={setEditing}
+        onDelete={remove}
+        onTag={onTag}
+        subtasks={view.nested && !t.id.startsWith("temp-") ? { expanded: open, onExpand, onAdd: onAddSubtask } : undefined}
+        reorder={
+          manual && section === "open" && !saving.has(t.id)
+            ? { onKey: moveBy, onDragStart: (x) => setDragging(x.id), onDrop: dropOn, dragging: dragging === t.id }
+            : undefined
+        }
+      >
+        {open && (
+          <Subtasks
+            api={api}
+            parent={t}
+            depth={0}
+            now={now}
+            epoch={subtaskEpoch}
+            autoFocusAdd={focusAdd === t.id}
+            onCountsChanged={() => void refreshTask(t.id)}
+            onEdit={setEditing}
+            onTag={onTag}
+            fail={fail}
+          />
+        )}
+      </TaskItem>
+    );
+  };
+  /** byDay draws Upcoming's open tasks under a heading per due day. */
+  const byDay = (tasks: Task[]) => {
+    const days = [...new Set(tasks.map((t) => t.due_date ?? ""))];
+    return days.map((day) => (
+      <li key={day} data-testid="day">
+        <h2 className="bg-sunken px-4 py-1 text-xs font-semibold uppercase tracking-wide text-muted">
+          <time dateTime={day}>{dayLabel(day, now.date)}</time>
+        </h2>
+        <ul role="list" className="divide-y divide-line">
+          {tasks.filter((t) => (t.due_date ?? "") === day).map((t) => row(t, "open"))}
+        </ul>
+      </li>
+    ));
+  };
 
   return (
     <div className="mx-auto max-w-5xl px-3 pb-[calc(var(--toast-space,0px)+2rem)] sm:px-6">
@@ -656,11 +888,12 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
       <div className="lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-6">
         <div className="mb-2 lg:sticky lg:top-4 lg:mb-0">
           <ViewNav view={viewId} stats={stats} onView={changeView} />
+          <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
         </div>
 
         <main className="min-w-0 space-y-2 sm:space-y-3">
           <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
-            <TaskForm compact submitLabel="Add" onSubmit={create} />
+            <TaskForm compact submitLabel="Add" onSubmit={create} lists={lists ?? []} />
           </section>
 
           <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
@@ -669,7 +902,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
             <div className="flex items-center gap-2 border-b border-line py-1 pl-4 pr-1">
               <h1 id="view-heading" className="flex-1 text-base font-semibold">
-                {view.title}
+                {viewTitle}
               </h1>
               <button
                 type="button"
@@ -683,6 +916,24 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
                 Select
               </button>
             </div>
+            {currentList && (
+              <ListActions
+                key={currentList.id}
+                list={currentList}
+                onRename={(name) => patchList(currentList, { name })}
+                onColor={(color) => void patchList(currentList, { color })}
+                onDelete={() => void deleteList(currentList)}
+                onMove={{
+                  up: moveTarget(lists ?? [], currentList.id, -1) !== undefined ? () => void moveList(currentList.id, moveTarget(lists ?? [], currentList.id, -1) ?? null) : undefined,
+                  down: moveTarget(lists ?? [], currentList.id, 1) !== undefined ? () => void moveList(currentList.id, moveTarget(lists ?? [], currentList.id, 1) ?? null) : undefined,
+                }}
+              />
+            )}
+            {manual && sections.open.tasks.length > 1 && (
+              <p className="sr-only" id="reorder-hint">
+                Alt+Up and Alt+Down move the focused task; or drag it.
+              </p>
+            )}
             {selecting && (
               <BulkBar
                 count={selected.size}
@@ -702,7 +953,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
               const list = (
                 <>
                   <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
-                    {drawn && s.tasks.map(row)}
+                    {drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}
                   </ul>
                   {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
                   {s.cursor && (
@@ -734,7 +985,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
         </main>
       </div>
 
-      {editing && <EditDialog key={editing.id} task={editing} onSave={(body) => save(editing, body)} onClose={() => setEditing(null)} />}
+      {editing && <EditDialog key={editing.id} task={editing} lists={lists ?? []} onSave={(body) => save(editing, body)} onClose={() => setEditing(null)} />}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
       <Toasts toasts={toasts} dismiss={dismiss} />
     </div>

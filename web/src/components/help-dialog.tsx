@@ -13,6 +13,7 @@ export const SHORTCUTS: [keys: string[], what: string][] = [
   [["Delete", "#"], "Delete the task"],
   [["x"], "Select the task"],
   [["z"], "Undo the last delete"],
+  [["Alt+↑", "Alt+↓"], "Move the task up or down (a list in manual order)"],
   [["Esc"], "Clear the selection, close a dialog"],
   [["?"], "These shortcuts"],
 ];

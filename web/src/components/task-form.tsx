@@ -1,6 +1,6 @@
 "use client";
 
-import type { Priority, Repeat, Task, TaskPatch } from "@todo-api/client";
+import type { List, Priority, Repeat, Task, TaskPatch } from "@todo-api/client";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { loadChrono, parseQuickAdd, type Chrono } from "@/lib/quick-add";
 import { REPEATS, parseTags } from "@/lib/tasks";
@@ -15,6 +15,8 @@ interface Values {
   repeat: Repeat;
   tags: string;
   completed: boolean;
+  /** The task's list ("" for a new task: where the view says). */
+  list_id: string;
 }
 
 function valuesOf(t?: Task): Values {
@@ -27,15 +29,17 @@ function valuesOf(t?: Task): Values {
     repeat: t?.repeat ?? "none",
     tags: t?.tags.join(", ") ?? "",
     completed: t?.completed ?? false,
+    list_id: t?.list_id ?? "",
   };
 }
 
 /**
  * The fields the form saves: all of a task's editable fields; `completed` only when the edit
- * form changed it (the list's checkbox may have changed it meanwhile).
+ * form changed it (the list's checkbox may have changed it meanwhile); `list_id` only when
+ * the task moves to another list (the edit dialog's List, or quick add's `~List`).
  */
 export type TaskFields = Required<Pick<TaskPatch, "title" | "description" | "priority" | "due_date" | "due_time" | "repeat" | "tags">> &
-  Pick<TaskPatch, "completed">;
+  Pick<TaskPatch, "completed" | "list_id">;
 
 /** Errors by field name (title, description, priority, due_date, due_time, repeat, tags); "" is the form as a whole. */
 export type FormErrors = Record<string, string>;
@@ -52,16 +56,19 @@ interface Props {
    * other fields behind "More options"; cleared after saving.
    */
   compact?: boolean;
+  /** The user's lists: the edit form's List field, and the names quick add knows after `~`. */
+  lists?: readonly List[];
 }
 
 const CHIP_STYLE = {
   date: "bg-accent-soft text-link ring-link/30",
   priority: "bg-warn-soft text-warn ring-warn-line",
   tag: "bg-accent-soft text-link ring-link/30",
+  list: "bg-sunken text-fg ring-line",
 } as const;
 
 /** TaskForm is the quick-add form and the edit form: labelled fields, each with the server's message under it. */
-export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = false }: Props) {
+export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = false, lists = [] }: Props) {
   const id = useId();
   const [v, setV] = useState<Values>(() => valuesOf(task));
   const [errors, setErrors] = useState<FormErrors>({});
@@ -75,7 +82,7 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
   const wantParser = () => {
     if (compact && !chrono) void loadChrono().then(setChrono, () => {});
   };
-  const parsed = compact ? parseQuickAdd(v.title, { now: new Date(), literal, chrono }) : null;
+  const parsed = compact ? parseQuickAdd(v.title, { now: new Date(), literal, chrono, lists }) : null;
 
   const set = <K extends keyof Values>(k: K, value: Values[K]) => {
     setV((old) => ({ ...old, [k]: value }));
@@ -111,7 +118,7 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
     if (compact) {
       // What the line says — as its chips showed it, with no wait here (typing goes on into
       // the cleared field) — wins over the folded fields; its tags are added to theirs.
-      const q = parseQuickAdd(v.title, { now: new Date(), literal, chrono });
+      const q = parseQuickAdd(v.title, { now: new Date(), literal, chrono, lists });
       body = {
         ...body,
         title: q.title,
@@ -120,9 +127,11 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
         due_time: q.due_date ? (q.due_time ?? null) : body.due_time,
         tags: [...new Set([...body.tags.map((t) => t.toLowerCase()), ...q.tags])],
       };
+      if (q.list_id) body.list_id = q.list_id;
       if (!body.due_date) body.repeat = "none";
     }
     if (task && v.completed !== task.completed) body.completed = v.completed;
+    if (task && v.list_id && v.list_id !== task.list_id) body.list_id = v.list_id;
     const pending = onSubmit(body);
     const typedLiteral = literal;
     if (compact) {
@@ -231,6 +240,19 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
         />
         {errors.tags ? err("tags") : <p id={`${id}-tags-hint`} className="hint">Separate tags with commas.</p>}
       </div>
+      {task && lists.length > 0 && (
+        <div>
+          <label className="label" htmlFor={`${id}-list`}>List</label>
+          <select className="input" id={`${id}-list`} value={v.list_id} onChange={(e) => set("list_id", e.target.value)} {...a11y("list_id", task.parent_id ? `${id}-list-hint` : undefined)}>
+            {lists.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+          {errors.list_id ? err("list_id") : task.parent_id ? <p id={`${id}-list-hint`} className="hint">Moved alone, a subtask becomes a task of its own there.</p> : null}
+        </div>
+      )}
       {task && (
         <div className="flex items-center sm:pt-6">
           <label className="flex min-h-11 cursor-pointer items-center gap-3 text-sm font-medium">
@@ -276,7 +298,7 @@ export function TaskForm({ task, submitLabel, onSubmit, onCancel, compact = fals
             className="input"
             id={`${id}-title`}
             value={v.title}
-            placeholder={compact ? "Add a task… e.g. Pay rent tomorrow 5pm !high #home" : undefined}
+            placeholder={compact ? "Add a task… e.g. Pay rent tomorrow 5pm !high #home ~Bills" : undefined}
             autoComplete="off"
             enterKeyHint={compact ? "done" : undefined}
             data-autofocus={compact ? undefined : true}

@@ -62,9 +62,17 @@ export function Toasts({ toasts, dismiss }: { toasts: Toast[]; dismiss: (id: num
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const set = () => document.documentElement.style.setProperty("--toast-space", `${el.offsetHeight}px`);
-    set();
-    const ro = new ResizeObserver(set);
+    // The observer reports the height after layout, so nothing forces one; and the property
+    // changes only when the height does — a custom property on <html> restyles the whole page,
+    // which on load (no toasts, height 0) cost a full style and layout pass for nothing.
+    let shown = 0;
+    const ro = new ResizeObserver(([entry]) => {
+      const h = Math.round(entry?.borderBoxSize[0]?.blockSize ?? 0);
+      if (h === shown) return;
+      shown = h;
+      if (h) document.documentElement.style.setProperty("--toast-space", `${h}px`);
+      else document.documentElement.style.removeProperty("--toast-space");
+    });
     ro.observe(el);
     return () => {
       ro.disconnect();

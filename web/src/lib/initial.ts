@@ -1,8 +1,8 @@
 // The dashboard's first screen, read on the server while the page renders: the default view's
-// first pages, the tags and (when the browser told us its zone) the counts. The page then
+// first pages, the tags, the lists and (when the browser told us its zone) the counts. The page then
 // arrives with its tasks in the HTML instead of waiting for its scripts, a token and three
 // round trips. Anything that fails or is slow leaves it to the browser, as before.
-import { createTodoClient, getETag, getNextCursor, type TagCount, type Task, type TaskStats } from "@todo-api/client";
+import { createTodoClient, getETag, getNextCursor, type List, type TagCount, type Task, type TaskStats } from "@todo-api/client";
 import { cookies, headers } from "next/headers";
 import { getAuth } from "./auth";
 import { TZ_COOKIE, type Now } from "./dates";
@@ -15,6 +15,8 @@ const API_BUDGET_MS = 1500;
 export interface Initial {
   sections: Partial<Record<SectionId, { tasks: Task[]; cursor?: string }>>;
   tags: TagCount[];
+  /** The user's lists, the inbox first (the sidebar). */
+  lists: List[];
   /** With the browser's zone only: the counts (and their ETag), and the local date and time. */
   stats?: { data: TaskStats; etag?: string };
   now?: Now;
@@ -48,9 +50,10 @@ export async function loadInitial(apiUrl: string): Promise<Initial | null> {
     const zone = (await cookies()).get(TZ_COOKIE)?.value;
     const now = zone ? zoneNow(zone) : undefined;
     const view = VIEWS.all;
-    const [pages, tags, stats] = await Promise.all([
-      Promise.all(view.sections.map((d) => api.listTasks({ query: d.query(DEFAULT_FILTERS, zone ?? "UTC") }))),
+    const [pages, tags, lists, stats] = await Promise.all([
+      Promise.all(view.sections.map((d) => api.listTasks({ query: d.query(DEFAULT_FILTERS, zone ?? "UTC", now?.date ?? "") }))),
       api.listTags(),
+      api.listLists(),
       zone && now ? api.getTaskStats({ query: { tz: zone } }) : undefined,
     ]);
     const sections: Initial["sections"] = {};
@@ -58,7 +61,7 @@ export async function loadInitial(apiUrl: string): Promise<Initial | null> {
       const page = pages[i];
       if (page) sections[d.id] = { tasks: page.data, cursor: getNextCursor(page) };
     });
-    return { sections, tags: tags.data, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
+    return { sections, tags: tags.data, lists: lists.data, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
   } catch {
     return null; // the browser loads it, and says what is wrong if it cannot either
   }

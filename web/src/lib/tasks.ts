@@ -4,6 +4,7 @@ import { TodoApiError, type ListTasksData, type Priority, type Repeat, type Task
 
 /** The sort choices offered, each a sort key with a direction. */
 export const SORTS = {
+  manual: { label: "Manual order", sort: "position", order: "asc" },
   newest: { label: "Newest first", sort: "created", order: "desc" },
   oldest: { label: "Oldest first", sort: "created", order: "asc" },
   due: { label: "Due date", sort: "due_date", order: "asc" },
