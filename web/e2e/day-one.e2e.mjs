@@ -21,6 +21,7 @@ import {
   openCompleted,
   seed,
   settled,
+  trackWrites,
   signUp,
   titles,
   tokenOf,
@@ -62,6 +63,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     ctx.setDefaultTimeout(15_000);
     if (o.clock) await ctx.clock.setFixedTime(o.clock);
     const page = await ctx.newPage();
+    trackWrites(page);
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     await signUp(page, web, uniqueEmail("dayone"));
     /** @type {Array<{ id: string, title: string }>} */

@@ -91,6 +91,38 @@ export const titles = async (/** @type {Page} */ page) =>
 export async function settled(/** @type {Page} */ page) {
   await expectCount(page.locator("[data-testid=task][aria-busy]"), 0);
   await expectCount(page.locator("[data-testid=task-list][aria-busy=true]"), 0);
+  // A task whose write is in flight may not be on screen (folded into Completed, say), so
+  // its busy mark cannot be seen: on a tracked page, wait for the writes themselves.
+  const writes = writesInFlight.get(page);
+  if (writes) await eventually(async () => assert.equal(writes.size, 0, `writes in flight: ${[...writes].join(", ")}`), 15_000);
+}
+
+/** @type {WeakMap<Page, Set<string>>} */
+const writesInFlight = new WeakMap();
+
+/**
+ * trackWrites makes settled wait for every write (any method but GET, HEAD and OPTIONS)
+ * the page has sent and not yet seen answered or failed. Call it on a new page.
+ */
+export function trackWrites(/** @type {Page} */ page) {
+  /** @type {Set<string>} */
+  const writes = new Set();
+  /** @type {WeakMap<import("playwright-core").Request, string>} */
+  const names = new WeakMap();
+  let n = 0;
+  writesInFlight.set(page, writes);
+  page.on("request", (req) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method())) return;
+    const name = `${req.method()} ${new URL(req.url()).pathname} #${++n}`;
+    names.set(req, name);
+    writes.add(name);
+  });
+  const done = (/** @type {import("playwright-core").Request} */ req) => {
+    const name = names.get(req);
+    if (name) writes.delete(name);
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
 }
 
 export async function expectStats(/** @type {Page} */ page, /** @type {Record<string, number>} */ want) {

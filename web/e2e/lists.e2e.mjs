@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs";
-import { addDays, apiCalls, apiFetch, expectCount, expectText, openCompleted, settled, signUp, tokenOf, uniqueEmail, zoneDate, zonedInstant } from "./helpers.mjs";
+import { addDays, apiCalls, apiFetch, expectCount, expectText, openCompleted, settled, signUp, trackWrites, tokenOf, uniqueEmail, zoneDate, zonedInstant } from "./helpers.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 /** @typedef {import("playwright-core").BrowserContextOptions} ContextOptions */
@@ -64,6 +64,7 @@ describe("lists and subtasks (issue 14)", { skip: noBrowser }, () => {
     ctx.setDefaultTimeout(15_000);
     if (o.clock) await ctx.clock.setFixedTime(o.clock);
     const page = await ctx.newPage();
+    trackWrites(page);
     shown.page = page;
     await signUp(page, web, uniqueEmail("lists"));
     await settled(page);
