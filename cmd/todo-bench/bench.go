@@ -23,6 +23,7 @@ type bench struct {
 	s         settings
 	base      string
 	users     []*benchUser
+	listUsers []*benchUser // the lists-* scenarios' users (seedListUsers)
 	cluster   *pgcluster.Cluster
 	server    int // pid of todo-api
 	tmp       string
@@ -30,6 +31,8 @@ type bench struct {
 	logf      func(string, ...any)
 	pgbench   string
 	targets   int
+	lists     int    // rows of bench_lists
+	listTasks int    // rows of bench_list_targets
 	role      string // serve's database role
 }
 
@@ -85,6 +88,26 @@ INSERT INTO tasks (user_id, id, title, priority, tags, position)
 VALUES ('bench-user-' || lpad(:u::text, 3, '0'), gen_random_uuid(), 'pgbench task', 'high', '{load}', 'a0' || md5(random()::text) || '1')
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version;
 `,
+	// Lists (issue 14): the lists users' own statements, picking from bench_lists (the lists
+	// users' lists) and bench_list_targets (their tasks).
+	"lists-one": `\set n random(1, :lists)
+SELECT t.user_id, t.id, t.title, t.description, t.completed, t.priority, t.due_date, t.tags, t.created_at, t.updated_at, t.completed_at, t.version
+FROM tasks t JOIN bench_lists b ON t.user_id = b.user_id AND t.list_id = b.id
+WHERE b.n = :n AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT 51;
+`,
+	"lists-all": `\set u random(1, :listusers)
+SELECT user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version
+FROM tasks WHERE user_id = 'bench-lists-' || lpad(:u::text, 3, '0') AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 51;
+`,
+	"lists-single": `\set n random(1, :listtasks)
+SELECT t.user_id, t.id, t.title, t.description, t.completed, t.priority, t.due_date, t.tags, t.created_at, t.updated_at, t.completed_at, t.version
+FROM bench_list_targets b JOIN tasks t ON t.user_id = b.user_id AND t.id = b.id WHERE b.n = :n;
+`,
+	"lists-create": `\set n random(1, :lists)
+INSERT INTO tasks (user_id, id, title, priority, tags, position, list_id)
+SELECT user_id, gen_random_uuid(), 'pgbench task', 'high', '{load}', 'a0' || md5(random()::text) || '1', id FROM bench_lists WHERE n = :n
+RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version;
+`,
 }
 
 // rlsBoundScripts: the same statements as boundScripts, run as the service's role with
@@ -107,6 +130,32 @@ SELECT set_config('app.user_id', 'bench-user-' || lpad(:u::text, 3, '0'), true);
 SELECT set_config('app.user_id', 'bench-user-' || lpad(:u::text, 3, '0'), true);
 ` + strings.SplitN(boundScripts["create"], "\n", 2)[1] + `\endpipeline
 `,
+	"lists-one":    rlsByTable("lists-one", "bench_lists"),
+	"lists-all":    rlsByUserNumber("lists-all", "bench-lists-"),
+	"lists-single": rlsByTable("lists-single", "bench_list_targets"),
+	"lists-create": rlsByTable("lists-create", "bench_lists"),
+}
+
+// rlsByTable is the row-level security bound of a boundScripts statement that picks its row
+// :n from table (which has the row's user_id).
+func rlsByTable(scenario, table string) string {
+	first, rest, _ := strings.Cut(boundScripts[scenario], "\n")
+	return first + `
+\startpipeline
+SELECT set_config('app.user_id', (SELECT user_id FROM ` + table + ` WHERE n = :n), true);
+` + rest + `\endpipeline
+`
+}
+
+// rlsByUserNumber is the row-level security bound of a boundScripts statement for the user
+// prefix || :u.
+func rlsByUserNumber(scenario, prefix string) string {
+	first, rest, _ := strings.Cut(boundScripts[scenario], "\n")
+	return first + `
+\startpipeline
+SELECT set_config('app.user_id', '` + prefix + `' || lpad(:u::text, 3, '0'), true);
+` + rest + `\endpipeline
+`
 }
 
 func (b *bench) prepareBounds(ctx context.Context) error {
@@ -121,16 +170,24 @@ func (b *bench) prepareBounds(ctx context.Context) error {
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, `CREATE TABLE bench_targets AS
-		SELECT row_number() OVER (ORDER BY user_id, id)::int AS n, user_id, id FROM tasks;
-		ALTER TABLE bench_targets ADD PRIMARY KEY (n); ANALYZE;`); err != nil {
+		SELECT row_number() OVER (ORDER BY user_id, id)::int AS n, user_id, id FROM tasks WHERE user_id LIKE 'bench-user-%';
+		ALTER TABLE bench_targets ADD PRIMARY KEY (n);
+		CREATE TABLE bench_list_targets AS
+		SELECT row_number() OVER (ORDER BY user_id, id)::int AS n, user_id, id FROM tasks WHERE user_id LIKE 'bench-lists-%';
+		ALTER TABLE bench_list_targets ADD PRIMARY KEY (n);
+		CREATE TABLE bench_lists AS
+		SELECT row_number() OVER (ORDER BY owner_id, id)::int AS n, owner_id AS user_id, id FROM lists
+		WHERE owner_id LIKE 'bench-lists-%' AND id IN (SELECT list_id FROM tasks);
+		ALTER TABLE bench_lists ADD PRIMARY KEY (n);
+		ANALYZE;`); err != nil {
 		return err
 	}
 	if b.role != "postgres" {
-		if _, err := conn.Exec(ctx, `GRANT SELECT ON bench_targets TO `+pgx.Identifier{b.role}.Sanitize()); err != nil {
+		if _, err := conn.Exec(ctx, `GRANT SELECT ON bench_targets, bench_list_targets, bench_lists TO `+pgx.Identifier{b.role}.Sanitize()); err != nil {
 			return err
 		}
 	}
-	return conn.QueryRow(ctx, `SELECT count(*) FROM bench_targets`).Scan(&b.targets)
+	return conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM bench_targets), (SELECT count(*) FROM bench_list_targets), (SELECT count(*) FROM bench_lists)`).Scan(&b.targets, &b.listTasks, &b.lists)
 }
 
 func (b *bench) runAll(ctx context.Context) (*results, error) {
@@ -138,9 +195,16 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 	// list-gzip is list for a client that accepts gzip: its api cpu ms/req beside list's is
 	// what compressing a page costs, its bytes/req what it saves.
 	scenarios := []string{"list", "list-gzip", "single", "create", "mix"}
+	if len(b.listUsers) > 0 {
+		scenarios = append(scenarios, "lists-one", "lists-all", "lists-single", "lists-create")
+	}
 	scripts := map[string]string{}
 	for _, sc := range scenarios {
-		p, err := writeScript(b.tmp, sc, b.users)
+		users := b.users
+		if strings.HasPrefix(sc, "lists-") {
+			users = b.listUsers
+		}
+		p, err := writeScript(b.tmp, sc, users)
 		if err != nil {
 			return nil, err
 		}
@@ -244,6 +308,7 @@ func (b *bench) measureBound(ctx context.Context, name, sql, role string, client
 	pg0 := b.pgCPU()
 	cmd := exec.CommandContext(ctx, b.pgbench, "-n", "-M", "prepared", "-c", fmt.Sprint(clients), "-j", fmt.Sprint(threads),
 		"-T", fmt.Sprint(int(b.s.duration.Seconds())), "-D", fmt.Sprintf("targets=%d", b.targets), "-D", fmt.Sprintf("users=%d", len(b.users)),
+		"-D", fmt.Sprintf("lists=%d", b.lists), "-D", fmt.Sprintf("listusers=%d", len(b.listUsers)), "-D", fmt.Sprintf("listtasks=%d", b.listTasks),
 		"-f", script, "-h", "127.0.0.1", "-p", fmt.Sprint(b.cluster.Port()), "-U", role, "bench")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -12,11 +13,13 @@ import (
 	"github.com/todo-api/todo-api/internal/devissuer"
 )
 
-// benchUser is a seeded user: its token and the ids of its tasks.
+// benchUser is a seeded user: its token, the ids of its tasks and of its lists (other than
+// the inbox; only the lists users have any).
 type benchUser struct {
 	ID    string
 	Token string
 	Tasks []string
+	Lists []string
 }
 
 var client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -67,14 +70,88 @@ func seed(ctx context.Context, base string, iss *devissuer.Issuer, users, tasks 
 	return out, firstErr
 }
 
-func createTask(ctx context.Context, base, token string, n int) (string, error) {
+// Lists (issue 14): each lists user has seedLists lists of seedListTasks tasks, and every
+// tenth task of a list has two subtasks (in the same list).
+const (
+	seedLists       = 10
+	seedListTasks   = 50
+	seedSubtaskStep = 10
+)
+
+// seedListUsers creates users "bench-lists-NNN" through the API, each with seedLists lists
+// of seedListTasks tasks and their subtasks; one goroutine a user.
+func seedListUsers(ctx context.Context, base string, iss *devissuer.Issuer, users int) ([]*benchUser, error) {
+	out := make([]*benchUser, users)
+	errs := make([]error, users)
+	var wg sync.WaitGroup
+	for i := range out {
+		id := fmt.Sprintf("bench-lists-%03d", i+1)
+		tok, err := iss.Mint(id, 2*time.Hour, "todo-bench", "todo-bench")
+		if err != nil {
+			return nil, err
+		}
+		u := &benchUser{ID: id, Token: tok}
+		out[i] = u
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = seedListUser(ctx, base, u)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+func seedListUser(ctx context.Context, base string, u *benchUser) error {
+	for l := range seedLists {
+		list, err := post(ctx, base+"/api/lists", u.Token, map[string]any{"name": fmt.Sprintf("List %d", l)})
+		if err != nil {
+			return err
+		}
+		u.Lists = append(u.Lists, list)
+		for n := range seedListTasks {
+			f := taskFields(n)
+			f["list_id"] = list
+			task, err := post(ctx, base+"/api/tasks", u.Token, f)
+			if err != nil {
+				return err
+			}
+			u.Tasks = append(u.Tasks, task)
+			if n%seedSubtaskStep != 0 {
+				continue
+			}
+			for k := range 2 {
+				f := taskFields(k)
+				f["parent_id"] = task
+				sub, err := post(ctx, base+"/api/tasks", u.Token, f)
+				if err != nil {
+					return err
+				}
+				u.Tasks = append(u.Tasks, sub)
+			}
+		}
+	}
+	return nil
+}
+
+// taskFields is the body of the n-th seeded task.
+func taskFields(n int) map[string]any {
 	prio := []string{"low", "medium", "high"}[n%3]
-	body, _ := json.Marshal(map[string]any{
+	return map[string]any{
 		"title": fmt.Sprintf("Seeded task %d", n), "priority": prio,
 		"description": "A task created by the benchmark's seed step.",
 		"tags":        []string{"bench", prio},
-	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/tasks", bytes.NewReader(body))
+	}
+}
+
+func createTask(ctx context.Context, base, token string, n int) (string, error) {
+	return post(ctx, base+"/api/tasks", token, taskFields(n))
+}
+
+// post creates a resource (201 expected) and returns its id.
+func post(ctx context.Context, url, token string, fields map[string]any) (string, error) {
+	body, _ := json.Marshal(fields)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}
@@ -86,7 +163,7 @@ func createTask(ctx context.Context, base, token string, n int) (string, error) 
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("create: status %d", res.StatusCode)
+		return "", fmt.Errorf("POST %s: status %d", url, res.StatusCode)
 	}
 	var t struct {
 		ID string `json:"id"`

@@ -12,13 +12,16 @@ import (
 	"time"
 )
 
-// The wrk script picks a random user (and one of its tasks) for every request, so every
-// request carries a different user's token, as production traffic does. Its done() hook
+// The wrk script picks a random user (and one of its tasks, or lists) for every request, so
+// every request carries a different user's token, as production traffic does. The lists-*
+// scenarios run on the lists users (seedListUsers): lists-one lists one of the user's lists
+// (list_id), lists-all all of them, lists-single reads a task, lists-create creates one in a
+// list. Its done() hook
 // prints one JSON line that the driver reads.
 const luaTemplate = `
 local users = {
 {{- range .Users}}
-  { tok = "{{.Token}}", ids = { {{range $i, $id := .Tasks}}{{if $i}},{{end}}"{{$id}}"{{end}} } },
+  { tok = "{{.Token}}", ids = { {{range $i, $id := .Tasks}}{{if $i}},{{end}}"{{$id}}"{{end}} }, lists = { {{range $i, $id := .Lists}}{{if $i}},{{end}}"{{$id}}"{{end}} } },
 {{- end}}
 }
 local scenario = "{{.Scenario}}"
@@ -45,6 +48,18 @@ local function get_list_gzip(u)
   return wrk.format("GET", "/api/tasks?limit=50", { ["Authorization"] = "Bearer " .. u.tok, ["Accept-Encoding"] = "gzip" })
 end
 
+local function get_one_list(u)
+  local l = u.lists[math.random(#u.lists)]
+  return wrk.format("GET", "/api/tasks?limit=50&list_id=" .. l, { ["Authorization"] = "Bearer " .. u.tok })
+end
+
+local function create_in_list(u)
+  counter = counter + 1
+  local l = u.lists[math.random(#u.lists)]
+  return wrk.format("POST", "/api/tasks", { ["Authorization"] = "Bearer " .. u.tok, ["Content-Type"] = "application/json" },
+    '{"title":"wrk task ' .. counter .. '","priority":"high","tags":["load"],"list_id":"' .. l .. '"}')
+end
+
 local function get_single(u, id)
   return wrk.format("GET", "/api/tasks/" .. id, { ["Authorization"] = "Bearer " .. u.tok })
 end
@@ -64,10 +79,12 @@ end
 
 function request()
   local u, id = pick()
-  if scenario == "list" then return get_list(u) end
+  if scenario == "list" or scenario == "lists-all" then return get_list(u) end
+  if scenario == "single" or scenario == "lists-single" then return get_single(u, id) end
   if scenario == "list-gzip" then return get_list_gzip(u) end
-  if scenario == "single" then return get_single(u, id) end
   if scenario == "create" then return create(u) end
+  if scenario == "lists-one" then return get_one_list(u) end
+  if scenario == "lists-create" then return create_in_list(u) end
   local r = math.random(100)
   if r <= 40 then return get_list(u) end
   if r <= 80 then return get_single(u, id) end

@@ -21,8 +21,10 @@ import (
 // planner sees whole (custom plans) and seeks through the primary key or checks by hash.
 //
 // Each row also carries the caller's write clock, read by the same statement, so a page and
-// the clock its ETag hashes come from one snapshot in one round trip; the clock is read through
-// a LEFT JOIN so that sqlc types it nullable (a user who never wrote has none).
+// the clock its ETag hashes come from one snapshot in one round trip. It is read through
+// user_clock_last (db/migrations/0013_user_clock_last.sql), whose plan is cached where a
+// subquery of the table here would be planned again with every page; called in FROM, so that
+// sqlc types its result nullable (a user who never wrote has none).
 //
 // Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
 // for the id): under row-level security PostgreSQL turns the keyset comparison into an index
@@ -76,7 +78,7 @@ const queryTemplate = `{{range .}}
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL

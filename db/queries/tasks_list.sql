@@ -3,7 +3,7 @@
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -40,7 +40,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -77,7 +77,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -114,7 +114,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -151,7 +151,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -188,7 +188,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -225,7 +225,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (due_key_asc)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -262,7 +262,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (due_key_desc)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -299,7 +299,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -336,7 +336,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -373,7 +373,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (position)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL
@@ -410,7 +410,7 @@ WHERE user_id = @user_id AND id = @id;
 -- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
 -- (null before the first write) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (position)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = @user_id AND deleted_at IS NULL

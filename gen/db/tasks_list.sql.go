@@ -14,7 +14,7 @@ import (
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -141,7 +141,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -268,7 +268,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_asc)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -395,7 +395,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_desc)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -762,7 +762,7 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -889,7 +889,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1016,7 +1016,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1143,7 +1143,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1270,7 +1270,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1397,7 +1397,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1524,7 +1524,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL
@@ -1651,7 +1651,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
-       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
        now()::timestamptz AS clock_now
 FROM tasks
 WHERE user_id = $1 AND deleted_at IS NULL

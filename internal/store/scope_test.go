@@ -29,8 +29,8 @@ import (
 // all that keep users apart.
 
 // userFunctions work on the rows of the user they take as their first argument
-// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql).
-var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql).
+var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
 // otherFunctions take no user: constants, and the triggers that act on the rows a statement
 // changed (whose statements the check covers).
@@ -211,6 +211,7 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 		"ClockOfAnotherParam":        "SELECT user_clock_tick($2::text) WHERE $1::text IS NOT NULL",
 		"SearchForAnotherUser":       "SELECT task_search_ids($2::text, $1::text, 10)",
 		"SecondCallForAnotherUser":   "SELECT user_clock_tick($1::text), user_clock_tick_purging('someone')",
+		"ClockLastOfAnotherParam":    "SELECT user_clock_last($2::text) WHERE $1::text IS NOT NULL",
 		"ReadsNoUserTable":           "SELECT $1::text",
 		"UnscopedOwnerOfTheOtherRow": "SELECT t.title FROM tasks t JOIN tasks o ON o.id = t.next_id WHERE t.user_id = $1",
 	}
