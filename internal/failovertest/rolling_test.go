@@ -145,7 +145,11 @@ func rollingDeploy(t *testing.T, prev previousRelease) {
 	w.waitAcks(t, time.Time{}, acksBefore)
 	lc.waitRounds(t, w, time.Time{}, 1)
 
-	// The new version starts beside it: `serve` migrates, then serves.
+	// The new version starts beside it: `serve` migrates, then serves. (Built first: the
+	// build is not part of the deploy.)
+	if _, err := build(); err != nil {
+		t.Fatal(err)
+	}
 	before := w.snapshot()
 	migrationStart := time.Now()
 	next := startServe(t, dbURL, iss)
