@@ -196,6 +196,12 @@ BEGIN
         LOOP
             -- Local to the transaction: set again after every COMMIT.
             PERFORM set_config('app.user_id', owner, true);
+            -- The owner's clock row first, as every write of the service takes it first: a
+            -- request that holds the owner's task rows (or is about to create the owner's
+            -- inbox) finishes before the batch locks them. Without it, the batch (the inbox,
+            -- then rows) and a previous release's request (rows, then the inbox through the
+            -- trigger) deadlocked (TestRollingDeploy).
+            PERFORM 1 FROM user_clocks WHERE user_id = owner FOR UPDATE;
             -- The owner's next batch_rows tasks in primary key order (an index range, however
             -- many the owner has), and of those the ones still without a list.
             WITH batch AS (

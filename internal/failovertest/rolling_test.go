@@ -72,9 +72,7 @@ func buildPrevious(t *testing.T) previousRelease {
 		proctest.MissingTool(t, fmt.Sprintf("the rolling deploy test builds the previous release from git history, and this is not a git checkout (git rev-parse: %v)", err))
 	}
 	git := func(args ...string) ([]byte, error) {
-		cmd := exec.Command("git", append([]string{"-C", strings.TrimSpace(string(root))}, args...)...)
-		cmd.Stderr = nil
-		return cmd.Output()
+		return exec.Command("git", append([]string{"-C", strings.TrimSpace(string(root))}, args...)...).Output()
 	}
 	out, err := git("log", "--first-parent", "--diff-filter=A", "--format=%H", "--", expandMigration)
 	lines := strings.Fields(string(out))
@@ -86,10 +84,12 @@ func buildPrevious(t *testing.T) previousRelease {
 		proctest.MissingTool(t, fmt.Sprintf("the parent of %s, the previous release, is not in this checkout (a shallow clone? git fetch --unshallow): %v", lines[len(lines)-1], err))
 	}
 	commit := strings.TrimSpace(string(out))
-	src := t.TempDir()
-	archive := exec.Command("sh", "-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", strings.TrimSpace(string(root)), commit, src)
-	if out, err := archive.CombinedOutput(); err != nil {
-		t.Fatalf("git archive %s: %v\n%s", commit, err, out)
+	src, tarball := t.TempDir(), filepath.Join(t.TempDir(), "previous.tar")
+	if _, err := git("archive", "-o", tarball, commit); err != nil {
+		t.Fatalf("git archive %s: %v", commit, err)
+	}
+	if out, err := exec.Command("tar", "-x", "-f", tarball, "-C", src).CombinedOutput(); err != nil {
+		t.Fatalf("extract %s: %v\n%s", commit, err, out)
 	}
 	bin := filepath.Join(binDir, "todo-api-previous")
 	// Without the race detector, like this version's binary: the test measures time.
@@ -208,8 +208,8 @@ func rollingDeploy(t *testing.T, prev previousRelease) {
 	}
 }
 
-// databaseErrors returns the last n ERROR lines of db's server log, each with the statement
-// that failed.
+// databaseErrors returns the last n ERROR lines of db's server log, each with its detail
+// (a deadlock's processes) and the statement that failed.
 func databaseErrors(db *pgcluster.Cluster, n int) string {
 	data, err := os.ReadFile(db.LogFile())
 	if err != nil {
@@ -217,11 +217,11 @@ func databaseErrors(db *pgcluster.Cluster, n int) string {
 	}
 	var lines []string
 	for line := range strings.Lines(string(data)) {
-		if strings.Contains(line, "ERROR:") || strings.Contains(line, "STATEMENT:") {
+		if strings.Contains(line, "ERROR:") || strings.Contains(line, "DETAIL:") || strings.HasPrefix(line, "\t") || strings.Contains(line, "STATEMENT:") {
 			lines = append(lines, line)
 		}
 	}
-	return strings.Join(lines[max(0, len(lines)-2*n):], "")
+	return strings.Join(lines[max(0, len(lines)-3*n):], "")
 }
 
 // snapshot is the writers' counts at one moment.
@@ -473,7 +473,7 @@ func (l *lifeCycle) cycle(client *http.Client, stop <-chan struct{}) error {
 		Completed bool
 		UpdatedAt string `json:"updated_at"`
 	}
-	res, body, err := l.send(client, stop, http.MethodPost, "/api/tasks", `{"title":"cycle `+key+`"}`, http.StatusCreated, "Idempotency-Key", key)
+	_, body, err := l.send(client, stop, http.MethodPost, "/api/tasks", `{"title":"cycle `+key+`"}`, http.StatusCreated, "Idempotency-Key", key)
 	if err != nil {
 		return err
 	}
@@ -482,7 +482,8 @@ func (l *lifeCycle) cycle(client *http.Client, stop <-chan struct{}) error {
 	}
 	created := task.UpdatedAt
 	path := "/api/tasks/" + task.ID
-	if res, _, err = l.send(client, stop, http.MethodGet, path, "", http.StatusOK); err != nil {
+	res, _, err := l.send(client, stop, http.MethodGet, path, "", http.StatusOK)
+	if err != nil {
 		return err
 	}
 	if _, _, err = l.send(client, stop, http.MethodPut, path, `{"title":"replaced `+key+`","tags":["rolling"]}`, http.StatusOK, "If-Match", res.Header.Get("ETag")); err != nil {
