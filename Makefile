@@ -131,7 +131,7 @@ test-long: ## Soak: 10 min (SOAK=…) of mixed load on the real binary, a fault 
 	$(MAKE) --no-print-directory test-failover
 
 .PHONY: test-failover
-test-failover: ## Database failovers (crash, hang) and replicas behind HAProxy, FAILOVER_ROUNDS (5) of each; prints the figures
+test-failover: ## Database failovers (crash, hang), replicas behind HAProxy and rolling deploys, FAILOVER_ROUNDS (5) of each; prints the figures
 	go test -count=1 -timeout 40m -v ./internal/failovertest/ -failover.rounds=$(or $(FAILOVER_ROUNDS),5)
 
 .PHONY: test-e2e

@@ -11,11 +11,13 @@
 -- Safe on a large tasks table: this migration runs outside a transaction (goose NO
 -- TRANSACTION), one statement at a time, and never holds an exclusive lock on tasks for more
 -- than a catalogue change:
---   1. ADD COLUMN without a volatile default and constraints NOT VALID: catalogue changes only
---      (ACCESS EXCLUSIVE for milliseconds; lock_timeout makes a statement that would queue
---      behind a long transaction fail instead of blocking every other query — run it again).
+--   1. ADD COLUMN without a volatile default: a catalogue change only (ACCESS EXCLUSIVE for
+--      milliseconds; lock_timeout makes a statement that would queue behind a long
+--      transaction fail instead of blocking every other query — run it again).
 --   2. A BEFORE INSERT OR UPDATE trigger fills a NULL list_id with the owner's inbox, creating
 --      it: from here on a v1.0 binary still running (rolling deploy) writes tasks with a list.
+--      Then the constraints NOT VALID (catalogue changes too), which check new and updated
+--      rows at once: before the trigger they would refuse the v1.0 binary's writes.
 --   3. The backfill: one procedure call that COMMITs every ~500 rows, each batch a plain
 --      UPDATE (row locks on those rows only). Small batches because the statement-level
 --      triggers of 0009 join a statement's old and new rows by a nested loop, quadratic in
@@ -99,25 +101,6 @@ ALTER TABLE tasks
     ADD COLUMN IF NOT EXISTS subtasks_total     integer  NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS subtasks_completed integer  NOT NULL DEFAULT 0;
 
--- +goose StatementBegin
-DO $$
-BEGIN
-    -- Constraints NOT VALID: existing rows are checked by VALIDATE below, without blocking writes.
-    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'tasks_list_fkey' AND conrelid = 'tasks'::regclass) THEN
-        ALTER TABLE tasks
-            ADD CONSTRAINT tasks_depth CHECK (depth BETWEEN 0 AND 3) NOT VALID,
-            ADD CONSTRAINT tasks_subtasks_counts CHECK (subtasks_completed BETWEEN 0 AND subtasks_total) NOT VALID,
-            ADD CONSTRAINT tasks_parent_is_not_self CHECK (parent_id <> id) NOT VALID,
-            ADD CONSTRAINT tasks_top_level_depth CHECK ((parent_id IS NULL) = (depth = 0)) NOT VALID,
-            ADD CONSTRAINT tasks_list_id_not_null CHECK (list_id IS NOT NULL) NOT VALID,
-            ADD CONSTRAINT tasks_list_fkey FOREIGN KEY (user_id, list_id) REFERENCES lists (owner_id, id) NOT VALID,
-            -- The tombstone purge removes a subtree together.
-            ADD CONSTRAINT tasks_parent_fkey FOREIGN KEY (user_id, parent_id) REFERENCES tasks (user_id, id) ON DELETE CASCADE NOT VALID;
-    END IF;
-END
-$$;
--- +goose StatementEnd
-
 -- user_inbox returns owner's inbox, creating it (and the owner's membership row) when owner
 -- has none: an INSERT … ON CONFLICT DO NOTHING on lists_one_inbox, then a read. Concurrent
 -- first calls for one owner create exactly one inbox: the second INSERT waits for the first
@@ -165,6 +148,28 @@ DROP TRIGGER IF EXISTS tasks_default_list ON tasks;
 CREATE TRIGGER tasks_default_list BEFORE INSERT OR UPDATE ON tasks
     FOR EACH ROW WHEN (NEW.list_id IS NULL) EXECUTE FUNCTION tasks_default_list();
 
+-- +goose StatementBegin
+DO $$
+BEGIN
+    -- Constraints NOT VALID: existing rows are checked by VALIDATE below, without blocking writes.
+    -- New rows and updated ones are checked at once, so the trigger above comes first: a
+    -- v1.0 binary's insert (list_id NULL), or its update of a row not yet backfilled, would
+    -- break tasks_list_id_not_null in between (422s in TestRollingDeploy).
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'tasks_list_fkey' AND conrelid = 'tasks'::regclass) THEN
+        ALTER TABLE tasks
+            ADD CONSTRAINT tasks_depth CHECK (depth BETWEEN 0 AND 3) NOT VALID,
+            ADD CONSTRAINT tasks_subtasks_counts CHECK (subtasks_completed BETWEEN 0 AND subtasks_total) NOT VALID,
+            ADD CONSTRAINT tasks_parent_is_not_self CHECK (parent_id <> id) NOT VALID,
+            ADD CONSTRAINT tasks_top_level_depth CHECK ((parent_id IS NULL) = (depth = 0)) NOT VALID,
+            ADD CONSTRAINT tasks_list_id_not_null CHECK (list_id IS NOT NULL) NOT VALID,
+            ADD CONSTRAINT tasks_list_fkey FOREIGN KEY (user_id, list_id) REFERENCES lists (owner_id, id) NOT VALID,
+            -- The tombstone purge removes a subtree together.
+            ADD CONSTRAINT tasks_parent_fkey FOREIGN KEY (user_id, parent_id) REFERENCES tasks (user_id, id) ON DELETE CASCADE NOT VALID;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
+
 -- lists_backfill_inboxes moves every existing task into its owner's inbox, in transactions of
 -- about batch_rows rows (see the header). The owners are the users with a clock: every user
 -- with tasks has one (0003 created them, every write and the usage trigger of 0009 take
@@ -191,6 +196,12 @@ BEGIN
         LOOP
             -- Local to the transaction: set again after every COMMIT.
             PERFORM set_config('app.user_id', owner, true);
+            -- The owner's clock row first, as every write of the service takes it first: a
+            -- request that holds the owner's task rows (or is about to create the owner's
+            -- inbox) finishes before the batch locks them. Without it, the batch (the inbox,
+            -- then rows) and a previous release's request (rows, then the inbox through the
+            -- trigger) deadlocked (TestRollingDeploy).
+            PERFORM 1 FROM user_clocks WHERE user_id = owner FOR UPDATE;
             -- The owner's next batch_rows tasks in primary key order (an index range, however
             -- many the owner has), and of those the ones still without a list.
             WITH batch AS (

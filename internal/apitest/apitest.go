@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
@@ -102,7 +103,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
-	if _, err := contractRouter(); err != nil {
+	if _, err := contract(); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
@@ -242,20 +243,40 @@ func (e *Env) Do(t testing.TB, req Req) *Response {
 	return out
 }
 
-// contractRouter routes requests to the contract's operations for response validation; it is
-// built once per process.
-var contractRouter = sync.OnceValues(func() (routers.Router, error) {
+// contract is this binary's contract (gen/api's embedded document), loaded once per process.
+var contract = sync.OnceValues(func() (*Contract, error) {
 	spec, err := api.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load contract: %w", err)
 	}
+	return newContract(spec)
+})
+
+// Contract checks responses against one OpenAPI document: this binary's ([CheckResponse]) or
+// another's, such as a previous release's ([LoadContract]).
+type Contract struct {
+	router routers.Router
+}
+
+// LoadContract parses an OpenAPI document (YAML or JSON), e.g. the previous release's
+// api/contracts/openapi.yaml, to check the responses of a binary built from it.
+func LoadContract(data []byte) (*Contract, error) {
+	spec, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("load contract: %w", err)
+	}
+	return newContract(spec)
+}
+
+// newContract routes requests to spec's operations, whatever servers it names.
+func newContract(spec *openapi3.T) (*Contract, error) {
 	spec.Servers = nil
 	r, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		return nil, fmt.Errorf("contract router: %w", err)
 	}
-	return r, nil
-})
+	return &Contract{router: r}, nil
+}
 
 // ErrOutsideContract is what CheckResponse returns for a request that matches no operation
 // of the contract (operational endpoints, unknown routes, wrong methods).
@@ -266,11 +287,17 @@ var ErrOutsideContract = errors.New("request outside the contract")
 // declared schema. It is the check every test client shares, in process or over the wire to
 // a separate process.
 func CheckResponse(hr *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
-	router, err := contractRouter()
+	c, err := contract()
 	if err != nil {
 		return err
 	}
-	route, params, err := router.FindRoute(hr)
+	return c.Check(hr, reqBody, status, header, body)
+}
+
+// Check checks a response to hr (whose body was reqBody) against c, as [CheckResponse] does
+// against this binary's contract.
+func (c *Contract) Check(hr *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	route, params, err := c.router.FindRoute(hr)
 	if err != nil {
 		return ErrOutsideContract
 	}

@@ -13,4 +13,11 @@
 // safeguard on purpose, to see the tests fail: -failover.env=DB_HOST_TIMEOUT=0 (no probe of
 // the hung host), -failover.nokey (retries without Idempotency-Key), -failover.async
 // (synchronous_commit=local with the standby's stream held up).
+//
+// TestReplicas runs three replicas behind HAProxy; TestRollingDeploy a rolling deploy across
+// the lists migration: the previous release — built from git history, the parent (first
+// parent) of the commit that added db/migrations/0011_lists.sql — serves while this version
+// migrates and serves beside it. It needs a git checkout with that history (a shallow clone:
+// git fetch --unshallow); without one it is skipped, and fails in CI (proctest.MissingTool).
+// -failover.notrigger drops 0011's NULL-list_id trigger after the migration, to see it fail.
 package failovertest

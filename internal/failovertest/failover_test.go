@@ -154,13 +154,15 @@ func failover(t *testing.T, f fault) result {
 
 // writerSet is the writers' shared record.
 type writerSet struct {
-	base   string
 	tokens []string
 	// mixed: after each create, the writer reads the task and a page of its list (retried
 	// like the create on a 503 or a dropped connection).
 	mixed bool
 
 	mu             sync.Mutex
+	bases          []string // the service's base URLs, taken in turn by the requests
+	next           int
+	byHost         map[string]int // requests by the host:port they went to
 	acks           map[string]ack // by task id
 	longest        time.Duration
 	retries503     int
@@ -171,7 +173,22 @@ type writerSet struct {
 }
 
 func newWriterSet(base string, mixed bool) *writerSet {
-	return &writerSet{base: base, mixed: mixed, acks: map[string]ack{}, statuses: map[int]int{}}
+	return &writerSet{bases: []string{base}, mixed: mixed, byHost: map[string]int{}, acks: map[string]ack{}, statuses: map[int]int{}}
+}
+
+// setBases makes the requests from now on go to bases in turn.
+func (w *writerSet) setBases(bases ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.bases = bases
+}
+
+// base returns the base URL for the next request.
+func (w *writerSet) base() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.next++
+	return w.bases[w.next%len(w.bases)]
 }
 
 // ack is one acknowledged write.
@@ -236,7 +253,7 @@ func (w *writerSet) read(client *http.Client, i int, path string, stop <-chan st
 		if attempt > 0 {
 			time.Sleep(20 * time.Millisecond)
 		}
-		req, err := http.NewRequest(http.MethodGet, w.base+path, nil)
+		req, err := http.NewRequest(http.MethodGet, w.base()+path, nil)
 		if err != nil {
 			panic(err)
 		}
@@ -271,6 +288,7 @@ func (w *writerSet) do(client *http.Client, req *http.Request, body io.Writer) (
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.requests++
+	w.byHost[req.URL.Host]++
 	w.longest = max(w.longest, took)
 	if err != nil {
 		return nil, err
@@ -281,7 +299,7 @@ func (w *writerSet) do(client *http.Client, req *http.Request, body io.Writer) (
 
 // create sends one POST /api/tasks and returns the task's id and the status.
 func (w *writerSet) create(client *http.Client, i int, key string) (string, int, error) {
-	req, err := http.NewRequest(http.MethodPost, w.base+"/api/tasks", strings.NewReader(`{"title":"`+key+`"}`))
+	req, err := http.NewRequest(http.MethodPost, w.base()+"/api/tasks", strings.NewReader(`{"title":"`+key+`"}`))
 	if err != nil {
 		return "", 0, err
 	}

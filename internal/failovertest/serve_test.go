@@ -39,6 +39,7 @@ var serveEnv = flag.String("failover.env", "", "extra settings for todo-api serv
 
 // serveProc is `todo-api serve` as a child process, which a test may kill and start again.
 type serveProc struct {
+	bin  func() (string, error) // builds (once) or finds the binary
 	env  []string
 	logs *proctest.LockedBuffer
 
@@ -53,7 +54,13 @@ type serveProc struct {
 // of its choosing. It returns once the process serves; it is killed at cleanup.
 func startServe(t *testing.T, databaseURL string, iss *authtest.Issuer, extra ...string) *serveProc {
 	t.Helper()
-	s := &serveProc{logs: &proctest.LockedBuffer{}}
+	return startServeOf(t, build, databaseURL, iss, extra...)
+}
+
+// startServeOf is startServe with the binary bin returns: another version's (rolling deploy).
+func startServeOf(t *testing.T, bin func() (string, error), databaseURL string, iss *authtest.Issuer, extra ...string) *serveProc {
+	t.Helper()
+	s := &serveProc{bin: bin, logs: &proctest.LockedBuffer{}}
 	s.env = []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATABASE_URL=" + databaseURL,
@@ -78,7 +85,7 @@ func startServe(t *testing.T, databaseURL string, iss *authtest.Issuer, extra ..
 // start starts the process and waits until it serves.
 func (s *serveProc) start(t *testing.T) {
 	t.Helper()
-	bin, err := build()
+	bin, err := s.bin()
 	if err != nil {
 		t.Fatal(err)
 	}
