@@ -27,7 +27,7 @@ WHERE m.owner_id = @user_id AND m.user_id = @user_id AND l.owner_id = @user_id A
 
 -- name: ListRow :one
 -- One of the user's lists, live or a tombstone that is still restorable (deleted less than
--- tombstone_retention() ago); locked until the caller's transaction ends.
+-- tombstone_retention() ago), locked until the caller's transaction ends.
 SELECT * FROM lists
 WHERE owner_id = @user_id AND id = @id
   AND (deleted_at IS NULL OR deleted_at >= now() - tombstone_retention())
@@ -75,7 +75,7 @@ UPDATE lists SET
 WHERE owner_id = @user_id AND id = @id AND deleted_at IS NULL;
 
 -- name: ListMovePosition :execrows
--- Gives the user's membership row of the list a new position; the list's version moves (its
+-- Gives the user's membership row of the list a new position. The list's version moves (its
 -- representation, position included, changed) but not its updated_at.
 WITH member AS (
     UPDATE list_members SET position = @position::text

@@ -10,7 +10,7 @@ LIMIT @row_limit;
 
 -- name: TagListInList :many
 -- TagList over one of the user's lists: its live tasks' tags with the number of those tasks
--- carrying each, counted from the list's rows (tasks_user_list_position; a list holds at
+-- carrying each, counted from the list's rows (tasks_user_list_position: a list holds at
 -- most the user's MaxLiveTasks), by name, after the name after when it is set.
 SELECT x.tag::text AS name, count(*)::bigint AS count
 FROM tasks, unnest(tasks.tags) AS x(tag)

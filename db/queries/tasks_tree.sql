@@ -35,7 +35,7 @@ WHERE owner_id = @user_id AND id = @id AND deleted_at IS NULL;
 
 -- name: TaskTreeComplete :many
 -- Completes the open live tasks in the subtrees of the user's live tasks among ids (a
--- completion's cascade; the roots are usually completed already). Returns the tasks it
+-- completion's cascade: the roots are usually completed already). Returns the tasks it
 -- completed.
 WITH RECURSIVE tree AS (
     SELECT t.id FROM tasks t
@@ -114,7 +114,7 @@ RETURNING tasks.id;
 -- restore finds them beside their parent), to list_id under parent_id (null: top-level) at
 -- position, the subtree's depths shifted by shift. The caller checked the target (list live,
 -- parent live in that list, not in the subtree, depth rule). A live task whose list changes
--- is changed (now, a new version); the rest keep their stamps (depth is not visible).
+-- is changed (now, a new version), the rest keep their stamps (depth is not visible).
 -- Returns the tasks moved.
 WITH RECURSIVE tree AS (
     SELECT t.id FROM tasks t

@@ -271,7 +271,7 @@ type ListMovePositionParams struct {
 	ID       uuid.UUID
 }
 
-// Gives the user's membership row of the list a new position; the list's version moves (its
+// Gives the user's membership row of the list a new position. The list's version moves (its
 // representation, position included, changed) but not its updated_at.
 func (q *Queries) ListMovePosition(ctx context.Context, arg ListMovePositionParams) (int64, error) {
 	result, err := q.db.Exec(ctx, listMovePosition, arg.UserID, arg.Position, arg.ID)
@@ -332,7 +332,7 @@ type ListRowParams struct {
 }
 
 // One of the user's lists, live or a tombstone that is still restorable (deleted less than
-// tombstone_retention() ago); locked until the caller's transaction ends.
+// tombstone_retention() ago), locked until the caller's transaction ends.
 func (q *Queries) ListRow(ctx context.Context, arg ListRowParams) (*List, error) {
 	row := q.db.QueryRow(ctx, listRow, arg.UserID, arg.ID)
 	var i List

@@ -76,7 +76,7 @@ type TagListInListRow struct {
 }
 
 // TagList over one of the user's lists: its live tasks' tags with the number of those tasks
-// carrying each, counted from the list's rows (tasks_user_list_position; a list holds at
+// carrying each, counted from the list's rows (tasks_user_list_position: a list holds at
 // most the user's MaxLiveTasks), by name, after the name after when it is set.
 func (q *Queries) TagListInList(ctx context.Context, arg TagListInListParams) ([]*TagListInListRow, error) {
 	rows, err := q.db.Query(ctx, tagListInList,

@@ -71,7 +71,7 @@ type TaskPositionsParkParams struct {
 }
 
 // The first step of a respacing: each task of ids gets its new position with '0' appended, a
-// key fracindex never makes (a fraction never ends in '0'), so it is no row's; this frees the
+// key fracindex never makes (a fraction never ends in '0'), so it is no row's. This frees the
 // old positions before TaskPositionsSet takes them, since the unique constraint is checked
 // row by row. The caller holds the user's clock.
 func (q *Queries) TaskPositionsPark(ctx context.Context, arg TaskPositionsParkParams) error {
@@ -96,7 +96,7 @@ type TaskPositionsSetParams struct {
 }
 
 // The second step: the new positions. A live task is a changed task — the clock's time and a
-// new version, so the change feed reports its new position; a tombstone keeps its
+// new version, so the change feed reports its new position. A tombstone keeps its
 // updated_at, which is its deleted_at, and gets its position back on restore.
 func (q *Queries) TaskPositionsSet(ctx context.Context, arg TaskPositionsSetParams) error {
 	_, err := q.db.Exec(ctx, taskPositionsSet,

@@ -129,7 +129,7 @@ type TaskTreeCompleteParams struct {
 }
 
 // Completes the open live tasks in the subtrees of the user's live tasks among ids (a
-// completion's cascade; the roots are usually completed already). Returns the tasks it
+// completion's cascade: the roots are usually completed already). Returns the tasks it
 // completed.
 func (q *Queries) TaskTreeComplete(ctx context.Context, arg TaskTreeCompleteParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, taskTreeComplete, arg.Now, arg.UserID, arg.Ids)
@@ -240,7 +240,7 @@ type TaskTreeMoveParams struct {
 // restore finds them beside their parent), to list_id under parent_id (null: top-level) at
 // position, the subtree's depths shifted by shift. The caller checked the target (list live,
 // parent live in that list, not in the subtree, depth rule). A live task whose list changes
-// is changed (now, a new version); the rest keep their stamps (depth is not visible).
+// is changed (now, a new version), the rest keep their stamps (depth is not visible).
 // Returns the tasks moved.
 func (q *Queries) TaskTreeMove(ctx context.Context, arg TaskTreeMoveParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, taskTreeMove,
