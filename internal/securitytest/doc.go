@@ -15,5 +15,5 @@
 //     query parameter and page size limits.
 //
 // The package has no non-test code. The fuzz targets live beside the code they fuzz, in
-// internal/httpapi (fuzz_*_test.go), over apitest.FakeStore.
+// internal/httpapi (fuzz_*_test.go), on the real stack (apitest.New: PostgreSQL and a JWKS).
 package securitytest
