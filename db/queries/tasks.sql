@@ -11,9 +11,12 @@ SELECT user_clock_tick(@user_id)::timestamptz AS last;
 -- move that committed since may have taken that place. No row then: read the first position
 -- again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
 -- list_id, parent_id and depth place it in the subtask tree: the caller checked them
--- (place, internal/store/task_tree.go). No list_id (null) is the user's inbox, which the
--- trigger tasks_default_list fills in, creating the inbox on first need (user_inbox,
--- 0011_lists.sql): one statement still, and the inbox is found under the clock.
+-- (place, internal/store/task_tree.go). No list_id (null) is the user's inbox: read here
+-- (an inbox is never deleted, so the statement's snapshot is as good as any), else — a
+-- user without an inbox yet — filled in by the trigger tasks_default_list, which creates it
+-- (user_inbox, 0011_lists.sql): one statement still, and the inbox is found under the
+-- clock. Reading it here, not in the trigger, saves PostgreSQL a PL/pgSQL call and its
+-- query on every create without a list (issue 14's speed check, docs/performance.md).
 WITH clock AS (SELECT user_clock_tick(@user_id) AS last)
 INSERT INTO tasks (user_id, id, title, description, completed, priority, due_date, due_time, tags, position,
                    created_at, updated_at, completed_at, repeat, repeat_anchor, list_id, parent_id, depth)
@@ -21,7 +24,8 @@ SELECT @user_id::text, @id::uuid, @title::text, sqlc.narg('description')::text, 
        sqlc.narg('due_date')::date, sqlc.narg('due_time')::time, @tags::text[], @position::text,
        clock.last, clock.last, CASE WHEN @completed::bool THEN clock.last END,
        @repeat::task_repeat, sqlc.narg('repeat_anchor')::smallint,
-       sqlc.narg('list_id')::uuid, sqlc.narg('parent_id')::uuid, @depth::smallint
+       coalesce(sqlc.narg('list_id')::uuid, (SELECT l.id FROM lists l WHERE l.owner_id = @user_id::text AND l.inbox)),
+       sqlc.narg('parent_id')::uuid, @depth::smallint
 FROM clock
 WHERE task_position_is_top(@user_id::text, @position::text)
 RETURNING *;

@@ -99,7 +99,8 @@ SELECT $1::text, $2::uuid, $3::text, $4::text, $5::bool, $6::task_priority,
        $7::date, $8::time, $9::text[], $10::text,
        clock.last, clock.last, CASE WHEN $5::bool THEN clock.last END,
        $11::task_repeat, $12::smallint,
-       $13::uuid, $14::uuid, $15::smallint
+       coalesce($13::uuid, (SELECT l.id FROM lists l WHERE l.owner_id = $1::text AND l.inbox)),
+       $14::uuid, $15::smallint
 FROM clock
 WHERE task_position_is_top($1::text, $10::text)
 RETURNING user_id, id, title, description, completed, priority, due_date, tags, created_at, updated_at, completed_at, version, deleted_at, position, due_time, repeat, repeat_anchor, next_id, title_key, priority_rank, due_key_asc, due_key_desc, list_id, parent_id, depth, subtasks_total, subtasks_completed
@@ -129,9 +130,12 @@ type TaskCreateParams struct {
 // move that committed since may have taken that place. No row then: read the first position
 // again and retry. repeat_anchor is set only on a next occurrence (see 0006_recurrence.sql).
 // list_id, parent_id and depth place it in the subtask tree: the caller checked them
-// (place, internal/store/task_tree.go). No list_id (null) is the user's inbox, which the
-// trigger tasks_default_list fills in, creating the inbox on first need (user_inbox,
-// 0011_lists.sql): one statement still, and the inbox is found under the clock.
+// (place, internal/store/task_tree.go). No list_id (null) is the user's inbox: read here
+// (an inbox is never deleted, so the statement's snapshot is as good as any), else — a
+// user without an inbox yet — filled in by the trigger tasks_default_list, which creates it
+// (user_inbox, 0011_lists.sql): one statement still, and the inbox is found under the
+// clock. Reading it here, not in the trigger, saves PostgreSQL a PL/pgSQL call and its
+// query on every create without a list (issue 14's speed check, docs/performance.md).
 func (q *Queries) TaskCreate(ctx context.Context, arg TaskCreateParams) (*Task, error) {
 	row := q.db.QueryRow(ctx, taskCreate,
 		arg.UserID,

@@ -34,7 +34,7 @@ var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_cl
 
 // otherFunctions take no user: constants, and the triggers that act on the rows a statement
 // changed (whose statements the check covers).
-var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks"}
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks", "tasks_count_subtask_insert"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
