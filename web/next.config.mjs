@@ -12,6 +12,13 @@ const nextConfig = {
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   poweredByHeader: false,
+  experimental: {
+    // The stylesheet (about 6 KB compressed) goes into each page's <head> instead of a request
+    // of its own: the first paint waits for the HTML only, not for a render-blocking stylesheet
+    // that shares the connection with the page's scripts (on a slow phone link that request
+    // took 0.7–1 s of Lighthouse's simulated first paint).
+    inlineCss: true,
+  },
   reactStrictMode: true,
 };
 

@@ -14,6 +14,7 @@ import {
   apiFetch,
   chipLabels,
   completedToggle,
+  createTask,
   expectDue,
   expectCount,
   expectStats,
@@ -474,6 +475,76 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
       assert.equal(r.status(), 304, "unchanged counts cost a 304");
     }, 130_000);
     await expectStats(page, { total: 2, completed: 1 });
+  });
+
+  test("9 the first screen hydrates without formatting a date in the browser (no Intl: ICU's first use costs 50–100 ms); the zone is asked again only when the clock's offset changes", async (shown) => {
+    const today = zoneDate("America/New_York");
+    const far = addDays(today, 20);
+    const { page, ctx } = await user({
+      context: { timezoneId: "America/New_York" },
+      tasks: [
+        { title: "Due today at five", due_date: today, due_time: "17:00" },
+        { title: "Due tomorrow", due_date: addDays(today, 1) },
+        { title: "Due in three days", due_date: addDays(today, 3) },
+        { title: "Due in twenty days", due_date: far },
+      ],
+    }, shown);
+    // Count every way a page can reach ICU's date formatting, from before the page's own scripts.
+    await ctx.addInitScript(() => {
+      /** @type {string[]} */
+      const used = [];
+      Object.assign(window, { __intlUsed: used });
+      const DTF = Intl.DateTimeFormat;
+      Intl.DateTimeFormat = /** @type {typeof Intl.DateTimeFormat} */ (
+        new Proxy(DTF, {
+          construct: (t, args) => (used.push(`new Intl.DateTimeFormat(${JSON.stringify(args)})`), Reflect.construct(t, args)),
+          apply: (t, self, args) => (used.push(`Intl.DateTimeFormat(${JSON.stringify(args)})`), Reflect.apply(t, self, args)),
+        })
+      );
+      for (const m of /** @type {const} */ (["toLocaleDateString", "toLocaleTimeString", "toLocaleString"])) {
+        const orig = Date.prototype[m];
+        Date.prototype[m] = function (/** @type {any[]} */ ...args) {
+          used.push(`Date.${m}`);
+          return orig.apply(this, /** @type {any} */ (args));
+        };
+      }
+    });
+    const hydrated = () =>
+      eventually(async () =>
+        assert.ok(
+          await page.getByTestId("task").first().evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactFiber"))),
+          "the list is hydrated",
+        ),
+      );
+    // Effects run once the hydrated tree is committed: wait for a frame and a task after it.
+    const effectsRun = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+    const intlUsed = () => page.evaluate(() => /** @type {string[]} */ (/** @type {any} */ (window).__intlUsed));
+    const weekday = new Date(`${addDays(today, 3)}T12:00:00Z`).toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" });
+    const farLabel = new Date(`${far}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC", ...(far.slice(0, 4) === today.slice(0, 4) ? {} : { year: "numeric" }) });
+
+    await page.reload();
+    await hydrated();
+    await effectsRun();
+    const row = (/** @type {string} */ title) => page.getByTestId("task").filter({ hasText: title });
+    await expectDue(row("Due today at five"), /^(Due|Overdue ·) Today 5:00 PM$/);
+    await expectDue(row("Due tomorrow"), "Due Tomorrow");
+    await expectDue(row("Due in three days"), `Due ${weekday}`);
+    await expectDue(row("Due in twenty days"), `Due ${farLabel}`);
+    assert.deepEqual(await intlUsed(), [], "hydrating the first screen formatted dates in the browser");
+
+    // The zone is asked again (one formatter) when the clock's offset is not the one it was written with.
+    await ctx.addCookies([{ name: "tzo", value: "12345", url: web }]);
+    await page.reload();
+    await hydrated();
+    await effectsRun();
+    await eventually(async () => assert.equal((await ctx.cookies(web)).find((c) => c.name === "tzo")?.value, String(await page.evaluate(() => new Date().getTimezoneOffset()))));
+    assert.equal((await ctx.cookies(web)).find((c) => c.name === "tz")?.value, encodeURIComponent("America/New_York"));
+    assert.deepEqual(await intlUsed(), ["Intl.DateTimeFormat([])"], "the zone, asked once");
+
+    // A label the server did not write is made in the browser (the counting above can see it).
+    await createTask(page, { title: "Book the dentist", due: addDays(today, 14) });
+    await expectCount(row("Book the dentist"), 1, 30_000);
+    await eventually(async () => assert.ok((await intlUsed()).some((u) => u.startsWith("new Intl.DateTimeFormat")), `a new label is formatted: ${await intlUsed()}`));
   });
 
   test("no uncaught errors in the pages", async () => {

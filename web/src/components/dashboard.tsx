@@ -16,7 +16,7 @@ import {
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApi } from "@/lib/api";
-import { TZ_COOKIE, dayLabel, dueLabel, localDate, nowLocal, timeZone, type Now } from "@/lib/dates";
+import { dayLabel, dueLabel, localDate, nowLocal, rememberZone, seedLabels, timeZone, type Now } from "@/lib/dates";
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
 import { moveTarget, placeAfter } from "@/lib/lists";
@@ -105,6 +105,9 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   // The browser's date and time: the server's reading of it in the browser's zone (when the
   // browser told it), so the first render matches the server's, else unknown until mounted.
   const [now, setNow] = useState<Now>(initial?.now ?? { date: "", time: "" });
+  // The first render shows the server's due labels, made before the rows render: hydrating
+  // formats no date (see dates.ts).
+  useState(() => seedLabels(initial?.labels));
 
   // Refs for callbacks that must see the latest values without re-subscribing.
   const latest = useRef({ sections, view, filters, now, problem, selected, lists });
@@ -128,10 +131,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
         return cur.date === n.date && cur.time.slice(0, 5) === n.time.slice(0, 5) ? cur : n;
       });
     tick();
-    // Tell the server the zone, for the next first screen.
-    const tz = timeZone();
-    const cookie = `${TZ_COOKIE}=${encodeURIComponent(tz)}`;
-    if (!document.cookie.split("; ").includes(cookie)) document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
+    rememberZone(); // for the server's next first screen
     const t = setInterval(tick, 15_000);
     return () => clearInterval(t);
   }, []);

@@ -5,7 +5,7 @@
 import { createTodoClient, getETag, getNextCursor, type List, type TagCount, type Task, type TaskStats } from "@todo-api/client";
 import { cookies, headers } from "next/headers";
 import { getAuth } from "./auth";
-import { TZ_COOKIE, type Now } from "./dates";
+import { TZ_COOKIE, labelsFor, type Now } from "./dates";
 import { DEFAULT_FILTERS } from "./tasks";
 import { VIEWS, type SectionId } from "./views";
 
@@ -20,6 +20,8 @@ export interface Initial {
   /** With the browser's zone only: the counts (and their ETag), and the local date and time. */
   stats?: { data: TaskStats; etag?: string };
   now?: Now;
+  /** The due labels of these tasks as the server wrote them (dates.ts seedLabels). */
+  labels: Record<string, string>;
 }
 
 /** zoneNow is the date and time on the wall clock of zone, or undefined for an unknown zone. */
@@ -61,7 +63,9 @@ export async function loadInitial(apiUrl: string): Promise<Initial | null> {
       const page = pages[i];
       if (page) sections[d.id] = { tasks: page.data, cursor: getNextCursor(page) };
     });
-    return { sections, tags: tags.data, lists: lists.data, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
+    const today = stats && now ? now.date : ""; // what the page renders with (Dashboard's first `now`)
+    const labels = labelsFor(Object.values(sections).flatMap((s) => s.tasks), today);
+    return { sections, tags: tags.data, lists: lists.data, labels, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
   } catch {
     return null; // the browser loads it, and says what is wrong if it cannot either
   }
