@@ -193,7 +193,7 @@ func TestTaskMove(t *testing.T) {
 func TestTaskMoveConcurrent(t *testing.T) {
 	t.Parallel()
 	pool := newPool(t, dbtest.NewURL(t), func(c *pgxpool.Config) { c.MaxConns = 60 })
-	s := New(pool, Options{StatementTimeout: 30 * time.Second})
+	s := New(pool, Options{StatementTimeout: 30 * time.Second, AcquireTimeout: 30 * time.Second})
 	const n = 50
 
 	run := func(t *testing.T, user string, op func(i int, tasks []Task) error) {
