@@ -29,12 +29,16 @@ import (
 // all that keep users apart.
 
 // userFunctions work on the rows of the user they take as their first argument
-// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql).
-var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql,
+// 0015_sharing.sql: invite_lookup and invite_accept act for the caller they take first).
+var userFunctions = []string{"invite_accept", "invite_lookup", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
-// otherFunctions take no user: constants, and the triggers that act on the rows a statement
-// changed (whose statements the check covers).
-var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks"}
+// otherFunctions take no user: constants, the triggers that act on the rows a statement
+// changed (whose statements the check covers), and the membership helpers of
+// 0015_sharing.sql that the row-level security policies and the functions above call (no
+// query calls them; they read the caller from app.user_id, as the policies do).
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks",
+	"max_list_members", "list_access_sync", "list_access_live", "app_list_role", "app_reads_owner", "app_writes_owner", "app_invite_admits", "app_caller_is", "app_list_name"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
