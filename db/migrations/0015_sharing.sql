@@ -96,9 +96,19 @@ CREATE FUNCTION app_writes_owner(owner text) RETURNS boolean
 -- cannot read lists yet). A member who leaves or is removed loses the invite they joined
 -- with too (revoked), so that not even a statement without its predicates could put them
 -- back with it.
+--
+-- Every change of the list's members — a member joins, leaves, is removed, gets another
+-- role, or moves the list in their own order — changes the list as some member sees it
+-- (member_count, role, position), so it moves the list's version, its ETag: a client never
+-- keeps a stale copy under an old ETag. The list is the owner's, whom the row-level
+-- security of lists lets alone write it; the trigger acts as the owner for that one UPDATE
+-- — except for the owner's own row when the list is created.
 -- +goose StatementBegin
 CREATE FUNCTION list_access_sync() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    r      list_members := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    caller text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM list_access a
@@ -113,12 +123,20 @@ BEGIN
         VALUES (NEW.owner_id, NEW.user_id, NEW.list_id, NEW.role,
                 coalesce((SELECT a.live FROM list_access a
                           WHERE a.owner_id = NEW.owner_id AND a.user_id = NEW.owner_id AND a.list_id = NEW.list_id), true));
+        IF NEW.role = 'owner' THEN
+            RETURN NULL;
+        END IF;
     END IF;
+    -- As the owner, for this statement only (an error in between aborts the transaction).
+    caller := coalesce(current_setting('app.user_id', true), '');
+    PERFORM set_config('app.user_id', r.owner_id, true);
+    UPDATE lists l SET version = l.version + 1 WHERE l.owner_id = r.owner_id AND l.id = r.list_id;
+    PERFORM set_config('app.user_id', caller, true);
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
-CREATE TRIGGER list_members_access AFTER INSERT OR DELETE OR UPDATE OF role ON list_members
+CREATE TRIGGER list_members_access AFTER INSERT OR DELETE OR UPDATE OF role, position ON list_members
     FOR EACH ROW EXECUTE FUNCTION list_access_sync();
 
 -- list_access_live follows a list's delete and restore.
