@@ -68,3 +68,9 @@ FROM invite_lookup(@user_id::text, @token_hash::bytea) i;
 -- Makes the user a member through the invite with this token hash (invite_accept).
 SELECT a.owner_id::text AS owner_id, a.list_id::uuid AS list_id, a.outcome::text AS outcome
 FROM invite_accept(@user_id::text, @token_hash::bytea, sqlc.narg('name')::text, @position::text) a;
+
+-- name: MemberNameOwner :exec
+-- Records the owner's display name on the owner's membership row of a list the user owns,
+-- if it has none yet (the owner's name when they first share the list).
+UPDATE list_members SET name = sqlc.narg('name')::text
+WHERE owner_id = @user_id AND list_id = @list_id AND user_id = @user_id AND name IS NULL;

@@ -281,6 +281,24 @@ func (q *Queries) MemberList(ctx context.Context, arg MemberListParams) ([]*Memb
 	return items, nil
 }
 
+const memberNameOwner = `-- name: MemberNameOwner :exec
+UPDATE list_members SET name = $1::text
+WHERE owner_id = $2 AND list_id = $3 AND user_id = $2 AND name IS NULL
+`
+
+type MemberNameOwnerParams struct {
+	Name   *string
+	UserID string
+	ListID uuid.UUID
+}
+
+// Records the owner's display name on the owner's membership row of a list the user owns,
+// if it has none yet (the owner's name when they first share the list).
+func (q *Queries) MemberNameOwner(ctx context.Context, arg MemberNameOwnerParams) error {
+	_, err := q.db.Exec(ctx, memberNameOwner, arg.Name, arg.UserID, arg.ListID)
+	return err
+}
+
 const memberRemove = `-- name: MemberRemove :execrows
 DELETE FROM list_members
 WHERE owner_id = $1 AND list_id = $2 AND user_id = $3::text AND role <> 'owner'

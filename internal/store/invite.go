@@ -47,7 +47,7 @@ type InviteOffer struct {
 
 // InviteCreate makes an invite to a live list userID owns, for role (RoleEditor or
 // RoleViewer), valid for ttl; userName is the owner's display name, shown to the invite's
-// bearer. ErrListNotFound, ErrForbidden: as for ListUpdate; ErrInboxNotShared: the inbox;
+// bearer (and, the first time, recorded as the owner's name among the list's members). ErrListNotFound, ErrForbidden: as for ListUpdate; ErrInboxNotShared: the inbox;
 // ErrListFull: the list has MaxListMembers members.
 func (s *Store) InviteCreate(ctx context.Context, userID, userName string, listID uuid.UUID, role Role, ttl time.Duration) (Invite, error) {
 	id, err := uuid.NewV7()
@@ -74,6 +74,9 @@ func (s *Store) InviteCreate(ctx context.Context, userID, userName string, listI
 		var name *string
 		if userName != "" {
 			name = &userName
+			if err := q.MemberNameOwner(ctx, db.MemberNameOwnerParams{Name: name, UserID: userID, ListID: listID}); err != nil {
+				return fmt.Errorf("name the owner: %w", err)
+			}
 		}
 		return q.InviteCreate(ctx, db.InviteCreateParams{
 			UserID: userID, ListID: listID, ID: id, TokenHash: inviteTokenHash(inv.Token), Role: string(role),

@@ -91,7 +91,7 @@ func TestSharing(t *testing.T) {
 			for _, m := range members {
 				got = append(got, fmt.Sprintf("%s:%s:%s", m.UserID, m.Role, m.Name))
 			}
-			if want := []string{ana + ":owner:", ben + ":editor:Ben B", cleo + ":viewer:"}; !slices.Equal(got, want) {
+			if want := []string{ana + ":owner:Ana", ben + ":editor:Ben B", cleo + ":viewer:"}; !slices.Equal(got, want) {
 				t.Fatalf("members: %v, want %v", got, want)
 			}
 
