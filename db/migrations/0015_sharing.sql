@@ -1,3 +1,4 @@
+-- +goose NO TRANSACTION
 -- +goose Up
 -- Shared lists (issue 16): the access model in SQL. docs/sharing.md describes it for people.
 --
@@ -38,14 +39,25 @@
 -- it), with the owner's policy for every other statement. Accepting uses the invite up in
 -- the statement that checks it (one row lock: of 50 concurrent accepts one wins), and at
 -- most max_list_members() people are members of a list.
+--
+-- Safe to run while the previous release serves (a rolling deploy), like 0011_lists.sql: it
+-- runs outside a transaction (goose NO TRANSACTION), one statement at a time, so that it
+-- never holds one table's lock while it waits for another's — in one transaction its CREATE
+-- POLICY on tasks (ACCESS EXCLUSIVE, held to the end) and then on user_clocks deadlocked
+-- with requests that take the clock, then tasks (TestRollingDeploy). Every statement is
+-- idempotent (IF NOT EXISTS, OR REPLACE, DROP … IF EXISTS before CREATE, ON CONFLICT): a
+-- run that stopped half-way is finished by running it again. lock_timeout makes a
+-- statement that would queue behind a long transaction fail (run it again) rather than
+-- hold up every query behind it.
+SET lock_timeout = '5s';
 
 -- One row per (list, member): a list-scoped statement resolves the list's owner from
 -- (list_id, caller) with it.
-CREATE UNIQUE INDEX list_members_list_user ON list_members (list_id, user_id);
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS list_members_list_user ON list_members (list_id, user_id);
 
 -- max_list_members is the most members (the owner included) a list may have. The store's
 -- MaxListMembers says the same (TestMaxListMembersAgrees).
-CREATE FUNCTION max_list_members() RETURNS integer
+CREATE OR REPLACE FUNCTION max_list_members() RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN 50;
 
@@ -53,7 +65,7 @@ CREATE FUNCTION max_list_members() RETURNS integer
 -- and whether the list is live (a member of a deleted list reaches nothing; its owner still
 -- reaches it through the owner's branch of each policy, to restore it). Written only by the
 -- triggers below; read only by the functions below.
-CREATE TABLE list_access (
+CREATE TABLE IF NOT EXISTS list_access (
     owner_id text    NOT NULL,
     user_id  text    NOT NULL,
     list_id  uuid    NOT NULL,
@@ -62,12 +74,13 @@ CREATE TABLE list_access (
     PRIMARY KEY (owner_id, user_id, list_id)
 );
 ALTER TABLE list_access ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS list_access_owner ON list_access;
 CREATE POLICY list_access_owner ON list_access
     USING (owner_id = current_setting('app.user_id', true))
     WITH CHECK (owner_id = current_setting('app.user_id', true));
 
 -- +goose StatementBegin
-CREATE FUNCTION app_list_role(owner text, list uuid) RETURNS text
+CREATE OR REPLACE FUNCTION app_list_role(owner text, list uuid) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
     RETURN (SELECT a.role FROM list_access a
             WHERE a.owner_id = owner AND a.user_id = current_setting('app.user_id', true)
@@ -75,7 +88,7 @@ CREATE FUNCTION app_list_role(owner text, list uuid) RETURNS text
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION app_reads_owner(owner text) RETURNS boolean
+CREATE OR REPLACE FUNCTION app_reads_owner(owner text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
     RETURN owner = current_setting('app.user_id', true)
         OR EXISTS (SELECT 1 FROM list_access a
@@ -83,7 +96,7 @@ CREATE FUNCTION app_reads_owner(owner text) RETURNS boolean
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION app_writes_owner(owner text) RETURNS boolean
+CREATE OR REPLACE FUNCTION app_writes_owner(owner text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
     RETURN owner = current_setting('app.user_id', true)
         OR EXISTS (SELECT 1 FROM list_access a
@@ -104,7 +117,7 @@ CREATE FUNCTION app_writes_owner(owner text) RETURNS boolean
 -- security of lists lets alone write it; the trigger acts as the owner for that one UPDATE
 -- — except for the owner's own row when the list is created.
 -- +goose StatementBegin
-CREATE FUNCTION list_access_sync() RETURNS trigger
+CREATE OR REPLACE FUNCTION list_access_sync() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     r      list_members := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -136,12 +149,13 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
+DROP TRIGGER IF EXISTS list_members_access ON list_members;
 CREATE TRIGGER list_members_access AFTER INSERT OR DELETE OR UPDATE OF role, position ON list_members
     FOR EACH ROW EXECUTE FUNCTION list_access_sync();
 
 -- list_access_live follows a list's delete and restore.
 -- +goose StatementBegin
-CREATE FUNCTION list_access_live() RETURNS trigger
+CREATE OR REPLACE FUNCTION list_access_live() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
     UPDATE list_access a SET live = NEW.deleted_at IS NULL
@@ -150,13 +164,14 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
+DROP TRIGGER IF EXISTS lists_access_live ON lists;
 CREATE TRIGGER lists_access_live AFTER UPDATE OF deleted_at ON lists
     FOR EACH ROW WHEN (OLD.deleted_at IS DISTINCT FROM NEW.deleted_at) EXECUTE FUNCTION list_access_live();
 
 -- invites: a list's pending and used invitations. token_hash is sha256 of the token, which
 -- is shown once, to the owner who creates it. An invite is pending while used_by,
 -- revoked_at are null and expires_at is ahead.
-CREATE TABLE invites (
+CREATE TABLE IF NOT EXISTS invites (
     owner_id        text        NOT NULL,
     list_id         uuid        NOT NULL,
     id              uuid        NOT NULL,
@@ -174,12 +189,13 @@ CREATE TABLE invites (
     CONSTRAINT invites_used CHECK ((used_by IS NULL) = (used_at IS NULL))
 );
 ALTER TABLE invites ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS invites_owner ON invites;
 CREATE POLICY invites_owner ON invites
     USING (owner_id = current_setting('app.user_id', true))
     WITH CHECK (owner_id = current_setting('app.user_id', true));
 
 -- +goose StatementBegin
-CREATE FUNCTION app_invite_admits(owner text, list uuid, member_role text) RETURNS boolean
+CREATE OR REPLACE FUNCTION app_invite_admits(owner text, list uuid, member_role text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
     RETURN EXISTS (SELECT 1 FROM invites i
                    WHERE i.owner_id = owner AND i.list_id = list AND i.role = member_role
@@ -191,7 +207,7 @@ CREATE FUNCTION app_invite_admits(owner text, list uuid, member_role text) RETUR
 -- superuser or BYPASSRLS role, to which the service sends no app.user_id): the rule of
 -- task_search_ids (0009), for the functions that act for a caller.
 -- +goose StatementBegin
-CREATE FUNCTION app_caller_is(caller text) RETURNS boolean
+CREATE OR REPLACE FUNCTION app_caller_is(caller text) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = pg_catalog, public
     RETURN current_setting('app.user_id', true) = caller
         OR coalesce(current_setting('app.user_id', true), '') = ''
@@ -204,7 +220,7 @@ CREATE FUNCTION app_caller_is(caller text) RETURNS boolean
 -- superuser; an error in between aborts the transaction, and the setting with it). Only its
 -- owner may call it.
 -- +goose StatementBegin
-CREATE FUNCTION app_list_name(owner text, list uuid) RETURNS text
+CREATE OR REPLACE FUNCTION app_list_name(owner text, list uuid) RETURNS text
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     caller text := coalesce(current_setting('app.user_id', true), '');
@@ -222,7 +238,7 @@ REVOKE EXECUTE ON FUNCTION app_list_name(text, uuid) FROM PUBLIC;
 -- invite_lookup is what a pending invite offers, for caller (the user in app.user_id):
 -- no row for a token that is unknown, used, revoked or expired, or whose list is gone.
 -- +goose StatementBegin
-CREATE FUNCTION invite_lookup(caller text, hash bytea)
+CREATE OR REPLACE FUNCTION invite_lookup(caller text, hash bytea)
     RETURNS TABLE (list_name text, role text, invited_by text, invited_by_name text, expires_at timestamptz)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
@@ -258,7 +274,7 @@ $$;
 -- the others find it used); a lock on the list serialises joins to one list, which the
 -- member count needs.
 -- +goose StatementBegin
-CREATE FUNCTION invite_accept(caller text, hash bytea, member_name text, member_position text)
+CREATE OR REPLACE FUNCTION invite_accept(caller text, hash bytea, member_name text, member_position text)
     RETURNS TABLE (owner_id text, list_id uuid, outcome text)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
@@ -300,7 +316,7 @@ $$;
 -- task_departures: a task that left a list (moved to another), for that list's change feed,
 -- where it is a tombstone from departed_at (the owner's clock value of the move) on. Purged
 -- with the tombstones (user_clock_tick_purging below).
-CREATE TABLE task_departures (
+CREATE TABLE IF NOT EXISTS task_departures (
     owner_id    text        NOT NULL,
     list_id     uuid        NOT NULL,
     task_id     uuid        NOT NULL,
@@ -308,19 +324,23 @@ CREATE TABLE task_departures (
     PRIMARY KEY (owner_id, list_id, task_id),
     FOREIGN KEY (owner_id, list_id) REFERENCES lists (owner_id, id) ON DELETE CASCADE
 );
-CREATE INDEX task_departures_feed ON task_departures (owner_id, list_id, departed_at, task_id);
+CREATE INDEX IF NOT EXISTS task_departures_feed ON task_departures (owner_id, list_id, departed_at, task_id);
 ALTER TABLE task_departures ENABLE ROW LEVEL SECURITY;
 ALTER TABLE task_departures FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS task_departures_owner ON task_departures;
 CREATE POLICY task_departures_owner ON task_departures
     USING (owner_id = current_setting('app.user_id', true))
     WITH CHECK (owner_id = current_setting('app.user_id', true));
+DROP POLICY IF EXISTS task_departures_member_read ON task_departures;
 CREATE POLICY task_departures_member_read ON task_departures FOR SELECT
     USING (owner_id = current_setting('app.user_id', true) OR app_list_role(owner_id, list_id) IS NOT NULL);
+DROP POLICY IF EXISTS task_departures_editor_write ON task_departures;
 CREATE POLICY task_departures_editor_write ON task_departures
     USING (owner_id = current_setting('app.user_id', true) OR app_list_role(owner_id, list_id) IN ('owner', 'editor'))
     WITH CHECK (owner_id = current_setting('app.user_id', true) OR app_list_role(owner_id, list_id) IN ('owner', 'editor'));
 
 -- The policies' member branches (permissive policies add to the owner's of 0005, 0009, 0011).
+DROP POLICY IF EXISTS lists_member_read ON lists;
 CREATE POLICY lists_member_read ON lists FOR SELECT
     USING (owner_id = current_setting('app.user_id', true) OR app_list_role(owner_id, id) IS NOT NULL);
 
@@ -328,37 +348,47 @@ CREATE POLICY lists_member_read ON lists FOR SELECT
 -- invite they used; leaves (deletes their own row, never the owner's); reorders their own
 -- sidebar (updates their own row, keeping its role: the mirror still holds the old one
 -- when WITH CHECK runs). The owner's policy (0011) covers everything the owner does.
+DROP POLICY IF EXISTS list_members_member_read ON list_members;
 CREATE POLICY list_members_member_read ON list_members FOR SELECT
     USING (owner_id = current_setting('app.user_id', true) OR user_id = current_setting('app.user_id', true)
            OR app_list_role(owner_id, list_id) IS NOT NULL);
+DROP POLICY IF EXISTS list_members_join ON list_members;
 CREATE POLICY list_members_join ON list_members FOR INSERT
     WITH CHECK (owner_id = current_setting('app.user_id', true)
                 OR user_id = current_setting('app.user_id', true) AND role IN ('editor', 'viewer')
                    AND app_invite_admits(owner_id, list_id, role));
+DROP POLICY IF EXISTS list_members_leave ON list_members;
 CREATE POLICY list_members_leave ON list_members FOR DELETE
     USING (owner_id = current_setting('app.user_id', true)
            OR user_id = current_setting('app.user_id', true) AND role <> 'owner');
+DROP POLICY IF EXISTS list_members_reorder ON list_members;
 CREATE POLICY list_members_reorder ON list_members FOR UPDATE
     USING (owner_id = current_setting('app.user_id', true) OR user_id = current_setting('app.user_id', true))
     WITH CHECK (owner_id = current_setting('app.user_id', true)
                 OR user_id = current_setting('app.user_id', true) AND role = app_list_role(owner_id, list_id));
 
+DROP POLICY IF EXISTS tasks_member_read ON tasks;
 CREATE POLICY tasks_member_read ON tasks FOR SELECT
     USING (user_id = current_setting('app.user_id', true) OR app_list_role(user_id, list_id) IS NOT NULL);
+DROP POLICY IF EXISTS tasks_editor_write ON tasks;
 CREATE POLICY tasks_editor_write ON tasks
     USING (user_id = current_setting('app.user_id', true) OR app_list_role(user_id, list_id) IN ('owner', 'editor'))
     WITH CHECK (user_id = current_setting('app.user_id', true) OR app_list_role(user_id, list_id) IN ('owner', 'editor'));
 
 -- The owner's clock: read by every member (the feeds and listings stamp with it), taken and
 -- counted on by every editor's write.
+DROP POLICY IF EXISTS user_clocks_member_read ON user_clocks;
 CREATE POLICY user_clocks_member_read ON user_clocks FOR SELECT
     USING (user_id = current_setting('app.user_id', true) OR app_reads_owner(user_id));
+DROP POLICY IF EXISTS user_clocks_editor_write ON user_clocks;
 CREATE POLICY user_clocks_editor_write ON user_clocks
     USING (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id))
     WITH CHECK (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id));
+DROP POLICY IF EXISTS user_tags_editor_write ON user_tags;
 CREATE POLICY user_tags_editor_write ON user_tags
     USING (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id))
     WITH CHECK (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id));
+DROP POLICY IF EXISTS task_search_editor_write ON task_search;
 CREATE POLICY task_search_editor_write ON task_search
     USING (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id))
     WITH CHECK (user_id = current_setting('app.user_id', true) OR app_writes_owner(user_id));
@@ -410,17 +440,37 @@ END
 $$;
 -- +goose StatementEnd
 
--- The mirror of today's members (the owners' rows): a backfill reads every owner's rows, so
--- row-level security is lifted around it (0005_row_level_security.sql).
-ALTER TABLE list_members NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE lists NO FORCE ROW LEVEL SECURITY;
-INSERT INTO list_access (owner_id, user_id, list_id, role, live)
-SELECT m.owner_id, m.user_id, m.list_id, m.role, l.deleted_at IS NULL
-FROM list_members m JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id;
-ALTER TABLE list_members FORCE ROW LEVEL SECURITY;
-ALTER TABLE lists FORCE ROW LEVEL SECURITY;
+-- The mirror of today's members. The triggers above already mirror every change from here
+-- on; the backfill adds the rows written before them (ON CONFLICT: a row a trigger wrote
+-- since stays), then takes each list's liveness from lists. A backfill reads every owner's
+-- rows, so row-level security is lifted around it (0005_row_level_security.sql), one table
+-- per statement, inside that statement's transaction.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    ALTER TABLE list_members NO FORCE ROW LEVEL SECURITY;
+    INSERT INTO list_access (owner_id, user_id, list_id, role, live)
+    SELECT m.owner_id, m.user_id, m.list_id, m.role, true FROM list_members m
+    ON CONFLICT DO NOTHING;
+    ALTER TABLE list_members FORCE ROW LEVEL SECURITY;
+END
+$$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+DO $$
+BEGIN
+    ALTER TABLE lists NO FORCE ROW LEVEL SECURITY;
+    UPDATE list_access a SET live = l.deleted_at IS NULL
+    FROM lists l
+    WHERE l.owner_id = a.owner_id AND l.id = a.list_id AND a.live <> (l.deleted_at IS NULL);
+    ALTER TABLE lists FORCE ROW LEVEL SECURITY;
+END
+$$;
+-- +goose StatementEnd
+RESET lock_timeout;
 
 -- +goose Down
+SET lock_timeout = '5s';
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION user_clock_tick_purging(owner text) RETURNS timestamptz
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $$
@@ -462,31 +512,32 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
-DROP POLICY task_search_editor_write ON task_search;
-DROP POLICY user_tags_editor_write ON user_tags;
-DROP POLICY user_clocks_editor_write ON user_clocks;
-DROP POLICY user_clocks_member_read ON user_clocks;
-DROP POLICY tasks_editor_write ON tasks;
-DROP POLICY tasks_member_read ON tasks;
-DROP POLICY list_members_reorder ON list_members;
-DROP POLICY list_members_leave ON list_members;
-DROP POLICY list_members_join ON list_members;
-DROP POLICY list_members_member_read ON list_members;
-DROP POLICY lists_member_read ON lists;
-DROP TABLE task_departures;
-DROP FUNCTION invite_accept(text, bytea, text, text);
-DROP FUNCTION invite_lookup(text, bytea);
-DROP FUNCTION app_list_name(text, uuid);
-DROP FUNCTION app_caller_is(text);
-DROP FUNCTION app_invite_admits(text, uuid, text);
-DROP TABLE invites;
-DROP TRIGGER lists_access_live ON lists;
-DROP FUNCTION list_access_live();
-DROP TRIGGER list_members_access ON list_members;
-DROP FUNCTION list_access_sync();
-DROP FUNCTION app_writes_owner(text);
-DROP FUNCTION app_reads_owner(text);
-DROP FUNCTION app_list_role(text, uuid);
-DROP TABLE list_access;
-DROP FUNCTION max_list_members();
-DROP INDEX list_members_list_user;
+DROP POLICY IF EXISTS task_search_editor_write ON task_search;
+DROP POLICY IF EXISTS user_tags_editor_write ON user_tags;
+DROP POLICY IF EXISTS user_clocks_editor_write ON user_clocks;
+DROP POLICY IF EXISTS user_clocks_member_read ON user_clocks;
+DROP POLICY IF EXISTS tasks_editor_write ON tasks;
+DROP POLICY IF EXISTS tasks_member_read ON tasks;
+DROP POLICY IF EXISTS list_members_reorder ON list_members;
+DROP POLICY IF EXISTS list_members_leave ON list_members;
+DROP POLICY IF EXISTS list_members_join ON list_members;
+DROP POLICY IF EXISTS list_members_member_read ON list_members;
+DROP POLICY IF EXISTS lists_member_read ON lists;
+DROP TABLE IF EXISTS task_departures;
+DROP FUNCTION IF EXISTS invite_accept(text, bytea, text, text);
+DROP FUNCTION IF EXISTS invite_lookup(text, bytea);
+DROP FUNCTION IF EXISTS app_list_name(text, uuid);
+DROP FUNCTION IF EXISTS app_caller_is(text);
+DROP FUNCTION IF EXISTS app_invite_admits(text, uuid, text);
+DROP TABLE IF EXISTS invites;
+DROP TRIGGER IF EXISTS lists_access_live ON lists;
+DROP FUNCTION IF EXISTS list_access_live();
+DROP TRIGGER IF EXISTS list_members_access ON list_members;
+DROP FUNCTION IF EXISTS list_access_sync();
+DROP FUNCTION IF EXISTS app_writes_owner(text);
+DROP FUNCTION IF EXISTS app_reads_owner(text);
+DROP FUNCTION IF EXISTS app_list_role(text, uuid);
+DROP TABLE IF EXISTS list_access;
+DROP FUNCTION IF EXISTS max_list_members();
+DROP INDEX CONCURRENTLY IF EXISTS list_members_list_user;
+RESET lock_timeout;
