@@ -10,6 +10,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +23,12 @@ import (
 type generatedQuery struct {
 	sql  string
 	args []string
+}
+
+// listParam is the 1-based number of the parameter the generated method fills with an
+// optional list id (arg.ListID), or 0.
+func (q generatedQuery) listParam() int {
+	return slices.Index(q.args, "arg.ListID") + 1
 }
 
 // userParam is the 1-based number of the parameter the generated method fills with the
@@ -105,6 +112,10 @@ type plan struct {
 	IndexCond     string   `json:"Index Cond"`
 	RecheckCond   string   `json:"Recheck Cond"`
 	Filter        string   `json:"Filter"`
+	HashCond      string   `json:"Hash Cond"`
+	MergeCond     string   `json:"Merge Cond"`
+	JoinFilter    string   `json:"Join Filter"`
+	JoinType      string   `json:"Join Type"`
 	OneTimeFilter string   `json:"One-Time Filter"`
 	SubplanName   string   `json:"Subplan Name"`
 	CTEName       string   `json:"CTE Name"`
@@ -140,7 +151,7 @@ func (n *plan) String() string {
 		if n.SubplanName != "" {
 			fmt.Fprintf(&b, " [%s]", n.SubplanName)
 		}
-		for _, c := range []struct{ name, v string }{{"index cond", n.IndexCond}, {"recheck", n.RecheckCond}, {"filter", n.Filter}, {"one-time filter", n.OneTimeFilter}} {
+		for _, c := range []struct{ name, v string }{{"index cond", n.IndexCond}, {"recheck", n.RecheckCond}, {"filter", n.Filter}, {"one-time filter", n.OneTimeFilter}, {"hash cond", n.HashCond}, {"merge cond", n.MergeCond}, {"join filter", n.JoinFilter}} {
 			if c.v != "" {
 				fmt.Fprintf(&b, " %s: %s", c.name, c.v)
 			}
@@ -194,7 +205,10 @@ var castFromText = regexp.MustCompile(`\$(\d+)::text::(\w+)`)
 // explainAs plans sql as PostgreSQL would run it with real values — the user's parameter
 // (userParam, 1-based) theUser and the others typeValues — and returns the plan. It runs on
 // conn, which it leaves as it found it.
-func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int) (*plan, error) {
+//
+// The parameters among nulls (1-based) are passed as NULL instead: a statement with branches
+// for an absent filter (a listing without list_id) is checked with it absent too.
+func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int, nulls ...int) (*plan, error) {
 	t.Helper()
 	ctx := t.Context()
 	if _, err := conn.Exec(ctx, "PREPARE explain_as AS "+sql); err != nil {
@@ -224,6 +238,9 @@ func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int) (*plan, 
 		}
 		v = strings.ReplaceAll(v, "$N", fmt.Sprintf("%02d", i+1))
 		values[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'::" + typ
+		if slices.Contains(nulls, i+1) {
+			values[i] = "NULL::" + typ
+		}
 	}
 	var raw []byte
 	err := conn.QueryRow(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE explain_as("+strings.Join(values, ", ")+")").Scan(&raw)
