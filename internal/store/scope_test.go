@@ -37,12 +37,17 @@ import (
 // all that keep users apart.
 
 // userFunctions work on the rows of the user they take as their first argument
-// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql).
-var userFunctions = []string{"member_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql,
+// 0015_sharing.sql: invite_lookup and invite_accept act for the caller they take first,
+// 0016_task_membership.sql).
+var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
-// otherFunctions take no user: constants, and the triggers that act on the rows a statement
-// changed (whose statements the check covers).
-var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks"}
+// otherFunctions take no user: constants, the triggers that act on the rows a statement
+// changed (whose statements the check covers), and the membership helpers of
+// 0015_sharing.sql that the row-level security policies and the functions above call (no
+// query calls them; they read the caller from app.user_id, as the policies do).
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks",
+	"max_list_members", "list_access_sync", "list_access_live", "app_list_role", "app_reads_owner", "app_writes_owner", "app_invite_admits", "app_caller_is", "app_list_name"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
@@ -165,18 +170,18 @@ func scopedScan(n *plan, column string) bool {
 	return false
 }
 
-// membership is what a plan's conditions make equal: the classes of the terms that every row
+// planMembership is what a plan's conditions make equal: the classes of the terms that every row
 // it returns has equal (a union-find over the terms' text), and the aliases of its scans of
 // list_members that keep only the user's rows.
-type membership struct {
+type planMembership struct {
 	parent  map[string]string
 	members []string // aliases of list_members scans with user_id = the user's parameter
 }
 
 // membershipOf collects the equalities of p that hold on the rows it returns: every
 // condition of a scan, of an inner or semi join, and an InitPlan's value ($n) with its output.
-func membershipOf(p *plan) *membership {
-	m := &membership{parent: map[string]string{}}
+func membershipOf(p *plan) *planMembership {
+	m := &planMembership{parent: map[string]string{}}
 	p.walk(func(n *plan) {
 		conds := []string{n.IndexCond, n.RecheckCond, n.Filter}
 		if n.JoinType == "" || n.JoinType == "Inner" || n.JoinType == "Semi" {
@@ -204,7 +209,7 @@ func membershipOf(p *plan) *membership {
 // initPlanValue finds the parameter an InitPlan returns in its name ("InitPlan 1 (returns $0)").
 var initPlanValue = regexp.MustCompile(`^InitPlan \d+ \(returns (\$\d+)\)$`)
 
-func (m *membership) find(x string) string {
+func (m *planMembership) find(x string) string {
 	for {
 		p, ok := m.parent[x]
 		if !ok || p == x {
@@ -214,23 +219,32 @@ func (m *membership) find(x string) string {
 	}
 }
 
-func (m *membership) union(a, b string) { m.parent[m.find(a)] = m.find(b) }
+func (m *planMembership) union(a, b string) { m.parent[m.find(a)] = m.find(b) }
 
-func (m *membership) same(a, b string) bool { return m.find(a) == m.find(b) }
+func (m *planMembership) same(a, b string) bool { return m.find(a) == m.find(b) }
+
+// listColumns are the owner and list columns of the tables whose rows belong to one list.
+var listColumns = map[string][2]string{
+	"tasks":           {"user_id", "list_id"},
+	"lists":           {"owner_id", "id"},
+	"list_members":    {"owner_id", "list_id"},
+	"invites":         {"owner_id", "list_id"},
+	"task_departures": {"owner_id", "list_id"},
+}
 
 // reaches reports whether the scan n keeps to rows of the lists the user is a member of: it
-// is one of the user's scans of list_members, or its owner and list columns equal those of one.
-func (m *membership) reaches(n *plan) bool {
-	owner, list := map[string][2]string{"tasks": {"user_id", "list_id"}, "lists": {"owner_id", "id"}}[n.Relation], ""
-	if n.Relation == "list_members" {
-		return slices.Contains(m.members, n.Alias)
+// is one of the user's scans of list_members, or its owner and list columns (listColumns)
+// equal those of one.
+func (m *planMembership) reaches(n *plan) bool {
+	if n.Relation == "list_members" && slices.Contains(m.members, n.Alias) {
+		return true
 	}
-	if owner[0] == "" {
+	cols, ok := listColumns[n.Relation]
+	if !ok {
 		return false
 	}
-	list = owner[1]
 	for _, a := range m.members {
-		if m.same(n.Alias+"."+owner[0], a+".owner_id") && m.same(n.Alias+"."+list, a+".list_id") {
+		if m.same(n.Alias+"."+cols[0], a+".owner_id") && m.same(n.Alias+"."+cols[1], a+".list_id") {
 			return true
 		}
 	}
@@ -293,6 +307,9 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 		"MemberJoinOrAnyTask":        "SELECT t.* FROM tasks t WHERE t.id = $2 AND (EXISTS (SELECT 1 FROM list_members m WHERE m.owner_id = t.user_id AND m.list_id = t.list_id AND m.user_id = $1) OR t.title = 'x')",
 		"OwnerOfAListByMemberOnly":   "SELECT t.* FROM tasks t WHERE t.user_id = (SELECT m.owner_id FROM list_members m WHERE m.user_id = $1 LIMIT 1)",
 		"MemberJoinListsOnOwner":     "SELECT l.* FROM list_members m JOIN lists l ON l.owner_id = m.owner_id WHERE m.user_id = $1",
+		"MembersTiedByListOnly":      "SELECT o.* FROM list_members m JOIN list_members o ON o.list_id = m.list_id WHERE m.user_id = $1",
+		"AnotherUsersMembership":     "SELECT l.* FROM list_members m JOIN lists l ON l.owner_id = m.owner_id WHERE m.user_id = $2 AND l.name = $1",
+		"MembershipOfAnotherParam":   "SELECT * FROM tasks WHERE user_id = (SELECT m.owner_id FROM list_members m WHERE m.list_id = $2 AND m.user_id = $3) AND title = $1",
 		"ListInsertForAnotherOwner":  "INSERT INTO lists (owner_id, id, name) VALUES ($2, gen_random_uuid(), $1)",
 		"UserPredicateOrAnother":     "SELECT * FROM tasks WHERE user_id = $1 OR id = $2",
 		"SelectWithoutPredicate":     "SELECT * FROM tasks WHERE id = $2 AND title <> $1",
@@ -342,6 +359,8 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 		"MemberExists":        "SELECT t.* FROM tasks t WHERE t.id = $2 AND EXISTS (SELECT 1 FROM list_members m WHERE m.owner_id = t.user_id AND m.list_id = t.list_id AND m.user_id = $1)",
 		"OwnerOfOneList":      "SELECT t.* FROM tasks t WHERE t.user_id = (SELECT m.owner_id FROM list_members m WHERE m.list_id = $2 AND m.user_id = $1) AND t.list_id = $2",
 		"MemberJoinLists":     "SELECT l.* FROM list_members m JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id WHERE m.user_id = $1",
+		"MembersLists":        "SELECT l.name FROM list_members m JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id WHERE m.user_id = $1",
+		"MembersListTasks":    "SELECT * FROM tasks WHERE user_id = (SELECT m.owner_id FROM list_members m WHERE m.list_id = $2 AND m.user_id = $1) AND list_id = $2",
 	}
 	for name, sql := range good {
 		user := 1
