@@ -112,24 +112,26 @@ const queryTemplate = `{{range .}}
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id{{template "filter" (branch "own" true .)}})
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL{{template "filter" (branch "own" true .)}})
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id){{template "filter" (branch "one" false .)}})
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id){{template "filter" (branch "one" false .)}})
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id

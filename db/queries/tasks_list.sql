@@ -6,19 +6,20 @@
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -42,9 +43,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -110,19 +112,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -146,9 +149,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -214,19 +218,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -250,9 +255,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -318,19 +324,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -354,9 +361,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -422,19 +430,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -458,9 +467,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -526,19 +536,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -562,9 +573,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -630,19 +642,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -666,9 +679,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -734,19 +748,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -770,9 +785,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -838,19 +854,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -874,9 +891,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -942,19 +960,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -978,9 +997,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -1046,19 +1066,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -1082,9 +1103,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
@@ -1150,19 +1172,20 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 -- page's snapshot.
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks, read in order through the owner's index as
--- before sharing; one shared list (list_id), its owner found in the caller's membership (an
--- InitPlan: the owner's index serves the order as for an own list); every shared list (no
--- list_id), through the caller's memberships of lists owned by others, sorted (only the
--- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
--- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- most three pages): the caller's own tasks (not for a shared list), read in order through the
+-- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- it a statement before), if the caller is still a member of it (a one-time check): planned
+-- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+-- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+-- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 -- filter by shared_q instead.
 SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
        (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id
+    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -1186,9 +1209,10 @@ FROM (
     LIMIT @row_limit)
     UNION ALL
     (SELECT one.* FROM tasks one
-    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)

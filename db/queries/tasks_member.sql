@@ -10,14 +10,6 @@ FROM tasks
 JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL;
 
--- name: MemberListRole :one
--- The caller's role in a live list they are a member of: what a read of one list's tasks
--- (list_id) checks first. No row: not a member, or no such list.
-SELECT m.role
-FROM list_members m
-JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL;
-
 -- name: MemberClockGet :one
 -- The clock of the lists the caller is a member of, or of one of them (list_id): what the
 -- collections' ETags hash (member_clock_view, 0016_task_membership.sql), and the database's
@@ -34,7 +26,7 @@ JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
 WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL
 FOR SHARE OF m;
 
--- name: TaskListOfMember :one
+-- name: MemberTaskListID :one
 -- The list of a task (tombstones included) of a list the caller is a member of: what a replay
 -- of the task's create checks (the caller may have lost the list since).
 SELECT tasks.list_id FROM tasks

@@ -18,85 +18,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.created_at, own.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.created_at, own.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY own.created_at ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.created_at, one.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.created_at, one.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY one.created_at ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.created_at, every.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.created_at, every.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY every.created_at ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.created_at ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListCreatedAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -129,17 +131,19 @@ type TaskListCreatedAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]*TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -212,85 +216,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.created_at, own.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.created_at, own.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY own.created_at DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.created_at, one.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.created_at, one.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY one.created_at DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.created_at, every.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.created_at, every.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY every.created_at DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.created_at DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListCreatedDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -323,17 +329,19 @@ type TaskListCreatedDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]*TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -406,85 +414,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.due_key_asc, own.id) > ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.due_key_asc, own.id) > ($16::text::timestamp, $17::uuid))
     ORDER BY own.due_key_asc ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.due_key_asc, one.id) > ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.due_key_asc, one.id) > ($16::text::timestamp, $17::uuid))
     ORDER BY one.due_key_asc ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.due_key_asc, every.id) > ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.due_key_asc, every.id) > ($16::text::timestamp, $17::uuid))
     ORDER BY every.due_key_asc ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.due_key_asc ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListDueDateAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -517,17 +527,19 @@ type TaskListDueDateAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]*TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -600,85 +612,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.due_key_desc, own.id) < ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.due_key_desc, own.id) < ($16::text::timestamp, $17::uuid))
     ORDER BY own.due_key_desc DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.due_key_desc, one.id) < ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.due_key_desc, one.id) < ($16::text::timestamp, $17::uuid))
     ORDER BY one.due_key_desc DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.due_key_desc, every.id) < ($15::text::timestamp, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.due_key_desc, every.id) < ($16::text::timestamp, $17::uuid))
     ORDER BY every.due_key_desc DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.due_key_desc DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListDueDateDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -711,17 +725,19 @@ type TaskListDueDateDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]*TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1058,85 +1074,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.position, own.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.position, own.id) > ($16::text::text, $17::uuid))
     ORDER BY own.position ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.position, one.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.position, one.id) > ($16::text::text, $17::uuid))
     ORDER BY one.position ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.position, every.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.position, every.id) > ($16::text::text, $17::uuid))
     ORDER BY every.position ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.position ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListPositionAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1169,17 +1187,19 @@ type TaskListPositionAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1252,85 +1272,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.position, own.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.position, own.id) < ($16::text::text, $17::uuid))
     ORDER BY own.position DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.position, one.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.position, one.id) < ($16::text::text, $17::uuid))
     ORDER BY one.position DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.position, every.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.position, every.id) < ($16::text::text, $17::uuid))
     ORDER BY every.position DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.position DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListPositionDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1363,17 +1385,19 @@ type TaskListPositionDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]*TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1446,85 +1470,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.priority_rank, own.id) > ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.priority_rank, own.id) > ($16::text::smallint, $17::uuid))
     ORDER BY own.priority_rank ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.priority_rank, one.id) > ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.priority_rank, one.id) > ($16::text::smallint, $17::uuid))
     ORDER BY one.priority_rank ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.priority_rank, every.id) > ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.priority_rank, every.id) > ($16::text::smallint, $17::uuid))
     ORDER BY every.priority_rank ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.priority_rank ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListPriorityAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1557,17 +1583,19 @@ type TaskListPriorityAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]*TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1640,85 +1668,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.priority_rank, own.id) < ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.priority_rank, own.id) < ($16::text::smallint, $17::uuid))
     ORDER BY own.priority_rank DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.priority_rank, one.id) < ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.priority_rank, one.id) < ($16::text::smallint, $17::uuid))
     ORDER BY one.priority_rank DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.priority_rank, every.id) < ($15::text::smallint, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.priority_rank, every.id) < ($16::text::smallint, $17::uuid))
     ORDER BY every.priority_rank DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.priority_rank DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListPriorityDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1751,17 +1781,19 @@ type TaskListPriorityDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1834,85 +1866,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.title_key, own.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.title_key, own.id) > ($16::text::text, $17::uuid))
     ORDER BY own.title_key ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.title_key, one.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.title_key, one.id) > ($16::text::text, $17::uuid))
     ORDER BY one.title_key ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.title_key, every.id) > ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.title_key, every.id) > ($16::text::text, $17::uuid))
     ORDER BY every.title_key ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.title_key ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListTitleAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1945,17 +1979,19 @@ type TaskListTitleAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]*TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2028,85 +2064,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.title_key, own.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.title_key, own.id) < ($16::text::text, $17::uuid))
     ORDER BY own.title_key DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.title_key, one.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.title_key, one.id) < ($16::text::text, $17::uuid))
     ORDER BY one.title_key DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.title_key, every.id) < ($15::text::text, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.title_key, every.id) < ($16::text::text, $17::uuid))
     ORDER BY every.title_key DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.title_key DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListTitleDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2139,17 +2177,19 @@ type TaskListTitleDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]*TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2222,85 +2262,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.updated_at, own.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.updated_at, own.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY own.updated_at ASC, own.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.updated_at, one.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.updated_at, one.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY one.updated_at ASC, one.id ASC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.updated_at, every.id) > ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.updated_at, every.id) > ($16::text::timestamptz, $17::uuid))
     ORDER BY every.updated_at ASC, every.id ASC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.updated_at ASC, tasks.id ASC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListUpdatedAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2333,17 +2375,19 @@ type TaskListUpdatedAscRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]*TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2416,85 +2460,87 @@ SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1
+    WHERE own.user_id = $1 AND $3::text IS NULL
       AND own.deleted_at IS NULL
-      AND ($3::bool IS NULL OR own.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
-      AND ($5::text IS NULL
-           OR strpos(lower(own.title), lower($5::text)) > 0
-           OR strpos(lower(own.description), lower($5::text)) > 0)
-      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
-      AND ($7::text[] IS NULL OR own.tags && $7::text[])
-      AND ($8::date IS NULL OR own.due_date <= $8::date)
-      AND ($9::date IS NULL OR own.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR own.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(own.title), lower($6::text)) > 0
+           OR strpos(lower(own.description), lower($6::text)) > 0)
+      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
+      AND ($8::text[] IS NULL OR own.tags && $8::text[])
+      AND ($9::date IS NULL OR own.due_date <= $9::date)
+      AND ($10::date IS NULL OR own.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (own.updated_at, own.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (own.updated_at, own.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY own.updated_at DESC, own.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE $2::uuid IS NOT NULL
-      AND one.user_id = (SELECT m.owner_id FROM list_members m
-                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
       AND one.deleted_at IS NULL
-      AND ($3::bool IS NULL OR one.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(one.title), lower($18::text)) > 0
-           OR strpos(lower(one.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR one.tags && $7::text[])
-      AND ($8::date IS NULL OR one.due_date <= $8::date)
-      AND ($9::date IS NULL OR one.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(one.title), lower($19::text)) > 0
+           OR strpos(lower(one.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR one.tags && $8::text[])
+      AND ($9::date IS NULL OR one.due_date <= $9::date)
+      AND ($10::date IS NULL OR one.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (one.updated_at, one.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (one.updated_at, one.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY one.updated_at DESC, one.id DESC
-    LIMIT $17)
+    LIMIT $18)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
       AND every.deleted_at IS NULL
-      AND ($3::bool IS NULL OR every.completed = $3::bool)
-      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
-      AND ($18::text IS NULL
-           OR strpos(lower(every.title), lower($18::text)) > 0
-           OR strpos(lower(every.description), lower($18::text)) > 0)
-      AND ($7::text[] IS NULL OR every.tags && $7::text[])
-      AND ($8::date IS NULL OR every.due_date <= $8::date)
-      AND ($9::date IS NULL OR every.due_date >= $9::date)
-      AND ($10::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
-                                                 false)) = $10::bool)
+      AND ($4::bool IS NULL OR every.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
+      AND ($19::text IS NULL
+           OR strpos(lower(every.title), lower($19::text)) > 0
+           OR strpos(lower(every.description), lower($19::text)) > 0)
+      AND ($8::text[] IS NULL OR every.tags && $8::text[])
+      AND ($9::date IS NULL OR every.due_date <= $9::date)
+      AND ($10::date IS NULL OR every.due_date >= $10::date)
+      AND ($11::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
+                                                 false)) = $11::bool)
       AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
-      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
-      AND ($15::text IS NULL
-           OR (every.updated_at, every.id) < ($15::text::timestamptz, $16::uuid))
+      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
+      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
+      AND ($16::text IS NULL
+           OR (every.updated_at, every.id) < ($16::text::timestamptz, $17::uuid))
     ORDER BY every.updated_at DESC, every.id DESC
-    LIMIT $17)
+    LIMIT $18)
 ) AS tasks
 ORDER BY tasks.updated_at DESC, tasks.id DESC
-LIMIT $17
+LIMIT $18
 `
 
 type TaskListUpdatedDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2527,17 +2573,19 @@ type TaskListUpdatedDescRow struct {
 // page's snapshot.
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks, read in order through the owner's index as
-// before sharing; one shared list (list_id), its owner found in the caller's membership (an
-// InitPlan: the owner's index serves the order as for an own list); every shared list (no
-// list_id), through the caller's memberships of lists owned by others, sorted (only the
-// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
-// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// most three pages): the caller's own tasks (not for a shared list), read in order through the
+// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// it a statement before), if the caller is still a member of it (a one-time check): planned
+// with the owner's id, the owner's index serves the order as for an own list; every shared
+// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
+// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
+// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
 // filter by shared_q instead.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]*TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
 		arg.UserID,
 		arg.ListID,
+		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,

@@ -36,25 +36,24 @@ func (q *Queries) MemberClockGet(ctx context.Context, arg MemberClockGetParams) 
 	return &i, err
 }
 
-const memberListRole = `-- name: MemberListRole :one
-SELECT m.role
-FROM list_members m
-JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.user_id = $1 AND m.list_id = $2 AND l.deleted_at IS NULL
+const memberTaskListID = `-- name: MemberTaskListID :one
+SELECT tasks.list_id FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
-type MemberListRoleParams struct {
+type MemberTaskListIDParams struct {
 	UserID string
 	ID     uuid.UUID
 }
 
-// The caller's role in a live list they are a member of: what a read of one list's tasks
-// (list_id) checks first. No row: not a member, or no such list.
-func (q *Queries) MemberListRole(ctx context.Context, arg MemberListRoleParams) (string, error) {
-	row := q.db.QueryRow(ctx, memberListRole, arg.UserID, arg.ID)
-	var role string
-	err := row.Scan(&role)
-	return role, err
+// The list of a task (tombstones included) of a list the caller is a member of: what a replay
+// of the task's create checks (the caller may have lost the list since).
+func (q *Queries) MemberTaskListID(ctx context.Context, arg MemberTaskListIDParams) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, memberTaskListID, arg.UserID, arg.ID)
+	var list_id uuid.UUID
+	err := row.Scan(&list_id)
+	return list_id, err
 }
 
 const taskGetAsMember = `-- name: TaskGetAsMember :one
@@ -114,26 +113,6 @@ func (q *Queries) TaskGetAsMember(ctx context.Context, arg TaskGetAsMemberParams
 		&i.Role,
 	)
 	return &i, err
-}
-
-const taskListOfMember = `-- name: TaskListOfMember :one
-SELECT tasks.list_id FROM tasks
-JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
-WHERE m.user_id = $1 AND tasks.id = $2
-`
-
-type TaskListOfMemberParams struct {
-	UserID string
-	ID     uuid.UUID
-}
-
-// The list of a task (tombstones included) of a list the caller is a member of: what a replay
-// of the task's create checks (the caller may have lost the list since).
-func (q *Queries) TaskListOfMember(ctx context.Context, arg TaskListOfMemberParams) (uuid.UUID, error) {
-	row := q.db.QueryRow(ctx, taskListOfMember, arg.UserID, arg.ID)
-	var list_id uuid.UUID
-	err := row.Scan(&list_id)
-	return list_id, err
 }
 
 const taskTargetListAsMember = `-- name: TaskTargetListAsMember :one

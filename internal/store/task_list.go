@@ -66,6 +66,7 @@ type listed struct {
 func adapt[P ~struct {
 	UserID    string
 	ListID    *uuid.UUID
+	ListOwner *string
 	Completed *bool
 	Priority  *db.TaskPriority
 	Q         *string
@@ -308,8 +309,14 @@ func (r *pageRequest) find(ctx context.Context, q *db.Queries) error {
 // read), the search, when there is one, then the listing.
 func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
 	if r.params.ListID != nil {
-		if err := readableList(ctx, q, r.params.UserID, *r.params.ListID); err != nil {
+		owner, err := readableList(ctx, q, r.params.UserID, *r.params.ListID)
+		if err != nil {
 			return err
+		}
+		// A list shared with the caller: its branch of the listing reads the owner's rows.
+		r.params.ListOwner = nil
+		if owner != r.params.UserID {
+			r.params.ListOwner = &owner
 		}
 	}
 	if r.search != "" {

@@ -42,7 +42,7 @@ func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time, lis
 	var st Stats
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		if listID != nil {
-			if err := readableList(ctx, q, userID, *listID); err != nil {
+			if _, err := readableList(ctx, q, userID, *listID); err != nil {
 				return err
 			}
 		}

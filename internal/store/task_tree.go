@@ -151,16 +151,17 @@ func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) e
 	return nil
 }
 
-// readableList checks that id is a live list userID is a member of (any role may read):
-// ErrNotFound otherwise, as for a list that does not exist.
-func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
-	if _, err := q.MemberListRole(ctx, db.MemberListRoleParams{UserID: userID, ID: id}); err != nil {
+// readableList checks that id is a live list userID is a member of (any role may read) and
+// returns its owner: ErrNotFound otherwise, as for a list that does not exist.
+func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) (string, error) {
+	m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: id, UserID: userID})
+	if err != nil {
 		if isNotFound(err) {
-			return fmt.Errorf("list %s: %w", id, ErrNotFound)
+			return "", fmt.Errorf("list %s: %w", id, ErrNotFound)
 		}
-		return fmt.Errorf("read list: %w", err)
+		return "", fmt.Errorf("read list: %w", err)
 	}
-	return nil
+	return m.OwnerID, nil
 }
 
 // liveParent reads the parent id, one of userID's live tasks.

@@ -74,7 +74,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 			// A replay shows the task only while the caller may still read its list (a
 			// member removed since gets what a list out of reach gets).
 			err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-				_, err := q.TaskListOfMember(ctx, db.TaskListOfMemberParams{UserID: userID, ID: task.ID})
+				_, err := q.MemberTaskListID(ctx, db.MemberTaskListIDParams{UserID: userID, ID: task.ID})
 				if isNotFound(err) {
 					return ErrNoSuchList
 				}
