@@ -61,7 +61,7 @@ func (s *Store) TagList(ctx context.Context, userID string, p TagListParams) ([]
 	var tags []TagCount
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
 		if p.ListID != nil {
-			if err := readableList(ctx, q, userID, *p.ListID); err != nil {
+			if _, err := readableList(ctx, q, userID, *p.ListID); err != nil {
 				return err
 			}
 			rows, err := q.TagListInList(ctx, db.TagListInListParams{UserID: userID, ListID: *p.ListID, After: params.After, RowLimit: params.RowLimit})
