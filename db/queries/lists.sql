@@ -1,7 +1,9 @@
--- The caller's lists (db/migrations/0011_lists.sql). In issue 14 a user is a member of the
--- lists they own only, so every statement keys lists and list_members by the caller as owner
--- (owner_id = the user) and reads the caller's own membership row (user_id = the user).
--- Writes take the caller's clock first (internal/store's lists*.go), as task writes do.
+-- The caller's lists (db/migrations/0011_lists.sql, 0015_sharing.sql): the lists the caller is
+-- a member of. A read finds them through the caller's membership rows (list_members.user_id =
+-- the user, the membership predicate: the list's owner_id then comes from that row); what
+-- only the owner may do keys lists and list_members by the caller as owner (owner_id = the
+-- user). Writes take the caller's clock first (internal/store's list_write.go), as task
+-- writes do.
 
 -- name: ListInboxEnsure :one
 -- The user's inbox, created (with the user's membership row) if the user has none yet:
@@ -9,21 +11,22 @@
 SELECT user_inbox(@user_id)::uuid AS id;
 
 -- name: ListAll :many
--- The user's live lists with the user's role and position: the inbox first, then by position.
+-- The live lists the user is a member of, with the user's role and position: the inbox first
+-- (only the user's own inbox is among them: an inbox is never shared), then by position.
 SELECT sqlc.embed(l), m.role, m.position,
-       (SELECT count(*) FROM list_members c WHERE c.owner_id = @user_id AND c.list_id = l.id)::integer AS member_count
+       (SELECT count(*) FROM list_members c WHERE c.owner_id = m.owner_id AND c.list_id = m.list_id)::integer AS member_count
 FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = @user_id AND m.user_id = @user_id AND l.owner_id = @user_id AND l.deleted_at IS NULL
+WHERE m.user_id = @user_id AND l.deleted_at IS NULL
 ORDER BY l.inbox DESC, m.position, l.id;
 
 -- name: ListGet :one
--- One of the user's live lists, as ListAll reads it.
+-- One live list the user is a member of, as ListAll reads it.
 SELECT sqlc.embed(l), m.role, m.position,
-       (SELECT count(*) FROM list_members c WHERE c.owner_id = @user_id AND c.list_id = l.id)::integer AS member_count
+       (SELECT count(*) FROM list_members c WHERE c.owner_id = m.owner_id AND c.list_id = m.list_id)::integer AS member_count
 FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = @user_id AND m.user_id = @user_id AND l.owner_id = @user_id AND l.id = @id AND l.deleted_at IS NULL;
+WHERE m.list_id = @id AND m.user_id = @user_id AND l.deleted_at IS NULL;
 
 -- name: ListRow :one
 -- One of the user's lists, live or a tombstone that is still restorable (deleted less than
@@ -38,19 +41,19 @@ FOR UPDATE;
 SELECT count(*)::integer FROM lists WHERE owner_id = @user_id AND deleted_at IS NULL;
 
 -- name: ListLastPosition :one
--- The highest position among the user's lists, tombstones included.
+-- The highest position among the lists the user is a member of, tombstones included.
 SELECT position FROM list_members
-WHERE owner_id = @user_id AND user_id = @user_id
+WHERE user_id = @user_id
 ORDER BY position DESC
 LIMIT 1;
 
 -- name: ListPositionAfter :one
 -- The lowest position above after (every position is above the empty string) among the
--- user's lists but list_id and the inbox (which comes first whatever its position),
--- tombstones included.
+-- lists the user is a member of but list_id and the inbox (which comes first whatever its
+-- position), tombstones included.
 SELECT m.position FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = @user_id AND m.user_id = @user_id AND l.owner_id = @user_id
+WHERE m.user_id = @user_id
   AND m.position > @after::text AND m.list_id <> @list_id AND NOT l.inbox
 ORDER BY m.position
 LIMIT 1;
@@ -76,15 +79,10 @@ WHERE owner_id = @user_id AND id = @id AND deleted_at IS NULL;
 
 -- name: ListMovePosition :execrows
 -- Gives the user's membership row of the list a new position. The list's version moves (its
--- representation, position included, changed) but not its updated_at.
-WITH member AS (
-    UPDATE list_members SET position = @position::text
-    WHERE list_members.owner_id = @user_id AND list_members.list_id = @id AND list_members.user_id = @user_id
-    RETURNING list_id
-)
-UPDATE lists SET version = version + 1
-FROM member
-WHERE lists.owner_id = @user_id AND lists.id = member.list_id;
+-- representation, position included, changed: list_access_sync, 0015_sharing.sql) but not
+-- its updated_at.
+UPDATE list_members SET position = @position::text
+WHERE list_id = @id AND user_id = @user_id;
 
 -- name: ListMarkDeleted :execrows
 -- Deletes a list that is not the inbox: a tombstone stamped now (deleted_at = updated_at).

@@ -25,6 +25,60 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for InviteRole.
+const (
+	InviteRoleEditor InviteRole = "editor"
+	InviteRoleViewer InviteRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the InviteRole enum.
+func (e InviteRole) Valid() bool {
+	switch e {
+	case InviteRoleEditor:
+		return true
+	case InviteRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InviteInputRole.
+const (
+	InviteInputRoleEditor InviteInputRole = "editor"
+	InviteInputRoleViewer InviteInputRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the InviteInputRole enum.
+func (e InviteInputRole) Valid() bool {
+	switch e {
+	case InviteInputRoleEditor:
+		return true
+	case InviteInputRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InviteOfferRole.
+const (
+	InviteOfferRoleEditor InviteOfferRole = "editor"
+	InviteOfferRoleViewer InviteOfferRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the InviteOfferRole enum.
+func (e InviteOfferRole) Valid() bool {
+	switch e {
+	case InviteOfferRoleEditor:
+		return true
+	case InviteOfferRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListRole.
 const (
 	ListRoleEditor ListRole = "editor"
@@ -40,6 +94,63 @@ func (e ListRole) Valid() bool {
 	case ListRoleOwner:
 		return true
 	case ListRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberRole.
+const (
+	MemberRoleEditor MemberRole = "editor"
+	MemberRoleOwner  MemberRole = "owner"
+	MemberRoleViewer MemberRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the MemberRole enum.
+func (e MemberRole) Valid() bool {
+	switch e {
+	case MemberRoleEditor:
+		return true
+	case MemberRoleOwner:
+		return true
+	case MemberRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberPatchRole.
+const (
+	MemberPatchRoleEditor MemberPatchRole = "editor"
+	MemberPatchRoleViewer MemberPatchRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the MemberPatchRole enum.
+func (e MemberPatchRole) Valid() bool {
+	switch e {
+	case MemberPatchRoleEditor:
+		return true
+	case MemberPatchRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PendingInviteRole.
+const (
+	PendingInviteRoleEditor PendingInviteRole = "editor"
+	PendingInviteRoleViewer PendingInviteRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the PendingInviteRole enum.
+func (e PendingInviteRole) Valid() bool {
+	switch e {
+	case PendingInviteRoleEditor:
+		return true
+	case PendingInviteRoleViewer:
 		return true
 	default:
 		return false
@@ -231,6 +342,44 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Invite A new invite, with the token to pass on (shown once; only its hash is kept).
+type Invite struct {
+	ExpiresAt time.Time          `json:"expires_at"`
+	Id        openapi_types.UUID `json:"id"`
+	Role      InviteRole         `json:"role"`
+
+	// Token 128 random bits or more, base64url without padding.
+	Token string `json:"token"`
+}
+
+// InviteRole defines model for Invite.Role.
+type InviteRole string
+
+// InviteInput A new invite. Unknown properties are refused (`422` naming them).
+type InviteInput struct {
+	// ExpiresInHours How long the invite can be accepted, in hours (at most 30 days).
+	ExpiresInHours *int            `json:"expires_in_hours,omitempty"`
+	Role           InviteInputRole `json:"role"`
+}
+
+// InviteInputRole defines model for InviteInput.Role.
+type InviteInputRole string
+
+// InviteOffer What a pending invite offers its bearer.
+type InviteOffer struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	InvitedBy struct {
+		// Name The inviter's `name` claim (else `email`) when they made the invite; null if their token had neither.
+		Name   nullable.Nullable[string] `json:"name"`
+		UserId string                    `json:"user_id"`
+	} `json:"invited_by"`
+	ListName string          `json:"list_name"`
+	Role     InviteOfferRole `json:"role"`
+}
+
+// InviteOfferRole defines model for InviteOffer.Role.
+type InviteOfferRole string
+
 // List Example: {"color":"#2e7d32","created_at":"2026-11-25T09:30:00Z","id":"0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10","inbox":false,"member_count":1,"name":"Groceries","position":"a1","role":"owner","updated_at":"2026-11-25T09:30:00Z"}
 type List struct {
 	// Color `#rrggbb`, lower-case; null: no colour.
@@ -287,6 +436,37 @@ type ListPatch struct {
 	// Name 1 to 100 characters once trimmed, at least one of them visible.
 	Name *string `json:"name,omitempty"`
 }
+
+// Member defines model for Member.
+type Member struct {
+	JoinedAt time.Time `json:"joined_at"`
+
+	// Name The `name` claim (else `email`) of the member's token when they joined; null if it had neither.
+	Name   nullable.Nullable[string] `json:"name"`
+	Role   MemberRole                `json:"role"`
+	UserId string                    `json:"user_id"`
+}
+
+// MemberRole defines model for Member.Role.
+type MemberRole string
+
+// MemberPatch A member's new role. Unknown properties are refused (`422` naming them).
+type MemberPatch struct {
+	Role MemberPatchRole `json:"role"`
+}
+
+// MemberPatchRole defines model for MemberPatch.Role.
+type MemberPatchRole string
+
+// PendingInvite An invite not yet used, revoked or expired (never its token).
+type PendingInvite struct {
+	ExpiresAt time.Time          `json:"expires_at"`
+	Id        openapi_types.UUID `json:"id"`
+	Role      PendingInviteRole  `json:"role"`
+}
+
+// PendingInviteRole defines model for PendingInvite.Role.
+type PendingInviteRole string
 
 // Priority defines model for Priority.
 type Priority string
@@ -659,11 +839,20 @@ type IfMatch = string
 // IfNoneMatchCollection defines model for IfNoneMatchCollection.
 type IfNoneMatchCollection = string
 
+// InviteID defines model for InviteID.
+type InviteID = openapi_types.UUID
+
+// InviteToken defines model for InviteToken.
+type InviteToken = string
+
 // ListFilter defines model for ListFilter.
 type ListFilter = openapi_types.UUID
 
 // ListID defines model for ListID.
 type ListID = openapi_types.UUID
+
+// MemberUserID defines model for MemberUserID.
+type MemberUserID = string
 
 // TaskID defines model for TaskID.
 type TaskID = openapi_types.UUID
@@ -673,6 +862,9 @@ type TimeZone = string
 
 // BadRequest An RFC 9457 problem detail.
 type BadRequest = Problem
+
+// Forbidden An RFC 9457 problem detail.
+type Forbidden = Problem
 
 // InboxConflict An RFC 9457 problem detail.
 type InboxConflict = Problem
@@ -691,6 +883,9 @@ type QuotaExceeded = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
+
+// SharingConflict An RFC 9457 problem detail.
+type SharingConflict = Problem
 
 // SyncExpired An RFC 9457 problem detail.
 type SyncExpired = Problem
@@ -897,6 +1092,12 @@ type UpdateListJSONRequestBody = ListPatch
 // UpdateListApplicationMergePatchPlusJSONRequestBody defines body for UpdateList for application/merge-patch+json ContentType.
 type UpdateListApplicationMergePatchPlusJSONRequestBody = ListPatch
 
+// CreateInviteJSONRequestBody defines body for CreateInvite for application/json ContentType.
+type CreateInviteJSONRequestBody = InviteInput
+
+// UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
+type UpdateMemberJSONRequestBody = MemberPatch
+
 // MoveListJSONRequestBody defines body for MoveList for application/json ContentType.
 type MoveListJSONRequestBody = ListMove
 
@@ -985,6 +1186,12 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetInvite What an invite offers
+	// (GET /api/invites/{token})
+	GetInvite(ctx echo.Context, token InviteToken) error
+	// AcceptInvite Accept an invite
+	// (POST /api/invites/{token}/accept)
+	AcceptInvite(ctx echo.Context, token InviteToken) error
 	// ListLists List the caller's lists
 	// (GET /api/lists)
 	ListLists(ctx echo.Context, params ListListsParams) error
@@ -1000,6 +1207,24 @@ type ServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx echo.Context, id ListID, params UpdateListParams) error
+	// ListInvites List a list's pending invites
+	// (GET /api/lists/{id}/invites)
+	ListInvites(ctx echo.Context, id ListID) error
+	// CreateInvite Invite someone to a list
+	// (POST /api/lists/{id}/invites)
+	CreateInvite(ctx echo.Context, id ListID) error
+	// RevokeInvite Revoke an invite
+	// (DELETE /api/lists/{id}/invites/{invite_id})
+	RevokeInvite(ctx echo.Context, id ListID, inviteId InviteID) error
+	// ListMembers List a list's members
+	// (GET /api/lists/{id}/members)
+	ListMembers(ctx echo.Context, id ListID) error
+	// RemoveMember Remove a member, or leave
+	// (DELETE /api/lists/{id}/members/{user_id})
+	RemoveMember(ctx echo.Context, id ListID, userId MemberUserID) error
+	// UpdateMember Change a member's role
+	// (PATCH /api/lists/{id}/members/{user_id})
+	UpdateMember(ctx echo.Context, id ListID, userId MemberUserID) error
 	// MoveList Move a list in the caller's order
 	// (POST /api/lists/{id}/move)
 	MoveList(ctx echo.Context, id ListID) error
@@ -1050,6 +1275,38 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) GetInvite(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token InviteToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetInvite(ctx, token)
+	return err
+}
+
+// AcceptInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptInvite(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token InviteToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptInvite(ctx, token)
+	return err
 }
 
 // ListLists converts echo context to params.
@@ -1215,6 +1472,126 @@ func (w *ServerInterfaceWrapper) UpdateList(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateList(ctx, id, params)
+	return err
+}
+
+// ListInvites converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInvites(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInvites(ctx, id)
+	return err
+}
+
+// CreateInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateInvite(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateInvite(ctx, id)
+	return err
+}
+
+// RevokeInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeInvite(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Path parameter "invite_id" -------------
+	var inviteId InviteID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "invite_id", ctx.Param("invite_id"), &inviteId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter invite_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeInvite(ctx, id, inviteId)
+	return err
+}
+
+// ListMembers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMembers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMembers(ctx, id)
+	return err
+}
+
+// RemoveMember converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId MemberUserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveMember(ctx, id, userId)
+	return err
+}
+
+// UpdateMember converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Path parameter "user_id" -------------
+	var userId MemberUserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", ctx.Param("user_id"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMember(ctx, id, userId)
 	return err
 }
 
@@ -1810,6 +2187,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/lists/:id", wrapper.UpdateList, options.OperationMiddlewares["updateList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/restore", wrapper.RestoreList, options.OperationMiddlewares["restoreList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/move", wrapper.MoveList, options.OperationMiddlewares["moveList"]...)
+	router.GET(options.BaseURL+"/api/lists/:id/invites", wrapper.ListInvites, options.OperationMiddlewares["listInvites"]...)
+	router.POST(options.BaseURL+"/api/lists/:id/invites", wrapper.CreateInvite, options.OperationMiddlewares["createInvite"]...)
+	router.DELETE(options.BaseURL+"/api/lists/:id/invites/:invite_id", wrapper.RevokeInvite, options.OperationMiddlewares["revokeInvite"]...)
+	router.GET(options.BaseURL+"/api/invites/:token", wrapper.GetInvite, options.OperationMiddlewares["getInvite"]...)
+	router.POST(options.BaseURL+"/api/invites/:token/accept", wrapper.AcceptInvite, options.OperationMiddlewares["acceptInvite"]...)
+	router.GET(options.BaseURL+"/api/lists/:id/members", wrapper.ListMembers, options.OperationMiddlewares["listMembers"]...)
+	router.DELETE(options.BaseURL+"/api/lists/:id/members/:user_id", wrapper.RemoveMember, options.OperationMiddlewares["removeMember"]...)
+	router.PATCH(options.BaseURL+"/api/lists/:id/members/:user_id", wrapper.UpdateMember, options.OperationMiddlewares["updateMember"]...)
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
 	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
@@ -1835,6 +2220,8 @@ type CollectionNotModifiedResponse struct {
 	Headers CollectionNotModifiedResponseHeaders
 }
 
+type ForbiddenApplicationProblemPlusJSONResponse Problem
+
 type InboxConflictApplicationProblemPlusJSONResponse Problem
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
@@ -1853,6 +2240,8 @@ type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
 
 	Headers ServiceUnavailableResponseHeaders
 }
+
+type SharingConflictApplicationProblemPlusJSONResponse Problem
 
 type SyncExpiredApplicationProblemPlusJSONResponse Problem
 
@@ -1879,6 +2268,220 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type GetInviteRequestObject struct {
+	Token InviteToken `json:"token"`
+}
+
+type GetInviteResponseObject interface {
+	VisitGetInviteResponse(w http.ResponseWriter) error
+}
+
+type GetInvite200JSONResponse InviteOffer
+
+func (response GetInvite200JSONResponse) VisitGetInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInvite401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetInvite401ApplicationProblemPlusJSONResponse) VisitGetInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInvite404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetInvite404ApplicationProblemPlusJSONResponse) VisitGetInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInvite429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetInvite429ApplicationProblemPlusJSONResponse) VisitGetInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInvite503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetInvite503ApplicationProblemPlusJSONResponse) VisitGetInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInviteRequestObject struct {
+	Token InviteToken `json:"token"`
+}
+
+type AcceptInviteResponseObject interface {
+	VisitAcceptInviteResponse(w http.ResponseWriter) error
+}
+
+type AcceptInvite200ResponseHeaders struct {
+	ETag string
+}
+
+type AcceptInvite200JSONResponse struct {
+	Body    List
+	Headers AcceptInvite200ResponseHeaders
+}
+
+func (response AcceptInvite200JSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvite401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvite401ApplicationProblemPlusJSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvite404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvite404ApplicationProblemPlusJSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvite409ApplicationProblemPlusJSONResponse struct {
+	SharingConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvite409ApplicationProblemPlusJSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvite429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvite429ApplicationProblemPlusJSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvite503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvite503ApplicationProblemPlusJSONResponse) VisitAcceptInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListListsRequestObject struct {
 	Params ListListsParams
@@ -2211,6 +2814,22 @@ func (response DeleteList401ApplicationProblemPlusJSONResponse) VisitDeleteListR
 	return err
 }
 
+type DeleteList403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteList403ApplicationProblemPlusJSONResponse) VisitDeleteListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteList404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -2499,6 +3118,22 @@ func (response UpdateList401ApplicationProblemPlusJSONResponse) VisitUpdateListR
 	return err
 }
 
+type UpdateList403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateList403ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateList404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -2623,6 +3258,889 @@ type UpdateList503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateList503ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvitesRequestObject struct {
+	Id ListID `json:"id"`
+}
+
+type ListInvitesResponseObject interface {
+	VisitListInvitesResponse(w http.ResponseWriter) error
+}
+
+type ListInvites200JSONResponse []PendingInvite
+
+func (response ListInvites200JSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites400ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites401ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites403ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites404ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites429ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvites503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvites503ApplicationProblemPlusJSONResponse) VisitListInvitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInviteRequestObject struct {
+	Id   ListID `json:"id"`
+	Body *CreateInviteJSONRequestBody
+}
+
+type CreateInviteResponseObject interface {
+	VisitCreateInviteResponse(w http.ResponseWriter) error
+}
+
+type CreateInvite201JSONResponse Invite
+
+func (response CreateInvite201JSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite400ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite401ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite403ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite404ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite409ApplicationProblemPlusJSONResponse struct {
+	SharingConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite409ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite413ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite415ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite422ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite429ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvite503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvite503ApplicationProblemPlusJSONResponse) VisitCreateInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInviteRequestObject struct {
+	Id       ListID   `json:"id"`
+	InviteId InviteID `json:"invite_id"`
+}
+
+type RevokeInviteResponseObject interface {
+	VisitRevokeInviteResponse(w http.ResponseWriter) error
+}
+
+type RevokeInvite204Response struct {
+}
+
+func (response RevokeInvite204Response) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeInvite400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite400ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInvite401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite401ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInvite403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite403ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInvite404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite404ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInvite429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite429ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeInvite503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeInvite503ApplicationProblemPlusJSONResponse) VisitRevokeInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersRequestObject struct {
+	Id ListID `json:"id"`
+}
+
+type ListMembersResponseObject interface {
+	VisitListMembersResponse(w http.ResponseWriter) error
+}
+
+type ListMembers200JSONResponse []Member
+
+func (response ListMembers200JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers400ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers401ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers404ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers429ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers503ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMemberRequestObject struct {
+	Id     ListID       `json:"id"`
+	UserId MemberUserID `json:"user_id"`
+}
+
+type RemoveMemberResponseObject interface {
+	VisitRemoveMemberResponse(w http.ResponseWriter) error
+}
+
+type RemoveMember204Response struct {
+}
+
+func (response RemoveMember204Response) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember400ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember401ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember403ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember404ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember409ApplicationProblemPlusJSONResponse struct {
+	SharingConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember409ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember429ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMember503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMember503ApplicationProblemPlusJSONResponse) VisitRemoveMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberRequestObject struct {
+	Id     ListID       `json:"id"`
+	UserId MemberUserID `json:"user_id"`
+	Body   *UpdateMemberJSONRequestBody
+}
+
+type UpdateMemberResponseObject interface {
+	VisitUpdateMemberResponse(w http.ResponseWriter) error
+}
+
+type UpdateMember200JSONResponse Member
+
+func (response UpdateMember200JSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember400ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember401ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember403ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember404ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember409ApplicationProblemPlusJSONResponse struct {
+	SharingConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember409ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember413ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember415ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember422ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember429ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember503ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2878,6 +4396,22 @@ func (response RestoreList401ApplicationProblemPlusJSONResponse) VisitRestoreLis
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreList403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreList403ApplicationProblemPlusJSONResponse) VisitRestoreListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3268,6 +4802,22 @@ func (response CreateTask401ApplicationProblemPlusJSONResponse) VisitCreateTaskR
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTask403ApplicationProblemPlusJSONResponse) VisitCreateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3844,6 +5394,22 @@ func (response DeleteTask401ApplicationProblemPlusJSONResponse) VisitDeleteTaskR
 	return err
 }
 
+type DeleteTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteTask403ApplicationProblemPlusJSONResponse) VisitDeleteTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteTask404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -4120,6 +5686,22 @@ func (response UpdateTask401ApplicationProblemPlusJSONResponse) VisitUpdateTaskR
 	return err
 }
 
+type UpdateTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTask403ApplicationProblemPlusJSONResponse) VisitUpdateTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTask404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -4321,6 +5903,22 @@ func (response ReplaceTask401ApplicationProblemPlusJSONResponse) VisitReplaceTas
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceTask403ApplicationProblemPlusJSONResponse) VisitReplaceTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4529,6 +6127,22 @@ func (response CompleteTask401ApplicationProblemPlusJSONResponse) VisitCompleteT
 	return err
 }
 
+type CompleteTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteTask403ApplicationProblemPlusJSONResponse) VisitCompleteTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CompleteTask404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -4713,6 +6327,22 @@ func (response MoveTask401ApplicationProblemPlusJSONResponse) VisitMoveTaskRespo
 	return err
 }
 
+type MoveTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MoveTask403ApplicationProblemPlusJSONResponse) VisitMoveTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MoveTask404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -4880,6 +6510,22 @@ func (response RestoreTask401ApplicationProblemPlusJSONResponse) VisitRestoreTas
 	return err
 }
 
+type RestoreTask403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreTask403ApplicationProblemPlusJSONResponse) VisitRestoreTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RestoreTask404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
@@ -4954,6 +6600,12 @@ func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTas
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetInvite What an invite offers
+	// (GET /api/invites/{token})
+	GetInvite(ctx context.Context, request GetInviteRequestObject) (GetInviteResponseObject, error)
+	// AcceptInvite Accept an invite
+	// (POST /api/invites/{token}/accept)
+	AcceptInvite(ctx context.Context, request AcceptInviteRequestObject) (AcceptInviteResponseObject, error)
 	// ListLists List the caller's lists
 	// (GET /api/lists)
 	ListLists(ctx context.Context, request ListListsRequestObject) (ListListsResponseObject, error)
@@ -4969,6 +6621,24 @@ type StrictServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx context.Context, request UpdateListRequestObject) (UpdateListResponseObject, error)
+	// ListInvites List a list's pending invites
+	// (GET /api/lists/{id}/invites)
+	ListInvites(ctx context.Context, request ListInvitesRequestObject) (ListInvitesResponseObject, error)
+	// CreateInvite Invite someone to a list
+	// (POST /api/lists/{id}/invites)
+	CreateInvite(ctx context.Context, request CreateInviteRequestObject) (CreateInviteResponseObject, error)
+	// RevokeInvite Revoke an invite
+	// (DELETE /api/lists/{id}/invites/{invite_id})
+	RevokeInvite(ctx context.Context, request RevokeInviteRequestObject) (RevokeInviteResponseObject, error)
+	// ListMembers List a list's members
+	// (GET /api/lists/{id}/members)
+	ListMembers(ctx context.Context, request ListMembersRequestObject) (ListMembersResponseObject, error)
+	// RemoveMember Remove a member, or leave
+	// (DELETE /api/lists/{id}/members/{user_id})
+	RemoveMember(ctx context.Context, request RemoveMemberRequestObject) (RemoveMemberResponseObject, error)
+	// UpdateMember Change a member's role
+	// (PATCH /api/lists/{id}/members/{user_id})
+	UpdateMember(ctx context.Context, request UpdateMemberRequestObject) (UpdateMemberResponseObject, error)
 	// MoveList Move a list in the caller's order
 	// (POST /api/lists/{id}/move)
 	MoveList(ctx context.Context, request MoveListRequestObject) (MoveListResponseObject, error)
@@ -5026,6 +6696,56 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// GetInvite operation middleware
+func (sh *strictHandler) GetInvite(ctx echo.Context, token InviteToken) error {
+	var request GetInviteRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetInvite(ctx.Request().Context(), request.(GetInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetInviteResponseObject); ok {
+		return validResponse.VisitGetInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptInvite operation middleware
+func (sh *strictHandler) AcceptInvite(ctx echo.Context, token InviteToken) error {
+	var request AcceptInviteRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptInvite(ctx.Request().Context(), request.(AcceptInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptInviteResponseObject); ok {
+		return validResponse.VisitAcceptInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListLists operation middleware
@@ -5223,6 +6943,205 @@ func (sh *strictHandler) UpdateList(ctx echo.Context, id ListID, params UpdateLi
 		return err
 	} else if validResponse, ok := response.(UpdateListResponseObject); ok {
 		return validResponse.VisitUpdateListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInvites operation middleware
+func (sh *strictHandler) ListInvites(ctx echo.Context, id ListID) error {
+	var request ListInvitesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInvites(ctx.Request().Context(), request.(ListInvitesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInvites")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInvitesResponseObject); ok {
+		return validResponse.VisitListInvitesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateInvite operation middleware
+func (sh *strictHandler) CreateInvite(ctx echo.Context, id ListID) error {
+	var request CreateInviteRequestObject
+
+	request.Id = id
+
+	var body CreateInviteJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInvite(ctx.Request().Context(), request.(CreateInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateInviteResponseObject); ok {
+		return validResponse.VisitCreateInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeInvite operation middleware
+func (sh *strictHandler) RevokeInvite(ctx echo.Context, id ListID, inviteId InviteID) error {
+	var request RevokeInviteRequestObject
+
+	request.Id = id
+	request.InviteId = inviteId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeInvite(ctx.Request().Context(), request.(RevokeInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeInviteResponseObject); ok {
+		return validResponse.VisitRevokeInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListMembers operation middleware
+func (sh *strictHandler) ListMembers(ctx echo.Context, id ListID) error {
+	var request ListMembersRequestObject
+
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMembers(ctx.Request().Context(), request.(ListMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMembers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListMembersResponseObject); ok {
+		return validResponse.VisitListMembersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveMember operation middleware
+func (sh *strictHandler) RemoveMember(ctx echo.Context, id ListID, userId MemberUserID) error {
+	var request RemoveMemberRequestObject
+
+	request.Id = id
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveMember(ctx.Request().Context(), request.(RemoveMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveMember")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveMemberResponseObject); ok {
+		return validResponse.VisitRemoveMemberResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateMember operation middleware
+func (sh *strictHandler) UpdateMember(ctx echo.Context, id ListID, userId MemberUserID) error {
+	var request UpdateMemberRequestObject
+
+	request.Id = id
+	request.UserId = userId
+
+	var body UpdateMemberJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMember(ctx.Request().Context(), request.(UpdateMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMember")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateMemberResponseObject); ok {
+		return validResponse.VisitUpdateMemberResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -5804,269 +7723,311 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39khs3si/4KgjOjTCpW6TI7pZtsWNioy1LM5qxbF2pdbVrl1YFskAS00WALqCaonU6Yv7aB9g4z3Ae",
-	"bJ7kBjITKBRZZH9Ilu05+ktqkoXCRyK/85fvO1O9XGkllDWd8fvOQvBclPDfR7ooxNRKrR6f87n7JBdm",
-	"WsqV+6gz7rwW/IJd8kLm3OqSdbPX99POv/75X2kn6zE9Y3YhDSuFWWllxJhJy6YLrubCsPVCKHEpSsbV",
-	"Bn8p2JQXhSi/MMxyc2FS5X/b5SpnS76hh+FZxtm6lFawGZeF6SVsLe0CRvm5EuUmwR+5v8+eP/3CpKoU",
-	"q1IYoSx3cw/z4CqH35aCZfpSlHklMiYNk+pSF5ciZ11juTUJDFX/YiYLK8peksIiNmwpVWWFW0hmf8kG",
-	"7JFeriorcjYr9bK5OJz2tNDTi4QpbeufwLIHqeokHfGOL1eFcFt8P+0sjiZ/P373aFh+vfpfo+XJj2mn",
-	"k3RK8XMlS5F3xrasRNIx04VYcndGdrNyTxpbSjXvXF0lnfbTe2lLrebR+dE5uHl8Ydi0KkuhLHMbIAa3",
-	"fON30tjbvbWQxn7oW78X7+wPUxxiKnbfnaXVcHg8vc9X8j7s9v33Mr+CD8UpK0Xx57SjxDvb12GQtJOx",
-	"7osnj9jXR19/3RvHG+R+yepfsq4RIlXZC7ES3GY9okFp2YIbppVgdsGtIy536rkohCOQf/3zP9m0FNz9",
-	"f7LxN+bnShjLdOk+4ipVgpeFFCVzN7UQbjUDdjZx5MxmumQcpoTj47UqYRIid2OsF9qIndmuuUkVzWKb",
-	"6Ha2aTh6eDQbTh/0R5Ojo/5X0xPR/3o2HPa/5KP8aHo8OREPZtdsY+fw0b3gVnwnl9K2cBnatkLM7A6v",
-	"+LnSlo9ZlnZWouxXRpRp57T8M66ANhIfpflZ+s6IqVa5YZWysmCzqijwB9ngpjN9rgs53ezO9/za+f1M",
-	"c5hUpfHzWm/Niysmliu7wRGY5RfCMKtZKWby5nMVttyczawoWy4ivchqtubSsomY6VKw0j0i1fy2d+/1",
-	"69dnlV0IZeWU27bL943gpSgz4tWZKEtd/jntSAW84K3VF0K560b8Hf52ZMqAzieVdWuvjMhvN7WrpLPi",
-	"JV8KS1LtaS6WK22Fmm7+LlrO74xVSv5cCXYhNmwlSiaVFSoXebiYXc5evXr6rSNKzuZa52y60HIqegm7",
-	"ECvLjk7YQlelgaeRFJykYXolSpA/bgXSvQuFbSfpKL50s47m1neTixe25O++E2puF53x0YMHSWcplf97",
-	"lLScyNPZM26ni5YFrlbFBq8RSlStig2TrdzfMXG3Tse/8O4ZwbrZvYwt3eAgQje9UyYKI1h2MjrK9q9t",
-	"1scJ7VnUaHh00r6O77US8GitkOyuys3UoDT17NKrHkDkbnGGL0V9ilO9XPK+EY48rMgTxyyze1nvFElQ",
-	"K5EqY2VRhLW6Mbgya0cUhmXHw5MMqVlpNtH5BiU/L0XO1oJfFBvkrPu2w63rbnvi5OsTUEJ2N+IHVZAg",
-	"cTJ1wF5Lu9CVZdImDNUV93nERpGOl2I5EU4cD9hZyy9S5cRW9DPW1SWKnFwLFGrinTQWtlEaL+F6sFMn",
-	"w5Ms2gtQ0uqtcG97K/PGJsx0ueS2M+5UFXzTvgdPv23nv6RNyNwtZskLN5rImcxpNsOaTFfcLuqpwLv2",
-	"M5frZ3XOzcW+WdHd+i1mJZfiR63ENdLKyqVgv2glEid/np59f8bcDFg3e1yVeiXufyPKQqosYdnZUpRy",
-	"yu9/L9Zv/x9dXrjPXp0/ynpjtl5wm6q0o/Q67QDjSztW53zj/ioFqCxBlx6wb8WMV4XFxwfsTLFKXSi9",
-	"VjCTsDVuJlLNU5UB9Qycor2ltzQmuYfW7C8NMsvx5Z1x59X5o04S370vT67jsVfuUIjFuMG+4fkLZC7u",
-	"r6l2cgP+y1erwolFqdX9VaknhVj+z38Y5GL1XP5HKWadcedP92uD7D5+a+4/x6fwpc0TfBYI6W8vf/g+",
-	"YZxNeI52kLuKjpJYkIBwO/EX06o0uhx0rpLI0Pte22c6lzPp6GybVr7XdiHVHBRaFB05M9Jpk45VoKhQ",
-	"LGtwtuw0MMdOEhuX3jxoWzX97P6WAQqLf6om+t0jrWaFnN5mnwOZuFVZLgsifunGY1MO/G0iPN8C1cpy",
-	"W5nO+GT4MOlYaYHI6meM5RtTX7eqVGOrc93nKzmmt4/hl26LP/iY2+ZaCkfVeRLMCV2ypQa71U2KZfvn",
-	"lPXc7XFGk7ZPdKXyT0my32tmqukCzRYnRxy/7gFjAMGFDAlI8znfFJrn51p/x8u5+JSzdDvuCBf0H2dV",
-	"fXnC/i6/wWmVoD5L99MnXBbik+5f5nWprBa+oKPsU+Fgzv/LWRKP302FyG813babc8acLQNumQW/FIxb",
-	"ttTGsqPhcDhkhbwkf8aYSJMZvRRsJktj994smB8TfoKHLxaYRf3w4491w9A9s9ZVkYPNFStBQAOcDDJn",
-	"7XsHE4vG6Y3Z0TDxm5Aq2IWEPRgOWS6NlWpqmeVzA4x4BD/MtrT+zDg2WhkxYJ7jrmuOO0hVhscAIpG0",
-	"0sJZpKd+s+GlcLHyUq/gfT3cfPfaBC7ahdiYBE0/sIFTpYtc4OdMvFvJUrBusGS4MyLdm2SJA7n59dwa",
-	"jFA5TMHr1WvSN7USxGJeivJSTsUrxS+5LPik+OTXOOeWT7gzXYDFOK3CVKDy/O31318m3viV1uD616IU",
-	"oCwzx3xIi63q+W/JMrCz+8HQPiTSIpMc5vpyo6aPYbc/9Eqew6F7SYAHVq1yZ9q8xb/CbZ0IodiqKucg",
-	"KfRyYqxWzpYrBVqwx0OW843pjR3RTnmJJ1zoKS/YVK82oNWZjZoyPudShTNvvK9x0UfD+qK7NROJXXfN",
-	"3Tv6/qcf5ZLXq3X2bMueZY1FZPt2bSE2Yb9S5TcsYQZNzZkQuZfUhm9AKXZmKL5rwL69yb6mKniHjeWl",
-	"ZV2/0VuT9ML8XOtnXG1ICzWf+poFQ8IZ1MiT3MUR7xa8MvYatcQ904dnRJ71UFEtHFtCx0S4wlOtFCqF",
-	"6JYg7gzHpIscDmVSmU0dEwjTIsdAqoJn8NCErNZ9N1DWG7DXjk+C4RLd9QziAgp9ZmiMxEwhdmkeZAnh",
-	"h7F7sV/7F2/0MP3ce/3uxo1eKV7ZhS7lL59WoXkmjZFqnjDyBrrDp1vPJuA3RH/gFt99/fp1f9vreGi5",
-	"205KWvOq1FNhjGPsj5WVdvMRzAovDSel4BeGjVhZodgAv6fpjH9635lJUeSdcec+Msaks3SzcEpuZ1kZ",
-	"0PBHjmccDYdO+pd8akUti0u5XIId+sYP+tZqywswVQPfPTqq+e7/xqCL1AriZtcy38vw+4+mX4E+TXvC",
-	"YU9YF13Bxqszgk8XDLaGmIDa1ZBAISpFZUSO15yzXM5mAhReNDbhZE21WunSivyZyCU/h7X+NgaEkwPO",
-	"Ph+AP4YedmN/W4lzudzjmQGHjJ452RJUe3CuVYJpBfpKllfirZMFWcKyv/51/OxZ5vS2vtPb3AaqBgtM",
-	"wbGy5kWBMcgxM1a7W8YNm8tLoRKKIE21uhQl8OxCXojoNb0By1RVFNkYpsHVBqaZKnQG8s2AfS9EHs9s",
-	"21Ez+mo8HHaSjhsG1UF0aa24taJ0i/9/uz8NR29+GvYfvvmPo5+G/eM3vfFPw/4D/Oh/7Dq5ks4TRzKP",
-	"HSm5vVyVeiVKK9EzQzdt19XvjoSttFQWHf0ovOHQuhneS7ev950Kff+YxBJ5oDBg44iWwjEJy5DTtH61",
-	"4nax+8WgbSmBD7RFWmo/4E+0rvqBN2EwPfmHmIJE+U6iPyriVFNduF3q/OlIfJUfH3WSDsUg34Ib8Wh4",
-	"9GV/NOofPTgfPhwfD8fD4Y+dpCMdr6JQ4EnfGXr9r/KR6D+cHE/7R7OT2Wj25eyYj4bgepvod53xjBdG",
-	"uOktJ6J8O9WVu3Wj4Iz7i2O8pTujpLPSRtKx8FEn6ZQaSEWvFXjNg76zd4JXydah0yp3AlF/Ksv5fDLJ",
-	"ElbotSj7U27EKXO0OGZKM/dYBcrrAfL8k6ND3p+9ef/lVSs1xhsaeWjdIvruurQ9I9tI1Bg5Vz46LJgR",
-	"5SWq1td4fcMZ7PCVsqKQz4yMoaAfOd4AT/mkCNSPfYA6KJ/ksM/YXEf0O9G6EFwhAccHvj2Dv+o1Wzq+",
-	"gT8zIQGALbhJgKvBsTOppkWVozNuKZVcVsvYEetu7dypLp6g3u/1mTkOzJciZxn4D+HaNeIsw2ucvTGB",
-	"Hog4rAo+de/c3VddOuu6C9LNB1HcR4asajeASZVUuVgJlQtli00vgZA/BJQmGyscEcC/wJK59/RkfmrZ",
-	"KRq3sGRerPnGpGqqnVQl69+ZIcDf3Sb7x5A9R8s/atD6T2f9H3n/F2C99N97rTSPV/ZghMH9BLfHx6ec",
-	"YFDuXH8Kd13k0mr3n0sp1qKMuFr9rpgfbL/xUZRlFCeXQCxDl3TDfRIQBqzAUCkFSsPG9TpwZbe4MVxD",
-	"oMSEmI+/hLQ3WxcjoqkGw2isbh9Lf6pWFaowObohefE8Yn/EebflnRJrCgtmbqKQ7ASapMi3iApkH9ij",
-	"oIuCoeMV0lFDIU0VqWCX0shJ4ZiLOGUZ7AC8IHBcd/JC2gWExY1IvPJR8+EBe4XBn1TVzBxMOgr+s252",
-	"cnTko0FuWsse0u8e5n8dEz/rPznEx9sZS8suMA2BENzLhHHLCsGNjSLnS79Bg8710fuYrmAO++jgmb4U",
-	"tySD18jbNVtVtua9O0zLcadwHuwWx7FzGGCxvG0Tb551+tlIy0o5X1g0ck5J03RfGfcduh6DMxI5XZsw",
-	"3D71wxsc5rdvk5/7TIpbXTZQLpeinAu2Au+8njGOy+2Cx7Qq0A2VhQud9cKap4XgpfH3aPBvR+E7G/28",
-	"lLok69uLhEKvgWvmslo621/OF63iwFthu/qTYi+ePGIPTx58xcjAY2io7+6oN+Df747vrfY2+p2UkKoE",
-	"p5nAbqxEiRYs63L6z5KT3cuMk7+8oGRCpOijod/BhBlNphRvOhHwfunKcJUD1SD5zIV1prRZ6NJScsqA",
-	"sqvIIZAxEDfGDSuWjBcFpWJYsTTXmbeRVXUFKtNTfOpoGE6BlyXf1JvkvRB7tT6ct91xkiSk79FCjbs1",
-	"lIZyNMRUk+AqAG1pwJ5jUm+dTxx+IM31SqNUxvLWTNHYgyMdrRdGYx4aNyz7v/vkYO0//bbdgPPuF0jm",
-	"wRk8ePgwns9w2DYj8tS0EKAl38U2j3n14qnjxQKzOqXTG+VsQ7yYXUiVO1LxlN/N+ERXdjwpuLrIwABY",
-	"FVwq9tfz8+cM9643uFbRgW/9bMNq25gnZsO2E0NwaGC2qhmwM7Vhl7yoBKT7ZUorkTEFzgQeuRO2hE52",
-	"HwfIUqWdbrGWRtDtclScV4VjtYqSw6QdsJfCWvckp1fDdrmZZJRhK/KMdSebVGXPz84f/ZVtpQzf9z9z",
-	"dv3zV+fwj/thxsikmlTFBePgpa4HzXpkSjk93+5mEJMEhiw1W3JlcICEVaoQxtQbxotS8HzjM4vHpLWl",
-	"CpkBxWIdJ9p6BWaAQZCCg9taYtLAVCsfLq5zjJ1iDOYD/K3mbh71X6Aaxn/OuVSJXyAT7/jUFhuIArJX",
-	"8XNuUIiCeCKFJRWCXwrD2raFFxhKTJW7ltvfTvXK6SRZ8NVEhAZuF5Iq7v+Wz437l+jFLSFVQFdOv89O",
-	"yQxQOmyDE3RzXWcQWr3yOchLripekF3nNqP2y9kFRX6/iL1glJqhFZtsxm45fZblXBabbAxnlfPNAD5c",
-	"C3GR843Jxv61sOhnWoEfULMnpXT/63L6X8JecluV7jNdspcV/O5f/9//jxNhbKaLQq/dfuMYvfo98HYn",
-	"khQEsPCLpVZ2Ad/EiZMw/KyeD/zqlPHgnYQPWMGnF4ZNBNqd7kALbqybBsz5b1yx4xHM7omYsKOvwf6C",
-	"/z50N4A7UlixjeBlb8DO0eXhTvhCiBWOl/PNGJVAN+rOgAzf/IyX7HhEIZqzVcmOhwl7xjfseISrdK+4",
-	"dpHuR6d+en5R9B66r+4nxs0kinx7gqAHMUpKv4dxwyKBsMFiRY60SzZWM46cDWa3xFRwcrZ6p5AU5gui",
-	"oFSd+T0TkEpuWfbw4cOH/dFR/3iEQSs4E+bG9/7zma7Kfi7nEtc8btxtYi9RKQE+CnkSM14UrOBOJ+86",
-	"YpDFBu+0uw3NN3OGNIf0XolUhe+PHsD3eCj+e7dl7ge9cB/BDADWQ4xG6W2WQN5m0iCdEOkkHZhWJ+n4",
-	"u0X/hc+I3DtJB9/uJFntrA4/25HJL6uJW+cj0K5a3BDw+VZZTS5LMbXM4KN0js6giqpCBuwspGb7nGtU",
-	"4SARlze/hJHHGAuo/QbA3Fj2+JzPkfHA31HSNwSoS7HSJZhW7TY08UBQZLzq0q64eJ3v0M+2tQh4Jole",
-	"06ZBnPP5I+9G3J4efRyMP6nslyc39hXewOhO6CXtEzMXO371sGFkEoZPwFHlLLWb+dqblPREl0s0u4mF",
-	"TJyONIOEHaeteV4RxnPXjT4Hz1Udcmk68b/iDx7ud+L7vOwbe/1X3KkQ8AguNXLq//gO6MubeGjKuS1H",
-	"BdHfU38xtrZzFEjsyFEbnxuw2/MlJPoutRJwa32k84ksBN2Nd07PqUp11xhCdAV2/dzN492tXCL/I3DD",
-	"NUdJyJa8vBB5rWFg7IGtF27SQQPZ64O8xrVxt9BDY+LNWpOhM1WufWlNgluv7NzwYUtB0EPGqI+VfvxY",
-	"SSD1A3n73l197WDRNTgwHP4q8dV7xMxBCXFvIqqg+j696hfiUhTw2zs4vK4LX/g5tYYvGppuNzO6tH8O",
-	"IQdnaYEkcx/7GsZU4YubUYtulnZ+/CXtMIyCsrTDh82//nfjz1HayXpYJTvZYJaUGLDvxZreONfMgrME",
-	"9PJTlj3/4eX5jq3mhF8WKn6l2/FmQTHaHHK+mOiqNF+kqou+BIzLwKp7TglzCihV0PjVu+sKKaO11XV8",
-	"FLnMBuyHFf/Z6TnBMh37kE4daYdi4TsGYZwh+IMqNvvPPfKqHc5joN9d1Uz58BNk2181mfahJ5oKU2Dk",
-	"72tXVMR4jo+uDcnV7qhRizsqOFOa3OzaUW8SWtKKKGEJ1RLTUNZ317CR96XEr4tVo+ggI2YbsU7azP2B",
-	"pC1p1Qg+0YEnUSlWzcSi892nB31TFRe3dI//4IwkdJA4HgeeQSyB/zghh1Am6A0Bv3q3Kyr6A5Vu2AQI",
-	"R3USt4y3tJulcPwD/3rTGrM3+zkquA341FmECeY1aWefxL7Xa4VJTONIu/7PLYp3y5I/V4K+duwgumE7",
-	"CiXL/CrJVIhWmrGuJ1C3v45X+c0XhRGQG9AbsMduRXUAMVVunDqWlyctocMGe2RtgUPyBsKR56VerXyB",
-	"es0kbsMV9m/Y7j10B06Ec4jSXwgDNWPv98YPtvVA1EeI3KdgNUM5JVbiagyHYzVMRimQGeRo9Ab7E0Wu",
-	"JZ3aC72VAaMvsjHLnY3d1aWbCRQZWM1yDfEnbd/OdKXyDBJi6lKdZsLIKQtzHTMjBPN1CY2Y/oVTTvyA",
-	"EBCHR1ouUxtbPOBabp6G2T2Osv5il/UIZUsq78697kUe/8QpQJCEUpJ9daNIyRZ1XF1DbX52+5aGkubQ",
-	"5D0WQm3PjyMXMThKlF4zaajoLyT6MzkDxYWH1PdBqs5FUWAMj684anIZffuW2yxx9gkwsGLTGGvBCbRE",
-	"K/HDDPJar9ulzlVy/Y9Con7n6o3fkuCavlbWLKWKPx0dtOta8lXCmxCJxN0NI2xbstPVnvO7W37GeqGL",
-	"+gTheAsplAV9FYuTpGVdlPGOK4PG3ht4/3ecz9HI3UiV48CDwVYucfeVklOdi+gzr3BbYXrEoONIr+fV",
-	"4YHTVDmZAfw6BIcjKQDzyEU/rzDVVuQDdk7Jy4RrsV64hZmVMz66oFelKkvT1fsfzVXG+FKrOZO2l7Bf",
-	"RKn7a5nbBf7aJGyty5z9Q0sFqdGKEqXQVnGWtjl15ArJLI578XmqljynDDg9Y1LtrMiwLsQfEz9uQm47",
-	"Rw8wZsIueSkxldqIQkytLk2Sqr9yNa8KNpOOPxJsEMTa2Dcldx8yUun/9c//osr4o6NswOoYBIW7doJd",
-	"qQrRrvDbHpoyRmMVIK8DG+gttguufBRtT8isN0iVR5KRoshNqHqTJaPiaJOqbhwYQ9KNIisM4/M+wILA",
-	"JVGYxc2g16bWper6zJ5U1emGoKcExTRj3cvRYNQbO23c3wiypttSFTGKI916cAyy6TFPLB5XhmRowLWg",
-	"+ECwhzHrhP2g/P1jXYgC9pwGxDhuZ/1mp2tFg2McAwakkBuGPLsQlLscDYZ0578wGFxMFRqKTj0ztMCe",
-	"o+r6FeBF9iYu/q6WBCoHaYasxanypRBkOLubDZgN3MbhLffz2OhHOuPea02BLIjLxdEJN5TjMxgkiXwW",
-	"Tl/EWA7uA/PlDbwuFd1xgCAf8suAiKkoZkzp0mecuGl60yQJ/m2/QniHsRwLgaRiJwymAwyBHksVlWgh",
-	"qZJKGyV0hDta3xy/6QnL7kfH6k7Z36rTVFGeDxTgw5JboTJqnAxCzYDw0RbGUSm8nr0QqYL9QbZxncs+",
-	"gBuQsNn1X/7h3H4H/XSYWQWaaJDAWe/U8zHY1cbN9/d793J/BDefP3duLpJGaH/fNMHf5zS1BrJXw/NX",
-	"c7q7+QA/gS+oNjiJ+H56s6PmkKtsNGQE73TKRNOW3N0f9hGMS2QSbQbmnc3LvU6nlnS6W+pecbrd7n58",
-	"3BRTnPY+W+Rj5JiC4/oTZJMiFN6Nsklrofcrp5C6PfyYKaQY8dWKYLxIcyOES9IDdvJIG3kxlPaCGqYT",
-	"XUGpHLBH7gGQdfVPwiBBT7Vao/YprKlVPadWoMZ56r6xYRh4iAzR/Woq1KttqXAcEgHcNFK1LY3D6ilT",
-	"BPC9IL2Qm/i2pCpytQhUuMwgUqD26Ey1ttRQcliXp6pNGdqj+/ROGxogvgyAFzB3CEfGX4SC50gR2tXO",
-	"lFgzd9GlmpPqQ6eN2SHS1lO4Vk34d1YLHOeqj7W7da694Hv7GLG95rvwbGFw0gS64US9sG85rN+/WP8s",
-	"yX93krxV4Ly0vM0r2rj6O5kzu9kyBNTWigZW5zCgk6cSHkkFHI8q9qqKvIaXY93M/pIlQTF/df6o16D8",
-	"/dNZCZW7Zd9s8iEt6drfXpubVL+63pN9sr72Xd5W3mPeHJmEZLeGdD0CGUmCa7A9kysutX7fqX24zaSX",
-	"0XA8fDA+/mowHA5PRkfbBb4HsX5382Tit1yfBkO/PsW8eihFjBMPYEHd7YS23k3DqzeMj7SFG6Jl7J7t",
-	"VdIxYlo5DvrS8UdcOcJTnFV2Uf/1xL/5b6/POy1K3evzGva7gUTEut8Ia0XJ3Hjw2TlbFdVcqjHL/vKY",
-	"kht4ZRf3AQ8D/XfF3LH1xdKwx/m3L88S9vjl0YMvE/bC/eNUrufuP6csE+9WGfOLPmWZND74x6s8Y9OF",
-	"mF44ugN/8VSrmZxXpSDlqgYLBTB0U02cWsjlcsAyDx3BcnGZsVUpFRSl5E6k6dUS7GDA7wBdBKQLqByw",
-	"W/XRLKxdIZCCVDO9p9qGTy8EVjVwtqwKKwFWmZ3rXDuzIq+mdsAeQ3A+c9uV1bi7jE+t8ZAIGKBFbpsq",
-	"j/Glis14Cxt1a7neP0O4JH97fZ6wS1ECZiIm+lLRij/ZVB0+Wkf2NHGpVW/AziI876bHiPxw4etUTUSh",
-	"1Rw8m0YvhWOu4NOYC1trkVgWlAQc1lTduwc1PebePRCe2T4cDEI/f3jy4CsKBmTurCCZ3ifcY4wOU+8h",
-	"/geBYEQZu2xCjlSlMIkv0hmzn96D8p4wwi+4epN5NH74IkNo2hikIVUBpSFUDzXQGnq+BAOrfR2VBPRL",
-	"1iXoBoAZAiSLRkFRqnwWT6M0Ky7wOt2urTJ8Y9jC1zaBuu8zNXlRuMOEV6ZKlwzRIaL5wBFjDARiK+AI",
-	"Doin4JcGk27pZCrYSRoTnN0Jnot39t4996JoJ5xFLY1PLSKQzolYSJ/9613L7h6NGWeUqAVnS7HZVL06",
-	"f9L/msBXKrXikAlgqrLUc24FE2bKV5jPlaZV/vVwiJlaGCKE48qFU4hKE1zk8IJX//PJkyffJocMOVzb",
-	"Iw+uyAu/OjO4dy9ignWGV0YZngZXo53JCXnPpwhOJy0slkmVqi1wUndt3E0BKGcsBEcAU/paq+36HuCW",
-	"3z7+7vH54/rpk9FR5gjTWMGBMzkFYV1KSp6Pq2vgRIihBnRTw7pbCwMLPVontKEAl3P9Gfn7sx6tH7Lr",
-	"+YVP+vbBeqjEQSI83d0APHcb4VlDGqrPCahBB92pfCui2h+zUVOp5nAqfkPq2EbIFyClxeksUdh4TO+c",
-	"O7J3stC30ijdDrrhMdjZBZbVS/bk9lHKTsYmjoiNP+pkK9k9VaBSbBOP38BIeQK/wXtZQ6q+5fYqgzYN",
-	"SNwSLzv3cVm3f+DtrzHcfKFKiO94T0Yp+gVgQM49fCS3tXDq0Sa/aJSkAdWf1R6Rw1E+9D7g1fbuF2lT",
-	"FYfvfOHELSrQYP0cV4clTlDjKnWeKir8AKOGel8E0oMiEWCbvW0nxk4FFbzCh3CkmheijxGaGsUdRIAb",
-	"R1qSRd9JdTFmd2rrEcQs1cylan/RnNG+WC6JL7OOGm3UGQOB+cI+M7vWdLDfORGDV4eCVvfuUQjTKyww",
-	"oUikR1V05HgKLiuffwU9JZTvMULoLR6xpRZjYHtxtcFrjUFmaU+9MrEX4iVVGDjFLDAIURLlR+1GFoKX",
-	"wPdAitIFWOvyQqo5VqagskVyUSLQCQRR6RBqINngLYk8ZnuTpHvjupJGOQkYztEH+1guxIp1uY/D1CHD",
-	"BKPcxv/bQ/T+RslTo+zIpEqvnEQOIUc3l0ZYFQI9EBWtLw+hskaDImsxsScqweQ55Gd4az0aSV1LCRiS",
-	"kf3kmbfbxb3hZlQTPyzw2C6q4crWMUlqjDBD3EZmF6UQA/YdMjyTQCINkj+ki0wBTnd/Q4JUhVYDIJjD",
-	"FcCbH5aLEoKiZS0DbbUt6IXLuJSoUrxoKk/Vyl08hHp2g4+OMzYRG63y+MYBwS75BXT8OTt//Pa7p8+e",
-	"nr99/vjF21cvH7/IgtICKWbY1AV825ei5HOkE2j/ghbIWk5JHHSzk6OHGYmVBthkPYvXC1/eEiA2IcEU",
-	"9pJHAIe5t4A8DwVtNVUE7lTvk7EAKtB9+vj8CctLPrN9Keys7wwyvpL9klsB7+oTlGJv7Ga3hVU5Zrdu",
-	"c7Pd0YZKcsPIW0N+WGcfPHmAmYaTb57mFo51wHBm3ag0r8d8tgH98MFwmKoGsjPj01JjtfaSEie8l/Qw",
-	"3LPjUhcC0AIX7nrNdJmqLQRmxzKQodMWgLmIuhLQD5ZkzjVRC1ybuslU4plKgmUT2/IfzKVmTbzjvQpK",
-	"Lub+v26Sbkw0VIhambMLU5XdAK0b+HkMYu3ZCpAY7plPZiFF9DSqGUdgK5AvJrqSX5j60iFew8LJG84I",
-	"U5apyrcu8cVBciqced4KLdvl7OeKlzY8sWSTjfdYQpcLuoQIA+xYXow665guzapuR4Ozc6ufVSUobwE0",
-	"m7uTRd6DqcLgpAGxrStLVcxOVUlVzSHYTdBr0WRpcBJ3eABaS1TlmK1eQjUSDDsT62i+jjxnhZwvLNyg",
-	"H7zCygsmVA5KGcgPI3OBAY9cTyscDkqwarUiYk5SqzHL7i8EL+zilyxVAIlDUKyA1+C0/vsAdPBLhoA5",
-	"4aBQ1phaYYR4hSPIpZxDNx9qSfRgeNwDU8pJbr6Sgw1fFrQl4TNydDSmDi/P9dRkrPtyzedzUbJXT3v0",
-	"5NJpg1PjZv281EthF6IyhENVyKlQBnyvBHP47Ol5J+lUZUEuLjO+D+82uiqnYqDL+X16yNx3v72Kuk3o",
-	"XLOz5087SedSlIZCEIPRYAi+eVxAZ9w5HgwHx1C1YRfglgRtGNQx99dctPhlH9+gGdA4ApQjCDmgxL0I",
-	"d6lCU2CpL4WT/Vkv9h76/Br3lpvqqKRmSINOugAKCJ8T2nbdlAkVUshADJARQfpNeQll8Q1DecdLwA45",
-	"CfDep0rVoZp6baj+xu1Rul6PpFIzBZeEFJWglNG3oEuBWksZ1f6mPc07Y8ChAhOi0+xotifhuv7J/fYO",
-	"WldvttrXHA2HB9Bxd1Fxb5QVD+iju7nwh+HDEd3n4/SLOR6e7HssrP5+ewOcq6Rzgnty+Omo7w88Mrr+",
-	"kQbQtnvo6OH1D22ju18lnQfD4+ufa+m/AMGMarnk5YZIq4WSO3WlNf79ButI2+riyKng0x7XURkuDppg",
-	"DGsPyhz1E9FrZeJeIu46XKLeT+YWsQ/iAWNChxoZW2sj3VtoIj3sj9YOMt0lJFIEpl7xqeiR3gQGj9ed",
-	"MSxYG6ZOPYJEdJ2H3NOgxoG3wf1Ul3IunQzNjoajLFXAfNxjSnt7AWH5AqdsYwq473DJbs0Vmn0QkR0A",
-	"ZX2j880NOAEFGVHABCTf8fsOuLHbcYZ3gH+vrm4MLV6jXl41g3dU6rbFzEa3YmbX87A9PIukmE8guSXH",
-	"Co1yr5LOdxpn1x73evXiuxqYZh3ed4tGmJ+SnQ1vwM6a/YjcU6MbMLPthlDw3IObTLEFDB4479FNHt7t",
-	"EfCbc228+8RyW3j1VRJpgeATrSP1uzT2LTmlAh6o40XePeNz9MF5R6Ws3Hi//25ABqzQcaqCe58d9u7H",
-	"TWcgu6Hu0oIhsma2A/Tz1qU1gzguUK9zJy4AzLW5MvKphUhw6IZce9V+8AmWhB+MoNRLvkGVdk/nOFjV",
-	"wyw5aBD7HmwofeqIU4JZnevIw9Poi+14RaqoH2mj7WqLcMAjvZtwoOaxLUriyT7ayQefVGO6iV4Xmtvd",
-	"lCc1uwsCb7kBe2jpBvebcwc8E6+Q+cRHLONv0+taTcQXFFgNV4dCUFth1hsGFf0oEP6tlI8ttvab3fbb",
-	"hjaySbi6cVt1Z0phi1pwcLfdhr8I234VdgBjoZMlcC2udpoJn4a+7tf2Bh78Cr1/P9Rou6ue88H6TWSL",
-	"7anccXZzbQ3foLXoB8/n98urflPW8RdhQ7il3Qa8lSyhRs2OdFd7OpLv1jlA2tFXxw+/7AFANoLVg/ON",
-	"cOW7zfIGiwkV2PSGkHpT1chrguH7MDzlNgEKxtZ1ya6T+xS6jPAo3eTGELnEFpzcUmdW45ng9XYpKQSn",
-	"MCA1KKgxiq7VE9BvtN24/YZ6witIsvwIesJtrMebsySsnHEkeug0ty1SPIGGOUrc9zVCUJqFXt3W/PRT",
-	"uYH5+enYMouag/77csRPrr19NkZvIzNeCN9dxe0msK9bGKYA0ga1CneWLK1uyeeVjZTXqBaw/jDzlXvZ",
-	"gbY9PrUFIbExWtHdHi50TpLOOsYgZdR8p0c4A9H7DFVtYRSzznjY6QvEGm2BTqlLdsAiKzYtTlUImQW5",
-	"UPcI6sXWKxXVkxELOLG3Ml+3auPD2sZb6wRtnurc9AydqJGz2ft426TTM4okdX49CQP1rb83rk4gREqs",
-	"sTriM2/f5u2fGfQtGDRUJ/IDrX5uxqg9SN7H59XfRK46HyAljxp1P+Cq9hHONeUq7DjyKA9GlKJ26Vk9",
-	"F8B7vGeii9gi2tRuu9ADvAcFVu7eUcjdNGJXvlakDl69CFl7vOZl2xksmAlEeQvZEeT31+l76BbxUzke",
-	"OkEKSf9+tY6JYu/pMZVxHDJTKC2HCq9QCGCbM5+KeX2L+wH7XmMv1RamjEuu+fJvxCQT3G+ouvlvzh93",
-	"oym/Kbt5pXJMzcC0La3q5lcHGI2vMm51RiK6w9xs97St4xOm7vkdJXthD0teltAWR/DpIgGwYohQA66W",
-	"YN0aNaw3YL6sOcM6IcjhDEkkXV+1ijDC0N6HPRgOE2JB81TB/fHZ0nizolpO+BYDwYKyvuc+b9i/pUdu",
-	"RuAB4NJEnSnMYgH1FI0E+H/98792k97TTubLjrB7w6sX39V5MIppwCdm2bQqjS6zVPncfUgNXEGuKjha",
-	"t6snMtYNqTrgXvBlS3uTV84RUfX2YuOJLKBDebKj3vO5YEb+IoKnFcpcakcrnF/DwRpgaR4AmmrozkTY",
-	"qnvbBuy+HJGdayjoUNEJhxJ2nWK2q1JcSl0Z2NJ908VDOOwQPlwL/klyekJLhhvk9fygBCwZb+J8O6vH",
-	"bVULQOk1BA3Owa+Pvv66F90SYA3o/e/8fuLgfyjH724eEKEge34tlXFGb5NlE/B3K8/Gqwt28EQqqgI8",
-	"+/5bzOfMLJ9nhMZCMI92IZZGFJeCePkPL8heRZtWGgZ1l+NUAXgQiQLAnr+gVFwq15xsWBZZ9djdx8M4",
-	"AnNe8TkmGjqtx1zIlQHzPqBKEGbRS11axLJnDdAcMNIpxymvBMMU2nGofEoIeDPGv9nBtoGcR2gyAjoi",
-	"tpCiiDeVOVPLo9NIxMGzDQyfqV4iSgCWFmi7qBdrCGASNVxyo7sPOKYDEyC9O3Whcl5CRjRga4IrQwkB",
-	"WUkBvuGUZfaXjC0ByhJy+DNCREDQ4gF77nYWy34l7BFytnHjurrFUDnKrmhL1QfKtnDmMyJB1L+3Bd4g",
-	"VWc0OzdVqH8l37pXJeIBgNAIOxfquyFN/5S1i8JBqjDJll4Q5Z3j01CrG8oDhkcnDQQRo6POXSRVgFhT",
-	"NeOyAOqH/logD5p149PQA1kWoi7acqzYYPGKswcnwq6FUPixMxMufD8otXH3yQhLt+QU0zYaUA4cObtQ",
-	"ObY1gw7KkLkMVUVorqSKDKuGUoG/5XlSQy35K7yG/A/NCo2Y1KC5BZMVNjJVXXgNFM9AR0M2+uoBtrAC",
-	"RS7CZgEtTZeil2zNoBSmAuccBnpT5SO94G2BAlW3T8gNfNlHzStY3JTucIYx1UNKE9fisi7RFSqjiUfa",
-	"xBqIVOFKe3fJTmatycmU5dLITsZaKn95qc9lHaxfSlVZKNmDCy/rW9UbsKeYm4jdK3JsAo1VrjyPW/sh",
-	"IQO2BBS2udcLvtqvJWKGwkdJcU52sUgkgZkjWwpVm/tUMgIgb1UhO7woIqhz/KtGiWnra1WDj7RZN/4O",
-	"nEbuWr/re7qxhGR7t2+IkdK6DF3u0YN9v4hoIfUnBL8S96eoW09EDSlCK4mbrNTJ01o4Ddi3OJUxQtTh",
-	"bcloDlkSMGA8/G9AHe4u5HxBvvXTVGU8PExY2N0pN6IvlRHKTe/S8YBIZOJwYZ+7Vq9oNOo30LKP3lNW",
-	"b2Q4fTMlqJcbbcKjrakxU00IisG3dQuY1WBFh4f3HfHP++yG63uetBg3ipr4EUKKNMxv/L73R+RwM+dO",
-	"DUd28P3BcncyKfTDA22/65kzwq0SqMbM+84IMEP0EBJpVeg8gKi1rcDyeWPyv0pXGmM3UNkz0+Wyc3Dh",
-	"1ExUlyxIUGlAs9x3BLWS11jHNgLfbU6/noQPdN1gDvDTD5tC5o4pI5BLElA0pX/98z+3W7S2o485oTWO",
-	"Ve6gMyOEJcKyQX6pU22dZFxxA4h0mmwVbOc5xSZREe9YcKdUA4hXNk5VCMFBhMuw7paqHiAsIyvnEJch",
-	"fLEWMzbqO3CtUDyXS/EjdFBIPszPEjzN290rPW/w6IqsInxXDddQyLnC74xcrooNpXjRjWxlInHXoV3q",
-	"2YfkdZB6ts8C33Eajg9/5de0b2ZWr94CpMC1p/IxfVSRi+rok7qo0EDfMlZAr3R6uYcd2TJZen94xxY0",
-	"J7mlU4uI5gNr1ZKP6wsLxvX1zrA/SIXcH9+V1ky9po5qe0vq9talJezGJWjhg6gWLcIU2FOMVpuzLUVp",
-	"WAcSitKCzSiUj1BQ1XjJpyKCZQbTHrPHczmbCchShGnVbVDO/IJ4jRmeQHsZJ1DcCFHshJIqEUhJsLPn",
-	"T2Mtube/Wg5u+W9aLTerCkAlrckF3UQAq9JJ6ozFX60N8IFGvNQD+45ddt0tACHFt1b4AzWOIjsyLNEP",
-	"9k21YUtZXNwmJbPus/SJKwJRUByuCPSdWm8pF+5UDejf9bka8HM1oEX2ti1mGvGa+xNq2Nkues7cxSBM",
-	"ygxRrMDPiC0sZyyTuclYF6CwR8NhwjwATq8F/ypBTJ+W1BcKeFeFpUZ8oU9KyLqEN41Tlao+y/QFQpfk",
-	"AACOnpFSgMO40cOQdacxkFcNUk14NjkKSw6AgaliziwBJLHpwluLdXL/np76A5hR3SmRrNK9zRIH7LxO",
-	"Tsp1jMUVkpTQQcvgLZgqWRlRmi88elpREKyrNG6ncNPnlTQLPik2p+j78qWPSdQXDIH0GDuQX5SESEEd",
-	"Q6C8Tf+Uk9P6glYeulR6dA7CucBE0pBX5CHQAtoPwKWuFxtKX6qbkNI5+FOYciOidoaYrgQQTbVrZzTE",
-	"kDI7X5CH3s2xEDOL7Q/dkGtuTmvLnMkcBSjWboEAIHTLAJHo42MC/5hyM4V+cYArwul0v6iR23z3VKo4",
-	"Dahta8AAiuHamlloMBa0GfN0abbBD2twSMNyhBE8w4jemG3Pt+5pmzEjLIshH7tQCwMIpjsQmvVTpJ2B",
-	"TuYI57TxDqfleehIH0hJVRM7CpbUhI9CSvJ2f7IPYTJhDQDJf/3zP1M1I8zapX/Ig2f6i1UXBPdO6wNr",
-	"Hkeu6SD21irD7w+ji+b6tNEud7USAF62EKnyJzj3F40VfHrhNq/RUBf/QFSwgW+U5zlopNH77iWp4p7Q",
-	"3G/Hra0Vk2ZfxR5G1ahxL8Z2Gk1+U9WcFEIOYuudEO7Ei8IDMG0zwxseRBC9CLKyEXJEQM04gbJpi8Qc",
-	"9XRvaTeevL8yzjbwWFnwMgyAdrOTd++yhGUP3r3Lejspl4431amQsHrPHKONiROeanoG51Z0AfYnTFIH",
-	"eriv0GHS50+SBZeqm0CLjJvWGyAPN4kS0bAxiT5VF2LT+0BLcBeVJFWxJThstwRxb91ckH0ifOFp853e",
-	"3brP1muxzr6pios7Rv8+pnHG87zv8xBr9eqcz5ld62DFB/vFNxqPm4ZDU/CffCuFk/5X/MHD/lf5SPQf",
-	"To6n/aPZyWw0+3J2zEfOFrtRx4U3tUZXlXO3lKTz8wnqdaGZeWPGBGYqEInzwMSjXui/wsTDz77sD485",
-	"7381+XLU50f5Sf+BeDj7evrV5Es+HLmF3Mrsg47zH61kI+qXEbpG//S+0RDjus3wzbY7+oI86NgMvHMj",
-	"HeZW3Teil/lu2u6N8QCHNzsaoG7NDW2Wb3cAvvV2iyX8GsW+k5Sg+VBboH0q/ieGjvhsj/7q9ujZ1DJo",
-	"l6x8BIZjKO1a25Sk+ME88EbTc8yi3pvzQgUhPPJZUgJMEoEgA9C4Uw5yinTWagpmyXXFu2lRGUwj0EUu",
-	"Qo2HR0YEkqas8m6s5SSQidjDQg+PpYOlgaT0I4o0dIXKTps40XEfoFTFjYDqIeKG7Lvw9QSSijlbqxXU",
-	"y2sANvdg3IVT6y32OqfsvTkCrO5J/vb4p8DIvNqFLUriXD5MN7pdnvopJb1hg7wISHFvlh4qYNvndeMs",
-	"PQ8J/Ve9hjYqGzUd3LuXqtGA3XsCpZ7uo/E9IKsaIX3rdU43oolTdI2gXIXKB+ylhUR+bG3OWDjpvNQr",
-	"SGyQOSnRbUfajfCQ8AAZtdfUIb690RWMXIqpkJeYkBfBl0C4ask3MVARRcs3uiKo79BpCkK0qToasBeC",
-	"ilLdd3O0/2rASrn0j9NLQeOOPSahX2WC667p0n9XrxLBErBJAH34xXYPKHYW0JXx0sCw7oCCz4JizWEx",
-	"0orQtAc+gBR89nRWd7kAxRgaR1wIscKbxhj1Y3ELXPB8wM6d8i8tEl4zR5fDFHx+IKYUUqKjolS6PC/E",
-	"GIalvBai7OAV6O5YoZOquMh6BGQMbjVESM3hJI0tuRsUxoQMzkGqjgfs3lM1LcVSKMuLHdLdolvCzIat",
-	"g9USVnbCpnrldPsabKdBXck19P6Cur4AWSGxx4TCulIZgam0cgYjK7HuEVQ+PRYTgcQmVMrZ0TU9OhOz",
-	"jSYHqToZsHsnoyH7i1biHlsKrhqoYqEuyN+Fdp4fcMEnwtmPbp8hqRWi45htHkOX9RIPSAv9RrwzTBQF",
-	"LB7llC+IGrNcmikvc6QJR5x1DxHINba8tFjb5qjNWLFiI/KbcbU716BT0mxgXF3APHyfmmGGJ4dpNWoq",
-	"oGsU3gLHLWl5Hmx8XGcOA5FjswnG3NULBOxvEeZdKbvwHSCoQwyTNT0WGycEZ4Gr0oVBYGvHH9wUgR9/",
-	"rwNoLtZJsaXE3BxwRWF7zagZByDKmTGSTlAA8FN3UKkjOMkLaahbobF8ufKOD0rEh3tgbCmB5mHe3AhA",
-	"wJ7q5dLdfczSNTpVQZrgVzUV8dpsdnsKoHcGfBr4PdABWdFOAMN6v5MXYkfMtmXGX5tZfFrjb7V1PNrF",
-	"qbo2a7gBaYyNWlIlt7gM+WWkymsHjLugUw1dDpRgq1I65bB/ITas0PqiOpgE/IjUwF8rFRjukVddouQ2",
-	"qYzlysb63rgp/RoC7n6qGkINeP9GV2WdT4OiASgBueeA/QB9G3yTd9IfZ1WBWzlI1bPt2+xucuKT0ici",
-	"3JS422Pc33H4cHw8HA+Hg9HR8cmDL3/ck5nTYCL7U/b2tFr8t0l3+r0lLoUj/anRsZW6hoZPoN+mqooi",
-	"8UnbO30+PR38uNOI8sPTCfDNt/GShEbN9QPD4XC4/4Go3zK+LaSajzs/vjucyeAYmjs6yuzb6n47DO1h",
-	"h1d3THZI6uvT0l31aDwaDU6+Pno4Ov6R+M+v0Yr1TXKXNDfkrrdNdiN2GexfYFy/t+S3hjn6b5P+NrrB",
-	"e15u1PTxuxV4Q38fGXDrOjDkAR059XFzTIeECt09J/p2vEHGt7Fu9QXVhYdQQ+n1FXWD3tRQ0tSNW1CP",
-	"Q6jcd9q7Qa64L0FdOwtrWugpdCnD/tbbWeSp2kojlwbjypDI8On7Vewqdz5UtL/yi3XDnqcKY5ohdAjL",
-	"7+0BX617kn88je5XSoD/NUFW623Ylz8GhPzfq/vFHyu3F8APDif37iuUvxUMOzpsfX0spptQw8i2RoNj",
-	"VHgde9OqHXAdqskDlDKNzQrB3TVGhLtUZdhsFhMjIETuiz3B17G/qasvGN8J6Xf3dV7thdar7X1XMWfh",
-	"cHLGlCuEeQd+eBpMOewTGmCTYN5zrXOMy6NhvAd0nRIvrsNSDdwSS1ws35j9MOx3yzr+N4Rh/8MDqu9J",
-	"sLwBhHrcxbcBoT5gL4WiCABQ201Ee6qaFMtiVPVbN7M+ILU/Q6bfKRH8gxLAD8Klw2l/Crj0z1DpN4RK",
-	"38sTbsfvoaDh7lDpY8YngH0OhSTo2wkc4ZQ1EdOzaOAM2w/XlgkwJOyGfhcI9bjj+JhBMSbEI7eTQw/1",
-	"Iq8UwD5KzB6FAKER0G8Xk0R7pw3n+Bdmy81HjSlBDdiPev4RxPLHx6R1k7ob6rnf9T5XeR8OeqshV3B/",
-	"YYFI7eNztHHLHKzfBA39Oo77YWjo2+6oQ7/9XryzPwR6/ffEkPyMn/6pbEq0l4xeCs+9Q+pEu2CpWpVN",
-	"CLt7YEmRS+vehSNuSwefyyxL39bYsG5DKpD9VfurwAXfKC3AiEQMy7IUuayWic9xh1asCctKSu1XlFvy",
-	"+xcQtJmfWEI0e1jADPaxcIoGRRGQQq9jf+pCr1ZOB47CGN9UG6a5/bVLLT8tv6d9+szwPzP8P1DDDMyQ",
-	"umHBZqNW6/bo69cbFlCsohDxO2FWz+eFMM0qMmdtGj4TzGpsH98bsEdxpaXPa12hDxNSS/VKqACukkTJ",
-	"rqF+bk9JGOtihRzU+scRbxJLPpPVIwM2qsFCNRzk54SyID8RTIKKfkKZmfR11Jm7LqIQBBzjezG9T2te",
-	"nHZQiP0HsOSrLEmVcfOW9pQZYa0vycGEQmkZL6CxfRR7qZNmutKXs9jegJ0pFKFMT/4hptg7z5fQpKqx",
-	"/beQnXv3vClBG6D1mD4YZ/Ju0edujLZfvzLthCoyELdntRfDA2A6Eb410TEsy5abBAp5Q7YXyVTwctXH",
-	"mCrKlgMXcJMGaDMgDrazqro2DTWErves8WaNY7Mith1jgmiC1Ia7C//4su8z4G4pwB8FuEOKff/x/GKf",
-	"JfXncpQ7tT/h5cW2hAKUWqXtzYTv3VpUxYL3cIsqmNp2Tyn4cLdFVYwBuhte+7+MLu2f64ZPwCU9pI5e",
-	"HepDhSAFkC7rq1kCYp0smZGTArq0YBSy0eVpWRlog0ybTLkGwFXr1rGQWQ+foTDdqS+ux4M617U0oofS",
-	"Ou3Q/NNOXSawwvdo44alyQ3YK1PxAhKci02qInQClLSA7RtVKUcgoB4Q2XdeUkLOFxNdlSZpljSTwzTK",
-	"BB2w5zSMgVhgEGvHRxFE2rjGUJ7zVXgfZbOnqn4hhHOMyFm1Yl2kCPAOjL4eMsy7kMpqTKx1mmQviXrg",
-	"8NJxF9A0ylCkrsQ6cZoOwN2tIDS8ClOONQJKcoY+2QT5AdXYiLJdb1eqrqn5bmTKWq1DfnykrYUQsLQD",
-	"9kxfgi6TKqwrB2SpsqEyyR2NyWmhQTPAremCfocy34elV5V1+7uuy9GIhqDFqNtHjz5VilDbDOoCZnVj",
-	"5bWv8ZhLmKlda5wrpTjT1iCkxMnwJBs3UUG63EAEGZZ1ywZqmMLT1jytBsYkAMa6sm0vmIi8EPAEllTB",
-	"xcQoIrSE29eJ7YPVGkw0blQqv4iYnm8SR0ZRXa1Mm3HjtMirpGP1aquIW/sjbx/6Dj7w36J13LUukY/Q",
-	"Ou6PEPn7rAHdoQGcJ5BtNeJmStCd279dqwc127816l/3tH+L+sBTrSeIVv+U4211dWiArN3XEi5he1vC",
-	"QcXLlngbHwKH8uLN5we1SztGfS6wOg57mDV6ye1FYrq2tRxlsNrIRwq5UNSTCixqN+iCl0u3u6F3xOEO",
-	"dKlqtKCDmhasYKmnitIRcq9RwZ6IQruTtRr0FyfEnACM28s129WRoKRx55icJa3Phu3dpHfd/pZ1QYD9",
-	"Rsz5A1vWfW5X9ynb1e1zzbpnxbTCqMtP7zsTwUtRnlV20Rn/9OaqBmtpxS5oJI0OYvx5N3x7a4hI3zPW",
-	"IDoztvD1TAa/iC7EkucItB0qr3DLdlJK5vNSzME75pPR988xJLbujvN3IVbUBLMuZG1POSdlPRoXcv+v",
-	"3lz9nwAAAP//",
+	"7L39kho5ti/6Kgr2jjB4Jxio8hcVEyeq3faMZ9ptH7t8fG93+joFKSB3JRKdUhamfSpi/roPcGM/w36w",
+	"eZIbWmtJqYSEosrVdncf/2UXkEp9LK3vtX6fWhO1WCoppNGt0afWXPBUFPDfJyrPxcRkSj494zP7SSr0",
+	"pMiW9qPWqPVO8HN2wfMs5UYVrJ28uxe3/vXP/45bSYepKTPzTLNC6KWSWoxYZthkzuVMaLaaCykuRMG4",
+	"XOMvBZvwPBfFHc0M1+c6lu63bS5TtuBrehieZZytiswINuVZrjsRW2VmDqP8UopiHeGP7N+nr57f0bEs",
+	"xLIQWkjD7dz9PLhM4beFYIm6EEVaioRlmmXyQuUXImVtbbjREQxV/WKa5UYUnSiGRazZIpOlEXYhifk1",
+	"6bEnarEsjUjZtFCL+uJw2pNcTc4jJpWpfgLL7sWyFbXER75Y5sJu8b24NR+O/3H08Um/eLT8n4PF8U9x",
+	"qxW1CvFLmRUibY1MUYqopSdzseD2jMx6aZ/UpsjkrHV5GbWaT++NKZScBedH52DncUezSVkUQhpmN0D0",
+	"rvnGHzJtrvfWPNPmc9/6o/hoXk5wiInYfncSl/3+0eQeX2b3YLfvfcrSS/hQnLBC5H+JW1J8NF3lB4lb",
+	"CWu/fvaEPRo+etQZhRtkf8mqX7K2FiKWyWuxFNwkHaLBzLA510xJwcycG0tc9tRTkQtLIP/653+xSSG4",
+	"/f947W7ML6XQhqnCfsRlLAUv8kwUzN7UXNjV9Njp2JIzm6qCcZgSjo/XqoBJiNSOsZorLbZmu+I6ljSL",
+	"TaLb2qb+4PFw2p/c7w7Gw2H34eRYdB9N+/3uAz5Ih5Oj8bG4P71iG1v7j+41N+KHbJGZBi5D25aLqdni",
+	"Fb+UyvARS+LWUhTdUosibp0Uf8EV0EbiozQ/Q99pMVEy1ayUJsvZtMxz/EHSO3Smr1SeTdbb8z27cn6/",
+	"0BzGZaHdvFYb8+KSicXSrHEEZvi50MwoVohpdvhchSnWp1MjioaLSC8yiq14ZthYTFUhWGEfyeTsunfv",
+	"3bt3p6WZC2myCTdNl+87wQtRJMSrE1EUqvhL3Mok8IIPRp0Laa8b8Xf425IpAzofl8auvdQivd7ULqPW",
+	"khd8IQxJteepWCyVEXKy/odoOL9TVsrsl1Kwc7FmS1GwTBohU5H6i9nm7O3b599bouRsplTKJnOVTUQn",
+	"YudiadjwmM1VWWh4GknBShqmlqIA+WNXkNl3obBtRS3JF3bWwdy6dnLhwhb84w9Czsy8NRrevx+1Fpl0",
+	"fw+ihhN5Pn3BzWTesMDlMl/jNUKJqmS+Zlkj97dM3K7T8i+8e1qwdnI3YQs7OIjQdeeEiVwLlhwPhsnu",
+	"tU27OKEdixr0h8fN6/hRSQGPVgrJ9qrsTDVKU8cuneoBRG4Xp/lCVKc4UYsF72phycOINLLMMrmbdE6Q",
+	"BJUUsdQmy3O/VjsGl3pliUKz5Kh/nCA1S8XGKl2j5OeFSNlK8PN8jZx113bYdd1wT+RFZsTz75u5Twbf",
+	"3tEsS3vslC14PlXFQqQsS2Hex/1+dUxLbubVrPDRD1m6947Z4bhpjVplCb/cNcEze4evmCPc84hxzRIU",
+	"hPhoYjlRWUg7a9Njp1ZPNHNRMHwJreN41zpg1L1rqF2nB1dfJ6vSPAO9b3tBL2VOstuqMT32LjNzVRqW",
+	"mYihhmg/DyQXso6FWIyF1YDsKW3/IpZWUwh+xtqqQCmfKoF6hPiYaQOUm2mnVHSqzanID/Tian/s2/CU",
+	"r3Oqdg92ER0pcDcguc+ltRewP2+1KHbNDXfwjmZWANsptUGf1+U4Ia6WFUiInR2TtA9edSuuy6DPuD7f",
+	"NWNiw19hN8+yhfhJSXGFYmOyhWC/Kikiq6o8P/3xlNkZsHbytCzUUtz7ThR5JpOIJacLUWQTfu9Hsfrw",
+	"f6vi3H729uxJ0hmx1ZybWMYtqVZxC2Rk3DIq5Wv7VyFAu/VmV499L6a8zA0+bpkCK+W5VCsJM/FbY2eS",
+	"yVksE6D6nrXJNlTc2iR33BHza+16pPjy1qj19uxJKwqP+8HxVad9aQ+FpJEd7DuevkY5ZP+aKKtiwH/5",
+	"cplbDSpT8t6yUONcLP7jPzUKvGou/16IaWvU+rd7le1+D7/V917hU/jS+gm+8IT09zcvf4wYZ2Oeosls",
+	"WYilJOaVJeAq+ItJWWhV9FqXUeAT+FGZFyrNppmls01a+VGZuWXT1vZBLSNlOrOGh715qFVIltSEYHLi",
+	"5WgrCv0QzpJsWjX97N6GrwIW/0wV4yxNUQQduMeeROyKDM/yir17HqdWUhTgkkgVsH3Qww03pW6NjvtH",
+	"UctkBsismoEnibKQI6NS1eXLbERvH0397y6jzz/ms11yxi8iAn0a+V6hclEJFJ7naoWyrG1nHMtk/4zt",
+	"NebsIhNWK1oVmbHHHmwWWJBESziRWKbK/sheftQ97c/9pvaYI55VRTw91n6jFsLe8tVcOSvaL20mjI4l",
+	"yDxQJdAqJpG6JS97nRg2+rkcq49PlJzm2cR8Jo2gTjNWH9mEg9weCyeP69TxuKKO6hlt+FpfQSPwy1uj",
+	"j825FsJyvTTynglVsIUCF5idFEt2zynp9HA/f1TmmSpl+iVZ2o+K6XIyRw+I1Y/soXeAAICI8R4A63rF",
+	"17ni6ZlSP/BiJr7kLO2OW8YGptSFKNiDY/aP7DucVgGWeGZ/+oxnufii+5c4syypLgmYO7usQZjz/yyV",
+	"4U8/ToRIrzXdpptzilqZZadzfiEYN2yhtGHDfr/fZ3l2Qa7REZEm02oh2DQrtNl5s2B+TLgJ7r9Y4GHp",
+	"+h/f1g1DT+9KlXkK7ptQuQca4OTbaWshnK+aBeN0RmzYj9wmxJI46f1+n6WZNpmcGGb4DJnrAH6YbDgQ",
+	"Em3FbKlFM1ONZYLHACoTGbh5tsjMidtseClcrLRQS3hfBzffvjaCi3Yu1jpCLxK402Kp8lTg50x8XGaF",
+	"YG3vFOFTIwqSPTCQnV/HrkELmcIUnIm+IjtKSUEs5o0oLrKJeCv5Bc9yPs6/+DVOueFjrgUZY1br1CWo",
+	"xH9/9483kfOjZUbj+leiEGAEMst8yDorq/lv6Drgsut6n90+lSfw7sFc38y51TZ/Q4Gm57zYI89oAmzi",
+	"ZrD/3mn8+a1cuFNGo7GizMVemUU/TMibj2u0CgUcEi4xYjyWoD5YBdZxpPt90jcoIAQqyx2NGhTtErnU",
+	"OFEyajX4XSxzwS92XkUg77WcPIUL87lc9QzurRPmeOfKZcqNSD/gX57hjoWQbFkWMxD2ajHWRkmhwQAD",
+	"f+ZRn6V8rTsjy3cmvMCl5WrCczZRyzWsVq/lhPEZz6S/trX31ahm0A+oxj4oaNFXUMxaTrrup7fCp6vV",
+	"Wu24Yc+S2iKSXbs2F2u/X7F0GxYxjY7HqRCpoxDN16j6GkXv6rHvD9nXWPpYoTa8MKztNnpjkk4fO1Pq",
+	"BZdrMjT1l+aU3ldQcENixd4z8XHOS22u0CztM114RqRJB+2H3EoWNGI8F54oKdHuQyc1CVg4JpWncCjj",
+	"Uq+rCLGfFrmJY+njRPsmZJTq2oGSTo+9s6IOfBMBu06AKUiMoKC/IeTrYYBrL1f3PwyDTd0q2nTQw/Rz",
+	"FwO6mUB5K3lp5qrIfv2yOumLTOtMziJGsSF7+HTr2RiiSOis2xCd7969627GoPYtdzNkRWteFmoitLay",
+	"+ak0mVnfgiB1Cs24EPxcswFIKTt9iILp1ujnT61pJvK0NWrdQ8YYtRZ2FtZOaS1KDfJ3YHnGsN+3UqPg",
+	"EyMqdarIFgsQpu/doB+MMjwHb5Tnu8NhxXf/F4bgMyUhi+JK5nvhf39rKjKYRLQnnCQ3Bga100gFn8wZ",
+	"bA0xAbmt5IIgLUSpRYrXnLM0m04F2CzoT4KT1eVyqQoj0hcizfgZrPXr2IBWDvz9zcsfe+BypYft2N+X",
+	"4ixb7HC+gs9VTa1s8dYZ+P1LwZQElTNJS/HByoIkYsnf/jZ68SKxqnfXqt52A2WNBcbgO13xPMeMlBHT",
+	"RtlbxjWbZRdCRqQVTZS8EAXw7Dw7F8FrOj2WyDLPkxFMg8s1TDOW6HcBd44QaTizTV/s4OGo329FLTsM",
+	"avTotV5yY0RhF///tH/uD97/3O8+fv+/hz/3u0fvO6Of+937+NG/b/uxo9YzSzJPLSnZvVwWaikKk6Hz",
+	"lW7aduDXHglbqkwaDPui8IZDayd4L+2+3rNW0L0jEkvkZMbwvSVaCs5HLEFO0/jVkpv59he9pqV4PtAU",
+	"d69c/T/TuqoH3vvB1Pg/xcS0fGCuafFSrCgqF6RTYRTeKLbk2gpY1tZzSzNKTsQJBY6Ntlry3FKiVX8g",
+	"hFLfcGTe+gM3tRiEpYaupZamVWfpAfGKqGV1b3iFLBd2D0SaGVW0ohZ6JIM9qJ4xzWHJwfARK7hM1YKN",
+	"7aLAA1aIiFlF48FxWeRes13yNKUkicDvb7lrQLQ/n3Z/4t1f+93HH7rv/+PfG6Mt4fHhAl3gUoEMCHZu",
+	"92k+l8sS+VeKbiSevwr2f8pzLaI9591jbymMUh0bKE6UcMHayfFw6MIqli4Wew45kx/A0K/FTAYPHm3O",
+	"4G9qxXJFzmKciFWRrZzjk4lYQkg+k+Q1aDsjzOnWPQzBZAt77g+HfTgJ/KuKv9ibPLPqzE0IZeN4YIDd",
+	"h/DSCpwd2UucLYVMIWyN61T2xxquDio0t3RnYPT0w3i9zfQwqLU7FG814sT+KGGTnGcL1sacDrHgWZ50",
+	"fEblmi14KoJDO2GWcVP+iIujsjlPmRSZmePaNnn71tRdgPVKJldFYmFFTQcCwW233lvgGBszqIb31zTY",
+	"+Cvv7A8ZBv0CXXGiciunWv82FA/To2EralFOIJx+a9gfPugOBt3h/bP+49FRf9Tv/9RCDtmi1Lzjbr/f",
+	"73cfpgPRfTw+mnSH0+PpYPpgesQHfZjgWH30rAC9GB8mqrR6z8BHPP9qVd/CEkzUWiqdEZHwgVvpqAUO",
+	"jVbU8hbnzgleblI0rXIrMezfimI2G4+TiOVqJYruhGsiqhGTitnHykYiCnjtv1lNgHen7z89uGzUB8IN",
+	"vZ4I2uCbWmcz6bI1BdOiuEASv1JU0RlsXcGipBSsKXkUvYVqWTI85ZKU0UPhEka9+U/ZHAmbqUCDGCuV",
+	"Cy5RhQgP/FMDJ15YzY28Wz58Z+V6BFwK/ViZnORlih7A/dx2H7dx/ja+EClLIAiX9OoB9UG/f0VEPSTQ",
+	"Pekoy5xP7Du391UVqShYG+wLFyC1H2liY3YAHctMpsIybyFNvu5EkIILCV7jtRGWCOBfUIq5C5ckbmrJ",
+	"SeBi5PmKr3UsJ8raNeRCX825AQ3bbrJ7DBXkULFo0itA+aX/3v33fbrRPteMyml7XPKSZWDEGd1dP0Sn",
+	"CvnB5hufBFn/YWgYEkZUQTfcJeVjNhO4igqB9kjteu25sk0KFTFqZD7uEnrGXbsYAU3VGEZtdbtY+s2V",
+	"MMwZI9mbabTlRbpBVGB9gEcQvAHganIugUHNJRBLMoIvMp2Nc8tcxAlLYAfgBZ7j2pNHGc0s042c+Vfx",
+	"Ya8axvIauiHQ7w7mfxUTP+0+28fHmxlLwy6AieL2MmLcsFxwbYJM1oXboA01fnAVXe1UPCwdvFAX4ppk",
+	"8A55u2JLTMpA3rvFtCx3uh1VHXxGH5rEm2OdbjaZYUU2mxt0M52QrW+/storxe98RA85XZMwvEL/29hg",
+	"P79dm/zKZTZf67KBeb8QxUywJYS41dRliUBCYFHmGAhI/IVOOn7Nk1zwQrt71PvTUfjWRmNe5bYl8Z8q",
+	"k9fUpHarA/tMDvL1++xNKgnwhghOpLI/oNbmembHpjFwLZF3fZOFpA7JpGoj3+/c/ptRut8yK1/sS2+H",
+	"b/x2NvQrtI93eqeks5ylMmwtIGcgjVghLtS5qAUI2tLrU1VG7+/YHdWksxzm/HlVZKqg+IR7X65WoNWk",
+	"WbloRa15Nps30q7zUzft9OtnT9jj4/sPGbnAGYYytvfRhTgajGwX12i68uMC7jFw2wi41VIU6ONnbU7/",
+	"WXCKDDBtz5PnFK5HiTPsOw4XMa3I2czrYRakY1VqLlPg6sjeZ8Joxpmeq8JQMUePqpEoZJIwUAe1HVYs",
+	"GM9zyqM3YqGvCgAEfudLMGme41PDvj8FXhR8XW2Si9PstMpw3mYrjBSRPUYL1VaqUQ3BsI95jz6YAtZM",
+	"j73CItiq/tb/AJNY9xt1mdSGN1ZWhjGuzMqiXCus2+KaJf9Xl0LQ3effN7u4XYDqU+XSu//4cTiffr9p",
+	"RhTLaiBAQ9GdTc749vVzy/MEVkFm1q7LpmuXs3qeydSSiqP8dsLHqjSjcc7leQIG+jLnmWR/Ozt7xXDv",
+	"Or0rDRH41s3Wr7bpTmP1aDMx+JAPVndqrIq54HkpIJ03kUqKhEkIt/Ag4LLB3JN7OEASSyipWWVa0O2y",
+	"VJyWuVWFJBVTZabH3ggDab2cXg3bZWeSUEWqSBPWHq9jmbw6PXvyN7ZRYnvP/SyJWPLq7Rn8Y3+YMHJ5",
+	"jMv8nHGI41eDJh1ydVg73GxX3JKGDFVdpuBS4wARK2UutK42jOeF4OnaVeKOyKqKJTID8ixbTrTxCizf",
+	"gTQODoH9DIXNREmXE1nV5FrDFcx7+FvO7Dyqv8B0C/+c8UxGboFMfOQTk68h1Y29DZ+zg0KeiCNSWBKk",
+	"EqEHeXNbeI75crG013Lz24laWtmf+GhWQGgQmCKpYv9v+Ezbf4le7BJiCXRlxWRyQmY65D05QojYTFUV",
+	"d0YtvRrHZclz8rvYzagil2ZO6Y13wjgh5R8rycbrkV1OlyUpz/J1MoKzSvm6Bx+uhDhP+VonI/daWPQL",
+	"JSFSqtizIrP/a3P6X8TecFMW9jNVsDcl/O5f/+//hxNhbKryXK3sfuMYneo98HYrkiSEIfCLhZJmDt+E",
+	"hYYw/LSaD/zqhHEfv4UPWM4n55qNBfqF7IHmXBs7DZjz37lkRwOY3TMxZsNH4B+B/z62N4BbUliyteBF",
+	"p8fO0CVpT/hciCWOl/L1CI00O+rWgAzf/IIX7GhASSyny4Id9SP2gq/Z0QBXaV9x5SLtj07c9Nyi6D10",
+	"X+1PtJ1JkN7pCIIexDwy+j2M6xcJhA0eJeRI22RjFOPI2WB2CyydpnC0c9pmQt8hCorlqdszAaXXhiWP",
+	"Hz9+3B0Mu0cDTOuBM2F2fJdhMFVl0U2zWYZrHtXuNrGXoPQeH4Vk4CnPc5ZzazO3LTFk+RrvtL0N9Tdz",
+	"hjSH9F6KWPrvh/fhezwU973dMvuDjr+PYKYD6yFGI9UmS6B4PGmQVoi0ohZMqxW13N2i/8JnRO6tqIVv",
+	"t5KsCuf7n23J5Dfl2K7zCWhXDW5C+HyjDUWaFWJimMZH6Ryt4RJ0UeixU1/K7GqUUYWDKkpe/xJGHmG2",
+	"ROXXA+bGkqdnfIaMx6dw0sOQwleIpSrA9dHs4yIeCIqMU12aFRen8+372aYWAc9EwWuaNIgzPnvi3Pyb",
+	"06OPvRWTSfPg+GBf/gFOsYhe0jwxfb4V9/IbRoas/wSMM2u+HxYLq1PSM1Us0LwlFjK2OtIUstKttuZ4",
+	"hR/PXjf6HAzAKimlHmR7yO8/3h1kc0W1B0flltyqEPAILjUIuv30EejLmXhoytktRwXR3VN3MTa2c+BJ",
+	"bGipjc80+NXSBVQ7LpQUcGt9nVqWC7obH6nw+qYxvuAKbMeh6se7HSun+ABwwxVHScgWvLA2vn+WHD6r",
+	"uZ2010B2xgiu9AHdJDRYm3i99LdvTZUrX1qR4MYrWwc+bChNbJ8x6rLJbj+W6Ul9T/GyCyddOVhwDfYM",
+	"h7+KXLcbYuaghNg3EVVQPxy17ObiQuTw2xs4pK8KL7o5NYYXa5puO9GqMH/xIUFraYEksx+7nj+xpLYG",
+	"tahiO4lbP/0atxjmibG4xfv1v/5X7c9B3Eo62FVqvMY8ctFjP4oVvXGmmAFnCejlJyx59fLN2ZatZoVf",
+	"4jtkZXbH6w240ObIZvOxKgt9J5bkcsO4Kay6Y5Uwq4BS+wO3entdoS6qsrqOhoFLu8deLvkvVs/xlunI",
+	"hVyrXERornXDIKk1BF/KfL373AOv2v5MT/rdZcWU9z9Btv1lnWnve6KuMHlG/qlyRQWM52h4Zci8ckcN",
+	"GtxR3plS52ZXjnpI6FdJooQFlIxPfBucm4Z1nS8lfF2oGgUHGTDbgHXSZu4O9G5Iq1pwmA48CvpoVEws",
+	"ON9detB3ZX5+Taf+S2skoYPE8jjwDGLLuNsJCfq2Os4QcKu3uyKDP1Dphk2AcHErssv4QLtZCMs/8K/3",
+	"jX50vZujgtuAT6xFGGHmt7L2Seh7vVKYhDSOtOv+3KB4u6zsl1LQ15YdBDdsS6FkiVslmQrBShPWdgRq",
+	"99fyKrf5ItcCcnc6PfbUrqgK8MfSjlPF2tOoIbRfY4+sKbBP3kA48rRQy6Vr6FYxietwhd0btn0P7YET",
+	"4eyj9NdCQxLop53xg009EPURIvcJWM1Q74+dq7DpApV8J1QkkkAOVaf3GcGbygu9kaGmzpMRS62N3VaF",
+	"nQmU7xnFUgXxYWU+TFUp0wQS1qp69HpC1wnzcx0xLQRzxbe1nJtzq5y4ATG10D5yYORoj2u5fhp6+ziK",
+	"6ott1iOkKagdWup0L/L4Q5YuJkyTfXVQpGSDOi6voDY3u11LQ0mzb/Kud2Blz48CFzE4SqRascx1q/Cl",
+	"kBRbtgZJ1THxTOQ5xtj5kqMml9C3H7hJImufAAPL17Wx5pyafCopXk6h8ueqXWpdRlf/yJcyti7fuy3x",
+	"rukrZc0ik+Gng712XUM+mX8Tdu60d0ML05SMeLnj/G6WP7Waq7w6QTjePBPSgL6KFfiZYW2U8ZYrg8be",
+	"6Tn/d5hvVcutiqXlwL3eRrVV+63MJioVwWdO4TZCd4hBh5kYjlf7B05iaWUG8GufvBFIAZhHKrppicVI",
+	"Iu2xMyrvoj6Qq7ldmF5a46MNelUskzhefvpJXyaML5Scscx0IvarKFR3laVmjr/WEVupIsXMiQL636Kp",
+	"gbaKtbT1iSVXSDaz3IvPYgkJ30DIagpx+I0VadaG+GPkxo3IbWfpAcaM2AUvMiw20yIXE6MKHcXyb1zO",
+	"ypxNM8sfqaoaYm3su4LbDxmp9P/6539TW7PhMOmxKgZB4a6tYFcsfbTL/7aDpoxW2OqCV4EN9BabOZcu",
+	"irYjZNbpxdJ1Xs1Enmrf2iErGFU76Fi2w8AYkm4QWWEYn3cBFmz0GYRZ7Aw6TWpdLK/OvItllQ4MeopX",
+	"TBPWvhj0Bp2R1cbdjSBruimVGKM4mV0PjkE2PWbghONmvlwMEngoPuDtYcwKYy+lu3+sDVHAjtWAGMft",
+	"rN5sda1gcIxjwIAUcsOQZxuCcheDXp/u/B2NwcVYoqFo1TNNC+xYqq5eAV5kZ+Li7ypJIFOQZsharCpf",
+	"CEGGs73Z0D6JmzC8ZX8eGv1IZ9x5rSmQBXG5MDphh7J8BoMkgc/C6osYy8F9YK4AlFf9ULYcIMiH3DIg",
+	"YiryKZOqcBlhdprONIm8f9utEN6hDcdS6UyyYwbTAYZAj8WSitiRVEmlDRI6/B2tbo7b9Igl94Jjtafs",
+	"btVJLCkPD7qQwZIb+xxWTQ6p5SGEjzZ6AhfC6dlzEUvYH2QbV7nsfbUSCZtt/+Ufzu2310+HmY+giXoJ",
+	"nHROHB+DXa3dfHe/ty/3Lbj53LlzfR7VQvu7pgn+Pqup1Tph1zx/Fae7mQ/wC/iCKoOTiO/n91tqDrnK",
+	"Bn1G7ZBPmKjbktv7w27BuEQm0WRg3ti83Ol0akh3vabuFabDbu/H7aaA47R32SK3kQMOjusvkO2NreMP",
+	"yvauhN5vnOJt9/A2U7wx4utbDZLmRogQpAds5XnX8mIo7QU1TCu6vFLZY0/sAyDrqp/4QbyeapRC7VMY",
+	"Xal6Vq1AjfPEfmP8MPAQGaK71VSo6N9Q4TgkAthpxHJTGvvVU6YI9MOG9EKuw9sSy8DVIlDh0r1Agdqh",
+	"M1XaUk3JYW0eyyZlaIfu0zmpaYD4MuguhrlDODL+wreECRShbe1MihWzFz2TM1J96LQxOyQz1RSuVBP+",
+	"zGqB5VzVsbY3zrXjfW+3EdurvwvPFgYnTaDtT9QJ+4bD+v2L9W+S/HcnyRsFzhvDm7yitau/lTmznS1D",
+	"3aobWyJXOQzo5CmFaxcIjkcZelVFWvXYZu3E/JpEXjF/e/akU6P83dOhxgMHTt6nJV352ytzk6pXV3uy",
+	"S9ZXvsvrynvMmyOTkOxWn65HrSIi7xpszuQKm9F8alU+3HrSy6A/6t8fHT3s9fv948FwswB/LzbOdp5M",
+	"+Jar02Do1yeYVw+lwmHiASyovZnQ1jk0vHpgfKQp3BAsY/tsL6OWFpPSctA3lj/iyrHfxWlp5tVfz9yb",
+	"//7urNWg1L07q2Cyau02Wfs7YYwomB0PPjtjy7ycZXLEkr8+peQGXpr5PSgGQv9dPrNsfb7Q7Gn6/ZvT",
+	"iD19M7z/IGKv7T9W5Xpl/3PCEvFxmTC36BOWZNoF/3iZJmwyF5NzS3fgL54oOc1mZSFIuao6cFdgA1Dm",
+	"1mOJa67FUnGRsGWRSShKSa1IU8sF2MHQ4Qx0EZAuoHLAblVHMzdmia2mMjlVO6pt+ORcYFUDZ4syNxnA",
+	"ELEzlSprVqTlxPTYUwjOJ3a7kgqnhvGJ0a5pFAZokdvG0jWylfl6tAFssbFc55+hzm1/f3cWsQtRQON4",
+	"TPSlohV3srHcf7SW7GnimZKdHjsN8K/qHiPyw/mvYzkWuZIz8GxqaigOPo2ZMJUWiWVBkQfRiOXdu1DT",
+	"o+/eBeGZ7OoURmhhj4/vP6RgQGLPCpLpXcI9xugw9R7ifxAIxla6F/WmbGUhdOSKdEbs50+gvEeMOjxd",
+	"vk8ceh18kWC/97CNVSx9HytfPVTrZ9VxJRhYjW+pxEMAsDY1t4JGjNDrq1ZQFEuXxVMrzQoLvE42a6s0",
+	"X2s2d7VNoO67TE2e5/Yw4ZWxVAXD/lnBfOCIMQYCsRVwBHvYB/BLg0m3sDIV7CSFCc72BM/ER3P3rn1R",
+	"sBPWovbNXx1SwVjMM5f961zL9h6NGHf4M3C2FJuN5duzZ91H1J6ulEsOmQC6LAo140YwoSd8iflccVym",
+	"j/p9zNTCECEcVyqsQlRo7yKHF7z9j2fPnn0f7TPkcG1PXAdxnrvV6d7duwETrDK8HLSOxtUoa3JC3vMJ",
+	"dmDODCyWZTKWGwgN9trYmwLQR9ioAVEc6GslN+t7gFt+//SHp2dPq6ePB8PEEqY2ggNnsgqCww7gteoa",
+	"OBFiqB7iQbP2xsLAQg/WCbCN4HKuPiN/f9Kh9UN2PT93Sd8uWA+VOEiEJ9sbgOduAvwnSEN1OQFVO197",
+	"Kt+LoPZHr+UkkzM4FbchVWzD5wuQ0mJ1liBsPKJ3zizZW1nooCcLu4N2eAx2toFldaIduX2UspOwsSVi",
+	"7Y462kh2jyWoFJvE4zYwUJ7Ab/Apq3ADPnBzmQCsIRJ3hpedu7is3T/w9lddbl2hio/vOE9GIbo5NDqf",
+	"uR7p3FTCqUOb/LpWkgZUf1p5RPZH+dD7gFfbuV8yE8swfOcKJ65RgQbr57g6LHGCGtdMpbGkwg8waggr",
+	"0pMeFIkA2+xsOjG2KqjgFS6Ek8lZLroYoalQz0AE2HEyQ7Loh0yej9iNYDC9mKWauVjuLprTyhXLReFl",
+	"VgEwZZUx4Jkv7DMzK0UH+4MVMXh1KGh19y6FMJ3CAhMKRHpQRUeOJ++ycvlXgMEoHSYndVdyHZUqMQa2",
+	"F5drvNYYZM7MiVMmdrZgiiUGTjELDEKURPkBPOdc8AL4HkhRugArVZxncoaVKahskVzMsBERBFHpECq0",
+	"BO8tCTxmO5OkO6OqkkZaCejP0QX7WCrEkrW5i8NUIcMIo9za/dtBtLtayVOt7EjHUi2tRPYhRzuXWlgV",
+	"Aj0QFa0uD0EPBIMia9GhJyrC5DnkZ3hrXbegqpYSumwH9pNj3nYXd4abUU38vMBjs6iGK1vFJAlIcIqd",
+	"rZmZF0L02A/I8HQEiTRI/pAuMgHMiN1ocrH0MD8gmP0VwJvvl4sSoo6QEw60gTnnuCz19g9u4GkdDgn7",
+	"M2i2FGqZ+yo54kyltpOR55AZEaL8AdiiQihoaPqIMoncwn4evh+phw0sVC5GLMH+Ckks21YQ6koS6i0M",
+	"IlB0E+zDAAmb9vcYMgH1ApeBfmlEw9GR5abYnUpHngwrwgveQknyks+IUF0vNXCh4t70WIBhBDrdJsAf",
+	"nQiw2OqcKtSmYGD8w+26fQvSBsBWktebrp27DwSM5LGI60R+Emw31C02AENBwkZlHrp5HiV7W6cHWFEA",
+	"Z+dfgj2+ICAQEToCJt/hBLANUnXzwm1BdwCYH2AuQ9c0lBqLDHXf13Utv1xaCYHAO/YWDI4SNhZrJdNQ",
+	"NABnXfBzgHI+PXv64YfnL56ffXj19PWHt2+evk68dg25kIjWC0GYC1HwGTI0wPVFU3mVTWiz28nx8HFC",
+	"+k+tb3w1i3dzV4flu+VDJjQcLA96lafOVHfCHsyqWFKXwOpCawPdL9rPn549Y2nBp6abCTPtzo1Z8mXW",
+	"LbgR8K4udUXvjOzsNtrOj9i18Ys3oYqpdtyPvDHk50E248kD6A+cfP00N1CFPKIOawc1pB13WSqwj34s",
+	"azg7jE8KhW0FFpTh49z5+8F3rDg9F9D4e27lwFQVsdzAw7HXFTUP2gK4KqjUA/1g7fBMEbXALa7QwyPH",
+	"kSKs79lUVIG31Js3WCVBQm3QzP3XTtKOiRY1USvbBwNXx04CxSOEFKqw4BaukMhlXZHFdBI0N8AOiaAI",
+	"6eBK3tHVpcPGInOrGHFG8BBMliG+nUaIoDs6lo0oEW3Ofil5YfwTCzZeO9c6YFLSJUREDyubQwAJqx3Q",
+	"rCqcYZydXf20LMDK8BBG3J4s8h7MaQdvIuiXqjRUbu/w64bhnl8FRIG2dY2T2MMD/AmiKqsVAH+klt5T",
+	"QOnzu5lJNs2z2dzADXrp+DrPmZApWA+g6OgMGv5aTqwmJQ4HtYKV/hswp0zJEUvuzQXPzfxXK5ohjwhR",
+	"FaCxiDVP70FHjl8T7LzmDwqVIl1ZNhBYswS5yGYA00xY0/f7Rx2w+a2KyZdZb80XOW2J/4w8crWpw8tT",
+	"NdEJa79Z8dlMFOzt8w49ubBmy0TbWb8q1EKYuSg1NTTMs4mQWlTNlFsvnp+1olZZ5OSL1aN78G6tymIi",
+	"eqqY3aOH9D3728sA+0+lip2+et6KWhei0BQr6w16fQgi4QJao9ZRr987gvIiMwf/OZhtJPbvfQIv8aX9",
+	"fCbM3k6odsqogYNcB0XJSmAciZBqoIsS2SsTLpnVvmPoU/Y/4hb0m4kl1ox2kbUhh4VUlVPXLJ7w+gma",
+	"NdrTqstJesJaClT1CsO41iOV5Uqda+iMecJW4LqalUJbYxcKz0N/svNR1wFooKmmc53ANaBsfEf8z9PW",
+	"qPVXYagV2QZu67Df34MZcT2siLBv+E6URlJ3oWE4wFgc9we7BvYzvVdDboGHjq9+yMM32geGj69+YBNf",
+	"6DJq3e8fXf1cA4gbBIvKxYIXa980Xda7pbeqOnaHHPZ+A9x/Ry1F9ZN7IS451Ek0Xad7aIpALPgzRoeK",
+	"QbOvAe+2oUMyzJ97ZcFZMWJvbkSNk6lmG/snxrIWaqlQmuFG1toqUg4n5JhHGCdt7DTK1BSvpT4JO/Rn",
+	"AKKdsnIJXTdwGaTKuzZLfjVk8KJpFVGgwRuq9ikYC/gzXEmHPwEyzKoEdgRU+4f9PrL3uqtVe8ZD+dmb",
+	"nMduVBjpaeREjtmcOAsMtvx+3821WptXjQ6CmOuxHwnRuIHJnAKV/fZ8BhrO72AwlC+lQ5uhLcFhiyvv",
+	"MC2EC5NfE5PZvrhCY/5CjKt/AOPaREr86gwPSaFieY28znEruJQ7Rf7TnR6iiseEyIfUiBzU0J190mOJ",
+	"DmtrqttTTTphjNtlgdu3HOpJJd6QaRTTvrU8fE6oeeQh8+E5qJPxjc286TvhBTRvqoVztmJZbF8oC5X+",
+	"WMoqoahaGzppQyTztvN2UkMECRoysQ7vMaFvgeWB87WJCdjdBEd369qibGpXA4upwM9B7HwWJzmodhNZ",
+	"ylbF5n4YQOxBeTvQ7keH8IVmrHpgEv2rnw4g+m/Mvb4qU/mhzgPcCQS8Bf9+f7lLU3lCoS9XnLMKmsXg",
+	"oPs0CCuZwURQK6lDWGd7HS5Q9lBQgNgH8YAR9TAdoPsvkLcHuiE6PfYO/M9NYHFtwrNAgLkln4gOOU3A",
+	"Le8cZwTY4z8/F4jHCdkTlGnmfTigooCmU2SzzBrQybA/SGIJzAe1FucsdF5N4pRNTAH3HS7ZtblCtdx/",
+	"iDWxA6Cs71S6PoATUCocChiPBzP61IJki2a0mi34mMvLgyECK+yEy3qKGTVk2GBmgy+iFjkp5tKcb6z4",
+	"RK0fFM6u2Q54+/qHqn3iyr+vvgvhVm4m5V1+SXZ2iG5Vh4a3Tw0OYGab2Pzw3P1DptgA6gicd3jIw9tY",
+	"n1+da+PdJ5bbwKtrWiBE7qt80m0a+55iVrUwlQsiukpSCDFTwxWuXXbKdtoQuKBHsfRJKGx/DkoIHg02",
+	"RoW2jIlc9ZzcWFJeSS/MXqnWuZW9Asy1vjKKdPl8RfIuh7Hfl64MqBa+XPA1qrSbmOfu+TaIoWivNxye",
+	"9dKnyouKsPZoFYR34NUuMcLyilgu7G+FJgcnJEk1CQc80psJhynMp0lJPN5FO2nvi2pMh9yhZy6e+NtZ",
+	"iIBKVbMPBwcwlFcFiHhIxHuGmLpfnZ/gKToVzhX0YHuqJk2w0ah8TQmD/rK58H49ffDAZDk3CoTAS+ly",
+	"5iijYH8+QuAXDsLatZB2LH1Me4dvt/nybAEh2FUhn+MyCPbg1p9gumlmmDYZ1CbB7d0wXGHZUGNjx0T9",
+	"oFKYatvVCsV8DQtteLydjP/+KzqMPtsVdNTEbs4C0LnAfk6ZzqAcaC7wQLZN+VtwTX0p7vaHcsP/VRif",
+	"RtRsNV5L+oCm/z06xl1x75X1u5BO//Do8QOAAyK0IIjVEZ5Zu162azBRGOGuCYEilrV8fRi+C8NTzj50",
+	"d9u4LslVmgKl5AV91u3kRpCRZ2cO/IgSiRwTvNqSJRXiBAYkYLyq9+aVmgV6mjZUC3agZvEWioduQbO4",
+	"jr15OEvCinBLovtOc9OGxROoGbDEfd9ha3U9V8vrGqxuKgcYrF+OLbPKQ/kH4oh/Qn3vm8F7HSnzWjgc",
+	"UJdreR3j18Vu96ZAuCzJq8DDIqbyVGiHa/ivf/4XC1sbQ5hRo1xAj+GmYAAr8chl11IEbZfb/znN/Es4",
+	"7Ov4agd67uug5fpPZwh+fe889zjF9a2+lVyHUN9qdO+/gEI6F3TElN48k+d3NNNiUghjlZkEC2et9jUY",
+	"PmIFl6lasHFmdMTevv6hq/lUsPaYa/HguCzyThRLPUfgagzs+zgdaCouJYCy9Eh7gq+sxvPmb6fd4f0H",
+	"1gaY99g7Sg2HnKpYVvVIGwkbqBG6BHJMeK88SM3ZHYlLvohlPc08KVSOnVUmYrSR+gBRUp//8NwQ49AO",
+	"XSdxkH2Z/ACRgYS1XdH+4MEjRLtbCXHe2aNd1piIy0DohN4pHxGFTMjUtZvz1lOVw1rPFodXWL3VxVnG",
+	"yprxhbhWTsPOgEWQynDTiAPhJYbaGgHP0zfXUNRwOl8ltuD47L6srqjK66E0Hbw3cGks8XX+j/S8NeVm",
+	"fFOoriNZkPh80pNR2/rUjqSSmkZ17xP+58MVIYaKoiFlVCqWKzmD5DZiySLtsddW2QI4Oyl8MhXqYS4J",
+	"CzRAUMliuZElztrJsH+cdOo1KgQA7N2M2kCggX6xxWFjeYWexiqYWZdK5lpqEo92zscmHggrFLvSuY6b",
+	"nKqw2G9q1e1aE3ZTr8ikuqkmFR2YAQpaV8PNImF8Re7WRs1bVlDep8+kbMrZwpzNABabsrVpMJelvcMU",
+	"eUET+xKmCMGKH2iD0JZ94UvyB7YkFv4ob9GC2E3L9z4RuvmVMgJJF8v9Ki4dcHT3lZmLBbQubmNFYKfH",
+	"nm2W+3lX52ZNZFAPWdVQ10opodyHAteqNCKo/vTtjeHFtZDvVVrx5jqs0CIJHEtwu2ZUKunToihrejPA",
+	"5WNs+4WN3Su6SocJGyiz/KZS/h7SffEw/KlDZjyQ3BeWVkg/b7Uo9sdlyFHgiJRLhtYYtifFkupDDVqn",
+	"bZ2gBw1+RKnGUJhEN5DyQq5zBXvsFEvzPutmYRAkuFm3H8zAwb9KDMEJ333Ctqq2l2IFh/KNa3wzRG+S",
+	"yoZ32F1B6tpwqBm6oCbat+z0fFWaII8laHddfZi45tTJ7ooI370FUd8xYNDeHI7ay2ArJCpvxooveKBD",
+	"UBrB+zQ1Jsb656qpRwHNwdAcwIKETKZiKWQqpMnXJ+g2mni4vXzdVNPVDkPESYVJWXMuIm4E8WEQVNfK",
+	"fduAf/BrG22sE7gztXJWU5QGQaa6SxBv4tEvqAyl9dsFm6GF++8twEs4W5YtQ5O4P3Hiyw2Dtt/48zX4",
+	"8wtUQh1pbfOLwyKwDgfy9nn1d0Ger6uuonTcXEAnDi6rBOOZIpf6VhYwddAQhajygY2aCeA9znvYRl+f",
+	"0lXOLzVnBigtjveOivV1rfAlKDWnypfXvjEVr3jZZu8LDNtQxwMscA06VGGGpJvKUd8q29DX0q3WMtFl",
+	"WcxEOiJ1dl/GEjX0oN7CVHGviqDbGHYYcXhWLgUT2k5xBhU2e8tZcckVX/5q1ayw39AI4FsazDU56nbx",
+	"xldlUG9lipWg2CJGyapH1h7W5Frv70wHgWY+SrJtjYMugrd/qsYy8MWEF1iWLvhkHgGCNxTEAdicYO0K",
+	"Ss8aoxSETbB5LvSL8rFwHxXGtmEfs0W5YPf7/YiY1iyWcONcC0Gqs68anMO3WHcmqBXizDXTc2/pUI4y",
+	"cA3Ih0Yty88CYsX1rpD/+ud/b3eCjFuJ68WLnbnevv6hKruVTAFoN0smZaGhG5vrWgZtiJbQFwuytDdb",
+	"iias7SuDAydZP9mZNHOGMMPXFzTPstyA23nLIOAzwXT2q/Bp2tD7tcrShvOrZWd7rKb7ADGMx+f+yiT+",
+	"NWhqmr+FToo75/HRfZtzOBS/6+S8WBbiIlOlhi3dNV08hP3Z5PsBEr5ICfEZnwGu+SGBgJdSwJLxJs42",
+	"i4jtVjWg9l5B0JBZ/Gj46FEnuCXAGrB0oPX7Kbv744Uj6l1I8M46fp1Jbc3kOssmNPxGno1XFyzncSap",
+	"t+Tpj99j76jE8FlCEEWEfUoRhAtBvPzla9fjEazgTDNoRj6KJSBqkSiw7BzLfAvhepiP1ywJ/ABQCeyx",
+	"TYE5L/kM+xpAPs55ttTgEPBQKwTk9UYV0OMMYIIDJCkw66mkOi0FxTdGvh1wRGi0ISjUFuATtFiABkig",
+	"VWoYiQrsqPe/VfNSvj4JRBw8WwO2mqgFQmdgG0Nl5tViNaGuok5MOfj2A46txyyx2I2b8FzIlBfQfQ0A",
+	"Z8H5IYWAImiPaXLCEvNrwhaA7wr9AhOCCUEk7x57ZXcWs9Iy2CPkbKPadbWLoR6t26Itlp8p2/yZT4kE",
+	"UWPfFHi9WJ7S7OxUoSk8JeY7VSIcAAiNAKUB9ABaAp6wZlHYiyXGhekFYfYcPA1pCb4VYX94XIPV0YpN",
+	"VZ6rFbhjUKoAscZyyrMcqD+DhotWHtTBFJy9guUFvjPYEpqcQqNMa0GOhVkJIfFja1icu/avcm3vkxaG",
+	"bskJtR0L8U04cnYhUwGNNCFjELqkQUYIGjixJFOsplTgbznlv0F3YHeFV1BuiqkolrZAc/NGLmxkLNvw",
+	"GmjUycf2Ngwe3mdTVRZdUOQCwCLQ0lQhOtHGDAqhS3DnYZVYLF2ZGPhnoGu73SfkBq7FZMUrrLp2YEMT",
+	"Cl9mOmxQz9pEV6iMRg5+FvstxhJX2rlJMxTW2AuFimprzVAwa9Jd3gh7NFaVfotMlgb6WMOFz6pb1YEU",
+	"ygwY+7I09pir1u/ct1+gXdMKAVcgTda+XvDlbi0RyxtvpaNKtA3QkxHCP7Il38p8l0pGqPyNKmSL53mA",
+	"/49/VdBJFaDS+wZEnibrxt2Bk8DB63bdn2OtlXzV28fuGwIHNS5DFTv04BY1TAgWUn1CmEQt1/wwgLsL",
+	"sNjABwSzPWilVp5WwqnHvsepjBC3EW8LtZoG6GGahMPE9lDc7Xk2m5M3/iSWCfcPE0B8e8K16GZSC2mn",
+	"d2F5QCAycTi/z22jljQa0mbTPjrfWrWR/vT1hPCPDtqEJxtTY7ocEz4JXdwKyB2saP/wriP+ZZfdMCTb",
+	"Zh+u2pZxA96oCjYo08xt/K73B+RwmDuowujb+35vuVuZhHujSdtvO+aMGMSENDN13jZCkREdxAlb5ir1",
+	"yIJNKzB8Vpt8Ba5XbebRMPo8rD1t1pAUPVXForV34Qg/YSnAS9BMg2a56wgqJa+2jk1YyuucfjUJFxo7",
+	"YA7w08+bQmKPKSHkVxJQNCWo7QkR+aIdkHxWaI1CldvrzIjriliF0M7CqrZWMi65hsRWRbYKYAUAXIjR",
+	"Ie+Yc6tUA7JdMoqlD9pBTEyz9oaq7nFdAytnH5ch0L0GM9ZDlx6QI3KWLcRPSopD8kn2+lm8bxq5dgVE",
+	"4XiDgxx1/RstvdiTyGYSv9PZYpmvqT6cbmQjE/GYo43Uswvebi/1bJ4FvuPEHx/+yq1p18yMWn4AnI0r",
+	"T+U2fVSBi2r4RV1UaKBvGCugV1KKODDXDZOl84d3bOnz6zu1iGg+szVedLu+MG9cX+0M+4M05Pvju9Lq",
+	"fVvw790d/Ha2wYvYwR3v/AdB67sAv2BH77vKnG3ogYdtp3wPPG8zYhdfUXWoL/hEBFjlYNpj65k0m04F",
+	"tDiAaTnUnaArMa+A9KNYGj6zAsWOEMROqO4N0cUEO331PNSS99S6wS3/qs35pmUOUL0VuaCbCLCGWlFV",
+	"QLfhTFXFwiNLAS5nXgo2VXkqil5omzn022H3aNAKUcZbg4ejfj+03UYta0W1KpTs1lrwIl8HhMrTRWb3",
+	"cqGkWINxQ43wnzk/geEfCZgPbgEIKb6xQtAhOHN2pF+iG+y7cs0WWX5+nTJBjyz9pYsEUVDsb0AIzuPr",
+	"y4UbNR907/q9Nh+8foj8W7vCL9eu0CBD3BRMtQjPvXGZg3bSLKxO7VUiaNcEweDAMwmNCdWUJVmqE9YG",
+	"RPlBvx8xB8/TaYCRixBxqCG9hkLkZW4gJp+lUb2Iyr1pFMtYdlmizhFYJQUcffSlFAJczC6RxyiWKtae",
+	"hHh4FdY7oe2kKF454G7GkllDBgD5JnNnX1a9hEIkb3QygRe4BzOSynyYWhUlITsWB/EYopXK0GNnVQJU",
+	"qkJIO58IhS5dBm/BdMxSi0LfcQU0eU7oyBkU2OCmz8pMz/k4X5+gt8z1ZgQ/LbTAxiXZgffkMEU+tlBF",
+	"HSg31D1lJbs6p5UT4m7i24dTI25MVvW5Sw5J0GMRAerwar6mFKmEp+kHexIJnYM7hQnXVPSP9j6kRAGA",
+	"VOUMGvQxCM3O5uTTt3PMxRQ68ODRrjjBJuCGZimKXGwVByKDQGI90qiLqAn8Y8L1hKcC06/gAtgX3akA",
+	"EPHnviWmB6RbAUJRiHpYz3SDsWbZhZCOLvUmhmiF8KZZimicpxgDHLHN+Zay+kALw0Lk1Da03gIg4C0k",
+	"2uop0udAi7OEc1J7h9ULHQKrC73Eso5sBUuqg1shJTlPQbQLqDViNRzWf/3zv2I5JejnhXvIYdC6i1V1",
+	"LO2cVAdWP45U0UHsbKYKv98P0puqk4BSLdkIiZiFsXQnOHMXjeV8cm43D8vo6Jmwpq4HofKAgwY2AIDO",
+	"Qqs07gjN/nbETJEtFlZDz9VKFF17PwDst5uWqPcQVo9TGqiHRjBrwH2rTQoBFKfQR8MHSPGicI/vXM8i",
+	"hwcRizJAfq0FKRGXNkzSrFsvIUc92dl7Fk/eXRlrTTgkL3gZhkzbyfHHj0nEkvsfPyadrbROy5uqdEtY",
+	"vWOOwcaEKVIVPYM7LLgAu5My0VLC+1pA+hflaJLNF8tDep+P6vYeAHjXiRJB5TFRP5bnYt35TNtxu216",
+	"LEPbsd9sO+Le2rkg+0RwxZP6O52Ddpd12GDPfVfm5zeMF96mOcfTtOsyFyv16ozPmFkpb/d7iwcvSmvU",
+	"cgTVilpZCqpXf/B4OO1PjrsP+f3H3YfpQHQfj48m3eH0eDqYPpge8YG13uhn97uD8XDYfTg5Ft1H036/",
+	"+4AP0uHkaHws7k/BUCONrixmdilR65dj1OsckdZnTJjAAgFt90zcP/6bTNz/7EG3f8R59+H4waDLh+lx",
+	"9754PH00eTh+wPsDu5BrGYqWWG6vLITOH9sUWoUUyS6zZHngZlBoedRS5+RztwpPa9Q6SIeBva9edtWW",
+	"+peRGgZvDAfYv9nBAF6DxeLy6x3Aa9qrBtv5HYp9KylB80HdYKeK/4ULG7/Zo18ASclYIbbg0sVsOAbf",
+	"rrRNSYrvzRwPNIZRhbfcnCVDRSc88HJSykwUYIkDXr9VDlKKjVZqCubVtcXHSV5qTDyg9oRuGtgGBEia",
+	"8tDboZYTQe4iQXW7Zv8EOKcDMPYE0j5O6nDraZBtHksodnGVNn4IXrX0Z8mnrFrYB24uqYSRsryWS2jP",
+	"a08i8pj2uVXroW+PEZTvN0P41x3p4g6dFRiZU7vAnq1l/2GC0vUy208oTY5lpupJztp8d14fKmCb53Vw",
+	"Xp9DVv+bWllGpddy0rt7N5aDHrv7DMpJ7Ueju0BWPvK4+TqrG9HEKR5HQLNCpj32xkDqvyVUa5X6k04L",
+	"tYRUiCwlJbrpSNsBYAMeIEN8aaV8RHytShi5EBORXWAKX9AtHQJcC74OkRQovr5WJSHmg5FlCQyCurEc",
+	"9thrQYWv9rsZ2n8Vola2cI/TS0HjDj0mUCdCnn+77oou3XfVKrE3M8hL9+GdugPGXiGP/YyXBoa1B+R9",
+	"FhSd9ovJjPCAjPABJO2z59MKwRAUYz45j8DxgzeNMcxlhgXOedpjZ1b5zwwSXj2rl8MUXEYhJiFSaqSk",
+	"5Ls0zcUIhqVMGKJs7xVob1mh4zI/TzoEswxuNYRwS+EktSm4HRTGhJzPXiyPeuzuczkpxEJIw/Mt0t2g",
+	"W0L0hq2D1RKSd8Qmaml1+6q3f426oivo/bWAvEuU+kjsIaGwdia1wOTbbAojS7HqnBBpkp8lIIIsheCT",
+	"tHZ0RY/WxGyiyV4sj3vs7vGgz/6qpLjLFoLLGuyJryRyd6GZ53vU8rGw9qPdZ0iDhXg65qeH2CqdyCHm",
+	"WcHknWEiz2HxKKdcCdWIpZme8CJFmrDEqSY8txuPJps2vCAgXUtt2oglG5DfjMvtuXqdkmYD46oc5oFJ",
+	"pceDfoInh4k4coLd6fAWWG5Jy3NQ6KMq1xiIHEDi7bCrufIE7G4RZmpJM9fkPrW0h71UPT3maysEp56r",
+	"0oVB2G3LH+wUgR//qDyqH1ZWsUWG2TzgiiqlVR8nSrr+6gB5o0dIOl4BwE/tQcWW4DKeZ1qkbnsXS+f4",
+	"oNR9uAfaFBnQPMybawH43BO1WNi7j3m9WsXSSxP8qqIiXpnNdk8BlUeDTwO/BzogK9oKYFjvD9m52BKz",
+	"Tbn0V+Yin1RwH+B72Egw3obFuDLPuIa5aFk8l9C8tMZlyC+TybRywNgLOlHaYChhWWRWOeyeizXgR5d7",
+	"04afkBr4WyUPwz1yqkuQDpdJbbg0ob43qku/moC7F8uaUAPev1ZlUWXgoGgASkDu2WMvLS1lhjrxkP44",
+	"LXPcyl4sX2zeZnuTI5fGPhb+pkAyJFmvFCgedIf3z/qPR0f9Ub/fGwyPju8/+GlHLk+NiexO8utCxPmA",
+	"XK0/aILU7y3VyR/pz5+CzPMR5LgFuegf7AHJMs8jl+YNnzTRwU+t6NYTEPDN1/GS5JmGfMDggX6/39/9",
+	"QJVCSG/zyemj1k8f9+c+WIZmj45yAXHb/V72oxYUn7VG/csbpkdE1fXZ2PVBf9QfjgaD3vGj4ePB0U/E",
+	"f6pD2/zx/dHRw16/3z8eDH+6ljPIEtgNEuOQu143PY7YZb09/+8tXa5mjv5pEuYGB7znzVpOnmIT399J",
+	"ztyqCgw5/CjOliqT2LGDhIrrQrWWky1vkDZ8D8h2VaoIVZdOX6kllO/JJ6/K/9+ePemMfKicdMJDsstd",
+	"0erKWliTXE3Owalpfk22885juZF4nmmMK0Miw5cH1N5W7lyoaHetGGv7PY8lxjR96BCW39mB9Wa5zhs4",
+	"zNvT6H6jlPnfEtOt2oZdGWdAyP9nwXP/sbKBoV3C/nTgXaX118KJRYetq6jFdBPWvhj0Bp2oIdFqhAqv",
+	"ZW9KNiPCQv2577pJY2PHUwIlj2KZAMulxAgIkbvyUPB1WJMlwJINPHiuxHwrpN/esGudiz/pMBft57rB",
+	"cU05C/uTMyZcIg4t8MMTb8pxQ2sln4ad90ypFOPyaBjvQIWlxIuroNs8t8SiGMPXejdO7M3ylL/hxP4Z",
+	"EF93pGQegPEaFLvVMV577I2QFDMA+jxEGYhlncZZCPsKGZU0AD0LSShvz5KIYfIY8QTMpEr2yPlvmK43",
+	"Sjb/rCTzvXiucNpfAs/1G5brgViuO3nC9SQEFE3cHMt1xPgYwFmhWAW9QZ4jnLA6pGsSDJzE0jeeAVsG",
+	"GBIk3t4I4zVIwE1HDAo+IYK5mU7qUlCx/WotY4+VEppRZphvCiFFLUQsXVpp56TmTr+jNxyDYJdCnkJm",
+	"dnckvwVBfvudcu2kbgbL6na9y2XahYOugX4FDjMsQqm8gpY2rpm19VVarV/FcT8PrnXTgbXvtz+Kj+al",
+	"p9dvnS3TbwCvX6ENvFbQRwv4vU/PaBZFZaN6CqF91+5SpJmx78IRN+WJy5fOCkaeNs3aNTlCNl7lEwM3",
+	"f618AaMeYbOYhUizchG5PHqxWJp1xJKCygck5a/8/kUKbeYXlil1WG6YwS6mTxGnIMqSq1UNOUAtlwAd",
+	"ENWKPxU3v3UB6JeVELRP30TENxHxp8YAx7ytA8tIaxVk1+87f7XxAiU0EnudR8yo2SwXul7bZi1awD42",
+	"ihXCFOtOjz0J6z9dtu0SPauQ8KqWQvomMVGQguur+nYUqrE21u1Bz4IwDk+CzOXXug6HtRo1X6MHWUO+",
+	"WMlNBFOzgp9Qvih9jdWcYWjLtcoS0lC1UfIprrh33EKx97+BiV8mUSy1nXdmTpgWxrhCIUxzzIyHA60i",
+	"QgHwZ+aKbAwCdILQZWr8n2JiYhkU9sSytv3XkLY797wuc2vt+jGpMcwv3qDP7chxt3pl3PK1bSCgTytP",
+	"iWvkaYX+xkRHsCxTrCMoL/Y5aCSFwZNWHWMsKYcPHNN1GqDNgOjc1qqqijnUKdrOe8frlZf1Ot3mXhlE",
+	"E6Ro3FxdCC/7LiPxmiL/iW/bSBH5P57v7Zts/1ZW84WgYnhxvinToD+vVOYwcX0zOK9QVO+H84KpbeJv",
+	"wYfbcF5h99PtMOH/0Kowf6nAsYCvumZCarkPs+vMQY7G0lXl+F59WcF0Ns4B0QajqTVErEWpDUBmU0nv",
+	"tOLDANXiWHMs4TMUv1t10tV4UK+7yrTooHyPWzT/uFWVOyzxPUrbYWlyPfZWlzyHRO18HcugywLKZuhq",
+	"HFRbB+1PXStoh1IlRTabj1VZ6Khemk1u3CCjtcde0TAaYppeEB4Ng+Zwo6p79Iwv/fsoKz+W1QshyKRF",
+	"ysolayNFgAdi8KjPMH8kk0ZhgrDVPTtRgBfEC8tdQDcpfLG9FKvI6kbQ6G8JIe6ln3KoQ1Cytl2ha10C",
+	"VeXYX7zargrmfEftei3j1yjl8/wD/c6HsjPTYy8QeJbHEuvjoadWUVOysi0dy+qtXpfArWmDRohagguv",
+	"L0tj93dVldURDXXsAu0+ur5bhfA12qBgYHY6VpC7WpVZBjM1K4VzpVRt2hpsjXHcP05G9e4mba4hEg7L",
+	"uibYHKYiNQHNVS1BqfVkVaG3sylKdi7gCSwNg4uJsU2Az9uFWvfZihAmTNcqrl8HTM8B6pEZVVVd02Yc",
+	"nN55GbWMWm4Uoyt35M1D38Az/zVg9q50u9wCzN6fE0Lqm850A3g9R1KbisdhatONwfWu1Jzq4Hq1yt8d",
+	"4HpVUZ6rcgVh7J6y3LCqi/XtfXcB7kVsJ+Ae1PpsCMTRvrZYTiC6zKhm+cgIEwTrAhEhrobUt7MH1ZXA",
+	"fZS7awLPLWSBEX4XWO120DkvFnZ3Pc7Gfny/WNYA/qCaB2t3qqmiPIWsc1TJxyJX9mSNcgj0IDJD8L46",
+	"GCCJVhp3hmlpmXF5wJ1DkAF3AwJ6kfeV2PlnAgJ+AwP8fYMB7nIY22fFpMTo0c+fWmPBC1GclmbeGv38",
+	"/rJqbNPY56GWYNsLu/vb4ZuBNwKdUhuNva8JANq1EQtRONiCp45jWR4I5dZVQ6xFpxdWr+FWbr72ubzA",
+	"QlOZEsg2xFZpKMRPDvA7CG57e5zT2awQM/AJusKA3Xvgk4y3x/mHEEsCPa2KipvT/8ngCKe3lpPW5fvL",
+	"/z8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

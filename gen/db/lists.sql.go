@@ -14,10 +14,10 @@ import (
 
 const listAll = `-- name: ListAll :many
 SELECT l.owner_id, l.id, l.name, l.color, l.inbox, l.created_at, l.updated_at, l.deleted_at, l.version, m.role, m.position,
-       (SELECT count(*) FROM list_members c WHERE c.owner_id = $1 AND c.list_id = l.id)::integer AS member_count
+       (SELECT count(*) FROM list_members c WHERE c.owner_id = m.owner_id AND c.list_id = m.list_id)::integer AS member_count
 FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = $1 AND m.user_id = $1 AND l.owner_id = $1 AND l.deleted_at IS NULL
+WHERE m.user_id = $1 AND l.deleted_at IS NULL
 ORDER BY l.inbox DESC, m.position, l.id
 `
 
@@ -28,7 +28,8 @@ type ListAllRow struct {
 	MemberCount int32
 }
 
-// The user's live lists with the user's role and position: the inbox first, then by position.
+// The live lists the user is a member of, with the user's role and position: the inbox first
+// (only the user's own inbox is among them: an inbox is never shared), then by position.
 func (q *Queries) ListAll(ctx context.Context, userID string) ([]*ListAllRow, error) {
 	rows, err := q.db.Query(ctx, listAll, userID)
 	if err != nil {
@@ -113,15 +114,15 @@ func (q *Queries) ListDeleteClockTick(ctx context.Context, userID string) (time.
 
 const listGet = `-- name: ListGet :one
 SELECT l.owner_id, l.id, l.name, l.color, l.inbox, l.created_at, l.updated_at, l.deleted_at, l.version, m.role, m.position,
-       (SELECT count(*) FROM list_members c WHERE c.owner_id = $1 AND c.list_id = l.id)::integer AS member_count
+       (SELECT count(*) FROM list_members c WHERE c.owner_id = m.owner_id AND c.list_id = m.list_id)::integer AS member_count
 FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = $1 AND m.user_id = $1 AND l.owner_id = $1 AND l.id = $2 AND l.deleted_at IS NULL
+WHERE m.list_id = $1 AND m.user_id = $2 AND l.deleted_at IS NULL
 `
 
 type ListGetParams struct {
-	UserID string
 	ID     uuid.UUID
+	UserID string
 }
 
 type ListGetRow struct {
@@ -131,9 +132,9 @@ type ListGetRow struct {
 	MemberCount int32
 }
 
-// One of the user's live lists, as ListAll reads it.
+// One live list the user is a member of, as ListAll reads it.
 func (q *Queries) ListGet(ctx context.Context, arg ListGetParams) (*ListGetRow, error) {
-	row := q.db.QueryRow(ctx, listGet, arg.UserID, arg.ID)
+	row := q.db.QueryRow(ctx, listGet, arg.ID, arg.UserID)
 	var i ListGetRow
 	err := row.Scan(
 		&i.List.OwnerID,
@@ -157,10 +158,12 @@ const listInboxEnsure = `-- name: ListInboxEnsure :one
 SELECT user_inbox($1)::uuid AS id
 `
 
-// The caller's lists (db/migrations/0011_lists.sql). In issue 14 a user is a member of the
-// lists they own only, so every statement keys lists and list_members by the caller as owner
-// (owner_id = the user) and reads the caller's own membership row (user_id = the user).
-// Writes take the caller's clock first (internal/store's lists*.go), as task writes do.
+// The caller's lists (db/migrations/0011_lists.sql, 0015_sharing.sql): the lists the caller is
+// a member of. A read finds them through the caller's membership rows (list_members.user_id =
+// the user, the membership predicate: the list's owner_id then comes from that row); what
+// only the owner may do keys lists and list_members by the caller as owner (owner_id = the
+// user). Writes take the caller's clock first (internal/store's list_write.go), as task
+// writes do.
 // The user's inbox, created (with the user's membership row) if the user has none yet:
 // user_inbox, 0011_lists.sql.
 func (q *Queries) ListInboxEnsure(ctx context.Context, userID string) (uuid.UUID, error) {
@@ -172,12 +175,12 @@ func (q *Queries) ListInboxEnsure(ctx context.Context, userID string) (uuid.UUID
 
 const listLastPosition = `-- name: ListLastPosition :one
 SELECT position FROM list_members
-WHERE owner_id = $1 AND user_id = $1
+WHERE user_id = $1
 ORDER BY position DESC
 LIMIT 1
 `
 
-// The highest position among the user's lists, tombstones included.
+// The highest position among the lists the user is a member of, tombstones included.
 func (q *Queries) ListLastPosition(ctx context.Context, userID string) (string, error) {
 	row := q.db.QueryRow(ctx, listLastPosition, userID)
 	var position string
@@ -255,26 +258,21 @@ func (q *Queries) ListMemberAdd(ctx context.Context, arg ListMemberAddParams) er
 }
 
 const listMovePosition = `-- name: ListMovePosition :execrows
-WITH member AS (
-    UPDATE list_members SET position = $2::text
-    WHERE list_members.owner_id = $1 AND list_members.list_id = $3 AND list_members.user_id = $1
-    RETURNING list_id
-)
-UPDATE lists SET version = version + 1
-FROM member
-WHERE lists.owner_id = $1 AND lists.id = member.list_id
+UPDATE list_members SET position = $1::text
+WHERE list_id = $2 AND user_id = $3
 `
 
 type ListMovePositionParams struct {
-	UserID   string
 	Position string
 	ID       uuid.UUID
+	UserID   string
 }
 
 // Gives the user's membership row of the list a new position. The list's version moves (its
-// representation, position included, changed) but not its updated_at.
+// representation, position included, changed: list_access_sync, 0015_sharing.sql) but not
+// its updated_at.
 func (q *Queries) ListMovePosition(ctx context.Context, arg ListMovePositionParams) (int64, error) {
-	result, err := q.db.Exec(ctx, listMovePosition, arg.UserID, arg.Position, arg.ID)
+	result, err := q.db.Exec(ctx, listMovePosition, arg.Position, arg.ID, arg.UserID)
 	if err != nil {
 		return 0, err
 	}
@@ -284,7 +282,7 @@ func (q *Queries) ListMovePosition(ctx context.Context, arg ListMovePositionPara
 const listPositionAfter = `-- name: ListPositionAfter :one
 SELECT m.position FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.owner_id = $1 AND m.user_id = $1 AND l.owner_id = $1
+WHERE m.user_id = $1
   AND m.position > $2::text AND m.list_id <> $3 AND NOT l.inbox
 ORDER BY m.position
 LIMIT 1
@@ -297,8 +295,8 @@ type ListPositionAfterParams struct {
 }
 
 // The lowest position above after (every position is above the empty string) among the
-// user's lists but list_id and the inbox (which comes first whatever its position),
-// tombstones included.
+// lists the user is a member of but list_id and the inbox (which comes first whatever its
+// position), tombstones included.
 func (q *Queries) ListPositionAfter(ctx context.Context, arg ListPositionAfterParams) (string, error) {
 	row := q.db.QueryRow(ctx, listPositionAfter, arg.UserID, arg.After, arg.ListID)
 	var position string

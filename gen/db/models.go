@@ -158,6 +158,21 @@ type IdempotencyKey struct {
 	Namespace   string
 }
 
+type Invite struct {
+	OwnerID       string
+	ListID        uuid.UUID
+	ID            uuid.UUID
+	TokenHash     []byte
+	Role          string
+	CreatedBy     string
+	CreatedByName *string
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	UsedBy        *string
+	UsedAt        *time.Time
+	RevokedAt     *time.Time
+}
+
 type List struct {
 	OwnerID   string
 	ID        uuid.UUID
@@ -168,6 +183,14 @@ type List struct {
 	UpdatedAt time.Time
 	DeletedAt *time.Time
 	Version   int64
+}
+
+type ListAccess struct {
+	OwnerID string
+	UserID  string
+	ListID  uuid.UUID
+	Role    string
+	Live    bool
 }
 
 type ListMember struct {
@@ -208,6 +231,13 @@ type Task struct {
 	Depth             int16
 	SubtasksTotal     int32
 	SubtasksCompleted int32
+}
+
+type TaskDeparture struct {
+	OwnerID    string
+	ListID     uuid.UUID
+	TaskID     uuid.UUID
+	DepartedAt time.Time
 }
 
 type TaskSearch struct {

@@ -64,11 +64,11 @@ func (v *Verifier) Authenticator() openapi3filter.AuthenticationFunc {
 		}
 
 		req := c.Request()
-		sub, err := v.Verify(req.Context(), token)
+		id, err := v.VerifyIdentity(req.Context(), token)
 		if err != nil {
 			return httpError(err)
 		}
-		c.SetRequest(req.WithContext(WithUserID(req.Context(), sub)))
+		c.SetRequest(req.WithContext(WithIdentity(req.Context(), id)))
 		return nil
 	}
 }

@@ -32,6 +32,30 @@ func BearerToken(header string) (string, error) {
 // userIDKey is the context key for the authenticated user id.
 type userIDKey struct{}
 
+// nameKey is the context key for the authenticated user's display name.
+type nameKey struct{}
+
+// Identity is who a verified token identifies: the user id (sub) and a display name (the
+// name claim, else email, else ""), which only labels the user for others (a shared
+// list's members) and never decides anything.
+type Identity struct {
+	UserID string
+	Name   string
+}
+
+// WithIdentity returns a copy of ctx carrying id: its user id as WithUserID does, and its
+// display name for DisplayName. Only Authenticator (and tests) should call it.
+func WithIdentity(ctx context.Context, id Identity) context.Context {
+	return context.WithValue(WithUserID(ctx, id.UserID), nameKey{}, id.Name)
+}
+
+// DisplayName returns the authenticated user's display name, or "" when the token
+// carried none.
+func DisplayName(ctx context.Context) string {
+	name, _ := ctx.Value(nameKey{}).(string)
+	return name
+}
+
 // WithUserID returns a copy of ctx carrying sub as the authenticated user id. Only
 // Authenticator (and tests) should call it: it is the sole source of identity.
 func WithUserID(ctx context.Context, sub string) context.Context {

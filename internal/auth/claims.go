@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -31,35 +32,58 @@ func claimRules(clock func() time.Time, issuer, audience string) []jwt.ValidateO
 }
 
 // checkClaims parses the payload of a verified JWT with jwx, validates it with rules
-// (claimRules) and returns sub and the moment the token stops being accepted (exp plus
-// the clock skew). Other claims (name, email, …) are ignored.
+// (claimRules) and returns sub, the display name (displayName: the name claim, else
+// email, else "") and the moment the token stops being accepted (exp plus the clock
+// skew). Other claims are ignored.
 //
 // Besides jwx's rules it enforces what the contract says and jwx lets through: the
 // payload is exactly one JSON object in valid UTF-8 (jwx would read past trailing data
 // and replace invalid bytes); exp, nbf and iat are JSON numbers of seconds since 1970,
 // never negative (jwx also takes numeric and RFC 3339 strings); sub is 1..255
 // characters without control characters (jwx takes any string, and null as "").
-func checkClaims(payload []byte, rules []jwt.ValidateOption) (sub string, validUntil time.Time, err error) {
+func checkClaims(payload []byte, rules []jwt.ValidateOption) (id Identity, validUntil time.Time, err error) {
 	if !utf8.Valid(payload) {
-		return "", time.Time{}, errors.New("claims are not valid UTF-8")
+		return Identity{}, time.Time{}, errors.New("claims are not valid UTF-8")
 	}
 	if err := checkNumericDates(payload); err != nil {
-		return "", time.Time{}, err
+		return Identity{}, time.Time{}, err
 	}
 	tok := jwt.New()
 	// encoding/json checks that payload is one JSON value, then hands it to jwx's decoder.
 	if err := json.Unmarshal(payload, tok); err != nil {
-		return "", time.Time{}, fmt.Errorf("claims: %w", err)
+		return Identity{}, time.Time{}, fmt.Errorf("claims: %w", err)
 	}
 	if err := jwt.Validate(tok, rules...); err != nil {
-		return "", time.Time{}, fmt.Errorf("claims: %w", err)
+		return Identity{}, time.Time{}, fmt.Errorf("claims: %w", err)
 	}
-	sub, _ = tok.Subject()
+	sub, _ := tok.Subject()
 	if err := checkSubject(sub); err != nil {
-		return "", time.Time{}, err
+		return Identity{}, time.Time{}, err
 	}
 	exp, _ := tok.Expiration()
-	return sub, exp.Add(clockSkew), nil
+	return Identity{UserID: sub, Name: displayName(tok)}, exp.Add(clockSkew), nil
+}
+
+// maxNameChars bounds a display name, as the database's list_members.name does.
+const maxNameChars = 255
+
+// displayName is the token's name claim, else its email claim, each only when it is a
+// string of 1..maxNameChars characters (trimmed) without control characters; else "".
+// Better Auth's JWT plugin puts the user's name and email in its payload. A name is shown
+// to the other members of a shared list; it is never an identity.
+func displayName(tok jwt.Token) string {
+	for _, claim := range []string{"name", "email"} {
+		var v string
+		if tok.Get(claim, &v) != nil {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if n := utf8.RuneCountInString(v); n == 0 || n > maxNameChars || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			continue
+		}
+		return v
+	}
+	return ""
 }
 
 // numericDates decodes only the time claims, each with the contract's rule. encoding/json

@@ -8,7 +8,7 @@ import (
 // maxCachedTokens bounds the verified-token cache; when full it starts over.
 const maxCachedTokens = 16384
 
-// tokenCache remembers tokens that verified, by their exact bytes, with the subject and
+// tokenCache remembers tokens that verified, by their exact bytes, with the identity and
 // the keyring they verified against. Verify refuses every spelling of a token but the
 // canonical one before it can be put here, so a token has one entry, not one per
 // spelling of its base64url. A hit skips the signature check — the largest cost of
@@ -22,7 +22,7 @@ type tokenCache struct {
 }
 
 type cachedToken struct {
-	sub        string
+	id         Identity
 	validUntil time.Time
 	ring       *keyring
 }
@@ -31,18 +31,18 @@ func newTokenCache() *tokenCache {
 	return &tokenCache{entries: make(map[string]cachedToken)}
 }
 
-// get returns the subject of token if it verified against ring and is still valid at now.
-func (c *tokenCache) get(token string, ring *keyring, now time.Time) (string, bool) {
+// get returns the identity of token if it verified against ring and is still valid at now.
+func (c *tokenCache) get(token string, ring *keyring, now time.Time) (Identity, bool) {
 	if c == nil {
-		return "", false
+		return Identity{}, false
 	}
 	c.mu.RLock()
 	e, ok := c.entries[token]
 	c.mu.RUnlock()
 	if !ok || e.ring != ring || !now.Before(e.validUntil) {
-		return "", false
+		return Identity{}, false
 	}
-	return e.sub, true
+	return e.id, true
 }
 
 // put remembers a verified token.

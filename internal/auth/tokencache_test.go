@@ -25,10 +25,10 @@ func TestTokenCache(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := newTokenCache()
-			c.put("tok", cachedToken{sub: "alice", validUntil: now.Add(time.Minute), ring: ringA})
-			sub, ok := c.get("tok", tt.ring, tt.at)
-			if ok != tt.found || (ok && sub != "alice") {
-				t.Fatalf("get = %q, %v; want found=%v", sub, ok, tt.found)
+			c.put("tok", cachedToken{id: Identity{UserID: "alice", Name: "Alice"}, validUntil: now.Add(time.Minute), ring: ringA})
+			id, ok := c.get("tok", tt.ring, tt.at)
+			if ok != tt.found || (ok && id != Identity{UserID: "alice", Name: "Alice"}) {
+				t.Fatalf("get = %+v, %v; want found=%v", id, ok, tt.found)
 			}
 			if _, ok := c.get("other", ringA, now); ok {
 				t.Fatal("an unknown token was found")
@@ -42,7 +42,7 @@ func TestTokenCacheIsBounded(t *testing.T) {
 	c := newTokenCache()
 	r := &keyring{}
 	for i := range maxCachedTokens + 10 {
-		c.put(fmt.Sprint(i), cachedToken{sub: "u", validUntil: time.Now().Add(time.Hour), ring: r})
+		c.put(fmt.Sprint(i), cachedToken{id: Identity{UserID: "u"}, validUntil: time.Now().Add(time.Hour), ring: r})
 	}
 	if n := len(c.entries); n > maxCachedTokens {
 		t.Fatalf("cache holds %d entries, bound is %d", n, maxCachedTokens)

@@ -16,32 +16,38 @@ const (
 	maxSubjectChars = 255
 )
 
-// Verify checks token and returns its subject (the user id).
+// Verify checks token and returns its subject (the user id): VerifyIdentity's UserID.
+func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
+	id, err := v.VerifyIdentity(ctx, token)
+	return id.UserID, err
+}
+
+// VerifyIdentity checks token and returns who it identifies.
 //
 // Errors: ErrNoToken for an empty token; ErrKeysUnavailable (wrapping the fetch
 // error) while no key set has ever loaded; otherwise ErrInvalidToken wrapping the
 // cause. A token whose kid is not in the key set triggers at most one rate-limited,
 // shared JWKS refresh and one retry.
-func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
+func (v *Verifier) VerifyIdentity(ctx context.Context, token string) (Identity, error) {
 	if token == "" {
-		return "", ErrNoToken
+		return Identity{}, ErrNoToken
 	}
 	if len(token) > maxTokenBytes {
-		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenBytes)
+		return Identity{}, fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, maxTokenBytes)
 	}
 	if ring, ok := v.currentRing(); ok {
-		if sub, ok := v.tokens.get(token, ring, v.now()); ok {
-			return sub, nil
+		if id, ok := v.tokens.get(token, ring, v.now()); ok {
+			return id, nil
 		}
 	}
 	// Only a token that passes this check can enter the cache, so the cache holds one
 	// spelling of each token and the lookup above needs no check of its own.
 	if err := checkCompactEncoding(token); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	alg, kid, err := peekHeader(token)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 
 	ring, ok := v.currentRing()
@@ -49,9 +55,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 		err := v.refresh(ctx)
 		if ring, ok = v.currentRing(); !ok {
 			if err == nil {
-				return "", ErrKeysUnavailable
+				return Identity{}, ErrKeysUnavailable
 			}
-			return "", fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
+			return Identity{}, fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
 		}
 	}
 	key, ok := ring.keys[kid]
@@ -65,28 +71,28 @@ func (v *Verifier) Verify(ctx context.Context, token string) (string, error) {
 		}
 		if !ok {
 			if refreshErr != nil && !errors.Is(refreshErr, errRefreshSkipped) {
-				return "", fmt.Errorf("%w: unknown kid (%w)", ErrInvalidToken, refreshErr)
+				return Identity{}, fmt.Errorf("%w: unknown kid (%w)", ErrInvalidToken, refreshErr)
 			}
-			return "", fmt.Errorf("%w: unknown kid", ErrInvalidToken)
+			return Identity{}, fmt.Errorf("%w: unknown kid", ErrInvalidToken)
 		}
 	}
 	sigAlg, ok := key.algs[alg]
 	if !ok {
-		return "", fmt.Errorf("%w: alg %s not valid for key %q", ErrInvalidToken, alg, kid)
+		return Identity{}, fmt.Errorf("%w: alg %s not valid for key %q", ErrInvalidToken, alg, kid)
 	}
 
 	// jwx verifies the signature with the key's raw public key and exactly this
 	// algorithm, re-checks the header alg, and refuses crit and b64 headers.
 	payload, err := jws.VerifyCompactFast(key.raw, []byte(token), sigAlg)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	sub, validUntil, err := checkClaims(payload, v.rules)
+	id, validUntil, err := checkClaims(payload, v.rules)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Identity{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	v.tokens.put(token, cachedToken{sub: sub, validUntil: validUntil, ring: ring})
-	return sub, nil
+	v.tokens.put(token, cachedToken{id: id, validUntil: validUntil, ring: ring})
+	return id, nil
 }
 
 // peekHeader reads alg and kid from the protected header of a compact JWS without

@@ -38,6 +38,14 @@ type Store interface {
 	ListDelete(ctx context.Context, userID string, id uuid.UUID, pre *store.Precondition) error
 	ListRestore(ctx context.Context, userID string, id uuid.UUID) (store.List, error)
 	ListMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.List, error)
+	MemberList(ctx context.Context, userID string, listID uuid.UUID) ([]store.Member, error)
+	MemberSetRole(ctx context.Context, userID string, listID uuid.UUID, memberID string, role store.Role) (store.Member, error)
+	MemberRemove(ctx context.Context, userID string, listID uuid.UUID, memberID string) error
+	InviteCreate(ctx context.Context, userID, userName string, listID uuid.UUID, role store.Role, ttl time.Duration) (store.Invite, error)
+	InviteListPending(ctx context.Context, userID string, listID uuid.UUID) ([]store.Invite, error)
+	InviteRevoke(ctx context.Context, userID string, listID, inviteID uuid.UUID) error
+	InviteLookup(ctx context.Context, userID, token string) (store.InviteOffer, error)
+	InviteAccept(ctx context.Context, userID, userName, token string) (store.List, error)
 	Ping(ctx context.Context) error
 	CursorKey(ctx context.Context) ([]byte, error)
 }

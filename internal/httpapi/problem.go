@@ -29,6 +29,8 @@ const (
 	typeQuotaExceeded  = "urn:todo-api:problem:quota-exceeded"
 	typeTooBusy        = "urn:todo-api:problem:too-busy"
 	typeInbox          = "urn:todo-api:problem:inbox"
+	typeForbidden      = "urn:todo-api:problem:forbidden"
+	typeSharing        = "urn:todo-api:problem:sharing"
 )
 
 // tooBusyRetryAfter is what 429 too-busy answers tell clients to wait: the caller's own
@@ -179,7 +181,18 @@ func toProblem(err error) *problemError {
 	}
 	switch {
 	case errors.Is(err, store.ErrListNotFound):
+		// A list the caller is no member of is answered exactly as one that does not exist.
 		return newProblem(http.StatusNotFound, typeBlank, "No such list.")
+	case errors.Is(err, store.ErrMemberNotFound):
+		return newProblem(http.StatusNotFound, typeBlank, "No such member of this list.")
+	case errors.Is(err, store.ErrInviteNotFound):
+		// Unknown, used, revoked, expired, or its list gone: one answer.
+		return newProblem(http.StatusNotFound, typeBlank, "No such invite.")
+	case errors.Is(err, store.ErrForbidden):
+		return &problemError{status: http.StatusForbidden, typ: typeForbidden, title: "Forbidden",
+			detail: "Your role in this list does not allow this.", cause: err}
+	case errors.Is(err, store.ErrSharingConflict):
+		return &problemError{status: http.StatusConflict, typ: typeSharing, title: "Sharing conflict", detail: sharingDetail(err), cause: err}
 	case errors.Is(err, store.ErrNotFound):
 		return notFoundProblem()
 	case errors.Is(err, store.ErrInboxConflict):
@@ -249,6 +262,21 @@ func quotaDetail(err error) string {
 		return fmt.Sprintf("A user may hold at most %d Idempotency-Keys, each for 24 hours after its first use: retry when older keys have expired, or without a key.", store.MaxIdempotencyKeys)
 	}
 	return "The change would go beyond one of your quotas."
+}
+
+// sharingDetail says which rule of sharing a store.ErrSharingConflict broke.
+func sharingDetail(err error) string {
+	switch {
+	case errors.Is(err, store.ErrInboxNotShared):
+		return "The inbox cannot be shared."
+	case errors.Is(err, store.ErrListFull):
+		return fmt.Sprintf("A list has at most %d members, its owner included.", store.MaxListMembers)
+	case errors.Is(err, store.ErrOwnerRole):
+		return "The owner's role cannot change."
+	case errors.Is(err, store.ErrOwnerLeaves):
+		return "The owner cannot leave the list; delete it instead."
+	}
+	return "The change breaks a rule of sharing."
 }
 
 // fromHTTPError maps Echo's and the middleware's errors.

@@ -45,8 +45,15 @@ func (o operation) resource() string {
 }
 
 // path fills the template's parameters: {id} with id, any other with "x".
-func (o operation) path(id string) string {
+func (o operation) path(id string) string { return o.fillPath(id, nil) }
+
+// fillPath fills the template's parameters: {id} with id, another with its value in fill
+// (an invite or a member of the list id names), else with "x".
+func (o operation) fillPath(id string, fill map[string]string) string {
 	p := strings.ReplaceAll(o.Path, "{id}", id)
+	for name, v := range fill {
+		p = strings.ReplaceAll(p, "{"+name+"}", v)
+	}
 	for strings.Contains(p, "{") {
 		i, j := strings.Index(p, "{"), strings.Index(p, "}")
 		if j < i {

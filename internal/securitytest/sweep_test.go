@@ -155,10 +155,12 @@ type attempt struct {
 	name        string
 	body        body
 	withHeaders bool
+	// fill gives the path's parameters other than {id} their values (see sharedList).
+	fill map[string]string
 }
 
 func (a attempt) req(o operation, id string, tok string, etag, idemKey string) apitest.Req {
-	r := apitest.Req{Method: o.Method, Path: o.path(id), Token: tok}
+	r := apitest.Req{Method: o.Method, Path: o.fillPath(id, a.fill), Token: tok}
 	if a.body.contentType != "" {
 		r.Body, r.ContentType = a.body.raw, a.body.contentType
 	}
@@ -241,19 +243,22 @@ func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation
 	tokA, tokB := env.Token(t, a), env.Token(t, b)
 	idemKey := "sweep-" + a
 	res := o.resource()
-	// newMember makes a task or list (as o's resource) for tok's user and returns its id.
-	newMember := func(tok string, marker string, header map[string]string) uuid.UUID {
+	// newMember makes a task or list (as o's resource) for tok's user and returns its id,
+	// and for a list the values of the other path parameters (sharedList).
+	newMember := func(tok string, marker string, header map[string]string) (uuid.UUID, map[string]string) {
 		if res == "lists" {
-			return createList(t, env, tok, listVictimBody(marker), header)
+			return sharedList(t, env, tok, listVictimBody(marker), header)
 		}
-		return create(t, env, tok, victimBody(marker), header).Id
+		return create(t, env, tok, victimBody(marker), header).Id, nil
 	}
-	victim := newMember(tokA, "marker-"+o.ID, map[string]string{"Idempotency-Key": idemKey})
+	victim, fill := newMember(tokA, "marker-"+o.ID, map[string]string{"Idempotency-Key": idemKey})
 	before := snapshot(t, env, res, a, tokA, victim)
 
 	for _, at := range attempts(t, doc, o) {
 		t.Run(at.name, func(t *testing.T) {
-			// B, knowing A's task id and ETag, asks for it.
+			// B, knowing A's task id and ETag (and the ids of its list's invite and
+			// member), asks for it.
+			at.fill = fill
 			r := env.Do(t, at.req(o, victim.String(), tokB, before.etag, idemKey))
 			if r.Status != http.StatusNotFound {
 				t.Fatalf("B's %s on A's task: %d, want 404 as for a task that does not exist; body %s", o, r.Status, r.Body)
@@ -268,8 +273,9 @@ func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation
 			}
 			// Control: the same request on B's own task works, so the refusal above is about
 			// ownership, not about a malformed request.
-			own := newMember(tokB, "B's own", nil)
+			own, ownFill := newMember(tokB, "B's own", nil)
 			ownTag := env.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/" + res + "/" + own.String(), Token: tokB}).Header.Get("ETag")
+			at.fill = ownFill
 			ctl := env.Do(t, at.req(o, own.String(), tokB, ownTag, "own-"+idemKey))
 			if !(ctl.Status >= 200 && ctl.Status < 300) && ctl.Status != http.StatusNotModified && !refusesOnlyReferences(t, ctl) {
 				t.Errorf("control: B's same %s on its own task: %d %s; the sweep's request is not a valid one", o, ctl.Status, ctl.Body)
@@ -277,6 +283,29 @@ func sweepOperation(t *testing.T, env *apitest.Env, doc *openapi3.T, o operation
 		})
 	}
 	sameState(t, o.String(), before, snapshot(t, env, res, a, tokA, victim))
+}
+
+// sharedList makes a list for tok's user with a pending invite and a member (a viewer who
+// joined through another invite), and returns the list's id and the values of the other
+// path parameters of the operations under /api/lists/{id}: invite_id, user_id.
+func sharedList(t *testing.T, env *apitest.Env, tok string, b any, header map[string]string) (uuid.UUID, map[string]string) {
+	t.Helper()
+	id := createList(t, env, tok, b, header)
+	invite := func() api.Invite {
+		r := env.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/lists/" + id.String() + "/invites", Token: tok, Body: map[string]any{"role": "viewer"}})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create invite: %d %s", r.Status, r.Body)
+		}
+		var inv api.Invite
+		r.JSON(t, &inv)
+		return inv
+	}
+	pending := invite()
+	member := userID(t, "member-"+id.String()[:8])
+	if r := env.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/invites/" + invite().Token + "/accept", Token: env.Token(t, member)}); r.Status != http.StatusOK {
+		t.Fatalf("accept invite: %d %s", r.Status, r.Body)
+	}
+	return id, map[string]string{"invite_id": pending.Id.String(), "user_id": member}
 }
 
 // createList makes a list for tok's user, failing unless 201, and returns its id.
@@ -298,7 +327,7 @@ func TestSweepUndeclaredMethodsOnTaskPaths(t *testing.T) {
 	a, b := userID(t, "a"), userID(t, "b")
 	tokA, tokB := env.Token(t, a), env.Token(t, b)
 	victim := create(t, env, tokA, victimBody("undeclared"), nil)
-	victimList := createList(t, env, tokA, listVictimBody("undeclared"), nil)
+	victimList, _ := sharedList(t, env, tokA, listVictimBody("undeclared"), nil)
 	before := snapshot(t, env, "tasks", a, tokA, victim.Id)
 	beforeList := snapshot(t, env, "lists", a, tokA, victimList)
 

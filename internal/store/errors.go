@@ -40,7 +40,7 @@ func Translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable, ErrGone, ErrQuotaExceeded, ErrTooBusy, ErrInboxConflict, ErrNoSuchAfterList} {
+	for _, sentinel := range []error{ErrNotFound, ErrPreconditionFailed, ErrIdempotencyMismatch, ErrInvalid, ErrUnavailable, ErrGone, ErrQuotaExceeded, ErrTooBusy, ErrInboxConflict, ErrNoSuchAfterList, ErrForbidden, ErrSharingConflict} {
 		if errors.Is(err, sentinel) {
 			return err
 		}

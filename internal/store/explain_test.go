@@ -106,6 +106,10 @@ type plan struct {
 	RecheckCond   string   `json:"Recheck Cond"`
 	Filter        string   `json:"Filter"`
 	OneTimeFilter string   `json:"One-Time Filter"`
+	JoinFilter    string   `json:"Join Filter"`
+	HashCond      string   `json:"Hash Cond"`
+	MergeCond     string   `json:"Merge Cond"`
+	FunctionCall  string   `json:"Function Call"`
 	SubplanName   string   `json:"Subplan Name"`
 	CTEName       string   `json:"CTE Name"`
 	Output        []string `json:"Output"`
@@ -122,7 +126,7 @@ func (n *plan) walk(fn func(*plan)) {
 
 // texts returns every expression the node shows.
 func (n *plan) texts() []string {
-	return append([]string{n.IndexCond, n.RecheckCond, n.Filter, n.OneTimeFilter}, n.Output...)
+	return append([]string{n.IndexCond, n.RecheckCond, n.Filter, n.OneTimeFilter, n.JoinFilter, n.HashCond, n.MergeCond, n.FunctionCall}, n.Output...)
 }
 
 // String prints the plan as an indented tree with each node's conditions.
@@ -140,7 +144,8 @@ func (n *plan) String() string {
 		if n.SubplanName != "" {
 			fmt.Fprintf(&b, " [%s]", n.SubplanName)
 		}
-		for _, c := range []struct{ name, v string }{{"index cond", n.IndexCond}, {"recheck", n.RecheckCond}, {"filter", n.Filter}, {"one-time filter", n.OneTimeFilter}} {
+		for _, c := range []struct{ name, v string }{{"index cond", n.IndexCond}, {"recheck", n.RecheckCond}, {"filter", n.Filter}, {"one-time filter", n.OneTimeFilter},
+			{"join filter", n.JoinFilter}, {"hash cond", n.HashCond}, {"merge cond", n.MergeCond}, {"function", n.FunctionCall}} {
 			if c.v != "" {
 				fmt.Fprintf(&b, " %s: %s", c.name, c.v)
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -126,6 +127,11 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 		t.Fatal(err)
 	}
 	ownedLists := []List{{ID: ownerInbox, Name: InboxName, Version: 1}, keyedList, deletedList}
+	// A pending invite to the owner's list, whose token the intruder does not have.
+	ownerInvite, err := s.InviteCreate(ctx, owner, "Owner", keyedList.ID, RoleEditor, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mine := create(t, s, intruder, TaskFields{Title: "Intruder own", Priority: "low", Tags: []string{"mine"}})
 	myList, _, err := s.ListCreate(ctx, intruder, ListFields{Name: "Intruder own list"}, "", nil)
 	if err != nil {
@@ -443,6 +449,22 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 			_, err := s.ListMove(ctx, intruder, l.ID, &myList.ID)
 			return err
 		}},
+		{"MemberList", "MemberList", func(ctx context.Context, l List) error { _, err := s.MemberList(ctx, intruder, l.ID); return err }},
+		{"MemberSetRole", "MemberSetRole", func(ctx context.Context, l List) error {
+			_, err := s.MemberSetRole(ctx, intruder, l.ID, owner, RoleViewer)
+			return err
+		}},
+		{"MemberRemoveOwner", "MemberRemove", func(ctx context.Context, l List) error { return s.MemberRemove(ctx, intruder, l.ID, owner) }},
+		{"MemberLeave", "MemberRemove", func(ctx context.Context, l List) error { return s.MemberRemove(ctx, intruder, l.ID, intruder) }},
+		{"InviteCreate", "InviteCreate", func(ctx context.Context, l List) error {
+			_, err := s.InviteCreate(ctx, intruder, "", l.ID, RoleEditor, time.Hour)
+			return err
+		}},
+		{"InviteListPending", "InviteListPending", func(ctx context.Context, l List) error {
+			_, err := s.InviteListPending(ctx, intruder, l.ID)
+			return err
+		}},
+		{"InviteRevoke", "InviteRevoke", func(ctx context.Context, l List) error { return s.InviteRevoke(ctx, intruder, l.ID, ownerInvite.ID) }},
 	}
 	for _, tt := range listByID {
 		call(tt.method)
@@ -459,6 +481,21 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 			if _, err := s.ListMove(t.Context(), intruder, myList.ID, &after.ID); !errors.Is(err, ErrNoSuchAfterList) {
 				t.Errorf("move after %q: %v, want ErrNoSuchAfterList", after.Name, err)
 			}
+		}
+	})
+	call("InviteLookup")
+	call("InviteAccept")
+	t.Run("InviteWithoutItsTokenIsNotFound", func(t *testing.T) {
+		for _, token := range []string{"", ownerInvite.ID.String(), base64url(inviteTokenHash(ownerInvite.Token)), ownerInvite.Token + "x", ownerInvite.Token[1:]} {
+			if _, err := s.InviteLookup(t.Context(), intruder, token); !errors.Is(err, ErrNotFound) {
+				t.Errorf("lookup %q: %v, want ErrNotFound", token, err)
+			}
+			if _, err := s.InviteAccept(t.Context(), intruder, "", token); !errors.Is(err, ErrNotFound) {
+				t.Errorf("accept %q: %v, want ErrNotFound", token, err)
+			}
+		}
+		if pending, err := s.InviteListPending(t.Context(), owner, keyedList.ID); err != nil || len(pending) != 1 || pending[0].ID != ownerInvite.ID {
+			t.Errorf("the owner's pending invites: %+v, %v; want the one, untouched", pending, err)
 		}
 	})
 	call("ListAll")
@@ -498,3 +535,5 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 		t.Fatalf("the owner's rows changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+func base64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

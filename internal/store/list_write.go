@@ -16,6 +16,10 @@ import (
 // order of every write: the clock, then list rows, then task rows), so a user's list writes
 // run one after another: the lists quota holds, and positions are computed from a stable
 // order. The clock's value stamps what the write changes.
+//
+// Only a list's owner renames, recolours, deletes or restores it and manages its members and
+// invites: another member gets ErrForbidden, anyone else ErrListNotFound (liveListRow,
+// notOwner). Moving a list in one's own order is any member's.
 
 // ListCreate creates a list owned by userID, last in the user's order (and the user's inbox
 // first, if the user had none). ErrListQuota: the user owns MaxLists live lists already.
@@ -61,7 +65,7 @@ func (s *Store) ListCreate(ctx context.Context, userID string, f ListFields, ide
 }
 
 // ListUpdate applies changes to one of userID's live lists if pre holds. ErrListNotFound: no
-// such list; ErrPreconditionFailed: its version is not one pre names; ErrInboxConflict: a new
+// such list; ErrForbidden: userID is a member, not the owner; ErrPreconditionFailed: its version is not one pre names; ErrInboxConflict: a new
 // name for the inbox (its colour may change).
 func (s *Store) ListUpdate(ctx context.Context, userID string, id uuid.UUID, c ListChanges, pre *Precondition) (List, error) {
 	var list List
@@ -88,7 +92,7 @@ func (s *Store) ListUpdate(ctx context.Context, userID string, id uuid.UUID, c L
 
 // ListDelete deletes one of userID's lists and its live tasks, all stamped with one
 // deleted_at — the clock's value — by which ListRestore finds them again. It also purges the
-// user's task and list tombstones older than the retention. ErrListNotFound,
+// user's task and list tombstones older than the retention. ErrListNotFound, ErrForbidden,
 // ErrPreconditionFailed as for ListUpdate; ErrInboxConflict: the inbox.
 func (s *Store) ListDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
 	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
@@ -122,7 +126,8 @@ func (s *Store) ListDelete(ctx context.Context, userID string, id uuid.UUID, pre
 
 // ListRestore brings back one of userID's lists deleted less than the retention ago, last in
 // the user's order, with exactly the tasks deleted with it; a live list is returned
-// unchanged. ErrListNotFound: no such list, or purged; a quota error (ErrListQuota, or the
+// unchanged. ErrListNotFound: no such list, or purged; ErrForbidden: userID is a member of
+// the live list, not its owner; a quota error (ErrListQuota, or the
 // tasks' or tags' quota) when the list or its tasks would take the user over it.
 func (s *Store) ListRestore(ctx context.Context, userID string, id uuid.UUID) (List, error) {
 	var list List
@@ -133,7 +138,7 @@ func (s *Store) ListRestore(ctx context.Context, userID string, id uuid.UUID) (L
 		}
 		row, err := q.ListRow(ctx, db.ListRowParams{UserID: userID, ID: id})
 		if isNotFound(err) {
-			return ErrListNotFound
+			return notOwner(ctx, q, userID, id)
 		}
 		if err != nil {
 			return err
@@ -166,19 +171,24 @@ func (s *Store) ListRestore(ctx context.Context, userID string, id uuid.UUID) (L
 	return list, nil
 }
 
-// ListMove puts one of userID's lists right after the list afterID in the user's order, or
-// first after the inbox when afterID is nil; a list already there is returned unchanged.
-// ErrListNotFound: no such list; ErrInboxConflict: the inbox (always first);
-// ErrNoSuchAfterList: afterID is not another of the user's live lists.
+// ListMove puts a list userID is a member of right after the list afterID in the user's
+// own order, or first after the inbox when afterID is nil; a list already there is returned
+// unchanged. Any member may: each orders their lists independently. ErrListNotFound: no such
+// list; ErrInboxConflict: the inbox (always first); ErrNoSuchAfterList: afterID is not
+// another of the user's live lists.
 func (s *Store) ListMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (List, error) {
 	var list List
-	err := s.listWrite(ctx, userID, id, nil, func(ctx context.Context, q *db.Queries, row *db.List, _ time.Time) error {
-		if row.Inbox {
-			return ErrInboxConflict
+	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+		// The user's clock orders the user's writes of their own order.
+		if _, err := q.UserClockTick(ctx, userID); err != nil {
+			return fmt.Errorf("take clock: %w", err)
 		}
 		var err error
 		if list, err = readList(ctx, q, userID, id); err != nil {
 			return err
+		}
+		if list.Inbox {
+			return ErrInboxConflict
 		}
 		prev := "" // first: before every list but the inbox, which comes first anyway
 		if afterID != nil {
@@ -219,8 +229,8 @@ func (s *Store) ListMove(ctx context.Context, userID string, id uuid.UUID, after
 	return list, nil
 }
 
-// listWrite runs write in a transaction holding userID's clock (its value: now) and the list
-// id's row, live and matching pre (see liveListRow).
+// listWrite runs write in a transaction holding userID's clock (its value: now) and the row
+// of the live list id that userID owns, matching pre (see liveListRow).
 func (s *Store) listWrite(ctx context.Context, userID string, id uuid.UUID, pre *Precondition,
 	write func(ctx context.Context, q *db.Queries, row *db.List, now time.Time) error) error {
 	return s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
@@ -236,11 +246,15 @@ func (s *Store) listWrite(ctx context.Context, userID string, id uuid.UUID, pre 
 	})
 }
 
-// liveListRow reads and locks one of userID's live lists: ErrListNotFound when there is
-// none, ErrPreconditionFailed when its version is not one pre names.
+// liveListRow reads and locks one of the live lists userID owns: ErrForbidden when userID is
+// another member of it, ErrListNotFound when there is none for userID,
+// ErrPreconditionFailed when its version is not one pre names.
 func liveListRow(ctx context.Context, q *db.Queries, userID string, id uuid.UUID, pre *Precondition) (*db.List, error) {
 	row, err := q.ListRow(ctx, db.ListRowParams{UserID: userID, ID: id})
-	if isNotFound(err) || err == nil && row.DeletedAt != nil {
+	if isNotFound(err) {
+		return nil, notOwner(ctx, q, userID, id)
+	}
+	if err == nil && row.DeletedAt != nil {
 		return nil, ErrListNotFound
 	}
 	if err != nil {

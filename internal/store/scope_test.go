@@ -29,12 +29,16 @@ import (
 // all that keep users apart.
 
 // userFunctions work on the rows of the user they take as their first argument
-// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql).
-var userFunctions = []string{"task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+// (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql,
+// 0015_sharing.sql: invite_lookup and invite_accept act for the caller they take first).
+var userFunctions = []string{"invite_accept", "invite_lookup", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
-// otherFunctions take no user: constants, and the triggers that act on the rows a statement
-// changed (whose statements the check covers).
-var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks"}
+// otherFunctions take no user: constants, the triggers that act on the rows a statement
+// changed (whose statements the check covers), and the membership helpers of
+// 0015_sharing.sql that the row-level security policies and the functions above call (no
+// query calls them; they read the caller from app.user_id, as the policies do).
+var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks",
+	"max_list_members", "list_access_sync", "list_access_live", "app_list_role", "app_reads_owner", "app_writes_owner", "app_invite_admits", "app_caller_is", "app_list_name"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
@@ -88,6 +92,7 @@ func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
 	}
 	var why []string
 	tables := 0
+	members := c.memberScoped(p)
 	p.walk(func(n *plan) {
 		col, ok := c.userTables[n.Relation]
 		if !ok {
@@ -100,8 +105,8 @@ func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
 			}
 			return // the rows an UPDATE or DELETE changes come from the scans below it
 		}
-		if !scopedScan(n, col.name) {
-			why = append(why, fmt.Sprintf("%s on %s (%s) reads rows without %s = the user's parameter among its conditions", n.NodeType, n.Relation, n.Alias, col.name))
+		if !scopedScan(n, col.name) && !members[n.Alias] {
+			why = append(why, fmt.Sprintf("%s on %s (%s) reads rows without %s = the user's parameter among its conditions (nor through the user's membership)", n.NodeType, n.Relation, n.Alias, col.name))
 		}
 	})
 	calls := 0
@@ -124,6 +129,58 @@ func (c *scopeCheck) check(t *testing.T, sql string, userParam int) string {
 		return strings.Join(why, "; ") + "\n" + p.String()
 	}
 	return ""
+}
+
+// memberScoped returns the aliases of the scans that reach rows through the user's
+// membership of a list (0015_sharing.sql): a scan of list_members keeping only the user's
+// own rows ("<alias>.user_id = 'the-user'"), and, in turn, every scan whose user column is
+// equal to the owner column of a scan so reached or scoped to the user (a join condition
+// "<alias>.owner_id = m.owner_id" anywhere in the plan, or "= $k" where $k is an InitPlan's
+// result that is such an owner column). It proves that a row belongs to an owner of a list
+// the user is a member of; that it belongs to that very list, the row-level security
+// policies and internal/store's sharing tests check.
+func (c *scopeCheck) memberScoped(p *plan) map[string]bool {
+	scoped := map[string]bool{}
+	owners := map[string]bool{} // expressions that hold a reached owner: "m.owner_id", "$0"
+	var scans []*plan
+	var conds []string
+	p.walk(func(n *plan) {
+		for _, cond := range []string{n.IndexCond, n.RecheckCond, n.Filter, n.JoinFilter, n.HashCond, n.MergeCond} {
+			conds = append(conds, conjuncts(cond)...)
+		}
+		col, ok := c.userTables[n.Relation]
+		if !ok || n.NodeType == "ModifyTable" {
+			return
+		}
+		scans = append(scans, n)
+		if scopedScan(n, col.name) || n.Relation == "list_members" && scopedScan(n, "user_id") {
+			scoped[n.Alias] = true
+			owners[n.Alias+"."+col.name] = true
+		}
+	})
+	initPlan := regexp.MustCompile(`^InitPlan \d+ \(returns (\$\d+)\)$`)
+	for changed := true; changed; {
+		changed = false
+		p.walk(func(n *plan) {
+			if m := initPlan.FindStringSubmatch(n.SubplanName); m != nil && len(n.Output) == 1 && owners[n.Output[0]] && !owners[m[1]] {
+				owners[m[1]], changed = true, true
+			}
+		})
+		for _, n := range scans {
+			if scoped[n.Alias] {
+				continue
+			}
+			own := n.Alias + "." + c.userTables[n.Relation].name
+			for _, term := range conds {
+				l, r, ok := strings.Cut(term, " = ")
+				if ok && (l == own && owners[r] || r == own && owners[l]) {
+					scoped[n.Alias], owners[own], changed = true, true, true
+					break
+				}
+			}
+		}
+	}
+	return scoped
 }
 
 // scopedScan reports whether a scan keeps only the user's rows: one of the conditions ANDed
@@ -191,7 +248,9 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 	bad := map[string]string{
 		"UserPredicateOrTrue":        "SELECT request_hash, response FROM idempotency_keys WHERE (user_id = $1 OR true) AND namespace = $2 AND key = $3",
 		"ListWithoutOwner":           "SELECT * FROM lists WHERE id = $2 AND name = $1",
-		"ListMembersByMemberOnly":    "SELECT * FROM list_members WHERE user_id = $1",
+		"MembersTiedByListOnly":      "SELECT o.* FROM list_members m JOIN list_members o ON o.list_id = m.list_id WHERE m.user_id = $1",
+		"AnotherUsersMembership":     "SELECT l.* FROM list_members m JOIN lists l ON l.owner_id = m.owner_id WHERE m.user_id = $2 AND l.name = $1",
+		"MembershipOfAnotherParam":   "SELECT * FROM tasks WHERE user_id = (SELECT m.owner_id FROM list_members m WHERE m.list_id = $2 AND m.user_id = $3) AND title = $1",
 		"ListInsertForAnotherOwner":  "INSERT INTO lists (owner_id, id, name) VALUES ($2, gen_random_uuid(), $1)",
 		"UserPredicateOrAnother":     "SELECT * FROM tasks WHERE user_id = $1 OR id = $2",
 		"SelectWithoutPredicate":     "SELECT * FROM tasks WHERE id = $2 AND title <> $1",
@@ -233,6 +292,8 @@ func TestUserScopeCheckCatchesOmissions(t *testing.T) {
 		"ClockThenUpdate":    "WITH clock AS (SELECT user_clock_tick($1) AS last) UPDATE tasks SET updated_at = (SELECT last FROM clock) WHERE user_id = $1 AND id = $2",
 		"SearchForTheUser":   "SELECT task_search_ids($1::text, $2::text, 10)",
 		"UserOnTheSecondArg": "SELECT * FROM tasks WHERE id = $1 AND user_id = $2",
+		"MembersLists":       "SELECT l.name FROM list_members m JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id WHERE m.user_id = $1",
+		"MembersListTasks":   "SELECT * FROM tasks WHERE user_id = (SELECT m.owner_id FROM list_members m WHERE m.list_id = $2 AND m.user_id = $1) AND list_id = $2",
 	}
 	for name, sql := range good {
 		user := 1

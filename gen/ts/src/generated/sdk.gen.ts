@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListListsData, ListListsErrors, ListListsResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetInviteData, GetInviteErrors, GetInviteResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListListsData, ListListsErrors, ListListsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -170,6 +170,123 @@ export class TodoApi extends HeyApiClient {
     public moveList<ThrowOnError extends boolean = true>(options: Options<MoveListData, ThrowOnError>) {
         return (options.client ?? this.client).post<MoveListResponses, MoveListErrors, ThrowOnError>({
             url: '/api/lists/{id}/move',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List a list's pending invites
+     *
+     * The invites not yet used, revoked or expired, oldest first — never their tokens. Only
+     * the list's owner may (`403` for a member).
+     *
+     */
+    public listInvites<ThrowOnError extends boolean = true>(options: Options<ListInvitesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ListInvitesResponses, ListInvitesErrors, ThrowOnError>({ url: '/api/lists/{id}/invites', ...options });
+    }
+    
+    /**
+     * Invite someone to a list
+     *
+     * Makes an invitation link's secret: a `token` of 128 random bits, URL-safe (base64url),
+     * shown in this response only — the service keeps only its SHA-256 hash. Whoever opens
+     * `GET /api/invites/{token}` and accepts with `POST /api/invites/{token}/accept` becomes
+     * a member with `role`, once: the invite is then used up. It expires after
+     * `expires_in_hours` (default 168, one week). Only the list's owner may (`403` for a
+     * member). The inbox is never shared, and a list has at most 50 members, its owner
+     * included: both are `409` (type `urn:todo-api:problem:sharing`).
+     *
+     */
+    public createInvite<ThrowOnError extends boolean = true>(options: Options<CreateInviteData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CreateInviteResponses, CreateInviteErrors, ThrowOnError>({
+            url: '/api/lists/{id}/invites',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Revoke an invite
+     *
+     * The invite can no longer be accepted. Revoking one already used, expired or revoked
+     * changes nothing (`204`); a member who joined with it stays a member. Only the list's
+     * owner may (`403` for a member). An invite that is not the list's is `404`.
+     *
+     */
+    public revokeInvite<ThrowOnError extends boolean = true>(options: Options<RevokeInviteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<RevokeInviteResponses, RevokeInviteErrors, ThrowOnError>({ url: '/api/lists/{id}/invites/{invite_id}', ...options });
+    }
+    
+    /**
+     * What an invite offers
+     *
+     * The list's name, the role and who invites, so that a client can ask "join?". Any
+     * signed-in user may ask. A token that is unknown, used, revoked or expired (or whose
+     * list was deleted) is `404`, whatever it looks like; wrong guesses count against the
+     * caller's rate limit like every request.
+     *
+     */
+    public getInvite<ThrowOnError extends boolean = true>(options: Options<GetInviteData, ThrowOnError>) {
+        return (options.client ?? this.client).get<GetInviteResponses, GetInviteErrors, ThrowOnError>({ url: '/api/invites/{token}', ...options });
+    }
+    
+    /**
+     * Accept an invite
+     *
+     * The caller becomes a member of the invite's list with its role, named by the `name`
+     * claim of the caller's token (else `email`, else none), last in the caller's order of
+     * lists; the invite is used up. A caller who is already a member — the owner, or the
+     * member who used this very invite, retrying — gets `200` and nothing changes. A token
+     * that is unknown, used by someone else, revoked or expired is `404`; a list with 50
+     * members already is `409` (type `urn:todo-api:problem:sharing`). No body.
+     *
+     */
+    public acceptInvite<ThrowOnError extends boolean = true>(options: Options<AcceptInviteData, ThrowOnError>) {
+        return (options.client ?? this.client).post<AcceptInviteResponses, AcceptInviteErrors, ThrowOnError>({ url: '/api/invites/{token}/accept', ...options });
+    }
+    
+    /**
+     * List a list's members
+     *
+     * Every member with their role, the owner first, then in the order they joined. Any
+     * member may ask.
+     *
+     */
+    public listMembers<ThrowOnError extends boolean = true>(options: Options<ListMembersData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ListMembersResponses, ListMembersErrors, ThrowOnError>({ url: '/api/lists/{id}/members', ...options });
+    }
+    
+    /**
+     * Remove a member, or leave
+     *
+     * The owner removes a member; a member removes themself (leaves). From that moment the
+     * list, its members, invites and tasks are `404` for them by every route. The owner
+     * cannot leave (`409`, type `urn:todo-api:problem:sharing`); a member removing someone
+     * else is `403`. A user who is not a member of the list is `404`.
+     *
+     */
+    public removeMember<ThrowOnError extends boolean = true>(options: Options<RemoveMemberData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<RemoveMemberResponses, RemoveMemberErrors, ThrowOnError>({ url: '/api/lists/{id}/members/{user_id}', ...options });
+    }
+    
+    /**
+     * Change a member's role
+     *
+     * Makes a member an editor or a viewer. Only the list's owner may (`403` for a member);
+     * the owner's own role cannot change (`409`, type `urn:todo-api:problem:sharing`). A
+     * user who is not a member of the list is `404`.
+     *
+     */
+    public updateMember<ThrowOnError extends boolean = true>(options: Options<UpdateMemberData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<UpdateMemberResponses, UpdateMemberErrors, ThrowOnError>({
+            url: '/api/lists/{id}/members/{user_id}',
             ...options,
             headers: {
                 'Content-Type': 'application/json',

@@ -79,6 +79,72 @@ export type ListMove = {
 };
 
 /**
+ * A new invite. Unknown properties are refused (`422` naming them).
+ */
+export type InviteInput = {
+    role: 'editor' | 'viewer';
+    /**
+     * How long the invite can be accepted, in hours (at most 30 days).
+     */
+    expires_in_hours?: number;
+};
+
+/**
+ * A new invite, with the token to pass on (shown once; only its hash is kept).
+ */
+export type Invite = {
+    id: string;
+    /**
+     * 128 random bits or more, base64url without padding.
+     */
+    token: string;
+    role: 'editor' | 'viewer';
+    expires_at: string;
+};
+
+/**
+ * An invite not yet used, revoked or expired (never its token).
+ */
+export type PendingInvite = {
+    id: string;
+    role: 'editor' | 'viewer';
+    expires_at: string;
+};
+
+/**
+ * What a pending invite offers its bearer.
+ */
+export type InviteOffer = {
+    list_name: string;
+    role: 'editor' | 'viewer';
+    invited_by: {
+        user_id: string;
+        /**
+         * The inviter's `name` claim (else `email`) when they made the invite; null if their token had neither.
+         */
+        name: string | null;
+    };
+    expires_at: string;
+};
+
+export type Member = {
+    user_id: string;
+    role: 'owner' | 'editor' | 'viewer';
+    /**
+     * The `name` claim (else `email`) of the member's token when they joined; null if it had neither.
+     */
+    name: string | null;
+    joined_at: string;
+};
+
+/**
+ * A member's new role. Unknown properties are refused (`422` naming them).
+ */
+export type MemberPatch = {
+    role: 'editor' | 'viewer';
+};
+
+/**
  * Counts of the task's direct subtasks that are not deleted. A change of these counts is
  * a change of the task: its `updated_at` and `ETag` move and the change feed reports it.
  *
@@ -431,6 +497,21 @@ export type ListId = string;
 export type ListFilter = string;
 
 /**
+ * The invite's id. A malformed id is `400`.
+ */
+export type InviteId = string;
+
+/**
+ * The invite's token, as `createInvite` returned it. Any other string is `404`.
+ */
+export type InviteToken = string;
+
+/**
+ * The member's user id (the `sub` of their token).
+ */
+export type MemberUserId = string;
+
+/**
  * The task's id. A malformed id is `400`.
  */
 export type TaskId = string;
@@ -602,6 +683,14 @@ export type DeleteListErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -721,6 +810,14 @@ export type UpdateListErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -790,6 +887,14 @@ export type RestoreListErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
     /**
      * No such task (or list) for this caller.
      */
@@ -891,6 +996,494 @@ export type MoveListResponses = {
 };
 
 export type MoveListResponse = MoveListResponses[keyof MoveListResponses];
+
+export type ListInvitesData = {
+    body?: never;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/invites';
+};
+
+export type ListInvitesErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListInvitesError = ListInvitesErrors[keyof ListInvitesErrors];
+
+export type ListInvitesResponses = {
+    /**
+     * The pending invites.
+     */
+    200: Array<PendingInvite>;
+};
+
+export type ListInvitesResponse = ListInvitesResponses[keyof ListInvitesResponses];
+
+export type CreateInviteData = {
+    body: InviteInput;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/invites';
+};
+
+export type CreateInviteErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * A sharing rule (type `urn:todo-api:problem:sharing`): the inbox is never shared, a
+     * list has at most 50 members, the owner's role cannot change and the owner cannot
+     * leave. Nothing was changed.
+     *
+     */
+    409: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type CreateInviteError = CreateInviteErrors[keyof CreateInviteErrors];
+
+export type CreateInviteResponses = {
+    /**
+     * The invite, with its token (shown this once).
+     */
+    201: Invite;
+};
+
+export type CreateInviteResponse = CreateInviteResponses[keyof CreateInviteResponses];
+
+export type RevokeInviteData = {
+    body?: never;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+        /**
+         * The invite's id. A malformed id is `400`.
+         */
+        invite_id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/invites/{invite_id}';
+};
+
+export type RevokeInviteErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type RevokeInviteError = RevokeInviteErrors[keyof RevokeInviteErrors];
+
+export type RevokeInviteResponses = {
+    /**
+     * Revoked.
+     */
+    204: void;
+};
+
+export type RevokeInviteResponse = RevokeInviteResponses[keyof RevokeInviteResponses];
+
+export type GetInviteData = {
+    body?: never;
+    path: {
+        /**
+         * The invite's token, as `createInvite` returned it. Any other string is `404`.
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/invites/{token}';
+};
+
+export type GetInviteErrors = {
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type GetInviteError = GetInviteErrors[keyof GetInviteErrors];
+
+export type GetInviteResponses = {
+    /**
+     * The invite's offer.
+     */
+    200: InviteOffer;
+};
+
+export type GetInviteResponse = GetInviteResponses[keyof GetInviteResponses];
+
+export type AcceptInviteData = {
+    body?: never;
+    path: {
+        /**
+         * The invite's token, as `createInvite` returned it. Any other string is `404`.
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/invites/{token}/accept';
+};
+
+export type AcceptInviteErrors = {
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * A sharing rule (type `urn:todo-api:problem:sharing`): the inbox is never shared, a
+     * list has at most 50 members, the owner's role cannot change and the owner cannot
+     * leave. Nothing was changed.
+     *
+     */
+    409: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type AcceptInviteError = AcceptInviteErrors[keyof AcceptInviteErrors];
+
+export type AcceptInviteResponses = {
+    /**
+     * The list, as the caller (now a member) sees it.
+     */
+    200: List;
+};
+
+export type AcceptInviteResponse = AcceptInviteResponses[keyof AcceptInviteResponses];
+
+export type ListMembersData = {
+    body?: never;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/members';
+};
+
+export type ListMembersErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListMembersError = ListMembersErrors[keyof ListMembersErrors];
+
+export type ListMembersResponses = {
+    /**
+     * The members.
+     */
+    200: Array<Member>;
+};
+
+export type ListMembersResponse = ListMembersResponses[keyof ListMembersResponses];
+
+export type RemoveMemberData = {
+    body?: never;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+        /**
+         * The member's user id (the `sub` of their token).
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/members/{user_id}';
+};
+
+export type RemoveMemberErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * A sharing rule (type `urn:todo-api:problem:sharing`): the inbox is never shared, a
+     * list has at most 50 members, the owner's role cannot change and the owner cannot
+     * leave. Nothing was changed.
+     *
+     */
+    409: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type RemoveMemberError = RemoveMemberErrors[keyof RemoveMemberErrors];
+
+export type RemoveMemberResponses = {
+    /**
+     * Removed.
+     */
+    204: void;
+};
+
+export type RemoveMemberResponse = RemoveMemberResponses[keyof RemoveMemberResponses];
+
+export type UpdateMemberData = {
+    body: MemberPatch;
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+        /**
+         * The member's user id (the `sub` of their token).
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/api/lists/{id}/members/{user_id}';
+};
+
+export type UpdateMemberErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * A sharing rule (type `urn:todo-api:problem:sharing`): the inbox is never shared, a
+     * list has at most 50 members, the owner's role cannot change and the owner cannot
+     * leave. Nothing was changed.
+     *
+     */
+    409: Problem;
+    /**
+     * The body is over 64 KiB.
+     */
+    413: Problem;
+    /**
+     * The body is not JSON.
+     */
+    415: Problem;
+    /**
+     * The body breaks a rule (`errors` names each field), or an `Idempotency-Key` was reused with a different body.
+     */
+    422: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type UpdateMemberError = UpdateMemberErrors[keyof UpdateMemberErrors];
+
+export type UpdateMemberResponses = {
+    /**
+     * The member with the new role.
+     */
+    200: Member;
+};
+
+export type UpdateMemberResponse = UpdateMemberResponses[keyof UpdateMemberResponses];
 
 export type ListTasksData = {
     body?: never;
@@ -1037,6 +1630,14 @@ export type CreateTaskErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
     /**
      * The write would take the caller over a quota (see the API description): 20,000 live
      * tasks, 500 distinct tags, or 1,000 `Idempotency-Key`s in use. Nothing was changed.
@@ -1371,6 +1972,14 @@ export type DeleteTaskErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -1485,6 +2094,14 @@ export type UpdateTaskErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -1564,6 +2181,14 @@ export type ReplaceTaskErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -1637,6 +2262,14 @@ export type RestoreTaskErrors = {
      */
     401: Problem;
     /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
+    /**
      * No such task (or list) for this caller.
      */
     404: Problem;
@@ -1693,6 +2326,14 @@ export type MoveTaskErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
     /**
      * No such task (or list) for this caller.
      */
@@ -1754,6 +2395,14 @@ export type CompleteTaskErrors = {
      * Missing, invalid or expired bearer token.
      */
     401: Problem;
+    /**
+     * The caller is a member of the list, but their role does not allow this (type
+     * `urn:todo-api:problem:forbidden`): a viewer writing the list's tasks, or a member
+     * doing what only the owner may. Nothing was changed. (Someone who is not a member gets
+     * `404`, as for a list that does not exist.)
+     *
+     */
+    403: Problem;
     /**
      * No such task (or list) for this caller.
      */
