@@ -200,11 +200,22 @@ describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
       await expectCount(oat, 1);
       await expectCount(ben.getByTestId("viewer-note"), 1);
       await expectCount(ben.getByRole("form", { name: "New task" }), 0);
-      assert.equal(await oat.getByRole("checkbox").isDisabled(), true, "no toggling");
       await expectCount(oat.getByRole("button", { name: /^(Edit|Delete|Add a subtask to)/ }), 0);
       assert.equal(await oat.getAttribute("draggable"), null, "no dragging");
       await expectCount(ben.getByRole("button", { name: "Select" }), 0);
       await expectText(ben.getByTestId("list-role"), /viewer/);
+      // Its checkbox says so, and neither a click nor the keyboard's shortcuts change the task.
+      const box = oat.getByRole("checkbox");
+      assert.equal(await box.getAttribute("aria-disabled"), "true");
+      const writesBefore = benCalls.filter((c) => !c.startsWith("GET ")).length;
+      await box.click({ force: true });
+      await box.focus();
+      for (const key of ["c", "Delete", "e"]) await ben.keyboard.press(key);
+      await settled(ben);
+      assert.equal(await box.isChecked(), false, "not toggled");
+      await expectCount(ben.getByRole("dialog"), 0);
+      await expectCount(oat, 1);
+      assert.equal(benCalls.filter((c) => !c.startsWith("GET ")).length, writesBefore, `a viewer's clicks and keys write nothing: ${benCalls.join(", ")}`);
 
       // Ana removes Ben: the list leaves his sidebar, its address is not found.
       failing = ana;

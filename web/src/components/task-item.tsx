@@ -115,9 +115,12 @@ export const TaskItem = memo(function TaskItem({
           <input
             id={checkboxId}
             type="checkbox"
-            className="peer absolute inset-0 size-full cursor-pointer appearance-none rounded-full"
+            className={`peer absolute inset-0 size-full appearance-none rounded-full ${readOnly ? "cursor-not-allowed" : "cursor-pointer"}`}
             checked={task.completed}
-            disabled={saving || readOnly}
+            disabled={saving}
+            // Read-only, yet focusable: j/k still walk a viewer's rows.
+            aria-disabled={readOnly || undefined}
+            onClick={readOnly ? (e) => e.preventDefault() : undefined}
             onChange={() => onToggle(task)}
           />
           <span
