@@ -72,44 +72,88 @@ var orders = []order{
 	{"PositionDesc", "position", "text", true},
 }
 
+// filterTemplate is the listing's filter and keyset position, applied to each branch's rows
+// (named by T; the ids of a search filter only the caller's own tasks' branch, Own).
+const filterTemplate = `{{define "filter"}}{{$t := .T}}
+      AND {{$t}}.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR {{$t}}.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR {{$t}}.priority = sqlc.narg('priority')::task_priority)
+{{- if .Own}}
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower({{$t}}.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower({{$t}}.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR {{$t}}.id = ANY (sqlc.narg('ids')::uuid[]))
+{{- else}}
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower({{$t}}.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower({{$t}}.description), lower(sqlc.narg('shared_q')::text)) > 0)
+{{- end}}
+      AND (sqlc.narg('tags')::text[] IS NULL OR {{$t}}.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR {{$t}}.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR {{$t}}.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT {{$t}}.completed AND coalesce({{$t}}.due_time IS NULL AND {{$t}}.due_date < sqlc.narg('today')::date
+                                                 OR {{$t}}.due_time IS NOT NULL AND {{$t}}.due_date + {{$t}}.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR {{$t}}.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR {{$t}}.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR ({{$t}}.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR ({{$t}}.{{.O.Expr}}, {{$t}}.id) {{.O.Cmp}} (sqlc.narg('after_key')::text::{{.O.Cast}}, sqlc.narg('after_id')::uuid))
+    ORDER BY {{$t}}.{{.O.Expr}} {{.O.Dir}}, {{$t}}.id {{.O.Dir}}
+    LIMIT @row_limit{{end}}`
+
 const queryTemplate = `{{range .}}
 -- name: TaskList{{.Name}} :many
--- Lists the caller's live (not deleted) tasks ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), ({{.Expr}})::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR ({{.Expr}}, id) {{.Cmp}} (sqlc.narg('after_key')::text::{{.Cast}}, sqlc.narg('after_id')::uuid))
-ORDER BY {{.Expr}} {{.Dir}}, id {{.Dir}}
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id{{template "filter" (branch "own" true .)}})
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id){{template "filter" (branch "one" false .)}})
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id{{template "filter" (branch "every" false .)}})
+) AS tasks
+ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
 LIMIT @row_limit;
 
 -- name: TaskListKey{{.Name}} :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskList{{.Name}} prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT ({{.Expr}})::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskList{{.Name}} prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.{{.Expr}})::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 {{end}}`
+
+// branchArgs is what the filter template needs of one branch.
+type branchArgs struct {
+	T   string
+	Own bool
+	O   order
+}
 
 func main() {
 	if err := run(); err != nil {
@@ -124,7 +168,8 @@ func run() error {
 		out = os.Args[1]
 	}
 	var b bytes.Buffer
-	t := template.Must(template.New("list").Parse(queryTemplate))
+	funcs := template.FuncMap{"branch": func(t string, own bool, o order) branchArgs { return branchArgs{t, own, o} }}
+	t := template.Must(template.Must(template.New("list").Funcs(funcs).Parse(filterTemplate)).Parse(queryTemplate))
 	if err := t.Execute(&b, orders); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}

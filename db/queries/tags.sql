@@ -9,12 +9,14 @@ ORDER BY tag
 LIMIT @row_limit;
 
 -- name: TagListInList :many
--- TagList over one of the user's lists: its live tasks' tags with the number of those tasks
--- carrying each, counted from the list's rows (tasks_user_list_position: a list holds at
--- most the user's MaxLiveTasks), by name, after the name after when it is set.
+-- TagList over one list the caller is a member of: its live tasks' tags with the number of
+-- those tasks carrying each, counted from the list's rows (tasks_user_list_position: a list
+-- holds at most its owner's MaxLiveTasks), by name, after the name after when it is set.
 SELECT x.tag::text AS name, count(*)::bigint AS count
-FROM tasks, unnest(tasks.tags) AS x(tag)
-WHERE tasks.user_id = @user_id AND tasks.list_id = @list_id AND tasks.deleted_at IS NULL
+FROM list_members m
+JOIN tasks ON tasks.user_id = m.owner_id AND tasks.list_id = m.list_id,
+     unnest(tasks.tags) AS x(tag)
+WHERE m.user_id = @user_id AND m.list_id = @list_id AND tasks.deleted_at IS NULL
   AND (sqlc.narg('after')::text IS NULL OR x.tag COLLATE "C" > sqlc.narg('after')::text COLLATE "C")
 GROUP BY x.tag
 ORDER BY x.tag COLLATE "C"

@@ -149,7 +149,7 @@ FROM (SELECT 1) AS one
 LEFT JOIN user_clocks c ON c.user_id = @user_id;
 
 -- name: TaskStats :one
--- The user's live tasks, or one list's (list_id) — counted.
+-- The live tasks of every list the caller is a member of, or of one (list_id) — counted.
 -- overdue: not completed, and due before now on the caller's wall clock: a task with a due
 -- time once that time has passed, one without once its date has (today and now_local are
 -- the current date and time in the caller's time zone).
@@ -158,9 +158,10 @@ SELECT count(*) AS total,
        count(*) FILTER (WHERE NOT completed
                         AND (due_time IS NULL AND due_date < @today::date
                              OR due_time IS NOT NULL AND due_date + due_time < @now_local::timestamp)) AS overdue
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid);
+FROM list_members m
+JOIN tasks ON tasks.user_id = m.owner_id AND tasks.list_id = m.list_id
+WHERE m.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('list_id')::uuid IS NULL OR m.list_id = sqlc.narg('list_id')::uuid);
 
 -- name: TaskSearchIDs :one
 -- The ids of up to max_ids of the user's tasks (tombstones included) whose title or

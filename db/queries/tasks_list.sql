@@ -1,445 +1,1249 @@
 -- name: TaskListCreatedAsc :many
--- Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by created_at ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (created_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-ORDER BY created_at ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.created_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.created_at ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.created_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY one.created_at ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.created_at, every.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY every.created_at ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.created_at ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyCreatedAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (created_at)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListCreatedAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListCreatedDesc :many
--- Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (created_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by created_at DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (created_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-ORDER BY created_at DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.created_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.created_at DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.created_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY one.created_at DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.created_at, every.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY every.created_at DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyCreatedDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (created_at)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListCreatedDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListUpdatedAsc :many
--- Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by updated_at ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (updated_at, id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-ORDER BY updated_at ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.updated_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.updated_at ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.updated_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY one.updated_at ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.updated_at, every.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY every.updated_at ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyUpdatedAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (updated_at)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListUpdatedAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListUpdatedDesc :many
--- Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (updated_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by updated_at DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (updated_at, id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-ORDER BY updated_at DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.updated_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.updated_at DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.updated_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY one.updated_at DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.updated_at, every.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY every.updated_at DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyUpdatedDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (updated_at)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListUpdatedDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListTitleAsc :many
--- Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by title_key ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (title_key, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY title_key ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.title_key, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.title_key ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.title_key, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY one.title_key ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.title_key, every.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY every.title_key ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyTitleAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListTitleAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (title_key)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListTitleAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.title_key)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListTitleDesc :many
--- Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (title_key)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by title_key DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (title_key, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY title_key DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.title_key, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.title_key DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.title_key, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY one.title_key DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.title_key, every.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY every.title_key DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyTitleDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListTitleDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (title_key)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListTitleDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.title_key)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListDueDateAsc :many
--- Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (due_key_asc)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (due_key_asc, id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-ORDER BY due_key_asc ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.due_key_asc, own.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY own.due_key_asc ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.due_key_asc, one.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY one.due_key_asc ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.due_key_asc, every.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY every.due_key_asc ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyDueDateAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (due_key_asc)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListDueDateAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.due_key_asc)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListDueDateDesc :many
--- Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (due_key_desc)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (due_key_desc, id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-ORDER BY due_key_desc DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.due_key_desc, own.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY own.due_key_desc DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.due_key_desc, one.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY one.due_key_desc DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.due_key_desc, every.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY every.due_key_desc DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyDueDateDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (due_key_desc)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListDueDateDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.due_key_desc)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPriorityAsc :many
--- Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (priority_rank, id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-ORDER BY priority_rank ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.priority_rank, own.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY own.priority_rank ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.priority_rank, one.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY one.priority_rank ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.priority_rank, every.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY every.priority_rank ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyPriorityAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (priority_rank)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListPriorityAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.priority_rank)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPriorityDesc :many
--- Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (priority_rank)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (priority_rank, id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-ORDER BY priority_rank DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.priority_rank, own.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY own.priority_rank DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.priority_rank, one.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY one.priority_rank DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.priority_rank, every.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY every.priority_rank DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyPriorityDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (priority_rank)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListPriorityDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.priority_rank)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPositionAsc :many
--- Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (position)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by position ASC, id ASC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (position, id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY position ASC, id ASC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.position, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.position ASC, own.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.position, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY one.position ASC, one.id ASC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.position, every.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY every.position ASC, every.id ASC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
 LIMIT @row_limit;
 
 -- name: TaskListKeyPositionAsc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListPositionAsc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (position)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListPositionAsc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.position)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPositionDesc :many
--- Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
--- (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
--- (null before the first write) and the database's time, read with the page's snapshot.
-SELECT sqlc.embed(tasks), (position)::text AS sort_key,
-       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+-- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+-- (list_id), ordered by position DESC, id DESC — after_key/after_id (the last row's
+-- sort_key and id) continue after a page. Each row carries the clock of the lists read
+-- (member_clock_view, null only for a user in no list) and the database's time, read with the
+-- page's snapshot.
+--
+-- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+-- most three pages): the caller's own tasks, read in order through the owner's index as
+-- before sharing; one shared list (list_id), its owner found in the caller's membership (an
+-- InitPlan: the owner's index serves the order as for an own list); every shared list (no
+-- list_id), through the caller's memberships of lists owned by others, sorted (only the
+-- shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+-- planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+-- filter by shared_q instead.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = @user_id AND deleted_at IS NULL
-  AND (sqlc.narg('completed')::bool IS NULL OR completed = sqlc.narg('completed')::bool)
-  AND (sqlc.narg('priority')::task_priority IS NULL OR priority = sqlc.narg('priority')::task_priority)
-  AND (sqlc.narg('q')::text IS NULL
-       OR strpos(lower(title), lower(sqlc.narg('q')::text)) > 0
-       OR strpos(lower(description), lower(sqlc.narg('q')::text)) > 0)
-  AND (sqlc.narg('ids')::uuid[] IS NULL OR id = ANY (sqlc.narg('ids')::uuid[]))
-  AND (sqlc.narg('tags')::text[] IS NULL OR tags && sqlc.narg('tags')::text[])
-  AND (sqlc.narg('due_before')::date IS NULL OR due_date <= sqlc.narg('due_before')::date)
-  AND (sqlc.narg('due_after')::date IS NULL OR due_date >= sqlc.narg('due_after')::date)
-  AND (sqlc.narg('overdue')::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < sqlc.narg('today')::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < sqlc.narg('now_local')::timestamp,
-                                      false)) = sqlc.narg('overdue')::bool)
-  AND (sqlc.narg('list_id')::uuid IS NULL OR list_id = sqlc.narg('list_id')::uuid)
-  AND (sqlc.narg('parent_id')::uuid IS NULL OR parent_id = sqlc.narg('parent_id')::uuid)
-  AND (sqlc.narg('top_level')::bool IS NULL OR (parent_id IS NULL) = sqlc.narg('top_level')::bool)
-  AND (sqlc.narg('after_key')::text IS NULL
-       OR (position, id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-ORDER BY position DESC, id DESC
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR own.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.position, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.position DESC, own.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT one.* FROM tasks one
+    WHERE sqlc.narg('list_id')::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = sqlc.narg('list_id')::uuid AND m.user_id = @user_id AND m.owner_id <> @user_id)
+      AND one.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR one.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(one.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(one.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR one.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR one.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR one.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (one.position, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY one.position DESC, one.id DESC
+    LIMIT @row_limit)
+    UNION ALL
+    (SELECT every.* FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+      AND every.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('shared_q')::text IS NULL
+           OR strpos(lower(every.title), lower(sqlc.narg('shared_q')::text)) > 0
+           OR strpos(lower(every.description), lower(sqlc.narg('shared_q')::text)) > 0)
+      AND (sqlc.narg('tags')::text[] IS NULL OR every.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR every.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR every.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (every.position, every.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY every.position DESC, every.id DESC
+    LIMIT @row_limit)
+) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
 LIMIT @row_limit;
 
 -- name: TaskListKeyPositionDesc :one
--- The sort key of one of the caller's tasks, tombstones included, as TaskListPositionDesc prints
--- it: where a page that ended on the task continues, when its cursor could not carry the key.
-SELECT (position)::text AS sort_key
+-- The sort key of a task of a list the caller is a member of, tombstones included, as
+-- TaskListPositionDesc prints it: where a page that ended on the task continues, when its cursor
+-- could not carry the key.
+SELECT (tasks.position)::text AS sort_key
 FROM tasks
-WHERE user_id = @user_id AND id = @id;
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- Code generated by db/listgen; DO NOT EDIT.

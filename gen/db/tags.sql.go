@@ -55,8 +55,10 @@ func (q *Queries) TagList(ctx context.Context, arg TagListParams) ([]*TagListRow
 
 const tagListInList = `-- name: TagListInList :many
 SELECT x.tag::text AS name, count(*)::bigint AS count
-FROM tasks, unnest(tasks.tags) AS x(tag)
-WHERE tasks.user_id = $1 AND tasks.list_id = $2 AND tasks.deleted_at IS NULL
+FROM list_members m
+JOIN tasks ON tasks.user_id = m.owner_id AND tasks.list_id = m.list_id,
+     unnest(tasks.tags) AS x(tag)
+WHERE m.user_id = $1 AND m.list_id = $2 AND tasks.deleted_at IS NULL
   AND ($3::text IS NULL OR x.tag COLLATE "C" > $3::text COLLATE "C")
 GROUP BY x.tag
 ORDER BY x.tag COLLATE "C"
@@ -75,9 +77,9 @@ type TagListInListRow struct {
 	Count int64
 }
 
-// TagList over one of the user's lists: its live tasks' tags with the number of those tasks
-// carrying each, counted from the list's rows (tasks_user_list_position: a list holds at
-// most the user's MaxLiveTasks), by name, after the name after when it is set.
+// TagList over one list the caller is a member of: its live tasks' tags with the number of
+// those tasks carrying each, counted from the list's rows (tasks_user_list_position: a list
+// holds at most its owner's MaxLiveTasks), by name, after the name after when it is set.
 func (q *Queries) TagListInList(ctx context.Context, arg TagListInListParams) ([]*TagListInListRow, error) {
 	rows, err := q.db.Query(ctx, tagListInList,
 		arg.UserID,

@@ -489,9 +489,10 @@ SELECT count(*) AS total,
        count(*) FILTER (WHERE NOT completed
                         AND (due_time IS NULL AND due_date < $1::date
                              OR due_time IS NOT NULL AND due_date + due_time < $2::timestamp)) AS overdue
-FROM tasks
-WHERE user_id = $3 AND deleted_at IS NULL
-  AND ($4::uuid IS NULL OR list_id = $4::uuid)
+FROM list_members m
+JOIN tasks ON tasks.user_id = m.owner_id AND tasks.list_id = m.list_id
+WHERE m.user_id = $3 AND tasks.deleted_at IS NULL
+  AND ($4::uuid IS NULL OR m.list_id = $4::uuid)
 `
 
 type TaskStatsParams struct {
@@ -507,7 +508,7 @@ type TaskStatsRow struct {
 	Overdue   int64
 }
 
-// The user's live tasks, or one list's (list_id) — counted.
+// The live tasks of every list the caller is a member of, or of one (list_id) — counted.
 // overdue: not completed, and due before now on the caller's wall clock: a task with a due
 // time once that time has passed, one without once its date has (today and now_local are
 // the current date and time in the caller's time zone).

@@ -13,35 +13,90 @@ import (
 )
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (created_at, id) > ($15::text::timestamptz, $16::uuid))
-ORDER BY created_at ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.created_at, own.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY own.created_at ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.created_at, one.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY one.created_at ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.created_at, every.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY every.created_at ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.created_at ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListCreatedAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -52,27 +107,39 @@ type TaskListCreatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListCreatedAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by created_at ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by created_at ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]*TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -83,12 +150,12 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -126,7 +193,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -140,35 +207,90 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 }
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (created_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (created_at, id) < ($15::text::timestamptz, $16::uuid))
-ORDER BY created_at DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.created_at, own.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY own.created_at DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.created_at, one.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY one.created_at DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.created_at, every.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY every.created_at DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListCreatedDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -179,27 +301,39 @@ type TaskListCreatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListCreatedDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by created_at DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by created_at DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]*TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -210,12 +344,12 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -253,7 +387,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -267,35 +401,90 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 }
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_asc)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (due_key_asc, id) > ($15::text::timestamp, $16::uuid))
-ORDER BY due_key_asc ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.due_key_asc, own.id) > ($15::text::timestamp, $16::uuid))
+    ORDER BY own.due_key_asc ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.due_key_asc, one.id) > ($15::text::timestamp, $16::uuid))
+    ORDER BY one.due_key_asc ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.due_key_asc, every.id) > ($15::text::timestamp, $16::uuid))
+    ORDER BY every.due_key_asc ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListDueDateAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -306,27 +495,39 @@ type TaskListDueDateAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListDueDateAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by due_key_asc ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]*TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -337,12 +538,12 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -380,7 +581,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -394,35 +595,90 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 }
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (due_key_desc)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (due_key_desc, id) < ($15::text::timestamp, $16::uuid))
-ORDER BY due_key_desc DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.due_key_desc, own.id) < ($15::text::timestamp, $16::uuid))
+    ORDER BY own.due_key_desc DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.due_key_desc, one.id) < ($15::text::timestamp, $16::uuid))
+    ORDER BY one.due_key_desc DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.due_key_desc, every.id) < ($15::text::timestamp, $16::uuid))
+    ORDER BY every.due_key_desc DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListDueDateDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -433,27 +689,39 @@ type TaskListDueDateDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListDueDateDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by due_key_desc DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]*TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -464,12 +732,12 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -507,7 +775,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -521,9 +789,10 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 }
 
 const taskListKeyCreatedAsc = `-- name: TaskListKeyCreatedAsc :one
-SELECT (created_at)::text AS sort_key
+SELECT (tasks.created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyCreatedAscParams struct {
@@ -531,8 +800,9 @@ type TaskListKeyCreatedAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListCreatedAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyCreatedAsc(ctx context.Context, arg TaskListKeyCreatedAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyCreatedAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -541,9 +811,10 @@ func (q *Queries) TaskListKeyCreatedAsc(ctx context.Context, arg TaskListKeyCrea
 }
 
 const taskListKeyCreatedDesc = `-- name: TaskListKeyCreatedDesc :one
-SELECT (created_at)::text AS sort_key
+SELECT (tasks.created_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyCreatedDescParams struct {
@@ -551,8 +822,9 @@ type TaskListKeyCreatedDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListCreatedDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListCreatedDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyCreatedDesc(ctx context.Context, arg TaskListKeyCreatedDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyCreatedDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -561,9 +833,10 @@ func (q *Queries) TaskListKeyCreatedDesc(ctx context.Context, arg TaskListKeyCre
 }
 
 const taskListKeyDueDateAsc = `-- name: TaskListKeyDueDateAsc :one
-SELECT (due_key_asc)::text AS sort_key
+SELECT (tasks.due_key_asc)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyDueDateAscParams struct {
@@ -571,8 +844,9 @@ type TaskListKeyDueDateAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListDueDateAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyDueDateAsc(ctx context.Context, arg TaskListKeyDueDateAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyDueDateAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -581,9 +855,10 @@ func (q *Queries) TaskListKeyDueDateAsc(ctx context.Context, arg TaskListKeyDueD
 }
 
 const taskListKeyDueDateDesc = `-- name: TaskListKeyDueDateDesc :one
-SELECT (due_key_desc)::text AS sort_key
+SELECT (tasks.due_key_desc)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyDueDateDescParams struct {
@@ -591,8 +866,9 @@ type TaskListKeyDueDateDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListDueDateDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListDueDateDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyDueDateDesc(ctx context.Context, arg TaskListKeyDueDateDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyDueDateDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -601,9 +877,10 @@ func (q *Queries) TaskListKeyDueDateDesc(ctx context.Context, arg TaskListKeyDue
 }
 
 const taskListKeyPositionAsc = `-- name: TaskListKeyPositionAsc :one
-SELECT (position)::text AS sort_key
+SELECT (tasks.position)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyPositionAscParams struct {
@@ -611,8 +888,9 @@ type TaskListKeyPositionAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListPositionAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListPositionAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyPositionAsc(ctx context.Context, arg TaskListKeyPositionAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyPositionAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -621,9 +899,10 @@ func (q *Queries) TaskListKeyPositionAsc(ctx context.Context, arg TaskListKeyPos
 }
 
 const taskListKeyPositionDesc = `-- name: TaskListKeyPositionDesc :one
-SELECT (position)::text AS sort_key
+SELECT (tasks.position)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyPositionDescParams struct {
@@ -631,8 +910,9 @@ type TaskListKeyPositionDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListPositionDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListPositionDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyPositionDesc(ctx context.Context, arg TaskListKeyPositionDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyPositionDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -641,9 +921,10 @@ func (q *Queries) TaskListKeyPositionDesc(ctx context.Context, arg TaskListKeyPo
 }
 
 const taskListKeyPriorityAsc = `-- name: TaskListKeyPriorityAsc :one
-SELECT (priority_rank)::text AS sort_key
+SELECT (tasks.priority_rank)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyPriorityAscParams struct {
@@ -651,8 +932,9 @@ type TaskListKeyPriorityAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListPriorityAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyPriorityAsc(ctx context.Context, arg TaskListKeyPriorityAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyPriorityAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -661,9 +943,10 @@ func (q *Queries) TaskListKeyPriorityAsc(ctx context.Context, arg TaskListKeyPri
 }
 
 const taskListKeyPriorityDesc = `-- name: TaskListKeyPriorityDesc :one
-SELECT (priority_rank)::text AS sort_key
+SELECT (tasks.priority_rank)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyPriorityDescParams struct {
@@ -671,8 +954,9 @@ type TaskListKeyPriorityDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListPriorityDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListPriorityDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyPriorityDesc(ctx context.Context, arg TaskListKeyPriorityDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyPriorityDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -681,9 +965,10 @@ func (q *Queries) TaskListKeyPriorityDesc(ctx context.Context, arg TaskListKeyPr
 }
 
 const taskListKeyTitleAsc = `-- name: TaskListKeyTitleAsc :one
-SELECT (title_key)::text AS sort_key
+SELECT (tasks.title_key)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyTitleAscParams struct {
@@ -691,8 +976,9 @@ type TaskListKeyTitleAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListTitleAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListTitleAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyTitleAsc(ctx context.Context, arg TaskListKeyTitleAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyTitleAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -701,9 +987,10 @@ func (q *Queries) TaskListKeyTitleAsc(ctx context.Context, arg TaskListKeyTitleA
 }
 
 const taskListKeyTitleDesc = `-- name: TaskListKeyTitleDesc :one
-SELECT (title_key)::text AS sort_key
+SELECT (tasks.title_key)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyTitleDescParams struct {
@@ -711,8 +998,9 @@ type TaskListKeyTitleDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListTitleDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListTitleDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyTitleDesc(ctx context.Context, arg TaskListKeyTitleDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyTitleDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -721,9 +1009,10 @@ func (q *Queries) TaskListKeyTitleDesc(ctx context.Context, arg TaskListKeyTitle
 }
 
 const taskListKeyUpdatedAsc = `-- name: TaskListKeyUpdatedAsc :one
-SELECT (updated_at)::text AS sort_key
+SELECT (tasks.updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyUpdatedAscParams struct {
@@ -731,8 +1020,9 @@ type TaskListKeyUpdatedAscParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedAsc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListUpdatedAsc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyUpdatedAsc(ctx context.Context, arg TaskListKeyUpdatedAscParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyUpdatedAsc, arg.UserID, arg.ID)
 	var sort_key string
@@ -741,9 +1031,10 @@ func (q *Queries) TaskListKeyUpdatedAsc(ctx context.Context, arg TaskListKeyUpda
 }
 
 const taskListKeyUpdatedDesc = `-- name: TaskListKeyUpdatedDesc :one
-SELECT (updated_at)::text AS sort_key
+SELECT (tasks.updated_at)::text AS sort_key
 FROM tasks
-WHERE user_id = $1 AND id = $2
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
 `
 
 type TaskListKeyUpdatedDescParams struct {
@@ -751,8 +1042,9 @@ type TaskListKeyUpdatedDescParams struct {
 	ID     uuid.UUID
 }
 
-// The sort key of one of the caller's tasks, tombstones included, as TaskListUpdatedDesc prints
-// it: where a page that ended on the task continues, when its cursor could not carry the key.
+// The sort key of a task of a list the caller is a member of, tombstones included, as
+// TaskListUpdatedDesc prints it: where a page that ended on the task continues, when its cursor
+// could not carry the key.
 func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpdatedDescParams) (string, error) {
 	row := q.db.QueryRow(ctx, taskListKeyUpdatedDesc, arg.UserID, arg.ID)
 	var sort_key string
@@ -761,35 +1053,90 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 }
 
 const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (position, id) > ($15::text::text, $16::uuid))
-ORDER BY position ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.position, own.id) > ($15::text::text, $16::uuid))
+    ORDER BY own.position ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.position, one.id) > ($15::text::text, $16::uuid))
+    ORDER BY one.position ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.position, every.id) > ($15::text::text, $16::uuid))
+    ORDER BY every.position ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListPositionAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -800,27 +1147,39 @@ type TaskListPositionAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListPositionAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by position ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by position ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -831,12 +1190,12 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -874,7 +1233,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -888,35 +1247,90 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 }
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (position)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (position, id) < ($15::text::text, $16::uuid))
-ORDER BY position DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.position, own.id) < ($15::text::text, $16::uuid))
+    ORDER BY own.position DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.position, one.id) < ($15::text::text, $16::uuid))
+    ORDER BY one.position DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.position, every.id) < ($15::text::text, $16::uuid))
+    ORDER BY every.position DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListPositionDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -927,27 +1341,39 @@ type TaskListPositionDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListPositionDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by position DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by position DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]*TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -958,12 +1384,12 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1001,7 +1427,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1015,35 +1441,90 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 }
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (priority_rank, id) > ($15::text::smallint, $16::uuid))
-ORDER BY priority_rank ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.priority_rank, own.id) > ($15::text::smallint, $16::uuid))
+    ORDER BY own.priority_rank ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.priority_rank, one.id) > ($15::text::smallint, $16::uuid))
+    ORDER BY one.priority_rank ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.priority_rank, every.id) > ($15::text::smallint, $16::uuid))
+    ORDER BY every.priority_rank ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListPriorityAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1054,27 +1535,39 @@ type TaskListPriorityAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListPriorityAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority_rank ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]*TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1085,12 +1578,12 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1128,7 +1621,7 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1142,35 +1635,90 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 }
 
 const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (priority_rank)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (priority_rank, id) < ($15::text::smallint, $16::uuid))
-ORDER BY priority_rank DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.priority_rank, own.id) < ($15::text::smallint, $16::uuid))
+    ORDER BY own.priority_rank DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.priority_rank, one.id) < ($15::text::smallint, $16::uuid))
+    ORDER BY one.priority_rank DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.priority_rank, every.id) < ($15::text::smallint, $16::uuid))
+    ORDER BY every.priority_rank DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListPriorityDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1181,27 +1729,39 @@ type TaskListPriorityDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListPriorityDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by priority_rank DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1212,12 +1772,12 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1255,7 +1815,7 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1269,35 +1829,90 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 }
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (title_key, id) > ($15::text::text, $16::uuid))
-ORDER BY title_key ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.title_key, own.id) > ($15::text::text, $16::uuid))
+    ORDER BY own.title_key ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.title_key, one.id) > ($15::text::text, $16::uuid))
+    ORDER BY one.title_key ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.title_key, every.id) > ($15::text::text, $16::uuid))
+    ORDER BY every.title_key ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListTitleAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1308,27 +1923,39 @@ type TaskListTitleAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListTitleAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by title_key ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by title_key ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]*TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1339,12 +1966,12 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1382,7 +2009,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1396,35 +2023,90 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 }
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (title_key)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (title_key, id) < ($15::text::text, $16::uuid))
-ORDER BY title_key DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.title_key, own.id) < ($15::text::text, $16::uuid))
+    ORDER BY own.title_key DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.title_key, one.id) < ($15::text::text, $16::uuid))
+    ORDER BY one.title_key DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.title_key, every.id) < ($15::text::text, $16::uuid))
+    ORDER BY every.title_key DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListTitleDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1435,27 +2117,39 @@ type TaskListTitleDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListTitleDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by title_key DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by title_key DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]*TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1466,12 +2160,12 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1509,7 +2203,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1523,35 +2217,90 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 }
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (updated_at, id) > ($15::text::timestamptz, $16::uuid))
-ORDER BY updated_at ASC, id ASC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.updated_at, own.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY own.updated_at ASC, own.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.updated_at, one.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY one.updated_at ASC, one.id ASC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.updated_at, every.id) > ($15::text::timestamptz, $16::uuid))
+    ORDER BY every.updated_at ASC, every.id ASC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
 LIMIT $17
 `
 
 type TaskListUpdatedAscParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1562,27 +2311,39 @@ type TaskListUpdatedAscParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListUpdatedAscRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by updated_at ASC, id ASC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by updated_at ASC, id ASC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]*TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1593,12 +2354,12 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1636,7 +2397,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err
@@ -1650,35 +2411,90 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 }
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (updated_at)::text AS sort_key,
-       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM tasks
-WHERE user_id = $1 AND deleted_at IS NULL
-  AND ($2::bool IS NULL OR completed = $2::bool)
-  AND ($3::task_priority IS NULL OR priority = $3::task_priority)
-  AND ($4::text IS NULL
-       OR strpos(lower(title), lower($4::text)) > 0
-       OR strpos(lower(description), lower($4::text)) > 0)
-  AND ($5::uuid[] IS NULL OR id = ANY ($5::uuid[]))
-  AND ($6::text[] IS NULL OR tags && $6::text[])
-  AND ($7::date IS NULL OR due_date <= $7::date)
-  AND ($8::date IS NULL OR due_date >= $8::date)
-  AND ($9::bool IS NULL
-       OR (NOT completed AND coalesce(due_time IS NULL AND due_date < $10::date
-                                      OR due_time IS NOT NULL AND due_date + due_time < $11::timestamp,
-                                      false)) = $9::bool)
-  AND ($12::uuid IS NULL OR list_id = $12::uuid)
-  AND ($13::uuid IS NULL OR parent_id = $13::uuid)
-  AND ($14::bool IS NULL OR (parent_id IS NULL) = $14::bool)
-  AND ($15::text IS NULL
-       OR (updated_at, id) < ($15::text::timestamptz, $16::uuid))
-ORDER BY updated_at DESC, id DESC
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.updated_at, own.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY own.updated_at DESC, own.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE $2::uuid IS NOT NULL
+      AND one.user_id = (SELECT m.owner_id FROM list_members m
+                         WHERE m.list_id = $2::uuid AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($3::bool IS NULL OR one.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR one.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(one.title), lower($18::text)) > 0
+           OR strpos(lower(one.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.updated_at, one.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY one.updated_at DESC, one.id DESC
+    LIMIT $17)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+      AND every.deleted_at IS NULL
+      AND ($3::bool IS NULL OR every.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR every.priority = $4::task_priority)
+      AND ($18::text IS NULL
+           OR strpos(lower(every.title), lower($18::text)) > 0
+           OR strpos(lower(every.description), lower($18::text)) > 0)
+      AND ($7::text[] IS NULL OR every.tags && $7::text[])
+      AND ($8::date IS NULL OR every.due_date <= $8::date)
+      AND ($9::date IS NULL OR every.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $11::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR every.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (every.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (every.updated_at, every.id) < ($15::text::timestamptz, $16::uuid))
+    ORDER BY every.updated_at DESC, every.id DESC
+    LIMIT $17)
+) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
 LIMIT $17
 `
 
 type TaskListUpdatedDescParams struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1689,27 +2505,39 @@ type TaskListUpdatedDescParams struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }
 
 type TaskListUpdatedDescRow struct {
 	Task      Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the caller's live (not deleted) tasks ordered by updated_at DESC, id DESC — after_key/after_id
-// (the last row's sort_key and id) continue after a page. Each row carries the caller's clock
-// (null before the first write) and the database's time, read with the page's snapshot.
+// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
+// (list_id), ordered by updated_at DESC, id DESC — after_key/after_id (the last row's
+// sort_key and id) continue after a page. Each row carries the clock of the lists read
+// (member_clock_view, null only for a user in no list) and the database's time, read with the
+// page's snapshot.
+//
+// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
+// most three pages): the caller's own tasks, read in order through the owner's index as
+// before sharing; one shared list (list_id), its owner found in the caller's membership (an
+// InitPlan: the owner's index serves the order as for an own list); every shared list (no
+// list_id), through the caller's memberships of lists owned by others, sorted (only the
+// shared rows). With custom plans (plan_cache_mode) the branch list_id rules out is not
+// planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
+// filter by shared_q instead.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]*TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
 		arg.UserID,
+		arg.ListID,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1720,12 +2548,12 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.Overdue,
 		arg.Today,
 		arg.NowLocal,
-		arg.ListID,
 		arg.ParentID,
 		arg.TopLevel,
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
+		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1763,7 +2591,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
-			&i.ClockLast,
+			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
 			return nil, err

@@ -59,7 +59,8 @@ func noneMatch(header *string, current string) bool {
 var contractSum = sha256.Sum256(contracts.OpenAPIYAML)
 
 // collectionETag is the weak validator of a collection response (RFC 9110 §8.8.1): a hash of
-// the resource, the caller, the caller's write clock and the canonical query, plus extra
+// the resource, the caller, the caller's write clock (or the View of the lists a collection
+// covers, shared ones included: store.MemberClock) and the canonical query, plus extra
 // inputs the response depends on (the UTC date for stats). Every write of the caller's tasks
 // moves the clock, so the tag changes whenever the response may have; it never reads the
 // tasks themselves. Weak, because a clock tick without a change (a write that found no task)
@@ -69,7 +70,10 @@ func collectionETag(resource, userID string, clock store.Clock, query url.Values
 	h.Write([]byte("todo-api collection v1\x00"))
 	h.Write(contractSum[:])
 	last := "0"
-	if !clock.Last.IsZero() {
+	switch {
+	case clock.View != "":
+		last = "lists " + clock.View
+	case !clock.Last.IsZero():
 		last = clock.Last.UTC().Format(time.RFC3339Nano)
 	}
 	for _, part := range append([]string{resource, userID, last, query.Encode()}, extra...) {

@@ -27,6 +27,10 @@ func (s clockStore) UserClock(context.Context, string) (store.Clock, error) {
 	return *s.clock.Load(), nil
 }
 
+func (s clockStore) MemberClock(context.Context, string, *uuid.UUID) (store.Clock, error) {
+	return *s.clock.Load(), nil
+}
+
 func (s clockStore) TaskList(context.Context, string, store.ListParams) ([]store.Task, *store.Position, error) {
 	s.reads.Add(1)
 	return nil, nil, nil

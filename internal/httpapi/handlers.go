@@ -31,6 +31,7 @@ type Store interface {
 	TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error)
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
+	MemberClock(ctx context.Context, userID string, listID *uuid.UUID) (store.Clock, error)
 	ListAll(ctx context.Context, userID string) ([]store.List, error)
 	ListGet(ctx context.Context, userID string, id uuid.UUID) (store.List, error)
 	ListCreate(ctx context.Context, userID string, f store.ListFields, idemKey string, requestHash []byte) (store.List, bool, error)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -293,4 +294,23 @@ func memberRequests(s *sharingFixture) map[string]apitest.Req {
 		"ListMembers": {Method: http.MethodGet, Path: p + "/members"},
 		"MoveList":    {Method: http.MethodPost, Path: p + "/move", Body: map[string]any{"after_id": nil}},
 	}
+}
+
+// TestWrongInviteTokensAreRateLimited: guessing tokens spends the guesser's own rate limit
+// like any request — every guess is 404 until the limit, then 429 — and another user's
+// lookups are unaffected.
+func TestWrongInviteTokensAreRateLimited(t *testing.T) {
+	t.Parallel()
+	// One request per second, bursts of 2, on a clock that stands still.
+	f := setup(t, apitest.Options{RateLimitPerUser: 1, Now: stoppedClock()})
+	guesser := f.Token(t, userFor(t, "guesser"))
+	var got []int
+	for _, token := range []string{"AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAB", "AAAAAAAAAAAAAAAAAAAAAC", "AAAAAAAAAAAAAAAAAAAAAD"} {
+		got = append(got, f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/invites/" + token + "/accept", Token: guesser}).Status)
+	}
+	if want := []int{http.StatusNotFound, http.StatusNotFound, http.StatusTooManyRequests, http.StatusTooManyRequests}; !slices.Equal(got, want) {
+		t.Fatalf("a burst of guesses: %v, want %v", got, want)
+	}
+	other := f.Token(t, userFor(t, "other"))
+	wantProblem(t, f.Do(t, apitest.Req{Method: http.MethodGet, Path: "/api/invites/AAAAAAAAAAAAAAAAAAAAAA", Token: other}), http.StatusNotFound)
 }

@@ -19,7 +19,7 @@ func (h *handlers) GetTaskStats(ctx context.Context, req api.GetTaskStatsRequest
 		return nil, err
 	}
 	now := h.now().In(loc)
-	clock, err := h.store.UserClock(ctx, user)
+	clock, err := h.store.MemberClock(ctx, user, req.Params.ListId)
 	if err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func (h *handlers) ListTasks(ctx context.Context, req api.ListTasksRequestObject
 		if clock, tasks, next, err = h.store.TaskListWithClock(ctx, user, lp); err != nil {
 			return nil, listError(err, lp)
 		}
-	} else if clock, err = h.store.UserClock(ctx, user); err != nil {
+	} else if clock, err = h.store.MemberClock(ctx, user, lp.ListID); err != nil {
 		return nil, err
 	}
 	var overdueMinute string

@@ -29,6 +29,10 @@ type Clock struct {
 	Last time.Time
 	// Now is the database's current time.
 	Now time.Time
+	// View, when set, identifies the state of the lists a collection read covers — every
+	// list the user is a member of, or one — whoever wrote them (MemberClock); the
+	// collections' ETags hash it rather than Last, the user's own clock.
+	View string
 }
 
 // UserClock returns userID's write clock.

@@ -10,6 +10,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +23,12 @@ import (
 type generatedQuery struct {
 	sql  string
 	args []string
+}
+
+// listParam is the 1-based number of the parameter the generated method fills with an
+// optional list id (arg.ListID), or 0.
+func (q generatedQuery) listParam() int {
+	return slices.Index(q.args, "arg.ListID") + 1
 }
 
 // userParam is the 1-based number of the parameter the generated method fills with the
@@ -105,6 +112,7 @@ type plan struct {
 	IndexCond     string   `json:"Index Cond"`
 	RecheckCond   string   `json:"Recheck Cond"`
 	Filter        string   `json:"Filter"`
+	JoinType      string   `json:"Join Type"`
 	OneTimeFilter string   `json:"One-Time Filter"`
 	JoinFilter    string   `json:"Join Filter"`
 	HashCond      string   `json:"Hash Cond"`
@@ -199,7 +207,10 @@ var castFromText = regexp.MustCompile(`\$(\d+)::text::(\w+)`)
 // explainAs plans sql as PostgreSQL would run it with real values — the user's parameter
 // (userParam, 1-based) theUser and the others typeValues — and returns the plan. It runs on
 // conn, which it leaves as it found it.
-func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int) (*plan, error) {
+//
+// The parameters among nulls (1-based) are passed as NULL instead: a statement with branches
+// for an absent filter (a listing without list_id) is checked with it absent too.
+func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int, nulls ...int) (*plan, error) {
 	t.Helper()
 	ctx := t.Context()
 	if _, err := conn.Exec(ctx, "PREPARE explain_as AS "+sql); err != nil {
@@ -229,6 +240,9 @@ func explainAs(t *testing.T, conn *pgx.Conn, sql string, userParam int) (*plan, 
 		}
 		v = strings.ReplaceAll(v, "$N", fmt.Sprintf("%02d", i+1))
 		values[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'::" + typ
+		if slices.Contains(nulls, i+1) {
+			values[i] = "NULL::" + typ
+		}
 	}
 	var raw []byte
 	err := conn.QueryRow(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE explain_as("+strings.Join(values, ", ")+")").Scan(&raw)

@@ -269,8 +269,8 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 					if err != nil || next != nil || len(piped) != len(tasks) {
 						t.Fatalf("with clock: %d tasks, next %v, %v; without: %d", len(piped), next, err, len(tasks))
 					}
-					if mineClock, err := s.UserClock(t.Context(), intruder); err != nil || !clock.Last.Equal(mineClock.Last) {
-						t.Fatalf("with clock: clock %v, the intruder's own %v (%v)", clock.Last, mineClock.Last, err)
+					if mineClock, err := s.MemberClock(t.Context(), intruder, p.ListID); err != nil || clock.View != mineClock.View {
+						t.Fatalf("with clock: clock %q, the intruder's own lists' %q (%v)", clock.View, mineClock.View, err)
 					}
 					for _, task := range tasks {
 						if task.ID != mine.ID {
@@ -379,6 +379,25 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 		fresh, err := s.UserClock(t.Context(), "nobody-0123456789abcdef0123456789")
 		if err != nil || !fresh.Last.IsZero() || fresh.Now.IsZero() {
 			t.Fatalf("clock of a user who never wrote: %+v, %v; want zero Last", fresh, err)
+		}
+	})
+
+	call("MemberClock")
+	t.Run("MemberClockIsOwnListsClock", func(t *testing.T) {
+		for _, l := range ownedLists {
+			c, err := s.MemberClock(t.Context(), intruder, &l.ID)
+			if err != nil || c.View != "0:0" {
+				t.Fatalf("intruder's clock of the owner's list %s: %+v, %v; want that of no list", l.Name, c, err)
+			}
+		}
+		own, err := s.UserClock(t.Context(), intruder)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.MemberClock(t.Context(), intruder, nil)
+		// The intruder's lists (its inbox and myList), each at the intruder's own clock.
+		if want := fmt.Sprintf("2:%d", 2*own.Last.UnixMicro()); err != nil || c.View != want {
+			t.Fatalf("intruder's clock of its lists: %+v, %v; want %s", c, err, want)
 		}
 	})
 

@@ -1,12 +1,16 @@
 package store
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 )
 
-// TestListingClock: a page carries the caller's clock, read by the listing statement itself
-// through user_clock_last (db/migrations/0013_user_clock_last.sql) — the user's latest write,
-// and no clock at all (zero Last, no error) for a user whose tasks exist without a clock row.
+// TestListingClock: a page carries the clock of the caller's lists, read by the listing
+// statement itself through member_clock_view (db/migrations/0016_task_membership.sql) — the
+// number of the caller's lists and the sum of their owners' latest writes (here the caller's
+// own, in microseconds), and 0 for that sum (no error) for a user whose tasks exist without a
+// clock row.
 func TestListingClock(t *testing.T) {
 	t.Parallel()
 	s, pool := newStore(t)
@@ -38,10 +42,12 @@ func TestListingClock(t *testing.T) {
 			if clock.Now.IsZero() {
 				t.Errorf("clock %+v: no Now", clock)
 			}
-			if tt.dropClock != clock.Last.IsZero() {
-				t.Errorf("clock %+v, want zero Last only without the clock row", clock)
+			lists, sum, _ := strings.Cut(clock.View, ":")
+			micros, err := strconv.ParseInt(sum, 10, 64)
+			if lists != "1" || err != nil || tt.dropClock != (micros == 0) {
+				t.Errorf("clock %+v, want one list and a zero sum only without the clock row", clock)
 			}
-			if !tt.dropClock && clock.Last.Before(task.UpdatedAt) {
+			if !tt.dropClock && micros < task.UpdatedAt.UnixMicro() {
 				t.Errorf("clock %+v before the task's write %v", clock, task.UpdatedAt)
 			}
 		})

@@ -23,10 +23,12 @@ const (
 type seekNode struct {
 	NodeType     string     `json:"Node Type"`
 	RelationName string     `json:"Relation Name"`
+	Alias        string     `json:"Alias"`
 	IndexName    string     `json:"Index Name"`
 	IndexCond    string     `json:"Index Cond"`
 	Filter       string     `json:"Filter"`
 	Removed      float64    `json:"Rows Removed by Filter"`
+	Loops        float64    `json:"Actual Loops"`
 	Plans        []seekNode `json:"Plans"`
 }
 
@@ -149,15 +151,17 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 			if n.RelationName != "tasks" {
 				return
 			}
-			if n.NodeType == "Seq Scan" {
+			if n.NodeType == "Seq Scan" && n.Loops > 0 { // (a branch for another list_id never runs)
 				t.Errorf("%s scans tasks sequentially:\n%s", name, raw)
 			}
-			if strings.Contains(n.NodeType, "Index") {
+			// The caller's own tasks' branch (db/listgen): the shared branches read
+			// nothing for a user who shares nothing.
+			if strings.Contains(n.NodeType, "Index") && n.Alias == "own" {
 				scans = append(scans, n)
 			}
 		})
 		if len(scans) != 1 {
-			t.Errorf("%s: %d index scans of tasks, want 1:\n%s", name, len(scans), raw)
+			t.Errorf("%s: %d index scans of the caller's own tasks, want 1:\n%s", name, len(scans), raw)
 			continue
 		}
 		scan := scans[0]

@@ -251,7 +251,7 @@ func TestRowLevelSecurity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantClock, err := s.UserClock(ctx, a)
+		wantClock, err := s.MemberClock(ctx, a, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,8 +259,8 @@ func TestRowLevelSecurity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if clock.Last.IsZero() || !clock.Last.Equal(wantClock.Last) || len(page) != 3 || next == nil || *next != *wantNext {
-			t.Fatalf("with the clock: clock %v, %d tasks, next %v; separately: clock %v, next %v", clock.Last, len(page), next, wantClock.Last, wantNext)
+		if clock.View == "" || strings.HasSuffix(clock.View, ":0") || clock.View != wantClock.View || len(page) != 3 || next == nil || *next != *wantNext {
+			t.Fatalf("with the clock: clock %q, %d tasks, next %v; separately: clock %q, next %v", clock.View, len(page), next, wantClock.View, wantNext)
 		}
 		for i := range page {
 			if page[i].ID != wantPage[i].ID {
@@ -377,7 +377,8 @@ func TestTaskListPlansUnderRowLevelSecurity(t *testing.T) {
 				if fname != "NoFilter" {
 					continue
 				}
-				if plan.has("Sort") || !plan.has("Index Scan") {
+				// The caller's own tasks in order (db/listgen's branch "own").
+				if plan.sortsAbove("own") || !plan.has("Index Scan") {
 					t.Errorf("%s does not read its index in order:\n%s", name, plan)
 				}
 				if page == "NextPage" {

@@ -120,6 +120,7 @@ type planBuffers struct {
 	RecheckLost  float64       `json:"Rows Removed by Index Recheck"`
 	SharedHit    int           `json:"Shared Hit Blocks"`
 	SharedRead   int           `json:"Shared Read Blocks"`
+	Loops        float64       `json:"Actual Loops"`
 	Plans        []planBuffers `json:"Plans"`
 }
 
@@ -343,7 +344,8 @@ func explainWarm(t *testing.T, pool *pgxpool.Pool, q, sql string, args ...any) i
 		plan, raw := explainBuffers(t, tx, sql, args...)
 		blocks = plan.SharedHit + plan.SharedRead
 		plan.walk(func(p planBuffers) {
-			if p.NodeType == "Seq Scan" && (p.RelationName == "tasks" || p.RelationName == "task_search") {
+			// (A listing's branch for another list_id is planned but never runs.)
+			if p.NodeType == "Seq Scan" && p.Loops > 0 && (p.RelationName == "tasks" || p.RelationName == "task_search") {
 				t.Errorf("q=%q: %s scans %s sequentially:\n%s", q, names([]loggedQuery{{sql: sql}}), p.RelationName, raw)
 			}
 		})

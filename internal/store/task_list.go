@@ -55,7 +55,8 @@ type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscPa
 
 // listed is what a listing query returned: the rows as tasks; when there are p.RowLimit rows,
 // the sort key of the last but one (the last of the page when the extra row says a next page
-// exists); and the caller's clock, read with the rows (known only when there are some).
+// exists); and the clock of the lists read (Clock.View), read with the rows (known only when
+// there are some).
 type listed struct {
 	tasks      []Task
 	pageEndKey string
@@ -64,6 +65,7 @@ type listed struct {
 
 func adapt[P ~struct {
 	UserID    string
+	ListID    *uuid.UUID
 	Completed *bool
 	Priority  *db.TaskPriority
 	Q         *string
@@ -74,16 +76,16 @@ func adapt[P ~struct {
 	Overdue   *bool
 	Today     *time.Time
 	NowLocal  *time.Time
-	ListID    *uuid.UUID
 	ParentID  *uuid.UUID
 	TopLevel  *bool
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
+	SharedQ   *string
 }, R ~struct {
 	Task      db.Task
 	SortKey   string
-	ClockLast *time.Time
+	ClockView *string
 	ClockNow  time.Time
 }](run func(*db.Queries, context.Context, P) ([]*R, error)) listFunc {
 	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (listed, error) {
@@ -101,7 +103,7 @@ func adapt[P ~struct {
 			row := db.TaskListCreatedAscRow(*rows[i])
 			l.tasks[i] = fromRow(&row.Task)
 			if i == 0 {
-				l.clock = clockOf(row.ClockNow, row.ClockLast)
+				l.clock = viewClock(row.ClockNow, row.ClockView)
 			}
 		}
 		return l, nil
@@ -238,7 +240,7 @@ type pageRequest struct {
 	limit  int
 	search string // q, for find to look up by the trigram index; "" when params.Q filters
 	page   listed
-	clock  Clock // the user's clock, read by readPageWithClock
+	clock  Clock // the clock of the lists read (Clock.View), read by readPageWithClock
 }
 
 func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
@@ -273,6 +275,9 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 		params.AfterID = &p.After.ID
 	}
 	r := &pageRequest{run: o.list, params: params, limit: p.Limit}
+	// The trigram index holds the caller's own tasks: lists shared with the caller filter by
+	// q as the listing walks them.
+	r.params.SharedQ = p.Q
 	if p.Q != nil && searchable(*p.Q) {
 		r.search = *p.Q
 	} else {
@@ -315,9 +320,9 @@ func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
 	return r.read(ctx, q)
 }
 
-// readPageWithClock is readPage, and the user's clock as the page's rows carry it. A page
-// with no task carries none: then it reads the clock, then the page again (a clock read
-// after the page could be newer than it).
+// readPageWithClock is readPage, and the clock of the lists read as the page's rows carry it.
+// A page with no task carries none: then it reads the clock, then the page again (a clock
+// read after the page could be newer than it).
 func (r *pageRequest) readPageWithClock(ctx context.Context, q *db.Queries) error {
 	if err := r.readPage(ctx, q); err != nil {
 		return err
@@ -327,17 +332,15 @@ func (r *pageRequest) readPageWithClock(ctx context.Context, q *db.Queries) erro
 		return nil
 	}
 	var err error
-	if r.clock, err = readClock(ctx, q, r.params.UserID); err != nil {
+	if r.clock, err = readMemberClock(ctx, q, r.params.UserID, r.params.ListID); err != nil {
 		return err
 	}
 	return r.read(ctx, q)
 }
 
-// read runs the listing on q, unless find found nothing.
+// read runs the listing on q. (When find found none of the caller's own tasks, the lists
+// shared with the caller may still hold matches.)
 func (r *pageRequest) read(ctx context.Context, q *db.Queries) error {
-	if r.params.Ids != nil && len(r.params.Ids) == 0 {
-		return nil
-	}
 	var err error
 	r.page, err = r.run(ctx, q, r.params)
 	return err

@@ -15,15 +15,16 @@ type Stats struct {
 	Total, Completed, Pending, Overdue int64
 }
 
-// TaskGet returns one of userID's tasks.
+// TaskGet returns a task of a list userID is a member of (any role): ErrNotFound for any
+// other, exactly as for a missing one.
 func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		row, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: id})
 		if err != nil {
 			return err
 		}
-		task = fromRow(row)
+		task = fromRow(&row.Task)
 		return nil
 	})
 	if err != nil {
@@ -32,7 +33,8 @@ func (s *Store) TaskGet(ctx context.Context, userID string, id uuid.UUID) (Task,
 	return task, nil
 }
 
-// TaskStats counts userID's tasks. Overdue ones are not completed and due before now on
+// TaskStats counts the tasks of every list userID is a member of, or of one (listID: ErrNotFound
+// when userID is not a member). Overdue ones are not completed and due before now on
 // the caller's wall clock: now is the current time in the caller's time zone (its Location);
 // a task with a due time is overdue once that time has passed, one without once its date has.
 func (s *Store) TaskStats(ctx context.Context, userID string, now time.Time, listID *uuid.UUID) (Stats, error) {

@@ -97,10 +97,10 @@ func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) e
 	return nil
 }
 
-// readableList checks that id is a list userID may read (today: one of their live lists):
+// readableList checks that id is a live list userID is a member of (any role may read):
 // ErrNotFound otherwise, as for a list that does not exist.
 func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
-	if _, err := q.TaskTargetList(ctx, db.TaskTargetListParams{UserID: userID, ID: id}); err != nil {
+	if _, err := q.MemberListRole(ctx, db.MemberListRoleParams{UserID: userID, ID: id}); err != nil {
 		if isNotFound(err) {
 			return fmt.Errorf("list %s: %w", id, ErrNotFound)
 		}

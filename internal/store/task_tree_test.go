@@ -17,6 +17,11 @@ func newList(t *testing.T, pool *pgxpool.Pool, owner string) uuid.UUID {
 	if _, err := pool.Exec(t.Context(), "INSERT INTO lists (owner_id, id, name) VALUES ($1, $2, 'a list')", owner, id); err != nil {
 		t.Fatalf("new list: %v", err)
 	}
+	// The owner's membership, as ListCreate writes it: every read of a list's tasks goes
+	// through the caller's membership.
+	if _, err := pool.Exec(t.Context(), "INSERT INTO list_members (owner_id, list_id, user_id, role, position) VALUES ($1, $2, $1, 'owner', 'b0')", owner, id); err != nil {
+		t.Fatalf("new list's owner: %v", err)
+	}
 	return id
 }
 

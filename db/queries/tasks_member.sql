@@ -1,0 +1,25 @@
+-- Statements that reach tasks through the caller's membership (issue 16): the caller's own
+-- rows of list_members (user_id = @user_id) joined on (owner_id, list_id) to the lists and
+-- tasks they open, whoever owns them. tasks.user_id is the owner of the task's list.
+
+-- name: TaskGetAsMember :one
+-- A live task of a list the caller is a member of, and the caller's role there: tasks_id
+-- (0016_task_membership.sql) finds the task, list_members' primary key the membership.
+SELECT sqlc.embed(tasks), m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL;
+
+-- name: MemberListRole :one
+-- The caller's role in a live list they are a member of: what a read of one list's tasks
+-- (list_id) checks first. No row: not a member, or no such list.
+SELECT m.role
+FROM list_members m
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL;
+
+-- name: MemberClockGet :one
+-- The clock of the lists the caller is a member of, or of one of them (list_id): what the
+-- collections' ETags hash (member_clock_view, 0016_task_membership.sql), and the database's
+-- time.
+SELECT now()::timestamptz AS now, member_clock_view(@user_id::text, sqlc.narg('list_id')::uuid)::text AS view;
