@@ -23,3 +23,20 @@ WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL;
 -- collections' ETags hash (member_clock_view, 0016_task_membership.sql), and the database's
 -- time.
 SELECT now()::timestamptz AS now, member_clock_view(@user_id::text, sqlc.narg('list_id')::uuid)::text AS view;
+
+-- name: TaskTargetListAsMember :one
+-- A live list the caller is a member of, where the caller creates a task: its owner and the
+-- caller's role. The caller's transaction holds the owner's clock (taken after
+-- ListMembership named the owner); FOR SHARE holds the caller's membership until commit, so a
+-- removal (or leave) waits for the write, and a write after it finds no row.
+SELECT m.owner_id, m.role FROM list_members m
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL
+FOR SHARE OF m;
+
+-- name: TaskListOfMember :one
+-- The list of a task (tombstones included) of a list the caller is a member of: what a replay
+-- of the task's create checks (the caller may have lost the list since).
+SELECT tasks.list_id FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id;

@@ -115,3 +115,51 @@ func (q *Queries) TaskGetAsMember(ctx context.Context, arg TaskGetAsMemberParams
 	)
 	return &i, err
 }
+
+const taskListOfMember = `-- name: TaskListOfMember :one
+SELECT tasks.list_id FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+WHERE m.user_id = $1 AND tasks.id = $2
+`
+
+type TaskListOfMemberParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The list of a task (tombstones included) of a list the caller is a member of: what a replay
+// of the task's create checks (the caller may have lost the list since).
+func (q *Queries) TaskListOfMember(ctx context.Context, arg TaskListOfMemberParams) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, taskListOfMember, arg.UserID, arg.ID)
+	var list_id uuid.UUID
+	err := row.Scan(&list_id)
+	return list_id, err
+}
+
+const taskTargetListAsMember = `-- name: TaskTargetListAsMember :one
+SELECT m.owner_id, m.role FROM list_members m
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND m.list_id = $2 AND l.deleted_at IS NULL
+FOR SHARE OF m
+`
+
+type TaskTargetListAsMemberParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+type TaskTargetListAsMemberRow struct {
+	OwnerID string
+	Role    string
+}
+
+// A live list the caller is a member of, where the caller creates a task: its owner and the
+// caller's role. The caller's transaction holds the owner's clock (taken after
+// ListMembership named the owner); FOR SHARE holds the caller's membership until commit, so a
+// removal (or leave) waits for the write, and a write after it finds no row.
+func (q *Queries) TaskTargetListAsMember(ctx context.Context, arg TaskTargetListAsMemberParams) (*TaskTargetListAsMemberRow, error) {
+	row := q.db.QueryRow(ctx, taskTargetListAsMember, arg.UserID, arg.ID)
+	var i TaskTargetListAsMemberRow
+	err := row.Scan(&i.OwnerID, &i.Role)
+	return &i, err
+}

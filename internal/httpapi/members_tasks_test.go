@@ -195,3 +195,81 @@ func mustGet(t *testing.T, f *fixture, tok string, id uuid.UUID) api.Task {
 	task, _ := f.get(t, tok, id)
 	return task
 }
+
+// TestSharedListCreate: an editor creates tasks in a list shared with them (and subtasks of
+// its tasks), which are the owner's tasks; a viewer gets 403 and nothing is created; a
+// non-member gets what a missing list gets (422 naming /list_id); so does a replay of an
+// editor's create after their removal.
+func TestSharedListCreate(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	owner, editor, viewer, outsider := userFor(t, "owner"), userFor(t, "editor"), userFor(t, "viewer"), userFor(t, "outsider")
+	tokO, tokE, tokV, tokN := f.Token(t, owner), f.Token(t, editor), f.Token(t, viewer), f.Token(t, outsider)
+	g := f.createList(t, tokO, map[string]any{"name": "Groceries"})
+	f.share(t, owner, g.Id, editor, "editor")
+	f.share(t, owner, g.Id, viewer, "viewer")
+
+	inList := func(t *testing.T) []uuid.UUID {
+		t.Helper()
+		tasks, _ := f.list(t, tokO, "list_id="+g.Id.String()+"&sort=created&order=asc")
+		return ids(tasks)
+	}
+
+	byEditor, _ := f.create(t, tokE, map[string]any{"title": "Buy milk", "list_id": g.Id})
+	if byEditor.ListId != g.Id {
+		t.Fatalf("the editor's task is in list %v, want %v", byEditor.ListId, g.Id)
+	}
+	sub, _ := f.create(t, tokE, map[string]any{"title": "Skimmed", "parent_id": byEditor.Id})
+	if sub.ListId != g.Id || sub.ParentId.MustGet() != byEditor.Id {
+		t.Fatalf("the editor's subtask: list %v, parent %v", sub.ListId, sub.ParentId)
+	}
+	if got := inList(t); !slices.Equal(got, []uuid.UUID{byEditor.Id, sub.Id}) {
+		t.Fatalf("the owner's list: %v, want the editor's two tasks", got)
+	}
+	if got := mustGet(t, f, tokO, byEditor.Id); got.Title != "Buy milk" {
+		t.Fatalf("the owner reads %+v", got)
+	}
+	// The editor's own inbox holds nothing of it.
+	if mine, _ := f.list(t, tokE, "list_id="+g.Id.String()); len(mine) != 2 {
+		t.Fatalf("the editor's view of the list: %q", titles(mine))
+	}
+
+	t.Run("ViewerIsForbidden", func(t *testing.T) {
+		for _, body := range []map[string]any{{"title": "x", "list_id": g.Id}, {"title": "x", "parent_id": byEditor.Id}} {
+			r := f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tokV, Body: body})
+			if p := wantProblem(t, r, http.StatusForbidden); p.Type != "urn:todo-api:problem:forbidden" {
+				t.Errorf("viewer's create %v: problem type %q", body, p.Type)
+			}
+		}
+		if got := inList(t); len(got) != 2 {
+			t.Fatalf("after the viewer's creates: %d tasks, want 2", len(got))
+		}
+	})
+
+	t.Run("NonMemberGetsWhatAMissingListGets", func(t *testing.T) {
+		missing := uuid.New()
+		r := f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tokN, Body: map[string]any{"title": "x", "list_id": g.Id}})
+		wantField(t, wantProblem(t, r, http.StatusUnprocessableEntity), "/list_id")
+		m := f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tokN, Body: map[string]any{"title": "x", "list_id": missing}})
+		wantProblem(t, m, http.StatusUnprocessableEntity)
+		if a, b := withoutInstance(t, r), withoutInstance(t, m); !bytes.Equal(a, b) {
+			t.Errorf("a non-member's create: %s\nwith a missing list: %s", a, b)
+		}
+		r = f.Do(t, apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tokN, Body: map[string]any{"title": "x", "parent_id": byEditor.Id}})
+		wantField(t, wantProblem(t, r, http.StatusUnprocessableEntity), "/parent_id")
+		if got := inList(t); len(got) != 2 {
+			t.Fatalf("after the non-member's creates: %d tasks, want 2", len(got))
+		}
+	})
+
+	t.Run("ReplayAfterRemovalIsNotFound", func(t *testing.T) {
+		req := apitest.Req{Method: http.MethodPost, Path: "/api/tasks", Token: tokE, Body: map[string]any{"title": "Keyed", "list_id": g.Id},
+			Header: map[string]string{"Idempotency-Key": "shared-create-1"}}
+		wantStatus(t, f.Do(t, req), http.StatusCreated)
+		if r := f.Do(t, req); r.Status != http.StatusCreated && r.Status != http.StatusOK {
+			t.Fatalf("replay while a member: %d %s", r.Status, r.Body)
+		}
+		f.unshare(t, g.Id, editor)
+		wantField(t, wantProblem(t, f.Do(t, req), http.StatusUnprocessableEntity), "/list_id")
+	})
+}

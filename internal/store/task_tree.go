@@ -86,6 +86,60 @@ func placeNew(ctx context.Context, q *db.Queries, userID string, f *TaskFields) 
 	return p, nil
 }
 
+// targetOwner is the owner of the list a new task of f goes to — f.ListID, else the list of
+// the parent f.ParentID: userID for their own lists, another user for a list shared with
+// userID (read without a lock, before the owner's clock is taken; holdWriteMembership checks
+// the role under it). ErrNoSuchList or a ParentError when userID is no member of it.
+func targetOwner(ctx context.Context, q *db.Queries, userID string, f *TaskFields) (string, error) {
+	if f.ListID != nil {
+		m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: *f.ListID, UserID: userID})
+		if isNotFound(err) {
+			return "", ErrNoSuchList
+		}
+		if err != nil {
+			return "", fmt.Errorf("read list: %w", err)
+		}
+		return m.OwnerID, nil
+	}
+	parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
+	if isNotFound(err) {
+		return "", &ParentError{ReasonNoSuchParent}
+	}
+	if err != nil {
+		return "", fmt.Errorf("read parent: %w", err)
+	}
+	return parent.Task.UserID, nil
+}
+
+// holdWriteMembership checks, under the owner's clock, that userID may write the tasks of the
+// list of f (its ListID, else the parent's): ErrForbidden for a viewer, ErrNoSuchList (or a
+// ParentError) for a member no more. It holds the membership row until commit, so a removal
+// waits for the write.
+func holdWriteMembership(ctx context.Context, q *db.Queries, userID string, f TaskFields) error {
+	list := f.ListID
+	if list == nil {
+		parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
+		if isNotFound(err) {
+			return &ParentError{ReasonNoSuchParent}
+		}
+		if err != nil {
+			return fmt.Errorf("read parent: %w", err)
+		}
+		list = &parent.Task.ListID
+	}
+	m, err := q.TaskTargetListAsMember(ctx, db.TaskTargetListAsMemberParams{UserID: userID, ID: *list})
+	if isNotFound(err) {
+		return ErrNoSuchList
+	}
+	if err != nil {
+		return fmt.Errorf("read membership: %w", err)
+	}
+	if Role(m.Role) == RoleViewer {
+		return fmt.Errorf("create a task in list %s: %w", *list, ErrForbidden)
+	}
+	return nil
+}
+
 // liveList checks that id is one of userID's live lists.
 func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) error {
 	if _, err := q.TaskTargetList(ctx, db.TaskTargetListParams{UserID: userID, ID: id}); err != nil {

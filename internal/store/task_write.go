@@ -39,10 +39,21 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	}
 	insert := func(ctx context.Context, q *db.Queries) error {
 		if m == transaction {
-			if _, err := q.UserClockTick(ctx, userID); err != nil {
+			// The task is the list owner's: their clock, their quota, their rows.
+			owner, err := targetOwner(ctx, q, userID, &f)
+			if err != nil {
+				return err
+			}
+			params.UserID = owner
+			if _, err := q.UserClockTick(ctx, owner); err != nil {
 				return fmt.Errorf("take clock: %w", err)
 			}
-			p, err := placeNew(ctx, q, userID, &f)
+			if owner != userID {
+				if err := holdWriteMembership(ctx, q, userID, f); err != nil {
+					return err
+				}
+			}
+			p, err := placeNew(ctx, q, owner, &f)
 			if err != nil {
 				return err
 			}
@@ -59,6 +70,17 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		err = s.run(ctx, userID, m, insert)
 	} else {
 		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemCreate, idemKey, requestHash}, taskResponse{&task}, insert)
+		if err == nil && replayed {
+			// A replay shows the task only while the caller may still read its list (a
+			// member removed since gets what a list out of reach gets).
+			err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+				_, err := q.TaskListOfMember(ctx, db.TaskListOfMemberParams{UserID: userID, ID: task.ID})
+				if isNotFound(err) {
+					return ErrNoSuchList
+				}
+				return err
+			})
+		}
 	}
 	if err != nil {
 		return Task{}, false, fmt.Errorf("create task: %w", err)
