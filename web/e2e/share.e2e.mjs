@@ -101,7 +101,7 @@ describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
       await ana.waitForURL(`${web}/lists/${list.id}`);
       await expectCount(sidebarList(ana, "Groceries").getByTestId("list-shared"), 0); // not shared yet
 
-      await ana.getByRole("button", { name: "Share" }).click();
+      await ana.getByRole("button", { name: "Share", exact: true }).click();
       const dialog = ana.getByRole("dialog", { name: "Share “Groceries”" });
       await expectText(dialog, /No pending invites\./);
       await dialog.getByLabel("Role").selectOption("viewer");
@@ -187,7 +187,7 @@ describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
       await expectText(sidebarList(ana, "Groceries").getByTestId("list-shared"), /2/);
 
       // Ana makes Ben a viewer: his edit controls go.
-      await ana.getByRole("button", { name: "Share" }).click();
+      await ana.getByRole("button", { name: "Share", exact: true }).click();
       await expectText(dialog.getByTestId("members"), /Ben\s*Editor/);
       await dialog.getByLabel("Role of Ben").selectOption("viewer");
       await eventually(async () => assert.ok(anaCalls.some((c) => /^PATCH \/api\/lists\/[0-9a-f-]+\/members\/[^ ]+ 200$/.test(c)), anaCalls.join(", ")));

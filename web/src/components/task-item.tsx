@@ -118,10 +118,13 @@ export const TaskItem = memo(function TaskItem({
             className={`peer absolute inset-0 size-full appearance-none rounded-full ${readOnly ? "cursor-not-allowed" : "cursor-pointer"}`}
             checked={task.completed}
             disabled={saving}
-            // Read-only, yet focusable: j/k still walk a viewer's rows.
+            // Read-only, yet focusable: j/k still walk a viewer's rows. React reports a
+            // checkbox's click as a change even when the click is cancelled: both are guarded.
             aria-disabled={readOnly || undefined}
             onClick={readOnly ? (e) => e.preventDefault() : undefined}
-            onChange={() => onToggle(task)}
+            onChange={() => {
+              if (!readOnly) onToggle(task);
+            }}
           />
           <span
             aria-hidden="true"
