@@ -238,4 +238,47 @@ describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
       throw e;
     }
   });
+
+  it("a viewer joins from a link and leaves from People: the list leaves the sidebar at once and its address is not found", { timeout: 180_000 }, async () => {
+    /** @type {Page | undefined} */
+    let failing;
+    try {
+      const ana = await browse();
+      failing = ana;
+      await signUp(ana, web, uniqueEmail("ana"), { name: "Ana" });
+      const token = await tokenOf(ana);
+      const list = await (await apiFetch(`${api}/api/lists`, token, { method: "POST", body: JSON.stringify({ name: "Trip" }) })).json();
+      const invited = await apiFetch(`${api}/api/lists/${list.id}/invites`, token, { method: "POST", body: JSON.stringify({ role: "viewer" }) });
+      assert.equal(invited.status, 201);
+      const { token: invite } = await invited.json();
+
+      const cy = await browse();
+      failing = cy;
+      await signUp(cy, web, uniqueEmail("cy"), { name: "Cy" });
+      await cy.goto(`${web}/invite/${invite}`);
+      await expectText(cy.getByTestId("invite-offer"), "Ana invites you to Trip as viewer");
+      await cy.getByRole("button", { name: "Join Trip" }).click();
+      await cy.waitForURL(`${web}/lists/${list.id}`, { timeout: 30_000 });
+      await settled(cy);
+      await expectCount(cy.getByTestId("viewer-note"), 1);
+      await cy.getByRole("button", { name: "People" }).click();
+      const people = cy.getByRole("dialog", { name: "People in “Trip”" });
+      await expectText(people.getByTestId("members"), /Ana\s*Owner\s*Cy \(you\)\s*Viewer/);
+      await expectNoViolations(cy, "people dialog");
+      await people.getByRole("button", { name: "Leave list" }).click();
+      await expectCount(cy.getByRole("dialog"), 0);
+      await expectText(cy.getByTestId("toast").filter({ hasText: "You left" }), /You left “Trip”\./);
+      await expectText(cy.locator("#view-heading"), "All tasks");
+      assert.equal(new URL(cy.url()).pathname, "/dashboard");
+      assert.deepEqual(await sidebarNames(cy), ["Inbox"]);
+      const gone = await cy.goto(`${web}/lists/${list.id}`);
+      assert.equal(gone?.status(), 404);
+      await expectText(cy.getByRole("heading", { level: 1 }), "This list is not available");
+    } catch (e) {
+      const file = path.join(resultsDir, "failed-share-leave.png");
+      await failing?.screenshot({ path: file, fullPage: true }).catch(() => {});
+      log(`screenshot of the failure: ${file}`);
+      throw e;
+    }
+  });
 });
