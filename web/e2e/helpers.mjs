@@ -141,11 +141,17 @@ export async function openCompleted(/** @type {Page} */ page) {
 /**
  * signUp creates an account through the sign-up form. Better Auth limits sign-ups per address
  * (3 in 10 s) and every test signs up from 127.0.0.1: on its 429 the form is sent again once
- * the wait the answer names (X-Retry-After) has passed.
+ * the wait the answer names (X-Retry-After) has passed. By default the form is /sign-up, the
+ * name the address's local part, and it ends on the dashboard; `o` changes that (a sign-up
+ * that came from an invite link goes back to it).
+ * @param {Page} page
+ * @param {string} web
+ * @param {string} email
+ * @param {{ form?: string, name?: string, landsOn?: string }} [o]
  */
-export async function signUp(/** @type {Page} */ page, /** @type {string} */ web, /** @type {string} */ email) {
-  await page.goto(`${web}/sign-up`);
-  await page.getByLabel("Name").fill(email.split("@")[0] ?? "someone");
+export async function signUp(page, web, email, o = {}) {
+  await page.goto(o.form ?? `${web}/sign-up`);
+  await page.getByLabel("Name").fill(o.name ?? email.split("@")[0] ?? "someone");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   for (let attempt = 1; ; attempt++) {
@@ -160,7 +166,7 @@ export async function signUp(/** @type {Page} */ page, /** @type {string} */ web
     }
     assert.equal(r.status(), 200, `sign-up of ${email}: ${r.status()} ${await r.text().catch(() => "")}`);
     // Hashing the password is slow on a busy machine: allow for it.
-    await page.waitForURL(`${web}/dashboard`, { timeout: 60_000 });
+    await page.waitForURL(o.landsOn ?? `${web}/dashboard`, { timeout: 60_000 });
     return;
   }
 }

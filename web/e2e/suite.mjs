@@ -10,6 +10,7 @@ import "./todo.e2e.mjs";
 import "./day-one.e2e.mjs";
 import "./a11y.e2e.mjs";
 import "./lists.e2e.mjs";
+import "./share.e2e.mjs";
 
 if (noBrowser && isCI) {
   // CI must run the suite: a missing browser is a failure, never a skip.

@@ -3,9 +3,14 @@
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
 import { loadAuthClient } from "@/lib/load-auth-client";
+import { DEFAULT_RETURN } from "@/lib/return-to";
 
-/** AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. */
-export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+/**
+ * AuthForm is the sign-in and the sign-up form: Better Auth's email + password endpoints. Once
+ * signed in it goes to `next` (a path of this app, checked by the page: an invite the visitor
+ * came from), else the dashboard.
+ */
+export function AuthForm({ mode, next = DEFAULT_RETURN }: { mode: "sign-in" | "sign-up"; next?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   // Until React handles the form, submitting it would send the password in the URL (a plain GET).
@@ -32,8 +37,8 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       setPending(false);
       return;
     }
-    // A full load: the dashboard reads the new session cookie on the server.
-    window.location.assign("/dashboard");
+    // A full load: the next page reads the new session cookie on the server.
+    window.location.assign(next);
   }
 
   return (
@@ -41,7 +46,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">{signUp ? "Create your account" : "Sign in"}</h1>
       <p className="mb-6 text-sm text-muted">
         {signUp ? "Already have an account? " : "New here? "}
-        <Link className="font-medium text-link underline underline-offset-2 hover:no-underline" href={signUp ? "/sign-in" : "/sign-up"}>
+        <Link className="font-medium text-link underline underline-offset-2 hover:no-underline" href={`${signUp ? "/sign-in" : "/sign-up"}${next === DEFAULT_RETURN ? "" : `?next=${encodeURIComponent(next)}`}`}>
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>

@@ -20,6 +20,7 @@ import { dayLabel, dueLabel, localDate, nowLocal, rememberZone, seedLabels, time
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
 import { moveTarget, placeAfter } from "@/lib/lists";
+import { canWrite } from "@/lib/roles";
 import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
@@ -43,6 +44,7 @@ import { ViewNav } from "./view-nav";
 const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog));
 const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog));
 const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar));
+const ShareDialog = dynamic(() => import("./share-dialog").then((m) => m.ShareDialog));
 
 const LIST_ID = "task-list";
 
@@ -59,17 +61,31 @@ const loading = (s: Sections, ids: readonly SectionId[]): Sections => {
   return n;
 };
 
+/** urlOf is the address of view v: a list's own (/lists/{id}), else the dashboard's. */
+const urlOf = (v: ViewId) => (v.startsWith("list:") ? `/lists/${v.slice(5)}` : "/dashboard");
+
 /**
  * Dashboard is the signed-in page: the views with their counts, the smart views and the lists,
  * quick add, filters and the tasks of the view (subtasks nested under their parent). Every change shows at once and is undone if the API refuses it
  * (optimistic updates); deletes can be undone; a view that cannot load says so once and tries
  * again by itself, later and later.
  */
-export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { email: string }; initial: Initial | null }) {
+export function Dashboard({
+  apiUrl,
+  user,
+  initial,
+  initialView = "all",
+}: {
+  apiUrl: string;
+  user: { id: string; email: string };
+  initial: Initial | null;
+  /** The view to open (a list's address opens that list). */
+  initialView?: ViewId;
+}) {
   const api = useMemo(() => createApi(apiUrl), [apiUrl]);
   const { toasts, toast, dismiss } = useToasts();
 
-  const [viewId, setViewId] = useState<ViewId>("all");
+  const [viewId, setViewId] = useState<ViewId>(initialView);
   // The user's lists in their order, the inbox first (null until read).
   const [lists, setLists] = useState<List[] | null>(initial?.lists ? sortLists(initial.lists) : null);
   const currentList = viewId.startsWith("list:") ? lists?.find((l) => `list:${l.id}` === viewId) : undefined;
@@ -77,7 +93,8 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   // rename does not read the tasks again.
   const view = useMemo(() => viewOf(viewId, currentList ? [currentList] : []), [viewId, currentList?.id]);
   const viewTitle = currentList?.name ?? view.title;
-  const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
+  // A list opens in its manual order.
+  const [filters, setFilters] = useState<Filters>(initialView.startsWith("list:") ? { ...DEFAULT_FILTERS, sort: "manual" } : DEFAULT_FILTERS);
   const [search, setSearch] = useState("");
   // The server's first screen when it could read it (the default view), else loading.
   const [sections, setSections] = useState<Sections>(() => {
@@ -94,6 +111,9 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   const [tags, setTags] = useState<TagCount[]>(initial?.tags ?? []);
   const [editing, setEditing] = useState<Task | null>(null);
   const [help, setHelp] = useState(false);
+  const [sharing, setSharing] = useState<List | null>(null);
+  // A list the user lost while it was open (its tasks answered 404).
+  const [lost, setLost] = useState<List | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [selecting, setSelecting] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -222,6 +242,8 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
       recovered();
     } catch (e) {
       if (gen !== generation.current) return;
+      // The list is gone for this user (removed, left, deleted by its owner): not an outage.
+      if (view.list && e instanceof TodoApiError && e.status === 404) return setLost(view.list);
       setSections((s) => {
         const n = { ...s };
         for (const d of defs) n[d.id] = { ...s[d.id], status: "error" };
@@ -619,7 +641,26 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     const toList = v.startsWith("list:");
     setFilters((f) => (toList && f.sort !== "manual" ? { ...f, sort: "manual" } : !toList && f.sort === "manual" ? { ...f, sort: "newest" } : f));
     setViewId(v);
+    // The address follows the view: a list's can be reloaded or bookmarked.
+    window.history.replaceState(null, "", urlOf(v));
   };
+
+  /** forget takes a list the user no longer has out of the sidebar and leaves its view. */
+  const forget = (list: List, message: string) => {
+    setLists((ls) => ls && ls.filter((l) => l.id !== list.id));
+    if (latest.current.view.list?.id === list.id) changeView("all");
+    toast(message);
+    void refreshStats();
+    void refreshTags();
+  };
+  useEffect(() => {
+    if (!lost) return;
+    setLost(null);
+    forget(lost, `“${lost.name}” is no longer available to you.`);
+  }, [lost]);
+
+  /** writable says whether the user may change task t (not in a list they only view). */
+  const writable = (t: Task) => canWrite(latest.current.lists?.find((l) => l.id === t.list_id));
 
   /** refreshTask reads a task again (its subtasks' counts changed) and shows it as it is now. */
   const refreshTask = useCallback(
@@ -766,12 +807,15 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
     search: () => document.getElementById("search")?.focus(),
     complete: (id) => {
       const t = taskOf(id);
-      if (t) void toggle(t);
+      if (t && writable(t)) void toggle(t);
     },
-    edit: (id) => setEditing(taskOf(id) ?? null),
+    edit: (id) => {
+      const t = taskOf(id);
+      if (t && writable(t)) setEditing(t);
+    },
     remove: (id) => {
       const t = taskOf(id);
-      if (t) void remove(t);
+      if (t && writable(t)) void remove(t);
     },
     select: (id) => {
       const t = taskOf(id);
@@ -795,6 +839,8 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   });
 
   const filtered = isFiltered(filters);
+  // Where tasks can be added or moved: not the lists the user only views.
+  const writableLists = useMemo(() => (lists ?? []).filter(canWrite), [lists]);
   // The tasks on screen ("Select all" picks these): a folded section's are not.
   const shown = view.sections.flatMap((d) => (!d.collapsible || doneOpen ? sections[d.id].tasks : []));
   const onTag = useCallback((tag: string) => setFilters((f) => ({ ...f, tag })), []);
@@ -814,11 +860,13 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
   }, []);
   const row = (t: Task, section: SectionId) => {
     const open = view.nested && expanded.has(t.id) && !t.id.startsWith("temp-");
+    const readOnly = !writable(t);
     return (
       <TaskItem
         key={t.id}
         task={t}
         saving={saving.has(t.id)}
+        readOnly={readOnly}
         now={now}
         selecting={selecting}
         selected={selected.has(t.id)}
@@ -842,6 +890,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
             now={now}
             epoch={subtaskEpoch}
             autoFocusAdd={focusAdd === t.id}
+            readOnly={readOnly}
             onCountsChanged={() => void refreshTask(t.id)}
             onEdit={setEditing}
             onTag={onTag}
@@ -892,9 +941,15 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
         </div>
 
         <main className="min-w-0 space-y-2 sm:space-y-3">
-          <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
-            <TaskForm compact submitLabel="Add" onSubmit={create} lists={lists ?? []} />
-          </section>
+          {canWrite(currentList) ? (
+            <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
+              <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
+            </section>
+          ) : (
+            <p className="card p-3 text-sm text-muted" data-testid="viewer-note">
+              You can view this list: its owner has not let you change it.
+            </p>
+          )}
 
           <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
 
@@ -904,17 +959,19 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
               <h1 id="view-heading" className="flex-1 text-base font-semibold">
                 {viewTitle}
               </h1>
-              <button
-                type="button"
-                className="btn-ghost"
-                aria-pressed={selecting}
-                onClick={() => {
-                  setSelecting((s) => !s);
-                  setSelected(new Set());
-                }}
-              >
-                Select
-              </button>
+              {canWrite(currentList) && (
+                <button
+                  type="button"
+                  className="btn-ghost"
+                  aria-pressed={selecting}
+                  onClick={() => {
+                    setSelecting((s) => !s);
+                    setSelected(new Set());
+                  }}
+                >
+                  Select
+                </button>
+              )}
             </div>
             {currentList && (
               <ListActions
@@ -923,6 +980,7 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
                 onRename={(name) => patchList(currentList, { name })}
                 onColor={(color) => void patchList(currentList, { color })}
                 onDelete={() => void deleteList(currentList)}
+                onShare={() => setSharing(currentList)}
                 onMove={{
                   up: moveTarget(lists ?? [], currentList.id, -1) !== undefined ? () => void moveList(currentList.id, moveTarget(lists ?? [], currentList.id, -1) ?? null) : undefined,
                   down: moveTarget(lists ?? [], currentList.id, 1) !== undefined ? () => void moveList(currentList.id, moveTarget(lists ?? [], currentList.id, 1) ?? null) : undefined,
@@ -985,8 +1043,22 @@ export function Dashboard({ apiUrl, user, initial }: { apiUrl: string; user: { e
         </main>
       </div>
 
-      {editing && <EditDialog key={editing.id} task={editing} lists={lists ?? []} onSave={(body) => save(editing, body)} onClose={() => setEditing(null)} />}
+      {editing && <EditDialog key={editing.id} task={editing} lists={writableLists} onSave={(body) => save(editing, body)} onClose={() => setEditing(null)} />}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {sharing && (
+        <ShareDialog
+          key={sharing.id}
+          api={api}
+          list={sharing}
+          me={user.id}
+          onClose={() => setSharing(null)}
+          onChanged={() => void refreshLists()}
+          onLeft={() => {
+            setSharing(null);
+            forget(sharing, `You left “${sharing.name}”.`);
+          }}
+        />
+      )}
       <Toasts toasts={toasts} dismiss={dismiss} />
     </div>
   );

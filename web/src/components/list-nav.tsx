@@ -3,6 +3,7 @@
 import type { List } from "@todo-api/client";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { colorName } from "@/lib/lists";
+import { isShared } from "@/lib/roles";
 import type { ViewId } from "@/lib/views";
 
 const DRAG_TYPE = "application/x-todo-list";
@@ -26,6 +27,22 @@ export function Dot({ color }: { color: string | null }) {
       className={`inline-block size-3 shrink-0 rounded-full ${color ? "" : "border border-muted"}`}
       style={color ? { backgroundColor: color } : undefined}
     />
+  );
+}
+
+/** Shared marks a list with other members: an icon and how many members it has. */
+function Shared({ count }: { count: number }) {
+  return (
+    <span className="flex shrink-0 items-center gap-0.5 text-xs text-muted tabular-nums" data-testid="list-shared" title={`Shared: ${count} members`}>
+      <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6">
+        <circle cx="7.5" cy="7" r="2.5" />
+        <path d="M2.5 16c0-2.8 2.2-5 5-5s5 2.2 5 5" />
+        <circle cx="14" cy="7.5" r="2" />
+        <path d="M13.5 11.1c2.3.2 4 2.1 4 4.4" />
+      </svg>
+      <span aria-hidden="true">{count}</span>
+      <span className="sr-only">(shared, {count} members)</span>
+    </span>
   );
 }
 
@@ -108,6 +125,7 @@ export function ListNav({ lists, view, onView, onCreate, onMove }: Props) {
           {l ? <Dot color={l.color} /> : <span aria-hidden="true" className="w-3 text-center text-xs">{v === "today" ? "◎" : "▦"}</span>}
           <span className="min-w-0 flex-1 truncate">{label}</span>
           {l?.color && <span className="sr-only">({colorName(l.color)})</span>}
+          {l && isShared(l) && <Shared count={l.member_count} />}
         </button>
       </li>
     );

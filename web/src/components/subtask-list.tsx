@@ -54,6 +54,8 @@ interface Props {
   epoch: number;
   /** Focus the add field when shown (the row's "+"). */
   autoFocusAdd: boolean;
+  /** The parent's list is one the user only views: subtasks are shown, never changed. */
+  readOnly?: boolean;
   /** Something under the parent changed: its "done/total" counts are to be read again. */
   onCountsChanged: () => void;
   onEdit: (t: Task) => void;
@@ -67,7 +69,7 @@ interface Props {
  * delete as any task. Completing the parent completes every subtask shown under it at once, as
  * the API completes the subtree.
  */
-export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, onCountsChanged, onEdit, onTag, fail }: Props) {
+export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnly, onCountsChanged, onEdit, onTag, fail }: Props) {
   const [tasks, setShown] = useState<Task[] | null>(() => loaded.get(parent.id) ?? null);
   const setTasks = useCallback(
     (next: Task[] | null | ((cur: Task[] | null) => Task[] | null)) =>
@@ -168,6 +170,7 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, onCount
             key={t.id}
             task={t}
             saving={false}
+            readOnly={readOnly}
             now={now}
             selecting={false}
             selected={false}
@@ -197,6 +200,7 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, onCount
                 now={now}
                 epoch={epoch}
                 autoFocusAdd={focusAdd === t.id}
+                readOnly={readOnly}
                 onCountsChanged={refresh(t.id)}
                 onEdit={onEdit}
                 onTag={onTag}
@@ -206,24 +210,26 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, onCount
           </TaskItem>
         ))}
       </ul>
-      <form onSubmit={add} className="flex gap-1 py-1 pr-1" aria-label={`Add a subtask to “${parent.title}”`}>
-        <label htmlFor={`add-sub-${parent.id}`} className="sr-only">
-          New subtask of “{parent.title}”
-        </label>
-        <input
-          ref={addRef}
-          id={`add-sub-${parent.id}`}
-          className="input min-w-0 flex-1"
-          placeholder="Add a subtask"
-          maxLength={200}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          data-testid="subtask-input"
-        />
-        <button type="submit" className="btn-secondary">
-          Add<span className="sr-only"> subtask</span>
-        </button>
-      </form>
+      {!readOnly && (
+        <form onSubmit={add} className="flex gap-1 py-1 pr-1" aria-label={`Add a subtask to “${parent.title}”`}>
+          <label htmlFor={`add-sub-${parent.id}`} className="sr-only">
+            New subtask of “{parent.title}”
+          </label>
+          <input
+            ref={addRef}
+            id={`add-sub-${parent.id}`}
+            className="input min-w-0 flex-1"
+            placeholder="Add a subtask"
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            data-testid="subtask-input"
+          />
+          <button type="submit" className="btn-secondary">
+            Add<span className="sr-only"> subtask</span>
+          </button>
+        </form>
+      )}
     </div>
   );
 }

@@ -15,6 +15,8 @@ interface Props {
   task: Task;
   /** A create still on its way: shown, not yet editable. */
   saving: boolean;
+  /** A task of a list the user only views: shown, never changed (no toggling, editing, deleting, adding, dragging). */
+  readOnly?: boolean;
   now: Now;
   /** In selection mode each row has a checkbox that selects it for a bulk action. */
   selecting: boolean;
@@ -25,7 +27,7 @@ interface Props {
   onDelete: (t: Task) => void;
   onTag: (tag: string) => void;
   /** Its subtasks, when it has or may get some: the "2/5" badge folds them open or shut. */
-  subtasks?: { expanded: boolean; onExpand: (t: Task, open: boolean) => void; onAdd: (t: Task) => void };
+  subtasks?: { expanded: boolean; onExpand: (t: Task, open: boolean) => void; onAdd?: (t: Task) => void };
   /** Reordering by hand (a list in manual order): dragging the row, or Alt+↑/↓ on it. */
   reorder?: {
     onKey: (t: Task, delta: -1 | 1) => void;
@@ -41,6 +43,7 @@ interface Props {
 export const TaskItem = memo(function TaskItem({
   task,
   saving,
+  readOnly,
   now,
   selecting,
   selected,
@@ -56,6 +59,10 @@ export const TaskItem = memo(function TaskItem({
   const overdue = isOverdue(task, now);
   const checkboxId = `task-${task.id}`;
   const counts = task.subtasks;
+  if (readOnly) {
+    subtasks = subtasks && { ...subtasks, onAdd: undefined };
+    reorder = undefined;
+  }
   const onKeyDown = reorder
     ? (e: KeyboardEvent) => {
         if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
@@ -108,10 +115,16 @@ export const TaskItem = memo(function TaskItem({
           <input
             id={checkboxId}
             type="checkbox"
-            className="peer absolute inset-0 size-full cursor-pointer appearance-none rounded-full"
+            className={`peer absolute inset-0 size-full appearance-none rounded-full ${readOnly ? "cursor-not-allowed" : "cursor-pointer"}`}
             checked={task.completed}
             disabled={saving}
-            onChange={() => onToggle(task)}
+            // Read-only, yet focusable: j/k still walk a viewer's rows. React reports a
+            // checkbox's click as a change even when the click is cancelled: both are guarded.
+            aria-disabled={readOnly || undefined}
+            onClick={readOnly ? (e) => e.preventDefault() : undefined}
+            onChange={() => {
+              if (!readOnly) onToggle(task);
+            }}
           />
           <span
             aria-hidden="true"
@@ -193,30 +206,34 @@ export const TaskItem = memo(function TaskItem({
               <span className="sr-only"> subtasks done{subtasks.expanded ? ", shown" : ""}</span>
             </button>
           )}
-          {subtasks && (
-            <button type="button" className="btn-icon" disabled={saving} onClick={() => subtasks.onAdd(task)} aria-label={`Add a subtask to “${task.title}”`} title="Add subtask">
+          {subtasks?.onAdd && (
+            <button type="button" className="btn-icon" disabled={saving} onClick={() => subtasks.onAdd?.(task)} aria-label={`Add a subtask to “${task.title}”`} title="Add subtask">
               <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
                 <path d="M10 4v12M4 10h12" />
               </svg>
             </button>
           )}
-          <button type="button" className="btn-icon" disabled={saving} onClick={() => onEdit(task)} aria-label={`Edit “${task.title}”`} title="Edit (e)">
-            <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
-              <path d="M13.5 3.5l3 3L7 16H4v-3z" />
-            </svg>
-          </button>
-          <button
-            type="button"
-            className="btn-icon hover:bg-danger-soft hover:text-danger"
-            disabled={saving}
-            onClick={() => onDelete(task)}
-            aria-label={`Delete “${task.title}”`}
-            title="Delete (Delete)"
-          >
-            <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
-              <path d="M4 6h12M8 6V4h4v2M6 6l1 10h6l1-10" />
-            </svg>
-          </button>
+          {!readOnly && (
+            <>
+              <button type="button" className="btn-icon" disabled={saving} onClick={() => onEdit(task)} aria-label={`Edit “${task.title}”`} title="Edit (e)">
+                <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
+                  <path d="M13.5 3.5l3 3L7 16H4v-3z" />
+                </svg>
+              </button>
+              <button
+                type="button"
+                className="btn-icon hover:bg-danger-soft hover:text-danger"
+                disabled={saving}
+                onClick={() => onDelete(task)}
+                aria-label={`Delete “${task.title}”`}
+                title="Delete (Delete)"
+              >
+                <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
+                  <path d="M4 6h12M8 6V4h4v2M6 6l1 10h6l1-10" />
+                </svg>
+              </button>
+            </>
+          )}
         </div>
       </div>
       {children}

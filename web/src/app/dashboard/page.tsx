@@ -18,7 +18,7 @@ export default async function DashboardPage() {
           link in <head>). The calls carry no cookies (credentials "same-origin" across
           origins), so the connection to open is the anonymous one. */}
       <link rel="preconnect" href={apiUrl} crossOrigin="anonymous" />
-      <Dashboard apiUrl={apiUrl} user={{ email: session.user.email }} initial={await loadInitial(apiUrl)} />
+      <Dashboard apiUrl={apiUrl} user={{ id: session.user.id, email: session.user.email }} initial={await loadInitial(apiUrl)} />
     </>
   );
 }

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthForm } from "@/components/auth-form";
+import { returnTo } from "@/lib/return-to";
 import { getSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Create account" };
 
-export default async function SignUpPage() {
-  if (await getSession()) redirect("/dashboard");
-  return <AuthForm mode="sign-up" />;
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const next = returnTo((await searchParams).next);
+  if (await getSession()) redirect(next);
+  return <AuthForm mode="sign-up" next={next} />;
 }
