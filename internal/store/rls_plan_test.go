@@ -29,6 +29,7 @@ type seekNode struct {
 	Filter       string     `json:"Filter"`
 	Removed      float64    `json:"Rows Removed by Filter"`
 	Loops        float64    `json:"Actual Loops"`
+	Rows         float64    `json:"Actual Rows"`
 	Plans        []seekNode `json:"Plans"`
 }
 

@@ -74,7 +74,10 @@ func TestOneListInCreatedOrderReadsAPage(t *testing.T) {
 		}
 		var scans []seekNode
 		out[0].Plan.walk(func(n seekNode) {
-			if n.NodeType == "Sort" {
+			if n.Loops == 0 { // a scan in a branch of the listing for shared lists: never run
+				return
+			}
+			if n.NodeType == "Sort" && n.Rows > 0 { // (those branches' sorts run, on no rows)
 				t.Errorf("desc=%v: the page is sorted, not read in order:\n%s", desc, raw)
 			}
 			if n.RelationName == "tasks" {
