@@ -17,7 +17,7 @@ import (
 // defaultInviteHours is how long an invite lasts when the request does not say.
 const defaultInviteHours = 168
 
-// CreateInvite is POST /api/lists/{id}/invites: 201 with the invite and its token, shown
+// CreateInvite is POST /api/lists/{id}/invites: 201 with the invite, its Location and its token, shown
 // this once.
 func (h *handlers) CreateInvite(ctx context.Context, req api.CreateInviteRequestObject) (api.CreateInviteResponseObject, error) {
 	user, err := caller(ctx)
@@ -35,7 +35,10 @@ func (h *handlers) CreateInvite(ctx context.Context, req api.CreateInviteRequest
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateInvite201JSONResponse{Id: inv.ID, Token: inv.Token, Role: api.InviteRole(inv.Role), ExpiresAt: inv.ExpiresAt.UTC()}, nil
+	return api.CreateInvite201JSONResponse{
+		Body:    api.Invite{Id: inv.ID, Token: inv.Token, Role: api.InviteRole(inv.Role), ExpiresAt: inv.ExpiresAt.UTC()},
+		Headers: api.CreateInvite201ResponseHeaders{Location: "/api/lists/" + req.Id.String() + "/invites/" + inv.ID.String()},
+	}, nil
 }
 
 // ListInvites is GET /api/lists/{id}/invites: the pending invites, oldest first, without

@@ -62,6 +62,9 @@ func (s *sharingFixture) invite(t *testing.T, role string) api.Invite {
 	wantStatus(t, r, http.StatusCreated)
 	var inv api.Invite
 	r.JSON(t, &inv)
+	if want := listPath(s.list.Id) + "/invites/" + inv.Id.String(); r.Header.Get("Location") != want {
+		t.Fatalf("Location %q, want %q (where DELETE revokes it)", r.Header.Get("Location"), want)
+	}
 	return inv
 }
 
