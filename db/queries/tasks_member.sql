@@ -26,9 +26,10 @@ JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
 WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL
 FOR SHARE OF m;
 
--- name: MemberTaskListID :one
--- The list of a task (tombstones included) of a list the caller is a member of: what a replay
--- of the task's create checks (the caller may have lost the list since).
-SELECT tasks.list_id FROM tasks
+-- name: MemberTaskPlace :one
+-- The list and parent of a task (tombstones included) of a list the caller is a member of:
+-- what a replay of the task's create checks (the caller may have lost the list since) and
+-- shows (a create's saved response, taskV1, predates lists).
+SELECT tasks.list_id, tasks.parent_id FROM tasks
 JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;

@@ -36,24 +36,30 @@ func (q *Queries) MemberClockGet(ctx context.Context, arg MemberClockGetParams) 
 	return &i, err
 }
 
-const memberTaskListID = `-- name: MemberTaskListID :one
-SELECT tasks.list_id FROM tasks
+const memberTaskPlace = `-- name: MemberTaskPlace :one
+SELECT tasks.list_id, tasks.parent_id FROM tasks
 JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = $1 AND tasks.id = $2
 `
 
-type MemberTaskListIDParams struct {
+type MemberTaskPlaceParams struct {
 	UserID string
 	ID     uuid.UUID
 }
 
-// The list of a task (tombstones included) of a list the caller is a member of: what a replay
-// of the task's create checks (the caller may have lost the list since).
-func (q *Queries) MemberTaskListID(ctx context.Context, arg MemberTaskListIDParams) (uuid.UUID, error) {
-	row := q.db.QueryRow(ctx, memberTaskListID, arg.UserID, arg.ID)
-	var list_id uuid.UUID
-	err := row.Scan(&list_id)
-	return list_id, err
+type MemberTaskPlaceRow struct {
+	ListID   uuid.UUID
+	ParentID *uuid.UUID
+}
+
+// The list and parent of a task (tombstones included) of a list the caller is a member of:
+// what a replay of the task's create checks (the caller may have lost the list since) and
+// shows (a create's saved response, taskV1, predates lists).
+func (q *Queries) MemberTaskPlace(ctx context.Context, arg MemberTaskPlaceParams) (*MemberTaskPlaceRow, error) {
+	row := q.db.QueryRow(ctx, memberTaskPlace, arg.UserID, arg.ID)
+	var i MemberTaskPlaceRow
+	err := row.Scan(&i.ListID, &i.ParentID)
+	return &i, err
 }
 
 const taskGetAsMember = `-- name: TaskGetAsMember :one

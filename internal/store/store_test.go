@@ -85,8 +85,13 @@ func render(t Task) string {
 	if t.Description != nil {
 		desc = fmt.Sprintf("%q", *t.Description)
 	}
-	return fmt.Sprintf("id=%s title=%q description=%s completed=%v priority=%s due=%s tags=%q created=%s updated=%s completed_at=%s version=%d position=%s deleted=%s repeat=%s",
-		t.ID, t.Title, desc, t.Completed, t.Priority, tm(t.DueDate), t.Tags, tm(&t.CreatedAt), tm(&t.UpdatedAt), tm(t.CompletedAt), t.Version, t.Position, tm(t.DeletedAt), t.Repeat)
+	parent := "<nil>"
+	if t.ParentID != nil {
+		parent = t.ParentID.String()
+	}
+	return fmt.Sprintf("id=%s title=%q description=%s completed=%v priority=%s due=%s tags=%q created=%s updated=%s completed_at=%s version=%d position=%s deleted=%s repeat=%s list=%s parent=%s subtasks=%d/%d",
+		t.ID, t.Title, desc, t.Completed, t.Priority, tm(t.DueDate), t.Tags, tm(&t.CreatedAt), tm(&t.UpdatedAt), tm(t.CompletedAt), t.Version, t.Position, tm(t.DeletedAt), t.Repeat,
+		t.ListID, parent, t.SubtasksCompleted, t.SubtasksTotal)
 }
 
 // userRows prints all of user's rows in tasks, idempotency_keys, user_clocks, lists and

@@ -72,13 +72,18 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 		replayed, err = s.withIdempotencyKey(ctx, userID, keyed{idemCreate, idemKey, requestHash}, taskResponse{&task}, insert)
 		if err == nil && replayed {
 			// A replay shows the task only while the caller may still read its list (a
-			// member removed since gets what a list out of reach gets).
+			// member removed since gets what a list out of reach gets), in its list and
+			// under its parent as they are now: the saved response (taskV1) has neither.
 			err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-				_, err := q.MemberTaskListID(ctx, db.MemberTaskListIDParams{UserID: userID, ID: task.ID})
+				place, err := q.MemberTaskPlace(ctx, db.MemberTaskPlaceParams{UserID: userID, ID: task.ID})
 				if isNotFound(err) {
 					return ErrNoSuchList
 				}
-				return err
+				if err != nil {
+					return err
+				}
+				task.ListID, task.ParentID = place.ListID, place.ParentID
+				return nil
 			})
 		}
 	}
