@@ -93,7 +93,8 @@ func (sc cursorScope) tag(payload []byte) []byte {
 }
 
 // cursorEncoding is base64url without padding, strict: a cursor has exactly one spelling, so
-// changing any character of it changes the bytes the tag covers.
+// changing any character of it changes the bytes the tag covers — once decodeCursor has
+// refused line breaks, which encoding/base64 skips even in strict mode.
 var cursorEncoding = base64.RawURLEncoding.Strict()
 
 // seek is where a page starts: after the position after (nil: at the start of the listing),
@@ -122,7 +123,7 @@ func encodeCursor(next store.Position, from seek, sc cursorScope) string {
 // (a feed, whose keys are short timestamps, never issues a cursor that needs it).
 func decodeCursor(ctx context.Context, s string, sc cursorScope, keyOf func(ctx context.Context, id uuid.UUID) (string, error)) (seek, error) {
 	p, c, ok := strings.Cut(s, ".")
-	if !ok {
+	if !ok || strings.ContainsAny(s, "\r\n") {
 		return seek{}, errBadCursor
 	}
 	payload, err := cursorEncoding.DecodeString(p)
