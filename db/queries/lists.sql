@@ -1,6 +1,6 @@
 -- The caller's lists (db/migrations/0011_lists.sql, 0015_sharing.sql): the lists the caller is
 -- a member of. A read finds them through the caller's membership rows (list_members.user_id =
--- the user, the membership predicate: the list's owner_id then comes from that row); what
+-- the user, the membership predicate: the list's owner_id then comes from that row) — what
 -- only the owner may do keys lists and list_members by the caller as owner (owner_id = the
 -- user). Writes take the caller's clock first (internal/store's list_write.go), as task
 -- writes do.

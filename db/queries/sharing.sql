@@ -1,6 +1,6 @@
 -- Sharing (db/migrations/0015_sharing.sql): members and invites. A member's statements find
 -- the list through the member's own row (list_members.user_id = the user: the membership
--- predicate); the owner's statements key the list by the caller as owner (owner_id = the
+-- predicate), and the owner's statements key the list by the caller as owner (owner_id = the
 -- user). Owner-only writes take the owner's clock first (internal/store's member.go,
 -- invite.go).
 
@@ -42,7 +42,7 @@ DELETE FROM list_members
 WHERE list_id = @list_id AND user_id = @user_id AND role <> 'owner';
 
 -- name: InviteCreate :exec
--- A new invite to a list the user owns; only the token's hash is stored.
+-- A new invite to a list the user owns: only the token's hash is stored.
 INSERT INTO invites (owner_id, list_id, id, token_hash, role, created_by, created_by_name, created_at, expires_at)
 VALUES (@user_id::text, @list_id::uuid, @id::uuid, @token_hash::bytea, @role::text, @user_id::text,
         sqlc.narg('created_by_name')::text, @now::timestamptz, @expires_at::timestamptz);
@@ -59,7 +59,7 @@ UPDATE invites SET revoked_at = coalesce(revoked_at, now())
 WHERE owner_id = @user_id AND list_id = @list_id AND id = @id;
 
 -- name: InviteLookup :one
--- What the pending invite with this token hash offers (invite_lookup); invited_by_name "" for none.
+-- What the pending invite with this token hash offers (invite_lookup), invited_by_name "" for none.
 SELECT i.list_name::text AS list_name, i.role::text AS role, i.invited_by::text AS invited_by,
        coalesce(i.invited_by_name::text, '')::text AS invited_by_name, i.expires_at::timestamptz AS expires_at
 FROM invite_lookup(@user_id::text, @token_hash::bytea) i;

@@ -7,9 +7,9 @@
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -113,9 +113,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -219,9 +219,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -325,9 +325,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -431,9 +431,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -537,9 +537,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -643,9 +643,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -749,9 +749,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -855,9 +855,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -961,9 +961,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1067,9 +1067,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1173,9 +1173,9 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 --
 -- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 -- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+-- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 -- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list; every shared
+-- with the owner's id, the owner's index serves the order as for an own list. Every shared
 -- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 -- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 -- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1270,4 +1270,4 @@ FROM tasks
 JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
--- Code generated by db/listgen; DO NOT EDIT.
+-- Code generated by db/listgen. DO NOT EDIT.

@@ -19,7 +19,7 @@ SELECT now()::timestamptz AS now, member_clock_view(@user_id::text, sqlc.narg('l
 -- name: TaskTargetListAsMember :one
 -- A live list the caller is a member of, where the caller creates a task: its owner and the
 -- caller's role. The caller's transaction holds the owner's clock (taken after
--- ListMembership named the owner); FOR SHARE holds the caller's membership until commit, so a
+-- ListMembership named the owner), and FOR SHARE holds the caller's membership until commit, so a
 -- removal (or leave) waits for the write, and a write after it finds no row.
 SELECT m.owner_id, m.role FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id

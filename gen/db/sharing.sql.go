@@ -60,7 +60,7 @@ type InviteCreateParams struct {
 	ExpiresAt     time.Time
 }
 
-// A new invite to a list the user owns; only the token's hash is stored.
+// A new invite to a list the user owns: only the token's hash is stored.
 func (q *Queries) InviteCreate(ctx context.Context, arg InviteCreateParams) error {
 	_, err := q.db.Exec(ctx, inviteCreate,
 		arg.UserID,
@@ -132,7 +132,7 @@ type InviteLookupRow struct {
 	ExpiresAt     time.Time
 }
 
-// What the pending invite with this token hash offers (invite_lookup); invited_by_name "" for none.
+// What the pending invite with this token hash offers (invite_lookup), invited_by_name "" for none.
 func (q *Queries) InviteLookup(ctx context.Context, arg InviteLookupParams) (*InviteLookupRow, error) {
 	row := q.db.QueryRow(ctx, inviteLookup, arg.UserID, arg.TokenHash)
 	var i InviteLookupRow
@@ -185,7 +185,7 @@ type ListMembershipRow struct {
 
 // Sharing (db/migrations/0015_sharing.sql): members and invites. A member's statements find
 // the list through the member's own row (list_members.user_id = the user: the membership
-// predicate); the owner's statements key the list by the caller as owner (owner_id = the
+// predicate), and the owner's statements key the list by the caller as owner (owner_id = the
 // user). Owner-only writes take the owner's clock first (internal/store's member.go,
 // invite.go).
 // The user's membership of a live list: the list's owner and the user's role. No row: the

@@ -132,9 +132,9 @@ type TaskListCreatedAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -330,9 +330,9 @@ type TaskListCreatedDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -528,9 +528,9 @@ type TaskListDueDateAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -726,9 +726,9 @@ type TaskListDueDateDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1188,9 +1188,9 @@ type TaskListPositionAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1386,9 +1386,9 @@ type TaskListPositionDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1584,9 +1584,9 @@ type TaskListPriorityAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1782,9 +1782,9 @@ type TaskListPriorityDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -1980,9 +1980,9 @@ type TaskListTitleAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -2178,9 +2178,9 @@ type TaskListTitleDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -2376,9 +2376,9 @@ type TaskListUpdatedAscRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
@@ -2574,9 +2574,9 @@ type TaskListUpdatedDescRow struct {
 //
 // Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
 // most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing; one shared list (list_id of list_owner's, as the caller's membership named
+// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
 // it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list; every shared
+// with the owner's id, the owner's index serves the order as for an own list. Every shared
 // list (no list_id), through the caller's memberships of lists owned by others, sorted (only
 // the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
 // are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches

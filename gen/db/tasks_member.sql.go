@@ -140,7 +140,7 @@ type TaskTargetListAsMemberRow struct {
 
 // A live list the caller is a member of, where the caller creates a task: its owner and the
 // caller's role. The caller's transaction holds the owner's clock (taken after
-// ListMembership named the owner); FOR SHARE holds the caller's membership until commit, so a
+// ListMembership named the owner), and FOR SHARE holds the caller's membership until commit, so a
 // removal (or leave) waits for the write, and a write after it finds no row.
 func (q *Queries) TaskTargetListAsMember(ctx context.Context, arg TaskTargetListAsMemberParams) (*TaskTargetListAsMemberRow, error) {
 	row := q.db.QueryRow(ctx, taskTargetListAsMember, arg.UserID, arg.ID)
