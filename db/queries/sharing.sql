@@ -47,6 +47,18 @@ INSERT INTO invites (owner_id, list_id, id, token_hash, role, created_by, create
 VALUES (@user_id::text, @list_id::uuid, @id::uuid, @token_hash::bytea, @role::text, @user_id::text,
         sqlc.narg('created_by_name')::text, @now::timestamptz, @expires_at::timestamptz);
 
+-- name: InvitePendingCount :one
+-- How many pending invites (not used, revoked or expired) a list the user owns has.
+SELECT count(*) FROM invites
+WHERE owner_id = @user_id AND list_id = @list_id AND used_by IS NULL AND revoked_at IS NULL AND expires_at > now();
+
+-- name: InvitePrune :exec
+-- Deletes the invites of a list the user owns that are no longer pending (used, revoked or
+-- expired) and were made before @before.
+DELETE FROM invites
+WHERE owner_id = @user_id AND list_id = @list_id AND created_at < @before::timestamptz
+  AND (used_by IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= now());
+
 -- name: InviteListPending :many
 -- The pending invites (not used, revoked or expired) of a list the user owns, oldest first.
 SELECT id, role, expires_at FROM invites

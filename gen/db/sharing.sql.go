@@ -146,6 +146,43 @@ func (q *Queries) InviteLookup(ctx context.Context, arg InviteLookupParams) (*In
 	return &i, err
 }
 
+const invitePendingCount = `-- name: InvitePendingCount :one
+SELECT count(*) FROM invites
+WHERE owner_id = $1 AND list_id = $2 AND used_by IS NULL AND revoked_at IS NULL AND expires_at > now()
+`
+
+type InvitePendingCountParams struct {
+	UserID string
+	ListID uuid.UUID
+}
+
+// How many pending invites (not used, revoked or expired) a list the user owns has.
+func (q *Queries) InvitePendingCount(ctx context.Context, arg InvitePendingCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, invitePendingCount, arg.UserID, arg.ListID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const invitePrune = `-- name: InvitePrune :exec
+DELETE FROM invites
+WHERE owner_id = $1 AND list_id = $2 AND created_at < $3::timestamptz
+  AND (used_by IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= now())
+`
+
+type InvitePruneParams struct {
+	UserID string
+	ListID uuid.UUID
+	Before time.Time
+}
+
+// Deletes the invites of a list the user owns that are no longer pending (used, revoked or
+// expired) and were made before @before.
+func (q *Queries) InvitePrune(ctx context.Context, arg InvitePruneParams) error {
+	_, err := q.db.Exec(ctx, invitePrune, arg.UserID, arg.ListID, arg.Before)
+	return err
+}
+
 const inviteRevoke = `-- name: InviteRevoke :execrows
 UPDATE invites SET revoked_at = coalesce(revoked_at, now())
 WHERE owner_id = $1 AND list_id = $2 AND id = $3

@@ -48,7 +48,9 @@ type InviteOffer struct {
 // InviteCreate makes an invite to a live list userID owns, for role (RoleEditor or
 // RoleViewer), valid for ttl; userName is the owner's display name, shown to the invite's
 // bearer (and, the first time, recorded as the owner's name among the list's members). ErrListNotFound, ErrForbidden: as for ListUpdate; ErrInboxNotShared: the inbox;
-// ErrListFull: the list has MaxListMembers members.
+// ErrListFull: the list has MaxListMembers members; ErrTooManyInvites: it has
+// MaxPendingInvites pending invites. Invites of the list no longer pending and older than
+// InviteRetention are deleted on the way.
 func (s *Store) InviteCreate(ctx context.Context, userID, userName string, listID uuid.UUID, role Role, ttl time.Duration) (Invite, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -69,6 +71,16 @@ func (s *Store) InviteCreate(ctx context.Context, userID, userName string, listI
 		}
 		if n >= MaxListMembers {
 			return ErrListFull
+		}
+		if err := q.InvitePrune(ctx, db.InvitePruneParams{UserID: userID, ListID: listID, Before: now.Add(-InviteRetention)}); err != nil {
+			return fmt.Errorf("prune invites: %w", err)
+		}
+		pending, err := q.InvitePendingCount(ctx, db.InvitePendingCountParams{UserID: userID, ListID: listID})
+		if err != nil {
+			return fmt.Errorf("count invites: %w", err)
+		}
+		if pending >= MaxPendingInvites {
+			return ErrTooManyInvites
 		}
 		inv.ExpiresAt = now.Add(ttl)
 		var name *string

@@ -15,6 +15,15 @@ import (
 // (max_list_members() in db/migrations/0015_sharing.sql says the same).
 const MaxListMembers = 50
 
+// MaxPendingInvites is the most pending invites (not used, revoked or expired) a list may
+// have: an owner who needs more revokes some first. Invites no longer pending are deleted
+// when the list's owner makes a new invite InviteRetention after they were made.
+const MaxPendingInvites = 100
+
+// InviteRetention is how long an invite that is no longer pending is kept (see
+// MaxPendingInvites).
+const InviteRetention = 30 * 24 * time.Hour
+
 // Sharing errors.
 var (
 	// ErrForbidden: the user is a member of the list, but their role does not allow the
@@ -23,12 +32,15 @@ var (
 	// ErrMemberNotFound: no such member of the list (an ErrNotFound).
 	ErrMemberNotFound = fmt.Errorf("%w: no such member", ErrNotFound)
 	// ErrSharingConflict is a rule of sharing: the inbox is never shared, a list has at most
-	// MaxListMembers members, the owner keeps their role and cannot leave.
+	// MaxListMembers members and MaxPendingInvites pending invites, the owner keeps their
+	// role and cannot leave.
 	ErrSharingConflict = errors.New("sharing conflict")
 	// ErrInboxNotShared: an invite to the inbox.
 	ErrInboxNotShared = fmt.Errorf("%w: the inbox cannot be shared", ErrSharingConflict)
 	// ErrListFull: the list has MaxListMembers members.
 	ErrListFull = fmt.Errorf("%w: a list has at most %d members", ErrSharingConflict, MaxListMembers)
+	// ErrTooManyInvites: the list has MaxPendingInvites pending invites.
+	ErrTooManyInvites = fmt.Errorf("%w: a list has at most %d pending invites (revoke some first)", ErrSharingConflict, MaxPendingInvites)
 	// ErrOwnerRole: the owner's role cannot change.
 	ErrOwnerRole = fmt.Errorf("%w: the owner's role cannot change", ErrSharingConflict)
 	// ErrOwnerLeaves: the owner cannot leave their list.

@@ -337,3 +337,62 @@ func mustInbox(t *testing.T, s *Store, user string) uuid.UUID {
 	}
 	return id
 }
+
+// TestListHoldsAtMostMaxPendingInvites: a list refuses its MaxPendingInvites+1st pending
+// invite, takes one again once an invite is revoked, and deletes invites no longer pending
+// after InviteRetention.
+func TestListHoldsAtMostMaxPendingInvites(t *testing.T) {
+	t.Parallel()
+	s, pool := newStore(t)
+	ctx := t.Context()
+	const owner = "invite-heavy"
+	g := createList(t, s, owner, "Popular")
+	first, err := s.InviteCreate(ctx, owner, "", g.ID, RoleViewer, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// MaxPendingInvites-1 more, written as the tests' role.
+	if _, err := pool.Exec(ctx, `INSERT INTO invites (owner_id, list_id, id, token_hash, role, created_by, expires_at)
+		SELECT $1, $2, gen_random_uuid(), sha256(('filler-' || i)::bytea), 'viewer', $1, now() + interval '1 hour'
+		FROM generate_series(1, $3::int) i`, owner, g.ID, MaxPendingInvites-1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InviteCreate(ctx, owner, "", g.ID, RoleViewer, time.Hour); !errors.Is(err, ErrTooManyInvites) || !errors.Is(err, ErrSharingConflict) {
+		t.Fatalf("invite %d: %v, want ErrTooManyInvites", MaxPendingInvites+1, err)
+	}
+	if err := s.InviteRevoke(ctx, owner, g.ID, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InviteCreate(ctx, owner, "", g.ID, RoleViewer, time.Hour); err != nil {
+		t.Fatalf("an invite after a revocation: %v", err)
+	}
+	count := func() (n int) {
+		t.Helper()
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM invites WHERE owner_id = $1 AND list_id = $2`, owner, g.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Invites no longer pending are kept for InviteRetention, then deleted by the next
+	// create; pending invites are never deleted, however old.
+	if _, err := pool.Exec(ctx, `UPDATE invites SET created_at = now() - $3::interval - interval '1 day'
+		WHERE owner_id = $1 AND list_id = $2`, owner, g.ID, InviteRetention.String()); err != nil {
+		t.Fatal(err)
+	}
+	var second uuid.UUID
+	if err := pool.QueryRow(ctx, `SELECT id FROM invites WHERE owner_id = $1 AND list_id = $2 AND revoked_at IS NULL LIMIT 1`, owner, g.ID).Scan(&second); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InviteRevoke(ctx, owner, g.ID, second); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != MaxPendingInvites+1 {
+		t.Fatalf("%d invites, want %d", n, MaxPendingInvites+1)
+	}
+	if _, err := s.InviteCreate(ctx, owner, "", g.ID, RoleViewer, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != MaxPendingInvites {
+		t.Errorf("%d invites after the create, want %d: the two revoked ones deleted, every pending one kept", n, MaxPendingInvites)
+	}
+}

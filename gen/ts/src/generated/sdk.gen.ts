@@ -197,8 +197,10 @@ export class TodoApi extends HeyApiClient {
      * `GET /api/invites/{token}` and accepts with `POST /api/invites/{token}/accept` becomes
      * a member with `role`, once: the invite is then used up. It expires after
      * `expires_in_hours` (default 168, one week). Only the list's owner may (`403` for a
-     * member). The inbox is never shared, and a list has at most 50 members, its owner
-     * included: both are `409` (type `urn:todo-api:problem:sharing`).
+     * member). The inbox is never shared, a list has at most 50 members, its owner included,
+     * and at most 100 pending invites (revoke some to make more): each is `409` (type
+     * `urn:todo-api:problem:sharing`). Invites no longer pending (used, revoked, expired) are
+     * deleted 30 days after they were made.
      *
      */
     public createInvite<ThrowOnError extends boolean = true>(options: Options<CreateInviteData, ThrowOnError>) {
