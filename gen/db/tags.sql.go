@@ -12,11 +12,25 @@ import (
 )
 
 const tagList = `-- name: TagList :many
-SELECT tag AS name, tasks::bigint AS count
-FROM user_tags
-WHERE user_id = $1
-  AND ($2::text IS NULL OR tag > $2::text)
-ORDER BY tag
+SELECT t.name::text AS name, sum(t.n)::bigint AS count
+FROM (
+    (SELECT own.tag AS name, own.tasks::bigint AS n
+     FROM user_tags own
+     WHERE own.user_id = $1
+       AND ($2::text IS NULL OR own.tag > $2::text)
+     ORDER BY own.tag
+     LIMIT $3)
+    UNION ALL
+    (SELECT x.tag COLLATE "C" AS name, count(*)::bigint AS n
+     FROM list_members m
+     JOIN tasks ON tasks.user_id = m.owner_id AND tasks.list_id = m.list_id,
+          unnest(tasks.tags) AS x(tag)
+     WHERE m.user_id = $1 AND m.owner_id <> m.user_id AND tasks.deleted_at IS NULL
+       AND ($2::text IS NULL OR x.tag COLLATE "C" > $2::text COLLATE "C")
+     GROUP BY x.tag COLLATE "C")
+) t
+GROUP BY t.name
+ORDER BY t.name COLLATE "C"
 LIMIT $3
 `
 
@@ -31,8 +45,15 @@ type TagListRow struct {
 	Count int64
 }
 
-// A page of the user's tags with the number of live tasks carrying each, by name (byte
-// order), after the name after when it is set.
+// A page of the tags on the live tasks of every list the caller is a member of, with the
+// number of those tasks carrying each, by name (byte order), after the name after when it is
+// set. The caller's own lists: the per-owner counts the database keeps (user_tags), a page
+// read from its primary key. Other owners' lists shared with the caller: counted from their
+// rows (a list holds at most its owner's MaxLiveTasks) through the caller's memberships
+// (list_members_of_others, 0020, finds none for a caller who is a member of no other
+// owner's list). Both sum by name, and the first page of the sum is exact: a tag of the
+// caller's own among the first row_limit of the sum is among the first row_limit of the own
+// page, and its shared count is whole.
 func (q *Queries) TagList(ctx context.Context, arg TagListParams) ([]*TagListRow, error) {
 	rows, err := q.db.Query(ctx, tagList, arg.UserID, arg.After, arg.RowLimit)
 	if err != nil {

@@ -40,10 +40,11 @@ func TagPosition(name string) Position {
 	return Position{Key: name, ID: uuid.NewSHA1(tagPositionSpace, []byte(name))}
 }
 
-// TagList returns a page of userID's tags with their live task counts, by name (byte
-// order), and, when more follow, the position to continue after. It reads the per-user
-// tag counts the database keeps (user_tags), at most a page of them — or, for one list
-// (p.ListID), counts them over that list's live tasks.
+// TagList returns a page of the tags on the live tasks of every list userID is a member of,
+// with their counts, by name (byte order), and, when more follow, the position to continue
+// after. It reads a page of the per-owner tag counts the database keeps (user_tags) for
+// userID's own lists and adds the counts over the live tasks of other owners' lists shared
+// with userID — or, for one list (p.ListID), counts them over that list's live tasks.
 func (s *Store) TagList(ctx context.Context, userID string, p TagListParams) ([]TagCount, *Position, error) {
 	if p.Limit <= 0 {
 		p.Limit = MaxTagPage

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTagList(t *testing.T) {
@@ -83,5 +84,67 @@ func TestTagList(t *testing.T) {
 	none, _, err := s.TagList(t.Context(), "nobody", TagListParams{})
 	if err != nil || none == nil || len(none) != 0 {
 		t.Fatalf("no tags: %#v, %v; want empty non-nil", none, err)
+	}
+}
+
+// TestTagListCoversSharedLists: without a list, a member's tags are those of every list
+// they are a member of — their own and the lists other owners share with them — each
+// counted once, in pages; the owner's tags stay the owner's; a removed member loses the
+// shared list's tags at once.
+func TestTagListCoversSharedLists(t *testing.T) {
+	t.Parallel()
+	for mode, s := range sharingStores(t) {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			ana, ben := mode+"-tag-ana", mode+"-tag-ben"
+			g := createList(t, s, ana, "Home")
+			inv, err := s.InviteCreate(ctx, ana, "", g.ID, RoleViewer, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.InviteAccept(ctx, ben, "", inv.Token); err != nil {
+				t.Fatal(err)
+			}
+			create(t, s, ana, TaskFields{Title: "shared", ListID: &g.ID, Tags: []string{"home", "zz"}})
+			create(t, s, ana, TaskFields{Title: "shared too", ListID: &g.ID, Tags: []string{"home"}})
+			create(t, s, ana, TaskFields{Title: "ana's inbox", Tags: []string{"private"}})
+			create(t, s, ben, TaskFields{Title: "ben's", Tags: []string{"home", "a"}})
+			tags := func(user string, p TagListParams) []TagCount {
+				t.Helper()
+				var all []TagCount
+				for {
+					page, next, err := s.TagList(ctx, user, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					all = append(all, page...)
+					if next == nil {
+						return all
+					}
+					p.After = next
+				}
+			}
+			for _, c := range []struct {
+				user  string
+				limit int
+				want  []TagCount
+			}{
+				{ben, 0, []TagCount{{"a", 1}, {"home", 3}, {"zz", 1}}},
+				{ben, 1, []TagCount{{"a", 1}, {"home", 3}, {"zz", 1}}},
+				{ben, 2, []TagCount{{"a", 1}, {"home", 3}, {"zz", 1}}},
+				{ana, 0, []TagCount{{"home", 2}, {"private", 1}, {"zz", 1}}},
+			} {
+				if got := tags(c.user, TagListParams{Limit: c.limit}); !slices.Equal(got, c.want) {
+					t.Errorf("%s's tags in pages of %d = %v, want %v", c.user, c.limit, got, c.want)
+				}
+			}
+			if err := s.MemberRemove(ctx, ana, g.ID, ben); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := tags(ben, TagListParams{}), []TagCount{{"a", 1}, {"home", 1}}; !slices.Equal(got, want) {
+				t.Errorf("after removal, ben's tags = %v, want %v", got, want)
+			}
+		})
 	}
 }

@@ -456,9 +456,11 @@ export class TodoApi extends HeyApiClient {
     /**
      * List the caller's tags
      *
-     * The tags on the caller's live tasks with the number of tasks carrying each, sorted by
-     * name (byte order). At most `limit` per response (default and maximum 500, the tag
-     * quota, so a caller within the quota gets every tag in one response); when more exist
+     * The tags on the live tasks of every list the caller is a member of (their own lists and
+     * those shared with them; with `list_id`, of that list), with the number of those tasks
+     * carrying each, sorted by name (byte order). At most `limit` per response (default and
+     * maximum 500, the tag quota, so a caller who shares in no other owner's list and is
+     * within the quota gets every tag in one response); when more exist
      * the response has a `Link: <…>; rel="next"` header whose URL carries an opaque `cursor`
      * for the next page, as on `GET /api/tasks` (anything else is `400`).
      *
