@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -85,7 +86,9 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 	if super, bypass := roleFlags(t, app); super || bypass {
 		t.Fatalf("the application role has rolsuper=%v rolbypassrls=%v: row-level security would not bind it", super, bypass)
 	}
-	s := New(app, Options{})
+	// Each family reads a first half of seekRows/2 tasks to get its position: generous bounds,
+	// for a loaded machine under -race.
+	s := New(app, Options{StatementTimeout: 30 * time.Second, AcquireTimeout: 30 * time.Second})
 	inbox := func(owner string) uuid.UUID {
 		var id uuid.UUID
 		if err := admin.QueryRow(t.Context(), "SELECT id FROM lists WHERE owner_id = $1 AND inbox", owner).Scan(&id); err != nil {
