@@ -24,16 +24,19 @@ type bench struct {
 	base      string
 	users     []*benchUser
 	listUsers []*benchUser // the lists-* scenarios' users (seedListUsers)
-	cluster   *pgcluster.Cluster
-	server    int // pid of todo-api
-	tmp       string
-	debugAddr string
-	logf      func(string, ...any)
-	pgbench   string
-	targets   int
-	lists     int    // rows of bench_lists
-	listTasks int    // rows of bench_list_targets
-	role      string // serve's database role
+	// sharedUsers are lists-shared's users, each an editor of a lists user's list
+	// (seedSharedMembers).
+	sharedUsers []*benchUser
+	cluster     *pgcluster.Cluster
+	server      int // pid of todo-api
+	tmp         string
+	debugAddr   string
+	logf        func(string, ...any)
+	pgbench     string
+	targets     int
+	lists       int    // rows of bench_lists
+	listTasks   int    // rows of bench_list_targets
+	role        string // serve's database role
 }
 
 // row is one line of the result table.
@@ -196,12 +199,17 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 	// what compressing a page costs, its bytes/req what it saves.
 	scenarios := []string{"list", "list-gzip", "single", "create", "mix"}
 	if len(b.listUsers) > 0 {
-		scenarios = append(scenarios, "lists-one", "lists-all", "lists-single", "lists-create")
+		// lists-shared beside lists-one: a list shared with the caller against an own list of
+		// the same size (issue 16: at most 1.5× PostgreSQL's CPU).
+		scenarios = append(scenarios, "lists-one", "lists-shared", "lists-all", "lists-single", "lists-create")
 	}
 	scripts := map[string]string{}
 	for _, sc := range scenarios {
 		users := b.users
-		if strings.HasPrefix(sc, "lists-") {
+		switch {
+		case sc == "lists-shared":
+			users = b.sharedUsers
+		case strings.HasPrefix(sc, "lists-"):
 			users = b.listUsers
 		}
 		p, err := writeScript(b.tmp, sc, users)

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	var conns string
 	fs.IntVar(&s.users, "users", 100, "users to seed")
 	fs.IntVar(&s.tasksPerUser, "tasks", 50, "tasks per user to seed")
-	fs.IntVar(&s.listUsers, "list-users", 10, "users to seed for the lists-* scenarios, each with 10 lists × 50 tasks, every tenth with 2 subtasks (0: none)")
+	fs.IntVar(&s.listUsers, "list-users", 10, "users to seed for the lists-* scenarios, each with 10 lists × 50 tasks, every tenth with 2 subtasks, and one list shared with a member of its own (lists-shared; 0: none)")
 	fs.DurationVar(&s.duration, "duration", 10*time.Second, "length of each measurement")
 	fs.StringVar(&conns, "conns", "16,64", "connection counts")
 	fs.StringVar(&s.outDir, "out", ".bench", "folder for results (JSON) and profiles")
@@ -180,11 +180,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("seed lists: %w", err)
 	}
+	var sharedUsers []*benchUser
+	if len(listUsers) > 0 {
+		logf("sharing one list of each lists user with a member of its own (bench-shared-NNN)")
+		if sharedUsers, err = seedSharedMembers(ctx, base, iss, listUsers); err != nil {
+			return fmt.Errorf("seed shared lists: %w", err)
+		}
+	}
 	role := appRole
 	if s.superuser {
 		role = "postgres"
 	}
-	b := &bench{s: s, role: role, base: base, users: users, listUsers: listUsers, cluster: cluster, server: srv.Process.Pid, tmp: tmp, logf: logf, debugAddr: debugAddr}
+	b := &bench{s: s, role: role, base: base, users: users, listUsers: listUsers, sharedUsers: sharedUsers, cluster: cluster, server: srv.Process.Pid, tmp: tmp, logf: logf, debugAddr: debugAddr}
 	if err := b.prepareBounds(ctx); err != nil {
 		return fmt.Errorf("prepare pgbench: %w", err)
 	}

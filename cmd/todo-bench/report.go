@@ -29,11 +29,29 @@ func (r *results) print(w io.Writer) {
 			x.Scenario, x.Conns, x.RPS, x.P50ms, x.P99ms, x.Errors, bound, ratio, rbound, rratio, x.ServerCPUms, x.PgCPUms, bcpu, rcpu, rss, x.BytesPerReq)
 	}
 	tw.Flush()
+	r.printSharedRatio(w)
 	if ol := r.OpenLoop; ol != nil {
 		fmt.Fprintf(w, "\nopen loop, single at %.0f req/s (half the peak) over %d connections: sent %d, errors %d, p50 %.2f ms, p99 %.2f ms, p99/p50 %.2f (sent late by: p50 %.2f ms, p99 %.2f ms)\n",
 			ol.Rate, ol.Conns, ol.Sent, ol.Errors, ol.P50ms, ol.P99ms, ol.P99OverP50, ol.SendLagP50ms, ol.SendLagP99ms)
 	}
 	for _, p := range r.Profiles {
 		fmt.Fprintln(w, "profile:", p)
+	}
+}
+
+// printSharedRatio prints, per connection count, PostgreSQL's CPU a request of lists-shared
+// (a list shared with the caller) over lists-one's (an own list of the same size): issue 16
+// asks for at most 1.5.
+func (r *results) printSharedRatio(w io.Writer) {
+	own := map[int]float64{}
+	for _, x := range r.Rows {
+		if x.Scenario == "lists-one" {
+			own[x.Conns] = x.PgCPUms
+		}
+	}
+	for _, x := range r.Rows {
+		if o := own[x.Conns]; x.Scenario == "lists-shared" && o > 0 {
+			fmt.Fprintf(w, "\nshared list vs own list at %d connections: pg cpu ms/req %.3f / %.3f = %.2f (issue 16: at most 1.5)\n", x.Conns, x.PgCPUms, o, x.PgCPUms/o)
+		}
 	}
 }

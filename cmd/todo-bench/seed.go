@@ -14,12 +14,14 @@ import (
 )
 
 // benchUser is a seeded user: its token, the ids of its tasks and of its lists (other than
-// the inbox; only the lists users have any).
+// the inbox; only the lists users have any), and of the lists others share with it (only the
+// shared-list members have any).
 type benchUser struct {
-	ID    string
-	Token string
-	Tasks []string
-	Lists []string
+	ID     string
+	Token  string
+	Tasks  []string
+	Lists  []string
+	Shared []string
 }
 
 var client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -134,6 +136,35 @@ func seedListUser(ctx context.Context, base string, u *benchUser) error {
 	return nil
 }
 
+// seedSharedMembers makes, for each lists user, one user "bench-shared-NNN" an editor of its
+// first list, through the API (an invite, then its acceptance): the lists-shared scenario's
+// users, who list a shared list as the lists users list an own one (lists-one) of the same
+// size. Members of their own, so that the lists users' other scenarios stay those of callers
+// who share nothing.
+func seedSharedMembers(ctx context.Context, base string, iss *devissuer.Issuer, owners []*benchUser) ([]*benchUser, error) {
+	out := make([]*benchUser, len(owners))
+	for i, owner := range owners {
+		id := fmt.Sprintf("bench-shared-%03d", i+1)
+		tok, err := iss.Mint(id, 2*time.Hour, "todo-bench", "todo-bench")
+		if err != nil {
+			return nil, err
+		}
+		list := owner.Lists[0]
+		var invite struct {
+			Token string `json:"token"`
+		}
+		if err := send(ctx, base+"/api/lists/"+list+"/invites", owner.Token, map[string]any{"role": "editor"}, http.StatusCreated, &invite); err != nil {
+			return nil, err
+		}
+		if err := send(ctx, base+"/api/invites/"+invite.Token+"/accept", tok, nil, http.StatusOK, nil); err != nil {
+			return nil, err
+		}
+		// Its tasks are the owner's list's: what lists-shared's members may read by id.
+		out[i] = &benchUser{ID: id, Token: tok, Tasks: owner.Tasks[:seedListTasks], Shared: []string{list}}
+	}
+	return out, nil
+}
+
 // taskFields is the body of the n-th seeded task.
 func taskFields(n int) map[string]any {
 	prio := []string{"low", "medium", "high"}[n%3]
@@ -150,26 +181,40 @@ func createTask(ctx context.Context, base, token string, n int) (string, error) 
 
 // post creates a resource (201 expected) and returns its id.
 func post(ctx context.Context, url, token string, fields map[string]any) (string, error) {
-	body, _ := json.Marshal(fields)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("POST %s: status %d", url, res.StatusCode)
-	}
 	var t struct {
 		ID string `json:"id"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&t); err != nil {
+	if err := send(ctx, url, token, fields, http.StatusCreated, &t); err != nil {
 		return "", err
 	}
 	return t.ID, nil
+}
+
+// send POSTs fields (none when nil) and decodes the answer of status want into out (when
+// not nil).
+func send(ctx context.Context, url, token string, fields map[string]any, want int, out any) error {
+	var body []byte
+	if fields != nil {
+		body, _ = json.Marshal(fields)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if fields != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != want {
+		return fmt.Errorf("POST %s: status %d", url, res.StatusCode)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(res.Body).Decode(out)
 }

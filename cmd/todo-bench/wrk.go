@@ -16,12 +16,13 @@ import (
 // every request carries a different user's token, as production traffic does. The lists-*
 // scenarios run on the lists users (seedListUsers): lists-one lists one of the user's lists
 // (list_id), lists-all all of them, lists-single reads a task, lists-create creates one in a
-// list. Its done() hook
+// list; lists-shared lists a list another user shares with the caller, of lists-one's size
+// (seedSharedMembers). Its done() hook
 // prints one JSON line that the driver reads.
 const luaTemplate = `
 local users = {
 {{- range .Users}}
-  { tok = "{{.Token}}", ids = { {{range $i, $id := .Tasks}}{{if $i}},{{end}}"{{$id}}"{{end}} }, lists = { {{range $i, $id := .Lists}}{{if $i}},{{end}}"{{$id}}"{{end}} } },
+  { tok = "{{.Token}}", ids = { {{range $i, $id := .Tasks}}{{if $i}},{{end}}"{{$id}}"{{end}} }, lists = { {{range $i, $id := .Lists}}{{if $i}},{{end}}"{{$id}}"{{end}} }, shared = { {{range $i, $id := .Shared}}{{if $i}},{{end}}"{{$id}}"{{end}} } },
 {{- end}}
 }
 local scenario = "{{.Scenario}}"
@@ -50,6 +51,11 @@ end
 
 local function get_one_list(u)
   local l = u.lists[math.random(#u.lists)]
+  return wrk.format("GET", "/api/tasks?limit=50&list_id=" .. l, { ["Authorization"] = "Bearer " .. u.tok })
+end
+
+local function get_shared_list(u)
+  local l = u.shared[math.random(#u.shared)]
   return wrk.format("GET", "/api/tasks?limit=50&list_id=" .. l, { ["Authorization"] = "Bearer " .. u.tok })
 end
 
@@ -84,6 +90,7 @@ function request()
   if scenario == "list-gzip" then return get_list_gzip(u) end
   if scenario == "create" then return create(u) end
   if scenario == "lists-one" then return get_one_list(u) end
+  if scenario == "lists-shared" then return get_shared_list(u) end
   if scenario == "lists-create" then return create_in_list(u) end
   local r = math.random(100)
   if r <= 40 then return get_list(u) end

@@ -20,11 +20,11 @@ import (
 // row, or one matching very many tasks); otherwise the store passes their ids, a set the
 // planner sees whole (custom plans) and seeks through the primary key or checks by hash.
 //
-// Each row also carries the caller's write clock, read by the same statement, so a page and
-// the clock its ETag hashes come from one snapshot in one round trip. It is read through
-// user_clock_last (db/migrations/0013_user_clock_last.sql), whose plan is cached where a
-// subquery of the table here would be planned again with every page; called in FROM, so that
-// sqlc types its result nullable (a user who never wrote has none).
+// Each row also carries the clock its ETag hashes, read by the same statement, so a page and
+// its clock come from one snapshot in one round trip: through PL/pgSQL functions
+// (user_clock_last, 0013; member_clock_view, 0016; shared_clock_view, 0020), whose plans are
+// cached where a subquery here would be planned again with every page; called in FROM, so
+// that sqlc types their results nullable (a user who never wrote has no clock).
 //
 // Every sort column's comparison is leakproof (text, timestamptz, timestamp, smallint; uuid
 // for the id): under row-level security PostgreSQL turns the keyset comparison into an index
@@ -72,8 +72,9 @@ var orders = []order{
 	{"PositionDesc", "position", "text", true},
 }
 
-// filterTemplate is the listing's filter and keyset position, applied to each branch's rows
-// (named by T; the ids of a search filter only the caller's own tasks' branch, Own).
+// filterTemplate is the listing's filter and keyset position over one branch's rows (named
+// by T; the ids of a search filter only the caller's own tasks, Own), and page its order
+// and limit.
 const filterTemplate = `{{define "filter"}}{{$t := .T}}
       AND {{$t}}.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR {{$t}}.completed = sqlc.narg('completed')::bool)
@@ -95,47 +96,88 @@ const filterTemplate = `{{define "filter"}}{{$t := .T}}
            OR (NOT {{$t}}.completed AND coalesce({{$t}}.due_time IS NULL AND {{$t}}.due_date < sqlc.narg('today')::date
                                                  OR {{$t}}.due_time IS NOT NULL AND {{$t}}.due_date + {{$t}}.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
+{{- if .ListFilter}}
       AND (sqlc.narg('list_id')::uuid IS NULL OR {{$t}}.list_id = sqlc.narg('list_id')::uuid)
+{{- end}}
       AND (sqlc.narg('parent_id')::uuid IS NULL OR {{$t}}.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR ({{$t}}.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR ({{$t}}.{{.O.Expr}}, {{$t}}.id) {{.O.Cmp}} (sqlc.narg('after_key')::text::{{.O.Cast}}, sqlc.narg('after_id')::uuid))
-    ORDER BY {{$t}}.{{.O.Expr}} {{.O.Dir}}, {{$t}}.id {{.O.Dir}}
+           OR ({{$t}}.{{.O.Expr}}, {{$t}}.id) {{.O.Cmp}} (sqlc.narg('after_key')::text::{{.O.Cast}}, sqlc.narg('after_id')::uuid)){{end}}
+{{- define "page"}}
+    ORDER BY {{.T}}.{{.O.Expr}} {{.O.Dir}}, {{.T}}.id {{.O.Dir}}
     LIMIT @row_limit{{end}}`
 
+// The statements of one order, in three families: the store runs the first whose rows are
+// the whole answer for the caller (internal/store/task_list.go, pageRequest.choose).
+//
+// TaskList…: the caller's own tasks, all of them or one own list's (list_id) — the statement
+// of before sharing, one branch read in order through the owner's index, and the caller's own
+// clock (user_clock_last). Nearly every caller is a member of no other owner's list, and this
+// is all they ever run: a multi-branch statement is planned per request (custom plans) at
+// several times the cost (docs/performance.md). shared_clock_view, read with the page's
+// snapshot, is null exactly when the page is the whole answer; otherwise (the caller is a
+// member of another owner's list, perhaps since a moment ago) the store reads TaskListMember….
+//
+// TaskListShared…: one list another owner shares with the caller (list_id of list_owner's, as
+// the caller's membership named it a statement before), if the caller is still a member of it
+// (a one-time check): planned with the owner's id, so the owner's index serves the order as
+// for an own list.
+//
+// TaskListMember…: every list of a member of other owners' lists: the caller's own tasks and,
+// through the caller's memberships of other owners' lists, theirs (sorted: only the shared
+// rows), each branch its first row_limit rows, merged (a Merge Append of two pages).
+//
+// The shared families' clock is member_clock_view, which changes with every write to those
+// lists and with every join and leave. The trigram search's ids (ids) are the caller's own
+// tasks: the shared branches filter by shared_q instead.
 const queryTemplate = `{{range .}}
 -- name: TaskList{{.Name}} :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id{{template "filter" (branch "own" true true .)}}) AS tasks
+ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
+LIMIT @row_limit;
+
+-- name: TaskListShared{{.Name}} :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by {{.Expr}} {{.Dir}}, id {{.Dir}} (after_key/after_id as
+-- TaskList{{.Name}}). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
+                    AND m.user_id = @user_id AND m.owner_id <> @user_id){{template "filter" (branch "one" false false .)}}) AS tasks
+ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
+LIMIT @row_limit;
+
+-- name: TaskListMember{{.Name}} :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- {{.Expr}} {{.Dir}}, id {{.Dir}} (after_key/after_id as TaskList{{.Name}}): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL{{template "filter" (branch "own" true .)}})
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
-                    AND m.user_id = @user_id AND m.owner_id <> @user_id){{template "filter" (branch "one" false .)}})
+    WHERE own.user_id = @user_id{{template "filter" (branch "own" true false .)}}{{template "page" (branch "own" true false .)}})
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id{{template "filter" (branch "every" false .)}})
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id{{template "filter" (branch "every" false false .)}}{{template "page" (branch "every" false false .)}})
 ) AS tasks
 ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
 LIMIT @row_limit;
@@ -152,9 +194,10 @@ WHERE m.user_id = @user_id AND tasks.id = @id;
 
 // branchArgs is what the filter template needs of one branch.
 type branchArgs struct {
-	T   string
-	Own bool
-	O   order
+	T          string
+	Own        bool // the caller's own tasks: the search's ids apply
+	ListFilter bool // list_id, when set, selects one list
+	O          order
 }
 
 func main() {
@@ -170,7 +213,7 @@ func run() error {
 		out = os.Args[1]
 	}
 	var b bytes.Buffer
-	funcs := template.FuncMap{"branch": func(t string, own bool, o order) branchArgs { return branchArgs{t, own, o} }}
+	funcs := template.FuncMap{"branch": func(t string, own, listFilter bool, o order) branchArgs { return branchArgs{t, own, listFilter, o} }}
 	t := template.Must(template.Must(template.New("list").Funcs(funcs).Parse(filterTemplate)).Parse(queryTemplate))
 	if err := t.Execute(&b, orders); err != nil {
 		return fmt.Errorf("render: %w", err)

@@ -1,25 +1,15 @@
 -- name: TaskListCreatedAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by created_at ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by created_at ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -38,14 +28,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.created_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY own.created_at ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.created_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedCreatedAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by created_at ASC, id ASC (after_key/after_id as
+-- TaskListCreatedAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -60,17 +58,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.created_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY one.created_at ASC, one.id ASC
+           OR (one.created_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberCreatedAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- created_at ASC, id ASC (after_key/after_id as TaskListCreatedAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.created_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.created_at ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -84,7 +114,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -105,27 +134,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListCreatedDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by created_at DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by created_at DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -144,14 +163,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.created_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY own.created_at DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.created_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedCreatedDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by created_at DESC, id DESC (after_key/after_id as
+-- TaskListCreatedDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -166,17 +193,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.created_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY one.created_at DESC, one.id DESC
+           OR (one.created_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberCreatedDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- created_at DESC, id DESC (after_key/after_id as TaskListCreatedDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.created_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.created_at DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -190,7 +249,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -211,27 +269,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListUpdatedAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by updated_at ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by updated_at ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -250,14 +298,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.updated_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY own.updated_at ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.updated_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedUpdatedAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by updated_at ASC, id ASC (after_key/after_id as
+-- TaskListUpdatedAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -272,17 +328,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.updated_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY one.updated_at ASC, one.id ASC
+           OR (one.updated_at, one.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberUpdatedAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- updated_at ASC, id ASC (after_key/after_id as TaskListUpdatedAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.updated_at, own.id) > (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.updated_at ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -296,7 +384,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -317,27 +404,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListUpdatedDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by updated_at DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by updated_at DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -356,14 +433,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.updated_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY own.updated_at DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.updated_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedUpdatedDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by updated_at DESC, id DESC (after_key/after_id as
+-- TaskListUpdatedDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -378,17 +463,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.updated_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
-    ORDER BY one.updated_at DESC, one.id DESC
+           OR (one.updated_at, one.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberUpdatedDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- updated_at DESC, id DESC (after_key/after_id as TaskListUpdatedDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.updated_at, own.id) < (sqlc.narg('after_key')::text::timestamptz, sqlc.narg('after_id')::uuid))
+    ORDER BY own.updated_at DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -402,7 +519,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -423,27 +539,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListTitleAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by title_key ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by title_key ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -462,14 +568,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.title_key, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY own.title_key ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.title_key, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedTitleAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by title_key ASC, id ASC (after_key/after_id as
+-- TaskListTitleAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -484,17 +598,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.title_key, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY one.title_key ASC, one.id ASC
+           OR (one.title_key, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberTitleAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- title_key ASC, id ASC (after_key/after_id as TaskListTitleAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.title_key, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.title_key ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -508,7 +654,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -529,27 +674,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListTitleDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by title_key DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by title_key DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -568,14 +703,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.title_key, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY own.title_key DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.title_key, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedTitleDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by title_key DESC, id DESC (after_key/after_id as
+-- TaskListTitleDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -590,17 +733,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.title_key, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY one.title_key DESC, one.id DESC
+           OR (one.title_key, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberTitleDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- title_key DESC, id DESC (after_key/after_id as TaskListTitleDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.title_key, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.title_key DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -614,7 +789,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -635,27 +809,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListDueDateAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -674,14 +838,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.due_key_asc, own.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-    ORDER BY own.due_key_asc ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.due_key_asc, own.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedDueDateAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by due_key_asc ASC, id ASC (after_key/after_id as
+-- TaskListDueDateAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -696,17 +868,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.due_key_asc, one.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-    ORDER BY one.due_key_asc ASC, one.id ASC
+           OR (one.due_key_asc, one.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberDueDateAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- due_key_asc ASC, id ASC (after_key/after_id as TaskListDueDateAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.due_key_asc, own.id) > (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY own.due_key_asc ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -720,7 +924,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -741,27 +944,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListDueDateDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -780,14 +973,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.due_key_desc, own.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-    ORDER BY own.due_key_desc DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.due_key_desc, own.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedDueDateDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by due_key_desc DESC, id DESC (after_key/after_id as
+-- TaskListDueDateDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -802,17 +1003,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.due_key_desc, one.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
-    ORDER BY one.due_key_desc DESC, one.id DESC
+           OR (one.due_key_desc, one.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberDueDateDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- due_key_desc DESC, id DESC (after_key/after_id as TaskListDueDateDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.due_key_desc, own.id) < (sqlc.narg('after_key')::text::timestamp, sqlc.narg('after_id')::uuid))
+    ORDER BY own.due_key_desc DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -826,7 +1059,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -847,27 +1079,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPriorityAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -886,14 +1108,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.priority_rank, own.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-    ORDER BY own.priority_rank ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.priority_rank, own.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedPriorityAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by priority_rank ASC, id ASC (after_key/after_id as
+-- TaskListPriorityAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -908,17 +1138,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.priority_rank, one.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-    ORDER BY one.priority_rank ASC, one.id ASC
+           OR (one.priority_rank, one.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberPriorityAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- priority_rank ASC, id ASC (after_key/after_id as TaskListPriorityAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.priority_rank, own.id) > (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY own.priority_rank ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -932,7 +1194,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -953,27 +1214,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPriorityDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -992,14 +1243,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.priority_rank, own.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-    ORDER BY own.priority_rank DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.priority_rank, own.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedPriorityDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by priority_rank DESC, id DESC (after_key/after_id as
+-- TaskListPriorityDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -1014,17 +1273,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.priority_rank, one.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
-    ORDER BY one.priority_rank DESC, one.id DESC
+           OR (one.priority_rank, one.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberPriorityDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- priority_rank DESC, id DESC (after_key/after_id as TaskListPriorityDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.priority_rank, own.id) < (sqlc.narg('after_key')::text::smallint, sqlc.narg('after_id')::uuid))
+    ORDER BY own.priority_rank DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -1038,7 +1329,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -1059,27 +1349,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPositionAsc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by position ASC, id ASC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by position ASC, id ASC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -1098,14 +1378,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.position, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY own.position ASC, own.id ASC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.position, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListSharedPositionAsc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by position ASC, id ASC (after_key/after_id as
+-- TaskListPositionAsc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -1120,17 +1408,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.position, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY one.position ASC, one.id ASC
+           OR (one.position, one.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskListMemberPositionAsc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- position ASC, id ASC (after_key/after_id as TaskListPositionAsc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.position, own.id) > (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.position ASC, own.id ASC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -1144,7 +1464,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
@@ -1165,27 +1484,17 @@ JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
 WHERE m.user_id = @user_id AND tasks.id = @id;
 
 -- name: TaskListPositionDesc :many
--- Lists the live (not deleted) tasks of every list the caller is a member of, or of one
--- (list_id), ordered by position DESC, id DESC — after_key/after_id (the last row's
--- sort_key and id) continue after a page. Each row carries the clock of the lists read
--- (member_clock_view, null only for a user in no list) and the database's time, read with the
--- page's snapshot.
---
--- Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
--- most three pages): the caller's own tasks (not for a shared list), read in order through the
--- owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
--- it a statement before), if the caller is still a member of it (a one-time check): planned
--- with the owner's id, the owner's index serves the order as for an own list. Every shared
--- list (no list_id), through the caller's memberships of lists owned by others, sorted (only
--- the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
--- are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
--- filter by shared_q instead.
+-- Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+-- ordered by position DESC, id DESC — after_key/after_id (the last row's sort_key and
+-- id) continue after a page. Each row carries the caller's clock (null before the first
+-- write), shared_clock_view (null when the caller is a member of no other owner's list, or
+-- list_id is the caller's) and the database's time, read with the page's snapshot.
 SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
-       (SELECT v FROM member_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last(@user_id) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view(@user_id, sqlc.narg('list_id')) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.* FROM tasks own
-    WHERE own.user_id = @user_id AND sqlc.narg('list_owner')::text IS NULL
+FROM (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
       AND own.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
@@ -1204,14 +1513,22 @@ FROM (
       AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (own.position, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY own.position DESC, own.id DESC
-    LIMIT @row_limit)
-    UNION ALL
-    (SELECT one.* FROM tasks one
-    WHERE one.user_id = sqlc.narg('list_owner')::text AND one.list_id = sqlc.narg('list_id')::uuid
+           OR (own.position, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListSharedPositionDesc :many
+-- Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+-- caller is a member of it, ordered by position DESC, id DESC (after_key/after_id as
+-- TaskListPositionDesc). Each row carries the list's clock (member_clock_view) and the database's
+-- time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.* FROM tasks one
+    WHERE one.user_id = @list_owner::text AND one.list_id = @list_id::uuid
       AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = sqlc.narg('list_owner')::text AND m.list_id = sqlc.narg('list_id')::uuid
+                  WHERE m.owner_id = @list_owner::text AND m.list_id = @list_id::uuid
                     AND m.user_id = @user_id AND m.owner_id <> @user_id)
       AND one.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR one.completed = sqlc.narg('completed')::bool)
@@ -1226,17 +1543,49 @@ FROM (
            OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < sqlc.narg('today')::date
                                                  OR one.due_time IS NOT NULL AND one.due_date + one.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR one.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR one.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (one.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
-           OR (one.position, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
-    ORDER BY one.position DESC, one.id DESC
+           OR (one.position, one.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskListMemberPositionDesc :many
+-- Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+-- position DESC, id DESC (after_key/after_id as TaskListPositionDesc): the first
+-- row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+-- the clock of those lists (member_clock_view) and the database's time, read with the page's
+-- snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view(@user_id, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.* FROM tasks own
+    WHERE own.user_id = @user_id
+      AND own.deleted_at IS NULL
+      AND (sqlc.narg('completed')::bool IS NULL OR own.completed = sqlc.narg('completed')::bool)
+      AND (sqlc.narg('priority')::task_priority IS NULL OR own.priority = sqlc.narg('priority')::task_priority)
+      AND (sqlc.narg('q')::text IS NULL
+           OR strpos(lower(own.title), lower(sqlc.narg('q')::text)) > 0
+           OR strpos(lower(own.description), lower(sqlc.narg('q')::text)) > 0)
+      AND (sqlc.narg('ids')::uuid[] IS NULL OR own.id = ANY (sqlc.narg('ids')::uuid[]))
+      AND (sqlc.narg('tags')::text[] IS NULL OR own.tags && sqlc.narg('tags')::text[])
+      AND (sqlc.narg('due_before')::date IS NULL OR own.due_date <= sqlc.narg('due_before')::date)
+      AND (sqlc.narg('due_after')::date IS NULL OR own.due_date >= sqlc.narg('due_after')::date)
+      AND (sqlc.narg('overdue')::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < sqlc.narg('today')::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < sqlc.narg('now_local')::timestamp,
+                                                 false)) = sqlc.narg('overdue')::bool)
+      AND (sqlc.narg('parent_id')::uuid IS NULL OR own.parent_id = sqlc.narg('parent_id')::uuid)
+      AND (sqlc.narg('top_level')::bool IS NULL OR (own.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+      AND (sqlc.narg('after_key')::text IS NULL
+           OR (own.position, own.id) < (sqlc.narg('after_key')::text::text, sqlc.narg('after_id')::uuid))
+    ORDER BY own.position DESC, own.id DESC
     LIMIT @row_limit)
     UNION ALL
     (SELECT every.* FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE sqlc.narg('list_id')::uuid IS NULL AND m.user_id = @user_id AND m.owner_id <> @user_id
+    WHERE m.user_id = @user_id AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
       AND (sqlc.narg('completed')::bool IS NULL OR every.completed = sqlc.narg('completed')::bool)
       AND (sqlc.narg('priority')::task_priority IS NULL OR every.priority = sqlc.narg('priority')::task_priority)
@@ -1250,7 +1599,6 @@ FROM (
            OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < sqlc.narg('today')::date
                                                  OR every.due_time IS NOT NULL AND every.due_date + every.due_time < sqlc.narg('now_local')::timestamp,
                                                  false)) = sqlc.narg('overdue')::bool)
-      AND (sqlc.narg('list_id')::uuid IS NULL OR every.list_id = sqlc.narg('list_id')::uuid)
       AND (sqlc.narg('parent_id')::uuid IS NULL OR every.parent_id = sqlc.narg('parent_id')::uuid)
       AND (sqlc.narg('top_level')::bool IS NULL OR (every.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL

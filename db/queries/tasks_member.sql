@@ -12,9 +12,13 @@ WHERE m.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL;
 
 -- name: MemberClockGet :one
 -- The clock of the lists the caller is a member of, or of one of them (list_id): what the
--- collections' ETags hash (member_clock_view, 0016_task_membership.sql), and the database's
--- time.
-SELECT now()::timestamptz AS now, member_clock_view(@user_id::text, sqlc.narg('list_id')::uuid)::text AS view;
+-- collections' ETags hash, and the database's time. The caller's own clock (last, null before
+-- the first write) when those are the caller's own lists only, else also their view
+-- (shared_clock_view, 0020_listing_own.sql; member_clock_view, 0016_task_membership.sql) —
+-- as the listing statements read them (db/listgen).
+SELECT now()::timestamptz AS now,
+       (SELECT last FROM user_clock_last(@user_id::text) AS last) AS last,
+       (SELECT v FROM shared_clock_view(@user_id::text, sqlc.narg('list_id')::uuid) AS v) AS view;
 
 -- name: TaskTargetListAsMember :one
 -- A live list the caller is a member of, where the caller creates a task: its owner and the

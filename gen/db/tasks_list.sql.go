@@ -14,91 +14,37 @@ import (
 
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.created_at, own.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY own.created_at ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.created_at, one.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY one.created_at ASC, one.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.created_at, every.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY every.created_at ASC, every.id ASC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.created_at, own.id) > ($15::text::timestamptz, $16::uuid))) AS tasks
 ORDER BY tasks.created_at ASC, tasks.id ASC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListCreatedAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -114,36 +60,25 @@ type TaskListCreatedAscParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListCreatedAscRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by created_at ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by created_at ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAscParams) ([]*TaskListCreatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedAsc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -159,7 +94,6 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -197,6 +131,7 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -212,91 +147,37 @@ func (q *Queries) TaskListCreatedAsc(ctx context.Context, arg TaskListCreatedAsc
 
 const taskListCreatedDesc = `-- name: TaskListCreatedDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.created_at, own.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY own.created_at DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.created_at, one.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY one.created_at DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.created_at, every.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY every.created_at DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.created_at, own.id) < ($15::text::timestamptz, $16::uuid))) AS tasks
 ORDER BY tasks.created_at DESC, tasks.id DESC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListCreatedDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -312,36 +193,25 @@ type TaskListCreatedDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListCreatedDescRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by created_at DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by created_at DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDescParams) ([]*TaskListCreatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListCreatedDesc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -357,7 +227,6 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -395,6 +264,7 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -410,91 +280,37 @@ func (q *Queries) TaskListCreatedDesc(ctx context.Context, arg TaskListCreatedDe
 
 const taskListDueDateAsc = `-- name: TaskListDueDateAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.due_key_asc, own.id) > ($16::text::timestamp, $17::uuid))
-    ORDER BY own.due_key_asc ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.due_key_asc, one.id) > ($16::text::timestamp, $17::uuid))
-    ORDER BY one.due_key_asc ASC, one.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.due_key_asc, every.id) > ($16::text::timestamp, $17::uuid))
-    ORDER BY every.due_key_asc ASC, every.id ASC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.due_key_asc, own.id) > ($15::text::timestamp, $16::uuid))) AS tasks
 ORDER BY tasks.due_key_asc ASC, tasks.id ASC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListDueDateAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -510,36 +326,25 @@ type TaskListDueDateAscParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListDueDateAscRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by due_key_asc ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAscParams) ([]*TaskListDueDateAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateAsc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -555,7 +360,6 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -593,6 +397,7 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -608,91 +413,37 @@ func (q *Queries) TaskListDueDateAsc(ctx context.Context, arg TaskListDueDateAsc
 
 const taskListDueDateDesc = `-- name: TaskListDueDateDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.due_key_desc, own.id) < ($16::text::timestamp, $17::uuid))
-    ORDER BY own.due_key_desc DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.due_key_desc, one.id) < ($16::text::timestamp, $17::uuid))
-    ORDER BY one.due_key_desc DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.due_key_desc, every.id) < ($16::text::timestamp, $17::uuid))
-    ORDER BY every.due_key_desc DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.due_key_desc, own.id) < ($15::text::timestamp, $16::uuid))) AS tasks
 ORDER BY tasks.due_key_desc DESC, tasks.id DESC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListDueDateDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -708,36 +459,25 @@ type TaskListDueDateDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListDueDateDescRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by due_key_desc DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDescParams) ([]*TaskListDueDateDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListDueDateDesc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -753,7 +493,6 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -791,6 +530,7 @@ func (q *Queries) TaskListDueDateDesc(ctx context.Context, arg TaskListDueDateDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -1068,93 +808,63 @@ func (q *Queries) TaskListKeyUpdatedDesc(ctx context.Context, arg TaskListKeyUpd
 	return sort_key, err
 }
 
-const taskListPositionAsc = `-- name: TaskListPositionAsc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+const taskListMemberCreatedAsc = `-- name: TaskListMemberCreatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
        now()::timestamptz AS clock_now
 FROM (
     (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.position, own.id) > ($16::text::text, $17::uuid))
-    ORDER BY own.position ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.position, one.id) > ($16::text::text, $17::uuid))
-    ORDER BY one.position ASC, one.id ASC
-    LIMIT $18)
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.created_at, own.id) > ($14::text::timestamptz, $15::uuid))
+    ORDER BY own.created_at ASC, own.id ASC
+    LIMIT $16)
     UNION ALL
     (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
       AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.position, every.id) > ($16::text::text, $17::uuid))
-    ORDER BY every.position ASC, every.id ASC
-    LIMIT $18)
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.created_at, every.id) > ($14::text::timestamptz, $15::uuid))
+    ORDER BY every.created_at ASC, every.id ASC
+    LIMIT $16)
 ) AS tasks
-ORDER BY tasks.position ASC, tasks.id ASC
-LIMIT $18
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT $16
 `
 
-type TaskListPositionAscParams struct {
+type TaskListMemberCreatedAscParams struct {
 	UserID    string
-	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1173,33 +883,21 @@ type TaskListPositionAscParams struct {
 	SharedQ   *string
 }
 
-type TaskListPositionAscRow struct {
+type TaskListMemberCreatedAscRow struct {
 	Task      Task
 	SortKey   string
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by position ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
-func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
-	rows, err := q.db.Query(ctx, taskListPositionAsc,
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// created_at ASC, id ASC (after_key/after_id as TaskListCreatedAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberCreatedAsc(ctx context.Context, arg TaskListMemberCreatedAscParams) ([]*TaskListMemberCreatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberCreatedAsc,
 		arg.UserID,
-		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1216,6 +914,1854 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 		arg.AfterID,
 		arg.RowLimit,
 		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberCreatedAscRow{}
+	for rows.Next() {
+		var i TaskListMemberCreatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberCreatedDesc = `-- name: TaskListMemberCreatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.created_at, own.id) < ($14::text::timestamptz, $15::uuid))
+    ORDER BY own.created_at DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.created_at, every.id) < ($14::text::timestamptz, $15::uuid))
+    ORDER BY every.created_at DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberCreatedDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberCreatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// created_at DESC, id DESC (after_key/after_id as TaskListCreatedDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberCreatedDesc(ctx context.Context, arg TaskListMemberCreatedDescParams) ([]*TaskListMemberCreatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberCreatedDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberCreatedDescRow{}
+	for rows.Next() {
+		var i TaskListMemberCreatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberDueDateAsc = `-- name: TaskListMemberDueDateAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.due_key_asc, own.id) > ($14::text::timestamp, $15::uuid))
+    ORDER BY own.due_key_asc ASC, own.id ASC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.due_key_asc, every.id) > ($14::text::timestamp, $15::uuid))
+    ORDER BY every.due_key_asc ASC, every.id ASC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT $16
+`
+
+type TaskListMemberDueDateAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberDueDateAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// due_key_asc ASC, id ASC (after_key/after_id as TaskListDueDateAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberDueDateAsc(ctx context.Context, arg TaskListMemberDueDateAscParams) ([]*TaskListMemberDueDateAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberDueDateAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberDueDateAscRow{}
+	for rows.Next() {
+		var i TaskListMemberDueDateAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberDueDateDesc = `-- name: TaskListMemberDueDateDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.due_key_desc, own.id) < ($14::text::timestamp, $15::uuid))
+    ORDER BY own.due_key_desc DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.due_key_desc, every.id) < ($14::text::timestamp, $15::uuid))
+    ORDER BY every.due_key_desc DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberDueDateDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberDueDateDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// due_key_desc DESC, id DESC (after_key/after_id as TaskListDueDateDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberDueDateDesc(ctx context.Context, arg TaskListMemberDueDateDescParams) ([]*TaskListMemberDueDateDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberDueDateDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberDueDateDescRow{}
+	for rows.Next() {
+		var i TaskListMemberDueDateDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberPositionAsc = `-- name: TaskListMemberPositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.position, own.id) > ($14::text::text, $15::uuid))
+    ORDER BY own.position ASC, own.id ASC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.position, every.id) > ($14::text::text, $15::uuid))
+    ORDER BY every.position ASC, every.id ASC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT $16
+`
+
+type TaskListMemberPositionAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberPositionAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// position ASC, id ASC (after_key/after_id as TaskListPositionAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberPositionAsc(ctx context.Context, arg TaskListMemberPositionAscParams) ([]*TaskListMemberPositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberPositionAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberPositionAscRow{}
+	for rows.Next() {
+		var i TaskListMemberPositionAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberPositionDesc = `-- name: TaskListMemberPositionDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.position, own.id) < ($14::text::text, $15::uuid))
+    ORDER BY own.position DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.position, every.id) < ($14::text::text, $15::uuid))
+    ORDER BY every.position DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberPositionDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberPositionDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// position DESC, id DESC (after_key/after_id as TaskListPositionDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberPositionDesc(ctx context.Context, arg TaskListMemberPositionDescParams) ([]*TaskListMemberPositionDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberPositionDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberPositionDescRow{}
+	for rows.Next() {
+		var i TaskListMemberPositionDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberPriorityAsc = `-- name: TaskListMemberPriorityAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.priority_rank, own.id) > ($14::text::smallint, $15::uuid))
+    ORDER BY own.priority_rank ASC, own.id ASC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.priority_rank, every.id) > ($14::text::smallint, $15::uuid))
+    ORDER BY every.priority_rank ASC, every.id ASC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT $16
+`
+
+type TaskListMemberPriorityAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberPriorityAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// priority_rank ASC, id ASC (after_key/after_id as TaskListPriorityAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberPriorityAsc(ctx context.Context, arg TaskListMemberPriorityAscParams) ([]*TaskListMemberPriorityAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberPriorityAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberPriorityAscRow{}
+	for rows.Next() {
+		var i TaskListMemberPriorityAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberPriorityDesc = `-- name: TaskListMemberPriorityDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.priority_rank, own.id) < ($14::text::smallint, $15::uuid))
+    ORDER BY own.priority_rank DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.priority_rank, every.id) < ($14::text::smallint, $15::uuid))
+    ORDER BY every.priority_rank DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberPriorityDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberPriorityDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// priority_rank DESC, id DESC (after_key/after_id as TaskListPriorityDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberPriorityDesc(ctx context.Context, arg TaskListMemberPriorityDescParams) ([]*TaskListMemberPriorityDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberPriorityDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberPriorityDescRow{}
+	for rows.Next() {
+		var i TaskListMemberPriorityDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberTitleAsc = `-- name: TaskListMemberTitleAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.title_key, own.id) > ($14::text::text, $15::uuid))
+    ORDER BY own.title_key ASC, own.id ASC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.title_key, every.id) > ($14::text::text, $15::uuid))
+    ORDER BY every.title_key ASC, every.id ASC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT $16
+`
+
+type TaskListMemberTitleAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberTitleAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// title_key ASC, id ASC (after_key/after_id as TaskListTitleAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberTitleAsc(ctx context.Context, arg TaskListMemberTitleAscParams) ([]*TaskListMemberTitleAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberTitleAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberTitleAscRow{}
+	for rows.Next() {
+		var i TaskListMemberTitleAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberTitleDesc = `-- name: TaskListMemberTitleDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.title_key, own.id) < ($14::text::text, $15::uuid))
+    ORDER BY own.title_key DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.title_key, every.id) < ($14::text::text, $15::uuid))
+    ORDER BY every.title_key DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberTitleDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberTitleDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// title_key DESC, id DESC (after_key/after_id as TaskListTitleDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberTitleDesc(ctx context.Context, arg TaskListMemberTitleDescParams) ([]*TaskListMemberTitleDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberTitleDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberTitleDescRow{}
+	for rows.Next() {
+		var i TaskListMemberTitleDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberUpdatedAsc = `-- name: TaskListMemberUpdatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.updated_at, own.id) > ($14::text::timestamptz, $15::uuid))
+    ORDER BY own.updated_at ASC, own.id ASC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.updated_at, every.id) > ($14::text::timestamptz, $15::uuid))
+    ORDER BY every.updated_at ASC, every.id ASC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT $16
+`
+
+type TaskListMemberUpdatedAscParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberUpdatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// updated_at ASC, id ASC (after_key/after_id as TaskListUpdatedAsc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberUpdatedAsc(ctx context.Context, arg TaskListMemberUpdatedAscParams) ([]*TaskListMemberUpdatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberUpdatedAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberUpdatedAscRow{}
+	for rows.Next() {
+		var i TaskListMemberUpdatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListMemberUpdatedDesc = `-- name: TaskListMemberUpdatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, NULL) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (
+    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($2::bool IS NULL OR own.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR own.priority = $3::task_priority)
+      AND ($4::text IS NULL
+           OR strpos(lower(own.title), lower($4::text)) > 0
+           OR strpos(lower(own.description), lower($4::text)) > 0)
+      AND ($5::uuid[] IS NULL OR own.id = ANY ($5::uuid[]))
+      AND ($6::text[] IS NULL OR own.tags && $6::text[])
+      AND ($7::date IS NULL OR own.due_date <= $7::date)
+      AND ($8::date IS NULL OR own.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $10::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR own.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (own.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (own.updated_at, own.id) < ($14::text::timestamptz, $15::uuid))
+    ORDER BY own.updated_at DESC, own.id DESC
+    LIMIT $16)
+    UNION ALL
+    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
+    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
+    WHERE m.user_id = $1 AND m.owner_id <> m.user_id
+      AND every.deleted_at IS NULL
+      AND ($2::bool IS NULL OR every.completed = $2::bool)
+      AND ($3::task_priority IS NULL OR every.priority = $3::task_priority)
+      AND ($17::text IS NULL
+           OR strpos(lower(every.title), lower($17::text)) > 0
+           OR strpos(lower(every.description), lower($17::text)) > 0)
+      AND ($6::text[] IS NULL OR every.tags && $6::text[])
+      AND ($7::date IS NULL OR every.due_date <= $7::date)
+      AND ($8::date IS NULL OR every.due_date >= $8::date)
+      AND ($9::bool IS NULL
+           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $10::date
+                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $11::timestamp,
+                                                 false)) = $9::bool)
+      AND ($12::uuid IS NULL OR every.parent_id = $12::uuid)
+      AND ($13::bool IS NULL OR (every.parent_id IS NULL) = $13::bool)
+      AND ($14::text IS NULL
+           OR (every.updated_at, every.id) < ($14::text::timestamptz, $15::uuid))
+    ORDER BY every.updated_at DESC, every.id DESC
+    LIMIT $16)
+) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT $16
+`
+
+type TaskListMemberUpdatedDescParams struct {
+	UserID    string
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+	SharedQ   *string
+}
+
+type TaskListMemberUpdatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of every list the caller is a member of, own and shared, ordered by
+// updated_at DESC, id DESC (after_key/after_id as TaskListUpdatedDesc): the first
+// row_limit of the caller's own tasks and of the shared lists' tasks, merged. Each row carries
+// the clock of those lists (member_clock_view) and the database's time, read with the page's
+// snapshot.
+func (q *Queries) TaskListMemberUpdatedDesc(ctx context.Context, arg TaskListMemberUpdatedDescParams) ([]*TaskListMemberUpdatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListMemberUpdatedDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+		arg.SharedQ,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListMemberUpdatedDescRow{}
+	for rows.Next() {
+		var i TaskListMemberUpdatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListPositionAsc = `-- name: TaskListPositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.position, own.id) > ($15::text::text, $16::uuid))) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListPositionAscParams struct {
+	UserID    string
+	ListID    *uuid.UUID
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListPositionAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by position ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionAscParams) ([]*TaskListPositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListPositionAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
 	)
 	if err != nil {
 		return nil, err
@@ -1253,6 +2799,7 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -1268,91 +2815,37 @@ func (q *Queries) TaskListPositionAsc(ctx context.Context, arg TaskListPositionA
 
 const taskListPositionDesc = `-- name: TaskListPositionDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.position, own.id) < ($16::text::text, $17::uuid))
-    ORDER BY own.position DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.position, one.id) < ($16::text::text, $17::uuid))
-    ORDER BY one.position DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.position, every.id) < ($16::text::text, $17::uuid))
-    ORDER BY every.position DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.position, own.id) < ($15::text::text, $16::uuid))) AS tasks
 ORDER BY tasks.position DESC, tasks.id DESC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListPositionDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1368,36 +2861,25 @@ type TaskListPositionDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListPositionDescRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by position DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by position DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPositionDescParams) ([]*TaskListPositionDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListPositionDesc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1413,7 +2895,6 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1451,6 +2932,7 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -1466,91 +2948,37 @@ func (q *Queries) TaskListPositionDesc(ctx context.Context, arg TaskListPosition
 
 const taskListPriorityAsc = `-- name: TaskListPriorityAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.priority_rank, own.id) > ($16::text::smallint, $17::uuid))
-    ORDER BY own.priority_rank ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.priority_rank, one.id) > ($16::text::smallint, $17::uuid))
-    ORDER BY one.priority_rank ASC, one.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.priority_rank, every.id) > ($16::text::smallint, $17::uuid))
-    ORDER BY every.priority_rank ASC, every.id ASC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.priority_rank, own.id) > ($15::text::smallint, $16::uuid))) AS tasks
 ORDER BY tasks.priority_rank ASC, tasks.id ASC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListPriorityAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1566,36 +2994,25 @@ type TaskListPriorityAscParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListPriorityAscRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by priority_rank ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityAscParams) ([]*TaskListPriorityAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListPriorityAsc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -1611,7 +3028,6 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -1620,6 +3036,270 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 	items := []*TaskListPriorityAscRow{}
 	for rows.Next() {
 		var i TaskListPriorityAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
+      AND own.deleted_at IS NULL
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.priority_rank, own.id) < ($15::text::smallint, $16::uuid))) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListPriorityDescParams struct {
+	UserID    string
+	ListID    *uuid.UUID
+	Completed *bool
+	Priority  *TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListPriorityDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListPriorityDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.Priority,
+		arg.Q,
+		arg.Ids,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListPriorityDescRow{}
+	for rows.Next() {
+		var i TaskListPriorityDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedCreatedAsc = `-- name: TaskListSharedCreatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.created_at, one.id) > ($15::text::timestamptz, $16::uuid))) AS tasks
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedCreatedAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedCreatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by created_at ASC, id ASC (after_key/after_id as
+// TaskListCreatedAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedCreatedAsc(ctx context.Context, arg TaskListSharedCreatedAscParams) ([]*TaskListSharedCreatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedCreatedAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedCreatedAscRow{}
+	for rows.Next() {
+		var i TaskListSharedCreatedAscRow
 		if err := rows.Scan(
 			&i.Task.UserID,
 			&i.Task.ID,
@@ -1662,36 +3342,11 @@ func (q *Queries) TaskListPriorityAsc(ctx context.Context, arg TaskListPriorityA
 	return items, nil
 }
 
-const taskListPriorityDesc = `-- name: TaskListPriorityDesc :many
-SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+const taskListSharedCreatedDesc = `-- name: TaskListSharedCreatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
-      AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.priority_rank, own.id) < ($16::text::smallint, $17::uuid))
-    ORDER BY own.priority_rank DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
     WHERE one.user_id = $3::text AND one.list_id = $2::uuid
       AND EXISTS (SELECT 1 FROM list_members m
                   WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
@@ -1699,60 +3354,31 @@ FROM (
       AND one.deleted_at IS NULL
       AND ($4::bool IS NULL OR one.completed = $4::bool)
       AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.priority_rank, one.id) < ($16::text::smallint, $17::uuid))
-    ORDER BY one.priority_rank DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.priority_rank, every.id) < ($16::text::smallint, $17::uuid))
-    ORDER BY every.priority_rank DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
-ORDER BY tasks.priority_rank DESC, tasks.id DESC
-LIMIT $18
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.created_at, one.id) < ($15::text::timestamptz, $16::uuid))) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT $17
 `
 
-type TaskListPriorityDescParams struct {
+type TaskListSharedCreatedDescParams struct {
 	UserID    string
-	ListID    *uuid.UUID
-	ListOwner *string
+	ListID    uuid.UUID
+	ListOwner string
 	Completed *bool
 	Priority  *TaskPriority
-	Q         *string
-	Ids       []uuid.UUID
+	SharedQ   *string
 	Tags      []string
 	DueBefore *time.Time
 	DueAfter  *time.Time
@@ -1764,40 +3390,27 @@ type TaskListPriorityDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
-type TaskListPriorityDescRow struct {
+type TaskListSharedCreatedDescRow struct {
 	Task      Task
 	SortKey   string
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by priority_rank DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
-func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriorityDescParams) ([]*TaskListPriorityDescRow, error) {
-	rows, err := q.db.Query(ctx, taskListPriorityDesc,
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by created_at DESC, id DESC (after_key/after_id as
+// TaskListCreatedDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedCreatedDesc(ctx context.Context, arg TaskListSharedCreatedDescParams) ([]*TaskListSharedCreatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedCreatedDesc,
 		arg.UserID,
 		arg.ListID,
 		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
-		arg.Q,
-		arg.Ids,
+		arg.SharedQ,
 		arg.Tags,
 		arg.DueBefore,
 		arg.DueAfter,
@@ -1809,15 +3422,1314 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []*TaskListPriorityDescRow{}
+	items := []*TaskListSharedCreatedDescRow{}
 	for rows.Next() {
-		var i TaskListPriorityDescRow
+		var i TaskListSharedCreatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedDueDateAsc = `-- name: TaskListSharedDueDateAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.due_key_asc, one.id) > ($15::text::timestamp, $16::uuid))) AS tasks
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedDueDateAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedDueDateAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by due_key_asc ASC, id ASC (after_key/after_id as
+// TaskListDueDateAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedDueDateAsc(ctx context.Context, arg TaskListSharedDueDateAscParams) ([]*TaskListSharedDueDateAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedDueDateAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedDueDateAscRow{}
+	for rows.Next() {
+		var i TaskListSharedDueDateAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedDueDateDesc = `-- name: TaskListSharedDueDateDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.due_key_desc, one.id) < ($15::text::timestamp, $16::uuid))) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListSharedDueDateDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedDueDateDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by due_key_desc DESC, id DESC (after_key/after_id as
+// TaskListDueDateDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedDueDateDesc(ctx context.Context, arg TaskListSharedDueDateDescParams) ([]*TaskListSharedDueDateDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedDueDateDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedDueDateDescRow{}
+	for rows.Next() {
+		var i TaskListSharedDueDateDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedPositionAsc = `-- name: TaskListSharedPositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.position, one.id) > ($15::text::text, $16::uuid))) AS tasks
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedPositionAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedPositionAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by position ASC, id ASC (after_key/after_id as
+// TaskListPositionAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedPositionAsc(ctx context.Context, arg TaskListSharedPositionAscParams) ([]*TaskListSharedPositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedPositionAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedPositionAscRow{}
+	for rows.Next() {
+		var i TaskListSharedPositionAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedPositionDesc = `-- name: TaskListSharedPositionDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.position, one.id) < ($15::text::text, $16::uuid))) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListSharedPositionDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedPositionDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by position DESC, id DESC (after_key/after_id as
+// TaskListPositionDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedPositionDesc(ctx context.Context, arg TaskListSharedPositionDescParams) ([]*TaskListSharedPositionDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedPositionDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedPositionDescRow{}
+	for rows.Next() {
+		var i TaskListSharedPositionDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedPriorityAsc = `-- name: TaskListSharedPriorityAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.priority_rank, one.id) > ($15::text::smallint, $16::uuid))) AS tasks
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedPriorityAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedPriorityAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by priority_rank ASC, id ASC (after_key/after_id as
+// TaskListPriorityAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedPriorityAsc(ctx context.Context, arg TaskListSharedPriorityAscParams) ([]*TaskListSharedPriorityAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedPriorityAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedPriorityAscRow{}
+	for rows.Next() {
+		var i TaskListSharedPriorityAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedPriorityDesc = `-- name: TaskListSharedPriorityDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.priority_rank, one.id) < ($15::text::smallint, $16::uuid))) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListSharedPriorityDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedPriorityDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by priority_rank DESC, id DESC (after_key/after_id as
+// TaskListPriorityDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedPriorityDesc(ctx context.Context, arg TaskListSharedPriorityDescParams) ([]*TaskListSharedPriorityDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedPriorityDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedPriorityDescRow{}
+	for rows.Next() {
+		var i TaskListSharedPriorityDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedTitleAsc = `-- name: TaskListSharedTitleAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.title_key, one.id) > ($15::text::text, $16::uuid))) AS tasks
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedTitleAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedTitleAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by title_key ASC, id ASC (after_key/after_id as
+// TaskListTitleAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedTitleAsc(ctx context.Context, arg TaskListSharedTitleAscParams) ([]*TaskListSharedTitleAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedTitleAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedTitleAscRow{}
+	for rows.Next() {
+		var i TaskListSharedTitleAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedTitleDesc = `-- name: TaskListSharedTitleDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.title_key, one.id) < ($15::text::text, $16::uuid))) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListSharedTitleDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedTitleDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by title_key DESC, id DESC (after_key/after_id as
+// TaskListTitleDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedTitleDesc(ctx context.Context, arg TaskListSharedTitleDescParams) ([]*TaskListSharedTitleDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedTitleDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedTitleDescRow{}
+	for rows.Next() {
+		var i TaskListSharedTitleDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedUpdatedAsc = `-- name: TaskListSharedUpdatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.updated_at, one.id) > ($15::text::timestamptz, $16::uuid))) AS tasks
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT $17
+`
+
+type TaskListSharedUpdatedAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedUpdatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by updated_at ASC, id ASC (after_key/after_id as
+// TaskListUpdatedAsc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedUpdatedAsc(ctx context.Context, arg TaskListSharedUpdatedAscParams) ([]*TaskListSharedUpdatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedUpdatedAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedUpdatedAscRow{}
+	for rows.Next() {
+		var i TaskListSharedUpdatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskListSharedUpdatedDesc = `-- name: TaskListSharedUpdatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT v FROM member_clock_view($1, $2::uuid) AS v) AS clock_view,
+       now()::timestamptz AS clock_now
+FROM (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
+    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
+      AND EXISTS (SELECT 1 FROM list_members m
+                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
+                    AND m.user_id = $1 AND m.owner_id <> $1)
+      AND one.deleted_at IS NULL
+      AND ($4::bool IS NULL OR one.completed = $4::bool)
+      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
+      AND ($6::text IS NULL
+           OR strpos(lower(one.title), lower($6::text)) > 0
+           OR strpos(lower(one.description), lower($6::text)) > 0)
+      AND ($7::text[] IS NULL OR one.tags && $7::text[])
+      AND ($8::date IS NULL OR one.due_date <= $8::date)
+      AND ($9::date IS NULL OR one.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $11::date
+                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
+      AND ($13::uuid IS NULL OR one.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (one.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (one.updated_at, one.id) < ($15::text::timestamptz, $16::uuid))) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT $17
+`
+
+type TaskListSharedUpdatedDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
+
+type TaskListSharedUpdatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockView *string
+	ClockNow  time.Time
+}
+
+// Lists the live tasks of list_id, a list of list_owner's shared with the caller, if the
+// caller is a member of it, ordered by updated_at DESC, id DESC (after_key/after_id as
+// TaskListUpdatedDesc). Each row carries the list's clock (member_clock_view) and the database's
+// time, read with the page's snapshot.
+func (q *Queries) TaskListSharedUpdatedDesc(ctx context.Context, arg TaskListSharedUpdatedDescParams) ([]*TaskListSharedUpdatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskListSharedUpdatedDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.ListOwner,
+		arg.Completed,
+		arg.Priority,
+		arg.SharedQ,
+		arg.Tags,
+		arg.DueBefore,
+		arg.DueAfter,
+		arg.Overdue,
+		arg.Today,
+		arg.NowLocal,
+		arg.ParentID,
+		arg.TopLevel,
+		arg.AfterKey,
+		arg.AfterID,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskListSharedUpdatedDescRow{}
+	for rows.Next() {
+		var i TaskListSharedUpdatedDescRow
 		if err := rows.Scan(
 			&i.Task.UserID,
 			&i.Task.ID,
@@ -1862,91 +4774,37 @@ func (q *Queries) TaskListPriorityDesc(ctx context.Context, arg TaskListPriority
 
 const taskListTitleAsc = `-- name: TaskListTitleAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.title_key, own.id) > ($16::text::text, $17::uuid))
-    ORDER BY own.title_key ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.title_key, one.id) > ($16::text::text, $17::uuid))
-    ORDER BY one.title_key ASC, one.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.title_key, every.id) > ($16::text::text, $17::uuid))
-    ORDER BY every.title_key ASC, every.id ASC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.title_key, own.id) > ($15::text::text, $16::uuid))) AS tasks
 ORDER BY tasks.title_key ASC, tasks.id ASC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListTitleAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -1962,36 +4820,25 @@ type TaskListTitleAscParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListTitleAscRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by title_key ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by title_key ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscParams) ([]*TaskListTitleAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleAsc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2007,7 +4854,6 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -2045,6 +4891,7 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -2060,91 +4907,37 @@ func (q *Queries) TaskListTitleAsc(ctx context.Context, arg TaskListTitleAscPara
 
 const taskListTitleDesc = `-- name: TaskListTitleDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.title_key, own.id) < ($16::text::text, $17::uuid))
-    ORDER BY own.title_key DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.title_key, one.id) < ($16::text::text, $17::uuid))
-    ORDER BY one.title_key DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.title_key, every.id) < ($16::text::text, $17::uuid))
-    ORDER BY every.title_key DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.title_key, own.id) < ($15::text::text, $16::uuid))) AS tasks
 ORDER BY tasks.title_key DESC, tasks.id DESC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListTitleDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2160,36 +4953,25 @@ type TaskListTitleDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListTitleDescRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by title_key DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by title_key DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescParams) ([]*TaskListTitleDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListTitleDesc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2205,7 +4987,6 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -2243,6 +5024,7 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -2258,91 +5040,37 @@ func (q *Queries) TaskListTitleDesc(ctx context.Context, arg TaskListTitleDescPa
 
 const taskListUpdatedAsc = `-- name: TaskListUpdatedAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.updated_at, own.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY own.updated_at ASC, own.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.updated_at, one.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY one.updated_at ASC, one.id ASC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.updated_at, every.id) > ($16::text::timestamptz, $17::uuid))
-    ORDER BY every.updated_at ASC, every.id ASC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.updated_at, own.id) > ($15::text::timestamptz, $16::uuid))) AS tasks
 ORDER BY tasks.updated_at ASC, tasks.id ASC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListUpdatedAscParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2358,36 +5086,25 @@ type TaskListUpdatedAscParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListUpdatedAscRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by updated_at ASC, id ASC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by updated_at ASC, id ASC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAscParams) ([]*TaskListUpdatedAscRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedAsc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2403,7 +5120,6 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -2441,6 +5157,7 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {
@@ -2456,91 +5173,37 @@ func (q *Queries) TaskListUpdatedAsc(ctx context.Context, arg TaskListUpdatedAsc
 
 const taskListUpdatedDesc = `-- name: TaskListUpdatedDesc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
-       (SELECT v FROM member_clock_view($1, $2) AS v) AS clock_view,
+       (SELECT last FROM user_clock_last($1) AS last) AS clock_last,
+       (SELECT v FROM shared_clock_view($1, $2) AS v) AS clock_view,
        now()::timestamptz AS clock_now
-FROM (
-    (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
-    WHERE own.user_id = $1 AND $3::text IS NULL
+FROM (SELECT own.user_id, own.id, own.title, own.description, own.completed, own.priority, own.due_date, own.tags, own.created_at, own.updated_at, own.completed_at, own.version, own.deleted_at, own.position, own.due_time, own.repeat, own.repeat_anchor, own.next_id, own.title_key, own.priority_rank, own.due_key_asc, own.due_key_desc, own.list_id, own.parent_id, own.depth, own.subtasks_total, own.subtasks_completed FROM tasks own
+    WHERE own.user_id = $1
       AND own.deleted_at IS NULL
-      AND ($4::bool IS NULL OR own.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR own.priority = $5::task_priority)
-      AND ($6::text IS NULL
-           OR strpos(lower(own.title), lower($6::text)) > 0
-           OR strpos(lower(own.description), lower($6::text)) > 0)
-      AND ($7::uuid[] IS NULL OR own.id = ANY ($7::uuid[]))
-      AND ($8::text[] IS NULL OR own.tags && $8::text[])
-      AND ($9::date IS NULL OR own.due_date <= $9::date)
-      AND ($10::date IS NULL OR own.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $12::date
-                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
+      AND ($3::bool IS NULL OR own.completed = $3::bool)
+      AND ($4::task_priority IS NULL OR own.priority = $4::task_priority)
+      AND ($5::text IS NULL
+           OR strpos(lower(own.title), lower($5::text)) > 0
+           OR strpos(lower(own.description), lower($5::text)) > 0)
+      AND ($6::uuid[] IS NULL OR own.id = ANY ($6::uuid[]))
+      AND ($7::text[] IS NULL OR own.tags && $7::text[])
+      AND ($8::date IS NULL OR own.due_date <= $8::date)
+      AND ($9::date IS NULL OR own.due_date >= $9::date)
+      AND ($10::bool IS NULL
+           OR (NOT own.completed AND coalesce(own.due_time IS NULL AND own.due_date < $11::date
+                                                 OR own.due_time IS NOT NULL AND own.due_date + own.due_time < $12::timestamp,
+                                                 false)) = $10::bool)
       AND ($2::uuid IS NULL OR own.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR own.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (own.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (own.updated_at, own.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY own.updated_at DESC, own.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT one.user_id, one.id, one.title, one.description, one.completed, one.priority, one.due_date, one.tags, one.created_at, one.updated_at, one.completed_at, one.version, one.deleted_at, one.position, one.due_time, one.repeat, one.repeat_anchor, one.next_id, one.title_key, one.priority_rank, one.due_key_asc, one.due_key_desc, one.list_id, one.parent_id, one.depth, one.subtasks_total, one.subtasks_completed FROM tasks one
-    WHERE one.user_id = $3::text AND one.list_id = $2::uuid
-      AND EXISTS (SELECT 1 FROM list_members m
-                  WHERE m.owner_id = $3::text AND m.list_id = $2::uuid
-                    AND m.user_id = $1 AND m.owner_id <> $1)
-      AND one.deleted_at IS NULL
-      AND ($4::bool IS NULL OR one.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR one.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(one.title), lower($19::text)) > 0
-           OR strpos(lower(one.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR one.tags && $8::text[])
-      AND ($9::date IS NULL OR one.due_date <= $9::date)
-      AND ($10::date IS NULL OR one.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT one.completed AND coalesce(one.due_time IS NULL AND one.due_date < $12::date
-                                                 OR one.due_time IS NOT NULL AND one.due_date + one.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR one.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR one.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (one.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (one.updated_at, one.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY one.updated_at DESC, one.id DESC
-    LIMIT $18)
-    UNION ALL
-    (SELECT every.user_id, every.id, every.title, every.description, every.completed, every.priority, every.due_date, every.tags, every.created_at, every.updated_at, every.completed_at, every.version, every.deleted_at, every.position, every.due_time, every.repeat, every.repeat_anchor, every.next_id, every.title_key, every.priority_rank, every.due_key_asc, every.due_key_desc, every.list_id, every.parent_id, every.depth, every.subtasks_total, every.subtasks_completed FROM list_members m
-    JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
-    WHERE $2::uuid IS NULL AND m.user_id = $1 AND m.owner_id <> $1
-      AND every.deleted_at IS NULL
-      AND ($4::bool IS NULL OR every.completed = $4::bool)
-      AND ($5::task_priority IS NULL OR every.priority = $5::task_priority)
-      AND ($19::text IS NULL
-           OR strpos(lower(every.title), lower($19::text)) > 0
-           OR strpos(lower(every.description), lower($19::text)) > 0)
-      AND ($8::text[] IS NULL OR every.tags && $8::text[])
-      AND ($9::date IS NULL OR every.due_date <= $9::date)
-      AND ($10::date IS NULL OR every.due_date >= $10::date)
-      AND ($11::bool IS NULL
-           OR (NOT every.completed AND coalesce(every.due_time IS NULL AND every.due_date < $12::date
-                                                 OR every.due_time IS NOT NULL AND every.due_date + every.due_time < $13::timestamp,
-                                                 false)) = $11::bool)
-      AND ($2::uuid IS NULL OR every.list_id = $2::uuid)
-      AND ($14::uuid IS NULL OR every.parent_id = $14::uuid)
-      AND ($15::bool IS NULL OR (every.parent_id IS NULL) = $15::bool)
-      AND ($16::text IS NULL
-           OR (every.updated_at, every.id) < ($16::text::timestamptz, $17::uuid))
-    ORDER BY every.updated_at DESC, every.id DESC
-    LIMIT $18)
-) AS tasks
+      AND ($13::uuid IS NULL OR own.parent_id = $13::uuid)
+      AND ($14::bool IS NULL OR (own.parent_id IS NULL) = $14::bool)
+      AND ($15::text IS NULL
+           OR (own.updated_at, own.id) < ($15::text::timestamptz, $16::uuid))) AS tasks
 ORDER BY tasks.updated_at DESC, tasks.id DESC
-LIMIT $18
+LIMIT $17
 `
 
 type TaskListUpdatedDescParams struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
 	Completed *bool
 	Priority  *TaskPriority
 	Q         *string
@@ -2556,36 +5219,25 @@ type TaskListUpdatedDescParams struct {
 	AfterKey  *string
 	AfterID   *uuid.UUID
 	RowLimit  int32
-	SharedQ   *string
 }
 
 type TaskListUpdatedDescRow struct {
 	Task      Task
 	SortKey   string
+	ClockLast *time.Time
 	ClockView *string
 	ClockNow  time.Time
 }
 
-// Lists the live (not deleted) tasks of every list the caller is a member of, or of one
-// (list_id), ordered by updated_at DESC, id DESC — after_key/after_id (the last row's
-// sort_key and id) continue after a page. Each row carries the clock of the lists read
-// (member_clock_view, null only for a user in no list) and the database's time, read with the
-// page's snapshot.
-//
-// Three branches, each its first row_limit rows in the order, merged (a Merge Append of at
-// most three pages): the caller's own tasks (not for a shared list), read in order through the
-// owner's index as before sharing. One shared list (list_id of list_owner's, as the caller's membership named
-// it a statement before), if the caller is still a member of it (a one-time check): planned
-// with the owner's id, the owner's index serves the order as for an own list. Every shared
-// list (no list_id), through the caller's memberships of lists owned by others, sorted (only
-// the shared rows). With custom plans (plan_cache_mode) the branches the parameters rule out
-// are not planned. The trigram search's ids (ids) are the caller's own tasks: the shared branches
-// filter by shared_q instead.
+// Lists the caller's own live (not deleted) tasks, or those of one own list (list_id),
+// ordered by updated_at DESC, id DESC — after_key/after_id (the last row's sort_key and
+// id) continue after a page. Each row carries the caller's clock (null before the first
+// write), shared_clock_view (null when the caller is a member of no other owner's list, or
+// list_id is the caller's) and the database's time, read with the page's snapshot.
 func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDescParams) ([]*TaskListUpdatedDescRow, error) {
 	rows, err := q.db.Query(ctx, taskListUpdatedDesc,
 		arg.UserID,
 		arg.ListID,
-		arg.ListOwner,
 		arg.Completed,
 		arg.Priority,
 		arg.Q,
@@ -2601,7 +5253,6 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 		arg.AfterKey,
 		arg.AfterID,
 		arg.RowLimit,
-		arg.SharedQ,
 	)
 	if err != nil {
 		return nil, err
@@ -2639,6 +5290,7 @@ func (q *Queries) TaskListUpdatedDesc(ctx context.Context, arg TaskListUpdatedDe
 			&i.Task.SubtasksTotal,
 			&i.Task.SubtasksCompleted,
 			&i.SortKey,
+			&i.ClockLast,
 			&i.ClockView,
 			&i.ClockNow,
 		); err != nil {

@@ -13,7 +13,9 @@ import (
 )
 
 const memberClockGet = `-- name: MemberClockGet :one
-SELECT now()::timestamptz AS now, member_clock_view($1::text, $2::uuid)::text AS view
+SELECT now()::timestamptz AS now,
+       (SELECT last FROM user_clock_last($1::text) AS last) AS last,
+       (SELECT v FROM shared_clock_view($1::text, $2::uuid) AS v) AS view
 `
 
 type MemberClockGetParams struct {
@@ -23,16 +25,19 @@ type MemberClockGetParams struct {
 
 type MemberClockGetRow struct {
 	Now  time.Time
-	View string
+	Last *time.Time
+	View *string
 }
 
 // The clock of the lists the caller is a member of, or of one of them (list_id): what the
-// collections' ETags hash (member_clock_view, 0016_task_membership.sql), and the database's
-// time.
+// collections' ETags hash, and the database's time. The caller's own clock (last, null before
+// the first write) when those are the caller's own lists only, else also their view
+// (shared_clock_view, 0020_listing_own.sql; member_clock_view, 0016_task_membership.sql) —
+// as the listing statements read them (db/listgen).
 func (q *Queries) MemberClockGet(ctx context.Context, arg MemberClockGetParams) (*MemberClockGetRow, error) {
 	row := q.db.QueryRow(ctx, memberClockGet, arg.UserID, arg.ListID)
 	var i MemberClockGetRow
-	err := row.Scan(&i.Now, &i.View)
+	err := row.Scan(&i.Now, &i.Last, &i.View)
 	return &i, err
 }
 

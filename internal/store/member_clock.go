@@ -10,11 +10,14 @@ import (
 	"github.com/todo-api/todo-api/gen/db"
 )
 
-// MemberClock returns the clock of every list userID is a member of, or of one (listID): its
-// View changes with every write to those lists, whoever makes it, and when userID joins or
-// leaves one (member_clock_view, db/migrations/0016_task_membership.sql). The collections'
-// ETags hash it. A list userID is not a member of has the View of no list at all, so the
-// answer says nothing about whether it exists.
+// MemberClock returns the clock of every list userID is a member of, or of one (listID): the
+// collections' ETags hash it. When those are userID's own lists only, every write to them takes
+// userID's own clock, whoever makes it: Last identifies their state. Otherwise View does too:
+// it changes with every write to those lists and when userID joins or leaves one
+// (shared_clock_view, db/migrations/0020_listing_own.sql; member_clock_view, 0016). The
+// listings read the same clock with their pages (TaskListWithClock). A list userID is not a
+// member of has the View of no list at all, so the answer says nothing about whether it
+// exists.
 func (s *Store) MemberClock(ctx context.Context, userID string, listID *uuid.UUID) (Clock, error) {
 	var c Clock
 	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
@@ -34,14 +37,14 @@ func readMemberClock(ctx context.Context, q *db.Queries, userID string, listID *
 	if err != nil {
 		return Clock{}, err
 	}
-	return *viewClock(row.Now, &row.View), nil
+	return *listsClock(row.Now, row.Last, row.View), nil
 }
 
-// viewClock is the clock with the database's time now and the lists' view (nil: none).
-func viewClock(now time.Time, view *string) *Clock {
-	c := &Clock{Now: now}
+// listsClock is the clock of the lists a collection read covers, as MemberClock and the
+// listings read it: their view when it is set, else the caller's own clock (last).
+func listsClock(now time.Time, last *time.Time, view *string) *Clock {
 	if view != nil {
-		c.View = *view
+		return &Clock{Now: now, View: *view}
 	}
-	return c
+	return clockOf(now, last)
 }

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/todo-api/todo-api/internal/dbtest"
@@ -78,27 +80,66 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 	t.Parallel()
 	log := &queryLog{}
 	dbURL := dbtest.NewURL(t)
-	seedSeekTable(t, newPool(t, dbURL, nil))
+	admin := newPool(t, dbURL, nil)
+	seedSeekTable(t, admin)
 	app := newPool(t, appRoleURL(t, dbURL), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
 	if super, bypass := roleFlags(t, app); super || bypass {
 		t.Fatalf("the application role has rolsuper=%v rolbypassrls=%v: row-level security would not bind it", super, bypass)
 	}
-	s := New(app, Options{})
-
-	byName := map[string]orderKey{}
-	for _, k := range orders() {
-		byName["TaskList"+orderName(k)] = k
+	// Each family reads a first half of seekRows/2 tasks to get its position: generous bounds,
+	// for a loaded machine under -race.
+	s := New(app, Options{StatementTimeout: 30 * time.Second, AcquireTimeout: 30 * time.Second})
+	inbox := func(owner string) uuid.UUID {
+		var id uuid.UUID
+		if err := admin.QueryRow(t.Context(), "SELECT id FROM lists WHERE owner_id = $1 AND inbox", owner).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
-	var names []string
-	for name := range generatedQueries(t) {
-		// TaskListKey… reads one row by its primary key, no keyset (TestTaskListPlansUseIndexes).
-		if strings.HasPrefix(name, "TaskList") && !strings.HasPrefix(name, "TaskListKey") {
-			names = append(names, name)
+	join := func(owner string, list uuid.UUID, member string) {
+		if _, err := admin.Exec(t.Context(), "INSERT INTO list_members (owner_id, list_id, user_id, role, position) VALUES ($1, $2, $3, 'viewer', 'b1')", owner, list, member); err != nil {
+			t.Fatal(err)
 		}
 	}
-	slices.Sort(names)
-	if len(names) == 0 {
-		t.Fatal("no generated TaskList… statements found")
+	// The families of db/listgen, in the order run: seekUser's own tasks; seekUser's list as
+	// a member lists it (the owner's index seeks); then, once seekUser is a member of another
+	// owner's list too, all of seekUser's lists, whose own tasks' branch seeks as before.
+	seekList, seekMember := inbox(seekUser), seekUser+"-member"
+	join(seekUser, seekList, seekMember)
+	families := []struct {
+		prefix, caller, alias string
+		list                  *uuid.UUID
+		before                func()
+	}{
+		{"TaskList", seekUser, "own", nil, func() {}},
+		{"TaskListShared", seekMember, "one", &seekList, func() {}},
+		{"TaskListMember", seekUser, "own", nil, func() { join("other-1", inbox("other-1"), seekUser) }},
+	}
+
+	for _, f := range families {
+		f.before()
+		var names []string
+		for name := range generatedQueries(t) {
+			rest, ok := strings.CutPrefix(name, f.prefix)
+			// TaskListKey… reads one row by its primary key, no keyset (TestTaskListPlansUseIndexes).
+			if ok && !strings.HasPrefix(name, "TaskListKey") && (f.prefix != "TaskList" || !strings.HasPrefix(rest, "Shared") && !strings.HasPrefix(rest, "Member")) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		if len(names) == 0 {
+			t.Fatalf("no generated %s… statements found", f.prefix)
+		}
+		seekFamily(t, s, app, log, f.caller, f.alias, f.list, f.prefix, names)
+	}
+}
+
+// seekFamily checks the statements names of one family (prefix) as caller lists list.
+func seekFamily(t *testing.T, s *Store, app *pgxpool.Pool, log *queryLog, caller, alias string, list *uuid.UUID, prefix string, names []string) {
+	t.Helper()
+	byName := map[string]orderKey{}
+	for _, k := range orders() {
+		byName[prefix+orderName(k)] = k
 	}
 	const pageSize = 20
 	for _, name := range names {
@@ -108,21 +149,22 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 			continue
 		}
 		// The position halfway down, as the store hands it out.
-		_, mid, err := s.TaskList(t.Context(), seekUser, ListParams{Sort: k.sort, Desc: k.desc, Limit: seekRows / 2})
+		_, mid, err := s.TaskList(t.Context(), caller, ListParams{Sort: k.sort, Desc: k.desc, Limit: seekRows / 2, ListID: list})
 		if err != nil || mid == nil {
 			t.Fatalf("%s: first half: %v, next %v", name, err, mid)
 		}
 		log.take()
-		page, _, err := s.TaskList(t.Context(), seekUser, ListParams{Sort: k.sort, Desc: k.desc, Limit: pageSize, After: mid})
+		page, _, err := s.TaskList(t.Context(), caller, ListParams{Sort: k.sort, Desc: k.desc, Limit: pageSize, After: mid, ListID: list})
 		if err != nil || len(page) != pageSize {
 			t.Fatalf("%s: page after %+v: %d tasks, %v", name, *mid, len(page), err)
 		}
 		ran := log.take()
-		if len(ran) != 1 {
+		if prefix == "TaskList" && len(ran) != 1 {
 			t.Fatalf("%s: the store ran %d statements, want 1", name, len(ran))
 		}
+		ran = ran[len(ran)-1:]
 		if m := queryName.FindStringSubmatch(ran[0].sql); m == nil || m[1] != name {
-			t.Fatalf("%s: the store ran %q", name, ran[0].sql)
+			t.Fatalf("%s: the store ran %.60q last", name, ran[0].sql)
 		}
 
 		// EXPLAIN the very statement and arguments, as the application role, with the
@@ -131,7 +173,7 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(t.Context(), setUserSQL, seekUser); err != nil {
+		if _, err := tx.Exec(t.Context(), setUserSQL, caller); err != nil {
 			t.Fatal(err)
 		}
 		var raw []byte
@@ -155,14 +197,14 @@ func TestTaskListSeeksUnderRowLevelSecurity(t *testing.T) {
 			if n.NodeType == "Seq Scan" && n.Loops > 0 { // (a branch for another list_id never runs)
 				t.Errorf("%s scans tasks sequentially:\n%s", name, raw)
 			}
-			// The caller's own tasks' branch (db/listgen): the shared branches read
-			// nothing for a user who shares nothing.
-			if strings.Contains(n.NodeType, "Index") && n.Alias == "own" {
+			// The branch of the seekRows tasks (db/listgen's alias): the caller's own
+			// tasks, or the shared list's.
+			if strings.Contains(n.NodeType, "Index") && n.Alias == alias {
 				scans = append(scans, n)
 			}
 		})
 		if len(scans) != 1 {
-			t.Errorf("%s: %d index scans of the caller's own tasks, want 1:\n%s", name, len(scans), raw)
+			t.Errorf("%s: %d index scans of %s, want 1:\n%s", name, len(scans), alias, raw)
 			continue
 		}
 		scan := scans[0]

@@ -40,7 +40,7 @@ import (
 // (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql,
 // 0015_sharing.sql: invite_lookup and invite_accept act for the caller they take first,
 // 0016_task_membership.sql).
-var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_view", "shared_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
 
 // otherFunctions take no user: constants, the triggers that act on the rows a statement
 // changed (whose statements the check covers), and the membership helpers of

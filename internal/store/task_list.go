@@ -49,24 +49,132 @@ type ListParams struct {
 	After *Position
 }
 
-// listFunc runs the listing query of one order. Every generated TaskList* query has the
-// same parameters and row shape, so they convert to the TaskListCreatedAsc types.
-type listFunc func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (listed, error)
+// listArgs are a listing's parameters, every statement family's (db/listgen): each generated
+// query takes those it uses.
+type listArgs struct {
+	UserID    string
+	ListID    *uuid.UUID
+	ListOwner string // ListID's owner, when another owner shares it with UserID
+	Completed *bool
+	Priority  *db.TaskPriority
+	Q         *string     // q filtered by the caller's own tasks' branch
+	Ids       []uuid.UUID // the search's ids, of the caller's own tasks
+	SharedQ   *string     // q filtered by the shared lists' branches
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}
 
-// listed is what a listing query returned: the rows as tasks; when there are p.RowLimit rows,
-// the sort key of the last but one (the last of the page when the extra row says a next page
-// exists); and the clock of the lists read (Clock.View), read with the rows (known only when
-// there are some).
+// listFunc runs one listing statement of one order.
+type listFunc func(ctx context.Context, q *db.Queries, a *listArgs) (listed, error)
+
+// listed is what a listing statement returned: the rows as tasks; when there are a.RowLimit
+// rows, the sort key of the last but one (the last of the page when the extra row says a next
+// page exists); and the clock read with the rows (known only when there are some): the
+// caller's own (Clock.Last) and, when the lists read are not all the caller's own, their
+// View.
 type listed struct {
 	tasks      []Task
 	pageEndKey string
 	clock      *Clock
 }
 
-func adapt[P ~struct {
+// pageRow is a row of any listing statement.
+type pageRow struct {
+	task    db.Task
+	sortKey string
+	last    *time.Time // the caller's own clock (TaskList… only)
+	view    *string
+	now     time.Time
+}
+
+// adapt makes the generated query run of one order and family a listFunc: args picks its
+// parameters, row reads its rows.
+func adapt[P, R any](run func(*db.Queries, context.Context, P) ([]*R, error), args func(*listArgs) P, row func(*R) pageRow) listFunc {
+	return func(ctx context.Context, q *db.Queries, a *listArgs) (listed, error) {
+		rows, err := run(q, ctx, args(a))
+		if err != nil {
+			return listed{}, err
+		}
+		// Straight to tasks: one copy of a page, not two (make bench, alloc profile).
+		var l listed
+		l.tasks = make([]Task, len(rows))
+		for i := range rows {
+			r := row(rows[i])
+			l.tasks[i] = fromRow(&r.task)
+			if n := int(a.RowLimit); n >= 2 && i == n-2 {
+				l.pageEndKey = r.sortKey
+			}
+			if i == 0 {
+				l.clock = listsClock(r.now, r.last, r.view)
+			}
+		}
+		if len(rows) < int(a.RowLimit) {
+			l.pageEndKey = ""
+		}
+		return l, nil
+	}
+}
+
+// ownArgs are the parameters of TaskList… (the caller's own tasks).
+func ownArgs[P ~struct {
 	UserID    string
 	ListID    *uuid.UUID
-	ListOwner *string
+	Completed *bool
+	Priority  *db.TaskPriority
+	Q         *string
+	Ids       []uuid.UUID
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}](a *listArgs) P {
+	return P{a.UserID, a.ListID, a.Completed, a.Priority, a.Q, a.Ids, a.Tags, a.DueBefore, a.DueAfter, a.Overdue,
+		a.Today, a.NowLocal, a.ParentID, a.TopLevel, a.AfterKey, a.AfterID, a.RowLimit}
+}
+
+// sharedArgs are the parameters of TaskListShared… (one list another owner shares).
+func sharedArgs[P ~struct {
+	UserID    string
+	ListID    uuid.UUID
+	ListOwner string
+	Completed *bool
+	Priority  *db.TaskPriority
+	SharedQ   *string
+	Tags      []string
+	DueBefore *time.Time
+	DueAfter  *time.Time
+	Overdue   *bool
+	Today     *time.Time
+	NowLocal  *time.Time
+	ParentID  *uuid.UUID
+	TopLevel  *bool
+	AfterKey  *string
+	AfterID   *uuid.UUID
+	RowLimit  int32
+}](a *listArgs) P {
+	return P{a.UserID, *a.ListID, a.ListOwner, a.Completed, a.Priority, a.SharedQ, a.Tags, a.DueBefore, a.DueAfter, a.Overdue,
+		a.Today, a.NowLocal, a.ParentID, a.TopLevel, a.AfterKey, a.AfterID, a.RowLimit}
+}
+
+// memberArgs are the parameters of TaskListMember… (every list of a member of shared lists).
+func memberArgs[P ~struct {
+	UserID    string
 	Completed *bool
 	Priority  *db.TaskPriority
 	Q         *string
@@ -83,32 +191,32 @@ func adapt[P ~struct {
 	AfterID   *uuid.UUID
 	RowLimit  int32
 	SharedQ   *string
-}, R ~struct {
+}](a *listArgs) P {
+	return P{a.UserID, a.Completed, a.Priority, a.Q, a.Ids, a.Tags, a.DueBefore, a.DueAfter, a.Overdue,
+		a.Today, a.NowLocal, a.ParentID, a.TopLevel, a.AfterKey, a.AfterID, a.RowLimit, a.SharedQ}
+}
+
+// ownRow reads a row of TaskList….
+func ownRow[R ~struct {
+	Task      db.Task
+	SortKey   string
+	ClockLast *time.Time
+	ClockView *string
+	ClockNow  time.Time
+}](r *R) pageRow {
+	x := db.TaskListCreatedAscRow(*r)
+	return pageRow{x.Task, x.SortKey, x.ClockLast, x.ClockView, x.ClockNow}
+}
+
+// viewRow reads a row of TaskListShared… or TaskListMember….
+func viewRow[R ~struct {
 	Task      db.Task
 	SortKey   string
 	ClockView *string
 	ClockNow  time.Time
-}](run func(*db.Queries, context.Context, P) ([]*R, error)) listFunc {
-	return func(ctx context.Context, q *db.Queries, p db.TaskListCreatedAscParams) (listed, error) {
-		rows, err := run(q, ctx, P(p))
-		if err != nil {
-			return listed{}, err
-		}
-		// Straight to tasks: one copy of a page, not two (make bench, alloc profile).
-		var l listed
-		if n := int(p.RowLimit); n >= 2 && len(rows) >= n {
-			l.pageEndKey = db.TaskListCreatedAscRow(*rows[n-2]).SortKey
-		}
-		l.tasks = make([]Task, len(rows))
-		for i := range rows {
-			row := db.TaskListCreatedAscRow(*rows[i])
-			l.tasks[i] = fromRow(&row.Task)
-			if i == 0 {
-				l.clock = viewClock(row.ClockNow, row.ClockView)
-			}
-		}
-		return l, nil
-	}
+}](r *R) pageRow {
+	x := db.TaskListMemberCreatedAscRow(*r)
+	return pageRow{task: x.Task, sortKey: x.SortKey, view: x.ClockView, now: x.ClockNow}
 }
 
 // keyFunc runs the TaskListKey* query of one order: one task's sort key as its listing
@@ -129,25 +237,110 @@ type orderKey struct {
 	desc bool
 }
 
-// order is one listing order's queries: the page, and one task's key.
+// family is a kind of listing statement (db/listgen): which of the caller's lists it reads.
+type family int
+
+const (
+	// ownTasks: the caller's own tasks, or one own list's (TaskList…).
+	ownTasks family = iota
+	// sharedList: one list another owner shares with the caller (TaskListShared…).
+	sharedList
+	// memberLists: every list of a caller who is a member of another owner's list, own and
+	// shared (TaskListMember…).
+	memberLists
+)
+
+// order is one listing order's queries: a page of each family, and one task's key.
 type order struct {
-	list listFunc
-	key  keyFunc
+	own, shared, member listFunc
+	key                 keyFunc
+}
+
+// list is the listing statement of family f.
+func (o order) list(f family) listFunc {
+	switch f {
+	case sharedList:
+		return o.shared
+	case memberLists:
+		return o.member
+	default:
+		return o.own
+	}
 }
 
 var listQueries = map[orderKey]order{
-	{SortCreated, false}:  {adapt((*db.Queries).TaskListCreatedAsc), adaptKey((*db.Queries).TaskListKeyCreatedAsc)},
-	{SortCreated, true}:   {adapt((*db.Queries).TaskListCreatedDesc), adaptKey((*db.Queries).TaskListKeyCreatedDesc)},
-	{SortUpdated, false}:  {adapt((*db.Queries).TaskListUpdatedAsc), adaptKey((*db.Queries).TaskListKeyUpdatedAsc)},
-	{SortUpdated, true}:   {adapt((*db.Queries).TaskListUpdatedDesc), adaptKey((*db.Queries).TaskListKeyUpdatedDesc)},
-	{SortTitle, false}:    {adapt((*db.Queries).TaskListTitleAsc), adaptKey((*db.Queries).TaskListKeyTitleAsc)},
-	{SortTitle, true}:     {adapt((*db.Queries).TaskListTitleDesc), adaptKey((*db.Queries).TaskListKeyTitleDesc)},
-	{SortDueDate, false}:  {adapt((*db.Queries).TaskListDueDateAsc), adaptKey((*db.Queries).TaskListKeyDueDateAsc)},
-	{SortDueDate, true}:   {adapt((*db.Queries).TaskListDueDateDesc), adaptKey((*db.Queries).TaskListKeyDueDateDesc)},
-	{SortPriority, false}: {adapt((*db.Queries).TaskListPriorityAsc), adaptKey((*db.Queries).TaskListKeyPriorityAsc)},
-	{SortPriority, true}:  {adapt((*db.Queries).TaskListPriorityDesc), adaptKey((*db.Queries).TaskListKeyPriorityDesc)},
-	{SortPosition, false}: {adapt((*db.Queries).TaskListPositionAsc), adaptKey((*db.Queries).TaskListKeyPositionAsc)},
-	{SortPosition, true}:  {adapt((*db.Queries).TaskListPositionDesc), adaptKey((*db.Queries).TaskListKeyPositionDesc)},
+	{SortCreated, false}: {
+		own:    adapt((*db.Queries).TaskListCreatedAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedCreatedAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberCreatedAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyCreatedAsc),
+	},
+	{SortCreated, true}: {
+		own:    adapt((*db.Queries).TaskListCreatedDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedCreatedDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberCreatedDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyCreatedDesc),
+	},
+	{SortUpdated, false}: {
+		own:    adapt((*db.Queries).TaskListUpdatedAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedUpdatedAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberUpdatedAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyUpdatedAsc),
+	},
+	{SortUpdated, true}: {
+		own:    adapt((*db.Queries).TaskListUpdatedDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedUpdatedDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberUpdatedDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyUpdatedDesc),
+	},
+	{SortTitle, false}: {
+		own:    adapt((*db.Queries).TaskListTitleAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedTitleAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberTitleAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyTitleAsc),
+	},
+	{SortTitle, true}: {
+		own:    adapt((*db.Queries).TaskListTitleDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedTitleDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberTitleDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyTitleDesc),
+	},
+	{SortDueDate, false}: {
+		own:    adapt((*db.Queries).TaskListDueDateAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedDueDateAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberDueDateAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyDueDateAsc),
+	},
+	{SortDueDate, true}: {
+		own:    adapt((*db.Queries).TaskListDueDateDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedDueDateDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberDueDateDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyDueDateDesc),
+	},
+	{SortPriority, false}: {
+		own:    adapt((*db.Queries).TaskListPriorityAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedPriorityAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberPriorityAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyPriorityAsc),
+	},
+	{SortPriority, true}: {
+		own:    adapt((*db.Queries).TaskListPriorityDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedPriorityDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberPriorityDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyPriorityDesc),
+	},
+	{SortPosition, false}: {
+		own:    adapt((*db.Queries).TaskListPositionAsc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedPositionAsc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberPositionAsc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyPositionAsc),
+	},
+	{SortPosition, true}: {
+		own:    adapt((*db.Queries).TaskListPositionDesc, ownArgs, ownRow),
+		shared: adapt((*db.Queries).TaskListSharedPositionDesc, sharedArgs, viewRow),
+		member: adapt((*db.Queries).TaskListMemberPositionDesc, memberArgs, viewRow),
+		key:    adaptKey((*db.Queries).TaskListKeyPositionDesc),
+	},
 }
 
 // TaskListKey returns the sort key of one of userID's tasks, deleted or not, in the order of
@@ -182,20 +375,33 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 	if err := s.run(ctx, userID, listing, r.readPage); err != nil {
 		return nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
+	if r.page.clock == nil && r.family == ownTasks && r.args.ListID == nil {
+		// No own task: whether the caller is a member of shared lists, the page could not say.
+		if err := s.run(ctx, userID, snapshot, r.readClockThenPage); err != nil {
+			return nil, nil, fmt.Errorf("list tasks: %w", err)
+		}
+	}
 	tasks, next := r.result()
 	return tasks, next, nil
 }
 
-// TaskListWithClock is UserClock and TaskList in one: the listing statement reads the clock
-// with the page, from the same snapshot, so the clock is never newer than the page. (A page
-// with no task carries no clock: then the clock is read first and the page again.)
+// TaskListWithClock is MemberClock and TaskList in one: the listing statement reads the clock
+// with the page, from the same snapshot. (A page with no task carries no clock: then the clock
+// and the page are read again in one repeatable-read transaction, one snapshot too.)
 func (s *Store) TaskListWithClock(ctx context.Context, userID string, p ListParams) (Clock, []Task, *Position, error) {
 	r, err := newPageRequest(userID, p)
 	if err != nil {
 		return Clock{}, nil, nil, err
 	}
-	if err := s.run(ctx, userID, listing, r.readPageWithClock); err != nil {
+	if err := s.run(ctx, userID, listing, r.readPage); err != nil {
 		return Clock{}, nil, nil, fmt.Errorf("list tasks: %w", err)
+	}
+	if r.page.clock == nil {
+		if err := s.run(ctx, userID, snapshot, r.readClockThenPage); err != nil {
+			return Clock{}, nil, nil, fmt.Errorf("list tasks: %w", err)
+		}
+	} else {
+		r.clock = *r.page.clock
 	}
 	tasks, next := r.result()
 	return r.clock, tasks, next, nil
@@ -234,14 +440,29 @@ func searchable(q string) bool {
 	return false
 }
 
-// pageRequest is one page request: its query, parameters and, once read, the page.
+// pageRequest is one page request: its queries, parameters and, once read, the page.
+//
+// Which statement reads the page (its family) is what the caller is. A caller who is a member
+// of no other owner's list — nearly every one — has only their own tasks to list, and runs
+// the statement of before sharing (TaskList…: one branch, the caller's own clock), which
+// costs PostgreSQL a third of the multi-branch one (docs/performance.md). That statement also
+// reads shared_clock_view with the page's snapshot: null proves that at that snapshot the
+// caller was a member of no other owner's list, so the page is the whole answer and its clock
+// the right one; a value (a member of shared lists, perhaps since a moment ago) sends the
+// request on to TaskListMember…, which is right for every caller. So the choice is made in
+// the database, atomically with the page, and costs the usual caller no statement; a member
+// of shared lists pays one own-tasks statement more. A page with no task carries no value:
+// then the clock decides, read with the page in one snapshot (readClockThenPage). A list
+// named by list_id decides by its owner (readPage): the caller's own list reads TaskList…,
+// another owner's TaskListShared….
 type pageRequest struct {
-	run    listFunc
-	params db.TaskListCreatedAscParams
+	order  order
+	family family
+	args   listArgs
 	limit  int
-	search string // q, for find to look up by the trigram index; "" when params.Q filters
+	search string // q, for find to look up by the trigram index; "" when args.Q filters
 	page   listed
-	clock  Clock // the clock of the lists read (Clock.View), read by readPageWithClock
+	clock  Clock // the clock of the lists read, read by TaskListWithClock
 }
 
 func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
@@ -252,7 +473,7 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 	if p.Limit < 1 {
 		p.Limit = 50
 	}
-	params := db.TaskListCreatedAscParams{
+	args := listArgs{
 		UserID:    userID,
 		Completed: p.Completed,
 		Tags:      p.Tags,
@@ -265,24 +486,24 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 	}
 	if p.Priority != nil {
 		pr := db.TaskPriority(*p.Priority)
-		params.Priority = &pr
+		args.Priority = &pr
 	}
 	if p.Overdue != nil {
 		today, wall := wallClock(p.Now)
-		params.Overdue, params.Today, params.NowLocal = p.Overdue, &today, &wall
+		args.Overdue, args.Today, args.NowLocal = p.Overdue, &today, &wall
 	}
 	if p.After != nil {
-		params.AfterKey = &p.After.Key
-		params.AfterID = &p.After.ID
+		args.AfterKey = &p.After.Key
+		args.AfterID = &p.After.ID
 	}
-	r := &pageRequest{run: o.list, params: params, limit: p.Limit}
+	r := &pageRequest{order: o, family: ownTasks, args: args, limit: p.Limit}
 	// The trigram index holds the caller's own tasks: lists shared with the caller filter by
 	// q as the listing walks them.
-	r.params.SharedQ = p.Q
+	r.args.SharedQ = p.Q
 	if p.Q != nil && searchable(*p.Q) {
 		r.search = *p.Q
 	} else {
-		r.params.Q = p.Q
+		r.args.Q = p.Q
 	}
 	return r, nil
 }
@@ -290,33 +511,31 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 // find looks the search up in the trigram index: the listing then reads the tasks found by
 // id, or, when there are more than maxSearchIDs, filters by q itself.
 func (r *pageRequest) find(ctx context.Context, q *db.Queries) error {
-	ids, err := q.TaskSearchIDs(ctx, db.TaskSearchIDsParams{UserID: r.params.UserID, Q: r.search, MaxIds: maxSearchIDs + 1})
+	ids, err := q.TaskSearchIDs(ctx, db.TaskSearchIDsParams{UserID: r.args.UserID, Q: r.search, MaxIds: maxSearchIDs + 1})
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if len(ids) > maxSearchIDs {
-		r.params.Q = &r.search
+		r.args.Q = &r.search
 		return nil
 	}
-	r.params.Ids = ids
-	if r.params.Ids == nil {
-		r.params.Ids = []uuid.UUID{} // none found: not "no filter"
+	r.args.Ids = ids
+	if r.args.Ids == nil {
+		r.args.Ids = []uuid.UUID{} // none found: not "no filter"
 	}
 	return nil
 }
 
 // readPage reads the page: the list's check first (ErrNotFound for a list the user may not
-// read), the search, when there is one, then the listing.
+// read; its owner picks the family), the search, when there is one, then the listing.
 func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
-	if r.params.ListID != nil {
-		owner, err := readableList(ctx, q, r.params.UserID, *r.params.ListID)
+	if r.args.ListID != nil {
+		owner, err := readableList(ctx, q, r.args.UserID, *r.args.ListID)
 		if err != nil {
 			return err
 		}
-		// A list shared with the caller: its branch of the listing reads the owner's rows.
-		r.params.ListOwner = nil
-		if owner != r.params.UserID {
-			r.params.ListOwner = &owner
+		if owner != r.args.UserID {
+			r.family, r.args.ListOwner = sharedList, owner
 		}
 	}
 	if r.search != "" {
@@ -327,29 +546,32 @@ func (r *pageRequest) readPage(ctx context.Context, q *db.Queries) error {
 	return r.read(ctx, q)
 }
 
-// readPageWithClock is readPage, and the clock of the lists read as the page's rows carry it.
-// A page with no task carries none: then it reads the clock, then the page again (a clock
-// read after the page could be newer than it).
-func (r *pageRequest) readPageWithClock(ctx context.Context, q *db.Queries) error {
-	if err := r.readPage(ctx, q); err != nil {
-		return err
-	}
-	if r.page.clock != nil {
-		r.clock = *r.page.clock
-		return nil
-	}
+// readClockThenPage reads the clock of the lists read, which also says whether the caller is a
+// member of shared lists, then the page, in the statement that clock calls for. Run in one
+// snapshot (mode snapshot), the page and the clock agree.
+func (r *pageRequest) readClockThenPage(ctx context.Context, q *db.Queries) error {
 	var err error
-	if r.clock, err = readMemberClock(ctx, q, r.params.UserID, r.params.ListID); err != nil {
+	if r.clock, err = readMemberClock(ctx, q, r.args.UserID, r.args.ListID); err != nil {
 		return err
+	}
+	if r.family == ownTasks && r.args.ListID == nil && r.clock.View != "" {
+		r.family = memberLists
 	}
 	return r.read(ctx, q)
 }
 
-// read runs the listing on q. (When find found none of the caller's own tasks, the lists
-// shared with the caller may still hold matches.)
+// read runs the listing of r's family on q, and TaskListMember… instead when the caller's own
+// tasks turn out not to be the whole answer. (When find found none of the caller's own tasks,
+// the lists shared with the caller may still hold matches.)
 func (r *pageRequest) read(ctx context.Context, q *db.Queries) error {
 	var err error
-	r.page, err = r.run(ctx, q, r.params)
+	if r.page, err = r.order.list(r.family)(ctx, q, &r.args); err != nil {
+		return err
+	}
+	if r.family == ownTasks && r.args.ListID == nil && r.page.clock != nil && r.page.clock.View != "" {
+		r.family = memberLists
+		r.page, err = r.order.member(ctx, q, &r.args)
+	}
 	return err
 }
 
