@@ -933,6 +933,24 @@ type UpdateListParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListListChangesParams defines parameters for ListListChanges.
+type ListListChangesParams struct {
+	// UpdatedAfter Only changes after this instant (exclusive): the greatest `updated_at` /
+	// `deleted_at` from your previous sync of this list, as received. Omit it for a
+	// first, full sync. More than 30 days old, it may be `410`.
+	UpdatedAfter *time.Time `form:"updated_after,omitempty" json:"updated_after,omitempty"`
+
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
+}
+
 // ListTagsParams defines parameters for ListTags.
 type ListTagsParams struct {
 	// ListId Only this list. Without it, every list the caller is a member of. A list the caller is
@@ -1207,6 +1225,9 @@ type ServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx echo.Context, id ListID, params UpdateListParams) error
+	// ListListChanges List what changed in one list since a point in time
+	// (GET /api/lists/{id}/changes)
+	ListListChanges(ctx echo.Context, id ListID, params ListListChangesParams) error
 	// ListInvites List a list's pending invites
 	// (GET /api/lists/{id}/invites)
 	ListInvites(ctx echo.Context, id ListID) error
@@ -1472,6 +1493,62 @@ func (w *ServerInterfaceWrapper) UpdateList(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateList(ctx, id, params)
+	return err
+}
+
+// ListListChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListListChanges(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListListChangesParams
+	// ------------- Optional query parameter "updated_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_after", ctx.QueryParams(), &params.UpdatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListListChanges(ctx, id, params)
 	return err
 }
 
@@ -2187,6 +2264,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/lists/:id", wrapper.UpdateList, options.OperationMiddlewares["updateList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/restore", wrapper.RestoreList, options.OperationMiddlewares["restoreList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/move", wrapper.MoveList, options.OperationMiddlewares["moveList"]...)
+	router.GET(options.BaseURL+"/api/lists/:id/changes", wrapper.ListListChanges, options.OperationMiddlewares["listListChanges"]...)
 	router.GET(options.BaseURL+"/api/lists/:id/invites", wrapper.ListInvites, options.OperationMiddlewares["listInvites"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/invites", wrapper.CreateInvite, options.OperationMiddlewares["createInvite"]...)
 	router.DELETE(options.BaseURL+"/api/lists/:id/invites/:invite_id", wrapper.RevokeInvite, options.OperationMiddlewares["revokeInvite"]...)
@@ -3258,6 +3336,154 @@ type UpdateList503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateList503ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChangesRequestObject struct {
+	Id     ListID `json:"id"`
+	Params ListListChangesParams
+}
+
+type ListListChangesResponseObject interface {
+	VisitListListChangesResponse(w http.ResponseWriter) error
+}
+
+type ListListChanges200ResponseHeaders struct {
+	ETag string
+	Link *string
+}
+
+type ListListChanges200JSONResponse struct {
+	Body    []TaskChange
+	Headers ListListChanges200ResponseHeaders
+}
+
+func (response ListListChanges200JSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges304Response = CollectionNotModifiedResponse
+
+func (response ListListChanges304Response) VisitListListChangesResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListListChanges400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges400ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges401ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges404ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges410ApplicationProblemPlusJSONResponse struct {
+	SyncExpiredApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges410ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges429ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges503ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6629,6 +6855,9 @@ type StrictServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx context.Context, request UpdateListRequestObject) (UpdateListResponseObject, error)
+	// ListListChanges List what changed in one list since a point in time
+	// (GET /api/lists/{id}/changes)
+	ListListChanges(ctx context.Context, request ListListChangesRequestObject) (ListListChangesResponseObject, error)
 	// ListInvites List a list's pending invites
 	// (GET /api/lists/{id}/invites)
 	ListInvites(ctx context.Context, request ListInvitesRequestObject) (ListInvitesResponseObject, error)
@@ -6951,6 +7180,32 @@ func (sh *strictHandler) UpdateList(ctx echo.Context, id ListID, params UpdateLi
 		return err
 	} else if validResponse, ok := response.(UpdateListResponseObject); ok {
 		return validResponse.VisitUpdateListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListListChanges operation middleware
+func (sh *strictHandler) ListListChanges(ctx echo.Context, id ListID, params ListListChangesParams) error {
+	var request ListListChangesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListListChanges(ctx.Request().Context(), request.(ListListChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListListChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListListChangesResponseObject); ok {
+		return validResponse.VisitListListChangesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -7731,311 +7986,319 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39kho5ti/6Kgr2jmjwTjBQ5S8qJk5Uu+0Zz9htH7t8fG93+joFKSB3JRKdUhamfSpi/roPcGM/w36w",
-	"eZIbWmtJqYSEosrVdncf/2UXkEp9LK3vtX6fWhO1WCoppNGt0afWXPBUFPDfxyrPxcRkSj454zP7SSr0",
-	"pMiW9qPWqPVO8HN2wfMs5UYVrJ28uxu3/vXP/45bSYepKTPzTLNC6KWSWoxYZthkzuVMaLaaCykuRMG4",
-	"XOMvBZvwPBfFd5oZrs91LN1v21ymbMHX9DA8yzhbFZkRbMqzXHcitsrMHEb5pRTFOsIf2b9PXz37Tsey",
-	"EMtCaCENt3P38+Ayhd8WgiXqQhRpKRKWaZbJC5VfiJS1teFGRzBU9YtplhtRdKIYFrFmi0yWRtiFJObX",
-	"pMceq8WyNCJl00It6ovDaU9yNTmPmFSm+gksuxfLVtQSH/limQu7xXfj1nw4/sfRx8f94uHyfw4Wxz/F",
-	"rVbUKsQvZVaItDUyRSmilp7MxYLbMzLrpX1SmyKTs9blZdRqPr03plByFpwfnYOdx3eaTcqiENIwuwGi",
-	"d803Ps+0ud5b80ybz33rj+KjeTnBISZi+91JXPb7R5O7fJndhd2++ylLL+FDccIKkf8lbknx0XSVHyRu",
-	"Jaz9+ulj9nD48GFnFG6Q/SWrfsnaWohYJq/FUnCTdIgGM8PmXDMlBTNzbixx2VNPRS4sgfzrn//FJoXg",
-	"9v/jtbsxv5RCG6YK+xGXsRS8yDNRMHtTc2FX02OnY0vObKoKxmFKOD5eqwImIVI7xmqutNia7YrrWNIs",
-	"Nolua5v6g0fDaX9yrzsYD4fdB5Nj0X047fe79/kgHU6Oxsfi3vSKbWztP7rX3Ijn2SIzDVyGti0XU7PF",
-	"K34pleEjlsStpSi6pRZF3Dop/oIroI3ER2l+hr7TYqJkqlkpTZazaZnn+IOkd+hMX6k8m6y353t25fx+",
-	"oTmMy0K7ea025sUlE4ulWeMIzPBzoZlRrBDT7PC5ClOsT6dGFA0XkV5kFFvxzLCxmKpCsMI+ksnZde/e",
-	"u3fvTkszF9JkE26aLt/3gheiSIhXJ6IoVPGXuJVJ4AUfjDoX0l434u/wtyVTBnQ+Lo1de6lFer2pXUat",
-	"JS/4QhiSas9SsVgqI+Rk/Q/RcH6nrJTZL6Vg52LNlqJgmTRCpiL1F7PN2du3z36wRMnZTKmUTeYqm4hO",
-	"xM7F0rDhMZurstDwNJKClTRMLUUB8seuILPvQmHbilqSL+ysg7l17eTChS34x+dCzsy8NRreuxe1Fpl0",
-	"fw+ihhN5Nn3BzWTesMDlMl/jNUKJqmS+Zlkj97dM3K7T8i+8e1qwdnInYQs7OIjQdeeEiVwLlhwPhsnu",
-	"tU27OKEdixr0h8fN6/hRSQGPVgrJ9qrsTDVKU8cuneoBRG4Xp/lCVKc4UYsF72phycOINLLMMrmTdE6Q",
-	"BJUUsdQmy3O/VjsGl3pliUKz5Kh/nCA1S8XGKl2j5OeFSNlK8PN8jZx113bYdd1wT+RFZsSzH5q5Twbf",
-	"fqdZlvbYKVvwfKqKhUhZlsK8j/v96piW3MyrWeGjH7J07x2zw3HTGrXKEn65a4Jn9g5fMUe45xHjmiUo",
-	"CPHRxHKispB21qbHTq2eaOaiYPgSWsfxrnXAqHvXULtO96++TlaleQp63/aCXsqcZLdVY3rsXWbmqjQs",
-	"MxFDDdF+HkguZB0LsRgLqwHZU9r+RSytphD8jLVVgVI+VQL1CPEx0wYoN9NOqehUm1ORH+jF1f7Yt+Ep",
-	"X+dU7R7sIjpS4G5Acp9Lay9gf95qUeyaG+7gd5pZAWyn1AZ9XpfjhLhaViAhdnZM0j541a24LoM+4/p8",
-	"14yJDX+F3TzLFuInJcUVio3JFoL9qqSIrKry7PTHU2ZnwNrJk7JQS3H3e1HkmUwilpwuRJFN+N0fxerD",
-	"/62Kc/vZ27PHSWfEVnNuYhm3pFrFLZCRccuolK/tX4UA7dabXT32g5jyMjf4uGUKrJTnUq0kzMRvjZ1J",
-	"JmexTIDqe9Ym21Bxa5PccUfMr7XrkeLLW6PW27PHrSg87vvHV532pT0UkkZ2sO95+hrlkP1roqyKAf/l",
-	"y2VuNahMybvLQo1zsfiP/9Qo8Kq5/Hshpq1R69/uVrb7XfxW332FT+FL6yf4whPS39+8/DFinI15iiaz",
-	"ZSGWkphXloCr4C8mZaFV0WtdRoFP4EdlXqg0m2aWzjZp5Udl5pZNW9sHtYyU6cwaHvbmoVYhWVITgsmJ",
-	"l6OtKPRDOEuyadX0s7sbvgpY/FNVjLM0RRF04B57ErErMjzLK/bueZxaSVGASyJVwPZBDzfclLo1Ou4f",
-	"RS2TGSCzagaeJMpCjoxKVZcvsxG9fTT1v7uMPv+Yz3bJGb+ICPRp5HuFykUlUHieqxXKsradcSyT/TO2",
-	"15izi0xYrWhVZMYee7BZYEESLeFEYpkq+yN7+VH3tD/3m9pjjnhWFfH0WPuNWgh7y1dz5axov7SZMDqW",
-	"IPNAlUCrmETqlrzsdWLY6GdyrD4+VnKaZxPzmTSCOs1YfWQTDnJ7LJw8rlPHo4o6qme04Wt9BY3AL2+N",
-	"PjbnWgjL9dLIeyZUwRYKXGB2UizZPaek08P9/FGZp6qU6ZdkaT8qpsvJHD0gVj+yh94BAgAixnsArOsV",
-	"X+eKp2dKPefFTHzJWdodt4wNTKkLUbD7x+wf2fc4rQIs8cz+9CnPcvFF9y9xZllSXRIwd3ZZgzDn/1kq",
-	"w598nAiRXmu6TTfnFLUyy07n/EIwbthCacOG/X6/z/LsglyjIyJNptVCsGlWaLPzZsH8mHAT3H+xwMPS",
-	"9T++rRuGnt6VKvMU3Dehcg80wMm309ZCOF81C8bpjNiwH7lNiCVx0nv9PkszbTI5MczwGTLXAfww2XAg",
-	"JNqK2VKLZqYaywSPAVQmMnDzbJGZE7fZ8FK4WGmhlvC+Dm6+fW0EF+1crHWEXiRwp8VS5anAz5n4uMwK",
-	"wdreKcKnRhQke2AgO7+OXYMWMoUpOBN9RXaUkoJYzBtRXGQT8VbyC57lfJx/8WuccsPHXAsyxqzWqUtQ",
-	"if/+7h9vIudHy4zG9a9EIcAIZJb5kHVWVvPf0HXAZdf1Prt9Kk/g3YO5vplzq23+hgJNz3mxR57RBNjE",
-	"zWD/vdP481u5cKeMRmNFmYu9Mot+mJA3H9doFQo4JFxixHgsQX2wCqzjSPf6pG9QQAhUlu80alC0S+RS",
-	"40TJqNXgd7HMBb/YeRWBvNdy8gQuzOdy1TO4t06Y450rlyk3Iv2Af3mGOxZCsmVZzEDYq8VYGyWFBgMM",
-	"/JlHfZbyte6MLN+Z8AKXlqsJz9lELdewWr2WE8ZnPJP+2tbeV6OaQT+gGvugoEVfQTFrOem6n94Kn65W",
-	"a7Xjhj1LaotIdu3aXKz9fsXSbVjENDoep0KkjkI0X6PqaxS9q8d+OGRfY+ljhdrwwrC22+iNSTp97Eyp",
-	"F1yuydDUX5pTel9BwQ2JFXvPxMc5L7W5QrO0z3ThGZEmHbQfcitZ0IjxXHiipES7D53UJGDhmFSewqGM",
-	"S72uIsR+WuQmjqWPE+2bkFGqawdKOj32zoo68E0E7DoBpiAxgoL+hpCvhwGuvVzd/zAMNnWraNNBD9PP",
-	"XQzoZgLlreSlmasi+/XL6qQvMq0zOYsYxYbs4dOtZ2OIIqGzbkN0vnv3rrsZg9q33M2QFa15WaiJ0NrK",
-	"5ifSZGZ9C4LUKTTjQvBzzQYgpez0IQqmW6OfP7WmmcjT1qh1Fxlj1FrYWVg7pbUoNcjfgeUZw37fSo2C",
-	"T4yo1KkiWyxAmL53g34wyvAcvFGe7w6HFd/9XxiCz5SELIorme+F//2tqchgEtGecJLcGBjUTiMVfDJn",
-	"sDXEBOS2kguCtBClFilec87SbDoVYLOgPwlOVpfLpSqMSF+INONnsNavYwNaOfD3Ny9/7IHLlR62Y/9Q",
-	"irNsscP5Cj5XNbWyxVtn4PcvBVMSVM4kLcUHKwuSiCV/+9voxYvEqt5dq3rbDZQ1FhiD73TF8xwzUkZM",
-	"G2VvGddsll0IGZFWNFHyQhTAs/PsXASv6fRYIss8T0YwDS7XMM1Yot8F3DlCpOHMNn2xgwejfr8Vteww",
-	"qNGj13rJjRGFXfz/0/65P3j/c7/76P3/Hv7c7x6974x+7nfv4Uf/vu3HjlpPLck8saRk93JZqKUoTIbO",
-	"V7pp24FfeyRsqTJpMOyLwhsOrZ3gvbT7etdaQXePSCyRkxnD95ZoKTgfsQQ5TeNXS27m21/0mpbi+UBT",
-	"3L1y9f9M66oeeO8HU+P/FBPT8oG5psVLsaKoXJBOhVF4o9iSaytgWVvPLc0oOREnFDg22mrJc0uJVv2B",
-	"EEp9w5F56w/c1GIQlhq6llqaVp2lB8QropbVveEVslzYPRBpZlTRilrokQz2oHrGNIclB8OHrOAyVQs2",
-	"tosCD1ghImYVjfvHZZF7zXbJ05SSJAK/v+WuAdH+fNr9iXd/7Xcffei+/49/b4y2hMeHC3SBSwUyINi5",
-	"3af5TC5L5F8pupF4/irY/ynPtYj2nHePvaUwSnVsoDhRwgVrJ8fDoQurWLpY7DnkTH4AQ78WMxncf7g5",
-	"g7+pFcsVOYtxIlZFtnKOTyZiCSH5TJLXoO2MMKdb9zAEky3suT8Y9uEk8K8q/mJv8syqMzchlI3jgQF2",
-	"H8JLK3B2ZC9xthQyhbA1rlPZH2u4OqjQ3NKdgdHTD+P1NtPDoNbuULzViBP7o4RNcp4tWBtzOsSCZ3nS",
-	"8RmVa7bgqQgO7YRZxk35Iy6OyuY8ZVJkZo5r2+TtW1N3AdYrmVwViYUVNR0IBLfdem+BY2zMoBreX9Ng",
-	"46+8s88zDPoFuuJE5VZOtf5tKB6kR8NW1KKcQDj91rA/vN8dDLrDe2f9R6Oj/qjf/6mFHLJFqXnH3X6/",
-	"3+8+SAei+2h8NOkOp8fTwfT+9IgP+jDBsfroWQF6MT5MVGn1noGPeP7Vqr6FJZiotVQ6IyLhA7fSUQsc",
-	"Gq2o5S3OnRO83KRoWuVWYti/FcVsNh4nEcvVShTdCddEVCMmFbOPlY1EFPDaf7OaAO9O33+6f9moD4Qb",
-	"ej0RtME3tc5m0mVrCqZFcYEkfqWoojPYuoJFSSlYU/IoegvVsmR4yiUpo4fCJYx685+yORI2U4EGMVYq",
-	"F1yiChEe+KcGTrywmht5t3z4zsr1CLgU+rEyOcnLFD2A+7ntPm7j/G18IVKWQBAu6dUD6oN+/4qIekig",
-	"e9JRljmf2Hdu76sqUlGwNtgXLkBqP9LExuwAOpaZTIVl3kKafN2JIAUXErzGayMsEcC/oBRzFy5J3NSS",
-	"k8DFyPMVX+tYTpS1a8iFvppzAxq23WT3GCrIoWLRpFeA8kv/vfPv+3Sjfa4ZldP2uOQly8CIM7q7fohO",
-	"FfKDzTc+DrL+w9AwJIyogm64S8rHbCZwFRUC7ZHa9dpzZZsUKmLUyHzcJfSMu3YxApqqMYza6nax9Jsr",
-	"YZgzRrI302jLi3SDqMD6AI8geAPA1eRcAoOaSyCWZARfZDob55a5iBOWwA7ACzzHtSePMppZphs586/i",
-	"w141jOU1dEOg3x3M/yomftp9uo+PNzOWhl0AE8XtZcS4Ybng2gSZrAu3QRtq/OAqutqpeFg6eKEuxDXJ",
-	"4B3ydsWWmJSBvHeLaVnudDuqOviMPjSJN8c63Wwyw4psNjfoZjohW99+ZbVXit/5iB5yuiZheIX+t7HB",
-	"fn67NvmVy2y+1mUD834hiplgSwhxq6nLEoGEwKLMMRCQ+AuddPyaJ7nghXb3qPeno/Ctjca8ym1L4j9V",
-	"Jq+pSe1WB/aZHOTr99mbVBLgDRGcSGV/QK3N9cyOTWPgWiLv+iYLSR2SSdVGvt+5/TejdL9lVr7Yl94O",
-	"3/jtbOhXaB/v9E5JZzlLZdhaQM5AGrFCXKhzUQsQtKXXp6qM3t+xO6pJZznM+fOqyFRB8Qn3vlytQKtJ",
-	"s3LRilrzbDZvpF3np27a6ddPH7NHx/ceMHKBMwxlbO+jC3E0GNkurtF05ccF3GPgthFwq6Uo0MfP2pz+",
-	"s+AUGWDanifPKVyPEmfYdxwuYlqRs5nXwyxIx6rUXKbA1ZG9z4TRjDM9V4WhYo4eVSNRyCRhoA5qO6xY",
-	"MJ7nlEdvxEJfFQAI/M6XYNI8w6eGfX8KvCj4utokF6fZaZXhvM1WGCkie4wWqq1UoxqCYR/zHn0wBayZ",
-	"HnuFRbBV/a3/ASax7jfqMqkNb6ysDGNcmZVFuVZYt8U1S/6vLoWgu89+aHZxuwDVp8qld+/Ro3A+/X7T",
-	"jCiW1UCAhqI7m5zx7etnlucJrILMrF2XTdcuZ/U8k6klFUf57YSPVWlG45zL8wQM9GXOM8n+dnb2iuHe",
-	"dXpXGiLwrZutX23Tncbq0WZi8CEfrO7UWBVzwfNSQDpvIpUUCZMQbuFBwGWDuSd3cYAkllBSs8q0oNtl",
-	"qTgtc6sKSSqmykyPvREG0no5vRq2y84koYpUkSasPV7HMnl1evb4b2yjxPau+1kSseTV2zP4x/4wYeTy",
-	"GJf5OeMQx68GTTrk6rB2uNmuuCUNGaq6TMGlxgEiVspcaF1tGM8LwdO1q8QdkVUVS2QG5Fm2nGjjFVi+",
-	"A2kcHAL7GQqbiZIuJ7KqybWGK5j38Lec2XlUf4HpFv4545mM3AKZ+MgnJl9Dqht7Gz5nB4U8EUeksCRI",
-	"JUIP8ua28Bzz5WJpr+XmtxO1tLI/8dGsgNAgMEVSxf7f8Jm2/xK92CXEEujKisnkhMx0yHtyhBCxmaoq",
-	"7oxaejWOy5Ln5Hexm1FFLs2c0hu/C+OElH+sJBuvR3Y5XZakPMvXyQjOKuXrHny4EuI85WudjNxrYdEv",
-	"lIRIqWJPi8z+r83pfxF7w01Z2M9Uwd6U8Lt//b//H06EsanKc7Wy+41jdKr3wNutSJIQhsAvFkqaOXwT",
-	"FhrC8NNqPvCrE8Z9/BY+YDmfnGs2FugXsgeac23sNGDOf+eSHQ1gdk/FmA0fgn8E/vvI3gBuSWHJ1oIX",
-	"nR47Q5ekPeFzIZY4XsrXIzTS7KhbAzJ88wtesKMBJbGcLgt21I/YC75mRwNcpX3FlYu0Pzpx03OLovfQ",
-	"fbU/0XYmQXqnIwh6EPPI6Pcwrl8kEDZ4lJAjbZONUYwjZ4PZLbB0msLRzmmbCf0dUVAsT92eCSi9Nix5",
-	"9OjRo+5g2D0aYFoPnAmz47sMg6kqi26azTJc86h2t4m9BKX3+CgkA095nrOcW5u5bYkhy9d4p+1tqL+Z",
-	"M6Q5pPdSxNJ/P7wH3+OhuO/tltkfdPx9BDMdWA8xGqk2WQLF40mDtEKkFbVgWq2o5e4W/Rc+I3JvRS18",
-	"u5VkVTjf/2xLJr8px3adj0G7anATwucbbSjSrBATwzQ+SudoDZegi0KPnfpSZlejjCocVFHy+pcw8giz",
-	"JSq/HjA3ljw54zNkPD6Fkx6GFL5CLFUBro9mHxfxQFBknOrSrLg4nW/fzza1CHgmCl7TpEGc8dlj5+bf",
-	"nB597K2YTJr7xwf78g9wikX0kuaJ6fOtuJffMDJk/SdgnFnz/bBYWJ2SnqpigeYtsZCx1ZGmkJVutTXH",
-	"K/x49rrR52AAVkkp9SDbA37v0e4gmyuqPTgqt+RWhYBHcKlB0O2nj0BfzsRDU85uOSqI7p66i7GxnQNP",
-	"YkNLbXymwa+WLqDacaGkgFvr69SyXNDd+EiF1zeN8QVXYDsOVT/e7Vg5xQeAG644SkK24IW18f2z5PBZ",
-	"ze2kvQayM0ZwpQ/oJqHB2sTrpb99a6pc+dKKBDde2TrwYUNpYvuMUZdNdvuxTE/qe4qXXTjpysGCa7Bn",
-	"OPxV5LrdEDMHJcS+iaiC+uGoZTcXFyKH397AIX1VeNHNqTG8WNN024lWhfmLDwlaSwskmf3Y9fyJJbU1",
-	"qEUV20nc+unXuMUwT4zFLd6v//W/an8O4lbSwa5S4zXmkYse+1Gs6I0zxQw4S0AvP2HJq5dvzrZsNSv8",
-	"Et8hK7M7Xm/AhTZHNpuPVVno72JJLjeMm8KqO1YJswootT9wq7fXFeqiKqvraBi4tHvs5ZL/YvUcb5mO",
-	"XMi1ykWE5lo3DJJaQ/ClzNe7zz3wqu3P9KTfXVZMef8TZNtf1pn2vifqCpNn5J8qV1TAeI6GV4bMK3fU",
-	"oMEd5Z0pdW525aiHhH6VJEpYQMn4xLfBuWlY1/lSwteFqlFwkAGzDVgnbebuQO+GtKoFh+nAo6CPRsXE",
-	"gvPdpQd9X+bn13Tqv7RGEjpILI8DzyC2jLudkKBvq+MMAbd6uysy+AOVbtgECBe3IruMD7SbhbD8A/96",
-	"3+hH17s5KrgN+MRahBFmfitrn4S+1yuFSUjjSLvuzw2Kt8vKfikFfW3ZQXDDthRKlrhVkqkQrDRhbUeg",
-	"dn8tr3KbL3ItIHen02NP7IqqAH8s7ThVrD2NGkL7NfbImgL75A2EI08LtVy6hm4Vk7gOV9i9Ydv30B44",
-	"Ec4+Sn8tNCSBftoZP9jUA1EfIXKfgNUM9f7YuQqbLlDJd0JFIgnkUHV6nxG8qbzQGxlq6jwZsdTa2G1V",
-	"2JlA+Z5RLFUQH1bmw1SVMk0gYa2qR68ndJ0wP9cR00IwV3xby7k5t8qJGxBTC+0jB0aO9riW66eht4+j",
-	"qL7YZj1CmoLaoaVO9yKPP2TpYsI02VcHRUo2qOPyCmpzs9u1NJQ0+ybvegdW9vwocBGDo0SqFctctwpf",
-	"CkmxZWuQVB0Tz0SeY4ydLzlqcgl9+4GbJLL2CTCwfF0ba86pyaeS4uUUKn+u2qXWZXT1j3wpY+vyvdsS",
-	"75q+UtYsMhl+Othr1zXkk/k3YedOeze0ME3JiJc7zu9m+VOrucqrE4TjzTMhDeirWIGfGdZGGW+5Mmjs",
-	"nZ7zf4f5VrXcqlhaDtzrbVRbtd/KbKJSEXzmFG4jdIcYdJiJ4Xi1f+AkllZmAL/2yRuBFIB5pKKblliM",
-	"JNIeO6PyLuoDuZrbhemlNT7aoFfFMonj5aef9GXC+ELJGctMJ2K/ikJ1V1lq5vhrHbGVKlLMnCig/y2a",
-	"GmirWEtbn1hyhWQzy734LJaQ8A2ErKYQh99YkWZtiD9GbtyI3HaWHmDMiF3wIsNiMy1yMTGq0FEs/8bl",
-	"rMzZNLP8kaqqIdbGvi+4/ZCRSv+vf/43tTUbDpMeq2IQFO7aCnbF0ke7/G87aMpoha0ueBXYQG+xmXPp",
-	"omg7QmadXixd59VM5Kn2rR2yglG1g45lOwyMIekGkRWG8XkXYMFGn0GYxc6g06TWxfLqzLtYVunAoKd4",
-	"xTRh7YtBb9AZWW3c3QiypptSiTGKk9n14Bhk02MGTjhu5svFIIGH4gPeHsasMPZSuvvH2hAF7FgNiHHc",
-	"zurNVtcKBsc4BgxIITcMebYhKHcx6PXpzn+nMbgYSzQUrXqmaYEdS9XVK8CL7Exc/F0lCWQK0gxZi1Xl",
-	"CyHIcLY3G9oncROGt+zPQ6Mf6Yw7rzUFsiAuF0Yn7FCWz2CQJPBZWH0RYzm4D8wVgPKqH8qWAwT5kFsG",
-	"RExFPmVSFS4jzE7TmSaR92+7FcI7tOFYKp1JdsxgOsAQ6LFYUhE7kiqptEFCh7+j1c1xmx6x5G5wrPaU",
-	"3a06iSXl4UEXMlhyY5/DqskhtTyE8NFGT+BCOD17LmIJ+4Ns4yqXva9WImGz7b/8w7n99vrpMPMRNFEv",
-	"gZPOieNjsKu1m+/u9/blvgU3nzt3rs+jWmh/1zTB32c1tVon7Jrnr+J0N/MBfgFfUGVwEvH9/H5LzSFX",
-	"2aDPqB3yCRN1W3J7f9gtGJfIJJoMzBublzudTg3prtfUvcJ02O39uN0UcJz2LlvkNnLAwXH9BbK9sXX8",
-	"QdneldD7jVO87R7eZoo3Rnx9q0HS3AgRgvSArTzvWl4Mpb2ghmlFl1cqe+yxfQBkXfUTP4jXU41SqH0K",
-	"oytVz6oVqHGe2G+MHwYeIkN0t5oKFf0bKhyHRAA7jVhuSmO/esoUgX7YkF7IdXhbYhm4WgQqXLoXKFA7",
-	"dKZKW6opOazNY9mkDO3QfTonNQ0QXwbdxTB3CEfGX/iWMIEitK2dSbFi9qJnckaqD502ZodkpprClWrC",
-	"n1ktsJyrOtb2xrl2vO/tNmJ79Xfh2cLgpAm0/Yk6Yd9wWL9/sf5Nkv/uJHmjwHljeJNXtHb1tzJntrNl",
-	"qFt1Y0vkKocBnTylcO0CwfEoQ6+qSKse26ydmF+TyCvmb88ed2qUv3s61HjgwMn7tKQrf3tlblL16mpP",
-	"dsn6ynd5XXmPeXNkEpLd6tP1qFVE5F2DzZlcYTOaT63Kh1tPehn0R/17o6MHvX6/fzwYbhbg78XG2c6T",
-	"Cd9ydRoM/foE8+qhVDhMPIAFtTcT2jqHhlcPjI80hRuCZWyf7WXU0mJSWg76xvJHXDn2uzgtzbz666l7",
-	"89/fnbUalLp3ZxVMVq3dJmt/L4wRBbPjwWdnbJmXs0yOWPLXJ5TcwEszvwvFQOi/y2eWrc8Xmj1Jf3hz",
-	"GrEnb4b37kfstf3Hqlyv7H9OWCI+LhPmFn3Ckky74B8v04RN5mJybukO/MUTJafZrCwEKVdVB+4KbADK",
-	"3Hoscc21WCouErYsMglFKakVaWq5ADsYOpyBLgLSBVQO2K3qaObGLLHVVCanake1DZ+cC6xq4GxR5iYD",
-	"GCJ2plJlzYq0nJgeewLB+cRuV1Lh1DA+Mdo1jcIALXLbWLpGtjJfjzaALTaW6/wz1Lnt7+/OInYhCmgc",
-	"j4m+VLTiTjaW+4/Wkj1NPFOy02OnAf5V3WNEfjj/dSzHIldyBp5NTQ3FwacxE6bSIrEsKPIgGrG8cwdq",
-	"evSdOyA8k12dwggt7NHxvQcUDEjsWUEyvUu4xxgdpt5D/A8CwdhK96LelK0shI5ckc6I/fwJlPeIUYen",
-	"y/eJQ6+DLxLs9x62sYql72Plq4dq/aw6rgQDq/EtlXgIANam5lbQiBF6fdUKimLpsnhqpVlhgdfJZm2V",
-	"5mvN5q62CdR9l6nJ89weJrwylqpg2D8rmA8cMcZAILYCjmAP+wB+aTDpFlamgp2kMMHZnuCZ+Gju3LEv",
-	"CnbCWtS++atDKhiLeeayf51r2d6jEeMOfwbOlmKzsXx79rT7kNrTlXLJIRNAl0WhZtwIJvSELzGfK47L",
-	"9GG/j5laGCKE40qFVYgK7V3k8IK3//H06dMfon2GHK7tsesgznO3Ot27cydgglWGl4PW0bgaZU1OyHs+",
-	"wQ7MmYHFskzGcgOhwV4be1MA+ggbNSCKA32t5GZ9D3DLH548f3L2pHr6eDBMLGFqIzhwJqsgOOwAXquu",
-	"gRMhhuohHjRrbywMLPRgnQDbCC7n6jPy9ycdWj9k1/Nzl/TtgvVQiYNEeLK9AXjuJsB/gjRUlxNQtfO1",
-	"p/KDCGp/9FpOMjmDU3EbUsU2fL4AKS1WZwnCxiN658ySvZWFDnqysDtoh8dgZxtYVifakdtHKTsJG1si",
-	"1u6oo41k91iCSrFJPG4DA+UJ/Aafsgo34AM3lwnAGiJxZ3jZuYvL2v0Db3/V5dYVqvj4jvNkFKKbQ6Pz",
-	"meuRzk0lnDq0ya9rJWlA9aeVR2R/lA+9D3i1nfslM7EMw3eucOIaFWiwfo6rwxInqHHNVBpLKvwAo4aw",
-	"Ij3pQZEIsM3OphNjq4IKXuFCOJmc5aKLEZoK9QxEgB0nMySLnmfyfMRuBIPpxSzVzMVyd9GcVq5YLgov",
-	"swqAKauMAc98YZ+ZWSk62OdWxODVoaDVnTsUwnQKC0woEOlBFR05nrzLyuVfAQajdJic1F3JdVSqxBjY",
-	"Xlyu8VpjkDkzJ06Z2NmCKZYYOMUsMAhREuUH8JxzwQvgeyBF6QKsVHGeyRlWpqCyRXIxw0ZEEESlQ6jQ",
-	"Ery3JPCY7UyS7oyqShppJaA/RxfsY6kQS9bmLg5ThQwjjHJr928H0e5qJU+1siMdS7W0EtmHHO1camFV",
-	"CPRAVLS6PAQ9EAyKrEWHnqgIk+eQn+Gtdd2CqlpK6LId2E+Oedtd3BluRjXx8wKPzaIarmwVkyQgwSl2",
-	"tmZmXgjRY8+R4ekIEmmQ/CFdZAKYEbvR5GLpYX5AMPsrgDffLxclRB0hJxxoA3POcVnq7R/cwNM6HBL2",
-	"Z9BsKdQy91VyxJlKbScjzyEzIkT5A7BFhVDQ0PQRZRK5hf08fD9SDxtYqFyMWIL9FZJYtq0g1JUk1FsY",
-	"RKDoJtiHARI27e8xZALqBS4D/dKIhqMjy02xO5WOPBlWhBe8hZLkJZ8RobpeauBCxb3psQDDCHS6TYA/",
-	"OhFgsdU5VahNwcD4h9t1+xakDYCtJK83XTt3HwgYyWMR14n8JNhuqFtsAIaChI3KPHTzPEr2tk4PsKIA",
-	"zs6/BHt8QUAgInQETL7DCWAbpOrmhduC7gAwP8Bchq5pKDUWGeq+r+tafrm0EgKBd+wtGBwlbCzWSqah",
-	"aADOuuDnAOV8evbkw/NnL56dfXj15PWHt2+evE68dg25kIjWC0GYC1HwGTI0wPVFU3mVTWiz28nx8FFC",
-	"+k+tb3w1i3dzV4flu+VDJjQcLA96lafOVHfCHsyqWFKXwOpCawPdL9rPnpw9ZWnBp6abCTPtzo1Z8mXW",
-	"LbgR8K4udUXvjOzsNtrOj9i18Ys3oYqpdtyPvDHk50E248kD6A+cfP00N1CFPKIOawc1pB13WSqwj34s",
-	"azg7jE8KhW0FFpTh49z5+8F3rDg9F9D4e27lwFQVsdzAw7HXFTUP2gK4KqjUA/1g7fBMEbXALa7QwyPH",
-	"kSKs79lUVIG31Js3WCVBQm3QzP3XTtKOiRY1USvbBwNXx04CxSOEFKqw4BaukMhlXZHFdBI0N8AOiaAI",
-	"6eBKfqerS4eNReZWMeKM4CGYLEN8O40QQd/pWDaiRLQ5+6XkhfFPLNh47VzrgElJlxARPaxsDgEkrHZA",
-	"s6pwhnF2dvXTsgArw0MYcXuyyHswpx28iaBfqtJQub3DrxuGe34VEAXa1jVOYg8P8CeIqqxWAPyRWnpP",
-	"AaXP72Ym2TTPZnMDN+il4+s8Z0KmYD2AoqMzaPhrObGalDgc1ApW+m/AnDIlRyy5Oxc8N/NfrWiGPCJE",
-	"VYDGItY8vQsdOX5NsPOaPyhUinRl2UBgzRLkIpsBTDNhTd/rH3XA5rcqJl9mvTVf5LQl/jPyyNWmDi9P",
-	"1UQnrP1mxWczUbC3zzr05MKaLRNtZ/2qUAth5qLU1NAwzyZCalE1U269eHbWilplkZMvVo/uwru1KouJ",
-	"6Klidpce0nftby8D7D+VKnb66lkral2IQlOsrDfo9SGIhAtojVpHvX7vCMqLzBz852C2kdi/+wm8xJf2",
-	"85kwezuh2imjBg5yHRQlK4FxJEKqgS5KZK9MuGRW+46hT9n/iFvQbyaWWDPaRdaGHBZSVU5ds3jC6ydo",
-	"1mhPqy4n6QlrKVDVKwzjWo9Ulit1rqEz5glbgetqVgptjV0oPA/9yc5HXQeggaaaznUC14Cy8R3xP0tb",
-	"o9ZfhaFWZBu4rcN+fw9mxPWwIsK+4TtRGkndhYbhAGNx3B/sGtjP9G4NuQUeOr76IQ/faB8YPrr6gU18",
-	"ocuoda9/dPVzDSBuECwqFwterH3TdFnvlt6q6tgdctj7DXD/HbUU1U/uhrjkUCfRdJ3uoikCseDPGB0q",
-	"Bs2+Brzbhg7JMH/ulQVnxYi9uRE1TqaabeyfGMtaqKVCaYYbWWurSDmckGMeYZy0sdMoU1O8lvok7NCf",
-	"AYh2ysoldN3AZZAq79os+dWQwYumVUSBBm+o2qdgLODPcCUd/gTIMKsS2BFQ7R/2+8je665W7RkP5Wdv",
-	"ch67UWGkp5ETOWZz4iww2PJ7fTfXam1eNToIYq7HfiRE4wYmcwpU9tvzGWg4v4PBUL6UDm2GtgSHLa68",
-	"w7QQLkx+TUxm++IKjfkLMa7+AYxrEynxqzM8JIWK5TXyOset4FLuFPlPdnqIKh4TIh9SI3JQQ3f2SY8l",
-	"OqytqW5PNemEMW6XBW7fcqgnlXhDplFM+9by8Dmh5pGHzIfnoE7GNzbzpu+EF9C8qRbO2YplsX2hLFT6",
-	"YymrhKJqbeikDZHM287bSQ0RJGjIxDq8x4S+BZYHztcmJmB3ExzdrWuLsqldDSymAj8HsfNZnOSg2k1k",
-	"KVsVm/thALEH5e1Aux8dwheaseqBSfSvfjqA6L8x9/qqTOV5nQe4Ewh4C/79/nKXpvKYQl+uOGcVNIvB",
-	"QfdpEFYyg4mgVlKHsM72Olyg7KGgALEP4gEj6mE6QPdfIG8PdEN0euwd+J+bwOLahGeBAHNLPhEdcpqA",
-	"W945zgiwx39+LhCPE7InKNPM+3BARQFNp8hmmTWgk2F/kMQSmA9qLc5Z6LyaxCmbmALuO1yya3OFarn/",
-	"EGtiB0BZ36t0fQAnoFQ4FDAeD2b0qQXJFs1oNVvwMZeXB0MEVtgJl/UUM2rIsMHMBl9ELXJSzKU531jx",
-	"iVrPFc6u2Q54+/p51T5x5d9X34VwKzeT8i6/JDs7RLeqQ8PbpwYHMLNNbH547t4hU2wAdQTOOzzk4W2s",
-	"z6/OtfHuE8tt4NU1LRAi91U+6TaN/UAxq1qYygURXSUphJip4QrXLjtlO20IXNCjWPokFLY/ByUEjwYb",
-	"o0JbxkSuek5uLCmvpBdmr1Tr3MpeAeZaXxlFuny+InmXw9jvS1cGVAtfLvgaVdpNzHP3fBvEULTXGw7P",
-	"eulT5UVFWHu0CsI78GqXGGF5RSwX9rdCk4MTkqSahAMe6c2EwxTm06QkHu+inbT3RTWmQ+7QUxdP/O0s",
-	"REClqtmHgwMYyqsCRDwk4j1FTN2vzk/wFJ0K5wp6sD1VkybYaFS+poRBf9lceL+ePnhgspwbBULgpXQ5",
-	"c5RRsD8fIfALB2HtWkg7lj6mvcO323x5toAQ7KqQz3EZBHtw608w3TQzTJsMapPg9m4YrrBsqLGxY6J+",
-	"UClMte1qhWK+hoU2PN5Oxn//FR1Gn+0KOmpiN2cB6FxgP6dMZ1AONBd4INum/C24pr4Ud/tDueH/KoxP",
-	"I2q2Gq8lfUDT/wEd466498r6XUinf3D06D7AARFaEMTqCM+sXS/bNZgojHDXhEARy1q+PgzfheEpZx+6",
-	"u21cl+QqTYFS8oI+63ZyI8jIszMHfkSJRI4JXm3JkgpxAgMSMF7Ve/NKzQI9TRuqBTtQs3gLxUO3oFlc",
-	"x948nCVhRbgl0X2nuWnD4gnUDFjivu+wtbqeq+V1DVY3lQMM1i/HllnlofwDccQ/ob73zeC9jpR5LRwO",
-	"qMu1vI7x62K3e1MgXJbkVeBhEVN5KrTDNfzXP/+Lha2NIcyoUS6gx3BTMICVeOSyaymCtsvt/4xm/iUc",
-	"9nV8tQM993XQcv2nMwS/vneee5zi+lbfSq5DqG81uvdfQCGdCzpiSm+eyfPvNNNiUghjlZkEC2et9jUY",
-	"PmQFl6lasHFmdMTevn7e1XwqWHvMtbh/XBZ5J4qlniNwNQb2fZwONBWXEkBZeqQ9wVdW43nzt9Pu8N59",
-	"awPMe+wdpYZDTlUsq3qkjYQN1AhdAjkmvFcepObsjsQlX8SynmaeFCrHzioTMdpIfYAoqc9/eGaIcWiH",
-	"rpM4yL5MfoDIQMLarmh/cP8hot2thDjv7NEua0zEZSB0Qu+Uj4hCJmTq2s1566nKYa1ni8MrrN7q4ixj",
-	"Zc34Qlwrp2FnwCJIZbhpxIHwEkNtjYDn6ZtrKGo4na8SW3B8dl9WV1Tl9VCaDt4buDSW+DobWtz+SIJP",
-	"GXr7+jlrVyWXkBGOos6aIZ3fc3jh96ELNmWHfFPpriPbkPx92pVR2xrdjrSWmk539xP+58MVQY6K/CFp",
-	"VSqWKzmD9DoSCiLtsdf2DgCgnhQ+nQs1QZcGBjooKIWx3MhTZ+1k2D9OOvUqGYIg9o5ObSDUQb/Y4vGx",
-	"vEJTZBXQrUtmc009SUo492cTF4YVil0JZcdNbl1Y7DfF7nbtGbupV+Ry3VSXiw7MQQW9r+FmkTpwRfbY",
-	"RtVdVlDmqc/lbMoaw6zRAJib8sVpMJcnvsMYekET+xLGEAGbH2gF0ZZ94UvyB7ZlFv4ob9GG2U3Ldz8R",
-	"vvqVMgJJFwsOKy4dcHT3lZmLBTRPbmNNYqfHnm4WHHpn62ZVZlCRWVVx14o5oeCIQueqNCKoP/UNluHF",
-	"taDzVXr55jqs0CIJHEtw/GZUrOkTsyhvezPE5qN8+4WN3Su6SocJGyj0/D8ynPy7SzjGw/CnDrn5QHJf",
-	"WFoh/bzVotgfGSJXhSNSLhnag9ggFYu6DzWpnbZ1gj48+BElO0NpFN1Ayky5zhXssVMsDvysm4VhmOBm",
-	"3X44BQf/KlEMJ3z3Cduq3l+KFRzKN67xzRC9STId3mF3BalvxKFm6ILaeN+y2/VVaYJMmqDhdvVh4tpj",
-	"J7trMnz/GMSdx5BFe3M4anCDzZiowBprzuCBDoF5BO/T1BoZK7CrtiIFtCdDcwBLIjKZiqWQqZAmX5+g",
-	"42riAf/ydVNVWTsMUicVKmbNvYnIFcSHQVBdK/tuA4DCr220sU7gztRMWk1RGgS58i5FvYlHv6BCmNZv",
-	"F+6GJvK/txAzIX1Ztgxt6v7EqTc3DBt/48/X4M8vUAl1pLXNLw6LATskytvn1d8HmcauvosSgnMBvUC4",
-	"rFKcZ4qc+lt5yNTDQxSiykg2aiaA9zjvYRt9fUpXWcfUHhrAvDjeO2oXoGulN0GxO9XevPatsXjFyza7",
-	"b2DgiHouYIlt0CMLczTdVI76VtmGzpputZaJLstiJtIRqbP7cqaopQh1N6aaf1UE/c6wx4lD1HJJoND4",
-	"ijOo8dlbUItLrvjyV6unhf2GVgTfEnGuyVG3y0e+KoN6K1OsRcUmNUpWXbr2sCbX/H9nQgq0E1KSbWsc",
-	"dBG8/VO1toEvJrzAwnjBJ/MIMMShJA/g7gRrV2B+1hilMHCC7XuhY5WPxvu4NDYu+5gtygW71+9HxLRm",
-	"sYQb55oYUqV/1WIdvsXKN0HNGGeunZ97S4eypIFrQEY2all+FhCtrvel/Nc//3u7F2XcSlw3YOwN9vb1",
-	"86rwVzIFsOEsmZSFhn5wrm8aNEJaQmcuyBPfbGqasLavTQ6cZP1kZ9rOGQIdX1/QPM1yA27nLYOAzwTT",
-	"2a/CJ4pD99kqTxzOr5Yf7tGi7gHIMR6f+yuT+NegqW3/Fj4q7pxHaPeN1uFQ/K6T82JZiItMlRq2dNd0",
-	"8RD257Pvh2j4IkXMZ3wGyOqHBAJeSgFLxps42yxjtlvVgBt8BUFDbvPD4cOHneCWAGvA4oXW7ycy/8cL",
-	"R9T7oOCddfw6k9qayXWWTXj8jTwbry5YzuNMUnfL0x9/wO5VieGzhECSCH2VIggXgnj5y9euyyRYwZlm",
-	"0A59FEvA9CJRYNk5FhoXwnVRH69ZEvgBoBbZo6sCc17yGXZWgIyg82ypwSHgwV4ISuyNKqDLGgAVB1hW",
-	"YNZTUXdaCopvjHxD4ojwcENYqi3IKWjyAC2YQKvUMBKV+BH6gFXzUr4+CUQcPFuD1pqoBYJ3YCNFZebV",
-	"YjXhvqJOTFUA9gOOzc8ssdiNm/BcyJQX0P8NIG/B+SGFgDJsj6pywhLza8IWgDALHQsTAipBLPEee2V3",
-	"FvPiMtgj5Gyj2nW1i6EusduiLZafKdv8mU+JBFFj3xR4vVie0uzsVKEtPZUGOFUiHAAIjSCtAXYBmhKe",
-	"sGZR2IslxoXpBWH+HjwNaQm+GWJ/eFwD9tGKTVWeqxW4Y1CqALHGcsqzHKg/g5aPVh7U4RycvYIFDr43",
-	"2RLarEKrTmtBjoVZCSHxY2tYnLsGtHJt75MWhm7JCTU+CxFWOHJ2IVMBrTwhZxH6tEFGCBo4sSRTrKZU",
-	"4G85ZeBBf2J3hVdQ8IqpKJa2QHPzRi5sZCzb8BpoFcrH9jYMHtxjU1UWXVDkAsgk0NJUITrRxgwKoUtw",
-	"52GdWixdoRr4Z6BvvN0n5AauyWXFK6y6dmBLFQpfZjpskc/aRFeojEYOABc7PsYSV9q5STsW1tiNhcp6",
-	"a+1YMG/TXd4Iu0RWtYaLTJYGOmnDhc+qW9WBJM4MGPuyNPaYq+bz3DeAoF3TCiFfIFHXvl7w5W4tEQss",
-	"b6WnS7QNEWQ5GvIey5Z8M/VdKhlijjSrkC2e562oJaTVGX+mvyrwpgrS6X0DJlCTdePuwEng4HW77s+x",
-	"1sy+6i5k9w2hixqXoYodenCLWjYEC6k+IVSklmu/GADuBWhw4AOC2R60UitPK+HUYz/gVEaIHIm3hZpd",
-	"A/gxTcKhcnsw8PY8m83JG38Sy4T7hwmivj3hWnQzqYW007uwPCAQmTic3+e2UUsaDWmzaR+db63aSH/6",
-	"ekIITAdtwuONqTFdjgkhhS5uBSUPVrR/eNcR/7LLbhiSbbMP2W3LuAFvVAVclGnmNn7X+wNyOMwdVKEE",
-	"7n2/t9ytTMK90aTttx1zRhRkwrqZOm8b4dhgPrD4uMxV6rENm1Zg+Kw2+Qrer9rMo2H0eWh/2qwhLXuq",
-	"ikVr78IRAMNSgJegmQbNctcRVEpebR2bwJjXOf1qEi40dsAc4KefN4XEHlNC2LMkoGhKUF0UYgJGO0AB",
-	"rdAahSq315kRWRbREqGhhlVtrWRccg2JrYpsFUArAMASo0PeMedWqQZsvWQUSx+0g5iYZu0NVd0jywZW",
-	"zj4uQ7B/DWasB089IEfkLFuIn5QUh+ST7PWzeN80cu0KCsPxBgd66jpIWnqxJ5HNJH6ns8UyX1OFOt3I",
-	"RibiUU8bqWcXwN5e6tk8C3zHiT8+/JVb066ZGbX8AEgfV57KbfqoAhfV8Iu6qNBA3zBWQK+kFHFgrhsm",
-	"S+cP79jS59d3ahHRfGZzvuh2fWHeuL7aGfYHaQn4x3el1TvH4N+7ewjubMQXsYN77vkPguZ7AYLCju57",
-	"lTnb0IUPG1/5LnzeZsQ+wqLqkV/wiQjQ0sG0x+Y3aTadCmiyANNyuD9BX2ReQflHsTR8ZgWKHSGInVDl",
-	"HeKbCXb66lmoJe+ptoNb/lXbA07LHMCCK3JBNxGgHbWiqoRvw5mqioXHtgJk0LwUbKryVBS90DZz+LvD",
-	"7tGgFeKctwYPRv1+aLuNWtaKalU43a214EW+DgiVp4vM7uVCSbEG44Za8T91fgLDPxI0INwCEFJ8Y4Wg",
-	"Q3Dm7Ei/RDfY9+WaLbL8/DqFih7b+kuXKaKg2N8CEZzH15cLN2p/6N7156lP/NYw8cs1TDTIEDcFUy3C",
-	"c3dc5qCdNAurU3uVCFw2QTg68ExCa0Q1ZUmW6oS1AdN+0O9HzAEEdRqA7CLEPGpIr6EQeZkbiMlnaVQv",
-	"onJvGsUyll2WqHOEdkkByR99KYUAF7NL5DGKpYq1JyEiX4U2T3g/KYpXDsifsWTWkAFIwMnc2ZdVN6MQ",
-	"SxydTOAF7sGMpDIfplZFSciOxUE8immlMvTYWZUAlaoQVM8nQqFLl8FbMB2z1KLQ37kCmjwnfOYMCmxw",
-	"02dlpud8nK9P0FvmukOCnxaacOOS7MB7cpgiH1uoog6UG+qespJdndPKCfM38Q3MqRU4Jqv63CWHZejR",
-	"kAD3eDVfU4pUwtP0gz2JhM7BncKEa2o7gPY+pEQBhFXlDBr0MQjNzubk07dzzMUUegDh0a44ATfghmYp",
-	"ilxsVgcig2BqPdapi6gJ/GPC9YSnAtOv4ALYF31XQTDiz31TTg+JtwKMpBB3sZ7pBmPNsgshHV3qTRTT",
-	"CmNOsxTxQE8xBjhim/MtZfWBFoaF2K1taP4FUMRbWLjVU6TPgRZnCeek9g6rFzoMWBd6iWUdWwuWVIfX",
-	"QkpynoJoF1RsxGpIsP/653/Fckrg0wv3kEPBdRer6pnaOakOrH4cqaKD2NnOFX6/HyY4VScBpVqyERJR",
-	"E2PpTnDmLhrL+eTcbh6W0dEzYU1dD0LlAQcNbACAvYVmbdwRmv3tiJkiWyyshp6rlSi69n4A3HA3LVHv",
-	"IbQgpzRQF49g1oA8V5sUQjhOoZOHD5DiReEeYbqeRQ4PIhpmgD1bC1IiMm6YpFm3XkKOerKz+y2evLsy",
-	"1ppwWGLwMgyZtpPjjx+TiCX3Pn5MOltpnZY3VemWsHrHHIONCVOkKnoGd1hwAXYnZaKlhPe1gPQvytEk",
-	"my+Wh3RfH9XtPYAQrxMlwtpjon4sz8W685m243bj9liGtmO/2XbEvbVzQfaJ8I4n9Xc6B+0u67DBnvu+",
-	"zM9vGC+8TXOOp2nXZS5W6tUZnzGzUt7u9xYPXpTWqOUIqhW1shRUr/7g0XDanxx3H/B7j7oP0oHoPhof",
-	"TbrD6fF0ML0/PeIDa73Rz+51B+PhsPtgciy6D6f9fvc+H6TDydH4WNybgqFGGl1ZzOxSotYvx6jXOSKt",
-	"z5hQiQVC6u6ZuH/8N5m4/9n9bv+I8+6D8f1Blw/T4+498Wj6cPJgfJ/3B3Yh1zIULbHcXlkInT82SrQK",
-	"KZJdZsnywM2g0PKopc7J524VntaodZAOA3tfveyqLfUvIzUM3hgOsH+zgwG8BovF5dc7gNe0Vw228zsU",
-	"+1ZSguaDusFOFf8LFzZ+s0e/AJaTsUJswaWL2XAMvl1pm5IU35s5HmgMowrxuTlLhopOeODlpJSZKEAz",
-	"t4oHKAcpxUYrNQXz6tri4yQvNSYeUINENw1sAwIkTXno7VDLiSB3kcDCHdwAQd7pAA4+gbSPkzrgexpk",
-	"m8cSil1cpY0fglegAiz5lFUL+8DNJZUwUpbXcgkNgu1JRB5VP7dqPfTtMYLy/WYIQLsjXdzhwwIjc2oX",
-	"2LO17D9MULpeZvsJpcmxzFRd0Vmb787rQwVs87wOzutz2O5/UyvLqPRaTnp37sRy0GN3nkI5qf1odAfI",
-	"ykceN19ndSOaOMXjCOpWyLTH3hhI/beEaq1Sf9JpoZaQCpGlpEQ3HWk7gIzAA2SIcK2Uj4ivVQkjF2Ii",
-	"sgtM4Qv6tUOAa8HXIZYDxdfXqiTMfjCyLIFBUDeWwx57Lajw1X43Q/uvwvTKFu5xeilo3KHHBOpEyPNv",
-	"113RpfuuWiV2hwZ56T78ru6AsVfIo0/jpYFh7QF5nwVFp/1iMiM8JCR8AEn77Nm0wlAExZhPziNw/OBN",
-	"YwxzmWGBc5722JlV/jODhFfP6uUwBZdRiEmIlBopKfkuTXMxgmEpE4Yo23sF2ltW6LjMz5MOAT2DWw1B",
-	"5FI4SW0KbgeFMSHnsxfLox6780xOCrEQ0vB8i3Q36JYwxWHrYLWEJR6xiVpa3b5CF6hRV3QFvb8WkHeJ",
-	"Uh+JPSQU1s6kFph8m01hZClWnRMiTfKzBESQpRB8ktaOrujRmphNNNmL5XGP3Tke9NlflRR32EJwWQNe",
-	"8ZVE7i4083yPmz4W1n60+wxpsBBPx/z0EN2lEznMPiuYvDNM5DksHuWUK6EasTTTE16kSBOWONWE53bj",
-	"0WTThhcE5WupTRuxZAPym3G5PVevU9JsYFyVwzwwqfR40E/w5DARR06wOx3eAsstaXkOjH1U5RoDkQNM",
-	"vR12NVeegN0twkwtaeaa3KeW9rCbq6fHfG2F4NRzVbowCPxt+YOdIvDjH5XHFcTKKrbIMJsHXFGltOrj",
-	"REnX4R1Ad/QISccrAPipPajYElzG80yL1G3vYukcH5S6D/dAmyIDmod5cy0AIXyiFgt79zGvV6tYemmC",
-	"X1VUxCuz2e4p4AJp8Gng90AHZEVbAQzrfZ6diy0x25RLf2Uu8kkFOAK+h40E421gjivzjGuoj5bFcwnt",
-	"U2tchvwymUwrB4y9oBOlDYYSlkVmlcPuuVgDgnW5N234MamBv1XyMNwjp7oE6XCZ1IZLE+p7o7r0qwm4",
-	"u7GsCTXg/WtVFlUGDooGoATknj320tJSZqgTD+mP0zLHrezF8sXmbbY3OXJp7GPhbwokQ5L1SoHiQXd4",
-	"76z/aHTUH/X7vcHw6Pje/Z925PLUmMjuJL8uRJwPyNX6gyZI/d5SnfyR/vwpyDwfQY5bkIv+wR6QLPM8",
-	"cmne8EkTHfzUim49AQHffB0vSZ5pyAcMHuj3+/3dD1QphPQ2n5w+av30cX/ug2Vo9ugoFxC33e9lP2pB",
-	"8Vlr1L+8YXpEVF2fjV0f9Ef94Wgw6B0/HD4aHP1E/Kc6tM0f3xsdPej1+/3jwfCnazmDLIHdIDEOuet1",
-	"0+OIXdYBAn5v6XI1c/RPkzA3OOA9b9Zy8gSb+P5OcuZWVWDIIVhxtlSZxI4dJFRcF6q1nGx5g7The2C+",
-	"q1JFqLp0+kotoXxPPnlV/v/27HFn5EPlpBMekl3uilZX1sKa5GpyDk5N82uynXcey43E80xjXBkSGb48",
-	"pPe2cudCRbtrxVjb73ksMabpQ4ew/M4OtDnLdd7AYd6eRvcbpcz/lqhy1TbsyjgDQv4/CyD8j5UNDO0S",
-	"9qcD7yqtvxZSLTpsXUUtppuw9sWgN+hEDYlWI1R4LXtTshmTFurPfddNGhs7nhIsehTLBFguJUZAiNyV",
-	"h4Kvw5osAZpt4MFzJeZbIf32hl3rXPxJh7loP9cNjmvKWdifnDHhEpFwgR+eeFOOG1or+TTsvGdKpRiX",
-	"R8N4By4tJV5cBR7nuSUWxRi+1ruRam+Wp/wNqfbPgDm7IyXzAJTZoNitjjLbY2+EpJgB0OchykAs6zTO",
-	"QuBZyKikAehZSEJ5e5ZEDJPHiCcQqMoeOf8NVfZGyeaflWS+F1EWTvtLIMp+Q5M9EE12J0+4noSAoomb",
-	"o8mOGB8DPCwUq6A3yHOEE1YHlU2CgZNY+sYzYMsAQ4LE2xuhzAYJuOmIQcEnRDA300ldCiq2X61l7LFS",
-	"QjPKDPNNIaSohYilSyvtnNTc6d/pDccg2KWQp5CZ3R3Jb0GQ336nXDupmwHDul3vcpl24aBrsGOBwwyL",
-	"UCqvoKWNa2ZtfZVW61dx3M8DjN10YO377Y/io3np6fVbZ8v0G8TsV2gDrxX00QJ+79MzmkVR2aieQmjf",
-	"tbsUaWbsu3DETXni8qWzgpGnTbN2TY6QjVf5xMDNXytfwKhH2CxmIdKsXEQuj14slmYdsaSg8gFJ+Su/",
-	"f5FCm/mFZUodGBxmsIvpU8QpiLLkalVDDlDLJUAHRLXiT8XNb10A+mUlBO3TNxHxTUT8qVHIMW/rwDLS",
-	"WgXZ9fvOX228QAmNxF7nETNqNsuFrte2WYsW0JeNYoUwxbrTY4/D+k+XbbtEzyokvKqlkL5JTBSk4Pqq",
-	"vh2FaqyNdXvQsyCMw5Mgc/m1rsNhrUbN1+hB1pAvVnITwdSs4CeUL0pfYzVnGNpyrbKENFRtlHyKK+4d",
-	"t1Ds/W9g4pdJFEtt552ZE6aFMa5QCNMcM+PhQKuIUAD8mbkiG4MAnSB0mRr/p5iYWAaFPbGsbf81pO3O",
-	"Pa/L3Fq7fkxqDPOLN+hzO3LcrV4Zt3xtGwjo08pT4hp5WqG/MdERLMsU6wjKi30OGklh8KRVxxhLyuED",
-	"x3SdBmgzIDq3taqqYg51irbz3vF65WW9Tre5VwbRBCkaN1cXwsu+y0i8psh/7Ns2UkT+j+d7+ybbv5XV",
-	"fCGoGF6cb8o06M8rlTlMXN8MzisU1fvhvGBqm/hb8OE2nFfY/XQ7TPg/tCrMXypwLOCrrpmQWu7D7Dpz",
-	"kKOxdFU5vldfVjCdjXNAtMFoag0Ra1FqA5DZVNI7rfgwQLU41hxL+AzF71addDUe1OuuMi06KN/jFs0/",
-	"blXlDkt8j9J2WJpcj73VJc8hUTtfxzLosoCyGboaB9XWQftT1wraoVRJkc3mY1UWOqqXZpMbN8ho7bFX",
-	"NIyGmKYXhEfDoDncqOoePeNL/z7Kyo9l9UIIMmmRsnLJ2kgR4IEYPOwzzB/JpFGYIGx1z04U4AXxwnIX",
-	"0E0KX2wvxSqyuhE0+ltCiHvppxzqEJSsbVfoWpdAVTn2F6+2q4I531G7Xsv4NUr5PP9Av/Oh7Mz02AsE",
-	"nuWxxPp46KlV1JSsbEvHsnqr1yVwa9qgEaKW4MLry9LY/V1VZXVEQx27QLuPru9WIXyNNigYmJ2OFeSu",
-	"VmWWwUzNSuFcKVWbtgZbYxz3j5NRvbtJm2uIhMOyrgk2h6lITUBzVUtQaj1ZVejtbIqSnQt4AkvD4GJi",
-	"bBPg83ah1n22IoQJ07WK69cB03OAemRGVVXXtBkHp3deRi2jlhvF6ModefPQN/DMfw2YvSvdLrcAs/fn",
-	"hJD6pjPdAF7PkdSm4nGY2nRjcL0rNac6uF6t8ncHuF5VlOeqXEEYu6csN6zqYn17312AexHbCbgHtT4b",
-	"AnG0ry2WE4guM6pZPjLCBMG6QESIqyH17exBdSVwH+XumsBzC1lghN8FVrsddM6Lhd1dj7OxH98vljWA",
-	"P6jmwdqdaqooTyHrHFXysciVPVmjHAI9iMwQvK8OBkiilcadYVpaZlwecOcQZMDdgIBe5H0ldv6ZgIDf",
-	"wAB/32CAuxzG9lkxKTF69POn1ljwQhSnpZm3Rj+/v6wa2zT2eagl2PbC7v52+GbgjUCn1EZj72sCgHZt",
-	"xEIUDrbgqeNYlgdCuXXVEGvR6YXVa7iVm699Ji+w0FSmBLINsVUaCvGTA/wOgtveHud0NivEDHyCrjBg",
-	"9x74JOPtcf4hxJJAT6ui4ub0fzI4wumt5aR1+f7y/w8AAP//",
+	"7L3rktu4ki76KgjORLTkoWSpqnxTxYod1W57La/Vbnvb5e1zuuljQiIkcYoC1ARYZbW3I+bXeYAT5xnm",
+	"weZJdiAzAYISdalytd2rx7/skkQQl0Rev8z8GE3UYqmkkEZHo4/RXPBMlPDfx6ooxMTkSj455zP7SSb0",
+	"pMyX9qNoFL0V/IJd8iLPuFEl66Rv7ybRf/3HfyZR2mVqysw816wUeqmkFiOWGzaZczkTml3NhRSXomRc",
+	"rvCXgk14UYjyO80M1xc6ke63HS4ztuArehieZZxdlbkRbMrzQndjdpWbOYzyayXKVYw/sn+fvXz2nU5k",
+	"KZal0EIabufu58FlBr8tBUvVpSizSqQs1yyXl6q4FBnraMONjmGo+hfTvDCi7MYJLGLFFrmsjLALSc1v",
+	"aZ89VotlZUTGpqVaNBeH054UanIRM6lM/RNYdj+RURyJD3yxLITd4rtJND8a/+P4w+NB+XD5P4eLk5+T",
+	"KIqjUvxa5aXIopEpKxFHejIXC27PyKyW9kltylzOok+f4qj99F6bUslZcH50DnYe32k2qcpSSMPsBoj+",
+	"Nd/4Y67N9d5a5Np87lt/Eh/MiwkOMRGb706TajA4ntzly/wu7Pbdj3n2CT4Up6wUxV+SSIoPpqf8IEmU",
+	"ss6rp4/Zw6OHD7ujcIPsL1n9S9bRQiQyfSWWgpu0SzSYGzbnmikpmJlzY4nLnnomCmEJ5L/+4/9nk1Jw",
+	"+//xyt2YXyuhDVOl/YjLRApeFrkomb2phbCr6bOzsSVnNlUl4zAlHB+vVQmTEJkd42qutNiY7RXXiaRZ",
+	"rBPdxjYNho+OpoPJvd5wfHTUezA5Eb2H08Ggd58Ps6PJ8fhE3Jvu2cZo99G94kb8mC9y08JlaNsKMTUb",
+	"vOLXShk+YmkSLUXZq7Qok+i0/AuugDYSH6X5GfpOi4mSmWaVNHnBplVR4A/S/qEzfamKfLLanO/53vn9",
+	"SnMYV6V287pamxeXTCyWZoUjMMMvhGZGsVJM88PnKky5OpsaUbZcRHqRUeyK54aNxVSVgpX2kVzOrnv3",
+	"3r59e1aZuZAmn3DTdvm+F7wUZUq8OhVlqcq/JFEugRe8N+pCSHvdiL/D35ZMGdD5uDJ27ZUW2fWm9imO",
+	"lrzkC2FIqj3LxGKpjJCT1T9Ey/mdsUrmv1aCXYgVW4qS5dIImYnMX8wOZ2/ePPvBEiVnM6UyNpmrfCK6",
+	"MbsQS8OOTthcVaWGp5EUrKRhailKkD92Bbl9FwrbKI4kX9hZB3Pr2cmFC1vwDz8KOTPzaHR0714cLXLp",
+	"/h7GLSfybPqcm8m8ZYHLZbHCa4QSVclixfJW7m+ZuF2n5V9497RgnfROyhZ2cBChq+4pE4UWLD0ZHqXb",
+	"1zbt4YS2LGo4ODppX8dPSgp4tFZINldlZ6pRmjp26VQPIHK7OM0Xoj7FiVoseE8LSx5GZLFllumdtHuK",
+	"JKikSKQ2eVH4tdoxuNRXlig0S48HJylSs1RsrLIVSn5eioxdCX5RrJCzbtsOu64b7om8zI149kM798nh",
+	"2+80y7M+O2MLXkxVuRAZyzOY98lgUB/Tkpt5PSt89H2e7bxjdjhuolFUVfDLbRM8t3d4zxzhnseMa5ai",
+	"IMRHU8uJqlLaWZs+O7N6opmLkuFLaB0n29YBo+5cQ+M63d9/naxK8xT0vs0FvZAFyW6rxvTZ29zMVWVY",
+	"bmKGGqL9PJBcyDoWYjEWVgOyp7T5i0RaTSH4GeuoEqV8pgTqEeJDrg1Qbq6dUtGtN6cmP9CL6/2xb8NT",
+	"vs6p2j3YRnSkwN2A5D6X1p7D/rzRotw2N9zB7zSzAthOqQP6vK7GKXG1vERC7G6ZpH1w3624LoM+5/pi",
+	"24yJDX+F3TzPF+JnJcUexcbkC8F+U1LEVlV5dvbTGbMzYJ30SVWqpbj7vSiLXKYxS88Woswn/O5P4ur9",
+	"/63KC/vZm/PHaXfErubcJDKJpLpKIpCRSWRUxlf2r1KAduvNrj77QUx5VRh83DIFVskLqa4kzMRvjZ1J",
+	"LmeJTIHq+9YmW1NxG5PcckfMb43rkeHLo1H05vxxFIfHff9k32l/sodC0sgO9j3PXqEcsn9NlFUx4L98",
+	"uSysBpUreXdZqnEhFv/27xoFXj2Xfy3FNBpF/3K3tt3v4rf67kt8Cl/aPMHnnpD+/vrFTzHjbMwzNJkt",
+	"C7GUxLyyBFwFfzGpSq3KfvQpDnwCPynzXGX5NLd0tk4rPykzt2za2j6oZWRM59bwsDcPtQrJ0oYQTE+9",
+	"HI3i0A/hLMm2VdPP7q75KmDxT1U5zrMMRdCBe+xJxK7I8Lyo2bvncepKihJcEpkCtg96uOGm0tHoZHAc",
+	"RyY3QGb1DDxJVKUcGZWpHl/mI3r7aOp/9yn+/GM+3yZn/CJi0KeR75WqELVA4UWhrlCWdeyME5nunrG9",
+	"xpxd5sJqRVdlbuyxB5sFFiTREk4kkZmyP7KXH3VP+3O/qX3miOeqJp4+67xWC2Fv+dVcOSvaL20mjE4k",
+	"yDxQJdAqJpG6IS/73QQ2+pkcqw+PlZwW+cR8Jo2gTjNWH9iEg9weCyePm9TxqKaO+hlt+ErvoRH45a3R",
+	"x/pcS2G5XhZ7z4Qq2UKBC8xOiqXb55R2+7ifPynzVFUy+5Is7SfFdDWZowfE6kf20LtAAEDEeA+Adb3k",
+	"q0Lx7FypH3k5E19ylnbHLWMDU+pSlOz+CftH/j1OqwRLPLc/fcrzQnzR/UudWZbWlwTMnW3WIMz5f1bK",
+	"8CcfJkJk15pu2805Q63MstM5vxSMG7ZQ2rCjwWAwYEV+Sa7REZEm02oh2DQvtdl6s2B+TLgJ7r5Y4GHp",
+	"+R/f1g1DT++VqooM3Dehcg80wMm309FCOF81C8bpjtjRIHabkEjipPcGA5bl2uRyYpjhM2SuQ/hhuuZA",
+	"SLUVs5UW7Uw1kSkeA6hMZOAW+SI3p26z4aVwsbJSLeF9Xdx8+9oYLtqFWOkYvUjgTkukKjKBnzPxYZmX",
+	"gnW8U4RPjShJ9sBAdn5duwYtZAZTcCb6FdlRSgpiMa9FeZlPxBvJL3le8HHxxa9xxg0fcy3IGLNap65A",
+	"Jf7723+8jp0fLTca138lSgFGILPMh6yzqp7/mq4DLrue99ntUnkC7x7M9fWcW23zdxRoes7LHfKMJsAm",
+	"bga7753Gn9/KhTtjNBorq0LslFn0w5S8+bhGq1DAIeESY8YTCeqDVWAdR7o3IH2DAkKgsnynUYOiXSKX",
+	"GidKRq0Gv0tkIfjl1qsI5L2SkydwYT6Xq57DvXXCHO9ctcy4Edl7/Msz3LEQki2rcgbCXi3G2igpNBhg",
+	"4M88HrCMr3R3ZPnOhJe4tEJNeMEmarmC1eqVnDA+47n017bxvgbVDAcB1dgHBS16D8Ws5KTnfnorfLpe",
+	"rdWOW/YsbSwi3bZrc7Hy+5VIt2Ex0+h4nAqROQrRfIWqr1H0rj774ZB9TaSPFWrDS8M6bqPXJun0sXOl",
+	"nnO5IkNTf2lO6X0FJTckVuw9Ex/mvNJmj2Zpn+nBMyJLu2g/FFayoBHjufBESYl2HzqpScDCMakig0MZ",
+	"V3pVR4j9tMhNnEgfJ9o1IaNUzw6UdvvsrRV14JsI2HUKTEFiBAX9DSFfDwNcO7m6/2EYbOrV0aaDHqaf",
+	"uxjQzQTKG8krM1dl/tuX1Umf51rnchYzig3Zw6dbz8YQRUJn3ZrofPv2bW89BrVrueshK1rzslQTobWV",
+	"zU+kyc3qFgSpU2jGpeAXmg1BStnpQxRMR6NfPkbTXBRZNIruImOMo4WdhbVTokWlQf4OLc84Ggys1Cj5",
+	"xIhanSrzxQKE6Ts36HujDC/AG+X57tFRzXf/F4bgcyUBRbGX+V7639+aigwmEe0JJ8mNgUHtNFLBJ3MG",
+	"W0NMQG4quSBIS1FpkeE15yzLp1MBNgv6k+BkdbVcqtKI7LnIcn4Oa/06NqCVA39//eKnPrhc6WE79g+V",
+	"OM8XW5yv4HNVUytbvHUGfv9KMCVB5UyzSry3siCNWfq3v42eP0+t6t2zqrfdQNlggQn4Tq94USAiZcS0",
+	"UfaWcc1m+aWQMWlFEyUvRQk8u8gvRPCabp+lsiqKdATT4HIF00wk+l3AnSNEFs5s3Rc7fDAaDKI4ssOg",
+	"Ro9e6yU3RpR28f9P55fB8N0vg96jd//76JdB7/hdd/TLoHcPP/rXTT92HD21JPPEkpLdy2WplqI0OTpf",
+	"6aZtBn7tkbClyqXBsC8Kbzi0Tor30u7rXWsF3T0msUROZgzfW6Kl4HzMUuQ0rV8tuZlvftFvW4rnA21x",
+	"99rV/wutq37gnR9Mjf9dTEzkA3Nti5fiiqJyAZwKo/BGsSXXVsCyjp5bmlFyIk4pcGy01ZLnlhKt+gMh",
+	"lOaGI/PW77lpxCAsNfQstbStOs8OiFfEkdW94RWyWtg9EFluVBnFEXokgz2onzHtYcnh0UNWcpmpBRvb",
+	"RYEHrBQxs4rG/ZOqLLxmu+RZRiCJwO9vuWtAtL+c9X7mvd8GvUfve+/+7V9boy3h8eECXeBSgQwIdm77",
+	"aT6Tywr5V4ZuJF68DPZ/ygst4h3n3WdvKIxSHxsoTgS4YJ305OjIhVUsXSx2HHIu34Oh34iZDO8/XJ/B",
+	"39QVKxQ5i3EiVkW2co5PJmIJIflckteg44wwp1v3MQSTL+y5PzgawEngX3X8xd7kmVVnbkIoa8cDA2w/",
+	"hBdW4GxBL3G2FDKDsDWuU9kfa7g6qNDc0p2B0bP349Um08Og1vZQvNWIU/ujlE0Kni9YBzEdYsHzIu16",
+	"ROWKLXgmgkM7ZZZxE37ExVHZnGdMitzMcW3rvH1j6i7AupfJ1ZFYWFHbgUBw2633FjjG2gzq4f01DTZ+",
+	"7539McegX6ArTlRh5VT0L0fiQXZ8FMURYQLh9KOjwdH93nDYO7p3Png0Oh6MBoOfI+SQEUHzTnqDwWDQ",
+	"e5ANRe/R+HjSO5qeTIfT+9NjPhzABMfqg2cF6MV4P1GV1XuGPuL5V6v6lpZg4mipdE5EwodupaMIHBpR",
+	"HHmLc+sEP61TNK1yAxj2L2U5m43HacwKdSXK3oRrIqoRk4rZx6pWIgp47b9YTYD3pu8+3v/Uqg+EG3o9",
+	"EbTGN7XOZ9KhNQXTorxEEt8rqugMNq5gWREEa0oeRW+hWpYMTzmQMnooHGDUm/+E5kjZTAUaxFipQnCJ",
+	"KkR44B9bOPHCam7k3fLhOyvXY+BS6MfK5aSoMvQA7ua2u7iN87fxhchYCkG4tN8MqA8Hgz0R9ZBAd8BR",
+	"lgWf2Hdu7qsqM1GyDtgXLkBqP9LExuwAOpG5zIRl3kKaYtWNAYILAK/xyghLBPAvKMXchUtSN7X0NHAx",
+	"8uKKr3QiJ8raNeRCv5pzAxq23WT3GCrIoWLRpleA8kv/vfOvu3SjXa4ZVdD2OPCSZWDEGd1dP0SnCvnB",
+	"+hsfB6j/MDQMgBFV0g13oHxEM4GrqBRojzSu144r26ZQEaNG5uMuoWfcjYsR0FSDYTRWt42l31wJQ8wY",
+	"yd5coy0vsjWiAusDPILgDQBXk3MJDBsugUSSEXyZ63xcWOYiTlkKOwAv8BzXnjzKaGaZbuzMv5oPe9Uw",
+	"kdfQDYF+tzD/fUz8rPd0Fx9vZywtuwAmitvLmHHDCsG1CZCsC7dBa2r8cB9dbVU8LB08V5fimmTwFnm7",
+	"YksEZSDv3WBaljvdjqoOPqP3beLNsU43m9ywMp/NDbqZTsnWt19Z7ZXidz6ih5yuTRju0f/WNtjPb9sm",
+	"v3TI5mtdNjDvF6KcCbaEELeaOpQIAALLqsBAQOovdNr1a54Ugpfa3aP+n47CNzYacZWblsS/q1xeU5Pa",
+	"rg7sMjnI1+/Rm5QS4A0RnEhtf0CuzfXMjnVj4Foi7/omC0kdkkn1Rr7buv03o3S/ZVa+2JfeDt/4/Wzo",
+	"l2gfb/VOSWc5S2XYSgBmIItZKS7VhWgECDrS61M1ovcP7I5q01kOc/68LHNVUnzCva9QV6DVZHm1iOJo",
+	"ns/mrbTr/NRtO/3q6WP26OTeA0YucIahjM19dCGOFiPbxTXarvy4hHsM3DYGbrUUJfr4WYfTfxacIgNM",
+	"2/PkBYXrUeIcDRyHi5lW5GzmzTAL0rGqNJcZcHVk7zNhNONMz1VpKJmjT9lIFDJJGaiD2g4rFowXBeHo",
+	"jVjofQGAwO/8CUyaZ/jU0cCfAi9Lvqo3ycVptlplOG+zEUaKyR6jhWor1SiH4GiAuEcfTAFrps9eYhJs",
+	"nX/rf4Ag1t1GXS614a2ZlWGMK7eyqNAK87a4Zun/1aMQdO/ZD+0ubheg+li79O49ehTOZzBomxHFsloI",
+	"0FB0Z50zvnn1zPI8gVmQubXr8unKYVYvcplZUnGU30n5WFVmNC64vEjBQF8WPJfsb+fnLxnuXbe/1xCB",
+	"b91s/Wrb7jRmj7YTgw/5YHanxqyYS15UAuC8qVRSpExCuIUHAZc15p7exQHSREJKzVWuBd0uS8VZVVhV",
+	"SFIyVW767LUwAOvl9GrYLjuTlDJSRZayzniVyPTl2fnjv7G1FNu77mdpzNKXb87hH/vDlJHLY1wVF4xD",
+	"HL8eNO2Sq8Pa4WYz45Y0ZMjqMiWXGgeIWSULoXW9YbwoBc9WLhN3RFZVIpEZkGfZcqK1V2D6DsA4OAT2",
+	"cxQ2EyUdJrLOybWGK5j38Lec2XnUf4HpFv4547mM3QKZ+MAnplgB1I29CZ+zgwJOxBEpLAmgROhBXt8W",
+	"XiBeLpH2Wq5/O1FLK/tTH80KCA0CUyRV7P8Nn2n7L9GLXUIiga6smExPyUwH3JMjhJjNVJ1xZ9TSq3Fc",
+	"Vrwgv4vdjDpyaeYEb/wujBMS/lhJNl6N7HJ6LM14XqzSEZxVxld9+PBKiIuMr3Q6cq+FRT9XEiKlij0t",
+	"c/u/Dqf/xew1N1VpP1Mle13B7/7r//3/cCKMTVVRqCu73zhGt34PvN2KJAlhCPxioaSZwzdhoiEMP63n",
+	"A786ZdzHb+EDVvDJhWZjgX4he6AF18ZOA+b8dy7Z8RBm91SM2dFD8I/Afx/ZG8AtKSzZSvCy22fn6JK0",
+	"J3whxBLHy/hqhEaaHXVjQIZvfs5LdjwkEMvZsmTHg5g95yt2PMRV2lfsXaT90ambnlsUvYfuq/2JtjMJ",
+	"4J2OIOhBxJHR72Fcv0ggbPAoIUfaJBujGEfOBrNbYOo0haOd0zYX+juioESeuT0TkHptWPro0aNHveFR",
+	"73iIsB44E2bHdwiDqarKXpbPclzzqHG3ib0Eqff4KICBp7woWMGtzdyxxJAXK7zT9jY038wZ0hzSeyUS",
+	"6b8/ugff46G47+2W2R90/X0EMx1YDzEaqdZZAsXjSYO0QiSKI5hWFEfubtF/4TMi9yiO8O1WktXhfP+z",
+	"DZn8uhrbdT4G7arFTQifr5WhyPJSTAzT+CidozVcgioKfXbmU5ldjjKqcJBFyZtfwsgjREvUfj1gbix9",
+	"cs5nyHg8hJMeBghfKZaqBNdHu4+LeCAoMk51aVdcnM6362frWgQ8EwevadMgzvnssXPzr0+PPvZWTC7N",
+	"/ZODffkHOMViekn7xPTFRtzLbxgZsv4TMM6s+X5YLKxJSU9VuUDzlljI2OpIU0ClW23N8Qo/nr1u9DkY",
+	"gDUopRlke8DvPdoeZHNJtQdH5ZbcqhDwCC41CLr9/AHoy5l4aMrZLUcF0d1TdzHWtnPoSezIUhufafCr",
+	"ZQvIdlwoKeDW+jy1vBB0Nz5Q4vVNY3zBFdiMQzWPdzNWTvEB4IZXHCUhW/DS2vj+WXL4XM3tpL0GsjVG",
+	"sNcHdJPQYGPizdTfgTVV9r60JsG1V0YHPmwIJrbLGHVostuPZXpS35G87MJJewcLrsGO4fBXsat2Q8wc",
+	"lBD7JqIKqoejlr1CXIoCfnsDh/S+8KKbU2t4saHpdlKtSvMXHxK0lhZIMvuxq/mTSCpr0IgqdtIk+vm3",
+	"JGKIE2NJxAfNv/5X489hEqVdrCo1XiGOXPTZT+KK3jhTzICzBPTyU5a+fPH6fMNWs8Iv9RWycrvjzQJc",
+	"aHPks/lYVaX+LpHkcsO4Kay6a5Uwq4BS+QO3entdIS+qtrqOjwKXdp+9WPJfrZ7jLdORC7nWWEQornXD",
+	"IKk1BF/IYrX93AOv2m6kJ/3uU82Udz9Btv2nJtPe9URTYfKM/GPtigoYz/HR3pB57Y4atrijvDOlyc32",
+	"jnpI6FdJooQFpIxPfBmcm4Z1nS8lfF2oGgUHGTDbgHXSZm4P9K5Jq0ZwmA48Dupo1EwsON9tetD3VXFx",
+	"Taf+C2skoYPE8jjwDGLJuNsJCfqyOs4QcKu3uyKDP1Dphk2AcHEU22W8p90sheUf+Ne7Vj+63s5RwW3A",
+	"J9YijBH5rax9Evpe9wqTkMaRdt2faxRvl5X/Wgn62rKD4IZtKJQsdaskUyFYaco6jkDt/lpe5TZfFFoA",
+	"dqfbZ0/siuoAfyLtOHWsPYtbQvsN9sjaAvvkDYQjz0q1XLqCbjWTuA5X2L5hm/fQHjgRzi5KfyU0gEA/",
+	"bo0frOuBqI8QuU/AaoZ8f6xchUUXKOU7pSSRFDBU3f5nBG9qL/QaQk1dpCOWWRu7o0o7E0jfM4plCuLD",
+	"yryfqkpmKQDW6nz0JqDrlPm5jpgWgrnk2wbm5sIqJ25AhBbaRw6MHO1wLTdPQ28eR1l/scl6hDQllUPL",
+	"nO5FHn9A6SJgmuyrgyIla9TxaQ+1udltWxpKml2Td7UDa3t+FLiIwVEi1RXLXbUKnwpJsWVrkNQVE89F",
+	"UWCMnS85anIpffuemzS29gkwsGLVGGvOqcinkuLFFDJ/9u1S9Cne/yOfyhh9eue2xLum98qaRS7DT4c7",
+	"7boWPJl/E1butHdDC9MGRvy05fxuhp+6mquiPkE43iIX0oC+ihn4uWEdlPGWK4PG3u07/3eIt2pgqxJp",
+	"OXC/v5Zt1Xkj84nKRPCZU7iN0F1i0CESw/Fq/8BpIq3MAH7twRuBFIB5ZKKXVZiMJLI+O6f0LqoDeTW3",
+	"C9NLa3x0QK9KZJoky48/608p4wslZyw33Zj9JkrVu8ozM8df65hdqTJD5EQJ9W/R1EBbxVra+tSSK4DN",
+	"LPfis0QC4BsIWU0hDr+2Is06EH+M3bgxue0sPcCYMbvkZY7JZloUYmJUqeNE/o3LWVWwaW75I2VVQ6yN",
+	"fV9y+yEjlf6//uM/qazZ0VHaZ3UMgsJdG8GuRPpol/9tF00ZrbDUBa8DG+gtNnMuXRRtS8is20+kq7ya",
+	"iyLTvrRDXjLKdtCJ7ISBMSTdILLCMD7vAixY6DMIs9gZdNvUukTuR94lsoYDg57iFdOUdS6H/WF3ZLVx",
+	"dyPImm6DEmMUJ7frwTHIpkcETjhu7tPFAMBD8QFvDyMqjL2Q7v6xDkQBu1YDYhy3s36z1bWCwTGOAQNS",
+	"yA1Dnh0Iyl0O+wO6899pDC4mEg1Fq55pWmDXUnX9CvAiOxMXf1dLApmBNEPWYlX5UggynO3NhvJJ3ITh",
+	"Lfvz0OhHOuPOa02BLIjLhdEJO5TlMxgkCXwWVl/EWA7uA3MJoLyuh7LhAEE+5JYBEVNRTJlUpUOE2Wk6",
+	"0yT2/m23QniHNhxTpXPJThhMBxgCPZZISmJHUiWVNgB0+Dta3xy36TFL7wbHak/Z3arTRBIOD6qQwZJb",
+	"6xzWRQ6p5CGEj9ZqApfC6dlzkUjYH2Qb+1z2PluJhM2m//Kfzu2300+HyEfQRL0ETrunjo/BrjZuvrvf",
+	"m5f7Ftx87ty5vogbof1t0wR/n9XUGpWwG56/mtPdzAf4BXxBtcFJxPfLuw01h1xlwwGjcsinTDRtyc39",
+	"YbdgXCKTaDMwb2xebnU6tcBdr6l7hXDYzf24XQg4TnubLXIbGHBwXH8BtDeWjj8I7V0Lvd8Z4m338DYh",
+	"3hjx9aUGSXOjjhCkB2zgvBu4GIK9oIZpRZdXKvvssX0AZF39Ez+I11ONUqh9CqNrVc+qFahxntpvjB8G",
+	"HiJDdLuaChn9ayocByCAnUYi16WxXz0hRaAeNsALuQ5vSyIDV4tAhUv3AwVqi85Ua0sNJYd1eCLblKEt",
+	"uk/3tKEB4suguhhih3Bk/IUvCRMoQpvamRRXzF70XM5I9aHTRnRIbuop7FUT/sxqgeVc9bF21s61631v",
+	"txHba74LzxYGJ02g40/UCfuWw/rji/VvkvwPJ8lbBc5rw9u8oo2rv4Gc2UTLULXq1pLINYYBnTyVcOUC",
+	"wfEoQ6+qyOoa26yTmt/S2Cvmb84fdxuUv306VHjgwMl7WNLe3+7FJtWvrvdkm6yvfZfXlfeImyOTkOxW",
+	"D9ejUhGxdw22I7nCYjQfo9qH2wS9DAejwb3R8YP+YDA4GR6tJ+Dv7I2ziZMJ37IfBkO/PkVcPaQKh8AD",
+	"WFBnHdDWPTS8emB8pC3cECxj82w/xZEWk8py0NeWP+LKsd7FWWXm9V9P3Zv//vY8alHq3p7XbbIa5TZZ",
+	"53thjCiZHQ8+O2fLoprlcsTSvz4hcAOvzPwuJAOh/66YWbY+X2j2JPvh9VnMnrw+unc/Zq/sP1blemn/",
+	"c8pS8WGZMrfoU5bm2gX/eJWlbDIXkwtLd+Avnig5zWdVKUi5qitw180GIM2tz1JXXItl4jJlyzKXkJSS",
+	"WZGmlguwg6HCGegiIF1A5YDdqo9mbswSS03lcqq2ZNvwyYXArAbOFlVhcmhDxM5VpqxZkVUT02dPIDif",
+	"2u1K6z41jE+MdkWjMECL3DaRrpCtLFajtcYWa8t1/hmq3Pb3t+cxuxQlFI5HoC8lrbiTTeTuo7VkTxPP",
+	"lez22VnQ/6rpMSI/nP86kWNRKDkDz6amguLg05gJU2uRmBYU+yYaibxzB3J69J07IDzTbZXCqFvYo5N7",
+	"DygYkNqzAjC9A9xjjA6h9xD/g0AwltK9bBZlq0qhY5ekM2K/fATlPWZU4enTu9R1r4MvUqz3HpaxSqSv",
+	"Y+Wzhxr1rLouBQOz8S2V+BYArEPFraAQI9T6aiQUJdKheBqpWWGC1+l6bpXmK83mLrcJ1H2H1ORFYQ8T",
+	"XplIVTKsnxXMB44YYyAQWwFHsG/7AH5pMOkWVqaCnaQQ4GxP8Fx8MHfu2BcFO2Etal/81XUqGIt57tC/",
+	"zrVs79GIcdd/Bs6WYrOJfHP+tPeQytNVcskBCaCrslQzbgQTesKXiOdKkip7OBggUgtDhHBcmbAKUam9",
+	"ixxe8Obfnj59+kO8y5DDtT12FcR54Van+3fuBEywRni51joaV6OsyQm451OswJwbWCzLZSLXOjTYa2Nv",
+	"CrQ+wkIN2MWBvlZyPb8HuOUPT358cv6kfvpkeJRawtRGcOBMVkFwvQN4I7sGToQYqm/xoFlnbWFgoQfr",
+	"hLaN4HKuPyN/f9ql9QO6nl840LcL1kMmDhLh6eYG4LmboP8TwFAdJqAu52tP5QcR5P7olZzkcgan4jak",
+	"jm14vAApLVZnCcLGI3rnzJK9lYWu9WRpd9AOj8HODrCsbrwF20eQnZSNLRFrd9TxGtg9kaBSrBOP28BA",
+	"eQK/wce87hvwnptPKbQ1ROLO8bJzF5e1+wfe/rrKrUtU8fEd58koRa+AQuczVyOdm1o4dWmTXzVS0oDq",
+	"z2qPyO4oH3of8Go790tuEhmG71zixDUy0GD9HFeHKU6Q45qrLJGU+AFGDfWK9KQHSSLANrvrToyNDCp4",
+	"hQvh5HJWiB5GaOquZyAC7Di5IVn0Yy4vRuxGbTC9mKWcuURuT5rTyiXLxeFlVkFjyhox4Jkv7DMzV4oO",
+	"9kcrYvDqUNDqzh0KYTqFBSYUiPQgi44cT95l5fBX0INRup6cVF3JVVSqxRjYXlyu8FpjkDk3p06Z2FqC",
+	"KZEYOEUUGIQoifKD9pxzwUvgeyBF6QJcqfIilzPMTEFli+RijoWIIIhKh1B3S/DeksBjthUk3R3VmTTS",
+	"SkB/ji7YxzIhlqzDXRymDhnGGOXW7t8udrtrpDw10o50ItXSSmQfcrRzaYRVIdADUdH68lDrgWBQZC06",
+	"9ETFCJ5Dfoa31lULqnMpocp2YD855m13cWu4GdXEzws8totquLJ1TJIaCU6xsjUz81KIPvsRGZ6OAUiD",
+	"5A9wkQn0jNjeTS6Rvs0PCGZ/BfDm++WihGh2yAkHWus557gs1fYPbuBZsx0S1mfQbCnUsvBZcsSZKm0n",
+	"Iy8AGRF2+YNmiwpbQUPRR5RJ5Bb28/D1SH3bwFIVYsRSrK+QJrJjBaGuJaHe6EEEim6KdRgAsGl/jyET",
+	"UC9wGeiXxm44OrbcFKtT6diTYU14wVsIJC/5jAjV1VIDFyruTZ8FPYxAp1tv8EcnAiy2Pqe6a1MwMP7h",
+	"dt2+BWkD2laS15uunbsP1BjJ9yJuEvlpsN2Qt9jSGAoAG7V56OZ5nO4snR70ioJ2dv4lWOMLAgIxdUdA",
+	"8B1OAMsg1Tcv3BZ0B4D5AeYyVE1DqbHIUfd91dTyq6WVENh4x96C4XHKxmKlZBaKBuCsC34BrZzPzp+8",
+	"//HZ82fn718+efX+zesnr1KvXQMWErv1QhDmUpR8hgwN+vqiqXyVT2izO+nJ0aOU9J9G3fh6Fm/nLg/L",
+	"V8sHJDQcLA9qlWfOVHfCHsyqRFKVwPpCawPVLzrPnpw/ZVnJp6aXCzPtzY1Z8mXeK7kR8K4eVUXvjuzs",
+	"1srOj9i1+xevtyqm3HE/8tqQn9eyGU8emv7AyTdPc62rkO+owzpBDmnXXZa62ccgkY0+O4xPSoVlBRaE",
+	"8HHu/N3Nd6w4vRBQ+Htu5cBUlYlc64djrytqHrQFcFVQqQf6wdzhmSJqgVtcdw+PHUeKMb9nXVEF3tIs",
+	"3mCVBAm5QTP3XztJOyZa1EStbFcbuGbvJFA8wpZCdS+4hUskcqgrsphOg+IGWCERFCEdXMnvdH3psLDI",
+	"3CpGnFF7CCarsL+dxhZB3+lEtnaJ6HD2a8VL459YsPHKudahJyVdQuzoYWVz2EDCagc0q7rPMM7Orn5a",
+	"lWBl+BZG3J4s8h7EtIM3EfRLVRlKt3f9647CPd/XiAJt6wYnsYcH/SeIqqxWAPyRSnpPoUuf381csmmR",
+	"z+YGbtALx9d5wYTMwHoARUfnUPDXcmI1qXA4yBWs9d+AOeVKjlh6dy54Yea/WdEMOCLsqgCFRax5ehcq",
+	"cvyWYuU1f1CoFOnasoHAmiXIRT6DNs3Ua/re4LgLNr9VMfky76/4oqAt8Z+RR64xdXh5piY6ZZ3XV3w2",
+	"EyV786xLTy6s2TLRdtYvS7UQZi4qTQUNi3wipBZ1MeXo+bPzKI6qsiBfrB7dhXdrVZUT0Vfl7C49pO/a",
+	"334Kev+pTLGzl8+iOLoUpaZYWX/YH0AQCRcQjaLj/qB/DOlFZg7+czDbSOzf/Qhe4k/285kwOyuh2imj",
+	"Bg5yHRQlK4FxJOpUA1WUyF6ZcMms9p1AnbL/kURQbyaRmDPaQ9aGHBagKmeuWDz166fWrPGOUl1O0lOv",
+	"pUBVr3sYN2qkskKpCw2VMU/ZFbiuZpXQ1tiFxPPQn+x81M0GNFBU07lO4BoQGt8R/7MsGkV/FYZKka31",
+	"bT0aDHb0jLher4iwbvjWLo2k7kLBcGhjcTIYbhvYz/Ruo3MLPHSy/yHfvtE+cPRo/wPr/YU+xdG9wfH+",
+	"51qauEGwqFoseLnyRdNls1p6VOexu85h79aa+2/Jpah/cjfsSw55Em3X6S6aIhAL/ozRIWPQ7CrAu2no",
+	"kAzz515bcFaM2JsbU+FkytnG+omJbIRa6i7NcCMbZRUJwwkY8xjjpK2VRpma4rXUp2GF/hyaaGesWkLV",
+	"DVwGqfKuzJJfDRm8aFrFFGjwhqp9CsYC/gxX0vWfABlmVQI7Aqr9R4MBsvemq1V7xkP47HXOYzcqjPS0",
+	"ciLHbE6dBQZbfm/g5lqvzatGB7WY67OfqKNxC5M5Ayr7/fkMFJzfwmAIL6VDm6EjwWGLK+8yLYQLk1+z",
+	"J7N9cd2N+QsxrsEBjGu9U+JXZ3hICjXLa+V1jlvBpdwq8p9s9RDVPCbsfEiFyEEN3VonPZHosLamuj3V",
+	"tBvGuB0K3L7lUE8q8YZco5j2peXhc+qaRx4yH56DPBlf2MybvhNeQvGmRjhnI5bFdoWyUOlPpKwBRfXa",
+	"0EkbdjLvOG8nFUSQoCET6/AeE/oWWB44X9uYgN1NcHRH1xZlU7saWEzd/BzEzmdxkoNyN5GlbGRs7m4D",
+	"iDUob6e1+/EhfKG9Vz0wicH+p4MW/TfmXl+VqfzY5AHuBALegn+/+7RNU3lMoS+XnHMVFIvBQXdpEFYy",
+	"g4mgrqQO2zrb63CJsoeCAsQ+iAeMqIbpEN1/gbw90A3R7bO34H9uaxbXoX4W2GBuySeiS04TcMs7xxk1",
+	"7PGfXwjsxwnoCUKaeR8OqCig6ZT5LLcGdHo0GKaJBOaDWotzFjqvJnHKNqaA+w6X7NpcoV7uP8SK2AFQ",
+	"1vcqWx3ACQgKhwLG94MZfYwAbNHerWajfcynTwe3CKx7J3xqQsyoIMMaMxt+EbXISTEHc76x4hNHPyqc",
+	"Xbsd8ObVj3X5xCv/vuYuhFu5Dsr79CXZ2SG6VbM1vH1qeAAzW+/ND8/dO2SKLU0dgfMeHfLwZq/Pr861",
+	"8e4Ty23h1Q0tECL3NZ50k8Z+oJhVI0zlgogukxRCzFRwhWuHTtmEDYELepRID0JhuzEoYfNosDHqbssI",
+	"5GpichNJuJJ+iF6p17mBXgHm2lwZRbo8XpG8y2Hs94VLA2qELxd8hSrtes9z93wHxFC80xsOz3rpU+Oi",
+	"Ysw9ugrCO/BqB4ywvCKRC/tbocnBCSCpNuGAR3oz4TCF+bQpiSfbaCfrf1GN6ZA79NTFE38/CxG6UjXs",
+	"w+EBDOVlCSIegHhPsafuV+cneIpOhXMJPVieqk0TbDUqXxFg0F82F95vwgcPBMu5USAEXkmHmSNEwW48",
+	"QuAXDsLajZB2In1Me4tvt/3ybDRCsKtCPsdlEOzBrT9FuGlumDY55CbB7V0zXGHZkGNjx0T9oFaYGtsV",
+	"hWK+0Qvt6GQTjP/uKzqMPtsVdNzGbs6DpnOB/ZwxnUM60FzggWya8rfgmvpS3O2fyg3/V2E8jKjdaryW",
+	"9AFN/wd0jLvk3r35uwCnf3D86D60A6JuQRCro35mnWbarkGgMLa7pg4UiWzg9WH4HgxPmH2o7rZ2XdJ9",
+	"mgJB8oI663ZyI0Dk2ZkDPyIgkWOC+y1ZUiFOYUBqjFfX3tyrWaCnaU21YAdqFm8geegWNIvr2JuHsyTM",
+	"CLckuus0121YPIGGAUvc9y2WVtdztbyuweqmcoDB+uXYMqs9lP9EHPFPqO99M3ivI2VeCdcH1GEtr2P8",
+	"uqSEnRCIMPFTTb1Mw5QrLle+hhMG+0aBapnIrVkQmJ9eM8HYFX9a8hm0f0G1+C4ly6Qnw0HqMy0IBKxX",
+	"csK0EUvdjSELZgO2yu7ccQjZq1IBGkws7txpxlYx9WjlwpWoSjvznkLMOoBfQzp1etoEWG9PoEWwNf2Y",
+	"urI4/DMVAwhLPkC+uX3rWhJLIltSRTph1USXPggxo9wACnDkvMvoODU0AShNhmtLJC0Ol1VnBOIvKQBE",
+	"ACwYpbEl+BRCRzC6RLWrqVWOmroeZM5lDd9aKoLjwzSLJdW6aDdj0CbB6qHQ9V6U3dCsoeB4E68ee2Mn",
+	"tHU8ansTpz6CrH7m65R5GvLZsxO1XPXZW0JIK28WltgUhRe5Flkilay7PltlolDkxtaGL5Yis0cyUYtF",
+	"bhzNa2VXhg6g8YrV3aTtGuzuJXKRa0ACAYbPGU84ig4sQ4If2a3VuyJmVFr6tuJm8Wbh0GLl0YquxWmu",
+	"GXZBM6wjPkyKSueXrnnWDKMlptlW5G4iGxQOR7GyXG5ZistcVRqpKLxMEJEvxUTkl9YufgFYYKpwlUiK",
+	"2E6rooBH++y5T3d03jZVWOrBMphjgbyH+rz4Ri0tHR36w6Pjk3v3f3YGK2TB1faqX5fdjYa9elgZ7/Ut",
+	"fslngun8N9Hf8kLAbDVe5Mtk3RvEdbM4V6Z8axeTluOFQvN1ZXp/RSBJKnW5p+Sc92e15LOts51UpVbl",
+	"bjt+d2mKLxK8DarlHhDCfSEFLNrthLMvfLPuIrM0D0R5C8HdOLLb31KDGTHg//Uf/7mZqJZElHb98Ojh",
+	"wy6yFsgAdrcXfUHRvjjKP0lQ+doK8PCAib1eyckTREP9QSLXV3WNzsyliYGwQn8QJ7lrlYOgnv/ol8jy",
+	"RHvWNwYJekdFi7pJUMGd6qZLytnXq7Z5eUCjCztpAKpNoxsCA9TrfggIShy7ZC4CbG2Tmc9o5l+CxTTb",
+	"+R4IFKF6MT5b6s8Wd/j6V4o7Clrb6luB1obuvVY0yXOo2+AwbphBVuTy4jvNtJiUwowYZynWabHSZnj0",
+	"kJVcZmrBxrlVu9+8+rGn+VSwzphrcf+kKotunEg9V1eEXYN8MoKFgWPMWUmUFELOOvjKap2v/3bWO7p3",
+	"n825nvfZW7KzAMIfGn5r+GB0QLp8RcyvrAOW7WDi1GF9E9nMakxLVWAhv4kYrSFtAZTn4bbPDDEO7Zo5",
+	"pq5DdC7fAxAlZR1XI2p4/yE2V74S4qK7w5nZYCLOguyGwVAPwIPEm8xVN/bO+jplqpmcCK9IZA3rGSsz",
+	"x/op14DQbsXHBMjZmwJcqD136BzEDt7um2v4BXE6XwXK4vjsriSCuIaREyoc7w1cGkt83TXtbTdwxSPU",
+	"37z6kXXqCh+QgIiiTrPcdP/IaJY/huuxDYz8zYN4HdmG5O9R/t6tsR9F3dDp7n7E/7zfg6mpyR9ypLxD",
+	"Bwq0A7O3Rvsrewegf7MUPnsANUGXdQAuT1AKE7mWFsk66dHgJO02k7Kxv4LHskC19hrYvcHjE7lHU2Rn",
+	"PsfG5U64GvIkJZwDqo0LwwrFtvyFkzYUASz2m2J3u+5zu6l7UgduqsvFB6Y8bbOWSB3Yk6ywVuQhLynR",
+	"qXZvtyQpYJISpOniraD0RBrMpSVuMYae08S+hDGE7zrUCqIt60ffcAmH2TILf5S3aMNsp+W7HysNlcv3",
+	"yggkXaxvUXPpgKO7r8xcLKBXRwdLYHT77Ol6fQsf218vAhIUAKmLBjVqh0B+OyE1VWVEUO7E9/OAFzcw",
+	"jvv08vV1WKFFEjiRgDPIqTaIzwOgNMF1RFcd29kpbOxe0VU6TNhA9Oe/JXrxD5ffhofhTx2iXUByX1ha",
+	"If280aLcDUQiV4UjUi4Z2oNYjx9rCB1qUjtt6xR9eC6mZm0vyMSnG0gx6utcwT47w1oUn3WzEPUT3Kzb",
+	"R+/g4F8FNOOE7y5hW5eXkuIKDuUb1/hmiN4kdwPvsLuCVKbsUDN0QV1jbtnt+rIyAXA76O9Sf5i6bizp",
+	"9hRgX67QMm8KQrPO+nBUTxFrf1I9HwRbwAMUnAvfp6kTBxb8qavYlVANF80BzMDNZSaWQmZCmmJ1io6r",
+	"ie8vXazaihh0QkxkWjdhb7g3sVEa8WEQVNdK9ljrd+bXNlpbJ3BnB5GZojQIUjNdRmQbj35OedfR74eu",
+	"hJ5FfzREIzWWtWwZqiL/iZHeN0QpfuPP1+DPz1EJdaS1yS8Ogxy6xue3z6u/DxLbXDkBwuYVAkrPBRgf",
+	"PlPk1N9IeyMomShFnQBn1EwA73Heww76+pSuk9yoGwn0juV476g6lW5kege1lSjV+5WvxMprXrZe7A0D",
+	"R1TiCyu6BCVZMSXITeV4YJVtgHG41VomuqzKmchGpM7uguhTBTtqpkElplQZlNfFknqugasD6wEKkzNI",
+	"Kd9ZvwWXXPPlr1a+BfYb4YvfcN/X46ib2cpflUG9kRmiVLEmopJ1UdgdrMn1mtoKSIHqlUqyTY2DLoK3",
+	"f+pKivDFhJdYh0nwyTxmGoQBG6+gu7Jgnbp3tDVGKQycYrcIQMT6aLyPS2OdXMDtsXuDQUxMa5ZIuHGu",
+	"ZjYVlqoByfAtFloQVPt75mBB7i3d0wD8BaAv1LL8LCBa3SyDvhVRRgBALEX75tWPdZ0ZyRSCB1NE/KWJ",
+	"dGV6oe7mEgrBQlrieg39lHV8KZzASTZIt8J2zu3h3sQj8jQvDLidbxd1GcIu732DXV4Hdjl7rCpprg26",
+	"5LP1qjm3CJEE1nAgPvJbOOLAOjsG76zj17nU1kxusmx9sZ1n49UFy3mcSyqmfvbTD1gsNTV8llJPTmr2",
+	"TxGES0G8/MUrV9QcrOBcM+i+M0oktJAlUWDZOda1KYVr2jNesTTwA0CSim/mD8wZs1scIugiX2pwCPje",
+	"gtS59rUqoaivHTBsnQpmPdUQyipB8Y2R73+BUT7qt0pdUDc6nEJ+CFT8BK1Sw0hUUYKaXVk1L+Or00DE",
+	"wbONTq6QpGL1Wqzbrcy8Xqzu48RRJ6akU/sBx1q7lljsxk14IWTGSyg3LLRzfkghoOqPb+J3ylLzW8oW",
+	"3MDZGsVS6ouXgvuiz17anUVcXA57hJxt1LiudjHUlGBTtCXyM2WbP/MpkSBq7OsCr5/IM5qdnSp0QaJM",
+	"VKdKhAMAoeWY2wJdvqAG9ilrF4X9RGJcmF4Q4vfgaYAl+Nrbg6OTRh9JrdhUFYW6AncMShWJGShTnhdA",
+	"/TlUGLfyoNk9zNkrmI3iS+Euoao/VIa3FuRYmCshJH5sDYsL1+9Arux90sLQLTmlOrthQz+OnF3ITEDl",
+	"eMAsQllgQISggZNIMsUaSgX+lhMCD9phuCt8BfVVEIpiaQs0N2/kwkYmsgOvgYwmPra3YfjgHpuqquyB",
+	"Ihd06AQtTZWiG6/NoBS6AncelkVIpKuLAP6Zkcs5QW7gaqrXvMKqawdW8KPwZa7DjkysQ3SFyqhPucMC",
+	"44nElXZvUv2PtRb/oyoyjep/iNt0l9cnNLkEpkUuKwONW+DC5/Wt6gKIMwfGvqyMPea61xH39cZo17TC",
+	"DoMA1LWvF3y5XUvEeh6/TyrUW+BoyHssW/K9e7apZNjirl2FjHhRRHEkpNUZf6G/6l6hdQfRdwdkEJ0H",
+	"Yuw0cPC6Xffn2OidVBezpITBbctQ5RY9OKIKYcFC6k8oTSpy1b6D/s5B82HwAcFsD1qplae1cOqzH3Aq",
+	"I2xUjreFeqtkaexz0EhuubemrDPPZ3Pyxp8mMuX+YewHyDoTrkUvl1pIO71LywMCkYnD+X3uGLWk0ZA2",
+	"2/bR+dbqjfSnryfU8POgTXi8NjWmqzE15KOLC4twLQ2Dh7cd8a/b7AaXUrarkXBrymDQJzPXzG38tvcH",
+	"5HCYO6huSr3z/d5yp/RmMxeatP2OY87zIHsZSCBsm4h4YPFhWajMt9JuW4Hhs8bk627S9WYeH8Wf11xa",
+	"mxXAsqeqXEQ7F4791iwFeAmaa9Astx1BreRtT2mMrnf69SSCxNF9c9iTVXnIFFJ7TOkIVTESUDQlyC4K",
+	"W1DHW3pQW6E1ClVurzODNk7NuaF+m1VtrWRccszsVWSrQHI49MczOuQdc26VamjlnI4S6YN2EBPTrLOm",
+	"qsPkoCdebeXs4jLUZbrFjPW9+g/AiJznC/GzkuIQPMlOP4v3TSPXrjuvOd7geuy7guWWXuxJ5DOJ3+l8",
+	"sSxWVBCJbmQrE/FN9lupZ1s/553Us34W+I5Tf3z4K7embTMzavkeGsvtPZU/RWYwGuhrxgrolQQRB+a6",
+	"ZrJ0/wT5xNd3ahHR/JHShQPj+r9vsvAfzpXWLFSIf28vWb217nPMDi7x7D8Iaj0HDbu2FHuuzdmWos9Y",
+	"Z9UXfQ6KYLgIBbVkKvmEALp+SlRrMcunUwE1vWBars1k0IbDdYzl+iJOpOEzK1DsCEHshDLvsJ2uYGcv",
+	"n4Va8o5sO7jlX7Ua9bQqCmBPnlzQTQTNNaO4TuFbc6aqcuFbqUIj+qISbKqKTJT90DZzFTGOesdD+hwy",
+	"y0fR8MFoMAhtt1FkrSiI+lpVOhpFK8HLYhUQKs8Wud3LhZJiBcYNdX566vwEhn+gTtRwC0BI8bUVgg7B",
+	"mbMj/RLdYN9XK7bIi4vrJCrak/wqaYooKHZX3Abn8fXlwo2qbbt3/XnyE7/V5/5y9bkNMsR1wdSI8Nwd",
+	"VwVoJ+3C6sxeJYHla1PsfgyeSajEraYszTOdss7QfjYcDGLm+lF2W/omx9hiswVeQyHyqsAqVXkWN5Oo",
+	"3JtGiUxkj6XqAjsJZlDIC30ppQAXswPyGMUyxTqTsAG0tyxde8kMxSuHRvOJZNaQgQ7Uk7mzL+vimY2i",
+	"SeBkAi9wH2YklXk/tSpKSnYsDuKb5tcqQ5+d1wCoTIU9nD0QCl26DN6CcMxKi1J/5xJoigJ8w9ZGszuF",
+	"mz6rcj3n42J1it4yV4wc/LRQhguXZAfegWGKfWyhjjoQNtQ9ZSW7uqCV5xKCK6nvl0M13RCs6rFLrnW2",
+	"b76poZPmfEUQqZRn2Xt7EimdgzuFCddUdgDtfYBEQcfU2hk0HGAQmp3Pyadv51iIKZScxKO94tQnDDc0",
+	"z1DkYm1kEBnQ6iJore8iagL/mHA94ZlA+BVcAPui7+qO3/hzXwPed2C+gkJoYZvvJtINxprll0I6utTr",
+	"TfPrlsaaZdh+/gxjgCO2Pt9K1h9oYervs5R1oF7gy7Pzx39br55/t36K9DnQ4izhnDbeYfXCCfVdcaGX",
+	"RDZbucKSmt1ckZKcpyBuxG8bTAJc36/gWSCqRE5z1HkXYaE9cKmW6yX6u6f1gTWPI1N0EFu7B8Dv6zIZ",
+	"wdYEg5wGlGrJRkhs0p1Id4Izd9FYwScXdvMwjY6eCXPq+hAqDzhoYAOUVQEVABPJHaHZ346YKfPFwmro",
+	"hboSZc/eDyhZ2Msq1HuoOaVTGqiKRzBraHTcmBR2DJ9CJQ8fIMWLwl1X2jUUOTyIzdefENxpPUgJ+jwP",
+	"QZpN6yXkqKdbmy3gybsrY60J17oWXoYh00568uFDGrP03ocPaXcD1ml5Uw23hNU75hhsTAiRqukZ3GHB",
+	"BdgOykRLCe9rCfAvwmiSzZfIQ5r9jJr2npIbRAnBIwLqJ/JCrLqfaTtu9glKZGg7DtptR9xbOxdkn9hN",
+	"/LT5Tueg3WYdtthz31fFxQ3jhbdpzvEs6znkYq1enfMZM1fK2/3e4sGLEo0iR1BRHOUZqF6D4aOj6WBy",
+	"0nvA7z3qPciGovdofDzpHU1PpsPp/ekxH1rrjX52rzccHx31HkxORO/hdDDo3efD7GhyPD4R96ZgqJFG",
+	"V5Uzu5Q4+vUE9TpHpM0ZP6ZPmZmXQuyYuH/8d5m4/9n93uCY896D8f1hjx9lJ7174tH04eTB+D4fDO1C",
+	"rmUoWmK5vbQQX3zyY4QKKZJdbsnywM2g0PIoUhfkc7cKTzSKDtJhYO/rl+3bUv8yUsPgjeEAuzc7GMBr",
+	"sJhcfr0DeEV71WI7v0WxbyUlFsUF3WCriv+FExu/2aNfoHWosUJswaWL2XAMvu21Ta9ZOXtEuOutKJm6",
+	"frH3chJkpra9ECkIykFGsdG0UVU2Devq+gKJbhpYBgRImnDonVDLiQG72P388teJDOtf10MExazZZi1r",
+	"TGEklNdyCf0o7EnElMdmR4UCwZYrCML7zdiVKi/0Frj4iMzFzXKmDfQfApSuh2w/JZgcy03dhId1+HZc",
+	"Hypg6+d1MK4Ptdk7d/6mriyjgtLFd+4kcthnd55COqn9aHQHyMpHHtdfZ3UjmjjF46iwt5BZn702AP23",
+	"hGqtUn/SUBfbXpE8IyW67Ug7QYcyPEAGng+jlI+Ir1QFI7vyzAzUbt8eCAJcVHV5LatqpSpWomXrCqxD",
+	"UDeRR332SlDia6OStGshmy/c4/RS0LhDjwnkiZDn3647LDmN39WrxGYkIC/dh981HTD2Ck1KpYNLA8NC",
+	"pWrns6DotF9MboTvQA4fAGifPZvWLbtBMeaTCyqhDjeNMcQywwLnPOuzc6v85wYJr4nq5TAFhyhEECJB",
+	"IyWB77KsECMYlpAwRNneK9DZsELHVXGRdrG8IbrVsGdxBiepTcntoDAmYD77iTzuszvP5KQUCyENLzZI",
+	"d41u/4JXErYOVos3M42xyHzW6DgQUFe8h95fCcBdotSnQvYBobBOLrVA8G0+hZGluOqeEmmSnyUggjyD",
+	"4JO0dnRNj9bEbKPJfiJP+uzOyXDA/qqkuMMWgstGnz+fSeTuQjvPt9sMCttYWPvR7jPAYCGejvj0sJlg",
+	"N3YtoqGlg3OGiaKAxaOccilUI5blesLLDGnCEqea8AJK4bua9qXB/DlLbdqIJRuS34zLzbmuF1uHcVUB",
+	"80BQad3pAYE4coLV6fAWWG5Jy8PdyKHyKWGNgcgrbU1PxqCwhyNgd4sQqSXNXJP71NIeVnP19FisrBCc",
+	"eq5KF8ban8gfqCB8In9Svo01ZlaxRp3+Slr1caKkaygEJf71CEnHKwD4qT2oRNaNBBotA8jtBVcL7oE2",
+	"ZQ40D/PmWui2tgKJ9NIEv6qpiNdm8xVHZDSAQV25fqADsqKtAIb1/phfiA0x24al34tFPq3724HvYQ1g",
+	"vNkHbi/OuNFk3LJ4LqF8aoPLkF8ml1ntgLEXdKK0wVDCssytcti7ECtWKHVR7YQN/7n6KOxqncA2Oick",
+	"8lvrhP/WOXz+SH/5GCDPR4BxC7Do7+0ByaooYgfzhk/a6ODnKL51AAK++TpekiLXgAcMHhgMBoPtD9QQ",
+	"QnqbB6ePop8/7MY+WIZmj46wgLjtfi8HcQTJZ9Fo8OmG8Ii4vj5ruz4cjAZHo+Gwf/Lw6NHw+GfiP/Wh",
+	"rf/43uj4QX8wGJwMj36+ljPIEtgXa7TxrbvGVwPM/QmaZRzUIGPdG6QNN9t9QXWqImRdOn2lASjfgSev",
+	"0//fnD/ujnyonHTCQ9DlLmn1ylpY2JBKTWHwTdx5IteA57n2zdXKQ/PPbpJDlsgDlTsXKtqeK8Y6fs8T",
+	"iTFNHzqE5Xe3NDe2XOc1HObtaXS/E2T+92xiXG/DNsQZEPItMNVvaODfC2plT2g3HHhbaj0AC3YV6MW2",
+	"6DpIy3UZtQg3YZ3LYX/YjVuAViNUeC17U9IV1rW2J+T6Qgc8yD+vu/fh2FjxVFMVvUSmwHIJGAEhcpce",
+	"Cr4Oa7L4Uk8NP6VLMd8I6Xe29arsMhft57rFcU2Yhd3gjAmXbAypdpYfnnpTjhtaK/k07LxnSmUYl0fD",
+	"uL1ZsQNe7OtV7LklJsUYvmotkodHejOccqN98b7SwviiP19p4c9oeftV+QSex3ZIZtyu07wC4yJgAaSN",
+	"aFMqOXP4Q/ZaSIoZAH0eogwksknj9nb4EAsgKmkAehZAKG/O05gheIx4AjVV2SHnNwl9DWAqcdKUre+j",
+	"FG5zT30fTgTq0eVrc155yx3FYG26N/ZhtwV/2+lJNwWbfxbIPBD37SMTCm9dH7d7CoexSTyfNZdvykMr",
+	"U/irMCi4t/GE60kISJrYWTP8jP399YufGPSjZ/AbNJsfHD+6b02esbYyDpJV0BvkOcIplcBlkwJixmkw",
+	"cIq9l2tbBhgSAG/TXW3wAW6Xrl8fy0tqwOqIQcInRDDX4aQOgorlVxuIPVZJKEaZI94UQopaiEQ6WGn3",
+	"tOFO/06vOQbBLgWcAvjkt1QkvwVBfvuVcu2kXB3zONp1AOtwN7frPS6zHhx0o+1Y4DDDJJTaK2hp45qo",
+	"ra9San0fx2W1/fs5GT7kwNr125/EB/PC0+u3ypafrd59g2TdoAy8VlBHC/i9h2e0i6KqVT2F0L4rdymy",
+	"3Nh34Yjr8sThpfOSkadNQ2f9Wo6QjVf7xMDN30hfwKhHWCxmIbK8WsQORy8WS7OKWVpS+oAk/MofX6TQ",
+	"Zn5hmRLy/xJnsI3pU8QpiLIU6qrROUAtl9A6IG4kfypufu8E0C8rIWifvomIbyLiTywiHG7rwDTSRgbZ",
+	"9evO7zdeIIVGYq3zmBk1mxVCN3PbrEUL3ZeNYqUw5arbZ4/D/E+Htl2iZxUAr2oppC8SEwcQXJ/VtyVR",
+	"jXUwbw9qFoRxeBJkDl/rKhw2ctR8jh6ghnyykpsIQrOCnxBelL7GbM4wtOVKZQlpKNso/ZjU3DuJUOz9",
+	"b2Din9I4kdrOOzenTAtjXKIQwhxz49uB1hGhoPFn7pJsDDboBKHL1PjfxcQkMkjsSWRj+68hbbfueVPm",
+	"Nsr1I6gxxBev0edm5LhXvzKJfG4bCOiz2lPiCnlaob820REsy5SrGNKLPQaNpDB40upjTCRh+MAx3aQB",
+	"2gyIzm2sqs6YQ52i47x3vJl52czTba+VQTRBisbN1YXwsm8zEq8p8h/7so0Ukf/n8719k+3f0mq+UKsY",
+	"Xl6syzSozyuVOUxc36ydVyiqd7fzgqmt99+CDzfbeYXVTzfDhP9Dq9L8pW6OBXzVFRNSy109u85dy9FE",
+	"uqwcX6svL5nOxwV0tMFoaqMj1qLSBlpmU0rvtObD0KrFseZEwmcofjfypOvxIF/3Kteii/I9iWj+SVSn",
+	"OyzxPUrbYWlyffZGV7wAoHaxSmRQZQFlM1Q1DrKtg/KnrhS061IlRT6bj1VV6riZmk1u3ADR2mcvaRgN",
+	"MU0vCI+PguJwo7p69Iwv/fsIlZ/I+oUQZNIiY9WSdZAiwAMxfDhgiB/JpVEIELa6ZzcO+gXx0nIX0E1K",
+	"n2wvxVVsdSMo9LeEEPfSTznUIQisbVfoSpdAVjnWF6+3q25zviV3vYH4NUp5nH+g3/lQdm767Dk2nuWJ",
+	"xPx4qKlVNpSsfEPHsnqr1yVwazqgEaKW4MLry8rY/b2q0+qIhrp2gXYfXd2tUvgcbVAwEJ2OGeQuV2WW",
+	"w0zNlcK5ElSbtgZLY5wMTtJRs7pJh2uIhMOyrtlsDqFIbY3m6pKgVHqyztDbWhQlvxDwBKaGwcXE2Ca0",
+	"z9vWte6zFSEETDcyrl8FTM811CMzqs66ps04GN75KY6MWq4loyt35O1D38Az/zXa7O11u9xCm70/Zwup",
+	"bzrTDdrrOZJaVzwOU5tu3Fxvr+bUbK7XyPzd0lyvTspzWa4gjN1TlhvWebG+vO+2hnsx29pwD3J91gTi",
+	"aFdZLCcQHTKqXT4y6gmCeYHYIa7RqW9rDaq9jfsIu2sCzy2gwKh/F1jtdtA5Lxd2d32fjd39/RLZaPAH",
+	"2TyYu1NPFeUpoM5RJR+LQtmTNcp1oAeRGTbvazYDJNFK484QlpYbhwPuHtIZcHtDQC/yvhI7/8yGgN+a",
+	"Af6xmwFucxjbZ8WkwujRLx+jseClKM8qM49Gv7z7VBe2aa3z0ADY9sPq/nb49sYbgU6pjcba19QA2pUR",
+	"C7twsAXPHMeyPBDSreuCWItuP8xew61cf+0zeYmJpjKjJtsQW6WhsH9y0L+D2m1vjnM2m5ViBj5Blxiw",
+	"fQ88yHhznH8IsaSmp3VScTv8nwyOcHorOYk+vfv0fwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
