@@ -420,7 +420,9 @@ export class TodoApi extends HeyApiClient {
      * restored after `updated_after` (exclusive), oldest change first, ordered by
      * (`updated_at`, `id`). A live task comes as the whole `Task`; a task deleted within the
      * last 30 days comes as a tombstone `{id, deleted_at}`. Each task appears once, in its
-     * latest state. Paging works as on `GET /api/tasks`: while more changes exist the response
+     * latest state. The caller's tasks are those of the lists the caller owns; a task moved
+     * to a list of another owner comes as a tombstone too. The lists shared with the caller
+     * have a feed each: `GET /api/lists/{id}/changes`. Paging works as on `GET /api/tasks`: while more changes exist the response
      * has a `Link: <…>; rel="next"` header; follow it unchanged (a cursor is valid only with
      * the `updated_after` it was issued for; anything else is `400`).
      *
