@@ -933,6 +933,24 @@ type UpdateListParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListListChangesParams defines parameters for ListListChanges.
+type ListListChangesParams struct {
+	// UpdatedAfter Only changes after this instant (exclusive): the greatest `updated_at` /
+	// `deleted_at` from your previous sync of this list, as received. Omit it for a
+	// first, full sync. More than 30 days old, it may be `410`.
+	UpdatedAfter *time.Time `form:"updated_after,omitempty" json:"updated_after,omitempty"`
+
+	// Limit Page size.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque position from the `Link` header of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags from earlier responses to the same request (comma-separated, or `*`); when one
+	// still matches the answer is `304` with no body. Compared weakly.
+	IfNoneMatch *IfNoneMatchCollection `json:"If-None-Match,omitempty"`
+}
+
 // ListTagsParams defines parameters for ListTags.
 type ListTagsParams struct {
 	// ListId Only this list. Without it, every list the caller is a member of. A list the caller is
@@ -1207,6 +1225,9 @@ type ServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx echo.Context, id ListID, params UpdateListParams) error
+	// ListListChanges List what changed in one list since a point in time
+	// (GET /api/lists/{id}/changes)
+	ListListChanges(ctx echo.Context, id ListID, params ListListChangesParams) error
 	// ListInvites List a list's pending invites
 	// (GET /api/lists/{id}/invites)
 	ListInvites(ctx echo.Context, id ListID) error
@@ -1472,6 +1493,62 @@ func (w *ServerInterfaceWrapper) UpdateList(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateList(ctx, id, params)
+	return err
+}
+
+// ListListChanges converts echo context to params.
+func (w *ServerInterfaceWrapper) ListListChanges(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ListID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListListChangesParams
+	// ------------- Optional query parameter "updated_after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "updated_after", ctx.QueryParams(), &params.UpdatedAfter, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter updated_after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatchCollection
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListListChanges(ctx, id, params)
 	return err
 }
 
@@ -2187,6 +2264,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/api/lists/:id", wrapper.UpdateList, options.OperationMiddlewares["updateList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/restore", wrapper.RestoreList, options.OperationMiddlewares["restoreList"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/move", wrapper.MoveList, options.OperationMiddlewares["moveList"]...)
+	router.GET(options.BaseURL+"/api/lists/:id/changes", wrapper.ListListChanges, options.OperationMiddlewares["listListChanges"]...)
 	router.GET(options.BaseURL+"/api/lists/:id/invites", wrapper.ListInvites, options.OperationMiddlewares["listInvites"]...)
 	router.POST(options.BaseURL+"/api/lists/:id/invites", wrapper.CreateInvite, options.OperationMiddlewares["createInvite"]...)
 	router.DELETE(options.BaseURL+"/api/lists/:id/invites/:invite_id", wrapper.RevokeInvite, options.OperationMiddlewares["revokeInvite"]...)
@@ -3258,6 +3336,154 @@ type UpdateList503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateList503ApplicationProblemPlusJSONResponse) VisitUpdateListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChangesRequestObject struct {
+	Id     ListID `json:"id"`
+	Params ListListChangesParams
+}
+
+type ListListChangesResponseObject interface {
+	VisitListListChangesResponse(w http.ResponseWriter) error
+}
+
+type ListListChanges200ResponseHeaders struct {
+	ETag string
+	Link *string
+}
+
+type ListListChanges200JSONResponse struct {
+	Body    []TaskChange
+	Headers ListListChanges200ResponseHeaders
+}
+
+func (response ListListChanges200JSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges304Response = CollectionNotModifiedResponse
+
+func (response ListListChanges304Response) VisitListListChangesResponse(w http.ResponseWriter) error {
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListListChanges400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges400ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges401ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges404ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges410ApplicationProblemPlusJSONResponse struct {
+	SyncExpiredApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges410ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges429ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListListChanges503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListListChanges503ApplicationProblemPlusJSONResponse) VisitListListChangesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6629,6 +6855,9 @@ type StrictServerInterface interface {
 	// UpdateList Rename or recolour a list
 	// (PATCH /api/lists/{id})
 	UpdateList(ctx context.Context, request UpdateListRequestObject) (UpdateListResponseObject, error)
+	// ListListChanges List what changed in one list since a point in time
+	// (GET /api/lists/{id}/changes)
+	ListListChanges(ctx context.Context, request ListListChangesRequestObject) (ListListChangesResponseObject, error)
 	// ListInvites List a list's pending invites
 	// (GET /api/lists/{id}/invites)
 	ListInvites(ctx context.Context, request ListInvitesRequestObject) (ListInvitesResponseObject, error)
@@ -6951,6 +7180,32 @@ func (sh *strictHandler) UpdateList(ctx echo.Context, id ListID, params UpdateLi
 		return err
 	} else if validResponse, ok := response.(UpdateListResponseObject); ok {
 		return validResponse.VisitUpdateListResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListListChanges operation middleware
+func (sh *strictHandler) ListListChanges(ctx echo.Context, id ListID, params ListListChangesParams) error {
+	var request ListListChangesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListListChanges(ctx.Request().Context(), request.(ListListChangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListListChanges")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListListChangesResponseObject); ok {
+		return validResponse.VisitListListChangesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -7731,313 +7986,322 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39kho5ti/6Kgr2jmjwTjBQ5S8qJk5Uu+0Zz9htH7t8fG93+joFKSB3JRKdUhamfSpi/roPcGM/w36w",
-	"eZIbWmtJqYSEosrVdncf/2UXkEp9LK3vtX6fWhO1WCoppNGt0afWXPBUFPDfxyrPxcRkSj454zP7SSr0",
-	"pMiW9qPWqPVO8HN2wfMs5UYVrJ28uxu3/vXP/45bSYepKTPzTLNC6KWSWoxYZthkzuVMaLaaCykuRMG4",
-	"XOMvBZvwPBfFd5oZrs91LN1v21ymbMHX9DA8yzhbFZkRbMqzXHcitsrMHEb5pRTFOsIf2b9PXz37Tsey",
-	"EMtCaCENt3P38+Ayhd8WgiXqQhRpKRKWaZbJC5VfiJS1teFGRzBU9YtplhtRdKIYFrFmi0yWRtiFJObX",
-	"pMceq8WyNCJl00It6ovDaU9yNTmPmFSm+gksuxfLVtQSH/limQu7xXfj1nw4/sfRx8f94uHyfw4Wxz/F",
-	"rVbUKsQvZVaItDUyRSmilp7MxYLbMzLrpX1SmyKTs9blZdRqPr03plByFpwfnYOdx3eaTcqiENIwuwGi",
-	"d803Ps+0ud5b80ybz33rj+KjeTnBISZi+91JXPb7R5O7fJndhd2++ylLL+FDccIKkf8lbknx0XSVHyRu",
-	"Jaz9+ulj9nD48GFnFG6Q/SWrfsnaWohYJq/FUnCTdIgGM8PmXDMlBTNzbixx2VNPRS4sgfzrn//FJoXg",
-	"9v/jtbsxv5RCG6YK+xGXsRS8yDNRMHtTc2FX02OnY0vObKoKxmFKOD5eqwImIVI7xmqutNia7YrrWNIs",
-	"Nolua5v6g0fDaX9yrzsYD4fdB5Nj0X047fe79/kgHU6Oxsfi3vSKbWztP7rX3Ijn2SIzDVyGti0XU7PF",
-	"K34pleEjlsStpSi6pRZF3Dop/oIroI3ER2l+hr7TYqJkqlkpTZazaZnn+IOkd+hMX6k8m6y353t25fx+",
-	"oTmMy0K7ea025sUlE4ulWeMIzPBzoZlRrBDT7PC5ClOsT6dGFA0XkV5kFFvxzLCxmKpCsMI+ksnZde/e",
-	"u3fvTkszF9JkE26aLt/3gheiSIhXJ6IoVPGXuJVJ4AUfjDoX0l434u/wtyVTBnQ+Lo1de6lFer2pXUat",
-	"JS/4QhiSas9SsVgqI+Rk/Q/RcH6nrJTZL6Vg52LNlqJgmTRCpiL1F7PN2du3z36wRMnZTKmUTeYqm4hO",
-	"xM7F0rDhMZurstDwNJKClTRMLUUB8seuILPvQmHbilqSL+ysg7l17eTChS34x+dCzsy8NRreuxe1Fpl0",
-	"fw+ihhN5Nn3BzWTesMDlMl/jNUKJqmS+Zlkj97dM3K7T8i+8e1qwdnInYQs7OIjQdeeEiVwLlhwPhsnu",
-	"tU27OKEdixr0h8fN6/hRSQGPVgrJ9qrsTDVKU8cuneoBRG4Xp/lCVKc4UYsF72phycOINLLMMrmTdE6Q",
-	"BJUUsdQmy3O/VjsGl3pliUKz5Kh/nCA1S8XGKl2j5OeFSNlK8PN8jZx113bYdd1wT+RFZsSzH5q5Twbf",
-	"fqdZlvbYKVvwfKqKhUhZlsK8j/v96piW3MyrWeGjH7J07x2zw3HTGrXKEn65a4Jn9g5fMUe45xHjmiUo",
-	"CPHRxHKispB21qbHTq2eaOaiYPgSWsfxrnXAqHvXULtO96++TlaleQp63/aCXsqcZLdVY3rsXWbmqjQs",
-	"MxFDDdF+HkguZB0LsRgLqwHZU9r+RSytphD8jLVVgVI+VQL1CPEx0wYoN9NOqehUm1ORH+jF1f7Yt+Ep",
-	"X+dU7R7sIjpS4G5Acp9Lay9gf95qUeyaG+7gd5pZAWyn1AZ9XpfjhLhaViAhdnZM0j541a24LoM+4/p8",
-	"14yJDX+F3TzLFuInJcUVio3JFoL9qqSIrKry7PTHU2ZnwNrJk7JQS3H3e1HkmUwilpwuRJFN+N0fxerD",
-	"/62Kc/vZ27PHSWfEVnNuYhm3pFrFLZCRccuolK/tX4UA7dabXT32g5jyMjf4uGUKrJTnUq0kzMRvjZ1J",
-	"JmexTIDqe9Ym21Bxa5PccUfMr7XrkeLLW6PW27PHrSg87vvHV532pT0UkkZ2sO95+hrlkP1roqyKAf/l",
-	"y2VuNahMybvLQo1zsfiP/9Qo8Kq5/Hshpq1R69/uVrb7XfxW332FT+FL6yf4whPS39+8/DFinI15iiaz",
-	"ZSGWkphXloCr4C8mZaFV0WtdRoFP4EdlXqg0m2aWzjZp5Udl5pZNW9sHtYyU6cwaHvbmoVYhWVITgsmJ",
-	"l6OtKPRDOEuyadX0s7sbvgpY/FNVjLM0RRF04B57ErErMjzLK/bueZxaSVGASyJVwPZBDzfclLo1Ou4f",
-	"RS2TGSCzagaeJMpCjoxKVZcvsxG9fTT1v7uMPv+Yz3bJGb+ICPRp5HuFykUlUHieqxXKsradcSyT/TO2",
-	"15izi0xYrWhVZMYee7BZYEESLeFEYpkq+yN7+VH3tD/3m9pjjnhWFfH0WPuNWgh7y1dz5axov7SZMDqW",
-	"IPNAlUCrmETqlrzsdWLY6GdyrD4+VnKaZxPzmTSCOs1YfWQTDnJ7LJw8rlPHo4o6qme04Wt9BY3AL2+N",
-	"PjbnWgjL9dLIeyZUwRYKXGB2UizZPaek08P9/FGZp6qU6ZdkaT8qpsvJHD0gVj+yh94BAgAixnsArOsV",
-	"X+eKp2dKPefFTHzJWdodt4wNTKkLUbD7x+wf2fc4rQIs8cz+9CnPcvFF9y9xZllSXRIwd3ZZgzDn/1kq",
-	"w598nAiRXmu6TTfnFLUyy07n/EIwbthCacOG/X6/z/LsglyjIyJNptVCsGlWaLPzZsH8mHAT3H+xwMPS",
-	"9T++rRuGnt6VKvMU3Dehcg80wMm309ZCOF81C8bpjNiwH7lNiCVx0nv9PkszbTI5MczwGTLXAfww2XAg",
-	"JNqK2VKLZqYaywSPAVQmMnDzbJGZE7fZ8FK4WGmhlvC+Dm6+fW0EF+1crHWEXiRwp8VS5anAz5n4uMwK",
-	"wdreKcKnRhQke2AgO7+OXYMWMoUpOBN9RXaUkoJYzBtRXGQT8VbyC57lfJx/8WuccsPHXAsyxqzWqUtQ",
-	"if/+7h9vIudHy4zG9a9EIcAIZJb5kHVWVvPf0HXAZdf1Prt9Kk/g3YO5vplzq23+hgJNz3mxR57RBNjE",
-	"zWD/vdP481u5cKeMRmNFmYu9Mot+mJA3H9doFQo4JFxixHgsQX2wCqzjSPf6pG9QQAhUlu80alC0S+RS",
-	"40TJqNXgd7HMBb/YeRWBvNdy8gQuzOdy1TO4t06Y450rlyk3Iv2Af3mGOxZCsmVZzEDYq8VYGyWFBgMM",
-	"/JlHfZbyte6MLN+Z8AKXlqsJz9lELdewWr2WE8ZnPJP+2tbeV6OaQT+gGvugoEVfQTFrOem6n94Kn65W",
-	"a7Xjhj1LaotIdu3aXKz9fsXSbVjENDoep0KkjkI0X6PqaxS9q8d+OGRfY+ljhdrwwrC22+iNSTp97Eyp",
-	"F1yuydDUX5pTel9BwQ2JFXvPxMc5L7W5QrO0z3ThGZEmHbQfcitZ0IjxXHiipES7D53UJGDhmFSewqGM",
-	"S72uIsR+WuQmjqWPE+2bkFGqawdKOj32zoo68E0E7DoBpiAxgoL+hpCvhwGuvVzd/zAMNnWraNNBD9PP",
-	"XQzoZgLlreSlmasi+/XL6qQvMq0zOYsYxYbs4dOtZ2OIIqGzbkN0vnv3rrsZg9q33M2QFa15WaiJ0NrK",
-	"5ifSZGZ9C4LUKTTjQvBzzQYgpez0IQqmW6OfP7WmmcjT1qh1Fxlj1FrYWVg7pbUoNcjfgeUZw37fSo2C",
-	"T4yo1KkiWyxAmL53g34wyvAcvFGe7w6HFd/9XxiCz5SELIorme+F//2tqchgEtGecJLcGBjUTiMVfDJn",
-	"sDXEBOS2kguCtBClFilec87SbDoVYLOgPwlOVpfLpSqMSF+INONnsNavYwNaOfD3Ny9/7IHLlR62Y/9Q",
-	"irNsscP5Cj5XNbWyxVtn4PcvBVMSVM4kLcUHKwuSiCV/+9voxYvEqt5dq3rbDZQ1FhiD73TF8xwzUkZM",
-	"G2VvGddsll0IGZFWNFHyQhTAs/PsXASv6fRYIss8T0YwDS7XMM1Yot8F3DlCpOHMNn2xgwejfr8Vteww",
-	"qNGj13rJjRGFXfz/0/65P3j/c7/76P3/Hv7c7x6974x+7nfv4Uf/vu3HjlpPLck8saRk93JZqKUoTIbO",
-	"V7pp24FfeyRsqTJpMOyLwhsOrZ3gvbT7etdaQXePSCyRkxnD95ZoKTgfsQQ5TeNXS27m21/0mpbi+UBT",
-	"3L1y9f9M66oeeO8HU+P/FBPT8oG5psVLsaKoXJBOhVF4o9iSaytgWVvPLc0oOREnFDg22mrJc0uJVv2B",
-	"EEp9w5F56w/c1GIQlhq6llqaVp2lB8QropbVveEVslzYPRBpZlTRilrokQz2oHrGNIclB8OHrOAyVQs2",
-	"tosCD1ghImYVjfvHZZF7zXbJ05SSJAK/v+WuAdH+fNr9iXd/7Xcffei+/49/b4y2hMeHC3SBSwUyINi5",
-	"3af5TC5L5F8pupF4/irY/ynPtYj2nHePvaUwSnVsoDhRwgVrJ8fDoQurWLpY7DnkTH4AQ78WMxncf7g5",
-	"g7+pFcsVOYtxIlZFtnKOTyZiCSH5TJLXoO2MMKdb9zAEky3suT8Y9uEk8K8q/mJv8syqMzchlI3jgQF2",
-	"H8JLK3B2ZC9xthQyhbA1rlPZH2u4OqjQ3NKdgdHTD+P1NtPDoNbuULzViBP7o4RNcp4tWBtzOsSCZ3nS",
-	"8RmVa7bgqQgO7YRZxk35Iy6OyuY8ZVJkZo5r2+TtW1N3AdYrmVwViYUVNR0IBLfdem+BY2zMoBreX9Ng",
-	"46+8s88zDPoFuuJE5VZOtf5tKB6kR8NW1KKcQDj91rA/vN8dDLrDe2f9R6Oj/qjf/6mFHLJFqXnH3X6/",
-	"3+8+SAei+2h8NOkOp8fTwfT+9IgP+jDBsfroWQF6MT5MVGn1noGPeP7Vqr6FJZiotVQ6IyLhA7fSUQsc",
-	"Gq2o5S3OnRO83KRoWuVWYti/FcVsNh4nEcvVShTdCddEVCMmFbOPlY1EFPDaf7OaAO9O33+6f9moD4Qb",
-	"ej0RtME3tc5m0mVrCqZFcYEkfqWoojPYuoJFSSlYU/IoegvVsmR4yiUpo4fCJYx685+yORI2U4EGMVYq",
-	"F1yiChEe+KcGTrywmht5t3z4zsr1CLgU+rEyOcnLFD2A+7ntPm7j/G18IVKWQBAu6dUD6oN+/4qIekig",
-	"e9JRljmf2Hdu76sqUlGwNtgXLkBqP9LExuwAOpaZTIVl3kKafN2JIAUXErzGayMsEcC/oBRzFy5J3NSS",
-	"k8DFyPMVX+tYTpS1a8iFvppzAxq23WT3GCrIoWLRpFeA8kv/vfPv+3Sjfa4ZldP2uOQly8CIM7q7fohO",
-	"FfKDzTc+DrL+w9AwJIyogm64S8rHbCZwFRUC7ZHa9dpzZZsUKmLUyHzcJfSMu3YxApqqMYza6nax9Jsr",
-	"YZgzRrI302jLi3SDqMD6AI8geAPA1eRcAoOaSyCWZARfZDob55a5iBOWwA7ACzzHtSePMppZphs586/i",
-	"w141jOU1dEOg3x3M/yomftp9uo+PNzOWhl0AE8XtZcS4Ybng2gSZrAu3QRtq/OAqutqpeFg6eKEuxDXJ",
-	"4B3ydsWWmJSBvHeLaVnudDuqOviMPjSJN8c63Wwyw4psNjfoZjohW99+ZbVXit/5iB5yuiZheIX+t7HB",
-	"fn67NvmVy2y+1mUD834hiplgSwhxq6nLEoGEwKLMMRCQ+AuddPyaJ7nghXb3qPeno/Ctjca8ym1L4j9V",
-	"Jq+pSe1WB/aZHOTr99mbVBLgDRGcSGV/QK3N9cyOTWPgWiLv+iYLSR2SSdVGvt+5/TejdL9lVr7Yl94O",
-	"3/jtbOhXaB/v9E5JZzlLZdhaQM5AGrFCXKhzUQsQtKXXp6qM3t+xO6pJZznM+fOqyFRB8Qn3vlytQKtJ",
-	"s3LRilrzbDZvpF3np27a6ddPH7NHx/ceMHKBMwxlbO+jC3E0GNkurtF05ccF3GPgthFwq6Uo0MfP2pz+",
-	"s+AUGWDanifPKVyPEmfYdxwuYlqRs5nXwyxIx6rUXKbA1ZG9z4TRjDM9V4WhYo4eVSNRyCRhoA5qO6xY",
-	"MJ7nlEdvxEJfFQAI/M6XYNI8w6eGfX8KvCj4utokF6fZaZXhvM1WGCkie4wWqq1UoxqCYR/zHn0wBayZ",
-	"HnuFRbBV/a3/ASax7jfqMqkNb6ysDGNcmZVFuVZYt8U1S/6vLoWgu89+aHZxuwDVp8qld+/Ro3A+/X7T",
-	"jCiW1UCAhqI7m5zx7etnlucJrILMrF2XTdcuZ/U8k6klFUf57YSPVWlG45zL8wQM9GXOM8n+dnb2iuHe",
-	"dXpXGiLwrZutX23Tncbq0WZi8CEfrO7UWBVzwfNSQDpvIpUUCZMQbuFBwGWDuSd3cYAkllBSs8q0oNtl",
-	"qTgtc6sKSSqmykyPvREG0no5vRq2y84koYpUkSasPV7HMnl1evb4b2yjxPau+1kSseTV2zP4x/4wYeTy",
-	"GJf5OeMQx68GTTrk6rB2uNmuuCUNGaq6TMGlxgEiVspcaF1tGM8LwdO1q8QdkVUVS2QG5Fm2nGjjFVi+",
-	"A2kcHAL7GQqbiZIuJ7KqybWGK5j38Lec2XlUf4HpFv4545mM3AKZ+MgnJl9Dqht7Gz5nB4U8EUeksCRI",
-	"JUIP8ua28Bzz5WJpr+XmtxO1tLI/8dGsgNAgMEVSxf7f8Jm2/xK92CXEEujKisnkhMx0yHtyhBCxmaoq",
-	"7oxaejWOy5Ln5Hexm1FFLs2c0hu/C+OElH+sJBuvR3Y5XZakPMvXyQjOKuXrHny4EuI85WudjNxrYdEv",
-	"lIRIqWJPi8z+r83pfxF7w01Z2M9Uwd6U8Lt//b//H06EsanKc7Wy+41jdKr3wNutSJIQhsAvFkqaOXwT",
-	"FhrC8NNqPvCrE8Z9/BY+YDmfnGs2FugXsgeac23sNGDOf+eSHQ1gdk/FmA0fgn8E/vvI3gBuSWHJ1oIX",
-	"nR47Q5ekPeFzIZY4XsrXIzTS7KhbAzJ88wtesKMBJbGcLgt21I/YC75mRwNcpX3FlYu0Pzpx03OLovfQ",
-	"fbU/0XYmQXqnIwh6EPPI6Pcwrl8kEDZ4lJAjbZONUYwjZ4PZLbB0msLRzmmbCf0dUVAsT92eCSi9Nix5",
-	"9OjRo+5g2D0aYFoPnAmz47sMg6kqi26azTJc86h2t4m9BKX3+CgkA095nrOcW5u5bYkhy9d4p+1tqL+Z",
-	"M6Q5pPdSxNJ/P7wH3+OhuO/tltkfdPx9BDMdWA8xGqk2WQLF40mDtEKkFbVgWq2o5e4W/Rc+I3JvRS18",
-	"u5VkVTjf/2xLJr8px3adj0G7anATwucbbSjSrBATwzQ+SudoDZegi0KPnfpSZlejjCocVFHy+pcw8giz",
-	"JSq/HjA3ljw54zNkPD6Fkx6GFL5CLFUBro9mHxfxQFBknOrSrLg4nW/fzza1CHgmCl7TpEGc8dlj5+bf",
-	"nB597K2YTJr7xwf78g9wikX0kuaJ6fOtuJffMDJk/SdgnFnz/bBYWJ2SnqpigeYtsZCx1ZGmkJVutTXH",
-	"K/x49rrR52AAVkkp9SDbA37v0e4gmyuqPTgqt+RWhYBHcKlB0O2nj0BfzsRDU85uOSqI7p66i7GxnQNP",
-	"YkNLbXymwa+WLqDacaGkgFvr69SyXNDd+EiF1zeN8QVXYDsOVT/e7Vg5xQeAG644SkK24IW18f2z5PBZ",
-	"ze2kvQayM0ZwpQ/oJqHB2sTrpb99a6pc+dKKBDde2TrwYUNpYvuMUZdNdvuxTE/qe4qXXTjpysGCa7Bn",
-	"OPxV5LrdEDMHJcS+iaiC+uGoZTcXFyKH397AIX1VeNHNqTG8WNN024lWhfmLDwlaSwskmf3Y9fyJJbU1",
-	"qEUV20nc+unXuMUwT4zFLd6v//W/an8O4lbSwa5S4zXmkYse+1Gs6I0zxQw4S0AvP2HJq5dvzrZsNSv8",
-	"Et8hK7M7Xm/AhTZHNpuPVVno72JJLjeMm8KqO1YJswootT9wq7fXFeqiKqvraBi4tHvs5ZL/YvUcb5mO",
-	"XMi1ykWE5lo3DJJaQ/ClzNe7zz3wqu3P9KTfXVZMef8TZNtf1pn2vifqCpNn5J8qV1TAeI6GV4bMK3fU",
-	"oMEd5Z0pdW525aiHhH6VJEpYQMn4xLfBuWlY1/lSwteFqlFwkAGzDVgnbebuQO+GtKoFh+nAo6CPRsXE",
-	"gvPdpQd9X+bn13Tqv7RGEjpILI8DzyC2jLudkKBvq+MMAbd6uysy+AOVbtgECBe3IruMD7SbhbD8A/96",
-	"3+hH17s5KrgN+MRahBFmfitrn4S+1yuFSUjjSLvuzw2Kt8vKfikFfW3ZQXDDthRKlrhVkqkQrDRhbUeg",
-	"dn8tr3KbL3ItIHen02NP7IqqAH8s7ThVrD2NGkL7NfbImgL75A2EI08LtVy6hm4Vk7gOV9i9Ydv30B44",
-	"Ec4+Sn8tNCSBftoZP9jUA1EfIXKfgNUM9f7YuQqbLlDJd0JFIgnkUHV6nxG8qbzQGxlq6jwZsdTa2G1V",
-	"2JlA+Z5RLFUQH1bmw1SVMk0gYa2qR68ndJ0wP9cR00IwV3xby7k5t8qJGxBTC+0jB0aO9riW66eht4+j",
-	"qL7YZj1CmoLaoaVO9yKPP2TpYsI02VcHRUo2qOPyCmpzs9u1NJQ0+ybvegdW9vwocBGDo0SqFctctwpf",
-	"CkmxZWuQVB0Tz0SeY4ydLzlqcgl9+4GbJLL2CTCwfF0ba86pyaeS4uUUKn+u2qXWZXT1j3wpY+vyvdsS",
-	"75q+UtYsMhl+Othr1zXkk/k3YedOeze0ME3JiJc7zu9m+VOrucqrE4TjzTMhDeirWIGfGdZGGW+5Mmjs",
-	"nZ7zf4f5VrXcqlhaDtzrbVRbtd/KbKJSEXzmFG4jdIcYdJiJ4Xi1f+AkllZmAL/2yRuBFIB5pKKblliM",
-	"JNIeO6PyLuoDuZrbhemlNT7aoFfFMonj5aef9GXC+ELJGctMJ2K/ikJ1V1lq5vhrHbGVKlLMnCig/y2a",
-	"GmirWEtbn1hyhWQzy734LJaQ8A2ErKYQh99YkWZtiD9GbtyI3HaWHmDMiF3wIsNiMy1yMTGq0FEs/8bl",
-	"rMzZNLP8kaqqIdbGvi+4/ZCRSv+vf/43tTUbDpMeq2IQFO7aCnbF0ke7/G87aMpoha0ueBXYQG+xmXPp",
-	"omg7QmadXixd59VM5Kn2rR2yglG1g45lOwyMIekGkRWG8XkXYMFGn0GYxc6g06TWxfLqzLtYVunAoKd4",
-	"xTRh7YtBb9AZWW3c3QiypptSiTGKk9n14Bhk02MGTjhu5svFIIGH4gPeHsasMPZSuvvH2hAF7FgNiHHc",
-	"zurNVtcKBsc4BgxIITcMebYhKHcx6PXpzn+nMbgYSzQUrXqmaYEdS9XVK8CL7Exc/F0lCWQK0gxZi1Xl",
-	"CyHIcLY3G9oncROGt+zPQ6Mf6Yw7rzUFsiAuF0Yn7FCWz2CQJPBZWH0RYzm4D8wVgPKqH8qWAwT5kFsG",
-	"RExFPmVSFS4jzE7TmSaR92+7FcI7tOFYKp1JdsxgOsAQ6LFYUhE7kiqptEFCh7+j1c1xmx6x5G5wrPaU",
-	"3a06iSXl4UEXMlhyY5/DqskhtTyE8NFGT+BCOD17LmIJ+4Ns4yqXva9WImGz7b/8w7n99vrpMPMRNFEv",
-	"gZPOieNjsKu1m+/u9/blvgU3nzt3rs+jWmh/1zTB32c1tVon7Jrnr+J0N/MBfgFfUGVwEvH9/H5LzSFX",
-	"2aDPqB3yCRN1W3J7f9gtGJfIJJoMzBublzudTg3prtfUvcJ02O39uN0UcJz2LlvkNnLAwXH9BbK9sXX8",
-	"QdneldD7jVO87R7eZoo3Rnx9q0HS3AgRgvSArTzvWl4Mpb2ghmlFl1cqe+yxfQBkXfUTP4jXU41SqH0K",
-	"oytVz6oVqHGe2G+MHwYeIkN0t5oKFf0bKhyHRAA7jVhuSmO/esoUgX7YkF7IdXhbYhm4WgQqXLoXKFA7",
-	"dKZKW6opOazNY9mkDO3QfTonNQ0QXwbdxTB3CEfGX/iWMIEitK2dSbFi9qJnckaqD502ZodkpprClWrC",
-	"n1ktsJyrOtb2xrl2vO/tNmJ79Xfh2cLgpAm0/Yk6Yd9wWL9/sf5Nkv/uJHmjwHljeJNXtHb1tzJntrNl",
-	"qFt1Y0vkKocBnTylcO0CwfEoQ6+qSKse26ydmF+TyCvmb88ed2qUv3s61HjgwMn7tKQrf3tlblL16mpP",
-	"dsn6ynd5XXmPeXNkEpLd6tP1qFVE5F2DzZlcYTOaT63Kh1tPehn0R/17o6MHvX6/fzwYbhbg78XG2c6T",
-	"Cd9ydRoM/foE8+qhVDhMPIAFtTcT2jqHhlcPjI80hRuCZWyf7WXU0mJSWg76xvJHXDn2uzgtzbz666l7",
-	"89/fnbUalLp3ZxVMVq3dJmt/L4wRBbPjwWdnbJmXs0yOWPLXJ5TcwEszvwvFQOi/y2eWrc8Xmj1Jf3hz",
-	"GrEnb4b37kfstf3Hqlyv7H9OWCI+LhPmFn3Ckky74B8v04RN5mJybukO/MUTJafZrCwEKVdVB+4KbADK",
-	"3Hoscc21WCouErYsMglFKakVaWq5ADsYOpyBLgLSBVQO2K3qaObGLLHVVCanake1DZ+cC6xq4GxR5iYD",
-	"GCJ2plJlzYq0nJgeewLB+cRuV1Lh1DA+Mdo1jcIALXLbWLpGtjJfjzaALTaW6/wz1Lnt7+/OInYhCmgc",
-	"j4m+VLTiTjaW+4/Wkj1NPFOy02OnAf5V3WNEfjj/dSzHIldyBp5NTQ3FwacxE6bSIrEsKPIgGrG8cwdq",
-	"evSdOyA8k12dwggt7NHxvQcUDEjsWUEyvUu4xxgdpt5D/A8CwdhK96LelK0shI5ckc6I/fwJlPeIUYen",
-	"y/eJQ6+DLxLs9x62sYql72Plq4dq/aw6rgQDq/EtlXgIANam5lbQiBF6fdUKimLpsnhqpVlhgdfJZm2V",
-	"5mvN5q62CdR9l6nJ89weJrwylqpg2D8rmA8cMcZAILYCjmAP+wB+aTDpFlamgp2kMMHZnuCZ+Gju3LEv",
-	"CnbCWtS++atDKhiLeeayf51r2d6jEeMOfwbOlmKzsXx79rT7kNrTlXLJIRNAl0WhZtwIJvSELzGfK47L",
-	"9GG/j5laGCKE40qFVYgK7V3k8IK3//H06dMfon2GHK7tsesgznO3Ot27cydgglWGl4PW0bgaZU1OyHs+",
-	"wQ7MmYHFskzGcgOhwV4be1MA+ggbNSCKA32t5GZ9D3DLH548f3L2pHr6eDBMLGFqIzhwJqsgOOwAXquu",
-	"gRMhhuohHjRrbywMLPRgnQDbCC7n6jPy9ycdWj9k1/Nzl/TtgvVQiYNEeLK9AXjuJsB/gjRUlxNQtfO1",
-	"p/KDCGp/9FpOMjmDU3EbUsU2fL4AKS1WZwnCxiN658ySvZWFDnqysDtoh8dgZxtYVifakdtHKTsJG1si",
-	"1u6oo41k91iCSrFJPG4DA+UJ/Aafsgo34AM3lwnAGiJxZ3jZuYvL2v0Db3/V5dYVqvj4jvNkFKKbQ6Pz",
-	"meuRzk0lnDq0ya9rJWlA9aeVR2R/lA+9D3i1nfslM7EMw3eucOIaFWiwfo6rwxInqHHNVBpLKvwAo4aw",
-	"Ij3pQZEIsM3OphNjq4IKXuFCOJmc5aKLEZoK9QxEgB0nMySLnmfyfMRuBIPpxSzVzMVyd9GcVq5YLgov",
-	"swqAKauMAc98YZ+ZWSk62OdWxODVoaDVnTsUwnQKC0woEOlBFR05nrzLyuVfAQajdJic1F3JdVSqxBjY",
-	"Xlyu8VpjkDkzJ06Z2NmCKZYYOMUsMAhREuUH8JxzwQvgeyBF6QKsVHGeyRlWpqCyRXIxw0ZEEESlQ6jQ",
-	"Ery3JPCY7UyS7oyqShppJaA/RxfsY6kQS9bmLg5ThQwjjHJr928H0e5qJU+1siMdS7W0EtmHHO1camFV",
-	"CPRAVLS6PAQ9EAyKrEWHnqgIk+eQn+Gtdd2CqlpK6LId2E+Oedtd3BluRjXx8wKPzaIarmwVkyQgwSl2",
-	"tmZmXgjRY8+R4ekIEmmQ/CFdZAKYEbvR5GLpYX5AMPsrgDffLxclRB0hJxxoA3POcVnq7R/cwNM6HBL2",
-	"Z9BsKdQy91VyxJlKbScjzyEzIkT5A7BFhVDQ0PQRZRK5hf08fD9SDxtYqFyMWIL9FZJYtq0g1JUk1FsY",
-	"RKDoJtiHARI27e8xZALqBS4D/dKIhqMjy02xO5WOPBlWhBe8hZLkJZ8RobpeauBCxb3psQDDCHS6TYA/",
-	"OhFgsdU5VahNwcD4h9t1+xakDYCtJK83XTt3HwgYyWMR14n8JNhuqFtsAIaChI3KPHTzPEr2tk4PsKIA",
-	"zs6/BHt8QUAgInQETL7DCWAbpOrmhduC7gAwP8Bchq5pKDUWGeq+r+tafrm0EgKBd+wtGBwlbCzWSqah",
-	"aADOuuDnAOV8evbkw/NnL56dfXj15PWHt2+evE68dg25kIjWC0GYC1HwGTI0wPVFU3mVTWiz28nx8FFC",
-	"+k+tb3w1i3dzV4flu+VDJjQcLA96lafOVHfCHsyqWFKXwOpCawPdL9rPnpw9ZWnBp6abCTPtzo1Z8mXW",
-	"LbgR8K4udUXvjOzsNtrOj9i18Ys3oYqpdtyPvDHk50E248kD6A+cfP00N1CFPKIOawc1pB13WSqwj34s",
-	"azg7jE8KhW0FFpTh49z5+8F3rDg9F9D4e27lwFQVsdzAw7HXFTUP2gK4KqjUA/1g7fBMEbXALa7QwyPH",
-	"kSKs79lUVIG31Js3WCVBQm3QzP3XTtKOiRY1USvbBwNXx04CxSOEFKqw4BaukMhlXZHFdBI0N8AOiaAI",
-	"6eBKfqerS4eNReZWMeKM4CGYLEN8O40QQd/pWDaiRLQ5+6XkhfFPLNh47VzrgElJlxARPaxsDgEkrHZA",
-	"s6pwhnF2dvXTsgArw0MYcXuyyHswpx28iaBfqtJQub3DrxuGe34VEAXa1jVOYg8P8CeIqqxWAPyRWnpP",
-	"AaXP72Ym2TTPZnMDN+il4+s8Z0KmYD2AoqMzaPhrObGalDgc1ApW+m/AnDIlRyy5Oxc8N/NfrWiGPCJE",
-	"VYDGItY8vQsdOX5NsPOaPyhUinRl2UBgzRLkIpsBTDNhTd/rH3XA5rcqJl9mvTVf5LQl/jPyyNWmDi9P",
-	"1UQnrP1mxWczUbC3zzr05MKaLRNtZ/2qUAth5qLU1NAwzyZCalE1U269eHbWilplkZMvVo/uwru1KouJ",
-	"6Klidpce0nftby8D7D+VKnb66lkral2IQlOsrDfo9SGIhAtojVpHvX7vCMqLzBz852C2kdi/+wm8xJf2",
-	"85kwezuh2imjBg5yHRQlK4FxJEKqgS5KZK9MuGRW+46hT9n/iFvQbyaWWDPaRdaGHBZSVU5ds3jC6ydo",
-	"1mhPqy4n6QlrKVDVKwzjWo9Ulit1rqEz5glbgetqVgptjV0oPA/9yc5HXQeggaaaznUC14Cy8R3xP0tb",
-	"o9ZfhaFWZBu4rcN+fw9mxPWwIsK+4TtRGkndhYbhAGNx3B/sGtjP9G4NuQUeOr76IQ/faB8YPrr6gU18",
-	"ocuoda9/dPVzDSBuECwqFwterH3TdFnvlt6q6tgdctj7DXD/HbUU1U/uhrjkUCfRdJ3uoikCseDPGB0q",
-	"Bs2+Brzbhg7JMH/ulQVnxYi9uRE1TqaabeyfGMtaqKVCaYYbWWurSDmckGMeYZy0sdMoU1O8lvok7NCf",
-	"AYh2ysoldN3AZZAq79os+dWQwYumVUSBBm+o2qdgLODPcCUd/gTIMKsS2BFQ7R/2+8je665W7RkP5Wdv",
-	"ch67UWGkp5ETOWZz4iww2PJ7fTfXam1eNToIYq7HfiRE4wYmcwpU9tvzGWg4v4PBUL6UDm2GtgSHLa68",
-	"w7QQLkx+TUxm++IKjfkLMa7+AYxrEynxqzM8JIWK5TXyOset4FLuFPlPdnqIKh4TIh9SI3JQQ3f2SY8l",
-	"OqytqW5PNemEMW6XBW7fcqgnlXhDplFM+9by8Dmh5pGHzIfnoE7GNzbzpu+EF9C8qRbO2YplsX2hLFT6",
-	"YymrhKJqbeikDZHM287bSQ0RJGjIxDq8x4S+BZYHztcmJmB3ExzdrWuLsqldDSymAj8HsfNZnOSg2k1k",
-	"KVsVm/thALEH5e1Aux8dwheaseqBSfSvfjqA6L8x9/qqTOV5nQe4Ewh4C/79/nKXpvKYQl+uOGcVNIvB",
-	"QfdpEFYyg4mgVlKHsM72Olyg7KGgALEP4gEj6mE6QPdfIG8PdEN0euwd+J+bwOLahGeBAHNLPhEdcpqA",
-	"W945zgiwx39+LhCPE7InKNPM+3BARQFNp8hmmTWgk2F/kMQSmA9qLc5Z6LyaxCmbmALuO1yya3OFarn/",
-	"EGtiB0BZ36t0fQAnoFQ4FDAeD2b0qQXJFs1oNVvwMZeXB0MEVtgJl/UUM2rIsMHMBl9ELXJSzKU531jx",
-	"iVrPFc6u2Q54+/p51T5x5d9X34VwKzeT8i6/JDs7RLeqQ8PbpwYHMLNNbH547t4hU2wAdQTOOzzk4W2s",
-	"z6/OtfHuE8tt4NU1LRAi91U+6TaN/UAxq1qYygURXSUphJip4QrXLjtlO20IXNCjWPokFLY/ByUEjwYb",
-	"o0JbxkSuek5uLCmvpBdmr1Tr3MpeAeZaXxlFuny+InmXw9jvS1cGVAtfLvgaVdpNzHP3fBvEULTXGw7P",
-	"eulT5UVFWHu0CsI78GqXGGF5RSwX9rdCk4MTkqSahAMe6c2EwxTm06QkHu+inbT3RTWmQ+7QUxdP/O0s",
-	"REClqtmHgwMYyqsCRDwk4j1FTN2vzk/wFJ0K5wp6sD1VkybYaFS+poRBf9lceL+ePnhgspwbBULgpXQ5",
-	"c5RRsD8fIfALB2HtWkg7lj6mvcO323x5toAQ7KqQz3EZBHtw608w3TQzTJsMapPg9m4YrrBsqLGxY6J+",
-	"UClMte1qhWK+hoU2PN5Oxn//FR1Gn+0KOmpiN2cB6FxgP6dMZ1AONBd4INum/C24pr4Ud/tDueH/KoxP",
-	"I2q2Gq8lfUDT/wEd466498r6XUinf3D06D7AARFaEMTqCM+sXS/bNZgojHDXhEARy1q+PgzfheEpZx+6",
-	"u21cl+QqTYFS8oI+63ZyI8jIszMHfkSJRI4JXm3JkgpxAgMSMF7Ve/NKzQI9TRuqBTtQs3gLxUO3oFlc",
-	"x948nCVhRbgl0X2nuWnD4gnUDFjivu+wtbqeq+V1DVY3lQMM1i/HllnlofwDccQ/ob73zeC9jpR5LRwO",
-	"qMu1vI7x62K3e1MgXJbkVeBhEVN5KrTDNfzXP/+Lha2NIcyoUS6gx3BTMICVeOSyaymCtsvt/4xm/iUc",
-	"9nV8tQM993XQcv2nMwS/vneee5zi+lbfSq5DqG81uvdfQCGdCzpiSm+eyfPvNNNiUghjlZkEC2et9jUY",
-	"PmQFl6lasHFmdMTevn7e1XwqWHvMtbh/XBZ5J4qlniNwNQb2fZwONBWXEkBZeqQ9wVdW43nzt9Pu8N59",
-	"awPMe+wdpYZDTlUsq3qkjYQN1AhdAjkmvFcepObsjsQlX8SynmaeFCrHzioTMdpIfYAoqc9/eGaIcWiH",
-	"rpM4yL5MfoDIQMLarmh/cP8hot2thDjv7NEua0zEZSB0Qu+Uj4hCJmQaOeveWk5V/mo9U7yO4E31Ez6B",
-	"td/fJEHWRv4IyRPMKEiKhsLKzohVhQ5XKrRBLsQzz4ZZruRMFP6d7RpHjhw/7jBeiMqF512JDm92zVai",
-	"EGzBU7E7jBIkWNw0DkIojqEOSXD49M011EeczleJeDjuvy/XLKqyjSh5CG8zXGV7JTobuuX++IZPZHr7",
-	"+jlrV4WgkKeOx22No87vOejx+9BQm3JWvima15G4SP4+GcyobT1zR7JNTdO8+wn/8+GK0EtF/pBKWzG9",
-	"sSBRJdIee23vAMD8SeGTzJAbuuQ00IyBMcZyI3uetZNh/zjp1Gt3CBjZu1+1Aa5Jv9iSPLG8Qn9lFfyu",
-	"S7FzrUZJdjmnbBMXhhWKXWlux03OZljsN3Xzdq0sEOb7M8xuqmFGB2bGgjbacLNIUbkip22jFjArKB/W",
-	"Z5g25bJhLmsAF05Z7DSYy17fYaK9oIl9CRON4NYPtM1oy77wJfkDW1gLf5S3aFntpuW7nwj1/UoZgaSL",
-	"ZZAVlw44uvvKzMUCWjq3sVKy02NPN8sgvQt4s1Y0qBOtastrJaZQBkUBfVUaEVTF+rbP8OJaKPyqDOjN",
-	"dVihRRI4luCOzqiE1KeLUTb5ZuDPxx73Cxu7V3SVDhM2UH76f2SQ+3eXBo2H4U8dKgaA5L6wtEL6eatF",
-	"sT9eRQ4UR6RcMrQHsW0rlpofaug7besEPYvwI0rBhoItuoGUL3OdK9hjp1iy+Fk3C4NDwc26/SAPDv5V",
-	"YitO+O4TtlUXAilWcCjfuMY3Q/QmKX54h90VpG4Wh5qhC2oufsvO4FelCfJ7gjbg1YeJa9qd7K4U8V1t",
-	"EA0fAyntzeGo7Q62iKKyb6yEgwc6BDESvE9Tw2asC6+anRTQNA3NASzUyGQqlkKmQpp8fYKOq4mHIczX",
-	"TbVu7TB0nlRYnTWnK+JpEB8GQXWtnMANWAy/ttHGOoE7U4trNUVpEGTwu8T5Jh79gspzWr9dEB5a2//e",
-	"At+EP2bZMjTP+xMnBN0wmP2NP1+DP79AJdSR1ja/OCwy7fAxb59Xfx/kP7uqM4qR5AI6lHBZRUtmipz6",
-	"W9nR1FlEhEEWo2YCeI/zHrbR16d0lQtNTasBYozjvaMmBrpWEBSU4FNF0GvfsItXvGyzJwhG86gTBBb+",
-	"Bp27MHM0iAmpAvt9utVaJrosi5lIR6TO7svkokYn1HOZOhGoIujChp1XHM6XS02FdlycQeXR3jJfXHLF",
-	"l79alS/sNzRI+JYedE2Oul3U8lUZ1FuZYoUsts5Rsuodtoc1OUiCnWky0OSIuj376hDoYyUOKCoGJSqD",
-	"aj/SxKDlE3IODFR7C2pxstGWLkI7lPDVOlFgawXNfexIVNYx4QV2CBB8Mo8ATB1rEyGZqF2BGlrzl6Lc",
-	"CbYxhs5dPivBx+dhtgv+MVuUC3av34+IT87wjrtmjlXHA1gTNNGRinqLOqu9yrXXsQza0sNIWC0oqIHl",
-	"zLVAdDPqUGY58DTIYkcd0M8Yovz1Xp7/+ud/b/fvjFuJ66CM/dTevn5eFUtLpgBqnSWTstDQQ8/1moPm",
-	"UUvoZga59ZuNYBPW9vXcgQuvn+xMdTpDcOjri8GnWW7AKb5lrvCZYDr7VfjkeujYW+XWw1nXcuo9wtY9",
-	"AIbGk3Z/ZRL/GjRBHWxhyuLOeVR735weDsXvOrlWloW4yFSpYUt3TRcPYX8NwH5Yiy9S+H3GZ4BGf0iY",
-	"4qUUsGTYBz7bLP22W9WAtXwFQUM++MPhw4ed4JYA48KCj9bvJ2/gjxcsqfeOwTvrpEkmtTXi6wJFn++W",
-	"KHh1wa4fZ5I6gp7++AN2/EoMnyUELEWItRTfuBCUwvXytevMCTZ6phm0kB/FEnDQSFBZzo/F2YVwnefH",
-	"a5YEXgqo3/aItMDIl3yG3Sggi+o8W2pwV3iAHIJfe6MK6EwH4M4B/hc4HagQPi0FRV9GvolzRBjCIZTX",
-	"FkwXNMaAtlWg82oYicoiCbHBKqEpX584TdQ9W4Mjm6gFAp5g80ll5tViNWHlosZOlRP2A44N4yyx2I2b",
-	"8FzIlBfQMw9ggsE1I4WA0nWPRHPCEvNrwhaAygtdHhMCd0H89R57ZXcWcwkz2CPkbKPadbWLoc6626It",
-	"lp8p2/yZT4kE0Z7YFHi9WJ7S7OxUoZU/lVM45SMcAAiNYMABqgIaOZ6wZlHYiyVGrekFYc4jPA1JE1X+",
-	"3fC4BoakFZuqPFcrcBahVAFijeWUZzlQfwZtMq08qENgOGsKi0J8P7cltKaF9qbWvh0LsxJC4sfW7Dl3",
-	"TXvl2t4nLQzdkhNqFhei0nDk7EKmAtqfQp4n9LaDfBU0v2JJhmJNqcDf8jSqUOPcFV5BkTAmyljaAiXP",
-	"m+CwkbFsw2tALeVjexsGD+6xqSqLLih9AcwUtORVhehEGzMohC7B2Yi1fbF0xX3gPYJe+3afkBu4xqAV",
-	"r7Dq2oFtaCi4mukQVoC1ia5Qb40caDB2yYwlrrRzkxY2rLGDDenMtRY2qH+7yxthZ82qPnORydJA93G4",
-	"8Fl1qzqQ+JoBY1+Wxh5z1bCf+6YZtGtaIUwOZJba1wu+3K0lYlHqrfTBibZhlSxHQ95j2ZJvQL9LJUOc",
-	"lmYVssXzvBW1hLQ648/0VwV4VcFgvW/AUWqyvdwdOAncz27X/TnWAACqjkx23xDuqXEZqtihB7eozUWw",
-	"kOoTQpJquZaVAUhhgKAHHiqY7UErtfK0Ek499gNOZYRom3hbqEE4AEbTJBySuQdQb8+z2ZxiBSexTLh/",
-	"mGD92xOuRTeTWkg7vQvLAwKRicP5fW4btaTRkDab9tF5/qqN9KevJ4RaddAmPN6YGtPlmFBl6OJW8Ptg",
-	"4/uHdx3xL7vshiHZNvvQ8LaMG/CVVWBPmWZu43e9PyCHw5xVFbLi3vd7I9/KJNwbTdp+2zFnRI4mfKCp",
-	"8wUS9g9mK4uPy1ylHg+yaQWGz2qTryARq808Gkafh5CozRqSxqeqWLT2LhxBQywFeAmaadAsdx1BpeTV",
-	"1rEJJnqd068m4QJ3B8wBfvp5U0jsMSWE10sCiqYEFVkhjmK0A0jRCq1RqHJ7nRnReBFhEpqQWNXWSsYl",
-	"15B2q8hWAYQHAHkxOuQdc26VasAjTEax9CFF8ABp1t5Q1T0ab2Dl7OMyBJXYYMZ6wNkDMljOsoX4SUlx",
-	"SLbLXj+L95wj167gQxxvcECxruumpRd7EtlM4nc6WyzzNVX1041sZCIeKbaRenaBEu6lns2zwHec+OPD",
-	"X7k17ZqZUcsPgI5y5ancpo8qcFENv6iLCg30DWMF9EpKYAfmumGydP7wji19fn2nFhHNZzY0jG7XF+aN",
-	"66udYX+QNop/fFdavdsO/r277+LO5oURO7hPof8gaFgYoE7s6FhYmbMNnQuxWZjvXOhtRuy9LCpcgYJP",
-	"RIAwD6Y9NgxKs+lUQGMKmJbDSgp6STvYM67Po1gaPrMCxY4QxE6o7BAx4QQ7ffUs1JI7u2sB4ZZ/1ZaK",
-	"0zIHgOWKXNBNBAhRragqMNxwpqpi4fHAAE01LwWbqjwVRS+0zRxm8bB7NGiF2PCtwYNRvx/abqOWtaJa",
-	"FbZ5ay14ka8DQuXpIrN7uVBSrMG4IfiCp85PYPhHglOEWwBCim+sEHQIzpwd6ZfoBvu+XLNFlp9fp4zS",
-	"44F/6SJKFBT720aC8/j6cuFGLSPdu/481ZPfmkx+uSaTBhnipmCqRXjujssctJNmYXVqrxIB8iYI4Qee",
-	"SagRV1OWZKlOWHtgPxv0+xFzoEqdBvC/CMPwDck/FCIvcwPx+yyN6iVe7k2jWMayyxJ1jnA4qZLCQQ8U",
-	"AlzMLs3IKJYq1p6EKIYVQj9hJKUoXjmgpcaSWUMGYBQnc2dfVh2gQvx1dDKBF7gHM5LKfJhaFSUhOxYH",
-	"8civlcrQY2dVelaqQiBCn6aFLl0Gb8Hkg1KLQn/nynvynDCtMyj/wU2flZme83G+PkFvmeuoCX5aaFyO",
-	"S7ID78mwinxsoYo6UOaqe8pKdnVOKyec5MQ3faf26ZhK6zOrHP6jR5ACrOjVfE0JXAlP0w/2JBI6B3cK",
-	"E66pVQPa+5CwBbBflTNo0McgNDubk0/fzjEXU+ibhEe74gR2gRuapShyscEfiAyC9vX4sC6iJvCPCdcT",
-	"ngpMDoMLYF/0XQVbiT/3jUw9jOAKcKVCrMp6Hh6MNcsuhHR0qTeRXytcPs1SxFA9xRjgiG3Ot5TVB1oY",
-	"FuLdtqFhGsA3b+EHV0+RPgdanCWck9o7rF7ocHNd6CWWdTwyWFIdkgwpyXkKol3wuhGroef+65//Fcsp",
-	"AXYv3EMOOdhdrKrPbOekOrD6caSKDmJnC1z4/X5o5VSdBJRqyUZIRJqMpTvBmbtoLOeTc7t5WORHz4QV",
-	"fz0IlQccNLABACoYGtxxR2j2tyNmimyxsBp6rlai6Nr7ARDN3bREvYcQlpzSQNlYwawBra82KYS9nEL3",
-	"Ex8gxYvCPSp3PccdHkQE0QCvtxakRDThMIW0br2EHPVkZ8dgPHl3Zaw14fDX4GUYMm0nxx8/JhFL7n38",
-	"mHS2kk4tb6qSQWH1jjkGGxOmSFX0DO6w4ALsThlFSwnva1Fll/mG9bE8pGP9qG7vAex6nSgheERlBLE8",
-	"F+vOZ9qO283uYxnajv1m2xH31s4F2SdCYp7U3+kctLuswwZ77vsyP79hvPA2zTmepl2XV1mpV2d8xsxK",
-	"ebvfWzx4UVqjliOoVtTKUlC9+oNHw2l/ctx9wO896j5IB6L7aHw06Q6nx9PB9P70iA+s9UY/u9cdjIfD",
-	"7oPJseg+nPb73ft8kA4nR+NjcW8KhhppdGUxs0uJWr8co17niLQ+Y0JyFghDvGfi/vHfZOL+Z/e7/SPO",
-	"uw/G9wddPkyPu/fEo+nDyYPxfd4f2IVcy1C0xHJ7RSt0/thc0iqkSHaZJcsDN4NCy6OWOiefu1V4WqPW",
-	"QToM7H31squ21L+M1DB4YzjA/s0OBvAaLJa+X+8AXtNeNdjO71DsW0kJmg/1l9ql4n/hsstv9ugXwL8y",
-	"VogtuHQxG47BtyttU5Lie/PaA41hVKFkN2fJUEkMD7yclDITBQjwVvEA5SCl2GilpmBeXVt8nOSlxsQD",
-	"airppoFNSoCkIWU9lu1Qy4kgd5EA1h1EA8EE6gBCP4G0j5M6SH7KqmzzWEIpjqsD8kPwCoiBJZ+yamEf",
-	"uLmkAkvK8louoamyPYmIquzsqMYux3IFQfl+MwTt3ZEu7jB1gZE5tQvs2Vr2HyYoXS+z/YTS5Fhmqk7y",
-	"rM135/WhArZ5Xgfn9Tk8/L+plWVUei0nvTt3YjnosTtPodjVfjS6A2TlI4+br7O6EU2c4nEEDyxk2mNv",
-	"DKT+W0K1Vqk/6bRQS0iFyFJSopuOtB3AbOABMkQFV8pHxNeqhJELMRHZBabwBT3uIcC14OsQ/4Li62tV",
-	"sgIt2zlmnWKaRSyHPfZaUDWI/W6G9l+Fg5Yt3OP0UtC4Q48JVLGQ59+uu6JL9121SuyoDfLSffhd3QFj",
-	"r5BH7MZLA8PaA/I+C4pO+8VkRngYTfgAkvbZs2mFOwmKMZ+cR+D4wZvGGOYywwLnPO2xM6v8ZwYJr57V",
-	"y2EKLqMQkxApNVJS8l2a5mIEw1ImDFG29wq0t6zQcZmfJx0Cxwa3GgLvpXCS2hTcDgpjQs5nL5ZHPXbn",
-	"mZwUYiGk4fkW6W7QLeGww9bBagl/PWITtbS6fYXIUKOu6Ap6fy0g7xKlPhJ7SCisnUktMPk2m8LIUqw6",
-	"J0Sa5GcJiCBLIfgkrR1d0aM1MZtoshfL4x67czzos78qKe6wheCyBlbjQr3+LjTzfI81PxbWfrT7DGmw",
-	"EE/H/PQQEacTOZxDK5i8M0zkOSwe5ZQr8BqxNNMTXqRIE5Y41YTnduPRZNOGFwR/bKlNG7FkA/Kbcbk9",
-	"V69T0mxgXJXDPDCp9HjQT/DkMBFHTrB3Ht4Cyy1peQ7AflTlGgORA7S/HXY1V56A3S3CTC1p5prcp5b2",
-	"sP2op8d8bYXg1HNVujAIlm75g50i8OMflcdixMoqtsgwmwdcUaW06uNESdcVH4CKNPUx9QoAfoo9R7Uo",
-	"Mp5nWqRuexdL5/ig1H24B9oUGdA8zJtrLAibqMXC3n3M69Uqll6a4FcVFfHKbLZ7ClhKGnwa+D3QAVnR",
-	"VgDDep9n52JLzDbl0l+Zi3xSgbSA72EjwXgbzOTKPOMaUqZl8VzGMtvgMuSXyWRaOWDsBZ0obTCUsCwy",
-	"qxx2z8UaUL/LvWnDj0kN/K2Sh+EeOdUlSIfLpDZcmlDfG9WlX03A3Y1lTagB71+rsqgycFA0ACUg9+yx",
-	"l5aWMkN9gkh/nJY5bmUvli82b7O9yZFLYx8Lf1MgGZKsVwoUD7rDe2f9R6Oj/qjf7w2GR8f37v+0I5en",
-	"xkR2J/l1IeJ8QK7WHzRB6veW6uSP9OdPQeb5CHLcglz0D/aAZJnnkUvzhk+a6OCnVnTrCQj45ut4Sag4",
-	"OHyg3+/3dz9QpRDS23xy+qj108f9uQ+Wodmjo1xA3Ha/l/2oBcVnrVH/8obpEVF1fTZ2fdAf9YejwaB3",
-	"/HD4aHD0E/Gf6tA2f3xvdPSg1+/3jwfDn67lDLIEdoPEOOSu102PI3ZZB1X4vaXL1czRP03C3OCA97xZ",
-	"y8kTbDH8O8mZW1WBIYf6xdlSZRL7iZBQcT2y1nKy5Q3Shu+BRq9KFaHq0ukrtYTyPfnkVauAt2ePOyMf",
-	"Kied8JDscle0urIW1iRXk3Nwappfk+2881huJJ5nGuPKkMjw5WHQt5U7FyraXSvG2n7PY4kxTR86hOV3",
-	"diD0Wa7zBg7z9jS63yhl/rdE4qu2YVfGGRDy/1mg6n+sbGBol7A/HXhXaf210H3RYesqajHdhLUvBr1B",
-	"J2pItBqhwmvZm5LNOL5Qf+57gtLY2I+VoOSjWCbAcikxAkLkrjwUfB3WZAkQgAMPnisx3wrptzfsWufi",
-	"TzrMRfu5bnBcU87C/uSMCZeIHgz88MSbctzQWsmnYec9UyrFuDwaxjuwfCnx4irAPc8tsSjG8LXeje57",
-	"szzlb+i+fwac3h0pmQcg8wbFbnVk3h57IyTFDIA+D1EGYlmncRaC9UJGJQ1Az0ISytuzJGKYPEY8gSBf",
-	"9sj5b0i8N0o2/6wk870ovHDaXwKF9xsC74EIvDt5wvUkBBRN3ByBd8T4GCB1oVgFvUGeI5ywOhBvEgyc",
-	"INpYZcsAQ4LE2xsh8wYJuOmIQcEnRDA300ldCio2h61l7LFSQqvMDPNNIaSohYilSyvtnNTc6d/pDccg",
-	"2KWQp5CZ3f3Sb0GQ334fXzupm4Hpul3vcpl24aBroGiBwwyLUCqvoKWNa2ZtfZVG8Fdx3M8D2d10YO37",
-	"7Y/io3np6fVb3830GyzvV2hSD+iPxO99ekazKCob1VMI7bt2lyLNjH0XjrgpT1y+dFYw8rRp1q7JEbLx",
-	"Kp8YuPlr5QsY9QibxSxEmpWLyOXRi8XSrCOWFFQ+ICl/5fcvUmgzv7BMqYOpwwx2MX2KOAVRllytargG",
-	"arkEYIOoVvypuPmtC0C/rISgffomIr6JiD81cjvmbR1YRlqrILt+V/yrjRcooZHYiT1iRs1mudD12jZr",
-	"0QJitVGsEKZYd3rscVj/6bJtl+hZhYRXtRTSN4mJghRcX9W3o1CNtbFuD3oWhHF4EmQuv9Z1OKzVqPka",
-	"Pcga8sVKbiKYmhX8hPJF6Wus5gxDW65VlpCGqo2ST3HFveMWir3/DUz8Moliqe28M3PCtDDGFQphmmNm",
-	"PFhpFREKYEkzV2RjED4UhC5T4/8UExPLoLAnlrXtv4a03bnndZlbAxPApMYwv3iDPrcjx93qlXHL17aB",
-	"gD6tPCWukacV+hsTHcGyTLGOoLzY56CRFAZPWnWMsaQcPnBM12mANgOic1urqirmUKdoO+8dr1de1ut0",
-	"m3tlEE2QonFzdSG87LuMxGuK/Me+bSNF5P94vrdvsv1bWc0XArLhxfmmTIP+vFKZw8T1zcDGQlG9H2wM",
-	"praJDgYfboONhd1Pt8OE/0Orwvylgu4CvuqaCanlPkSxMweIGktXleN79WUF09k4B7wdjKbW8LoWpTYA",
-	"6E0lvdOKDwMGhGPNsYTPUPxu1UlX40G97irTooPyPW7R/ONWVe6w9GgYsXST67G3uuQ5JGrn61gGXRZQ",
-	"NkNX46DaOmh/6lpBOwwtKbLZfKzKQkf10mxy4wYZrT32iobRENP0gvBoGDSHG1Xdo2d86d9HWfmxrF4I",
-	"QSYtUlYuWRspAjwQg4d9hvkjmTQKE4St7tmJAjQjXljuArpJ4YvtpVhFVjeCRn9LCHEv/ZRDHYKSte0K",
-	"XesSqCrH/uLVdlUg7Dtq12sZv0Ypn+cf6Hc+lJ2ZHnuBsLg8llgfDz21ipqSlW3pWFZv9boEbk0bNELU",
-	"Elx4fVkau7+rqqyOaKhjF2j30fXdKoSv0QYFA7PTsYLc1arMMpipWSmcK6Vq09Zga4zj/nEyqnc3aXMN",
-	"kXBY1jWh8DAVqQkGr2oJSq0nqwq9nU1RsnMBT2BpGFxMjG0CuN8uTL3PVoQwYbpWcf06YHoO7o/MqKrq",
-	"mjbj4PTOy6hl1HKjGF25I28e+gae+a8BAnil2+UWQAD/nABX33SmG4D/OZLaVDwOU5tuDP13peZUh/6r",
-	"Vf7ugP6rivJclSsIY/eU5YZVXaxv77sLDjBiO+EAodZnQyCO9rXFcgLRZUY1y0dGmCBYF4j4dTUcwZ09",
-	"qK6EFaTcXRN4biELjLC+wGq3g855sbC763E29qMPxrIGPwjVPFi7U00V5SlknaNKPha5sidrlMPHB5EZ",
-	"QgvWoQpJtNK4M0xLy4zLA+4cglu4G67Qi7yvxM4/E67wG1Th7xuqcJfD2D4rJiVGj37+1BoLXojitDTz",
-	"1ujn95dVY5vGPg+1BNte2N3fDt8MvBHolNpo7H1N8NSujViIwsEWPHUcqwnYsNMLq9dwKzdf+0xeYKGp",
-	"TAk+EWKrNBSiOwf4HQQGvj3O6WxWiBn4BF1hwO498EnG2+P8Q4glQbJWRcXN6f9kcITTW8tJ6/L95f8f",
-	"AAD//w==",
+	"7L39ktu4ki/4KgjNRLTkoWSpqvylihM3qt32OT6n3fa1y9e73fSakAhJnKIANQGWrPZ1xPy1D7CxzzAP",
+	"Nk9yA5kJEKQolapcbffp8V92SSKIj0R+/jLzY2eqlislhTS6M/7YWQieigL++1jluZiaTMkn53xuP0mF",
+	"nhbZyn7UGXfeCn7BLnmepdyognWTt3fjzn/9x3/GnaTH1IyZRaZZIfRKSS3GLDNsuuByLjRbL4QUl6Jg",
+	"XG7wl4JNeZ6L4jvNDNcXOpbut10uU7bkG3oYnmWcrYvMCDbjWa57EVtnZgGj/FqKYhPhj+zfZy+ffadj",
+	"WYhVIbSQhtu5+3lwmcJvC8ESdSmKtBQJyzTL5KXKL0XKutpwoyMYqvrFLMuNKHpRDIvYsGUmSyPsQhLz",
+	"WzJgj9VyVRqRslmhlvXF4bSnuZpeREwqU/0Elj2IZSfqiA98ucqF3eK7cWdxNPnH8YfHw+Lh6n+Olic/",
+	"x51O1CnEr2VWiLQzNkUpoo6eLsSS2zMym5V9Upsik/POp09Rp/30XptCyXlwfnQOdh7faTYti0JIw+wG",
+	"iME13/hjps313ppn2nzuW38SH8yLKQ4xFdvvTuJyODye3uWr7C7s9t2PWfoJPhSnrBD5X+KOFB9MX/lB",
+	"4k7Cuq+ePmYPjx4+7I3DDbK/ZNUvWVcLEcvklVgJbpIe0WBm2IJrpqRgZsGNJS576qnIhSWQ//qP/59N",
+	"C8Ht/ycbd2N+LYU2TBX2Iy5jKXiRZ6Jg9qbmwq5mwM4mlpzZTBWMw5RwfLxWBUxCpHaM9UJpsTXbNdex",
+	"pFk0iW5rm4ajR0ez4fRefzQ5Ouo/mJ6I/sPZcNi/z0fp0fR4ciLuza7Yxs7+o3vFjfgxW2amhcvQtuVi",
+	"ZrZ4xa+lMnzMkrizEkW/1KKIO6fFX3AFtJH4KM3P0HdaTJVMNSulyXI2K/Mcf5AMDp3pS5Vn0832fM+v",
+	"nN+vNIdJWWg3r3VjXlwysVyZDY7ADL8QmhnFCjHLDp+rMMXmbGZE0XIR6UVGsTXPDJuImSoEK+wjmZxf",
+	"9+69ffv2rDQLIU025abt8n0veCGKhHh1IopCFX+JO5kEXvDeqAsh7XUj/g5/WzJlQOeT0ti1l1qk15va",
+	"p6iz4gVfCkNS7VkqlitlhJxu/iFazu+MlTL7tRTsQmzYShQsk0bIVKT+YnY5e/Pm2Q+WKDmbK5Wy6UJl",
+	"U9GL2IVYGXZ0whaqLDQ8jaRgJQ1TK1GA/LEryOy7UNh2oo7kSzvrYG59O7lwYUv+4Uch52bRGR/duxd1",
+	"lpl0f4+ilhN5NnvOzXTRssDVKt/gNUKJqmS+YVkr97dM3K7T8i+8e1qwbnInYUs7OIjQTe+UiVwLlpyM",
+	"jpLda5v1cUI7FjUaHp20r+MnJQU8Wikk26uyM9UoTR27dKoHELldnOZLUZ3iVC2XvK+FJQ8j0sgyy+RO",
+	"0jtFElRSxFKbLM/9Wu0YXOq1JQrNkuPhSYLULBWbqHSDkp8XImVrwS/yDXLWXdth13XDPZGXmRHPfmjn",
+	"Phl8+51mWTpgZ2zJ85kqliJlWQrzPhkOq2NacbOoZoWPvs/SvXfMDsdNZ9wpS/jlrgme2zt8xRzhnkeM",
+	"a5agIMRHE8uJykLaWZsBO7N6olmIguFLaB0nu9YBo+5dQ+063b/6OlmV5inofdsLeiFzkt1WjRmwt5lZ",
+	"qNKwzEQMNUT7eSC5kHUsxXIirAZkT2n7F7G0mkLwM9ZVBUr5VAnUI8SHTBug3Ew7paJXbU5FfqAXV/tj",
+	"34anfJ1TtXuwi+hIgbsByX0urT2H/XmjRbFrbriD32lmBbCdUhf0eV1OEuJqWYGE2NsxSfvgVbfiugz6",
+	"nOuLXTMmNvwVdvM8W4qflRRXKDYmWwr2m5IisqrKs7OfzpidAesmT8pCrcTd70WRZzKJWHK2FEU25Xd/",
+	"Euv3/7cqLuxnb84fJ70xWy+4iWXckWodd0BGxh2jUr6xfxUCtFtvdg3YD2LGy9zg45YpsFJeSLWWMBO/",
+	"NXYmmZzHMgGqH1ibrKHi1ia5446Y32rXI8WXd8adN+ePO1F43PdPrjrtT/ZQSBrZwb7n6SuUQ/avqbIq",
+	"BvyXr1a51aAyJe+uCjXJxfLf/l2jwKvm8q+FmHXGnX+5W9nud/FbffclPoUvrZ/gc09If3/94qeIcTbh",
+	"KZrMloVYSmJeWQKugr+YloVWxaDzKQp8Aj8p81yl2SyzdNaklZ+UWVg2bW0f1DJSpjNreNibh1qFZElN",
+	"CCanXo52otAP4SzJtlXTz+42fBWw+KeqmGRpiiLowD32JGJXZHiWV+zd8zi1lqIAl0SqgO2DHm64KXVn",
+	"fDI8jjomM0Bm1Qw8SZSFHBuVqj5fZWN6+3jmf/cp+vxjPt8lZ/wiItCnke8VKheVQOF5rtYoy7p2xrFM",
+	"9s/YXmPOLjNhtaJ1kRl77MFmgQVJtIQTiWWq7I/s5Ufd0/7cb+qAOeJZV8QzYN3XainsLV8vlLOi/dLm",
+	"wuhYgswDVQKtYhKpW/Jy0Itho5/JifrwWMlZnk3NZ9II6jQT9YFNOcjtiXDyuE4djyrqqJ7Rhm/0FTQC",
+	"v7w1+mjOtRCW66WR90yogi0VuMDspFiye05Jb4D7+ZMyT1Up0y/J0n5STJfTBXpArH5kD70HBABEjPcA",
+	"WNdLvskVT8+V+pEXc/ElZ2l33DI2MKUuRcHun7B/ZN/jtAqwxDP706c8y8UX3b/EmWVJdUnA3NllDcKc",
+	"/2epDH/yYSpEeq3ptt2cM9TKLDtd8EvBuGFLpQ07Gg6HQ5Znl+QaHRNpMq2Wgs2yQpudNwvmx4Sb4P6L",
+	"BR6Wvv/xbd0w9PSuVZmn4L4JlXugAU6+na4WwvmqWTBOb8yOhpHbhFgSJ703HLI00yaTU8MMnyNzHcEP",
+	"k4YDIdFWzJZatDPVWCZ4DKAykYGbZ8vMnLrNhpfCxUoLtYL39XDz7WsjuGgXYqMj9CKBOy2WKk8Ffs7E",
+	"h1VWCNb1ThE+M6Ig2QMD2fn17Bq0kClMwZnoa7KjlBTEYl6L4jKbijeSX/Is55P8i1/jlBs+4VqQMWa1",
+	"Tl2CSvz3t/94HTk/WmY0rn8tCgFGILPMh6yzspp/Q9cBl13f++z2qTyBdw/m+nrBrbb5Owo0veDFHnlG",
+	"E2BTN4P9907jz2/lwp0xGo0VZS72yiz6YULefFyjVSjgkHCJEeOxBPXBKrCOI90bkr5BASFQWb7TqEHR",
+	"LpFLjRMlo1aD38UyF/xy51UE8t7I6RO4MJ/LVc/h3jphjneuXKXciPQ9/uUZ7kQIyVZlMQdhr5YTbZQU",
+	"Ggww8GceD1nKN7o3tnxnygtcWq6mPGdTtdrAavVGThmf80z6a1t7X41qRsOAauyDghZ9BcVs5LTvfnor",
+	"fLpardWOW/YsqS0i2bVrC7Hx+xVLt2ER0+h4nAmROgrRfIOqr1H0rgH74ZB9jaWPFWrDC8O6bqMbk3T6",
+	"2LlSz7nckKGpvzSn9L6CghsSK/aeiQ8LXmpzhWZpn+nDMyJNemg/5FayoBHjufBUSYl2HzqpScDCMak8",
+	"hUOZlHpTRYj9tMhNHEsfJ9o3IaNU3w6U9AbsrRV14JsI2HUCTEFiBAX9DSFfDwNce7m6/2EYbOpX0aaD",
+	"HqafuxjQzQTKG8lLs1BF9tuX1UmfZ1pnch4xig3Zw6dbzyYQRUJnXUN0vn37tt+MQe1bbjNkRWteFWoq",
+	"tLay+Yk0mdncgiB1Cs2kEPxCsxFIKTt9iILpzviXj51ZJvK0M+7cRcYYdZZ2FtZO6SxLDfJ3ZHnG0XBo",
+	"pUbBp0ZU6lSRLZcgTN+5Qd8bZXgO3ijPd4+OKr77vzAEnykJKIorme+l//2tqchgEtGecJLcGBjUTiMV",
+	"fLpgsDXEBOS2kguCtBClFilec87SbDYTYLOgPwlOVperlSqMSJ+LNOPnsNavYwNaOfD31y9+GoDLlR62",
+	"Y/9QivNsucP5Cj5XNbOyxVtn4PcvBVMSVM4kLcV7KwuSiCV/+9v4+fPEqt59q3rbDZQ1FhiD73TN8xwR",
+	"KWOmjbK3jGs2zy6FjEgrmip5KQrg2Xl2IYLX9AYskWWeJ2OYBpcbmGYs0e8C7hwh0nBmTV/s6MF4OOxE",
+	"HTsMavTotV5xY0RhF///dH8Zjt79Muw/eve/j34Z9o/f9ca/DPv38KN/3fZjR52nlmSeWFKye7kq1EoU",
+	"JkPnK9207cCvPRK2Upk0GPZF4Q2H1k3wXtp9vWutoLvHJJbIyYzhe0u0FJyPWIKcpvWrFTeL7S8GbUvx",
+	"fKAt7l65+n+hdVUPvPODqcm/i6np+MBc2+KlWFNULoBTYRTeKLbi2gpY1tULSzNKTsUpBY6NtlrywlKi",
+	"VX8ghFLfcGTe+j03tRiEpYa+pZa2VWfpAfGKqGN1b3iFLJd2D0SaGVV0og56JIM9qJ4x7WHJ0dFDVnCZ",
+	"qiWb2EWBB6wQEbOKxv2Tssi9ZrviaUogicDvb7lrQLS/nPV/5v3fhv1H7/vv/u1fW6Mt4fHhAl3gUoEM",
+	"CHZu92k+k6sS+VeKbiSevwz2f8ZzLaI95z1gbyiMUh0bKE4EuGDd5OToyIVVLF0s9xxyJt+DoV+LmYzu",
+	"P2zO4G9qzXJFzmKciFWRrZzj06lYQUg+k+Q16DojzOnWAwzBZEt77g+OhnAS+FcVf7E3eW7VmZsQSuN4",
+	"YIDdh/DCCpwd6CXOVkKmELbGdSr7Yw1XBxWaW7ozMHr6frLZZnoY1NodircacWJ/lLBpzrMl6yKmQyx5",
+	"lic9j6jcsCVPRXBop8wybsKPuDgqW/CUSZGZBa6tydu3pu4CrFcyuSoSCytqOxAIbrv13gLHaMygGt5f",
+	"02Djr7yzP2YY9At0xanKrZzq/MuReJAeH3WiDmEC4fQ7R8Oj+/3RqH9073z4aHw8HA+HP3eQQ3YImnfS",
+	"Hw6Hw/6DdCT6jybH0/7R7GQ2mt2fHfPRECY4UR88K0AvxvupKq3eM/IRz79a1bewBBN1VkpnRCR85FY6",
+	"7oBDoxN1vMW5c4KfmhRNq9wChv1LUcznk0kSsVytRdGfck1ENWZSMftY2UpEAa/9F6sJ8P7s3cf7n1r1",
+	"gXBDryeCGnxT62wuHVpTMC2KSyTxK0UVncHWFSxKgmDNyKPoLVTLkuEpB1JGD4UDjHrzn9AcCZurQIOY",
+	"KJULLlGFCA/8YwsnXlrNjbxbPnxn5XoEXAr9WJmc5mWKHsD93HYft3H+Nr4UKUsgCJcM6gH10XB4RUQ9",
+	"JNA9cJRVzqf2ndv7qopUFKwL9oULkNqPNLExO4COZSZTYZm3kCbf9CKA4ALAa7IxwhIB/AtKMXfhksRN",
+	"LTkNXIw8X/ONjuVUWbuGXOjrBTegYdtNdo+hghwqFm16BSi/9N87/7pPN9rnmlE5bY8DL1kGRpzR3fVD",
+	"dKqQHzTf+DhA/YehYQCMqIJuuAPlI5oJXEWFQHukdr32XNk2hYoYNTIfdwk9465djICmagyjtrpdLP3m",
+	"Shhixkj2ZhpteZE2iAqsD/AIgjcAXE3OJTCquQRiSUbwZaazSW6ZizhlCewAvMBzXHvyKKOZZbqRM/8q",
+	"PuxVw1heQzcE+t3B/K9i4mf9p/v4eDtjadkFMFHcXkaMG5YLrk2AZF26DWqo8aOr6Gqn4mHp4Lm6FNck",
+	"g7fI2xVbISgDee8W07Lc6XZUdfAZvW8Tb451utlkhhXZfGHQzXRKtr79ymqvFL/zET3kdG3C8Ar9r7HB",
+	"fn67NvmlQzZf67KBeb8UxVywFYS41cyhRAAQWJQ5BgISf6GTnl/zNBe80O4eDf50FL610Yir3LYk/l1l",
+	"8pqa1G51YJ/JQb5+j96klABviOBEKvsDcm2uZ3Y0jYFribzrmywkdUgmVRv5buf234zS/ZZZ+WJfejt8",
+	"4/ezoV+ifbzTOyWd5SyVYRsBmIE0YoW4VBeiFiDoSq9PVYjeP7A7qk1nOcz587LIVEHxCfe+XK1Bq0mz",
+	"ctmJOotsvmilXeenbtvpV08fs0cn9x4wcoEzDGVs76MLcbQY2S6u0XblJwXcY+C2EXCrlSjQx8+6nP6z",
+	"5BQZYNqeJ88pXI8S52joOFzEtCJnM6+HWZCOVam5TIGrI3ufC6MZZ3qhCkPJHAPKRqKQScJAHdR2WLFk",
+	"PM8JR2/EUl8VAAj8zp/ApHmGTx0N/SnwouCbapNcnGanVYbzNlthpIjsMVqotlKNcgiOhoh79MEUsGYG",
+	"7CUmwVb5t/4HCGLdb9RlUhvemlkZxrgyK4tyrTBvi2uW/F99CkH3n/3Q7uJ2AaqPlUvv3qNH4XyGw7YZ",
+	"USyrhQANRXeanPHNq2eW5wnMgsysXZfNNg6zepHJ1JKKo/xuwieqNONJzuVFAgb6KueZZH87P3/JcO96",
+	"gysNEfjWzdavtu1OY/ZoOzH4kA9md2rMirnkeSkAzptIJUXCJIRbeBBwaTD35C4OkMQSUmrWmRZ0uywV",
+	"p2VuVSFJyVSZGbDXwgCsl9OrYbvsTBLKSBVpwrqTTSyTl2fnj//GGim2d93PkoglL9+cwz/2hwkjl8ek",
+	"zC8Yhzh+NWjSI1eHtcPNdsYtaciQ1WUKLjUOELFS5kLrasN4Xgieblwm7pisqlgiMyDPsuVEjVdg+g7A",
+	"ODgE9jMUNlMlHSayysm1hiuY9/C3nNt5VH+B6Rb+OeeZjNwCmfjApybfANSNvQmfs4MCTsQRKSwJoETo",
+	"QW5uC88RLxdLey2b307Vysr+xEezAkKDwBRJFft/w+fa/kv0YpcQS6ArKyaTUzLTAffkCCFic1Vl3Bm1",
+	"8moclyXPye9iN6OKXJoFwRu/C+OEhD9Wkk02Y7ucPktSnuWbZAxnlfLNAD5cC3GR8o1Oxu61sOjnSkKk",
+	"VLGnRWb/1+X0v4i95qYs7GeqYK9L+N1//b//H06EsZnKc7W2+41j9Kr3wNutSJIQhsAvlkqaBXwTJhrC",
+	"8LNqPvCrU8Z9/BY+YDmfXmg2EegXsgeac23sNGDOf+eSHY9gdk/FhB09BP8I/PeRvQHcksKKbQQvegN2",
+	"ji5Je8IXQqxwvJRvxmik2VG3BmT45ue8YMcjArGcrQp2PIzYc75hxyNcpX3FlYu0Pzp103OLovfQfbU/",
+	"0XYmAbzTEQQ9iDgy+j2M6xcJhA0eJeRI22RjFOPI2WB2S0ydpnC0c9pmQn9HFBTLM7dnAlKvDUsePXr0",
+	"qD866h+PENYDZ8Ls+A5hMFNl0U+zeYZrHtfuNrGXIPUeHwUw8IznOcu5tZm7lhiyfIN32t6G+ps5Q5pD",
+	"ei9FLP33R/fgezwU973dMvuDnr+PYKYD6yFGI1WTJVA8njRIK0Q6UQem1Yk67m7Rf+EzIvdO1MG3W0lW",
+	"hfP9z7Zk8utyYtf5GLSrFjchfN4oQ5FmhZgapvFROkdruARVFAbszKcyuxxlVOEgi5LXv4SRx4iWqPx6",
+	"wNxY8uScz5HxeAgnPQwQvkKsVAGuj3YfF/FAUGSc6tKuuDidb9/PmloEPBMFr2nTIM75/LFz8zenRx97",
+	"KyaT5v7Jwb78A5xiEb2kfWL6Yivu5TeMDFn/CRhn1nw/LBZWp6SnqliieUssZGJ1pBmg0q225niFH89e",
+	"N/ocDMAKlFIPsj3g9x7tDrK5pNqDo3IrblUIeASXGgTdfv4A9OVMPDTl7JajgujuqbsYje0ceRI7stTG",
+	"5xr8aukSsh2XSgq4tT5PLcsF3Y0PlHh90xhfcAW241D1492OlVN8ALjhmqMkZEteWBvfP0sOn/XCTtpr",
+	"IDtjBFf6gG4SGqxNvJ76O7SmypUvrUiw8crOgQ8bgontM0Ydmuz2Y5me1PckL7tw0pWDBddgz3D4q8hV",
+	"uyFmDkqIfRNRBdXDUat+Li5FDr+9gUP6qvCim1NreLGm6XYTrQrzFx8StJYWSDL7sav5E0sqa1CLKnaT",
+	"uPPzb3GHIU6MxR0+rP/1v2p/juJO0sOqUpMN4sjFgP0k1vTGuWIGnCWgl5+y5OWL1+dbtpoVfomvkJXZ",
+	"Ha8X4EKbI5svJqos9HexJJcbxk1h1T2rhFkFlMofuNXb6wp5UZXVdXwUuLQH7MWK/2r1HG+Zjl3ItcIi",
+	"QnGtGwZJrSH4Quab3eceeNX2Iz3pd58qprz/CbLtP9WZ9r4n6gqTZ+QfK1dUwHiOj64MmVfuqFGLO8o7",
+	"U+rc7MpRDwn9KkmUsISU8akvg3PTsK7zpYSvC1Wj4CADZhuwTtrM3YHehrSqBYfpwKOgjkbFxILz3aUH",
+	"fV/mF9d06r+wRhI6SCyPA88gloy7nZCgL6vjDAG3ersrMvgDlW7YBAgXdyK7jPe0m4Ww/AP/etfqR9e7",
+	"OSq4DfjUWoQRIr+VtU9C3+uVwiSkcaRd92eD4u2ysl9LQV9bdhDcsC2FkiVulWQqBCtNWNcRqN1fy6vc",
+	"5otcC8Du9AbsiV1RFeCPpR2nirWnUUtov8YeWVtgn7yBcORpoVYrV9CtYhLX4Qq7N2z7HtoDJ8LZR+mv",
+	"hAYQ6Med8YOmHoj6CJH7FKxmyPfHylVYdIFSvhNKEkkAQ9UbfEbwpvJCNxBq6iIZs9Ta2F1V2JlA+p5R",
+	"LFUQH1bm/UyVMk0AsFblo9cBXafMz3XMtBDMJd/WMDcXVjlxAyK00D5yYORoj2u5fhp6+ziK6ott1iOk",
+	"KagcWup0L/L4A0oXAdNkXx0UKWlQx6crqM3NbtfSUNLsm7yrHVjZ8+PARQyOEqnWLHPVKnwqJMWWrUFS",
+	"VUw8F3mOMXa+4qjJJfTte26SyNonwMDyTW2sBacin0qKFzPI/Llqlzqfoqt/5FMZO5/euS3xrukrZc0y",
+	"k+Gno712XQuezL8JK3fau6GFaQMjftpxfjfDT60XKq9OEI43z4Q0oK9iBn5mWBdlvOXKoLH3Bs7/HeKt",
+	"atiqWFoOPBg0sq26b2Q2VakIPnMKtxG6Rww6RGI4Xu0fOI2llRnArz14I5ACMI9U9NMSk5FEOmDnlN5F",
+	"dSDXC7swvbLGRxf0qlgmcbz6+LP+lDC+VHLOMtOL2G+iUP11lpoF/lpHbK2KFJETBdS/RVMDbRVraetT",
+	"S64ANrPci89jCYBvIGQ1gzh8Y0WadSH+GLlxI3LbWXqAMSN2yYsMk820yMXUqEJHsfwbl/MyZ7PM8kfK",
+	"qoZYG/u+4PZDRir9f/3Hf1JZs6OjZMCqGASFu7aCXbH00S7/2x6aMlphqQteBTbQW2wWXLoo2o6QWW8Q",
+	"S1d5NRN5qn1ph6xglO2gY9kNA2NIukFkhWF83gVYsNBnEGaxM+i1qXWxvBp5F8sKDgx6ildME9a9HA1G",
+	"vbHVxt2NIGu6DUqMUZzMrgfHIJseETjhuJlPFwMAD8UHvD2MqDD2Qrr7x7oQBexZDYhx3M7qzVbXCgbH",
+	"OAYMSCE3DHl2ISh3ORoM6c5/pzG4GEs0FK16pmmBPUvV1SvAi+xMXPxdJQlkCtIMWYtV5QshyHC2NxvK",
+	"J3EThrfsz0OjH+mMO681BbIgLhdGJ+xQls9gkCTwWVh9EWM5uA/MJYDyqh7KlgME+ZBbBkRMRT5jUhUO",
+	"EWan6UyTyPu33QrhHdpwTJXOJDthMB1gCPRYLCmJHUmVVNoA0OHvaHVz3KZHLLkbHKs9ZXerTmNJODyo",
+	"QgZLbq1zWBU5pJKHED5q1AQuhNOzFyKWsD/INq5y2ftsJRI22/7Lfzq3314/HSIfQRP1EjjpnTo+Brta",
+	"u/nufm9f7ltw87lz5/oiqoX2d00T/H1WU6tVwq55/ipOdzMf4BfwBVUGJxHfL++21BxylY2GjMohnzJR",
+	"tyW394fdgnGJTKLNwLyxebnT6dQCd72m7hXCYbf343Yh4DjtXbbIbWDAwXH9BdDeWDr+ILR3JfR+Z4i3",
+	"3cPbhHhjxNeXGiTNjTpCkB6whfOu4WII9oIaphVdXqkcsMf2AZB11U/8IF5PNUqh9imMrlQ9q1agxnlq",
+	"vzF+GHiIDNHdaipk9DdUOA5AADuNWDalsV89IUWgHjbAC7kOb0ssA1eLQIVLDwIFaofOVGlLNSWHdXks",
+	"25ShHbpP77SmAeLLoLoYYodwZPyFLwkTKELb2pkUa2YveibnpPrQaSM6JDPVFK5UE/7MaoHlXNWxdhvn",
+	"2vO+t9uI7dXfhWcLg5Mm0PUn6oR9y2H98cX6N0n+h5PkrQLnteFtXtHa1d9CzmyjZahadWtJ5ArDgE6e",
+	"UrhygeB4lKFXVaRVjW3WTcxvSeQV8zfnj3s1yt89HSo8cODkPSzpyt9eiU2qXl3tyS5ZX/kuryvvETdH",
+	"JiHZrR6uR6UiIu8abEdyhcVoPnYqH24d9DIajof3xscPBsPh8GR01EzA39sbZxsnE77lahgM/foUcfWQ",
+	"KhwCD2BB3SagrXdoePXA+EhbuCFYxvbZfoo6WkxLy0FfW/6IK8d6F2elWVR/PXVv/vvb806LUvf2vGqT",
+	"VSu3ybrfC2NEwex48Nk5W+XlPJNjlvz1CYEbeGkWdyEZCP13+dyy9cVSsyfpD6/PIvbk9dG9+xF7Zf+x",
+	"KtdL+59TlogPq4S5RZ+yJNMu+MfLNGHThZheWLoDf/FUyVk2LwtBylVVgbtqNgBpbgOWuOJaLBWXCVsV",
+	"mYSklNSKNLVagh0MFc5AFwHpAioH7FZ1NAtjVlhqKpMztSPbhk8vBGY1cLYsc5NBGyJ2rlJlzYq0nJoB",
+	"ewLB+cRuV1L1qWF8arQrGoUBWuS2sXSFbGW+GTcaWzSW6/wzVLnt72/PI3YpCigcj0BfSlpxJxvL/Udr",
+	"yZ4mninZG7CzoP9V3WNEfjj/dSwnIldyDp5NTQXFwacxF6bSIjEtKPJNNGJ55w7k9Og7d0B4JrsqhVG3",
+	"sEcn9x5QMCCxZwVgege4xxgdQu8h/geBYCyle1kvylYWQkcuSWfMfvkIynvEqMLTp3eJ614HXyRY7z0s",
+	"YxVLX8fKZw/V6ln1XAoGZuNbKvEtAFiXiltBIUao9VVLKIqlQ/HUUrPCBK/TZm6V5hvNFi63CdR9h9Tk",
+	"eW4PE14ZS1UwrJ8VzAeOGGMgEFsBR7Bv+wB+aTDpllamgp2kEOBsT/BcfDB37tgXBTthLWpf/NV1KpiI",
+	"RebQv861bO/RmHHXfwbOlmKzsXxz/rT/kMrTlXLFAQmgy6JQc24EE3rKV4jniuMyfTgcIlILQ4RwXKmw",
+	"ClGhvYscXvDm354+ffpDtM+Qw7U9dhXEee5Wpwd37gRMsEJ4udY6GlejrMkJuOdTrMCcGVgsy2QsGx0a",
+	"7LWxNwVaH2GhBuziQF8r2czvAW75w5Mfn5w/qZ4+GR0lljC1ERw4k1UQXO8AXsuugRMhhupbPGjWbSwM",
+	"LPRgndC2EVzO1Wfk7096tH5A1/MLB/p2wXrIxEEiPN3eADx3E/R/AhiqwwRU5XztqfwggtwfvZHTTM7h",
+	"VNyGVLENjxcgpcXqLEHYeEzvnFuyt7LQtZ4s7A7a4THY2QWW1Yt2YPsIspOwiSVi7Y46aoDdYwkqRZN4",
+	"3AYGyhP4DT5mVd+A99x8SqCtIRJ3hpedu7is3T/w9ldVbl2iio/vOE9GIfo5FDqfuxrp3FTCqUeb/KqW",
+	"kgZUf1Z5RPZH+dD7gFfbuV8yE8swfOcSJ66RgQbr57g6THGCHNdMpbGkxA8waqhXpCc9SBIBttlrOjG2",
+	"MqjgFS6Ek8l5LvoYoam6noEIsONkhmTRj5m8GLMbtcH0YpZy5mK5O2lOK5csF4WXWQWNKSvEgGe+sM/M",
+	"rBUd7I9WxODVoaDVnTsUwnQKC0woEOlBFh05nrzLyuGvoAejdD05qbqSq6hUiTGwvbjc4LXGIHNmTp0y",
+	"sbMEUywxcIooMAhREuUH7TkXghfA90CK0gVYq+Iik3PMTEFli+RihoWIIIhKh1B1S/DeksBjthMk3RtX",
+	"mTTSSkB/ji7Yx1IhVqzLXRymChlGGOXW7t8edrurpTzV0o50LNXKSmQfcrRzqYVVIdADUdHq8lDrgWBQ",
+	"ZC069ERFCJ5Dfoa31lULqnIpocp2YD855m13cWe4GdXEzws8totquLJVTJIaCc6wsjUzi0KIAfsRGZ6O",
+	"AEiD5A9wkSn0jNjdTS6Wvs0PCGZ/BfDm++WihKh3yAkHavScc1yWavsHN/Cs3g4J6zNothJqlfssOeJM",
+	"pbaTkReAjAi7/EGzRYWtoKHoI8okcgv7efh6pL5tYKFyMWYJ1ldIYtm1glBXklBv9SACRTfBOgwA2LS/",
+	"x5AJqBe4DPRLYzccHVluitWpdOTJsCK84C0Ekpd8ToTqaqmBCxX3ZsCCHkag0zUb/NGJAIutzqnq2hQM",
+	"jH+4XbdvQdqAtpXk9aZr5+4DNUbyvYjrRH4abDfkLbY0hgLARmUeunkeJ3tLpwe9oqCdnX8J1viCgEBE",
+	"3REQfIcTwDJI1c0LtwXdAWB+gLkMVdNQaiwz1H1f1bX8cmUlBDbesbdgdJywidgomYaiATjrkl9AK+ez",
+	"8yfvf3z2/Nn5+5dPXr1/8/rJq8Rr14CFxG69EIS5FAWfI0ODvr5oKq+zKW12Nzk5epSQ/lOrG1/N4u3C",
+	"5WH5avmAhIaD5UGt8tSZ6k7Yg1kVS6oSWF1obaD6RffZk/OnLC34zPQzYWb9hTErvsr6BTcC3tWnqui9",
+	"sZ1do+z8mF27f3GzVTHljvuRG0N+XstmPHlo+gMnXz/NRlch31GHdYMc0p67LFWzj2Esa312GJ8WCssK",
+	"LAnh49z5+5vvWHF6IaDw98LKgZkqYtnoh2OvK2oetAVwVVCpB/rB3OG5ImqBW1x1D48cR4owv6epqAJv",
+	"qRdvsEqChNygufuvnaQdEy1qola2rw1cvXcSKB5hS6GqF9zSJRI51BVZTKdBcQOskAiKkA6u5He6unRY",
+	"WGRhFSPOqD0Ek2XY305ji6DvdCxbu0R0Ofu15IXxTyzZZONc69CTki4hdvSwsjlsIGG1A5pV1WcYZ2dX",
+	"PysLsDJ8CyNuTxZ5D2LawZsI+qUqDaXbu/51R+GeX9WIAm3rGiexhwf9J4iqrFYA/JFKes+gS5/fzUyy",
+	"WZ7NFwZu0AvH13nOhEzBegBFR2dQ8NdyYjUtcTjIFaz034A5ZUqOWXJ3IXhuFr9Z0Qw4IuyqAIVFrHl6",
+	"Fypy/JZg5TV/UKgU6cqygcCaJchlNoc2zdRr+t7wuAc2v1Ux+SobbPgypy3xn5FHrjZ1eHmqpjph3ddr",
+	"Pp+Lgr151qMnl9ZsmWo765eFWgqzEKWmgoZ5NhVSi6qYcuf5s/NO1CmLnHyxenwX3q1VWUzFQBXzu/SQ",
+	"vmt/+yno/adSxc5ePutEnUtRaIqVDUaDIQSRcAGdced4MBwcQ3qRWYD/HMw2Evt3P4KX+JP9fC7M3kqo",
+	"dsqogYNcB0XJSmAciTrVQBUlslemXDKrfcdQp+x/xB2oNxNLzBntI2tDDgtQlTNXLJ769VNr1mhPqS4n",
+	"6anXUqCqVz2MazVSWa7UhYbKmKdsDa6reSm0NXYh8Tz0Jzsfdb0BDRTVdK4TuAaExnfE/yztjDt/FYZK",
+	"kTX6th4Nh3t6RlyvV0RYN3xnl0ZSd6FgOLSxOBmOdg3sZ3q31rkFHjq5+iHfvtE+cPTo6gea/YU+RZ17",
+	"w+Orn2tp4gbBonK55MXGF02X9WrpnSqP3XUOe9do7r8jl6L6yd2wLznkSbRdp7toikAs+DNGh4xBs68A",
+	"77ahQzLMn3tlwVkxYm9uRIWTKWcb6yfGshZqqbo0w42slVUkDCdgzCOMk7ZWGmVqhtdSn4YV+jNoop2y",
+	"cgVVN3AZpMq7Mkt+NWTwomkVUaDBG6r2KRgL+DNcSdd/AmSYVQnsCKj2Hw2HyN7rrlbtGQ/hs5ucx25U",
+	"GOlp5USO2Zw6Cwy2/N7QzbVam1eNDmoxN2A/UUfjFiZzBlT2+/MZKDi/g8EQXkqHNkNXgsMWV95jWggX",
+	"Jr9mT2b74qob8xdiXMMDGFezU+JXZ3hIChXLa+V1jlvBpdwp8p/s9BBVPCbsfEiFyEEN3VknPZbosLam",
+	"uj3VpBfGuB0K3L7lUE8q8YZMo5j2peXhc+qaRx4yH56DPBlf2MybvlNeQPGmWjhnK5bF9oWyUOmPpawA",
+	"RdXa0EkbdjLvOm8nFUSQoCET6/AeE/oWWB44X9uYgN1NcHR3ri3KZnY1sJiq+TmInc/iJAflbiJL2crY",
+	"3N8GEGtQ3k5r9+ND+EJ7r3pgEsOrnw5a9N+Ye31VpvJjnQe4Ewh4C/797tMuTeUxhb5ccs46KBaDg+7T",
+	"IKxkBhNBraUO2zrb63CJsoeCAsQ+iAeMqYbpCN1/gbw90A3RG7C34H9uaxbXpX4W2GBuxaeiR04TcMs7",
+	"xxk17PGfXwjsxwnoCUKaeR8OqCig6RTZPLMGdHI0HCWxBOaDWotzFjqvJnHKNqaA+w6X7NpcoVruP8SG",
+	"2AFQ1vcq3RzACQgKhwLG94MZf+wA2KK9W81W+5hPnw5uEVj1TvhUh5hRQYYGMxt9EbXISTEHc76x4hN1",
+	"flQ4u3Y74M2rH6vyiWv/vvouhFvZBOV9+pLs7BDdqt4a3j41OoCZNXvzw3P3DpliS1NH4LxHhzy83evz",
+	"q3NtvPvEclt4dU0LhMh9hSfdprEfKGZVC1O5IKLLJIUQMxVc4dqhU7ZhQ+CCHsfSg1DYfgxK2DwabIyq",
+	"2zICueqY3FgSrmQQoleqdW6hV4C51ldGkS6PVyTvchj7feHSgGrhyyXfoErb7Hnunu+CGIr2esPhWS99",
+	"KlxUhLlH6yC8A692wAjLK2K5tL8VmhycAJJqEw54pDcTDjOYT5uSeLKLdtLBF9WYDrlDT1088fezEKEr",
+	"Vc0+HB3AUF4WIOIBiPcUe+p+dX6Cp+hUOJfQg+Wp2jTBVqPyFQEG/WVz4f06fPBAsJwbBULgpXSYOUIU",
+	"7McjBH7hIKxdC2nH0se0d/h22y/PViMEuyrkc1wGwR7c+lOEm2aGaZNBbhLc3obhCsuGHBs7JuoHlcJU",
+	"265OKOZrvdCOTrbB+O++osPos11Bx23s5jxoOhfYzynTGaQDLQQeyLYpfwuuqS/F3f6p3PB/FcbDiNqt",
+	"xmtJH9D0f0DHuEvuvTJ/F+D0D44f3Yd2QNQtCGJ11M+sW0/bNQgUxnbX1IEiljW8Pgzfh+EJsw/V3RrX",
+	"JblKUyBIXlBn3U5uDIg8O3PgRwQkckzwakuWVIhTGJAa41W1N6/ULNDT1FAt2IGaxRtIHroFzeI69ubh",
+	"LAkzwi2J7jvNpg2LJ1AzYIn7vsXS6nqhVtc1WN1UDjBYvxxbZpWH8p+II/4J9b1vBu91pMwr4fqAOqzl",
+	"dYxfl5SwFwIRJn6qmZdpmHLF5cbXcMJg3zhQLWO5MwsC89MrJhi54k8rPof2L6gW36VkmeRkNEx8pgWB",
+	"gPVGTpk2YqV7EWTBbMFW2Z07DiG7LhSgwcTyzp16bBVTjzYuXImqtDPvKcSsA/g1pFMnp3WA9e4EWgRb",
+	"04+pK4vDP1MxgLDkA+Sb27c2klhi2ZIq0g2rJrr0QYgZZQZQgGPnXUbHqaEJQGkyXFssaXG4rCojEH9J",
+	"ASACYMEotS3BpxA6gtElql1NrXLUzPUgcy5r+NZSERwfplmsqNZFuxmDNglWD4Wu96LohWYNBcfrePXI",
+	"GzuhreNR29s49TFk9TNfp8zTkM+enarVZsDeEkJaebOwwKYoPM+0SGOpZNX12SoTuSI3tjZ8uRKpPZKp",
+	"Wi4z42heK7sydABNNqzqJm3XYHcvlstMAxIIMHzOeMJRdGAZEvzIbq3eFzGj0tK3FTeLtguH5huPVnQt",
+	"TjPNsAuaYV3xYZqXOrt0zbPmGC0x9bYid2NZo3A4io3lcqtCXGaq1EhF4WWCiHwhpiK7tHbxC8ACU4Wr",
+	"WFLEdlbmOTw6YM99uqPztqncUg+WwZwI5D3U58U3amnp6DAYHR2f3Lv/szNYIQuuslf9uuxu1OzVw8p4",
+	"N7f4JZ8LprPfxGDHCwGzVXuRL5N1bxhVzeJcmfKdXUxajhcKzVeV6f0VgSSpxOWeknPen9WKz3fOdloW",
+	"WhX77fj9pSm+SPA2qJZ7QAj3hRSwaLcTzr7wzbrz1NI8EOUtBHejjt3+lhrMiAH/r//4z+1EtbhDadcP",
+	"jx4+7CFrgQxgd3vRF9S5Ko7yTxJUvrYCPDpgYq83cvoE0VB/kMj1uqrRmbo0MRBW6A/iJHetchDU8x//",
+	"0rE80Z71jUGC3lHRom4SVHCvuumScq7qVVu/PKDRhZ00ANWm0Q2BAeqmHwKCEscumYsAW7tk5jOa+Zdg",
+	"MfV2vgcCRahejM+W+rPFHb7+leKOghpbfSvQ2tC914omeQ51GxzGDTPI8kxefKeZFtNCmDHjLME6LVba",
+	"jI4esoLLVC3ZJLNq95tXP/Y1nwnWnXAt7p+URd6LYqkXak3YNcgnI1gYOMaclURJIeSsg6+s1vn6b2f9",
+	"o3v32YLrxYC9JTsLIPyh4dfAB6MD0uUrYn5lFbBsBxMnDusby3pWY1KoHAv5TcW4gbQFUJ6H2z4zxDi0",
+	"a+aYuA7RmXwPQJSEdV2NqNH9h9hceS3ERW+PM7PGRJwF2QuDoR6AB4k3VoOvHPVVulQ9MdElhSKix1mQ",
+	"vvzZsEmCrIv8EbC61jJZ8gsBUrw3ZlVe7ZX+0wB6+8yzYbK4/Du7NY4cOX7cs3ZQFTH2kWvS/cWGrUUh",
+	"2JKnYjdqJ8Dz3hR2Q03DQ5cl9hV331zDW4nT+SoAG8f996U2RBW4nbDqeJvhKtsr0WvolPvhNB43/+bV",
+	"j6xb1R2BtEg8bs0y0/sjY2z+GA7RNoj0N7/mdSQukr/PPfDOlqux3TVN8+5H/M/7K5A+FflD5lbF9CaC",
+	"RJVIB+yVvQPQVVoKn9OA3NDlQoAjFhhjLBvJmqybHA1Pkl49VRy7PniEDdSQr+DmW5Inllfor+zMZ/64",
+	"jA5X2Z5kl3OLtXFhWKHYlVVx0oZtgMV+Uzdv16kPwnx/QsNNNczowESsXTYcKSpXpFA0Sk9kBaVfVU73",
+	"ltQJTJ0CXQFvBSVN0mAuWXKHifacJvYlTDR816G2GW3ZoPMNLXGYhbX0R3mLltVuWr77sdRQT/1KGYGk",
+	"i1U3Ki4dcHT3lVmIJXQQ6WJhjt6APW1W3fCIg2ZpkqAsSVXKqFbRBLLuCT+qSiOCIiy+ywi8uIa8vCrh",
+	"rrkOK7RIAscS0A8ZVSzx2QmUvNjEmVURp73Cxu4VXaXDhA3EpP5bYir/cFl3eBj+1CEGByT3haUV0s8b",
+	"LYr98ChyoDgi5ZKhPYhdArCy0aGGvtO2TtGz6CJ91vaC+gB0Aylyfp0rOGBnWCHjs24WYpGCm3X7mCIc",
+	"/KtAeZzw3Sdsq6JXUqzhUL5xjW+G6E0ySvAOuytIxdMONUOX1Mvmlp3BL0sTwMmDrjPVh4nrEZPsTkz2",
+	"RRQt86bQOOs2h6Mqj1iRlKoMIQQEHqCQYfg+Tf1BsAxRVVuvgBq9aA5gXnAmU7ESMhXS5JtTdFxNfdfr",
+	"fNNWWqEbIjWTqjV8zemK7duID4OgulYKSqMLm1/buLFO4M4OuDNDaRAkjLo8zTYe/ZyywTu/H+YTOin9",
+	"0XCW1O7WsmWo1fwnxp/fEDv5jT9fgz8/RyXUkdY2vzgMCOnasd8+r/4+SLdzRQ4oRpILKIgXII/4XJFT",
+	"fysZjwBuIgyyGDUXwHuc97CLvj6lq9Q76pECHW053juqmaVr+edBxSdKQH/l68Pyipc1S9BhNI8Kj2Gd",
+	"maBQLCYqBTEhVSC4xK3WMtFVWcxFOiZ1dl/iANXVoxYfVPhKFUHRXyz059rKOgghYEM5g0T3vVVlcMkV",
+	"X/5qRWVgvxFU+Q2Nfj2Oup1D/VUZ1BuZInYWKzUqWZWq3cOaXAesnTAZqKmpHLb3MugwIg6oYQNKVAbF",
+	"JUgTgwqjyDkwUO0tqOVpowpyhHYowWR7UWBrBbUk7UiURTzlBRakEny6iJgG+cMmG+ya0a16aFvzl6Lc",
+	"CXbNAGSwRyX4+DzMlgCM7N5wGBGfnOMdd7XDqwJbsCao2SgVlbJ3VnuV2qljGYC4YSQsTiGoXvrcQanc",
+	"jHqnAWAOgHKoA/oZQ5S/Xjp+JwqPQJNYvvfNqx+r2jySKQRcJoiSTGLpShtDrdIVFM+FVM5m34GEdX35",
+	"oMCFN0x2Qp3OLendxF/zNMsNOMVvF6kaQlXvfYOqXgeqOn+sSmmuDVTl82aloVuElQLjOhBT+i1YcmBt",
+	"IoN31kmTTGprxNcFir7YLVHw6oJdP8kkFaA/++kHLDCbGD5PqI8p40tF3XK1yC8FQbhevHKF4MFGzzSD",
+	"jkXjWELbXRJUlvNjLaBCuEZHkw1LAi8FJPakWYEoYWDkmBHkUFQX2UqDu8L3Y6Ruv69VAYWQ7YBhu1lw",
+	"OlDdpbQUFH0Z+54hGIOkHrXUOXarKyzk1ECVVNB5NYxEVTioQZhVQlO+OXWaqHu21v0WEnus1o21zpVZ",
+	"VIvVA5w4auyUqGs/4Fif2BKL3bgpz4VMeQElmoV2rhkpBFRK8o0PT1lifkvYkhs4W6NYQr0EE3CuDNhL",
+	"u7OIJcxgj5CzjWvX1S6GGjlsi7ZYfqZs82c+IxJEe6Ip8AaxPKPZ2alC5yjK3nXKRzgAEFqG+UDQGQ3q",
+	"hp+ydlE4iCVGrekFIeYRngbQRIW/Ozqp9d7Uis1Unqs1OItQqkjM2pnxLAfqz6Aqu5UH9Y5rzprCDB5f",
+	"PngFnRCgmr61byfCrIWQ+LE1ey5cjwi5sfdJC0O35JRqE4dNEDlydiFTAdX2AecJpZQBr4LmVyzJUKwp",
+	"FfhbnkZVk2J3hddQkwaBMpa2QMnzJjhsZCy78BpQS/nE3obRg3tspsqiD0pf0NUUOkCoQvSixgwKoUtw",
+	"NmIpiVi6WhLgPRq7PB3kBq4OfcUrrLp2YNVDCq5mOuxixbpEV6i3+jRFLMoeS1xp7yYVE1lrwUTSmWsV",
+	"E1H/dpfXJ4G5pK9lJksDzW7gwmfVreoB8DUDxr4qjT3mqj8U9zXaaNe0wq6MgCy1rxd8tVtLxBoov0/6",
+	"2FvgaMh7LFvy/Y52qWTYFrBdhezwPO9EHSGtzvgL/VX1V626rr47IOvqPBBjp4H72e26P8dav6mqACgl",
+	"We5ahip26MEdqqoWLKT6hFLLOq5CetATO2jYDB4qmO1BK7XytBJOA/YDTmWMzd3xtlA/GmsTurw9klvu",
+	"rQnrLrL5gmIFp7FMuH8Yeyiy7pRr0c+kFtJO79LygEBk4nB+n7tGrWg0pM22fXSev2oj/enrKTVJPWgT",
+	"HjemxnQ5oSaGdHFhEa4NZPDwriP+dZfd4NLw9jVfbk2zDHqLZpq5jd/1/oAcDnNWVY28977fG/mUEm4W",
+	"QpO233XMeRFkfAMJhK0mEa0sPqxylfr2420rMHxem3zVgbvazOOj6PMacmuzAdD4TBXLzt6FY486SwFe",
+	"gmYaNMtdR1ApebvTQDvXO/1qEkGy7VVzuCIT9ZApJPaYkjGqYiSgaEqQkRW27Y529O22QmscqtxeZwZt",
+	"nBqaQ807q9paybjimA2tyFaBhHroKWh0yDsW3CrV0P46GcfShxTBA6RZt6Gqw+Sgj2Bl5ezjMtSZu8WM",
+	"nSiVCy5xy64QiufZUvyspDgE7bLXz+I958i1q251jjfADnehzSoUebf0Yk8im0v8TmfLVb6hIlJ0I1uZ",
+	"iGv51k49u3pg76We5lngO0798eGv3Jp2zcyo1XtoxnflqfwpsqnRQG8YK6BXEoAdmGvDZOn9CXKwr+/U",
+	"IqL5I6VYB8b1f98E6z+cK61e3BH/3l3me2et7IgdXBbbfxDUxw6anO0okF2Zsy2FsrE2rS+UHRQOcREK",
+	"amNV8CnBh/2UqD5lms1mAuqgwbRca86gdYnrssv1RRRLw+dWoNgRgtgJpR1iC2LBzl4+C7Xk3u5cQLjl",
+	"X7WC96zMc2BPnlzQTQQNSTtRlWDYcKaqYunbz0Lz/rwUbKbyVBSD0DZzVUSO+scj+hyy8ced0YPxcBja",
+	"buOOtaIgJm1V6c64sxG8yDcBofJ0mdm9XCopNmDcULesp85PYPgH6t4NtwCEFG+sEHQIzpwd6ZfoBvu+",
+	"3LBlll9cJ43SnuRXSaJEQbG/Sjk4j68vF25Uody968+TPfmtpvmXq2lukCE2BVMtwnN3UuagnbQLqzN7",
+	"lQSW/E2wYzR4JiFHXM1YkqU6Yd2R/Ww0HEbM9fDstfSajjAM3wL+oRB5mWNlryyN6ile7k3jWMayzxJ1",
+	"gd0XUyh+hr6UQoCL2cGMjGKpYt1p2DTbW5auJWeK4pVDc/5YMmvIQNfu6cLZl1XB0VqhKXAygRd4ADOS",
+	"yryfWRUlITsWB4EhXOgdheCAnVfwrFSFfa89TAtdugzeguCDUotCf+fSe/IcfMPWRrM7hZs+LzO94JN8",
+	"c4reMlfAHfy0ULoMl2QH3oOwinxsoYo6EHLVPWUlu7qglWcSgiuJ7zFEdfAQSuuRVa7duG9YqqH76GJD",
+	"AK6Ep+l7exIJnYM7hSnXVKoB7X0AbEGX2coZNBpiEJqdL8inb+eYixmU6cSjXXPqrYYbmqUocrGeNIgM",
+	"aA8Sy8SRiYuoCfxjyvWUpwLBYXAB7Iu+q7qk48993XzftXoNxePC1uh1HB6MNc8uhXR0SQ55bOeNveWd",
+	"wqNZii37zzAGOGbN+Zay+kALU32fJqwLNRZfnp0//luz48Dd6inS50CLs4RzWnuH1Qun1KvGhV5iWW9/",
+	"C0uqd8BFSnKegqgWv60xCXB9v4JngahiOctQ512GxQnBpVo02xr0TqsDqx9HquggdnZcgN9XpUWCrQkG",
+	"OQ0o1ZKNkNjYPJbuBOfuorGcTy/s5mGSHz0TZvwNIFQecNDABijKHKomxpI7QrO/HTNTZMul1dBztRZF",
+	"394PKPPYT0vUe6ihp1MaCI0VzBqaQ9cmhV3WZ1D9xAdI8aJw18m3gXGHB7Fh/ROCOzWDlKDP8xBCWrde",
+	"Qo56urNBBZ68uzLWmnDtfuFlGDLtJicfPiQRS+59+JD0tkCnljdVYFBYvWOOwcaEEKmKnsEdFlyA3ZBR",
+	"tJTwvhYVusz3R4rlIQ2SxnV7T8ktooTgEaURxPJCbHqfaTtu91aKZWg7DtttR9xbOxdkn9iB/bT+Tueg",
+	"3WUdtthz35f5xQ3jhbdpzvE07TtcZaVenfM5M2vl7X5v8eBF6Yw7jqA6USdLQfUajh4dzYbTk/4Dfu9R",
+	"/0E6Ev1Hk+Np/2h2MhvN7s+O+chab/Sze/3R5Oio/2B6IvoPZ8Nh/z4fpUfT48mJuDcDQ400urKY26VE",
+	"nV9PUK9zRFqf8WP6lJlFIcSeifvHf5eJ+5/d7w+POe8/mNwf9flRetK/Jx7NHk4fTO7z4cgu5FqGoiWW",
+	"20ta8QU7P3ZQIUWyyyxZHrgZFFoed9QF+dytwtMZdw7SYWDvq5ddtaX+ZaSGwRvDAfZvdjCA12Ax9f16",
+	"B/CK9qrFdn6LYt9KSiwkjPWldqn4Xzjt8ps9+gXarRorxJZcupgNx+DblbbpNauNjwl3vRMlU9V89l5O",
+	"gsxUthciBUE5SCk2mtQq8SZhLWJfVNJNA4uUAEkDZD2W3VDLiQC72Pv8kuGxDGuGV0MEBcDZdv1vTLAk",
+	"lNdqBT087ElElGVnR4WiypYriEbX2aq0BIL1g+TyWkdjtZb6tFa/PJZV8Ws1qxIgIVGndepGKXw7jt7I",
+	"MKA3xRJYKMdS85atjAM0+3bV+oQAjHO2VsWF3oF/H5P9u13TtgZnRMTV9aD6p4T7Y5mpOjGxLt8NVESN",
+	"skmABwMVUT2/c+dvam05L9SvvnMnlqMBu/MUsnftR+M7sKE+lNp8nVX2aOIUYKTq7kKmA/baQC6DvXnW",
+	"zPakC8XR7Z3PUrIK2g66G7SpQ4pk4MoxSvkQ/0aVMLKr0c3AjvA9oiBiR6W3G0lsG1WyAk11V2UfotSx",
+	"PBqwV4LSW2rlxF0f4WzpHqeXggkRuoAgLYdCGXbdYd1x/K5aJXakAQXAffhd3aNkecK0UDrgAjAslCt3",
+	"ThgKt/vFZEb4NvTwAWQhsGezqm87aPp8ekF19IF1MIbgbFjggqcDdm6tmcwg4dVhyhym4CCSiKokrKck",
+	"NGGa5mIMwxK0hyjbuzm6W2b1pMwvkh5ebPQTYuPqFE5Sm4LbQWFMALEOYnk8YHeeyWkhlkIanm+RboNu",
+	"/4JXErYOVos3M4mw00BaazsRUFd0Bb2/EgAkRTWGuhkEhMK6mdQC0cTZDEaWYt07JdIkx1FABFkKnE6y",
+	"IqRHazO30eQglicDdudkNGR/VVLcYUvBZa3Zo4td+7vQLsTsNgP7nAhrENt9BlwvAAQQcB92lOxFrk84",
+	"MFvn3RN5DotHwesy1sYszfSUFynShCVONeU59ENwjQ0Kg+mKltq0ESs2Ikcgl9tzbVbch3FVDvNAlGzV",
+	"7gORRXKKxQDxFlhuScvD3cig/C2Bp4HIS20FCmOQ/eUI2N0ihJ5Js9DkD7a0h/VUPT3mGyvVZ56r0oWx",
+	"BjXyB+oKEMuflO9ljqlirNasoZQpiEXpukpBnwdNhVm9OMZPsYhq1U2i1jeC/HhwteAeaFNkQPMwb64x",
+	"w63ZWyKWXprgVxUV8coPsOYI9QZ0q6vbCnRAbgGrUcB6f8wuxJaYbUsOuBJcfVo1OQRnSgMxvd0M8Erg",
+	"dK3TvGXxXMYya3AZcjRlMq08SvaCTpVVTuzYqyKz2m7/QmxYrtRFuRcH/edqprGvfwbbap8Ry2/9M/5b",
+	"JyX6I/3lYwClHwNoLwDXv7cHJMs8jxxuHT5po4OfO9GtIyrwzddx+1C2c/jAcDgc7n6gwkTS2zzaftz5",
+	"+cN+MIdlaPboCNyI2+73chh1IJuuMx5+uiHeI6quT2PXR8Px8Gg8Gg1OHh49Gh3/TPynOrTmj++Njx8M",
+	"hsPhyejo52t5tyyBfbFuK99arHw1BOCfoGPKQV1Smu4tbbjZ7dyqci8hjdTpKzWE/B6AfFX74M35497Y",
+	"x/5JJzwELu+ycNfWwsKuZGoGg28D6WPZQNJn2nfYKw5NqLtJUlwsD1TuXOxrd/Ib6/o9jyUGaSuPk11+",
+	"b0eHa8t1XsNh3p5G9zvlAPyenayrbdgFoQNCvgWm+g3e/Hthx+wJ7cc376oVAK7WffWQsTe+DvKMXYow",
+	"4mdY93I0GPWiFuTYGBVey96UdHWMre0JycvQBhES6qsWjjg2FpjVVLQwlgmwXEJ6QMzf5buCr8OaLL6y",
+	"Vs1P6XLmtzAK3V0NS3vMwRe4bvHEEwhjP9pkyiWbQO6g5Yen3pTjhtZKPg0777lSKQIN0DBu71jtkCRX",
+	"Naz23BKzfAzftNYkxCO9GfC61sP6qkrO+KI/XyXnz+h7/FX5BJ7Hboxp1K7TvALjImABpI1oUyg5d4BK",
+	"9lpIihkAfR6iDMSyTuP2dvgQC0BEaQB6FlA1b86TiCEajngC9bDZI+e3Cb2BmJU4aSo/4KMUbnNPfTNW",
+	"RB7S5WtzXnnLHcVgZbrX9mG/BX/b+VY3Rc9/Fmo+EPftIxOssKmP2z2Fw9gmns+ayzfloZUp/FUYFNy7",
+	"eML1JARkgewt0X7G/v76xU9sKYq5NeTNdIFm84PjR/etyTPRVsZB9g16gzxHOKWKw2yaQxA8CQZOsH1a",
+	"ZcsAQwIkcRJeDnhtH177b/aiAH4waV4fy0sqBO6YQQYrRDCb+FiHqcVqtzUIIisl1P7MEEALIUUtRCwd",
+	"TrZ3WnOnf6cbjkGwSwF4AT75HQXgb0GQ335hYjspVzY+6uw7gCZ+z+16n8u0Dwdd6/IWOMwwq6byClra",
+	"uCYM7atUtr+K47LK/v2clCVyYO377U/ig3nh6fVbIdHPVu++YcxuUHUf2lkSv/fwjHZRVLaqpxDad/U7",
+	"RZoZ+y4csSlPHAA8Kxh52jTr1uQI2XiVTwzc/LV8DIx6hNVvliLNymXkEgPEcmU2EUsKyoeQhF/544sU",
+	"2swvLFNC/l/gDHYxfYo4BVGWXK1rjRrUagWdGqJaNqvi5vfOaP2yEoL26ZuI+CYi/sQiwuG2DsyLraXE",
+	"Xb/M/9XGC+QESSwtHzGj5vNc6HqynrVooQW3UawQptj0BuxxmNDq4MMr9KwCglethPRVb6IAU+zTFHdk",
+	"3rEuJiJCEYYwDk+CzAGGXcnGWtKdTzoE1JDPvnITQWhW8BPCi9LXmJ4ahrZc7S8hDaVPJR/jinvHHRR7",
+	"/xuY+KckiqW2887MKdPCGJf5hDDHzPjuq1VEKOizmrmsIYP9UEHoMjX5dzE1sQwylWJZ2/5rSNude16X",
+	"ubXuCAhqDPHFDfrcjhz3q1fGHZ+sBwL6rPKUuMqkVug3JjqGZZliE0G+tMegkRQGT1p1jLEkDB84pus0",
+	"QJsB0bmtVVUpgKhTdJ33jtdTSeuJx+3FP4gmSNG4uboQXvZdRuI1Rf5jX4eSIvL/fL63b7L9W57QF+rM",
+	"w4uLpkyDgsNSmcPE9c26p4Wien/3NJhas90ZfLjdPS0s57odJvwfWhXmL1UvMuCrrjqSWu1rkXbu0nBi",
+	"6dKMfPHBrGA6m+TQQAijqbUGZMtSG+hQTjnKs4oPQ26OY82xhM9Q/G4lflfjQRrPOtOih/I97tD8406V",
+	"7rDy7T1i6SY3YG90yXMAauebWAZlI1A2Q5nmIH08qOfqalu7pmBSZPPFRJWFjuq55uTGDRCtA/aShtEQ",
+	"0/SC8PgoqHY3rsphz/nKv49Q+bGsXghBJi1SVq5YFykCPBCjh0OG+JFMGoUAYat79qKgPRMvLHcB3aTw",
+	"1QOkWEdWN4LKhSsIca/8lEMdgsDadoWuFgukyWPB9Gq7qq7yO5Lxa4hfo5TH+Qf6nQ9lZ2bAnmOfXx5L",
+	"TPiHImFFTcnKtnQsq7d6XQK3pgsaIWoJLry+Ko3d33WVJ0g01LMLtPvoCokVwiedg4KB6HRMLHO5KvMM",
+	"ZmrWCudKUG3aGqz1cTI8Scb1ci1driESDsu6Zm8/hCK19fWrapxSLc0q5XBnlZfsQsATmBoGFxNjm9Ct",
+	"cFeTwM9WhBAwXUshfxUwPZe+R2ZUlUZOm3EwvPNT1DFq1ciuV+7I24e+gWf+a3Q1vNLtcgtdDf+cHbu+",
+	"6Uw36GboSKqpeBymNt24l+GVmlO9l2EtlXlHL8MqKc9luYIwdk9Zbljlxfp6xbv6G0ZsZ39DyPVpCMTx",
+	"vjpfTiA6ZFS7fGTU5ATzArEhX60x4s6iWlf2SSTsrgk8t4ACo+ZlYLXbQRe8WNrd9Y1D9rdTjGWtnyJk",
+	"82DuTjVVlKeAOkeVfCJyZU/WKNfwH0Rm2Cux3nuRRCuNO0dYWmYcDrh3SCPG3f0Xvcj7Suz8M/svfuu9",
+	"+MfuvbjLYWyfFdMSo0e/fOxMBC9EcVaaRWf8y7tPVaWe1sIVNYDtIGxXYIdv7yQS6JTaaCzmTf22W2sx",
+	"LHnqOFZbp8beIMxew61svvaZvMREU5lSP0iIrdJQ2K46aEhC3c23xzmbzwsxB5+gSwzYvQceZLw9zj+E",
+	"WFGP2SqpuB3+TwZHOL2NnHY+vfv0fwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

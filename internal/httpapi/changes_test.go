@@ -71,7 +71,7 @@ func decodeChanges(t *testing.T, r *apitest.Response) []change {
 	return out
 }
 
-var feedLink = regexp.MustCompile(`^<(/api/tasks/changes\?[^>]*)>;\s*rel="next"$`)
+var feedLink = regexp.MustCompile(`^<(/api/(?:tasks|lists/[0-9a-f-]{36})/changes\?[^>]*)>;\s*rel="next"$`)
 
 // feed follows the change feed from path to its end: every change in order, and the pages.
 func (f *fixture) feed(t *testing.T, tok, path string) ([]change, int) {
@@ -90,7 +90,7 @@ func (f *fixture) feed(t *testing.T, tok, path string) ([]change, int) {
 		if h := r.Header.Get("Link"); h != "" {
 			m := feedLink.FindStringSubmatch(h)
 			if m == nil {
-				t.Fatalf("Link %q is not a relative /api/tasks/changes next link", h)
+				t.Fatalf("Link %q is not a relative change feed next link", h)
 			}
 			if len(page) == 0 {
 				t.Fatalf("an empty page with a next link %s", h)

@@ -30,6 +30,8 @@ type Store interface {
 	TaskBulk(ctx context.Context, userID string, b store.Bulk, idemKey string, requestHash []byte) ([]store.BulkResult, bool, error)
 	TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (store.Task, error)
 	TaskChanges(ctx context.Context, userID string, p store.ChangesParams) ([]store.Task, *store.Position, error)
+	ListClock(ctx context.Context, userID string, listID uuid.UUID) (store.Clock, error)
+	ListFeed(ctx context.Context, userID string, listID uuid.UUID, p store.ChangesParams) ([]store.Task, *store.Position, error)
 	UserClock(ctx context.Context, userID string) (store.Clock, error)
 	MemberClock(ctx context.Context, userID string, listID *uuid.UUID) (store.Clock, error)
 	ListAll(ctx context.Context, userID string) ([]store.List, error)

@@ -82,63 +82,38 @@ func ChangeKey(t Task) string {
 	return t.UpdatedAt.UTC().Format(time.RFC3339Nano)
 }
 
-// TaskChanges returns one page of userID's change feed: every task, deleted ones included
-// (as tombstones: DeletedAt set), in (updated_at, id) order, and the position to continue
-// after when more follow. Writes stamp updated_at from the user's clock, so a change
-// committed after this read always sorts after everything it returned. With UpdatedAfter
-// before the end of the user's purged tombstones it is ErrGone (a *GoneError): deletions
-// since then may be missing. (A full feed, without UpdatedAfter, is never gone: its client
-// has nothing to delete.)
+// TaskChanges returns one page of userID's change feed: every task of the lists userID owns,
+// deleted ones included (as tombstones: DeletedAt set), and every task that left one of them
+// for a list of another owner (as a tombstone from the time it left), in (updated_at, id)
+// order, and the position to continue after when more follow. Writes stamp updated_at (and
+// a departure's time) from the user's clock, so a change committed after this read always
+// sorts after everything it returned. With UpdatedAfter before the end of the user's purged
+// tombstones it is ErrGone (a *GoneError): deletions since then may be missing. (A full
+// feed, without UpdatedAfter, is never gone: its client has nothing to delete.)
 func (s *Store) TaskChanges(ctx context.Context, userID string, p ChangesParams) ([]Task, *Position, error) {
-	if p.Limit < 1 {
-		p.Limit = 50
-	}
-	params := db.TaskChangesParams{UserID: userID, AfterTs: p.UpdatedAfter, RowLimit: int32(p.Limit + 1)}
-	if p.After != nil {
-		ts, err := time.Parse(time.RFC3339Nano, p.After.Key)
+	owner := func(context.Context, *db.Queries) (string, error) { return userID, nil }
+	read := func(ctx context.Context, q *db.Queries, b changeBounds) ([]Task, []Task, error) {
+		rows, err := q.TaskChanges(ctx, db.TaskChangesParams{UserID: userID, AfterTs: b.ts, AfterID: b.id, RowLimit: b.limit})
 		if err != nil {
-			return nil, nil, fmt.Errorf("task changes: position key %q: %w", p.After.Key, ErrInvalid)
+			return nil, nil, err
 		}
-		params.AfterTs, params.AfterID = &ts, &p.After.ID
+		tasks := make([]Task, len(rows))
+		for i, r := range rows {
+			tasks[i] = fromRow(&r.Task)
+		}
+		away, err := q.OwnDepartureChanges(ctx, db.OwnDepartureChangesParams{UserID: userID, AfterTs: b.ts, AfterID: b.id, RowLimit: b.limit})
+		if err != nil {
+			return nil, nil, err
+		}
+		left := make([]Task, len(away))
+		for i, d := range away {
+			left[i] = departure(d.TaskID, d.DepartedAt)
+		}
+		return tasks, left, nil
 	}
-	var rows []*db.TaskChangesRow
-	read := func(ctx context.Context, q *db.Queries) error {
-		var err error
-		rows, err = q.TaskChanges(ctx, params)
-		return err
-	}
-	var err error
-	if p.UpdatedAfter == nil {
-		err = s.run(ctx, userID, listing, read)
-	} else {
-		// The purge mark and the rows from one snapshot: a purge committing between two
-		// reads could otherwise remove a tombstone the mark did not yet cover.
-		err = s.run(ctx, userID, snapshot, func(ctx context.Context, q *db.Queries) error {
-			clock, err := q.UserClockGet(ctx, userID)
-			if err != nil {
-				return err
-			}
-			if clock.PurgedThrough != nil && p.UpdatedAfter.Before(*clock.PurgedThrough) {
-				return &GoneError{Retention: time.Duration(clock.RetentionSeconds) * time.Second}
-			}
-			return read(ctx, q)
-		})
-	}
+	changes, next, err := s.changes(ctx, userID, p, owner, read)
 	if err != nil {
 		return nil, nil, fmt.Errorf("task changes: %w", err)
 	}
-	var next *Position
-	more := len(rows) > p.Limit
-	if more {
-		rows = rows[:p.Limit]
-	}
-	tasks := make([]Task, len(rows))
-	for i, r := range rows {
-		tasks[i] = fromRow(&r.Task)
-	}
-	if more {
-		last := tasks[len(tasks)-1]
-		next = &Position{Key: ChangeKey(last), ID: last.ID}
-	}
-	return tasks, next, nil
+	return changes, next, nil
 }

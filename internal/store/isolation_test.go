@@ -484,6 +484,15 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 			return err
 		}},
 		{"InviteRevoke", "InviteRevoke", func(ctx context.Context, l List) error { return s.InviteRevoke(ctx, intruder, l.ID, ownerInvite.ID) }},
+		{"ListClock", "ListClock", func(ctx context.Context, l List) error { _, err := s.ListClock(ctx, intruder, l.ID); return err }},
+		{"ListFeed", "ListFeed", func(ctx context.Context, l List) error {
+			_, _, err := s.ListFeed(ctx, intruder, l.ID, ChangesParams{Limit: 200})
+			return err
+		}},
+		{"ListFeedUpdatedAfter", "ListFeed", func(ctx context.Context, l List) error {
+			_, _, err := s.ListFeed(ctx, intruder, l.ID, ChangesParams{Limit: 200, UpdatedAfter: ptr(time.Time{})})
+			return err
+		}},
 	}
 	for _, tt := range listByID {
 		call(tt.method)

@@ -10,7 +10,9 @@
  * - every non-2xx response is thrown as a {@link TodoApiError} (the RFC 9457 problem, typed);
  * - `getETag`, `getLocation`, `getNextCursor` and `getNextOccurrence` read the response
  *   headers the contract declares but the generated types do not carry;
- * - `isTombstone` and `changedAt` read the entries of the change feed (`listTaskChanges`).
+ * - `isTombstone` and `changedAt` read the entries of the change feeds (`listTaskChanges`,
+ *   `listListChanges`);
+ * - `syncLists` keeps copies of several lists current, one feed and one sync point per list.
  *
  * @example
  * const todo = createTodoClient({ baseUrl: "https://api.example.com", getToken: () => authClient.token() });
@@ -20,7 +22,7 @@
  */
 import { createClient, createConfig } from './generated/client';
 import { TodoApi } from './generated/sdk.gen';
-import type { FieldError, List, Problem, TaskChange, TaskTombstone } from './generated/types.gen';
+import type { FieldError, List, ListListChangesData, Problem, Task, TaskChange, TaskTombstone } from './generated/types.gen';
 
 export * from './generated/types.gen';
 export { TodoApi } from './generated/sdk.gen';
@@ -44,7 +46,9 @@ export interface TodoClientOptions {
  * per operation (`listTasks`, `createTask`, `getTask`, `replaceTask`, `updateTask`,
  * `completeTask`, `deleteTask`, `restoreTask`, `moveTask`, `bulkTasks`, `listTaskChanges`,
  * `listTags`, `getTaskStats`; for lists `listLists`, `createList`, `getList`, `updateList`,
- * `deleteList`, `restoreList`, `moveList`), each resolving to
+ * `deleteList`, `restoreList`, `moveList`, `listListChanges`; for sharing `createInvite`,
+ * `listInvites`, `revokeInvite`, `getInvite`, `acceptInvite`, `listMembers`, `updateMember`,
+ * `removeMember`), each resolving to
  * `{ data, request, response }` on 2xx and rejecting with a {@link TodoApiError} otherwise
  * (a network failure rejects with fetch's own `TypeError`).
  */
@@ -194,11 +198,12 @@ function linkTarget(r: WithResponse, rel: string): string | undefined {
 }
 
 /**
- * getNextCursor also reads the pages of `listTaskChanges`: follow them with the same
- * `updated_after` and the cursor.
+ * getNextCursor also reads the pages of `listTaskChanges` and `listListChanges`: follow them
+ * with the same `updated_after` and the cursor.
  *
  * isTombstone tells the two kinds of change-feed entry apart: a tombstone (`{id, deleted_at}`,
- * the task was deleted: remove it from the local copy) or a whole `Task` (insert or replace it).
+ * the task was deleted — or, in a list's feed, moved to another list: remove it from the local
+ * copy) or a whole `Task` (insert or replace it).
  */
 export function isTombstone(change: TaskChange): change is TaskTombstone {
   return 'deleted_at' in change;
@@ -234,3 +239,93 @@ export function sortLists(lists: readonly List[]): List[] {
   );
 }
 
+
+/** ListCopy is the local copy of one list: its tasks by id and its own sync point. */
+export interface ListCopy {
+  /** The list's live tasks, by id. */
+  tasks: Map<string, Task>;
+  /** The greatest change time received ({@link changedAt}, as received); undefined before the first sync. */
+  since?: string;
+}
+
+/** ListsCopy is the local copy of several lists, by list id. */
+export type ListsCopy = Map<string, ListCopy>;
+
+/** SyncListsResult says what {@link syncLists} did besides bringing lists up to date. */
+export interface SyncListsResult {
+  /** The lists dropped from the copy with their tasks: not in `listIds`, or their feed answered 404. */
+  dropped: string[];
+  /** The lists whose copy was discarded and synced again from the start (their feed answered 410). */
+  restarted: string[];
+}
+
+/**
+ * syncLists brings `copy` up to date with the lists `listIds` — typically the ids `listLists`
+ * returned: the caller's own lists and those shared with them alike. Each list syncs through
+ * its own feed (`listListChanges`) from its own sync point, page by page to the end: a `Task`
+ * replaces its copy, a tombstone (deleted, or moved to another list) removes it. A list's sync
+ * point moves only once its last page is in, so a failure part-way leaves one that is safe to
+ * sync again from. A list new to `copy` gets a full sync.
+ *
+ * A list in `copy` but not in `listIds`, and a list whose feed answers `404` (the caller was
+ * removed or left, or the list was deleted), is dropped with its tasks. A `410` (the sync
+ * point is older than purged tombstones) discards that list's copy and syncs it from the
+ * start. Any other error rejects (a {@link TodoApiError}); the lists synced before it keep
+ * their progress.
+ *
+ * @example
+ * const copy: ListsCopy = load() ?? new Map();
+ * const lists = await todo.listLists();
+ * const { dropped } = await syncLists(todo, copy, lists.data.map((l) => l.id));
+ */
+export async function syncLists(
+  todo: TodoApi,
+  copy: ListsCopy,
+  listIds: readonly string[],
+  options: { limit?: number } = {},
+): Promise<SyncListsResult> {
+  const result: SyncListsResult = { dropped: [], restarted: [] };
+  const wanted = new Set(listIds);
+  for (const id of [...copy.keys()]) {
+    if (!wanted.has(id)) {
+      copy.delete(id);
+      result.dropped.push(id);
+    }
+  }
+  for (const id of wanted) {
+    const list: ListCopy = copy.get(id) ?? { tasks: new Map<string, Task>() };
+    try {
+      list.since = await syncList(todo, id, list, options.limit);
+    } catch (err) {
+      if (err instanceof TodoApiError && err.status === 404) {
+        copy.delete(id);
+        result.dropped.push(id);
+        continue;
+      }
+      if (!(err instanceof TodoApiError && err.status === 410)) throw err;
+      result.restarted.push(id);
+      list.tasks.clear();
+      delete list.since;
+      list.since = await syncList(todo, id, list, options.limit);
+    }
+    copy.set(id, list);
+  }
+  return result;
+}
+
+/** syncList applies the feed of list id after list.since to list.tasks and returns the new sync point. */
+async function syncList(todo: TodoApi, id: string, list: ListCopy, limit = 200): Promise<string | undefined> {
+  const query: NonNullable<ListListChangesData['query']> = { limit, ...(list.since ? { updated_after: list.since } : {}) };
+  let since = list.since;
+  let cursor: string | undefined;
+  do {
+    const page = await todo.listListChanges({ path: { id }, query: cursor ? { ...query, cursor } : query });
+    for (const change of page.data) {
+      if (isTombstone(change)) list.tasks.delete(change.id);
+      else list.tasks.set(change.id, change);
+      since = changedAt(change);
+    }
+    cursor = getNextCursor(page);
+  } while (cursor);
+  return since;
+}

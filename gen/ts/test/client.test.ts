@@ -17,9 +17,11 @@ import {
   inboxOf,
   isTombstone,
   type List,
+  type ListsCopy,
   type ListTaskChangesData,
   type ListTasksData,
   sortLists,
+  syncLists,
   type Task,
   TodoApiError,
 } from '../src/index';
@@ -478,5 +480,64 @@ test('subtasks: nested under a parent, counted, completed and deleted with it', 
     await todo.restoreTask({ path: { id: parent.id } });
     const { data: b } = await todo.getTask({ path: { id: books.id } });
     assert.equal(b.parent_id, pack.id);
+  });
+});
+
+// Last in the file: B becomes a member of A's lists here, which the earlier tests do not expect.
+test('syncLists: several lists, shared ones included, one feed and one sync point each', async (t) => {
+  const groceries = (await todo.createList({ body: { name: 'Sync groceries' } })).data;
+  const garden = (await todo.createList({ body: { name: 'Sync garden' } })).data;
+  for (const l of [groceries, garden]) {
+    const invite = (await todo.createInvite({ path: { id: l.id }, body: { role: 'editor' } })).data;
+    await other.acceptInvite({ path: { token: invite.token } });
+  }
+  const milk = (await todo.createTask({ body: { title: 'Milk', list_id: groceries.id } })).data;
+  const rake = (await todo.createTask({ body: { title: 'Rake', list_id: garden.id } })).data;
+  const ids = [groceries.id, garden.id];
+  const copy: ListsCopy = new Map();
+
+  /** sameAsServer asserts that the copy of list id holds exactly what B reads of it now. */
+  async function sameAsServer(id: string) {
+    const { data: live } = await other.listTasks({ query: { list_id: id, limit: 200 } });
+    const mine = copy.get(id);
+    assert.ok(mine, `list ${id} is in the copy`);
+    assert.deepEqual(
+      [...mine.tasks.values()].map((x) => `${x.id} ${x.title} ${x.updated_at}`).sort(),
+      live.map((x) => `${x.id} ${x.title} ${x.updated_at}`).sort(),
+    );
+  }
+
+  await t.test('a first sync copies each list', async () => {
+    const res = await syncLists(other, copy, ids, { limit: 1 });
+    assert.deepEqual(res, { dropped: [], restarted: [] });
+    for (const id of ids) await sameAsServer(id);
+    assert.ok(copy.get(groceries.id)?.tasks.has(milk.id));
+    assert.ok(copy.get(groceries.id)?.since, 'a sync point per list');
+  });
+
+  await t.test('writes by the owner and the member, a move and a delete', async () => {
+    const eggs = (await other.createTask({ body: { title: 'Eggs', list_id: groceries.id } })).data;
+    await todo.updateTask({ path: { id: milk.id }, body: { list_id: garden.id } });
+    await todo.deleteTask({ path: { id: rake.id } });
+    await syncLists(other, copy, ids, { limit: 1 });
+    for (const id of ids) await sameAsServer(id);
+    assert.ok(copy.get(groceries.id)?.tasks.has(eggs.id), "the member's own write");
+    assert.equal(copy.get(groceries.id)?.tasks.has(milk.id), false, 'moved away: a tombstone in the old list');
+    assert.equal(copy.get(garden.id)?.tasks.get(milk.id)?.list_id, garden.id, 'and the task in the new one');
+    assert.equal(copy.get(garden.id)?.tasks.has(rake.id), false, 'deleted');
+  });
+
+  await t.test('a list the member lost is dropped with its tasks', async () => {
+    const { data: members } = await todo.listMembers({ path: { id: garden.id } });
+    const b = members.find((m) => m.role !== 'owner');
+    assert.ok(b, 'B is a member');
+    await todo.removeMember({ path: { id: garden.id, user_id: b.user_id } });
+    await rejectsWith(404, other.listListChanges({ path: { id: garden.id } }));
+    const res = await syncLists(other, copy, ids);
+    assert.deepEqual(res.dropped, [garden.id]);
+    assert.deepEqual([...copy.keys()], [groceries.id]);
+    // A list no longer asked for goes too.
+    assert.deepEqual((await syncLists(other, copy, [])).dropped, [groceries.id]);
+    assert.equal(copy.size, 0);
   });
 });

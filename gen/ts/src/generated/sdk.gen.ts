@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetInviteData, GetInviteErrors, GetInviteResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListListsData, ListListsErrors, ListListsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetInviteData, GetInviteErrors, GetInviteResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListListChangesData, ListListChangesErrors, ListListChangesResponses, ListListsData, ListListsErrors, ListListsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -176,6 +176,28 @@ export class TodoApi extends HeyApiClient {
                 ...options.headers
             }
         });
+    }
+    
+    /**
+     * List what changed in one list since a point in time
+     *
+     * The change feed of one list, for any of its members: exactly as
+     * `GET /api/tasks/changes` (same parameters, order, paging, `ETag`/`304`, `410`, and the
+     * same sync steps), over the list's tasks **whoever wrote them** — the owner or any
+     * member. A live task comes as the whole `Task`; a task deleted within the last 30 days,
+     * and a task moved out of this list to another one, come as a tombstone
+     * `{id, deleted_at}` (`deleted_at` is the time it left: in the list it moved to it comes
+     * as the `Task`). A task moved back into the list comes as the `Task` again.
+     *
+     * To keep copies of several lists, keep one sync point per list. A list the caller is
+     * not (or no longer) a member of, or that was deleted, is `404` exactly as a list that
+     * does not exist: drop that list's tasks from the copy. Writes to a list are serialised
+     * on its owner's clock and stamped in commit order, so no write by any member is ever
+     * missed, also when it commits while the client syncs.
+     *
+     */
+    public listListChanges<ThrowOnError extends boolean = true>(options: Options<ListListChangesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ListListChangesResponses, ListListChangesErrors, ThrowOnError>({ url: '/api/lists/{id}/changes', ...options });
     }
     
     /**
@@ -400,7 +422,9 @@ export class TodoApi extends HeyApiClient {
      * restored after `updated_after` (exclusive), oldest change first, ordered by
      * (`updated_at`, `id`). A live task comes as the whole `Task`; a task deleted within the
      * last 30 days comes as a tombstone `{id, deleted_at}`. Each task appears once, in its
-     * latest state. Paging works as on `GET /api/tasks`: while more changes exist the response
+     * latest state. The caller's tasks are those of the lists the caller owns; a task moved
+     * to a list of another owner comes as a tombstone too. The lists shared with the caller
+     * have a feed each: `GET /api/lists/{id}/changes`. Paging works as on `GET /api/tasks`: while more changes exist the response
      * has a `Link: <…>; rel="next"` header; follow it unchanged (a cursor is valid only with
      * the `updated_after` it was issued for; anything else is `400`).
      *

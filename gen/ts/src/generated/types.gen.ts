@@ -997,6 +997,86 @@ export type MoveListResponses = {
 
 export type MoveListResponse = MoveListResponses[keyof MoveListResponses];
 
+export type ListListChangesData = {
+    body?: never;
+    headers?: {
+        /**
+         * ETags from earlier responses to the same request (comma-separated, or `*`); when one
+         * still matches the answer is `304` with no body. Compared weakly.
+         *
+         */
+        'If-None-Match'?: string;
+    };
+    path: {
+        /**
+         * The list's id. A malformed id is `400`.
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Only changes after this instant (exclusive): the greatest `updated_at` /
+         * `deleted_at` from your previous sync of this list, as received. Omit it for a
+         * first, full sync. More than 30 days old, it may be `410`.
+         *
+         */
+        updated_after?: string;
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * Opaque position from the `Link` header of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/api/lists/{id}/changes';
+};
+
+export type ListListChangesErrors = {
+    /**
+     * Malformed JSON, a bad query or path parameter, or a bad cursor.
+     */
+    400: Problem;
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * No such task (or list) for this caller.
+     */
+    404: Problem;
+    /**
+     * Tombstones of tasks deleted after `updated_after` may have been purged (they are kept
+     * 30 days), so the feed cannot say what to delete. Discard the local copy and sync again
+     * from the start (without `updated_after`).
+     *
+     */
+    410: Problem;
+    /**
+     * The caller's rate limit is exhausted (type `urn:todo-api:problem:rate-limited`), or all
+     * of the database connections one caller may hold are busy with the caller's earlier
+     * requests (type `urn:todo-api:problem:too-busy`). Wait for `Retry-After`, then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type ListListChangesError = ListListChangesErrors[keyof ListListChangesErrors];
+
+export type ListListChangesResponses = {
+    /**
+     * One page of the list's changes, oldest first.
+     */
+    200: Array<TaskChange>;
+};
+
+export type ListListChangesResponse = ListListChangesResponses[keyof ListListChangesResponses];
+
 export type ListInvitesData = {
     body?: never;
     path: {
