@@ -36,6 +36,7 @@ import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
 import { Subtasks, completeOnScreen, settle } from "./subtask-list";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
+import { Deferred } from "./deferred";
 import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
 import { ViewNav } from "./view-nav";
@@ -936,14 +937,20 @@ export function Dashboard({
 
       <div className="lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-6">
         <div className="mb-2 lg:sticky lg:top-4 lg:mb-0">
-          <ViewNav view={viewId} stats={stats} onView={changeView} />
-          <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
+          <Deferred>
+            <ViewNav view={viewId} stats={stats} onView={changeView} />
+          </Deferred>
+          <Deferred>
+            <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
+          </Deferred>
         </div>
 
         <main className="min-w-0 space-y-2 sm:space-y-3">
           {canWrite(currentList) ? (
             <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
-              <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
+              <Deferred>
+                <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
+              </Deferred>
             </section>
           ) : (
             <p className="card p-3 text-sm text-muted" data-testid="viewer-note">
@@ -951,7 +958,9 @@ export function Dashboard({
             </p>
           )}
 
-          <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
+          <Deferred>
+            <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
+          </Deferred>
 
           <section aria-labelledby="view-heading" className="card overflow-hidden">
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
@@ -1011,7 +1020,7 @@ export function Dashboard({
               const list = (
                 <>
                   <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
-                    {drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}
+                    <Deferred>{drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}</Deferred>
                   </ul>
                   {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
                   {s.cursor && (
