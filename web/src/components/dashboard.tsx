@@ -20,13 +20,14 @@ import { dayLabel, dueLabel, localDate, nowLocal, rememberZone, seedLabels, time
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
 import { moveTarget, placeAfter } from "@/lib/lists";
+import { dropTarget, stepTarget } from "@/lib/reorder";
 import { canWrite } from "@/lib/roles";
 import { useShortcuts } from "@/lib/use-shortcuts";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
-import { viewOf, sectionFor, type SectionId, type ViewId } from "@/lib/views";
+import { viewOf, sectionFor, type SectionDef, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
 import { ListActions } from "./list-actions";
@@ -225,14 +226,27 @@ export function Dashboard({
     setSections((s) => loading(s, defs.map((d) => d.id)));
     const tz = timeZone();
     try {
-      const pages = await Promise.all(defs.map((d) => api.listTasks({ query: d.query(filters, tz, viewDate) })));
+      const read = async (d: SectionDef) => {
+        const query = d.query(filters, tz, viewDate);
+        const page = await api.listTasks({ query });
+        let tasks = page.data;
+        let cursor = getNextCursor(page);
+        // A section read to the end follows the cursor while this load is the latest.
+        while (d.complete && cursor && gen === generation.current) {
+          const next = await api.listTasks({ query: { ...query, cursor } });
+          tasks = [...tasks, ...next.data.filter((t) => !tasks.some((x) => x.id === t.id))];
+          cursor = getNextCursor(next);
+        }
+        return { tasks, cursor };
+      };
+      const pages = await Promise.all(defs.map(read));
       if (gen !== generation.current) return;
       setSections((s) => {
         let n = { ...s };
         defs.forEach((d, i) => {
           const page = pages[i];
           if (!page) return;
-          n[d.id] = { tasks: page.data, cursor: getNextCursor(page), status: "ready" };
+          n[d.id] = { ...page, status: "ready" };
         });
         for (const t of addedDuringLoad.current.values()) {
           const target = sectionFor(view, t, filters, latest.current.now);
@@ -507,16 +521,26 @@ export function Dashboard({
     }
   }
 
-  /** offerUndo is the toast after a delete: Undo (or `z`) restores what was deleted. */
-  function offerUndo(spots: Spot[]) {
+  /** offerUndo is the toast after a delete saying text: Undo (or `z`) runs undo. */
+  function offerUndo(text: string, undo: () => void) {
     const run = () => {
       undoLast.current = null;
-      void restore(spots);
+      undo();
     };
-    const text = spots.length === 1 ? `Deleted “${spots[0]?.task.title}”.` : `Deleted ${spots.length} tasks.`;
     const id = toast(text, { key: "deleted", action: { label: "Undo", run } });
     undoLast.current = { toast: id, run };
   }
+  /** offerRestore is the toast after tasks of the view were deleted: Undo restores them where they were. */
+  const offerRestore = (spots: Spot[]) =>
+    offerUndo(spots.length === 1 ? `Deleted “${spots[0]?.task.title}”.` : `Deleted ${spots.length} tasks.`, () => void restore(spots));
+  /** subtaskDeleted is the toast after a subtask was deleted: Undo puts it back under its parent (undo, from Subtasks). */
+  const subtaskDeleted = (t: Task, undo: () => Promise<void>) =>
+    offerUndo(`Deleted “${t.title}”.`, () =>
+      void undo().then(
+        () => toast(`Restored “${t.title}”.`),
+        (e: unknown) => fail(e),
+      ),
+    );
 
   async function remove(task: Task) {
     const spot = find(latest.current.sections, task.id);
@@ -525,7 +549,7 @@ export function Dashboard({
     setSections((s) => without(s, task.id));
     try {
       await api.deleteTask({ path: { id: task.id } });
-      offerUndo([spot]);
+      offerRestore([spot]);
       void refreshStats();
       if (task.tags.length > 0) void refreshTags();
     } catch (e) {
@@ -618,7 +642,7 @@ export function Dashboard({
     }
     if (a.action === "delete") {
       const gone = spots.filter((sp) => ok.has(sp.task.id));
-      if (gone.length > 0) offerUndo(gone);
+      if (gone.length > 0) offerRestore(gone);
     }
     void refreshStats();
     if (a.action !== "complete" && a.action !== "uncomplete") void refreshTags();
@@ -771,12 +795,8 @@ export function Dashboard({
   }
   /** moveBy moves a task one place up (−1) or down (+1): Alt+↑/↓ on its row. */
   const moveBy = (task: Task, delta: -1 | 1) => {
-    const open = latest.current.sections.open.tasks;
-    const i = open.findIndex((t) => t.id === task.id);
-    const j = i + delta;
-    if (i < 0 || j < 0 || j >= open.length) return;
-    const rest = open.filter((t) => t.id !== task.id);
-    void moveTask(task, j === 0 ? null : (rest[j - 1]?.id ?? null));
+    const after = stepTarget(latest.current.sections.open.tasks.map((t) => t.id), task.id, delta);
+    if (after !== undefined) void moveTask(task, after);
   };
   /** dropOn moves the dragged task onto target's place. */
   const dropOn = (target: Task) => {
@@ -784,12 +804,8 @@ export function Dashboard({
     setDragging(null);
     const open = latest.current.sections.open.tasks;
     const moving = open.find((t) => t.id === id);
-    if (!moving || moving.id === target.id) return;
-    const from = open.indexOf(moving);
-    const to = open.indexOf(target);
-    const rest = open.filter((t) => t.id !== moving.id);
-    // Dropped on a task below: after it; on one above: in its place.
-    void moveTask(moving, from < to ? target.id : to === 0 ? null : (rest[to - 1]?.id ?? null));
+    const after = moving && dropTarget(open.map((t) => t.id), moving.id, target.id);
+    if (moving && after !== undefined) void moveTask(moving, after);
   };
 
   const select = useCallback((t: Task, on: boolean) => {
@@ -893,6 +909,7 @@ export function Dashboard({
             autoFocusAdd={focusAdd === t.id}
             readOnly={readOnly}
             onCountsChanged={() => void refreshTask(t.id)}
+            onDeleted={subtaskDeleted}
             onEdit={setEditing}
             onTag={onTag}
             fail={fail}
