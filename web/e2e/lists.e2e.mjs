@@ -330,6 +330,7 @@ describe("lists and subtasks (issue 14)", { skip: noBrowser }, () => {
     // From the keyboard: z undoes the last delete.
     await subs.getByRole("button", { name: "Delete “Rent a car”" }).click();
     await eventually(async () => assert.deepEqual(await subTitles(), ["Book hotel", "Book flights"]));
+    await expectText(page.getByTestId("toast").filter({ hasText: "Deleted “Rent a car”." }), /Deleted “Rent a car”\./);
     await page.mouse.click(5, 5);
     await page.keyboard.press("z");
     await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book hotel", "Book flights"]));

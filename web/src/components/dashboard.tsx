@@ -23,6 +23,7 @@ import { moveTarget, placeAfter } from "@/lib/lists";
 import { dropTarget, stepTarget } from "@/lib/reorder";
 import { canWrite } from "@/lib/roles";
 import { useShortcuts } from "@/lib/use-shortcuts";
+import { completeOnScreen, settle } from "@/lib/subtask-state";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
@@ -30,23 +31,27 @@ import { clearToken } from "@/lib/token";
 import { viewOf, sectionFor, type SectionDef, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
-import { ListActions } from "./list-actions";
 import { ListNav } from "./list-nav";
 import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
-import { Subtasks, completeOnScreen, settle } from "./subtask-list";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
 import { Deferred } from "./deferred";
 import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
 import { ViewNav } from "./view-nav";
 
-// What only some visits use is loaded when first needed, not with the page.
-const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog));
-const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog));
-const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar));
-const ShareDialog = dynamic(() => import("./share-dialog").then((m) => m.ShareDialog));
+// What only some visits use is loaded when first needed, not with the page. Each in a Suspense
+// boundary of its own (`loading`): without one, the first render of a part whose code is still
+// on its way suspends the nearest boundary above it, which hides everything in it meanwhile
+// (the rows of a view, or the whole page).
+const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog), { loading: () => null });
+const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog), { loading: () => null });
+const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar), { loading: () => null });
+const ShareDialog = dynamic(() => import("./share-dialog").then((m) => m.ShareDialog), { loading: () => null });
+// Subtasks show when a task is opened; a list's header only in a list's view.
+const Subtasks = dynamic(() => import("./subtask-list").then((m) => m.Subtasks), { loading: () => null });
+const ListActions = dynamic(() => import("./list-actions").then((m) => m.ListActions), { loading: () => null });
 
 const LIST_ID = "task-list";
 

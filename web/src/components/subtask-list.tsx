@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import type { Now } from "@/lib/dates";
 import { keepFocusNear } from "@/lib/focus";
 import { dropTarget, stepTarget } from "@/lib/reorder";
+import { completeOnScreen, completing, loaded, settle } from "@/lib/subtask-state";
 import { TaskItem } from "./task-item";
 
 /** MAX_DEPTH is the deepest level a subtask may have (the API's rule: four levels in all). */
@@ -14,42 +15,6 @@ const MAX_DEPTH = 3;
 function placeAfter(tasks: readonly Task[], t: Task, afterId: string | null): Task[] {
   const at = afterId === null ? 0 : tasks.findIndex((x) => x.id === afterId) + 1;
   return [...tasks.slice(0, at), t, ...tasks.slice(at)];
-}
-
-/** The subtasks read so far, by parent: drawn at once when a parent's row is drawn again (it moved to another section). */
-const loaded = new Map<string, Task[]>();
-/** Subtasks shown completed with their parent before the API confirmed it. */
-const completing = new Set<string>();
-
-/**
- * completeOnScreen ticks every subtask read so far under parentId, as the API is about to do
- * for the whole subtree, and returns their ids for settle.
- */
-export function completeOnScreen(parentId: string): string[] {
-  const ids: string[] = [];
-  const at = new Date().toISOString();
-  const walk = (pid: string) => {
-    const kids = loaded.get(pid);
-    if (!kids) return;
-    loaded.set(
-      pid,
-      kids.map((t) => {
-        if (t.completed) return t;
-        ids.push(t.id);
-        return { ...t, completed: true, completed_at: at };
-      }),
-    );
-    for (const k of kids) walk(k.id);
-  };
-  walk(parentId);
-  for (const id of ids) completing.add(id);
-  return ids;
-}
-
-/** settle ends completeOnScreen: the API answered; refused, the subtrees are read again (forget). */
-export function settle(ids: readonly string[], forget?: string) {
-  for (const id of ids) completing.delete(id);
-  if (forget) loaded.delete(forget);
 }
 
 interface Props {
