@@ -303,6 +303,125 @@ describe("lists and subtasks (issue 14)", { skip: noBrowser }, () => {
     await eventually(async () => assert.deepEqual(await topTitles(page), ["Three", "Two", "One"]), 15_000);
   });
 
+  test("deleting a subtask offers Undo (POST /restore): back in its place among its siblings, the badge counts it again; z does the same", async (shown) => {
+    const { page, call } = await user({}, shown);
+    const parent = await call("POST", "/api/tasks", { title: "Plan the trip" }, 201);
+    for (const title of ["Book flights", "Book hotel", "Rent a car"]) await call("POST", "/api/tasks", { title, parent_id: parent.id }, 201);
+    await page.reload();
+    await settled(page);
+    const calls = apiCalls(page, api);
+    const row = page.locator(`[data-testid=task][data-task-id="${parent.id}"]`);
+    const badge = row.getByTestId("subtask-badge").first();
+    await badge.click();
+    const subs = row.getByTestId("subtasks").first();
+    const subTitles = () => subs.getByTestId("task-title").allInnerTexts();
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book hotel", "Book flights"]));
+
+    await subs.getByRole("button", { name: "Delete “Book hotel”" }).click();
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book flights"]));
+    await expectText(badge, /0\/2/);
+    const toast = page.getByTestId("toast").filter({ hasText: "Deleted “Book hotel”." });
+    await shot(page, "subtask-deleted-undo");
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book hotel", "Book flights"], "back in its place"));
+    await expectText(badge, /0\/3/);
+    assert.ok(calls.some((c) => /^POST \/api\/tasks\/[0-9a-f-]+\/restore 200$/.test(c)), `restored through the API: ${calls.join(", ")}`);
+
+    // From the keyboard: z undoes the last delete.
+    await subs.getByRole("button", { name: "Delete “Rent a car”" }).click();
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Book hotel", "Book flights"]));
+    await expectText(page.getByTestId("toast").filter({ hasText: "Deleted “Rent a car”." }), /Deleted “Rent a car”\./);
+    await page.mouse.click(5, 5);
+    await page.keyboard.press("z");
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book hotel", "Book flights"]));
+    await settled(page);
+    const got = await call("GET", `/api/tasks?parent_id=${parent.id}&sort=position&order=asc`);
+    assert.deepEqual(got.map((/** @type {{ title: string }} */ t) => t.title), ["Rent a car", "Book hotel", "Book flights"], "restored for good, in their order");
+  });
+
+  test("reorder subtasks among their siblings: drag and drop, and keyboard only (Enter on the badge, Tab, Alt+↑/↓), saved with POST /move after a sibling; the parent stays", async (shown) => {
+    const { page, call } = await user({}, shown);
+    const { id: listId } = await call("POST", "/api/lists", { name: "Trip" }, 201);
+    const parent = await call("POST", "/api/tasks", { title: "Plan the trip", list_id: listId }, 201);
+    await call("POST", "/api/tasks", { title: "Pack", list_id: listId }, 201);
+    for (const title of ["Book flights", "Book hotel", "Rent a car"]) await call("POST", "/api/tasks", { title, parent_id: parent.id }, 201);
+    await page.reload();
+    await settled(page);
+    await sidebarList(page, "Trip").click();
+    await eventually(async () => assert.deepEqual(await topTitles(page), ["Pack", "Plan the trip"]));
+    const calls = apiCalls(page, api);
+    /** saved is the subtasks' order as the API keeps it. */
+    const saved = async () => (await call("GET", `/api/tasks?parent_id=${parent.id}&sort=position&order=asc`)).map((/** @type {{ title: string }} */ t) => t.title);
+    const row = page.locator(`[data-testid=task][data-task-id="${parent.id}"]`);
+    const badge = row.getByTestId("subtask-badge").first();
+    const subs = row.getByTestId("subtasks").first();
+    const subTitles = () => subs.getByTestId("task-title").allInnerTexts();
+    const subRow = (/** @type {string} */ t) => subs.locator("[data-testid=task]").filter({ hasText: t });
+
+    // Keyboard only: open the subtasks with Enter on the badge, Tab to a subtask, Alt+↑/↓.
+    await badge.focus();
+    await page.keyboard.press("Enter");
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book hotel", "Book flights"]));
+    const target = await page.getByRole("checkbox", { name: "Book flights" }).getAttribute("id");
+    for (let i = 0; i < 30 && (await page.evaluate(() => document.activeElement?.id)) !== target; i++) await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), target, "Tab reaches the subtask");
+    await page.keyboard.press("Alt+ArrowUp");
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book flights", "Book hotel"]));
+    await eventually(async () => assert.equal(calls.filter((c) => /\/move 200$/.test(c)).length, 1, calls.join(", ")));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), target, "focus stays on the moved subtask");
+    await page.keyboard.press("Alt+ArrowUp");
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Book flights", "Rent a car", "Book hotel"]));
+    await page.keyboard.press("Alt+ArrowDown");
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Rent a car", "Book flights", "Book hotel"]));
+    await eventually(async () => assert.equal(calls.filter((c) => /\/move 200$/.test(c)).length, 3, calls.join(", ")));
+    assert.deepEqual(await topTitles(page), ["Pack", "Plan the trip"], "Alt+↑ on a subtask moves the subtask, not its parent");
+    await settled(page);
+    assert.deepEqual(await saved(), ["Rent a car", "Book flights", "Book hotel"], "saved after each key");
+
+    // Drag and drop: "Book hotel" onto "Rent a car"'s place.
+    await subRow("Book hotel").dragTo(subRow("Rent a car"));
+    await eventually(async () => assert.deepEqual(await subTitles(), ["Book hotel", "Rent a car", "Book flights"]));
+    await eventually(async () => assert.equal(calls.filter((c) => /\/move 200$/.test(c)).length, 4, calls.join(", ")));
+    assert.deepEqual(await topTitles(page), ["Pack", "Plan the trip"]);
+    await shot(page, "subtasks-reordered");
+    await settled(page);
+    assert.deepEqual(await saved(), ["Book hotel", "Rent a car", "Book flights"], "saved");
+    const top = await call("GET", `/api/tasks?list_id=${listId}&top_level=true&sort=position&order=asc`);
+    assert.deepEqual(top.map((/** @type {{ title: string }} */ t) => t.title), ["Pack", "Plan the trip"], "the parent did not move");
+  });
+
+  test("Upcoming shows every task of the next 7 days, also more than 100 (it pages through the API's Link cursor)", async (shown) => {
+    const zone = "America/New_York";
+    const today = zoneDate(zone);
+    const { page } = await user({ context: { timezoneId: zone }, clock: zonedInstant(today, "09:00", zone) }, shown);
+    const token = await tokenOf(page);
+    const N = 130;
+    // Within the API's per-user rate limit (20/s, bursts of 40): a 429 waits what it says.
+    for (let i = 0; i < N; i++) {
+      for (;;) {
+        const r = await apiFetch(`${api}/api/tasks`, token, { method: "POST", body: JSON.stringify({ title: `Week task ${String(i + 1).padStart(3, "0")}`, due_date: addDays(today, i % 7) }) });
+        if (r.status === 429) {
+          await new Promise((done) => setTimeout(done, Number(r.headers.get("retry-after") ?? "1") * 1000));
+          continue;
+        }
+        assert.equal(r.status, 201, await r.text());
+        break;
+      }
+    }
+    await page.reload();
+    await settled(page);
+    const calls = apiCalls(page, api);
+    await page.getByTestId("view-upcoming").getByRole("button").click();
+    await expectText(page.locator("#view-heading"), "Upcoming");
+    await eventually(async () => assert.equal(await page.locator("[data-testid=day] [data-testid=task]").count(), N), 20_000);
+    await settled(page);
+    await expectCount(page.getByRole("button", { name: "Load more" }), 0);
+    const perDay = await page.getByTestId("day").evaluateAll((els) => els.map((el) => el.querySelectorAll("[data-testid=task]").length));
+    assert.deepEqual(perDay, [19, 19, 19, 19, 18, 18, 18], "seven days, each with all of its tasks");
+    assert.ok(calls.some((c) => /^GET \/api\/tasks\?.*cursor=/.test(c)), `the second page by its cursor: ${calls.join(", ")}`);
+    await shot(page, "view-upcoming-130");
+  });
+
   test("move a task to another list from its edit dialog; quick add's ~List puts a task into a list", async (shown) => {
     const { page, call } = await user({}, shown);
     await call("POST", "/api/lists", { name: "Groceries" }, 201);

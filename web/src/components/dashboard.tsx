@@ -20,31 +20,38 @@ import { dayLabel, dueLabel, localDate, nowLocal, rememberZone, seedLabels, time
 import { keepFocusNear, quickAddField } from "@/lib/focus";
 import type { Initial } from "@/lib/initial";
 import { moveTarget, placeAfter } from "@/lib/lists";
+import { dropTarget, stepTarget } from "@/lib/reorder";
 import { canWrite } from "@/lib/roles";
 import { useShortcuts } from "@/lib/use-shortcuts";
+import { completeOnScreen, settle } from "@/lib/subtask-state";
 import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, type Spot } from "@/lib/sections";
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
-import { viewOf, sectionFor, type SectionId, type ViewId } from "@/lib/views";
+import { viewOf, sectionFor, type SectionDef, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
-import { ListActions } from "./list-actions";
 import { ListNav } from "./list-nav";
 import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
-import { Subtasks, completeOnScreen, settle } from "./subtask-list";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
+import { Deferred } from "./deferred";
 import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
 import { ViewNav } from "./view-nav";
 
-// What only some visits use is loaded when first needed, not with the page.
-const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog));
-const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog));
-const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar));
-const ShareDialog = dynamic(() => import("./share-dialog").then((m) => m.ShareDialog));
+// What only some visits use is loaded when first needed, not with the page. Each in a Suspense
+// boundary of its own (`loading`): without one, the first render of a part whose code is still
+// on its way suspends the nearest boundary above it, which hides everything in it meanwhile
+// (the rows of a view, or the whole page).
+const EditDialog = dynamic(() => import("./edit-dialog").then((m) => m.EditDialog), { loading: () => null });
+const HelpDialog = dynamic(() => import("./help-dialog").then((m) => m.HelpDialog), { loading: () => null });
+const BulkBar = dynamic(() => import("./bulk-bar").then((m) => m.BulkBar), { loading: () => null });
+const ShareDialog = dynamic(() => import("./share-dialog").then((m) => m.ShareDialog), { loading: () => null });
+// Subtasks show when a task is opened; a list's header only in a list's view.
+const Subtasks = dynamic(() => import("./subtask-list").then((m) => m.Subtasks), { loading: () => null });
+const ListActions = dynamic(() => import("./list-actions").then((m) => m.ListActions), { loading: () => null });
 
 const LIST_ID = "task-list";
 
@@ -224,14 +231,27 @@ export function Dashboard({
     setSections((s) => loading(s, defs.map((d) => d.id)));
     const tz = timeZone();
     try {
-      const pages = await Promise.all(defs.map((d) => api.listTasks({ query: d.query(filters, tz, viewDate) })));
+      const read = async (d: SectionDef) => {
+        const query = d.query(filters, tz, viewDate);
+        const page = await api.listTasks({ query });
+        let tasks = page.data;
+        let cursor = getNextCursor(page);
+        // A section read to the end follows the cursor while this load is the latest.
+        while (d.complete && cursor && gen === generation.current) {
+          const next = await api.listTasks({ query: { ...query, cursor } });
+          tasks = [...tasks, ...next.data.filter((t) => !tasks.some((x) => x.id === t.id))];
+          cursor = getNextCursor(next);
+        }
+        return { tasks, cursor };
+      };
+      const pages = await Promise.all(defs.map(read));
       if (gen !== generation.current) return;
       setSections((s) => {
         let n = { ...s };
         defs.forEach((d, i) => {
           const page = pages[i];
           if (!page) return;
-          n[d.id] = { tasks: page.data, cursor: getNextCursor(page), status: "ready" };
+          n[d.id] = { ...page, status: "ready" };
         });
         for (const t of addedDuringLoad.current.values()) {
           const target = sectionFor(view, t, filters, latest.current.now);
@@ -506,16 +526,26 @@ export function Dashboard({
     }
   }
 
-  /** offerUndo is the toast after a delete: Undo (or `z`) restores what was deleted. */
-  function offerUndo(spots: Spot[]) {
+  /** offerUndo is the toast after a delete saying text: Undo (or `z`) runs undo. */
+  function offerUndo(text: string, undo: () => void) {
     const run = () => {
       undoLast.current = null;
-      void restore(spots);
+      undo();
     };
-    const text = spots.length === 1 ? `Deleted “${spots[0]?.task.title}”.` : `Deleted ${spots.length} tasks.`;
     const id = toast(text, { key: "deleted", action: { label: "Undo", run } });
     undoLast.current = { toast: id, run };
   }
+  /** offerRestore is the toast after tasks of the view were deleted: Undo restores them where they were. */
+  const offerRestore = (spots: Spot[]) =>
+    offerUndo(spots.length === 1 ? `Deleted “${spots[0]?.task.title}”.` : `Deleted ${spots.length} tasks.`, () => void restore(spots));
+  /** subtaskDeleted is the toast after a subtask was deleted: Undo puts it back under its parent (undo, from Subtasks). */
+  const subtaskDeleted = (t: Task, undo: () => Promise<void>) =>
+    offerUndo(`Deleted “${t.title}”.`, () =>
+      void undo().then(
+        () => toast(`Restored “${t.title}”.`),
+        (e: unknown) => fail(e),
+      ),
+    );
 
   async function remove(task: Task) {
     const spot = find(latest.current.sections, task.id);
@@ -524,7 +554,7 @@ export function Dashboard({
     setSections((s) => without(s, task.id));
     try {
       await api.deleteTask({ path: { id: task.id } });
-      offerUndo([spot]);
+      offerRestore([spot]);
       void refreshStats();
       if (task.tags.length > 0) void refreshTags();
     } catch (e) {
@@ -617,7 +647,7 @@ export function Dashboard({
     }
     if (a.action === "delete") {
       const gone = spots.filter((sp) => ok.has(sp.task.id));
-      if (gone.length > 0) offerUndo(gone);
+      if (gone.length > 0) offerRestore(gone);
     }
     void refreshStats();
     if (a.action !== "complete" && a.action !== "uncomplete") void refreshTags();
@@ -770,12 +800,8 @@ export function Dashboard({
   }
   /** moveBy moves a task one place up (−1) or down (+1): Alt+↑/↓ on its row. */
   const moveBy = (task: Task, delta: -1 | 1) => {
-    const open = latest.current.sections.open.tasks;
-    const i = open.findIndex((t) => t.id === task.id);
-    const j = i + delta;
-    if (i < 0 || j < 0 || j >= open.length) return;
-    const rest = open.filter((t) => t.id !== task.id);
-    void moveTask(task, j === 0 ? null : (rest[j - 1]?.id ?? null));
+    const after = stepTarget(latest.current.sections.open.tasks.map((t) => t.id), task.id, delta);
+    if (after !== undefined) void moveTask(task, after);
   };
   /** dropOn moves the dragged task onto target's place. */
   const dropOn = (target: Task) => {
@@ -783,12 +809,8 @@ export function Dashboard({
     setDragging(null);
     const open = latest.current.sections.open.tasks;
     const moving = open.find((t) => t.id === id);
-    if (!moving || moving.id === target.id) return;
-    const from = open.indexOf(moving);
-    const to = open.indexOf(target);
-    const rest = open.filter((t) => t.id !== moving.id);
-    // Dropped on a task below: after it; on one above: in its place.
-    void moveTask(moving, from < to ? target.id : to === 0 ? null : (rest[to - 1]?.id ?? null));
+    const after = moving && dropTarget(open.map((t) => t.id), moving.id, target.id);
+    if (moving && after !== undefined) void moveTask(moving, after);
   };
 
   const select = useCallback((t: Task, on: boolean) => {
@@ -892,6 +914,7 @@ export function Dashboard({
             autoFocusAdd={focusAdd === t.id}
             readOnly={readOnly}
             onCountsChanged={() => void refreshTask(t.id)}
+            onDeleted={subtaskDeleted}
             onEdit={setEditing}
             onTag={onTag}
             fail={fail}
@@ -936,14 +959,20 @@ export function Dashboard({
 
       <div className="lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-6">
         <div className="mb-2 lg:sticky lg:top-4 lg:mb-0">
-          <ViewNav view={viewId} stats={stats} onView={changeView} />
-          <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
+          <Deferred>
+            <ViewNav view={viewId} stats={stats} onView={changeView} />
+          </Deferred>
+          <Deferred>
+            <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
+          </Deferred>
         </div>
 
         <main className="min-w-0 space-y-2 sm:space-y-3">
           {canWrite(currentList) ? (
             <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
-              <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
+              <Deferred>
+                <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
+              </Deferred>
             </section>
           ) : (
             <p className="card p-3 text-sm text-muted" data-testid="viewer-note">
@@ -951,7 +980,9 @@ export function Dashboard({
             </p>
           )}
 
-          <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
+          <Deferred>
+            <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
+          </Deferred>
 
           <section aria-labelledby="view-heading" className="card overflow-hidden">
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
@@ -1011,7 +1042,7 @@ export function Dashboard({
               const list = (
                 <>
                   <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
-                    {drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}
+                    <Deferred>{drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}</Deferred>
                   </ul>
                   {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
                   {s.cursor && (

@@ -1,47 +1,20 @@
 "use client";
 
-import type { TodoApi, Task } from "@todo-api/client";
+import { TodoApiError, type TodoApi, type Task } from "@todo-api/client";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import type { Now } from "@/lib/dates";
+import { keepFocusNear } from "@/lib/focus";
+import { dropTarget, stepTarget } from "@/lib/reorder";
+import { completeOnScreen, completing, loaded, settle } from "@/lib/subtask-state";
 import { TaskItem } from "./task-item";
 
 /** MAX_DEPTH is the deepest level a subtask may have (the API's rule: four levels in all). */
 const MAX_DEPTH = 3;
 
-/** The subtasks read so far, by parent: drawn at once when a parent's row is drawn again (it moved to another section). */
-const loaded = new Map<string, Task[]>();
-/** Subtasks shown completed with their parent before the API confirmed it. */
-const completing = new Set<string>();
-
-/**
- * completeOnScreen ticks every subtask read so far under parentId, as the API is about to do
- * for the whole subtree, and returns their ids for settle.
- */
-export function completeOnScreen(parentId: string): string[] {
-  const ids: string[] = [];
-  const at = new Date().toISOString();
-  const walk = (pid: string) => {
-    const kids = loaded.get(pid);
-    if (!kids) return;
-    loaded.set(
-      pid,
-      kids.map((t) => {
-        if (t.completed) return t;
-        ids.push(t.id);
-        return { ...t, completed: true, completed_at: at };
-      }),
-    );
-    for (const k of kids) walk(k.id);
-  };
-  walk(parentId);
-  for (const id of ids) completing.add(id);
-  return ids;
-}
-
-/** settle ends completeOnScreen: the API answered; refused, the subtrees are read again (forget). */
-export function settle(ids: readonly string[], forget?: string) {
-  for (const id of ids) completing.delete(id);
-  if (forget) loaded.delete(forget);
+/** placeAfter is tasks with t right after the one with id afterId (first for null, or when that one is gone). */
+function placeAfter(tasks: readonly Task[], t: Task, afterId: string | null): Task[] {
+  const at = afterId === null ? 0 : tasks.findIndex((x) => x.id === afterId) + 1;
+  return [...tasks.slice(0, at), t, ...tasks.slice(at)];
 }
 
 interface Props {
@@ -58,6 +31,8 @@ interface Props {
   readOnly?: boolean;
   /** Something under the parent changed: its "done/total" counts are to be read again. */
   onCountsChanged: () => void;
+  /** A subtask was deleted: undo (POST /restore) puts it back where it was (the toast's Undo). */
+  onDeleted: (t: Task, undo: () => Promise<void>) => void;
   onEdit: (t: Task) => void;
   onTag: (tag: string) => void;
   fail: (e: unknown) => void;
@@ -69,7 +44,7 @@ interface Props {
  * delete as any task. Completing the parent completes every subtask shown under it at once, as
  * the API completes the subtree.
  */
-export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnly, onCountsChanged, onEdit, onTag, fail }: Props) {
+export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnly, onCountsChanged, onDeleted, onEdit, onTag, fail }: Props) {
   const [tasks, setShown] = useState<Task[] | null>(() => loaded.get(parent.id) ?? null);
   const setTasks = useCallback(
     (next: Task[] | null | ((cur: Task[] | null) => Task[] | null)) =>
@@ -82,6 +57,7 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnl
   );
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [focusAdd, setFocusAdd] = useState<string | null>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
   const [title, setTitle] = useState("");
   const addRef = useRef<HTMLInputElement>(null);
 
@@ -125,15 +101,58 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnl
   }
 
   async function remove(t: Task) {
+    const siblings = tasks ?? [];
+    const i = siblings.findIndex((x) => x.id === t.id);
+    // Where it was: after the sibling before it (the top when none is).
+    const afterId = i > 0 ? (siblings[i - 1]?.id ?? null) : null;
+    keepFocusNear(t.id);
     setTasks((ts) => ts && ts.filter((x) => x.id !== t.id));
     try {
       await api.deleteTask({ path: { id: t.id } });
       onCountsChanged();
+      onDeleted(t, async () => {
+        const { data } = await api.restoreTask({ path: { id: t.id } });
+        // The API restores it in its old place among its siblings: so does the screen.
+        setTasks((ts) => ts && placeAfter(ts.filter((x) => x.id !== data.id), data, afterId));
+        onCountsChanged();
+      });
     } catch (e) {
-      setTasks((ts) => ts && [...ts, t]);
+      if (e instanceof TodoApiError && e.status === 404) return; // gone already: what we wanted
+      setTasks((ts) => ts && placeAfter(ts, t, afterId));
       fail(e);
     }
   }
+
+  /**
+   * move puts t right after afterId among its siblings (null: first), on screen at once, then
+   * with POST /move; put back if the API refuses. The focus stays on its checkbox.
+   */
+  async function move(t: Task, afterId: string | null) {
+    const before = tasks ?? [];
+    setTasks(placeAfter(before.filter((x) => x.id !== t.id), t, afterId));
+    try {
+      const { data } = await api.moveTask({ path: { id: t.id }, body: { after_id: afterId } });
+      replace(data);
+      requestAnimationFrame(() => document.getElementById(`task-${t.id}`)?.focus());
+    } catch (e) {
+      setTasks(before);
+      fail(e);
+    }
+  }
+  /** moveBy moves a subtask one place up (−1) or down (+1): Alt+↑/↓ on its row. */
+  const moveBy = (t: Task, delta: -1 | 1) => {
+    const after = stepTarget((tasks ?? []).map((x) => x.id), t.id, delta);
+    if (after !== undefined) void move(t, after);
+  };
+  /** dropOn moves the dragged subtask onto target's place. */
+  const dropOn = (target: Task) => {
+    const id = dragging;
+    setDragging(null);
+    const list = tasks ?? [];
+    const moving = list.find((x) => x.id === id);
+    const after = moving && dropTarget(list.map((x) => x.id), moving.id, target.id);
+    if (moving && after !== undefined) void move(moving, after);
+  };
 
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -179,6 +198,7 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnl
             onEdit={onEdit}
             onDelete={(x) => void remove(x)}
             onTag={onTag}
+            reorder={!readOnly && (tasks?.length ?? 0) > 1 ? { onKey: moveBy, onDragStart: (x) => setDragging(x.id), onDrop: dropOn, dragging: dragging === t.id } : undefined}
             subtasks={
               canNest
                 ? {
@@ -202,6 +222,7 @@ export function Subtasks({ api, parent, depth, now, epoch, autoFocusAdd, readOnl
                 autoFocusAdd={focusAdd === t.id}
                 readOnly={readOnly}
                 onCountsChanged={refresh(t.id)}
+                onDeleted={onDeleted}
                 onEdit={onEdit}
                 onTag={onTag}
                 fail={fail}

@@ -67,6 +67,8 @@ export const TaskItem = memo(function TaskItem({
     ? (e: KeyboardEvent) => {
         if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
         e.preventDefault();
+        // A subtask's row is inside its parent's: the parent does not move too.
+        e.stopPropagation();
         reorder.onKey(task, e.key === "ArrowUp" ? -1 : 1);
       }
     : undefined;

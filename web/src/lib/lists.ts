@@ -1,6 +1,7 @@
 // Lists as the sidebar shows them (the client's sortLists: the inbox first, then the user's own
 // order); the colours a list may take; moving one; finding one by the name typed after `~`.
 import { sortLists, type List } from "@todo-api/client";
+import { stepTarget } from "./reorder";
 
 /** LIST_COLORS are the colours offered for a list (the API takes any `#rrggbb`). */
 export const LIST_COLORS: { value: string; name: string }[] = [
@@ -24,12 +25,13 @@ export const colorName = (c: string | null) => (c ? (LIST_COLORS.find((x) => x.v
  * cannot move that way.
  */
 export function moveTarget(lists: readonly List[], id: string, delta: -1 | 1): string | null | undefined {
-  const own = sortLists(lists).filter((l) => !l.inbox);
-  const i = own.findIndex((l) => l.id === id);
-  const j = i + delta;
-  if (i < 0 || j < 0 || j >= own.length) return undefined;
-  const rest = own.filter((l) => l.id !== id);
-  return j === 0 ? null : (rest[j - 1]?.id ?? null);
+  return stepTarget(
+    sortLists(lists)
+      .filter((l) => !l.inbox)
+      .map((l) => l.id),
+    id,
+    delta,
+  );
 }
 
 /** placeAfter is lists with `id` put right after `afterId` (null: first after the inbox), positions untouched. */

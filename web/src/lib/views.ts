@@ -22,6 +22,11 @@ export interface SectionDef {
   query: (f: Filters, tz: string, today: string) => Query;
   /** accepts says whether a task changed or created here belongs in the section. */
   accepts: (t: Task, now: Now) => boolean;
+  /**
+   * Read to the end (every page, by the Link cursor) rather than a page and "Load more": a view
+   * grouped by day would otherwise show a day with only some of its tasks.
+   */
+  complete?: true;
 }
 
 export interface View {
@@ -86,10 +91,13 @@ export const VIEWS: Record<Exclude<ViewId, `list:${string}`>, View> = {
     title: "Upcoming",
     empty: "Nothing due in the next 7 days.",
     sections: [
-      open(
-        (_, __, today) => ({ due_after: today, due_before: addDays(today, UPCOMING_DAYS - 1), sort: "due_date", order: "asc", limit: 100 }),
-        (t, now) => t.due_date !== null && t.due_date >= now.date && t.due_date <= addDays(now.date, UPCOMING_DAYS - 1),
-      ),
+      {
+        ...open(
+          (_, __, today) => ({ due_after: today, due_before: addDays(today, UPCOMING_DAYS - 1), sort: "due_date", order: "asc", limit: 100 }),
+          (t, now) => t.due_date !== null && t.due_date >= now.date && t.due_date <= addDays(now.date, UPCOMING_DAYS - 1),
+        ),
+        complete: true,
+      },
     ],
     byDay: true,
     nested: false,
