@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -86,58 +87,52 @@ func placeNew(ctx context.Context, q *db.Queries, userID string, f *TaskFields) 
 	return p, nil
 }
 
-// targetOwner is the owner of the list a new task of f goes to — f.ListID, else the list of
-// the parent f.ParentID: userID for their own lists, another user for a list shared with
-// userID (read without a lock, before the owner's clock is taken; holdWriteMembership checks
-// the role under it). ErrNoSuchList or a ParentError when userID is no member of it.
+// targetOwner reads, without a lock (before the owner's clock is taken), the owner of the
+// list a new task of f goes to — f.ListID, else the list of the parent f.ParentID: userID
+// for their own lists, another user for a list shared with userID. ErrNoSuchList or a
+// ParentError when userID is no member of it.
 func targetOwner(ctx context.Context, q *db.Queries, userID string, f *TaskFields) (string, error) {
+	var a access
+	var err error
 	if f.ListID != nil {
-		m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: *f.ListID, UserID: userID})
-		if isNotFound(err) {
-			return "", ErrNoSuchList
-		}
-		if err != nil {
-			return "", fmt.Errorf("read list: %w", err)
-		}
-		return m.OwnerID, nil
-	}
-	parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
-	if isNotFound(err) {
-		return "", &ParentError{ReasonNoSuchParent}
+		a, err = listAccess(ctx, q, userID, *f.ListID)
+	} else {
+		a, err = taskAccess(ctx, q, userID, *f.ParentID)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read parent: %w", err)
+		return "", createPlaceError(err, f)
 	}
-	return parent.Task.UserID, nil
+	return a.owner, nil
 }
 
-// holdWriteMembership checks, under the owner's clock, that userID may write the tasks of the
-// list of f (its ListID, else the parent's): ErrForbidden for a viewer, ErrNoSuchList (or a
-// ParentError) for a member no more. It holds the membership row until commit, so a removal
-// waits for the write.
-func holdWriteMembership(ctx context.Context, q *db.Queries, userID string, f TaskFields) error {
-	list := f.ListID
-	if list == nil {
-		parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
-		if isNotFound(err) {
-			return &ParentError{ReasonNoSuchParent}
-		}
-		if err != nil {
-			return fmt.Errorf("read parent: %w", err)
-		}
-		list = &parent.Task.ListID
-	}
-	m, err := q.TaskTargetListAsMember(ctx, db.TaskTargetListAsMemberParams{UserID: userID, ID: *list})
-	if isNotFound(err) {
-		return ErrNoSuchList
+// holdWriteMembership checks, under the owner's clock, that userID may write the tasks of
+// the list of f (its ListID, else the parent's), in one read that holds the membership
+// until commit, so a removal waits for the write: ErrForbidden for a viewer, ErrNoSuchList
+// (or a ParentError) for a member no more.
+func holdWriteMembership(ctx context.Context, q *db.Queries, userID string, f *TaskFields) error {
+	var a access
+	var err error
+	if f.ListID != nil {
+		a, err = listAccessHeld(ctx, q, userID, *f.ListID)
+	} else {
+		a, err = taskAccessHeld(ctx, q, userID, *f.ParentID)
 	}
 	if err != nil {
-		return fmt.Errorf("read membership: %w", err)
+		return createPlaceError(err, f)
 	}
-	if Role(m.Role) == RoleViewer {
-		return fmt.Errorf("create a task in list %s: %w", *list, ErrForbidden)
+	return a.writable()
+}
+
+// createPlaceError is the error of a create whose list or parent userID does not reach.
+func createPlaceError(err error, f *TaskFields) error {
+	switch {
+	case !isNotFound(err):
+		return err
+	case f.ListID != nil:
+		return ErrNoSuchList
+	default:
+		return &ParentError{ReasonNoSuchParent}
 	}
-	return nil
 }
 
 // liveList checks that id is one of userID's live lists.
@@ -151,17 +146,35 @@ func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) e
 	return nil
 }
 
+// ErrOtherOwnersList: a task moved to a list of another owner than its own (not built yet:
+// the task would change owner, clock and quota).
+var ErrOtherOwnersList = fmt.Errorf("%w: a task moves only between lists of the same owner", ErrInvalid)
+
+// holdMoveTarget checks, under the owner's clock, that userID may move a task of owner's to
+// list: a live list of the same owner whose tasks userID may write (an owner's own list, or
+// one they edit), held until commit. ErrNoSuchList when userID is no member of such a list,
+// ErrOtherOwnersList for another owner's list, ErrForbidden for a list userID only views.
+func holdMoveTarget(ctx context.Context, q *db.Queries, userID, owner string, list uuid.UUID) error {
+	a, err := listAccessHeld(ctx, q, userID, list)
+	switch {
+	case isNotFound(err):
+		return ErrNoSuchList
+	case err != nil:
+		return err
+	case a.owner != owner:
+		return ErrOtherOwnersList
+	}
+	return a.writable()
+}
+
 // readableList checks that id is a live list userID is a member of (any role may read) and
 // returns its owner: ErrNotFound otherwise, as for a list that does not exist.
 func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) (string, error) {
-	m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: id, UserID: userID})
-	if err != nil {
-		if isNotFound(err) {
-			return "", fmt.Errorf("list %s: %w", id, ErrNotFound)
-		}
-		return "", fmt.Errorf("read list: %w", err)
+	a, err := listAccess(ctx, q, userID, id)
+	if errors.Is(err, ErrListNotFound) {
+		return "", fmt.Errorf("list %s: %w", id, ErrNotFound)
 	}
-	return m.OwnerID, nil
+	return a.owner, err
 }
 
 // liveParent reads the parent id, one of userID's live tasks.
@@ -176,16 +189,17 @@ func liveParent(ctx context.Context, q *db.Queries, userID string, id uuid.UUID)
 	return parent, nil
 }
 
-// moveTree applies c's list_id and parent_id to row, one of userID's live tasks that the
+// moveTree applies c's list_id and parent_id to row, one of userID's live tasks that caller
+// (userID, or an editor of the task's list) writes, and that the
 // transaction's first statement has just written (row.UpdatedAt is the clock's value): the
 // task moves with its subtree. A task that changes list without a parent_id in c becomes
 // top-level there; setting a parent puts the task at the top of its new siblings (the top of
 // the owner's manual order, which is before every sibling). It returns the task as it now is
 // — row itself when nothing moves.
-func moveTree(ctx context.Context, q *db.Queries, userID string, row *db.Task, c TaskChanges) (*db.Task, error) {
+func moveTree(ctx context.Context, q *db.Queries, caller, userID string, row *db.Task, c TaskChanges) (*db.Task, error) {
 	list, parent := row.ListID, row.ParentID
 	if c.SetListID && c.Fields.ListID != nil && *c.Fields.ListID != row.ListID {
-		if err := liveList(ctx, q, userID, *c.Fields.ListID); err != nil {
+		if err := holdMoveTarget(ctx, q, caller, userID, *c.Fields.ListID); err != nil {
 			return nil, err
 		}
 		list, parent = *c.Fields.ListID, nil

@@ -49,7 +49,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 				return fmt.Errorf("take clock: %w", err)
 			}
 			if owner != userID {
-				if err := holdWriteMembership(ctx, q, userID, f); err != nil {
+				if err := holdWriteMembership(ctx, q, userID, &f); err != nil {
 					return err
 				}
 			}
@@ -112,13 +112,18 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		params.UserID = owner
 		row, err := q.TaskUpdate(ctx, params)
 		if err != nil {
+			if pre != nil && isNotFound(err) {
+				// The conditional UPDATE touched no row: missing, or another version.
+				err = preconditionOrNotFound(ctx, q, owner, id)
+			}
 			return nil, false, err
 		}
 		if c.SetListID || c.SetParentID {
-			if row, err = moveTree(ctx, q, userID, row, c); err != nil {
+			if row, err = moveTree(ctx, q, userID, owner, row, c); err != nil {
 				return nil, false, err
 			}
 		}
@@ -127,12 +132,6 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		}
 		return row, c.SetCompleted && f.Completed, nil
 	})
-	if err != nil && pre != nil && isNotFound(err) {
-		// The conditional UPDATE touched no row: missing, or another version.
-		err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-			return preconditionOrNotFound(ctx, q, userID, id)
-		})
-	}
 	if err != nil {
 		return Task{}, fmt.Errorf("update task: %w", err)
 	}
@@ -151,8 +150,8 @@ func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, i
 // TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: owner, ID: id})
 		return row, true, err // a toggle that uncompleted the task leaves it pending: nothing is due
 	})
 	if err != nil {
@@ -165,8 +164,8 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 // Completing a repeating task creates its next occurrence, also when it was completed
 // already (see completing).
 func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: true})
+	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: true})
 		return row, true, err
 	})
 	if err != nil {
@@ -177,8 +176,8 @@ func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (
 
 // TaskUncomplete sets one of userID's tasks pending; a pending task is returned unchanged.
 func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: false})
+	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: false})
 		return row, false, err
 	})
 	if err != nil {
@@ -192,18 +191,18 @@ func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID)
 // and TaskRestore can bring back, together, within the retention (see GoneError). It also
 // purges userID's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		now, err := q.UserClockTickPurging(ctx, userID)
+	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) error {
+		now, err := q.UserClockTickPurging(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
 		}
-		ids, err := q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now, IfVersions: pre.versions()})
+		ids, err := q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: owner, Ids: []uuid.UUID{id}, Now: now, IfVersions: pre.versions()})
 		if err != nil {
 			return err
 		}
 		if !slices.Contains(ids, id) {
 			if pre != nil {
-				return preconditionOrNotFound(ctx, q, userID, id)
+				return preconditionOrNotFound(ctx, q, owner, id)
 			}
 			return ErrNotFound
 		}
@@ -222,19 +221,19 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 // list (it comes back with the list, ListRestore), or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		now, err := q.UserClockTick(ctx, userID)
+	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) error {
+		now, err := q.UserClockTick(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
 		}
-		ids, err := q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now})
+		ids, err := q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: owner, Ids: []uuid.UUID{id}, Now: now})
 		if err != nil {
 			return err
 		}
 		if !slices.Contains(ids, id) {
 			return ErrNotFound
 		}
-		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: owner, ID: id})
 		if err != nil {
 			return err
 		}
