@@ -253,3 +253,75 @@ func TestSharedTaskBulk(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedTaskMoveAndPreconditions: an editor moves a task only to a list of the same
+// owner that they may write — a list they only view is 403, a list of the owner's they are
+// no member of is what a missing list gets (422 naming /list_id), a list of another owner
+// (their own) is 422 naming /list_id, and an owner's move to a list shared with them is the
+// same 422; nothing moves on a refusal. If-Match holds for an editor as for the owner.
+func TestSharedTaskMoveAndPreconditions(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	s := newSharedWrite(t, f)
+	viewed := f.createList(t, s.tokO, map[string]any{"name": "Viewed"}).Id
+	f.share(t, s.owner, viewed, s.editor, "viewer")
+	private := f.createList(t, s.tokO, map[string]any{"name": "Private"}).Id
+	editorsOwn := f.createList(t, s.tokE, map[string]any{"name": "Editor's own"}).Id
+	ownersOther, _ := f.create(t, s.tokE, map[string]any{"title": "Editor's task", "list_id": editorsOwn})
+
+	patch := func(tok string, id uuid.UUID, body map[string]any, header map[string]string) *apitest.Response {
+		return f.Do(t, apitest.Req{Method: http.MethodPatch, Path: taskPath(id), Token: tok, Body: body, ContentType: "application/merge-patch+json", Header: header})
+	}
+	before := s.ownerFeed(t, f)
+	unchanged := func(t *testing.T, what string) {
+		t.Helper()
+		if after := s.ownerFeed(t, f); !bytes.Equal(before, after) {
+			t.Errorf("%s changed the owner's tasks", what)
+		}
+	}
+
+	t.Run("ToAListTheEditorOnlyViews", func(t *testing.T) {
+		r := patch(s.tokE, s.task, map[string]any{"list_id": viewed}, nil)
+		if p := wantProblem(t, r, http.StatusForbidden); p.Type != "urn:todo-api:problem:forbidden" {
+			t.Errorf("problem type %q", p.Type)
+		}
+		unchanged(t, "a move to a viewed list")
+	})
+	t.Run("ToAListOfTheOwnersTheEditorIsNoMemberOf", func(t *testing.T) {
+		r := patch(s.tokE, s.task, map[string]any{"list_id": private}, nil)
+		wantField(t, wantProblem(t, r, http.StatusUnprocessableEntity), "/list_id")
+		m := patch(s.tokE, s.task, map[string]any{"list_id": uuid.New()}, nil)
+		if a, b := withoutInstance(t, r), withoutInstance(t, m); !bytes.Equal(a, b) {
+			t.Errorf("a move to the owner's private list: %s\nto a missing list: %s", a, b)
+		}
+		unchanged(t, "a move to a private list")
+	})
+	t.Run("ToAnotherOwnersList", func(t *testing.T) {
+		r := patch(s.tokE, s.task, map[string]any{"list_id": editorsOwn}, nil)
+		p := wantProblem(t, r, http.StatusUnprocessableEntity)
+		wantField(t, p, "/list_id")
+		// The editor's own task into the owner's list they edit: the same answer.
+		r = patch(s.tokE, ownersOther.Id, map[string]any{"list_id": s.g}, nil)
+		if a, b := withoutInstance(t, r), withoutInstance(t, patch(s.tokE, s.task, map[string]any{"list_id": editorsOwn}, nil)); !bytes.Equal(a, b) {
+			t.Errorf("a move of the editor's own task to the shared list: %s\nwant %s", a, b)
+		}
+		unchanged(t, "a move to another owner's list")
+		if got := mustGet(t, f, s.tokE, ownersOther.Id); got.ListId != editorsOwn {
+			t.Errorf("the editor's task moved to %v", got.ListId)
+		}
+	})
+	t.Run("IfMatch", func(t *testing.T) {
+		_, tag := f.get(t, s.tokE, s.task)
+		wantStatus(t, patch(s.tokO, s.task, map[string]any{"title": "Changed by the owner"}, nil), http.StatusOK)
+		r := patch(s.tokE, s.task, map[string]any{"title": "Stale"}, map[string]string{"If-Match": tag})
+		wantProblem(t, r, http.StatusPreconditionFailed)
+		_, tag = f.get(t, s.tokE, s.task)
+		r = patch(s.tokE, s.task, map[string]any{"title": "Fresh"}, map[string]string{"If-Match": tag})
+		wantStatus(t, r, http.StatusOK)
+		r = f.Do(t, apitest.Req{Method: http.MethodDelete, Path: taskPath(s.task), Token: s.tokE, Header: map[string]string{"If-Match": tag}})
+		wantProblem(t, r, http.StatusPreconditionFailed)
+		if got := mustGet(t, f, s.tokO, s.task); got.Title != "Fresh" {
+			t.Errorf("the owner reads %q", got.Title)
+		}
+	})
+}

@@ -56,11 +56,12 @@ type BulkResult struct {
 	Detail string // why, for BulkInvalid
 }
 
-// TaskBulk applies b to userID's tasks in one transaction, with one set-based statement, and
+// TaskBulk applies b to userID's tasks and those of the lists userID edits (bulkApply) in one transaction, with one set-based statement, and
 // returns one result per id in b.IDs' order: BulkOK (done, or nothing to do), BulkNotFound
-// (no such live task of userID's — for BulkRestore, no such task deleted within the
+// (no such live task userID reaches — for BulkRestore, no such task deleted within the
 // retention (see GoneError) — which covers other users' tasks alike) or BulkInvalid
-// (add_tags would exceed 10 tags; that task is left as it was, the others are changed). Only
+// (add_tags would exceed 10 tags; that task is left as it was, the others are changed) or
+// BulkForbidden (a task of a list userID only views, unchanged). Only
 // tasks that change get a new version; they share one updated_at. BulkComplete also creates
 // the next occurrence of each repeating task that has none (as TaskComplete does). With
 // BulkComplete and BulkDelete cascade over each task's subtree, and BulkRestore restores

@@ -30,7 +30,8 @@ const (
 	firstWindow      = 8
 )
 
-// TaskMove puts one of userID's tasks right after its sibling afterID (same list, same
+// TaskMove puts a task userID writes (their own, or one of a list they edit: see
+// taskWrite, whose owner the statements below work with) right after its sibling afterID (same list, same
 // parent) in the manual order, or at the top when afterID is nil (the top of the owner's
 // order, so of its siblings too: positions are unique per owner across lists), by giving it a position between its new neighbours: one
 // row changes — or, when that position would be longer than maxPosition, the neighbours

@@ -93,8 +93,9 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	return task, replayed, nil
 }
 
-// TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
-// is no such task, ErrPreconditionFailed when its version is not one pre names. Setting a
+// TaskUpdate applies changes to a task userID writes — their own, or one of a list they
+// edit, as its owner's (taskWrite; a viewer's is ErrForbidden) — if pre holds: ErrNotFound
+// when there is no such task for userID, ErrPreconditionFailed when its version is not one pre names. Setting a
 // repeating task completed creates its next occurrence (see completing). A new list or
 // parent moves the task with its subtree (moveTree): ErrNoSuchList, a ParentError or
 // ErrSubtaskRepeats when the tree's rules refuse it, and nothing changes.
@@ -147,7 +148,7 @@ func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, i
 	return ErrPreconditionFailed
 }
 
-// TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
+// TaskToggle flips completed on a task userID writes (see TaskUpdate); completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
@@ -160,7 +161,7 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 	return task, nil
 }
 
-// TaskComplete sets one of userID's tasks completed; a completed task is returned unchanged.
+// TaskComplete sets a task userID writes (see TaskUpdate) completed; a completed task is returned unchanged.
 // Completing a repeating task creates its next occurrence, also when it was completed
 // already (see completing).
 func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
@@ -174,7 +175,7 @@ func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (
 	return task, nil
 }
 
-// TaskUncomplete sets one of userID's tasks pending; a pending task is returned unchanged.
+// TaskUncomplete sets a task userID writes (see TaskUpdate) pending; a pending task is returned unchanged.
 func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
 		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: false})
@@ -186,10 +187,10 @@ func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID)
 	return task, nil
 }
 
-// TaskDelete deletes one of userID's tasks if pre holds, with its subtree, in one
+// TaskDelete deletes a task userID writes (see TaskUpdate) if pre holds, with its subtree, in one
 // statement: each becomes a tombstone with the same deleted_at, which TaskChanges reports
 // and TaskRestore can bring back, together, within the retention (see GoneError). It also
-// purges userID's tombstones older than that.
+// purges the owner's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
 	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) error {
 		now, err := q.UserClockTickPurging(ctx, owner)
@@ -214,7 +215,7 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 	return nil
 }
 
-// TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
+// TaskRestore brings back a task userID writes (see TaskUpdate) deleted within the retention (GoneError),
 // as a new version, with the subtasks deleted together with it (not those deleted before);
 // a task whose parent is still deleted comes back top-level. A task that is not deleted is
 // returned as it is (restoring twice is harmless); one deleted longer ago, one of a deleted
