@@ -227,8 +227,6 @@ func toProblem(err error) *problemError {
 		return validationProblem([]api.FieldError{{Field: "/due_time", Message: "needs a due_date: this task has none"}})
 	case errors.Is(err, store.ErrRepeatWithoutDate):
 		return validationProblem([]api.FieldError{{Field: "/repeat", Message: "needs a due_date: this task has none"}})
-	case errors.Is(err, store.ErrOtherOwnersList):
-		return validationProblem([]api.FieldError{{Field: "/list_id", Message: "must be a list of the task's owner: moving a task to a list someone else owns is not supported yet"}})
 	case errors.Is(err, store.ErrNoSuchList):
 		// Unknown, deleted or someone else's: one answer (no existence oracle).
 		return validationProblem([]api.FieldError{{Field: "/list_id", Message: "must be one of your lists (not deleted)"}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -90,11 +91,20 @@ var errNotShared = errors.New("not a task of a list shared with the caller")
 // (owner = userID). Only when that finds no task, the task of another owner's list that
 // userID is a member of is written in a transaction of its own: the owner's clock first,
 // then userID's membership of the task's list held (taskAccessHeld), then write with the
-// owner's id. A viewer gets ErrForbidden; someone who is no member (or no more) gets what
-// the first attempt got — exactly what a missing id gets. The two transactions never hold
-// two clocks at once.
-func (s *Store) taskWrite(ctx context.Context, userID string, id uuid.UUID, write func(ctx context.Context, q *db.Queries, owner string) error) error {
+// owner's id. A viewer gets ErrForbidden (before any clock: row-level security lets only an
+// owner or editor take it; a role lowered between the two reads is ErrForbidden too, from
+// the policy, see Translate); someone who is no member (or no more) gets what the first
+// attempt got — exactly what a missing id gets. also is the owner of another list
+// the write may reach (a move to another owner's list; "" for none): both clocks are then
+// taken first, in the order of the owners' ids (takeClocks). Otherwise a transaction holds
+// one clock.
+func (s *Store) taskWrite(ctx context.Context, userID string, id uuid.UUID, also string, write func(ctx context.Context, q *db.Queries, owner string) error) error {
 	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+		if also != "" && also != userID {
+			if err := takeClocks(ctx, q, userID, also); err != nil {
+				return err
+			}
+		}
 		return write(ctx, q, userID)
 	})
 	if !errors.Is(err, ErrNotFound) {
@@ -108,8 +118,12 @@ func (s *Store) taskWrite(ctx context.Context, userID string, id uuid.UUID, writ
 		if err != nil {
 			return fmt.Errorf("read the task's list: %w", err)
 		}
-		if _, err := q.UserClockTick(ctx, a.owner); err != nil {
-			return fmt.Errorf("take clock: %w", err)
+		// A viewer may not even take the owner's clock (row-level security): refused here.
+		if err := a.writable(); err != nil {
+			return err
+		}
+		if err := takeClocks(ctx, q, a.owner, also); err != nil {
+			return err
 		}
 		if a, err = taskAccessHeld(ctx, q, userID, id); isNotFound(err) {
 			return errNotShared // removed meanwhile
@@ -125,4 +139,34 @@ func (s *Store) taskWrite(ctx context.Context, userID string, id uuid.UUID, writ
 		return err
 	}
 	return shared
+}
+
+// takeClocks takes the clocks of owners ("" skipped, each once) in the order of their ids:
+// every transaction that holds several clocks takes them in that order, so none waits for
+// another in a cycle.
+func takeClocks(ctx context.Context, q *db.Queries, owners ...string) error {
+	owners = slices.DeleteFunc(slices.Clone(owners), func(o string) bool { return o == "" })
+	slices.Sort(owners)
+	for _, o := range slices.Compact(owners) {
+		if _, err := q.UserClockTick(ctx, o); err != nil {
+			return fmt.Errorf("take clock: %w", err)
+		}
+	}
+	return nil
+}
+
+// writableListOwner reads, without a lock, the owner of a live list whose tasks userID may
+// write: "" when userID is no member of it, or only views it (the write's own check, under
+// the clock, then answers).
+func (s *Store) writableListOwner(ctx context.Context, userID string, listID uuid.UUID) (string, error) {
+	var owner string
+	err := s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
+		a, err := listAccess(ctx, q, userID, listID)
+		if errors.Is(err, ErrListNotFound) || err == nil && a.writable() != nil {
+			return nil
+		}
+		owner = a.owner
+		return err
+	})
+	return owner, err
 }

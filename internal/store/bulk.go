@@ -115,20 +115,20 @@ func bulkApply(ctx context.Context, q *db.Queries, userID string, b Bulk) (map[u
 	if err != nil {
 		return nil, fmt.Errorf("read the tasks' lists: %w", err)
 	}
-	owners := []string{userID}
+	// The owners whose clocks are taken: the caller, and those of the lists among reach the
+	// caller may write (a viewer may not take an owner's clock: row-level security).
+	owners, shared := []string{userID}, false
 	for _, r := range reach {
-		if !slices.Contains(owners, r.OwnerID) {
+		shared = shared || r.OwnerID != userID
+		if Role(r.Role) != RoleViewer && !slices.Contains(owners, r.OwnerID) {
 			owners = append(owners, r.OwnerID)
 		}
 	}
-	if len(owners) == 1 {
+	if !shared {
 		return bulkStatement(ctx, q, userID, b)
 	}
-	slices.Sort(owners)
-	for _, o := range owners {
-		if _, err := q.UserClockTick(ctx, o); err != nil {
-			return nil, fmt.Errorf("take clock: %w", err)
-		}
+	if err := takeClocks(ctx, q, owners...); err != nil {
+		return nil, err
 	}
 	found, err := bulkStatement(ctx, q, userID, b)
 	if err != nil {
@@ -141,10 +141,11 @@ func bulkApply(ctx context.Context, q *db.Queries, userID string, b Bulk) (map[u
 	byOwner := map[string][]uuid.UUID{}
 	for _, h := range held {
 		switch {
-		case !slices.Contains(owners, h.OwnerID):
-			// Joined since the first read: its clock is not held, so it is left alone.
 		case Role(h.Role) == RoleViewer:
 			found[h.ID] = BulkResult{ID: h.ID, Status: BulkForbidden}
+		case !slices.Contains(owners, h.OwnerID):
+			// An editor since the first read: its owner's clock is not held, so the task is
+			// left alone (not found), as if the bulk action had come first.
 		default:
 			byOwner[h.OwnerID] = append(byOwner[h.OwnerID], h.ID)
 		}

@@ -41,7 +41,7 @@ const (
 // ErrNoSuchAfter: no such afterID.
 func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (Task, error) {
 	var task Task
-	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, userID string) error {
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, userID string) error {
 		now, err := q.UserClockTick(ctx, userID)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)

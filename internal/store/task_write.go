@@ -113,7 +113,16 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+	// A move to a list of another owner holds that owner's clock too: named here, before
+	// any clock is taken.
+	also := ""
+	if c.SetListID && f.ListID != nil {
+		var err error
+		if also, err = s.writableListOwner(ctx, userID, *f.ListID); err != nil {
+			return Task{}, fmt.Errorf("update task: %w", err)
+		}
+	}
+	task, err := s.completing(ctx, userID, id, also, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
 		params.UserID = owner
 		row, err := q.TaskUpdate(ctx, params)
 		if err != nil {
@@ -124,7 +133,7 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 			return nil, false, err
 		}
 		if c.SetListID || c.SetParentID {
-			if row, err = moveTree(ctx, q, userID, owner, row, c); err != nil {
+			if row, err = moveTree(ctx, q, userID, owner, also, row, c); err != nil {
 				return nil, false, err
 			}
 		}
@@ -151,7 +160,7 @@ func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, i
 // TaskToggle flips completed on a task userID writes (see TaskUpdate); completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
 		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: owner, ID: id})
 		return row, true, err // a toggle that uncompleted the task leaves it pending: nothing is due
 	})
@@ -165,7 +174,7 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 // Completing a repeating task creates its next occurrence, also when it was completed
 // already (see completing).
 func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
 		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: true})
 		return row, true, err
 	})
@@ -177,7 +186,7 @@ func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (
 
 // TaskUncomplete sets a task userID writes (see TaskUpdate) pending; a pending task is returned unchanged.
 func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
 		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: false})
 		return row, false, err
 	})
@@ -192,7 +201,7 @@ func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID)
 // and TaskRestore can bring back, together, within the retention (see GoneError). It also
 // purges the owner's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) error {
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) error {
 		now, err := q.UserClockTickPurging(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
@@ -222,7 +231,7 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 // list (it comes back with the list, ListRestore), or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.taskWrite(ctx, userID, id, func(ctx context.Context, q *db.Queries, owner string) error {
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) error {
 		now, err := q.UserClockTick(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
