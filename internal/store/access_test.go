@@ -42,6 +42,15 @@ func TestMemberTaskWrites(t *testing.T) {
 			_, err := s.TaskMove(ctx, user, task, nil)
 			return err
 		}},
+		{"MoveToOwnList", func(ctx context.Context, s *Store, user string, task, _ uuid.UUID) error {
+			// To a list of another owner: the caller's own.
+			own, _, err := s.ListCreate(ctx, user, ListFields{Name: "own"}, "", nil)
+			if err != nil {
+				return err
+			}
+			_, err = s.TaskUpdate(ctx, user, task, TaskChanges{SetListID: true, Fields: TaskFields{ListID: &own.ID}}, nil)
+			return err
+		}},
 		{"Bulk", func(ctx context.Context, s *Store, user string, task, _ uuid.UUID) error {
 			res, _, err := s.TaskBulk(ctx, user, Bulk{Action: BulkComplete, IDs: []uuid.UUID{task}}, "", nil)
 			switch {
@@ -101,8 +110,9 @@ func TestMemberTaskWrites(t *testing.T) {
 					if wantErr == nil && err != nil || wantErr != nil && !errors.Is(err, wantErr) {
 						t.Fatalf("the %s's %s: %v, want %v", role, w.name, err, wantErr)
 					}
-					// (A bulk action takes the caller's clock for their own tasks among the ids.)
-					if w.name != "Bulk" && !clock(user).Equal(userBefore) {
+					// (A bulk action takes the caller's clock for their own tasks among the ids; a
+					// move to the caller's own list makes the task theirs; a list created does.)
+					if w.name != "Bulk" && w.name != "MoveToOwnList" && !clock(user).Equal(userBefore) {
 						t.Errorf("the %s's %s moved their own clock", role, w.name)
 					}
 					if wantErr != nil {
