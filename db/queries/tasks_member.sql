@@ -20,14 +20,58 @@ SELECT now()::timestamptz AS now,
        (SELECT last FROM user_clock_last(@user_id::text) AS last) AS last,
        (SELECT v FROM shared_clock_view(@user_id::text, sqlc.narg('list_id')::uuid) AS v) AS view;
 
--- name: TaskTargetListAsMember :one
--- A live list the caller is a member of, where the caller creates a task: its owner and the
--- caller's role. The caller's transaction holds the owner's clock (taken after
--- ListMembership named the owner), and FOR SHARE holds the caller's membership until commit, so a
--- removal (or leave) waits for the write, and a write after it finds no row.
+-- name: ListMembershipHeld :one
+-- ListMembership under the list owner's clock: the caller's role in a live list, where they
+-- create a task or move one to. The caller's transaction holds the owner's clock (taken
+-- after ListMembership named the owner), and FOR SHARE holds the caller's membership until
+-- commit, so a removal (or leave) waits for the write, and a write after it finds no row.
 SELECT m.owner_id, m.role FROM list_members m
 JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
 WHERE m.user_id = @user_id AND m.list_id = @id AND l.deleted_at IS NULL
+FOR SHARE OF m;
+
+-- name: TaskAccess :one
+-- The owner and list of a task (tombstones included) of a live list the caller is a member
+-- of, and the caller's role there. Read without a lock: it names the owner whose clock a
+-- write of the task takes (a task never changes owner); TaskAccessHeld reads it again
+-- under that clock.
+SELECT tasks.user_id AS owner_id, tasks.list_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id AND l.deleted_at IS NULL;
+
+-- name: TaskAccessHeld :one
+-- TaskAccess under the owner's clock, holding the caller's membership FOR SHARE until commit
+-- (as ListMembershipHeld does): the task's list and the caller's role as they stay while
+-- the write runs.
+SELECT tasks.user_id AS owner_id, tasks.list_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND tasks.id = @id AND l.deleted_at IS NULL
+FOR SHARE OF m;
+
+-- name: TaskBulkAccess :many
+-- TaskAccess for the tasks among ids: those of live lists the caller is a member of
+-- (tombstones included), with their owners and the caller's role. Without a lock: it names
+-- the owners whose clocks a bulk action takes, and tells a replayed bulk action which ids
+-- the caller still reaches.
+SELECT tasks.id, tasks.user_id AS owner_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND tasks.id = ANY (@ids::uuid[]) AND l.deleted_at IS NULL;
+
+-- name: TaskBulkAccessHeld :many
+-- TaskBulkAccess under the owners' clocks, holding the caller's memberships FOR SHARE until
+-- commit, for the tasks among ids of other owners' lists (owner_id <> the caller).
+SELECT tasks.id, tasks.user_id AS owner_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = @user_id AND tasks.id = ANY (@ids::uuid[]) AND l.deleted_at IS NULL
+  AND tasks.user_id <> @user_id
 FOR SHARE OF m;
 
 -- name: MemberTaskPlace :one

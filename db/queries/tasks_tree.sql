@@ -134,3 +134,37 @@ UPDATE tasks SET
 FROM tree
 WHERE tasks.user_id = @user_id AND tasks.id = tree.id
 RETURNING tasks.id;
+
+-- name: TaskSubtreeIDs :many
+-- The ids of one of the user's live tasks and of its whole subtree, tombstones included, in
+-- the user's manual order: what a move to another owner's list re-keys (TaskTreeMoveOwner).
+WITH RECURSIVE tree AS (
+    SELECT t.id FROM tasks t
+    WHERE t.user_id = @user_id AND t.id = @id AND t.deleted_at IS NULL
+    UNION ALL
+    SELECT c.id FROM tasks c JOIN tree ON c.parent_id = tree.id
+    WHERE c.user_id = @user_id
+)
+SELECT tasks.id FROM tasks JOIN tree ON tasks.id = tree.id
+WHERE tasks.user_id = @user_id
+ORDER BY tasks.position;
+
+-- name: TaskTreeMoveOwner :many
+-- Moves one of the user's live tasks with its subtree (ids, from TaskSubtreeIDs) to list_id
+-- of new_owner under parent_id (null: top-level): every row becomes new_owner's, with its
+-- position from positions (new keys at the top of new_owner's order, in the subtree's
+-- order), the depths shifted by shift; a live row gets now and a new version, a tombstone
+-- keeps its stamps. The caller's transaction holds both owners' clocks and checked the
+-- target (a live list of new_owner the caller may write, the parent in it, the depth rule).
+-- The triggers move the counts, tags and search text with the rows (0018_cross_owner_moves.sql).
+UPDATE tasks SET
+    user_id    = @new_owner::text,
+    list_id    = @list_id::uuid,
+    parent_id  = CASE WHEN tasks.id = @id THEN sqlc.narg('parent_id')::uuid ELSE tasks.parent_id END,
+    position   = v.position,
+    depth      = tasks.depth + @shift::smallint,
+    updated_at = CASE WHEN tasks.deleted_at IS NULL THEN @now::timestamptz ELSE tasks.updated_at END,
+    version    = tasks.version + (tasks.deleted_at IS NULL)::int
+FROM (SELECT unnest(@ids::uuid[]) AS id, unnest(@positions::text[]) AS position) AS v
+WHERE tasks.user_id = @user_id AND tasks.id = v.id
+RETURNING tasks.id;

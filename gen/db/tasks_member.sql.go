@@ -12,6 +12,34 @@ import (
 	"github.com/google/uuid"
 )
 
+const listMembershipHeld = `-- name: ListMembershipHeld :one
+SELECT m.owner_id, m.role FROM list_members m
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND m.list_id = $2 AND l.deleted_at IS NULL
+FOR SHARE OF m
+`
+
+type ListMembershipHeldParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+type ListMembershipHeldRow struct {
+	OwnerID string
+	Role    string
+}
+
+// ListMembership under the list owner's clock: the caller's role in a live list, where they
+// create a task or move one to. The caller's transaction holds the owner's clock (taken
+// after ListMembership named the owner), and FOR SHARE holds the caller's membership until
+// commit, so a removal (or leave) waits for the write, and a write after it finds no row.
+func (q *Queries) ListMembershipHeld(ctx context.Context, arg ListMembershipHeldParams) (*ListMembershipHeldRow, error) {
+	row := q.db.QueryRow(ctx, listMembershipHeld, arg.UserID, arg.ID)
+	var i ListMembershipHeldRow
+	err := row.Scan(&i.OwnerID, &i.Role)
+	return &i, err
+}
+
 const memberClockGet = `-- name: MemberClockGet :one
 SELECT now()::timestamptz AS now,
        (SELECT last FROM user_clock_last($1::text) AS last) AS last,
@@ -65,6 +93,152 @@ func (q *Queries) MemberTaskPlace(ctx context.Context, arg MemberTaskPlaceParams
 	var i MemberTaskPlaceRow
 	err := row.Scan(&i.ListID, &i.ParentID)
 	return &i, err
+}
+
+const taskAccess = `-- name: TaskAccess :one
+SELECT tasks.user_id AS owner_id, tasks.list_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND tasks.id = $2 AND l.deleted_at IS NULL
+`
+
+type TaskAccessParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+type TaskAccessRow struct {
+	OwnerID string
+	ListID  uuid.UUID
+	Role    string
+}
+
+// The owner and list of a task (tombstones included) of a live list the caller is a member
+// of, and the caller's role there. Read without a lock: it names the owner whose clock a
+// write of the task takes (a task never changes owner); TaskAccessHeld reads it again
+// under that clock.
+func (q *Queries) TaskAccess(ctx context.Context, arg TaskAccessParams) (*TaskAccessRow, error) {
+	row := q.db.QueryRow(ctx, taskAccess, arg.UserID, arg.ID)
+	var i TaskAccessRow
+	err := row.Scan(&i.OwnerID, &i.ListID, &i.Role)
+	return &i, err
+}
+
+const taskAccessHeld = `-- name: TaskAccessHeld :one
+SELECT tasks.user_id AS owner_id, tasks.list_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND tasks.id = $2 AND l.deleted_at IS NULL
+FOR SHARE OF m
+`
+
+type TaskAccessHeldParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+type TaskAccessHeldRow struct {
+	OwnerID string
+	ListID  uuid.UUID
+	Role    string
+}
+
+// TaskAccess under the owner's clock, holding the caller's membership FOR SHARE until commit
+// (as ListMembershipHeld does): the task's list and the caller's role as they stay while
+// the write runs.
+func (q *Queries) TaskAccessHeld(ctx context.Context, arg TaskAccessHeldParams) (*TaskAccessHeldRow, error) {
+	row := q.db.QueryRow(ctx, taskAccessHeld, arg.UserID, arg.ID)
+	var i TaskAccessHeldRow
+	err := row.Scan(&i.OwnerID, &i.ListID, &i.Role)
+	return &i, err
+}
+
+const taskBulkAccess = `-- name: TaskBulkAccess :many
+SELECT tasks.id, tasks.user_id AS owner_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND tasks.id = ANY ($2::uuid[]) AND l.deleted_at IS NULL
+`
+
+type TaskBulkAccessParams struct {
+	UserID string
+	Ids    []uuid.UUID
+}
+
+type TaskBulkAccessRow struct {
+	ID      uuid.UUID
+	OwnerID string
+	Role    string
+}
+
+// TaskAccess for the tasks among ids: those of live lists the caller is a member of
+// (tombstones included), with their owners and the caller's role. Without a lock: it names
+// the owners whose clocks a bulk action takes, and tells a replayed bulk action which ids
+// the caller still reaches.
+func (q *Queries) TaskBulkAccess(ctx context.Context, arg TaskBulkAccessParams) ([]*TaskBulkAccessRow, error) {
+	rows, err := q.db.Query(ctx, taskBulkAccess, arg.UserID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskBulkAccessRow{}
+	for rows.Next() {
+		var i TaskBulkAccessRow
+		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Role); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskBulkAccessHeld = `-- name: TaskBulkAccessHeld :many
+SELECT tasks.id, tasks.user_id AS owner_id, m.role
+FROM tasks
+JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id
+JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+WHERE m.user_id = $1 AND tasks.id = ANY ($2::uuid[]) AND l.deleted_at IS NULL
+  AND tasks.user_id <> $1
+FOR SHARE OF m
+`
+
+type TaskBulkAccessHeldParams struct {
+	UserID string
+	Ids    []uuid.UUID
+}
+
+type TaskBulkAccessHeldRow struct {
+	ID      uuid.UUID
+	OwnerID string
+	Role    string
+}
+
+// TaskBulkAccess under the owners' clocks, holding the caller's memberships FOR SHARE until
+// commit, for the tasks among ids of other owners' lists (owner_id <> the caller).
+func (q *Queries) TaskBulkAccessHeld(ctx context.Context, arg TaskBulkAccessHeldParams) ([]*TaskBulkAccessHeldRow, error) {
+	rows, err := q.db.Query(ctx, taskBulkAccessHeld, arg.UserID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskBulkAccessHeldRow{}
+	for rows.Next() {
+		var i TaskBulkAccessHeldRow
+		if err := rows.Scan(&i.ID, &i.OwnerID, &i.Role); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const taskGetAsMember = `-- name: TaskGetAsMember :one
@@ -123,33 +297,5 @@ func (q *Queries) TaskGetAsMember(ctx context.Context, arg TaskGetAsMemberParams
 		&i.Task.SubtasksCompleted,
 		&i.Role,
 	)
-	return &i, err
-}
-
-const taskTargetListAsMember = `-- name: TaskTargetListAsMember :one
-SELECT m.owner_id, m.role FROM list_members m
-JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
-WHERE m.user_id = $1 AND m.list_id = $2 AND l.deleted_at IS NULL
-FOR SHARE OF m
-`
-
-type TaskTargetListAsMemberParams struct {
-	UserID string
-	ID     uuid.UUID
-}
-
-type TaskTargetListAsMemberRow struct {
-	OwnerID string
-	Role    string
-}
-
-// A live list the caller is a member of, where the caller creates a task: its owner and the
-// caller's role. The caller's transaction holds the owner's clock (taken after
-// ListMembership named the owner), and FOR SHARE holds the caller's membership until commit, so a
-// removal (or leave) waits for the write, and a write after it finds no row.
-func (q *Queries) TaskTargetListAsMember(ctx context.Context, arg TaskTargetListAsMemberParams) (*TaskTargetListAsMemberRow, error) {
-	row := q.db.QueryRow(ctx, taskTargetListAsMember, arg.UserID, arg.ID)
-	var i TaskTargetListAsMemberRow
-	err := row.Scan(&i.OwnerID, &i.Role)
 	return &i, err
 }

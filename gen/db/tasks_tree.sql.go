@@ -12,6 +12,46 @@ import (
 	"github.com/google/uuid"
 )
 
+const taskSubtreeIDs = `-- name: TaskSubtreeIDs :many
+WITH RECURSIVE tree AS (
+    SELECT t.id FROM tasks t
+    WHERE t.user_id = $1 AND t.id = $2 AND t.deleted_at IS NULL
+    UNION ALL
+    SELECT c.id FROM tasks c JOIN tree ON c.parent_id = tree.id
+    WHERE c.user_id = $1
+)
+SELECT tasks.id FROM tasks JOIN tree ON tasks.id = tree.id
+WHERE tasks.user_id = $1
+ORDER BY tasks.position
+`
+
+type TaskSubtreeIDsParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// The ids of one of the user's live tasks and of its whole subtree, tombstones included, in
+// the user's manual order: what a move to another owner's list re-keys (TaskTreeMoveOwner).
+func (q *Queries) TaskSubtreeIDs(ctx context.Context, arg TaskSubtreeIDsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, taskSubtreeIDs, arg.UserID, arg.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const taskTargetList = `-- name: TaskTargetList :one
 SELECT id FROM lists
 WHERE owner_id = $1 AND id = $2 AND deleted_at IS NULL
@@ -251,6 +291,69 @@ func (q *Queries) TaskTreeMove(ctx context.Context, arg TaskTreeMoveParams) ([]u
 		arg.Shift,
 		arg.Now,
 		arg.UserID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskTreeMoveOwner = `-- name: TaskTreeMoveOwner :many
+UPDATE tasks SET
+    user_id    = $1::text,
+    list_id    = $2::uuid,
+    parent_id  = CASE WHEN tasks.id = $3 THEN $4::uuid ELSE tasks.parent_id END,
+    position   = v.position,
+    depth      = tasks.depth + $5::smallint,
+    updated_at = CASE WHEN tasks.deleted_at IS NULL THEN $6::timestamptz ELSE tasks.updated_at END,
+    version    = tasks.version + (tasks.deleted_at IS NULL)::int
+FROM (SELECT unnest($8::uuid[]) AS id, unnest($9::text[]) AS position) AS v
+WHERE tasks.user_id = $7 AND tasks.id = v.id
+RETURNING tasks.id
+`
+
+type TaskTreeMoveOwnerParams struct {
+	NewOwner  string
+	ListID    uuid.UUID
+	ID        uuid.UUID
+	ParentID  *uuid.UUID
+	Shift     int16
+	Now       time.Time
+	UserID    string
+	Ids       []uuid.UUID
+	Positions []string
+}
+
+// Moves one of the user's live tasks with its subtree (ids, from TaskSubtreeIDs) to list_id
+// of new_owner under parent_id (null: top-level): every row becomes new_owner's, with its
+// position from positions (new keys at the top of new_owner's order, in the subtree's
+// order), the depths shifted by shift; a live row gets now and a new version, a tombstone
+// keeps its stamps. The caller's transaction holds both owners' clocks and checked the
+// target (a live list of new_owner the caller may write, the parent in it, the depth rule).
+// The triggers move the counts, tags and search text with the rows (0018_cross_owner_moves.sql).
+func (q *Queries) TaskTreeMoveOwner(ctx context.Context, arg TaskTreeMoveOwnerParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, taskTreeMoveOwner,
+		arg.NewOwner,
+		arg.ListID,
+		arg.ID,
+		arg.ParentID,
+		arg.Shift,
+		arg.Now,
+		arg.UserID,
+		arg.Ids,
+		arg.Positions,
 	)
 	if err != nil {
 		return nil, err

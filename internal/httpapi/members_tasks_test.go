@@ -16,7 +16,7 @@ import (
 // of list_members written directly (the tests' database role bypasses row-level security).
 func (f *fixture) share(t *testing.T, owner string, list uuid.UUID, member, role string) {
 	t.Helper()
-	_, err := f.Pool.Exec(t.Context(), `INSERT INTO list_members (owner_id, list_id, user_id, role, position) VALUES ($1, $2, $3, $4, 'b0')`,
+	_, err := f.Pool.Exec(t.Context(), `INSERT INTO list_members (owner_id, list_id, user_id, role, position) VALUES ($1, $2, $3, $4, 'a5')`,
 		owner, list, member, role)
 	if err != nil {
 		t.Fatalf("share list: %v", err)

@@ -66,6 +66,8 @@ func Translate(err error) error {
 			pgErr.Code == "53300",                        // too many connections
 			pgErr.Code == "40001", pgErr.Code == "40P01": // serialization failure, deadlock
 			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		case pgErr.Code == "42501": // insufficient privilege: a row-level security policy refused a write
+			return fmt.Errorf("%w: %w", ErrForbidden, err)
 		}
 		return err
 	}

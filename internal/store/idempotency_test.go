@@ -271,6 +271,14 @@ func TestSavedResponsesReplay(t *testing.T) {
 		save(t, idemBulk, "bulk", `[{"id": "0193a5c4-6b1e-7c3a-9f00-000000000003", "status": "ok"},
 			{"id": "0193a5c4-6b1e-7c3a-9f00-000000000004", "detail": "the task would have more than 10 tags", "status": "invalid"},
 			{"id": "0193a5c4-6b1e-7c3a-9f00-000000000005", "status": "not_found"}]`)
+		// The tasks the first request found (in the user's inbox): a replay answers for a task
+		// only while the user may still reach its list (not_found otherwise).
+		for _, n := range []string{"3", "4"} {
+			if _, err := pool.Exec(ctx, `INSERT INTO tasks (user_id, id, title, position) VALUES ($1, $2, 'found then', 'bBulk' || $3)`,
+				user, "0193a5c4-6b1e-7c3a-9f00-00000000000"+n, n); err != nil {
+				t.Fatal(err)
+			}
+		}
 		b := Bulk{Action: BulkAddTags, IDs: []uuid.UUID{uuid.New()}, Tags: []string{"x"}}
 		got, replayed, err := s.TaskBulk(ctx, user, b, "bulk", hash)
 		want := []BulkResult{

@@ -147,14 +147,8 @@ func (s *Store) MemberRemove(ctx context.Context, userID string, listID uuid.UUI
 // membership is userID's role in a live list: ErrListNotFound when userID is no member of
 // such a list.
 func membership(ctx context.Context, q *db.Queries, userID string, listID uuid.UUID) (Role, error) {
-	m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: listID, UserID: userID})
-	if isNotFound(err) {
-		return "", ErrListNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("read membership: %w", err)
-	}
-	return Role(m.Role), nil
+	a, err := listAccess(ctx, q, userID, listID)
+	return a.role, err
 }
 
 // notOwner is the error of an owner-only operation on a list userID does not own (the

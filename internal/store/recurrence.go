@@ -11,8 +11,10 @@ import (
 	"github.com/todo-api/todo-api/internal/recurrence"
 )
 
-// completing runs write, one statement writing one of userID's tasks that takes the user's
-// clock, in a transaction. write reports whether it set completed = true (only such a write
+// completing runs write, one statement writing task id that takes its owner's clock, in a
+// transaction, for userID: the owner, or an editor of the task's list (taskWrite says how,
+// and what also is; write gets the owner, and everything below works on the task's owner as
+// the write left it). write reports whether it set completed = true (only such a write
 // may need a next occurrence: a completed repeating task that is merely edited gets none).
 // When it did, the same transaction completes the task's open subtree, and, when the task it
 // returns is a completed repeating task without a next occurrence, creates that occurrence. The task returned carries
@@ -20,13 +22,14 @@ import (
 //
 // Most writes create nothing: BEGIN, the setting and the write in one round trip, COMMIT in
 // the next.
-func (s *Store) completing(ctx context.Context, userID string, write func(ctx context.Context, q *db.Queries) (row *db.Task, completes bool, err error)) (Task, error) {
+func (s *Store) completing(ctx context.Context, userID string, id uuid.UUID, also string, write func(ctx context.Context, q *db.Queries, owner string) (row *db.Task, completes bool, err error)) (Task, error) {
 	var task Task
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		row, completes, err := write(ctx, q)
+	err := s.taskWrite(ctx, userID, id, also, func(ctx context.Context, q *db.Queries, owner string) error {
+		row, completes, err := write(ctx, q, owner)
 		if err != nil {
 			return err
 		}
+		userID := row.UserID // the owner, who changes when write moved the task to another owner's list
 		if completes && row.Completed && row.SubtasksTotal > 0 {
 			// Completing a task completes its open subtree; the counts (and so the task's
 			// version) follow.

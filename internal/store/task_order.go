@@ -30,7 +30,8 @@ const (
 	firstWindow      = 8
 )
 
-// TaskMove puts one of userID's tasks right after its sibling afterID (same list, same
+// TaskMove puts a task userID writes (their own, or one of a list they edit: see
+// taskWrite, whose owner the statements below work with) right after its sibling afterID (same list, same
 // parent) in the manual order, or at the top when afterID is nil (the top of the owner's
 // order, so of its siblings too: positions are unique per owner across lists), by giving it a position between its new neighbours: one
 // row changes — or, when that position would be longer than maxPosition, the neighbours
@@ -40,7 +41,7 @@ const (
 // ErrNoSuchAfter: no such afterID.
 func (s *Store) TaskMove(ctx context.Context, userID string, id uuid.UUID, afterID *uuid.UUID) (Task, error) {
 	var task Task
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, userID string) error {
 		now, err := q.UserClockTick(ctx, userID)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -86,58 +87,52 @@ func placeNew(ctx context.Context, q *db.Queries, userID string, f *TaskFields) 
 	return p, nil
 }
 
-// targetOwner is the owner of the list a new task of f goes to — f.ListID, else the list of
-// the parent f.ParentID: userID for their own lists, another user for a list shared with
-// userID (read without a lock, before the owner's clock is taken; holdWriteMembership checks
-// the role under it). ErrNoSuchList or a ParentError when userID is no member of it.
+// targetOwner reads, without a lock (before the owner's clock is taken), the owner of the
+// list a new task of f goes to — f.ListID, else the list of the parent f.ParentID: userID
+// for their own lists, another user for a list shared with userID. ErrNoSuchList or a
+// ParentError when userID is no member of it.
 func targetOwner(ctx context.Context, q *db.Queries, userID string, f *TaskFields) (string, error) {
+	var a access
+	var err error
 	if f.ListID != nil {
-		m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: *f.ListID, UserID: userID})
-		if isNotFound(err) {
-			return "", ErrNoSuchList
-		}
-		if err != nil {
-			return "", fmt.Errorf("read list: %w", err)
-		}
-		return m.OwnerID, nil
-	}
-	parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
-	if isNotFound(err) {
-		return "", &ParentError{ReasonNoSuchParent}
+		a, err = listAccess(ctx, q, userID, *f.ListID)
+	} else {
+		a, err = taskAccess(ctx, q, userID, *f.ParentID)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read parent: %w", err)
+		return "", createPlaceError(err, f)
 	}
-	return parent.Task.UserID, nil
+	return a.owner, nil
 }
 
-// holdWriteMembership checks, under the owner's clock, that userID may write the tasks of the
-// list of f (its ListID, else the parent's): ErrForbidden for a viewer, ErrNoSuchList (or a
-// ParentError) for a member no more. It holds the membership row until commit, so a removal
-// waits for the write.
-func holdWriteMembership(ctx context.Context, q *db.Queries, userID string, f TaskFields) error {
-	list := f.ListID
-	if list == nil {
-		parent, err := q.TaskGetAsMember(ctx, db.TaskGetAsMemberParams{UserID: userID, ID: *f.ParentID})
-		if isNotFound(err) {
-			return &ParentError{ReasonNoSuchParent}
-		}
-		if err != nil {
-			return fmt.Errorf("read parent: %w", err)
-		}
-		list = &parent.Task.ListID
-	}
-	m, err := q.TaskTargetListAsMember(ctx, db.TaskTargetListAsMemberParams{UserID: userID, ID: *list})
-	if isNotFound(err) {
-		return ErrNoSuchList
+// holdWriteMembership checks, under the owner's clock, that userID may write the tasks of
+// the list of f (its ListID, else the parent's), in one read that holds the membership
+// until commit, so a removal waits for the write: ErrForbidden for a viewer, ErrNoSuchList
+// (or a ParentError) for a member no more.
+func holdWriteMembership(ctx context.Context, q *db.Queries, userID string, f *TaskFields) error {
+	var a access
+	var err error
+	if f.ListID != nil {
+		a, err = listAccessHeld(ctx, q, userID, *f.ListID)
+	} else {
+		a, err = taskAccessHeld(ctx, q, userID, *f.ParentID)
 	}
 	if err != nil {
-		return fmt.Errorf("read membership: %w", err)
+		return createPlaceError(err, f)
 	}
-	if Role(m.Role) == RoleViewer {
-		return fmt.Errorf("create a task in list %s: %w", *list, ErrForbidden)
+	return a.writable()
+}
+
+// createPlaceError is the error of a create whose list or parent userID does not reach.
+func createPlaceError(err error, f *TaskFields) error {
+	switch {
+	case !isNotFound(err):
+		return err
+	case f.ListID != nil:
+		return ErrNoSuchList
+	default:
+		return &ParentError{ReasonNoSuchParent}
 	}
-	return nil
 }
 
 // liveList checks that id is one of userID's live lists.
@@ -151,17 +146,34 @@ func liveList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) e
 	return nil
 }
 
+// holdMoveTarget checks, under the clocks of the task's owner and of the target list's
+// owner (also), that userID may move a task to list: a live list whose tasks userID may
+// write (their own, or one they edit), held until commit. ErrNoSuchList when userID is no
+// member of such a list (or was none when also was read), ErrForbidden for a list userID
+// only views.
+func holdMoveTarget(ctx context.Context, q *db.Queries, userID, owner, also string, list uuid.UUID) (access, error) {
+	a, err := listAccessHeld(ctx, q, userID, list)
+	switch {
+	case isNotFound(err):
+		return access{}, ErrNoSuchList
+	case err != nil:
+		return access{}, err
+	case a.writable() != nil:
+		return access{}, a.writable()
+	case a.owner != owner && a.owner != also:
+		return access{}, ErrNoSuchList // its clock is not held: userID joined after also was read
+	}
+	return a, nil
+}
+
 // readableList checks that id is a live list userID is a member of (any role may read) and
 // returns its owner: ErrNotFound otherwise, as for a list that does not exist.
 func readableList(ctx context.Context, q *db.Queries, userID string, id uuid.UUID) (string, error) {
-	m, err := q.ListMembership(ctx, db.ListMembershipParams{ListID: id, UserID: userID})
-	if err != nil {
-		if isNotFound(err) {
-			return "", fmt.Errorf("list %s: %w", id, ErrNotFound)
-		}
-		return "", fmt.Errorf("read list: %w", err)
+	a, err := listAccess(ctx, q, userID, id)
+	if errors.Is(err, ErrListNotFound) {
+		return "", fmt.Errorf("list %s: %w", id, ErrNotFound)
 	}
-	return m.OwnerID, nil
+	return a.owner, err
 }
 
 // liveParent reads the parent id, one of userID's live tasks.
@@ -176,17 +188,23 @@ func liveParent(ctx context.Context, q *db.Queries, userID string, id uuid.UUID)
 	return parent, nil
 }
 
-// moveTree applies c's list_id and parent_id to row, one of userID's live tasks that the
+// moveTree applies c's list_id and parent_id to row, one of userID's live tasks that caller
+// (userID, or an editor of the task's list) writes — to a list of another owner (also, whose
+// clock the transaction holds too) with moveAcross — and that the
 // transaction's first statement has just written (row.UpdatedAt is the clock's value): the
 // task moves with its subtree. A task that changes list without a parent_id in c becomes
 // top-level there; setting a parent puts the task at the top of its new siblings (the top of
 // the owner's manual order, which is before every sibling). It returns the task as it now is
 // — row itself when nothing moves.
-func moveTree(ctx context.Context, q *db.Queries, userID string, row *db.Task, c TaskChanges) (*db.Task, error) {
+func moveTree(ctx context.Context, q *db.Queries, caller, userID, also string, row *db.Task, c TaskChanges) (*db.Task, error) {
 	list, parent := row.ListID, row.ParentID
 	if c.SetListID && c.Fields.ListID != nil && *c.Fields.ListID != row.ListID {
-		if err := liveList(ctx, q, userID, *c.Fields.ListID); err != nil {
+		target, err := holdMoveTarget(ctx, q, caller, userID, also, *c.Fields.ListID)
+		if err != nil {
 			return nil, err
+		}
+		if target.owner != userID {
+			return moveAcross(ctx, q, userID, target, row, c)
 		}
 		list, parent = *c.Fields.ListID, nil
 	}
@@ -236,6 +254,66 @@ func moveTree(ctx context.Context, q *db.Queries, userID string, row *db.Task, c
 		return nil, fmt.Errorf("move subtree: %w", err)
 	}
 	return q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: row.ID})
+}
+
+// moveAcross moves row, one of owner's live tasks, with its subtree (tombstones included) to
+// target, a list of another owner that the caller may write, under c's parent_id there (or
+// top-level): the rows become the target owner's — their clock, quota, tags and search
+// (0018_cross_owner_moves.sql) — at the top of that owner's manual order, in the subtree's
+// order. q's transaction holds both owners' clocks; the rows are stamped with the later of
+// the two new values, so that each owner's feed shows what changed of its rows (the task
+// leaving, a former parent's counts) after everything it showed before.
+func moveAcross(ctx context.Context, q *db.Queries, owner string, target access, row *db.Task, c TaskChanges) (*db.Task, error) {
+	var parent *uuid.UUID
+	depth := int16(0)
+	if c.SetParentID && c.Fields.ParentID != nil {
+		p, err := liveParent(ctx, q, target.owner, *c.Fields.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		if p.ListID != target.list {
+			return nil, &ParentError{ReasonOtherList}
+		}
+		tree, err := q.TaskTree(ctx, db.TaskTreeParams{UserID: owner, ID: row.ID})
+		if err != nil {
+			return nil, fmt.Errorf("read subtree: %w", err)
+		}
+		height := int16(0)
+		for _, t := range tree {
+			height = max(height, t.Task.Depth-row.Depth)
+		}
+		if p.Depth+1+height > MaxDepth {
+			return nil, &ParentError{ReasonTooDeep}
+		}
+		parent, depth = &p.ID, p.Depth+1
+	}
+	ids, err := q.TaskSubtreeIDs(ctx, db.TaskSubtreeIDsParams{UserID: owner, ID: row.ID})
+	if err != nil {
+		return nil, fmt.Errorf("read subtree: %w", err)
+	}
+	now := row.UpdatedAt // the owner's clock, from the transaction's first statement
+	later, err := q.UserClockTick(ctx, target.owner)
+	if err != nil {
+		return nil, fmt.Errorf("take clock: %w", err)
+	}
+	if later.After(now) {
+		now = later
+	}
+	first, err := q.TaskFirstPosition(ctx, target.owner)
+	if err != nil && !isNotFound(err) {
+		return nil, fmt.Errorf("read first position: %w", err)
+	}
+	keys, err := fracindex.Spread("", first, len(ids))
+	if err != nil {
+		return nil, fmt.Errorf("%d positions before %q: %w", len(ids), first, err)
+	}
+	if _, err := q.TaskTreeMoveOwner(ctx, db.TaskTreeMoveOwnerParams{
+		UserID: owner, NewOwner: target.owner, ID: row.ID, ListID: target.list, ParentID: parent,
+		Shift: depth - row.Depth, Now: now, Ids: ids, Positions: keys,
+	}); err != nil {
+		return nil, fmt.Errorf("move subtree: %w", err)
+	}
+	return q.TaskGet(ctx, db.TaskGetParams{UserID: target.owner, ID: row.ID})
 }
 
 func equalID(a, b *uuid.UUID) bool {

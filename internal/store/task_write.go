@@ -49,7 +49,7 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 				return fmt.Errorf("take clock: %w", err)
 			}
 			if owner != userID {
-				if err := holdWriteMembership(ctx, q, userID, f); err != nil {
+				if err := holdWriteMembership(ctx, q, userID, &f); err != nil {
 					return err
 				}
 			}
@@ -93,8 +93,9 @@ func (s *Store) TaskCreate(ctx context.Context, userID string, f TaskFields, ide
 	return task, replayed, nil
 }
 
-// TaskUpdate applies changes to one of userID's tasks if pre holds: ErrNotFound when there
-// is no such task, ErrPreconditionFailed when its version is not one pre names. Setting a
+// TaskUpdate applies changes to a task userID writes — their own, or one of a list they
+// edit, as its owner's (taskWrite; a viewer's is ErrForbidden) — if pre holds: ErrNotFound
+// when there is no such task for userID, ErrPreconditionFailed when its version is not one pre names. Setting a
 // repeating task completed creates its next occurrence (see completing). A new list or
 // parent moves the task with its subtree (moveTree): ErrNoSuchList, a ParentError or
 // ErrSubtaskRepeats when the tree's rules refuse it, and nothing changes.
@@ -112,13 +113,27 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		UserID: userID, ID: id,
 		IfVersions: pre.versions(),
 	}
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
+	// A move to a list of another owner holds that owner's clock too: named here, before
+	// any clock is taken.
+	also := ""
+	if c.SetListID && f.ListID != nil {
+		var err error
+		if also, err = s.writableListOwner(ctx, userID, *f.ListID); err != nil {
+			return Task{}, fmt.Errorf("update task: %w", err)
+		}
+	}
+	task, err := s.completing(ctx, userID, id, also, func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		params.UserID = owner
 		row, err := q.TaskUpdate(ctx, params)
 		if err != nil {
+			if pre != nil && isNotFound(err) {
+				// The conditional UPDATE touched no row: missing, or another version.
+				err = preconditionOrNotFound(ctx, q, owner, id)
+			}
 			return nil, false, err
 		}
 		if c.SetListID || c.SetParentID {
-			if row, err = moveTree(ctx, q, userID, row, c); err != nil {
+			if row, err = moveTree(ctx, q, userID, owner, also, row, c); err != nil {
 				return nil, false, err
 			}
 		}
@@ -127,12 +142,6 @@ func (s *Store) TaskUpdate(ctx context.Context, userID string, id uuid.UUID, c T
 		}
 		return row, c.SetCompleted && f.Completed, nil
 	})
-	if err != nil && pre != nil && isNotFound(err) {
-		// The conditional UPDATE touched no row: missing, or another version.
-		err = s.run(ctx, userID, autocommit, func(ctx context.Context, q *db.Queries) error {
-			return preconditionOrNotFound(ctx, q, userID, id)
-		})
-	}
 	if err != nil {
 		return Task{}, fmt.Errorf("update task: %w", err)
 	}
@@ -148,11 +157,11 @@ func preconditionOrNotFound(ctx context.Context, q *db.Queries, userID string, i
 	return ErrPreconditionFailed
 }
 
-// TaskToggle flips completed on one of userID's tasks; completing a repeating task creates
+// TaskToggle flips completed on a task userID writes (see TaskUpdate); completing a repeating task creates
 // its next occurrence (see completing).
 func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: userID, ID: id})
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskToggle(ctx, db.TaskToggleParams{UserID: owner, ID: id})
 		return row, true, err // a toggle that uncompleted the task leaves it pending: nothing is due
 	})
 	if err != nil {
@@ -161,12 +170,12 @@ func (s *Store) TaskToggle(ctx context.Context, userID string, id uuid.UUID) (Ta
 	return task, nil
 }
 
-// TaskComplete sets one of userID's tasks completed; a completed task is returned unchanged.
+// TaskComplete sets a task userID writes (see TaskUpdate) completed; a completed task is returned unchanged.
 // Completing a repeating task creates its next occurrence, also when it was completed
 // already (see completing).
 func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: true})
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: true})
 		return row, true, err
 	})
 	if err != nil {
@@ -175,10 +184,10 @@ func (s *Store) TaskComplete(ctx context.Context, userID string, id uuid.UUID) (
 	return task, nil
 }
 
-// TaskUncomplete sets one of userID's tasks pending; a pending task is returned unchanged.
+// TaskUncomplete sets a task userID writes (see TaskUpdate) pending; a pending task is returned unchanged.
 func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
-	task, err := s.completing(ctx, userID, func(ctx context.Context, q *db.Queries) (*db.Task, bool, error) {
-		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: userID, ID: id, Completed: false})
+	task, err := s.completing(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) (*db.Task, bool, error) {
+		row, err := q.TaskSetCompleted(ctx, db.TaskSetCompletedParams{UserID: owner, ID: id, Completed: false})
 		return row, false, err
 	})
 	if err != nil {
@@ -187,23 +196,23 @@ func (s *Store) TaskUncomplete(ctx context.Context, userID string, id uuid.UUID)
 	return task, nil
 }
 
-// TaskDelete deletes one of userID's tasks if pre holds, with its subtree, in one
+// TaskDelete deletes a task userID writes (see TaskUpdate) if pre holds, with its subtree, in one
 // statement: each becomes a tombstone with the same deleted_at, which TaskChanges reports
 // and TaskRestore can bring back, together, within the retention (see GoneError). It also
-// purges userID's tombstones older than that.
+// purges the owner's tombstones older than that.
 func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre *Precondition) error {
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		now, err := q.UserClockTickPurging(ctx, userID)
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) error {
+		now, err := q.UserClockTickPurging(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
 		}
-		ids, err := q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now, IfVersions: pre.versions()})
+		ids, err := q.TaskTreeDelete(ctx, db.TaskTreeDeleteParams{UserID: owner, Ids: []uuid.UUID{id}, Now: now, IfVersions: pre.versions()})
 		if err != nil {
 			return err
 		}
 		if !slices.Contains(ids, id) {
 			if pre != nil {
-				return preconditionOrNotFound(ctx, q, userID, id)
+				return preconditionOrNotFound(ctx, q, owner, id)
 			}
 			return ErrNotFound
 		}
@@ -215,26 +224,26 @@ func (s *Store) TaskDelete(ctx context.Context, userID string, id uuid.UUID, pre
 	return nil
 }
 
-// TaskRestore brings back one of userID's tasks deleted within the retention (GoneError),
+// TaskRestore brings back a task userID writes (see TaskUpdate) deleted within the retention (GoneError),
 // as a new version, with the subtasks deleted together with it (not those deleted before);
 // a task whose parent is still deleted comes back top-level. A task that is not deleted is
 // returned as it is (restoring twice is harmless); one deleted longer ago, one of a deleted
 // list (it comes back with the list, ListRestore), or none at all, is ErrNotFound.
 func (s *Store) TaskRestore(ctx context.Context, userID string, id uuid.UUID) (Task, error) {
 	var task Task
-	err := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		now, err := q.UserClockTick(ctx, userID)
+	err := s.taskWrite(ctx, userID, id, "", func(ctx context.Context, q *db.Queries, owner string) error {
+		now, err := q.UserClockTick(ctx, owner)
 		if err != nil {
 			return fmt.Errorf("take clock: %w", err)
 		}
-		ids, err := q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: userID, Ids: []uuid.UUID{id}, Now: now})
+		ids, err := q.TaskTreeRestore(ctx, db.TaskTreeRestoreParams{UserID: owner, Ids: []uuid.UUID{id}, Now: now})
 		if err != nil {
 			return err
 		}
 		if !slices.Contains(ids, id) {
 			return ErrNotFound
 		}
-		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: userID, ID: id})
+		row, err := q.TaskGet(ctx, db.TaskGetParams{UserID: owner, ID: id})
 		if err != nil {
 			return err
 		}

@@ -381,6 +381,9 @@ export class TodoApi extends HeyApiClient {
      * - `invalid` — this task cannot take the action; `detail` says why. Only `add_tags`
      * has such a case: the task would have more than 10 tags. That task is left as it
      * was; the other ids are still applied.
+     * - `forbidden` — a task of a shared list in which the caller is a viewer: it is left
+     * as it was; the other ids are still applied. (An editor's ids are applied as the
+     * owner's would be.)
      *
      * `complete` and `delete` cascade over each task's subtree, and `restore` restores what
      * was deleted together with each given task, as the single-task operations do.

@@ -384,9 +384,9 @@ export type TaskBulkResults = {
 export type TaskBulkResult = {
     id: string;
     /**
-     * `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`.
+     * `ok`: done (or nothing to do); `not_found`: no such task for the caller; `invalid`: see `detail`; `forbidden`: a task of a list the caller only views (unchanged).
      */
-    status: 'ok' | 'not_found' | 'invalid';
+    status: 'ok' | 'not_found' | 'invalid' | 'forbidden';
     /**
      * Why the action could not apply to this task (`invalid` only).
      */
