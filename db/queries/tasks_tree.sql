@@ -12,6 +12,12 @@
 -- user_clock_tick_purging (0010_rule_functions.sql).
 SELECT user_clock_tick_purging(@user_id)::timestamptz AS last;
 
+-- name: UserClockAtLeast :exec
+-- Moves the user's clock, which the caller's transaction holds, to at least at: the rows a
+-- move to another owner's list stamps with the old owner's later clock become this user's,
+-- and this user's next writes must be stamped after them (their feed's order).
+UPDATE user_clocks SET last = greatest(last, @at::timestamptz) WHERE user_id = @user_id;
+
 -- name: TaskTree :many
 -- The live subtree of one of the user's live tasks, the task first, then level by level in
 -- manual order: what a move checks the depth rule and cycles against, and what the next

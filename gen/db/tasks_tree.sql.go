@@ -435,6 +435,23 @@ func (q *Queries) TaskTreeRestore(ctx context.Context, arg TaskTreeRestoreParams
 	return items, nil
 }
 
+const userClockAtLeast = `-- name: UserClockAtLeast :exec
+UPDATE user_clocks SET last = greatest(last, $1::timestamptz) WHERE user_id = $2
+`
+
+type UserClockAtLeastParams struct {
+	At     time.Time
+	UserID string
+}
+
+// Moves the user's clock, which the caller's transaction holds, to at least at: the rows a
+// move to another owner's list stamps with the old owner's later clock become this user's,
+// and this user's next writes must be stamped after them (their feed's order).
+func (q *Queries) UserClockAtLeast(ctx context.Context, arg UserClockAtLeastParams) error {
+	_, err := q.db.Exec(ctx, userClockAtLeast, arg.At, arg.UserID)
+	return err
+}
+
 const userClockTickPurging = `-- name: UserClockTickPurging :one
 
 SELECT user_clock_tick_purging($1)::timestamptz AS last

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/todo-api/todo-api/internal/dbtest"
 )
 
 // TestMemberTaskWrites: every store write of an existing task, by each role, with and
@@ -214,5 +216,49 @@ func TestMovesAcrossOwnersTakeClocksInOrder(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatalf("a move to the other owner's list: %v", err)
 		}
+	}
+}
+
+// TestMoveAcrossOwnersKeepsTheNewOwnersClockAhead: the rows a move to another owner's list
+// stamps with the old owner's clock (when it is ahead of the new owner's) are the new
+// owner's rows, so the new owner's clock moves to at least that stamp: the new owner's next
+// write is stamped after them, and a client that synced their feed (or the list's) up to
+// the moved rows still sees it.
+func TestMoveAcrossOwnersKeepsTheNewOwnersClockAhead(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.NewURL(t)
+	admin := newPool(t, dbURL, nil)
+	for mode, s := range map[string]*Store{
+		"BoundRole":     New(newPool(t, appRoleURL(t, dbURL), nil), Options{}),
+		"BypassingRole": New(admin, Options{}),
+	} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			from, to := mode+"-clock-ahead-from", mode+"-clock-ahead-to"
+			target := createList(t, s, to, "Target")
+			inv, err := s.InviteCreate(ctx, to, "", target.ID, RoleEditor, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.InviteAccept(ctx, from, "", inv.Token); err != nil {
+				t.Fatal(err)
+			}
+			task := create(t, s, from, TaskFields{Title: "moving"})
+			// The old owner's clock runs an hour ahead (a burst of writes within one
+			// microsecond each moves it past the wall clock; an hour makes the test
+			// independent of timing).
+			if _, err := admin.Exec(ctx, `UPDATE user_clocks SET last = now() + interval '1 hour' WHERE user_id = $1`, from); err != nil {
+				t.Fatal(err)
+			}
+			moved, err := s.TaskUpdate(ctx, from, task.ID, TaskChanges{SetListID: true, Fields: TaskFields{ListID: &target.ID}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := create(t, s, to, TaskFields{Title: "after the move", ListID: &target.ID})
+			if !next.UpdatedAt.After(moved.UpdatedAt) {
+				t.Fatalf("the new owner's next write is stamped %v, the moved task %v: a feed synced up to the move misses it", next.UpdatedAt, moved.UpdatedAt)
+			}
+		})
 	}
 }

@@ -262,7 +262,8 @@ func moveTree(ctx context.Context, q *db.Queries, caller, userID, also string, r
 // (0018_cross_owner_moves.sql) — at the top of that owner's manual order, in the subtree's
 // order. q's transaction holds both owners' clocks; the rows are stamped with the later of
 // the two new values, so that each owner's feed shows what changed of its rows (the task
-// leaving, a former parent's counts) after everything it showed before.
+// leaving, a former parent's counts) after everything it showed before, and the target
+// owner's clock moves to that stamp, so that their next writes come after the moved rows.
 func moveAcross(ctx context.Context, q *db.Queries, owner string, target access, row *db.Task, c TaskChanges) (*db.Task, error) {
 	var parent *uuid.UUID
 	depth := int16(0)
@@ -298,6 +299,9 @@ func moveAcross(ctx context.Context, q *db.Queries, owner string, target access,
 	}
 	if later.After(now) {
 		now = later
+	} else if err := q.UserClockAtLeast(ctx, db.UserClockAtLeastParams{UserID: target.owner, At: now}); err != nil {
+		// The rows become target.owner's, stamped now: their clock must not fall behind.
+		return nil, fmt.Errorf("advance clock: %w", err)
 	}
 	first, err := q.TaskFirstPosition(ctx, target.owner)
 	if err != nil && !isNotFound(err) {
