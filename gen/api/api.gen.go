@@ -100,6 +100,27 @@ func (e ListRole) Valid() bool {
 	}
 }
 
+// Defines values for LiveResyncReason.
+const (
+	LiveResyncReasonLagging     LiveResyncReason = "lagging"
+	LiveResyncReasonLastEventId LiveResyncReason = "last_event_id"
+	LiveResyncReasonListener    LiveResyncReason = "listener"
+)
+
+// Valid indicates whether the value is a known member of the LiveResyncReason enum.
+func (e LiveResyncReason) Valid() bool {
+	switch e {
+	case LiveResyncReasonLagging:
+		return true
+	case LiveResyncReasonLastEventId:
+		return true
+	case LiveResyncReasonListener:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MemberRole.
 const (
 	MemberRoleEditor MemberRole = "editor"
@@ -436,6 +457,38 @@ type ListPatch struct {
 	// Name 1 to 100 characters once trimmed, at least one of them visible.
 	Name *string `json:"name,omitempty"`
 }
+
+// LiveChange The data of a `change` event of `GET /api/events`: sync this list.
+//
+// Example: {"changed_at":"2026-11-25T10:02:11.482913Z","list_id":"0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10"}
+type LiveChange struct {
+	// ChangedAt The time of the list's latest change this event covers (its owner's write clock).
+	ChangedAt time.Time          `json:"changed_at"`
+	ListId    openapi_types.UUID `json:"list_id"`
+}
+
+// LiveLists The data of a `lists` event of `GET /api/events`: the caller's lists changed; read `GET /api/lists`.
+//
+// Example: {"list_ids":["0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10"]}
+type LiveLists struct {
+	// ListIds The lists the stream covers now.
+	ListIds []openapi_types.UUID `json:"list_ids"`
+}
+
+// LiveResync The data of a `resync` event of `GET /api/events`: sync every list.
+//
+// Example: {"reason":"listener"}
+type LiveResync struct {
+	// Reason `last_event_id`: the `Last-Event-ID` sent was unknown, malformed or too old;
+	// `listener`: the server's database listener reconnected and may have missed changes;
+	// `lagging`: the stream fell behind (it closes after this event).
+	Reason LiveResyncReason `json:"reason"`
+}
+
+// LiveResyncReason `last_event_id`: the `Last-Event-ID` sent was unknown, malformed or too old;
+// `listener`: the server's database listener reconnected and may have missed changes;
+// `lagging`: the stream fell behind (it closes after this event).
+type LiveResyncReason string
 
 // Member defines model for Member.
 type Member struct {
@@ -893,6 +946,9 @@ type SyncExpired = Problem
 // TooManyRequests An RFC 9457 problem detail.
 type TooManyRequests = Problem
 
+// TooManyStreams An RFC 9457 problem detail.
+type TooManyStreams = Problem
+
 // Unauthorized An RFC 9457 problem detail.
 type Unauthorized = Problem
 
@@ -901,6 +957,14 @@ type UnprocessableEntity = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
 type UnsupportedMediaType = Problem
+
+// StreamEventsParams defines parameters for StreamEvents.
+type StreamEventsParams struct {
+	// LastEventID The `id` of the last event received on an earlier stream. Anything the server
+	// cannot use (malformed, unknown, older than a day) gets a `resync` event, never an
+	// error.
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
+}
 
 // ListListsParams defines parameters for ListLists.
 type ListListsParams struct {
@@ -1186,6 +1250,9 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// StreamEvents Hear when the caller's lists change (Server-Sent Events)
+	// (GET /api/events)
+	StreamEvents(ctx echo.Context, params StreamEventsParams) error
 	// GetInvite What an invite offers
 	// (GET /api/invites/{token})
 	GetInvite(ctx echo.Context, token InviteToken) error
@@ -1275,6 +1342,35 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// StreamEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Last-Event-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Last-Event-ID: %s", err))
+		}
+
+		params.LastEventID = &LastEventID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEvents(ctx, params)
+	return err
 }
 
 // GetInvite converts echo context to params.
@@ -2198,6 +2294,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
 	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
+	router.GET(options.BaseURL+"/api/events", wrapper.StreamEvents, options.OperationMiddlewares["streamEvents"]...)
 	router.GET(options.BaseURL+"/api/tasks/changes", wrapper.ListTaskChanges, options.OperationMiddlewares["listTaskChanges"]...)
 	router.GET(options.BaseURL+"/api/tasks/stats", wrapper.GetTaskStats, options.OperationMiddlewares["getTaskStats"]...)
 	router.GET(options.BaseURL+"/api/tags", wrapper.ListTags, options.OperationMiddlewares["listTags"]...)
@@ -2256,6 +2353,15 @@ type TooManyRequestsApplicationProblemPlusJSONResponse struct {
 	Headers TooManyRequestsResponseHeaders
 }
 
+type TooManyStreamsResponseHeaders struct {
+	RetryAfter string
+}
+type TooManyStreamsApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers TooManyStreamsResponseHeaders
+}
+
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate string
 }
@@ -2268,6 +2374,108 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type StreamEventsRequestObject struct {
+	Params StreamEventsParams
+}
+
+type StreamEventsResponseObject interface {
+	VisitStreamEventsResponse(w http.ResponseWriter) error
+}
+
+type StreamEvents200TexteventStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response StreamEvents200TexteventStreamResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type StreamEvents401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents401ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents429ApplicationProblemPlusJSONResponse struct {
+	TooManyStreamsApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents429ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents503ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetInviteRequestObject struct {
 	Token InviteToken `json:"token"`
@@ -6608,6 +6816,9 @@ func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTas
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// StreamEvents Hear when the caller's lists change (Server-Sent Events)
+	// (GET /api/events)
+	StreamEvents(ctx context.Context, request StreamEventsRequestObject) (StreamEventsResponseObject, error)
 	// GetInvite What an invite offers
 	// (GET /api/invites/{token})
 	GetInvite(ctx context.Context, request GetInviteRequestObject) (GetInviteResponseObject, error)
@@ -6704,6 +6915,31 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// StreamEvents operation middleware
+func (sh *strictHandler) StreamEvents(ctx echo.Context, params StreamEventsParams) error {
+	var request StreamEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamEvents(ctx.Request().Context(), request.(StreamEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StreamEventsResponseObject); ok {
+		return validResponse.VisitStreamEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetInvite operation middleware
@@ -7731,311 +7967,336 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39kho5ti/6Kgr2jmjwTjBQ5S8qJk5Uu+0Zz9htH7t8fG93+joFKSB3JRKdUhamfSpi/roPcGM/w36w",
-	"eZIbWmtJqYSEosrVdncf/2UXkEp9LK3vtX6fWhO1WCoppNGt0afWXPBUFPDfxyrPxcRkSj454zP7SSr0",
-	"pMiW9qPWqPVO8HN2wfMs5UYVrJ28uxu3/vXP/45bSYepKTPzTLNC6KWSWoxYZthkzuVMaLaaCykuRMG4",
-	"XOMvBZvwPBfFd5oZrs91LN1v21ymbMHX9DA8yzhbFZkRbMqzXHcitsrMHEb5pRTFOsIf2b9PXz37Tsey",
-	"EMtCaCENt3P38+Ayhd8WgiXqQhRpKRKWaZbJC5VfiJS1teFGRzBU9YtplhtRdKIYFrFmi0yWRtiFJObX",
-	"pMceq8WyNCJl00It6ovDaU9yNTmPmFSm+gksuxfLVtQSH/limQu7xXfj1nw4/sfRx8f94uHyfw4Wxz/F",
-	"rVbUKsQvZVaItDUyRSmilp7MxYLbMzLrpX1SmyKTs9blZdRqPr03plByFpwfnYOdx3eaTcqiENIwuwGi",
-	"d803Ps+0ud5b80ybz33rj+KjeTnBISZi+91JXPb7R5O7fJndhd2++ylLL+FDccIKkf8lbknx0XSVHyRu",
-	"Jaz9+ulj9nD48GFnFG6Q/SWrfsnaWohYJq/FUnCTdIgGM8PmXDMlBTNzbixx2VNPRS4sgfzrn//FJoXg",
-	"9v/jtbsxv5RCG6YK+xGXsRS8yDNRMHtTc2FX02OnY0vObKoKxmFKOD5eqwImIVI7xmqutNia7YrrWNIs",
-	"Nolua5v6g0fDaX9yrzsYD4fdB5Nj0X047fe79/kgHU6Oxsfi3vSKbWztP7rX3Ijn2SIzDVyGti0XU7PF",
-	"K34pleEjlsStpSi6pRZF3Dop/oIroI3ER2l+hr7TYqJkqlkpTZazaZnn+IOkd+hMX6k8m6y353t25fx+",
-	"oTmMy0K7ea025sUlE4ulWeMIzPBzoZlRrBDT7PC5ClOsT6dGFA0XkV5kFFvxzLCxmKpCsMI+ksnZde/e",
-	"u3fvTkszF9JkE26aLt/3gheiSIhXJ6IoVPGXuJVJ4AUfjDoX0l434u/wtyVTBnQ+Lo1de6lFer2pXUat",
-	"JS/4QhiSas9SsVgqI+Rk/Q/RcH6nrJTZL6Vg52LNlqJgmTRCpiL1F7PN2du3z36wRMnZTKmUTeYqm4hO",
-	"xM7F0rDhMZurstDwNJKClTRMLUUB8seuILPvQmHbilqSL+ysg7l17eTChS34x+dCzsy8NRreuxe1Fpl0",
-	"fw+ihhN5Nn3BzWTesMDlMl/jNUKJqmS+Zlkj97dM3K7T8i+8e1qwdnInYQs7OIjQdeeEiVwLlhwPhsnu",
-	"tU27OKEdixr0h8fN6/hRSQGPVgrJ9qrsTDVKU8cuneoBRG4Xp/lCVKc4UYsF72phycOINLLMMrmTdE6Q",
-	"BJUUsdQmy3O/VjsGl3pliUKz5Kh/nCA1S8XGKl2j5OeFSNlK8PN8jZx113bYdd1wT+RFZsSzH5q5Twbf",
-	"fqdZlvbYKVvwfKqKhUhZlsK8j/v96piW3MyrWeGjH7J07x2zw3HTGrXKEn65a4Jn9g5fMUe45xHjmiUo",
-	"CPHRxHKispB21qbHTq2eaOaiYPgSWsfxrnXAqHvXULtO96++TlaleQp63/aCXsqcZLdVY3rsXWbmqjQs",
-	"MxFDDdF+HkguZB0LsRgLqwHZU9r+RSytphD8jLVVgVI+VQL1CPEx0wYoN9NOqehUm1ORH+jF1f7Yt+Ep",
-	"X+dU7R7sIjpS4G5Acp9Lay9gf95qUeyaG+7gd5pZAWyn1AZ9XpfjhLhaViAhdnZM0j541a24LoM+4/p8",
-	"14yJDX+F3TzLFuInJcUVio3JFoL9qqSIrKry7PTHU2ZnwNrJk7JQS3H3e1HkmUwilpwuRJFN+N0fxerD",
-	"/62Kc/vZ27PHSWfEVnNuYhm3pFrFLZCRccuolK/tX4UA7dabXT32g5jyMjf4uGUKrJTnUq0kzMRvjZ1J",
-	"JmexTIDqe9Ym21Bxa5PccUfMr7XrkeLLW6PW27PHrSg87vvHV532pT0UkkZ2sO95+hrlkP1roqyKAf/l",
-	"y2VuNahMybvLQo1zsfiP/9Qo8Kq5/Hshpq1R69/uVrb7XfxW332FT+FL6yf4whPS39+8/DFinI15iiaz",
-	"ZSGWkphXloCr4C8mZaFV0WtdRoFP4EdlXqg0m2aWzjZp5Udl5pZNW9sHtYyU6cwaHvbmoVYhWVITgsmJ",
-	"l6OtKPRDOEuyadX0s7sbvgpY/FNVjLM0RRF04B57ErErMjzLK/bueZxaSVGASyJVwPZBDzfclLo1Ou4f",
-	"RS2TGSCzagaeJMpCjoxKVZcvsxG9fTT1v7uMPv+Yz3bJGb+ICPRp5HuFykUlUHieqxXKsradcSyT/TO2",
-	"15izi0xYrWhVZMYee7BZYEESLeFEYpkq+yN7+VH3tD/3m9pjjnhWFfH0WPuNWgh7y1dz5axov7SZMDqW",
-	"IPNAlUCrmETqlrzsdWLY6GdyrD4+VnKaZxPzmTSCOs1YfWQTDnJ7LJw8rlPHo4o6qme04Wt9BY3AL2+N",
-	"PjbnWgjL9dLIeyZUwRYKXGB2UizZPaek08P9/FGZp6qU6ZdkaT8qpsvJHD0gVj+yh94BAgAixnsArOsV",
-	"X+eKp2dKPefFTHzJWdodt4wNTKkLUbD7x+wf2fc4rQIs8cz+9CnPcvFF9y9xZllSXRIwd3ZZgzDn/1kq",
-	"w598nAiRXmu6TTfnFLUyy07n/EIwbthCacOG/X6/z/LsglyjIyJNptVCsGlWaLPzZsH8mHAT3H+xwMPS",
-	"9T++rRuGnt6VKvMU3Dehcg80wMm309ZCOF81C8bpjNiwH7lNiCVx0nv9PkszbTI5MczwGTLXAfww2XAg",
-	"JNqK2VKLZqYaywSPAVQmMnDzbJGZE7fZ8FK4WGmhlvC+Dm6+fW0EF+1crHWEXiRwp8VS5anAz5n4uMwK",
-	"wdreKcKnRhQke2AgO7+OXYMWMoUpOBN9RXaUkoJYzBtRXGQT8VbyC57lfJx/8WuccsPHXAsyxqzWqUtQ",
-	"if/+7h9vIudHy4zG9a9EIcAIZJb5kHVWVvPf0HXAZdf1Prt9Kk/g3YO5vplzq23+hgJNz3mxR57RBNjE",
-	"zWD/vdP481u5cKeMRmNFmYu9Mot+mJA3H9doFQo4JFxixHgsQX2wCqzjSPf6pG9QQAhUlu80alC0S+RS",
-	"40TJqNXgd7HMBb/YeRWBvNdy8gQuzOdy1TO4t06Y450rlyk3Iv2Af3mGOxZCsmVZzEDYq8VYGyWFBgMM",
-	"/JlHfZbyte6MLN+Z8AKXlqsJz9lELdewWr2WE8ZnPJP+2tbeV6OaQT+gGvugoEVfQTFrOem6n94Kn65W",
-	"a7Xjhj1LaotIdu3aXKz9fsXSbVjENDoep0KkjkI0X6PqaxS9q8d+OGRfY+ljhdrwwrC22+iNSTp97Eyp",
-	"F1yuydDUX5pTel9BwQ2JFXvPxMc5L7W5QrO0z3ThGZEmHbQfcitZ0IjxXHiipES7D53UJGDhmFSewqGM",
-	"S72uIsR+WuQmjqWPE+2bkFGqawdKOj32zoo68E0E7DoBpiAxgoL+hpCvhwGuvVzd/zAMNnWraNNBD9PP",
-	"XQzoZgLlreSlmasi+/XL6qQvMq0zOYsYxYbs4dOtZ2OIIqGzbkN0vnv3rrsZg9q33M2QFa15WaiJ0NrK",
-	"5ifSZGZ9C4LUKTTjQvBzzQYgpez0IQqmW6OfP7WmmcjT1qh1Fxlj1FrYWVg7pbUoNcjfgeUZw37fSo2C",
-	"T4yo1KkiWyxAmL53g34wyvAcvFGe7w6HFd/9XxiCz5SELIorme+F//2tqchgEtGecJLcGBjUTiMVfDJn",
-	"sDXEBOS2kguCtBClFilec87SbDoVYLOgPwlOVpfLpSqMSF+INONnsNavYwNaOfD3Ny9/7IHLlR62Y/9Q",
-	"irNsscP5Cj5XNbWyxVtn4PcvBVMSVM4kLcUHKwuSiCV/+9voxYvEqt5dq3rbDZQ1FhiD73TF8xwzUkZM",
-	"G2VvGddsll0IGZFWNFHyQhTAs/PsXASv6fRYIss8T0YwDS7XMM1Yot8F3DlCpOHMNn2xgwejfr8Vteww",
-	"qNGj13rJjRGFXfz/0/65P3j/c7/76P3/Hv7c7x6974x+7nfv4Uf/vu3HjlpPLck8saRk93JZqKUoTIbO",
-	"V7pp24FfeyRsqTJpMOyLwhsOrZ3gvbT7etdaQXePSCyRkxnD95ZoKTgfsQQ5TeNXS27m21/0mpbi+UBT",
-	"3L1y9f9M66oeeO8HU+P/FBPT8oG5psVLsaKoXJBOhVF4o9iSaytgWVvPLc0oOREnFDg22mrJc0uJVv2B",
-	"EEp9w5F56w/c1GIQlhq6llqaVp2lB8QropbVveEVslzYPRBpZlTRilrokQz2oHrGNIclB8OHrOAyVQs2",
-	"tosCD1ghImYVjfvHZZF7zXbJ05SSJAK/v+WuAdH+fNr9iXd/7Xcffei+/49/b4y2hMeHC3SBSwUyINi5",
-	"3af5TC5L5F8pupF4/irY/ynPtYj2nHePvaUwSnVsoDhRwgVrJ8fDoQurWLpY7DnkTH4AQ78WMxncf7g5",
-	"g7+pFcsVOYtxIlZFtnKOTyZiCSH5TJLXoO2MMKdb9zAEky3suT8Y9uEk8K8q/mJv8syqMzchlI3jgQF2",
-	"H8JLK3B2ZC9xthQyhbA1rlPZH2u4OqjQ3NKdgdHTD+P1NtPDoNbuULzViBP7o4RNcp4tWBtzOsSCZ3nS",
-	"8RmVa7bgqQgO7YRZxk35Iy6OyuY8ZVJkZo5r2+TtW1N3AdYrmVwViYUVNR0IBLfdem+BY2zMoBreX9Ng",
-	"46+8s88zDPoFuuJE5VZOtf5tKB6kR8NW1KKcQDj91rA/vN8dDLrDe2f9R6Oj/qjf/6mFHLJFqXnH3X6/",
-	"3+8+SAei+2h8NOkOp8fTwfT+9IgP+jDBsfroWQF6MT5MVGn1noGPeP7Vqr6FJZiotVQ6IyLhA7fSUQsc",
-	"Gq2o5S3OnRO83KRoWuVWYti/FcVsNh4nEcvVShTdCddEVCMmFbOPlY1EFPDaf7OaAO9O33+6f9moD4Qb",
-	"ej0RtME3tc5m0mVrCqZFcYEkfqWoojPYuoJFSSlYU/IoegvVsmR4yiUpo4fCJYx685+yORI2U4EGMVYq",
-	"F1yiChEe+KcGTrywmht5t3z4zsr1CLgU+rEyOcnLFD2A+7ntPm7j/G18IVKWQBAu6dUD6oN+/4qIekig",
-	"e9JRljmf2Hdu76sqUlGwNtgXLkBqP9LExuwAOpaZTIVl3kKafN2JIAUXErzGayMsEcC/oBRzFy5J3NSS",
-	"k8DFyPMVX+tYTpS1a8iFvppzAxq23WT3GCrIoWLRpFeA8kv/vfPv+3Sjfa4ZldP2uOQly8CIM7q7fohO",
-	"FfKDzTc+DrL+w9AwJIyogm64S8rHbCZwFRUC7ZHa9dpzZZsUKmLUyHzcJfSMu3YxApqqMYza6nax9Jsr",
-	"YZgzRrI302jLi3SDqMD6AI8geAPA1eRcAoOaSyCWZARfZDob55a5iBOWwA7ACzzHtSePMppZphs586/i",
-	"w141jOU1dEOg3x3M/yomftp9uo+PNzOWhl0AE8XtZcS4Ybng2gSZrAu3QRtq/OAqutqpeFg6eKEuxDXJ",
-	"4B3ydsWWmJSBvHeLaVnudDuqOviMPjSJN8c63Wwyw4psNjfoZjohW99+ZbVXit/5iB5yuiZheIX+t7HB",
-	"fn67NvmVy2y+1mUD834hiplgSwhxq6nLEoGEwKLMMRCQ+AuddPyaJ7nghXb3qPeno/Ctjca8ym1L4j9V",
-	"Jq+pSe1WB/aZHOTr99mbVBLgDRGcSGV/QK3N9cyOTWPgWiLv+iYLSR2SSdVGvt+5/TejdL9lVr7Yl94O",
-	"3/jtbOhXaB/v9E5JZzlLZdhaQM5AGrFCXKhzUQsQtKXXp6qM3t+xO6pJZznM+fOqyFRB8Qn3vlytQKtJ",
-	"s3LRilrzbDZvpF3np27a6ddPH7NHx/ceMHKBMwxlbO+jC3E0GNkurtF05ccF3GPgthFwq6Uo0MfP2pz+",
-	"s+AUGWDanifPKVyPEmfYdxwuYlqRs5nXwyxIx6rUXKbA1ZG9z4TRjDM9V4WhYo4eVSNRyCRhoA5qO6xY",
-	"MJ7nlEdvxEJfFQAI/M6XYNI8w6eGfX8KvCj4utokF6fZaZXhvM1WGCkie4wWqq1UoxqCYR/zHn0wBayZ",
-	"HnuFRbBV/a3/ASax7jfqMqkNb6ysDGNcmZVFuVZYt8U1S/6vLoWgu89+aHZxuwDVp8qld+/Ro3A+/X7T",
-	"jCiW1UCAhqI7m5zx7etnlucJrILMrF2XTdcuZ/U8k6klFUf57YSPVWlG45zL8wQM9GXOM8n+dnb2iuHe",
-	"dXpXGiLwrZutX23Tncbq0WZi8CEfrO7UWBVzwfNSQDpvIpUUCZMQbuFBwGWDuSd3cYAkllBSs8q0oNtl",
-	"qTgtc6sKSSqmykyPvREG0no5vRq2y84koYpUkSasPV7HMnl1evb4b2yjxPau+1kSseTV2zP4x/4wYeTy",
-	"GJf5OeMQx68GTTrk6rB2uNmuuCUNGaq6TMGlxgEiVspcaF1tGM8LwdO1q8QdkVUVS2QG5Fm2nGjjFVi+",
-	"A2kcHAL7GQqbiZIuJ7KqybWGK5j38Lec2XlUf4HpFv4545mM3AKZ+MgnJl9Dqht7Gz5nB4U8EUeksCRI",
-	"JUIP8ua28Bzz5WJpr+XmtxO1tLI/8dGsgNAgMEVSxf7f8Jm2/xK92CXEEujKisnkhMx0yHtyhBCxmaoq",
-	"7oxaejWOy5Ln5Hexm1FFLs2c0hu/C+OElH+sJBuvR3Y5XZakPMvXyQjOKuXrHny4EuI85WudjNxrYdEv",
-	"lIRIqWJPi8z+r83pfxF7w01Z2M9Uwd6U8Lt//b//H06EsanKc7Wy+41jdKr3wNutSJIQhsAvFkqaOXwT",
-	"FhrC8NNqPvCrE8Z9/BY+YDmfnGs2FugXsgeac23sNGDOf+eSHQ1gdk/FmA0fgn8E/vvI3gBuSWHJ1oIX",
-	"nR47Q5ekPeFzIZY4XsrXIzTS7KhbAzJ88wtesKMBJbGcLgt21I/YC75mRwNcpX3FlYu0Pzpx03OLovfQ",
-	"fbU/0XYmQXqnIwh6EPPI6Pcwrl8kEDZ4lJAjbZONUYwjZ4PZLbB0msLRzmmbCf0dUVAsT92eCSi9Nix5",
-	"9OjRo+5g2D0aYFoPnAmz47sMg6kqi26azTJc86h2t4m9BKX3+CgkA095nrOcW5u5bYkhy9d4p+1tqL+Z",
-	"M6Q5pPdSxNJ/P7wH3+OhuO/tltkfdPx9BDMdWA8xGqk2WQLF40mDtEKkFbVgWq2o5e4W/Rc+I3JvRS18",
-	"u5VkVTjf/2xLJr8px3adj0G7anATwucbbSjSrBATwzQ+SudoDZegi0KPnfpSZlejjCocVFHy+pcw8giz",
-	"JSq/HjA3ljw54zNkPD6Fkx6GFL5CLFUBro9mHxfxQFBknOrSrLg4nW/fzza1CHgmCl7TpEGc8dlj5+bf",
-	"nB597K2YTJr7xwf78g9wikX0kuaJ6fOtuJffMDJk/SdgnFnz/bBYWJ2SnqpigeYtsZCx1ZGmkJVutTXH",
-	"K/x49rrR52AAVkkp9SDbA37v0e4gmyuqPTgqt+RWhYBHcKlB0O2nj0BfzsRDU85uOSqI7p66i7GxnQNP",
-	"YkNLbXymwa+WLqDacaGkgFvr69SyXNDd+EiF1zeN8QVXYDsOVT/e7Vg5xQeAG644SkK24IW18f2z5PBZ",
-	"ze2kvQayM0ZwpQ/oJqHB2sTrpb99a6pc+dKKBDde2TrwYUNpYvuMUZdNdvuxTE/qe4qXXTjpysGCa7Bn",
-	"OPxV5LrdEDMHJcS+iaiC+uGoZTcXFyKH397AIX1VeNHNqTG8WNN024lWhfmLDwlaSwskmf3Y9fyJJbU1",
-	"qEUV20nc+unXuMUwT4zFLd6v//W/an8O4lbSwa5S4zXmkYse+1Gs6I0zxQw4S0AvP2HJq5dvzrZsNSv8",
-	"Et8hK7M7Xm/AhTZHNpuPVVno72JJLjeMm8KqO1YJswootT9wq7fXFeqiKqvraBi4tHvs5ZL/YvUcb5mO",
-	"XMi1ykWE5lo3DJJaQ/ClzNe7zz3wqu3P9KTfXVZMef8TZNtf1pn2vifqCpNn5J8qV1TAeI6GV4bMK3fU",
-	"oMEd5Z0pdW525aiHhH6VJEpYQMn4xLfBuWlY1/lSwteFqlFwkAGzDVgnbebuQO+GtKoFh+nAo6CPRsXE",
-	"gvPdpQd9X+bn13Tqv7RGEjpILI8DzyC2jLudkKBvq+MMAbd6uysy+AOVbtgECBe3IruMD7SbhbD8A/96",
-	"3+hH17s5KrgN+MRahBFmfitrn4S+1yuFSUjjSLvuzw2Kt8vKfikFfW3ZQXDDthRKlrhVkqkQrDRhbUeg",
-	"dn8tr3KbL3ItIHen02NP7IqqAH8s7ThVrD2NGkL7NfbImgL75A2EI08LtVy6hm4Vk7gOV9i9Ydv30B44",
-	"Ec4+Sn8tNCSBftoZP9jUA1EfIXKfgNUM9f7YuQqbLlDJd0JFIgnkUHV6nxG8qbzQGxlq6jwZsdTa2G1V",
-	"2JlA+Z5RLFUQH1bmw1SVMk0gYa2qR68ndJ0wP9cR00IwV3xby7k5t8qJGxBTC+0jB0aO9riW66eht4+j",
-	"qL7YZj1CmoLaoaVO9yKPP2TpYsI02VcHRUo2qOPyCmpzs9u1NJQ0+ybvegdW9vwocBGDo0SqFctctwpf",
-	"CkmxZWuQVB0Tz0SeY4ydLzlqcgl9+4GbJLL2CTCwfF0ba86pyaeS4uUUKn+u2qXWZXT1j3wpY+vyvdsS",
-	"75q+UtYsMhl+Othr1zXkk/k3YedOeze0ME3JiJc7zu9m+VOrucqrE4TjzTMhDeirWIGfGdZGGW+5Mmjs",
-	"nZ7zf4f5VrXcqlhaDtzrbVRbtd/KbKJSEXzmFG4jdIcYdJiJ4Xi1f+AkllZmAL/2yRuBFIB5pKKblliM",
-	"JNIeO6PyLuoDuZrbhemlNT7aoFfFMonj5aef9GXC+ELJGctMJ2K/ikJ1V1lq5vhrHbGVKlLMnCig/y2a",
-	"GmirWEtbn1hyhWQzy734LJaQ8A2ErKYQh99YkWZtiD9GbtyI3HaWHmDMiF3wIsNiMy1yMTGq0FEs/8bl",
-	"rMzZNLP8kaqqIdbGvi+4/ZCRSv+vf/43tTUbDpMeq2IQFO7aCnbF0ke7/G87aMpoha0ueBXYQG+xmXPp",
-	"omg7QmadXixd59VM5Kn2rR2yglG1g45lOwyMIekGkRWG8XkXYMFGn0GYxc6g06TWxfLqzLtYVunAoKd4",
-	"xTRh7YtBb9AZWW3c3QiypptSiTGKk9n14Bhk02MGTjhu5svFIIGH4gPeHsasMPZSuvvH2hAF7FgNiHHc",
-	"zurNVtcKBsc4BgxIITcMebYhKHcx6PXpzn+nMbgYSzQUrXqmaYEdS9XVK8CL7Exc/F0lCWQK0gxZi1Xl",
-	"CyHIcLY3G9oncROGt+zPQ6Mf6Yw7rzUFsiAuF0Yn7FCWz2CQJPBZWH0RYzm4D8wVgPKqH8qWAwT5kFsG",
-	"RExFPmVSFS4jzE7TmSaR92+7FcI7tOFYKp1JdsxgOsAQ6LFYUhE7kiqptEFCh7+j1c1xmx6x5G5wrPaU",
-	"3a06iSXl4UEXMlhyY5/DqskhtTyE8NFGT+BCOD17LmIJ+4Ns4yqXva9WImGz7b/8w7n99vrpMPMRNFEv",
-	"gZPOieNjsKu1m+/u9/blvgU3nzt3rs+jWmh/1zTB32c1tVon7Jrnr+J0N/MBfgFfUGVwEvH9/H5LzSFX",
-	"2aDPqB3yCRN1W3J7f9gtGJfIJJoMzBublzudTg3prtfUvcJ02O39uN0UcJz2LlvkNnLAwXH9BbK9sXX8",
-	"QdneldD7jVO87R7eZoo3Rnx9q0HS3AgRgvSArTzvWl4Mpb2ghmlFl1cqe+yxfQBkXfUTP4jXU41SqH0K",
-	"oytVz6oVqHGe2G+MHwYeIkN0t5oKFf0bKhyHRAA7jVhuSmO/esoUgX7YkF7IdXhbYhm4WgQqXLoXKFA7",
-	"dKZKW6opOazNY9mkDO3QfTonNQ0QXwbdxTB3CEfGX/iWMIEitK2dSbFi9qJnckaqD502ZodkpprClWrC",
-	"n1ktsJyrOtb2xrl2vO/tNmJ79Xfh2cLgpAm0/Yk6Yd9wWL9/sf5Nkv/uJHmjwHljeJNXtHb1tzJntrNl",
-	"qFt1Y0vkKocBnTylcO0CwfEoQ6+qSKse26ydmF+TyCvmb88ed2qUv3s61HjgwMn7tKQrf3tlblL16mpP",
-	"dsn6ynd5XXmPeXNkEpLd6tP1qFVE5F2DzZlcYTOaT63Kh1tPehn0R/17o6MHvX6/fzwYbhbg78XG2c6T",
-	"Cd9ydRoM/foE8+qhVDhMPIAFtTcT2jqHhlcPjI80hRuCZWyf7WXU0mJSWg76xvJHXDn2uzgtzbz666l7",
-	"89/fnbUalLp3ZxVMVq3dJmt/L4wRBbPjwWdnbJmXs0yOWPLXJ5TcwEszvwvFQOi/y2eWrc8Xmj1Jf3hz",
-	"GrEnb4b37kfstf3Hqlyv7H9OWCI+LhPmFn3Ckky74B8v04RN5mJybukO/MUTJafZrCwEKVdVB+4KbADK",
-	"3Hoscc21WCouErYsMglFKakVaWq5ADsYOpyBLgLSBVQO2K3qaObGLLHVVCanake1DZ+cC6xq4GxR5iYD",
-	"GCJ2plJlzYq0nJgeewLB+cRuV1Lh1DA+Mdo1jcIALXLbWLpGtjJfjzaALTaW6/wz1Lnt7+/OInYhCmgc",
-	"j4m+VLTiTjaW+4/Wkj1NPFOy02OnAf5V3WNEfjj/dSzHIldyBp5NTQ3FwacxE6bSIrEsKPIgGrG8cwdq",
-	"evSdOyA8k12dwggt7NHxvQcUDEjsWUEyvUu4xxgdpt5D/A8CwdhK96LelK0shI5ckc6I/fwJlPeIUYen",
-	"y/eJQ6+DLxLs9x62sYql72Plq4dq/aw6rgQDq/EtlXgIANam5lbQiBF6fdUKimLpsnhqpVlhgdfJZm2V",
-	"5mvN5q62CdR9l6nJ89weJrwylqpg2D8rmA8cMcZAILYCjmAP+wB+aTDpFlamgp2kMMHZnuCZ+Gju3LEv",
-	"CnbCWtS++atDKhiLeeayf51r2d6jEeMOfwbOlmKzsXx79rT7kNrTlXLJIRNAl0WhZtwIJvSELzGfK47L",
-	"9GG/j5laGCKE40qFVYgK7V3k8IK3//H06dMfon2GHK7tsesgznO3Ot27cydgglWGl4PW0bgaZU1OyHs+",
-	"wQ7MmYHFskzGcgOhwV4be1MA+ggbNSCKA32t5GZ9D3DLH548f3L2pHr6eDBMLGFqIzhwJqsgOOwAXquu",
-	"gRMhhuohHjRrbywMLPRgnQDbCC7n6jPy9ycdWj9k1/Nzl/TtgvVQiYNEeLK9AXjuJsB/gjRUlxNQtfO1",
-	"p/KDCGp/9FpOMjmDU3EbUsU2fL4AKS1WZwnCxiN658ySvZWFDnqysDtoh8dgZxtYVifakdtHKTsJG1si",
-	"1u6oo41k91iCSrFJPG4DA+UJ/Aafsgo34AM3lwnAGiJxZ3jZuYvL2v0Db3/V5dYVqvj4jvNkFKKbQ6Pz",
-	"meuRzk0lnDq0ya9rJWlA9aeVR2R/lA+9D3i1nfslM7EMw3eucOIaFWiwfo6rwxInqHHNVBpLKvwAo4aw",
-	"Ij3pQZEIsM3OphNjq4IKXuFCOJmc5aKLEZoK9QxEgB0nMySLnmfyfMRuBIPpxSzVzMVyd9GcVq5YLgov",
-	"swqAKauMAc98YZ+ZWSk62OdWxODVoaDVnTsUwnQKC0woEOlBFR05nrzLyuVfAQajdJic1F3JdVSqxBjY",
-	"Xlyu8VpjkDkzJ06Z2NmCKZYYOMUsMAhREuUH8JxzwQvgeyBF6QKsVHGeyRlWpqCyRXIxw0ZEEESlQ6jQ",
-	"Ery3JPCY7UyS7oyqShppJaA/RxfsY6kQS9bmLg5ThQwjjHJr928H0e5qJU+1siMdS7W0EtmHHO1camFV",
-	"CPRAVLS6PAQ9EAyKrEWHnqgIk+eQn+Gtdd2CqlpK6LId2E+Oedtd3BluRjXx8wKPzaIarmwVkyQgwSl2",
-	"tmZmXgjRY8+R4ekIEmmQ/CFdZAKYEbvR5GLpYX5AMPsrgDffLxclRB0hJxxoA3POcVnq7R/cwNM6HBL2",
-	"Z9BsKdQy91VyxJlKbScjzyEzIkT5A7BFhVDQ0PQRZRK5hf08fD9SDxtYqFyMWIL9FZJYtq0g1JUk1FsY",
-	"RKDoJtiHARI27e8xZALqBS4D/dKIhqMjy02xO5WOPBlWhBe8hZLkJZ8RobpeauBCxb3psQDDCHS6TYA/",
-	"OhFgsdU5VahNwcD4h9t1+xakDYCtJK83XTt3HwgYyWMR14n8JNhuqFtsAIaChI3KPHTzPEr2tk4PsKIA",
-	"zs6/BHt8QUAgInQETL7DCWAbpOrmhduC7gAwP8Bchq5pKDUWGeq+r+tafrm0EgKBd+wtGBwlbCzWSqah",
-	"aADOuuDnAOV8evbkw/NnL56dfXj15PWHt2+evE68dg25kIjWC0GYC1HwGTI0wPVFU3mVTWiz28nx8FFC",
-	"+k+tb3w1i3dzV4flu+VDJjQcLA96lafOVHfCHsyqWFKXwOpCawPdL9rPnpw9ZWnBp6abCTPtzo1Z8mXW",
-	"LbgR8K4udUXvjOzsNtrOj9i18Ys3oYqpdtyPvDHk50E248kD6A+cfP00N1CFPKIOawc1pB13WSqwj34s",
-	"azg7jE8KhW0FFpTh49z5+8F3rDg9F9D4e27lwFQVsdzAw7HXFTUP2gK4KqjUA/1g7fBMEbXALa7QwyPH",
-	"kSKs79lUVIG31Js3WCVBQm3QzP3XTtKOiRY1USvbBwNXx04CxSOEFKqw4BaukMhlXZHFdBI0N8AOiaAI",
-	"6eBKfqerS4eNReZWMeKM4CGYLEN8O40QQd/pWDaiRLQ5+6XkhfFPLNh47VzrgElJlxARPaxsDgEkrHZA",
-	"s6pwhnF2dvXTsgArw0MYcXuyyHswpx28iaBfqtJQub3DrxuGe34VEAXa1jVOYg8P8CeIqqxWAPyRWnpP",
-	"AaXP72Ym2TTPZnMDN+il4+s8Z0KmYD2AoqMzaPhrObGalDgc1ApW+m/AnDIlRyy5Oxc8N/NfrWiGPCJE",
-	"VYDGItY8vQsdOX5NsPOaPyhUinRl2UBgzRLkIpsBTDNhTd/rH3XA5rcqJl9mvTVf5LQl/jPyyNWmDi9P",
-	"1UQnrP1mxWczUbC3zzr05MKaLRNtZ/2qUAth5qLU1NAwzyZCalE1U269eHbWilplkZMvVo/uwru1KouJ",
-	"6Klidpce0nftby8D7D+VKnb66lkral2IQlOsrDfo9SGIhAtojVpHvX7vCMqLzBz852C2kdi/+wm8xJf2",
-	"85kwezuh2imjBg5yHRQlK4FxJEKqgS5KZK9MuGRW+46hT9n/iFvQbyaWWDPaRdaGHBZSVU5ds3jC6ydo",
-	"1mhPqy4n6QlrKVDVKwzjWo9Ulit1rqEz5glbgetqVgptjV0oPA/9yc5HXQeggaaaznUC14Cy8R3xP0tb",
-	"o9ZfhaFWZBu4rcN+fw9mxPWwIsK+4TtRGkndhYbhAGNx3B/sGtjP9G4NuQUeOr76IQ/faB8YPrr6gU18",
-	"ocuoda9/dPVzDSBuECwqFwterH3TdFnvlt6q6tgdctj7DXD/HbUU1U/uhrjkUCfRdJ3uoikCseDPGB0q",
-	"Bs2+Brzbhg7JMH/ulQVnxYi9uRE1TqaabeyfGMtaqKVCaYYbWWurSDmckGMeYZy0sdMoU1O8lvok7NCf",
-	"AYh2ysoldN3AZZAq79os+dWQwYumVUSBBm+o2qdgLODPcCUd/gTIMKsS2BFQ7R/2+8je665W7RkP5Wdv",
-	"ch67UWGkp5ETOWZz4iww2PJ7fTfXam1eNToIYq7HfiRE4wYmcwpU9tvzGWg4v4PBUL6UDm2GtgSHLa68",
-	"w7QQLkx+TUxm++IKjfkLMa7+AYxrEynxqzM8JIWK5TXyOset4FLuFPlPdnqIKh4TIh9SI3JQQ3f2SY8l",
-	"OqytqW5PNemEMW6XBW7fcqgnlXhDplFM+9by8Dmh5pGHzIfnoE7GNzbzpu+EF9C8qRbO2YplsX2hLFT6",
-	"YymrhKJqbeikDZHM287bSQ0RJGjIxDq8x4S+BZYHztcmJmB3ExzdrWuLsqldDSymAj8HsfNZnOSg2k1k",
-	"KVsVm/thALEH5e1Aux8dwheaseqBSfSvfjqA6L8x9/qqTOV5nQe4Ewh4C/79/nKXpvKYQl+uOGcVNIvB",
-	"QfdpEFYyg4mgVlKHsM72Olyg7KGgALEP4gEj6mE6QPdfIG8PdEN0euwd+J+bwOLahGeBAHNLPhEdcpqA",
-	"W945zgiwx39+LhCPE7InKNPM+3BARQFNp8hmmTWgk2F/kMQSmA9qLc5Z6LyaxCmbmALuO1yya3OFarn/",
-	"EGtiB0BZ36t0fQAnoFQ4FDAeD2b0qQXJFs1oNVvwMZeXB0MEVtgJl/UUM2rIsMHMBl9ELXJSzKU531jx",
-	"iVrPFc6u2Q54+/p51T5x5d9X34VwKzeT8i6/JDs7RLeqQ8PbpwYHMLNNbH547t4hU2wAdQTOOzzk4W2s",
-	"z6/OtfHuE8tt4NU1LRAi91U+6TaN/UAxq1qYygURXSUphJip4QrXLjtlO20IXNCjWPokFLY/ByUEjwYb",
-	"o0JbxkSuek5uLCmvpBdmr1Tr3MpeAeZaXxlFuny+InmXw9jvS1cGVAtfLvgaVdpNzHP3fBvEULTXGw7P",
-	"eulT5UVFWHu0CsI78GqXGGF5RSwX9rdCk4MTkqSahAMe6c2EwxTm06QkHu+inbT3RTWmQ+7QUxdP/O0s",
-	"REClqtmHgwMYyqsCRDwk4j1FTN2vzk/wFJ0K5wp6sD1VkybYaFS+poRBf9lceL+ePnhgspwbBULgpXQ5",
-	"c5RRsD8fIfALB2HtWkg7lj6mvcO323x5toAQ7KqQz3EZBHtw608w3TQzTJsMapPg9m4YrrBsqLGxY6J+",
-	"UClMte1qhWK+hoU2PN5Oxn//FR1Gn+0KOmpiN2cB6FxgP6dMZ1AONBd4INum/C24pr4Ud/tDueH/KoxP",
-	"I2q2Gq8lfUDT/wEd466498r6XUinf3D06D7AARFaEMTqCM+sXS/bNZgojHDXhEARy1q+PgzfheEpZx+6",
-	"u21cl+QqTYFS8oI+63ZyI8jIszMHfkSJRI4JXm3JkgpxAgMSMF7Ve/NKzQI9TRuqBTtQs3gLxUO3oFlc",
-	"x948nCVhRbgl0X2nuWnD4gnUDFjivu+wtbqeq+V1DVY3lQMM1i/HllnlofwDccQ/ob73zeC9jpR5LRwO",
-	"qMu1vI7x62K3e1MgXJbkVeBhEVN5KrTDNfzXP/+Lha2NIcyoUS6gx3BTMICVeOSyaymCtsvt/4xm/iUc",
-	"9nV8tQM993XQcv2nMwS/vneee5zi+lbfSq5DqG81uvdfQCGdCzpiSm+eyfPvNNNiUghjlZkEC2et9jUY",
-	"PmQFl6lasHFmdMTevn7e1XwqWHvMtbh/XBZ5J4qlniNwNQb2fZwONBWXEkBZeqQ9wVdW43nzt9Pu8N59",
-	"awPMe+wdpYZDTlUsq3qkjYQN1AhdAjkmvFcepObsjsQlX8SynmaeFCrHzioTMdpIfYAoqc9/eGaIcWiH",
-	"rpM4yL5MfoDIQMLarmh/cP8hot2thDjv7NEua0zEZSB0Qu+Uj4hCJmTq2s1566nKYa1ni8MrrN7q4ixj",
-	"Zc34Qlwrp2FnwCJIZbhpxIHwEkNtjYDn6ZtrKGo4na8SW3B8dl9WV1Tl9VCaDt4buDSW+DobWtz+SIJP",
-	"GXr7+jlrVyWXkBGOos6aIZ3fc3jh96ELNmWHfFPpriPbkPx92pVR2xrdjrSWmk539xP+58MVQY6K/CFp",
-	"VSqWKzmD9DoSCiLtsdf2DgCgnhQ+nQs1QZcGBjooKIWx3MhTZ+1k2D9OOvUqGYIg9o5ObSDUQb/Y4vGx",
-	"vEJTZBXQrUtmc009SUo492cTF4YVil0JZcdNbl1Y7DfF7nbtGbupV+Ry3VSXiw7MQQW9r+FmkTpwRfbY",
-	"RtVdVlDmqc/lbMoaw6zRAJib8sVpMJcnvsMYekET+xLGEAGbH2gF0ZZ94UvyB7ZlFv4ob9GG2U3Ldz8R",
-	"vvqVMgJJFwsOKy4dcHT3lZmLBTRPbmNNYqfHnm4WHHpn62ZVZlCRWVVx14o5oeCIQueqNCKoP/UNluHF",
-	"taDzVXr55jqs0CIJHEtw/GZUrOkTsyhvezPE5qN8+4WN3Su6SocJGyj0/D8ynPy7SzjGw/CnDrn5QHJf",
-	"WFoh/bzVotgfGSJXhSNSLhnag9ggFYu6DzWpnbZ1gj48+BElO0NpFN1Ayky5zhXssVMsDvysm4VhmOBm",
-	"3X44BQf/KlEMJ3z3Cduq3l+KFRzKN67xzRC9STId3mF3BalvxKFm6ILaeN+y2/VVaYJMmqDhdvVh4tpj",
-	"J7trMnz/GMSdx5BFe3M4anCDzZiowBprzuCBDoF5BO/T1BoZK7CrtiIFtCdDcwBLIjKZiqWQqZAmX5+g",
-	"42riAf/ydVNVWTsMUicVKmbNvYnIFcSHQVBdK/tuA4DCr220sU7gztRMWk1RGgS58i5FvYlHv6BCmNZv",
-	"F+6GJvK/txAzIX1Ztgxt6v7EqTc3DBt/48/X4M8vUAl1pLXNLw6LATskytvn1d8HmcauvosSgnMBvUC4",
-	"rFKcZ4qc+lt5yNTDQxSiykg2aiaA9zjvYRt9fUpXWcfUHhrAvDjeO2oXoGulN0GxO9XevPatsXjFyza7",
-	"b2DgiHouYIlt0CMLczTdVI76VtmGzpputZaJLstiJtIRqbP7cqaopQh1N6aaf1UE/c6wx4lD1HJJoND4",
-	"ijOo8dlbUItLrvjyV6unhf2GVgTfEnGuyVG3y0e+KoN6K1OsRcUmNUpWXbr2sCbX/H9nQgq0E1KSbWsc",
-	"dBG8/VO1toEvJrzAwnjBJ/MIMMShJA/g7gRrV2B+1hilMHCC7XuhY5WPxvu4NDYu+5gtygW71+9HxLRm",
-	"sYQb55oYUqV/1WIdvsXKN0HNGGeunZ97S4eypIFrQEY2all+FhCtrvel/Nc//3u7F2XcSlw3YOwN9vb1",
-	"86rwVzIFsOEsmZSFhn5wrm8aNEJaQmcuyBPfbGqasLavTQ6cZP1kZ9rOGQIdX1/QPM1yA27nLYOAzwTT",
-	"2a/CJ4pD99kqTxzOr5Yf7tGi7gHIMR6f+yuT+NegqW3/Fj4q7pxHaPeN1uFQ/K6T82JZiItMlRq2dNd0",
-	"8RD257Pvh2j4IkXMZ3wGyOqHBAJeSgFLxps42yxjtlvVgBt8BUFDbvPD4cOHneCWAGvA4oXW7ycy/8cL",
-	"R9T7oOCddfw6k9qayXWWTXj8jTwbry5YzuNMUnfL0x9/wO5VieGzhECSCH2VIggXgnj5y9euyyRYwZlm",
-	"0A59FEvA9CJRYNk5FhoXwnVRH69ZEvgBoBbZo6sCc17yGXZWgIyg82ypwSHgwV4ISuyNKqDLGgAVB1hW",
-	"YNZTUXdaCopvjHxD4ojwcENYqi3IKWjyAC2YQKvUMBKV+BH6gFXzUr4+CUQcPFuD1pqoBYJ3YCNFZebV",
-	"YjXhvqJOTFUA9gOOzc8ssdiNm/BcyJQX0P8NIG/B+SGFgDJsj6pywhLza8IWgDALHQsTAipBLPEee2V3",
-	"FvPiMtgj5Gyj2nW1i6EusduiLZafKdv8mU+JBFFj3xR4vVie0uzsVKEtPZUGOFUiHAAIjSCtAXYBmhKe",
-	"sGZR2IslxoXpBWH+HjwNaQm+GWJ/eFwD9tGKTVWeqxW4Y1CqALHGcsqzHKg/g5aPVh7U4RycvYIFDr43",
-	"2RLarEKrTmtBjoVZCSHxY2tYnLsGtHJt75MWhm7JCTU+CxFWOHJ2IVMBrTwhZxH6tEFGCBo4sSRTrKZU",
-	"4G85ZeBBf2J3hVdQ8IqpKJa2QHPzRi5sZCzb8BpoFcrH9jYMHtxjU1UWXVDkAsgk0NJUITrRxgwKoUtw",
-	"52GdWixdoRr4Z6BvvN0n5AauyWXFK6y6dmBLFQpfZjpskc/aRFeojEYOABc7PsYSV9q5STsW1tiNhcp6",
-	"a+1YMG/TXd4Iu0RWtYaLTJYGOmnDhc+qW9WBJM4MGPuyNPaYq+bz3DeAoF3TCiFfIFHXvl7w5W4tEQss",
-	"b6WnS7QNEWQ5GvIey5Z8M/VdKhlijjSrkC2e562oJaTVGX+mvyrwpgrS6X0DJlCTdePuwEng4HW77s+x",
-	"1sy+6i5k9w2hixqXoYodenCLWjYEC6k+IVSklmu/GADuBWhw4AOC2R60UitPK+HUYz/gVEaIHIm3hZpd",
-	"A/gxTcKhcnsw8PY8m83JG38Sy4T7hwmivj3hWnQzqYW007uwPCAQmTic3+e2UUsaDWmzaR+db63aSH/6",
-	"ekIITAdtwuONqTFdjgkhhS5uBSUPVrR/eNcR/7LLbhiSbbMP2W3LuAFvVAVclGnmNn7X+wNyOMwdVKEE",
-	"7n2/t9ytTMK90aTttx1zRhRkwrqZOm8b4dhgPrD4uMxV6rENm1Zg+Kw2+Qrer9rMo2H0eWh/2qwhLXuq",
-	"ikVr78IRAMNSgJegmQbNctcRVEpebR2bwJjXOf1qEi40dsAc4KefN4XEHlNC2LMkoGhKUF0UYgJGO0AB",
-	"rdAahSq315kRWRbREqGhhlVtrWRccg2JrYpsFUArAMASo0PeMedWqQZsvWQUSx+0g5iYZu0NVd0jywZW",
-	"zj4uQ7B/DWasB089IEfkLFuIn5QUh+ST7PWzeN80cu0KCsPxBgd66jpIWnqxJ5HNJH6ns8UyX1OFOt3I",
-	"RibiUU8bqWcXwN5e6tk8C3zHiT8+/JVb066ZGbX8AEgfV57KbfqoAhfV8Iu6qNBA3zBWQK+kFHFgrhsm",
-	"S+cP79jS59d3ahHRfGZzvuh2fWHeuL7aGfYHaQn4x3el1TvH4N+7ewjubMQXsYN77vkPguZ7AYLCju57",
-	"lTnb0IUPG1/5LnzeZsQ+wqLqkV/wiQjQ0sG0x+Y3aTadCmiyANNyuD9BX2ReQflHsTR8ZgWKHSGInVDl",
-	"HeKbCXb66lmoJe+ptoNb/lXbA07LHMCCK3JBNxGgHbWiqoRvw5mqioXHtgJk0LwUbKryVBS90DZz+LvD",
-	"7tGgFeKctwYPRv1+aLuNWtaKalU43a214EW+DgiVp4vM7uVCSbEG44Za8T91fgLDPxI0INwCEFJ8Y4Wg",
-	"Q3Dm7Ei/RDfY9+WaLbL8/DqFih7b+kuXKaKg2N8CEZzH15cLN2p/6N7156lP/NYw8cs1TDTIEDcFUy3C",
-	"c3dc5qCdNAurU3uVCFw2QTg68ExCa0Q1ZUmW6oS1AdN+0O9HzAEEdRqA7CLEPGpIr6EQeZkbiMlnaVQv",
-	"onJvGsUyll2WqHOEdkkByR99KYUAF7NL5DGKpYq1JyEiX4U2T3g/KYpXDsifsWTWkAFIwMnc2ZdVN6MQ",
-	"SxydTOAF7sGMpDIfplZFSciOxUE8immlMvTYWZUAlaoQVM8nQqFLl8FbMB2z1KLQ37kCmjwnfOYMCmxw",
-	"02dlpud8nK9P0FvmukOCnxaacOOS7MB7cpgiH1uoog6UG+qespJdndPKCfM38Q3MqRU4Jqv63CWHZejR",
-	"kAD3eDVfU4pUwtP0gz2JhM7BncKEa2o7gPY+pEQBhFXlDBr0MQjNzubk07dzzMUUegDh0a44ATfghmYp",
-	"ilxsVgcig2BqPdapi6gJ/GPC9YSnAtOv4ALYF31XQTDiz31TTg+JtwKMpBB3sZ7pBmPNsgshHV3qTRTT",
-	"CmNOsxTxQE8xBjhim/MtZfWBFoaF2K1taP4FUMRbWLjVU6TPgRZnCeek9g6rFzoMWBd6iWUdWwuWVIfX",
-	"QkpynoJoF1RsxGpIsP/653/Fckrg0wv3kEPBdRer6pnaOakOrH4cqaKD2NnOFX6/HyY4VScBpVqyERJR",
-	"E2PpTnDmLhrL+eTcbh6W0dEzYU1dD0LlAQcNbACAvYVmbdwRmv3tiJkiWyyshp6rlSi69n4A3HA3LVHv",
-	"IbQgpzRQF49g1oA8V5sUQjhOoZOHD5DiReEeYbqeRQ4PIhpmgD1bC1IiMm6YpFm3XkKOerKz+y2evLsy",
-	"1ppwWGLwMgyZtpPjjx+TiCX3Pn5MOltpnZY3VemWsHrHHIONCVOkKnoGd1hwAXYnZaKlhPe1gPQvytEk",
-	"my+Wh3RfH9XtPYAQrxMlwtpjon4sz8W685m243bj9liGtmO/2XbEvbVzQfaJ8I4n9Xc6B+0u67DBnvu+",
-	"zM9vGC+8TXOOp2nXZS5W6tUZnzGzUt7u9xYPXpTWqOUIqhW1shRUr/7g0XDanxx3H/B7j7oP0oHoPhof",
-	"TbrD6fF0ML0/PeIDa73Rz+51B+PhsPtgciy6D6f9fvc+H6TDydH4WNybgqFGGl1ZzOxSotYvx6jXOSKt",
-	"z5hQiQVC6u6ZuH/8N5m4/9n9bv+I8+6D8f1Blw/T4+498Wj6cPJgfJ/3B3Yh1zIULbHcXlkInT82SrQK",
-	"KZJdZsnywM2g0PKopc7J524VntaodZAOA3tfveyqLfUvIzUM3hgOsH+zgwG8BovF5dc7gNe0Vw228zsU",
-	"+1ZSguaDusFOFf8LFzZ+s0e/AJaTsUJswaWL2XAMvl1pm5IU35s5HmgMowrxuTlLhopOeODlpJSZKEAz",
-	"t4oHKAcpxUYrNQXz6tri4yQvNSYeUINENw1sAwIkTXno7VDLiSB3kcDCHdwAQd7pAA4+gbSPkzrgexpk",
-	"m8cSil1cpY0fglegAiz5lFUL+8DNJZUwUpbXcgkNgu1JRB5VP7dqPfTtMYLy/WYIQLsjXdzhwwIjc2oX",
-	"2LO17D9MULpeZvsJpcmxzFRd0Vmb787rQwVs87wOzutz2O5/UyvLqPRaTnp37sRy0GN3nkI5qf1odAfI",
-	"ykceN19ndSOaOMXjCOpWyLTH3hhI/beEaq1Sf9JpoZaQCpGlpEQ3HWk7gIzAA2SIcK2Uj4ivVQkjF2Ii",
-	"sgtM4Qv6tUOAa8HXIZYDxdfXqiTMfjCyLIFBUDeWwx57Lajw1X43Q/uvwvTKFu5xeilo3KHHBOpEyPNv",
-	"113RpfuuWiV2hwZ56T78ru6AsVfIo0/jpYFh7QF5nwVFp/1iMiM8JCR8AEn77Nm0wlAExZhPziNw/OBN",
-	"YwxzmWGBc5722JlV/jODhFfP6uUwBZdRiEmIlBopKfkuTXMxgmEpE4Yo23sF2ltW6LjMz5MOAT2DWw1B",
-	"5FI4SW0KbgeFMSHnsxfLox6780xOCrEQ0vB8i3Q36JYwxWHrYLWEJR6xiVpa3b5CF6hRV3QFvb8WkHeJ",
-	"Uh+JPSQU1s6kFph8m01hZClWnRMiTfKzBESQpRB8ktaOrujRmphNNNmL5XGP3Tke9NlflRR32EJwWQNe",
-	"8ZVE7i4083yPmz4W1n60+wxpsBBPx/z0EN2lEznMPiuYvDNM5DksHuWUK6EasTTTE16kSBOWONWE53bj",
-	"0WTThhcE5WupTRuxZAPym3G5PVevU9JsYFyVwzwwqfR40E/w5DARR06wOx3eAsstaXkOjH1U5RoDkQNM",
-	"vR12NVeegN0twkwtaeaa3KeW9rCbq6fHfG2F4NRzVbowCPxt+YOdIvDjH5XHFcTKKrbIMJsHXFGltOrj",
-	"REnX4R1Ad/QISccrAPipPajYElzG80yL1G3vYukcH5S6D/dAmyIDmod5cy0AIXyiFgt79zGvV6tYemmC",
-	"X1VUxCuz2e4p4AJp8Gng90AHZEVbAQzrfZ6diy0x25RLf2Uu8kkFOAK+h40E421gjivzjGuoj5bFcwnt",
-	"U2tchvwymUwrB4y9oBOlDYYSlkVmlcPuuVgDgnW5N234MamBv1XyMNwjp7oE6XCZ1IZLE+p7o7r0qwm4",
-	"u7GsCTXg/WtVFlUGDooGoATknj320tJSZqgTD+mP0zLHrezF8sXmbbY3OXJp7GPhbwokQ5L1SoHiQXd4",
-	"76z/aHTUH/X7vcHw6Pje/Z925PLUmMjuJL8uRJwPyNX6gyZI/d5SnfyR/vwpyDwfQY5bkIv+wR6QLPM8",
-	"cmne8EkTHfzUim49AQHffB0vSZ5pyAcMHuj3+/3dD1QphPQ2n5w+av30cX/ug2Vo9ugoFxC33e9lP2pB",
-	"8Vlr1L+8YXpEVF2fjV0f9Ef94Wgw6B0/HD4aHP1E/Kc6tM0f3xsdPej1+/3jwfCnazmDLIHdIDEOuet1",
-	"0+OIXdYBAn5v6XI1c/RPkzA3OOA9b9Zy8gSb+P5OcuZWVWDIIVhxtlSZxI4dJFRcF6q1nGx5g7The2C+",
-	"q1JFqLp0+kotoXxPPnlV/v/27HFn5EPlpBMekl3uilZX1sKa5GpyDk5N82uynXcey43E80xjXBkSGb48",
-	"pPe2cudCRbtrxVjb73ksMabpQ4ew/M4OtDnLdd7AYd6eRvcbpcz/lqhy1TbsyjgDQv4/CyD8j5UNDO0S",
-	"9qcD7yqtvxZSLTpsXUUtppuw9sWgN+hEDYlWI1R4LXtTshmTFurPfddNGhs7nhIsehTLBFguJUZAiNyV",
-	"h4Kvw5osAZpt4MFzJeZbIf32hl3rXPxJh7loP9cNjmvKWdifnDHhEpFwgR+eeFOOG1or+TTsvGdKpRiX",
-	"R8N4By4tJV5cBR7nuSUWxRi+1ruRam+Wp/wNqfbPgDm7IyXzAJTZoNitjjLbY2+EpJgB0OchykAs6zTO",
-	"QuBZyKikAehZSEJ5e5ZEDJPHiCcQqMoeOf8NVfZGyeaflWS+F1EWTvtLIMp+Q5M9EE12J0+4noSAoomb",
-	"o8mOGB8DPCwUq6A3yHOEE1YHlU2CgZNY+sYzYMsAQ4LE2xuhzAYJuOmIQcEnRDA300ldCiq2X61l7LFS",
-	"QjPKDPNNIaSohYilSyvtnNTc6d/pDccg2KWQp5CZ3R3Jb0GQ336nXDupmwHDul3vcpl24aBrsGOBwwyL",
-	"UCqvoKWNa2ZtfZVW61dx3M8DjN10YO377Y/io3np6fVbZ8v0G8TsV2gDrxX00QJ+79MzmkVR2aieQmjf",
-	"tbsUaWbsu3DETXni8qWzgpGnTbN2TY6QjVf5xMDNXytfwKhH2CxmIdKsXEQuj14slmYdsaSg8gFJ+Su/",
-	"f5FCm/mFZUodGBxmsIvpU8QpiLLkalVDDlDLJUAHRLXiT8XNb10A+mUlBO3TNxHxTUT8qVHIMW/rwDLS",
-	"WgXZ9fvOX228QAmNxF7nETNqNsuFrte2WYsW0JeNYoUwxbrTY4/D+k+XbbtEzyokvKqlkL5JTBSk4Pqq",
-	"vh2FaqyNdXvQsyCMw5Mgc/m1rsNhrUbN1+hB1pAvVnITwdSs4CeUL0pfYzVnGNpyrbKENFRtlHyKK+4d",
-	"t1Ds/W9g4pdJFEtt552ZE6aFMa5QCNMcM+PhQKuIUAD8mbkiG4MAnSB0mRr/p5iYWAaFPbGsbf81pO3O",
-	"Pa/L3Fq7fkxqDPOLN+hzO3LcrV4Zt3xtGwjo08pT4hp5WqG/MdERLMsU6wjKi30OGklh8KRVxxhLyuED",
-	"x3SdBmgzIDq3taqqYg51irbz3vF65WW9Tre5VwbRBCkaN1cXwsu+y0i8psh/7Ns2UkT+j+d7+ybbv5XV",
-	"fCGoGF6cb8o06M8rlTlMXN8MzisU1fvhvGBqm/hb8OE2nFfY/XQ7TPg/tCrMXypwLOCrrpmQWu7D7Dpz",
-	"kKOxdFU5vldfVjCdjXNAtMFoag0Ra1FqA5DZVNI7rfgwQLU41hxL+AzF71addDUe1OuuMi06KN/jFs0/",
-	"blXlDkt8j9J2WJpcj73VJc8hUTtfxzLosoCyGboaB9XWQftT1wraoVRJkc3mY1UWOqqXZpMbN8ho7bFX",
-	"NIyGmKYXhEfDoDncqOoePeNL/z7Kyo9l9UIIMmmRsnLJ2kgR4IEYPOwzzB/JpFGYIGx1z04U4AXxwnIX",
-	"0E0KX2wvxSqyuhE0+ltCiHvppxzqEJSsbVfoWpdAVTn2F6+2q4I531G7Xsv4NUr5PP9Av/Oh7Mz02AsE",
-	"nuWxxPp46KlV1JSsbEvHsnqr1yVwa9qgEaKW4MLry9LY/V1VZXVEQx27QLuPru9WIXyNNigYmJ2OFeSu",
-	"VmWWwUzNSuFcKVWbtgZbYxz3j5NRvbtJm2uIhMOyrgk2h6lITUBzVUtQaj1ZVejtbIqSnQt4AkvD4GJi",
-	"bBPg83ah1n22IoQJ07WK69cB03OAemRGVVXXtBkHp3deRi2jlhvF6ModefPQN/DMfw2YvSvdLrcAs/fn",
-	"hJD6pjPdAF7PkdSm4nGY2nRjcL0rNac6uF6t8ncHuF5VlOeqXEEYu6csN6zqYn17312AexHbCbgHtT4b",
-	"AnG0ry2WE4guM6pZPjLCBMG6QESIqyH17exBdSVwH+XumsBzC1lghN8FVrsddM6Lhd1dj7OxH98vljWA",
-	"P6jmwdqdaqooTyHrHFXysciVPVmjHAI9iMwQvK8OBkiilcadYVpaZlwecOcQZMDdgIBe5H0ldv6ZgIDf",
-	"wAB/32CAuxzG9lkxKTF69POn1ljwQhSnpZm3Rj+/v6wa2zT2eagl2PbC7v52+GbgjUCn1EZj72sCgHZt",
-	"xEIUDrbgqeNYlgdCuXXVEGvR6YXVa7iVm699Ji+w0FSmBLINsVUaCvGTA/wOgtveHud0NivEDHyCrjBg",
-	"9x74JOPtcf4hxJJAT6ui4ub0fzI4wumt5aR1+f7y/w8AAP//",
+	"7L3rkhPHti76KhlaK8ISu1pI3Q0GdczY0cawzJzGZkOzOccuDpVSpaRaXcqUK7O6kdlEzF/nAU7sZ1gP",
+	"Np/kxLhkVpZufQHjy+YXtFTKysvIcf3GGO87E7NYGq20s53R+85cyVxV+N9HpizVxBVGPz6TM/gkV3ZS",
+	"FUv4qDPqvFbyXFzIssilM5XoZq/vpp1//fO/0k7WE2Yq3LywolJ2abRVI1E4MZlLPVNWXM6VVheqElKv",
+	"6EklJrIsVfWVFU7ac5tq/2xX6lws5Ip/jL8VUlxWhVNiKovS9hJxWbg5jvJLrapVQg/B36fPn35lU12p",
+	"ZaWs0k7C3MM8pM7x2UqJzFyoKq9VJgorCn1hyguVi6510tkEh2qemBalU1UvSXERK7EodO0ULCRzv2Z9",
+	"8cgslrVTuZhWZtFeHE17UprJeSK0cc0juOx+qjtJR72Ti2WpYIvvpp354fgfR+8eDaoHy/8xXBz/lHY6",
+	"SadSv9RFpfLOyFW1Sjp2MlcLCWfkVkv4pXVVoWedDx+SzvbTe+kqo2fR+fE5wDy+smJSV5XSTsAGqP4N",
+	"3/h9Yd3N3loW1n3sW39Q79yPExpiojbfnaX1YHA0uSuXxV3c7bvvi/wDfqhORKXKv6Udrd65AxMGSTuZ",
+	"6L548kg8OHzwoDeKNwieFM2TomuVSnX2Qi2VdFmPabBwYi6tMFoJN5cOiAtOPVelAgL51z//t5hUSsL/",
+	"xyt/Y36plXXCVPCR1KlWsioLVQm4qaWC1fTF6RjIWUxNJSROicana1XhJFQOY1zOjVUbs72UNtU8i3Wi",
+	"29imwfDh4XQwuXcwHB8eHnw9OVYHD6aDwcF9OcwPJ0fjY3VvesU2dvYf3Qvp1PfFonBbuAxvW6mmboNX",
+	"/FIbJ0ciSztLVR3UVlVp56T6G62AN5J+yvNz/J1VE6NzK2rtilJM67KkB7L+dWf63JTFZLU537Mr5/cL",
+	"z2FcV9bP63JtXlILtVi6FY0gnDxXVjgjKjUtrj9X5arV6dSpastF5Bc5Iy5l4cRYTU2lRAU/KfTspnfv",
+	"9evXp7WbK+2KiXTbLt83SlaqyphXZ6qqTPW3tFNo5AVvnTlXGq4b83f8G8hUIJ2Pawdrr63Kbza1D0ln",
+	"KSu5UI6l2tNcLZbGKT1Z/UNtOb9TUevil1qJc7USS1WJQjulc5WHi9mV4tWrp98CUUoxMyYXk7kpJqqX",
+	"iHO1dOLwWMxNXVn8NZECSBphlqpC+QMrKOBdJGw7SUfLBcw6mtsBTC5e2EK++17pmZt3Rof37iWdRaH9",
+	"38Nky4k8nT6TbjLfssDlslzRNSKJanS5EsVW7g9MHNYJ/IvunlWim93JxAIGRxG66p0IVVolsuPhYbZ7",
+	"bdMDmtCORQ0Hh8fb1/GD0Qp/2igkm6uCmVqSpp5detUDiRwWZ+VCNac4MYuFPLAKyMOpPAFmmd3JeidE",
+	"gkarVFtXlGVYK4whtb0EorAiOxocZ0TN2oixyVck+WWlcnGp5Hm5Is66aztgXbfcE31ROPX02+3cp8Bv",
+	"v7KiyPviVCxkOTXVQuWiyHHex4NBc0xL6ebNrOinb4t87x2D4aTrjDp1jU/umuAZ3OEr5oj3PBHSiowE",
+	"If00A05UVxpm7friFPREN1eVoJfwOo53rQNH3buG1nW6f/V1ApXmCep9mwv6UZcsu0GN6YvXhZub2onC",
+	"JYI0RPg8klzEOhZqMVagAcEpbT6RatAUosdE11Qk5XOjSI9Q7wrrkHIL65WKXrM5DfmhXtzsD7yNTvkm",
+	"pwp7sIvoWIG7Bcl9LK09w/15ZVW1a260g19ZAQIYptRFfd7W44y5WlERIfZ2TBJ+eNWtuCmDPpP2fNeM",
+	"mQ3/Drt5VizUT0arKxQbVyyU+NVolYCq8vT0h1MBMxDd7HFdmaW6+42qykJnichOF6oqJvLuD+ry7f9t",
+	"qnP47NXZo6w3Epdz6VKddrS5TDsoI9OOM7lcwV+VQu02mF198a2ayrp09HNgCqLW59pcapxJ2BqYSaFn",
+	"qc6Q6vtgk62puK1J7rgj7tfW9cjp5Z1R59XZo04SH/f946tO+wMcCksjGOwbmb8gOQR/TQyoGPhfuVyW",
+	"oEEVRt9dVmZcqsV/+09LAq+Zy79XatoZdf7tbmO736Vv7d3n9Ct6afsEnwVC+vvLH39IhBRjmZPJDCwE",
+	"KEkEZQm5Cj0xqStrqn7nQxL5BH4w7pnJi2kBdLZOKz8YNwc2DbYPaRm5sAUYHnDzSKvQImsJwewkyNFO",
+	"EvshvCW5bdX82N01XwUu/ompxkWekwi65h4HEoEVOVmUDXsPPM5calWhSyI3yPZRD3fS1bYzOh4cJR1X",
+	"OCSzZgaBJOpKj5zJzYFcFiN++2ganvuQfPwxn+2SM2ERCerTxPcqU6pGoMiyNJcky7ow41Rn+2cM11iK",
+	"i0KBVnRZFQ6OPdostCCZlmgiqc4NPASXn3RPeDxsal944rlsiKcvui/NQsEtv5wbb0WHpc2Us6lGmYeq",
+	"BFnFLFI35GW/l+JGP9Vj8+6R0dOymLiPpBHSacbmnZhIlNtj5eVxmzoeNtTR/MY6ubJX0Ag++cnoY32u",
+	"lQKulyfBM2EqsTDoAoNJiWz3nLJen/bzB+OemFrnn5Ol/WCErSdz8oCAfgSH3kMCQCKme4Cs67lclUbm",
+	"Z8Z8L6uZ+pyzhB0Hxoam1IWqxP1j8Y/iG5pWhZZ4AY8+kUWpPuv+Zd4sy5pLgubOLmsQ5/w/auPk43cT",
+	"pfIbTXfbzTklrQzY6VxeKCGdWBjrxOFgMBiIsrhg1+iISVNYs1BiWlTW7bxZOD+h/AT3Xyz0sByEhz/V",
+	"DSNP76WpyxzdN7FyjzQg2bfTtUp5X7WIxumNxOEg8ZuQauak9wYDkRfWFXrihJMzYq5DfDBbcyBkFsRs",
+	"bdV2pprqjI4BVSY2cMtiUbgTv9n4UrxYeWWW+L4ebT68NsGLdq5WNiEvErrTUm3KXNHnQr1bFpUS3eAU",
+	"kVOnKpY9OBDMrwdrsErnOAVvol+yHWW0YhbzUlUXxUS90vJCFqUcl5/9GufSybG0io0x0DptjSrx31//",
+	"42Xi/WiFs7T+S1UpNAIFMB+2zupm/mu6DrrsDoLPbp/KE3n3cK4v5xK0zd9QoNm5rPbIM56AmPgZ7L93",
+	"lh7/JBfuVPBooqpLtVdm8YMZe/NpjaBQ4CHREhMhU43qAyiwniPdG7C+wQEhVFm+sqRB8S6xS00yJZNW",
+	"Q9+lulTyYudVRPJe6cljvDAfy1XP8N56YU53rl7m0qn8Lf0VGO5YKS2WdTVDYW8WY+uMVhYNMPRnHg1E",
+	"Lle2NwK+M5EVLa00E1mKiVmucLV2pSdCzmShw7Vtva9FNcNBRDXwQ8WLvoJiVnpy4B/9JHy6WS1ox1v2",
+	"LGstItu1a3O1CvuVar9hibDkeJwqlXsKsXJFqq8z/K6++PY6+5rqECu0TlZOdP1Gr03S62NnxjyTesWG",
+	"pv3cnDL4CirpWKzAPVPv5rK27grNEn5zgL9RedYj+6EEyUJGTODCE6M12X3kpGYBi8dkyhwPZVzbVRMh",
+	"DtNiN3GqQ5xo34ScMQcwUNbri9cg6tA3EbHrDJmCpggK+Rtivh4HuPZy9fBgHGw6aKJN1/oxP+5jQLcT",
+	"KEw/L12l5OJ3Ih8hy0rJnE6TFBTkxeqCwsQ4NTz5oEXutVvhGBdSrw74p0xb7hr0murrE2xfPCqNVULy",
+	"FFFbuGSywShxQze9/YRz+/N7pWXt5qYqfv28NsWzwtpCzxLBsT3YYObaYoxRQHK2rqk+r1+/PliPIe5b",
+	"7nrIkde8rMxEWQu61WPtCrf6BIqQV0jHlZLnVgxRy4DpYxTTdkY/v+9MC1XmnVHnLgm2pLOAWYCd2VnU",
+	"FvWnIfD8w8EApH4lJ0416nBVLBaoDL3xg751xskSvYlBbh4eNnLzfxKEojAaUTBXCs+L8PwnM3HQpOU9",
+	"kax5UWDXeotCyclc4NYwE9ebRgoqQpWqrcqJTUuRF9OpQpuT/IF4srZeLk3lVP5M5YU8w7X+PjY8yPG/",
+	"v/zxhz66zPnHMPa3tTorFjuc5+gzN1PQDYJ1jXGbWgmj0WTI8lq9BVmeJSL77rvRs2cZmE4HYDrBBuoW",
+	"p0rR930py5IQRSNhnYFbJq2YFRdKJ6zVToy+UBXK3LI4V9Fren2R6bossxFOQ+oVTjPV5DdDd5xSeTyz",
+	"dV/68OvRYNBJOjAMWWQUdVhK51QFi/9/uj8Phm9+Hhw8fPO/Dn8eHBy96Y1+Hhzco4/+fTMOkXSeAMk8",
+	"BlKCvVxWZqkqV5DznG/aZuAejkQsTaEdhe1J+cJD62Z0L2Ff74IVe/eIWT8HCQh+AUTL4IpEZMRptn61",
+	"lG6++UV/21ICH9iGm2hCNT/zupofvAmDmfF/qonrhMDqtsVrdclR1QgORygKZ8RSWhCTomvnQDNGT9QJ",
+	"B/6dBStnDpQI6iuGwNobTszbvpWuFUMCajgAatm26iK/Rrwp6YDthK/Q9QL2QOWFM1Un6ZBHOdqD5jdu",
+	"e1h5ePhAVFLnZiHGsCj0YFYqEaAo3j+uqzJYJkuZ5wxyieI2wF0jov359OAnefDr4ODh24M3/+3ft0bL",
+	"4uOjBfrAs0EZEO3c7tN8qpc18a+c3ICyfB7t/1SWViV7zrsvXnEYrDk2VHwZMCO62fHhoQ+LAV0s9hxy",
+	"od+io6YV8xref7A+g+/MpSgNO/tpImDigJyTk4laIqSi0Oz16Xoj2ttGfQqhFQs4968PB3gS9FcTP4Ob",
+	"PAN15jaEsnY8OMDuQ/gRBM4O9JkUS6VzhB3QOg08bPHqkELzie4Mjp6/Ha82mR4FJXdDKUBxzeChTExK",
+	"WSxElzA5aiGLMusFROxKLGSuokM7EcC4Gf/j4+BiLnOhVeHmtLZ13r4xdR8gv5LJNZF0XNG2A0Fwgl/v",
+	"J+AYazNohg/XNNr4K+/s9wUFbSNdcWJKkFOdfztUX+dHh52kw5hOPP3O4eDw/sFweHB472zwcHQ0GA0G",
+	"P3WIQ3YYWnl8MBgMBgdf50N18HB8NDk4nB5Ph9P70yM5HOAEx+ZdYAXkhXo7MTXoPcMQsf4PUH0rIJik",
+	"szS2YCKRQ7/SUQcdUp2kEzwGOyf4YZ2ieZUbwL5/q6rZbDzOElGaS1UdTKRlohoJbQT8rN5KRBGv/TfQ",
+	"BOTB9M37+x+26gPxht5MBK3xTWuLmfZoWyWsqi6IxK8UVXwGG1ewqhlCN103JIEl4688yJw8TB7wG9w3",
+	"jMbJxMxEGsTYmFJJTSpEfODvt3BisGm9dzKEX0GuJ8ilyA9Z6ElZ5+TB3c9t93Eb7y+VC5WLDIOoWb8N",
+	"iBgOBlcgImIC3QMnWpZyAu/c3FdT5aoSXbQvfIAbPrLMxmAAm+pC5wqYt9KuXPUShFAjQG+8cgqIAP9F",
+	"pVj6cFfmp5adRC5iWV7KlU31xIBdwyGQy7l0qGHDJvufkYIcKxbb9ApUfvm/d/59n260z7VmSt4eDz4D",
+	"Bsac0d/16+hUMT9Yf+OjKGsjDu0j4MdUfMN9UgWh0dB1UimyR1rXa8+V3aZQMaMm5uMvYWDcrYsR0VSL",
+	"YbRWt4ul314JI8wfy97Cki2v8jWiQusDPbroDUCPj3cJDFsugVSzEXxR2GJcAnNRJyLDHcAXBI4LJ08y",
+	"WgDTTbz51/DhoBqm+ga6IdLvDuZ/FRM/PXiyj49vZyxbdgFNFL+XiZBOlEpaFyGRF36D1tT44VV0tVPx",
+	"ADp4Zi7UDcngNfF2I5YEqiHeu8G0gDt9GlUdfUZvt4k3zzr9bAonqmI2d+RmOmFbH74C7ZXjryEiS5xu",
+	"mzC8Qv9b2+Awv12b/Nwj02902dC8X6hqpsQSIQpm6lE+COis6pICOVm40FkvrHlSKllZf4/6fzkK37LR",
+	"F4pY93Y6yaWTtIUZse6Mveqwg//x+ExgBhB+ZLMRBaLacibSgCmMuaFODgejweFoOOwfPzh8ODwCtddD",
+	"j6+p+26qodGr9nnZIkFVSqdsiM3iGmilE3MBB9ENKlI7Q693XcEVreo6GNsNawSfixb2ZsdxAl3bK08T",
+	"VZ/9h9niTPi8j0SfiErJPPoNjbZ23jxrCyu41jG+2TjHZohdTMxyrBMDKHxU2lwi8tkpikhdqbUv5Lun",
+	"9PAQ5heekFUlV7tOw+48gRcK7sGVR1DhY9e4UE16wNoOV0qi5xqnpDSp5e0d9I9sWGSltO4tvgesCjrt",
+	"7Htp3cFj+PDg6bcZZVVdSush1EkEMwc7xhhhyvwk1ZmfAA9EFtNXtonB+gcEItm0mmD4nLN2MVi+KCwI",
+	"N9YQcVA5mxV65sekM56qshRjNS90DncSLqFVDWLIX1tWULya21otMxhFmi+/5RrOIdrKbadO6QWbDpn/",
+	"NIW+oUG626ra57lhXhaSGDgzLvhzaCKNGwdTTm/mvVn3qdzIcri554eVd1btm43cvf23UxjCloGaDi/9",
+	"NOrXb+eKfE5uxp1Ofu0dkNo4sVIIncsTUakLc65acdauDmZpk9jyB/bqbzP9rudDf14VpuIwb2AJ5hKN",
+	"w7yoF52kMy9m862068N923b6xZNH4uHxva8FRxIFRYQ399FHirf4Kn14eNuVH1d4j1FpTVDpW6qKQqWi",
+	"K/k/wEExwCosnKcsGbVGivvhwCuKibCGY3ayHa0mOja1lTpH5Zi05JlyVkhh56ZynNPY56RcjjxnAq1q",
+	"C8OqhZBlyelkXvTui6NG4buWDD7cEMDr4e6dzi2at9uIxifs1uKFWjAOOJXucEDw/xCTRq2iL55TLYim",
+	"DEV4gHI59vvGCm2d3FpgIIYKFKDSl9aQoJVWZP/XASOxQP5ujRT6OP/7JjJy7+HDeD6RAhPNiCEBWwjQ",
+	"cZB8nTO+evEUeJ6iYgBFrrQrpiufunEOAthMA+V3Mzk2tRuNS6nPM/RzLktZaPHd2dlzQXvX61+p6uK3",
+	"frZhtdvuNBVR2E4MIXJORQ4sJYdeyLJWmNWSaaNVJjRGrWUUt15j7tldGiBLNWaWXhZW8e0CKs7rEixK",
+	"zTnFheuLl8phdovkV+N2wUwyLsyg8kx0x6tUZ89Pzx59J9YqTdz1j2WJyJ6/OsN/4MHMQ5DGdXkuJMLZ",
+	"mkGzHnuMbaqBn6+XcmBHAyY3u0pqSwMkotalsrbZsAClooIUI3ZOpZqYAQfogBOtvYKyWBHNKBGmVJCw",
+	"mRjtUwOa0hSJMBV6SfFvPYN5NH+hXhj/OZOFTvwChXonJ65cIeJbvIp/B4MiXNITKS4JEbUUiFvfFlkS",
+	"bDzVcC3Xv52YJcj+LIACIkLD+D5LFfi/kzML/zK9wBJSjXQFYjI7YW8nwn89ISRiZprEc2eWQY2TupYl",
+	"u69hMxoAiJszyv+rGG7BaThGi/FqBMs5EFkui3KVjfCscrnq44eXSp3ncoXmHb0WF/3MaAScGPGkKuB/",
+	"Xcn/S8RL6eoKPjOVeFnjc//6f/8/mogQU1OW5hL2m8boNe/Bt4NI0hjNpS8WRrs5fhPn2+Pw02Y++NSJ",
+	"kAEGgx+IUk7OrRgrcq/DgYJeD9PAOf9danE0xNk9UWNx+ADdzPjfh3ADJJDCUqyUrHp9cUZ2CpzwuVJL",
+	"Gi+XqxHZEjDqxoCC3vxMVuJoyJC802UljgaJeCZX4mhIq4RXXLlIeOjET88vit/D9xUesTCTKMvBEwT/",
+	"kODU/DyOGxaJhI3eHeJIm2TjjJDE2XB2C6ogwqgeb8kVyn7FFJTqU79nCiuQOJE9fPjw4cHw8OBoSOhW",
+	"PBMw/JQHak1NXR3kxaygNY9ad5vZS1SBhn6KOTFTWZbomamAIpGi6U7DbWi/WQqiOaL3WqU6fH94D7+n",
+	"Q/Hfw5bBA71wH9HbiayHGY026yyhbVSCEOkkHZxWJ+n4u8X/xc+Y3DtJh94OkqxBRYXHNmTyy3oM63yE",
+	"2tWWaAt+vlaNKS8qNXHC0k/5HMFwiYoJ9cVpqOjhS3WQCofFBGT7Sxx5RKCzJjyCzE1kj8/kjBhPyGTg",
+	"HyOSvVJLU6EHeXuogHkgKjJeddmuuHidb99j61oE/iaJXrNNgziTs0c+Wro+Pf44WDGFdvePrx0SvUZs",
+	"IeGXbJ+YPd+AD4QNY0M2fILGGZjv14MUtCnpiakWZN4yCxmDjjTF5CzQ1jyvCOPBdePP0QBssH1tf+3X",
+	"8t7D3ViFGzp4sT4PO294qRF24ad3SF/exCNTDracFER/T/3FWNvOYSCxQ6A2OUOHpcwXmPS/MFrhrQ3p",
+	"2kWp+G684/ojt4VKRFdgM5zfPt5NyBGHWZEbXkqShGIhK7Dxw2/Z4XM5h0kHDWSnx/pKH9BtEBatibcr",
+	"YKCv9cqXNiS49srONX/sGG27zxj1oNxPDwmJvP47a3h43+6Vg0XXYM9w9FTii74xM0clBN7EVMFl4czy",
+	"oFQXqsRnbxHXuwql4ee0FaXR0nS7mTWV+1tAVoClhZIMPval71LN1X1a4IxulnZ++jXtCILbirQjB+2/",
+	"/mfrz2HayXpUXHG8onQq1Rc/qEt+48wIh84S1MtPRPb8x5dnG7YaCL8sFIosYMfbdSjJ5ihm87GpK/tV",
+	"qtnlRvATXHUPlDBQQNnN71cP1xXDTI3VdXQYRQb74sel/AX0nGCZjjxypYF0Y43JW2JNwBD8UZer3ece",
+	"edX2A+b5uQ8NU97/C7btP7SZ9r5ftBWmwMjfN66oiPEcHV6JPIpDQpvuqOBMaXOzK0e9DoLGaKaEBVZO",
+	"mYRqcLdFx3hfSvy6WDWKDjJithHr5M3cjZdZk1YtjA0feBIFMRsmFp3vLj3om7o8v6FT/0cwkshBAjwO",
+	"PYNUOfXTICtCdTlvCPjVw67o6A9SunETEHXTSWAZb3k3KwX8g/56s9WPbndzVHQbyAlYhAkl0BiwT24f",
+	"9kTa9X+uUTwsq/ilVvw1sIPohm0olCLzq2RTIVppJrqeQGF/gVf5zVelVQiB7PXFY1hRg5NKNYzTQJby",
+	"ZAtCqsUexTZ8FHsD8cjzyiyXvq5pwyRuwhV2b9jmPYQDZ8LZR+kvlEUs/fud8YN1PZD0ESb3CVrNWPaG",
+	"CjhS7SGufJJxrl2GUNRe/yOCN40Xei2sbM6zkcjBxu6aCmaCWezOiNwgzMa4t1NT6zxD3G9TlqWNiz0R",
+	"Ya4jYZUSvgZFC7p4DsqJH5AQ2vCTa0aO9riW26dhN4+jar7YZD1Ku4qrguZe92KPPyY7UN4J21fXipSs",
+	"UceHK6jNz27X0nYBfprJ+xK6jT0/ilzE6CjR5lIUvmhTqAjAsWUwSJrCwWeqLAmqJJeSNLmMv30rXZaA",
+	"fYIMrFy1xppLrnVttPpxigmUV+1S50Ny9UMho7/z4Y3fkuCavlLWLAodfzrca9dtgeWGN1EBa7gbVrlt",
+	"mO4PO87vdjDUy7kpmxPE4y0LpR3qqwRoKpzokowHrowae6/v/d8xbLUFUU01cOB+fy1ptftKFxOTq+gz",
+	"r3A7ZXvMoGNAm+fV4QcnqQaZgfw6YOAiKYDzyNVBXlNOp8r74oyzZLkc8uUcFmaXYHx0Ua9KdZamy/c/",
+	"2Q+ZkAujZ6JwvUT8qipzcFnkbk5P20Rcmion5ESFZeDJ1CBbBSxtewLkiphd4F5ylmrMm0FCNlOMw6+t",
+	"yIouxh8TP27CbjugBxwzEReyKihn16pSTZypbJLq76Se1aWYFsAfubgIxtrEN5WEDwWr9P/6539xdc/D",
+	"w6wvmhgEh7s2gl2pDtGu8GyPTBlrqOKTbAIb5C12c6l9FG1HyKzXT7UvQF4oTMznCkdFJThpzKa6GwfG",
+	"iHSjyIqg+LwPsFC96yjMAjPobVPrUn01gJlxS5hVgXpKUEwz0b0Y9oe9EWjj/kawNb0tI4OiOAWsh8Zg",
+	"m54QOPG4Rci6RQAPxweCPUzgWvGj9vdPdDEK2AMNSEjazubNoGtFg1McAwfkkBuFPLsYlLsY9gd857+y",
+	"FFxMNRmKoJ5ZXmDvxOMDcUz0InsTl55rJIHOUZoRawFVvlKKDWe42VhFULo4vAWPx0Y/0Zn0XmsOZGFc",
+	"Lo5OwFDAZyhIEvksQF+kWA7tg/B59LIpC7bhACE+5JeBEVNVToU2lQfWwjS9aZIE/7ZfIb7DOkkVQwot",
+	"jgVOBxkC/yzVXMuFSJVV2gjQEe5oc3P8piciuxsdK5yyv1UnqWY4MxbjxCVvLffb1Prlyr8YPlorjV8p",
+	"r2fPVapxf4htXOWyD0mfLGw2/Zd/OrffXj8dAchREw0SOOudeD6Gu9q6+f5+b17uT+Dm8+cu7XnSCu3v",
+	"mib6+0BTazWEaHn+Gk53Ox/gZ/AFNQYnE9/PbzbUHHaVDQeCuwKcCNW2JTf3R3wC45KYxDYD89bm5U6n",
+	"05asgRvqXnFWweZ+fNpMGpr2LlvkU6TSoOP6MyTNUAeVayXNNELvN86UgT38lJkyFPENFXdZc+PGSKwH",
+	"bKTLtHAxDHshDRNEV1Aq++IR/ABlXfNIGCToqc4Y0j6Vs42qB2oFaZwn8I0Lw+CP2BDdraZiYZQ1FU4i",
+	"EACmkep1aRxWz0gRbAuB8EJp49uS6sjVokjhsv1IgdqhMzXaUkvJEV2Z6m3K0A7dp3fS0gDpZVhkk7BD",
+	"NDI9ESqjRYrQpnam1aWAi17oGas+fNqEDilcM4Ur1YS/sloAnKs51u7aufaC7+1TxPba76KzxcFZE+iG",
+	"E/XCfsth/fHF+hdJ/oeT5FsFzksnt3lFW1d/AzmziZbhpg1bOwM0GAZy8tTKV81Fx6OOvaoqb1pNiG7m",
+	"fs2SoJi/OnvUztDbPR2u33LNyQdY0pXPXolNal7d7MkuWd/4Lm8q7wk3xyYh260BrscVd5LgGtyO5Gqn",
+	"nzU+3M2Eznujo6/7g8HgeHi4Xsdkb4u4TZxM/JarYTD89Anh6rHiQgw8wAV11wFtN8jhvE36Jj4SLWPz",
+	"bD8kHasmNXDQl8AfaeVUNui0dvPmryf+zX9/fdbZotS9Pmu6RbaqTovuN8o5VQkYDz87E8uynhV6FCUe",
+	"ytrN72IyEPnvyhmw9fnCisf5ty9PE/H45eG9+4l4Af+AyvUc/nMiMvVumQm/6BORFdYH/2SdZ2IyV5Nz",
+	"oDv0F0+MnhazulKsXDWNKJqeO5jm1heZr1EocnWRiWVVaExKyUGkmeUC7WAsFIm6CEoXVDlwt5qjmTu3",
+	"pIp9hZ6aHdk2cnKuKKtBikVdugK78YkzkxswK/J64vriMQbnM9iurGnXJuTEWV97jwK0xG1T7eu563I1",
+	"WuvvtLZc75/hAph/f32WiAtVYf8UAvpy0oo/2VTvP1oge554YXSvL06jNpBtjxH74cLXqR6r0ugZejYt",
+	"99VAn8ZMuUaLpLSgJPSSSvWdO5jTY+/cQeGZ7Sq4yE0zHx7f+5qDARmcFYLpPeCeYnQEvcf4HwaCqaL8",
+	"Rbu2ZV0pm/gknZH4+T0q74ngQnkf3mS+iSt+kVHbk7gaYKpDOcCQPdQqC9jzKRhU1ASoJHTCEV2uEYjl",
+	"XbFkYiuhKNUexdNKzYoTvE7Wc6usXFkx97lNqO57pKYsSzhMfGWqTSWoDGE0HzxiioFgbAUdwaH7Efql",
+	"0aRbgExFO8kQwBlO8Ey9c3fuwIuinQCLOtRA9w17OBO3CSd9ZfEejaisLZYwh7Pl2GyqX509OXjAVT5r",
+	"vZSIBLB1VZmZdEooO5FLwnOlaZ0/GAwIqUUhQjyuXIFCVNngIscXvPpvT548+TbZZ8jR2h75Rhqy9Kuz",
+	"/Tt3IibYILx8hzlLqzFgciLu+YQaERQOFysKneq1RkVwbeCmYAdAqndDzYz4a6PX83uQW377+PvHZ4+b",
+	"Xx8PDzMgTOuURM4ECoJvoSNb2TV4IsxQQ6cjK7prC0MLPVondi9Gl3PzGfv7sx6vH9H18tyDvn2wHjNx",
+	"iAhPNjeAzt1FbRARhuoxAU1VeziVb1WU+2NXelLoGZ6K35AmthHwAqy0gM4ShY1H/M4ZkD3IQt+BGWsW",
+	"wPAU7Owiy+olO7B9DNnJxBiI2PqjTtbA7qlGlWKdePwGRsoT+g3eF037nLfSfciwuy8Rd0GXXfq4LOwf",
+	"evubYu8+USXEd7wno1IHJfb7mPlWIdI1wqnHm/yilZKGVH/aeET2R/nI+0BX27tfCpfqOHznEydukIGG",
+	"65e0OkpxwhzXwuSp5sQPNGq4ZXIgPUwSQbbZW3dibGRQ4St8CKfQs1IdUISmaf6JIgDGKRzLou8LfT4S",
+	"t+oGHcQs58ylenfSnDU+WS6JL7OJ+jM3iIHAfHGfhbs0fLBY84OuDget7tzhEKZXWHBCkUiPsujY8RRc",
+	"Vh5/ha2ItW9NzUXqfGG6Royh7SX1iq41BZkLd+KViZ2V7FJNgVNCgWGIkik/6lI9V7JCvkfFPugCXJrq",
+	"vNAzykwhZYvlYkH13DCIyofQNA0K3pLIY7YTJN0bNZk0GiRgOEcf7BO5UkvRlT4O04QME4pyW/9vj5q+",
+	"tlKeWmlHNtVmCRI5hBxhLq2wKgZ6MCraXB7uwBMNSqzFxp6ohMBzxM/o1vqia00uJTabiOwnz7xhF3eG",
+	"m0lN/LjA43ZRjVe2iUlyP90pNXgQbl4p1RffE8OzCQJpiPwRLoJlYPY0VU116HaHgjlcAbr5YbkkIdqN",
+	"4uKB1lqvei7LLW6iG3ja7gpI9RmsWCqzLEOWHHOmGoul6HNERsTNbrHnsMFLQbVzSSaxWzjMI5R1Dt1z",
+	"K1OqkciovkKW6i4IQttIQrvRig8V3YzqMCBgU1JbhQWnTdIyyC9NTeFsAtyUivzZJJBhQ3jRWxgkr+WM",
+	"CdWXpEQXKu1NX0St/FCnW+9zyyeCLLY5p6Z5YTQw/eF3Hd5CtIHdm9nrzdfO3wfuDxha8reJ/CTabsxb",
+	"3NIfEQEbjXno53mU7e0gErVMxK6u4SVUKhEDAgk3CSLwHU2Aqsk1Ny/eFnIHoPmB5jIWnySpsShI933R",
+	"1vLrJUgI6j8Ht2B4lImxWhmdx6IBOetCnqtUZy9Ozx6//f7ps6dnb58/fvH21cvHL7KgXSMWkprWYxDm",
+	"QlVyRgwN29uTqXxZTHizu9nx4cOM9Z9WG4xmFq/nPg8rNOFAJDQerIxaPuTeVPfCHs2qVHOx1eZCW4fV",
+	"L7pPH589EXklp+6gUG56MHduKZfFQSWdwncdcHOJ3ghmt9Z9ZSRu3MZ/vWM/546HkdeGrPjnYXdLNfVD",
+	"u7WhsdWamNZhbD557H2HJ98+zbXmeqGxnOhGOaQ9f1manleDVLfazQk5qQyVFVgwwse78/f3oANxeq6w",
+	"f8Ic5AB2QllrCwfXlTQP3gK8KqTUI/1Q7vDMMLXgLQaB0kAbkSMllN+zrqgib2kXbwAlQWNu0Mz/FyYJ",
+	"Y5JFzdQq9nWVabcQRMUj7qzXtERd+EQij7pii+kkKm5AhWZREbLRlUTJymRBhUXmoBhJwU1nhK7jNq+W",
+	"OuV9ZVO9tVlSV4pfalm58IuFGK+8ax1bM/MlpMZWIJvjPkqgHfCsmnb7NDtY/bSu0MoInfwknCzxHsK0",
+	"ozcR9UtTO063921cD+M9v6ofE9nWLU4Ch4fddJiqQCtA/sidEabYrDbsZqHFtCxmc4c36EfP12UplM7R",
+	"ekBFxxY5Fw/MzaSm4TBXsNF/I+ZUGD0S2d25kqWb/wqiGXFE1JwGC4uAeXoXK3L8mlEBy3BQpBTZxrLB",
+	"wBoQ5KKYAbPKT8hfd29w1EObH1RMuSz6K7koeUvCZ+yRa00dX56bic1E9+WlnM1UJV497fEvF2C2TCzM",
+	"+nllFsrNVW257FpZTJS2qqlJ33n29KyTdOqqZF+sHd3Fd1tTVxPVN9XsLv/I3oVnP0QtcE1uxOnzp52k",
+	"c6Eqy7Gy/rCPhR95AZ1R56g/6B9hepGbo/88KqUHf86U21bmJnPqnaPHuOETLBfzOw9eYkdTHKFHvAV9",
+	"cncu50rfQcfoSk98tt0dUKLvpJodG6P1QIolyCC2/NNK0MrxYlW1m/fF01Brsq26Bg9yu1EzeUGlpQYL",
+	"slUIEXsFg/ahmTlQjcECbg7+11u2yLBY7CDZky5MsUL0tmVAcCOucg2PB4orKqpmKEmOpppDu2A7+6qi",
+	"oERz4VCgplCfMmNz03LMNmvqJsJXXBqRNOqDpvYomgXeud4o6t4ZyeD1PBGg7GL4FxEUYDlVAnkIy7Ak",
+	"1SKUnu4x08ma6ppNLVPGscLxWJEV+Sjzjnva66+amt4nMGhoUFr6qOvK1KJSE1XwVNarLKIvlh8i5ktF",
+	"RLhEJ5tCje1klWsM4rB01oexX6TfBd+wmRZL2vla/2a/ByexKkTV9hLULBLuvMQVZioxAw2XcCU4rilV",
+	"b7S9ICjFLGg1vtqlXw5lUPuGhxcGM4HQ7o86X3JNyK7U20tQwgS4CuX6tiY3KESZsNMfXehTVZYwLnm2",
+	"e5s1OFEAaC8ovbuofaZxwUpUVSzWSwFyCMS89JAfkpQbLfA11rcEtYy0ERGqcwCxNIWacs+A7HmxhFdQ",
+	"T0mZ6tidEpYb7q/GldkQ0ciZpHDTg9aBFUPMAi0HYAxgl47EErujslOQ9ubwnvBqJyf9uWo1iqIY1AjG",
+	"UIs7CuaT0UgKB7zqrNk23K9QTT4QPxW25HJ/YJq2jkGKaaXsPNW0C6x4IkZibSjBZUMnKGqdCUWiWRto",
+	"V8gFRvRNZS6tquxXIsNzfon8OwstO+HeZ6fcTA9lOzARWkzwKk6Vm8xBZGb0DcmWzCtkZ6uleonSybvC",
+	"wKgE/bZBw/h+hkA+qLiTudRDZDjfKnRkUg8EMo+8spDdAwuU5rJFHfKbCdQBN201Jji/x5Fx2QNKyvI6",
+	"0NO8M+q8jJZDKb4Uh6K+d1uKmaI/adpwSpJQgU+CnaiD2khrxipunFAY7nbA2aP1EJhD0jAMajSNvmws",
+	"KNXzhQ3bFXj9LZI61RiH49RQmDFZfJ3QRKV12ztxp7x1JMAbTP4lLzN8fzgYrDWk21A/2p3otjQNB6WY",
+	"EAgoitQ7N6IlkFgkAZ8lLK3wMpIQxwtsKV841UrnVNBCciIRfAt3sLCRMgk7jYqAmSL7wtGxilQzZJJq",
+	"rovhv0WlvPvjUunT50/FUX+ABeU0XH6ESlq5EmkndL70tYjSTu8mGX9R9fKr8v6aytjXeZIrOH94s6PH",
+	"X9xZFEu7xQrXEyyxiigZrMWWZahiAq8DjohN6+FzVsR8HKnIR+Ji2B9+ff94cP/44dGQyqGTaTYS71MP",
+	"RUw7o/RaZXPSTpJGFcPxd3vqrqedDzAtYu48cWoSfDwY7oLzBeK+2+okCj86fHj1j9bax35IOvcGR1f/",
+	"bEuLd8TQ1IuFrFadUec7Jast0iPWmbYq+Z2mAhBSwBsYFjUadh/efY8S6MNOg+Ks3fuEVQvDfT3Qk0cj",
+	"ceNnkuvE7CfAouy5SLHe8X9PO8jxUk21Zw7IRUKeGoS8n/refXNiBYHl7S756z2G3Lo8cvlz0iBGq6OW",
+	"NaI05txio5ITcYkh8FmtUEPAAlYxLsVbKu3+uNjjxIdg0ZzeJkD+QzkuaXwlx4wRJTdr3Rm3cdtxtYPb",
+	"HPu39W9P/oPjq3/0g3FPMHn9hvcltOv+ZBeGetjpdvO6+DZwI/43HzaE+7Y3N4/wnp9hz0PMt952ne5S",
+	"SAMxpR8xOlYecfv6IW0GTFgJCefeRIJAhYKbm7B6zDKO6rCDdh1BttYU1FZ5ds4FY6UUtZ2tjV+EmdK1",
+	"tCdxw0S42GAF1UvUxWkZHBLwVkBYjTevMETj21aHgBf8CsdCPw9eSd8OFIUTqFYwAoUPDgcDUh/akA0b",
+	"GA/nea5zHtioGDG2lRN5ZnPiNW/c8nsDP9dmbcHFui9wwvSZ9friB0MNgbcwmVOkst+ez2D/vx0MhvMu",
+	"bGyMdDUCP2jlPWGV8nDbqPf14zM5u6rfNbwYn8OXfybGNbgG4+Kg6COjp2VBcObfl+ERKTQsbyuv89yq",
+	"9D1Vtor8xzsjzQ2PGUVd4rgvHJrgO9vWpZqALwtDimvWi7GyPpsU3nJdRAbzhsKSmA6d/vBzyz53irQH",
+	"mB/m24cCySGENpEVFoFtwcI2MHFiHySOggep1k1iwrqeBiZD5N8i1AQXVtPoaWfWESKvoXsP6ze9bUwA",
+	"dpNMgRuLsimsBhfzKCDsOtew8fZzkmvVgCGWslH5ZSuLae/jLdhIs7qGmRxdhy80P/zBuGdYwMxzlcHV",
+	"v/5G5nzRP4vV8emZyvdtHuBPIOIt9PebD7s0lUcMofNJ/pdR0UkadJ8GAZIZTQRzqW0UyB3AdbjgjklJ",
+	"xIo8DxhxL4QhwQgieXvNcGavL16jB25b737fO4v6/S/lRPU4+IrwHh+A5/7J4fNztaKyKyYPlRZCLBhV",
+	"FNR0qmJWaFmCvjLMUo3Mh7QWDzrw6AjmlNuYAu07XrIbc4Vmuf9QK2YHSFnfmHx1DU7AzgISMKE97+h9",
+	"B0Hb25sHb3TzxTt6fe2Eagh9aKeqcGG3NWY2/CxqkZdiPl3y1opP0vne0Oy22wGvXnzflGG/DO9r78I+",
+	"l96Hz8nOrqNbIZrjMd9E/NXwGszsuVyVRuZnxnwvK/SgdY6H964zRVsvl6ZyKn+m8kKewfYg5z28zo85",
+	"ug3M87F2nDL6+3JtuvvMcrfw6pYWiAjgJi9tk8a+ZexbC+7mw0e+Ig1CVblwo7Qe5b6ZfoBQllGqA5hd",
+	"7Meyn4NOG+HiAyqey8GvhaRTzfj0foyCb9a5gYJH5tpeGSPmQt4To1RiDOmPvpxACwa5kCtSaUkUsRt/",
+	"rEJ4sotiKNmLqsHfBunT5FckVMPgMoKJ4as9wBp4RaoX8KyyDJTAZIttwoGO9HbCYYrz2aYkHu+inbz/",
+	"WTWm69yhJx6X+NtZiNgkvGUfDq/BUJ5j0IoSep7IovwjaIF0il6F84UBqMztNk1wq1H5ghOPwmXzMOF2",
+	"GtI1k278KAilrX2s2SOT9+OaI79wBI9tQWNTHbCxO3y72y/PRkM1WBXxuSj657f+hDz6GG4psMYB3t41",
+	"wxWX3d8VuWttVyty12pNf3ic3CKU99s5jD7aFXS0jd2EylYUnHNiA4NAB7Jpyn8C19Tn4m5/Kjf8fygX",
+	"0hG2W403kj6o6X9LjnFfJOjKOkCYlvv10cP72FaUu45iFJnby3fb5X8cJRyauuolvpNdqlt5vzj8AQ7P",
+	"ub9YJXrtumRXaQqc2hP1a4LJjTCzx3n8ECckeCZ4tSXLKsQJDkgLiWr4X6lZkKdpTbUQ19QsXmERgk+g",
+	"WdzE3rw+S6LKUkCi+05z3YalE2gZsMx9X1OLJjs3y5sarH4q1zBYPx9bFo2H8k/EEf+C+t4Xg/cmUuaF",
+	"ogoGVUCF3sT49bHbvRAIn211VRNigmdZx5GLf/3zf4u4RQqGGS3JBfIYrgsGtBKPfJYeR9B2uf2f8sw/",
+	"h8O+3af5mp57LgQU0uD+aobg7++dl56C1rb6k2AdYn1rq3v/GRbk8EFHSg0sC32OsO5JpRwoMxkV4AHt",
+	"a3j4QFRS52YhxoWziXj14vsDK6dKdMfSqvvHdVX2klTbubnkYCImCnKcDjWVGHFdTBRrT/gVaDwvvzs9",
+	"OLx3H2yAeV+85hRTzM1IdYPoXgNskEboE1EJUNp4kLajOzIPvkh1O101q0xJFRonarQGfcAoacA/PHUB",
+	"+8tdOjPf+rvQbzEykImuL/41vP+AumZfKnXe26NdtpiIRyD0Yu9UiIhiRlXuy1YH66nJhWtnneIrQG/1",
+	"cZaxATO+UjfCNOwMWERQhttGHLjveqytUWt2/80NFDWazu8SW/B8dh+qK2lwPQzToXuDlwaIr7emxe2P",
+	"JATI0KsX34tuU7oFM0tJ1IEZ0vsjhxf+GLrgNnTIF5XuJrKNyD/ArkJCw9WwlpZOd/c9/eftFUGOhvwR",
+	"tKoNZncgvI6Fgsr74gXcAWzMrVWAc5Em6GFgqIOiUugzYELmiehmh4PjrNfOtufkpODoJOS1f2KDx6f6",
+	"Ck1RnAbQowez+eYALCW8+3MbF8YVql2AsuNtbl1c7BfF7tPaM7CpV2C5bqvLJdfEoKLet+VmsTpwBXps",
+	"rXpHUTHyNGA5t6HGCDWK+dd0KxgvzoN5nPgOY+gZT+xzGEP0rutaQbxln/mS/IltmUU4yk9ow+ym5bvv",
+	"a4sl6a+UEUS6lD3acOmIo/uv3FwtsAlLl2qb9PriyXrhkuBsXa/uElV2aapBtYrCYOECDp2b2qmojk1I",
+	"IMMXt4LOV+nl6+sAocUSONXo+C246EsAZjFuez3EFqJ8+4UN7BVfpesJG8za/T8ynPyHAxzTYYRTR2w+",
+	"ktxnllZEP6+sqvZHhthV4YlUakH2IDVaoOJQ1zWpvbZ1Qj48fIjBzpgaxTfQJ2bd4Ar2xSkVGfmom0Vh",
+	"mOhmffpwCg3+u0QxvPDdJ2ybumFaXeKhfOEaXwzR24Dp6A77K8j1565rhi64HdAndrs+r12EpIka9zQf",
+	"Zr7NTrY7JyOU3Uiw9gSFLLrrw3GhTCrqyoWaKOcMf9DjpoDR+yy3WKFiLU15wgrLHJM5QCkRhc7VUulc",
+	"aVeuTshxNQmNw8vVtqyybhykzpru+i33JnXAYz6MgupG6Lu1RnZhbaO1deqmeAhmu61h5T1EfRuPfsaJ",
+	"MJ3fLtyNzaj+aCFm7hgMbBnLXf+FoTe3DBt/4c834M/PSAn1pLXJL64XA/Yd7T89r/4mQhr7/C4GBJdY",
+	"q2UudQNxnhl26m/gkLkWoKpUg0h2ZqaQ93jvYZd8fcY2qGNuM4NNgSXdOy47ZlupN1GyO+fevAgldmXD",
+	"y9ar+FHgyJdjwRTbqNYuYTT9VI4GoGxjhX6/WmCiy7rC+mKkzu7DTHFpQq6DwDn/porqJlOtRN+Z14NA",
+	"sYCuFJjjszehlpbc8OXfLZ8W95vKTX0B4tyMo26mj/yuDOqVzikXlYpdGt1U+93DmnwTsZ2AFCxLajbq",
+	"gVx4btHYP02JTPxiIitKjFdyMk+ERWEgxitsm61Et2kKHtVpyqgNCBZpCtH4EJemAsjvikW9EPcGg4SZ",
+	"1izVeON8MXTO9G9aNeG3lPmmuKj7zJcF92/pMUoauQYisknLCrPAaHW7vv2//vlfmzXt007mu4pQjeFX",
+	"L75vEn+1MEv5S61ENqkri3Wlff1lLKi6xAq/iBNfb46QiW7ITY6cZINsJ2znDA73Nh6RJ0Xp0O28YRDI",
+	"mRK2+FUFoDh2sWhw4nh+LXx46DoLJ9bh4/N/FZr+Gm5r/7X+8h9p57wm3jRswkMJu87Oi2WlLgpTW9zS",
+	"XdOlQ9iPZ9/f6u2zJDGfydkjU+trJTL/qBUumW7ibD2NGbZq86ZnVxA0YpsfHD540ItuCbIGSl7o/HEi",
+	"83++cES7DgrdWc+vC23BTG6zbHu+m2fT1UXLeVxorpJ/+sO3VAU3c3KWcbNVIReGW/paVV4o5uU/vvDV",
+	"6tEKLqzAtkqjVGNvYBYFwM4p0bhSvhvTeEXl6eKWJXlRUV47MuelnFFlBV920aJDIDSN5JbEL02F1Zph",
+	"wLgnLpr1nNSd14rjG6PQ2ISifNxIl9vbbrSuxSIPWIKpoPqvMBKn+HEXM1Dzcrk6iUQc/rbVondiFlSC",
+	"jwqyGzdvFmv7NHHSiX0tuVq9lVQ1EIgFNm4iS6VzWWGxMmW980MrhWnYoTvjicjcr5lYSIdn64zIuOFh",
+	"hu6LvngOO0u4uAL3iDjbqHVdYTHcbWJTtKX6I2VbOPMpkyBp7OsCr5/qU54dTBXbW3FqgFcl4gGQ0Aqq",
+	"uIXt27C4+YnYLgr7qaa4ML8gxu/hrxGWEIqqDw6PWw1CrRFTU5bmEt0xJFWQWFM9lUWJ1F9g6XiQB+22",
+	"cN5eoQSHUJtsie0asOQ/WJBj5S6V0vQxGBbnvpGFXsF9ssrxLTnhwmdxp0ZJnJ0qENJRVwrrPSMihAyc",
+	"VLMp1lIq6FnJCDzsc+Kv8CUmvJpQaBQ1t2Dk4kamuouvwUqJcgy3Yfj1PTE1dXWAilzUehW1NFOpXrI2",
+	"g0rZGt15lKeWap+ohv4Z7D8VVW3lYvntEq3XLKnC4cvCxq22RJfpipTRhBhKwpXjU00r7d2mHIvYWo2F",
+	"03pb5VgIt+kvb0LV5ptcw0Wha4cdefDCF82t6iGIs0DGvqwdHHPTxEqGAhC8a9ZQ60gE6sLrlVzu1hIp",
+	"wfKT1HRJNluNAkcj3gNsKTRl2qWSUe/C7SpkR5ZlJ+koDTrjz/xX0wS2aQ37Zktv0W3Wjb8DJ5GD1+96",
+	"OMdWU6ymuhDsG7VA3boMU+3QgztcsiFaSPMJd1ft+DLuUePuqKs0+oBwttdaKcjTRjj1xbc0lRF1oKfb",
+	"wk1z8iwJLV5Zbvm3ZqI7L2Zz9safpDqT4cfU6FF0J9Kqg0JbpWF6F8ADIpFJw4V97jqz5NGimrFr++h9",
+	"a81GhtO3E+7keq1NeLQ2NWHrMXda5IuLi/C9KqMf7zriX3bZDYds2+zrEL1h3KA3qmmAWljhN37X+yNy",
+	"uJ47qOk2vvf9wXIHmeRLzJK23/XMGQys0DNz6r1t3A+T8MDq3bI0eeiRvm0FTs5ak2/ahDebeXSYfFzX",
+	"cOtWCMuemmrR2btwaqQHFBAkaIEl0Hfaj42S11rHeoP9m5x+MwkfGrvGHPDRj5tCBseUjUgVYwHFU8Ls",
+	"ori3eLKjuTgIrVGscgedGbVx7rqOBTVAtQXJuJQWga2GbRXseoaND52NecdcglKNPbqzUapD0A5jYlZ0",
+	"11R1nBw2O2ysnH1chtuHbzFjx8aUSmrasiuE4lmxUD8Zra6DJ9nrZwm+aeLaTUs9zxtwh6P6/kAvcBLF",
+	"TNN3tlgsyxVnqPON3MpEfF+67dSzq1H3XupZPwt6x0k4PnrKr2nXzJxZvsWOgVeeyqf0UUUuqsPP6qIi",
+	"A33NWEG9kiHiyFzXTJben96xZc9v7tRiovnI4nzJp/WFBeP6amfYn6Qk4J/fldauHEN/764huLMQXyKu",
+	"XXMvfBAV34s6se2ovteYs1uq8FHhq6g9DduMVEdYNb22KjlhgG6YEhe/yYvpVGGRBZyW7x8a1UX2rYCl",
+	"PU9S7eQMBAqMEMVOOPOO+iQrcfr8aawl78m2w1v+u5YHnNZliewpkAu5ibBraidpUvjWnKmmWoQeubDm",
+	"cVkrMcXOGP3YNhtxg4DDg6Mhfw4aTmfUGX49Ggxi223UASsKo76gSndGnZWSVbmKCFXmiwL2cmG0WqFx",
+	"wy29nng/gZPvuMU43gIUUnJthahDSOHtyLBEP9g39UosivL8JomKcJK/S5oiCYr9JRDReXxzuXCr8of+",
+	"XX+d/MQvBRM/X8FERwxxXTC1Ijx3x3WJ2sl2YXUKV0lxayxqa42eSSyNaKYiK3Kbie4QPhsOBonwjUZ7",
+	"WxpiJ9Q7dQu8hkPkdekwJl/kSTuJyr9pxB3nzDn1RMqNVr6MfqXQxeyBPM6I3IjuJO7sHSxL3zc0J/Eq",
+	"Zxa75QswZLC1+GTu7cummpF3WL2Vjp1M6AWmBmrauLdTUFEytmNpEBzCh95JCPbFWQOAyk3cnDsAocil",
+	"K/AtBMesqbkVJ9CUJfqGwUaDnaJNn9WFnctxuTohb5mvDol+WizCTUuCgfdgmJIQW2iiDowN9b8CyW7O",
+	"eeWFxuBKFgqYcylwAqsG7JLviR66qmLnscv5iiFSmczzt3ASGZ+DP4WJtFx2gOx9hERhK9zGGTQcUBBa",
+	"nM3Zpw9zLNUUawDR0V5KbtxAG1rkJHKpWB2KDKw9nOrMk4mPqCn6YyLtROaK4Fd4AeBFXzWt3H1nNS7K",
+	"GVprX2IHubh/exvphmPNigulPV2yQ556jlMDfK/wWJEbnOYpxQBHYn2+tW4+sMo13+eZ6GLxr+enZ4++",
+	"Wy9nerf5FetzqMUB4Zy03gF64YQLYfvQS6rbPXpxSe02vURJ3lOQtOK3LSaBru8X+FskqlRPC9J5F/5H",
+	"JRG896JGNVN7J82BtY8jN3wQO8u54vNNmYxoa6JBTiJKBbLBTngI3/MnOPMXTZRycg6bR2l0/Js4p66P",
+	"ofKIg0Y2QFWXcGWxHAcTGjw7Eq4qFthDrTSXqjqA+4FdIw/ymvQe7hbklQau4hHNGjtYtyZFreCnWMkj",
+	"BEjpokjfbngNRY4/pB6gjxnutB6k5E5uEUizbb3EHPVkZ/VbOnl/ZcCa8D2J8WUUMu1mx+/eZYnI7r17",
+	"l/U2YJ3Amxq4Ja7eM8doY2KIVEPP1Lctuh07QZlkKdF9rRD+xRhNtvlSfZ3q66O2vWf0BlFi8Ch0+TxX",
+	"q95H2o6bhdtTHduOg+22I+0tzIXYJ7WJP2m/0ztod1mHW+y5b+ry/Jbxwk9pzsk8P/DIxUa9OpMz4S5N",
+	"sPuDxUMXpTPqeILqJJ0iR9Ur9IP7Wt57uKMfXCfxj907GI4PDw++nhyrgwfTweDgvhzmh5Oj8bG6N0VD",
+	"jTW6uprBUpLOL8ek13kibc/4EX8q3LxSas/Ew89/k4mHx+4fDI6kPPh6fH94IA/z44N76uH0weTr8X05",
+	"GHbe3NBQBGL5dGkhfP5UKBEUUiK7AsjympvBoeVRx5yzzx0Uns6ocy0dBve+edlVWxpexmoYvjEeYP9m",
+	"RwMEDZaSy292AC94r7bYzq9J7IOkRM2HdIOdKv5nTmz8Yo9+hl5ODoTYQmofs+Guv1fapizF9yLHI41h",
+	"xLjrnSgZTjqJm3AzZCbuug2KB7Xd5thoo6YQrq6r3k3K2hLwgAsk+mlQGRAkacahd2MtB9u+Yl501G6A",
+	"W96RNn05N6USGcI+TrwiGdfs9/ktmOziM23CELJpKiCy90WzsLfSfeAURkZ5LZdYIBhOIuE8NhjVwXKA",
+	"KyjG+83EpanO7Q64+IjNRWRkXu1Ce7aF/iOA0s2Q7ScMkxOFa6qii67cjesjBWz9vK6N6yNt9s6d78wl",
+	"tsFd6Un/zp1UD/vizhNqFL7Sk9EdJKsQeVx/HehGPHGOxznjcZ998dIh9B8IFazScNJ5ZZYIhShyVqK3",
+	"HWk3ahlBByjQ8+GMCRHxlalx5B3dmjHAtZCruJcDx9epzT1SSNQiH3blsC9eKE58he9mZP81Pb2KxVor",
+	"fdS4Y48J5omw5x/W3dCl/65ZJVWHRnnpP/yq7YCBKzSpjI0uDQ6L7eC9z4Kj02ExhVOLVltrBO2Lp9Om",
+	"hyIqxnJynqDjh26aEIRlxgXOZd4XZ6D8F44Ir43qlTgFjygkECJDIzWD7/Icew8L4ZEwTNnBK9DdsELH",
+	"dXme9ai8IbnVqIlcjidpXSVhUBwTMZ/9VB/1xZ2nelKphdJOlhuku0a3f6MriVuHq6WbmSViYpag2zfd",
+	"BVrUlVxB7y8U4i5J6hOxx4QiuoW2isC3xRRH1uqyd8KkyX6WiAiKHINPGuzohh7BxNxGk/1UH/fFnePh",
+	"QPyH0eqOWCipW41XQiaRvwvbeT5sMypsYwX2I+wzwmAxnk749Li7Sy/xPftAMAVnmCpLXDzJKZ9CNRJ5",
+	"YSeyyokmgDjNRJaw8WSyWScrbuUL1GadWooh+82k3pxr0Cl5NjiuKXEeBCo9Hg4yOjkC4ugJVaejWwDc",
+	"kpdHu1Fg5VPGGiOR1xZMTyGwsIcnYH+LCKml3dyy+xRoj6q5BnosVyAEp4Gr8oUB+5P4A0wR+fEPJvQV",
+	"pMwqsSgIzYOuqFqD+jgx2ld4x6Y7dkSkExQA+hQOKgWCK2RZWJX77V0sveODoft4D6yrCqR5nLe0ysIl",
+	"npjFAu4+4XotNuBnaUJfNVQkG7MZ9hT7Aln0adD3SAdsRYMAxvV+X5yrDTG7DUt/JRb5pGk4gr6HNYDx",
+	"ZmOOK3HGra6PwOKlxvKpLS7DfplC540DBi7oxFhHoYRlVYByeHCuVtjBut4LG37EauBvBR7Ge+RVlwgO",
+	"V2jrpHaxvjdqS7+WgLub6pZQQ96/MnXVIHBINCAlEPfsix+BlgrHlXhYf5zWJW1lP9XP1m8z3OTEw9jH",
+	"KtwUBEOy9Rp3kh88HB0NRoNBf3h4dHzv/k87sDwtJrIb5HeAEedrYLX+pACpPxrUKRzpz+8j5PkIMW4R",
+	"Fv0tHJCuyzLxMG/8ZBsd/NRJPjkAgd58Ey9JWVjEA0Y/GAwGg90/aCCE/LYATh91fnq3H/sADA2OjrGA",
+	"tO1hLwdJB5PPOqPBh1vCI5Lm+qzt+nAwGhyOhsP+8YPDh8Ojn5j/NIe2/vC90dHX/cFgcDw8/OlGziAg",
+	"sFsA44i73hQex+yy3SDgjwaXa5mjfxnA3PAa73m50pPHVMT3D4KZu2wCQ76DlRRLU2iq2MFCxVehWunJ",
+	"hjfIOrmnzXeTqohZl15faQHK9+DJm/T/V2ePeqMQKmed8Drocp+0egkW1qQ0k3N0arpfs03cearXgOeF",
+	"pbgyAhk+f0vvTeXOh4p254qJbtjzVFNMM4QOcfm9Hd3mgOu8xMP8dBrdbwSZ/y27yjXbsAtxhoT8f1aD",
+	"8D8XGhjLJeyHA+9Krb9Rp1py2PqMWoKbiO7FsD/sJVuAViNSeIG9Gb29Jy3mn4eqmzw2VTzltuhJqjNk",
+	"uQyMwBC5Tw9FXweYLFE328iD51PMN0L63TW71rv4s57w0X5ptziuGbOwH5wxkZo64SI/PAmmnHS8VvZp",
+	"wLxnxuQUlyfDeEdfWgZeXNU8LnBLSopxcmV3d6q9HU75S6fav0LP2R2QzGt0mY2S3dpdZvvipdIcM0D6",
+	"vI4ykOo2jYu48SwiKnkA/i2CUF6dZYkg8BjzBG6qskfOf+kqeyuw+UeBzPd2lMXT/hwdZb90k71mN9md",
+	"POFmEgKTJm7fTXYk5Bjbw2KyCnmDAkc4Ee2mslk0cJbqUHgGbRlkSAi8vVWX2QiAm48EJnxiBHMdTuoh",
+	"qFR+tYXYE7XGYpQF4U0xpGiVSrWHlfZOWu70r+yaYxDtUsQpFG53RfJPIMg/faVcmNTtGsP6XT+QOj/A",
+	"g261HYscZpSE0ngFgTZuiNr6XUqtX8VxP65h7LoDa9+zP6h37sdAr18qW+ZfWsz+DmXgrcE6WsjvAzxj",
+	"uyiqt6qnGNr35S5VXjh4F424Lk88XrqoBHvarOi25AjbeI1PDN38rfQFinrExWIWKi/qReJx9GqxdKtE",
+	"ZBWnD2jGr/zxRQpv5meWKe3G4DiDXUyfI05RlKU0l63OAWa5xNYBSSv500j3WyeAfl4Jwfv0RUR8ERF/",
+	"6S7khNu6ZhppK4Ps5nXnrzZeMIVGU63zRDgzm5XKtnPbwKLF7svOiEq5atXri0dx/qdH2y7Js4qAV7NU",
+	"OhSJSSIIbsjq25GoJrqUt4c1C+I4PAsyj6/1FQ5bOWohRw9RQyFZyU+EoFnRI4wX5a8pmzMObflSWUo7",
+	"zjbK3qcN9047JPb+FzLxD1mSagvzLtyJsMo5nyhEMMfChXagTUQoavxZ+CQbRw06UegKM/5PNXGpjhJ7",
+	"Ut3a/htI25173pa5rXL9BGqM8cVr9LkZOT5oXpl2Qm4bCujTxlPiC3mC0F+b6AiX5apVgunFAYPGUhg9",
+	"ac0xppoxfOiYbtMAbwZG5zZW1WTMkU7R9d472c68bOfpbq+VwTTBisbt1YX4su8yEm8o8h+Fso0ckf/z",
+	"+d6+yPYvaTWfqVWMrM7XZRrW59XGXU9c366dVyyq97fzwqmt99/CDzfbecXVTzfDhP/dmsr9rWmOhXzV",
+	"FxMyy309u858y9FU+6ycUKuvqIQtxiV2tKFoaqsj1qK2Dltmc0rvtOHD2KrFs+ZU42ckfjfypJvxMF/3",
+	"srCqR/I97fD8006T7rCk9xgLw/Lk+uKVrWWJQO1yleqoygLJZqxqHGVbR+VPfSlo36VKq2I2H5u6skk7",
+	"NZvduBGitS+e8zAWY5pBEB4dRsXhRk316JlchvcxKj/VzQsxyGRVLuql6BJFoAdi+GAgCD9SaGcIIAy6",
+	"Zy+J+gXJCrgL6iZVSLbX6jIB3QgL/S0xxL0MU451CAZrwwp96RLMKqf64s12NW3Od+SutxC/zpiA84/0",
+	"uxDKLlxfPKPGszLVlB+PNbWqlpJVbOhYoLcGXYK2posaIWkJPry+rB3s72WTVsc01IMFwj76uluVCjna",
+	"qGAQOp0yyH2uyqzAmbpLQ3NlqDZvDZXGOB4cZ6N2dZOutBgJx2XdsNkcQZG2NZprSoJy6ckmQ29nUZTi",
+	"XOEvKDUMLybFNrF93q6udR+tCBFgupVx/SJier6hHptRTdY1b8a14Z0fko4zy7VkdOOPfPvQt/DM/x5t",
+	"9q50u3yCNnt/zRZSX3SmW7TX8yS1rnhcT226dXO9KzWndnO9VubvjuZ6TVKez3JFYex/BdywyYsN5X13",
+	"NdxLxM6Ge5jrsyYQR/vKYnmB6JFR2+Wj4J4glBdIHeJanfp21qC6snEfY3dd5LlFFBj370KrHQady2oB",
+	"uxv6bOzv75fqVoM/zOah3J1mqiRPEXVOKvlYlQZO1hnfgR5FZty8r90MkEUrjzsjWFrhPA64d53OgLsb",
+	"AgaR9zux849sCPilGeAfuxngLocx/FZNaooe/fy+M1ayUtVp7ead0c9vPjSFbbbWeWgBbPtxdX8Yfnvj",
+	"jUintM5S7WtuAO3LiMVdOMRC5p5jAQ/EdOumINai14+z12gr11/7VF9QoqnOuck2xlZ5KOqfHPXv4Hbb",
+	"m+OczmaVmqFP0CcG7N6DADLeHOcfSi256WmTVLwd/s8GRzy9lZ50Prz58P8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
