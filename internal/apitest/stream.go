@@ -111,47 +111,50 @@ func (s *Stream) read(res *http.Response) {
 	}
 }
 
-// Next returns the next event that is not a comment, failing the test if none comes.
+// Next returns the next event that is not a comment, failing the test if none comes within
+// eventWait (heartbeats do not count).
 func (s *Stream) Next(t testing.TB) Event {
 	t.Helper()
-	for {
-		ev, ok := s.next(t)
-		if !ok {
-			t.Fatal("the event stream ended; want an event")
-		}
-		if ev.Type != "comment" {
-			return ev
-		}
-	}
+	return s.until(t, func(ev Event) bool { return ev.Type != "comment" })
 }
 
-// NextOf skips events until one of type typ comes, and returns it.
+// NextOf skips events until one of type typ comes within eventWait, and returns it.
 func (s *Stream) NextOf(t testing.TB, typ string) Event {
 	t.Helper()
-	for {
-		if ev := s.Next(t); ev.Type == typ {
-			return ev
-		}
-	}
+	return s.until(t, func(ev Event) bool { return ev.Type == typ })
 }
 
 // NextComment returns the next comment line (a heartbeat), skipping events.
 func (s *Stream) NextComment(t testing.TB) string {
 	t.Helper()
+	return s.until(t, func(ev Event) bool { return ev.Type == "comment" }).Data
+}
+
+// until returns the first item that want accepts, failing the test if the stream ends or
+// none comes within eventWait.
+func (s *Stream) until(t testing.TB, want func(Event) bool) Event {
+	t.Helper()
+	deadline := time.NewTimer(eventWait)
+	defer deadline.Stop()
 	for {
-		ev, ok := s.next(t)
-		if !ok {
-			t.Fatal("the event stream ended; want a comment")
-		}
-		if ev.Type == "comment" {
-			return ev.Data
+		ev, ok := s.next(deadline.C)
+		switch {
+		case !ok:
+			t.Fatal("the event stream ended before the event the test waits for")
+		case ev.Type == timedOut:
+			t.Fatalf("the event the test waits for did not come within %s", eventWait)
+		case want(ev):
+			return ev
 		}
 	}
 }
 
-// next returns the next item, or ok false when the stream ended.
-func (s *Stream) next(t testing.TB) (Event, bool) {
-	t.Helper()
+// timedOut is the Type next returns when the deadline passed.
+const timedOut = "\x00timeout"
+
+// next returns the next item, ok false when the stream ended, or an item of type timedOut
+// when deadline fired first.
+func (s *Stream) next(deadline <-chan time.Time) (Event, bool) {
 	select {
 	case ev := <-s.events:
 		return ev, true
@@ -162,22 +165,28 @@ func (s *Stream) next(t testing.TB) (Event, bool) {
 		default:
 			return Event{}, false
 		}
-	case <-time.After(eventWait):
-		t.Fatalf("no event within %s", eventWait)
-		return Event{}, false
+	case <-deadline:
+		return Event{Type: timedOut}, true
 	}
 }
 
-// Ended waits for the server to end the stream and returns the events that came first.
+// Ended waits (eventWait at most) for the server to end the stream and returns the events
+// and comments that came first.
 func (s *Stream) Ended(t testing.TB) []Event {
 	t.Helper()
+	deadline := time.NewTimer(eventWait)
+	defer deadline.Stop()
 	var got []Event
 	for {
-		ev, ok := s.next(t)
-		if !ok {
+		ev, ok := s.next(deadline.C)
+		switch {
+		case !ok:
 			return got
+		case ev.Type == timedOut:
+			t.Fatalf("the stream did not end within %s; it sent %+v", eventWait, got)
+		case ev.Type != "comment":
+			got = append(got, ev)
 		}
-		got = append(got, ev)
 	}
 }
 
