@@ -46,7 +46,13 @@ type Stream struct {
 // and checks that the answer is a 200 event stream; it closes at the end of the test.
 func (e *Env) OpenStream(t testing.TB, token, lastID string) *Stream {
 	t.Helper()
-	res, cancel := e.requestStream(t, token, lastID)
+	return OpenStream(t, e.Client, e.URL, token, lastID)
+}
+
+// OpenStream is Env.OpenStream for the server at base (a `todo-api serve` process).
+func OpenStream(t testing.TB, hc *http.Client, base, token, lastID string) *Stream {
+	t.Helper()
+	res, cancel := requestStream(t, hc, base, token, lastID)
 	if res.StatusCode != http.StatusOK {
 		defer cancel()
 		t.Fatalf("GET /api/events: %d, want 200", res.StatusCode)
@@ -61,10 +67,10 @@ func (e *Env) OpenStream(t testing.TB, token, lastID string) *Stream {
 }
 
 // requestStream sends GET /api/events; the caller reads (or closes) the response.
-func (e *Env) requestStream(t testing.TB, token, lastID string) (*http.Response, context.CancelFunc) {
+func requestStream(t testing.TB, hc *http.Client, base, token, lastID string) (*http.Response, context.CancelFunc) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL+"/api/events", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/events", nil)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -74,7 +80,7 @@ func (e *Env) requestStream(t testing.TB, token, lastID string) (*http.Response,
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
-	res, err := e.Client.Do(req)
+	res, err := hc.Do(req)
 	if err != nil {
 		cancel()
 		t.Fatalf("GET /api/events: %v", err)
