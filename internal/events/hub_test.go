@@ -148,4 +148,3 @@ func TestParseNotice(t *testing.T) {
 		}
 	}
 }
-
