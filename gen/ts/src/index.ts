@@ -10,7 +10,8 @@
  * - every non-2xx response is thrown as a {@link TodoApiError} (the RFC 9457 problem, typed);
  * - `getETag`, `getLocation`, `getNextCursor` and `getNextOccurrence` read the response
  *   headers the contract declares but the generated types do not carry;
- * - `isTombstone` and `changedAt` read the entries of the change feed (`listTaskChanges`).
+ * - `isTombstone` and `changedAt` read the entries of the change feed (`listTaskChanges`);
+ * - `streamEvents` holds the live event stream (`GET /api/events`, events.ts).
  *
  * @example
  * const todo = createTodoClient({ baseUrl: "https://api.example.com", getToken: () => authClient.token() });
@@ -24,6 +25,7 @@ import type { FieldError, List, Problem, TaskChange, TaskTombstone } from './gen
 
 export * from './generated/types.gen';
 export { TodoApi } from './generated/sdk.gen';
+export { EventParser, type LiveEvent, type LiveStream, streamEvents, type StreamEventsOptions } from './events';
 
 /** Options of {@link createTodoClient}. */
 export interface TodoClientOptions {
