@@ -52,7 +52,9 @@ func (h *handlers) StreamEvents(ctx context.Context, req api.StreamEventsRequest
 		return nil, err
 	}
 	if h.events == nil {
-		return nil, unavailableProblem(errors.New("live events are not enabled on this server"))
+		p := unavailableProblem(errors.New("live events are off"))
+		p.detail = "Live events are not enabled on this server."
+		return nil, p
 	}
 	now := h.now()
 	since, known := parseEventID(req.Params.LastEventID, now)
