@@ -11,10 +11,9 @@
 --                        the one place they all pass. The listener reads which of owner's
 --                        lists hold changes stamped with that value (tasks.updated_at, or
 --                        task_departures.departed_at for a task that left a list).
---   m:<user>             user's own row of list_members was added, changed or removed: user's
---                        set of lists (or a role, or their order) changed.
---   l:<list>             a list was renamed, recoloured, deleted or restored: its members'
---                        sets of lists changed.
+--   m:<user>             user's set of lists changed: their own row of list_members was added,
+--                        changed (role, order) or removed, or one of their lists was renamed,
+--                        recoloured, deleted or restored.
 --
 -- A payload stays far below NOTIFY's 8000 bytes: ids are at most 255 characters. NOTIFY
 -- folds identical payloads of one transaction into one.
@@ -53,11 +52,15 @@ END
 $$;
 -- +goose StatementEnd
 
+-- lists_notify tells every member of a list that was renamed, recoloured, deleted or
+-- restored. Only its owner does that, who reads all of its members' rows (the owner's branch
+-- of list_members' policies); m.owner_id = NEW.owner_id keeps to them without the policies.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION lists_notify() RETURNS trigger
     LANGUAGE plpgsql SECURITY INVOKER AS $$
 BEGIN
-    PERFORM pg_notify('todo_events', 'l:' || NEW.id);
+    PERFORM pg_notify('todo_events', 'm:' || m.user_id)
+    FROM list_members m WHERE m.owner_id = NEW.owner_id AND m.list_id = NEW.id;
     RETURN NULL;
 END
 $$;

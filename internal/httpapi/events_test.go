@@ -156,6 +156,18 @@ func TestEvents(t *testing.T) {
 		}
 	})
 
+	t.Run("DeletedListClosesMembersStreams", func(t *testing.T) {
+		t.Parallel()
+		s := setupSharing(t, f)
+		cleo := f.OpenStream(t, s.cleo, "")
+		listsOf(t, cleo.Next(t))
+		wantStatus(t, f.Do(t, apitest.Req{Method: http.MethodDelete, Path: listPath(s.list.Id), Token: s.ana}), http.StatusNoContent)
+		got := cleo.Ended(t)
+		if len(got) == 0 || slices.Contains(listsOf(t, got[len(got)-1]), s.list.Id) {
+			t.Fatalf("Cleo's stream ended with %+v; want a lists event without the deleted list", got)
+		}
+	})
+
 	t.Run("LastEventIDCatchesUp", func(t *testing.T) {
 		t.Parallel()
 		s := setupSharing(t, f)
