@@ -21,6 +21,8 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/todo-api/todo-api/db/migrations"
+	"github.com/todo-api/todo-api/gen/api"
+	"github.com/todo-api/todo-api/internal/apitest"
 	"github.com/todo-api/todo-api/internal/authtest"
 	"github.com/todo-api/todo-api/internal/pgcluster"
 	"github.com/todo-api/todo-api/internal/proctest"
@@ -105,6 +107,42 @@ func TestPgBouncer(t *testing.T) {
 			t.Errorf("the replicas logged %d applied migrations, want %d", applied, len(embeddedVersions(t)))
 		}
 		apiFlow(t, []*client{newClient(t, a.base), newClient(t, b.base)}, iss)
+	})
+
+	t.Run("LiveEventsAcrossReplicas", func(t *testing.T) {
+		t.Parallel()
+		ensureDatabase(t, cluster, "live")
+		// API traffic through the pooler; the LISTEN (and migrations) on the direct URL.
+		url := pooled("127.0.0.1", "live", "&"+pooledModeParam)
+		direct := "DATABASE_DIRECT_URL=" + cluster.URL("live")
+		a := startServe(t, "serve A", url, iss, nil, direct)
+		b := startServe(t, "serve B", url, iss, nil, direct)
+		tok := iss.Token(t, "live-user-0123456789abcdef012345")
+		hc := &http.Client{}
+		newClient(t, b.base).do(t, http.StatusOK, request{Method: http.MethodGet, Path: "/api/lists", Token: tok}) // the inbox
+		stream := apitest.OpenStream(t, hc, a.base, tok, "")
+		stream.Next(t) // the first lists event
+		// A write through B reaches the stream held by A.
+		created := newClient(t, b.base).do(t, http.StatusCreated, request{Method: http.MethodPost, Path: "/api/tasks", Token: tok,
+			Body: map[string]any{"title": "Written through B"}}).task(t)
+		var c api.LiveChange
+		for c.ListId != created.ListId {
+			c = stream.NextOf(t, "change").Change(t)
+		}
+		if !c.ChangedAt.Equal(created.UpdatedAt) {
+			t.Fatalf("change at %s, want the task's %s", c.ChangedAt, created.UpdatedAt)
+		}
+		// SIGTERM ends A's streams at once, well within the shutdown grace.
+		start := time.Now()
+		a.signal(t, syscall.SIGTERM)
+		stream.Ended(t)
+		if code := a.wait(t, shutdownGrace); code != 0 {
+			t.Fatalf("serve A exit %d after SIGTERM", code)
+		}
+		if took := time.Since(start); took > shutdownGrace/2 {
+			t.Fatalf("serve A took %s to stop with a stream open; the grace is %s", took, shutdownGrace)
+		}
+		t.Logf("serve A stopped %s after SIGTERM with a stream open", time.Since(start).Round(time.Millisecond))
 	})
 }
 
@@ -194,16 +232,16 @@ type server struct {
 
 // startServe starts `todo-api serve` against dbURL trusting iss and waits until /readyz
 // says it is ready. prefix, when set, goes before the binary (see ownHostsFile).
-func startServe(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string) *server {
+func startServe(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string, extraEnv ...string) *server {
 	t.Helper()
-	s := startServeNoWait(t, name, dbURL, iss, prefix)
+	s := startServeNoWait(t, name, dbURL, iss, prefix, extraEnv...)
 	s.waitReady(t)
 	return s
 }
 
 // startServeNoWait starts `todo-api serve` on a port the kernel picks (its log says which:
-// see waitReady), so that no other process can take the port first.
-func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string) *server {
+// see waitReady), so that no other process can take the port first. extraEnv adds variables.
+func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, prefix []string, extraEnv ...string) *server {
 	t.Helper()
 	env := []string{
 		"DATABASE_URL=" + dbURL,
@@ -214,6 +252,7 @@ func startServeNoWait(t *testing.T, name, dbURL string, iss *authtest.Issuer, pr
 		"LOG_FORMAT=text",       // with the default level, info: the "serving" line names the port
 		"RATE_LIMIT_PER_USER=0", // the test measures the pooler, not the limiter
 	}
+	env = append(env, extraEnv...)
 	argv := append(slices.Clone(prefix), binary(t), "serve")
 	s := &server{proc: startProc(t, name, env, syscall.SIGKILL, argv)}
 	t.Cleanup(func() {

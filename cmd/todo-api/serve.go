@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,6 +22,7 @@ import (
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/config"
 	"github.com/todo-api/todo-api/internal/dbwatch"
+	"github.com/todo-api/todo-api/internal/events"
 	"github.com/todo-api/todo-api/internal/httpapi"
 	"github.com/todo-api/todo-api/internal/migrate"
 	"github.com/todo-api/todo-api/internal/store"
@@ -109,8 +111,13 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 	default:
 		logger.Info("row-level security binds this database role")
 	}
+	hub := events.NewHub(events.Options{Source: st, Logger: logger, MaxStreams: int(cfg.EventsMaxStreams)})
+	if cc, err := pgx.ParseConfig(cfg.DatabaseURL); err == nil && cfg.DatabaseDirectURL == "" && poolerHost(cc) != "" {
+		logger.Warn("live events: DATABASE_URL is a transaction pooler and DATABASE_DIRECT_URL is unset: the LISTEN through it hears nothing (docs/live-updates.md)")
+	}
 	h, err := httpapi.New(httpapi.Options{
 		Store:              st,
+		Events:             hub,
 		Auth:               authn,
 		Logger:             logger,
 		Collectors:         []prometheus.Collector{store.NewPoolCollector(pool)},
@@ -145,6 +152,19 @@ func serveWith(ctx context.Context, cfg config.Config, authn httpapi.Authenticat
 		}
 		defer stop()
 	}
+	// The live events run until the server has shut down; SIGTERM first ends every stream
+	// (RegisterOnShutdown), so that Shutdown does not wait its grace for them.
+	srv.RegisterOnShutdown(hub.Shutdown)
+	lctx, stopLive := context.WithCancel(context.WithoutCancel(ctx))
+	var live sync.WaitGroup
+	live.Add(2)
+	go func() { defer live.Done(); hub.Run(lctx) }()
+	go func() {
+		defer live.Done()
+		(&events.Listener{ConnString: cfg.DirectURL(), Hub: hub, Logger: logger}).Run(lctx)
+	}()
+	defer func() { stopLive(); live.Wait() }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("serving", "addr", ln.Addr().String(), "version", version)

@@ -100,6 +100,27 @@ func (e ListRole) Valid() bool {
 	}
 }
 
+// Defines values for LiveResyncReason.
+const (
+	LiveResyncReasonLagging     LiveResyncReason = "lagging"
+	LiveResyncReasonLastEventId LiveResyncReason = "last_event_id"
+	LiveResyncReasonListener    LiveResyncReason = "listener"
+)
+
+// Valid indicates whether the value is a known member of the LiveResyncReason enum.
+func (e LiveResyncReason) Valid() bool {
+	switch e {
+	case LiveResyncReasonLagging:
+		return true
+	case LiveResyncReasonLastEventId:
+		return true
+	case LiveResyncReasonListener:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MemberRole.
 const (
 	MemberRoleEditor MemberRole = "editor"
@@ -439,6 +460,38 @@ type ListPatch struct {
 	// Name 1 to 100 characters once trimmed, at least one of them visible.
 	Name *string `json:"name,omitempty"`
 }
+
+// LiveChange The data of a `change` event of `GET /api/events`: sync this list.
+//
+// Example: {"changed_at":"2026-11-25T10:02:11.482913Z","list_id":"0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10"}
+type LiveChange struct {
+	// ChangedAt The time of the list's latest change this event covers (its owner's write clock).
+	ChangedAt time.Time          `json:"changed_at"`
+	ListId    openapi_types.UUID `json:"list_id"`
+}
+
+// LiveLists The data of a `lists` event of `GET /api/events`: the caller's lists changed; read `GET /api/lists`.
+//
+// Example: {"list_ids":["0192f0c4-0000-7d1e-9b3c-2f4f1f6f3a10"]}
+type LiveLists struct {
+	// ListIds The lists the stream covers now.
+	ListIds []openapi_types.UUID `json:"list_ids"`
+}
+
+// LiveResync The data of a `resync` event of `GET /api/events`: sync every list.
+//
+// Example: {"reason":"listener"}
+type LiveResync struct {
+	// Reason `last_event_id`: the `Last-Event-ID` sent was unknown, malformed or too old;
+	// `listener`: the server's database listener reconnected and may have missed changes;
+	// `lagging`: the stream fell behind (it closes after this event).
+	Reason LiveResyncReason `json:"reason"`
+}
+
+// LiveResyncReason `last_event_id`: the `Last-Event-ID` sent was unknown, malformed or too old;
+// `listener`: the server's database listener reconnected and may have missed changes;
+// `lagging`: the stream fell behind (it closes after this event).
+type LiveResyncReason string
 
 // Member defines model for Member.
 type Member struct {
@@ -896,6 +949,9 @@ type SyncExpired = Problem
 // TooManyRequests An RFC 9457 problem detail.
 type TooManyRequests = Problem
 
+// TooManyStreams An RFC 9457 problem detail.
+type TooManyStreams = Problem
+
 // Unauthorized An RFC 9457 problem detail.
 type Unauthorized = Problem
 
@@ -904,6 +960,14 @@ type UnprocessableEntity = Problem
 
 // UnsupportedMediaType An RFC 9457 problem detail.
 type UnsupportedMediaType = Problem
+
+// StreamEventsParams defines parameters for StreamEvents.
+type StreamEventsParams struct {
+	// LastEventID The `id` of the last event received on an earlier stream. Anything the server
+	// cannot use (malformed, unknown, older than a day) gets a `resync` event, never an
+	// error.
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
+}
 
 // ListListsParams defines parameters for ListLists.
 type ListListsParams struct {
@@ -1207,6 +1271,9 @@ func (t *TaskChange) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// StreamEvents Hear when the caller's lists change (Server-Sent Events)
+	// (GET /api/events)
+	StreamEvents(ctx echo.Context, params StreamEventsParams) error
 	// GetInvite What an invite offers
 	// (GET /api/invites/{token})
 	GetInvite(ctx echo.Context, token InviteToken) error
@@ -1299,6 +1366,35 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// StreamEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Last-Event-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Last-Event-ID: %s", err))
+		}
+
+		params.LastEventID = &LastEventID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEvents(ctx, params)
+	return err
 }
 
 // GetInvite converts echo context to params.
@@ -2279,6 +2375,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.POST(options.BaseURL+"/api/tasks", wrapper.CreateTask, options.OperationMiddlewares["createTask"]...)
 	router.POST(options.BaseURL+"/api/tasks/bulk", wrapper.BulkTasks, options.OperationMiddlewares["bulkTasks"]...)
+	router.GET(options.BaseURL+"/api/events", wrapper.StreamEvents, options.OperationMiddlewares["streamEvents"]...)
 	router.GET(options.BaseURL+"/api/tasks/changes", wrapper.ListTaskChanges, options.OperationMiddlewares["listTaskChanges"]...)
 	router.GET(options.BaseURL+"/api/tasks/stats", wrapper.GetTaskStats, options.OperationMiddlewares["getTaskStats"]...)
 	router.GET(options.BaseURL+"/api/tags", wrapper.ListTags, options.OperationMiddlewares["listTags"]...)
@@ -2337,6 +2434,15 @@ type TooManyRequestsApplicationProblemPlusJSONResponse struct {
 	Headers TooManyRequestsResponseHeaders
 }
 
+type TooManyStreamsResponseHeaders struct {
+	RetryAfter string
+}
+type TooManyStreamsApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers TooManyStreamsResponseHeaders
+}
+
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate string
 }
@@ -2349,6 +2455,108 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type StreamEventsRequestObject struct {
+	Params StreamEventsParams
+}
+
+type StreamEventsResponseObject interface {
+	VisitStreamEventsResponse(w http.ResponseWriter) error
+}
+
+type StreamEvents200TexteventStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response StreamEvents200TexteventStreamResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type StreamEvents401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents401ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents429ApplicationProblemPlusJSONResponse struct {
+	TooManyStreamsApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents429ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamEvents503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response StreamEvents503ApplicationProblemPlusJSONResponse) VisitStreamEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetInviteRequestObject struct {
 	Token InviteToken `json:"token"`
@@ -6837,6 +7045,9 @@ func (response RestoreTask503ApplicationProblemPlusJSONResponse) VisitRestoreTas
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// StreamEvents Hear when the caller's lists change (Server-Sent Events)
+	// (GET /api/events)
+	StreamEvents(ctx context.Context, request StreamEventsRequestObject) (StreamEventsResponseObject, error)
 	// GetInvite What an invite offers
 	// (GET /api/invites/{token})
 	GetInvite(ctx context.Context, request GetInviteRequestObject) (GetInviteResponseObject, error)
@@ -6936,6 +7147,31 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// StreamEvents operation middleware
+func (sh *strictHandler) StreamEvents(ctx echo.Context, params StreamEventsParams) error {
+	var request StreamEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamEvents(ctx.Request().Context(), request.(StreamEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StreamEventsResponseObject); ok {
+		return validResponse.VisitStreamEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetInvite operation middleware
@@ -7989,323 +8225,349 @@ func (sh *strictHandler) RestoreTask(ctx echo.Context, id TaskID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rktvGki76KhWciTCpASmyu3Vjx4odbVlaS2tZtrbU2jrHho9QJIokpsEqGlVoitZWxPw6D3DiPMM8",
-	"2DzJjsrMKhRA8NJSW/Ly6JfUJFGoS1Zev8x835mq5UpJIY3ujN93FoKnooD/PlZ5LqYmU/LJJZ/bT1Kh",
-	"p0W2sh91xp03gl+xa55nKTeqYN3kzd2481//8Z9xJ+kxNWNmkWlWCL1SUosxywybLricC83WCyHFtSgY",
-	"lxv8pWBTnuei+EYzw/WVjqX7bZfLlC35hh6GZxln6yIzgs14lutexNaZWcAov5ai2ET4I/v3xYtn3+hY",
-	"FmJVCC2k4Xbufh5cpvDbQrBEXYsiLUXCMs0yea3ya5Gyrjbc6AiGqn4xy3Ijil4UwyI2bJnJ0gi7kMT8",
-	"lgzYY7VclUakbFaoZX1xOO1prqZXEZPKVD+BZQ9i2Yk64h1frnJht/hu3FmcTP5x+u7xsHi4+p+j5dlP",
-	"cacTdQrxa5kVIu2MTVGKqKOnC7Hk9ozMZmWf1KbI5Lzz4UPUaT+9V6ZQch6cH52Dncc3mk3LohDSMLsB",
-	"YnDDN36faXOzt+aZNp/61h/EO/PjFIeYiu13J3E5HJ5O7/JVdhd2++77LP0AH4pzVoj8L3FHinemr/wg",
-	"cSdh3ZdPH7OHJw8f9sbhBtlfsuqXrKuFiGXyUqwEN0mPaDAzbME1U1Iws+DGEpc99VTkwhLIf/3H/8+m",
-	"heD2/5ONuzG/lkIbpgr7EZexFLzIM1Ewe1NzYVczYBcTS85spgrGYUo4Pl6rAiYhUjvGeqG02JrtmutY",
-	"0iyaRLe1TcPRo5PZcHqvP5qcnPQfTM9E/+FsOOzf56P0ZHo6ORP3Zge2sbP/6F5yI77Plplp4TK0bbmY",
-	"mS1e8WupDB+zJO6sRNEvtSjiznnxF1wBbSQ+SvMz9J0WUyVTzUppspzNyjzHHySDY2f6QuXZdLM938uD",
-	"8/uV5jApC+3mtW7Mi0smliuzwRGY4VdCM6NYIWbZ8XMVpthczIwoWi4ivcgotuaZYRMxU4VghX0kk/Ob",
-	"3r03b95clGYhpMmm3LRdvm8FL0SREK9ORFGo4i9xJ5PAC94adSWkvW7E3+FvS6YM6HxSGrv2Uov0ZlP7",
-	"EHVWvOBLYUiqPUvFcqWMkNPNP0TL+V2wUma/loJdiQ1biYJl0giZitRfzC5nr18/+84SJWdzpVI2Xahs",
-	"KnoRuxIrw07O2EKVhYankRSspGFqJQqQP3YFmX0XCttO1JF8aWcdzK1vJxcubMnffS/k3Cw645N796LO",
-	"MpPu71HUciLPZs+5mS5aFrha5Ru8RihRlcw3LGvl/paJ23Va/oV3TwvWTe4kbGkHBxG66Z0zkWvBkrPR",
-	"SbJ7bbM+TmjHokbDk7P2dfygpIBHK4Vke1V2phqlqWOXTvUAIreL03wpqlOcquWS97Ww5GFEGllmmdxJ",
-	"eudIgkqKWGqT5blfqx2DS722RKFZcjo8S5CapWITlW5Q8vNCpGwt+FW+Qc66azvsuj5yT+R1ZsSz79q5",
-	"TwbffqNZlg7YBVvyfKaKpUhZlsK8z4bD6phW3CyqWeGjb7N07x2zw3HTGXfKEn65a4KX9g4fmCPc84hx",
-	"zRIUhPhoYjlRWUg7azNgF1ZPNAtRMHwJreNs1zpg1L1rqF2n+4evk1VpnoLet72gH2VOstuqMQP2JjML",
-	"VRqWmYihhmg/DyQXso6lWE6E1YDsKW3/IpZWUwh+xrqqQCmfKoF6hHiXaQOUm2mnVPSqzanID/Tian/s",
-	"2/CUb3Kqdg92ER0pcB9Bcp9Ka89hf15rUeyaG+7gN5pZAWyn1AV9XpeThLhaViAh9nZM0j546FbclEFf",
-	"cn21a8bEhr/Abl5mS/GTkuKAYmOypWC/KSkiq6o8u/jhgtkZsG7ypCzUStz9VhR5JpOIJRdLUWRTfvcH",
-	"sX77f6viyn72+vJx0huz9YKbWMYdqdZxB2Rk3DEq5Rv7VyFAu/Vm14B9J2a8zA0+bpkCK+WVVGsJM/Fb",
-	"Y2eSyXksE6D6gbXJGipubZI77oj5rXY9Unx5Z9x5ffm4E4XHff/s0Gl/sIdC0sgO9i1PX6Icsn9NlVUx",
-	"4L98tcqtBpUpeXdVqEkulv/27xoFXjWXfy3ErDPu/Mvdyna/i9/quy/wKXxp/QSfe0L6+6sff4gYZxOe",
-	"oslsWYilJOaVJeAq+ItpWWhVDDofosAn8IMyz1WazTJLZ01a+UGZhWXT1vZBLSNlOrOGh715qFVIltSE",
-	"YHLu5WgnCv0QzpJsWzX97G7DVwGLf6qKSZamKIKO3GNPInZFhmd5xd49j1NrKQpwSaQK2D7o4YabUnfG",
-	"Z8PTqGMyA2RWzcCTRFnIsVGp6vNVNqa3j2f+dx+iTz/my11yxi8iAn0a+V6hclEJFJ7nao2yrGtnHMtk",
-	"/4ztNebsOhNWK1oXmbHHHmwWWJBESziRWKbK/sheftQ97c/9pg6YI551RTwD1n2llsLe8vVCOSvaL20u",
-	"jI4lyDxQJdAqJpG6JS8HvRg2+pmcqHePlZzl2dR8Io2gTjNR79iUg9yeCCeP69TxqKKO6hlt+EYfoBH4",
-	"5a3RR3OuhbBcL428Z0IVbKnABWYnxZLdc0p6A9zPH5R5qkqZfk6W9oNiupwu0ANi9SN76D0gACBivAfA",
-	"ul7wTa54eqnU97yYi885S7vjlrGBKXUtCnb/jP0j+xanVYAlntmfPuVZLj7r/iXOLEuqSwLmzi5rEOb8",
-	"P0tl+JN3UyHSG0237eZcoFZm2emCXwvGDVsqbdjJcDgcsjy7JtfomEiTabUUbJYV2uy8WTA/JtwE918s",
-	"8LD0/Y9v64ahp3etyjwF902o3AMNcPLtdLUQzlfNgnF6Y3YyjNwmxJI46b3hkKWZNpmcGmb4HJnrCH6Y",
-	"NBwIibZittSinanGMsFjAJWJDNw8W2bm3G02vBQuVlqoFbyvh5tvXxvBRbsSGx2hFwncabFUeSrwcybe",
-	"rbJCsK53ivCZEQXJHhjIzq9n16CFTGEKzkRfkx2lpCAW80oU19lUvJb8mmc5n+Sf/Rqn3PAJ14KMMat1",
-	"6hJU4r+/+ceryPnRMqNx/WtRCDACmWU+ZJ2V1fwbug647PreZ7dP5Qm8ezDXVwtutc3fUaDpBS/2yDOa",
-	"AJu6Gey/dxp/fisX7oLRaKwoc7FXZtEPE/Lm4xqtQgGHhEuMGI8lqA9WgXUc6d6Q9A0KCIHK8o1GDYp2",
-	"iVxqnCgZtRr8Lpa54Nc7ryKQ90ZOn8CF+VSuegn31glzvHPlKuVGpG/xL89wJ0JItiqLOQh7tZxoo6TQ",
-	"YICBP/N0yFK+0b2x5TtTXuDScjXlOZuq1QZWqzdyyvicZ9Jf29r7alQzGgZUYx8UtOgDFLOR07776a3w",
-	"6Wq1Vjtu2bOktohk164txMbvVyzdhkVMo+NxJkTqKETzDaq+RtG7Buy7Y/Y1lj5WqA0vDOu6jW5M0ulj",
-	"l0o953JDhqb+3JzS+woKbkis2Hsm3i14qc0BzdI+04dnRJr00H7IrWRBI8Zz4amSEu0+dFKTgIVjUnkK",
-	"hzIp9aaKEPtpkZs4lj5OtG9CRqm+HSjpDdgbK+rANxGw6wSYgsQICvobQr4eBrj2cnX/wzDY1K+iTUc9",
-	"TD93MaCPEyivJS/NQhXZb59XJ32eaZ3JecQoNmQPn249m0AUCZ11DdH55s2bfjMGtW+5zZAVrXlVqKnQ",
-	"2srmJ9JkZnMLgtQpNJNC8CvNRiCl7PQhCqY745/fd2aZyNPOuHMXGWPUWdpZWDulsyw1yN+R5Rknw6GV",
-	"GgWfGlGpU0W2XIIw/cUN+tYow3PwRnm+e3JS8d3/hSH4TElAURxkvtf+97emIoNJRHvCSXJjYFA7jVTw",
-	"6YLB1hATkNtKLgjSQpRapHjNOUuz2UyAzYL+JDhZXa5WqjAifS7SjF/CWr+MDWjlwN9f/fjDAFyu9LAd",
-	"+7tSXGbLHc5X8LmqmZUt3joDv38pmJKgciZpKd5aWZBELPnb38bPnydW9e5b1dtuoKyxwBh8p2ue54hI",
-	"GTNtlL1lXLN5di1kRFrRVMlrUQDPzrMrEbymN2CJLPM8GcM0uNzANGOJfhdw5wiRhjNr+mJHD8bDYSfq",
-	"2GFQo0ev9YobIwq7+P+n+/Nw9MvPw/6jX/73yc/D/ukvvfHPw/49/Ohft/3YUeepJZknlpTsXq4KtRKF",
-	"ydD5SjdtO/Brj4StVCYNhn1ReMOhdRO8l3Zf71or6O4piSVyMmP43hItBecjliCnaf1qxc1i+4tB21I8",
-	"H2iLu1eu/p9pXdUDv/jB1OTfxdR0fGCubfFSrCkqF8CpMApvFFtxbQUs6+qFpRklp+KcAsdGWy15YSnR",
-	"qj8QQqlvODJv/ZabWgzCUkPfUkvbqrP0iHhF1LG6N7xClku7ByLNjCo6UQc9ksEeVM+Y9rDk6OQhK7hM",
-	"1ZJN7KLAA1aIiFlF4/5ZWeRes13xNCWQROD3t9w1INqfL/o/8f5vw/6jt/1f/u1fW6Mt4fHhAl3gUoEM",
-	"CHZu92k+k6sS+VeKbiSevwj2f8ZzLaI95z1grymMUh0bKE4EuGDd5OzkxIVVLF0s9xxyJt+CoV+LmYzu",
-	"P2zO4G9qzXJFzmKciFWRrZzj06lYQUg+k+Q16DojzOnWAwzBZEt77g9OhnAS+FcVf7E3eW7VmY8hlMbx",
-	"wAC7D+FHK3B2oJc4WwmZQtga16nsjzVcHVRobunOwOjp28lmm+lhUGt3KN5qxIn9UcKmOc+WrIuYDrHk",
-	"WZ70PKJyw5Y8FcGhnTPLuAk/4uKobMFTJkVmFri2Jm/fmroLsB5kclUkFlbUdiAQ3HbrvQWO0ZhBNby/",
-	"psHGH7yz32cY9At0xanKrZzq/MuJeJCennSiDmEC4fQ7J8OT+/3RqH9y73L4aHw6HA+HP3WQQ3YImnfW",
-	"Hw6Hw/6DdCT6jyan0/7J7Gw2mt2fnfLRECY4Ue88K0AvxtupKq3eM/IRz79a1bewBBN1VkpnRCR85FY6",
-	"7oBDoxN1vMW5c4IfmhRNq9wChv1LUcznk0kSsVytRdGfck1ENWZSMftY2UpEAa/9F6sJ8P7sl/f3P7Tq",
-	"A+GG3kwENfim1tlcOrSmYFoU10jiB0UVncHWFSxKgmDNyKPoLVTLkuEpB1JGD4UDjHrzn9AcCZurQIOY",
-	"KJULLlGFCA/8fQsnXlrNjbxbPnxn5XoEXAr9WJmc5mWKHsD93HYft3H+Nr4UKUsgCJcM6gH10XB4IKIe",
-	"EugeOMoq51P7zu19VUUqCtYF+8IFSO1HmtiYHUDHMpOpsMxbSJNvehFAcAHgNdkYYYkA/gWlmLtwSeKm",
-	"lpwHLkaer/lGx3KqrF1DLvT1ghvQsO0mu8dQQQ4Viza9ApRf+u+df92nG+1zzaictseBlywDI87o7vox",
-	"OlXID5pvfByg/sPQMABGVEE33IHyEc0ErqJCoD1Su157rmybQkWMGpmPu4SecdcuRkBTNYZRW90ulv7x",
-	"Shhixkj2ZhpteZE2iAqsD/AIgjcAXE3OJTCquQRiSUbwdaazSW6ZizhnCewAvMBzXHvyKKOZZbqRM/8q",
-	"PuxVw1jeQDcE+t3B/A8x8Yv+0318vJ2xtOwCmChuLyPGDcsF1yZAsi7dBjXU+NEhutqpeFg6eK6uxQ3J",
-	"4A3ydsVWCMpA3rvFtCx3uh1VHXxGb9vEm2OdbjaZYUU2Xxh0M52TrW+/storxe98RA85XZswPKD/NTbY",
-	"z2/XJr9wyOYbXTYw75eimAu2ghC3mjmUCAACizLHQEDiL3TS82ue5oIX2t2jwZ+Owrc2GnGV25bEv6tM",
-	"3lCT2q0O7DM5yNfv0ZuUEuANEZxIZX9Ars3NzI6mMXAjkXdzk4WkDsmkaiN/2bn9H0fpfsusfLEvvR2+",
-	"8fvZ0C/QPt7pnZLOcpbKsI0AzEAasUJcqytRCxB0pdenKkTvH9gd1aazHOf8eVFkqqD4hHtfrtag1aRZ",
-	"uexEnUU2X7TSrvNTt+30y6eP2aOzew8YucAZhjK299GFOFqMbBfXaLvykwLuMXDbCLjVShTo42ddTv9Z",
-	"cooMMG3Pk+cUrkeJczJ0HC5iWpGzmdfDLEjHqtRcpsDVkb3PhdGMM71QhaFkjgFlI1HIJGGgDmo7rFgy",
-	"nueEozdiqQ8FAAK/8wcwaZ7hUydDfwq8KPim2iQXp9lpleG8zVYYKSJ7jBaqrVSjHIKTIeIefTAFrJkB",
-	"e4FJsFX+rf8Bglj3G3WZ1Ia3ZlaGMa7MyqJcK8zb4pol/1efQtD9Z9+1u7hdgOp95dK79+hROJ/hsG1G",
-	"FMtqIUBD0Z0mZ3z98pnleQKzIDNr12WzjcOsXmUytaTiKL+b8IkqzXiSc3mVgIG+ynkm2d8uL18w3Lve",
-	"4KAhAt+62frVtt1pzB5tJwYf8sHsTo1ZMdc8LwXAeROppEiYhHALDwIuDeae3MUBklhCSs0604Jul6Xi",
-	"tMytKiQpmSozA/ZKGID1cno1bJedSUIZqSJNWHeyiWXy4uLy8d9YI8X2rvtZErHkxetL+Mf+MGHk8piU",
-	"+RXjEMevBk165OqwdrjZzrglDRmyukzBpcYBIlbKXGhdbRjPC8HTjcvEHZNVFUtkBuRZtpyo8QpM3wEY",
-	"B4fAfobCZqqkw0RWObnWcAXzHv6WczuP6i8w3cI/5zyTkVsgE+/41OQbgLqx1+FzdlDAiTgihSUBlAg9",
-	"yM1t4Tni5WJpr2Xz26laWdmf+GhWQGgQmCKpYv9v+Fzbf4le7BJiCXRlxWRyTmY64J4cIURsrqqMO6NW",
-	"Xo3jsuQ5+V3sZlSRS7MgeOM3YZyQ8MdKsslmbJfTZ0nKs3yTjOGsUr4ZwIdrIa5SvtHJ2L0WFv1cSYiU",
-	"Kva0yOz/upz+F7FX3JSF/UwV7FUJv/uv//f/w4kwNlN5rtZ2v3GMXvUeeLsVSRLCEPjFUkmzgG/CREMY",
-	"flbNB351zriP38IHLOfTK80mAv1C9kBzro2dBsz571yy0xHM7qmYsJOH4B+B/z6yN4BbUlixjeBFb8Au",
-	"0SVpT/hKiBWOl/LNGI00O+rWgAzf/JwX7HREIJaLVcFOhxF7zjfsdISrtK84uEj7o3M3Pbcoeg/dV/sT",
-	"bWcSwDsdQdCDiCOj38O4fpFA2OBRQo60TTZGMY6cDWa3xNRpCkc7p20m9DdEQbG8cHsmIPXasOTRo0eP",
-	"+qOT/ukIYT1wJsyO7xAGM1UW/TSbZ7jmce1uE3sJUu/xUQADz3ies5xbm7lriSHLN3in7W2ov5kzpDmk",
-	"91LE0n9/cg++x0Nx39stsz/o+fsIZjqwHmI0UjVZAsXjSYO0QqQTdWBanajj7hb9Fz4jcu9EHXy7lWRV",
-	"ON//bEsmvyondp2PQbtqcRPC540yFGlWiKlhGh+lc7SGS1BFYcAufCqzy1FGFQ6yKHn9Sxh5jGiJyq8H",
-	"zI0lTy75HBmPh3DSwwDhK8RKFeD6aPdxEQ8ERcapLu2Ki9P59v2sqUXAM1HwmjYN4pLPHzs3f3N69LG3",
-	"YjJp7p8d7cs/wikW0UvaJ6avtuJefsPIkPWfgHFmzffjYmF1SnqqiiWat8RCJlZHmgEq3Wprjlf48ex1",
-	"o8/BAKxAKfUg2wN+79HuIJtLqj06KrfiVoWAR3CpQdDtp3dAX87EQ1PObjkqiO6euovR2M6RJ7ETS218",
-	"rsGvli4h23GppIBb6/PUslzQ3XhHidcfG+MLrsB2HKp+vNuxcooPADdcc5SEbMkLa+P7Z8nhs17YSXsN",
-	"ZGeM4KAP6GNCg7WJ11N/h9ZUOfjSigQbr+wc+bAhmNg+Y9ShyW4/lulJfU/ysgsnHRwsuAZ7hsNfRa7a",
-	"DTFzUELsm4gqqB6OWvVzcS1y+O1HOKQPhRfdnFrDizVNt5toVZi/+JCgtbRAktmPXc2fWFJZg1pUsZvE",
-	"nZ9+izsMcWIs7vBh/a//VftzFHeSHlaVmmwQRy4G7AexpjfOFTPgLAG9/JwlL358dbllq1nhl/gKWZnd",
-	"8XoBLrQ5svliospCfxNLcrlh3BRW3bNKmFVAqfyBW729rpAXVVldpyeBS3vAflzxX62e4y3TsQu5VlhE",
-	"KK71kUFSawj+KPPN7nMPvGr7kZ70uw8VU97/BNn2H+pMe98TdYXJM/L3lSsqYDynJwdD5pU7atTijvLO",
-	"lDo3OzjqMaFfJYkSlpAyPvVlcD42rOt8KeHrQtUoOMiA2QaskzZzd6C3Ia1qwWE68Cioo1ExseB8d+lB",
-	"35b51Q2d+j9aIwkdJJbHgWcQS8bdTkjQl9VxhoBbvd0VGfyBSjdsAoSLO5FdxlvazUJY/oF//dLqR9e7",
-	"OSq4DfjUWoQRIr+VtU9C3+tBYRLSONKu+7NB8XZZ2a+loK8tOwhu2JZCyRK3SjIVgpUmrOsI1O6v5VVu",
-	"80WuBWB3egP2xK6oCvDH0o5TxdrTqCW0X2OPrC2wT95AOPK0UKuVK+hWMYmbcIXdG7Z9D+2BE+Hso/SX",
-	"QgMI9P3O+EFTD0R9hMh9ClYz5Ptj5SosukAp3wkliSSAoeoNPiF4U3mhGwg1dZWMWWpt7K4q7Ewgfc8o",
-	"liqIDyvzdqZKmSYAWKvy0euArnPm5zpmWgjmkm/PWVKVUxgHCg7fqgoEOLHrTKw165ZUIjPt1UA7V1a7",
-	"cTNCbKJ9J/JaqjJxXBhqj5+6frR6+2yL6ottPiakKai2WuoUOQofAOQX0ddkrB0VdmmQ2ocDpOtmt2tp",
-	"KLb2Td4VIqycA+PA3wxeF6nWLHOlL3xeJQWqrXVTlV+8FHmOAXu+4qgWJvTtW26SyBo7wA3zTW2sBaeK",
-	"oUqKH2eQRnRolzofosM/8nmRnQ+/uC3xfu6DgmuZyfDT0V4jsQWc5t+EZUDtRdPCtCEbP+w4v48DY60X",
-	"Kq9OEI43z4Q0oPxiOn9mWBcVBsviQf3vDZwzPQRv1YBasbTsfDBopG51X8tsqlIRfOa0dyN0j7h9COtw",
-	"jN8/cB5LK4CA+XskSCBSYB6p6KclZjaJdMAuKVeMikquF3ZhemUtmS4oabFM4nj1/if9IWF8qeScZaYX",
-	"sd9EofrrLDUL/LWO2FoVKcIwCiimi3YLGj7WbNfnllwBuWZZIZ/HEtDjQMhqBkH9xoo060IwM3LjRuQD",
-	"tPQAY0bsmhcZZq5pkYupUYWOYvk3LudlzmaZ5ZSUog2BO/Ztwe2HjOyD//qP/6QaaScnyYBVAQ2KnW1F",
-	"zmLpQ2f+tz20i7TCuhm8ipKg69ksuHQhuR3xt94glq6MaybyVPs6EVnBKHVCx7IbRtmQdIMwDcNgv4vW",
-	"YNXQIGZjZ9Br0xFjeRjGF8sKWwxKj9dyE9a9Hg1GvbFV7d2NIMnVhkvGkFBm14NjkIMA4TzhuJnPPQM0",
-	"EAUbvHGNEDP2o3T3j3UhpNiz6hTjuJ3Vm63iFgyOQREYkOJ3GD/tQoTvejQY0p3/RmOkMpZodVpdT9MC",
-	"e5aqq1eAS9rZy/i7ShLIFKQZshZrFxRCkBVubzbUYuImjJXZn4ceBKQz7lzgFBWDIF8Y6rBDWT6DEZfA",
-	"AWKVTwwM4T4wl03Kq+IqW94U5ENuGRB+FfmMSVU4eJmdprNzIu8sdyuEd2jDMe86k+yMwXSAIdBjsaSM",
-	"eCRV0o8DdIi/o9XNcZseseRucKz2lN2tOo8l6U1Q0gyW3Fo0saqYSPUTIRbVKDBcCKe0L0QsYX+QbRzy",
-	"//vUJxI2287Qfzof4l6nH8IoQa31EjjpnTs+Brtau/nufm9f7lvwGbpz5/oqquEEdk0TnIdWU6uV1a65",
-	"EStO93EOxc/gWKqsVyK+n3/ZUnPI7zYaMqqtfM5E3TDd3h92C5YqMok2a/WjbdWdHqwW7OwNda8QW7u9",
-	"H7eLJ8dp77JFbgNQDl7wzwAdxzr0R0HHK6H3O+PF7R7eJl4cw8e+biFpbtRegvSALdB4DWRDGBrUMK3o",
-	"8krlgD22D4Csq37iB/F6qlEKtU9hdKXqWbUCNc5z+43xw8BDZIjuVlOhPEBDheOAKrDTiGVTGvvVE+wE",
-	"imsDVpHr8LbEMvDbCFS49CBQoHboTJW2VFNyWJfHsk0Z2qH79M5rGiC+DEqVIRAJR8Zf+PoygSK0rZ1J",
-	"sWb2omdyTqoPnTZCTTJTTeGgmvBnVgss56qOtds415535N1GoLD+LjxbGJw0ga4/USfsWw7rjy/Wv0ry",
-	"P5wkbxU4rwxv84rWrv4WDGcbekOlr1vrK1eACHTylMLVHgTHowy9qiKtCnazbmJ+SyKvmL++fNyrUf7u",
-	"6VAVgyMn7zFOB397EOhUvbrak12yvvJd3lTeIwiPTEKyWz32j+pORN412A4LCyvbvO9UPtw6gmY0HA/v",
-	"jU8fDIbD4dnopJnNv7fRzjboJnzLYUwN/focQfqQdxyiGGBB3SY6rndsrPbIYEtbuCFYxvbZfog6WkxL",
-	"y0FfWf6IK8fiGRelWVR/PXVv/vuby06LUvfmsuq5VavdybrfCmNEwex48NklW+XlPJNjlvz1CSEleGkW",
-	"dyGzCP13+dyy9cVSsyfpd68uIvbk1cm9+xF7af+xKtcL+59zloh3q4S5RZ+zJNMuksjLNGHThZheWboD",
-	"f/FUyVk2LwtBylVVzrvqXAA5cwOWuEpdLBXXCVsVmYQMl9SKNLVagh0M5dJAFwHpAioH7FZ1NAtjVli3",
-	"KpMztSN1h0+vBKZIcLYsc5NBTyN2qVJlzYq0nJoBewKR/sRuV1I1vWF8arSrQIXRXuS2sQyCW+NGl4zG",
-	"cp1/hsrA/f3NZcSuRQFV6BE1TPEyd7Kx3H+0luxp4pmSvQG7CJpp1T1G5IfzX8dyInIl5+DZ1FSdHHwa",
-	"c2EqLRJzjCLfkSOWd+5AgpC+cweEZ7Kr7Bi1Hnt0du8BBQMSe1aAzHfofYzRIY4fgokQVca6vNf1Cm9l",
-	"IXTkMn7G7Of3oLxHjMpFffglca3w4IsEi8eHNbFi6Yti+VSkWnGsnsvnwNR+SyW+nwDrUqUsqOoIhcNq",
-	"2UmxdJCgWp5XmC123kzU0nyj2cIlSoG672CfPM/tYcIrY6kKhsW4gvnAEWMMBGIr4Aj2PSTALw0m3dLK",
-	"VLCTFKKl7Qleinfmzh37omAnrEXtK8m6tgcTscgclNi5lu09GjPumtnA2VKcNpavL5/2H1Ktu1KuOMAK",
-	"dFkUas6NYEJP+QrBYXFcpg+HQ4R9YYgQjisVViEqtHeRwwte/9vTp0+/i/YZcri2x64cOc/d6vTgzp2A",
-	"CVZwMdenR+NqlDU5AUR9juWcMwOLZZmMZaPdg7029qZAHyWs+oAtIehrJZvJQsAtv3vy/ZPLJ9XTZ6OT",
-	"xBKmNoIDZ7IKgmtEwGupOnAixFB9vwjNuo2FgYUerBN6QILLufqM/P1Jj9YPUH1+5RDkLvIPaT1IhOfb",
-	"G4DnboJmUoBpdQCDqjawPZXvRJBIpDdymsk5nIrbkCq24cEHpLRYnSUIG4/pnXNL9lYWuj6Whd1BOzwG",
-	"O7vAsnrRDqAg4X8SNrFErN1RRw3kfCxBpWgSj9vAQHkCv8H7rGpC8JabDwn0SETizvCycxeXtfsH3v6q",
-	"ZK7LevHxHefJKEQ/h6rpc1dwnZtKOPVok1/W8tuA6i8qj8j+KB96H/BqO/dLZmIZhu9cFsYN0tlg/RxX",
-	"h/lSkDCbqTSWlEUCRg01nvSkBxknwDZ7TSfGVjoWvMKFcDI5z0UfIzRVCzUQAXaczJAs+j6TV2P2UT01",
-	"vZilBLxY7s7A08pl3kXhZVZBl8sKMeCZL+wzM2tFB/u9FTF4dShodecOhTCdwgITCkR6kJJHjifvsnJg",
-	"LmjoKF2DTyrV5MozVWIMbC8uN3itMcicmXOnTOys5xRLDJwipAxClET5Qa/PheAF8D2QonQB1qq4yuQc",
-	"01xQ2SK5mGFVIwii0iFUrRe8tyTwmO1EXPfGVVqOtBLQn6ML9rFUiBXrcheHqUKGEUa5tfu3h63zavlT",
-	"tRwmHUu1shLZhxztXGphVQj0QFS0ujzUxyAYFFmLDj1RESLxkJ/hrXWlh6rETCjZHdhPjnnbXdwZbkY1",
-	"8dMCj+2iGq5sFZOkroQzLJPNzKIQYsC+R4anIwDSIPkDXGQKDSh2t6aLpe8ZBILZXwG8+X65KCHq7XbC",
-	"gRoN7ByXpUYBwQ28qPdWwmIPmq2EWuU+5Y44U6ntZOQVICPCloHQuVFhX2moIIkyidzCfh6+uKnvQVio",
-	"XIxZgsUaklh2rSDUlSTUWw2NQNFNsKgDoD/t7zFkAuoFLgP90thaR0eWm2KpKx15MqwIL3gLIe4lnxOh",
-	"usJs4ELFvRmwoCES6HTNboF0IsBiq3OqWkAFA+MfbtftW5A2oAcmeb3p2rn7QF2WfGPjOpGfB9sNSZAt",
-	"XaYAsFGZh26ep8neOuxB4ynojedfggXDICAQUasFBN/hBLCmUnXzwm1BdwCYH2AuQwk2lBrLDHXfl3Ut",
-	"v1xZCYFdfOwtGJ0mbCI2SqahaADOuuRX0Bf64vLJ2++fPX92+fbFk5dvX7968jLx2jVgIbH1LwRhrkXB",
-	"58jQoEkwmsrrbEqb3U3OTh4lpP/UitBXs3izcEldvvQ+wKrhYHlQ+Dx1proT9mBWxZJKDlYXWhsopdF9",
-	"9uTyKUsLPjP9TJhZf2HMiq+yfsGNgHf1qcR6b2xn16hhP2Y3bobc7HtMieh+5MaQn9b/GU8eOgjByddP",
-	"s9GiyLfnYd0gIbXnLkvVOWQYy1rTHsanhcIaBUtC+Dh3/v5OPlacXgmoIr6wcmCmilg2muvY64qaB20B",
-	"XBVU6oF+MBF5roha4BZXrcgjx5EiTBZqKqrAW+qVIKySICHRaO7+aydpx0SLmqiV7espV2/EBIpH2J+o",
-	"aiy3dFlJDnVFFtN5UCkByy2CIqSDK/mNri4dVilZWMWIM+o1wWQZNsvT2G/oGx3L1pYTXc5+LXlh/BNL",
-	"Ntk41zo0uKRLiO1BrGwOu1FY7YBmVTUtxtnZ1c/KAqwM3w+J25NF3oMAefAmgn6pSkO5+64Z3km454e6",
-	"WqBtXeMk9vCgmQVRldUKgD9SffAZtPzzu5lJNsuz+cLADfrR8XWeMyFTsB5A0dEZVA+2nFhNSxwOEg8r",
-	"/TdgTpmSY5bcXQiem8VvVjQDjghbNECVEmue3oXyHr8lWMbNHxQqRbqybCCwZglymc2h5zM1rr43PO2B",
-	"zW9VTL7KBhu+zGlL/GfkkatNHV6eqqlOWPfVms/nomCvn/XoyaU1W6bazvpFoZbCLESpqTpink2F1KKq",
-	"zNx5/uyyE3XKIidfrB7fhXdrVRZTMVDF/C49pO/a334IGgmqVLGLF886UedaFJpiZYPRYAhBJFxAZ9w5",
-	"HQwHp5CrZBbgPwezjcT+3ffgJf5gP58Ls7esqp0yauAg10FRshIYR6K2N1CSieyVKZfMat8xFD37H3EH",
-	"itfEEhNQ+8jakMMCVOXCVZ6n5v/U5zXaU/fLSXpq3BSo6lVD5FrBVZYrdaWhzOY5W4Pral4KbY1dyGIP",
-	"/cnOR13vZgMVOp3rBK4BofEd8T9LO+POX4WhumaNJrAnw+GeBhQ3azwRFiHf2fKR1F2oPg49Mc6Go10D",
-	"+5nerbWBgYfODj/ke0HaB04eHX6g2azoQ9S5Nzw9/FxLRzgIFpXLJS82vgK7rJde71RJ8a4N2S8IMEDn",
-	"sN6ZS1H95G7Y5BzyJNqu0100RSAW/AmjQ/qh2VfNd9vQIRnmz72y4KwYsTc3oirMlACOxRhjWQu1VC2f",
-	"4UbWajQShhMw5hHGSVvLljI1w2upz8Ny/xl05E5ZuYISHrgMUuVdzSa/GjJ40bSKKNDgDVX7FIwF/Bmu",
-	"pGtmATLMqgR2BFT7T4ZDZO91V6v2jIfw2U3OYzcqjPS0ciLHbM6dBQZbfm/o5lqtzatGR/WrG7AfqD1y",
-	"C5O5ACr7/fkMVK/fwWAIL6VDm6ErwWGLK+8xLYQLk9+wwbN9cdXa+TMxruERjKvZdvGLMzwkhYrltfI6",
-	"x63gUu4U+U92eogqHhO2UaSq5qCG7iy6Hkt0WFtT3Z5q0gtj3A4Fbt9yrCeVeEOmUUz7OvXwObXgIw+Z",
-	"D89BnoyvkuZN3ykvoBJULZyzFcti+0JZqPTHUlaAompt6KQN26J3nbeTqitI0JCJdXiPCX0LLA+cr21M",
-	"wO4mOLo7NxZlM7saWEzVSR3EzidxkqNyN5GlbGVs7u8piAUtb6dP/OkxfKG98T0wieHhp4N+/x/Nvb4o",
-	"U/m+zgPcCQS8Bf/+5cMuTeUxhb5ccs46qDyDg+7TIKxkBhNBraUOe0Tb63CNsoeCAsQ+iAeMqSDqCN1/",
-	"gbw90g3RG7A34H9u6zzXpeYY2K1uxaeiR04TcMs7xxl1//GfXwls7gnoCUKaeR8OqCig6RTZPLMGdHIy",
-	"HCWxBOaDWotzFjqvJnHKNqaA+w6X7MZcoVruP8SG2AFQ1rcq3RzBCQgKhwLGN5cZv+8A2KK99c1WL5oP",
-	"H47uN1g1YvhQh5hRdYcGMxt9FrXISTEHc/5oxSfqfK9wdu12wOuX31e1GNf+ffVdCLeyCcr78DnZ2TG6",
-	"Vb3PvH1qdAQzazb6h+fuHTPFlg6RwHlPjnl4u3HoF+faePeJ5bbw6poWCJH7Ck+6TWPfUcyqFqZyQUSX",
-	"SQohZqrewrVDp2zDhsAFPY6lB6Gw/RiUsBM12BhV62YEctUxubEkXMkgRK9U69xCrwBzra+MIl0er0je",
-	"5TD2+6NLA6qFL5d8gypts4G6e74LYija6w2HZ730qXBREeYerYPwDrzaASMsr4jl0v5WaHJwAkiqTTjg",
-	"kX6ccJjBfNqUxLNdtJMOPqvGdMwdeuqLovxuFiK0uKrZh6MjGMqLAkQ8APGeYoPeL85P8BSdCucSerDW",
-	"VZsm2GpUviTAoL9sLrxfhw8eCZZzo0AI3JfEcYiC/XiEwC8chLVrIe1Y+pj2Dt9u++XZ6qpgV4V8jssg",
-	"2INbf45w08wwbTLITYLb2zBcYdmQY2PHRP2gUphq29UJxXytsdrJ2TYY/5cv6DD6ZFfQaRu7uQw62AX2",
-	"c8p0BulAC4EHsm3K34Jr6nNxt38qN/xfhfEwonar8UbSBzT979Ax7pJ7D+bvApz+wemj+9BbiFoPQayO",
-	"mqN162m7BoHC2Dub2lnEsobXh+H7MDxh9qFUXOO6JIc0BYLkBUXb7eTGgMizMwd+REAixwQPW7KkQpzD",
-	"gNRlryrkeVCzQE9TQ7VgR2oWryF56BY0i5vYm8ezJMwItyS67zSbNiyeQM2AJe77Buu064Va3dRgdVM5",
-	"wmD9fGyZVR7KfyKO+CfU974avDeRMi+FayrqsJY3MX5dUsJeCESY+KlmXqZhyhWXG1/DCYN940C1jOXO",
-	"LAjMT6+YYOSKP634HHrJoFp8l5JlkrPRMPGZFgQC1hs5ZdqIle5FkAWzBVtld+44hOy6UIAGE8s7d+qx",
-	"VUw92rhwJarSzrynELMO4NeQTp2c1wHWuxNoEWxNP6YWLw7/TMUAwpIPkG9u39pIYollS6pIN6ya6NIH",
-	"IWaUGUABjp13GR2nhiYApclwbbGkxeGyqoxA/CUFgAiABaPUtgSfQugIRpeoEDb13VEz19DMuazhW0tF",
-	"cHyYZrGiWhftZgzaJFiKFFroi6IXmjUUHK/j1SNv7IS2jkdtb+PUx5DVz3ydMk9DPnt2qlabAXtDCGnl",
-	"zcICO6zwPNMijaWSVQtpq0zkitzY2vDlSqT2SKZqucyMo3mt7MrQATTZsKo1tV2D3b1YLjMNSCDA8Dnj",
-	"CUfRgWVI8CO7tXpfxIzqVN9W3CzaLhyabzxa0fVLzTTDlmqGdcW7aV7q7Np14ppjtMTUe5TcjWWNwuEo",
-	"NpbLrQpxnalSIxWFlwki8oWYiuza2sU/AhaYKlzFkiK2szLP4dEBe+7THZ23TeWWerAM5kQg76GmMb7r",
-	"S0t7iMHo5PTs3v2fnMEKWXCVverXZXejZq8eVxO8ucUv+Fwwnf0mBjteCJit2ot8max7w6jqPOdqnu9s",
-	"idJyvFC1vipz768IJEklLveUnPP+rFZ8vnO207LQqthvx+8vTfFZgrdBtdwjQrg/SgGLdjvh7Avf+TtP",
-	"Lc0DUd5CcDfq2O1vKeiMGPD/+o//3E5UizuUdv3w5OHDHrIWyAB2txd9QZ1DcZR/kqDyjRXg0RETe7WR",
-	"0yeIhvqDRK7XVY3O1KWJgbBCfxAnuWuVg6A5wPjnjuWJ9qw/GiToHRUt6iZBBfeqmy4p51Dj2/rlAY0u",
-	"bMsBqDaNbggMUDf9EBCUOHXJXATY2iUzn9HMPweLqfcGPhIoQvVifLbUny3u8OWvFHcU1NjqW4HWhu69",
-	"VjTJc6jb4DBumEGWZ/LqG820mBbCjBlnCdZpsdJmdPKQFVymaskmmVW7X7/8vq/5TLDuhGtx/6ws8l4U",
-	"S71Qa8KuQT4ZwcLAMeasJEoKIWcdfGW1zld/u+if3LvPFlwvBuwN2VkA4Q8NvwY+GB2QLl8R8yurgGU7",
-	"mDhxWN9Y1rMak0LlWMhvKsYNpC2A8jzc9pkhxqFdZ8jEtZvO5FsAoiSs62pEje4/xE7NayGuenucmTUm",
-	"4izIXhgM9QA8SLyxGnzlqK/SpeqJiS4pFBE9zoL05c+GTRJkXeSPgNW1lsmSXwmQ4r0xq/JqD/pPA+jt",
-	"M8+GyeLy7+zWOHLk+HHP2kFVxNhHrkn3Fxu2FoVgS56K3aidAM/7sbAb6kAeuiyxSbn75gbeSpzOFwHY",
-	"OO6/L7UhqsDthFXH2wxX2V6JXkOn3A+n8bj51y+/Z92q7gikReJxa5aZ3h8ZY/PHcIi2QaS/+jVvInGR",
-	"/H3ugXe2HMZ21zTNu+/xP28PIH0q8ofMrYrpTQSJKpEO2Et7B6BFtRQ+pwG5ocuFAEcsMMZYNpI1WTc5",
-	"GZ4lvXqqOHZ98AgbqCFfwc23JE8sD+iv7MJn/riMDlfZnmSXc4u1cWFYodiVVXHWhm2AxX5VN2/XqQ/C",
-	"fH9Cw8dqmNGRiVi7bDhSVA6kUDRKT2QFpV9VTveW1AlMnQJdAW8FJU3SYC5ZcoeJ9pwm9jlMNHzXsbYZ",
-	"bdmg8xUtcZyFtfRHeYuW1W5avvu+1FBP/aCMQNLFqhsVlw44uvvKLMQSOoh0sTBHb8CeNqtueMRBszRJ",
-	"UJakKmVUq2gCWfeEH1WlEUERFt9lBF5cQ14eSrhrrsMKLZLAsQT0Q0YVS3x2AiUvNnFmVcRpr7Cxe0VX",
-	"6ThhAzGp/5aYyj9c1h0ehj91iMEByX1maYX081qLYj88ihwojki5ZGgPYpcArGx0rKHvtK1z9Cy6SJ+1",
-	"vaA+AN1Aipzf5AoO2AVWyPikm4VYpOBm3T6mCAf/IlAeJ3z3Cduq6JUUaziUr1zjqyH6MRkleIfdFaTi",
-	"aceaoUvqZXPLzuAXpQng5EHXmerDxPWISXYnJvsiipZ5U2icdZvDUZVHrEhKVYYQAgIPUMgwfJ+m/iBY",
-	"hqiqrVdAjV40BzAvOJOpWAmZCmnyzTk6rqa+hXa+aSut0A2RmknVZ77mdMX2bcSHQVDdKAWl0YXNr23c",
-	"WCdwZwfcmaE0CBJGXZ5mG49+Ttngnd8P8wmdlP5oOEtqd2vZMtRq/hPjzz8SO/mVP9+APz9HJdSR1ja/",
-	"OA4I6Xq73z6v/jZIt3NFDihGkgsoiBcgj/hckVN/KxmPAG4iDLIYNRfAe5z3sIu+PqWr1DvqkQIdbTne",
-	"O6qZpWv550HFJ0pAf+nrw/KKlzVL0GE0jwqPYZ2ZoFAsJioFMSFVILjErdYy0VVZzEU6JnV2X+IA1dWj",
-	"Fh9U+EoVQdFfLPTn2sr6LuJQIpVBovveqjK45Iovf7GiMrDfCKr8ika/GUfdzqH+ogzqtUwRO4uVGpWs",
-	"StXuYU2uA9ZOmAzU1FQO23sddBgRR9SwASUqg+ISpIlBhVHkHBio9hbU8rxRBTlCO5Rgsr0osLWCWpJ2",
-	"JMoinvICC1IJPl1ETIP8YZMNds3oVj20rflLUe4Eu2YAMtijEnx8HmZLAEZ2bziMiE/O8Y672uFVgS1Y",
-	"E9RslIpK2TurvUrt1LEMQNwwEhanEFQvfe6gVG5GvfMAMAdAOdQB/Ywhyl8vHb8ThUegSSzf+/rl91Vt",
-	"HskUAi4TREkmsXSljaFW6QqK50IqZ7PvQMK6vnxQ4MIbJjuhTpeW9D7GX/M0yw04xW8XqRpCVe99hare",
-	"BKo6f6xKaW4MVOXzZqWhW4SVAuM6ElP6NVhyZG0ig3fWSZNMamvE1wWKvtotUfDqgl0/ySQVoL/44Tss",
-	"MJsYPk+ojynjS0XdcrXIrwVBuH586QrBg42eaQYdi8axhLa7JKgs58daQIVwjY4mG5YEXgpI7EmzAlHC",
-	"wMgxI8ihqK6ylQZ3he/HSN1+X6kCCiHbAcN2s+B0oLpLaSko+jL2PUMwBkk9aqlz7FZXWMipgSqpoPNq",
-	"GImqcFCDMKuEpnxz7jRR92yt+y0k9litG2udK7OoFqsHOHHU2ClR137AsT6xJRa7cVOeC5nyAko0C+1c",
-	"M1IIqJTkGx+es8T8lrAlN3C2RrGEegkm4FwZsBd2ZxFLmMEeIWcb166rXQw1ctgWbbH8RNnmz3xGJIj2",
-	"RFPgDWJ5QbOzU4XOUZS965SPcAAgtAzzgaAzGtQNP2ftonAQS4xa0wtCzCM8DaCJCn93clbrvakVm6k8",
-	"V2twFqFUkZi1M+NZDtSfQVV2Kw/qHdecNYUZPL588Ao6IUA1fWvfToRZCyHxY2v2XLkeEXJj75MWhm7J",
-	"OdUmDpsgcuTsQqYCqu0DzhNKKQNeBc2vWJKhWFMq8Lc8jaomxe4Kr6EmDQJlLG2BkudNcNjIWHbhNaCW",
-	"8om9DaMH99hMlUUflL6gqyl0gFCF6EWNGRRCl+BsxFISsXS1JMB7NHZ5OsgNXB36ildYde3IqocUXM10",
-	"2MWKdYmuUG/1aYpYlD2WuNLex1RMZK0FE0lnrlVMRP3bXV6fBOaSvpaZLA00u4ELn1W3qgfA1wwY+6o0",
-	"9pir/lDc12ijXdMKuzICstS+XvDVbi0Ra6D8Puljb4CjIe+xbMn3O9qlkmFbwHYVssPzvBN1hLQ648/0",
-	"V9Vfteq6+ssRWVeXgRg7D9zPbtf9Odb6TVUFQCnJctcyVLFDD+5QVbVgIdUnlFrWcRXSg57YQcNm8FDB",
-	"bI9aqZWnlXAasO9wKmNs7o63hfrRWJvQ5e2R3HJvTVh3kc0XFCs4j2XC/cPYQ5F1p1yLfia1kHZ615YH",
-	"BCITh/P73DVqRaMhbbbto/P8VRvpT19PqUnqUZvwuDE1pssJNTGkiwuLcG0gg4d3HfGvu+wGl4a3r/ly",
-	"a5pl0Fs008xt/K73B+RwnLOqauS99/3eyKeUcLMQmrT9rmPOiyDjG0ggbDWJaGXxbpWr1Lcfb1uB4fPa",
-	"5KsO3NVmnp5En9aQW5sNgMZnqlh29i4ce9RZCvASNNOgWe46gkrJ250G2rnZ6VeTCJJtD83hQCbqMVNI",
-	"7DElY1TFSEDRlCAjK2zbHe3o222F1jhUub3ODNo4NTSHmndWtbWSccUxG1qRrQIJ9dBT0OiQdyy4Vaqh",
-	"/XUyjqUPKYIHSLNuQ1WHyUEfwcrK2cdlqDN3ixk7USoXXOKWHRCKl9lS/KSkOAbtstfP4j3nyLWrbnWO",
-	"N8AOd6HNKhR5t/RiTyKbS/xOZ8tVvqEiUnQjW5mIa/nWTj27emDvpZ7mWeA7zv3x4a/cmnbNzKjVW2jG",
-	"d/BU/hTZ1GigN4wV0CsJwA7MtWGy9P4EOdg3d2oR0fyRUqwD4/q/b4L1H86VVi/uiH/vLvO9s1Z2xI4u",
-	"i+0/COpjB03OdhTIrszZlkLZWJvWF8oOCoe4CAW1sSr4lODDfkpUnzLNZjMBddBgWq41Z9C6xHXZ5foq",
-	"iqXhcytQ7AhB7ITSDrEFsWAXL56FWnJvdy4g3PIvWsF7VuY5sCdPLugmgoaknahKMGw4U1Wx9O1noXl/",
-	"Xgo2U3kqikFom7kqIif90xF9Dtn4487owXg4DG23ccdaURCTtqp0Z9zZCF7km4BQebrM7F4ulRQbMG6o",
-	"W9ZT5ycw/B1174ZbAEKKN1YIOgRnzo70S3SDfVtu2DLLr26SRmlP8oskUaKg2F+lHJzHN5cLH1Wh3L3r",
-	"z5M9+bWm+eeraW6QITYFUy3Cc3dS5qCdtAurC3uVBJb8TbBjNHgmIUdczViSpTph3ZH9bDQcRsz18Oy1",
-	"9JqOMAzfAv6hEHmZY2WvLI3qKV7uTeNYxrLPEnWF3RdTKH6GvpRCgIvZwYyMYqli3WnYNNtblq4lZ4ri",
-	"lUNz/lgya8hA1+7pwtmXVcHRWqEpcDKBF3gAM5LKvJ1ZFSUhOxYHgSFc6B2F4IBdVvCsVIV9rz1MC126",
-	"DN6C4INSi0J/49J78hx8w9ZGszuFmz4vM73gk3xzjt4yV8Ad/LRQugyXZAfeg7CKfGyhijoQctU9ZSW7",
-	"uqKVZxKCK4nvMUR18BBK65FVrt24b1iqofvoYkMAroSn6Vt7EgmdgzuFKddUqgHtfQBsQZfZyhk0GmIQ",
-	"ml0uyKdv55iLGZTpxKNdc+qthhuapShysZ40iAxoD9JnSdVBGfv+++7u3EFdHHoQA2lN1AzmhoypDC30",
-	"1rVnqSnAdHgWrHvhsk2+0f439C0V0rNDOkQK7slEDHr2fiSOzF1EUOAfU66nPBUIboMLbNf1TdXlHX/u",
-	"6/77rttrKH4Xtnav4whhrHl2LaS7VxRQwHbkuHtOYdMsVRBfucAY5pg151vK6gMtTPV9mrAu1Ih8cXH5",
-	"+G/Njgl3q6dIHwUt1BL+ee0dVq+dUq8dFzqKZb19Lyyp3sEXb4LzdES1+HONyYHr/iU8CwQUy1mGOvsy",
-	"LK4ILuGi2Zahd14dWP04UkUHsbNjBPy+Ko0SbE0wyHlw0yxJCZkSPbkTnDtGwXI+vbKbh0mK9EyYsTiA",
-	"UH8gAQIbpihzqPoYS+4Izf52zEyRLZfWwsjVWhR9e7+hTGU/LVFvo4akTukhNFkwa2huXZsUdomfQfUW",
-	"H+DFK8ZdJ+IGRh8exIb7Twiu1Qyygj3CQwhs3foKJcL5zgYbePLuylhryLUrhpdhyLebnL17l0Qsuffu",
-	"XdLbAs1aPlSBWWH1jrkHGxNCvCp6BndecAF2Q17R0sP7WlToON/fKZbHNHga1+1VJbeIEoJflAYRyyux",
-	"6X2i7bvdGyqWoe07bLd9cW/tXIi1Qgf58/o7nYN5l3XbYo9+W+ZXHxnvvE1zlKdp3+FCK/Xwks+ZWSvv",
-	"t/AWG16UzrjjCKoTdbIUVMfh6NHJbDg96z/g9x71H6Qj0X80OZ32T2Zns9Hs/uyUj6z1ST+71x9NTk76",
-	"D6Znov9wNhz27/NRejI9nZyJezMwNEkjLYu5XUrU+fUM9VJHpPUZP6ZPmVkUQuyZuH/8d5m4/9n9/vCU",
-	"8/6Dyf1Rn5+kZ/174tHs4fTB5D4fjuxCbmToWmK5vaQbX3D0fQcVaiS7zJLlkZtBofFxR11RzMAqbJ1x",
-	"5ygdDPa+etmhLfUvIzUS3hgOsH+zgwG8Bo6p+zc7gJe0Vy22/xsU+1ZSYiFkrI+1y0T5zGmjX+3pz9Au",
-	"1lghtuTSxZw4Bg8P2tY3rJY+Jtz4TpRPVbPae2kJ8lPZjoh0BOUgpdhuUqsknIS1lH1RTDcNLLICJA2Q",
-	"+1h2Qy0nAuxl79NLnscyrHleDREUMGfb9csxQZRQaqsV9CCxJxFRlqAdFYpCW64gGl1zq9IYmGwQJMfX",
-	"OjKrtdTntfrrsayKd1szUAYJAe1TN0rh23H0RoYEvSmWwEI5lsq3bGUcoPG3q+4nBMCcs7UqrvQO/P6Y",
-	"7Pftmrw1OCYixm6WanBOuEVryPpOUqzLdwMtUaNsEuDRQEtUz+/c+ZtaW84L9bfv3InlaMDuPIXsY/vR",
-	"+A5sqA8FN19nlT2aOAVIqTq9kOmAvTKQi2FvnrWpPelCcXd757OUrIK2g+4GbfaQIhm4ooxSHqKwUSWM",
-	"7GqMM7AjfI8riDhS6fBGEt5GlaxAU911CYAoeyxPBuyloPScWjl01wc5W7rH6aVgQoQuLHBoUCjGrjus",
-	"m47fVatEVwYoAO7Db+oeMcsTpoXSAReAYaHcunMiEVzALyYzwrfRhw8gi4I9m1V950HT59Mr6gNAng8E",
-	"l8MCFzwdsEtrzWQGCa8Os+YwBQfxRFQoYVUloSHTNBdjGJagSUTZ3s3R3TKrJ2V+lfTwYqOfExtvp3CS",
-	"2hTcDgpjAgh3EMvTAbvzTE4LsRTS8HyLdBt0+xe8krB1sFq8mUmEnRLSWtuMgLqiA/T+UgAQFtUY6sYQ",
-	"EArrZlILRENnMxhZinXvnEiTHEcBEWQpcDrJipAerc3cRpODWJ4N2J2z0ZD9VUlxhy0Fl7VmlS727u9C",
-	"uxCz2wzscyKsQWz3GXDJAHDAhIGwI2Yvcn3Ogdk676TIc1g8Cl6XcTdmaaanvEiRJixxqinPoZ+Da8xQ",
-	"GEy3tNSmjVixETkyudyea7NjAIyrcpgHonyrdiWIjJJTLGaIt8ByS1oe7kYG5XsJ/A1EXmorUBiD7DVH",
-	"wO4WIXROmoUmf7alPawH6+kx31ipPvNclS6MNaiRP1BXg1j+oHwvdkx1Y7VmE6VMQSxK1xUL+lRoKizr",
-	"xTF+ikVgq24Ytb4X5MeDqwX3QJsiA5qHeXONGXrN3hix9NIEv6qoiFd+gDVHqDqgc13dWaADcgtYjQLW",
-	"+312JbbEbFtyw0Fw+HnVpBGcKQ3E93Yzw4PA71qnfPBWy1hmDS5DjqZMppVHyV7QqbLKiR17VWRW2+1f",
-	"iQ3Llboq9+K4/1zNQPb1/2Bb7T9i+bX/x3/rpEp/pD+/D1IBxgA6DJID3toDkmWeRw53D5+00cFPnejW",
-	"ESH45pu4fShbO3xgOBwOdz9QYTrpbT5bYNz56d1+MIplaPboCJyJ2+73chh1IBuwMx5++Ei8SlRdn8au",
-	"j4bj4cl4NBqcPTx5NDr9ifhPdWjNH98bnz4YDIfDs9HJTzfyblkC+2zdYr62iPliCMY/QceXo7q8NN1b",
-	"2nCz27lV5Y5CGqzTV2oI/z0A/6p2w+vLx72xxy6QTngM3N9lEa+thYVd1dQMBt9OBIhlIxMg075DYHFs",
-	"QuDHJPXF8kjlzsW+difvsa7f81hikLbyONnl93Z06LZc5xUc5u1pdL9TDsPv2Ym72oZdEEAg5Ftgql/h",
-	"2b8X9s2e0H589q5aB+Bq3VfPGXv76yBP2qU4I36Gda9Hg1EvakG+jVHhtexNSVeH2dqekHwNbRyhIEDV",
-	"ghLHxgK5moouxjIBlktID4j5u3xd8HVYk8VXBqv5KaMQqhRiFLq7Gq72mIMvcN3iiScQxn60yZRLNoHc",
-	"R8sPz70pxw2tlXwadt5zpVIEGqBh3N5x2yFJDjXc9twSs5QM37TWVMQj/TjgeK0H96FK1PiiP18l6k/o",
-	"2/xF+QSex26MbNSu07wE4yJgAaSNaFMoOXeAUPZKSIoZAH0eowzEsk7j9nb4EAtAXGkAehZQNa8vk4gh",
-	"Go54AvXg2SPntwm9gfiVOGkqn+CjFG5zz30zWcQs0uVrc155yx3FYGW61/ZhvwV/2/liH4v+/yTUfyDu",
-	"20cmWGFTH7d7CoexTTyfNJevykMrU/irMCi4d/GEm0kIyGLZW2L+gv391Y8/sKUo5taQN9MFms0PTh/d",
-	"tybPRFsZB9lD6A3yHOGcKiazaQ5B8CQYOMH2b5UtAwwJkNBJeDngtX147b/ZiwL4waR5fSwvqRC4YwYZ",
-	"uBDBbOJjHaYWq/XWIIislFC7NEMALYQUtRCxdDjZ3nnNnf6NbjgGwS4F4AX45HcUsL8FQX77hZXtpFzZ",
-	"+6iz7wCa+D23630u0z4cdK1LXeAww6ygyitoaeOGMLQvUpn/EMdllf37KSlX5MDa99sfxDvzo6fXr4VQ",
-	"P1m9+4ox+4iuAdCOk/i9h2e0i6KyVT2F0L6rPyrSzNh34YhNeeIA4FnByNOmWbcmR8jGq3xi4Oav5WNg",
-	"1COs3rMUaVYuI5cYIJYrs4lYUlA+hCT8yh9fpNBmfmaZEvL/Amewi+lTxCmIsuRqXWs0oVYr6DQR1bJx",
-	"FTe/d0bu55UQtE9fRcRXEfEnFhEOt3VkXm8tJe7mbQoOGy+QEySxNH7EjJrPc6HryXrWooUW4kaxQphi",
-	"0xuwx2FCroMPr9CzCghetRLSV+2JAkyxT1PckXnHupiICEUkwjg8CTIHGHYlJ2tJdz7pEFBDPvvKTQSh",
-	"WcFPCC9KX2N6bRjacrXLhDSUPpW8jyvuHXdQ7P1vYOIfkiiW2s47M+dMC2Nc5hPCHDPju8dWEaGgT2zm",
-	"soYM9nMFocvU5N/F1MQyyFSKZW37byBtd+55XebWujsgqDHEFzfoczty3K9eGXd8sh4I6IvKU+Iqq1qh",
-	"35joGJZlik0E+d4eg0ZSGDxp1THGkjB84Jiu0wBtBkTntlZVpQCiTtF13jteTyWtJ063Fy8hmiBF4+PV",
-	"hfCy7zISbyjyH/s6mhSR/+fzvX2V7V/zhD5TZyFeXDVlGhRMlsocJ64/rvtbKKr3d3+DqTXbtcGH293f",
-	"wnK022HC/6FVYf5S9VIDvuqqO6nVvhZvly4NJ5YuzcgXT8wKprNJDg2QMJpaa6C2LLWBDuu+IoPnw5Cb",
-	"41hzLOEzFL9bid/VeJDGs8606KF8jzs0/7hTpTusfHuSWLrJDdhrXfIcgNr5JpZB2QuUzVD8IUgfD+rR",
-	"utrcrqmZFNl8MVFloaN6rjm5cQNE64C9oGE0xDS9IDw9Car1jaty3nO+8u8jVH4sqxdCkEmLlJUr1kWK",
-	"AA/E6OGQIX4kk0YhQNjqnr0oaC/FC8tdQDcpfPUAKdaR1Y2g8uIKQtwrP+VQhyCwtl2hqyUDafJY8L3a",
-	"rqor/o5k/Bri1yjlcf6BfudD2ZkZsOfYp5jHEhP+ochZUVOysi0dy+qtXpfAremCRohagguvr0pj93dd",
-	"5QkSDfXsAu0+ukJoQT0PUDAQnY6JZS5XZZ7BTM1a4VwJqk1bA+ocgAXG9XIzXa4hEg7LumFvQoQitfUl",
-	"rGq0Ui3QKuVwZ5Wa7ErAE5gaBhcTY5vQbXFXk8NPVoQQMF1LIX8ZMD2XvkdmVJVGTptxNLzzQ9QxatXI",
-	"rlfuyNuH/gjP/JfoynjQ7XILXRn/nB3HvupMH9GN0ZFUU/E4Tm366F6MBzWnei/GWirzjl6MVVKey3IF",
-	"Yeyestywyov19ZZ39WeM2M7+jJDr0xCI4311ypxAdMiodvnIqEkL5gViQ8FaY8edRcEO9nkk7K4JPLeA",
-	"AqPma2C120EXvFja3fWNT/a3g4xlrR8kZPNg7k41VZSngDpHlXwicmVP1ijQeKzYsyIz7PVY7x1JopXG",
-	"nSMsLTMOB9w7ppHk7v6RXuR9IXb+if0jv/aO/GP3jtzlMLbPimmJ0aOf33cmgheiuCjNojP++ZcPVaWe",
-	"1sIVNYDtIGy3YIdv74QS6JTaaCxGTv3CW2sxLHnqOFZbp8neIMxew61svvaZvMZEU5lSP0uIrQaV/MLJ",
-	"u+7s2+NczOeFmINP0CUG7N4DDzLeHucfQqyoR26VVNwO/yeDI5zeRk47H3758H8CAAD//w==",
+	"7L39chu3li/6KijOVIX0tGhSkp2Yql2nFMfe23vHiY8tH9+btK8bZINkj5oA0wBFMz6umr/uA9y6zzAP",
+	"Nk9yan0AjeaXKFlxsjP+yxbZRONjYX3+1lofWiMzmxuttLOtwYfWVMlcVfjfx6Ys1cgVRj+5kBP4JFd2",
+	"VBVz+Kg1aL1R8lJcybLIpTOVaGdv7qet//qP/0xbWUeYsXDTwopK2bnRVg1E4cRoKvVEWbGcKq2uVCWk",
+	"XtGTSoxkWarqKyuctJc21f7ZttS5mMkV/xh/K6RYVoVTYiyL0nYSsSzcFEf5ZaGqVUIPwd/nL559ZVNd",
+	"qXmlrNJOwtzDPKTO8dlKicxcqSpfqEwUVhT6ypRXKhdt66SzCQ5VPzEuSqeqTpLiIlZiVuiFU7CQzP2a",
+	"dcVjM5svnMrFuDKz5uJo2qPSjC4ToY2rH8Fld1PdSlrqvZzNSwVbfD9tTY+H/zh5/7hXfTP/n/3Z6U9p",
+	"q5W0KvXLoqhU3hq4aqGSlh1N1UzCGbnVHH5pXVXoSevjx6S1/fReucroSXR+fA4wj6+sGC2qSmknYANU",
+	"94Zv/L6w7mZvLQvrPvWtP6j37scRDTFSm+/O0kWvdzK6L+fFfdzt+x+K/CN+qM5Epcq/pC2t3rsjEwZJ",
+	"W5lov3z6WHxz/M03nUG8QfCkqJ8UbatUqrOXaq6kyzpMg4UTU2mF0Uq4qXRAXHDquSoVEMh//cf/L0aV",
+	"kvD/4crfmF8WyjphKvhI6lQrWZWFqgTc1FLBarrifAjkLMamEhKnROPTtapwEiqHMZZTY9XGbJfSpppn",
+	"sU50G9vU6z86HvdGD476w+Pjo69Hp+rom3Gvd/RQ9vPj0cnwVD0YX7ONrf1H91I69X0xK9wWLsPbVqqx",
+	"2+AVvyyMkwORpa25qo4WVlVp66z6C62AN5J+yvNz/J1VI6NzKxbaFaUYL8qSHsi6h870hSmL0WpzvhfX",
+	"zu8XnsNwUVk/r+XavKQWajZ3KxpBOHmprHBGVGpcHD5X5arV+dipastF5Bc5I5aycGKoxqZSooKfFHpy",
+	"07v35s2b84WbKu2KkXTbLt+3SlaqyphXZ6qqTPWXtFVo5AXvnLlUGq4b83f8G8hUIJ0PFw7WvrAqv9nU",
+	"PiatuazkTDmWas9yNZsbp/Ro9Q+15fzOxUIXvyyUuFQrMVeVKLRTOld5uJhtKV6/fvYdEKUUE2NyMZqa",
+	"YqQ6ibhUcyeOT8XULCqLvyZSAEkjzFxVKH9gBQW8i4RtK2lpOYNZR3M7gsnFC5vJ998rPXHT1uD4wYOk",
+	"NSu0/7ufbDmRZ+Pn0o2mWxY4n5crukYkUY0uV6LYyv2BicM6gX/R3bNKtLN7mZjB4ChCV50zoUqrRHba",
+	"P852r218RBPasah+7/h0+zp+MFrhT2uFZHNVMFNL0tSzS696IJHD4qycqfoUR2Y2k0dWAXk4lSfALLN7",
+	"WeeMSNBolWrrirIMa4UxpLZLIAorspPeaUbUrI0YmnxFkl9WKhdLJS/LFXHWXdsB67rlnuirwqln323n",
+	"PgV++5UVRd4V52Imy7GpZioXRY7zPu316mOaSzetZ0U/fVfke+8YDCdda9BaLPDJXRO8gDt8zRzxnidC",
+	"WpGRIKSfZsCJFpWGWbuuOAc90U1VJeglvI7TXevAUfeuoXGdHl5/nUCleYp63+aCftQly25QY7riTeGm",
+	"ZuFE4RJBGiJ8HkkuYh0zNRsq0IDglDafSDVoCtFjom0qkvK5UaRHqPeFdUi5hfVKRafenJr8UC+u9wfe",
+	"Rqd8k1OFPdhFdKzA3YLkPpXWnuP+vLaq2jU32sGvrAABDFNqoz5vF8OMuVpRESF2dkwSfnjdrbgpg76Q",
+	"9nLXjJkN/w67eVHM1E9Gq2sUG1fMlPjVaJWAqvLs/IdzATMQ7ezJojJzdf9bVZWFzhKRnc9UVYzk/R/U",
+	"8t3/bapL+Oz1xeOsMxDLqXSpTlvaLNMWysi05UwuV/BXpVC7DWZXV3ynxnJROvo5MAWx0JfaLDXOJGwN",
+	"zKTQk1RnSPVdsMnWVNzGJHfcEfdr43rk9PLWoPX64nEriY/74el1p/0RDoWlEQz2rcxfkhyCv0YGVAz8",
+	"r5zPS9CgCqPvzyszLNXs3/7dksCr5/KvlRq3Bq1/uV/b7vfpW3v/Bf2KXto8weeBkP7+6scfEiHFUOZk",
+	"MgMLAUoSQVlCrkJPjBaVNVW39TGJfAI/GPfc5MW4ADpbp5UfjJsCmwbbh7SMXNgCDA+4eaRVaJE1hGB2",
+	"FuRoK4n9EN6S3LZqfuz+mq8CF//UVMMiz0kEHbjHgURgRU4WZc3eA48zS60qdEnkBtk+6uFOuoVtDU57",
+	"J0nLFQ7JrJ5BIIlFpQfO5OZIzosBv30wDs99TD79mC92yZmwiAT1aeJ7lSlVLVBkWZolybI2zDjV2f4Z",
+	"wzWW4qpQoBUtq8LBsUebhRYk0xJNJNW5gYfg8pPuCY+HTe0KTzzLmni6ov3KzBTc8uXUeCs6LG2inE01",
+	"yjxUJcgqZpG6IS+7nRQ3+pkemvePjR6Xxch9Io2QTjM078VIotweKi+Pm9TxqKaO+jfWyZW9hkbwyTuj",
+	"j/W5Vgq4Xp4Ez4SpxMygCwwmJbLdc8o6XdrPH4x7ahY6/5ws7Qcj7GI0JQ8I6Edw6B0kACRiugfIul7I",
+	"VWlkfmHM97KaqM85S9hxYGxoSl2pSjw8Ff8ovqVpVWiJF/DoU1mU6rPuX+bNsqy+JGju7LIGcc7/c2Gc",
+	"fPJ+pFR+o+luuznnpJUBO53KKyWkEzNjnTju9Xo9URZX7BodMGkKa2ZKjIvKup03C+cnlJ/g/ouFHpaj",
+	"8PBd3TDy9C7NoszRfRMr90gDkn07bauU91WLaJzOQBz3Er8JqWZO+qDXE3lhXaFHTjg5IebaxwezNQdC",
+	"ZkHMLqzazlRTndExoMrEBm5ZzAp35jcbX4oXK6/MHN/Xoc2H1yZ40S7VyibkRUJ3WqpNmSv6XKj386JS",
+	"oh2cInLsVMWyBweC+XVgDVbpHKfgTfQl21FGK2Yxr1R1VYzUay2vZFHKYfnZr3EunRxKq9gYA63TLlAl",
+	"/vubf7xKvB+tcJbWv1SVQiNQAPNh62xRz39N10GX3VHw2e1TeSLvHs711VSCtvkbCjQ7ldUeecYTECM/",
+	"g/33ztLjd3LhzgWPJqpFqfbKLH4wY28+rREUCjwkWmIiZKpRfQAF1nOkBz3WNzgghCrLV5Y0KN4ldqlJ",
+	"pmTSaui7VJdKXu28ikjeKz16ghfmU7nqBd5bL8zpzi3muXQqf0d/BYY7VEqL+aKaoLA3s6F1RiuLBhj6",
+	"M096Ipcr2xkA3xnJipZWmpEsxcjMV7hau9IjISey0OHaNt7XoJp+L6Ia+KHiRV9DMSs9OvKP3gmfrlcL",
+	"2vGWPcsai8h27dpUrcJ+pdpvWCIsOR7HSuWeQqxckerrDL+rK747ZF9THWKF1snKibbf6LVJen3swpjn",
+	"Uq/Y0LSfm1MGX0ElHYsVuGfq/VQurLtGs4TfHOFvVJ51yH4oQbKQERO48MhoTXYfOalZwOIxmTLHQxku",
+	"7KqOEIdpsZs41SFOtG9CzpgjGCjrdMUbEHXom4jYdYZMQVMEhfwNMV+PA1x7uXp4MA42HdXRpoN+zI/7",
+	"GNDtBArTzytXKTn7nchHyLJSMqfTJAUFebG6ojAxTg1PPmiRe+1WOMaZ1Ksj/inTljuAXlN9OMF2xePS",
+	"WCUkTxG1hSWTDUaJa7rp7Cec25/fay0Xbmqq4tfPa1M8L6wt9CQRHNuDDWauLYYYBSRn65rq8+bNm6P1",
+	"GOK+5a6HHHnN88qMlLWgWz3RrnCrO1CEvEI6rJS8tKKPWgZMH6OYtjX4+UNrXKgybw1a90mwJa0ZzALs",
+	"zNZsYVF/6gPPP+71QOpXcuRUrQ5XxWyGytBbP+g7Z5ws0ZsY5ObxcS03/xdBKAqjEQVzrfC8Cs/fmYmD",
+	"Ji3viWTNiwK71lsUSo6mAreGmbjeNFJQEarUwqqc2LQUeTEeK7Q5yR+IJ2sX87mpnMqfq7yQF7jW38eG",
+	"Bzn+91c//tBFlzn/GMb+bqEuitkO5zn6zM0YdINgXWPcZqGE0WgyZPlCvQNZniUi+9vfBs+fZ2A6HYHp",
+	"BBuoG5wqRd/3UpYlIYoGwjoDt0xaMSmulE5Yqx0ZfaUqlLllcami13S6ItOLsswGOA2pVzjNVJPfDN1x",
+	"SuXxzNZ96f2vB71eK2nBMGSRUdRhLp1TFSz+/2n/3Ou//bl39Ojt/z7+uXd08rYz+Ll39IA++tfNOETS",
+	"egok8wRICfZyXpm5qlxBznO+aZuBezgSMTeFdhS2J+ULD62d0b2Efb0PVuz9E2b9HCQg+AUQLYMrEpER",
+	"p9n61Vy66eYX3W1LCXxgG26iDtX8zOuqf/A2DGaG/65GrhUCq9sWr9WSo6oRHI5QFM6IubQgJkXbToFm",
+	"jB6pMw78OwtWzhQoEdRXDIE1N5yYt30nXSOGBNRwBNSybdVFfkC8KWmB7YSv0IsZ7IHKC2eqVtIij3K0",
+	"B/Vv3Pawcv/4G1FJnZuZGMKi0INZqUSAovjwdFGVwTKZyzxnkEsUtwHuGhHtz+dHP8mjX3tHj94dvf23",
+	"f90aLYuPjxboA88GZUC0c7tP85meL4h/5eQGlOWLaP/HsrQq2XPeXfGaw2D1saHiy4AZ0c5Oj499WAzo",
+	"YrbnkAv9Dh01jZhX/+E36zP4m1mK0rCznyYCJg7IOTkaqTlCKgrNXp+2N6K9bdSlEFoxg3P/+riHJ0F/",
+	"1fEzuMkTUGduQyhrx4MD7D6EH0Hg7ECfSTFXOkfYAa3TwMMWrw4pNHd0Z3D0/N1wtcn0KCi5G0oBimsG",
+	"D2ViVMpiJtqEyVEzWZRZJyBiV2ImcxUd2pkAxs34Hx8HF1OZC60KN6W1rfP2jan7APm1TK6OpOOKth0I",
+	"ghP8eu+AY6zNoB4+XNNo46+9s98XFLSNdMWRKUFOtf7lWH2dnxy3khZjOvH0W8e944dH/f7R8YOL3qPB",
+	"SW/Q6/3UIg7ZYmjl6VGv1+sdfZ331dGj4cno6Hh8Ou6PH45PZL+HExya94EVkBfq3cgsQO/ph4j1X0H1",
+	"rYBgktbc2IKJRPb9SgctdEi1klbwGOyc4Md1iuZVbgD7/qWqJpPhMEtEaZaqOhpJy0Q1ENoI+NliKxFF",
+	"vPZfQBOQR+O3Hx5+3KoPxBt6MxG0xjetLSbao22VsKq6IhK/VlTxGWxcwWrBELrxuiEJLBl/5UHm5GHy",
+	"gN/gvmE0TiYmJtIghsaUSmpSIeID/7CFE4NN672TIfwKcj1BLkV+yEKPykVOHtz93HYft/H+UjlTucgw",
+	"iJp1m4CIfq93DSIiJtA9cKJ5KUfwzs19NVWuKtFG+8IHuOEjy2wMBrCpLnSugHkr7cpVJ0EINQL0hiun",
+	"gAjwX1SKpQ93ZX5q2VnkIpblUq5sqkcG7BoOgSyn0qGGDZvsf0YKcqxYbNMrUPnl/97713260T7Xmil5",
+	"ezz4DBgYc0Z/1w/RqWJ+sP7Gx1HWRhzaR8CPqfiG+6QKQqOh66RSZI80rteeK7tNoWJGTczHX8LAuBsX",
+	"I6KpBsNorG4XS7+9EkaYP5a9hSVbXuVrRIXWB3p00RuAHh/vEug3XAKpZiP4qrDFsATmos5EhjuALwgc",
+	"F06eZLQAppt486/mw0E1TPUNdEOk3x3M/zomfn70dB8f385YtuwCmih+LxMhnSiVtC5CIs/8Bq2p8f3r",
+	"6Gqn4gF08NxcqRuSwRvi7UbMCVRDvHeDaQF3uhtVHX1G77aJN886/WwKJ6piMnXkZjpjWx++Au2V468h",
+	"IkucbpswvEb/W9vgML9dm/zCI9NvdNnQvJ+paqLEHCEKZuxRPgjorBYlBXKycKGzTljzqFSysv4edf90",
+	"FL5lo68Use7tdJJLJ2kLM2LdGXvVYQf/+uRCYAYQfmSzAQWimnIm0oApjLmhTvZ7g97xoN/vnn5z/Kh/",
+	"Amqvhx4fqPtuqqHRq/Z52SJBVUqnbIjN4hpopSNzBQfRDipSM0Ovc6jgilZ1CMZ2wxrB56KFvd1xnEDX",
+	"9trTRNVn/2E2OBM+7yPRZ6JSMo9+Q6OtnTfP2sIKDjrGtxvnWA+xi4lZjnViAIWPSpslIp+doojUtVr7",
+	"TL5/Rg/3YX7hCVlVcrXrNOzOE3ip4B5cewQVPnbAharTA9Z2uFISPdc4JaVJLW/uoH9kwyIrpXXv8D1g",
+	"VdBpZ99L646ewIdHz77LKKtqKa2HUCcRzBzsGGOEKfOzVGd+AjwQWUxf2ToG6x8QiGTTaoThc87axWD5",
+	"rLAg3FhDxEHlZFLoiR+TznisylIM1bTQOdxJuIRW1Yghf21ZQfFqbmO1zGAUab78lgOcQ7SV206d0gs2",
+	"HTL/bgp9Q4N0t1W1z3PDvCwkMXBmXPDn0ERqNw6mnN7Me7PuU7mR5XBzzw8r76za1xu5e/tvpzCELQM1",
+	"HV56N+rXb+eKfEFuxp1Ofu0dkNo4sVIIncsTUakrc6kacda2DmZpndjyB/bqbzP9DvOhv6gKU3GYN7AE",
+	"s0TjMC8Ws1bSmhaT6Vba9eG+bTv98ulj8ej0wdeCI4mCIsKb++gjxVt8lT48vO3KDyu8x6i0Jqj0zVVF",
+	"oVLRlvwf4KAYYBUWzlOWjFojxf245xXFRFjDMTvZjFYTHZuFlTpH5Zi05IlyVkhhp6ZynNPY5aRcjjxn",
+	"Aq1qC8OqmZBlyelkXvTui6NG4buGDD7eEMDr4e6dzi2at9uIxifs1uKFWjAOOJXuuEfw/xCTRq2iK15Q",
+	"LYi6DEV4gHI59vvGCm2d3FpgIIYKFKDSl9aQoJVWZP/XESOxQP5ujRT6OP+HOjLy4NGjeD6RAhPNiCEB",
+	"WwjQcZB8nTO+fvkMeJ6iYgBFrrQrxiufunEJAtiMA+W3Mzk0CzcYllJfZujnnJey0OJvFxcvBO1dp3ut",
+	"qovf+tmG1W6701REYTsxhMg5FTmwlBx6JcuFwqyWTButMqExai2juPUac8/u0wBZqjGzdFlYxbcLqDhf",
+	"lGBRas4pLlxXvFIOs1skvxq3C2aScWEGlWeiPVylOntxfvH4b2Kt0sR9/1iWiOzF6wv8Bx7MPARpuCgv",
+	"hUQ4Wz1o1mGPsU018PP1Ug7saMDkZldJbWmARCx0qaytNyxAqaggxYCdU6kmZsABOuBEa6+gLFZEM0qE",
+	"KRUkbEZG+9SAujRFIkyFXlL8W09gHvVfqBfGf05koRO/QKHey5ErV4j4Fq/j38GgCJf0RIpLQkQtBeLW",
+	"t0WWBBtPNVzL9W9HZg6yPwuggIjQML7PUgX+7+TEwr9ML7CEVCNdgZjMztjbifBfTwiJmJg68dyZeVDj",
+	"pF7Ikt3XsBk1AMRNGeX/VQy34DQco8VwNYDlHIksl0W5ygZ4VrlcdfHDpVKXuVyheUevxUU/NxoBJ0Y8",
+	"rQr4X1vy/xLxSrpFBZ+ZSrxa4HP/9f/+fzQRIcamLM0S9pvG6NTvwbeDSNIYzaUvZka7KX4T59vj8ON6",
+	"PvjUmZABBoMfiFKOLq0YKnKvw4GCXg/TwDn/XWpx0sfZPVVDcfwNupnxv4/gBkgghblYKVl1uuKC7BQ4",
+	"4Uul5jReLlcDsiVg1I0BBb35uazESZ8heefzSpz0EvFcrsRJn1YJr7h2kfDQmZ+eXxS/h+8rPGJhJlGW",
+	"gycI/iHBqfl5HDcsEgkbvTvEkTbJxhkhibPh7GZUQYRRPd6SK5T9iiko1ed+zxRWIHEie/To0aOj/vHR",
+	"SZ/QrXgmYPgpD9Qam0V1lBeTgtY8aNxtZi9RBRr6KebEjGVZomemAopEiqY7Dbeh+WYpiOaI3hcq1eH7",
+	"4wf4PR2K/x62DB7ohPuI3k5kPcxotFlnCU2jEoRIK2nhtFpJy98t/i9+xuTeSlr0dpBkNSoqPLYhk18t",
+	"hrDOx6hdbYm24Odr1ZjyolIjJyz9lM8RDJeomFBXnIeKHr5UB6lwWExANr/EkQcEOqvDI8jcRPbkQk6I",
+	"8YRMBv4xItkrNTcVepC3hwqYB6Ii41WX7YqL1/n2PbauReBvkug12zSICzl57KOl69Pjj4MVU2j38PTg",
+	"kOgBsYWEX7J9YvZyAz4QNowN2fAJGmdgvh8GKWhS0lNTzci8ZRYyBB1pjMlZoK15XhHGg+vGn6MBWGP7",
+	"mv7ar+WDR7uxCjd08GJ9Hnbe8FIj7MJP75G+vIlHphxsOSmI/p76i7G2nf1AYsdAbXKCDkuZzzDpf2a0",
+	"wlsb0rWLUvHdeM/1R24LlYiuwGY4v3m8m5AjDrMiN1xKkoRiJiuw8cNv2eGznMKkgway02N9rQ/oNgiL",
+	"xsSbFTDQ13rtS2sSXHtl68AfO0bb7jNGPSj37iEhkdd/Zw0P79u9drDoGuwZjp5KfNE3ZuaohMCbmCq4",
+	"LJyZH5XqSpX47C3ietehNPyctqI0GppuO7Omcn8JyAqwtFCSwce+9F2qubpPA5zRztLWT7+mLUFwW5G2",
+	"ZK/51/9q/NlPW1mHiisOV5ROpbriB7XkN06McOgsQb38TGQvfnx1sWGrgfDLQqHIAna8WYeSbI5iMh2a",
+	"RWW/SjW73Ah+gqvugBIGCii7+f3q4bpimKm2uk6Oo8hgV/w4l7+AnhMs04FHrtSQbqwxeUusCRiCP+py",
+	"tfvcI6/afsA8P/exZsr7f8G2/ccm0973i6bCFBj5h9oVFTGek+NrkUdxSGjTHRWcKU1udu2ohyBojGZK",
+	"mGHllFGoBndbdIz3pcSvi1Wj6CAjZhuxTt7M3XiZNWnVwNjwgSdRELNmYtH57tKDvl2Ulzd06v8IRhI5",
+	"SIDHoWeQKqfeDbIiVJfzhoBfPeyKjv4gpRs3AVE3rQSW8Y53s1LAP+ivt1v96HY3R0W3gRyBRZhQAo0B",
+	"++T2YU+kXf/nGsXDsopfFoq/BnYQ3bANhVJkfpVsKkQrzUTbEyjsL/Aqv/mqtAohkJ2ueAIrqnFSqYZx",
+	"ashSnmxBSDXYo9iGj2JvIB55Xpn53Nc1rZnETbjC7g3bvIdw4Ew4+yj9pbKIpf+wM36wrgeSPsLkPkKr",
+	"GcveUAFHqj3ElU8yzrXLEIra6X5C8Kb2Qq+Flc1lNhA52NhtU8FMMIvdGZEbhNkY925sFjrPEPdbl2Vp",
+	"4mLPRJjrQFilhK9BcSayuqrQIFJw5EZxPITbXhVqaUV7wZWi804D+3gJ2o2fEUG84Z3Ea7nY0mFhqD1+",
+	"6ubR2s2zreovNvmY0q7iEqO5V+Q4fICZE5TEwsbaQWGXNVL7eA3p+tntWtou9FA9eV+Pt3YODCJ/M3pd",
+	"tFmKwleACuUFOFAN1k1dhfhClSXhnuRcklqY8bfvpMsSMHaQG5arxlhTyYWzjVY/jjEb87pdan1Mrn8o",
+	"lAdofXzrtyT4ua8VXLNCx5/29xqJWzC+4U1UDRsumlVuG0D8447zux2mdTk1ZX2CeLxlobRD5ZfQUYUT",
+	"bVIYgMWj+t/pemd6jIFt4F1TDey8213LgG2/1sXI5Cr6zGvvTtkOc/sYHecZf/jBWapBACHzD4C6SKTg",
+	"PHJ1lC8oQVTlXXHBKbdcW3k5hYXZOVgybVTSUp2l6fzDT/ZjJuTM6IkoXCcRv6rKHC2L3E3paZuIpaly",
+	"gmFUWFOe7BYyfMBst2dArggABlYoJ6nGJBwkZDPGoP7aiqxoYzAz8eMm7AMEesAxE3Elq4ISgK0q1ciZ",
+	"yiap/pvUk0UpxgVwSq5UgoE78W0l4UPB9sF//cd/cqnQ4+OsK+qABsfONiJnqQ6hs/Bsh+wia6h8lKyj",
+	"JOR6dlOpfUhuR/yt0021r2ZeKMzy53JJRSU4A82muh1H2Yh0ozCNoGC/j9ZQ8ewoZgMz6GzTEVN9PRqa",
+	"QVCYooFKT9ByM9G+6nf7nQGo9v5GsOTalt5BIaEC1kNjsIOA4DzxuEVI4UU0EAcbgnFNSF3xo/b3T7Qx",
+	"pNgBdUpI2s76zaC4RYNTUAQH5PgdxU/bGOG76nd7fOe/shSpTDVZnaDrWV5g58yDDXFMdEl7e5meqyWB",
+	"zlGaEWsBu6BSiq1wuNlYklC6OFYGj8ceBKIz6V3gHBXDIF8c6oChgM9QxCVygIDySYEh2gfhk/JlXWNs",
+	"w5tCfMgvA8OvqhwLbSqP0oVpejsnCc5yv0J8h3WSyo8UWpwKnA4yBP5ZqrkwDJEq68cROiTc0frm+E1P",
+	"RHY/OlY4ZX+rzlLNehNW9sQlb60dXBcO5jLCGItaq7NfKa+0T1WqcX+IbVzn/w8ZpCxsNp2h/3Q+xL1O",
+	"P0Kjo1obJHDWOfN8DHe1cfP9/d683HfgM/TnLu1l0sAJ7JomOg9BU2t0l2i4EWtOdzuH4mdwLNXWKxPf",
+	"z2831Bz2u/V7glsMnAnVNEw390fcgaVKTGKbtXprW3WnB2tLCsINda84RWFzP+42LYemvcsWuYu8HPSC",
+	"f4YMHGrHclAGTi30fuO0G9jDu0y7ofBxKN/Lmht3WWI9YCP3pgGyYQwNaZgguoJS2RWP4Qco6+pHwiBB",
+	"T3XGkPapnK1VPVArSOM8g29cGAZ/xIbobjUVq6ysqXASUQUwjVSvS+OweoadYI8JxCpKG9+WVEd+G0UK",
+	"l+1GCtQOnanWlhpKjmjLVG9ThnboPp2zhgZIL8OKnQREopHpiVBmLVKENrUzrZYCLnqhJ6z68GkT1KRw",
+	"9RSuVRP+zGoBcK76WNtr59oJjry7CBQ230Vni4OzJtAOJ+qF/ZbD+uOL9S+S/A8nybcKnFdObvOKNq7+",
+	"BgxnE3rDHSC2thmoARHk5FkoX4IXHY869qqqvO5bIdqZ+zVLgmL++uJxM91v93S4GMyBkw8Yp2ufvRbo",
+	"VL+63pNdsr72Xd5U3hMIj01CtlsD9o/L9yTBNbgdFtbMZat9uJvZoQ8GJ193e73eaf94vSjK3n5zm6Cb",
+	"+C3XY2r46TMC6WP5hhjFgAtqr6PjbpAQeptcUHwkWsbm2X5MWlaNFsBBXwF/pJVTDaLzhZvWfz31b/77",
+	"m4vWFqXuzUXderJRwlq0v1XOqUrAePjZhZiXi0mhB1EWo1y46X3MLCL/XTkBtj6dWfEk/+7VeSKevDp+",
+	"8DARL+EfULlewH/ORKbezzPhF30mssL6SKJc5JkYTdXoEugO/cUjo8fFZFEpVq7qrhZ1Ax/MmeuKzBc8",
+	"FLm6ysS8KjRmuOQg0sx8hnYwVp1EXQSlC6ocuFv10Uydm1P5v0KPzY7UHTm6VJQiIcVsUboCW/uJC5Mb",
+	"MCvyxch1xROM9GewXVnd+03IkbO+kB9Fe4nbpjoKbg3WmkWtLdf7Z7ia5t/fXCTiSlXYjIVQwxwv8yeb",
+	"6v1HC2TPEy+M7nTFedRTsukxYj9c+DrVQ1UaPUHPpuUmHejTmChXa5GUY5SExlSpvncPE4TsvXsoPLNd",
+	"1Ru5A+ej0wdfczAgg7NCZL5H71OMjnD8GEzEqDKVp79qFspcVMomPuNnIH7+gMp7Irjq3se3me8Ii19k",
+	"1EMlLi2Y6lBbMKQiNWoMdnw+B1VIASoJbXVEmwsOYq1YrL/YyE5KtYcENfK84myxs/VELStXVkx9ohSq",
+	"+x72KcsSDhNfmWpTCappGM0Hj5hiIBhbQUdwaKWEfmk06WYgU9FOMoSWhhO8UO/dvXvwomgnwKIOBdV9",
+	"9x9O663DSV9ZvEcDqpGL9dDhbDlOm+rXF0+PvuGSoQs9lwgrsIuqMhPplFB2JOcEDkvTRf5Nr0ewLwoR",
+	"4nHlChSiygYXOb7g9b89ffr0u2SfIUdre+y7csjSr852792LmGANF/Pt6iytxoDJiSDqM+pqUDhcrCh0",
+	"qte6HsG1gZuC7QSpeA51RuKvjV5PFkJu+d2T759cPKl/fdo/zoAwrVMSORMoCL4fj2yk6uCJMEMNbZOs",
+	"aK8tDC30aJ3YChldzvVn7O/POrx+hOrLS48g95F/TOshIjzb3AA6dxf1VERMqwcY1CXy4VS+U1EikV3p",
+	"UaEneCp+Q+rYRgAfsNICOksUNh7wOydA9iALfTtnLIAAw1Ows40sq5PsAAoy/icTQyBi6486WUPOpxpV",
+	"inXi8RsYKU/oN/hQ1L143kn3McNWwUTcBV126eOysH/o7a8rx/uslxDf8Z6MSh2V2Dxk4vuOSFcLpw5v",
+	"8stGfhtS/XntEdkf5SPvA11t734pXKrj8J3PwrhBOhuuX9LqKF8KE2YLk6eas0jQqOH+y4H0MOME2WZn",
+	"3YmxkY6Fr/AhnEJPSnVEEZq6kyiKABincCyLvi/05UDcqrV0ELOcgJfq3Rl41vjMuyS+zCZq9lwjBgLz",
+	"xX0Wbmn4YLGACF0dDlrdu8chTK+w4IQikR6l5LHjKbisPJgL+xpr3+eaK975Kne1GEPbS+oVXWsKMhfu",
+	"zCsTO8vipZoCpwQpwxAlU37U8nqqZIV8jyqH0AVYmuqy0BNKcyFli+ViQcXhMIjKh1B3IArekshjthNx",
+	"3RnUaTkaJGA4Rx/sE7lSc9GWPg5ThwwTinJb/2+HOsg28qcaOUw21WYOEjmEHGEujbAqBnowKlpfHm7n",
+	"Ew1KrMXGnqiEkHjEz+jW+gpudWImdq6I7CfPvGEXd4abSU38tMDjdlGNV7aOSXJz3jF1ixBuWinVFd8T",
+	"w7MJAmmI/BEugjVl9nRoTXVonYeCOVwBuvlhuSQhml3n4oHW+rh6Lsv9cqIbeN5sMUjFHqyYKzMvQ8od",
+	"c6YFVl7Rl4iMiDvnYgNjg5eCCvGSTGK3cJhHqBEdWvFWplQDkVGxhizVbRCEtpaEdqOvHyq6GRV1QPSn",
+	"pB4NM87BpGWQX5o6zNkEuClVDLRJIMOa8KK3MOJeywkTqq9viS5U2puuiPoCok633jSXTwRZbH1OdSfE",
+	"aGD6w+86vIVoA1tBs9ebr52/D9xsMPT3bxL5WbTdmAS5pdkiAjZq89DP8yTb244k6r+ILWLDS6juIgYE",
+	"Eu44ROA7mgCVpqtvXrwt5A5A8wPNZaxkSVJjVpDu+7Kp5S/mICGomR3cgv5JJoZqZXQeiwbkrDN5qVKd",
+	"vTy/ePLu+2fPn128e/Hk5bvXr568zIJ2jVhI6oCPQZgrVckJMTTslU+m8rIY8Wa3s9PjRxnrP42eGvUs",
+	"3kx9Ulfo6IGwajxYGfWPyL2p7oU9mlWp5sqt9YW2DktptJ89uXgq8kqO3VGh3Pho6txczoujSjqF7zri",
+	"ThWdAcxurZXLQKStuarQcZC2zn7h/v+4TtYblvyZrVv1N9r/cyJ6GHltyIp/Hna3VGM/tFsbGvu2ifEi",
+	"jM0nj4308OSbp7nWqS90qRPtKCG14y9L3UCrl+pG7zohR5WhGgUzRvh4d/7+hnYgTi8VNmOYghzAtipr",
+	"PebgupLmwVuAV4WUeqQfSkSeGKYWvMUgUGpoI3KkhJKF1hVV5C3NShCgJGhMNJr4/8IkYUyyqJlaxb4W",
+	"Nc1+hKh4xG366v6qM5+V5FFXbDGdRZUSqGotKkI2upIoWZksqErJFBQjKbiDjdCLuGespbZ7X9lUb+28",
+	"1Jbil4WsXPjFTAxX3rWOfZ75ElKXLJDNcVMm0A54VnXvfpodrH68qNDKCG0BJZws8R4CyKM3EfVLs3Cc",
+	"u+97wh7He35dcyeyrRucBA4PW/MwVYFWgPyR2yyMsfNt2M1Ci3FZTKYOb9CPnq/LUiido/WAio4tcq5E",
+	"mJvRgobDxMNa/42YU2H0QGT3p0qWbvoriGbEEVGnG6xSAubpfSzv8WtG1TDDQZFSZGvLBgNrQJCzYgLM",
+	"Kj8jf92D3kkHbX5QMeW86K7krOQtCZ+xR64xdXx5bkY2E+1XSzmZqEq8ftbhX87AbBlZmPWLysyUm6qF",
+	"5RpuZTFS2qq6wH3r+bOLVtJaVCX7Yu3gPr7bmkU1Ul1TTe7zj+x9ePZj1E/X5Eacv3jWSlpXqrIcK+v2",
+	"u1hFkhfQGrROur3uCeYquSn6z6O6fPDnRLltNXMyp947eoy7R8FyMVn06BW2R8UROsRb0Cd3bzlV+h46",
+	"Rld65FP37oESfS/1eQuD9UCKJcgg9g/UStDK8WJVCzftimehcGVTdQ0e5GbXZ/KCSkvdGmSjqiI2Hgbt",
+	"QzNzoIKFBdwc/K+3bJFhsdhBsiddmGKF6G3LgOAGXDIbHg8UV1RUGlGSHE01h3bBdvYlSkGJ5iqkQE2h",
+	"2GXG5qblmG1WF2GEr7jOImnUR3UhUzQLvHO9VtS9M5LB63kiQNnF8C8iKMByqgTyEJZhSapFqGPdYaaT",
+	"1aU668KojGOF47EiK/JB5h33tNdf1QXCz2DQ0O209FHXlVmISo1UwVNZL9mIvlh+iJgvVSThep9sCtW2",
+	"k1WuNojD0lkfxuaTfhd892daLGnna82g/R6cxaoQle5LULNIuI0Tl6upxAQ0XMKV4LimVJ3B9uqiFLOg",
+	"1fjSmX45lI7tuydeGUwrQrs/aqPJBSbb6CveUs8SJsAlLde3NblBVcuEnf7oQh+rsoRxybPd2SzoiQJA",
+	"e0Hp3UXNM42rX6KqYrH4CpBDIOa5h/yQpNzop6+xWCaoZaSNiFDqA4ilrvqUewZkL4s5vIIaVMpUx+6U",
+	"sNxwfzWuzIaIRs4khZsetA4sP2JmaDkAYwC7dCDm2GqVnYK0N8cPhFc7OYPQVatBFMWgrjKG+uVRMJ+M",
+	"RlI44FUX9bbhfoXS9IH4qUom1w4E07RxDFKMK2WnqaZdYMUTMRJrQwmuQTpCUetMqDjN2kCz3C4wom8r",
+	"s7Sqsl+JDM/5FfLvLPT/hHufnXNnPpTtwERoMcGrOFZuNAWRmdE3JFsyr5BdrObqFUon7woDoxL02xoN",
+	"45sjAvmg4k7mUgeR4Xyr0JFJDRXIPPLKQvYALFCayxZ1yG8mUAfctNWQ4PweR8Y1FCgpy+tAz/LWoPUq",
+	"Wg7lC1MciprobamMiv6kcc0pSUIFPgl2og5qI60ZS8JxdmK42wFnj9ZDYA5JzTCoazX6srE6VcdXSWyW",
+	"8/W3SOpUYxyO80xhxmTxtUJHlsZtb8Vt99aRAG8xk5i8zPD9ca+31t1uQ/1otrXb0oEclGJCIKAoUu/d",
+	"gJZAYpEEfJawtMLLSEIcL7Cl5ONUK51TdQzJiUTwLdzBwkbKJOw0KgJmjOwLR8eSVPWQSaq5yIb/FpXy",
+	"9o9zpc9fPBMn3R5Wp9Nw+REqaeVKpK3QRtMXNkpbnZtk/EWl0K/L+6vLbB/yJJeD/vh2R8PAuE0p1omL",
+	"Fa6nWK8VUTJY2C3LUMUEXgccETvgw+esiPk4UpEPxFW/2//64Wnv4emjkz7VVifTbCA+pB6KmLYG6UE1",
+	"eNJWkkblx/F3e4q4p62PMC1i7jxx6jh82uvvgvMF4r7faEsKPzp+dP2P1nrRfkxaD3on1/9sS794xNAs",
+	"ZjNZrVqD1t+UrLZIj1hn2qrkt+pyQkgBb2FY1GjYfXj/A0qgjzsNiotmIxVWLQw3CUFPHo3EXaRJrhOz",
+	"HwGLspcixeLJ/yNtIcdLNRWyOSIXCXlqEPJ+7hsBTokVBJa3u36w9xhyH/TI5c9JgxitjvrfiNKYS4td",
+	"T87EEkPgk4VCDQGrYcW4FG+pNJvtYsMUH4JFc3qbAPmrclwf+VqOGSNKbtYHNO4Jt+NqB7c5NoPr3p78",
+	"e6fX/+gH455iIvsN70vo/X1nF4Ya4ulmJ7z4NnBX/7cfN4T7tjfXj/CeX2ADRcy33nad7lNIAzGlnzA6",
+	"ljFx+5orbQZMWAkJ515HgkCFgpubsHrMMo6KuoN2HUG21hTURq13zgVjpRS1na1dZIQZ07W0Z3H3RbjY",
+	"YAUt5qiL0zI4JOCtgLAab15hiMb3wA4BL/gVjoV+HrySvrcoCidQrWAECh8c93qkPjQhGzYwHs7zXOc8",
+	"sFExYmwrJ/LM5sxr3rjlD3p+rvXagot1X+CE6TPrdMUPhroLb2Ey50hlvz2fwWaCOxgM513Y2BhpawR+",
+	"0Mo7wirl4bZRI+0nF3JyXfNseDE+hy//TIyrdwDj4qDoY6PHZUFw5t+X4REp1CxvK6/z3Kr0DVq2ivwn",
+	"OyPNNY8ZRC3nuMkcmuA7e+ClmoAvM0OKa9aJsbI+mxTecigig3lDYUlMh7aB+LllnztF2gPMD/PtQ7Xl",
+	"EEIbyQoryjZgYRuYOLEPEkfBg1TrOjFhXU8DkyHybxFqgqu0afS0M+sIkdfQCoj1m842JgC7SabAjUXZ",
+	"GFaDi3kcEHatA2y8/ZzkoBowxFI2Kr9sZTHNfbwFG6lXVzOTk0P4Qv3DH4x7jtXQPFfpXf/rb2XOF/2z",
+	"WB13z1S+b/IAfwIRb6G/337cpak8ZgidT/JfRhUsadB9GgRIZjQRzFLbKJDbg+twxe2XkogVeR4w4MYK",
+	"fYIRRPL2wHBmpyveoAdObwZ3QyMu1KOwukqHg68I7/EBeG7GHD6/VCsqu2LyUGkhxIJRRUFNpyomhZYl",
+	"6Cv9LNXIfEhr8aADj45gTrmNKdC+4yW7MVeol/sPtWJ2gJT1rclXB3ACdhaQgAm9fgcfWgja3t6JeKM1",
+	"MN7Rw7UTqiH0sZmqwlXi1phZ/7OoRV6K+XTJWys+Set7Q7Pbbge8fvl9XdN9Gd7X3IV9Lr2Pn5OdHaJb",
+	"IZrjCd9E/FX/AGb2Qq5KI/MLY76XFXrQWqf9B4dM0S7mc1M5lT9XeSEvYHuQ8x4f8mOObgPzfKIdp4z+",
+	"vlyb7j6z3C28uqEFIgK4zkvbpLHvGPvWgLv58JGvSINQVa4CKa1HuW+mHyCUZZDqAGYX+7Hsl6DTRrj4",
+	"gIrn2vJrIelUMz69G6Pg63VuoOCRuTZXxoi5kPfEKJUYQ/qjLyfQgEHO5IpUWhJF7MYfqhCebKMYSvai",
+	"avC3QfrU+RUJ1TBYRjAxfLUHWAOvSPUMnlWWgRKYbLFNONCR3k44jHE+25TE0120k3c/q8Z0yB16Goor",
+	"/mYWInYcb9iH/QMYygsMWlFCz1NZlH8ELZBO0atwvjAA1czdpgluNSpfcuJRuGweJtxMQzow6caPglDa",
+	"UFrTI5P345ojv3AEj21AY1MdsLE7fLvbL89GdzZYFfG5KPrnt/6MPPoYbimwxgHe3jXDFZfd3RW5a2xX",
+	"I3LX6HN/fJrcIpT32zmMPtkVdLKN3YTKVhScc2IDg0AHsmnK34Fr6nNxt38qN/xflQvpCNutxhtJH9T0",
+	"vyPHuC8SdG0dIEzL/frk0UPsUcotTDGKzL3q283yP44SDs2i6iS+LV6qG3m/OPwRDs+5v1hyeu26ZNdp",
+	"CpzaEzV/gskNMLPHefwQJyR4Jni9JcsqxBkOSAuJGgJcq1mQp2lNtRAHahavsQjBHWgWN7E3D2dJVFkK",
+	"SHTfaa7bsHQCDQOWue8b6vdkp2Z+U4PVT+UAg/XzsWVReyj/iTjin1Df+2Lw3kTKvFRUwaAKqNCbGL8+",
+	"uXkvBCIuIMPIIQp8IWhZr0ItWAr2DSLVMtU7s6mpzlXNBBNfRHYuJ9iTktTi+5x0n532e1nI2OZkQoRz",
+	"WqfmtpNgNv1G+pu4d89n2i0rg1klanbvXjO2SiUMVj5cSaq0N+85xGyjNE4sy5SdNRM1dxfioaRNfpix",
+	"tz6PkouKxaXjsG4VvHUtGT7VW1LO23H1dY/xwphR4RDzO/DeZXKcOp4AljimtaWaF0fLqiuL0JMcAOJE",
+	"DhylsSX0qwAPTvUFN9Th/p1m7Bsje5c1fouweTg+Stf2ANrtZgzZJNTSALGnquo08fOGq2REIJgkGDux",
+	"rSNjnG4zFXCA1cFqnHigoVCFZ2Tmq654w5mWAWgqK+rUKMvCqjzVRnvIJrrzR6VhN7Z1cjYn5PjIzGaF",
+	"8zRvDQLq0AE0XOGl4sVRR/0q1YSf5o7F3niiUWxkGTL8COHA+yJm3O/mruJmyWYDgnIVsp4IiIvUTq2Z",
+	"nWir96NyYYsr39F3QtES1+x1eD/VDQrHo1gBl5tX6qowC0tUFF8mjMh79GlX/Ig5hVwpN9UcsR0vyhJ/",
+	"2hXPQ9kU720zJVAPAbaHingPN58M3SO3tJnr9o9PTh88/MkbrFhNo7ZXw7pgNxr26mG9hda3+IWcKGGL",
+	"X1V3xwsRs9V4USi3+6CX1B2sfe+kna0Vtxwvdr+q22WFK4LFFjJfw4ad8+Gs5nKyc7ajRWVNtd+O31/i",
+	"7rMEb6OuGweEcH/UChcd8NFsX9DFIECzdRTrv4PgbtKC7d/SGIZShP7rP/5zs+BF2uLyTd8cf/NNh1gL",
+	"VhLyt5d8Qa3r4ij/JEHlGyvA/QMm9mqlR08IDfUHiVwv61r/uS83gcKK/EGS5S4oB1GTMY+VTT4BJBgc",
+	"FVvUTYYK7lU3fXI/yOWVcjsBsM3Lgxpd3N4PUW2W3BAUoF73Q2BQ4sQXhWDA1i6Z+Yxn/jlYzAuKnjO2",
+	"7UCgCNedDFUX/mxxh9//SklPQWtbfSfQ2ti9txVN8hzrv3mMG1WiKAt9iVmEo0q5gZAio3qPIG36x9+I",
+	"SurczMSwALX79cvvj6wcK9EeSqseni6qspOk2k7NkrFrWJeCYWHoGIsT/IqRYmcdfgVa56u/nR8dP3go",
+	"ptJOu+IN21mYChwbfmv4YHJA+ronlL9UByy3g4kzj/VNdbM6SlaZkgqCj9RgDWmLoLwAt33mQqoZd5jP",
+	"+O93hX6HQJRMtH2t2f7DbxLkmUulLjt7nJkNJuItyE4cDA0APEzgBw2+dtTXZReaBU58cRlC9HgLMiSO",
+	"9dZJULSJPyJWFyyTmbxUKMU7A1HX57nWfxpBb58FNswWV3hnu8GRE8+PO2AH1RHjELlm3V+txFJVSsxk",
+	"rnajdiI8721hN1Qcp+GyBCJpDfw3N/BW0nR+F4CN5/77UhuSGtzOWHW6zXiV4Up01nTK/XCagJt//fJ7",
+	"0a7rF2J5FTpuKwrX+SNjbP4YDtFtEOkvfs2bSFwi/5B7EJwt12O7G5rm/Q/0n3fXIH1q8sfMrZrpDRWL",
+	"KpV3xUu4A8ACYUo+p4G4oc+FQEcsMkafBh7Sr0U7O+6dZp1mySnO0A/Rfko/9E9sSJ5UX6O/ivOQ+eMz",
+	"OnyHLJZd3i22jQvjCtWurIrTbdgGXOwXdfNunfoozPcnNNxWw0wOTMTaZcOxonJNCsVaCbui4vSr2um+",
+	"JXWCUqdQV6BbwUmTPJhPltxhoj3niX0OE43edahtxlvWbX1BSxxmYc3CUd6hZbWblu9/WFjsy3StjCDS",
+	"pRIqNZeOOLr/yk3VDDsRtqnAX6crnq5X7wuIg/USh1F5w7okaqMyIlbvYvyoWTgVFXMMVRTwxQ3k5XUJ",
+	"d+vrAKHFEjjViH4ouPJhyE7g5MV1nFkdcdorbGCv+CodJmwwJvXfElP5h8u6o8MIp44xOCS5zyytiH5e",
+	"W1Xth0exA8UTqdSC7EHqNkYVUg819L22dUaeRR/pA9sL6wPwDfTVCW5wBbvinCrtfdLNIixSdLPuHlNE",
+	"g/8uUB4vfPcJ27p4rlZLPJQvXOOLIXqbjBK6w/4KchHmQ83QGffEvGNn8IuFi+DkUffK+sPM95rMdicm",
+	"h9pzCRZgo0BKe304rhZPnQ24WilBQPAHHDKM32e5zyBVLKxrdFfY64PMAcoLLnSu5krnSrtydUaOK282",
+	"h86Va6UV2jFSM/Mh6KzpdKU20MyHUVDdKAVlrZtzWNtgbZ26rqCHJR/WEkZ9nuY2Hv2cs8Fbvx3mEzuy",
+	"/tFwllTaH9ky9nz5E+PPb4md/MKfb8Cfn5MS6klrk18cBoTk7LjfgFd/G6Xb+SIHHCMpsWBhjDySE8NO",
+	"/Y1kPAa4qTjI4sxEIe/x3sM2+fqMrVPvuNdi4ToIjIJ7x7V3bSP/PKr4xAnoL0OfCVnzsvVS1hTN8zUJ",
+	"sc5M1HCCEpWimJCpCFziVwtMdL6osMguqbP7Ege4PjcXA+PCV6aKmodQwXAnLxsF4REbKgUmuu+tKkNL",
+	"rvny71ZUBvebQJVf0Og346ibOdS/K4N6rXPCzlLFd6Prlhd7WJPvpLsTJoO1+Y3H9l5FnQrVATVsUIkq",
+	"Ki4ryh2HQH0BzkGB6mBBzc7WuqkkZIcyTLaTRLZWVJMeRuIs4pGsqCCVkqNpIizKHzFcUfe99nDl2Pcb",
+	"lUfNqPseIoMDKiHE53G2DGAUD3q9hPnkhO6470FUF9jCNWHtd224JZa32uvUTpvqCMSNI1FxCsV9lyYe",
+	"SuVn1DmLAHMIlCMdMMwYo/zNFlQ7UXgMmqQ2IK9ffl/X5tHCEOAyI5RklmrfIgV7HsyxCQemcq73L8tE",
+	"O5QPilx4vWwn1OkCSO82/pqnRenQKX63SNUYqvrgC1T1JlDVyWOz0O7GQFU5Wa80dIewUmRcB2JKvwRL",
+	"DqxN5OjOemlSaAtGfFOg2MvdEoWuLtr1w0JzI6vzH76jRhWZk5OM+o5aIWeGKvvMrCqvFEO4fnzpG0qh",
+	"jV5YgZ1PB6l2mAXCLQNN5agWUKV8w9ThiipIx10F86IilDAycsoIiiqjW3RXhL7uKGa64pWpsKEKDJgv",
+	"1LtcOpV5pwPXXcoXiqMvg9B7kGKQqcYfuWKm6k5yodEH5dRgldSCWjTASFyFgxsNgxKay9WZ10T9b3lk",
+	"mg4m9oDWTT2TjJvWi7Vdmjhp7L7c80JRxgD+dg4bN5Kl0rmssJ6wst41o5XCSkmhgfqZyNyvmZhJh2fr",
+	"jMi4J3mGzpWueAE7S1jCAveIONugcV1hMdwQblO0pfoTZVs48zGTINkT6wKvm+pznh1MFTvQcvauVz7i",
+	"AZDQCsoHwg7L2H/oTGwXhd1UU9SaXxBjHvHXCJqo8XfHp40e/taIsSlLs0RnEUkVTVk7Y1mUSP0FdncC",
+	"edDs3OytKcrgCeWD59hRDbtygX07VG6plKaPwey59L3m9Aruk1WOb8kZ1yaOm6lL4uxUJJyOulLYkgXx",
+	"KmR+pZoNxYZSQc/KPAm1L8IVXmJNGhN6AaCSF0xw3MhUt/E1qJbKIdyG/tcPxNgsqiNU+updpE5yplKd",
+	"ZG0GlbILdDZSKYlU+1oS6D0aiGZjBe5n1eyicGDVQw6uFjbuhivaTFekt4Y0RWrulGpaaec2FRPF1oKJ",
+	"rDM3KiaS/u0vb0gC80lfs0IvHDbNxAtf1Leqg8DXAhn7fOHgmOs+szLUaONds4a6uyOyFF6v5Hy3lkg1",
+	"UH6b9LE3yNGI9wBbCn1Td6lk1F58uwrZkmXZSlpKg874M//FaNZW0gpdb6Nu/ruzri4iMXYWuZ/9rodz",
+	"bPStrQuAcpLlrmWYaoce3OKqatFC6k84tazlOy0lLS9xYKVVYarCwVv8bA9aKcjTWjh1xXc0lYHI4Dm6",
+	"LdzXEmxCn7fHcsu/NRPtaTGZcqzgLNWZDD+mXuyiPZJWHRXaKg3TuwIeEIlMGi7sc9uZOY8WtXVY20fv",
+	"+as3Mpy+HbVI+T1oEx6vTU3YxZCbofPFxUX4dvLRj3cd8S+77AafhrfHbNieZhksf+RdfuN3vT8ih8Oc",
+	"VS/8D/a/Pxj5nBKOXSBI22975jyNMr6RBOKW9YRWVu/npcmVxxVvW4GTk8bkgzEUbebJ8TV7iUblM/pl",
+	"v7duICUt61YIGh+batbau3DqdQ0UECRogV2KdtqPtZK3Ow20dbPTrycRJdteN4drMlEPmUIGx5QNSBVj",
+	"AcVTwows40J3ZFYi4AHeKG2WXmgNYpU76MyojVPTH6p5B6otSMa5pGxow7YKJtRjb3JnY94xlaBUj2Vp",
+	"VTZIdQgpogfIivaaqo6Tw37ktZWzj8vQereZsUNjSiU1bdk1QvGimKmfjFaHoF32+lmC55y4dt312vMG",
+	"3OGoBRfQC5xEMdH0nS1m83LFRaT4Rm5lIr519HbqWSzwm5tRz/pZ0DvOwvHRU35Nu2bmzPwdNvW+9lT+",
+	"FNnUZKCvGSuoVzKAHZnrmsnS+RPkYN/cqcVE80dKsY6M6/++CdZ/OFdas7gj/b27zPfOWtmJOLgsdvgg",
+	"qo8dNUveUSC7Nme3FMqm2rRRB8lQOMRHKLgdbiVHDB8OU+L6lHkxHiusg4bT8i3+o9YlrNNhY+VUOzkB",
+	"gQIjRLETTjsEAwiePX/xLNaSO7tzAfGW/64VvMeLskT2FMiF3ETjQpUg30KC4Zoz1VQzwmyzN2RYLpQY",
+	"Y/O6bmyb+Soix0cnff4cs/EHrf7Xg14vtt0GLbCiMCYNqnRr0FopWZWriFBlPitgL2dGqxUaN9x196n3",
+	"Ezj5XlRYjBRvAQopubZC1CGk8HZkWKIf7NvFSsyK8vImaZRwkr9LEiUJiv1VytF5fHO5cKsK5f5df57s",
+	"yS81zT9fTXNHDHFdMDUiPPeHixK1k+3C6hyukuLutXJEHhVnKEfcjEVW5DYT7T581u/1EpEX1hV65Do+",
+	"8u0qqa3k4AyG4beAfzhEviipsleRJ80UL/+mATeFNpfUtjTH4mfkS6kUupg9zMgZkRvR9p5ABCUFy9K3",
+	"9s9JvMqJFYVLtQBDpjMQdjGaevuyLjjaKDSFTib0AlOPY23cuzGoKBnbsTQIDuFD7yQEu+Kihmflpq4n",
+	"VjdnZpeuwLcQ+GBB/Wc5vacs0TcMNhrsFG36ZFHYqRyWqzPylvkC7uinxdJltCQYeA/CKgmxhTrqwMhV",
+	"/yuQ7OaSV15oDK5koccQ18EjKG1AVhEJnIksV04WJTcHXk5XDODKZJ6/g5PI+Bz8KYyk5VINZO8jYGsq",
+	"r1TkDOr3KAgtLqbs04c5lmqMZTrpaJeSe6vRhhY5iVyqJ40iA9uDHIls7FkWrYk3AlE4DHXx6EEKpK2j",
+	"Zig3ZMBlaGEWeJaWA0zXz0K0z322yVc2PMPfciE9GNIjUmhPhqrbwd6dnsx9RFDRHyNpRzJXBG7DCwzr",
+	"+sqiiVwplfjmzVz3n/9jsTZQqqNSeWs4QhxrUlwp7e8VBxQKPSnVEe2eV9isyA3GV84phjkQ6/Nd6PoD",
+	"q1z9fZ6JNtaIfHF+8fhv6x0T7te/Yn0UtVAg/LPGO0CvHXGvHR86SrUZURFf6suPSyLViTiEvwne05E0",
+	"4s8NJoeu+5f4WySgVI8L0tlncXFFdAlX620ZOmf1gTWPIzd8EDs7RuDzdWmUaGuiQc6imwYkhc22kZ78",
+	"CU48oxClHF3C5lGSIv8mzljsYqg/kgCRDVMtSqz6mGrpCQ2eHQhXFTNs01yapaqO4H5jmcqjfEF6Gzck",
+	"9UoPo8miWYMUaU4Kll6pMVZvCQFeumJ0LBZ7ZccYffxhB0nxCcO11oOs3Cw6gsA2ra9YIpztbLBBJ++v",
+	"DFhDbGHQyyjk285O37/PEpE9eP8+62yAZoEP1WBWXL1n7tHGxBCvmp6pNXR0O3ZCXsnSo/ta1ei40N8p",
+	"1Yc0eBo07VWjN4gSg1+cBpHqS7XqfKLtu9kbKtWx7dvbbvvS3sJcmLW6ZTFSZ813egfzLut2iz367aK8",
+	"vGW88y7NUZnnRx4XWquHF3Ii3NIEv0Ww2OiitAYtT1CtpFXkqDqGltNfywePdrScbiX+sQdH/eHx8dHX",
+	"o1N19M241zt6KPv58ehkeKoejNHQZI10UU1gKUnrl1PSSz2RNmf8mD8VbloptWfi4ee/ycTDYw+PeidS",
+	"Hn09fNg/ksf56dED9Wj8zejr4UPZ67fe3tDQBWK5u6SbUHD0Q4sUaiK7AsjywM3g0PigZS45ZgAKW2vQ",
+	"OkgHw72vX3bdloaXsRqJb4wH2L/Z0QBBA6fU/ZsdwEveqy22/xsS+yApqRAy1cfaZaJ85rTRL/b0Z2gX",
+	"60CIzaT2MSdJwcNrbesbVksfMG58J8qnrlkdvLQM+altR0I6onKQc2w3a1QSzuJayqEopp8GFVlBkkbI",
+	"farbsZaTIPay8+klz1Md1zyvh4gKmIvN+uWUIMootfkce5DASSScJQijYlFo4ApqrWtuXRqDkg2i5PhG",
+	"R2az1PasUX891XXxbjADdZQQsH3qzhh6O42+liHBb0o1slBJpfKBrQwiNP5m1f2MAZgTsTTVpd2B3x+w",
+	"/b5Zk7cBxyTE2M1SDc4YtwiGbOgkJdpyN9CSNMp1AjwYaEnq+b17fzNL4LxYf/vevVT3u+LeU8w+ho8G",
+	"93BDQyh4/XWg7PHEOUDK1emVzrvilcNcDLh5YFMH0sXi7nDni5ytgm0H3Y7a7BFFCnRFOWMCRGFlFjiy",
+	"rzEu0I4IPa4w4silw9eS8FZmISoy1X2XAIyyp/q4K14qTs9plEP3fZCLmf85vxRNiNiFhQ4NDsXAuuO6",
+	"6fRdvUpyZaAC4D/8qukRA54wqoyNuAAOi+XWvROJ4QJhMYVToY0+foBZFOLZuO47j5q+HF1yHwD2fBC4",
+	"HBc4lXlXXIA1UzgivCbMWuIUPMSTUKGMVdWMhszzUg1wWIYmMWUHN0d7w6weLsrLrEMXm/yc1Hg7x5O0",
+	"rpIwKI6JINxuqk+64t4zParUTGknyw3SXaPbv9CVxK3D1dLNzBLqlJA32mZE1JVcQ+8vFQJhSY3hbgwR",
+	"oYh2oa0iNHQxxpG1WnbOmDTZcRQRQZEjp9OiiukRbOZtNNlN9WlX3Dvt98RfjVb3xExJ3WhW6WPv4S5s",
+	"F2Kwzcg+hwoMYthnxCUjwIESBuKOmJ3E9zlHZuu9k6oscfEkeH3G3UDkhR3JKieaAOI0I1liPwffmKFy",
+	"lG4J1Gadmos+OzKl3pzrescAHNeUOA9C+dbtSggZpUdUzJBuAXBLXh7tRoHlexn8jUS+sCBQhMDsNU/A",
+	"/hYRdE67qWV/NtAe1YMN9FiuQKqPA1flCwMGNfEH7mqQ6h9M6MVOqW6i0WxioXMUi9p3xcI+FZYLywZx",
+	"TJ9SEdi6G0aj7wX78fBq4T2wriqQ5nHe0lKG3npvjFQHaUJf1VQkaz/AUhJUHdG5vu4s0gG7BUCjwPV+",
+	"X1yqDTG7LbnhWnD4Wd2kEZ0pa4jvzWaG1wK/G53y0VutU12scRl2NBU6rz1KcEFHBpQTGHteFaDtHl2q",
+	"lSiNuVzsxXH/uZqB7Ov/ITbaf6T6S/+P/9ZJleFIf/4QpQIMEHQYJQe8gwPSi7JMPO4eP9lGBz+1kjtH",
+	"hNCbb+L24Wzt+Ae9Xq+3+wc1ppPfFrIFBq2f3u8HowBDg6NjcCZte9jLXtLCbMDWoPfxlniVpL4+a7ve",
+	"7w16x4N+v3v6zfGj/slPzH/qQ1t/+MHg5Otur9c77R//dCPvFhDYZ+sW86VFzO+GYPwTdHw5qMvLunvL",
+	"Oul2O7fq3FFMg/X6SgPhvwfgX9dueH3xuDMI2AXWCQ+B+/ss4iVYWNRVzYxx8M1EgFSvZQIUNnQIrA5N",
+	"CLxNUl+qD1TufOxrd/KeaIc9TzUFaWuPEyy/s6NDN3CdV3iYd6fR/UY5DL9lJ+56G3ZBAJGQ74CpfoFn",
+	"/1bYNzih/fjsXbUO0NW6r54z9fa3UZ60T3Em/IxoX/W7/U6yBfk2IIUX2JvRvg4z2J6YfI1tHLEgQN2C",
+	"ksamArmWiy6mOkOWy0gPjPn7fF30dYDJEiqDNfyUSQxVijEK7V0NVzvCwxek3eKJZxDGfrTJSGoxxNxH",
+	"4IdnwZSTjtfKPg2Y98SYnIAGZBhv77jtkSTXNdwO3JKylJxcba2pSEd6O+B4owf3dZWo6UV/vkrUn9C3",
+	"+XflE3QeuzGyyXad5iUaFxELYG3EusroiQeEildKc8wA6fMQZSDVTRqH2xFCLAhx5QH4t4iqeX2RJYLQ",
+	"cMwTuAfPHjm/SehriF9Nk+byCSFK4Tf3LDSTJcwiX75tzqtguZMYrE33xj7st+DvOl/stuj/T0L9R+J+",
+	"+8gMK1zXx2FP8TA2ieeT5vJFedjKFP6qHAnuXTzhZhICs1j2lpg/F39/9eMPYqaqCRjybjQls/nrk0cP",
+	"weQZWpBxmD1E3qDAEc64YrIYlRgEz6KBM2r/VtsyyJAQCZ3FlwNfe4Sv/Te4KIgfzNavD/CSGoE7EJiB",
+	"ixHMdXysx9RStd4GBFEsNNYuLQhAiyFFq1SqPU62c9Zwp39l1xyDaJci8AJ98jsK2N+BIL/7wsowKV/2",
+	"PmntO4B1/J7f9SOp8yM86EaXushhRllBtVcQaOOGMLTfpTL/dRxX1Pbvp6RcsQNr37M/qPfux0CvXwqh",
+	"frJ69wVjdouuAdiOk/l9gGdsF0WLreophvZ9/VGVFw7eRSOuyxMPAC8qwZ42K9oNOcI2Xu0TQzd/Ix+D",
+	"oh5x9Z6ZyovFLPGJAWo2d6tEZBXnQ2jGr/zxRQpv5meWKTH/r2gGu5g+R5yiKEtplo1GE2Y+x04TSSMb",
+	"10j3W2fkfl4Jwfv0RUR8ERF/YhHhcVsH5vU2UuJu3qbgeuMFc4I0lcZPhDOTSalsM1kPLFpsIe6MqJSr",
+	"Vp2ueBwn5Hr48Jw8q4jgNXOlQ9WeJMIUhzTFHZl3ok2JiFhEIo7DsyDzgGFfcrKRdBeSDhE1FLKv/EQI",
+	"mhU9wnhR/prSa+PQlq9dprTj9KnsQ1pz77RFYu9/IxP/mCWptjDvwp0Jq5zzmU8Ecyxc6B5bR4SiPrGF",
+	"zxpy1M8Vha4ww39XI5fqKFMp1Y3tv4G03bnnTZnb6O5AoMYYX7xGn5uR46P6lWkrJOuhgD6vPSW+sioI",
+	"/bWJDnBZrlolmO8dMGgshdGTVh9jqhnDh47pJg3wZmB0bmNVdQog6RRt772TzVTSZuL09uIlTBOsaNxe",
+	"XYgv+y4j8YYi/3Goo8kR+X8+39sX2f4lT+gzdRaS1eW6TMOCydq4w8T17bq/xaJ6f/c3nNp6uzb8cLP7",
+	"W1yOdjNM+D+sqdxf6l5qyFd9dScz39fi7cKn4aTapxmF4olFJWwxLLEBEkVTGw3UZgvrsMN6qMgQ+DDm",
+	"5njWnGr8jMTvRuJ3PR6m8SwLqzok39MWzz9t1ekO89CeJNV+cl3x2i5kiUDtcpXqqOwFyWYs/hClj0f1",
+	"aH1tbt/UTKtiMh2aRWWTZq45u3EjRGtXvOBhLMY0gyA8OY6q9Q3qct4TOQ/vY1R+qusXYpDJqlws5qJN",
+	"FIEeiP43PUH4kUI7QwBh0D07SdReSlbAXVA3qUL1AK2WCehGWHlxjiHueZhyrEMwWBtW6GvJYJo8FXyv",
+	"t6vuir8jGb+B+HXGBJx/pN+FUHbhuuI59SmWqaaEfyxyVjWUrGJDxwK9NegStDVt1AhJS/Dh9fnCwf4u",
+	"6zxBpqEOLBD20RdCi+p5oIJB6HRKLPO5KpMCZ+qWhubKUG3eGlTnECwwaJabaUuLkXBc1g17ExIUaVtf",
+	"wrpGK9cCrVMOd1apKS4V/oJSw/BiUmwTuy3uanL4yYoQAaYbKeQvI6bn0/fYjKrTyHkzDoZ3fkxazszX",
+	"suuNP/LtQ9/CM/97dGW81u1yB10Z/5wdx77oTLfoxuhJal3xOExtunUvxms1p2YvxkYq845ejHVSns9y",
+	"RWHsfwXcsM6LDfWWd/VnTMTO/oyY67MmEAf76pR5geiRUdvlo+AmLZQXSA0FG40ddxYFu7bPI2N3XeS5",
+	"RRQYN19Dqx0GncpqBrsbGp/sbweZ6kY/SMzmodydeqokTxF1Tir5UJUGTtYZ1HhA7IHIjHs9NntHsmjl",
+	"cScESyucxwF3Dmkkubt/ZBB5vxM7/8T+kV96R/6xe0fuchjDb9VoQdGjnz+0hkpWqjpfuGlr8PPbj3Wl",
+	"nq2FKxoA227cbgGG394JJdIprbNUjJz7hW+txTCTuedY2zpNdrpx9hpt5fprn+krSjTVOfezxNhqVMkv",
+	"nrzvzr45zvlkUqkJ+gR9YsDuPQgg481x/qHUnHvk1knF2+H/bHDE01vpUevj24//JwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

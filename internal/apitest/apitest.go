@@ -31,6 +31,7 @@ import (
 	"github.com/todo-api/todo-api/internal/auth"
 	"github.com/todo-api/todo-api/internal/authtest"
 	"github.com/todo-api/todo-api/internal/dbtest"
+	"github.com/todo-api/todo-api/internal/events"
 	"github.com/todo-api/todo-api/internal/httpapi"
 	"github.com/todo-api/todo-api/internal/store"
 )
@@ -49,6 +50,8 @@ type Env struct {
 	Pool   *pgxpool.Pool
 	Server *httptest.Server
 	Client *http.Client
+	// Hub is the live event hub (Options.Live), else nil.
+	Hub *events.Hub
 }
 
 // Options adjust the service under test.
@@ -65,6 +68,17 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the service's clock for "overdue" (default time.Now).
 	Now func() time.Time
+	// Live, when set, serves GET /api/events: a hub and its database listener run for the
+	// test, and New returns once the listener listens.
+	Live *Live
+}
+
+// Live configures the live event hub of a test service (events.Options, httpapi.Options).
+type Live struct {
+	MaxStreams        int
+	MaxStreamsPerUser int
+	Buffer            int
+	Heartbeat         time.Duration
 }
 
 // New starts the service for one test; everything stops at t.Cleanup.
@@ -90,8 +104,15 @@ func New(t testing.TB, opts ...Options) *Env {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	st := store.New(pool, o.StoreOptions)
+	var hub *events.Hub
+	if o.Live != nil {
+		hub = startLive(t, pool, st, logger, *o.Live)
+	}
 	h, err := httpapi.New(httpapi.Options{
-		Store:              store.New(pool, o.StoreOptions),
+		Store:              st,
+		Events:             hub,
+		EventsHeartbeat:    heartbeat(o.Live),
 		Auth:               v,
 		Logger:             logger,
 		Collectors:         []prometheus.Collector{store.NewPoolCollector(pool)},
@@ -112,7 +133,41 @@ func New(t testing.TB, opts ...Options) *Env {
 	// decoded by Do, not by the transport (which would hide Content-Encoding).
 	client := srv.Client()
 	client.Transport.(*http.Transport).DisableCompression = true
-	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: client}
+	return &Env{URL: srv.URL, Issuer: iss, Pool: pool, Server: srv, Client: client, Hub: hub}
+}
+
+// heartbeat is the test's heartbeat interval (0: the service's default).
+func heartbeat(l *Live) time.Duration {
+	if l == nil {
+		return 0
+	}
+	return l.Heartbeat
+}
+
+// startLive runs a hub and its listener on the test's database until the test ends, and
+// waits until the listener listens.
+func startLive(t testing.TB, pool *pgxpool.Pool, st *store.Store, logger *slog.Logger, l Live) *events.Hub {
+	t.Helper()
+	hub := events.NewHub(events.Options{Source: st, Logger: logger, MaxStreams: l.MaxStreams, MaxStreamsPerUser: l.MaxStreamsPerUser, Buffer: l.Buffer})
+	ctx, cancel := context.WithCancel(context.Background())
+	listening := make(chan struct{}, 1)
+	lis := &events.Listener{ConnString: pool.Config().ConnString(), Hub: hub, Logger: logger, Listening: func() {
+		select {
+		case listening <- struct{}{}:
+		default:
+		}
+	}}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); hub.Run(ctx) }()
+	go func() { defer wg.Done(); lis.Run(ctx) }()
+	t.Cleanup(func() { hub.Shutdown(); cancel(); wg.Wait() })
+	select {
+	case <-listening:
+	case <-time.After(time.Minute):
+		t.Fatal("the event listener did not LISTEN within a minute")
+	}
+	return hub
 }
 
 // testWriter sends log lines to t.Log, so they show only for failing tests or -v.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // BearerToken extracts the token from an Authorization header value of the form
@@ -35,18 +36,32 @@ type userIDKey struct{}
 // nameKey is the context key for the authenticated user's display name.
 type nameKey struct{}
 
+// expiresKey is the context key for the moment the request's token expires.
+type expiresKey struct{}
+
 // Identity is who a verified token identifies: the user id (sub) and a display name (the
 // name claim, else email, else ""), which only labels the user for others (a shared
 // list's members) and never decides anything.
 type Identity struct {
 	UserID string
 	Name   string
+	// Expires is the token's exp: what outlives the request that verified it (a live event
+	// stream) must end then.
+	Expires time.Time
 }
 
 // WithIdentity returns a copy of ctx carrying id: its user id as WithUserID does, and its
 // display name for DisplayName. Only Authenticator (and tests) should call it.
 func WithIdentity(ctx context.Context, id Identity) context.Context {
-	return context.WithValue(WithUserID(ctx, id.UserID), nameKey{}, id.Name)
+	ctx = context.WithValue(WithUserID(ctx, id.UserID), nameKey{}, id.Name)
+	return context.WithValue(ctx, expiresKey{}, id.Expires)
+}
+
+// Expires returns when the request's token expires (its exp claim), or the zero time when
+// the request carried no verified token.
+func Expires(ctx context.Context) time.Time {
+	exp, _ := ctx.Value(expiresKey{}).(time.Time)
+	return exp
 }
 
 // DisplayName returns the authenticated user's display name, or "" when the token

@@ -61,7 +61,7 @@ func checkClaims(payload []byte, rules []jwt.ValidateOption) (id Identity, valid
 		return Identity{}, time.Time{}, err
 	}
 	exp, _ := tok.Expiration()
-	return Identity{UserID: sub, Name: displayName(tok)}, exp.Add(clockSkew), nil
+	return Identity{UserID: sub, Name: displayName(tok), Expires: exp}, exp.Add(clockSkew), nil
 }
 
 // maxNameChars bounds a display name, as the database's list_members.name does.

@@ -38,7 +38,7 @@ func TestVerifyIdentityName(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", pass, err)
 				}
-				if id != (auth.Identity{UserID: sub, Name: tt.want}) {
+				if want := (auth.Identity{UserID: sub, Name: tt.want, Expires: id.Expires}); id != want || id.Expires.IsZero() {
 					t.Fatalf("%s: %+v, want name %q", pass, id, tt.want)
 				}
 			}

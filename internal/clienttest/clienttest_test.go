@@ -35,7 +35,7 @@ func TestTypeScriptClient(t *testing.T) {
 	// A stopped clock: collection ETags that move with the minute (stats) hold while the
 	// client checks its 304s.
 	stopped := time.Now()
-	e := apitest.New(t, apitest.Options{Now: func() time.Time { return stopped }})
+	e := apitest.New(t, apitest.Options{Now: func() time.Time { return stopped }, Live: &apitest.Live{}})
 	// Tokens live 15 minutes; the suite takes seconds.
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
@@ -45,6 +45,7 @@ func TestTypeScriptClient(t *testing.T) {
 		"TODO_API_URL="+e.URL,
 		"TODO_API_TOKEN_A="+e.Token(t, "user-a"),
 		"TODO_API_TOKEN_B="+e.Token(t, "user-b"),
+		"TODO_API_TOKEN_C="+e.Token(t, "user-c"), // the live stream test's own user
 		"NO_COLOR=1",
 	)
 	out := logWriter(t)

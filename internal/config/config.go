@@ -19,8 +19,9 @@ type Config struct {
 	// DatabaseURL is the PostgreSQL connection string the service queries through. It may
 	// point at a transaction pooler (PgBouncer, Neon's -pooler host).
 	DatabaseURL string
-	// DatabaseDirectURL, when set, is used for migrations instead of DatabaseURL (Neon's
-	// direct endpoint). Migrations also work through a pooler; see internal/migrate.
+	// DatabaseDirectURL, when set, is used instead of DatabaseURL for migrations and for the
+	// live events' LISTEN connection (Neon's direct endpoint): a transaction pooler cannot
+	// hold a LISTEN. Migrations also work through a pooler; see internal/migrate.
 	DatabaseDirectURL string
 	// DBMaxConns caps the pool.
 	DBMaxConns int32
@@ -54,6 +55,9 @@ type Config struct {
 	ListenAddr string
 	// CORSAllowedOrigins lists the browser origins allowed to call the API; empty = no CORS.
 	CORSAllowedOrigins []string
+	// EventsMaxStreams caps the live event streams (GET /api/events) this process holds;
+	// beyond it a new stream gets 503 with Retry-After.
+	EventsMaxStreams int32
 	// RateLimitPerUser is the sustained requests per second per user (bursts of twice
 	// that); 0 turns the limit off.
 	RateLimitPerUser float64
@@ -87,6 +91,7 @@ const (
 	DefaultListenAddr         = ":8080"
 	DefaultDevListenAddr      = "127.0.0.1:8080"
 	DefaultRateLimitPerUser   = 20
+	DefaultEventsMaxStreams   = 10000
 	DefaultDBMaxConns         = 10
 	DefaultDBStatementTimeout = 5 * time.Second
 	DefaultDBAcquireTimeout   = 2 * time.Second
@@ -112,7 +117,7 @@ const (
 var serveFields = []field{
 	databaseURL, databaseDirectURL,
 	betterAuthURL, jwksURL, jwtIssuer, jwtAudience,
-	listenAddr, corsAllowedOrigins, rateLimitPerUser,
+	listenAddr, corsAllowedOrigins, rateLimitPerUser, eventsMaxStreams,
 	dbMaxConns, dbMaxConnsPerUser, dbStatementTimeout, dbAcquireTimeout, dbConnectTimeout, dbHostTimeout,
 	debugAddr, goGC, goMemLimit,
 	logLevel, logFormat,
@@ -130,6 +135,7 @@ func defaults() Config {
 	return Config{
 		ListenAddr:         DefaultListenAddr,
 		RateLimitPerUser:   DefaultRateLimitPerUser,
+		EventsMaxStreams:   DefaultEventsMaxStreams,
 		DBMaxConns:         DefaultDBMaxConns,
 		DBStatementTimeout: DefaultDBStatementTimeout,
 		DBAcquireTimeout:   DefaultDBAcquireTimeout,
@@ -140,8 +146,12 @@ func defaults() Config {
 	}
 }
 
-// MigrationURL is the connection string migrations run over: the direct one when set.
-func (c Config) MigrationURL() string {
+// MigrationURL is the connection string migrations run over: DirectURL.
+func (c Config) MigrationURL() string { return c.DirectURL() }
+
+// DirectURL is the connection string for what needs a session of its own — migrations'
+// advisory lock, the live events' LISTEN: DatabaseDirectURL when set, else DatabaseURL.
+func (c Config) DirectURL() string {
 	if c.DatabaseDirectURL != "" {
 		return c.DatabaseDirectURL
 	}

@@ -113,6 +113,10 @@ var varCases = []varCase{
 	{cmds: both, v: "RATE_LIMIT_PER_USER", val: "NaN", err: "RATE_LIMIT_PER_USER: must be a number of requests per second, 0 to turn it off"},
 	{cmds: both, v: "RATE_LIMIT_PER_USER", val: "1e7", err: "RATE_LIMIT_PER_USER: must be a number of requests per second, 0 to turn it off"},
 
+	{cmds: only(serve), v: "EVENTS_MAX_STREAMS", get: func(c Config) any { return c.EventsMaxStreams }, want: int32(10000)},
+	{cmds: only(serve), v: "EVENTS_MAX_STREAMS", val: "50", get: func(c Config) any { return c.EventsMaxStreams }, want: int32(50)},
+	{cmds: only(serve), v: "EVENTS_MAX_STREAMS", val: "0", err: "EVENTS_MAX_STREAMS: must be a whole number from 1 to 1000000"},
+
 	{cmds: only(serve), v: "DB_MAX_CONNS", get: func(c Config) any { return c.DBMaxConns }, want: int32(10)},
 	{cmds: only(serve), v: "DB_MAX_CONNS", val: "4", get: func(c Config) any { return c.DBMaxConns }, want: int32(4)},
 	{cmds: only(serve), v: "DB_MAX_CONNS", val: "0", err: "DB_MAX_CONNS: must be a whole number from 1 to 1000"},

@@ -111,6 +111,14 @@ var (
 		set:  func(c *Config, raw string) (err error) { c.RateLimitPerUser, err = parseRate(raw); return err },
 	}
 
+	eventsMaxStreams = field{
+		name: "EVENTS_MAX_STREAMS",
+		set: func(c *Config, raw string) (err error) {
+			c.EventsMaxStreams, err = parseCount(raw, 1, 1000000, "1000000")
+			return err
+		},
+	}
+
 	dbMaxConns = field{
 		name: "DB_MAX_CONNS",
 		set: func(c *Config, raw string) (err error) {

@@ -166,6 +166,8 @@ func textual(ct string) bool {
 	mt, _, _ := strings.Cut(strings.ToLower(ct), ";")
 	mt = strings.TrimSpace(mt)
 	switch {
+	case mt == "text/event-stream":
+		return false // a stream: every event must go out as it is written
 	case strings.HasPrefix(mt, "text/"):
 		return true
 	case mt == "application/json", strings.HasSuffix(mt, "+json"),

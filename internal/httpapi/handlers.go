@@ -9,6 +9,7 @@ import (
 
 	"github.com/todo-api/todo-api/gen/api"
 	"github.com/todo-api/todo-api/internal/auth"
+	"github.com/todo-api/todo-api/internal/events"
 	"github.com/todo-api/todo-api/internal/store"
 )
 
@@ -63,6 +64,8 @@ type handlers struct {
 	store     Store
 	now       func() time.Time
 	cursorKey *cursorKey
+	events    *events.Hub
+	heartbeat time.Duration
 }
 
 var _ api.StrictServerInterface = (*handlers)(nil)

@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/todo-api/todo-api/internal/events"
 )
 
 // metrics holds the service's Prometheus instruments, registered on its own registry (no
@@ -72,4 +74,12 @@ func routeOf(c echo.Context) string {
 		return p
 	}
 	return "unmatched"
+}
+
+// streamsGauge counts the hub's open live event streams (GET /api/events).
+func streamsGauge(hub *events.Hub) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "todo_event_streams",
+		Help: "Open live event streams (GET /api/events) of this process.",
+	}, func() float64 { return float64(hub.Count()) })
 }

@@ -144,7 +144,7 @@ func TestCORS(t *testing.T) {
 			t.Errorf("Access-Control-Allow-Methods %q", m)
 		}
 		h := strings.ToLower(r.Header.Get("Access-Control-Allow-Headers"))
-		for _, want := range []string{"authorization", "content-type", "if-match", "if-none-match", "idempotency-key"} {
+		for _, want := range []string{"authorization", "content-type", "if-match", "if-none-match", "idempotency-key", "last-event-id"} {
 			if !strings.Contains(h, want) {
 				t.Errorf("Access-Control-Allow-Headers %q lacks %s", h, want)
 			}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/todo-api/todo-api/internal/events"
 )
 
 // MaxBodyBytes is the largest request body accepted (413 beyond).
@@ -50,4 +52,9 @@ type Options struct {
 	// MaxHeaderBytes, when positive, refuses larger request header blocks with a 431
 	// problem (serve: the MaxHeaderBytes constant). 0 leaves the limit to the http.Server.
 	MaxHeaderBytes int
+	// Events, when set, serves GET /api/events from this hub (nil: 503) and counts its
+	// streams on /metrics.
+	Events *events.Hub
+	// EventsHeartbeat is how often an idle event stream sends a comment (0: DefaultHeartbeat).
+	EventsHeartbeat time.Duration
 }

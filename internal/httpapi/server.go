@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -37,7 +38,11 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
-	m, err := newMetrics(reg, o.Collectors...)
+	collectors := o.Collectors
+	if o.Events != nil {
+		collectors = append(collectors[:len(collectors):len(collectors)], streamsGauge(o.Events))
+	}
+	m, err := newMetrics(reg, collectors...)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +74,7 @@ func New(o Options) (*Server, error) {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  o.CORSAllowedOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
-			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID", "Last-Event-ID"},
 			ExposeHeaders: []string{"ETag", "Location", "Link", "Retry-After", "X-Request-ID", "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}))
@@ -80,7 +85,7 @@ func New(o Options) (*Server, error) {
 	}
 	e.Use(newValidator(spec))
 
-	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}}, nil))
+	api.RegisterHandlers(headWithGet{e}, api.NewStrictHandler(&handlers{store: o.Store, now: now, cursorKey: &cursorKey{load: o.Store.CursorKey}, events: o.Events, heartbeat: cmp.Or(o.EventsHeartbeat, DefaultHeartbeat)}, nil))
 	if err := registerOps(headWithGet{e}, reg, o.Version, o.Store.Ping, o.Ready); err != nil {
 		return nil, err
 	}

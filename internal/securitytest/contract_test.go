@@ -108,6 +108,12 @@ func contractOperations(doc *openapi3.T) []operation {
 	return ops
 }
 
+// streams reports whether the operation answers with an event stream (text/event-stream).
+func (o operation) streams() bool {
+	ok := o.Op.Responses.Value("200")
+	return ok != nil && ok.Value != nil && ok.Value.Content.Get("text/event-stream") != nil
+}
+
 // knownIDOperations are the operations on one task or list the contract had when the sweep
 // was written; the sweep must find at least these, so a walk broken by a refactor fails.
 var knownIDOperations = []string{

@@ -534,7 +534,9 @@ func TestSweepCollectionsShowNoForeignTask(t *testing.T) {
 
 	var safe, unsafe []collectionAttempt
 	for _, o := range contractOperations(doc) {
-		if o.takesID() {
+		if o.takesID() || o.streams() {
+			// A stream (GET /api/events) never ends, so it cannot be read whole here;
+			// internal/httpapi's TestEvents checks that a non-member hears nothing of a list.
 			continue
 		}
 		var list []collectionAttempt

@@ -538,6 +538,28 @@ func checkOtherUsersRowsAreUnreachable(t *testing.T, s *Store, pool *pgxpool.Poo
 			t.Fatalf("the intruder's inbox %v, %v; listed %v, the owner's %v", inbox, err, lists[0].ID, ownerInbox)
 		}
 	})
+	call("EventMemberLists")
+	call("EventListsChanged")
+	t.Run("EventsNameOwnListsOnly", func(t *testing.T) {
+		lists, err := s.EventMemberLists(t.Context(), intruder)
+		if err != nil || len(lists) != 2 {
+			t.Fatalf("the intruder's member lists: %+v, %v; want its inbox and list", lists, err)
+		}
+		for _, l := range lists {
+			if l.OwnerID != intruder || l.ListID == ownerInbox || l.ListID == keyedList.ID {
+				t.Errorf("the intruder's member lists name %+v", l)
+			}
+		}
+		changes, err := s.EventListsChanged(t.Context(), intruder, time.Time{}, time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range changes {
+			if c.ListID == ownerInbox || c.ListID == keyedList.ID || c.ListID == deletedList.ID {
+				t.Errorf("the intruder's changed lists name the owner's %v", c.ListID)
+			}
+		}
+	})
 	call("ListCreate")
 	t.Run("ListCreateWithOwnersKeyCreatesOwnList", func(t *testing.T) {
 		got, replayed, err := s.ListCreate(t.Context(), intruder, ListFields{Name: "Owner secret list"}, ownerListKey, ownerHash)

@@ -48,7 +48,7 @@ var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_vie
 // query calls them; they read the caller from app.user_id, as the policies do).
 var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks", "tasks_count_subtask_insert",
 	"max_list_members", "list_access_sync", "list_access_live", "app_list_role", "app_reads_owner", "app_writes_owner", "app_invite_admits", "app_caller_is", "app_list_name", "app_member_lists", "app_editor_lists",
-	"task_departure_record"}
+	"task_departure_record", "list_members_notify", "lists_notify"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {

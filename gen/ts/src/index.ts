@@ -12,7 +12,8 @@
  *   headers the contract declares but the generated types do not carry;
  * - `isTombstone` and `changedAt` read the entries of the change feeds (`listTaskChanges`,
  *   `listListChanges`);
- * - `syncLists` keeps copies of several lists current, one feed and one sync point per list.
+ * - `syncLists` keeps copies of several lists current, one feed and one sync point per list;
+ * - `streamEvents` holds the live event stream (`GET /api/events`, events.ts).
  *
  * @example
  * const todo = createTodoClient({ baseUrl: "https://api.example.com", getToken: () => authClient.token() });
@@ -26,6 +27,7 @@ import type { FieldError, List, ListListChangesData, Problem, Task, TaskChange, 
 
 export * from './generated/types.gen';
 export { TodoApi } from './generated/sdk.gen';
+export { EventParser, type LiveEvent, type LiveStream, streamEvents, type StreamEventsOptions } from './events';
 
 /** Options of {@link createTodoClient}. */
 export interface TodoClientOptions {

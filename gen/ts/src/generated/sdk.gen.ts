@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetInviteData, GetInviteErrors, GetInviteResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListListChangesData, ListListChangesErrors, ListListChangesResponses, ListListsData, ListListsErrors, ListListsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, BulkTasksData, BulkTasksErrors, BulkTasksResponses, CompleteTaskData, CompleteTaskErrors, CompleteTaskResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateListData, CreateListErrors, CreateListResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteListData, DeleteListErrors, DeleteListResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetInviteData, GetInviteErrors, GetInviteResponses, GetListData, GetListErrors, GetListResponses, GetTaskData, GetTaskErrors, GetTaskResponses, GetTaskStatsData, GetTaskStatsErrors, GetTaskStatsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListListChangesData, ListListChangesErrors, ListListChangesResponses, ListListsData, ListListsErrors, ListListsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListTagsData, ListTagsErrors, ListTagsResponses, ListTaskChangesData, ListTaskChangesErrors, ListTaskChangesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, MoveListData, MoveListErrors, MoveListResponses, MoveTaskData, MoveTaskErrors, MoveTaskResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ReplaceTaskData, ReplaceTaskErrors, ReplaceTaskResponses, RestoreListData, RestoreListErrors, RestoreListResponses, RestoreTaskData, RestoreTaskErrors, RestoreTaskResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, UpdateListData, UpdateListErrors, UpdateListResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateTaskData, UpdateTaskErrors, UpdateTaskResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -416,6 +416,41 @@ export class TodoApi extends HeyApiClient {
                 ...options.headers
             }
         });
+    }
+    
+    /**
+     * Hear when the caller's lists change (Server-Sent Events)
+     *
+     * A `text/event-stream` (Server-Sent Events) that says *when* to sync, never *what*
+     * changed: the change feeds stay the one source of truth. It covers every list the
+     * caller is a member of, for as long as the stream stays open. Each event is
+     * `event: <type>` with one line of JSON `data:`; the types and their data are the
+     * schemas `LiveChange` (`change`), `LiveLists` (`lists`) and `LiveResync` (`resync`).
+     *
+     * - `change` — tasks of `list_id` changed (created, edited, moved in or out, deleted,
+     * restored) up to `changed_at`: sync that list. Its `id:` is the stream's position;
+     * send the last one you received in `Last-Event-ID` when you reconnect.
+     * - `lists` — the caller's set of lists changed (a list was created, renamed,
+     * recoloured, deleted or restored; the caller joined, left, was removed or got another
+     * role): read `GET /api/lists` again.
+     * - `resync` — the server cannot vouch that nothing was missed (an unknown, malformed or
+     * too old `Last-Event-ID`, the server's database listener reconnected, the reader fell
+     * behind): sync every list.
+     *
+     * On connect with `Last-Event-ID` the stream first sends one `change` per list that
+     * changed since then (it may repeat a change you already had, never skip one), so a
+     * client that reconnects and then syncs the named lists misses nothing. A comment line
+     * (`: ping`) comes every 25 seconds and `retry:` says how long to wait before
+     * reconnecting. The stream ends when the caller's token expires (reconnect with a fresh
+     * one), and at once when the caller loses access to a list (after a `lists` event).
+     * Browsers' `EventSource` cannot send `Authorization`: stream it with `fetch`
+     * (`streamEvents` of the TypeScript client does). At most 10 streams per user (`429`);
+     * a server at its own limit answers `503` with `Retry-After` — reconnect then, maybe to
+     * another server.
+     *
+     */
+    public streamEvents<ThrowOnError extends boolean = true>(options?: Options<StreamEventsData, ThrowOnError, StreamEventsResponse>) {
+        return (options?.client ?? this.client).sse.get<StreamEventsResponses, StreamEventsErrors, ThrowOnError>({ url: '/api/events', ...options });
     }
     
     /**

@@ -4,6 +4,40 @@ export type ClientOptions = {
     baseUrl: `${string}://${string}` | (string & {});
 };
 
+/**
+ * The data of a `change` event of `GET /api/events`: sync this list.
+ */
+export type LiveChange = {
+    list_id: string;
+    /**
+     * The time of the list's latest change this event covers (its owner's write clock).
+     */
+    changed_at: string;
+};
+
+/**
+ * The data of a `lists` event of `GET /api/events`: the caller's lists changed; read `GET /api/lists`.
+ */
+export type LiveLists = {
+    /**
+     * The lists the stream covers now.
+     */
+    list_ids: Array<string>;
+};
+
+/**
+ * The data of a `resync` event of `GET /api/events`: sync every list.
+ */
+export type LiveResync = {
+    /**
+     * `last_event_id`: the `Last-Event-ID` sent was unknown, malformed or too old;
+     * `listener`: the server's database listener reconnected and may have missed changes;
+     * `lagging`: the stream fell behind (it closes after this event).
+     *
+     */
+    reason: 'last_event_id' | 'listener' | 'lagging';
+};
+
 export type List = {
     /**
      * Assigned by the server.
@@ -1827,6 +1861,55 @@ export type BulkTasksResponses = {
 };
 
 export type BulkTasksResponse = BulkTasksResponses[keyof BulkTasksResponses];
+
+export type StreamEventsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The `id` of the last event received on an earlier stream. Anything the server
+         * cannot use (malformed, unknown, older than a day) gets a `resync` event, never an
+         * error.
+         *
+         */
+        'Last-Event-ID'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/events';
+};
+
+export type StreamEventsErrors = {
+    /**
+     * Missing, invalid or expired bearer token.
+     */
+    401: Problem;
+    /**
+     * The caller already holds the most event streams one user may (type
+     * `urn:todo-api:problem:too-many-streams`), or the caller's rate limit is exhausted
+     * (type `urn:todo-api:problem:rate-limited`). Close a stream (or wait for
+     * `Retry-After`), then retry.
+     *
+     */
+    429: Problem;
+    /**
+     * The database (or the issuer's JWKS, before its keys were ever loaded) is unavailable.
+     */
+    503: Problem;
+};
+
+export type StreamEventsError = StreamEventsErrors[keyof StreamEventsErrors];
+
+export type StreamEventsResponses = {
+    /**
+     * The wire format is text: events of `event:`, `id:` and `data:` lines, each
+     * ended by a blank line. This schema is the JSON of one event's `data:` line,
+     * by the event's type (OpenAPI 3.0 has no way to say "a stream of these").
+     *
+     */
+    200: LiveChange | LiveLists | LiveResync;
+};
+
+export type StreamEventsResponse = StreamEventsResponses[keyof StreamEventsResponses];
 
 export type ListTaskChangesData = {
     body?: never;
