@@ -14,7 +14,7 @@ WHERE m.user_id = @user_id AND tasks.id = @id AND tasks.deleted_at IS NULL;
 -- The clock of the lists the caller is a member of, or of one of them (list_id): what the
 -- collections' ETags hash, and the database's time. The caller's own clock (last, null before
 -- the first write) when those are the caller's own lists only, else also their view
--- (shared_clock_view, 0020_listing_own.sql; member_clock_view, 0016_task_membership.sql) —
+-- (shared_clock_view of 0020_listing_own.sql, member_clock_view of 0016_task_membership.sql) —
 -- as the listing statements read them (db/listgen).
 SELECT now()::timestamptz AS now,
        (SELECT last FROM user_clock_last(@user_id::text) AS last) AS last,
@@ -33,8 +33,8 @@ FOR SHARE OF m;
 -- name: TaskAccess :one
 -- The owner and list of a task (tombstones included) of a live list the caller is a member
 -- of, and the caller's role there. Read without a lock: it names the owner whose clock a
--- write of the task takes (a task never changes owner); TaskAccessHeld reads it again
--- under that clock.
+-- write of the task takes, and TaskAccessHeld reads it again under that clock (a move to
+-- another owner's list may have changed it meanwhile: the store then tries again).
 SELECT tasks.user_id AS owner_id, tasks.list_id, m.role
 FROM tasks
 JOIN list_members m ON m.owner_id = tasks.user_id AND m.list_id = tasks.list_id

@@ -60,7 +60,7 @@ type MemberClockGetRow struct {
 // The clock of the lists the caller is a member of, or of one of them (list_id): what the
 // collections' ETags hash, and the database's time. The caller's own clock (last, null before
 // the first write) when those are the caller's own lists only, else also their view
-// (shared_clock_view, 0020_listing_own.sql; member_clock_view, 0016_task_membership.sql) —
+// (shared_clock_view of 0020_listing_own.sql, member_clock_view of 0016_task_membership.sql) —
 // as the listing statements read them (db/listgen).
 func (q *Queries) MemberClockGet(ctx context.Context, arg MemberClockGetParams) (*MemberClockGetRow, error) {
 	row := q.db.QueryRow(ctx, memberClockGet, arg.UserID, arg.ListID)
@@ -116,8 +116,8 @@ type TaskAccessRow struct {
 
 // The owner and list of a task (tombstones included) of a live list the caller is a member
 // of, and the caller's role there. Read without a lock: it names the owner whose clock a
-// write of the task takes (a task never changes owner); TaskAccessHeld reads it again
-// under that clock.
+// write of the task takes, and TaskAccessHeld reads it again under that clock (a move to
+// another owner's list may have changed it meanwhile: the store then tries again).
 func (q *Queries) TaskAccess(ctx context.Context, arg TaskAccessParams) (*TaskAccessRow, error) {
 	row := q.db.QueryRow(ctx, taskAccess, arg.UserID, arg.ID)
 	var i TaskAccessRow

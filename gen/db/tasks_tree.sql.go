@@ -339,7 +339,7 @@ type TaskTreeMoveOwnerParams struct {
 // Moves one of the user's live tasks with its subtree (ids, from TaskSubtreeIDs) to list_id
 // of new_owner under parent_id (null: top-level): every row becomes new_owner's, with its
 // position from positions (new keys at the top of new_owner's order, in the subtree's
-// order), the depths shifted by shift; a live row gets now and a new version, a tombstone
+// order), the depths shifted by shift. A live row gets now and a new version, a tombstone
 // keeps its stamps. The caller's transaction holds both owners' clocks and checked the
 // target (a live list of new_owner the caller may write, the parent in it, the depth rule).
 // The triggers move the counts, tags and search text with the rows (0018_cross_owner_moves.sql).

@@ -16,7 +16,7 @@ import (
 //
 // A list's tasks are its owner's rows: whoever writes them — the owner or an editor — takes
 // the owner's clock, counts on the owner's quota and writes with the owner's id. The owner
-// of a list (or of a task: a task never changes owner) is read first, without a lock (the
+// of a list (or of a task, checked again under the clock: a move across owners changes it) is read first, without a lock (the
 // clock comes first in every write, see the end of db/queries/tasks.sql); under the owner's
 // clock the caller's membership row is read again FOR SHARE and held until commit, so a
 // removal, a leave or a change of role waits for the write, and the role checked stays true
@@ -110,35 +110,56 @@ func (s *Store) taskWrite(ctx context.Context, userID string, id uuid.UUID, also
 	if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	shared := s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
-		a, err := taskAccess(ctx, q, userID, id)
-		if isNotFound(err) || err == nil && a.owner == userID {
-			return errNotShared
-		}
-		if err != nil {
-			return fmt.Errorf("read the task's list: %w", err)
-		}
-		// A viewer may not even take the owner's clock (row-level security): refused here.
-		if err := a.writable(); err != nil {
-			return err
-		}
-		if err := takeClocks(ctx, q, a.owner, also); err != nil {
-			return err
-		}
-		if a, err = taskAccessHeld(ctx, q, userID, id); isNotFound(err) {
-			return errNotShared // removed meanwhile
-		} else if err != nil {
-			return fmt.Errorf("read membership: %w", err)
-		}
-		if err := a.writable(); err != nil {
-			return err
-		}
-		return write(ctx, q, a.owner)
-	})
+	shared := errOwnerChanged
+	for attempt := 0; attempt < 3 && errors.Is(shared, errOwnerChanged); attempt++ {
+		shared = s.run(ctx, userID, transaction, func(ctx context.Context, q *db.Queries) error {
+			return sharedTaskWrite(ctx, q, userID, id, also, write)
+		})
+	}
 	if errors.Is(shared, errNotShared) {
 		return err
 	}
 	return shared
+}
+
+// errOwnerChanged: the task moved to another owner's list between the read that named its
+// owner and the clock taken for that owner (the write is tried again).
+var errOwnerChanged = errors.New("the task changed owner")
+
+// sharedTaskWrite is taskWrite's second attempt, in q's transaction: userID's write of task
+// id of another owner's list. The owner read first, without a lock, names the clock to take;
+// the task's access read again under that clock must name the same owner — a task moved to
+// another owner's list meanwhile (a move across owners holds the old owner's clock, which
+// this write waited for) is errOwnerChanged, else the write would run under a clock that is
+// not its rows' owner's.
+func sharedTaskWrite(ctx context.Context, q *db.Queries, userID string, id uuid.UUID, also string, write func(ctx context.Context, q *db.Queries, owner string) error) error {
+	a, err := taskAccess(ctx, q, userID, id)
+	if isNotFound(err) || err == nil && a.owner == userID {
+		return errNotShared
+	}
+	if err != nil {
+		return fmt.Errorf("read the task's list: %w", err)
+	}
+	// A viewer may not even take the owner's clock (row-level security): refused here.
+	if err := a.writable(); err != nil {
+		return err
+	}
+	if err := takeClocks(ctx, q, a.owner, also); err != nil {
+		return err
+	}
+	held, err := taskAccessHeld(ctx, q, userID, id)
+	if isNotFound(err) {
+		return errNotShared // removed meanwhile
+	} else if err != nil {
+		return fmt.Errorf("read membership: %w", err)
+	}
+	if held.owner != a.owner {
+		return errOwnerChanged
+	}
+	if err := held.writable(); err != nil {
+		return err
+	}
+	return write(ctx, q, held.owner)
 }
 
 // takeClocks takes the clocks of owners ("" skipped, each once) in the order of their ids:
