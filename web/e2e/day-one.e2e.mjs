@@ -95,7 +95,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
   test("1 undo after delete: one task (POST /restore) and several at once (bulk restore) come back where they were", async (shown) => {
     const { page } = await user({ tasks: [{ title: "Gamma", tags: ["x"] }, { title: "Beta" }, { title: "Alpha" }] }, shown);
     const calls = apiCalls(page, api);
-    assert.deepEqual(await titles(page), ["Alpha", "Beta", "Gamma"]);
+    await eventually(async () => assert.deepEqual(await titles(page), ["Alpha", "Beta", "Gamma"]));
 
     await page.getByRole("button", { name: "Delete “Beta”" }).click();
     await eventually(async () => assert.deepEqual(await titles(page), ["Alpha", "Gamma"]));
@@ -121,7 +121,7 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     assert.ok(calls.includes("POST /api/tasks/bulk 200"), `bulk calls: ${calls.join(", ")}`);
     await page.reload();
     await settled(page);
-    assert.deepEqual(await titles(page), ["Alpha", "Beta", "Gamma"], "restored for good");
+    await eventually(async () => assert.deepEqual(await titles(page), ["Alpha", "Beta", "Gamma"], "restored for good"));
   });
 
   // At 8 pm in New York it is already tomorrow in UTC; at 8 am in Auckland it is still
@@ -245,9 +245,9 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     await settled(page);
     await page.reload();
     await settled(page);
-    assert.deepEqual(await titles(page), ["Three"], "folded after a reload too");
+    await eventually(async () => assert.deepEqual(await titles(page), ["Three"], "folded after a reload too"));
     await openCompleted(page);
-    assert.deepEqual(await titles(page), ["Three", "One", "Two"], "at the end of the view");
+    await eventually(async () => assert.deepEqual(await titles(page), ["Three", "One", "Two"], "at the end of the view"));
     const sectionTop = await page.getByTestId("section-done").evaluate((el) => el.getBoundingClientRect().top);
     const threeBottom = await page.getByTestId("task").filter({ hasText: "Three" }).evaluate((el) => el.getBoundingClientRect().bottom);
     assert.ok(sectionTop >= threeBottom, "below the open tasks");
