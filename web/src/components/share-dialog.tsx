@@ -68,6 +68,15 @@ export function ShareDialog({ api, list, me, onClose, onChanged, onLeft }: Props
     }
   }
 
+  /**
+   * changeRole shows the member's new role at once (the select is controlled: without this it
+   * showed the old role until the members were read again) and puts it back if it is refused.
+   */
+  async function changeRole(userId: string, to: InviteRole) {
+    setMembers((ms) => ms && ms.map((x) => (x.user_id === userId ? { ...x, role: to } : x)));
+    if (!(await act(() => api.updateMember({ path: { id: list.id, user_id: userId }, body: { role: to } })))) await load();
+  }
+
   async function invite(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setCopied("");
@@ -197,7 +206,7 @@ export function ShareDialog({ api, list, me, onClose, onChanged, onLeft }: Props
                             className="input w-auto"
                             value={m.role}
                             disabled={busy}
-                            onChange={(e) => void act(() => api.updateMember({ path: { id: list.id, user_id: m.user_id }, body: { role: e.target.value as InviteRole } }))}
+                            onChange={(e) => void changeRole(m.user_id, e.target.value as InviteRole)}
                           >
                             <option value="editor">Editor</option>
                             <option value="viewer">Viewer</option>
