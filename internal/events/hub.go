@@ -48,7 +48,8 @@ type Options struct {
 	MaxStreamsPerUser int
 	// MaxStreams caps the process's open streams (0: DefaultMaxStreams).
 	MaxStreams int
-	// Buffer is each stream's event buffer (0: DefaultBuffer).
+	// Buffer is each stream's event buffer (0: DefaultBuffer), of pointers: an idle stream
+	// holds 8 bytes a place, and one event is shared by every stream it goes to.
 	Buffer int
 	// LeaseTTL is the lifetime of the hub's leases of live owners (0: DefaultLeaseTTL).
 	LeaseTTL time.Duration
@@ -130,7 +131,7 @@ func (h *Hub) Open(ctx context.Context, user string) (*Stream, error) {
 		h.mu.Unlock()
 		return nil, ErrUserLimit
 	}
-	s := &Stream{user: user, events: make(chan Event, h.o.Buffer), done: make(chan struct{}), lists: map[uuid.UUID]string{}}
+	s := &Stream{user: user, events: make(chan *Event, h.o.Buffer), done: make(chan struct{}), lists: map[uuid.UUID]string{}}
 	if h.byUser[user] == nil {
 		h.byUser[user] = make(map[*Stream]struct{})
 	}
@@ -186,9 +187,10 @@ func (h *Hub) Shutdown() {
 func (h *Hub) Resync() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	ev := &Event{Type: TypeResync, Reason: ReasonListener}
 	for _, streams := range h.byUser {
 		for s := range streams {
-			s.send(Event{Type: TypeResync, Reason: ReasonListener})
+			s.send(ev)
 		}
 	}
 }
@@ -310,8 +312,9 @@ func (h *Hub) deliver(ctx context.Context, owner string, after, through time.Tim
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range changes {
+		ev := &Event{Type: TypeChange, ListID: c.ListID, ChangedAt: c.ChangedAt} // one for all its streams
 		for s := range h.byList[c.ListID] {
-			s.send(Event{Type: TypeChange, ListID: c.ListID, ChangedAt: c.ChangedAt})
+			s.send(ev)
 		}
 	}
 	return nil
@@ -367,7 +370,7 @@ func (h *Hub) reload(ctx context.Context, user string, only *Stream) error {
 		if only != nil {
 			continue
 		}
-		s.send(Event{Type: TypeLists, Lists: s.listIDs()})
+		s.send(&Event{Type: TypeLists, Lists: s.listIDs()})
 		if lost {
 			s.end(endAccess)
 		}

@@ -1,11 +1,11 @@
 package httpapi
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -132,19 +132,18 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 512)
+	// Written straight into the response, which buffers (no buffer of our own: an idle stream's
+	// memory counts, docs/live-updates.md); each flush sends what is there.
+	bw := w
 	flush := func() error {
 		_ = rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout))
-		if err := bw.Flush(); err != nil {
-			return err
-		}
 		return rc.Flush()
 	}
 
 	fmt.Fprintf(bw, "retry: %d\n\n", eventsRetry)
-	es.write(bw, events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
-	for _, ev := range es.first {
-		es.write(bw, ev)
+	es.write(bw, &events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
+	for i := range es.first {
+		es.write(bw, &es.first[i])
 	}
 	if err := flush(); err != nil {
 		return nil // the client left
@@ -163,7 +162,7 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 		case ev := <-es.s.Events():
 			es.write(bw, ev)
 		case <-beat.C:
-			bw.WriteString(": ping\n\n")
+			_, _ = io.WriteString(bw, ": ping\n\n")
 		case <-es.s.Done():
 			es.drain(bw)
 			_ = flush()
@@ -181,14 +180,14 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 
 // drain writes what the hub left in the stream's buffer, then, for a stream that fell
 // behind, the resync that tells its client so.
-func (es *eventStream) drain(bw *bufio.Writer) {
+func (es *eventStream) drain(bw io.Writer) {
 	for {
 		select {
 		case ev := <-es.s.Events():
 			es.write(bw, ev)
 		default:
 			if es.s.Lagging() {
-				es.write(bw, events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
+				es.write(bw, &events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
 			}
 			return
 		}
@@ -196,7 +195,7 @@ func (es *eventStream) drain(bw *bufio.Writer) {
 }
 
 // write renders one event: event:, id: (the stream's position) and one line of JSON data:.
-func (es *eventStream) write(bw *bufio.Writer, ev events.Event) {
+func (es *eventStream) write(bw io.Writer, ev *events.Event) {
 	var data any
 	switch ev.Type {
 	case events.TypeChange:
