@@ -48,13 +48,20 @@ CREATE POLICY live_owners_owner ON live_owners
     WITH CHECK (owner_id = current_setting('app.user_id', true));
 
 -- live_owner_notify notifies owner's clock tick when a live lease names owner (called by
--- user_clock_tick, after it took the clock row).
+-- user_clock_tick, after it took the clock row: a statement of its own, so a snapshot taken
+-- after the row lock). It runs on every write, so it has no SET search_path (saving the
+-- configuration change of each call: 372 against 332 µs of PostgreSQL's CPU a clock-tick
+-- transaction, docs/performance.md); instead every name in it is schema-qualified, operators
+-- and casts included, so that no caller's search_path can redirect a SECURITY DEFINER body.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION live_owner_notify(owner text, tick timestamptz) RETURNS void
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM live_owners l WHERE l.owner_id = owner AND l.expires_at > now()) THEN
-        PERFORM pg_notify('todo_events', 'c:' || (extract(epoch FROM tick) * 1000000)::bigint || ':' || owner);
+    IF EXISTS (SELECT 1 FROM public.live_owners l
+               WHERE l.owner_id OPERATOR(pg_catalog.=) owner AND l.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()) THEN
+        PERFORM pg_catalog.pg_notify('todo_events',
+            'c:' OPERATOR(pg_catalog.||) pg_catalog.int8(pg_catalog.extract('epoch', tick) OPERATOR(pg_catalog.*) 1000000::pg_catalog.numeric)::pg_catalog.text
+                 OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) owner);
     END IF;
 END
 $$;
