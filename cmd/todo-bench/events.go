@@ -205,10 +205,22 @@ func (b *bench) runEvents(ctx context.Context, e *eventSettings, iss *devissuer.
 	b.logf("events: %d streams open (%d refused); idling %s", r.Streams, r.Refused, e.idle)
 	b.settle()
 	cpu0, pg0, t0 := procCPU(pid), b.pgCPU(), time.Now()
+	profiled := make(chan error, 1)
+	if b.s.profile { // a CPU profile of the idling server (at most 20 s: fetch's timeout is 30)
+		secs := min(int(e.idle.Seconds()), 20)
+		go func() {
+			profiled <- fetch(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debug, secs), b.s.outDir+"/cpu-events-idle.pprof")
+		}()
+	} else {
+		profiled <- nil
+	}
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(e.idle):
+	}
+	if err := <-profiled; err != nil {
+		b.logf("events: CPU profile: %v", err)
 	}
 	b.settle()
 	secs := time.Since(t0).Seconds()
