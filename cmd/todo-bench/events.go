@@ -62,6 +62,7 @@ type eventResult struct {
 	FanoutP50ms, FanoutP99ms  float64
 	FanoutMissed              int
 	OpenFileLimit             uint64
+	MemLimitMiB               int64
 }
 
 // eventStream is one open stream the scenario reads.
@@ -97,7 +98,13 @@ func (b *bench) runEvents(ctx context.Context, e *eventSettings, iss *devissuer.
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	debug := fmt.Sprintf("127.0.0.1:%d", dport)
 	srv := exec.CommandContext(ctx, bin, "serve")
-	srv.Env = append(slices.Clone(env), "LISTEN_ADDR="+base[len("http://"):], "DEBUG_ADDR="+debug, fmt.Sprintf("EVENTS_MAX_STREAMS=%d", e.streams+100))
+	// serve's default soft memory limit (64 MiB, docs/performance.md) is far below what
+	// thousands of streams hold: the collector would run without pause (at 10 000 streams it
+	// took a third of a core while they idled). A process for that many streams is given a
+	// limit to match: 64 MiB and 64 KiB a stream.
+	memLimit := 64<<20 + int64(e.streams)*64<<10
+	srv.Env = append(slices.Clone(env), "LISTEN_ADDR="+base[len("http://"):], "DEBUG_ADDR="+debug,
+		fmt.Sprintf("EVENTS_MAX_STREAMS=%d", e.streams+100), fmt.Sprintf("GOMEMLIMIT=%d", memLimit))
 	log, err := os.Create(b.s.outDir + "/events-server.log")
 	if err != nil {
 		return err
@@ -115,6 +122,7 @@ func (b *bench) runEvents(ctx context.Context, e *eventSettings, iss *devissuer.
 		return err
 	}
 	pid := srv.Process.Pid
+	r.MemLimitMiB = memLimit >> 20
 
 	users := make([]*benchUser, max(e.users, 2))
 	for i := range users {
@@ -370,7 +378,7 @@ func percentile(xs []float64, p float64) float64 {
 func (r eventResult) print(w io.Writer) {
 	fmt.Fprintf(w, "\nevents: %d idle streams of %d users (%d refused; open files limit %d): server RSS %.1f → %.1f MiB = %.1f KiB a stream; in use after a collection: heap %.1f + stacks %.1f KiB a stream\n",
 		r.Streams, r.Users, r.Refused, r.OpenFileLimit, r.RSSBeforeMiB, r.RSSAfterMiB, r.RSSPerStreamKiB, r.HeapPerStreamKiB, r.StackPerStreamKiB)
-	fmt.Fprintf(w, "events: idle %.0f s: server CPU %.2f ms/s, PostgreSQL %.2f ms/s\n", r.IdleSeconds, r.IdleServerCPUms, r.IdlePgCPUms)
+	fmt.Fprintf(w, "events: idle %.0f s (serve's GOMEMLIMIT %d MiB): server CPU %.2f ms/s, PostgreSQL %.2f ms/s\n", r.IdleSeconds, r.MemLimitMiB, r.IdleServerCPUms, r.IdlePgCPUms)
 	fmt.Fprintf(w, "events: fan-out of %d writes to %d streams of the list's members: p50 %.1f ms, p99 %.1f ms from the 201 (%d not arrived within 10 s)\n",
 		r.Writes, r.FanoutStreams, r.FanoutP50ms, r.FanoutP99ms, r.FanoutMissed)
 }
