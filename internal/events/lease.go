@@ -118,7 +118,7 @@ func (l *leases) releaseAll() error {
 	return nil
 }
 
-// keep renews the leases every third of their lifetime until ctx ends, then releases them
+// keepLeases renews the leases every third of their lifetime until ctx ends, then releases them
 // all. A lapse (the process stalled, or lost the database, past the lease) resyncs every
 // stream.
 func (h *Hub) keepLeases(ctx context.Context) {
