@@ -134,16 +134,15 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusOK)
 	// Written straight into the response, which buffers (no buffer of our own: an idle stream's
 	// memory counts, docs/live-updates.md); each flush sends what is there.
-	bw := w
 	flush := func() error {
 		_ = rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout))
 		return rc.Flush()
 	}
 
-	fmt.Fprintf(bw, "retry: %d\n\n", eventsRetry)
-	es.write(bw, &events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
+	fmt.Fprintf(w, "retry: %d\n\n", eventsRetry)
+	es.write(w, &events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
 	for i := range es.first {
-		es.write(bw, &es.first[i])
+		es.write(w, &es.first[i])
 	}
 	if err := flush(); err != nil {
 		return nil // the client left
@@ -160,11 +159,11 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	for {
 		select {
 		case ev := <-es.s.Events():
-			es.write(bw, ev)
+			es.write(w, ev)
 		case <-beat.C:
-			_, _ = io.WriteString(bw, ": ping\n\n")
+			_, _ = io.WriteString(w, ": ping\n\n")
 		case <-es.s.Done():
-			es.drain(bw)
+			es.drain(w)
 			_ = flush()
 			return nil
 		case <-expired:
@@ -180,14 +179,14 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 
 // drain writes what the hub left in the stream's buffer, then, for a stream that fell
 // behind, the resync that tells its client so.
-func (es *eventStream) drain(bw io.Writer) {
+func (es *eventStream) drain(w io.Writer) {
 	for {
 		select {
 		case ev := <-es.s.Events():
-			es.write(bw, ev)
+			es.write(w, ev)
 		default:
 			if es.s.Lagging() {
-				es.write(bw, &events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
+				es.write(w, &events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
 			}
 			return
 		}
@@ -195,7 +194,7 @@ func (es *eventStream) drain(bw io.Writer) {
 }
 
 // write renders one event: event:, id: (the stream's position) and one line of JSON data:.
-func (es *eventStream) write(bw io.Writer, ev *events.Event) {
+func (es *eventStream) write(w io.Writer, ev *events.Event) {
 	var data any
 	switch ev.Type {
 	case events.TypeChange:
@@ -213,5 +212,5 @@ func (es *eventStream) write(bw io.Writer, ev *events.Event) {
 		data = api.LiveResync{Reason: api.LiveResyncReason(ev.Reason)}
 	}
 	b, _ := json.Marshal(data) // these types always encode
-	fmt.Fprintf(bw, "event: %s\nid: %s\ndata: %s\n\n", ev.Type, eventID(es.mark), b)
+	fmt.Fprintf(w, "event: %s\nid: %s\ndata: %s\n\n", ev.Type, eventID(es.mark), b)
 }
