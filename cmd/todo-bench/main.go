@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&s.openLoopConns, "openloop-conns", 64, "connections (one worker each) of the open-loop run")
 	fs.BoolVar(&s.bounds, "bounds", true, "measure the pgbench bounds (false: the API alone, for quicker A/B runs)")
 	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which row-level security does not bind (serve then sends no app.user_id): to measure what row-level security costs")
+	events := eventFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -200,6 +201,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	res.print(out)
+	if err := b.runEvents(ctx, events, iss, bin, srv.Env, out); err != nil {
+		return err
+	}
 	f := filepath.Join(s.outDir, "results-"+time.Now().UTC().Format("20060102T150405Z")+".json")
 	data, _ := json.MarshalIndent(res, "", "  ")
 	if err := os.WriteFile(f, data, 0o644); err != nil {

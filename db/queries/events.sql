@@ -21,3 +21,8 @@ SELECT d.list_id, max(d.departed_at)::timestamptz AS changed_at
 FROM task_departures d
 WHERE d.owner_id = @user_id AND d.departed_at > @after::timestamptz AND d.departed_at <= @through::timestamptz
 GROUP BY d.list_id;
+
+-- name: UserClockWait :exec
+-- Waits until no transaction holds the user's (an owner's) write clock or is creating it: a
+-- live stream's ordering point after its lease committed (0022_live_owners.sql).
+SELECT user_clock_wait(@user_id);

@@ -93,3 +93,14 @@ func (q *Queries) EventMemberLists(ctx context.Context, userID string) ([]*Event
 	}
 	return items, nil
 }
+
+const userClockWait = `-- name: UserClockWait :exec
+SELECT user_clock_wait($1)
+`
+
+// Waits until no transaction holds the user's (an owner's) write clock or is creating it: a
+// live stream's ordering point after its lease committed (0022_live_owners.sql).
+func (q *Queries) UserClockWait(ctx context.Context, userID string) error {
+	_, err := q.db.Exec(ctx, userClockWait, userID)
+	return err
+}

@@ -203,6 +203,12 @@ type ListMember struct {
 	JoinedAt time.Time
 }
 
+type LiveOwner struct {
+	OwnerID   string
+	HubID     uuid.UUID
+	ExpiresAt time.Time
+}
+
 type Task struct {
 	UserID            string
 	ID                uuid.UUID

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ var (
 type Source interface {
 	EventMemberLists(ctx context.Context, userID string) ([]store.MemberList, error)
 	EventListsChanged(ctx context.Context, owner string, after, through time.Time) ([]store.ListChange, error)
+	LiveOwnersHold(ctx context.Context, hub uuid.UUID, owners []string, ttl time.Duration) error
+	LiveOwnersRenew(ctx context.Context, hub uuid.UUID, owners []string, ttl time.Duration) ([]string, error)
+	LiveOwnersRelease(ctx context.Context, hub uuid.UUID, owners []string) error
 }
 
 // Options configure a Hub. Source and Logger are required.
@@ -44,14 +48,18 @@ type Options struct {
 	MaxStreamsPerUser int
 	// MaxStreams caps the process's open streams (0: DefaultMaxStreams).
 	MaxStreams int
-	// Buffer is each stream's event buffer (0: DefaultBuffer).
+	// Buffer is each stream's event buffer (0: DefaultBuffer), of pointers: an idle stream
+	// holds 8 bytes a place, and one event is shared by every stream it goes to.
 	Buffer int
+	// LeaseTTL is the lifetime of the hub's leases of live owners (0: DefaultLeaseTTL).
+	LeaseTTL time.Duration
 }
 
 // Hub holds the process's streams and fans notifications out to them.
 type Hub struct {
-	o     Options
-	queue chan notice
+	o      Options
+	queue  chan notice
+	leases *leases
 
 	mu      sync.Mutex
 	closed  bool
@@ -60,6 +68,13 @@ type Hub struct {
 	byUser  map[string]map[*Stream]struct{}
 	byList  map[uuid.UUID]map[*Stream]struct{}
 	byOwner map[string]int // (stream, list) pairs per list owner
+	pinned  map[string]pin // per user with streams: the owners its streams' leases pin
+}
+
+// pin is the set of owners a user's streams pinned (acquired) and the reload it came from.
+type pin struct {
+	owners []string
+	seq    uint64
 }
 
 // NewHub returns a hub; Run must run for it to deliver anything.
@@ -73,9 +88,14 @@ func NewHub(o Options) *Hub {
 	if o.Buffer <= 0 {
 		o.Buffer = DefaultBuffer
 	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
 	return &Hub{
 		o:       o,
 		queue:   make(chan notice, 1024),
+		leases:  newLeases(o.Source, o.LeaseTTL),
+		pinned:  make(map[string]pin),
 		byUser:  make(map[string]map[*Stream]struct{}),
 		byList:  make(map[uuid.UUID]map[*Stream]struct{}),
 		byOwner: make(map[string]int),
@@ -111,7 +131,7 @@ func (h *Hub) Open(ctx context.Context, user string) (*Stream, error) {
 		h.mu.Unlock()
 		return nil, ErrUserLimit
 	}
-	s := &Stream{user: user, events: make(chan Event, h.o.Buffer), done: make(chan struct{}), lists: map[uuid.UUID]string{}}
+	s := &Stream{user: user, events: make(chan *Event, h.o.Buffer), done: make(chan struct{}), lists: map[uuid.UUID]string{}}
 	if h.byUser[user] == nil {
 		h.byUser[user] = make(map[*Stream]struct{})
 	}
@@ -131,17 +151,22 @@ func (h *Hub) Open(ctx context.Context, user string) (*Stream, error) {
 // Close unregisters s (the handler calls it when the response ends).
 func (h *Hub) Close(s *Stream) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if _, ok := h.byUser[s.user][s]; !ok {
+		h.mu.Unlock()
 		return
 	}
 	h.setLists(s, nil)
 	delete(h.byUser[s.user], s)
+	var unpin []string
 	if len(h.byUser[s.user]) == 0 {
 		delete(h.byUser, s.user)
+		unpin = h.pinned[s.user].owners
+		delete(h.pinned, s.user)
 	}
 	h.total--
 	s.end(endShutdown)
+	h.mu.Unlock()
+	h.leases.release(unpin)
 }
 
 // Shutdown ends every stream and refuses new ones: the process is stopping (SIGTERM); the
@@ -162,9 +187,10 @@ func (h *Hub) Shutdown() {
 func (h *Hub) Resync() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	ev := &Event{Type: TypeResync, Reason: ReasonListener}
 	for _, streams := range h.byUser {
 		for s := range streams {
-			s.send(Event{Type: TypeResync, Reason: ReasonListener})
+			s.send(ev)
 		}
 	}
 }
@@ -213,8 +239,13 @@ func (h *Hub) Notify(ctx context.Context, payload string) {
 }
 
 // Run delivers queued notifications until ctx ends. It takes what has queued up at once and
-// reads the database once per owner (the range of its clock values) and once per user.
+// reads the database once per owner (the range of its clock values) and once per user. It
+// also keeps the hub's leases of live owners, and deletes them when ctx ends.
 func (h *Hub) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); h.keepLeases(ctx) }()
+	defer wg.Wait()
 	for {
 		var first notice
 		select {
@@ -281,8 +312,9 @@ func (h *Hub) deliver(ctx context.Context, owner string, after, through time.Tim
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range changes {
+		ev := &Event{Type: TypeChange, ListID: c.ListID, ChangedAt: c.ChangedAt} // one for all its streams
 		for s := range h.byList[c.ListID] {
-			s.send(Event{Type: TypeChange, ListID: c.ListID, ChangedAt: c.ChangedAt})
+			s.send(ev)
 		}
 	}
 	return nil
@@ -290,6 +322,8 @@ func (h *Hub) deliver(ctx context.Context, owner string, after, through time.Tim
 
 // reload reads user's lists and applies them to only (at Open) or to all of user's streams
 // (a membership notification), which get a lists event; a stream that lost a list ends.
+// Before any of that it pins the leases of the user and of the lists' owners, so that what
+// the streams' clients read after the lists event misses no write that notifies nobody.
 func (h *Hub) reload(ctx context.Context, user string, only *Stream) error {
 	h.mu.Lock()
 	if only == nil && len(h.byUser[user]) == 0 {
@@ -305,11 +339,22 @@ func (h *Hub) reload(ctx context.Context, user string, only *Stream) error {
 		return fmt.Errorf("events: %w", err)
 	}
 	next := make(map[uuid.UUID]string, len(lists))
+	owners := []string{user}
 	for _, l := range lists {
 		next[l.ListID] = l.OwnerID
+		if !slices.Contains(owners, l.OwnerID) {
+			owners = append(owners, l.OwnerID)
+		}
+	}
+	if err := h.leases.acquire(ctx, owners); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	unpin := owners // unless they replace the user's pin
+	if len(h.byUser[user]) > 0 && h.pinned[user].seq < seq {
+		unpin = h.pinned[user].owners
+		h.pinned[user] = pin{owners: owners, seq: seq}
+	}
 	for s := range h.byUser[user] {
 		if (only != nil && s != only) || s.applied >= seq {
 			continue
@@ -325,11 +370,13 @@ func (h *Hub) reload(ctx context.Context, user string, only *Stream) error {
 		if only != nil {
 			continue
 		}
-		s.send(Event{Type: TypeLists, Lists: s.listIDs()})
+		s.send(&Event{Type: TypeLists, Lists: s.listIDs()})
 		if lost {
 			s.end(endAccess)
 		}
 	}
+	h.mu.Unlock()
+	h.leases.release(unpin)
 	return nil
 }
 

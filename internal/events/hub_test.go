@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -21,6 +23,48 @@ type fakeSource struct {
 	mu      sync.Mutex
 	lists   map[string][]store.MemberList
 	changes map[string][]store.ListChange
+	live    map[string]bool // owners with a lease
+}
+
+func (f *fakeSource) LiveOwnersHold(_ context.Context, _ uuid.UUID, owners []string, _ time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.live == nil {
+		f.live = map[string]bool{}
+	}
+	for _, o := range owners {
+		f.live[o] = true
+	}
+	return nil
+}
+
+func (f *fakeSource) LiveOwnersRenew(_ context.Context, _ uuid.UUID, owners []string, _ time.Duration) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var lapsed []string
+	for _, o := range owners {
+		if !f.live[o] {
+			lapsed = append(lapsed, o)
+		}
+		f.live[o] = true
+	}
+	return lapsed, nil
+}
+
+func (f *fakeSource) LiveOwnersRelease(_ context.Context, _ uuid.UUID, owners []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range owners {
+		delete(f.live, o)
+	}
+	return nil
+}
+
+// liveOwners returns the owners with a lease, sorted.
+func (f *fakeSource) liveOwners() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(f.live))
 }
 
 func (f *fakeSource) EventMemberLists(_ context.Context, user string) ([]store.MemberList, error) {
@@ -146,5 +190,71 @@ func TestParseNotice(t *testing.T) {
 		if got := parseNotice(payload); got != want {
 			t.Errorf("parseNotice(%q) = %+v, want %+v", payload, got, want)
 		}
+	}
+}
+
+func TestLeasesFollowStreamsAndMemberships(t *testing.T) {
+	t.Parallel()
+	own, shared := uuid.New(), uuid.New()
+	src := &fakeSource{lists: map[string][]store.MemberList{"u": {{OwnerID: "u", ListID: own}, {OwnerID: "o", ListID: shared}}}}
+	h := NewHub(Options{Source: src, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	want := func(step string, owners ...string) {
+		t.Helper()
+		if got := src.liveOwners(); !slices.Equal(got, owners) {
+			t.Fatalf("%s: leases of %v, want %v", step, got, owners)
+		}
+	}
+	want("before any stream")
+	s1, err := h.Open(t.Context(), "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("a stream opened: its user and the owner of its shared list", "o", "u")
+	s2, err := h.Open(t.Context(), "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// u leaves o's list: the reload that a membership notification starts unpins o.
+	src.mu.Lock()
+	src.lists["u"] = src.lists["u"][:1]
+	src.mu.Unlock()
+	if err := h.reload(t.Context(), "u", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.leases.renew(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want("u left o's list, renewed", "u")
+	h.Close(s1)
+	if _, err := h.leases.renew(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want("one of u's two streams closed", "u")
+	h.Close(s2)
+	if _, err := h.leases.renew(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want("u's last stream closed, renewed")
+	if n := len(h.leases.refs) + len(h.pinned); n != 0 {
+		t.Fatalf("%d pins left", n)
+	}
+}
+
+// TestRenewalHoldsALapsedLeaseAgain: keepLeases resyncs every stream on such a lapse.
+func TestRenewalHoldsALapsedLeaseAgain(t *testing.T) {
+	t.Parallel()
+	src := &fakeSource{lists: map[string][]store.MemberList{"u": {{OwnerID: "u", ListID: uuid.New()}}}}
+	h := NewHub(Options{Source: src, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if _, err := h.Open(t.Context(), "u"); err != nil {
+		t.Fatal(err)
+	}
+	// The database swept the lease (this process stalled past it): the renewal says so.
+	_ = src.LiveOwnersRelease(t.Context(), uuid.Nil, []string{"u"})
+	lapsed, err := h.leases.renew(t.Context())
+	if err != nil || !lapsed {
+		t.Fatalf("renew: lapsed=%v, %v; want a lapse", lapsed, err)
+	}
+	if got := src.liveOwners(); !slices.Equal(got, []string{"u"}) {
+		t.Fatalf("leases %v after the renewal, want u's again", got)
 	}
 }

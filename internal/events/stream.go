@@ -21,7 +21,8 @@ const (
 	ReasonLagging     = "lagging"
 )
 
-// Event is one event for a stream; which fields are set depends on Type.
+// Event is one event for a stream; which fields are set depends on Type. A stream's events
+// are shared with other streams: read them, never change them.
 type Event struct {
 	Type string
 	// ListID and ChangedAt: TypeChange.
@@ -45,7 +46,7 @@ const (
 // left and, when Lagging, says resync; then it ends the response and calls Hub.Close.
 type Stream struct {
 	user   string
-	events chan Event
+	events chan *Event
 	done   chan struct{}
 	once   sync.Once
 	ended  int // why done was closed; written once, before close(done)
@@ -55,8 +56,8 @@ type Stream struct {
 	applied uint64               // the hub sequence number of the lists applied
 }
 
-// Events delivers the stream's events in order.
-func (s *Stream) Events() <-chan Event { return s.events }
+// Events delivers the stream's events in order (shared: read-only).
+func (s *Stream) Events() <-chan *Event { return s.events }
 
 // Done is closed when the server ends the stream (a reader that fell behind, lost access,
 // shutdown).
@@ -75,7 +76,7 @@ func (s *Stream) end(why int) {
 }
 
 // send hands ev to the stream without blocking; a full buffer ends the stream as lagging.
-func (s *Stream) send(ev Event) {
+func (s *Stream) send(ev *Event) {
 	select {
 	case <-s.done:
 		return

@@ -1,11 +1,11 @@
 package httpapi
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -132,19 +132,17 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 512)
+	// Written straight into the response, which buffers (no buffer of our own: an idle stream's
+	// memory counts, docs/live-updates.md); each flush sends what is there.
 	flush := func() error {
 		_ = rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout))
-		if err := bw.Flush(); err != nil {
-			return err
-		}
 		return rc.Flush()
 	}
 
-	fmt.Fprintf(bw, "retry: %d\n\n", eventsRetry)
-	es.write(bw, events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
-	for _, ev := range es.first {
-		es.write(bw, ev)
+	fmt.Fprintf(w, "retry: %d\n\n", eventsRetry)
+	es.write(w, &events.Event{Type: events.TypeLists, Lists: es.hub.Lists(es.s)})
+	for i := range es.first {
+		es.write(w, &es.first[i])
 	}
 	if err := flush(); err != nil {
 		return nil // the client left
@@ -161,11 +159,11 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 	for {
 		select {
 		case ev := <-es.s.Events():
-			es.write(bw, ev)
+			es.write(w, ev)
 		case <-beat.C:
-			bw.WriteString(": ping\n\n")
+			_, _ = io.WriteString(w, ": ping\n\n")
 		case <-es.s.Done():
-			es.drain(bw)
+			es.drain(w)
 			_ = flush()
 			return nil
 		case <-expired:
@@ -181,14 +179,14 @@ func (es *eventStream) VisitStreamEventsResponse(w http.ResponseWriter) error {
 
 // drain writes what the hub left in the stream's buffer, then, for a stream that fell
 // behind, the resync that tells its client so.
-func (es *eventStream) drain(bw *bufio.Writer) {
+func (es *eventStream) drain(w io.Writer) {
 	for {
 		select {
 		case ev := <-es.s.Events():
-			es.write(bw, ev)
+			es.write(w, ev)
 		default:
 			if es.s.Lagging() {
-				es.write(bw, events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
+				es.write(w, &events.Event{Type: events.TypeResync, Reason: events.ReasonLagging})
 			}
 			return
 		}
@@ -196,7 +194,7 @@ func (es *eventStream) drain(bw *bufio.Writer) {
 }
 
 // write renders one event: event:, id: (the stream's position) and one line of JSON data:.
-func (es *eventStream) write(bw *bufio.Writer, ev events.Event) {
+func (es *eventStream) write(w io.Writer, ev *events.Event) {
 	var data any
 	switch ev.Type {
 	case events.TypeChange:
@@ -214,5 +212,5 @@ func (es *eventStream) write(bw *bufio.Writer, ev events.Event) {
 		data = api.LiveResync{Reason: api.LiveResyncReason(ev.Reason)}
 	}
 	b, _ := json.Marshal(data) // these types always encode
-	fmt.Fprintf(bw, "event: %s\nid: %s\ndata: %s\n\n", ev.Type, eventID(es.mark), b)
+	fmt.Fprintf(w, "event: %s\nid: %s\ndata: %s\n\n", ev.Type, eventID(es.mark), b)
 }

@@ -39,16 +39,19 @@ import (
 // userFunctions work on the rows of the user they take as their first argument
 // (0009_quotas_search.sql, 0010_rule_functions.sql, 0011_lists.sql, 0013_user_clock_last.sql,
 // 0015_sharing.sql: invite_lookup and invite_accept act for the caller they take first,
-// 0016_task_membership.sql).
-var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_view", "shared_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_inbox"}
+// 0016_task_membership.sql, 0022_live_owners.sql: user_clock_wait).
+var userFunctions = []string{"invite_accept", "invite_lookup", "member_clock_view", "shared_clock_view", "task_position_is_top", "task_search_ids", "user_clock_last", "user_clock_tick", "user_clock_tick_purging", "user_clock_wait", "user_inbox"}
 
 // otherFunctions take no user: constants, the triggers that act on the rows a statement
 // changed (whose statements the check covers; task_departure_record: 0017_task_departures.sql), and the membership helpers of
 // 0015_sharing.sql that the row-level security policies and the functions above call (no
-// query calls them; they read the caller from app.user_id, as the policies do).
+// query calls them; they read the caller from app.user_id, as the policies do), and the
+// leases of live owners (0022_live_owners.sql: user_clock_tick calls live_owner_notify; the
+// event hub's service statements, keyed by the hub, call live_owners_*).
 var otherFunctions = []string{"idempotency_key_lifetime", "tombstone_retention", "user_quota", "tasks_count_usage", "tasks_copy_search", "tasks_default_list", "tasks_count_subtasks", "tasks_count_subtask_insert",
 	"max_list_members", "list_access_sync", "list_access_live", "app_list_role", "app_reads_owner", "app_writes_owner", "app_invite_admits", "app_caller_is", "app_list_name", "app_member_lists", "app_editor_lists",
-	"task_departure_record", "list_members_notify", "lists_notify"}
+	"task_departure_record", "list_members_notify", "lists_notify",
+	"live_owner_notify", "live_owners_hold", "live_owners_renew", "live_owners_release"}
 
 // scopeCheck checks statements against one database's schema.
 type scopeCheck struct {
