@@ -89,7 +89,10 @@ func (r *results) printComposed(w io.Writer) {
 		if pg == 0 {
 			pg = x.BoundPgCPU
 		}
-		composed, ratio, target := "-", "-", "-"
+		composed, ratio, target, pgCPU := "-", "-", "-", "-"
+		if pg > 0 {
+			pgCPU = fmt.Sprintf("%.3f", pg)
+		}
 		if x.ComposedCPU > 0 {
 			composed, ratio = fmt.Sprintf("%.3f", x.ComposedCPU), fmt.Sprintf("%.2f", x.ComposedRatio)
 		}
@@ -97,8 +100,8 @@ func (r *results) printComposed(w io.Writer) {
 		if t > 0 {
 			target = fmt.Sprintf("≤ %.1f", t)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t\n",
-			x.Scenario, x.Conns, x.RPS, x.HTTPBoundRPS, x.ServerCPUms+x.PgCPUms, x.ServerCPUms, x.PgCPUms, x.HTTPBoundCPU, pg,
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t\n",
+			x.Scenario, x.Conns, x.RPS, x.HTTPBoundRPS, x.ServerCPUms+x.PgCPUms, x.ServerCPUms, x.PgCPUms, x.HTTPBoundCPU, pgCPU,
 			composed, ratio, target, verdict(x.ComposedRatio, t), x.BytesPerReq, x.HTTPBoundBytes)
 	}
 	tw.Flush()
