@@ -70,6 +70,9 @@ type row struct {
 	ComposedCPU     float64 `json:"composed_bound_cpu_ms_per_req,omitempty"`
 	ComposedRatio   float64 `json:"composed_ratio,omitempty"`
 	Rounds          int     `json:"rounds,omitempty"` // medians of this many alternating rounds
+	// ComposedRatios are the rounds' own ratios, in the order they ran: their spread is the
+	// noise of the median.
+	ComposedRatios []float64 `json:"composed_ratios,omitempty"`
 }
 
 // results is everything one run measured.

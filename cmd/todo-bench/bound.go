@@ -76,8 +76,11 @@ func medianRow(rounds []row) row {
 	out.HTTPBoundBytes = med(func(x row) float64 { return x.HTTPBoundBytes })
 	out.ComposedCPU = med(func(x row) float64 { return x.ComposedCPU })
 	out.ComposedRatio = med(func(x row) float64 { return x.ComposedRatio })
-	out.Requests, out.Errors, out.HTTPBoundErrors, out.MaxRSSMiB = 0, 0, 0, 0
+	out.Requests, out.Errors, out.HTTPBoundErrors, out.MaxRSSMiB, out.ComposedRatios = 0, 0, 0, 0, nil
 	for _, x := range rounds {
+		if x.ComposedRatio > 0 {
+			out.ComposedRatios = append(out.ComposedRatios, x.ComposedRatio)
+		}
 		out.Requests += x.Requests
 		out.Errors += x.Errors
 		out.HTTPBoundErrors += x.HTTPBoundErrors

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -43,16 +44,19 @@ func TestMedianRow(t *testing.T) {
 		want   row
 	}{
 		{"one round", []row{round(0.3, 0.05, 1000, 0, 40)},
-			row{Rounds: 1, RPS: 1000, ServerCPUms: 0.15, PgCPUms: 0.15, ComposedCPU: 0.1, ComposedRatio: 3, Requests: 100, MaxRSSMiB: 40}},
+			row{Rounds: 1, RPS: 1000, ServerCPUms: 0.15, PgCPUms: 0.15, ComposedCPU: 0.1, ComposedRatio: 3, ComposedRatios: []float64{3}, Requests: 100, MaxRSSMiB: 40}},
 		{"three rounds: median of the ratios", []row{round(0.3, 0.05, 1000, 0, 40), round(0.2, 0.1, 3000, 2, 61), round(0.4, 0.1, 2000, 1, 50)},
-			row{Rounds: 3, RPS: 2000, ServerCPUms: 0.15, PgCPUms: 0.15, ComposedCPU: 0.2, ComposedRatio: 2, Errors: 3, Requests: 300, MaxRSSMiB: 61}},
+			row{Rounds: 3, RPS: 2000, ServerCPUms: 0.15, PgCPUms: 0.15, ComposedCPU: 0.2, ComposedRatio: 2, ComposedRatios: []float64{3, 1, 2}, Errors: 3, Requests: 300, MaxRSSMiB: 61}},
 		{"two rounds: mean of the middle two", []row{round(0.3, 0.05, 1000, 0, 40), round(0.2, 0.1, 3000, 0, 41)},
-			row{Rounds: 2, RPS: 2000, ServerCPUms: 0.125, PgCPUms: 0.125, ComposedCPU: 0.15, ComposedRatio: 2, Requests: 200, MaxRSSMiB: 41}},
+			row{Rounds: 2, RPS: 2000, ServerCPUms: 0.125, PgCPUms: 0.125, ComposedCPU: 0.15, ComposedRatio: 2, ComposedRatios: []float64{3, 1}, Requests: 200, MaxRSSMiB: 41}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := medianRow(tt.rounds)
+			if !slices.EqualFunc(got.ComposedRatios, tt.want.ComposedRatios, near) {
+				t.Errorf("rounds' ratios %v, want %v", got.ComposedRatios, tt.want.ComposedRatios)
+			}
 			if got.Scenario != "list" || got.Conns != 16 || got.Rounds != tt.want.Rounds || got.Errors != tt.want.Errors ||
 				got.Requests != tt.want.Requests || got.MaxRSSMiB != tt.want.MaxRSSMiB {
 				t.Fatalf("got %+v, want %+v", got, tt.want)

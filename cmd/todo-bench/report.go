@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 )
 
@@ -77,7 +78,7 @@ func (r *results) printComposed(w io.Writer) {
 	if r.Role != "postgres" {
 		pgBound = "rls bound (as " + r.Role + ")"
 	}
-	fmt.Fprintf(w, "\ncomposed bound = net/http sending the service's captured response (same wrk script, connections, duration) + PostgreSQL CPU of the %s; ratio = ours ÷ composed, CPU ms per request; medians of %d round(s)\n\n",
+	fmt.Fprintf(w, "\ncomposed bound = net/http sending the service's captured response (same wrk script, connections, duration) + PostgreSQL CPU of the %s; ratio = ours ÷ composed, CPU ms per request; medians of %d round(s) (the rounds' lowest–highest ratio)\n\n",
 		pgBound, rounds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\tconns\trps\thttp bound rps\tours cpu ms/req\t(api\t+ pg)\thttp bound cpu\tpg bound cpu\tcomposed\tratio\ttarget\t\tbytes/req\thttp bound bytes/req\t")
@@ -95,6 +96,9 @@ func (r *results) printComposed(w io.Writer) {
 		}
 		if x.ComposedCPU > 0 {
 			composed, ratio = fmt.Sprintf("%.3f", x.ComposedCPU), fmt.Sprintf("%.2f", x.ComposedRatio)
+			if len(x.ComposedRatios) > 1 {
+				ratio += fmt.Sprintf(" (%.2f–%.2f)", slices.Min(x.ComposedRatios), slices.Max(x.ComposedRatios))
+			}
 		}
 		t := composedTargets[x.Scenario]
 		if t > 0 {
