@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,18 @@ type row struct {
 	RLSRatio    float64 `json:"rls_ratio,omitempty"`
 	RLSBoundCPU float64 `json:"rls_bound_pg_cpu_ms_per_tx,omitempty"`
 	MaxRSSMiB   float64 `json:"max_rss_mib,omitempty"`
+	// The composed bound (bound.go): net/http sending the captured response, and its sum
+	// with the (rls) bound's PostgreSQL CPU; ratio = (server + PostgreSQL) / composed.
+	HTTPBoundRPS    float64 `json:"http_bound_rps,omitempty"`
+	HTTPBoundCPU    float64 `json:"http_bound_cpu_ms_per_req,omitempty"`
+	HTTPBoundErrors int64   `json:"http_bound_errors,omitempty"`
+	HTTPBoundBytes  float64 `json:"http_bound_bytes_per_req,omitempty"`
+	ComposedCPU     float64 `json:"composed_bound_cpu_ms_per_req,omitempty"`
+	ComposedRatio   float64 `json:"composed_ratio,omitempty"`
+	Rounds          int     `json:"rounds,omitempty"` // medians of this many alternating rounds
+	// ComposedRatios are the rounds' own ratios, in the order they ran: their spread is the
+	// noise of the median.
+	ComposedRatios []float64 `json:"composed_ratios,omitempty"`
 }
 
 // results is everything one run measured.
@@ -205,18 +218,23 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 	}
 	scripts := map[string]string{}
 	for _, sc := range scenarios {
-		users := b.users
-		switch {
-		case sc == "lists-shared":
-			users = b.sharedUsers
-		case strings.HasPrefix(sc, "lists-"):
-			users = b.listUsers
-		}
-		p, err := writeScript(b.tmp, sc, users)
+		p, err := writeScript(b.tmp, sc, b.scenarioUsers(sc))
 		if err != nil {
 			return nil, err
 		}
 		scripts[sc] = p
+	}
+	scenarios, err := only(scenarios, b.s.scenarios)
+	if err != nil {
+		return nil, err
+	}
+	// The HTTP bound's responses, taken before the warm-up's creates and toggles change the
+	// seeded tasks, so that they have the sizes most responses of the run have.
+	var responses map[string]*captured
+	if b.s.bounds {
+		if responses, err = b.captureAll(ctx, scenarios); err != nil {
+			return nil, err
+		}
 	}
 	// Warm up caches and the pool.
 	if _, err := runWrk(ctx, b.base, scripts["mix"], 16, 3*time.Second); err != nil {
@@ -225,33 +243,19 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 	peakSingle := 0.0
 	for _, c := range b.s.conns {
 		for _, sc := range scenarios {
-			b.logf("%s at %d connections", sc, c)
-			r, err := b.measureAPI(ctx, sc, scripts[sc], c)
+			r, err := b.measureScenario(ctx, sc, scripts[sc], responses[sc], c)
 			if err != nil {
 				return nil, err
 			}
 			if sc == "single" && r.RPS > peakSingle {
 				peakSingle = r.RPS
 			}
-			if _, ok := boundScripts[sc]; ok && b.s.bounds {
-				b.logf("bound: pgbench %s at %d clients", sc, c)
-				tps, pgCPU, err := b.measureBound(ctx, sc, boundScripts[sc], "postgres", c)
-				if err != nil {
-					return nil, err
-				}
-				r.Bound, r.BoundTPS, r.BoundPgCPU = "pgbench "+sc, tps, pgCPU
-				r.Ratio = r.RPS / tps
-				if b.role != "postgres" {
-					b.logf("bound: pgbench %s with row-level security (as %s) at %d clients", sc, b.role, c)
-					tps, pgCPU, err := b.measureBound(ctx, sc+"-rls", rlsBoundScripts[sc], b.role, c)
-					if err != nil {
-						return nil, err
-					}
-					r.RLSBoundTPS, r.RLSBoundCPU, r.RLSRatio = tps, pgCPU, r.RPS/tps
-				}
-			}
 			res.Rows = append(res.Rows, r)
 		}
+	}
+	if peakSingle == 0 {
+		b.logf("no open loop: it runs at half single's peak, and single was not measured")
+		return res, b.profileAll(ctx, res, scenarios, scripts)
 	}
 	b.logf("open loop: single at half the peak rate (%.0f/s) over %d connections", peakSingle/2, b.s.openLoopConns)
 	b.settle()
@@ -260,17 +264,27 @@ func (b *bench) runAll(ctx context.Context) (*results, error) {
 		return nil, err
 	}
 	res.OpenLoop = ol
-	if b.s.profile && b.debugAddr != "" {
-		for _, sc := range []string{"list", "single", "mix"} {
-			b.logf("profiling the server under %s", sc)
-			files, err := b.profile(ctx, sc, scripts[sc])
-			if err != nil {
-				return nil, err
-			}
-			res.Profiles = append(res.Profiles, files...)
-		}
+	return res, b.profileAll(ctx, res, scenarios, scripts)
+}
+
+// profileAll saves, with -profile, the server's profiles under list, single and mix, as far
+// as they are among the scenarios measured.
+func (b *bench) profileAll(ctx context.Context, res *results, scenarios []string, scripts map[string]string) error {
+	if !b.s.profile || b.debugAddr == "" {
+		return nil
 	}
-	return res, nil
+	for _, sc := range []string{"list", "single", "mix"} {
+		if !slices.Contains(scenarios, sc) {
+			continue
+		}
+		b.logf("profiling the server under %s", sc)
+		files, err := b.profile(ctx, sc, scripts[sc])
+		if err != nil {
+			return err
+		}
+		res.Profiles = append(res.Profiles, files...)
+	}
+	return nil
 }
 
 func (b *bench) measureAPI(ctx context.Context, scenario, script string, conns int) (row, error) {

@@ -37,6 +37,8 @@ type settings struct {
 	superuser           bool
 	bounds              bool
 	openLoopConns       int
+	rounds              int    // alternating rounds of service and bounds, reported as medians
+	scenarios           string // comma-separated scenarios to measure; empty: all
 }
 
 func main() {
@@ -49,6 +51,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == httpBoundCommand {
+		return serveCaptured(args[1:], out)
+	}
 	fs := flag.NewFlagSet("todo-bench", flag.ContinueOnError)
 	var s settings
 	var conns string
@@ -60,6 +65,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&s.outDir, "out", ".bench", "folder for results (JSON) and profiles")
 	fs.BoolVar(&s.profile, "profile", false, "save CPU and allocation profiles of the server under list, single and mix")
 	fs.IntVar(&s.openLoopConns, "openloop-conns", 64, "connections (one worker each) of the open-loop run")
+	fs.IntVar(&s.rounds, "rounds", 1, "rounds per scenario, alternating the order of the service and its bounds (ABBA); every figure is the median of the rounds")
+	fs.StringVar(&s.scenarios, "scenarios", "", "comma-separated scenarios to measure (default all: list, list-gzip, single, create, mix, lists-one, lists-shared, lists-all, lists-single, lists-create)")
 	fs.BoolVar(&s.bounds, "bounds", true, "measure the pgbench bounds (false: the API alone, for quicker A/B runs)")
 	fs.BoolVar(&s.superuser, "superuser", false, "run serve as the cluster's superuser, which row-level security does not bind (serve then sends no app.user_id): to measure what row-level security costs")
 	events := eventFlags(fs)
