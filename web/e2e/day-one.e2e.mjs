@@ -570,6 +570,14 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     assert.equal(await rows.count(), 20, "the first page of rows (PAGE_SIZE) is in the HTML");
     assert.ok(await rows.first().isVisible(), "the first row is shown without scripts");
     assert.equal(await html.getByTestId("task-title").first().textContent(), "First paint task 30 with a realistic title");
+    // …and so is everything above them: a part that came later would push the rows down.
+    for (const [what, el] of /** @type {const} */ ([
+      ["the views with their counts", html.getByRole("button", { name: /^All\s*30$/ })],
+      ["the lists", html.getByRole("button", { name: "Inbox" })],
+      ["the add box", html.getByRole("form", { name: "New task" }).getByLabel("Title")],
+      ["the filters", html.getByRole("button", { name: "Filters" })],
+    ]))
+      assert.ok(await el.isVisible(), `${what}: shown without scripts`);
 
     // Scripts on: from the first paint to hydrated and settled, nothing on screen moves.
     shown.page = page;
