@@ -547,6 +547,61 @@ describe("day one (issue 15)", { skip: noBrowser }, () => {
     await eventually(async () => assert.ok((await intlUsed()).some((u) => u.startsWith("new Intl.DateTimeFormat")), `a new label is formatted: ${await intlUsed()}`));
   });
 
+  test("9 the first screen is in the page's first paint: its rows are shown without scripts, and loading moves nothing (no layout shift)", async (shown) => {
+    // Lighthouse's dashboard: 30 tasks on a phone. A row that is not in the first frame makes
+    // the largest paint wait for the scripts, and what it pushes down counts as layout shift.
+    const tasks = Array.from({ length: 30 }, (_, i) => ({
+      title: `First paint task ${String(i + 1).padStart(2, "0")} with a realistic title`,
+      ...(i % 3 === 0 ? { due_date: addDays(zoneDate("UTC"), (i % 9) - 3) } : {}),
+      ...(i % 4 === 0 ? { tags: ["home", "errands"].slice(0, 1 + (i % 2)) } : {}),
+      ...(i % 5 === 0 ? { priority: "high" } : {}),
+      ...(i % 6 === 0 ? { completed: true } : {}),
+    }));
+    const phone = { viewport: { width: 412, height: 823 }, isMobile: true, hasTouch: true };
+    const { page, ctx } = await user({ context: phone, tasks }, shown);
+
+    // Scripts off: what the HTML alone shows (React's streamed Suspense boundaries are revealed by script).
+    const bare = await browser.newContext({ ...phone, locale: "en-US", javaScriptEnabled: false, storageState: await ctx.storageState() });
+    contexts.push(bare);
+    const html = await bare.newPage();
+    shown.page = html;
+    await html.goto(`${web}/dashboard`);
+    const rows = html.getByTestId("task");
+    assert.equal(await rows.count(), 20, "the first page of rows (PAGE_SIZE) is in the HTML");
+    assert.ok(await rows.first().isVisible(), "the first row is shown without scripts");
+    assert.equal(await html.getByTestId("task-title").first().textContent(), "First paint task 30 with a realistic title");
+    // …and so is everything above them: a part that came later would push the rows down.
+    for (const [what, el] of /** @type {const} */ ([
+      ["the views with their counts", html.getByRole("button", { name: /^All\s*30$/ })],
+      ["the lists", html.getByRole("button", { name: "Inbox" })],
+      ["the add box", html.getByRole("form", { name: "New task" }).getByLabel("Title")],
+      ["the filters", html.getByRole("button", { name: "Filters" })],
+    ]))
+      assert.ok(await el.isVisible(), `${what}: shown without scripts`);
+
+    // Scripts on: from the first paint to hydrated and settled, nothing on screen moves.
+    shown.page = page;
+    await ctx.addInitScript(() => {
+      /** @type {string[]} */
+      const shifts = [];
+      Object.assign(window, { __shifts: shifts });
+      new PerformanceObserver((l) => {
+        for (const e of /** @type {any[]} */ (l.getEntries())) {
+          if (e.hadRecentInput) continue;
+          const what = (e.sources ?? []).map((/** @type {any} */ s) => `${s.node?.nodeName ?? "?"} "${(s.node?.textContent ?? "").trim().slice(0, 20)}" y ${s.previousRect.y}→${s.currentRect.y}`);
+          shifts.push(`${e.value.toFixed(4)} at ${e.startTime.toFixed(0)} ms: ${what.join("; ")}`);
+        }
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.reload();
+    await eventually(async () =>
+      assert.ok(await page.getByTestId("task").first().evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactFiber"))), "the list is hydrated"),
+    );
+    await settled(page);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+    assert.deepEqual(await page.evaluate(() => /** @type {string[]} */ (/** @type {any} */ (window).__shifts)), [], "layout shifts while the dashboard loads");
+  });
+
   test("no uncaught errors in the pages", async () => {
     assert.deepEqual(pageErrors, []);
   });

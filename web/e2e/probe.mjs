@@ -129,6 +129,27 @@ try {
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) /** @type {any} */ (window).__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: "longtask", buffered: true });
+    /** @param {Node | null | undefined} n */
+    const describe = (n) => {
+      if (!(n instanceof Element)) return n ? n.nodeName : "(gone)";
+      const cls = typeof n.className === "string" && n.className ? `.${n.className.trim().split(/\s+/).slice(0, 3).join(".")}` : "";
+      return `<${n.tagName.toLowerCase()}${cls}> "${(n.textContent ?? "").trim().slice(0, 30)}"`;
+    };
+    /** @type {any} */ (window).__shifts = [];
+    new PerformanceObserver((l) => {
+      for (const e of /** @type {any[]} */ (l.getEntries())) {
+        if (e.hadRecentInput) continue;
+        /** @type {any} */ (window).__shifts.push({
+          at: e.startTime,
+          value: e.value,
+          sources: (e.sources ?? []).map((/** @type {any} */ s) => `${describe(s.node)} y ${s.previousRect.y}→${s.currentRect.y} h ${s.previousRect.height}→${s.currentRect.height}`),
+        });
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+    /** @type {any} */ (window).__lcp = [];
+    new PerformanceObserver((l) => {
+      for (const e of /** @type {any[]} */ (l.getEntries())) /** @type {any} */ (window).__lcp.push({ at: e.startTime, size: e.size, what: describe(e.element) });
+    }).observe({ type: "largest-contentful-paint", buffered: true });
   });
 
   /** @type {Array<Record<string, number>>} */
@@ -167,8 +188,17 @@ try {
       const early = scripts.filter((e) => e.startTime < paint);
       /** @type {Array<{ start: number, duration: number }>} */
       const lt = /** @type {any} */ (window).__longTasks;
+      /** @type {Array<{ at: number, value: number, sources: string[] }>} */
+      const shifts = /** @type {any} */ (window).__shifts;
+      /** @type {Array<{ at: number, size: number, what: string }>} */
+      const lcps = /** @type {any} */ (window).__lcp;
       return {
         fcp: paint,
+        lcp: lcps.at(-1)?.at ?? 0,
+        cls: shifts.reduce((n, e) => n + e.value, 0),
+        domNodes: document.getElementsByTagName("*").length,
+        shifts,
+        lcps,
         scriptsBeforeFCP: early.length,
         scriptBytesBeforeFCP: early.reduce((n, e) => n + e.encodedBodySize, 0),
         scripts: scripts.length,
@@ -192,14 +222,17 @@ try {
       chunks.push({ url: new URL(url).pathname, bytes: scriptSource.length, unused: unusedBytes(scriptSource.length, s.functions) });
     }
     if (TIMELINE) for (const e of m.timeline) console.log(`    ${e.at.toFixed(0).padStart(6)} ms  ${e.what}`);
-    const { timeline: _, ...figures } = m;
+    for (const e of m.lcps) console.log(`    LCP candidate at ${e.at.toFixed(0)} ms: ${e.what} (${e.size} px²)`);
+    for (const e of m.shifts) console.log(`    layout shift ${e.value.toFixed(4)} at ${e.at.toFixed(0)} ms: ${e.sources.join("; ")}`);
+    const { timeline: _, shifts: _s, lcps: _l, ...figures } = m;
     const js = chunks.reduce((n, c) => n + c.bytes, 0);
     const unused = chunks.reduce((n, c) => n + c.unused, 0);
     runs.push({ ...figures, js, unused });
     log(
       `probe run ${i}: FCP ${m.fcp.toFixed(0)} ms (4× CPU), ${m.scriptsBeforeFCP} scripts (${kib(m.scriptBytesBeforeFCP)} on the wire) before it; ` +
         `${m.scripts} scripts, ${kib(m.scriptWire)} on the wire, ${kib(m.scriptDecoded)} uncompressed; ran ${kib(js - unused)} of ${kib(js)} (${kib(unused)} never ran); ` +
-        `long tasks ${m.longTasks}, longest ${m.longest.toFixed(0)} ms, blocking ${m.blocking.toFixed(0)} ms`,
+        `long tasks ${m.longTasks}, longest ${m.longest.toFixed(0)} ms, blocking ${m.blocking.toFixed(0)} ms; ` +
+        `LCP ${m.lcp.toFixed(0)} ms, CLS ${m.cls.toFixed(4)}, ${m.domNodes} elements`,
     );
     await page.close();
   }
@@ -213,7 +246,9 @@ try {
   console.log(`  scripts loaded               ${med.scripts}: ${kib(med.scriptWire ?? 0)} on the wire, ${kib(med.scriptDecoded ?? 0)} uncompressed`);
   console.log(`  JS never run (coverage)      ${kib(med.unused ?? 0)} of ${kib(med.js ?? 0)}`);
   console.log(`  long tasks                   ${med.longTasks}, longest ${(med.longest ?? 0).toFixed(0)} ms, blocking ${(med.blocking ?? 0).toFixed(0)} ms`);
-  console.log(`  FCP (4× CPU, local)          ${(med.fcp ?? 0).toFixed(0)} ms`);
+  console.log(`  FCP, LCP (4× CPU, local)     ${(med.fcp ?? 0).toFixed(0)} ms, ${(med.lcp ?? 0).toFixed(0)} ms`);
+  console.log(`  layout shift (CLS)           ${(med.cls ?? 0).toFixed(4)}`);
+  console.log(`  elements in the page         ${med.domNodes}`);
   console.log("  chunks (last run): uncompressed, never run");
   for (const c of chunks.sort((a, b) => b.bytes - a.bytes)) console.log(`    ${c.url.padEnd(48)} ${kib(c.bytes).padStart(10)} ${kib(c.unused).padStart(10)}`);
 } finally {

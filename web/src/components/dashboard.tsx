@@ -36,7 +36,6 @@ import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
 import { TaskItem } from "./task-item";
 import { CollapsibleSection, SkeletonRows } from "./task-section";
-import { Deferred } from "./deferred";
 import { ThemeToggle } from "./theme-toggle";
 import { Toasts, useToasts } from "./toasts";
 import { ViewNav } from "./view-nav";
@@ -959,20 +958,14 @@ export function Dashboard({
 
       <div className="lg:grid lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start lg:gap-6">
         <div className="mb-2 lg:sticky lg:top-4 lg:mb-0">
-          <Deferred>
-            <ViewNav view={viewId} stats={stats} onView={changeView} />
-          </Deferred>
-          <Deferred>
-            <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
-          </Deferred>
+          <ViewNav view={viewId} stats={stats} onView={changeView} />
+          <ListNav lists={lists} view={viewId} onView={changeView} onCreate={createList} onMove={(id, after) => void moveList(id, after)} />
         </div>
 
         <main className="min-w-0 space-y-2 sm:space-y-3">
           {canWrite(currentList) ? (
             <section aria-label="Add a task" className="card sticky top-0 z-10 p-2 sm:static sm:p-3">
-              <Deferred>
-                <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
-              </Deferred>
+              <TaskForm compact submitLabel="Add" onSubmit={create} lists={writableLists} />
             </section>
           ) : (
             <p className="card p-3 text-sm text-muted" data-testid="viewer-note">
@@ -980,9 +973,7 @@ export function Dashboard({
             </p>
           )}
 
-          <Deferred>
-            <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
-          </Deferred>
+          <FilterBar filters={filters} tags={tags} search={search} onSearch={setSearch} onChange={setFilters} />
 
           <section aria-labelledby="view-heading" className="card overflow-hidden">
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
@@ -1042,7 +1033,7 @@ export function Dashboard({
               const list = (
                 <>
                   <ul id={i === 0 ? LIST_ID : `${d.id}-list`} role="list" aria-busy={s.status === "loading"} className="divide-y divide-line" data-testid="task-list">
-                    <Deferred>{drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}</Deferred>
+                    {drawn && (view.byDay && d.id === "open" ? byDay(s.tasks) : s.tasks.map((t) => row(t, d.id)))}
                   </ul>
                   {s.status === "loading" && s.tasks.length === 0 && <SkeletonRows rows={d.collapsible ? 2 : 5} />}
                   {s.cursor && (
