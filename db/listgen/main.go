@@ -103,6 +103,9 @@ const filterTemplate = `{{define "filter"}}{{$t := .T}}
       AND (sqlc.narg('top_level')::bool IS NULL OR ({{$t}}.parent_id IS NULL) = sqlc.narg('top_level')::bool)
       AND (sqlc.narg('after_key')::text IS NULL
            OR ({{$t}}.{{.O.Expr}}, {{$t}}.id) {{.O.Cmp}} (sqlc.narg('after_key')::text::{{.O.Cast}}, sqlc.narg('after_id')::uuid)){{end}}
+{{- define "unindexed"}}
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool){{end}}
 {{- define "page"}}
     ORDER BY {{.T}}.{{.O.Expr}} {{.O.Dir}}, {{.T}}.id {{.O.Dir}}
     LIMIT @row_limit{{end}}`
@@ -179,6 +182,44 @@ FROM (
     JOIN tasks every ON every.user_id = m.owner_id AND every.list_id = m.list_id
     WHERE m.user_id = @user_id AND m.owner_id <> m.user_id{{template "filter" (branch "every" false false .)}}{{template "page" (branch "every" false false .)}})
 ) AS tasks
+ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
+LIMIT @row_limit;
+
+-- name: TaskFirstPage{{.Name}} :many
+-- The first page of the caller's own live tasks as TaskList{{.Name}} lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL{{template "unindexed" .}}
+ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInList{{.Name}} :many
+-- TaskFirstPage{{.Name}} of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListShared{{.Name}}). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.{{.Expr}})::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL{{template "unindexed" .}}
 ORDER BY tasks.{{.Expr}} {{.Dir}}, tasks.id {{.Dir}}
 LIMIT @row_limit;
 

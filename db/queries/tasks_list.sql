@@ -124,6 +124,48 @@ FROM (
 ORDER BY tasks.created_at ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPageCreatedAsc :many
+-- The first page of the caller's own live tasks as TaskListCreatedAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListCreatedAsc :many
+-- TaskFirstPageCreatedAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedCreatedAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyCreatedAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListCreatedAsc prints it: where a page that ended on the task continues, when its cursor
@@ -256,6 +298,48 @@ FROM (
     ORDER BY every.created_at DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageCreatedDesc :many
+-- The first page of the caller's own live tasks as TaskListCreatedDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListCreatedDesc :many
+-- TaskFirstPageCreatedDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedCreatedDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.created_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.created_at DESC, tasks.id DESC
 LIMIT @row_limit;
 
@@ -394,6 +478,48 @@ FROM (
 ORDER BY tasks.updated_at ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPageUpdatedAsc :many
+-- The first page of the caller's own live tasks as TaskListUpdatedAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListUpdatedAsc :many
+-- TaskFirstPageUpdatedAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedUpdatedAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyUpdatedAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListUpdatedAsc prints it: where a page that ended on the task continues, when its cursor
@@ -526,6 +652,48 @@ FROM (
     ORDER BY every.updated_at DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageUpdatedDesc :many
+-- The first page of the caller's own live tasks as TaskListUpdatedDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListUpdatedDesc :many
+-- TaskFirstPageUpdatedDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedUpdatedDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.updated_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.updated_at DESC, tasks.id DESC
 LIMIT @row_limit;
 
@@ -664,6 +832,48 @@ FROM (
 ORDER BY tasks.title_key ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPageTitleAsc :many
+-- The first page of the caller's own live tasks as TaskListTitleAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListTitleAsc :many
+-- TaskFirstPageTitleAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedTitleAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyTitleAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListTitleAsc prints it: where a page that ended on the task continues, when its cursor
@@ -796,6 +1006,48 @@ FROM (
     ORDER BY every.title_key DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageTitleDesc :many
+-- The first page of the caller's own live tasks as TaskListTitleDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListTitleDesc :many
+-- TaskFirstPageTitleDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedTitleDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.title_key)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.title_key DESC, tasks.id DESC
 LIMIT @row_limit;
 
@@ -934,6 +1186,48 @@ FROM (
 ORDER BY tasks.due_key_asc ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPageDueDateAsc :many
+-- The first page of the caller's own live tasks as TaskListDueDateAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListDueDateAsc :many
+-- TaskFirstPageDueDateAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedDueDateAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_asc)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyDueDateAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListDueDateAsc prints it: where a page that ended on the task continues, when its cursor
@@ -1066,6 +1360,48 @@ FROM (
     ORDER BY every.due_key_desc DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageDueDateDesc :many
+-- The first page of the caller's own live tasks as TaskListDueDateDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListDueDateDesc :many
+-- TaskFirstPageDueDateDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedDueDateDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.due_key_desc)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.due_key_desc DESC, tasks.id DESC
 LIMIT @row_limit;
 
@@ -1204,6 +1540,48 @@ FROM (
 ORDER BY tasks.priority_rank ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPagePriorityAsc :many
+-- The first page of the caller's own live tasks as TaskListPriorityAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListPriorityAsc :many
+-- TaskFirstPagePriorityAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedPriorityAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyPriorityAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListPriorityAsc prints it: where a page that ended on the task continues, when its cursor
@@ -1336,6 +1714,48 @@ FROM (
     ORDER BY every.priority_rank DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPagePriorityDesc :many
+-- The first page of the caller's own live tasks as TaskListPriorityDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListPriorityDesc :many
+-- TaskFirstPagePriorityDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedPriorityDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.priority_rank)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.priority_rank DESC, tasks.id DESC
 LIMIT @row_limit;
 
@@ -1474,6 +1894,48 @@ FROM (
 ORDER BY tasks.position ASC, tasks.id ASC
 LIMIT @row_limit;
 
+-- name: TaskFirstPagePositionAsc :many
+-- The first page of the caller's own live tasks as TaskListPositionAsc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListPositionAsc :many
+-- TaskFirstPagePositionAsc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedPositionAsc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT @row_limit;
+
 -- name: TaskListKeyPositionAsc :one
 -- The sort key of a task of a list the caller is a member of, tombstones included, as
 -- TaskListPositionAsc prints it: where a page that ended on the task continues, when its cursor
@@ -1606,6 +2068,48 @@ FROM (
     ORDER BY every.position DESC, every.id DESC
     LIMIT @row_limit)
 ) AS tasks
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPagePositionDesc :many
+-- The first page of the caller's own live tasks as TaskListPositionDesc lists them, filtered at
+-- most by completed and top_level, which no index serves: no catch-all predicate here picks an
+-- index, so the generic plan is the right one, and the store has it planned once per
+-- connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+-- before the first write), shared (the caller is a member of another owner's list: the page is
+-- then not the whole answer) and the database's time, read with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = @user_id AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = @user_id AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT @row_limit;
+
+-- name: TaskFirstPageInListPositionDesc :many
+-- TaskFirstPagePositionDesc of one live list the caller is a member of (list_id), own or shared,
+-- checked by the statement itself: no row for a list the caller may not read (nor for an empty
+-- one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+-- read as its owner's (as TaskListSharedPositionDesc). Each row carries, for an own list, the
+-- caller's clock (null before the first write), for another owner's list its clock
+-- (member_clock_view), each read only for the list it is for, and the database's time, read
+-- with the page's snapshot.
+SELECT sqlc.embed(tasks), (tasks.position)::text AS sort_key,
+       CASE WHEN tasks.user_id = @user_id
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = @user_id) END AS clock_last,
+       CASE WHEN tasks.user_id <> @user_id
+            THEN (SELECT v FROM member_clock_view(@user_id, @list_id::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = @user_id AND m.list_id = @list_id::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = @list_id::uuid AND tasks.deleted_at IS NULL
+  AND (sqlc.narg('completed')::bool IS NULL OR tasks.completed = sqlc.narg('completed')::bool)
+  AND (sqlc.narg('top_level')::bool IS NULL OR (tasks.parent_id IS NULL) = sqlc.narg('top_level')::bool)
 ORDER BY tasks.position DESC, tasks.id DESC
 LIMIT @row_limit;
 

@@ -12,6 +12,2286 @@ import (
 	"github.com/google/uuid"
 )
 
+const taskFirstPageCreatedAsc = `-- name: TaskFirstPageCreatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPageCreatedAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageCreatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListCreatedAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageCreatedAsc(ctx context.Context, arg TaskFirstPageCreatedAscParams) ([]*TaskFirstPageCreatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageCreatedAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageCreatedAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageCreatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageCreatedDesc = `-- name: TaskFirstPageCreatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPageCreatedDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageCreatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListCreatedDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageCreatedDesc(ctx context.Context, arg TaskFirstPageCreatedDescParams) ([]*TaskFirstPageCreatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageCreatedDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageCreatedDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageCreatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageDueDateAsc = `-- name: TaskFirstPageDueDateAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPageDueDateAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageDueDateAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListDueDateAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageDueDateAsc(ctx context.Context, arg TaskFirstPageDueDateAscParams) ([]*TaskFirstPageDueDateAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageDueDateAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageDueDateAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageDueDateAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageDueDateDesc = `-- name: TaskFirstPageDueDateDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPageDueDateDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageDueDateDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListDueDateDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageDueDateDesc(ctx context.Context, arg TaskFirstPageDueDateDescParams) ([]*TaskFirstPageDueDateDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageDueDateDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageDueDateDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageDueDateDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListCreatedAsc = `-- name: TaskFirstPageInListCreatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.created_at ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListCreatedAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListCreatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageCreatedAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedCreatedAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListCreatedAsc(ctx context.Context, arg TaskFirstPageInListCreatedAscParams) ([]*TaskFirstPageInListCreatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListCreatedAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListCreatedAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListCreatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListCreatedDesc = `-- name: TaskFirstPageInListCreatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.created_at DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListCreatedDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListCreatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageCreatedDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedCreatedDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListCreatedDesc(ctx context.Context, arg TaskFirstPageInListCreatedDescParams) ([]*TaskFirstPageInListCreatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListCreatedDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListCreatedDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListCreatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListDueDateAsc = `-- name: TaskFirstPageInListDueDateAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_asc)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.due_key_asc ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListDueDateAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListDueDateAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageDueDateAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedDueDateAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListDueDateAsc(ctx context.Context, arg TaskFirstPageInListDueDateAscParams) ([]*TaskFirstPageInListDueDateAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListDueDateAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListDueDateAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListDueDateAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListDueDateDesc = `-- name: TaskFirstPageInListDueDateDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.due_key_desc)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.due_key_desc DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListDueDateDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListDueDateDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageDueDateDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedDueDateDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListDueDateDesc(ctx context.Context, arg TaskFirstPageInListDueDateDescParams) ([]*TaskFirstPageInListDueDateDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListDueDateDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListDueDateDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListDueDateDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListPositionAsc = `-- name: TaskFirstPageInListPositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListPositionAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListPositionAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPagePositionAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedPositionAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListPositionAsc(ctx context.Context, arg TaskFirstPageInListPositionAscParams) ([]*TaskFirstPageInListPositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListPositionAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListPositionAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListPositionAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListPositionDesc = `-- name: TaskFirstPageInListPositionDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListPositionDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListPositionDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPagePositionDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedPositionDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListPositionDesc(ctx context.Context, arg TaskFirstPageInListPositionDescParams) ([]*TaskFirstPageInListPositionDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListPositionDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListPositionDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListPositionDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListPriorityAsc = `-- name: TaskFirstPageInListPriorityAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListPriorityAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListPriorityAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPagePriorityAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedPriorityAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListPriorityAsc(ctx context.Context, arg TaskFirstPageInListPriorityAscParams) ([]*TaskFirstPageInListPriorityAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListPriorityAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListPriorityAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListPriorityAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListPriorityDesc = `-- name: TaskFirstPageInListPriorityDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListPriorityDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListPriorityDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPagePriorityDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedPriorityDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListPriorityDesc(ctx context.Context, arg TaskFirstPageInListPriorityDescParams) ([]*TaskFirstPageInListPriorityDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListPriorityDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListPriorityDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListPriorityDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListTitleAsc = `-- name: TaskFirstPageInListTitleAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListTitleAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListTitleAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageTitleAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedTitleAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListTitleAsc(ctx context.Context, arg TaskFirstPageInListTitleAscParams) ([]*TaskFirstPageInListTitleAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListTitleAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListTitleAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListTitleAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListTitleDesc = `-- name: TaskFirstPageInListTitleDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListTitleDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListTitleDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageTitleDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedTitleDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListTitleDesc(ctx context.Context, arg TaskFirstPageInListTitleDescParams) ([]*TaskFirstPageInListTitleDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListTitleDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListTitleDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListTitleDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListUpdatedAsc = `-- name: TaskFirstPageInListUpdatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT $5
+`
+
+type TaskFirstPageInListUpdatedAscParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListUpdatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageUpdatedAsc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedUpdatedAsc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListUpdatedAsc(ctx context.Context, arg TaskFirstPageInListUpdatedAscParams) ([]*TaskFirstPageInListUpdatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListUpdatedAsc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListUpdatedAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListUpdatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageInListUpdatedDesc = `-- name: TaskFirstPageInListUpdatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       CASE WHEN tasks.user_id = $1
+            THEN (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) END AS clock_last,
+       CASE WHEN tasks.user_id <> $1
+            THEN (SELECT v FROM member_clock_view($1, $2::uuid) AS v) END AS clock_view,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = (SELECT m.owner_id FROM list_members m
+                       JOIN lists l ON l.owner_id = m.owner_id AND l.id = m.list_id
+                       WHERE m.user_id = $1 AND m.list_id = $2::uuid AND l.deleted_at IS NULL)
+  AND tasks.list_id = $2::uuid AND tasks.deleted_at IS NULL
+  AND ($3::bool IS NULL OR tasks.completed = $3::bool)
+  AND ($4::bool IS NULL OR (tasks.parent_id IS NULL) = $4::bool)
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT $5
+`
+
+type TaskFirstPageInListUpdatedDescParams struct {
+	UserID    string
+	ListID    uuid.UUID
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageInListUpdatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast interface{}
+	ClockView interface{}
+	ClockNow  time.Time
+}
+
+// TaskFirstPageUpdatedDesc of one live list the caller is a member of (list_id), own or shared,
+// checked by the statement itself: no row for a list the caller may not read (nor for an empty
+// one). The list's owner, read first (an InitPlan), names the index range, so a shared list is
+// read as its owner's (as TaskListSharedUpdatedDesc). Each row carries, for an own list, the
+// caller's clock (null before the first write), for another owner's list its clock
+// (member_clock_view), each read only for the list it is for, and the database's time, read
+// with the page's snapshot.
+func (q *Queries) TaskFirstPageInListUpdatedDesc(ctx context.Context, arg TaskFirstPageInListUpdatedDescParams) ([]*TaskFirstPageInListUpdatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageInListUpdatedDesc,
+		arg.UserID,
+		arg.ListID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageInListUpdatedDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageInListUpdatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.ClockView,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPagePositionAsc = `-- name: TaskFirstPagePositionAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.position ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPagePositionAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPagePositionAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListPositionAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPagePositionAsc(ctx context.Context, arg TaskFirstPagePositionAscParams) ([]*TaskFirstPagePositionAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPagePositionAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPagePositionAscRow{}
+	for rows.Next() {
+		var i TaskFirstPagePositionAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPagePositionDesc = `-- name: TaskFirstPagePositionDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.position)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.position DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPagePositionDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPagePositionDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListPositionDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPagePositionDesc(ctx context.Context, arg TaskFirstPagePositionDescParams) ([]*TaskFirstPagePositionDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPagePositionDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPagePositionDescRow{}
+	for rows.Next() {
+		var i TaskFirstPagePositionDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPagePriorityAsc = `-- name: TaskFirstPagePriorityAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.priority_rank ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPagePriorityAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPagePriorityAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListPriorityAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPagePriorityAsc(ctx context.Context, arg TaskFirstPagePriorityAscParams) ([]*TaskFirstPagePriorityAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPagePriorityAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPagePriorityAscRow{}
+	for rows.Next() {
+		var i TaskFirstPagePriorityAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPagePriorityDesc = `-- name: TaskFirstPagePriorityDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.priority_rank)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.priority_rank DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPagePriorityDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPagePriorityDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListPriorityDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPagePriorityDesc(ctx context.Context, arg TaskFirstPagePriorityDescParams) ([]*TaskFirstPagePriorityDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPagePriorityDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPagePriorityDescRow{}
+	for rows.Next() {
+		var i TaskFirstPagePriorityDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageTitleAsc = `-- name: TaskFirstPageTitleAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.title_key ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPageTitleAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageTitleAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListTitleAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageTitleAsc(ctx context.Context, arg TaskFirstPageTitleAscParams) ([]*TaskFirstPageTitleAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageTitleAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageTitleAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageTitleAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageTitleDesc = `-- name: TaskFirstPageTitleDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.title_key)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.title_key DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPageTitleDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageTitleDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListTitleDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageTitleDesc(ctx context.Context, arg TaskFirstPageTitleDescParams) ([]*TaskFirstPageTitleDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageTitleDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageTitleDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageTitleDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageUpdatedAsc = `-- name: TaskFirstPageUpdatedAsc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.updated_at ASC, tasks.id ASC
+LIMIT $4
+`
+
+type TaskFirstPageUpdatedAscParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageUpdatedAscRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListUpdatedAsc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageUpdatedAsc(ctx context.Context, arg TaskFirstPageUpdatedAscParams) ([]*TaskFirstPageUpdatedAscRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageUpdatedAsc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageUpdatedAscRow{}
+	for rows.Next() {
+		var i TaskFirstPageUpdatedAscRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const taskFirstPageUpdatedDesc = `-- name: TaskFirstPageUpdatedDesc :many
+SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.updated_at)::text AS sort_key,
+       (SELECT c.last FROM (SELECT 1) AS one LEFT JOIN user_clocks c ON c.user_id = $1) AS clock_last,
+       EXISTS (SELECT 1 FROM list_members m WHERE m.user_id = $1 AND m.owner_id <> m.user_id) AS shared,
+       now()::timestamptz AS clock_now
+FROM tasks
+WHERE tasks.user_id = $1 AND tasks.deleted_at IS NULL
+  AND ($2::bool IS NULL OR tasks.completed = $2::bool)
+  AND ($3::bool IS NULL OR (tasks.parent_id IS NULL) = $3::bool)
+ORDER BY tasks.updated_at DESC, tasks.id DESC
+LIMIT $4
+`
+
+type TaskFirstPageUpdatedDescParams struct {
+	UserID    string
+	Completed *bool
+	TopLevel  *bool
+	RowLimit  int32
+}
+
+type TaskFirstPageUpdatedDescRow struct {
+	Task      Task
+	SortKey   string
+	ClockLast *time.Time
+	Shared    bool
+	ClockNow  time.Time
+}
+
+// The first page of the caller's own live tasks as TaskListUpdatedDesc lists them, filtered at
+// most by completed and top_level, which no index serves: no catch-all predicate here picks an
+// index, so the generic plan is the right one, and the store has it planned once per
+// connection (internal/store/exec.go, mode cached). Each row carries the caller's clock (null
+// before the first write), shared (the caller is a member of another owner's list: the page is
+// then not the whole answer) and the database's time, read with the page's snapshot.
+func (q *Queries) TaskFirstPageUpdatedDesc(ctx context.Context, arg TaskFirstPageUpdatedDescParams) ([]*TaskFirstPageUpdatedDescRow, error) {
+	rows, err := q.db.Query(ctx, taskFirstPageUpdatedDesc,
+		arg.UserID,
+		arg.Completed,
+		arg.TopLevel,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []*TaskFirstPageUpdatedDescRow{}
+	for rows.Next() {
+		var i TaskFirstPageUpdatedDescRow
+		if err := rows.Scan(
+			&i.Task.UserID,
+			&i.Task.ID,
+			&i.Task.Title,
+			&i.Task.Description,
+			&i.Task.Completed,
+			&i.Task.Priority,
+			&i.Task.DueDate,
+			&i.Task.Tags,
+			&i.Task.CreatedAt,
+			&i.Task.UpdatedAt,
+			&i.Task.CompletedAt,
+			&i.Task.Version,
+			&i.Task.DeletedAt,
+			&i.Task.Position,
+			&i.Task.DueTime,
+			&i.Task.Repeat,
+			&i.Task.RepeatAnchor,
+			&i.Task.NextID,
+			&i.Task.TitleKey,
+			&i.Task.PriorityRank,
+			&i.Task.DueKeyAsc,
+			&i.Task.DueKeyDesc,
+			&i.Task.ListID,
+			&i.Task.ParentID,
+			&i.Task.Depth,
+			&i.Task.SubtasksTotal,
+			&i.Task.SubtasksCompleted,
+			&i.SortKey,
+			&i.ClockLast,
+			&i.Shared,
+			&i.ClockNow,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, &i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const taskListCreatedAsc = `-- name: TaskListCreatedAsc :many
 SELECT tasks.user_id, tasks.id, tasks.title, tasks.description, tasks.completed, tasks.priority, tasks.due_date, tasks.tags, tasks.created_at, tasks.updated_at, tasks.completed_at, tasks.version, tasks.deleted_at, tasks.position, tasks.due_time, tasks.repeat, tasks.repeat_anchor, tasks.next_id, tasks.title_key, tasks.priority_rank, tasks.due_key_asc, tasks.due_key_desc, tasks.list_id, tasks.parent_id, tasks.depth, tasks.subtasks_total, tasks.subtasks_completed, (tasks.created_at)::text AS sort_key,
        (SELECT last FROM user_clock_last($1) AS last) AS clock_last,

@@ -36,6 +36,10 @@ const (
 	// snapshot runs read-only listing statements in one repeatable-read transaction: they
 	// read one snapshot, and are planned with their values.
 	snapshot
+	// cached is autocommit for statements whose generic plan is the right one (no catch-all
+	// predicate that picks an index: the listings' first pages, db/listgen's TaskFirstPage…):
+	// each connection plans them once and reuses the plan (see setGenericSQL).
+	cached
 )
 
 // UserSetting is the transaction-local setting that the row-level security policies of
@@ -56,8 +60,14 @@ const (
 	// read.
 	setPlanSQL        = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
 	setUserAndPlanSQL = "SELECT set_config('" + UserSetting + "', $1, true), set_config('plan_cache_mode', 'force_custom_plan', true)"
-	beginSQL          = "begin"
-	beginSnapshotSQL  = "begin isolation level repeatable read read only"
+	// The first-page statements are planned once per connection instead (mode cached): at
+	// force_generic_plan, because plan_cache_mode = auto plans a statement with its values
+	// five times on every connection first, and keeps doing so whenever the generic plan's
+	// estimate (a LIMIT of unknown size, a user of average size) looks dearer than theirs.
+	setGenericSQL        = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+	setUserAndGenericSQL = "SELECT set_config('" + UserSetting + "', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true)"
+	beginSQL             = "begin"
+	beginSnapshotSQL     = "begin isolation level repeatable read read only"
 )
 
 // rollbackTimeout bounds a rollback, which runs after the operation's own context may have
@@ -130,14 +140,18 @@ func (s *Store) prelude(m mode, userID string) prelude {
 	case snapshot:
 		p.begin, p.once = beginSnapshotSQL, true
 	}
-	customPlan := m == listing || m == snapshot
+	withUser, plan := setUserSQL, ""
+	switch m {
+	case listing, snapshot:
+		withUser, plan = setUserAndPlanSQL, setPlanSQL
+	case cached:
+		withUser, plan = setUserAndGenericSQL, setGenericSQL
+	}
 	switch {
-	case !s.skipUserSetting && customPlan:
-		p.set, p.args = setUserAndPlanSQL, []any{userID}
 	case !s.skipUserSetting:
-		p.set, p.args = setUserSQL, []any{userID}
-	case customPlan:
-		p.set = setPlanSQL
+		p.set, p.args = withUser, []any{userID}
+	case plan != "":
+		p.set = plan
 	}
 	return p
 }

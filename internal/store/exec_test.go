@@ -14,8 +14,9 @@ import (
 )
 
 // TestOnlyListingsArePlannedWithTheirValues: on a direct connection (named prepared
-// statements), the listing statements are planned with their values on every execution and
-// never generically, while primary-key reads keep a cached generic plan.
+// statements), the general listing statements are planned with their values on every
+// execution and never generically, while primary-key reads and a listing's first page
+// (TaskFirstPage…) keep a cached generic plan.
 func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	t.Parallel()
 	cfg, err := pgxpool.ParseConfig(dbtest.NewURL(t))
@@ -34,9 +35,10 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const runs = 8 // PostgreSQL considers a generic plan from the sixth execution
+	const runs = 8         // PostgreSQL considers a generic plan from the sixth execution
+	low := Priority("low") // a filter only the general listing statements take
 	for range runs {
-		if _, _, err := s.TaskList(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10}); err != nil {
+		if _, _, err := s.TaskList(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10, Priority: &low}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, _, err := s.TaskListWithClock(ctx, "planner", ListParams{Sort: SortCreated, Desc: true, Limit: 10}); err != nil {
@@ -70,6 +72,11 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 			if generic != 0 || custom < runs {
 				t.Errorf("%s: %d generic plans, %d custom plans; want 0 and at least %d", name, generic, custom, runs)
 			}
+		case "TaskFirstPageCreatedDesc": // a first page (task_list_first.go): generic only
+			seen[name] = true
+			if generic < runs || custom != 0 {
+				t.Errorf("%s: %d generic plans, %d custom plans; want at least %d and 0", name, generic, custom, runs)
+			}
 		case "TaskGetAsMember", "UserClockGet":
 			seen[name] = true
 			if generic == 0 {
@@ -80,7 +87,7 @@ func TestOnlyListingsArePlannedWithTheirValues(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 4 {
+	if len(seen) != 5 {
 		t.Fatalf("pg_prepared_statements showed only %v", seen)
 	}
 }

@@ -85,6 +85,7 @@ type listed struct {
 	tasks      []Task
 	pageEndKey string
 	clock      *Clock
+	shared     bool // TaskFirstPage…: the caller is a member of another owner's list
 }
 
 // pageRow is a row of any listing statement.
@@ -93,6 +94,7 @@ type pageRow struct {
 	sortKey string
 	last    *time.Time // the caller's own clock (TaskList… only)
 	view    *string
+	shared  bool // TaskFirstPage… only
 	now     time.Time
 }
 
@@ -114,7 +116,7 @@ func adapt[P, R any](run func(*db.Queries, context.Context, P) ([]*R, error), ar
 				l.pageEndKey = r.sortKey
 			}
 			if i == 0 {
-				l.clock = listsClock(r.now, r.last, r.view)
+				l.clock, l.shared = listsClock(r.now, r.last, r.view), r.shared
 			}
 		}
 		if len(rows) < int(a.RowLimit) {
@@ -205,7 +207,7 @@ func ownRow[R ~struct {
 	ClockNow  time.Time
 }](r *R) pageRow {
 	x := db.TaskListCreatedAscRow(*r)
-	return pageRow{x.Task, x.SortKey, x.ClockLast, x.ClockView, x.ClockNow}
+	return pageRow{task: x.Task, sortKey: x.SortKey, last: x.ClockLast, view: x.ClockView, now: x.ClockNow}
 }
 
 // viewRow reads a row of TaskListShared… or TaskListMember….
@@ -250,10 +252,12 @@ const (
 	memberLists
 )
 
-// order is one listing order's queries: a page of each family, and one task's key.
+// order is one listing order's queries: a page of each family, one task's key, and the
+// first pages (task_list_first.go): of the caller's own tasks, and of one list.
 type order struct {
 	own, shared, member listFunc
 	key                 keyFunc
+	first, firstInList  listFunc
 }
 
 // list is the listing statement of family f.
@@ -270,76 +274,100 @@ func (o order) list(f family) listFunc {
 
 var listQueries = map[orderKey]order{
 	{SortCreated, false}: {
-		own:    adapt((*db.Queries).TaskListCreatedAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedCreatedAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberCreatedAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyCreatedAsc),
+		own:         adapt((*db.Queries).TaskListCreatedAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedCreatedAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberCreatedAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyCreatedAsc),
+		first:       adapt((*db.Queries).TaskFirstPageCreatedAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListCreatedAsc, firstInListArgs, inListRow),
 	},
 	{SortCreated, true}: {
-		own:    adapt((*db.Queries).TaskListCreatedDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedCreatedDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberCreatedDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyCreatedDesc),
+		own:         adapt((*db.Queries).TaskListCreatedDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedCreatedDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberCreatedDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyCreatedDesc),
+		first:       adapt((*db.Queries).TaskFirstPageCreatedDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListCreatedDesc, firstInListArgs, inListRow),
 	},
 	{SortUpdated, false}: {
-		own:    adapt((*db.Queries).TaskListUpdatedAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedUpdatedAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberUpdatedAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyUpdatedAsc),
+		own:         adapt((*db.Queries).TaskListUpdatedAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedUpdatedAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberUpdatedAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyUpdatedAsc),
+		first:       adapt((*db.Queries).TaskFirstPageUpdatedAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListUpdatedAsc, firstInListArgs, inListRow),
 	},
 	{SortUpdated, true}: {
-		own:    adapt((*db.Queries).TaskListUpdatedDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedUpdatedDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberUpdatedDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyUpdatedDesc),
+		own:         adapt((*db.Queries).TaskListUpdatedDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedUpdatedDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberUpdatedDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyUpdatedDesc),
+		first:       adapt((*db.Queries).TaskFirstPageUpdatedDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListUpdatedDesc, firstInListArgs, inListRow),
 	},
 	{SortTitle, false}: {
-		own:    adapt((*db.Queries).TaskListTitleAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedTitleAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberTitleAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyTitleAsc),
+		own:         adapt((*db.Queries).TaskListTitleAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedTitleAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberTitleAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyTitleAsc),
+		first:       adapt((*db.Queries).TaskFirstPageTitleAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListTitleAsc, firstInListArgs, inListRow),
 	},
 	{SortTitle, true}: {
-		own:    adapt((*db.Queries).TaskListTitleDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedTitleDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberTitleDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyTitleDesc),
+		own:         adapt((*db.Queries).TaskListTitleDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedTitleDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberTitleDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyTitleDesc),
+		first:       adapt((*db.Queries).TaskFirstPageTitleDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListTitleDesc, firstInListArgs, inListRow),
 	},
 	{SortDueDate, false}: {
-		own:    adapt((*db.Queries).TaskListDueDateAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedDueDateAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberDueDateAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyDueDateAsc),
+		own:         adapt((*db.Queries).TaskListDueDateAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedDueDateAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberDueDateAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyDueDateAsc),
+		first:       adapt((*db.Queries).TaskFirstPageDueDateAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListDueDateAsc, firstInListArgs, inListRow),
 	},
 	{SortDueDate, true}: {
-		own:    adapt((*db.Queries).TaskListDueDateDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedDueDateDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberDueDateDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyDueDateDesc),
+		own:         adapt((*db.Queries).TaskListDueDateDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedDueDateDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberDueDateDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyDueDateDesc),
+		first:       adapt((*db.Queries).TaskFirstPageDueDateDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListDueDateDesc, firstInListArgs, inListRow),
 	},
 	{SortPriority, false}: {
-		own:    adapt((*db.Queries).TaskListPriorityAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedPriorityAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberPriorityAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyPriorityAsc),
+		own:         adapt((*db.Queries).TaskListPriorityAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedPriorityAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberPriorityAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyPriorityAsc),
+		first:       adapt((*db.Queries).TaskFirstPagePriorityAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListPriorityAsc, firstInListArgs, inListRow),
 	},
 	{SortPriority, true}: {
-		own:    adapt((*db.Queries).TaskListPriorityDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedPriorityDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberPriorityDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyPriorityDesc),
+		own:         adapt((*db.Queries).TaskListPriorityDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedPriorityDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberPriorityDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyPriorityDesc),
+		first:       adapt((*db.Queries).TaskFirstPagePriorityDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListPriorityDesc, firstInListArgs, inListRow),
 	},
 	{SortPosition, false}: {
-		own:    adapt((*db.Queries).TaskListPositionAsc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedPositionAsc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberPositionAsc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyPositionAsc),
+		own:         adapt((*db.Queries).TaskListPositionAsc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedPositionAsc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberPositionAsc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyPositionAsc),
+		first:       adapt((*db.Queries).TaskFirstPagePositionAsc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListPositionAsc, firstInListArgs, inListRow),
 	},
 	{SortPosition, true}: {
-		own:    adapt((*db.Queries).TaskListPositionDesc, ownArgs, ownRow),
-		shared: adapt((*db.Queries).TaskListSharedPositionDesc, sharedArgs, viewRow),
-		member: adapt((*db.Queries).TaskListMemberPositionDesc, memberArgs, viewRow),
-		key:    adaptKey((*db.Queries).TaskListKeyPositionDesc),
+		own:         adapt((*db.Queries).TaskListPositionDesc, ownArgs, ownRow),
+		shared:      adapt((*db.Queries).TaskListSharedPositionDesc, sharedArgs, viewRow),
+		member:      adapt((*db.Queries).TaskListMemberPositionDesc, memberArgs, viewRow),
+		key:         adaptKey((*db.Queries).TaskListKeyPositionDesc),
+		first:       adapt((*db.Queries).TaskFirstPagePositionDesc, firstArgs, firstRow),
+		firstInList: adapt((*db.Queries).TaskFirstPageInListPositionDesc, firstInListArgs, inListRow),
 	},
 }
 
@@ -372,7 +400,7 @@ func (s *Store) TaskList(ctx context.Context, userID string, p ListParams) ([]Ta
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.run(ctx, userID, listing, r.readPage); err != nil {
+	if err := s.listPage(ctx, userID, r); err != nil {
 		return nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
 	if r.page.clock == nil && r.family == ownTasks && r.args.ListID == nil {
@@ -393,7 +421,7 @@ func (s *Store) TaskListWithClock(ctx context.Context, userID string, p ListPara
 	if err != nil {
 		return Clock{}, nil, nil, err
 	}
-	if err := s.run(ctx, userID, listing, r.readPage); err != nil {
+	if err := s.listPage(ctx, userID, r); err != nil {
 		return Clock{}, nil, nil, fmt.Errorf("list tasks: %w", err)
 	}
 	if r.page.clock == nil {
@@ -463,6 +491,8 @@ type pageRequest struct {
 	search string // q, for find to look up by the trigram index; "" when args.Q filters
 	page   listed
 	clock  Clock // the clock of the lists read, read by TaskListWithClock
+	// firstPage: a first page that its first-page statement may read (firstPageOnly).
+	firstPage bool
 }
 
 func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
@@ -496,7 +526,7 @@ func newPageRequest(userID string, p ListParams) (*pageRequest, error) {
 		args.AfterKey = &p.After.Key
 		args.AfterID = &p.After.ID
 	}
-	r := &pageRequest{order: o, family: ownTasks, args: args, limit: p.Limit}
+	r := &pageRequest{order: o, family: ownTasks, args: args, limit: p.Limit, firstPage: firstPageOnly(p)}
 	// The trigram index holds the caller's own tasks: lists shared with the caller filter by
 	// q as the listing walks them.
 	r.args.SharedQ = p.Q

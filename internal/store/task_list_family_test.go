@@ -23,7 +23,10 @@ func (n planNode) planReads(relation string) bool {
 // statement of before sharing: for every order, all tasks and one own list, the store runs
 // one statement, TaskList<order>, whose plan reads tasks in one branch (no Append, nothing of
 // list_members: the multi-branch form was planned per request at several times the cost), and
-// the page's clock is the caller's own (Clock.Last, no View), as MemberClock says too.
+// the page's clock is the caller's own (Clock.Last, no View), as MemberClock says too. A first
+// page (task_list_first.go) runs TaskFirstPage<order> or TaskFirstPageInList<order> instead,
+// one branch too, which reads list_members only in InitPlans: the shared probe, the list's
+// membership check.
 func TestOwnListingIsOneBranch(t *testing.T) {
 	t.Parallel()
 	log := &queryLog{}
@@ -37,34 +40,39 @@ func TestOwnListingIsOneBranch(t *testing.T) {
 	if _, err := pool.Exec(ctx, `INSERT INTO list_members (owner_id, list_id, user_id, role, position) VALUES ($1, $2, $3, 'editor', 'b1')`, user, list, friend); err != nil {
 		t.Fatal(err)
 	}
+	medium := Priority("medium") // every task's: a filter that only the general statements take
 	for _, k := range orders() {
 		for _, scope := range []struct {
-			name string
-			list *uuid.UUID
-		}{{"AllTasks", nil}, {"OwnList", &list}} {
+			name     string
+			list     *uuid.UUID
+			priority *Priority
+			want     string
+			ran      int
+		}{
+			{"AllTasks", nil, &medium, "TaskList", 1},
+			{"OwnList", &list, &medium, "TaskList", 2}, // after the list's check
+			{"AllTasksFirstPage", nil, nil, "TaskFirstPage", 1},
+			{"OwnListFirstPage", &list, nil, "TaskFirstPageInList", 1},
+		} {
 			name := orderName(k) + "/" + scope.name
 			log.take()
-			clock, tasks, _, err := s.TaskListWithClock(ctx, user, ListParams{Sort: k.sort, Desc: k.desc, Limit: 10, ListID: scope.list})
+			clock, tasks, _, err := s.TaskListWithClock(ctx, user, ListParams{Sort: k.sort, Desc: k.desc, Limit: 10, ListID: scope.list, Priority: scope.priority})
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			ran := log.take()
-			wantRan := 1
-			if scope.list != nil {
-				wantRan = 2
-			}
-			if len(ran) != wantRan {
-				t.Fatalf("%s: the store ran %d statements, want the listing (after the list's check)", name, len(ran))
+			if len(ran) != scope.ran {
+				t.Fatalf("%s: the store ran %d statements, want %d", name, len(ran), scope.ran)
 			}
 			listing := ran[len(ran)-1]
-			if m := queryName.FindStringSubmatch(listing.sql); m == nil || m[1] != "TaskList"+orderName(k) {
-				t.Errorf("%s: the store ran %.40q, want TaskList%s", name, listing.sql, orderName(k))
+			if m := queryName.FindStringSubmatch(listing.sql); m == nil || m[1] != scope.want+orderName(k) {
+				t.Errorf("%s: the store ran %.40q, want %s%s", name, listing.sql, scope.want, orderName(k))
 			}
 			if wantTasks := map[bool]int{true: 2, false: 1}[scope.list == nil]; len(tasks) != wantTasks {
 				t.Errorf("%s: %d tasks, want %d", name, len(tasks), wantTasks)
 			}
 			plan := explain(t, pool, listing.sql, listing.args...)
-			if plan.has("Append") || plan.has("Merge Append") || plan.planReads("list_members") {
+			if plan.has("Append") || plan.has("Merge Append") || scope.want == "TaskList" && plan.planReads("list_members") {
 				t.Errorf("%s: %s is not one branch over the caller's tasks:\n%s", name, queryName.FindStringSubmatch(listing.sql)[1], plan)
 			}
 			if clock.View != "" || clock.Last.Before(last.UpdatedAt) {
