@@ -28,9 +28,12 @@ import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, t
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
+import { useLive, type Changed } from "@/lib/use-live";
+import { Writes } from "@/lib/writes";
 import { viewOf, sectionFor, type SectionDef, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
+import { LiveStatus } from "./live-status";
 import { ListNav } from "./list-nav";
 import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
@@ -89,7 +92,9 @@ export function Dashboard({
   /** The view to open (a list's address opens that list). */
   initialView?: ViewId;
 }) {
-  const api = useMemo(() => createApi(apiUrl), [apiUrl]);
+  // The writes in flight: a live refresh never paints over one (see refreshView).
+  const writes = useMemo(() => new Writes(), []);
+  const api = useMemo(() => createApi(apiUrl, writes), [apiUrl, writes]);
   const { toasts, toast, dismiss } = useToasts();
 
   const [viewId, setViewId] = useState<ViewId>(initialView);
@@ -140,6 +145,9 @@ export function Dashboard({
   const latest = useRef({ sections, view, filters, now, problem, selected, lists });
   latest.current = { sections, view, filters, now, problem, selected, lists };
   const generation = useRef(0); // bumps on every new first page: late answers are dropped
+  // The ETag of each section's first page, by its query: a live refresh asks with it (a 304
+  // while nothing changed).
+  const viewETags = useRef(new Map<string, string | undefined>());
   // Tasks added here since the first page was asked for, which its answer may predate: kept
   // at the top when it arrives. Keyed by the temporary id, then by the real one.
   const addedDuringLoad = useRef(new Map<string, Task>());
@@ -234,6 +242,7 @@ export function Dashboard({
       const read = async (d: SectionDef) => {
         const query = d.query(filters, tz, viewDate);
         const page = await api.listTasks({ query });
+        viewETags.current.set(JSON.stringify(query), getETag(page));
         let tasks = page.data;
         let cursor = getNextCursor(page);
         // A section read to the end follows the cursor while this load is the latest.
@@ -300,29 +309,137 @@ export function Dashboard({
     }
   }, [api, report, recovered]);
   const tagsCall = useRef(0);
+  const tagsETag = useRef<string | undefined>(undefined);
   const refreshTags = useCallback(async () => {
     const call = ++tagsCall.current;
     try {
-      const { data } = await api.listTags();
-      if (call === tagsCall.current) setTags(data);
+      const etag = tagsETag.current;
+      const res = await api.listTags({ headers: etag ? { "If-None-Match": etag } : undefined });
+      if (call !== tagsCall.current) return;
+      tagsETag.current = getETag(res);
+      setTags(res.data);
     } catch (e) {
+      if (e instanceof TodoApiError && e.status === 304) return;
       if (call === tagsCall.current) report(e);
     }
   }, [api, report]);
   useEffect(() => {
     if (!initial) void refreshTags();
   }, [refreshTags, initial]);
-  const refreshLists = useCallback(async () => {
+  const listsETag = useRef<string | undefined>(undefined);
+  const refreshLists = useCallback(async (): Promise<List[] | undefined> => {
     try {
-      const { data } = await api.listLists();
-      setLists(sortLists(data));
+      for (;;) {
+        const mark = writes.mark();
+        const etag = listsETag.current;
+        const res = await api.listLists({ headers: etag ? { "If-None-Match": etag } : undefined });
+        // A write of a list since the read began may be missing from it: read again after it.
+        if (writes.since(mark)) {
+          await writes.idle();
+          continue;
+        }
+        listsETag.current = getETag(res);
+        const sorted = sortLists(res.data);
+        setLists(sorted);
+        return sorted;
+      }
     } catch (e) {
+      if (e instanceof TodoApiError && e.status === 304) return latest.current.lists ?? undefined;
       report(e);
     }
-  }, [api, report]);
+  }, [api, report, writes]);
   useEffect(() => {
     if (!initial?.lists) void refreshLists();
   }, [refreshLists, initial]);
+
+  /**
+   * refreshView brings the view on screen up to date without a skeleton: each section read
+   * again as far as it is shown, its first page with the ETag of the last one (a 304: the
+   * section is as it was); rows that did not change stay the same objects (no redraw). It
+   * never paints over this tab's writes: an answer read while one was in flight may predate
+   * it, so it is read again once they are done. A load of the view started meanwhile covers
+   * it. Resolves true when something changed.
+   */
+  const refreshView = useCallback(async (): Promise<boolean> => {
+    for (;;) {
+      const { view: v, filters: f, sections: s0, now: n } = latest.current;
+      const dated = v.id === "today" || v.id === "upcoming";
+      if (dated && !n.date) return false;
+      if (v.sections.some((d) => s0[d.id].status !== "ready")) {
+        await loadView(); // loading or failed: a whole load, newer than the event
+        return true;
+      }
+      const gen = generation.current;
+      const mark = writes.mark();
+      const tz = timeZone();
+      const read = async (d: SectionDef) => {
+        const query = d.query(f, tz, dated ? n.date : "");
+        const key = JSON.stringify(query);
+        const etag = viewETags.current.get(key);
+        let page;
+        try {
+          page = await api.listTasks({ query, headers: etag ? { "If-None-Match": etag } : undefined });
+        } catch (e) {
+          if (e instanceof TodoApiError && e.status === 304) return undefined;
+          throw e;
+        }
+        let tasks = page.data;
+        let cursor = getNextCursor(page);
+        while (cursor && (d.complete || tasks.length < s0[d.id].tasks.length)) {
+          const next = await api.listTasks({ query: { ...query, cursor } });
+          tasks = [...tasks, ...next.data.filter((t) => !tasks.some((x) => x.id === t.id))];
+          cursor = getNextCursor(next);
+        }
+        return { key, etag: getETag(page), tasks, cursor };
+      };
+      const pages = await Promise.all(v.sections.map(read));
+      if (gen !== generation.current) return false;
+      if (writes.since(mark)) {
+        await writes.idle();
+        continue;
+      }
+      if (pages.every((p) => p === undefined)) return false;
+      setSections((cur) => {
+        let out = cur;
+        v.sections.forEach((d, i) => {
+          const p = pages[i];
+          if (!p) return;
+          const before = new Map(cur[d.id].tasks.map((t) => [t.id, t]));
+          const same = (t: Task) => {
+            const o = before.get(t.id);
+            return o && JSON.stringify(o) === JSON.stringify(t) ? o : t;
+          };
+          const unsaved = cur[d.id].tasks.filter((t) => t.id.startsWith("temp-"));
+          out = { ...out, [d.id]: { ...cur[d.id], tasks: [...unsaved, ...p.tasks.map(same)], cursor: p.cursor } };
+        });
+        return out;
+      });
+      for (const p of pages) if (p) viewETags.current.set(p.key, p.etag);
+      if (expanded.size > 0) setSubtaskEpoch((e) => e + 1); // open subtasks: read again
+      return true;
+    }
+  }, [api, loadView, writes, expanded]);
+
+  // Live updates: the events say when to read (the feed and the reads stay the truth).
+  const live = useLive(apiUrl, {
+    changed: async (which: Changed) => {
+      // A list's view shows that list only; the counts and the tags cover every list.
+      const shown = latest.current.view.list?.id;
+      const mine = which === "all" || shown === undefined || which.has(shown);
+      try {
+        await Promise.all([mine ? refreshView() : undefined, refreshStats(), refreshTags()]);
+      } catch (e) {
+        if (latest.current.view.list && e instanceof TodoApiError && e.status === 404) setLost(latest.current.view.list);
+        else report(e);
+      }
+    },
+    lists: async () => {
+      const shown = latest.current.view.list;
+      const got = await refreshLists();
+      // Removed from the list on screen, or it was deleted: the lost-list handling.
+      if (got && shown && !got.some((l) => l.id === shown.id)) setLost(shown);
+    },
+  });
   // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
   useEffect(() => {
     const again = () => {
@@ -986,6 +1103,7 @@ export function Dashboard({
 
           <section aria-labelledby="view-heading" className="card overflow-hidden">
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
+            <LiveStatus state={live} />
             <div className="flex items-center gap-2 border-b border-line py-1 pl-4 pr-1">
               <h1 id="view-heading" className="flex-1 text-base font-semibold">
                 {viewTitle}
