@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs";
-import { apiFetch, createTask, expectCount, expectText, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
+import { apiCalls, apiFetch, createTask, expectCount, expectText, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 
@@ -104,9 +104,20 @@ describe("live updates (issue 17)", { skip: noBrowser }, () => {
       await liveUp(two);
 
       // Added in one: in the other.
+      const oneCalls = apiCalls(one, api);
       let at = answered(one, api, "POST", /^\/api\/tasks$/);
       await createTask(one, { title: "From tab one" });
       const added = await within("an add in tab one showed in tab two", await at, () => expectCount(row(two, "From tab one"), 1, 200));
+      // Tab one gets its own write's event too: it reads the list's feed, finds the screen
+      // current, and reads the view no more; the row stays the same element (no flash).
+      await settled(one);
+      await row(one, "From tab one").evaluate((el) => el.setAttribute("data-seen", "before the check"));
+      const afterWrite = () => oneCalls.slice(oneCalls.indexOf("POST /api/tasks 201") + 1);
+      await eventually(async () => assert.ok(afterWrite().some((c) => /^GET \/api\/lists\/[0-9a-f-]+\/changes\?\S* 200$/.test(c)), oneCalls.join(", ")));
+      await settled(one);
+      await expectCount(one.locator('[data-testid=task][data-seen="before the check"]'), 1);
+      assert.deepEqual(afterWrite().filter((c) => c.startsWith("GET /api/tasks?")), [], `no re-read of the view: ${oneCalls.join(", ")}`);
+      log(`live: tab one's calls around its own add: ${oneCalls.map((c) => c.replace(/\?\S*/, "?…").replace(/[0-9a-f-]{36}/, "{id}")).join(", ")}`);
       await expectCount(two.getByTestId("stat-total-value").filter({ hasText: /^1$/ }), 1);
 
       // Completed in two: completed in one (it leaves the open tasks for the Completed section).

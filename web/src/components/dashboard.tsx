@@ -4,6 +4,7 @@ import {
   getETag,
   getNextCursor,
   getNextOccurrence,
+  isTombstone,
   sortLists,
   TodoApiError,
   type List,
@@ -11,6 +12,7 @@ import {
   type Task,
   type TaskBulkResult,
   type TaskInput,
+  type TaskChange,
   type TaskStats,
 } from "@todo-api/client";
 import dynamic from "next/dynamic";
@@ -57,6 +59,14 @@ const Subtasks = dynamic(() => import("./subtask-list").then((m) => m.Subtasks),
 const ListActions = dynamic(() => import("./list-actions").then((m) => m.ListActions), { loading: () => null });
 
 const LIST_ID = "task-list";
+
+/**
+ * A live check reads a list's feed from this long before the change it was told about: an
+ * event names a list's latest change of a batch of notifications (notifications that came
+ * together, stamped at most a write transaction's length apart), and the first check after
+ * the page loads reaches back from the moment the server read the page's data.
+ */
+const CHECK_BACK_MS = 120_000;
 
 /** The first automatic retry waits this long, each next one twice as long, up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 1000;
@@ -353,6 +363,19 @@ export function Dashboard({
   }, [refreshLists, initial]);
 
   /**
+   * viewSettled resolves once no section of the view is loading (a load or "Load more" in
+   * flight), and at most after 30 s; and once React has drawn what the last answers brought,
+   * which is what the live check compares with.
+   */
+  const viewSettled = useCallback(async () => {
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      const { view: v, sections: s } = latest.current;
+      if (v.sections.every((d) => s[d.id].status !== "loading")) return;
+    }
+  }, []);
+
+  /**
    * refreshView brings the view on screen up to date without a skeleton: each section read
    * again as far as it is shown, its first page with the ETag of the last one (a 304: the
    * section is as it was); rows that did not change stay the same objects (no redraw). It
@@ -420,14 +443,66 @@ export function Dashboard({
     }
   }, [api, loadView, writes, expanded]);
 
-  // Live updates: the events say when to read (the feed and the reads stay the truth).
+  /**
+   * outdated says whether any of these lists changed since `since` (ms) in a way the screen
+   * does not show: it reads each list's feed from then and compares every entry with the rows
+   * on screen — a task shown otherwise or in another section, one the view takes in but does
+   * not show, a deleted one still shown, a subtask of a shown task. So the event of a write
+   * this tab made (its answer is on screen) costs this one small read, not a re-read of the
+   * view. A search (matched by the API's full-text search, not here), a long feed or a failed
+   * read count as outdated.
+   */
+  const outdated = useCallback(
+    async (ids: readonly string[], since: number): Promise<boolean> => {
+      const { view: v, sections: s, filters: f } = latest.current;
+      if (f.q.trim() || v.sections.some((d) => s[d.id].status !== "ready")) return true;
+      const stale = (c: TaskChange) => {
+        const shown = find(s, c.id);
+        if (isTombstone(c)) return shown !== undefined;
+        const target = where(c);
+        if (shown) return shown.section !== target || JSON.stringify(shown.task) !== JSON.stringify(c);
+        return target !== undefined || (c.parent_id !== null && find(s, c.parent_id) !== undefined);
+      };
+      const updated_after = new Date(since).toISOString();
+      const check = async (id: string) => {
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 3; pages++) {
+          const page = await api.listListChanges({ path: { id }, query: { updated_after, limit: 100, ...(cursor ? { cursor } : {}) } });
+          if (page.data.some(stale)) return true;
+          cursor = getNextCursor(page);
+          if (!cursor) return false;
+        }
+        return true;
+      };
+      // A list gone (404) or a failed read: the view's own read decides (and reports).
+      const got = await Promise.all(ids.map((id) => check(id).catch(() => true)));
+      return got.some(Boolean);
+    },
+    [api, where],
+  );
+
+  // Live updates: the events say when to read (the feeds and the reads stay the truth).
   const live = useLive(apiUrl, {
-    changed: async (which: Changed) => {
-      // A list's view shows that list only; the counts and the tags cover every list.
-      const shown = latest.current.view.list?.id;
-      const mine = which === "all" || shown === undefined || which.has(shown);
+    changed: async (c: Changed) => {
       try {
-        await Promise.all([mine ? refreshView() : undefined, refreshStats(), refreshTags()]);
+        // The screen is compared with the feeds once this tab's writes and loads are done.
+        await writes.idle();
+        await viewSettled();
+        const shown = latest.current.view.list?.id;
+        let stale: Promise<boolean>;
+        if (c.kind === "all") stale = Promise.resolve(true);
+        else if (c.kind === "opened") {
+          const readAt = initial?.readAt && Date.parse(initial.readAt);
+          const ids = latest.current.lists?.map((l) => l.id);
+          stale = readAt && ids ? outdated(shown ? [shown] : ids, readAt - CHECK_BACK_MS) : Promise.resolve(true);
+        } else {
+          // A list's view shows that list only; the counts and the tags cover every list.
+          const ids = [...c.since.keys()].filter((id) => shown === undefined || id === shown);
+          const since = Math.min(...ids.map((id) => c.since.get(id) ?? 0));
+          stale = ids.length > 0 ? outdated(ids, since - CHECK_BACK_MS) : Promise.resolve(false);
+        }
+        const [again] = await Promise.all([stale, refreshStats(), refreshTags()]);
+        if (again) await refreshView();
       } catch (e) {
         if (latest.current.view.list && e instanceof TodoApiError && e.status === 404) setLost(latest.current.view.list);
         else report(e);
