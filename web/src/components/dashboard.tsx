@@ -68,6 +68,9 @@ const LIST_ID = "task-list";
  */
 const CHECK_BACK_MS = 120_000;
 
+/** unreported drops a failure of a live round's read: the next round or poll tries again. */
+const unreported = () => {};
+
 /** The first automatic retry waits this long, each next one twice as long, up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 16_000;
@@ -301,10 +304,11 @@ export function Dashboard({
     void loadView();
   }, [loadView]);
 
-  // The counts: with the ETag of the last answer, so an unchanged count costs a 304.
+  // The counts: with the ETag of the last answer, so an unchanged count costs a 304. A failure
+  // goes to onError: report (a banner, and a retry), or nowhere for a live round's reads.
   const statsETag = useRef<string | undefined>(initial?.stats?.etag);
   const statsCall = useRef(0);
-  const refreshStats = useCallback(async () => {
+  const refreshStats = useCallback(async (onError: (e: unknown) => void = report) => {
     const call = ++statsCall.current;
     try {
       const etag = statsETag.current;
@@ -315,12 +319,12 @@ export function Dashboard({
       recovered();
     } catch (e) {
       if (e instanceof TodoApiError && e.status === 304) return recovered();
-      if (call === statsCall.current) report(e);
+      if (call === statsCall.current) onError(e);
     }
   }, [api, report, recovered]);
   const tagsCall = useRef(0);
   const tagsETag = useRef<string | undefined>(undefined);
-  const refreshTags = useCallback(async () => {
+  const refreshTags = useCallback(async (onError: (e: unknown) => void = report) => {
     const call = ++tagsCall.current;
     try {
       const etag = tagsETag.current;
@@ -330,14 +334,14 @@ export function Dashboard({
       setTags(res.data);
     } catch (e) {
       if (e instanceof TodoApiError && e.status === 304) return;
-      if (call === tagsCall.current) report(e);
+      if (call === tagsCall.current) onError(e);
     }
   }, [api, report]);
   useEffect(() => {
     if (!initial) void refreshTags();
   }, [refreshTags, initial]);
   const listsETag = useRef<string | undefined>(undefined);
-  const refreshLists = useCallback(async (): Promise<List[] | undefined> => {
+  const refreshLists = useCallback(async (onError: (e: unknown) => void = report): Promise<List[] | undefined> => {
     try {
       for (;;) {
         const mark = writes.mark();
@@ -355,7 +359,7 @@ export function Dashboard({
       }
     } catch (e) {
       if (e instanceof TodoApiError && e.status === 304) return latest.current.lists ?? undefined;
-      report(e);
+      onError(e);
     }
   }, [api, report, writes]);
   useEffect(() => {
@@ -387,11 +391,9 @@ export function Dashboard({
     for (;;) {
       const { view: v, filters: f, sections: s0, now: n } = latest.current;
       const dated = v.id === "today" || v.id === "upcoming";
-      if (dated && !n.date) return false;
-      if (v.sections.some((d) => s0[d.id].status !== "ready")) {
-        await loadView(); // loading or failed: a whole load, newer than the event
-        return true;
-      }
+      // A load in flight started after the event (the round waited for the ones before it);
+      // a failed one is the problem banner's to retry.
+      if ((dated && !n.date) || v.sections.some((d) => s0[d.id].status !== "ready")) return false;
       const gen = generation.current;
       const mark = writes.mark();
       const tz = timeZone();
@@ -416,8 +418,12 @@ export function Dashboard({
         return { key, etag: getETag(page), tasks, cursor };
       };
       const pages = await Promise.all(v.sections.map(read));
-      if (gen !== generation.current) return false;
-      if (writes.since(mark)) {
+      // Another view, other filters, a newer load: not this answer's to show.
+      const cur = latest.current;
+      if (gen !== generation.current || cur.view !== v || cur.filters !== f) return false;
+      // "Load more" (or a write, below) changed the sections meanwhile: read again.
+      const moved = v.sections.some((d) => cur.sections[d.id].tasks.length !== s0[d.id].tasks.length || cur.sections[d.id].cursor !== s0[d.id].cursor);
+      if (writes.since(mark) || moved) {
         await writes.idle();
         continue;
       }
@@ -441,42 +447,50 @@ export function Dashboard({
       if (expanded.size > 0) setSubtaskEpoch((e) => e + 1); // open subtasks: read again
       return true;
     }
-  }, [api, loadView, writes, expanded]);
+  }, [api, writes, expanded]);
 
   /**
-   * outdated says whether any of these lists changed since `since` (ms) in a way the screen
-   * does not show: it reads each list's feed from then and compares every entry with the rows
-   * on screen — a task shown otherwise or in another section, one the view takes in but does
-   * not show, a deleted one still shown, a subtask of a shown task. So the event of a write
-   * this tab made (its answer is on screen) costs this one small read, not a re-read of the
-   * view. A search (matched by the API's full-text search, not here), a long feed or a failed
-   * read count as outdated.
+   * outdated reads the feed of each of these lists from `since` (ms) and compares every entry
+   * with the rows on screen. `view`: the view shows something otherwise — a task shown
+   * differently or in another section, one the view takes in but does not show, a deleted one
+   * still shown, a subtask of a shown task. `counts`: some entry is not a row shown exactly so
+   * (the counts and tags may have moved: a task filtered out, a delete). The event of a write
+   * this tab made (its answer is on screen) finds neither, and costs this one small read. A
+   * search (matched by the API's full-text search, not here), a long feed or a failed read
+   * count as both.
    */
   const outdated = useCallback(
-    async (ids: readonly string[], since: number): Promise<boolean> => {
+    async (ids: readonly string[], since: number): Promise<{ view: boolean; counts: boolean }> => {
+      const both = { view: true, counts: true };
       const { view: v, sections: s, filters: f } = latest.current;
-      if (f.q.trim() || v.sections.some((d) => s[d.id].status !== "ready")) return true;
-      const stale = (c: TaskChange) => {
+      if (f.q.trim() || v.sections.some((d) => s[d.id].status !== "ready")) return both;
+      const found = { view: false, counts: false };
+      const compare = (c: TaskChange) => {
         const shown = find(s, c.id);
-        if (isTombstone(c)) return shown !== undefined;
+        if (isTombstone(c)) {
+          found.counts = true;
+          found.view ||= shown !== undefined;
+          return;
+        }
         const target = where(c);
-        if (shown) return shown.section !== target || JSON.stringify(shown.task) !== JSON.stringify(c);
-        return target !== undefined || (c.parent_id !== null && find(s, c.parent_id) !== undefined);
+        if (shown && shown.section === target && JSON.stringify(shown.task) === JSON.stringify(c)) return;
+        found.counts = true;
+        found.view ||= shown !== undefined || target !== undefined || (c.parent_id !== null && find(s, c.parent_id) !== undefined);
       };
       const updated_after = new Date(since).toISOString();
       const check = async (id: string) => {
         let cursor: string | undefined;
         for (let pages = 0; pages < 3; pages++) {
           const page = await api.listListChanges({ path: { id }, query: { updated_after, limit: 100, ...(cursor ? { cursor } : {}) } });
-          if (page.data.some(stale)) return true;
+          page.data.forEach(compare);
           cursor = getNextCursor(page);
-          if (!cursor) return false;
+          if (!cursor) return true;
         }
-        return true;
+        return false;
       };
-      // A list gone (404) or a failed read: the view's own read decides (and reports).
-      const got = await Promise.all(ids.map((id) => check(id).catch(() => true)));
-      return got.some(Boolean);
+      // A list gone (404), a failed read, a long feed: the view's own read decides.
+      const complete = await Promise.all(ids.map((id) => check(id).catch(() => false)));
+      return complete.every(Boolean) ? found : both;
     },
     [api, where],
   );
@@ -488,29 +502,30 @@ export function Dashboard({
         // The screen is compared with the feeds once this tab's writes and loads are done.
         await writes.idle();
         await viewSettled();
-        const shown = latest.current.view.list?.id;
-        let stale: Promise<boolean>;
-        if (c.kind === "all") stale = Promise.resolve(true);
-        else if (c.kind === "opened") {
+        // (A list's view takes in its own tasks only: the other lists' entries move the counts.)
+        let found = { view: true, counts: true };
+        if (c.kind === "opened") {
           const readAt = initial?.readAt && Date.parse(initial.readAt);
           const ids = latest.current.lists?.map((l) => l.id);
-          stale = readAt && ids ? outdated(shown ? [shown] : ids, readAt - CHECK_BACK_MS) : Promise.resolve(true);
-        } else {
-          // A list's view shows that list only; the counts and the tags cover every list.
-          const ids = [...c.since.keys()].filter((id) => shown === undefined || id === shown);
-          const since = Math.min(...ids.map((id) => c.since.get(id) ?? 0));
-          stale = ids.length > 0 ? outdated(ids, since - CHECK_BACK_MS) : Promise.resolve(false);
+          if (readAt && ids) found = await outdated(ids, readAt - CHECK_BACK_MS);
+        } else if (c.kind === "lists") {
+          found = await outdated([...c.since.keys()], Math.min(...c.since.values()) - CHECK_BACK_MS);
         }
-        const [again] = await Promise.all([stale, refreshStats(), refreshTags()]);
-        if (again) await refreshView();
+        await Promise.all([
+          found.view ? refreshView() : undefined,
+          found.counts ? refreshStats(unreported) : undefined,
+          found.counts ? refreshTags(unreported) : undefined,
+        ]);
       } catch (e) {
+        // A list lost from under the view. Anything else is left to the next round, or the
+        // polls while the stream is down: a background read does not raise the view's banner
+        // (nor its retry, which would read the view again over this tab's writes in flight).
         if (latest.current.view.list && e instanceof TodoApiError && e.status === 404) setLost(latest.current.view.list);
-        else report(e);
       }
     },
     lists: async () => {
       const shown = latest.current.view.list;
-      const got = await refreshLists();
+      const got = await refreshLists(unreported);
       // Removed from the list on screen, or it was deleted: the lost-list handling.
       if (got && shown && !got.some((l) => l.id === shown.id)) setLost(shown);
     },

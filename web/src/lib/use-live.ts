@@ -94,31 +94,31 @@ export function useLive(baseUrl: string, handlers: LiveHandlers): LiveState {
       if (e.type === "change") {
         const at = Date.parse(e.data.changed_at);
         named.set(e.data.list_id, Math.min(at, named.get(e.data.list_id) ?? at));
-      }
-      else if (e.type === "lists") lists = true;
+      } else if (e.type === "lists") lists = true;
       else all = lists = true;
       kick();
     };
     const onStatus = (up: boolean) => {
       if (stopped) return;
+      if (!up) {
+        // Every failed attempt says so again: the note and the polls keep their own time.
+        quiet ??= setTimeout(() => setState("down"), QUIET_MS);
+        poller ??= setInterval(everything, POLL_MS);
+        return;
+      }
       clearInterval(poller);
       poller = undefined;
       clearTimeout(quiet);
       quiet = undefined;
-      if (up) {
-        setState("up");
-        // The first time: check what changed since the page's data was read; after a drop:
-        // read everything again (the drop may have been long).
-        if (wasUp) everything();
-        else {
-          opened = true;
-          kick();
-        }
-        wasUp = true;
-      } else {
-        quiet = setTimeout(() => setState("down"), QUIET_MS);
-        poller = setInterval(everything, POLL_MS);
+      setState("up");
+      // The first time: check what changed since the page's data was read; after a drop: read
+      // everything again (the drop may have been long).
+      if (wasUp) everything();
+      else {
+        opened = true;
+        kick();
       }
+      wasUp = true;
     };
     const onVisible = () => {
       if (document.visibilityState === "visible" && poller !== undefined) everything();
