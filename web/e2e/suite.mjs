@@ -11,6 +11,7 @@ import "./day-one.e2e.mjs";
 import "./a11y.e2e.mjs";
 import "./lists.e2e.mjs";
 import "./share.e2e.mjs";
+import "./live.e2e.mjs";
 
 if (noBrowser && isCI) {
   // CI must run the suite: a missing browser is a failure, never a skip.

@@ -4,6 +4,7 @@ import {
   getETag,
   getNextCursor,
   getNextOccurrence,
+  isTombstone,
   sortLists,
   TodoApiError,
   type List,
@@ -11,6 +12,7 @@ import {
   type Task,
   type TaskBulkResult,
   type TaskInput,
+  type TaskChange,
   type TaskStats,
 } from "@todo-api/client";
 import dynamic from "next/dynamic";
@@ -28,9 +30,12 @@ import { IDLE, SECTION_IDS, find, insert, place, swap, without, type Sections, t
 import { DEFAULT_FILTERS, describeError, fieldErrors, isFiltered, isTransient, type Filters } from "@/lib/tasks";
 import { loadAuthClient } from "@/lib/load-auth-client";
 import { clearToken } from "@/lib/token";
+import { useLive, type Changed } from "@/lib/use-live";
+import { Writes } from "@/lib/writes";
 import { viewOf, sectionFor, type SectionDef, type SectionId, type ViewId } from "@/lib/views";
 import type { BulkAction } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
+import { LiveStatus } from "./live-status";
 import { ListNav } from "./list-nav";
 import { ProblemBanner, type Problem } from "./problem-banner";
 import { TaskForm, type FormErrors, type TaskFields } from "./task-form";
@@ -53,6 +58,17 @@ const Subtasks = dynamic(() => import("./subtask-list").then((m) => m.Subtasks),
 const ListActions = dynamic(() => import("./list-actions").then((m) => m.ListActions), { loading: () => null });
 
 const LIST_ID = "task-list";
+
+/**
+ * A live check reads a list's feed from this long before the change it was told about: an
+ * event names a list's latest change of a batch of notifications (notifications that came
+ * together, stamped at most a write transaction's length apart), and the first check after
+ * the page loads reaches back from the moment the server read the page's data.
+ */
+const CHECK_BACK_MS = 120_000;
+
+/** unreported drops a failure of a live round's read: the next round or poll tries again. */
+const unreported = () => {};
 
 /** The first automatic retry waits this long, each next one twice as long, up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 1000;
@@ -88,7 +104,9 @@ export function Dashboard({
   /** The view to open (a list's address opens that list). */
   initialView?: ViewId;
 }) {
-  const api = useMemo(() => createApi(apiUrl), [apiUrl]);
+  // The writes in flight: a live refresh never paints over one (see refreshView).
+  const writes = useMemo(() => new Writes(), []);
+  const api = useMemo(() => createApi(apiUrl, writes), [apiUrl, writes]);
   const { toasts, toast, dismiss } = useToasts();
 
   const [viewId, setViewId] = useState<ViewId>(initialView);
@@ -139,6 +157,9 @@ export function Dashboard({
   const latest = useRef({ sections, view, filters, now, problem, selected, lists });
   latest.current = { sections, view, filters, now, problem, selected, lists };
   const generation = useRef(0); // bumps on every new first page: late answers are dropped
+  // The ETag of each section's first page, by its query: a live refresh asks with it (a 304
+  // while nothing changed).
+  const viewETags = useRef(new Map<string, string | undefined>());
   // Tasks added here since the first page was asked for, which its answer may predate: kept
   // at the top when it arrives. Keyed by the temporary id, then by the real one.
   const addedDuringLoad = useRef(new Map<string, Task>());
@@ -233,6 +254,7 @@ export function Dashboard({
       const read = async (d: SectionDef) => {
         const query = d.query(filters, tz, viewDate);
         const page = await api.listTasks({ query });
+        viewETags.current.set(JSON.stringify(query), getETag(page));
         let tasks = page.data;
         let cursor = getNextCursor(page);
         // A section read to the end follows the cursor while this load is the latest.
@@ -281,10 +303,11 @@ export function Dashboard({
     void loadView();
   }, [loadView]);
 
-  // The counts: with the ETag of the last answer, so an unchanged count costs a 304.
+  // The counts: with the ETag of the last answer, so an unchanged count costs a 304. A failure
+  // goes to onError: report (a banner, and a retry), or nowhere for a live round's reads.
   const statsETag = useRef<string | undefined>(initial?.stats?.etag);
   const statsCall = useRef(0);
-  const refreshStats = useCallback(async () => {
+  const refreshStats = useCallback(async (onError: (e: unknown) => void = report) => {
     const call = ++statsCall.current;
     try {
       const etag = statsETag.current;
@@ -295,33 +318,217 @@ export function Dashboard({
       recovered();
     } catch (e) {
       if (e instanceof TodoApiError && e.status === 304) return recovered();
-      if (call === statsCall.current) report(e);
+      if (call === statsCall.current) onError(e);
     }
   }, [api, report, recovered]);
   const tagsCall = useRef(0);
-  const refreshTags = useCallback(async () => {
+  const tagsETag = useRef<string | undefined>(undefined);
+  const refreshTags = useCallback(async (onError: (e: unknown) => void = report) => {
     const call = ++tagsCall.current;
     try {
-      const { data } = await api.listTags();
-      if (call === tagsCall.current) setTags(data);
+      const etag = tagsETag.current;
+      const res = await api.listTags({ headers: etag ? { "If-None-Match": etag } : undefined });
+      if (call !== tagsCall.current) return;
+      tagsETag.current = getETag(res);
+      setTags(res.data);
     } catch (e) {
-      if (call === tagsCall.current) report(e);
+      if (e instanceof TodoApiError && e.status === 304) return;
+      if (call === tagsCall.current) onError(e);
     }
   }, [api, report]);
   useEffect(() => {
     if (!initial) void refreshTags();
   }, [refreshTags, initial]);
-  const refreshLists = useCallback(async () => {
+  const listsETag = useRef<string | undefined>(undefined);
+  const refreshLists = useCallback(async (onError: (e: unknown) => void = report): Promise<List[] | undefined> => {
     try {
-      const { data } = await api.listLists();
-      setLists(sortLists(data));
+      for (;;) {
+        const mark = writes.mark();
+        const etag = listsETag.current;
+        const res = await api.listLists({ headers: etag ? { "If-None-Match": etag } : undefined });
+        // A write of a list since the read began may be missing from it: read again after it.
+        if (writes.since(mark)) {
+          await writes.idle();
+          continue;
+        }
+        listsETag.current = getETag(res);
+        const sorted = sortLists(res.data);
+        setLists(sorted);
+        return sorted;
+      }
     } catch (e) {
-      report(e);
+      if (e instanceof TodoApiError && e.status === 304) return latest.current.lists ?? undefined;
+      onError(e);
     }
-  }, [api, report]);
+  }, [api, report, writes]);
   useEffect(() => {
     if (!initial?.lists) void refreshLists();
   }, [refreshLists, initial]);
+
+  /**
+   * viewSettled resolves once no section of the view is loading (a load or "Load more" in
+   * flight), and at most after 30 s; and once React has drawn what the last answers brought,
+   * which is what the live check compares with.
+   */
+  const viewSettled = useCallback(async () => {
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      const { view: v, sections: s } = latest.current;
+      if (v.sections.every((d) => s[d.id].status !== "loading")) return;
+    }
+  }, []);
+
+  /**
+   * refreshView brings the view on screen up to date without a skeleton: each section read
+   * again as far as it is shown, its first page with the ETag of the last one (a 304: the
+   * section is as it was); rows that did not change stay the same objects (no redraw). It
+   * never paints over this tab's writes: an answer read while one was in flight may predate
+   * it, so it is read again once they are done. A load of the view started meanwhile covers
+   * it. Resolves true when something changed.
+   */
+  const refreshView = useCallback(async (): Promise<boolean> => {
+    for (;;) {
+      const { view: v, filters: f, sections: s0, now: n } = latest.current;
+      const dated = v.id === "today" || v.id === "upcoming";
+      // A load in flight started after the event (the round waited for the ones before it);
+      // a failed one is the problem banner's to retry.
+      if ((dated && !n.date) || v.sections.some((d) => s0[d.id].status !== "ready")) return false;
+      const gen = generation.current;
+      const mark = writes.mark();
+      const tz = timeZone();
+      const read = async (d: SectionDef) => {
+        const query = d.query(f, tz, dated ? n.date : "");
+        const key = JSON.stringify(query);
+        const etag = viewETags.current.get(key);
+        let page;
+        try {
+          page = await api.listTasks({ query, headers: etag ? { "If-None-Match": etag } : undefined });
+        } catch (e) {
+          if (e instanceof TodoApiError && e.status === 304) return undefined;
+          throw e;
+        }
+        let tasks = page.data;
+        let cursor = getNextCursor(page);
+        while (cursor && (d.complete || tasks.length < s0[d.id].tasks.length)) {
+          const next = await api.listTasks({ query: { ...query, cursor } });
+          tasks = [...tasks, ...next.data.filter((t) => !tasks.some((x) => x.id === t.id))];
+          cursor = getNextCursor(next);
+        }
+        return { key, etag: getETag(page), tasks, cursor };
+      };
+      const pages = await Promise.all(v.sections.map(read));
+      // Another view, other filters, a newer load: not this answer's to show.
+      const cur = latest.current;
+      if (gen !== generation.current || cur.view !== v || cur.filters !== f) return false;
+      // "Load more" (or a write, below) changed the sections meanwhile: read again.
+      const moved = v.sections.some((d) => cur.sections[d.id].tasks.length !== s0[d.id].tasks.length || cur.sections[d.id].cursor !== s0[d.id].cursor);
+      if (writes.since(mark) || moved) {
+        await writes.idle();
+        continue;
+      }
+      if (pages.every((p) => p === undefined)) return false;
+      setSections((cur) => {
+        let out = cur;
+        v.sections.forEach((d, i) => {
+          const p = pages[i];
+          if (!p) return;
+          const before = new Map(cur[d.id].tasks.map((t) => [t.id, t]));
+          const same = (t: Task) => {
+            const o = before.get(t.id);
+            return o && JSON.stringify(o) === JSON.stringify(t) ? o : t;
+          };
+          const unsaved = cur[d.id].tasks.filter((t) => t.id.startsWith("temp-"));
+          out = { ...out, [d.id]: { ...cur[d.id], tasks: [...unsaved, ...p.tasks.map(same)], cursor: p.cursor } };
+        });
+        return out;
+      });
+      for (const p of pages) if (p) viewETags.current.set(p.key, p.etag);
+      if (expanded.size > 0) setSubtaskEpoch((e) => e + 1); // open subtasks: read again
+      return true;
+    }
+  }, [api, writes, expanded]);
+
+  /**
+   * outdated reads the feed of each of these lists from `since` (ms) and compares every entry
+   * with the rows on screen. `view`: the view shows something otherwise — a task shown
+   * differently or in another section, one the view takes in but does not show, a deleted one
+   * still shown, a subtask of a shown task. `counts`: some entry is not a row shown exactly so
+   * (the counts and tags may have moved: a task filtered out, a delete). The event of a write
+   * this tab made (its answer is on screen) finds neither, and costs this one small read. A
+   * search (matched by the API's full-text search, not here), a long feed or a failed read
+   * count as both.
+   */
+  const outdated = useCallback(
+    async (ids: readonly string[], since: number): Promise<{ view: boolean; counts: boolean }> => {
+      const both = { view: true, counts: true };
+      const { view: v, sections: s, filters: f } = latest.current;
+      if (f.q.trim() || v.sections.some((d) => s[d.id].status !== "ready")) return both;
+      const found = { view: false, counts: false };
+      const compare = (c: TaskChange) => {
+        const shown = find(s, c.id);
+        if (isTombstone(c)) {
+          found.counts = true;
+          found.view ||= shown !== undefined;
+          return;
+        }
+        const target = where(c);
+        if (shown && shown.section === target && JSON.stringify(shown.task) === JSON.stringify(c)) return;
+        found.counts = true;
+        found.view ||= shown !== undefined || target !== undefined || (c.parent_id !== null && find(s, c.parent_id) !== undefined);
+      };
+      const updated_after = new Date(since).toISOString();
+      const check = async (id: string) => {
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 3; pages++) {
+          const page = await api.listListChanges({ path: { id }, query: { updated_after, limit: 100, ...(cursor ? { cursor } : {}) } });
+          page.data.forEach(compare);
+          cursor = getNextCursor(page);
+          if (!cursor) return true;
+        }
+        return false;
+      };
+      // A list gone (404), a failed read, a long feed: the view's own read decides.
+      const complete = await Promise.all(ids.map((id) => check(id).catch(() => false)));
+      return complete.every(Boolean) ? found : both;
+    },
+    [api, where],
+  );
+
+  // Live updates: the events say when to read (the feeds and the reads stay the truth).
+  const live = useLive(apiUrl, {
+    changed: async (c: Changed) => {
+      try {
+        // The screen is compared with the feeds once this tab's writes and loads are done.
+        await writes.idle();
+        await viewSettled();
+        // (A list's view takes in its own tasks only: the other lists' entries move the counts.)
+        let found = { view: true, counts: true };
+        if (c.kind === "opened") {
+          const readAt = initial?.readAt && Date.parse(initial.readAt);
+          const ids = latest.current.lists?.map((l) => l.id);
+          if (readAt && ids) found = await outdated(ids, readAt - CHECK_BACK_MS);
+        } else if (c.kind === "lists") {
+          found = await outdated([...c.since.keys()], Math.min(...c.since.values()) - CHECK_BACK_MS);
+        }
+        await Promise.all([
+          found.view ? refreshView() : undefined,
+          found.counts ? refreshStats(unreported) : undefined,
+          found.counts ? refreshTags(unreported) : undefined,
+        ]);
+      } catch (e) {
+        // A list lost from under the view. Anything else is left to the next round, or the
+        // polls while the stream is down: a background read does not raise the view's banner
+        // (nor its retry, which would read the view again over this tab's writes in flight).
+        if (latest.current.view.list && e instanceof TodoApiError && e.status === 404) setLost(latest.current.view.list);
+      }
+    },
+    lists: async () => {
+      const shown = latest.current.view.list;
+      const got = await refreshLists(unreported);
+      // Removed from the list on screen, or it was deleted: the lost-list handling.
+      if (got && shown && !got.some((l) => l.id === shown.id)) setLost(shown);
+    },
+  });
   // Back to the tab, or a new day: the counts again (a 304 while nothing changed).
   useEffect(() => {
     const again = () => {
@@ -977,6 +1184,7 @@ export function Dashboard({
 
           <section aria-labelledby="view-heading" className="card overflow-hidden">
             {problem && <ProblemBanner problem={problem} onRetry={retry} />}
+            <LiveStatus state={live} />
             <div className="flex items-center gap-2 border-b border-line py-1 pl-4 pr-1">
               <h1 id="view-heading" className="flex-1 text-base font-semibold">
                 {viewTitle}

@@ -2,10 +2,21 @@
 // and one retry after a 401 with a renewed token (the token expired, or the keys rotated).
 import { createTodoClient, type TodoApi } from "@todo-api/client";
 import { getToken, renewToken } from "./token";
+import { isWrite, type Writes } from "./writes";
 
-/** createApi returns the client for the API at baseUrl (TODO_API_URL, passed down by the server). */
-export function createApi(baseUrl: string): TodoApi {
-  return createTodoClient({ baseUrl, getToken, fetch: retryOnceOn401 });
+/**
+ * createApi returns the client for the API at baseUrl (TODO_API_URL, passed down by the
+ * server); writes, when given, counts the requests that change something while they are in
+ * flight (the live refresh waits for them).
+ */
+export function createApi(baseUrl: string, writes?: Writes): TodoApi {
+  const send: typeof fetch = writes
+    ? (input, init) => {
+        const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+        return isWrite(method) ? writes.track(() => retryOnceOn401(input, init)) : retryOnceOn401(input, init);
+      }
+    : retryOnceOn401;
+  return createTodoClient({ baseUrl, getToken, fetch: send });
 }
 
 /**

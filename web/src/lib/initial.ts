@@ -19,6 +19,8 @@ export interface Initial {
   lists: List[];
   /** With the browser's zone only: the counts (and their ETag), and the local date and time. */
   stats?: { data: TaskStats; etag?: string };
+  /** When the server began reading it (its clock, ISO 8601): what changed later is not in it. */
+  readAt?: string;
   now?: Now;
   /** The due labels of these tasks as the server wrote them (dates.ts seedLabels). */
   labels: Record<string, string>;
@@ -49,6 +51,7 @@ export async function loadInitial(apiUrl: string): Promise<Initial | null> {
       getToken: () => token,
       fetch: (input, init) => fetch(input, { ...init, signal }),
     });
+    const readAt = new Date().toISOString();
     const zone = (await cookies()).get(TZ_COOKIE)?.value;
     const now = zone ? zoneNow(zone) : undefined;
     const view = VIEWS.all;
@@ -65,7 +68,7 @@ export async function loadInitial(apiUrl: string): Promise<Initial | null> {
     });
     const today = stats && now ? now.date : ""; // what the page renders with (Dashboard's first `now`)
     const labels = labelsFor(Object.values(sections).flatMap((s) => s.tasks), today);
-    return { sections, tags: tags.data, lists: lists.data, labels, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
+    return { sections, tags: tags.data, lists: lists.data, labels, readAt, ...(stats && now ? { stats: { data: stats.data, etag: getETag(stats) }, now } : {}) };
   } catch {
     return null; // the browser loads it, and says what is wrong if it cannot either
   }
