@@ -228,7 +228,9 @@ describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
       await eventually(async () => assert.equal(await sidebarList(ana, "Groceries").getByTestId("list-shared").count(), 0));
 
       failing = ben;
-      const gone = await ben.reload();
+      // Not a reload: Ben's tab is live, so it may have left the list's address already (the
+      // list leaves his sidebar and the view goes back to All tasks on the `lists` event).
+      const gone = await ben.goto(`${web}/lists/${list.id}`);
       assert.equal(gone?.status(), 404, "the list's address");
       await expectText(ben.getByRole("heading", { level: 1 }), "This list is not available");
       await ben.goto(`${web}/dashboard`);
