@@ -235,3 +235,7 @@ export function apiCalls(page, api) {
   });
   return calls;
 }
+
+/** row is the task row titled title (its title exactly). */
+export const row = (/** @type {Page} */ page, /** @type {string} */ title) =>
+  page.getByTestId("task").filter({ has: page.getByTestId("task-title").getByText(title, { exact: true }) });

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs";
-import { apiCalls, apiFetch, createTask, expectCount, expectText, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
+import { apiCalls, apiFetch, createTask, expectCount, expectText, row, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 
@@ -24,8 +24,6 @@ const SLACK_MS = Number(process.env.E2E_LIVE_SLACK_MS ?? 3000);
 
 const shot = (/** @type {Page} */ page, /** @type {string} */ name) => page.screenshot({ path: path.join(resultsDir, `${name}.png`), fullPage: true });
 
-/** row is the task row titled title. */
-const row = (/** @type {Page} */ page, /** @type {string} */ title) => page.getByTestId("task").filter({ has: page.getByTestId("task-title").getByText(title, { exact: true }) });
 
 /** live is the page's live-status region; data-live says "off", "up" or "down". */
 const live = (/** @type {Page} */ page) => page.getByTestId("live-status");

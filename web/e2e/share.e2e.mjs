@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually, log, noBrowser, resultsDir, sharedEnv } from "./harness.mjs";
-import { apiCalls, apiFetch, expectCount, expectText, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
+import { apiCalls, apiFetch, expectCount, expectText, row, settled, signUp, tokenOf, trackWrites, uniqueEmail } from "./helpers.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 
@@ -57,8 +57,6 @@ const sidebarList = (/** @type {Page} */ page, /** @type {string} */ name) => pa
 const sidebarNames = async (/** @type {Page} */ page) =>
   page.getByTestId("list-item").evaluateAll((els) => els.map((el) => /** @type {HTMLElement} */ (el.querySelector("button span.flex-1"))?.innerText.trim() ?? ""));
 
-/** row is the task row titled title. */
-const row = (/** @type {Page} */ page, /** @type {string} */ title) => page.getByTestId("task").filter({ has: page.getByTestId("task-title").getByText(title, { exact: true }) });
 
 describe("sharing a list (issue 16)", { skip: noBrowser }, () => {
   let web = "";
